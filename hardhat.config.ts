@@ -1,0 +1,48 @@
+import { subtask, type HardhatUserConfig } from "hardhat/config";
+import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
+import "@nomicfoundation/hardhat-toolbox";
+import "./tasks";
+import { environmentNetwork } from "./scripts/lib/env-network";
+
+/** The one Solidity version of the project; the `solc` npm package is pinned to exactly this. */
+const SOLIDITY_VERSION = "0.8.28";
+
+// Hardhat 2 downloads solc from the internet; these machines reach only the npm registry,
+// so compile with the solc-js build shipped inside the pinned `solc` package instead.
+subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string }) => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const solc = require("solc") as { version(): string };
+  const longVersion = solc.version();
+  if (args.solcVersion !== SOLIDITY_VERSION || !longVersion.startsWith(`${args.solcVersion}+`)) {
+    throw new Error(
+      `solc ${args.solcVersion} requested but the installed solc package is ${longVersion}: ` +
+        `pin "solc": "${args.solcVersion}" in package.json and run \`npm ci\``,
+    );
+  }
+  return {
+    compilerPath: require.resolve("solc/soljson.js"),
+    isSolcJs: true,
+    version: args.solcVersion,
+    longVersion,
+  };
+});
+
+const config: HardhatUserConfig = {
+  solidity: {
+    version: SOLIDITY_VERSION,
+    settings: {
+      evmVersion: "cancun",
+      optimizer: { enabled: true, runs: 10_000 },
+    },
+  },
+  networks: {
+    hardhat: { chainId: 31337 },
+    localhost: { url: "http://127.0.0.1:8545", chainId: 31337 },
+    ...environmentNetwork(process.env),
+  },
+  gasReporter: { enabled: process.env.REPORT_GAS === "true", offline: true, currency: "USD" },
+  typechain: { outDir: "typechain-types", target: "ethers-v6" },
+  mocha: { timeout: 120_000 },
+};
+
+export default config;

@@ -1,1 +1,2 @@
-export {};
+// Registers every Settle task with Hardhat (imported by hardhat.config.ts).
+import "./deploy";

@@ -23,12 +23,17 @@ export interface Deployment {
   abiHash: string;
 }
 
-/** The folder holding one JSON file per network. */
-export const DEPLOYMENTS_DIR = join(__dirname, "..", "..", "deployments");
+/**
+ * The folder holding one JSON file per network: deployments/, or SETTLE_DEPLOYMENTS_DIR (tests use
+ * a temporary folder so that they never touch the files of a running local stack).
+ */
+export function deploymentsDir(): string {
+  return process.env.SETTLE_DEPLOYMENTS_DIR || join(__dirname, "..", "..", "deployments");
+}
 
 /** Path of the deployment file of `network`. */
 export function deploymentPath(network: string): string {
-  return join(DEPLOYMENTS_DIR, `${network}.json`);
+  return join(deploymentsDir(), `${network}.json`);
 }
 
 /** Error for a network without a (valid) deployment file; its message names the fix. */
@@ -57,7 +62,7 @@ export function readDeployment(network: string): Deployment {
 
 /** Writes deployments/<network>.json (pretty-printed, newline-terminated). */
 export function writeDeployment(deployment: Deployment): string {
-  mkdirSync(DEPLOYMENTS_DIR, { recursive: true });
+  mkdirSync(deploymentsDir(), { recursive: true });
   const path = deploymentPath(deployment.network);
   writeFileSync(path, JSON.stringify(deployment, null, 2) + "\n");
   return path;

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { ethers } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { ContractTransactionResponse } from "ethers";
+import { signPermit } from "../test/helpers/permit";
 
 /** Gas used by one sent transaction. */
 async function gasOf(tx: Promise<ContractTransactionResponse>): Promise<bigint> {
@@ -43,18 +44,21 @@ async function measureTokenAndStaking(): Promise<Record<string, bigint>> {
 
   await token.connect(alice).approve(staking, ethers.parseEther("5000"));
   await staking.connect(alice).stake(ethers.parseEther("100"));
-  await staking.connect(bob).stakeWithPermit(...(await permitArgs(token, bob, staking, ethers.parseEther("100"))));
+  const hour = async () => BigInt(await time.latest()) + 3600n;
+  const bobPermit = await signPermit(token, bob, await staking.getAddress(), ethers.parseEther("100"), await hour());
+  await staking.connect(bob).stakeWithPermit(bobPermit.value, bobPermit.deadline, bobPermit.v, bobPermit.r, bobPermit.s);
   await time.increase(3600);
   await staking.connect(alice).claim();
   await time.increase(3600);
 
   const gas: Record<string, bigint> = {};
   gas["token.transfer"] = await gasOf(token.connect(alice).transfer(bob, ethers.parseEther("1")));
-  const [amount, deadline, v, r, s] = await permitArgs(token, alice, bob, ethers.parseEther("1"));
-  gas["token.permit"] = await gasOf(token.permit(alice, bob, amount, deadline, v, r, s));
+  const p = await signPermit(token, alice, bob.address, ethers.parseEther("1"), await hour());
+  gas["token.permit"] = await gasOf(token.permit(alice, bob, p.value, p.deadline, p.v, p.r, p.s));
   gas["staking.stake"] = await gasOf(staking.connect(alice).stake(ethers.parseEther("100")));
   await time.increase(3600);
-  gas["staking.stakeWithPermit"] = await gasOf(staking.connect(bob).stakeWithPermit(...(await permitArgs(token, bob, staking, ethers.parseEther("100")))));
+  const q = await signPermit(token, bob, await staking.getAddress(), ethers.parseEther("100"), await hour());
+  gas["staking.stakeWithPermit"] = await gasOf(staking.connect(bob).stakeWithPermit(q.value, q.deadline, q.v, q.r, q.s));
   await time.increase(3600);
   gas["staking.claim"] = await gasOf(staking.connect(alice).claim());
   await time.increase(3600);
@@ -62,27 +66,6 @@ async function measureTokenAndStaking(): Promise<Record<string, bigint>> {
   await time.increase(3600);
   gas["staking.notify"] = await gasOf(staking.notifyRewardAmount(ethers.parseEther("1000")));
   return gas;
-}
-
-/** Signs an EIP-2612 permit and returns the arguments of stakeWithPermit / permit. */
-async function permitArgs(
-  token: Awaited<ReturnType<typeof ethers.deployContract>>,
-  owner: Awaited<ReturnType<typeof ethers.getSigner>>,
-  spender: { getAddress(): Promise<string> },
-  value: bigint,
-): Promise<[bigint, bigint, number, string, string]> {
-  const { chainId } = await ethers.provider.getNetwork();
-  const deadline = BigInt(await time.latest()) + 3600n;
-  const signature = await owner.signTypedData(
-    { name: await token.getFunction("name")(), version: "1", chainId, verifyingContract: await token.getAddress() },
-    { Permit: [
-      { name: "owner", type: "address" }, { name: "spender", type: "address" }, { name: "value", type: "uint256" },
-      { name: "nonce", type: "uint256" }, { name: "deadline", type: "uint256" },
-    ] },
-    { owner: owner.address, spender: await spender.getAddress(), value, nonce: await token.getFunction("nonces")(owner.address), deadline },
-  );
-  const { v, r, s } = ethers.Signature.from(signature);
-  return [value, deadline, v, r, s];
 }
 
 async function main(): Promise<void> {

@@ -73,7 +73,10 @@ async function main(): Promise<void> {
   console.table(Object.fromEntries(Object.entries(gas).map(([k, v]) => [k, { gasUsed: Number(v) }])));
   const dir = join(__dirname, "results");
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, "gas.json"), JSON.stringify(Object.fromEntries(Object.entries(gas).map(([k, v]) => [k, Number(v)])), null, 2) + "\n");
+  writeFileSync(
+    join(dir, "gas.json"),
+    JSON.stringify(Object.fromEntries(Object.entries(gas).map(([k, v]) => [k, Number(v)])), null, 2) + "\n",
+  );
 }
 
 main().catch((error: unknown) => {

@@ -24,8 +24,8 @@ contract StakingRewards is IStakingRewards, AccessControl, Pausable, ReentrancyG
 
     /// @notice Account state, packed in one slot: stake and reward debt (reward-token units).
     struct Account {
-        uint96 balance;
-        int160 rewardDebt;
+        uint104 balance;
+        int152 rewardDebt;
     }
 
     /// @notice Role that funds reward periods with {notifyRewardAmount}.
@@ -46,7 +46,7 @@ contract StakingRewards is IStakingRewards, AccessControl, Pausable, ReentrancyG
     /// @dev Below this much staked, time accrues to the carry instead of the accumulator; this bounds
     /// the accumulator (no dust-stake inflation) and so every account's reward debt.
     uint256 private immutable _minimumPool;
-    /// @dev Cumulative funding cap that keeps reward debts within int160 (see constructor).
+    /// @dev Cumulative funding cap that keeps reward debts within int152 (see constructor).
     uint256 private immutable _maxTotalFunded;
 
     // Packed after Pausable's `_paused` flag: one cold read serves the pause check and the pool.
@@ -75,8 +75,9 @@ contract StakingRewards is IStakingRewards, AccessControl, Pausable, ReentrancyG
         _stakingToken = IERC20(stakingToken_);
         _rewardsToken = IERC20(rewardsToken_);
         _minimumPool = 10 ** _decimalsOf(stakingToken_);
-        // |rewardDebt| <= maxBalance * accumulator / ACC_SCALE <= 2^96 * totalFunded / minimumPool < 2^159.
-        _maxTotalFunded = _minimumPool << 62;
+        // The accumulator grows by at most totalFunded * ACC_SCALE / minimumPool, so every reward debt
+        // stays within balance * accumulator / ACC_SCALE <= 2^104 * 2^46 = 2^150 (int152).
+        _maxTotalFunded = _minimumPool << 46;
         _rewardsDuration = rewardsDuration_;
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _grantRole(PAUSER_ROLE, admin);
@@ -264,12 +265,11 @@ contract StakingRewards is IStakingRewards, AccessControl, Pausable, ReentrancyG
         Account memory account = _accounts[msg.sender];
         uint256 balance = account.balance + amount;
         uint256 newTotal = totalStaked_ + amount;
-        if (balance > type(uint96).max || newTotal > type(uint104).max) {
-            revert StakingAmountTooLarge(amount, type(uint96).max, type(uint104).max);
-        }
+        // balance <= newTotal, so one check bounds both.
+        if (newTotal > type(uint104).max) revert StakingAmountTooLarge(amount, type(uint104).max);
         // Rounded up: the debt never undercounts, so no account is paid more than it earned.
         int256 debt = account.rewardDebt + int256(Math.mulDiv(amount, acc, ACC_SCALE, Math.Rounding.Ceil));
-        _accounts[msg.sender] = Account(uint96(balance), int160(debt));
+        _accounts[msg.sender] = Account(uint104(balance), int152(debt));
         _totalStaked = uint104(newTotal);
         emit Staked(msg.sender, amount, balance, newTotal);
         _stakingToken.safeTransferFrom(msg.sender, address(this), amount);
@@ -284,10 +284,10 @@ contract StakingRewards is IStakingRewards, AccessControl, Pausable, ReentrancyG
         int256 debt = account.rewardDebt - int256(Math.mulDiv(amount, acc, ACC_SCALE));
         unchecked {
             // amount <= balance <= totalStaked, checked above.
-            account.balance -= uint96(amount);
+            account.balance -= uint104(amount);
             totalStaked_ -= amount;
         }
-        _accounts[msg.sender] = Account(account.balance, int160(debt));
+        _accounts[msg.sender] = Account(account.balance, int152(debt));
         _totalStaked = uint104(totalStaked_);
         emit Withdrawn(msg.sender, amount, account.balance, totalStaked_);
         _stakingToken.safeTransfer(msg.sender, amount);
@@ -298,8 +298,8 @@ contract StakingRewards is IStakingRewards, AccessControl, Pausable, ReentrancyG
         Account storage account = _accounts[msg.sender];
         uint256 reward = _pending(account, acc);
         if (reward == 0) return;
-        // reward < 2^159 (see constructor), so the cast and the sum fit.
-        account.rewardDebt += int160(int256(reward));
+        // reward < 2^150 (see constructor), so the cast and the sum fit.
+        account.rewardDebt += int152(int256(reward));
         emit RewardPaid(msg.sender, reward);
         _rewardsToken.safeTransfer(msg.sender, reward);
     }

@@ -62,7 +62,12 @@ export async function deploySettle(
   };
 
   const token = await deploy("SettleToken", [deployer.address, DEPLOY_PARAMS.supplyCap, deployer.address, DEPLOY_PARAMS.initialSupply]);
-  const staking = await deploy("StakingRewards", [deployer.address, contracts.SettleToken.address, contracts.SettleToken.address, DEPLOY_PARAMS.rewardsDuration]);
+  const staking = await deploy("StakingRewards", [
+    deployer.address,
+    contracts.SettleToken.address,
+    contracts.SettleToken.address,
+    DEPLOY_PARAMS.rewardsDuration,
+  ]);
   await deploy("PaymentEscrow", [deployer.address, deployer.address, DEPLOY_PARAMS.feeBps]);
 
   if (LOCAL_CHAIN_IDS.has(chainId)) {
@@ -70,7 +75,9 @@ export async function deploySettle(
     for (const account of accounts) await (await token.getFunction("transfer")(account.address, DEPLOY_PARAMS.localFunding)).wait();
     await (await token.getFunction("approve")(contracts.StakingRewards.address, DEPLOY_PARAMS.localRewards)).wait();
     await (await staking.getFunction("notifyRewardAmount")(DEPLOY_PARAMS.localRewards)).wait();
-    log(`local chain: funded ${accounts.length} test accounts with ${ethers.formatEther(DEPLOY_PARAMS.localFunding)} SETL each, started a ${ethers.formatEther(DEPLOY_PARAMS.localRewards)} SETL reward period`);
+    log(
+      `local chain: funded ${accounts.length} test accounts with ${ethers.formatEther(DEPLOY_PARAMS.localFunding)} SETL each, started a ${ethers.formatEther(DEPLOY_PARAMS.localRewards)} SETL reward period`,
+    );
   }
   return { deployment: { chainId, network: hre.network.name, contracts, abiHash }, reused: false };
 }
@@ -83,7 +90,8 @@ async function reasonToRedeploy(
   abiHash: string,
 ): Promise<string | undefined> {
   if (!previous) return undefined;
-  if (previous.chainId !== chainId) return `deployments/${hre.network.name}.json is for chain ${previous.chainId}, this is chain ${chainId}`;
+  if (previous.chainId !== chainId)
+    return `deployments/${hre.network.name}.json is for chain ${previous.chainId}, this is chain ${chainId}`;
   for (const name of CONTRACT_NAMES) {
     const recorded = previous.contracts[name];
     if (!recorded) return `deployments/${hre.network.name}.json has no ${name}`;

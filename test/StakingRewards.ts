@@ -79,7 +79,9 @@ describe("StakingRewards", function () {
       const { token, admin } = await loadFixture(sameTokenFixture);
       const factory = await ethers.getContractFactory("StakingRewards");
       const max = 4n * 365n * BigInt(DAY);
-      await expect(factory.deploy(admin, token, token, 0)).to.be.revertedWithCustomError(factory, "StakingInvalidDuration").withArgs(0, max);
+      await expect(factory.deploy(admin, token, token, 0))
+        .to.be.revertedWithCustomError(factory, "StakingInvalidDuration")
+        .withArgs(0, max);
       await expect(factory.deploy(admin, token, token, max + 1n))
         .to.be.revertedWithCustomError(factory, "StakingInvalidDuration")
         .withArgs(max + 1n, max);
@@ -113,18 +115,18 @@ describe("StakingRewards", function () {
       await expect(staking.connect(alice).stake(0)).to.be.revertedWithCustomError(staking, "StakingZeroAmount");
     });
 
-    it("refuses a stake beyond what an account can hold", async function () {
+    it("refuses a stake beyond what the pool can hold", async function () {
       const [admin, alice] = await ethers.getSigners();
       const big = await ethers.deployContract("TestToken", ["Big", "BIG", 18]);
       const staking = await ethers.deployContract("StakingRewards", [admin, big, big, DURATION]);
-      const maxBalance = 2n ** 96n - 1n;
-      await big.mint(alice, 2n ** 97n);
+      const maxTotal = 2n ** 104n - 1n;
+      await big.mint(alice, 2n ** 105n);
       await big.connect(alice).approve(staking, ethers.MaxUint256);
-      await expect(staking.connect(alice).stake(maxBalance + 1n))
+      await expect(staking.connect(alice).stake(maxTotal + 1n))
         .to.be.revertedWithCustomError(staking, "StakingAmountTooLarge")
-        .withArgs(maxBalance + 1n, maxBalance, 2n ** 104n - 1n);
-      await staking.connect(alice).stake(maxBalance);
-      expect(await staking.balanceOf(alice)).to.equal(maxBalance);
+        .withArgs(maxTotal + 1n, maxTotal);
+      await staking.connect(alice).stake(maxTotal);
+      expect(await staking.balanceOf(alice)).to.equal(maxTotal);
     });
 
     it("refuses a stake while paused", async function () {
@@ -134,7 +136,7 @@ describe("StakingRewards", function () {
     });
 
     it("fails without an allowance", async function () {
-      const { token, staking, admin } = await loadFixture(sameTokenFixture);
+      const { token, staking } = await loadFixture(sameTokenFixture);
       await token.approve(staking, 0);
       await expect(staking.stake(1)).to.be.revertedWithCustomError(token, "ERC20InsufficientAllowance");
     });
@@ -203,6 +205,7 @@ describe("StakingRewards", function () {
       await time.increase(DURATION + 10);
       const rate = (e18(700) * RATE_SCALE) / BigInt(DURATION);
       const acc = (rate * BigInt(DURATION) * 10n ** 27n) / e18(100);
+      expect(await staking.rewardPerToken()).to.equal(acc);
       expect(await staking.earned(alice)).to.equal((e18(100) * acc) / ACC_SCALE);
       expect(e18(700) - (await staking.earned(alice))).to.be.lessThan(10n ** 9n);
     });
@@ -265,7 +268,7 @@ describe("StakingRewards", function () {
       await time.increase(DAY);
       expect(await staking.earned(alice)).to.equal(0);
       await staking.connect(alice).stake(1n); // the pool reaches the minimum and starts earning
-      expect(await staking.carriedRewards()).to.be.closeTo(e18(1) * RATE_SCALE, e18(1) * RATE_SCALE / 1000n);
+      expect(await staking.carriedRewards()).to.be.closeTo(e18(1) * RATE_SCALE, (e18(1) * RATE_SCALE) / 1000n);
     });
 
     it("rolls what is left of a running period into the new rate", async function () {
@@ -278,7 +281,9 @@ describe("StakingRewards", function () {
       const leftover = rate * BigInt(DURATION / 2) + (await staking.carriedRewards());
       const tx = await staking.notifyRewardAmount(e18(700));
       const expectedRate = (e18(700) * RATE_SCALE + leftover) / BigInt(DURATION);
-      await expect(tx).to.emit(staking, "RewardAdded").withArgs(e18(700), leftover, expectedRate, start + DURATION / 2, start + DURATION / 2 + DURATION);
+      await expect(tx)
+        .to.emit(staking, "RewardAdded")
+        .withArgs(e18(700), leftover, expectedRate, start + DURATION / 2, start + DURATION / 2 + DURATION);
       expect(await staking.periodFinish()).to.equal(start + DURATION / 2 + DURATION);
       expect(await staking.getRewardForDuration()).to.equal((expectedRate * BigInt(DURATION)) / RATE_SCALE);
     });
@@ -286,9 +291,11 @@ describe("StakingRewards", function () {
     it("counts what arrives, not what was asked, from a fee-on-transfer reward token", async function () {
       const { rewardToken, staking } = await loadFixture(quirkyFixture);
       await rewardToken.setFeeBps(100);
+      const start = (await time.latest()) + 10;
+      await time.setNextBlockTimestamp(start);
       await expect(staking.notifyRewardAmount(e18(100)))
         .to.emit(staking, "RewardAdded")
-        .withArgs(e18(99), 0, (e18(99) * RATE_SCALE) / BigInt(DURATION), (await time.latest()) + 1, (await time.latest()) + 1 + DURATION);
+        .withArgs(e18(99), 0, (e18(99) * RATE_SCALE) / BigInt(DURATION), start, start + DURATION);
       expect(await staking.totalFunded()).to.equal(e18(99));
     });
   });
@@ -321,7 +328,7 @@ describe("StakingRewards", function () {
       const [admin] = await ethers.getSigners();
       const big = await ethers.deployContract("TestToken", ["Big", "BIG", 18]);
       const staking = await ethers.deployContract("StakingRewards", [admin, big, big, DURATION]);
-      const max = 10n ** 18n << 62n;
+      const max = (10n ** 18n) << 46n;
       await big.mint(admin, max + 1n);
       await big.approve(staking, ethers.MaxUint256);
       await expect(staking.notifyRewardAmount(max + 1n))
@@ -439,7 +446,9 @@ describe("StakingRewards", function () {
       const other = await ethers.deployContract("TestToken", ["Other", "OTH", 18]);
       await other.mint(staking, 50n);
       const tx = await staking.recoverERC20(other, 50n, alice);
-      await expect(tx).to.emit(staking, "Recovered").withArgs(await other.getAddress(), 50n, alice.address);
+      await expect(tx)
+        .to.emit(staking, "Recovered")
+        .withArgs(await other.getAddress(), 50n, alice.address);
       await expect(tx).to.changeTokenBalance(other, alice, 50n);
     });
 
@@ -462,4 +471,38 @@ describe("StakingRewards", function () {
       );
     });
   });
+});
+
+describe("StakingRewards against a reentrant token", function () {
+  async function reentrantFixture() {
+    const [admin, alice] = await ethers.getSigners();
+    const token = await ethers.deployContract("StakingReentrantToken");
+    const staking = await ethers.deployContract("StakingRewards", [admin, token, token, DURATION]);
+    await token.mint(admin, e18(1_000_000));
+    await token.approve(staking, ethers.MaxUint256);
+    await token.mint(alice, e18(1_000));
+    await token.connect(alice).approve(staking, ethers.MaxUint256);
+    await staking.connect(alice).stake(e18(100));
+    await staking.notifyRewardAmount(e18(700));
+    await time.increase(DAY);
+    return { token, staking, admin, alice };
+  }
+
+  // Each attack re-enters the very function that moved the token.
+  const attacks: [string, unknown[]][] = [
+    ["stake", [1n]],
+    ["stakeWithPermit", [1n, 0, 0, ethers.ZeroHash, ethers.ZeroHash]],
+    ["withdraw", [1n]],
+    ["claim", []],
+    ["exit", []],
+    ["notifyRewardAmount", [e18(1)]],
+  ];
+  for (const [name, args] of attacks) {
+    it(`stops a token re-entering ${name}`, async function () {
+      const { token, staking, alice } = await loadFixture(reentrantFixture);
+      await token.setHook(staking, staking.interface.encodeFunctionData(name, args));
+      const caller = name === "notifyRewardAmount" ? staking : staking.connect(alice);
+      await expect(caller.getFunction(name)(...args)).to.be.revertedWithCustomError(staking, "ReentrancyGuardReentrantCall");
+    });
+  }
 });

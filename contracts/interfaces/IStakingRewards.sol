@@ -9,8 +9,8 @@ interface IStakingRewards {
     error StakingZeroAmount();
     /// @notice `account` tried to withdraw `requested` but has only `balance` staked.
     error StakingInsufficientBalance(address account, uint256 balance, uint256 requested);
-    /// @notice The stake would take an account past `maxBalance` or the pool past `maxTotal`.
-    error StakingAmountTooLarge(uint256 requested, uint256 maxBalance, uint256 maxTotal);
+    /// @notice Staking `requested` would take the pool past `maxTotal` base units.
+    error StakingAmountTooLarge(uint256 requested, uint256 maxTotal);
     /// @notice The period cannot be changed while one is running (it ends at `periodFinish`).
     error StakingPeriodRunning(uint256 periodFinish);
     /// @notice A reward period must last between one second and `maxDuration`.

@@ -14,6 +14,9 @@ contract StakingQuirkyToken is ERC20 {
         Absurd
     }
 
+    /// @notice decimals() was asked of a token that has none.
+    error QuirkyNoDecimals();
+
     uint256 public feeBps;
     DecimalsMode public decimalsMode;
 
@@ -38,7 +41,7 @@ contract StakingQuirkyToken is ERC20 {
 
     /// @inheritdoc ERC20
     function decimals() public view override returns (uint8) {
-        if (decimalsMode == DecimalsMode.Reverts) revert("no decimals");
+        if (decimalsMode == DecimalsMode.Reverts) revert QuirkyNoDecimals();
         return decimalsMode == DecimalsMode.Absurd ? 77 : 18;
     }
 

@@ -500,7 +500,7 @@ describe("StakingRewards against a reentrant token", function () {
   for (const [name, args] of attacks) {
     it(`stops a token re-entering ${name}`, async function () {
       const { token, staking, alice } = await loadFixture(reentrantFixture);
-      await token.setHook(staking, staking.interface.encodeFunctionData(name, args));
+      await token.setHook(staking, staking.interface.encodeFunctionData(staking.interface.getFunction(name)!, args));
       const caller = name === "notifyRewardAmount" ? staking : staking.connect(alice);
       await expect(caller.getFunction(name)(...args)).to.be.revertedWithCustomError(staking, "ReentrancyGuardReentrantCall");
     });

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import type { Interface } from "ethers";
 import { signPermit } from "./helpers/permit";
 
 const DAY = 24 * 3600;
@@ -500,7 +501,7 @@ describe("StakingRewards against a reentrant token", function () {
   for (const [name, args] of attacks) {
     it(`stops a token re-entering ${name}`, async function () {
       const { token, staking, alice } = await loadFixture(reentrantFixture);
-      await token.setHook(staking, staking.interface.encodeFunctionData(staking.interface.getFunction(name)!, args));
+      await token.setHook(staking, (staking.interface as Interface).encodeFunctionData(name, args));
       const caller = name === "notifyRewardAmount" ? staking : staking.connect(alice);
       await expect(caller.getFunction(name)(...args)).to.be.revertedWithCustomError(staking, "ReentrancyGuardReentrantCall");
     });

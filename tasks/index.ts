@@ -1,2 +1,4 @@
 // Registers every Settle task with Hardhat (imported by hardhat.config.ts).
 import "./deploy";
+import "./token";
+import "./staking";

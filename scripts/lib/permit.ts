@@ -1,5 +1,4 @@
-import { ethers } from "hardhat";
-import type { Signer } from "ethers";
+import { Signature, type Signer } from "ethers";
 
 /** What {signPermit} needs of a token: EIP-2612's name and nonces views and an address. */
 export interface PermitToken {
@@ -25,7 +24,8 @@ export async function signPermit(
   value: bigint,
   deadline: bigint,
 ): Promise<SignedPermit> {
-  const { chainId } = await ethers.provider.getNetwork();
+  if (!owner.provider) throw new Error("the permit signer has no provider");
+  const { chainId } = await owner.provider.getNetwork();
   const ownerAddress = await owner.getAddress();
   const signature = await owner.signTypedData(
     { name: await token.name(), version: "1", chainId, verifyingContract: await token.getAddress() },
@@ -40,6 +40,6 @@ export async function signPermit(
     },
     { owner: ownerAddress, spender, value, nonce: await token.nonces(ownerAddress), deadline },
   );
-  const { v, r, s } = ethers.Signature.from(signature);
+  const { v, r, s } = Signature.from(signature);
   return { value, deadline, v, r, s };
 }

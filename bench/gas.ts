@@ -68,15 +68,33 @@ async function measureTokenAndStaking(): Promise<Record<string, bigint>> {
   return gas;
 }
 
+/** A target: the operation, the limit's formula in words, and the limit from the run's figures. */
+type Target = [operation: string, formula: string, limit: (gas: Record<string, bigint>) => number];
+
+/** The issues' targets, each measured against the floor of the same run. */
+const TARGETS: Target[] = [
+  ["staking.stake", "1.6 x floor.transferFrom", (g) => 1.6 * Number(g["floor.transferFrom"])],
+  ["staking.claim", "1.6 x floor.transfer", (g) => 1.6 * Number(g["floor.transfer"])],
+];
+
 async function main(): Promise<void> {
   const gas = { ...(await measureFloor()), ...(await measureTokenAndStaking()) };
   console.table(Object.fromEntries(Object.entries(gas).map(([k, v]) => [k, { gasUsed: Number(v) }])));
+  const checks = TARGETS.filter(([operation]) => gas[operation] !== undefined).map(([operation, formula, limit]) => {
+    const used = Number(gas[operation]);
+    const max = Math.floor(limit(gas));
+    return { operation, gasUsed: used, target: `<= ${formula} = ${max}`, ratioToLimit: (used / max).toFixed(3), met: used <= max };
+  });
+  console.table(checks);
   const dir = join(__dirname, "results");
   mkdirSync(dir, { recursive: true });
   writeFileSync(
     join(dir, "gas.json"),
     JSON.stringify(Object.fromEntries(Object.entries(gas).map(([k, v]) => [k, Number(v)])), null, 2) + "\n",
   );
+  console.log(`wrote ${join(dir, "gas.json")}`);
+  const missed = checks.filter((c) => !c.met);
+  if (missed.length > 0) console.log(`targets missed: ${missed.map((c) => c.operation).join(", ")}`);
 }
 
 main().catch((error: unknown) => {

@@ -32,7 +32,10 @@ sendingTask("stake", "Stakes SETL in StakingRewards (one transaction with a perm
       if (allowance >= amount) {
         outcome = await sendOrSimulate(hre, staking, "stake", [amount], args);
       } else if (args.approve) {
-        if (args.dryRun) throw new CliError(`dry run: the allowance is ${formatEther(allowance)} SETL, so an approve must be sent first; drop --approve to simulate with a permit`);
+        if (args.dryRun)
+          throw new CliError(
+            `dry run: the allowance is ${formatEther(allowance)} SETL, so an approve must be sent first; drop --approve to simulate with a permit`,
+          );
         reportSend("approved StakingRewards", await sendOrSimulate(hre, token, "approve", [stakingAddress, amount], args), args.json);
         outcome = await sendOrSimulate(hre, staking, "stake", [amount], args);
       } else {
@@ -67,21 +70,20 @@ sendingTask("unstake", "Withdraws staked SETL (works even while staking is pause
     }),
   );
 
-sendingTask("claim", "Claims the staking rewards earned so far")
-  .setAction(async (args: SendArgs, hre) =>
-    runCli(async () => {
-      const signer = await resolveSigner(hre, args.from);
-      const { staking } = await loadSettle(hre, signer);
-      const earned = await staking.earned(signer.address);
-      if (earned === 0n) {
-        output(args.json, `${signer.address} has no rewards to claim yet`, { account: signer.address, reward: 0n });
-        return;
-      }
-      const outcome = await sendOrSimulate(hre, staking, "claim", [], args);
-      reportSend(`claimed about ${formatEther(earned)} SETL`, outcome, args.json);
-      if (args.json) output(true, "", { account: signer.address, reward: earned, ...outcome });
-    }),
-  );
+sendingTask("claim", "Claims the staking rewards earned so far").setAction(async (args: SendArgs, hre) =>
+  runCli(async () => {
+    const signer = await resolveSigner(hre, args.from);
+    const { staking } = await loadSettle(hre, signer);
+    const earned = await staking.earned(signer.address);
+    if (earned === 0n) {
+      output(args.json, `${signer.address} has no rewards to claim yet`, { account: signer.address, reward: 0n });
+      return;
+    }
+    const outcome = await sendOrSimulate(hre, staking, "claim", [], args);
+    reportSend(`claimed about ${formatEther(earned)} SETL`, outcome, args.json);
+    if (args.json) output(true, "", { account: signer.address, reward: earned, ...outcome });
+  }),
+);
 
 sendingTask("rewards:fund", "Funds a new reward period (needs REWARDS_DISTRIBUTOR_ROLE); leftovers roll into it")
   .addParam("amount", "SETL to add as rewards, e.g. 1000")
@@ -94,7 +96,10 @@ sendingTask("rewards:fund", "Funds a new reward period (needs REWARDS_DISTRIBUTO
       await requireBalance(token, signer.address, amount);
       const stakingAddress = await staking.getAddress();
       if ((await token.allowance(signer.address, stakingAddress)) < amount) {
-        if (args.dryRun) throw new CliError(`dry run: an approve of ${args.amount} SETL to StakingRewards must be sent first, so the funding cannot be simulated`);
+        if (args.dryRun)
+          throw new CliError(
+            `dry run: an approve of ${args.amount} SETL to StakingRewards must be sent first, so the funding cannot be simulated`,
+          );
         reportSend("approved StakingRewards", await sendOrSimulate(hre, token, "approve", [stakingAddress, amount], args), args.json);
       }
       const outcome = await sendOrSimulate(hre, staking, "notifyRewardAmount", [amount], args);
@@ -132,7 +137,17 @@ readingTask("rewards:status", "Shows the reward period, the pool and an account'
           `pool       ${formatEther(totalStaked)} SETL staked, APR ${aprPercent}%`,
           `${address}  staked ${formatEther(staked)} SETL, earned ${formatEther(earned)} SETL`,
         ].join("\n"),
-        { running, periodFinish: finish, rewardRatePerDay: perDay, totalStaked, carried: carried / scale, aprPercent, account: address, staked, earned },
+        {
+          running,
+          periodFinish: finish,
+          rewardRatePerDay: perDay,
+          totalStaked,
+          carried: carried / scale,
+          aprPercent,
+          account: address,
+          staked,
+          earned,
+        },
       );
     }),
   );

@@ -54,7 +54,8 @@ sendingTask("token:mint", "Mints new SETL (needs MINTER_ROLE; the supply cap app
       const { token } = await loadSettle(hre, signer);
       await requireRole(token, await token.MINTER_ROLE(), "MINTER_ROLE", "SettleToken", signer.address);
       const room = (await token.cap()) - (await token.totalSupply());
-      if (amount > room) throw new Error(`minting ${args.amount} SETL would pass the cap: only ${formatEther(room)} SETL can still be minted`);
+      if (amount > room)
+        throw new Error(`minting ${args.amount} SETL would pass the cap: only ${formatEther(room)} SETL can still be minted`);
       const outcome = await sendOrSimulate(hre, token, "mint", [to, amount], args);
       reportSend(`minted ${args.amount} SETL to ${to}`, outcome, args.json);
       if (args.json) output(true, "", { to, amount, ...outcome });

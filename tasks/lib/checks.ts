@@ -23,7 +23,13 @@ interface RoleView {
 }
 
 /** Throws a one-line error when `account` lacks `role` (named `roleName`) on `contractName`. */
-export async function requireRole(contract: RoleView, role: string, roleName: string, contractName: string, account: string): Promise<void> {
+export async function requireRole(
+  contract: RoleView,
+  role: string,
+  roleName: string,
+  contractName: string,
+  account: string,
+): Promise<void> {
   if (await contract.hasRole(role, account)) return;
   throw new CliError(`${account} lacks ${roleName} on ${contractName}: an admin must grant it (grantRole) first`);
 }

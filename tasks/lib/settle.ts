@@ -26,10 +26,14 @@ export async function loadSettle(hre: HardhatRuntimeEnvironment, signer?: Signer
   }
   const chainId = Number((await hre.ethers.provider.getNetwork().catch(unreachable(hre))).chainId);
   if (chainId !== deployment.chainId) {
-    throw new CliError(`deployments/${network}.json is for chain ${deployment.chainId} but the node is chain ${chainId}: run \`npm run deploy -- --network ${network}\``);
+    throw new CliError(
+      `deployments/${network}.json is for chain ${deployment.chainId} but the node is chain ${chainId}: run \`npm run deploy -- --network ${network}\``,
+    );
   }
   if ((await hre.ethers.provider.getCode(deployment.contracts.SettleToken.address)) === "0x") {
-    throw new CliError(`contracts not deployed on chain ${chainId} (the node was restarted?): run \`npm run deploy -- --network ${network}\``);
+    throw new CliError(
+      `contracts not deployed on chain ${chainId} (the node was restarted?): run \`npm run deploy -- --network ${network}\``,
+    );
   }
   const at = async <T>(name: keyof Deployment["contracts"]) =>
     (await hre.ethers.getContractAt(name, deployment.contracts[name].address, signer)) as unknown as T;

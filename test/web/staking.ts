@@ -1,26 +1,21 @@
 import { expect } from "chai";
 import { Wallet, parseEther } from "ethers";
-import { WebStack } from "./stack";
+import { Backend, BrowserSession } from "./stack";
 
 /** Reads a number shown by the page ("10,000.5" → 10000.5). */
-async function shown(stack: WebStack, selector: string): Promise<number> {
+async function shown(stack: BrowserSession, selector: string): Promise<number> {
   const text = (await stack.page.textContent(selector)) ?? "";
   return Number(text.replace(/[,\s]/g, ""));
 }
 
-/** Waits until the transaction card in `slot` reaches `phase` and returns its text. */
-async function txCard(stack: WebStack, slot: string, phase: "confirmed" | "indexed" | "failed"): Promise<string> {
-  const card = stack.page.locator(`${slot} .tx-card[data-phase="${phase}"]`);
-  await card.waitFor({ timeout: 30_000 });
-  return (await card.textContent()) ?? "";
-}
-
 describe("web: staking journey", function () {
   this.timeout(120_000);
-  let stack: WebStack;
+  let backend: Backend;
+  let stack: BrowserSession;
 
   before(async function () {
-    stack = await WebStack.start({ name: "staking" });
+    backend = await Backend.shared();
+    stack = await BrowserSession.start(backend, { name: "staking" });
   });
 
   afterEach(async function () {
@@ -49,7 +44,7 @@ describe("web: staking journey", function () {
     const sentBefore = stack.wallet.requestsOf("eth_sendTransaction").length;
     await stack.page.fill("#stake-amount", "1,000");
     await stack.page.click("#stake-submit");
-    expect(await txCard(stack, "#stake-tx", "confirmed")).to.contain("Stake 1,000 SETL");
+    expect(await stack.txCard("#stake-tx", stack.donePhase)).to.contain("Stake 1,000 SETL");
     expect(stack.wallet.requestsOf("eth_signTypedData_v4")).to.have.length(1);
     expect(stack.wallet.requestsOf("eth_sendTransaction").length - sentBefore).to.equal(1);
 
@@ -65,14 +60,14 @@ describe("web: staking journey", function () {
 
   it("claims the rewards into the wallet", async function () {
     await stack.page.click("#claim-button");
-    expect(await txCard(stack, "#claim-tx", "confirmed")).to.match(/Claim [\d,.]+ SETL rewards/);
+    expect(await stack.txCard("#claim-tx", stack.donePhase)).to.match(/Claim [\d,.]+ SETL rewards/);
     await stack.waitForText("#staking-wallet", (text) => Number(text.replace(/,/g, "")) > 9_000);
   });
 
   it("withdraws part of the stake", async function () {
     await stack.page.fill("#withdraw-amount", "400");
     await stack.page.click("#withdraw-submit");
-    expect(await txCard(stack, "#withdraw-tx", "confirmed")).to.contain("Withdraw 400 SETL");
+    expect(await stack.txCard("#withdraw-tx", stack.donePhase)).to.contain("Withdraw 400 SETL");
     await stack.waitForText("#staking-staked", "600");
     await stack.screenshot("withdrawn");
   });
@@ -91,14 +86,14 @@ describe("web: staking journey", function () {
     stack.wallet.rejectNext("eth_signTypedData_v4");
     await stack.page.fill("#stake-amount", "10");
     await stack.page.click("#stake-submit");
-    const text = await txCard(stack, "#stake-tx", "failed");
+    const text = await stack.txCard("#stake-tx", "failed");
     expect(text).to.contain("Rejected in your wallet");
     expect(text).to.contain("You rejected the request in your wallet. Nothing was sent.");
     await stack.screenshot("rejected");
   });
 
   it("decodes a contract error by name (staking paused by the operator)", async function () {
-    const admin = stack.signer(0);
+    const admin = backend.signer(0);
     const staking = new (await import("ethers")).Contract(
       stack.deployment.contracts.StakingRewards!.address,
       ["function pause()", "function unpause()"],
@@ -108,7 +103,7 @@ describe("web: staking journey", function () {
     await stack.page.getByText("Staking is paused").waitFor();
     await stack.page.fill("#stake-amount", "10");
     await stack.page.click("#stake-submit");
-    const text = await txCard(stack, "#stake-tx", "failed");
+    const text = await stack.txCard("#stake-tx", "failed");
     expect(text).to.contain("The contract refused: EnforcedPause");
     expect(text).to.contain("This is paused right now.");
     await stack.screenshot("contract-error");
@@ -145,7 +140,7 @@ describe("web: staking journey", function () {
 
   it("says when the account has no ETH for the network fee", async function () {
     const poor = Wallet.createRandom();
-    const funder = stack.signer(3);
+    const funder = backend.signer(3);
     const token = new (await import("ethers")).Contract(
       stack.deployment.contracts.SettleToken!.address,
       ["function transfer(address,uint256) returns (bool)"],
@@ -157,7 +152,7 @@ describe("web: staking journey", function () {
     await stack.waitForText("#staking-wallet", "50");
     await stack.page.fill("#stake-amount", "20");
     await stack.page.click("#stake-submit");
-    const text = await txCard(stack, "#stake-tx", "failed");
+    const text = await stack.txCard("#stake-tx", "failed");
     expect(text).to.contain("Not enough ETH");
     await stack.screenshot("insufficient-funds");
   });
@@ -167,7 +162,7 @@ describe("web: staking journey", function () {
     await stack.page.setViewportSize({ width: 390, height: 844 });
     await stack.waitForText("#staking-staked", "600");
     const overflow = await stack.page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth");
-    expect(overflow).to.be.at.most(0);
-    await stack.screenshot("phone");
+    expect(overflow, "horizontal overflow in pixels").to.be.at.most(0);
+    await stack.screenshot("phone", { fullPage: false });
   });
 });

@@ -389,6 +389,8 @@ export class BrowserSession {
   async screenshot(label: string, { fullPage = true }: { fullPage?: boolean } = {}): Promise<string> {
     mkdirSync(ARTIFACTS_DIR, { recursive: true });
     const path = join(ARTIFACTS_DIR, `${this.options.name}-${String(++this.shots).padStart(2, "0")}-${label}.png`);
+    // The header is sticky: from the top, a full-page shot shows it where it belongs.
+    if (fullPage) await this.page.evaluate("window.scrollTo(0, 0)");
     await this.page.screenshot({ path, fullPage, animations: "disabled" });
     return path;
   }
@@ -414,9 +416,15 @@ export class BrowserSession {
     return text;
   }
 
-  /** Waits until the transaction card in `slot` reaches `phase` and returns its text. */
-  async txCard(slot: string, phase: "confirmed" | "indexed" | "failed", timeoutMs = 45_000): Promise<string> {
-    const card = this.page.locator(`${slot} .tx-card[data-phase="${phase}"]`);
+  /**
+   * Waits until the transaction card in `slot` (whose title contains `title`, when given) reaches
+   * `phase`, and returns its text.
+   */
+  async txCard(slot: string, phase: "confirmed" | "indexed" | "failed", title?: string, timeoutMs = 45_000): Promise<string> {
+    const card = this.page.locator(
+      `${slot} .tx-card[data-phase="${phase}"]`,
+      title ? { has: this.page.locator(".tx-title", { hasText: title }) } : undefined,
+    );
     await card.waitFor({ timeout: timeoutMs });
     return ((await card.textContent()) ?? "").replace(/\s+/g, " ");
   }

@@ -18,7 +18,7 @@ const ROUTES: { path: string; title: string; view: View; nav?: string }[] = [
   { path: "/", title: "Settle", view: homeView },
   { path: "/invoices", title: "Invoices", view: invoicesView, nav: "/invoices" },
   { path: "/invoices/new", title: "New invoice", view: newInvoiceView, nav: "/invoices" },
-  { path: "/invoice/:id", title: "Invoice", view: invoiceView, nav: "/pay" },
+  { path: "/invoice/:id", title: "Invoice", view: invoiceView, nav: "/invoices" },
   { path: "/pay", title: "Pay an invoice", view: payView, nav: "/pay" },
   { path: "/staking", title: "Staking", view: stakingView, nav: "/staking" },
   { path: "/history", title: "History", view: historyView, nav: "/history" },

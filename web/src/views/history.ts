@@ -25,6 +25,8 @@ export const KIND_LOOK: Record<string, { label: string; sign: "+" | "-" | "" }> 
   reclaimed: { label: "Reclaimed", sign: "" },
   credited: { label: "Credited", sign: "+" },
   credit_withdrawn: { label: "Credit withdrawn", sign: "+" },
+  settled: { label: "Settled", sign: "" },
+  fee_credited: { label: "Fee credited", sign: "+" },
 };
 
 /** The kind filter's groups (GET /transactions?kind=). */
@@ -34,7 +36,7 @@ const KIND_GROUPS: { label: string; kinds: string }[] = [
   { label: "Releases and claims", kinds: "released,claimed" },
   { label: "Refunds and reclaims", kinds: "refunded,reclaimed" },
   { label: "Invoices issued", kinds: "invoice_created" },
-  { label: "Disputes", kinds: "disputed,resolved" },
+  { label: "Disputes", kinds: "disputed,resolved,settled" },
   { label: "Staking", kinds: "staked,withdrawn,reward_claimed" },
   { label: "Token transfers", kinds: "transfer_in,transfer_out" },
 ];

@@ -37,20 +37,19 @@ interface Loaded {
 }
 
 const EVENT_LABELS: Record<string, string> = {
-  invoice_created: "Created",
-  created: "Created",
-  invoice_paid: "Payment received",
-  paid: "Payment received",
-  released: "Released to the merchant",
-  claimed: "Claimed by the merchant",
-  refunded: "Refunded to the payer",
-  reclaimed: "Reclaimed by the payer",
-  cancelled: "Cancelled",
-  disputed: "Disputed",
-  resolved: "Resolved by the arbiter",
-  settled: "Settled by both sides",
-  settlement_proposed: "Settlement proposed",
-  credited: "Payout credited",
+  InvoiceCreated: "Created",
+  InvoicePaid: "Payment received",
+  InvoiceReleased: "Released to the merchant",
+  InvoiceClaimed: "Claimed by the merchant",
+  InvoiceRefunded: "Refunded to the payer",
+  InvoiceReclaimed: "Reclaimed by the payer",
+  InvoiceCancelled: "Cancelled",
+  InvoiceDisputed: "Disputed",
+  InvoiceResolved: "Resolved by the arbiter",
+  SettlementProposed: "Settlement proposed",
+  InvoiceSettled: "Settled by both sides",
+  PayoutCredited: "Payout credited",
+  Withdrawn: "Credit withdrawn",
 };
 
 /**
@@ -75,6 +74,8 @@ export const invoiceView: View = (root, params, query) => {
   const escrow = deployment.contract("PaymentEscrow", provider);
   const account = app.account!;
   const body = h("div", { class: "invoice-page" }, loadingCard("Reading the invoice"));
+  // Kept across re-renders so that a transaction's progress stays on screen while the page refreshes.
+  const slot = h("div", { class: "tx-slot", id: "invoice-tx" });
   root.append(body);
   let stopped = false;
 
@@ -137,7 +138,6 @@ export const invoiceView: View = (root, params, query) => {
       h("div", null, h("p", { class: "eyebrow" }, roleLabel(roles)), h("h1", null, `Invoice #${id}`)),
       h("div", { class: "page-actions" }, badge(look.label, look.tone)),
     );
-    const slot = h("div", { class: "tx-slot", id: "invoice-tx" });
     replace(
       body,
       query.get("created")
@@ -147,7 +147,7 @@ export const invoiceView: View = (root, params, query) => {
         "div",
         { class: "layout-main-side" },
         h("div", { class: "stack" }, documentCard(data), timelineCard(data)),
-        h("aside", { class: "stack" }, summaryCard(data), actionsCard(data, roles, slot), shareCard(id)),
+        h("aside", { class: "stack" }, summaryCard(data), actionsCard(data, roles, slot), shareCard(id, roles.merchant)),
       ),
     );
   };
@@ -177,7 +177,7 @@ export const invoiceView: View = (root, params, query) => {
         { class: "kv kv-compact" },
         h("dt", null, "Total"),
         h("dd", { class: "num" }, formatToken(chain.amount, token)),
-        h("dt", null, h("span", { class: "legend legend-held" }), "Paid"),
+        h("dt", null, "Paid"),
         h("dd", { class: "num", id: "invoice-paid" }, formatToken(chain.paid, token)),
         h("dt", null, h("span", { class: "legend legend-held" }), "In escrow"),
         h("dd", { class: "num", id: "invoice-held" }, formatToken(chain.held, token)),
@@ -376,7 +376,7 @@ export const invoiceView: View = (root, params, query) => {
                   h(
                     "p",
                     { class: "timeline-title" },
-                    EVENT_LABELS[event.kind] ?? event.kind.replace(/_/g, " "),
+                    EVENT_LABELS[event.kind] ?? event.kind.replace(/([a-z])([A-Z])/g, "$1 $2"),
                     event.amount && event.amount !== "0"
                       ? h("span", { class: "timeline-amount" }, ` · ${formatToken(BigInt(event.amount), token)}`)
                       : null,
@@ -412,15 +412,12 @@ export const invoiceView: View = (root, params, query) => {
     const can = availableActions(chain, roles, now);
     const parts: Child[] = [];
     const ctx = { decimals: token.decimals, symbol: token.symbol };
-    const send = (
-      title: string,
-      run: (signer: Awaited<ReturnType<typeof app.signer>>, phase: (p: TxPhase) => void) => Promise<TransactionResponse>,
-      withSignature = false,
-    ) =>
+    const send: Sender = (title, run, withSignature = false, waitForIndex) =>
       runTransaction({
         title,
         slot,
         withSignature,
+        waitForIndex,
         errorContext: ctx,
         send: async (phase) => {
           const signer = await app.signer();
@@ -701,10 +698,15 @@ function amountForm(options: {
   return form;
 }
 
+/**
+ * Sends one escrow transaction through its phases. `waitForIndex` false for transactions the index
+ * keeps no history row for (an ERC-20 approval, a settlement proposal).
+ */
 type Sender = (
   title: string,
   run: (signer: Awaited<ReturnType<typeof app.signer>>, phase: (p: TxPhase) => void) => Promise<TransactionResponse>,
   withSignature?: boolean,
+  waitForIndex?: boolean,
 ) => Promise<{ receipt?: unknown }>;
 
 /** Paying: ETH, or an ERC-20 by permit (one transaction) or approve + pay (two). */
@@ -800,6 +802,8 @@ function payForm(
           const approved = await send(
             `Approve ${formatToken(amount, token)} (step 1 of 2)`,
             async (s, phase) => (phase("wallet"), erc20(chain.token, s).getFunction("approve")(escrowAddress, amount)),
+            false,
+            false,
           );
           if (!approved.receipt) return;
         }
@@ -939,6 +943,8 @@ function settlementForm(
         send(
           `Propose ${formatToken(toMerchant, token)} to the merchant`,
           async (signer, phase) => (phase("wallet"), escrowWith(signer).getFunction("proposeSettlement")(chain.id, toMerchant)),
+          false,
+          false,
         ).then(after),
     }),
   );
@@ -946,25 +952,37 @@ function settlementForm(
 }
 
 /** Share link and the document links. */
-function shareCard(id: string): HTMLElement {
+function shareCard(id: string, merchant: boolean): HTMLElement {
   const link = `${location.origin}${location.pathname}#/invoice/${id}`;
   const docs = invoiceDocumentUrls(id);
   return h(
     "section",
     { class: "card share-card", "aria-label": "Share" },
     h("h2", null, "Share"),
-    h("p", { class: "muted" }, "Send this link to the payer. They open it, connect their wallet and pay."),
     h(
-      "div",
-      { class: "share-link" },
-      h("input", { type: "text", readonly: true, value: link, "aria-label": "Invoice link", id: "share-link" }),
-      copyButton(link, "Copy link"),
+      "p",
+      { class: "muted" },
+      merchant
+        ? "Send this link to the payer. They open it, connect their wallet and pay."
+        : "The link to this invoice, and its printable document.",
     ),
+    h("input", { type: "text", readonly: true, value: link, "aria-label": "Invoice link", id: "share-link", class: "share-input" }),
     h(
       "div",
       { class: "doc-links" },
-      h("a", { class: "btn btn-secondary btn-sm", href: docs.html, target: "_blank", rel: "noopener" }, icon("file", 16), " Document"),
-      h("a", { class: "btn btn-secondary btn-sm", href: docs.pdf, target: "_blank", rel: "noopener" }, icon("download", 16), " PDF"),
+      copyButton(link, "Copy link"),
+      h(
+        "a",
+        { class: "btn btn-ghost btn-sm", href: docs.html, target: "_blank", rel: "noopener", id: "document-link" },
+        icon("file", 16),
+        " View",
+      ),
+      h(
+        "a",
+        { class: "btn btn-ghost btn-sm", href: docs.pdf, target: "_blank", rel: "noopener", id: "pdf-link" },
+        icon("download", 16),
+        " PDF",
+      ),
     ),
   );
 }

@@ -138,7 +138,6 @@ export default createSchema((p) => ({
     },
     {
       accountIdIndex: p.index(["account", "id"]),
-      accountTimeIndex: p.index(["account", "timestamp"]),
       invoiceIndex: p.index(["invoiceId", "id"]),
       txHashIndex: p.index("txHash"),
     },

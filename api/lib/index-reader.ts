@@ -1,0 +1,527 @@
+/**
+ * Read-only access to Settle's index: the SQLite database that the indexer (Ponder 0.6, indexer/)
+ * writes. The API never imports Ponder; it reads Ponder's tables through this module.
+ *
+ * Ponder 0.6 stores each table of indexer/ponder.schema.ts under its own name ("Account",
+ * "TokenTransfer", "Invoice", "InvoiceEvent", "Stake", "StakingEvent", "History", "TokenStat",
+ * "InvoiceStatusCount"), next to its own "_ponder_meta" (status and build) and
+ * "_ponder_reorg__<table>" tables. A `bigint` column is 79-character text (a sign character, then
+ * 78 zero-padded digits, so that text order is numeric order); a `hex` column is a BLOB of the raw
+ * bytes. This module converts both: amounts, block numbers and timestamps come back as `bigint`,
+ * addresses and hashes as lowercase `0x` strings.
+ *
+ * The index is only served once Ponder says it is ready (caught up with the chain); before that,
+ * and while the indexer rebuilds it, every query throws {@link IndexNotReadyError}, which the API
+ * maps to HTTP 503.
+ */
+import Database from "better-sqlite3";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+
+/** Why the index cannot be served. */
+export type IndexNotReadyReason = "missing" | "building";
+
+/** The index is missing, being built or being rebuilt: try again later (HTTP 503). */
+export class IndexNotReadyError extends Error {
+  override name = "IndexNotReadyError";
+  /** Stable code for API error bodies. */
+  readonly code = "INDEX_NOT_READY";
+
+  /** @param reason what is going on. @param message a sentence for people. */
+  constructor(
+    readonly reason: IndexNotReadyReason,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A query argument is malformed (not an address, a negative limit...): a caller bug or bad input (HTTP 400). */
+export class IndexQueryError extends Error {
+  override name = "IndexQueryError";
+  /** Stable code for API error bodies. */
+  readonly code = "INVALID_QUERY";
+}
+
+/** A `0x`-prefixed lowercase hex string (address, hash). */
+export type Hex = `0x${string}`;
+
+/** Kinds of History rows (indexer/ponder.schema.ts `HistoryKind`). */
+export const HISTORY_KINDS = [
+  "transfer_in",
+  "transfer_out",
+  "staked",
+  "withdrawn",
+  "reward_claimed",
+  "recovered",
+  "invoice_created",
+  "invoice_paid",
+  "released",
+  "claimed",
+  "refunded",
+  "disputed",
+  "resolved",
+  "cancelled",
+  "reclaimed",
+  "credited",
+  "credit_withdrawn",
+] as const;
+/** A kind of History row. */
+export type HistoryKind = (typeof HISTORY_KINDS)[number];
+
+/** The zero address: the token of native ETH amounts. */
+export const ETH_TOKEN: Hex = "0x0000000000000000000000000000000000000000";
+
+/** Ponder's progress for the indexed network. */
+export interface IndexStatus {
+  /** True once the index has caught up with the chain (Ponder's `ready`). */
+  ready: boolean;
+  /** Network name in deployments/ (the key of Ponder's status). */
+  network: string | null;
+  /** Latest block whose events are in the index, or null before the first one. */
+  block: { number: bigint; timestamp: bigint } | null;
+}
+
+/** What the index was built from (indexer/lib/identity.ts), when the indexer recorded it. */
+export interface IndexIdentity {
+  network: string;
+  chainId: number;
+  startBlock: { number: number; hash: Hex };
+  contracts: Record<string, { address: Hex; deployBlock: number }>;
+}
+
+/** One row of the unified transaction history. */
+export interface HistoryRow {
+  /** Sorts in chain order; use it as the cursor. */
+  id: string;
+  account: Hex;
+  counterparty: Hex | null;
+  kind: HistoryKind;
+  /** Token of `amount`; {@link ETH_TOKEN} for ETH. */
+  token: Hex;
+  amount: bigint;
+  invoiceId: bigint | null;
+  txHash: Hex;
+  logIndex: number;
+  blockNumber: bigint;
+  timestamp: bigint;
+}
+
+/** An address seen in the history, with counters. */
+export interface AccountRow {
+  address: Hex;
+  firstSeenBlock: bigint;
+  firstSeenTimestamp: bigint;
+  lastSeenBlock: bigint;
+  lastSeenTimestamp: bigint;
+  historyCount: number;
+  transfersIn: number;
+  transfersOut: number;
+  invoicesCreated: number;
+  paymentsMade: number;
+  stakingActions: number;
+}
+
+/** An account's current stake in StakingRewards. */
+export interface StakeRow {
+  account: Hex;
+  token: Hex;
+  /** Principal staked now. */
+  balance: bigint;
+  totalStaked: bigint;
+  totalWithdrawn: bigint;
+  rewardsToken: Hex;
+  rewardsClaimed: bigint;
+  updatedBlock: bigint;
+  updatedTimestamp: bigint;
+}
+
+/** Per-token totals. */
+export interface TokenStatRow {
+  token: Hex;
+  /** Value held by the escrow for invoices (paid, not yet released, refunded or withdrawn). */
+  escrowLocked: bigint;
+  /** Principal staked in StakingRewards. */
+  stakingLocked: bigint;
+  /** Protocol fees collected by the escrow. */
+  feesCollected: bigint;
+  rewardsFunded: bigint;
+  rewardsPaid: bigint;
+  updatedBlock: bigint;
+}
+
+/** Index-wide figures. */
+export interface IndexStats {
+  tokens: TokenStatRow[];
+  /** Number of invoices in each status (statuses with no invoice are absent). */
+  invoicesByStatus: Record<string, number>;
+  /** Latest indexed block. */
+  block: IndexStatus["block"];
+}
+
+/** One page of a cursor-paginated list. */
+export interface Page<T> {
+  items: T[];
+  /** Pass as `cursor` to get the next page; null on the last page. */
+  nextCursor: string | null;
+}
+
+/** Filters of {@link IndexReader.historyByAccount}. */
+export interface HistoryQuery {
+  kinds?: readonly HistoryKind[];
+  token?: string;
+  invoiceId?: bigint;
+  /** Inclusive lower bound on the block timestamp (seconds). */
+  fromTimestamp?: bigint;
+  /** Exclusive upper bound on the block timestamp (seconds). */
+  toTimestamp?: bigint;
+  /** The `nextCursor` of the previous page. */
+  cursor?: string;
+  /** Page size, 1 to {@link MAX_PAGE_SIZE} (default {@link DEFAULT_PAGE_SIZE}). */
+  limit?: number;
+  /** `desc` (default): newest first. */
+  order?: "asc" | "desc";
+}
+
+/** Default page size. */
+export const DEFAULT_PAGE_SIZE = 50;
+/** Largest page size. */
+export const MAX_PAGE_SIZE = 500;
+
+/** Options of {@link IndexReader}. */
+export interface IndexReaderOptions {
+  /** Path of Ponder's public.db (see {@link defaultIndexPath}). */
+  path: string;
+  /** How long a read waits for the writer's lock, in milliseconds (default 2000). */
+  busyTimeoutMs?: number;
+}
+
+/**
+ * Path of the index database of `network`: `$SETTLE_INDEX_DIR/public.db` when that variable is set
+ * (the indexer uses the same variable), else `<repo>/indexer/.ponder/<network>/public.db`.
+ */
+export function defaultIndexPath(network = process.env.SETTLE_NETWORK || "localhost", env: NodeJS.ProcessEnv = process.env): string {
+  const dir = env.SETTLE_INDEX_DIR ? resolve(env.SETTLE_INDEX_DIR) : join(__dirname, "..", "..", "indexer", ".ponder", network);
+  return join(dir, "public.db");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Encoding of Ponder 0.6's SQLite columns.
+
+const EVM_MIN_INT = -(2n ** 255n);
+
+/** Ponder's text encoding of a bigint: sign character and 78 digits (negatives offset by 2^255). */
+export function encodeBigint(value: bigint): string {
+  if (value < 0n) return "-" + (value - EVM_MIN_INT).toString().padStart(78, "0");
+  return "0" + value.toString().padStart(78, "0");
+}
+
+/** Inverse of {@link encodeBigint}. */
+export function decodeBigint(text: string): bigint {
+  const value = BigInt(text.slice(1));
+  return text[0] === "-" ? value + EVM_MIN_INT : value;
+}
+
+function decodeHex(value: Buffer): Hex {
+  return `0x${value.toString("hex")}`;
+}
+
+function encodeHex(value: string, what: string, bytes?: number): Buffer {
+  if (!/^0x([0-9a-fA-F]{2})*$/.test(value) || (bytes !== undefined && value.length !== 2 + 2 * bytes)) {
+    throw new IndexQueryError(
+      `${what} must be 0x followed by ${bytes ?? "an even number of"}${bytes ? " bytes" : " hex digits"}, got "${value}"`,
+    );
+  }
+  return Buffer.from(value.slice(2), "hex");
+}
+
+const encodeAddress = (value: string, what = "address") => encodeHex(value, what, 20);
+
+function pageSize(limit: number | undefined): number {
+  const size = limit ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
+    throw new IndexQueryError(`limit must be an integer from 1 to ${MAX_PAGE_SIZE}, got ${limit}`);
+  }
+  return size;
+}
+
+type Row = Record<string, unknown>;
+const big = (row: Row, column: string) => decodeBigint(row[column] as string);
+const bigOrNull = (row: Row, column: string) => (row[column] === null ? null : decodeBigint(row[column] as string));
+const hex = (row: Row, column: string) => decodeHex(row[column] as Buffer);
+const hexOrNull = (row: Row, column: string) => (row[column] === null ? null : decodeHex(row[column] as Buffer));
+
+function toHistory(row: Row): HistoryRow {
+  return {
+    id: row.id as string,
+    account: hex(row, "account"),
+    counterparty: hexOrNull(row, "counterparty"),
+    kind: row.kind as HistoryKind,
+    token: hex(row, "token"),
+    amount: big(row, "amount"),
+    invoiceId: bigOrNull(row, "invoiceId"),
+    txHash: hex(row, "txHash"),
+    logIndex: row.logIndex as number,
+    blockNumber: big(row, "blockNumber"),
+    timestamp: big(row, "timestamp"),
+  };
+}
+
+function toAccount(row: Row): AccountRow {
+  return {
+    address: hex(row, "id"),
+    firstSeenBlock: big(row, "firstSeenBlock"),
+    firstSeenTimestamp: big(row, "firstSeenTimestamp"),
+    lastSeenBlock: big(row, "lastSeenBlock"),
+    lastSeenTimestamp: big(row, "lastSeenTimestamp"),
+    historyCount: row.historyCount as number,
+    transfersIn: row.transfersIn as number,
+    transfersOut: row.transfersOut as number,
+    invoicesCreated: row.invoicesCreated as number,
+    paymentsMade: row.paymentsMade as number,
+    stakingActions: row.stakingActions as number,
+  };
+}
+
+function toStake(row: Row): StakeRow {
+  return {
+    account: hex(row, "id"),
+    token: hex(row, "token"),
+    balance: big(row, "balance"),
+    totalStaked: big(row, "totalStaked"),
+    totalWithdrawn: big(row, "totalWithdrawn"),
+    rewardsToken: hex(row, "rewardsToken"),
+    rewardsClaimed: big(row, "rewardsClaimed"),
+    updatedBlock: big(row, "updatedBlock"),
+    updatedTimestamp: big(row, "updatedTimestamp"),
+  };
+}
+
+function toTokenStat(row: Row): TokenStatRow {
+  return {
+    token: hex(row, "id"),
+    escrowLocked: big(row, "escrowLocked"),
+    stakingLocked: big(row, "stakingLocked"),
+    feesCollected: big(row, "feesCollected"),
+    rewardsFunded: big(row, "rewardsFunded"),
+    rewardsPaid: big(row, "rewardsPaid"),
+    updatedBlock: big(row, "updatedBlock"),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Typed, read-only queries over the index. Opens Ponder's database lazily, read-only, with a busy
+ * timeout; notices when the indexer replaced the file (a rebuild) and reopens it. Every query
+ * first checks that the index is ready and throws {@link IndexNotReadyError} otherwise. One
+ * instance is meant to be shared by the whole API process; it is synchronous (better-sqlite3).
+ */
+export class IndexReader {
+  /** Path of the database file. */
+  readonly path: string;
+  private readonly busyTimeoutMs: number;
+  private db: Database.Database | undefined;
+  private fileId = "";
+  private statements = new Map<string, Database.Statement>();
+
+  /** @param options where the database is; see {@link defaultIndexPath}. */
+  constructor(options: IndexReaderOptions) {
+    this.path = resolve(options.path);
+    this.busyTimeoutMs = options.busyTimeoutMs ?? 2_000;
+  }
+
+  /** Closes the database (the next query opens it again). */
+  close(): void {
+    this.db?.close();
+    this.db = undefined;
+    this.statements.clear();
+    this.fileId = "";
+  }
+
+  /**
+   * Ponder's progress, without throwing when the index is not ready; throws
+   * {@link IndexNotReadyError} (`missing`) only when there is no database at all.
+   */
+  status(): IndexStatus {
+    const db = this.connection();
+    let value: string | null | undefined;
+    try {
+      value = (db.prepare(`SELECT value FROM "_ponder_meta" WHERE key = 'status'`).get() as { value: string | null } | undefined)?.value;
+    } catch (error) {
+      // A database Ponder has just created has no tables yet.
+      if (/no such table/.test((error as Error).message)) return { ready: false, network: null, block: null };
+      throw error;
+    }
+    if (!value) return { ready: false, network: null, block: null };
+    const status = JSON.parse(value) as Record<string, { ready: boolean; block: { number: number; timestamp: number } | null }>;
+    const entries = Object.entries(status);
+    if (entries.length === 0) return { ready: false, network: null, block: null };
+    const [network, first] = entries[0]!;
+    return {
+      ready: entries.every(([, entry]) => entry.ready),
+      network,
+      block: first.block ? { number: BigInt(first.block.number), timestamp: BigInt(first.block.timestamp) } : null,
+    };
+  }
+
+  /** Throws {@link IndexNotReadyError} unless the index is ready; returns its status. */
+  assertReady(): IndexStatus {
+    const status = this.status();
+    if (!status.ready) {
+      const progress = status.block ? ` (at block ${status.block.number} so far)` : "";
+      throw new IndexNotReadyError("building", `the index is being built${progress}: try again shortly`);
+    }
+    return status;
+  }
+
+  /** True when the index can be served. Never throws for a missing or building index. */
+  isReady(): boolean {
+    try {
+      return this.status().ready;
+    } catch (error) {
+      if (error instanceof IndexNotReadyError) return false;
+      throw error;
+    }
+  }
+
+  /** Latest block whose events are in the index (throws {@link IndexNotReadyError} until ready). */
+  headBlock(): { number: bigint; timestamp: bigint } {
+    const status = this.assertReady();
+    if (!status.block) throw new IndexNotReadyError("building", "the index has no block yet: try again shortly");
+    return status.block;
+  }
+
+  /** The chain the index was built from, as recorded by the indexer next to the database. */
+  identity(): IndexIdentity | undefined {
+    const path = join(dirname(this.path), "settle-index.json");
+    if (!existsSync(path)) return undefined;
+    try {
+      return JSON.parse(readFileSync(path, "utf8")) as IndexIdentity;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * History rows of `account` (the rows where it is the account, not the counterparty), newest
+   * first by default, with cursor pagination and filters.
+   */
+  historyByAccount(account: string, query: HistoryQuery = {}): Page<HistoryRow> {
+    this.assertReady();
+    const limit = pageSize(query.limit);
+    const desc = (query.order ?? "desc") === "desc";
+    const where = [`account = ?`];
+    const params: unknown[] = [encodeAddress(account, "account")];
+    if (query.kinds && query.kinds.length > 0) {
+      for (const kind of query.kinds) {
+        if (!(HISTORY_KINDS as readonly string[]).includes(kind)) throw new IndexQueryError(`unknown history kind "${kind}"`);
+      }
+      where.push(`kind IN (${query.kinds.map(() => "?").join(", ")})`);
+      params.push(...query.kinds);
+    }
+    if (query.token !== undefined) {
+      where.push(`token = ?`);
+      params.push(encodeAddress(query.token, "token"));
+    }
+    if (query.invoiceId !== undefined) {
+      where.push(`"invoiceId" = ?`);
+      params.push(encodeBigint(query.invoiceId));
+    }
+    if (query.fromTimestamp !== undefined) {
+      where.push(`timestamp >= ?`);
+      params.push(encodeBigint(query.fromTimestamp));
+    }
+    if (query.toTimestamp !== undefined) {
+      where.push(`timestamp < ?`);
+      params.push(encodeBigint(query.toTimestamp));
+    }
+    if (query.cursor !== undefined) {
+      where.push(desc ? `id < ?` : `id > ?`);
+      params.push(query.cursor);
+    }
+    const sql = `SELECT * FROM "History" WHERE ${where.join(" AND ")} ORDER BY id ${desc ? "DESC" : "ASC"} LIMIT ?`;
+    const rows = this.all(sql, [...params, limit + 1]).map(toHistory);
+    const items = rows.slice(0, limit);
+    return { items, nextCursor: rows.length > limit ? items[items.length - 1]!.id : null };
+  }
+
+  /** Every History row of one transaction, in log order. */
+  historyByTxHash(txHash: string): HistoryRow[] {
+    this.assertReady();
+    return this.all(`SELECT * FROM "History" WHERE "txHash" = ? ORDER BY id`, [encodeHex(txHash, "txHash", 32)]).map(toHistory);
+  }
+
+  /** The Account row of `address`, or undefined when the address never appeared. */
+  account(address: string): AccountRow | undefined {
+    this.assertReady();
+    const row = this.get(`SELECT * FROM "Account" WHERE id = ?`, [encodeAddress(address)]);
+    return row ? toAccount(row) : undefined;
+  }
+
+  /** The current stake of `account`, or undefined when it never staked. */
+  stake(account: string): StakeRow | undefined {
+    this.assertReady();
+    const row = this.get(`SELECT * FROM "Stake" WHERE id = ?`, [encodeAddress(account, "account")]);
+    return row ? toStake(row) : undefined;
+  }
+
+  /** Per-token totals, invoice counts by status, and the indexed head. */
+  stats(): IndexStats {
+    const status = this.assertReady();
+    const tokens = this.all(`SELECT * FROM "TokenStat" ORDER BY id`, []).map(toTokenStat);
+    const invoicesByStatus: Record<string, number> = {};
+    for (const row of this.all(`SELECT id, count FROM "InvoiceStatusCount" WHERE count > 0 ORDER BY id`, [], true)) {
+      invoicesByStatus[row.id as string] = row.count as number;
+    }
+    return { tokens, invoicesByStatus, block: status.block };
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  /** The open database, (re)opened when the file appeared or was replaced. */
+  private connection(): Database.Database {
+    let id: string;
+    try {
+      const stat = statSync(this.path);
+      id = `${stat.dev}:${stat.ino}`;
+    } catch {
+      this.close();
+      throw new IndexNotReadyError("missing", `there is no index at ${this.path} yet: is the indexer running?`);
+    }
+    if (this.db && id === this.fileId) return this.db;
+    this.close();
+    try {
+      const db = new Database(this.path, { readonly: true, fileMustExist: true, timeout: this.busyTimeoutMs });
+      db.pragma(`busy_timeout = ${this.busyTimeoutMs}`);
+      this.db = db;
+      this.fileId = id;
+      return db;
+    } catch (error) {
+      throw new IndexNotReadyError("missing", `the index at ${this.path} cannot be opened yet (${(error as Error).message})`);
+    }
+  }
+
+  private statement(sql: string): Database.Statement {
+    const db = this.connection();
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  private all(sql: string, params: unknown[], optionalTable = false): Row[] {
+    try {
+      return this.statement(sql).all(...params) as Row[];
+    } catch (error) {
+      if (optionalTable && /no such table/.test((error as Error).message)) return [];
+      throw error;
+    }
+  }
+
+  private get(sql: string, params: unknown[]): Row | undefined {
+    return this.statement(sql).get(...params) as Row | undefined;
+  }
+}

@@ -37,7 +37,8 @@ const config: HardhatUserConfig = {
   },
   networks: {
     hardhat: { chainId: 31337 },
-    localhost: { url: "http://127.0.0.1:8545", chainId: 31337 },
+    // LOCALHOST_RPC_URL lets tests run their own node on another port.
+    localhost: { url: process.env.LOCALHOST_RPC_URL || "http://127.0.0.1:8545", chainId: 31337 },
     ...environmentNetwork(process.env),
   },
   gasReporter: { enabled: process.env.REPORT_GAS === "true", offline: true, currency: "USD" },

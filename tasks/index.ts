@@ -1,1 +1,4 @@
-export {};
+// Registers every Settle task with Hardhat (imported by hardhat.config.ts).
+import "./deploy";
+import "./token";
+import "./staking";

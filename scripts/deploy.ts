@@ -1,0 +1,104 @@
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
+import { CONTRACT_NAMES, hashAbis, type ContractDeployment, type ContractName, type Deployment } from "./lib/deployments";
+
+/** Settle's deployment parameters. */
+export const DEPLOY_PARAMS = {
+  /** SettleToken's hard cap: one billion SETL. */
+  supplyCap: 1_000_000_000n * 10n ** 18n,
+  /** Minted to the deployer. */
+  initialSupply: 100_000_000n * 10n ** 18n,
+  /** Length of a staking reward period. */
+  rewardsDuration: 7 * 24 * 3600,
+  /** PaymentEscrow's protocol fee for new invoices (1%). */
+  feeBps: 100,
+  /** Local chains only: SETL given to each of the first test accounts (1..4). */
+  localFunding: 10_000n * 10n ** 18n,
+  /** Local chains only: SETL put into a first reward period so staking earns at once. */
+  localRewards: 100_000n * 10n ** 18n,
+} as const;
+
+/** Chains that are local (Hardhat node): they get test-account funding and a first reward period. */
+export const LOCAL_CHAIN_IDS = new Set([31337]);
+
+/** Outcome of {@link deploySettle}. */
+export interface DeployResult {
+  deployment: Deployment;
+  /** True when the recorded contracts were already on the chain and were kept. */
+  reused: boolean;
+}
+
+/**
+ * Deploys SettleToken, StakingRewards and PaymentEscrow, or keeps the ones recorded in `previous`
+ * when they are still on this chain with the same ABIs. `log` receives one line per step.
+ */
+export async function deploySettle(
+  hre: HardhatRuntimeEnvironment,
+  previous: Deployment | undefined,
+  log: (line: string) => void = () => {},
+): Promise<DeployResult> {
+  const { ethers } = hre;
+  const chainId = Number((await ethers.provider.getNetwork()).chainId);
+  const abis: Record<string, unknown> = {};
+  for (const name of CONTRACT_NAMES) abis[name] = (await hre.artifacts.readArtifact(name)).abi;
+  const abiHash = hashAbis(abis);
+
+  const reason = await reasonToRedeploy(hre, previous, chainId, abiHash);
+  if (previous && !reason) {
+    log(`contracts already deployed on chain ${chainId} (${hre.network.name}): reusing them`);
+    return { deployment: previous, reused: true };
+  }
+  if (reason) log(`${reason}: deploying again`);
+
+  const [deployer] = await ethers.getSigners();
+  if (!deployer) throw new Error(`no account configured for network ${hre.network.name}: set PRIVATE_KEY`);
+  const contracts = {} as Record<ContractName, ContractDeployment>;
+  const deploy = async (name: ContractName, args: unknown[]) => {
+    const contract = await ethers.deployContract(name, args);
+    const receipt = await contract.deploymentTransaction()!.wait();
+    if (!receipt) throw new Error(`deployment of ${name} was dropped`);
+    contracts[name] = { address: await contract.getAddress(), deployBlock: receipt.blockNumber, txHash: receipt.hash };
+    log(`${name.padEnd(15)} ${contracts[name].address} (block ${receipt.blockNumber})`);
+    return contract;
+  };
+
+  const token = await deploy("SettleToken", [deployer.address, DEPLOY_PARAMS.supplyCap, deployer.address, DEPLOY_PARAMS.initialSupply]);
+  const staking = await deploy("StakingRewards", [
+    deployer.address,
+    contracts.SettleToken.address,
+    contracts.SettleToken.address,
+    DEPLOY_PARAMS.rewardsDuration,
+  ]);
+  await deploy("PaymentEscrow", [deployer.address, deployer.address, DEPLOY_PARAMS.feeBps]);
+
+  if (LOCAL_CHAIN_IDS.has(chainId)) {
+    const accounts = (await ethers.getSigners()).slice(1, 5);
+    for (const account of accounts) await (await token.getFunction("transfer")(account.address, DEPLOY_PARAMS.localFunding)).wait();
+    await (await token.getFunction("approve")(contracts.StakingRewards.address, DEPLOY_PARAMS.localRewards)).wait();
+    await (await staking.getFunction("notifyRewardAmount")(DEPLOY_PARAMS.localRewards)).wait();
+    log(
+      `local chain: funded ${accounts.length} test accounts with ${ethers.formatEther(DEPLOY_PARAMS.localFunding)} SETL each, started a ${ethers.formatEther(DEPLOY_PARAMS.localRewards)} SETL reward period`,
+    );
+  }
+  return { deployment: { chainId, network: hre.network.name, contracts, abiHash }, reused: false };
+}
+
+/** Why the recorded deployment cannot be reused, or undefined when it can. */
+async function reasonToRedeploy(
+  hre: HardhatRuntimeEnvironment,
+  previous: Deployment | undefined,
+  chainId: number,
+  abiHash: string,
+): Promise<string | undefined> {
+  if (!previous) return undefined;
+  if (previous.chainId !== chainId)
+    return `deployments/${hre.network.name}.json is for chain ${previous.chainId}, this is chain ${chainId}`;
+  for (const name of CONTRACT_NAMES) {
+    const recorded = previous.contracts[name];
+    if (!recorded) return `deployments/${hre.network.name}.json has no ${name}`;
+    if ((await hre.ethers.provider.getCode(recorded.address)) === "0x") {
+      return `no code at the recorded ${name} address ${recorded.address} (the node was restarted?)`;
+    }
+  }
+  if (previous.abiHash !== abiHash) return "the contracts' ABIs changed since the recorded deployment";
+  return undefined;
+}

@@ -1,0 +1,73 @@
+/**
+ * `npm start`: the whole local stack in one command. Starts a Hardhat node on 127.0.0.1:8545,
+ * deploys Settle's contracts (writing deployments/localhost.json), prints the addresses and the
+ * funded test accounts, keeps running, and on Ctrl-C stops every process it started.
+ */
+import { join } from "node:path";
+import { HDNodeWallet, Mnemonic } from "ethers";
+import { readDeployment } from "./lib/deployments";
+import { progress, rpcAnswers, runToCompletion, startService, stopService, type RunningService } from "./lib/services";
+
+const ROOT = join(__dirname, "..");
+const HARDHAT = join(ROOT, "node_modules", ".bin", "hardhat");
+const RPC_URL = "http://127.0.0.1:8545";
+const LOG_DIR = join(ROOT, ".settle", "logs");
+/** Hardhat's built-in test mnemonic: its accounts are funded with 10,000 ETH on the local node. */
+const HARDHAT_MNEMONIC = "test test test test test test test test test test test junk";
+const SHOWN_ACCOUNTS = 5;
+
+const running: RunningService[] = [];
+
+function stopAll(): void {
+  for (const service of running.reverse()) stopService(service);
+}
+
+async function main(): Promise<void> {
+  if (await rpcAnswers(RPC_URL).catch(() => false)) {
+    throw new Error(`something already answers on ${RPC_URL}: is \`npm start\` running in another terminal? Stop it (Ctrl-C) first`);
+  }
+  const env = { CI: "true", HARDHAT_DISABLE_TELEMETRY_PROMPT: "true" };
+  progress("compiling contracts");
+  await runToCompletion("compile", HARDHAT, ["compile", "--quiet"], env);
+
+  running.push(
+    await startService({
+      name: `Hardhat node on ${RPC_URL}`,
+      command: HARDHAT,
+      args: ["node", "--hostname", "127.0.0.1", "--port", "8545"],
+      env,
+      logFile: join(LOG_DIR, "node.log"),
+      isReady: () => rpcAnswers(RPC_URL),
+      timeoutMs: 60_000,
+    }),
+  );
+
+  progress("deploying contracts");
+  await runToCompletion("deploy", HARDHAT, ["settle:deploy", "--network", "localhost"], env);
+  const deployment = readDeployment("localhost");
+
+  console.log("\nSettle is running on chain %d (RPC %s)", deployment.chainId, RPC_URL);
+  for (const [name, contract] of Object.entries(deployment.contracts)) console.log(`  ${name.padEnd(15)} ${contract.address}`);
+  console.log(`\nTest accounts (10,000 ETH each; 1-4 also hold SETL). Import a key into MetaMask to use one:`);
+  const mnemonic = Mnemonic.fromPhrase(HARDHAT_MNEMONIC);
+  for (let i = 0; i < SHOWN_ACCOUNTS; i++) {
+    const wallet = HDNodeWallet.fromMnemonic(mnemonic, `m/44'/60'/0'/0/${i}`);
+    console.log(`  #${i} ${wallet.address}  key ${wallet.privateKey}`);
+  }
+  console.log(`\nLogs in ${LOG_DIR}. Try: npx hardhat rewards:status --network localhost`);
+  console.log("Press Ctrl-C to stop everything.");
+}
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    progress("stopping");
+    stopAll();
+    process.exit(0);
+  });
+}
+
+main().catch((error: unknown) => {
+  console.error(`[settle] error: ${error instanceof Error ? error.message : String(error)}`);
+  stopAll();
+  process.exit(1);
+});

@@ -1,0 +1,53 @@
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
+import type { Signer } from "ethers";
+import type { PaymentEscrow, SettleToken, StakingRewards } from "../../typechain-types";
+import { readDeployment, type Deployment } from "../../scripts/lib/deployments";
+import { CliError } from "./cli";
+
+/** Settle's deployed contracts on the task's network, connected to a signer. */
+export interface Settle {
+  deployment: Deployment;
+  token: SettleToken;
+  staking: StakingRewards;
+  escrow: PaymentEscrow;
+}
+
+/**
+ * Loads Settle's contracts for `hre.network` from deployments/<network>.json, after checking that
+ * the file is for this chain and that the contracts are really there.
+ */
+export async function loadSettle(hre: HardhatRuntimeEnvironment, signer?: Signer): Promise<Settle> {
+  const network = hre.network.name;
+  let deployment: Deployment;
+  try {
+    deployment = readDeployment(network);
+  } catch (error) {
+    throw new CliError((error as Error).message);
+  }
+  const chainId = Number((await hre.ethers.provider.getNetwork().catch(unreachable(hre))).chainId);
+  if (chainId !== deployment.chainId) {
+    throw new CliError(
+      `deployments/${network}.json is for chain ${deployment.chainId} but the node is chain ${chainId}: run \`npm run deploy -- --network ${network}\``,
+    );
+  }
+  if ((await hre.ethers.provider.getCode(deployment.contracts.SettleToken.address)) === "0x") {
+    throw new CliError(
+      `contracts not deployed on chain ${chainId} (the node was restarted?): run \`npm run deploy -- --network ${network}\``,
+    );
+  }
+  const at = async <T>(name: keyof Deployment["contracts"]) =>
+    (await hre.ethers.getContractAt(name, deployment.contracts[name].address, signer)) as unknown as T;
+  return {
+    deployment,
+    token: await at<SettleToken>("SettleToken"),
+    staking: await at<StakingRewards>("StakingRewards"),
+    escrow: await at<PaymentEscrow>("PaymentEscrow"),
+  };
+}
+
+function unreachable(hre: HardhatRuntimeEnvironment) {
+  return (): never => {
+    const url = "url" in hre.network.config ? hre.network.config.url : hre.network.name;
+    throw new CliError(`cannot reach the node of network ${hre.network.name} at ${url}: is it running (\`npm start\`)?`);
+  };
+}

@@ -1,0 +1,174 @@
+import { expect } from "chai";
+import hre, { ethers } from "hardhat";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { time } from "@nomicfoundation/hardhat-network-helpers";
+import { sendOrSimulate } from "../tasks/lib/send";
+import { loadSettle } from "../tasks/lib/settle";
+import { CliError } from "../tasks/lib/cli";
+
+/** What a task printed, and whether it failed. */
+interface TaskRun {
+  out: string;
+  err: string;
+  failed: boolean;
+}
+
+/** Runs a task through Hardhat as the CLI would, capturing its output and exit code. */
+async function runTask(name: string, args: Record<string, unknown> = {}): Promise<TaskRun> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const [log, error] = [console.log, console.error];
+  console.log = (...parts: unknown[]) => out.push(parts.join(" "));
+  console.error = (...parts: unknown[]) => err.push(parts.join(" "));
+  try {
+    await hre.run(name, { json: false, dryRun: false, ...args });
+  } finally {
+    console.log = log;
+    console.error = error;
+  }
+  const failed = process.exitCode === 1;
+  process.exitCode = 0;
+  return { out: out.join("\n"), err: err.join("\n"), failed };
+}
+
+/** Runs a task with --json and parses what it printed. */
+async function runJson(name: string, args: Record<string, unknown> = {}): Promise<Record<string, string>> {
+  const run = await runTask(name, { ...args, json: true });
+  expect(run.failed, run.err).to.equal(false);
+  return JSON.parse(run.out) as Record<string, string>;
+}
+
+describe("Hardhat tasks", function () {
+  let dir: string;
+  let snapshot: string;
+  let accounts: string[];
+
+  before(async function () {
+    dir = mkdtempSync(join(tmpdir(), "settle-tasks-"));
+    process.env.SETTLE_DEPLOYMENTS_DIR = dir;
+    accounts = (await ethers.getSigners()).map((s) => s.address);
+    const deploy = await runTask("settle:deploy");
+    expect(deploy.failed, deploy.err).to.equal(false);
+    snapshot = await ethers.provider.send("evm_snapshot", []);
+  });
+
+  afterEach(async function () {
+    await ethers.provider.send("evm_revert", [snapshot]);
+    snapshot = await ethers.provider.send("evm_snapshot", []);
+  });
+
+  after(function () {
+    delete process.env.SETTLE_DEPLOYMENTS_DIR;
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  describe("settle:deploy", function () {
+    it("reuses the contracts already on the chain", async function () {
+      const run = await runTask("settle:deploy");
+      expect(run.out).to.contain("reusing them");
+    });
+  });
+
+  describe("token:balance", function () {
+    it("shows a funded test account's SETL", async function () {
+      const result = await runJson("token:balance", { account: "1" });
+      expect(result.account).to.equal(accounts[1]);
+      expect(result.balance).to.equal(ethers.parseEther("10000").toString());
+    });
+
+    it("refuses a malformed address", async function () {
+      const run = await runTask("token:balance", { account: "0x1234" });
+      expect(run.failed).to.equal(true);
+      expect(run.err).to.match(/^error: bad account "0x1234": use a 0x address or an account index/);
+    });
+  });
+
+  describe("token:transfer", function () {
+    it("sends SETL in human units", async function () {
+      await runJson("token:transfer", { to: "2", amount: "12.5", from: "1" });
+      expect((await runJson("token:balance", { account: "2" })).balance).to.equal(ethers.parseEther("10012.5").toString());
+    });
+
+    it("says by how much the balance is short", async function () {
+      const run = await runTask("token:transfer", { to: "2", amount: "10000.5", from: "1" });
+      expect(run.failed).to.equal(true);
+      expect(run.err).to.contain("needs 10000.5 SETL (short by 0.5 SETL)");
+    });
+
+    it("refuses an amount that is not a number", async function () {
+      const run = await runTask("token:transfer", { to: "2", amount: "12,5", from: "1" });
+      expect(run.err).to.match(/^error: bad amount "12,5"/);
+    });
+
+    it("changes nothing with --dry-run", async function () {
+      const run = await runTask("token:transfer", { to: "2", amount: "1", from: "1", dryRun: true });
+      expect(run.out).to.match(/dry run: .* would succeed/);
+      expect((await runJson("token:balance", { account: "2" })).balance).to.equal(ethers.parseEther("10000").toString());
+    });
+  });
+
+  describe("token:mint", function () {
+    it("mints for a minter", async function () {
+      await runJson("token:mint", { to: "5", amount: "500" });
+      expect((await runJson("token:balance", { account: "5" })).balance).to.equal(ethers.parseEther("500").toString());
+    });
+
+    it("names the missing role", async function () {
+      const run = await runTask("token:mint", { to: "5", amount: "1", from: "1" });
+      expect(run.err).to.contain(`${accounts[1]} lacks MINTER_ROLE on SettleToken`);
+    });
+  });
+
+  describe("staking", function () {
+    it("stakes with a permit, earns, claims and unstakes", async function () {
+      await runJson("stake", { amount: "100", from: "1" });
+      expect((await runJson("token:balance", { account: "1" })).staked).to.equal(ethers.parseEther("100").toString());
+      await time.increase(3600);
+      const claim = await runJson("claim", { from: "1" });
+      expect(BigInt(claim.reward)).to.be.greaterThan(0n);
+      await runJson("unstake", { amount: "40", from: "1" });
+      expect((await runJson("token:balance", { account: "1" })).staked).to.equal(ethers.parseEther("60").toString());
+      await runJson("unstake", { all: true, from: "1" });
+      expect((await runJson("token:balance", { account: "1" })).staked).to.equal("0");
+    });
+
+    it("stakes with approve + stake when asked", async function () {
+      await runJson("stake", { amount: "5", from: "2", approve: true });
+      expect((await runJson("token:balance", { account: "2" })).staked).to.equal(ethers.parseEther("5").toString());
+    });
+
+    it("refuses to unstake more than is staked", async function () {
+      await runJson("stake", { amount: "1", from: "1" });
+      const run = await runTask("unstake", { amount: "2", from: "1" });
+      expect(run.err).to.contain("has only 1.0 SETL staked (short by 1.0)");
+    });
+
+    it("funds a period only for the distributor", async function () {
+      const refused = await runTask("rewards:fund", { amount: "10", from: "1" });
+      expect(refused.err).to.contain("lacks REWARDS_DISTRIBUTOR_ROLE on StakingRewards");
+      await runJson("rewards:fund", { amount: "10" });
+      const status = await runJson("rewards:status", { account: "1" });
+      expect(status.running).to.equal(true as unknown as string);
+    });
+  });
+
+  describe("errors", function () {
+    it("decode a contract's custom error with its arguments", async function () {
+      const settle = await loadSettle(hre, (await ethers.getSigners())[3]);
+      const attempt = sendOrSimulate(hre, settle.staking, "withdraw", [7n], { dryRun: true });
+      await expect(attempt).to.be.rejectedWith(
+        CliError,
+        `withdraw would revert: StakingInsufficientBalance(account=${accounts[3]}, balance=0, requested=7)`,
+      );
+    });
+
+    it("name the fix when a network has no deployment", async function () {
+      process.env.SETTLE_DEPLOYMENTS_DIR = join(dir, "empty");
+      const run = await runTask("token:balance");
+      process.env.SETTLE_DEPLOYMENTS_DIR = dir;
+      expect(run.err).to.contain("the in-process hardhat network has no deployment");
+    });
+  });
+});

@@ -129,6 +129,8 @@ interface IPaymentEscrow {
     error EscrowFeeTooHigh(uint256 feeBps, uint256 max);
     /// @notice The fee recipient cannot be the zero address.
     error EscrowZeroFeeRecipient();
+    /// @notice An address that must receive roles or funds is the zero address.
+    error EscrowZeroAddress();
     /// @notice `account` has no credit in `token` to withdraw.
     error EscrowNothingToWithdraw(address account, address token);
     /// @notice Sending `amount` of native ETH to `to` failed (the credit is kept).

@@ -97,28 +97,43 @@ describe("PaymentEscrow with hostile tokens and receivers", function () {
       await expectExactBalance(escrow, await reentrant.getAddress(), [feeRecipient]);
     });
 
-    for (const action of ["release", "refund", "claim", "withdraw"] as const) {
-      it(`cannot ${action} from inside a payout`, async function () {
-        const { escrow, reentrant, merchant, payer, feeRecipient, create } = await loadFixture(hostileFixture);
-        const id = await create(reentrant);
-        await escrow.connect(payer).pay(id, AMOUNT);
-        const data =
-          action === "claim"
-            ? escrow.interface.encodeFunctionData("claim", [id])
-            : action === "withdraw"
-              ? escrow.interface.encodeFunctionData("withdraw", [await reentrant.getAddress()])
-              : escrow.interface.encodeFunctionData(action, [id, 1n]);
+    /** A call to each function that moves funds, all of which must refuse to be entered twice. */
+    const guarded = (escrow: PaymentEscrow, id: bigint, token: string): [string, string][] => {
+      const i = escrow.interface;
+      const none = ethers.ZeroHash;
+      return [
+        ["pay", i.encodeFunctionData("pay", [id, 1n])],
+        ["payWithPermit", i.encodeFunctionData("payWithPermit", [id, 1n, 0n, 27, none, none])],
+        ["payNative", i.encodeFunctionData("payNative", [id])],
+        ["release", i.encodeFunctionData("release", [id, 1n])],
+        ["claim", i.encodeFunctionData("claim", [id])],
+        ["refund", i.encodeFunctionData("refund", [id, 1n])],
+        ["reclaim", i.encodeFunctionData("reclaim", [id])],
+        ["resolve", i.encodeFunctionData("resolve", [id, 0n, 1n])],
+        ["acceptSettlement", i.encodeFunctionData("acceptSettlement", [id, 0n])],
+        ["withdraw", i.encodeFunctionData("withdraw", [token])],
+        ["withdrawTo", i.encodeFunctionData("withdrawTo", [token, "0x000000000000000000000000000000000000dEaD"])],
+      ];
+    };
+
+    it("cannot enter any fund-moving function from inside a payout", async function () {
+      const { escrow, reentrant, merchant, payer, feeRecipient, create } = await loadFixture(hostileFixture);
+      const id = await create(reentrant);
+      await escrow.connect(payer).pay(id, AMOUNT);
+      const calls = guarded(escrow, id, await reentrant.getAddress());
+      for (const [name, data] of calls) {
         await reentrant.setHook(escrow, data);
-        await escrow.connect(payer).release(id, AMOUNT / 4n);
-        await escrow.connect(merchant).refund(id, AMOUNT / 4n);
-        expect(await reentrant.hookCalls()).to.equal(2);
-        expect(await reentrant.lastCallError()).to.equal(reentrancyError(escrow));
-        const invoice = await escrow.getInvoice(id);
-        expect([invoice.released, invoice.refunded]).to.deep.equal([AMOUNT / 4n, AMOUNT / 4n]);
-        expect(await reentrant.balanceOf(merchant)).to.equal(AMOUNT / 4n - fee(AMOUNT / 4n));
-        await expectExactBalance(escrow, await reentrant.getAddress(), [feeRecipient, merchant, payer]);
-      });
-    }
+        await escrow.connect(payer).release(id, 1000n);
+        expect(await reentrant.lastCallError(), name).to.equal(reentrancyError(escrow));
+      }
+      await escrow.connect(merchant).refund(id, 1000n);
+      expect(await reentrant.hookCalls()).to.equal(calls.length + 1);
+      expect(await reentrant.lastCallError()).to.equal(reentrancyError(escrow));
+      const invoice = await escrow.getInvoice(id);
+      expect([invoice.released, invoice.refunded]).to.deep.equal([1000n * BigInt(calls.length), 1000n]);
+      expect(await reentrant.balanceOf(merchant)).to.equal(BigInt(calls.length) * (1000n - fee(1000n)));
+      await expectExactBalance(escrow, await reentrant.getAddress(), [feeRecipient, merchant, payer]);
+    });
   });
 
   describe("a fee-on-transfer token", function () {

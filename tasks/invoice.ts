@@ -9,19 +9,6 @@ import { reportSend, sendOrSimulate, type SendOutcome } from "./lib/send";
 import { loadSettle, type Settle } from "./lib/settle";
 import { output, readingTask, sendingTask } from "./lib/task";
 
-/** PaymentEscrow's Status enum, by value. */
-export const INVOICE_STATUS = [
-  "None",
-  "Open",
-  "PartiallyPaid",
-  "Paid",
-  "Disputed",
-  "Released",
-  "Refunded",
-  "Resolved",
-  "Cancelled",
-  "Expired",
-] as const;
 /** Seconds a permit signed by a task stays valid. */
 const PERMIT_VALIDITY = 3600n;
 
@@ -72,7 +59,42 @@ async function readInvoice(hre: HardhatRuntimeEnvironment, settle: Settle, idTex
   if (id > count) throw new CliError(`no invoice ${id}: this escrow has ${count} invoice${count === 1n ? "" : "s"}`);
   const raw = await settle.escrow.getInvoice(id);
   const status = INVOICE_STATUS[Number(await settle.escrow.status(id))]!;
-  return { id, ...raw.toObject(), status, ...(await tokenUnits(hre, raw.token)) } as InvoiceView;
+  const {
+    merchant,
+    payer,
+    token,
+    arbiter,
+    amount,
+    paid,
+    released,
+    refunded,
+    referenceHash,
+    dueDate,
+    paidAt,
+    disputedAt,
+    disputeWindow,
+    feeBps,
+  } = raw;
+  const units = await tokenUnits(hre, token);
+  return {
+    id,
+    merchant,
+    payer,
+    token,
+    arbiter,
+    amount,
+    paid,
+    released,
+    refunded,
+    referenceHash,
+    dueDate,
+    paidAt,
+    disputedAt,
+    disputeWindow,
+    feeBps,
+    status,
+    ...units,
+  };
 }
 
 /** Fails unless the invoice is in one of `allowed` statuses; `what` says what was attempted. */

@@ -1,0 +1,109 @@
+import { expect } from "chai";
+import hre, { ethers } from "hardhat";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { deploySettle } from "../scripts/deploy";
+import { readDeployment, type Deployment } from "../scripts/lib/deployments";
+import { environmentNetwork } from "../scripts/lib/env-network";
+
+describe("deploy", function () {
+  let first: Deployment;
+  const lines: string[] = [];
+  const log = (line: string) => lines.push(line);
+
+  before(async function () {
+    first = (await deploySettle(hre, undefined, log)).deployment;
+  });
+  beforeEach(() => (lines.length = 0));
+
+  it("records every contract with its address, deploy block and transaction", async function () {
+    expect(first.chainId).to.equal(31337);
+    for (const contract of Object.values(first.contracts)) {
+      expect(await ethers.provider.getCode(contract.address)).to.not.equal("0x");
+      const receipt = await ethers.provider.getTransactionReceipt(contract.txHash);
+      expect(receipt!.blockNumber).to.equal(contract.deployBlock);
+      expect(receipt!.contractAddress).to.equal(contract.address);
+    }
+    expect(first.abiHash).to.match(/^0x[0-9a-f]{64}$/);
+  });
+
+  it("funds the test accounts and starts a reward period on a local chain", async function () {
+    const token = await ethers.getContractAt("SettleToken", first.contracts.SettleToken.address);
+    const staking = await ethers.getContractAt("StakingRewards", first.contracts.StakingRewards.address);
+    const [, alice] = await ethers.getSigners();
+    expect(await token.balanceOf(alice)).to.equal(ethers.parseEther("10000"));
+    expect(await staking.periodFinish()).to.be.greaterThan(0n);
+  });
+
+  it("reuses contracts that are still on the chain and says so", async function () {
+    const { deployment, reused } = await deploySettle(hre, first, log);
+    expect(reused).to.equal(true);
+    expect(deployment).to.deep.equal(first);
+    expect(lines[0]).to.contain("reusing them");
+  });
+
+  it("deploys again when the recorded addresses have no code (a restarted node)", async function () {
+    const gone = structuredClone(first);
+    gone.contracts.SettleToken.address = ethers.Wallet.createRandom().address;
+    const { reused } = await deploySettle(hre, gone, log);
+    expect(reused).to.equal(false);
+    expect(lines[0]).to.match(/no code at the recorded SettleToken address .*: deploying again/);
+  });
+
+  it("deploys again when the file is for another chain or the ABIs changed", async function () {
+    await deploySettle(hre, { ...first, chainId: 1 }, log);
+    expect(lines[0]).to.contain("is for chain 1, this is chain 31337: deploying again");
+    lines.length = 0;
+    await deploySettle(hre, { ...first, abiHash: "0x00" }, log);
+    expect(lines[0]).to.contain("the contracts' ABIs changed");
+  });
+
+  describe("readDeployment", function () {
+    let dir: string;
+    before(() => {
+      dir = mkdtempSync(join(tmpdir(), "settle-deployments-"));
+      process.env.SETTLE_DEPLOYMENTS_DIR = dir;
+    });
+    after(() => {
+      delete process.env.SETTLE_DEPLOYMENTS_DIR;
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it("names the deploy command when the file is missing", function () {
+      expect(() => readDeployment("sepolia")).to.throw("no deployments/sepolia.json: run `npm run deploy -- --network sepolia`");
+    });
+
+    it("names what is missing from an incomplete file", function () {
+      writeFileSync(join(dir, "broken.json"), JSON.stringify({ chainId: 5, contracts: { SettleToken: { address: "0x1" } } }));
+      expect(() => readDeployment("broken")).to.throw(/incomplete \(no StakingRewards, PaymentEscrow\)/);
+    });
+  });
+});
+
+describe("environment network", function () {
+  const key = "0x" + "11".repeat(32);
+
+  it("is absent without RPC_URL", function () {
+    expect(environmentNetwork({})).to.deep.equal({});
+  });
+
+  it("is configured from RPC_URL, PRIVATE_KEY and CHAIN_ID", function () {
+    expect(environmentNetwork({ RPC_URL: "https://rpc.example", PRIVATE_KEY: key, CHAIN_ID: "84532" })).to.deep.equal({
+      remote: { url: "https://rpc.example", accounts: [key], chainId: 84532 },
+    });
+  });
+
+  it("names each missing or malformed variable", function () {
+    expect(() => environmentNetwork({ RPC_URL: "https://rpc.example" })).to.throw("RPC_URL is set but PRIVATE_KEY is missing");
+    expect(() => environmentNetwork({ RPC_URL: "https://rpc.example", PRIVATE_KEY: "0x12" })).to.throw(
+      "PRIVATE_KEY must be 0x followed by 64 hex digits",
+    );
+    expect(() => environmentNetwork({ RPC_URL: "rpc.example", PRIVATE_KEY: key })).to.throw(
+      'RPC_URL must be an http(s) URL, got "rpc.example"',
+    );
+    expect(() => environmentNetwork({ RPC_URL: "https://rpc.example", PRIVATE_KEY: key, CHAIN_ID: "abc" })).to.throw(
+      "CHAIN_ID must be a positive integer",
+    );
+  });
+});

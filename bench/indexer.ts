@@ -9,29 +9,15 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
-import { Contract, ContractFactory, JsonRpcProvider, getAddress, id as topicOf, type InterfaceAbi } from "ethers";
-import { deploySettle, startHardhatNode, REPO_ROOT, type HardhatNode, type TestDeployment } from "../test/support/node";
+import { Contract, JsonRpcProvider, type InterfaceAbi } from "ethers";
+import { generateSettleEvents } from "../test/support/events";
+import { deploySettle, startHardhatNode, REPO_ROOT } from "../test/support/node";
 import { startIndexer } from "../test/support/indexer";
 import { stopAllProcesses } from "../test/support/processes";
 
-/** Events of Settle's contracts the indexer handles (topic0 by signature). */
-const INDEXED_EVENTS = [
-  "Transfer(address,address,uint256)",
-  "Staked(address,uint256,uint256,uint256)",
-  "Withdrawn(address,uint256,uint256,uint256)",
-  "RewardPaid(address,uint256)",
-  "RewardAdded(uint256,uint256,uint256,uint256,uint256)",
-  "RewardsDurationUpdated(uint256)",
-  "Recovered(address,uint256,address)",
-];
-
-/** Transfers per `BenchSettle.transfers` call: 100 recipients x 28 rounds, about 13 M gas. */
-const RECIPIENTS = 100;
-const TRANSFER_ROUNDS = 28;
-/** Stake+withdraw cycles per `BenchSettle.stakeCycles` call (4 events each): about 12 M gas before refunds. */
-const STAKE_CYCLES = 250;
-/** One transaction stays under the node's 16,777,216 gas cap. */
-const TX_GAS = 16_000_000n;
+function artifact(path: string): { abi: InterfaceAbi } {
+  return JSON.parse(readFileSync(join(REPO_ROOT, "artifacts", "contracts", path), "utf8")) as { abi: InterfaceAbi };
+}
 
 /** Result written to bench/results/indexer.json. */
 export interface IndexerBenchResult {
@@ -40,55 +26,6 @@ export interface IndexerBenchResult {
   eventsPerSecond: number;
   lagMsP50: number;
   lagMsP99: number;
-}
-
-function artifact(path: string): { abi: InterfaceAbi; bytecode: string } {
-  return JSON.parse(readFileSync(join(REPO_ROOT, "artifacts", "contracts", path), "utf8")) as { abi: InterfaceAbi; bytecode: string };
-}
-
-/** Counts the Settle events the indexer handles, from the chain's logs. */
-export async function countIndexedEvents(provider: JsonRpcProvider, deployment: TestDeployment): Promise<number> {
-  const topics = new Set(INDEXED_EVENTS.map((signature) => topicOf(signature)));
-  const addresses = Object.values(deployment.contracts).map((contract) => contract.address);
-  const logs = await provider.getLogs({ address: addresses, fromBlock: 0, toBlock: "latest" });
-  return logs.filter((log) => topics.has(log.topics[0]!)).length;
-}
-
-/**
- * Puts at least `target` Settle events on the chain: SETL transfers (one event each) and
- * stake/withdraw cycles (four events each), many per transaction through the BenchSettle helper,
- * one transaction per block. Returns the number of indexed events on the chain.
- */
-export async function generateEvents(node: HardhatNode, deployment: TestDeployment, target: number): Promise<number> {
-  const provider = new JsonRpcProvider(node.url, undefined, { staticNetwork: true, batchMaxCount: 1 });
-  // The node mines each transaction as it arrives: poll for receipts often (ethers' default is 4 s).
-  provider.pollingInterval = 20;
-  const deployer = await provider.getSigner(0);
-  const token = new Contract(deployment.contracts.SettleToken.address, artifact("SettleToken.sol/SettleToken.json").abi, deployer);
-  const bench = artifact("test/BenchSettle.sol/BenchSettle.json");
-  const helper = await new ContractFactory(bench.abi, bench.bytecode, deployer).deploy(
-    deployment.contracts.SettleToken.address,
-    deployment.contracts.StakingRewards.address,
-  );
-  await helper.waitForDeployment();
-  await (await token.getFunction("transfer")(await helper.getAddress(), 10_000_000n * 10n ** 18n)).wait();
-  const recipients = Array.from({ length: RECIPIENTS }, (_, i) => getAddress("0x" + (0xbe0000 + i).toString(16).padStart(40, "0")));
-
-  let events = await countIndexedEvents(provider, deployment);
-  // About three quarters transfers, one quarter staking events.
-  let round = 0;
-  while (events < target) {
-    const staking = round % 4 === 3;
-    const tx = staking
-      ? await helper.getFunction("stakeCycles")(STAKE_CYCLES, 10n ** 18n, { gasLimit: TX_GAS })
-      : await helper.getFunction("transfers")(recipients, TRANSFER_ROUNDS, 1n, { gasLimit: TX_GAS });
-    const receipt = await tx.wait();
-    events += receipt!.logs.length;
-    round++;
-  }
-  // Bury the events below Ponder's finality (30 blocks on a local chain), one evm_mine per block.
-  await node.mine(32);
-  return countIndexedEvents(provider, deployment);
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -106,7 +43,7 @@ async function main(): Promise<void> {
     const node = await startHardhatNode();
     const deployment = await deploySettle(node);
     let started = Date.now();
-    const events = await generateEvents(node, deployment, target);
+    const events = await generateSettleEvents(node, deployment, target);
     const head = await node.blockNumber();
     console.log(`generated ${events} indexed events up to block ${head} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 

@@ -1,13 +1,16 @@
 import { createConfig } from "@ponder/core";
 import { http } from "viem";
+import { ERC20Abi } from "./abis/ERC20";
+import { PaymentEscrowAbi } from "./abis/PaymentEscrow";
 import { SettleTokenAbi } from "./abis/SettleToken";
 import { StakingRewardsAbi } from "./abis/StakingRewards";
-import { LOCAL_CHAIN_IDS, pollingIntervalFor, readDeployment, resolveSettings } from "./lib/settings";
+import { LOCAL_CHAIN_IDS, SettingsError, pollingIntervalFor, readDeployment, resolveSettings } from "./lib/settings";
 
 // Addresses, chain and start blocks come from deployments/<SETTLE_NETWORK>.json (see lib/settings.ts).
 const settings = resolveSettings();
 const deployment = readDeployment(settings);
-const { SettleToken, StakingRewards } = deployment.contracts;
+const { SettleToken, StakingRewards, PaymentEscrow } = deployment.contracts;
+if (!PaymentEscrow) throw new SettingsError(`${settings.deploymentPath} has no PaymentEscrow: deploy again`);
 const isLocal = LOCAL_CHAIN_IDS.has(deployment.chainId);
 
 export default createConfig({
@@ -36,6 +39,25 @@ export default createConfig({
       abi: StakingRewardsAbi,
       address: StakingRewards.address,
       startBlock: StakingRewards.deployBlock,
+    },
+    PaymentEscrow: {
+      network: settings.network,
+      abi: PaymentEscrowAbi,
+      address: PaymentEscrow.address,
+      startBlock: PaymentEscrow.deployBlock,
+    },
+    // Any ERC-20 (no address: every contract) moving tokens into or out of the escrow.
+    EscrowTokenIn: {
+      network: settings.network,
+      abi: ERC20Abi,
+      filter: { event: "Transfer", args: { to: PaymentEscrow.address } },
+      startBlock: PaymentEscrow.deployBlock,
+    },
+    EscrowTokenOut: {
+      network: settings.network,
+      abi: ERC20Abi,
+      filter: { event: "Transfer", args: { from: PaymentEscrow.address } },
+      startBlock: PaymentEscrow.deployBlock,
     },
   },
 });

@@ -14,6 +14,7 @@
  * Lines of its own start with `[indexer]`: `[indexer] database <path>` at start-up and
  * `[indexer] ready at block <n>` each time the index has caught up. SIGINT/SIGTERM stop it cleanly.
  */
+import Database from "better-sqlite3";
 import { spawn, type ChildProcess } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -177,6 +178,7 @@ function describeDifference(recorded: ReturnType<typeof readIdentity>, current: 
 async function runPonder(settings: IndexerSettings, rpc: RpcClient, deployment: Deployment, startBlock: BlockRef): Promise<RunOutcome> {
   const deploymentText = readFileSync(settings.deploymentPath, "utf8");
   const local = LOCAL_CHAIN_IDS.has(deployment.chainId);
+  releasePonderLock(settings);
   const child = spawnPonder(settings);
   let unrecoverable = false;
   let readyAt: number | undefined;
@@ -251,6 +253,29 @@ function spawnPonder(settings: IndexerSettings): ChildProcess {
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
+}
+
+/**
+ * Clears the lock a Ponder process that was killed (not shut down) leaves in the index, which
+ * would make the next one wait for it to expire (25 s). Safe: this launcher holds the folder's
+ * lock, and no Ponder of its own is running.
+ */
+function releasePonderLock(settings: IndexerSettings): void {
+  if (!hasIndex(settings.indexDir)) return;
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(settings.databasePath, { fileMustExist: true, timeout: 5_000 });
+    const changed = db
+      .prepare(
+        `UPDATE _ponder_meta SET value = json_set(value, '$.is_locked', 0) WHERE key = 'app' AND json_extract(value, '$.is_locked') = 1`,
+      )
+      .run().changes;
+    if (changed > 0) log("released the lock left by a Ponder process that did not shut down");
+  } catch {
+    // No _ponder_meta yet, or an unreadable file: Ponder deals with it.
+  } finally {
+    db?.close();
+  }
 }
 
 /** Asks Ponder to shut down (SIGTERM), then kills it if it has not exited after 10 s. */

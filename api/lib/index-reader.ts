@@ -59,15 +59,33 @@ export const HISTORY_KINDS = [
   "released",
   "claimed",
   "refunded",
+  "reclaimed",
+  "cancelled",
   "disputed",
   "resolved",
-  "cancelled",
-  "reclaimed",
+  "settlement_proposed",
+  "settled",
+  "fee_credited",
   "credited",
   "credit_withdrawn",
 ] as const;
 /** A kind of History row. */
 export type HistoryKind = (typeof HISTORY_KINDS)[number];
+
+/** Statuses of an invoice (IPaymentEscrow.Status without None). */
+export const INVOICE_STATUSES = [
+  "open",
+  "partially_paid",
+  "paid",
+  "disputed",
+  "released",
+  "refunded",
+  "resolved",
+  "cancelled",
+  "expired",
+] as const;
+/** An invoice's status, as PaymentEscrow's `status()` would return it at the indexed head. */
+export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
 
 /** The zero address: the token of native ETH amounts. */
 export const ETH_TOKEN: Hex = "0x0000000000000000000000000000000000000000";
@@ -136,11 +154,105 @@ export interface StakeRow {
   updatedTimestamp: bigint;
 }
 
+/** An invoice's current state: every field of PaymentEscrow's Invoice, and totals. */
+export interface InvoiceRow {
+  id: bigint;
+  merchant: Hex;
+  /** Null while the invoice is open to anyone (the first payment binds the payer). */
+  payer: Hex | null;
+  /** ERC-20 token, or {@link ETH_TOKEN}. */
+  token: Hex;
+  /** Null when the invoice has no arbiter. */
+  arbiter: Hex | null;
+  amount: bigint;
+  paid: bigint;
+  /** Gross amount released or claimed to the merchant side (fees included). */
+  released: bigint;
+  /** Returned to the payer (refunds, reclaims, the payer's part of a split). */
+  refunded: bigint;
+  /** Protocol fees taken from the merchant's share. */
+  fees: bigint;
+  /** Held by the escrow for the invoice: paid - released - refunded. */
+  held: bigint;
+  /** Hash of the off-chain invoice details (the contract's referenceHash). */
+  reference: Hex;
+  dueDate: bigint;
+  disputeWindow: number;
+  feeBps: number;
+  paidAt: bigint | null;
+  disputedAt: bigint | null;
+  disputeTimeoutAt: bigint | null;
+  settlementProposer: Hex | null;
+  settlementToMerchant: bigint | null;
+  /** Status at the indexed head (an open or partially paid invoice past its due date is expired). */
+  status: InvoiceStatus;
+  createdBlock: bigint;
+  createdTimestamp: bigint;
+  createdTxHash: Hex;
+  updatedBlock: bigint;
+  updatedTimestamp: bigint;
+  eventCount: number;
+}
+
+/** One PaymentEscrow event. */
+export interface InvoiceEventRow {
+  id: string;
+  /** Null for escrow-wide events (Withdrawn, FeeBpsUpdated, FeeRecipientUpdated). */
+  invoiceId: bigint | null;
+  /** The event's name: InvoiceCreated, InvoicePaid, InvoiceReleased, ... */
+  kind: string;
+  actor: Hex | null;
+  token: Hex | null;
+  amount: bigint | null;
+  toMerchant: bigint | null;
+  toPayer: bigint | null;
+  fee: bigint | null;
+  /** Every argument of the event; uint values as decimal strings. */
+  args: Record<string, unknown>;
+  txHash: Hex;
+  logIndex: number;
+  blockNumber: bigint;
+  timestamp: bigint;
+}
+
+/** Filters of {@link IndexReader.invoicesByAccount}. */
+export interface InvoiceQuery {
+  /** Invoices where the account is the merchant, the payer, or either (default). */
+  role?: "merchant" | "payer" | "any";
+  status?: readonly InvoiceStatus[];
+  token?: string;
+  /** Inclusive lower bound on the creation time (seconds). */
+  fromTimestamp?: bigint;
+  /** Exclusive upper bound on the creation time (seconds). */
+  toTimestamp?: bigint;
+  /** The `nextCursor` of the previous page. */
+  cursor?: string;
+  /** Page size, 1 to {@link MAX_PAGE_SIZE} (default {@link DEFAULT_PAGE_SIZE}). */
+  limit?: number;
+  /** `desc` (default): newest first. */
+  order?: "asc" | "desc";
+}
+
+/** What the escrow holds for an account in one token (fees, payouts that could not be pushed). */
+export interface EscrowCreditRow {
+  account: Hex;
+  token: Hex;
+  /** Withdrawable now. */
+  balance: bigint;
+  credited: bigint;
+  withdrawn: bigint;
+  updatedBlock: bigint;
+}
+
 /** Per-token totals. */
 export interface TokenStatRow {
   token: Hex;
-  /** Value held by the escrow for invoices (paid, not yet released, refunded or withdrawn). */
+  /** Held by the escrow for invoices (paid, not yet released, claimed, refunded or reclaimed). */
   escrowLocked: bigint;
+  /** Held by the escrow as credits awaiting withdrawal; the escrow's balance is escrowLocked + escrowCredits. */
+  escrowCredits: bigint;
+  /** Paid into invoices, all time. */
+  escrowPaid: bigint;
   /** Principal staked in StakingRewards. */
   stakingLocked: bigint;
   /** Protocol fees collected by the escrow. */
@@ -301,12 +413,90 @@ function toTokenStat(row: Row): TokenStatRow {
   return {
     token: hex(row, "id"),
     escrowLocked: big(row, "escrowLocked"),
+    escrowCredits: big(row, "escrowCredits"),
+    escrowPaid: big(row, "escrowPaid"),
     stakingLocked: big(row, "stakingLocked"),
     feesCollected: big(row, "feesCollected"),
     rewardsFunded: big(row, "rewardsFunded"),
     rewardsPaid: big(row, "rewardsPaid"),
     updatedBlock: big(row, "updatedBlock"),
   };
+}
+
+/** Status at time `now` of an invoice whose stored status (as of its last event) is `stored`. */
+function effectiveStatus(stored: InvoiceStatus, dueDate: bigint, now: bigint): InvoiceStatus {
+  return (stored === "open" || stored === "partially_paid") && now > dueDate ? "expired" : stored;
+}
+
+function toInvoice(row: Row, now: bigint): InvoiceRow {
+  const dueDate = big(row, "dueDate");
+  return {
+    id: big(row, "id"),
+    merchant: hex(row, "merchant"),
+    payer: hexOrNull(row, "payer"),
+    token: hex(row, "token"),
+    arbiter: hexOrNull(row, "arbiter"),
+    amount: big(row, "amount"),
+    paid: big(row, "paid"),
+    released: big(row, "released"),
+    refunded: big(row, "refunded"),
+    fees: big(row, "fees"),
+    held: big(row, "held"),
+    reference: hex(row, "reference"),
+    dueDate,
+    disputeWindow: row.disputeWindow as number,
+    feeBps: row.feeBps as number,
+    paidAt: bigOrNull(row, "paidAt"),
+    disputedAt: bigOrNull(row, "disputedAt"),
+    disputeTimeoutAt: bigOrNull(row, "disputeTimeoutAt"),
+    settlementProposer: hexOrNull(row, "settlementProposer"),
+    settlementToMerchant: bigOrNull(row, "settlementToMerchant"),
+    status: effectiveStatus(row.status as InvoiceStatus, dueDate, now),
+    createdBlock: big(row, "createdBlock"),
+    createdTimestamp: big(row, "createdTimestamp"),
+    createdTxHash: hex(row, "createdTxHash"),
+    updatedBlock: big(row, "updatedBlock"),
+    updatedTimestamp: big(row, "updatedTimestamp"),
+    eventCount: row.eventCount as number,
+  };
+}
+
+function toInvoiceEvent(row: Row): InvoiceEventRow {
+  return {
+    id: row.id as string,
+    invoiceId: bigOrNull(row, "invoiceId"),
+    kind: row.kind as string,
+    actor: hexOrNull(row, "actor"),
+    token: hexOrNull(row, "token"),
+    amount: bigOrNull(row, "amount"),
+    toMerchant: bigOrNull(row, "toMerchant"),
+    toPayer: bigOrNull(row, "toPayer"),
+    fee: bigOrNull(row, "fee"),
+    args: JSON.parse(row.args as string) as Record<string, unknown>,
+    txHash: hex(row, "txHash"),
+    logIndex: row.logIndex as number,
+    blockNumber: big(row, "blockNumber"),
+    timestamp: big(row, "timestamp"),
+  };
+}
+
+function toCredit(row: Row): EscrowCreditRow {
+  return {
+    account: hex(row, "account"),
+    token: hex(row, "token"),
+    balance: big(row, "balance"),
+    credited: big(row, "credited"),
+    withdrawn: big(row, "withdrawn"),
+    updatedBlock: big(row, "updatedBlock"),
+  };
+}
+
+/** SQL for an invoice's status at the time bound to the parameter that follows (see effectiveStatus). */
+const EFFECTIVE_STATUS = `(CASE WHEN status IN ('open', 'partially_paid') AND "dueDate" < ? THEN 'expired' ELSE status END)`;
+
+function decimalCursor(cursor: string): bigint {
+  if (!/^[0-9]{1,78}$/.test(cursor)) throw new IndexQueryError(`cursor must be the nextCursor of a previous page, got "${cursor}"`);
+  return BigInt(cursor);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -452,6 +642,86 @@ export class IndexReader {
     return this.all(`SELECT * FROM "History" WHERE "txHash" = ? ORDER BY id`, [encodeHex(txHash, "txHash", 32)]).map(toHistory);
   }
 
+  /** Every History row about invoice `id`, in chain order. */
+  historyByInvoice(id: bigint): HistoryRow[] {
+    this.assertReady();
+    return this.all(`SELECT * FROM "History" WHERE "invoiceId" = ? ORDER BY id`, [encodeBigint(id)]).map(toHistory);
+  }
+
+  /** Invoice `id` as of the indexed head, or undefined when there is no such invoice. */
+  invoice(id: bigint): InvoiceRow | undefined {
+    const now = this.now();
+    const row = this.get(`SELECT * FROM "Invoice" WHERE id = ?`, [encodeBigint(id)]);
+    return row ? toInvoice(row, now) : undefined;
+  }
+
+  /** The latest invoice created with reference hash `reference`, or undefined. */
+  invoiceByReference(reference: string): InvoiceRow | undefined {
+    const now = this.now();
+    const row = this.get(`SELECT * FROM "Invoice" WHERE reference = ? ORDER BY id DESC LIMIT 1`, [encodeHex(reference, "reference", 32)]);
+    return row ? toInvoice(row, now) : undefined;
+  }
+
+  /**
+   * Invoices of `account` as merchant, payer or either, newest first by default, with cursor
+   * pagination and filters (status at the indexed head, token, creation time).
+   */
+  invoicesByAccount(account: string, query: InvoiceQuery = {}): Page<InvoiceRow> {
+    const now = this.now();
+    const limit = pageSize(query.limit);
+    const desc = (query.order ?? "desc") === "desc";
+    const address = encodeAddress(account, "account");
+    const role = query.role ?? "any";
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (role === "merchant") where.push(`merchant = ?`);
+    else if (role === "payer") where.push(`payer = ?`);
+    else if (role === "any") where.push(`(merchant = ? OR payer = ?)`);
+    else throw new IndexQueryError(`role must be merchant, payer or any, got "${String(role)}"`);
+    params.push(...(role === "any" ? [address, address] : [address]));
+    if (query.status && query.status.length > 0) {
+      for (const status of query.status) {
+        if (!(INVOICE_STATUSES as readonly string[]).includes(status)) throw new IndexQueryError(`unknown invoice status "${status}"`);
+      }
+      where.push(`${EFFECTIVE_STATUS} IN (${query.status.map(() => "?").join(", ")})`);
+      params.push(encodeBigint(now), ...query.status);
+    }
+    if (query.token !== undefined) {
+      where.push(`token = ?`);
+      params.push(encodeAddress(query.token, "token"));
+    }
+    if (query.fromTimestamp !== undefined) {
+      where.push(`"createdTimestamp" >= ?`);
+      params.push(encodeBigint(query.fromTimestamp));
+    }
+    if (query.toTimestamp !== undefined) {
+      where.push(`"createdTimestamp" < ?`);
+      params.push(encodeBigint(query.toTimestamp));
+    }
+    if (query.cursor !== undefined) {
+      where.push(desc ? `id < ?` : `id > ?`);
+      params.push(encodeBigint(decimalCursor(query.cursor)));
+    }
+    const sql = `SELECT * FROM "Invoice" WHERE ${where.join(" AND ")} ORDER BY id ${desc ? "DESC" : "ASC"} LIMIT ?`;
+    const rows = this.all(sql, [...params, limit + 1]).map((row) => toInvoice(row, now));
+    const items = rows.slice(0, limit);
+    return { items, nextCursor: rows.length > limit ? items[items.length - 1]!.id.toString() : null };
+  }
+
+  /** Every event of invoice `id`, in chain order. */
+  invoiceEvents(id: bigint): InvoiceEventRow[] {
+    this.assertReady();
+    return this.all(`SELECT * FROM "InvoiceEvent" WHERE "invoiceId" = ? ORDER BY "blockNumber", "logIndex"`, [encodeBigint(id)]).map(
+      toInvoiceEvent,
+    );
+  }
+
+  /** What the escrow holds for `account`, per token (fees, payouts that could not be pushed). */
+  escrowCredits(account: string): EscrowCreditRow[] {
+    this.assertReady();
+    return this.all(`SELECT * FROM "EscrowCredit" WHERE account = ? ORDER BY token`, [encodeAddress(account, "account")]).map(toCredit);
+  }
+
   /** The Account row of `address`, or undefined when the address never appeared. */
   account(address: string): AccountRow | undefined {
     this.assertReady();
@@ -466,15 +736,34 @@ export class IndexReader {
     return row ? toStake(row) : undefined;
   }
 
-  /** Per-token totals, invoice counts by status, and the indexed head. */
+  /** Per-token totals, invoice counts by status (at the indexed head), and the indexed head. */
   stats(): IndexStats {
     const status = this.assertReady();
+    const now = status.block?.timestamp ?? 0n;
     const tokens = this.all(`SELECT * FROM "TokenStat" ORDER BY id`, []).map(toTokenStat);
     const invoicesByStatus: Record<string, number> = {};
-    for (const row of this.all(`SELECT id, count FROM "InvoiceStatusCount" WHERE count > 0 ORDER BY id`, [], true)) {
+    for (const row of this.all(`SELECT id, count FROM "InvoiceStatusCount" WHERE count > 0`, [])) {
       invoicesByStatus[row.id as string] = row.count as number;
     }
-    return { tokens, invoicesByStatus, block: status.block };
+    // The counts are as of each invoice's last event: move the ones whose due date has passed since.
+    const expired = this.all(
+      `SELECT status, count(*) AS n FROM "Invoice" WHERE status IN ('open', 'partially_paid') AND "dueDate" < ? GROUP BY status`,
+      [encodeBigint(now)],
+    );
+    for (const row of expired) {
+      const n = row.n as number;
+      invoicesByStatus[row.status as string] = (invoicesByStatus[row.status as string] ?? 0) - n;
+      invoicesByStatus.expired = (invoicesByStatus.expired ?? 0) + n;
+      if (invoicesByStatus[row.status as string] === 0) delete invoicesByStatus[row.status as string];
+    }
+    const ordered: Record<string, number> = {};
+    for (const name of INVOICE_STATUSES) if (invoicesByStatus[name]) ordered[name] = invoicesByStatus[name];
+    return { tokens, invoicesByStatus: ordered, block: status.block };
+  }
+
+  /** Timestamp of the indexed head: "now" for invoice statuses (throws {@link IndexNotReadyError} until ready). */
+  private now(): bigint {
+    return this.assertReady().block?.timestamp ?? 0n;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -512,13 +801,8 @@ export class IndexReader {
     return statement;
   }
 
-  private all(sql: string, params: unknown[], optionalTable = false): Row[] {
-    try {
-      return this.statement(sql).all(...params) as Row[];
-    } catch (error) {
-      if (optionalTable && /no such table/.test((error as Error).message)) return [];
-      throw error;
-    }
+  private all(sql: string, params: unknown[]): Row[] {
+    return this.statement(sql).all(...params) as Row[];
   }
 
   private get(sql: string, params: unknown[]): Row | undefined {

@@ -23,10 +23,13 @@ export type HistoryKind =
   | "released"
   | "claimed"
   | "refunded"
+  | "reclaimed"
+  | "cancelled"
   | "disputed"
   | "resolved"
-  | "cancelled"
-  | "reclaimed"
+  | "settlement_proposed"
+  | "settled"
+  | "fee_credited"
   | "credited"
   | "credit_withdrawn";
 
@@ -105,23 +108,36 @@ async function touchAccount(db: Db, event: EventPosition, address: Address, coun
   });
 }
 
-/** Adds `delta` to columns of the TokenStat row of `token`, creating the row at zero first. */
+/** Columns of TokenStat that hold amounts. */
+export type TokenStatColumn =
+  "escrowLocked" | "escrowCredits" | "escrowPaid" | "stakingLocked" | "feesCollected" | "rewardsFunded" | "rewardsPaid";
+
+const ZERO_STATS: Record<TokenStatColumn, bigint> = {
+  escrowLocked: 0n,
+  escrowCredits: 0n,
+  escrowPaid: 0n,
+  stakingLocked: 0n,
+  feesCollected: 0n,
+  rewardsFunded: 0n,
+  rewardsPaid: 0n,
+};
+
+/** Adds `delta` to (and then sets `set` on) columns of the TokenStat row of `token`, created at zero first. */
 export async function addTokenStats(
   db: Db,
   event: EventPosition,
   token: Address,
-  delta: Partial<Record<"escrowLocked" | "stakingLocked" | "feesCollected" | "rewardsFunded" | "rewardsPaid", bigint>>,
-  set: Partial<Record<"stakingLocked", bigint>> = {},
+  delta: Partial<Record<TokenStatColumn, bigint>>,
+  set: Partial<Record<TokenStatColumn, bigint>> = {},
 ): Promise<void> {
-  const zero = { escrowLocked: 0n, stakingLocked: 0n, feesCollected: 0n, rewardsFunded: 0n, rewardsPaid: 0n };
-  const apply = (current: typeof zero) => {
-    const next = { ...current };
-    for (const [key, value] of Object.entries(delta) as [keyof typeof zero, bigint][]) next[key] += value;
-    return { ...next, ...set };
+  const apply = (current: Record<TokenStatColumn, bigint>) => {
+    const next: Partial<Record<TokenStatColumn, bigint>> = { ...set };
+    for (const [column, value] of Object.entries(delta) as [TokenStatColumn, bigint][]) next[column] = current[column] + value;
+    return next;
   };
   await db.TokenStat.upsert({
     id: token,
-    create: { ...apply(zero), updatedBlock: event.block.number },
+    create: { ...ZERO_STATS, ...apply(ZERO_STATS), updatedBlock: event.block.number },
     update: ({ current }) => ({ ...apply(current), updatedBlock: event.block.number }),
   });
 }

@@ -37,6 +37,8 @@ export interface RunningIndexer {
   reader: IndexReader;
   /** The launcher's and Ponder's output so far. */
   log(): string;
+  /** Events Ponder has run handlers for since it started (its `ponder_indexing_completed_events` metric); 0 before it answers. */
+  completedEvents(): Promise<number>;
   /** Waits until the index is ready and has indexed block `block` (default: the node's head when called). */
   waitUntilIndexed(block?: number, timeoutMs?: number): Promise<void>;
   /** Stops the launcher and Ponder (SIGTERM: Ponder shuts down cleanly). */
@@ -83,6 +85,20 @@ export async function startIndexer(options: IndexerOptions): Promise<RunningInde
     process: proc,
     reader,
     log,
+    async completedEvents() {
+      try {
+        const response = await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(2_000) });
+        if (!response.ok) return 0;
+        let total = 0;
+        for (const line of (await response.text()).split("\n")) {
+          const match = /^ponder_indexing_completed_events\{[^}]*\} (\d+)/.exec(line);
+          if (match) total += Number(match[1]);
+        }
+        return total;
+      } catch {
+        return 0;
+      }
+    },
     async waitUntilIndexed(block, timeoutMs = 90_000) {
       const target = block ?? Number(await rpc("eth_blockNumber"));
       await waitFor(

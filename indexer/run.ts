@@ -35,10 +35,15 @@ import {
   type IndexerSettings,
 } from "./lib/settings";
 
-/** Ponder 0.6 treats blocks this deep as final on chains it does not know (31337 among them). */
-const PONDER_FINALITY_BLOCKS = 30;
-/** Ponder's message when a reorg reaches below its finalized block (it then retries forever). */
+/**
+ * Ponder's message when a reorg reaches below its finalized block (it then retries for minutes
+ * while still reporting ready). The finalized-block check in the watch loop catches the same
+ * condition when it sees the block change; this catches it when the replacement came too fast.
+ */
 const UNRECOVERABLE_REORG = /Encountered unrecoverable '.*' reorg/;
+
+/** The launcher's own table in Ponder's database: present (one row) while the index has caught up. */
+const CAUGHT_UP_TABLE = "_settle_caught_up";
 
 const log = (message: string) => console.log(`[indexer] ${message}`);
 
@@ -106,6 +111,16 @@ async function main(): Promise<void> {
       }
       deleteIndex(settings.indexDir);
       writeIdentity(settings.indexDir, identity);
+    }
+
+    const kept = finalizedBlock(settings);
+    if (kept) {
+      const block = await rpc.blockAt(kept.number).catch(() => undefined);
+      if (block === null || (block && block.timestamp !== kept.timestamp)) {
+        log(`the index's finalized block ${kept.number} is no longer on the chain: rebuilding it from scratch`);
+        deleteIndex(settings.indexDir);
+        writeIdentity(settings.indexDir, identity);
+      }
     }
 
     const outcome = await runPonder(settings, rpc, check.deployment, check.startBlock);
@@ -179,6 +194,7 @@ async function runPonder(settings: IndexerSettings, rpc: RpcClient, deployment: 
   const deploymentText = readFileSync(settings.deploymentPath, "utf8");
   const local = LOCAL_CHAIN_IDS.has(deployment.chainId);
   releasePonderLock(settings);
+  setCaughtUp(settings, undefined);
   const child = spawnPonder(settings);
   let unrecoverable = false;
   let readyAt: number | undefined;
@@ -192,9 +208,11 @@ async function runPonder(settings: IndexerSettings, rpc: RpcClient, deployment: 
     });
   }
 
-  let anchor: BlockRef | undefined;
   let refusals = 0;
-  const tick = local ? 500 : 5_000;
+  let headAtReady: number | undefined;
+  // Ponder's finalized block (it never revisits it) and its hash when first seen here.
+  let finalized: (FinalizedBlock & { hash?: string }) | undefined;
+  const tick = local ? 250 : 5_000;
   const watch = async (): Promise<RunOutcome> => {
     while (true) {
       const woke = await Promise.race([
@@ -204,26 +222,39 @@ async function runPonder(settings: IndexerSettings, rpc: RpcClient, deployment: 
       ]);
       if (woke === "exited") return exited;
       if (woke === "stop") return { kind: "stopping" };
-      if (unrecoverable) return { kind: "chain-gone", reason: "ponder met a reorg deeper than its finality" };
+      if (unrecoverable) return { kind: "chain-gone", reason: "ponder met a reorg deeper than its finalized block" };
       if (!existsSync(settings.deploymentPath) || readFileSync(settings.deploymentPath, "utf8") !== deploymentText) {
         return { kind: "deployment-changed" };
       }
       try {
-        for (const expected of anchor ? [startBlock, anchor] : [startBlock]) {
-          const block = await rpc.blockAt(expected.number);
-          if (block?.hash !== expected.hash) {
-            return { kind: "chain-gone", reason: `block ${expected.number} ${block ? "has another hash" : "is gone"}` };
-          }
+        const start = await rpc.blockAt(startBlock.number);
+        if (start?.hash !== startBlock.hash) {
+          return { kind: "chain-gone", reason: `block ${startBlock.number} ${start ? "has another hash" : "is gone"}` };
+        }
+        const current = finalizedBlock(settings);
+        if (current && current.number !== finalized?.number) finalized = current;
+        if (finalized) {
+          const block = await rpc.blockAt(finalized.number);
+          const replaced =
+            !block || block.timestamp !== finalized.timestamp || (finalized.hash !== undefined && block.hash !== finalized.hash);
+          if (replaced)
+            return {
+              kind: "chain-gone",
+              reason: `Ponder's finalized block ${finalized.number} was replaced (a reorg deeper than its finality)`,
+            };
+          finalized.hash = block.hash;
         }
         refusals = 0;
+        // Ponder says ready once the finalized part is indexed; the index is served once it has also
+        // caught up with the head the chain had then.
         const status = await ponderStatus(settings, deployment);
-        if (status?.ready && status.block !== undefined) {
-          if (readyAt === undefined) {
+        if (status?.ready && status.block !== undefined && readyAt === undefined) {
+          if (headAtReady === undefined) headAtReady = await rpc.blockNumber();
+          if (status.block >= headAtReady) {
             readyAt = status.block;
+            setCaughtUp(settings, status.block);
             log(`ready at block ${status.block}`);
           }
-          const depth = status.block - PONDER_FINALITY_BLOCKS;
-          if (depth > startBlock.number && depth !== anchor?.number) anchor = (await rpc.blockAt(depth)) ?? anchor;
         }
       } catch (error) {
         if (local && error instanceof RpcUnavailableError && /ECONNREFUSED|fetch failed/.test(error.message)) {
@@ -247,12 +278,62 @@ function spawnPonder(settings: IndexerSettings): ChildProcess {
     cwd: INDEXER_DIR,
     env: {
       ...process.env,
+      // The launcher watches Ponder's warnings (an unrecoverable reorg is one): never quieter than warn.
+      ...(/^(error|fatal|silent)$/.test(process.env.PONDER_LOG_LEVEL ?? "") ? { PONDER_LOG_LEVEL: "warn" } : {}),
       PONDER_TELEMETRY_DISABLED: "true",
       PORT: String(settings.port),
       ...(process.stdout.isTTY ? {} : { NO_COLOR: "1" }),
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
+}
+
+/** Ponder's finalized block: it never revisits blocks up to it, so they must stay on the chain. */
+interface FinalizedBlock {
+  number: number;
+  timestamp: number;
+}
+
+/**
+ * The finalized block recorded in the index (`_ponder_meta` app checkpoint: a 10-digit block
+ * timestamp, a 16-digit chain id and a 16-digit block number first), or undefined when there is
+ * none yet.
+ */
+function finalizedBlock(settings: IndexerSettings): FinalizedBlock | undefined {
+  if (!hasIndex(settings.indexDir)) return undefined;
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(settings.databasePath, { readonly: true, fileMustExist: true, timeout: 2_000 });
+    const row = db.prepare(`SELECT json_extract(value, '$.checkpoint') AS checkpoint FROM _ponder_meta WHERE key = 'app'`).get() as
+      { checkpoint: string | null } | undefined;
+    const checkpoint = row?.checkpoint;
+    if (!checkpoint || /^0+$/.test(checkpoint)) return undefined;
+    return { timestamp: Number(checkpoint.slice(0, 10)), number: Number(checkpoint.slice(26, 42)) };
+  } catch {
+    return undefined;
+  } finally {
+    db?.close();
+  }
+}
+
+/**
+ * Records in the index that it has caught up with the chain (`block`), or clears that record
+ * (undefined) before Ponder starts on it. The read module serves the index only while the record
+ * is there: Ponder alone says ready up to 30 blocks (its finality) before it has caught up.
+ */
+function setCaughtUp(settings: IndexerSettings, block: number | undefined): void {
+  if (!hasIndex(settings.indexDir)) return;
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(settings.databasePath, { fileMustExist: true, timeout: 10_000 });
+    db.exec(
+      `CREATE TABLE IF NOT EXISTS ${CAUGHT_UP_TABLE} (id INTEGER PRIMARY KEY CHECK (id = 1), block INTEGER NOT NULL, at INTEGER NOT NULL)`,
+    );
+    if (block === undefined) db.exec(`DELETE FROM ${CAUGHT_UP_TABLE}`);
+    else db.prepare(`INSERT OR REPLACE INTO ${CAUGHT_UP_TABLE} (id, block, at) VALUES (1, ?, ?)`).run(block, Date.now());
+  } finally {
+    db?.close();
+  }
 }
 
 /**

@@ -92,7 +92,10 @@ export const ETH_TOKEN: Hex = "0x0000000000000000000000000000000000000000";
 
 /** Ponder's progress for the indexed network. */
 export interface IndexStatus {
-  /** True once the index has caught up with the chain (Ponder's `ready`). */
+  /**
+   * True when the index may be served: Ponder has indexed the finalized chain (its `ready`) and the
+   * indexer's launcher has seen it catch up with the chain's head since it last started.
+   */
   ready: boolean;
   /** Network name in deployments/ (the key of Ponder's status). */
   network: string | null;
@@ -317,6 +320,9 @@ export function defaultIndexPath(network = process.env.SETTLE_NETWORK || "localh
   return join(dir, "public.db");
 }
 
+/** Table the indexer's launcher keeps in the database: one row while the index has caught up with the chain. */
+const CAUGHT_UP_TABLE = "_settle_caught_up";
+
 // ---------------------------------------------------------------------------------------------
 // Encoding of Ponder 0.6's SQLite columns.
 
@@ -534,14 +540,15 @@ export class IndexReader {
    * {@link IndexNotReadyError} (`missing`) only when there is no database at all.
    */
   status(): IndexStatus {
-    const db = this.connection();
     let value: string | null | undefined;
+    let caughtUp = false;
     try {
-      value = (db.prepare(`SELECT value FROM "_ponder_meta" WHERE key = 'status'`).get() as { value: string | null } | undefined)?.value;
+      value = (this.statement(`SELECT value FROM "_ponder_meta" WHERE key = 'status'`).get() as { value: string | null } | undefined)
+        ?.value;
+      caughtUp = this.statement(`SELECT block FROM "${CAUGHT_UP_TABLE}" WHERE id = 1`).get() !== undefined;
     } catch (error) {
-      // A database Ponder has just created has no tables yet.
-      if (/no such table/.test((error as Error).message)) return { ready: false, network: null, block: null };
-      throw error;
+      // A database Ponder has just created has no tables yet; the launcher adds its own once caught up.
+      if (!/no such table/.test((error as Error).message)) throw error;
     }
     if (!value) return { ready: false, network: null, block: null };
     const status = JSON.parse(value) as Record<string, { ready: boolean; block: { number: number; timestamp: number } | null }>;
@@ -549,7 +556,7 @@ export class IndexReader {
     if (entries.length === 0) return { ready: false, network: null, block: null };
     const [network, first] = entries[0]!;
     return {
-      ready: entries.every(([, entry]) => entry.ready),
+      ready: caughtUp && entries.every(([, entry]) => entry.ready),
       network,
       block: first.block ? { number: BigInt(first.block.number), timestamp: BigInt(first.block.timestamp) } : null,
     };

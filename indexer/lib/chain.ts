@@ -4,6 +4,11 @@ export interface BlockRef {
   hash: `0x${string}`;
 }
 
+/** A block with its timestamp (seconds). */
+export interface TimedBlockRef extends BlockRef {
+  timestamp: number;
+}
+
 /** The node did not answer (connection refused, timeout, HTTP error). */
 export class RpcUnavailableError extends Error {
   override name = "RpcUnavailableError";
@@ -44,12 +49,12 @@ export class RpcClient {
   }
 
   /** The block at `number`, or null when the chain is shorter than that. */
-  async blockAt(number: number): Promise<BlockRef | null> {
-    const block = await this.request<{ number: string; hash: `0x${string}` } | null>("eth_getBlockByNumber", [
+  async blockAt(number: number): Promise<TimedBlockRef | null> {
+    const block = await this.request<{ number: string; hash: `0x${string}`; timestamp: string } | null>("eth_getBlockByNumber", [
       `0x${number.toString(16)}`,
       false,
     ]);
-    return block ? { number: Number(block.number), hash: block.hash } : null;
+    return block ? { number: Number(block.number), hash: block.hash, timestamp: Number(block.timestamp) } : null;
   }
 
   /** The latest block number. */

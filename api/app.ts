@@ -10,6 +10,7 @@ import { authRoutes } from "./routes/auth";
 import { blockchainRoutes } from "./routes/blockchain";
 import { docsRoutes } from "./routes/docs";
 import { healthRoutes } from "./routes/health";
+import { invoiceRoutes } from "./routes/invoices";
 import { userRoutes } from "./routes/users";
 
 /** Version reported in the OpenAPI document. */
@@ -58,6 +59,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
   app.route("/auth", authRoutes(deps));
   app.route("/users", userRoutes(deps));
+  app.route("/invoices", invoiceRoutes(deps));
   app.route("/blockchain", blockchainRoutes(deps));
   app.route("/health", healthRoutes(deps));
   app.route("/docs", docsRoutes());

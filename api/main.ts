@@ -5,7 +5,7 @@ import { ConfigError, loadConfig, resolveJwtSecret } from "./config";
 import { migrateToLatest, openAppDb } from "./db";
 import { jsonRpcChain } from "./lib/chain";
 import { fileDeployment, loadAbis } from "./lib/deployment";
-import { openIndexSource } from "./lib/index-source";
+import { openIndex } from "./lib/index-source";
 
 /**
  * Starts the API: validates the environment (one line per bad value, exit 1), opens and migrates
@@ -32,7 +32,7 @@ export async function main(): Promise<void> {
 
   const deployment = fileDeployment(config.network);
   const node = jsonRpcChain(config.rpcUrl, deployment.get()?.chainId ?? 31337);
-  const index = openIndexSource(config.indexDbPath, { finalityConfirmations: config.finalityConfirmations });
+  const index = openIndex(config.indexDbPath);
   const app = createApp({ config, jwtSecret, db, chain: node.chain, deployment, abis: loadAbis(), index, logger });
 
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {

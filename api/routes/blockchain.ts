@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Deployment } from "../../scripts/lib/deployments";
 import { type AppDeps, newRouter } from "../lib/context";
 import { ApiError, errorResponses } from "../lib/errors";
+import { safeStatus } from "../lib/index-source";
 
 const ContractsSchema = z
   .object({
@@ -70,14 +71,16 @@ export function blockchainRoutes(deps: AppDeps) {
       }),
       async (c) => {
         const d = requireDeployment(deps);
-        const [chainHead, index] = await Promise.all([fromNode(deps.chain.blockNumber()), deps.index.status()]);
+        const chainHead = await fromNode(deps.chain.blockNumber());
+        const index = safeStatus(deps.index);
+        const indexedHead = index.block === null ? null : Number(index.block.number);
         return c.json(
           {
             chainId: d.chainId,
             chainHead,
-            indexedHead: index.block,
+            indexedHead,
             indexReady: index.ready,
-            lagBlocks: index.block === null ? null : Math.max(0, chainHead - index.block),
+            lagBlocks: indexedHead === null ? null : Math.max(0, chainHead - indexedHead),
           },
           200,
         );

@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { sql } from "kysely";
 import { type AppDeps, newRouter } from "../lib/context";
 import { errorResponse, errorResponses } from "../lib/errors";
+import { safeStatus } from "../lib/index-source";
 
 const CheckSchema = z.object({ ok: z.boolean(), detail: z.string().optional() });
 const HealthSchema = z
@@ -62,12 +63,13 @@ export function healthRoutes(deps: AppDeps) {
         checks.node = { ok: false, detail: "node unreachable" };
       }
       try {
-        const status = await within(deps.index.status(), 2000);
-        const lag = head !== null && status.block !== null ? Math.max(0, head - status.block) : undefined;
+        const status = safeStatus(deps.index);
+        const block = status.block === null ? null : Number(status.block.number);
+        const lag = head !== null && block !== null ? Math.max(0, head - block) : undefined;
         const fresh = lag !== undefined && lag <= deps.config.indexMaxLagBlocks;
         checks.index = {
           ok: status.ready && fresh,
-          indexedBlock: status.block,
+          indexedBlock: block,
           ...(lag !== undefined ? { lagBlocks: lag } : {}),
           ...(!status.ready ? { detail: "index not ready" } : !fresh ? { detail: "index behind the chain head" } : {}),
         };

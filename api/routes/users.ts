@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { UsersTable } from "../db/types";
 import { type AppDeps, newRouter } from "../lib/context";
 import { ApiError, errorResponses } from "../lib/errors";
+import { type IndexReaderLike, assertReady } from "../lib/index-source";
 import { AddressParamSchema } from "../lib/schemas";
 import { requireAuth } from "../lib/session";
 import { sessionSettings } from "./auth";
@@ -71,8 +72,52 @@ const StatsSchema = z
     invoicesPaid: z.number().int(),
     volumeByToken: z.array(z.object({ token: z.string(), issued: z.string(), paid: z.string() })),
     staked: z.string(),
+    truncated: z.boolean().openapi({ description: "Volumes cover only the newest STATS_MAX_ROWS history rows" }),
+    indexedBlock: z.number().int(),
   })
   .openapi("UserStats");
+
+/** History rows scanned at most for per-token volumes. */
+export const STATS_MAX_ROWS = 20_000;
+
+/**
+ * Per-address figures from the index: invoices issued (created as merchant) and paid, volume per
+ * token (invoice_created amounts as issued, invoice_paid amounts as paid), current stake.
+ */
+export function userStats(index: IndexReaderLike, address: string): z.infer<typeof StatsSchema> {
+  const status = assertReady(index);
+  const account = address.toLowerCase();
+  const volumes = new Map<string, { issued: bigint; paid: bigint }>();
+  let invoicesIssued = 0;
+  let invoicesPaid = 0;
+  let cursor: string | undefined;
+  let scanned = 0;
+  do {
+    const page = index.historyByAccount(account, { kinds: ["invoice_created", "invoice_paid"], limit: 500, cursor });
+    for (const row of page.items) {
+      const v = volumes.get(row.token) ?? { issued: 0n, paid: 0n };
+      if (row.kind === "invoice_created") {
+        invoicesIssued += 1;
+        v.issued += row.amount;
+      } else {
+        invoicesPaid += 1;
+        v.paid += row.amount;
+      }
+      volumes.set(row.token, v);
+    }
+    scanned += page.items.length;
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor !== undefined && scanned < STATS_MAX_ROWS);
+  return {
+    address,
+    invoicesIssued,
+    invoicesPaid,
+    volumeByToken: [...volumes].map(([token, v]) => ({ token, issued: v.issued.toString(), paid: v.paid.toString() })),
+    staked: (index.stake(account)?.balance ?? 0n).toString(),
+    truncated: cursor !== undefined,
+    indexedBlock: Number(status.block.number),
+  };
+}
 
 function profile(row: UsersTable) {
   return {
@@ -171,7 +216,7 @@ export function userRoutes(deps: AppDeps) {
       }),
       async (c) => {
         const { address } = c.req.valid("param");
-        return c.json(await deps.index.userStats(address), 200);
+        return c.json(userStats(deps.index, address), 200);
       },
     );
 }

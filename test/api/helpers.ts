@@ -11,7 +11,7 @@ import { type AppDb, migrateToLatest, openAppDb } from "../../api/db";
 import { type Chain, chainFromProvider } from "../../api/lib/chain";
 import type { AppDeps } from "../../api/lib/context";
 import { type Abis, loadAbis, staticDeployment } from "../../api/lib/deployment";
-import { type IndexSource, missingIndex } from "../../api/lib/index-source";
+import { type IndexReaderLike, missingIndex } from "../../api/lib/index-source";
 import type { Deployment } from "../../scripts/lib/deployments";
 
 /** Origin the test apps are configured with. */
@@ -43,7 +43,7 @@ export interface TestApp {
 
 /** Builds a test app; `overrides` replace deps, `env` feeds loadConfig. */
 export async function makeApp(
-  options: { env?: Record<string, string>; deployment?: Deployment | null; chain?: Chain; index?: IndexSource; abis?: Abis } = {},
+  options: { env?: Record<string, string>; deployment?: Deployment | null; chain?: Chain; index?: IndexReaderLike; abis?: Abis } = {},
 ): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), "settle-api-"));
   const config: Config = loadConfig({

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { ConfigError, loadConfig, resolveJwtSecret } from "../../api/config";
 import { migrateToLatest, openAppDb } from "../../api/db";
 import type { Chain } from "../../api/lib/chain";
-import type { IndexSource } from "../../api/lib/index-source";
+import { FakeIndex } from "./fake-index";
 import { ORIGIN, type TestApp, errorCode, jsonRequest, makeApp, signIn } from "./helpers";
 import { Wallet } from "ethers";
 import { ethers, network } from "hardhat";
@@ -18,13 +18,14 @@ const deadChain: Chain = {
   call: () => Promise.reject(new Error("ECONNREFUSED")),
 };
 
-/** A fake index at `block`. */
-function indexAt(block: number | "head", ready = true): IndexSource {
-  return {
-    status: async () => ({ ready, block: block === "head" ? await ethers.provider.getBlockNumber() : block, timestamp: 1 }),
-    userStats: async (address) => ({ address, invoicesIssued: 0, invoicesPaid: 0, volumeByToken: [], staked: "0" }),
-  } as IndexSource;
+/** A fake index at `block` ("head": the chain's current block). */
+function indexAt(block: number | "head", ready = true): FakeIndex {
+  const index = new FakeIndex();
+  index.ready = ready;
+  index.status = () => ({ ready, block: { number: BigInt(block === "head" ? headNow : block), timestamp: 1n } });
+  return index;
 }
+let headNow = 0;
 
 describe("API platform", function () {
   describe("config", function () {
@@ -166,6 +167,7 @@ describe("API platform", function () {
 
   describe("GET /health", function () {
     it("is 200 when app db, deployment, node and a fresh index are ready", async function () {
+      headNow = await ethers.provider.getBlockNumber();
       const t = await makeApp({ index: indexAt("head") });
       const res = await t.app.request("/health");
       const body = (await res.json()) as { status: string; checks: Record<string, { ok: boolean }> };

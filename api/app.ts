@@ -11,6 +11,7 @@ import { blockchainRoutes } from "./routes/blockchain";
 import { docsRoutes } from "./routes/docs";
 import { healthRoutes } from "./routes/health";
 import { invoiceRoutes } from "./routes/invoices";
+import { transactionRoutes } from "./routes/transactions";
 import { userRoutes } from "./routes/users";
 
 /** Version reported in the OpenAPI document. */
@@ -60,6 +61,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.route("/auth", authRoutes(deps));
   app.route("/users", userRoutes(deps));
   app.route("/invoices", invoiceRoutes(deps));
+  app.route("/transactions", transactionRoutes(deps));
   app.route("/blockchain", blockchainRoutes(deps));
   app.route("/health", healthRoutes(deps));
   app.route("/docs", docsRoutes());

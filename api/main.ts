@@ -6,6 +6,7 @@ import { migrateToLatest, openAppDb } from "./db";
 import { jsonRpcChain } from "./lib/chain";
 import { fileDeployment, loadAbis } from "./lib/deployment";
 import { openIndex } from "./lib/index-source";
+import { linkPendingDrafts } from "./routes/invoices";
 
 /**
  * Starts the API: validates the environment (one line per bad value, exit 1), opens and migrates
@@ -41,6 +42,12 @@ export async function main(): Promise<void> {
     process.stdout.write(`Settle API listening on ${url} (public origin ${config.publicOrigin}; docs at /docs, readiness at /health)\n`);
   });
 
+  // Link drafts to their on-chain invoices once the index has seen them created.
+  const linker = setInterval(() => {
+    linkPendingDrafts(db, index, Date.now()).catch((err: unknown) => logger.warn({ err }, "draft linking failed"));
+  }, 5000);
+  linker.unref();
+
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;
@@ -48,6 +55,7 @@ export async function main(): Promise<void> {
     logger.info({ signal }, "shutting down");
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
+    clearInterval(linker);
     server.close(() => {
       node.destroy();
       index.close();

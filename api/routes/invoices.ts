@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { createRoute, z } from "@hono/zod-openapi";
-import { ZeroAddress } from "ethers";
+import { Interface, ZeroAddress } from "ethers";
 import type { AppDb } from "../db";
 import type { InvoiceDraftsTable, InvoiceLineItemsTable } from "../db/types";
 import { type AppDeps, newRouter } from "../lib/context";
@@ -8,10 +8,12 @@ import { ApiError, errorResponses } from "../lib/errors";
 import { encodeCall, maxUint } from "../lib/escrow-tx";
 import { idempotency } from "../lib/idempotency";
 import { type InvoiceDocument, computeTotals, invoiceReference, referenceMatches } from "../lib/invoice-hash";
+import { type IndexReaderLike, type InvoiceRowLike, safeStatus } from "../lib/index-source";
 import { AddressSchema, Uint256Schema } from "../lib/schemas";
+import { TimeSchema } from "./transactions";
 import { requireAuth } from "../lib/session";
 import { sessionSettings } from "./auth";
-import { requireDeployment } from "./blockchain";
+import { fromNode, requireDeployment } from "./blockchain";
 
 /** Longest dispute window a draft may ask for (90 days). */
 const MAX_DISPUTE_WINDOW = 90 * 24 * 3600;
@@ -110,12 +112,179 @@ export async function loadDraft(db: AppDb, by: { id: string } | { reference: str
   return { draft, items };
 }
 
+const OnchainSchema = z
+  .object({
+    id: z.string(),
+    merchant: z.string(),
+    payer: z.string().nullable(),
+    arbiter: z.string().nullable(),
+    token: z.string(),
+    amount: z.string(),
+    paid: z.string(),
+    released: z.string(),
+    refunded: z.string(),
+    status: z.string(),
+    dueDate: z.string(),
+    reference: z.string(),
+    createdAt: z.string(),
+    createdBlock: z.number().int(),
+    createdTxHash: z.string(),
+    updatedBlock: z.number().int(),
+  })
+  .openapi("OnchainInvoice");
+
+const InvoiceSchema = z
+  .object({
+    id: z.string().openapi({ description: "On-chain id, or the draft id while not on chain" }),
+    onchain: OnchainSchema.nullable(),
+    details: DraftSchema.nullable().openapi({ description: "Off-chain details (line items, notes) when this API holds them" }),
+    detailsMatch: z
+      .boolean()
+      .nullable()
+      .openapi({ description: "The details hash to the on-chain reference (null when either side is missing)" }),
+  })
+  .openapi("Invoice");
+
+const InvoiceListSchema = z.object({ items: z.array(InvoiceSchema), nextCursor: z.string().nullable() }).openapi("InvoicePage");
+
+const InvoiceEventSchema = z
+  .object({
+    id: z.string(),
+    kind: z.string(),
+    actor: z.string().nullable(),
+    amount: z.string().nullable(),
+    txHash: z.string(),
+    logIndex: z.number().int(),
+    blockNumber: z.number().int(),
+    timestamp: z.string(),
+  })
+  .openapi("InvoiceEvent");
+
+const INVOICE_STATUSES = ["draft", "created", "paid", "partially_paid", "released", "refunded", "disputed", "resolved", "cancelled", "expired", "settled"] as const;
+
+const InvoiceListQuerySchema = z.object({
+  role: z.enum(["merchant", "payer", "any"]).default("any"),
+  status: z
+    .string()
+    .max(200)
+    .transform((v, ctx) => {
+      const list = v.split(",").map((x) => x.trim().toLowerCase());
+      const bad = list.filter((x) => !(INVOICE_STATUSES as readonly string[]).includes(x));
+      if (bad.length > 0) {
+        ctx.addIssue({ code: "custom", message: `unknown status(es); one of ${INVOICE_STATUSES.join(", ")}` });
+        return z.NEVER;
+      }
+      return list;
+    })
+    .optional()
+    .openapi({ type: "string", example: "created,paid" }),
+  token: AddressSchema.optional(),
+  from: TimeSchema.optional(),
+  to: TimeSchema.optional(),
+  cursor: z.string().max(200).regex(/^[\w:.-]+$/, "must be a nextCursor from a previous page").optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+const InvoiceIdParamSchema = z.object({
+  id: z
+    .string()
+    .regex(/^(0|[1-9]\d{0,77})$|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, "must be an on-chain invoice id or a draft id")
+    .openapi({ param: { name: "id", in: "path" }, example: "1" }),
+});
+
+/** Escrow actions POST /invoices/:id/transactions can prepare. */
+export const INVOICE_ACTIONS = ["pay", "release", "refund", "cancel", "dispute", "resolve", "claim", "reclaim"] as const;
+
+const ActionBodySchema = z
+  .object({
+    action: z.enum(INVOICE_ACTIONS),
+    amount: Uint256Schema.optional().openapi({ description: "pay: defaults to what is still owed; release/refund: part of the escrowed amount" }),
+    payerAmount: Uint256Schema.optional().openapi({ description: "resolve: the payer's share" }),
+  })
+  .strict()
+  .openapi("InvoiceAction");
+
+const ERC20 = new Interface(["function allowance(address owner, address spender) view returns (uint256)", "function approve(address spender, uint256 amount) returns (bool)"]);
+
+/** null for an absent or zero address. */
+const orNull = (address: string | null): string | null => (address === null || BigInt(address) === 0n ? null : address);
+const same = (a: string | null, b: string | null) => (orNull(a)?.toLowerCase() ?? null) === (orNull(b)?.toLowerCase() ?? null);
+
+/**
+ * True when the on-chain terms are the draft's: merchant, payer, arbiter, token, amount, due date
+ * and reference. A draft is linked only then, so that copying a reference into someone else's
+ * invoice cannot attach a merchant's details to it.
+ */
+export function termsMatch(draft: InvoiceDraftsTable, row: InvoiceRowLike): boolean {
+  return (
+    same(draft.merchant, row.merchant) &&
+    same(draft.payer, row.payer) &&
+    same(draft.arbiter, row.arbiter) &&
+    same(draft.token, row.token) &&
+    BigInt(draft.total) === row.amount &&
+    BigInt(draft.due_date) === row.dueDate &&
+    draft.reference.toLowerCase() === row.reference.toLowerCase()
+  );
+}
+
+/** On-chain invoice row as JSON. */
+export function onchainJson(row: InvoiceRowLike): z.infer<typeof OnchainSchema> {
+  return {
+    id: row.id.toString(),
+    merchant: row.merchant,
+    payer: orNull(row.payer),
+    arbiter: orNull(row.arbiter),
+    token: row.token,
+    amount: row.amount.toString(),
+    paid: row.paid.toString(),
+    released: row.released.toString(),
+    refunded: row.refunded.toString(),
+    status: row.status,
+    dueDate: new Date(Number(row.dueDate) * 1000).toISOString(),
+    reference: row.reference,
+    createdAt: new Date(Number(row.createdTimestamp) * 1000).toISOString(),
+    createdBlock: Number(row.createdBlock),
+    createdTxHash: row.createdTxHash,
+    updatedBlock: Number(row.updatedBlock),
+  };
+}
+
+/** Records that the draft with `row.reference` became on-chain invoice `row.id`. */
+export async function linkDraft(db: AppDb, row: InvoiceRowLike, now: number): Promise<void> {
+  await db
+    .updateTable("invoice_drafts")
+    .set({ onchain_id: row.id.toString(), linked_at: now })
+    .where("reference", "=", row.reference.toLowerCase())
+    .where("onchain_id", "is", null)
+    .execute();
+}
+
+/**
+ * Links drafts whose reference the index has seen created on chain (run periodically by main.ts,
+ * and on reads). Returns how many were linked.
+ */
+export async function linkPendingDrafts(db: AppDb, index: IndexReaderLike, now: number, max = 200): Promise<number> {
+  if (!safeStatus(index).ready) return 0;
+  const pending = await db.selectFrom("invoice_drafts").select("reference").where("onchain_id", "is", null).orderBy("created_at", "desc").limit(max).execute();
+  let linked = 0;
+  for (const { reference } of pending) {
+    const row = index.invoiceByReference(reference);
+    const loaded = row ? await loadDraft(db, { reference }) : undefined;
+    if (row && loaded && termsMatch(loaded.draft, row)) {
+      await linkDraft(db, row, now);
+      linked += 1;
+    }
+  }
+  return linked;
+}
+
 /** /invoices: drafts with line items, their canonical hash and the unsigned createInvoice transaction. */
 export function invoiceRoutes(deps: AppDeps) {
   const now = deps.now ?? Date.now;
   const auth = requireAuth(sessionSettings(deps), now);
 
-  return newRouter().openapi(
+  return newRouter()
+    .openapi(
     createRoute({
       method: "post",
       path: "/",
@@ -220,5 +389,218 @@ export function invoiceRoutes(deps: AppDeps) {
       c.header("Location", `/invoices/${id}`);
       return c.json({ ...draftJson(draft, rows), transaction }, 201);
     },
-  );
+  )
+    .openapi(
+      createRoute({
+        method: "get",
+        path: "/",
+        tags: ["invoices"],
+        summary: "Invoices where the signed-in account is merchant or payer (from the index); status=draft lists drafts not yet on chain",
+        middleware: [auth] as const,
+        security: [{ bearer: [] }],
+        request: { query: InvoiceListQuerySchema },
+        responses: { 200: { description: "A page", content: { "application/json": { schema: InvoiceListSchema } } }, ...errorResponses(400, 401, 503) },
+      }),
+      async (c) => {
+        const q = c.req.valid("query");
+        const me = c.get("auth").address;
+        if (q.status?.includes("draft")) {
+          if (q.status.length > 1) throw new ApiError(400, "validation_failed", "The request is invalid", [{ in: "query", path: "status", message: "draft cannot be combined with other statuses" }]);
+          let query = deps.db.selectFrom("invoice_drafts").selectAll().where("merchant", "=", me).where("onchain_id", "is", null);
+          if (q.token) query = query.where("token", "=", q.token);
+          if (q.from !== undefined) query = query.where("created_at", ">=", Number(q.from) * 1000);
+          if (q.to !== undefined) query = query.where("created_at", "<", Number(q.to) * 1000);
+          if (q.cursor !== undefined) {
+            const [at, id] = q.cursor.split(":");
+            if (!at || !id || !/^\d+$/.test(at)) throw new ApiError(400, "invalid_cursor", "Unknown cursor");
+            query = query.where((eb) => eb.or([eb("created_at", "<", Number(at)), eb.and([eb("created_at", "=", Number(at)), eb("id", "<", id)])]));
+          }
+          const drafts = await query.orderBy("created_at", "desc").orderBy("id", "desc").limit(q.limit + 1).execute();
+          const page = drafts.slice(0, q.limit);
+          const items = [];
+          for (const d of page) {
+            const loaded = (await loadDraft(deps.db, { id: d.id }))!;
+            items.push({ id: d.id, onchain: null, details: draftJson(loaded.draft, loaded.items), detailsMatch: null });
+          }
+          const last = page[page.length - 1];
+          return c.json({ items, nextCursor: drafts.length > q.limit && last ? `${last.created_at}:${last.id}` : null }, 200);
+        }
+        const page = deps.index.invoicesByAccount(me.toLowerCase(), {
+          role: q.role,
+          status: q.status,
+          token: q.token?.toLowerCase(),
+          fromTimestamp: q.from,
+          toTimestamp: q.to,
+          cursor: q.cursor,
+          limit: q.limit,
+        });
+        const items = [];
+        for (const row of page.items) items.push(await merged(row));
+        return c.json({ items, nextCursor: page.nextCursor }, 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: "get",
+        path: "/{id}",
+        tags: ["invoices"],
+        summary: "An invoice: on-chain state from the index merged with the off-chain details, and whether they still match the reference",
+        middleware: [auth] as const,
+        security: [{ bearer: [] }],
+        request: { params: InvoiceIdParamSchema },
+        responses: { 200: { description: "Invoice", content: { "application/json": { schema: InvoiceSchema } } }, ...errorResponses(400, 401, 403, 404, 503) },
+      }),
+      async (c) => {
+        const invoice = await findInvoice(c.req.valid("param").id);
+        assertParty(invoice, c.get("auth").address);
+        return c.json(invoice, 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: "get",
+        path: "/{id}/events",
+        tags: ["invoices"],
+        summary: "The invoice's on-chain events, oldest first",
+        middleware: [auth] as const,
+        security: [{ bearer: [] }],
+        request: { params: InvoiceIdParamSchema },
+        responses: {
+          200: { description: "Events", content: { "application/json": { schema: z.object({ items: z.array(InvoiceEventSchema) }) } } },
+          ...errorResponses(400, 401, 403, 404, 503),
+        },
+      }),
+      async (c) => {
+        const invoice = await findInvoice(c.req.valid("param").id);
+        assertParty(invoice, c.get("auth").address);
+        if (!invoice.onchain) return c.json({ items: [] }, 200);
+        const items = deps.index.invoiceEvents(BigInt(invoice.onchain.id)).map((e) => ({
+          id: e.id,
+          kind: e.kind,
+          actor: e.actor,
+          amount: e.amount === null ? null : e.amount.toString(),
+          txHash: e.txHash,
+          logIndex: e.logIndex,
+          blockNumber: Number(e.blockNumber),
+          timestamp: new Date(Number(e.timestamp) * 1000).toISOString(),
+        }));
+        return c.json({ items }, 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: "post",
+        path: "/{id}/transactions",
+        tags: ["invoices"],
+        summary: "The unsigned escrow transaction(s) for the caller: pay (with approve first when the allowance is short), release, refund, ...",
+        middleware: [auth] as const,
+        security: [{ bearer: [] }],
+        request: { params: InvoiceIdParamSchema, body: { required: true, content: { "application/json": { schema: ActionBodySchema } } } },
+        responses: {
+          200: {
+            description: "Transactions to send in order",
+            content: { "application/json": { schema: z.object({ transactions: z.array(UnsignedTxSchema) }).openapi("InvoiceTransactions") } },
+          },
+          ...errorResponses(400, 401, 403, 404, 409, 413, 415, 503),
+        },
+      }),
+      async (c) => {
+        const body = c.req.valid("json");
+        const me = c.get("auth").address;
+        const invoice = await findInvoice(c.req.valid("param").id);
+        const onchain = invoice.onchain;
+        if (!onchain) throw new ApiError(409, "invoice_not_onchain", "This draft is not on chain yet: send its createInvoice transaction first");
+        const deployment = requireDeployment(deps);
+        const abi = deps.abis.PaymentEscrow;
+        if (!abi) throw new ApiError(503, "escrow_abi_missing", "PaymentEscrow's ABI is not available: compile the contracts");
+        const escrow = deployment.contracts.PaymentEscrow.address;
+        const id = BigInt(onchain.id);
+        const lower = me.toLowerCase();
+        const is = (who: string | null) => who !== null && who.toLowerCase() === lower;
+        const transactions = [];
+
+        if (body.action === "pay") {
+          if (onchain.payer !== null && !is(onchain.payer)) throw new ApiError(403, "not_invoice_payer", "Only the invoice's payer can pay it");
+          const owed = BigInt(onchain.amount) - BigInt(onchain.paid);
+          if (owed <= 0n) throw new ApiError(409, "invoice_already_paid", "Nothing is left to pay on this invoice");
+          const amount = body.amount === undefined ? owed : BigInt(body.amount);
+          if (amount === 0n || amount > owed) throw new ApiError(400, "validation_failed", "The request is invalid", [{ in: "json", path: "amount", message: `must be between 1 and ${owed}` }]);
+          if (BigInt(onchain.token) === 0n) {
+            transactions.push(encodeCall(abi, "payNative", escrow, deployment.chainId, { invoiceId: id, amount }, amount));
+          } else {
+            const raw = await fromNode(deps.chain.call(onchain.token, ERC20.encodeFunctionData("allowance", [me, escrow])));
+            let allowance: bigint;
+            try {
+              allowance = ERC20.decodeFunctionResult("allowance", raw)[0] as bigint;
+            } catch {
+              throw new ApiError(409, "token_unreadable", "The invoice's token does not answer allowance(): it is not an ERC-20 on this chain");
+            }
+            if (allowance < amount) {
+              transactions.push({ action: "approve", to: onchain.token, data: ERC20.encodeFunctionData("approve", [escrow, amount]), value: "0", chainId: deployment.chainId });
+            }
+            transactions.push(encodeCall(abi, "pay", escrow, deployment.chainId, { invoiceId: id, amount }));
+          }
+        } else {
+          const parties = { release: [onchain.payer, onchain.merchant], refund: [onchain.merchant], cancel: [onchain.merchant], dispute: [onchain.payer, onchain.merchant], resolve: [onchain.arbiter], claim: [onchain.merchant], reclaim: [onchain.payer] }[body.action];
+          if (!parties.some(is)) throw new ApiError(403, "not_allowed_for_invoice", `The signed-in account cannot ${body.action} this invoice`);
+          const escrowed = BigInt(onchain.paid) - BigInt(onchain.released) - BigInt(onchain.refunded);
+          const amount = body.amount === undefined ? escrowed : BigInt(body.amount);
+          if (body.action === "resolve" && body.payerAmount === undefined) {
+            throw new ApiError(400, "validation_failed", "The request is invalid", [{ in: "json", path: "payerAmount", message: "is required to resolve" }]);
+          }
+          transactions.push(
+            encodeCall(abi, body.action, escrow, deployment.chainId, { invoiceId: id, amount, payerAmount: body.payerAmount === undefined ? 0n : BigInt(body.payerAmount) }),
+          );
+        }
+        return c.json({ transactions }, 200);
+      },
+    );
+
+  /** On-chain row merged with the draft holding its details (linking the draft on the way). */
+  async function merged(row: InvoiceRowLike): Promise<z.infer<typeof InvoiceSchema>> {
+    let loaded = await loadDraft(deps.db, { onchainId: row.id.toString() });
+    if (!loaded) {
+      loaded = await loadDraft(deps.db, { reference: row.reference });
+      if (loaded && termsMatch(loaded.draft, row)) {
+        await linkDraft(deps.db, row, now());
+        loaded.draft.onchain_id = row.id.toString();
+      } else {
+        loaded = undefined;
+      }
+    }
+    const details = loaded ? draftJson(loaded.draft, loaded.items) : null;
+    return {
+      id: row.id.toString(),
+      onchain: onchainJson(row),
+      details,
+      detailsMatch: loaded ? referenceMatches(loaded.draft.canonical, row.reference) && termsMatch(loaded.draft, row) : null,
+    };
+  }
+
+  /** By on-chain id (index) or draft id (app.sqlite, merged with the chain once linked); 404 otherwise. */
+  async function findInvoice(id: string): Promise<z.infer<typeof InvoiceSchema>> {
+    if (/^\d+$/.test(id)) {
+      const row = deps.index.invoice(BigInt(id));
+      if (!row) throw new ApiError(404, "invoice_not_found", `No invoice ${id} on chain`);
+      return merged(row);
+    }
+    const loaded = await loadDraft(deps.db, { id });
+    if (!loaded) throw new ApiError(404, "invoice_not_found", "No invoice draft with this id");
+    const onchain = safeStatus(deps.index).ready
+      ? loaded.draft.onchain_id !== null
+        ? deps.index.invoice(BigInt(loaded.draft.onchain_id))
+        : deps.index.invoiceByReference(loaded.draft.reference)
+      : undefined;
+    if (onchain && (loaded.draft.onchain_id !== null || termsMatch(loaded.draft, onchain))) return merged(onchain);
+    return { id, onchain: null, details: draftJson(loaded.draft, loaded.items), detailsMatch: null };
+  }
+
+  /** 403 unless the caller is the merchant, the payer or the arbiter (anyone signed in for an open invoice). */
+  function assertParty(invoice: z.infer<typeof InvoiceSchema>, address: string): void {
+    const a = address.toLowerCase();
+    const parties = [invoice.onchain?.merchant, invoice.onchain?.payer, invoice.onchain?.arbiter, invoice.details?.merchant, invoice.details?.payer, invoice.details?.arbiter];
+    if (parties.some((p) => p?.toLowerCase() === a)) return;
+    const open = invoice.onchain ? invoice.onchain.payer === null : invoice.details?.payer === null;
+    if (!open) throw new ApiError(403, "not_invoice_party", "Only the merchant, payer or arbiter can read this invoice");
+  }
 }

@@ -31,8 +31,8 @@ export const HISTORY_KINDS = [
   "credit_withdrawn",
 ] as const;
 
-/** A time bound: ISO 8601 or unix seconds. Output: unix seconds as bigint. */
-const TimeSchema = z
+/** A time bound query parameter: ISO 8601 or unix seconds. Output: unix seconds as bigint. */
+export const TimeSchema = z
   .string()
   .max(40)
   .transform((v, ctx) => {

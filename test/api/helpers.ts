@@ -27,7 +27,7 @@ export const DEPLOYMENT: Deployment = {
   contracts: {
     SettleToken: { address: "0x5FbDB2315678afecb367f032d93F642f64180aa3", deployBlock: 1, txHash: "0x" + "11".repeat(32) },
     StakingRewards: { address: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512", deployBlock: 2, txHash: "0x" + "22".repeat(32) },
-    PaymentEscrow: { address: "0x9fE46736679d2D9a65F0992F32B2E0E8Ef7B7C20", deployBlock: 3, txHash: "0x" + "33".repeat(32) },
+    PaymentEscrow: { address: "0x9fe46736679d2D9A65F0992f32b2E0E8Ef7B7C20", deployBlock: 3, txHash: "0x" + "33".repeat(32) },
   },
 };
 

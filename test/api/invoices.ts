@@ -1,12 +1,30 @@
 import { expect } from "chai";
+import { ethers } from "hardhat";
 import { Interface, Wallet, ZeroAddress, keccak256, toUtf8Bytes } from "ethers";
 import { canonicalJson, invoiceReference } from "../../api/lib/invoice-hash";
 import { loadAbis } from "../../api/lib/deployment";
+import type { Hex, InvoiceRowLike } from "../../api/lib/index-source";
+import { linkPendingDrafts } from "../../api/routes/invoices";
+import { FakeIndex } from "./fake-index";
 import { DEPLOYMENT, type TestApp, errorCode, jsonRequest, makeApp, signIn } from "./helpers";
 
 /** A stand-in escrow ABI with the createInvoice shape used until the real artifact exists. */
 const STAND_IN_ESCROW_ABI = [
   "function createInvoice(address payer, address token, uint128 amount, uint64 dueDate, uint32 disputeWindow, address arbiter, bytes32 reference) returns (uint256)",
+];
+
+/** Stand-in for the other escrow functions (names from the issue). */
+const STAND_IN_ESCROW_ABI_FULL = [
+  ...STAND_IN_ESCROW_ABI,
+  "function pay(uint256 id, uint256 amount)",
+  "function payNative(uint256 id) payable",
+  "function release(uint256 id, uint256 amount)",
+  "function refund(uint256 id, uint256 amount)",
+  "function cancel(uint256 id)",
+  "function dispute(uint256 id)",
+  "function resolve(uint256 id, uint256 payerAmount)",
+  "function claim(uint256 id)",
+  "function reclaim(uint256 id)",
 ];
 
 const TOKEN = DEPLOYMENT.contracts.SettleToken.address;
@@ -16,7 +34,7 @@ describe("API invoices: drafts", function () {
   let auth: Record<string, string>;
   let merchant: string;
   const payer = Wallet.createRandom().address;
-  const abi = loadAbis().PaymentEscrow ?? STAND_IN_ESCROW_ABI;
+  const abi = loadAbis().PaymentEscrow ?? STAND_IN_ESCROW_ABI_FULL;
 
   const draft = (over: Record<string, unknown> = {}) => ({
     token: TOKEN,
@@ -166,5 +184,194 @@ describe("API invoices: drafts", function () {
   it("accepts ETH as the zero address", async function () {
     const res = await t.app.request("/invoices", jsonRequest("POST", draft({ token: ZeroAddress }), auth));
     expect(res.status).to.equal(201);
+  });
+});
+
+describe("API invoices: on-chain (index-backed)", function () {
+  let t: TestApp;
+  let index: FakeIndex;
+  let merchant: { auth: Record<string, string>; address: string };
+  let payer: { auth: Record<string, string>; address: string };
+  let stranger: { auth: Record<string, string>; address: string };
+  const abi = loadAbis().PaymentEscrow ?? STAND_IN_ESCROW_ABI_FULL;
+
+  beforeEach(async function () {
+    index = new FakeIndex();
+    t = await makeApp({ index, abis: { ...loadAbis(), PaymentEscrow: abi } });
+    merchant = await signIn(t, Wallet.createRandom());
+    payer = await signIn(t, Wallet.createRandom());
+    stranger = await signIn(t, Wallet.createRandom());
+  });
+  afterEach(async function () {
+    await t.close();
+  });
+
+  /** Creates a draft and puts the matching invoice #id into the index, as the indexer would. */
+  async function onchain(id: bigint, over: Partial<InvoiceRowLike> = {}) {
+    const res = await t.app.request(
+      "/invoices",
+      jsonRequest(
+        "POST",
+        {
+          token: TOKEN,
+          payer: payer.address,
+          dueDate: new Date(Date.now() + 86400_000).toISOString(),
+          lineItems: [{ description: "Work", quantity: 2, unitPrice: "500" }],
+        },
+        merchant.auth,
+      ),
+    );
+    const draft = (await res.json()) as { id: string; reference: string; dueDate: string };
+    const row: InvoiceRowLike = {
+      id,
+      merchant: merchant.address.toLowerCase() as Hex,
+      payer: payer.address.toLowerCase() as Hex,
+      token: TOKEN.toLowerCase() as Hex,
+      amount: 1000n,
+      paid: 0n,
+      released: 0n,
+      refunded: 0n,
+      status: "created",
+      dueDate: BigInt(Date.parse(draft.dueDate) / 1000),
+      arbiter: null,
+      reference: draft.reference as Hex,
+      createdBlock: 10n,
+      createdTimestamp: 1_700_000_000n,
+      createdTxHash: `0x${"cd".repeat(32)}`,
+      updatedBlock: 10n,
+      updatedTimestamp: 1_700_000_000n,
+      ...over,
+    };
+    index.invoices.set(id, row);
+    return { draft, row };
+  }
+
+  it("GET /invoices/:id merges the index's state with the draft's details and links the draft", async function () {
+    const { draft } = await onchain(1n);
+    const res = await t.app.request("/invoices/1", { headers: payer.auth });
+    expect(res.status).to.equal(200);
+    const body = (await res.json()) as { id: string; onchain: { status: string; amount: string }; details: { id: string; lineItems: unknown[] }; detailsMatch: boolean };
+    expect(body.id).to.equal("1");
+    expect(body.onchain).to.include({ status: "created", amount: "1000" });
+    expect(body.details.id).to.equal(draft.id);
+    expect(body.details.lineItems).to.have.length(1);
+    expect(body.detailsMatch).to.equal(true);
+    const row = await t.db.selectFrom("invoice_drafts").select("onchain_id").where("id", "=", draft.id).executeTakeFirst();
+    expect(row?.onchain_id).to.equal("1");
+    const byDraft = (await (await t.app.request(`/invoices/${draft.id}`, { headers: merchant.auth })).json()) as { id: string };
+    expect(byDraft.id).to.equal("1");
+  });
+
+  it("does not attach a draft to an invoice whose on-chain terms differ (copied reference)", async function () {
+    const { draft } = await onchain(2n, { merchant: stranger.address.toLowerCase() as Hex, payer: null });
+    const body = (await (await t.app.request("/invoices/2", { headers: stranger.auth })).json()) as { details: unknown; detailsMatch: unknown };
+    expect(body.details).to.equal(null);
+    expect(body.detailsMatch).to.equal(null);
+    expect(await linkPendingDrafts(t.db, index, Date.now())).to.equal(0);
+    void draft;
+  });
+
+  it("reports details that no longer match the reference", async function () {
+    const { draft } = await onchain(3n);
+    await t.db.updateTable("invoice_drafts").set({ canonical: "{}" }).where("id", "=", draft.id).execute();
+    const body = (await (await t.app.request("/invoices/3", { headers: merchant.auth })).json()) as { detailsMatch: boolean };
+    expect(body.detailsMatch).to.equal(false);
+  });
+
+  it("links pending drafts in the background pass", async function () {
+    const { draft } = await onchain(4n);
+    expect(await linkPendingDrafts(t.db, index, Date.now())).to.equal(1);
+    const row = await t.db.selectFrom("invoice_drafts").select("onchain_id").where("id", "=", draft.id).executeTakeFirst();
+    expect(row?.onchain_id).to.equal("4");
+  });
+
+  it("GET /invoices/:id is 403 for a stranger, 404 for an unknown id, 400 for a bad id, 503 while the index builds", async function () {
+    await onchain(5n);
+    const forbidden = await t.app.request("/invoices/5", { headers: stranger.auth });
+    expect(forbidden.status).to.equal(403);
+    const missing = await t.app.request("/invoices/999", { headers: merchant.auth });
+    expect(missing.status).to.equal(404);
+    expect(await errorCode(missing)).to.equal("invoice_not_found");
+    expect((await t.app.request("/invoices/abc", { headers: merchant.auth })).status).to.equal(400);
+    index.ready = false;
+    expect((await t.app.request("/invoices/5", { headers: merchant.auth })).status).to.equal(503);
+  });
+
+  it("GET /invoices lists by role, status and token with a cursor; status=draft lists unlinked drafts", async function () {
+    await onchain(6n);
+    await onchain(7n, { status: "paid", paid: 1000n });
+    await onchain(8n);
+    const list = async (auth: Record<string, string>, query: string) =>
+      (await (await t.app.request(`/invoices?${query}`, { headers: auth })).json()) as { items: Array<{ id: string }>; nextCursor: string | null };
+    expect((await list(merchant.auth, "role=merchant")).items.map((i) => i.id)).to.deep.equal(["8", "7", "6"]);
+    expect((await list(payer.auth, "role=payer&status=paid")).items.map((i) => i.id)).to.deep.equal(["7"]);
+    expect((await list(payer.auth, "role=merchant")).items).to.have.length(0);
+    const first = await list(merchant.auth, "limit=2");
+    expect(first.items.map((i) => i.id)).to.deep.equal(["8", "7"]);
+    expect((await list(merchant.auth, `limit=2&cursor=${first.nextCursor}`)).items.map((i) => i.id)).to.deep.equal(["6"]);
+    await t.app.request(
+      "/invoices",
+      jsonRequest("POST", { token: TOKEN, dueDate: new Date(Date.now() + 86400_000).toISOString(), lineItems: [{ description: "x", quantity: 1, unitPrice: "1" }] }, merchant.auth),
+    );
+    const drafts = await list(merchant.auth, "status=draft");
+    // 6, 7 and 8 were linked by the list above: only the new draft is left.
+    expect(drafts.items).to.have.length(1);
+    expect((await t.app.request("/invoices?status=lost", { headers: merchant.auth })).status).to.equal(400);
+  });
+
+  it("GET /invoices/:id/events lists the invoice's events", async function () {
+    await onchain(9n);
+    index.events.push({ id: "a", invoiceId: 9n, kind: "created", actor: merchant.address.toLowerCase() as Hex, amount: 1000n, txHash: `0x${"cd".repeat(32)}`, logIndex: 0, blockNumber: 10n, timestamp: 1_700_000_000n });
+    index.events.push({ id: "b", invoiceId: 10n, kind: "created", actor: null, amount: null, txHash: `0x${"ce".repeat(32)}`, logIndex: 0, blockNumber: 11n, timestamp: 1_700_000_001n });
+    const res = await t.app.request("/invoices/9/events", { headers: payer.auth });
+    expect(res.status).to.equal(200);
+    const body = (await res.json()) as { items: Array<{ kind: string; amount: string }> };
+    expect(body.items).to.deep.equal([
+      { id: "a", kind: "created", actor: merchant.address.toLowerCase(), amount: "1000", txHash: `0x${"cd".repeat(32)}`, logIndex: 0, blockNumber: 10, timestamp: new Date(1_700_000_000_000).toISOString() },
+    ]);
+  });
+
+  describe("POST /invoices/:id/transactions", function () {
+    it("prepares approve then pay when the allowance is short", async function () {
+      const token = await ethers.deployContract("TestToken", ["Test", "TST", 18]);
+      await onchain(11n, { token: (await token.getAddress()).toLowerCase() as Hex });
+      const res = await t.app.request("/invoices/11/transactions", jsonRequest("POST", { action: "pay" }, payer.auth));
+      expect(res.status).to.equal(200);
+      const { transactions } = (await res.json()) as { transactions: Array<{ action: string; to: string; data: string; value: string }> };
+      expect(transactions.map((x) => x.action)).to.deep.equal(["approve", "pay"]);
+      expect(transactions[0]!.to).to.equal((await token.getAddress()).toLowerCase());
+      const call = new Interface(abi).parseTransaction({ data: transactions[1]!.data });
+      expect(call?.name).to.equal("pay");
+      expect(call?.args.map((a: unknown) => String(a))).to.include("1000");
+    });
+
+    it("prepares payNative with the value for an ETH invoice", async function () {
+      await onchain(12n, { token: ZeroAddress as Hex });
+      const res = await t.app.request("/invoices/12/transactions", jsonRequest("POST", { action: "pay", amount: "400" }, payer.auth));
+      const { transactions } = (await res.json()) as { transactions: Array<{ action: string; value: string }> };
+      expect(transactions).to.have.length(1);
+      expect(transactions[0]).to.include({ action: "payNative", value: "400" });
+    });
+
+    it("refuses the wrong party (403), an overpayment (400), and paying a paid invoice (409)", async function () {
+      await onchain(13n);
+      expect((await t.app.request("/invoices/13/transactions", jsonRequest("POST", { action: "pay" }, stranger.auth))).status).to.equal(403);
+      expect((await t.app.request("/invoices/13/transactions", jsonRequest("POST", { action: "refund" }, payer.auth))).status).to.equal(403);
+      expect((await t.app.request("/invoices/13/transactions", jsonRequest("POST", { action: "pay", amount: "1001" }, payer.auth))).status).to.equal(400);
+      await onchain(14n, { paid: 1000n, status: "paid" });
+      const paid = await t.app.request("/invoices/14/transactions", jsonRequest("POST", { action: "pay" }, payer.auth));
+      expect(paid.status).to.equal(409);
+      expect((await t.app.request("/invoices/14/transactions", jsonRequest("POST", { action: "steal" }, payer.auth))).status).to.equal(400);
+    });
+
+    it("prepares release for the payer and refund for the merchant", async function () {
+      await onchain(15n, { paid: 1000n, status: "paid" });
+      const release = await t.app.request("/invoices/15/transactions", jsonRequest("POST", { action: "release", amount: "300" }, payer.auth));
+      expect(release.status).to.equal(200);
+      const refund = await t.app.request("/invoices/15/transactions", jsonRequest("POST", { action: "refund" }, merchant.auth));
+      expect(refund.status).to.equal(200);
+      const { transactions } = (await refund.json()) as { transactions: Array<{ action: string }> };
+      expect(transactions[0]!.action).to.equal("refund");
+    });
   });
 });

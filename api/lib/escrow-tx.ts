@@ -38,6 +38,9 @@ export const PARAM_ALIASES: Record<string, string> = {
   reference: "reference",
   ref: "reference",
   detailshash: "reference",
+  referencehash: "reference",
+  tomerchant: "toMerchant",
+  topayer: "toPayer",
   invoicehash: "reference",
   metadatahash: "reference",
   id: "invoiceId",
@@ -45,8 +48,6 @@ export const PARAM_ALIASES: Record<string, string> = {
   merchant: "merchant",
   recipient: "recipient",
   to: "recipient",
-  payeramount: "payerAmount",
-  payershare: "payerAmount",
   spender: "spender",
 };
 

@@ -137,8 +137,14 @@ export function blockchainRoutes(deps: AppDeps) {
       async (c) => {
         const { address } = c.req.valid("param");
         const staking = requireDeployment(deps).contracts.StakingRewards.address;
-        const view = async (fn: string, args: unknown[] = []) =>
-          STAKING_VIEWS.decodeFunctionResult(fn, await fromNode(deps.chain.call(staking, STAKING_VIEWS.encodeFunctionData(fn, args))))[0] as bigint | string;
+        const view = async (fn: string, args: unknown[] = []) => {
+          const raw = await fromNode(deps.chain.call(staking, STAKING_VIEWS.encodeFunctionData(fn, args)));
+          try {
+            return STAKING_VIEWS.decodeFunctionResult(fn, raw)[0] as bigint | string;
+          } catch {
+            throw new ApiError(503, "contract_unreadable", "StakingRewards does not answer at the deployed address (redeploy or restart the node?)");
+          }
+        };
         const [principal, earned, totalStaked, rewardRate, periodFinish, stakingToken, rewardsToken, rateScale] = await Promise.all([
           view("balanceOf", [address]),
           view("earned", [address]),

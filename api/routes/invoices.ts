@@ -15,8 +15,10 @@ import { requireAuth } from "../lib/session";
 import { sessionSettings } from "./auth";
 import { fromNode, requireDeployment } from "./blockchain";
 
-/** Longest dispute window a draft may ask for (90 days). */
+/** Longest dispute window a draft may ask for (90 days; the escrow enforces its own MAX_DISPUTE_WINDOW too). */
 const MAX_DISPUTE_WINDOW = 90 * 24 * 3600;
+/** PaymentEscrow stores amounts as uint96 (EscrowAmountTooLarge above it). */
+export const MAX_INVOICE_AMOUNT = 2n ** 96n - 1n;
 
 const description = z
   .string()
@@ -160,7 +162,8 @@ const InvoiceEventSchema = z
   })
   .openapi("InvoiceEvent");
 
-const INVOICE_STATUSES = ["draft", "created", "paid", "partially_paid", "released", "refunded", "disputed", "resolved", "cancelled", "expired", "settled"] as const;
+/** Invoice statuses (PaymentEscrow's Status in snake case), plus draft for drafts not on chain yet. */
+const INVOICE_STATUSES = ["draft", "open", "partially_paid", "paid", "disputed", "released", "refunded", "resolved", "cancelled", "expired"] as const;
 
 const InvoiceListQuerySchema = z.object({
   role: z.enum(["merchant", "payer", "any"]).default("any"),
@@ -193,13 +196,26 @@ const InvoiceIdParamSchema = z.object({
 });
 
 /** Escrow actions POST /invoices/:id/transactions can prepare. */
-export const INVOICE_ACTIONS = ["pay", "release", "refund", "cancel", "dispute", "resolve", "claim", "reclaim"] as const;
+export const INVOICE_ACTIONS = [
+  "pay",
+  "release",
+  "claim",
+  "refund",
+  "reclaim",
+  "cancel",
+  "dispute",
+  "resolve",
+  "proposeSettlement",
+  "acceptSettlement",
+  "withdraw",
+] as const;
 
 const ActionBodySchema = z
   .object({
     action: z.enum(INVOICE_ACTIONS),
-    amount: Uint256Schema.optional().openapi({ description: "pay: defaults to what is still owed; release/refund: part of the escrowed amount" }),
-    payerAmount: Uint256Schema.optional().openapi({ description: "resolve: the payer's share" }),
+    amount: Uint256Schema.optional().openapi({ description: "pay: defaults to what is still due; release/refund: defaults to everything held" }),
+    toMerchant: Uint256Schema.optional().openapi({ description: "resolve, proposeSettlement, acceptSettlement: the merchant's gross share" }),
+    toPayer: Uint256Schema.optional().openapi({ description: "resolve: the payer's share (defaults to held − toMerchant)" }),
   })
   .strict()
   .openapi("InvoiceAction");
@@ -323,7 +339,8 @@ export function invoiceRoutes(deps: AppDeps) {
       const items = input.lineItems.map((i) => ({ ...i, quantity: BigInt(i.quantity), unitPrice: BigInt(i.unitPrice) }));
       const { amounts, total } = computeTotals(items);
       if (total === 0n) throw fieldError("lineItems", "the total must be greater than zero");
-      if (total > maxUint(abi, "createInvoice", "amount")) throw fieldError("lineItems", "the total is larger than the escrow accepts");
+      const max = maxUint(abi, "createInvoice", "amount");
+      if (total > (max < MAX_INVOICE_AMOUNT ? max : MAX_INVOICE_AMOUNT)) throw fieldError("lineItems", "the total is larger than the escrow accepts");
 
       const id = randomUUID();
       const doc: InvoiceDocument = {
@@ -541,16 +558,31 @@ export function invoiceRoutes(deps: AppDeps) {
             transactions.push(encodeCall(abi, "pay", escrow, deployment.chainId, { invoiceId: id, amount }));
           }
         } else {
-          const parties = { release: [onchain.payer, onchain.merchant], refund: [onchain.merchant], cancel: [onchain.merchant], dispute: [onchain.payer, onchain.merchant], resolve: [onchain.arbiter], claim: [onchain.merchant], reclaim: [onchain.payer] }[body.action];
-          if (!parties.some(is)) throw new ApiError(403, "not_allowed_for_invoice", `The signed-in account cannot ${body.action} this invoice`);
-          const escrowed = BigInt(onchain.paid) - BigInt(onchain.released) - BigInt(onchain.refunded);
-          const amount = body.amount === undefined ? escrowed : BigInt(body.amount);
-          if (body.action === "resolve" && body.payerAmount === undefined) {
-            throw new ApiError(400, "validation_failed", "The request is invalid", [{ in: "json", path: "payerAmount", message: "is required to resolve" }]);
+          const roles: Record<Exclude<(typeof INVOICE_ACTIONS)[number], "pay">, Array<string | null>> = {
+            release: [onchain.payer],
+            claim: [onchain.merchant],
+            refund: [onchain.merchant],
+            reclaim: [onchain.payer],
+            cancel: [onchain.merchant],
+            dispute: [onchain.payer],
+            resolve: [onchain.arbiter],
+            proposeSettlement: [onchain.merchant, onchain.payer],
+            acceptSettlement: [onchain.merchant, onchain.payer],
+            withdraw: [onchain.merchant, onchain.payer, onchain.arbiter],
+          };
+          if (!roles[body.action].some(is)) throw new ApiError(403, "not_allowed_for_invoice", `The signed-in account cannot ${body.action} this invoice`);
+          const held = BigInt(onchain.paid) - BigInt(onchain.released) - BigInt(onchain.refunded);
+          const amount = body.amount === undefined ? held : BigInt(body.amount);
+          const needsSplit = body.action === "resolve" || body.action === "proposeSettlement" || body.action === "acceptSettlement";
+          if (needsSplit && body.toMerchant === undefined) {
+            throw new ApiError(400, "validation_failed", "The request is invalid", [{ in: "json", path: "toMerchant", message: `is required to ${body.action}` }]);
           }
-          transactions.push(
-            encodeCall(abi, body.action, escrow, deployment.chainId, { invoiceId: id, amount, payerAmount: body.payerAmount === undefined ? 0n : BigInt(body.payerAmount) }),
-          );
+          const toMerchant = body.toMerchant === undefined ? 0n : BigInt(body.toMerchant);
+          const toPayer = body.toPayer === undefined ? held - toMerchant : BigInt(body.toPayer);
+          if (needsSplit && (toMerchant > held || toPayer < 0n)) {
+            throw new ApiError(400, "validation_failed", "The request is invalid", [{ in: "json", path: "toMerchant", message: `must be at most ${held} (held)` }]);
+          }
+          transactions.push(encodeCall(abi, body.action, escrow, deployment.chainId, { invoiceId: id, amount, toMerchant, toPayer, token: onchain.token }));
         }
         return c.json({ transactions }, 200);
       },

@@ -10,7 +10,7 @@ import { DEPLOYMENT, type TestApp, errorCode, jsonRequest, makeApp, signIn } fro
 
 /** A stand-in escrow ABI with the createInvoice shape used until the real artifact exists. */
 const STAND_IN_ESCROW_ABI = [
-  "function createInvoice(address payer, address token, uint128 amount, uint64 dueDate, uint32 disputeWindow, address arbiter, bytes32 reference) returns (uint256)",
+  "function createInvoice(address payer, address token, uint256 amount, uint64 dueDate, uint32 disputeWindow, address arbiter, bytes32 referenceHash) returns (uint256 id)",
 ];
 
 /** Stand-in for the other escrow functions (names from the issue). */
@@ -22,9 +22,12 @@ const STAND_IN_ESCROW_ABI_FULL = [
   "function refund(uint256 id, uint256 amount)",
   "function cancel(uint256 id)",
   "function dispute(uint256 id)",
-  "function resolve(uint256 id, uint256 payerAmount)",
+  "function resolve(uint256 id, uint256 toMerchant, uint256 toPayer)",
   "function claim(uint256 id)",
   "function reclaim(uint256 id)",
+  "function proposeSettlement(uint256 id, uint256 toMerchant)",
+  "function acceptSettlement(uint256 id, uint256 toMerchant)",
+  "function withdraw(address token)",
 ];
 
 const TOKEN = DEPLOYMENT.contracts.SettleToken.address;
@@ -150,7 +153,7 @@ describe("API invoices: drafts", function () {
     ["a negative price", { lineItems: [{ description: "x", quantity: 1, unitPrice: "-1" }] }, "lineItems.0.unitPrice"],
     ["a bad token address", { token: "0x123" }, "token"],
     ["an unknown field", { discount: 5 }, ""],
-    ["a total over uint128", { lineItems: [{ description: "x", quantity: 2, unitPrice: (2n ** 128n).toString() }] }, "lineItems"],
+    ["a total over uint96 (the escrow's storage)", { lineItems: [{ description: "x", quantity: 2, unitPrice: (2n ** 95n).toString() }] }, "lineItems"],
   ];
   for (const [what, over, path] of refusals) {
     it(`refuses ${what} (400 with the field)`, async function () {
@@ -231,7 +234,7 @@ describe("API invoices: on-chain (index-backed)", function () {
       paid: 0n,
       released: 0n,
       refunded: 0n,
-      status: "created",
+      status: "open",
       dueDate: BigInt(Date.parse(draft.dueDate) / 1000),
       arbiter: null,
       reference: draft.reference as Hex,
@@ -252,7 +255,7 @@ describe("API invoices: on-chain (index-backed)", function () {
     expect(res.status).to.equal(200);
     const body = (await res.json()) as { id: string; onchain: { status: string; amount: string }; details: { id: string; lineItems: unknown[] }; detailsMatch: boolean };
     expect(body.id).to.equal("1");
-    expect(body.onchain).to.include({ status: "created", amount: "1000" });
+    expect(body.onchain).to.include({ status: "open", amount: "1000" });
     expect(body.details.id).to.equal(draft.id);
     expect(body.details.lineItems).to.have.length(1);
     expect(body.detailsMatch).to.equal(true);
@@ -372,6 +375,18 @@ describe("API invoices: on-chain (index-backed)", function () {
       expect(refund.status).to.equal(200);
       const { transactions } = (await refund.json()) as { transactions: Array<{ action: string }> };
       expect(transactions[0]!.action).to.equal("refund");
+    });
+
+    it("prepares resolve for the arbiter with the split, and refuses it without toMerchant", async function () {
+      const arbiter = await signIn(t, Wallet.createRandom());
+      await onchain(16n, { paid: 1000n, status: "disputed", arbiter: arbiter.address.toLowerCase() as Hex });
+      const missing = await t.app.request("/invoices/16/transactions", jsonRequest("POST", { action: "resolve" }, arbiter.auth));
+      expect(missing.status).to.equal(400);
+      const res = await t.app.request("/invoices/16/transactions", jsonRequest("POST", { action: "resolve", toMerchant: "600" }, arbiter.auth));
+      expect(res.status).to.equal(200);
+      const { transactions } = (await res.json()) as { transactions: Array<{ data: string }> };
+      const call = new Interface(abi).parseTransaction({ data: transactions[0]!.data });
+      expect(call?.args.map((a: unknown) => String(a))).to.deep.equal(["16", "600", "400"]);
     });
   });
 });

@@ -19,7 +19,8 @@ export const AddressSchema = z
 export const Uint256Schema = z
   .string()
   .regex(/^(0|[1-9][0-9]{0,77})$/, "must be a base-10 integer string")
-  .refine((v) => BigInt(v) < 2n ** 256n, "must fit in uint256")
+  // zod 4 runs every check even after the regex failed: guard before BigInt().
+  .refine((v) => !/^\d+$/.test(v) || BigInt(v) < 2n ** 256n, "must fit in uint256")
   .openapi({ type: "string", example: "1000000000000000000" });
 
 /** A 32-byte 0x hex string (transaction hash, invoice reference). */

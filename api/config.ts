@@ -34,6 +34,8 @@ export interface Config {
   finalityConfirmations: number;
   /** Largest index lag in blocks before /health reports not ready (INDEX_MAX_LAG_BLOCKS, default 10). */
   indexMaxLagBlocks: number;
+  /** How long a history page is served from cache in milliseconds, 0 to disable (HISTORY_CACHE_MS, default 1000). */
+  historyCacheMs: number;
   /** pino level (LOG_LEVEL, default info). */
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 }
@@ -129,6 +131,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: bool("TRUST_PROXY", false),
     finalityConfirmations: int("FINALITY_CONFIRMATIONS", 12, 1, 10_000),
     indexMaxLagBlocks: int("INDEX_MAX_LAG_BLOCKS", 10, 0, 1_000_000),
+    historyCacheMs: int("HISTORY_CACHE_MS", 1000, 0, 60_000),
     logLevel,
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -79,6 +79,10 @@ export function onError(logger: Logger): ErrorHandler {
       // HTTPException messages are written by Hono or by us for clients (e.g. "Malformed JSON in request body").
       return errorResponse(c, status, CODES_BY_STATUS[status] ?? "bad_request", err.message || "Bad request");
     }
+    if (err instanceof Error && err.name === "IndexQueryError") {
+      // The read module's own argument checks; the route schemas should have caught it first.
+      return errorResponse(c, 400, "invalid_query", err.message.slice(0, 300));
+    }
     if (err instanceof Error && NOT_READY_NAMES.has(err.name)) {
       return errorResponse(c, 503, "index_not_ready", "The index is not ready yet; retry shortly");
     }

@@ -103,7 +103,7 @@ export interface InvoiceQueryLike {
 /** One event of an invoice. */
 export interface InvoiceEventRowLike {
   id: string;
-  invoiceId: bigint;
+  invoiceId: bigint | null;
   kind: string;
   actor: Hex | null;
   amount: bigint | null;

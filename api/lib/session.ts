@@ -59,12 +59,32 @@ export function tokenOf(c: Context): string | null {
 }
 
 /**
+ * Tokens verified recently, per database, so that hot routes skip the HMAC and the session lookup.
+ * Logout in this process drops the entry at once; another replica sees a revocation within
+ * {@link SESSION_CACHE_MS}.
+ */
+const verified = new WeakMap<AppDb, Map<string, { auth: AuthInfo; until: number }>>();
+/** How long a verified token is trusted without looking at its session row again. */
+export const SESSION_CACHE_MS = 2000;
+const MAX_CACHED = 10_000;
+
+function cacheOf(db: AppDb): Map<string, { auth: AuthInfo; until: number }> {
+  let cache = verified.get(db);
+  if (!cache) verified.set(db, (cache = new Map()));
+  return cache;
+}
+
+/**
  * Checks a token: HS256 only (the algorithm is pinned, never read from the token), issuer and
  * audience, expiry, and that its session exists and is not revoked.
  *
  * @throws ApiError 401 when any check fails
  */
 export async function authenticate(settings: SessionSettings, token: string, nowMs: number): Promise<AuthInfo> {
+  const cache = cacheOf(settings.db);
+  const hit = cache.get(token);
+  if (hit && hit.until > nowMs && hit.auth.exp * 1000 > nowMs) return hit.auth;
+  if (hit) cache.delete(token);
   let payload: Record<string, unknown>;
   try {
     payload = await verify(token, settings.secret, { alg: JWT_ALG, iss: settings.origin, aud: settings.origin });
@@ -84,7 +104,10 @@ export async function authenticate(settings: SessionSettings, token: string, now
     throw new ApiError(401, "invalid_token", "The session token is invalid or expired");
   }
   if (session.revoked_at !== null) throw new ApiError(401, "session_revoked", "This session was signed out");
-  return { address: sub, jti, exp };
+  const auth = { address: sub, jti, exp };
+  if (cache.size >= MAX_CACHED) cache.clear();
+  cache.set(token, { auth, until: nowMs + SESSION_CACHE_MS });
+  return auth;
 }
 
 /** Middleware: answers 401 unless the request carries a valid session; sets `c.var.auth`. */
@@ -99,5 +122,7 @@ export function requireAuth(settings: SessionSettings, now: () => number): Middl
 
 /** Marks a session revoked (logout). */
 export async function revokeSession(db: AppDb, jti: string, nowMs: number): Promise<void> {
+  const cache = cacheOf(db);
+  for (const [token, entry] of cache) if (entry.auth.jti === jti) cache.delete(token);
   await db.updateTable("sessions").set({ revoked_at: nowMs }).where("jti", "=", jti).where("revoked_at", "is", null).execute();
 }

@@ -4,7 +4,8 @@ import type { ContractName } from "../../scripts/lib/deployments";
 import { type AppDeps, newRouter } from "../lib/context";
 import { ApiError, errorResponses } from "../lib/errors";
 import { headCache } from "../lib/head";
-import { type HistoryRowLike, safeStatus } from "../lib/index-source";
+import { type HistoryRowLike, IndexNotReadyError, type IndexStatusLike, safeStatus } from "../lib/index-source";
+import { TtlCache } from "../lib/ttl-cache";
 import { AddressSchema, Bytes32Schema } from "../lib/schemas";
 import { requireAuth } from "../lib/session";
 import { sessionSettings } from "./auth";
@@ -185,6 +186,9 @@ export function transactionRoutes(deps: AppDeps) {
   const auth = requireAuth(sessionSettings(deps), now);
   const chainHead = headCache(deps.chain, 1000);
   const finality = deps.config.finalityConfirmations;
+  // The index's status, re-read at most every 200 ms on the hot path (it costs a stat and a query).
+  const statusCache = new TtlCache<IndexStatusLike>(200, 1);
+  const pages = new TtlCache<{ body: string; type: string; nextCursor: string | null }>(deps.config.historyCacheMs, 2000);
 
   return newRouter()
     .openapi(
@@ -207,6 +211,25 @@ export function transactionRoutes(deps: AppDeps) {
       async (c) => {
         const q = c.req.valid("query");
         const account = c.get("auth").address;
+        let indexed = statusCache.get("status", now());
+        if (!indexed) statusCache.set("status", (indexed = safeStatus(deps.index)), now());
+        if (!indexed.ready || indexed.block === null) throw new IndexNotReadyError("the index is being built");
+        const indexedHead = Number(indexed.block.number);
+        let head: number;
+        try {
+          head = Math.max(await chainHead(), indexedHead);
+        } catch {
+          head = indexedHead;
+        }
+        // A page only changes when a block is indexed or the chain head moves (confirmations): serve
+        // repeats from a short-lived cache keyed by both.
+        const key = `${account}|${new URL(c.req.url).search}|${indexedHead}:${indexed.block.timestamp}|${head}`;
+        const cached = deps.config.historyCacheMs > 0 ? pages.get(key, now()) : undefined;
+        if (cached) {
+          if (cached.nextCursor && q.format === "csv") c.header("X-Next-Cursor", cached.nextCursor);
+          if (q.format === "csv") c.header("Content-Disposition", 'attachment; filename="settle-history.csv"');
+          return c.body(cached.body, 200, { "Content-Type": cached.type });
+        }
         const page = deps.index.historyByAccount(account.toLowerCase(), {
           kinds: q.kind,
           token: q.token?.toLowerCase(),
@@ -216,23 +239,20 @@ export function transactionRoutes(deps: AppDeps) {
           cursor: q.cursor,
           limit: q.limit,
         });
-        const indexed = safeStatus(deps.index);
-        const indexedHead = indexed.block === null ? 0 : Number(indexed.block.number);
-        let head: number;
-        try {
-          head = Math.max(await chainHead(), indexedHead);
-        } catch {
-          head = indexedHead;
-        }
         const items = page.items.map((row) => historyJson(row, head, finality));
         if (q.format === "csv") {
           const lines = [CSV_COLUMNS.join(",")];
           for (const item of items) lines.push(CSV_COLUMNS.map((col) => csvField(item[col])).join(","));
+          const body = lines.join("\r\n") + "\r\n";
+          const type = "text/csv; charset=utf-8";
+          pages.set(key, { body, type, nextCursor: page.nextCursor }, now());
           if (page.nextCursor) c.header("X-Next-Cursor", page.nextCursor);
           c.header("Content-Disposition", 'attachment; filename="settle-history.csv"');
-          return c.body(lines.join("\r\n") + "\r\n", 200, { "Content-Type": "text/csv; charset=utf-8" });
+          return c.body(body, 200, { "Content-Type": type });
         }
-        return c.json({ items, nextCursor: page.nextCursor, chainHead: head, indexedHead }, 200);
+        const body = JSON.stringify({ items, nextCursor: page.nextCursor, chainHead: head, indexedHead });
+        pages.set(key, { body, type: "application/json", nextCursor: page.nextCursor }, now());
+        return c.body(body, 200, { "Content-Type": "application/json" }) as never;
       },
     )
     .openapi(

@@ -14,7 +14,7 @@ export interface Config {
   corsOrigins: string[];
   /** Path of app.sqlite, the API's own database (APP_DB_PATH). */
   appDbPath: string;
-  /** Path of Ponder's SQLite index, opened read-only (INDEX_DB_PATH). */
+  /** Path of Ponder's SQLite index, opened read-only (INDEX_DB_PATH; default $SETTLE_INDEX_DIR/public.db or indexer/.ponder/<network>/public.db). */
   indexDbPath: string;
   /** JSON-RPC URL of the node (RPC_URL). */
   rpcUrl: string;
@@ -121,7 +121,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicOrigin,
     corsOrigins,
     appDbPath: resolve(str("APP_DB_PATH", join(ROOT_DIR, "data", "app.sqlite"))),
-    indexDbPath: resolve(str("INDEX_DB_PATH", join(ROOT_DIR, "indexer", ".ponder", "sqlite", "public.db"))),
+    // The indexer's own default (api/lib/index-reader.ts defaultIndexPath): $SETTLE_INDEX_DIR/public.db or indexer/.ponder/<network>/public.db.
+    indexDbPath: resolve(str("INDEX_DB_PATH", join(env.SETTLE_INDEX_DIR ? resolve(env.SETTLE_INDEX_DIR) : join(ROOT_DIR, "indexer", ".ponder", network), "public.db"))),
     rpcUrl,
     network,
     jwtSecret,

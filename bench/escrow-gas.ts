@@ -1,0 +1,93 @@
+/**
+ * PaymentEscrow gas: whole-transaction gas (receipt.gasUsed) of each invoice operation for a returning payer
+ * and merchant. Called by bench/gas.ts, which adds the ERC-20 floor of the same run and checks the targets.
+ *
+ * Method: deploy the escrow (fee 100 bps, as deployed) and a plain OpenZeppelin permit token (TestToken) on the
+ * in-process network; run every operation once as a warm-up so that the payer, merchant, fee recipient and
+ * escrow all hold non-zero token balances and credits, the payer has a standing allowance and the arbiter is
+ * already registered; then measure the second run of each operation.
+ */
+import { ethers } from "hardhat";
+import { time } from "@nomicfoundation/hardhat-network-helpers";
+import type { ContractTransactionResponse } from "ethers";
+import { signPermit } from "../scripts/lib/permit";
+
+/** Gas used by one sent transaction. */
+async function gasOf(tx: Promise<ContractTransactionResponse>): Promise<bigint> {
+  const receipt = await (await tx).wait();
+  if (!receipt) throw new Error("transaction was dropped");
+  return receipt.gasUsed;
+}
+
+/** Deploys a fresh escrow and token, warms every account up, and returns the gas of each operation. */
+export async function measureEscrowGas(): Promise<Record<string, bigint>> {
+  const [admin, merchant, payer, arbiter, feeRecipient] = await ethers.getSigners();
+  const escrow = await ethers.deployContract("PaymentEscrow", [admin, feeRecipient, 100]);
+  const token = await ethers.deployContract("TestToken", ["Bench USD", "BUSD", 18]);
+  const escrowAddress = await escrow.getAddress();
+  const tokenAddress = await token.getAddress();
+  const unit = ethers.parseEther("100");
+  const window = 7 * 24 * 3600;
+  await token.mint(payer, unit * 100n);
+  await token.mint(merchant, unit);
+  await token.connect(payer).approve(escrow, unit * 50n);
+
+  let reference = 0;
+  const create = async (asset: string) =>
+    escrow
+      .connect(merchant)
+      .createInvoice(
+        payer,
+        asset,
+        unit,
+        BigInt(await time.latest()) + 30n * 24n * 3600n,
+        window,
+        arbiter,
+        ethers.id(`invoice ${++reference}`),
+      );
+  const lastId = async () => escrow.invoiceCount();
+  const paidTokenInvoice = async () => {
+    await create(tokenAddress);
+    const id = await lastId();
+    await escrow.connect(payer).pay(id, unit);
+    return id;
+  };
+  const permitFor = async (amount: bigint) => signPermit(token, payer, escrowAddress, amount, BigInt(await time.latest()) + 3600n);
+
+  const gas: Record<string, bigint> = {};
+  // Each operation runs twice; the second (returning users, warm balances and credits) is recorded.
+  for (let round = 0; round < 2; round++) {
+    const record = (key: string, used: bigint) => {
+      if (round === 1) gas[key] = used;
+    };
+
+    record("escrow.create", await gasOf(create(tokenAddress)));
+    const id = await lastId();
+    record("escrow.payToken", await gasOf(escrow.connect(payer).pay(id, unit)));
+    record("escrow.release", await gasOf(escrow.connect(payer).release(id, unit)));
+
+    await create(tokenAddress);
+    const permitId = await lastId();
+    const permit = await permitFor(unit);
+    record(
+      "escrow.payPermit",
+      await gasOf(escrow.connect(payer).payWithPermit(permitId, unit, permit.deadline, permit.v, permit.r, permit.s)),
+    );
+    record("escrow.refund", await gasOf(escrow.connect(merchant).refund(permitId, unit)));
+    await token.connect(payer).approve(escrow, unit * 50n); // the permit replaced the standing allowance
+
+    await create(ethers.ZeroAddress);
+    const nativeId = await lastId();
+    record("escrow.payNative", await gasOf(escrow.connect(payer).payNative(nativeId, { value: unit })));
+    await escrow.connect(payer).release(nativeId, unit);
+
+    const claimId = await paidTokenInvoice();
+    await time.increase(window);
+    record("escrow.claim", await gasOf(escrow.connect(merchant).claim(claimId)));
+
+    const disputeId = await paidTokenInvoice();
+    record("escrow.dispute", await gasOf(escrow.connect(payer).dispute(disputeId)));
+    record("escrow.resolve", await gasOf(escrow.connect(arbiter).resolve(disputeId, unit / 2n, unit / 2n)));
+  }
+  return gas;
+}

@@ -1,0 +1,386 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+/// @title IPaymentEscrow
+/// @notice Invoices paid into escrow in an ERC-20 token or native ETH, released to the merchant by the payer
+/// (in parts) or claimed by the merchant after the dispute window, refunded by the merchant, reclaimed by the
+/// payer after expiry or an unanswered dispute, and split by the invoice's arbiter or a settlement both sides sign.
+/// @dev Every state change emits an event carrying everything an indexer needs, so it never reads the chain back.
+/// Amounts in events are in the token's smallest unit. `token == address(0)` means native ETH.
+///
+/// Conventions used by every event and function below:
+/// - `toMerchant` is the merchant's gross share; the protocol fee is taken from it, so the merchant receives
+///   `toMerchant - fee` and the fee recipient `fee`. Refunds carry no fee.
+/// - `held` is what the escrow still holds for the invoice after the action: `paid - released - refunded`.
+/// - The protocol fee is credited to the fee recipient current at the time (see {FeeRecipientUpdated}) and
+///   withdrawn with {withdraw}; a payout to the merchant or payer that cannot be pushed is credited to them
+///   instead and announced by {PayoutCredited}.
+interface IPaymentEscrow {
+    /// @notice Lifecycle of an invoice, as returned by {status} (derived where time matters).
+    /// @dev None: no such invoice. Open: created, nothing paid, due date not passed. PartiallyPaid: some paid,
+    /// due date not passed. Paid: fully paid and funds held (claimable by the merchant once the dispute window has
+    /// passed). Disputed: frozen until the arbiter resolves, both sides settle, or the dispute times out.
+    /// Released: fully paid and everything has left the escrow, some of it to the merchant. Refunded: everything
+    /// paid went back to the payer (merchant refunds or a timed-out dispute). Resolved: the arbiter or a settlement
+    /// split the disputed funds. Cancelled: cancelled by the merchant before any payment. Expired: the due date
+    /// passed before full payment; the payer may reclaim what is held.
+    enum Status {
+        None,
+        Open,
+        PartiallyPaid,
+        Paid,
+        Disputed,
+        Released,
+        Refunded,
+        Resolved,
+        Cancelled,
+        Expired
+    }
+
+    /// @notice An invoice as the web page and tasks read it.
+    /// @param merchant Creator of the invoice; receives released funds.
+    /// @param payer The only address that may pay, release and dispute; address(0) while open to anyone (bound to
+    /// the first payer).
+    /// @param token ERC-20 token of the invoice, or address(0) for native ETH.
+    /// @param arbiter Address both sides accepted to resolve a dispute; address(0) if none (no dispute possible).
+    /// @param amount Amount due in total.
+    /// @param paid Amount paid so far (never decreases).
+    /// @param released Gross amount released or claimed to the merchant side (fees included).
+    /// @param refunded Amount returned to the payer (refunds, reclaims, the payer's share of a split).
+    /// @param referenceHash Hash of the off-chain invoice details.
+    /// @param dueDate Unix time after which an invoice not fully paid takes no more money.
+    /// @param paidAt Unix time of the full payment (0 before); the dispute window starts here.
+    /// @param disputedAt Unix time the dispute was opened (0 if never).
+    /// @param disputeWindow Seconds after full payment during which the payer may dispute.
+    /// @param feeBps Protocol fee rate in basis points, fixed at creation.
+    /// @param status Current status (derived where time matters).
+    struct Invoice {
+        address merchant;
+        address payer;
+        address token;
+        address arbiter;
+        uint256 amount;
+        uint256 paid;
+        uint256 released;
+        uint256 refunded;
+        bytes32 referenceHash;
+        uint64 dueDate;
+        uint64 paidAt;
+        uint64 disputedAt;
+        uint32 disputeWindow;
+        uint16 feeBps;
+        Status status;
+    }
+
+    // ------------------------------------------------------------------ errors
+
+    /// @notice An amount of zero was given where a positive amount is required.
+    error EscrowZeroAmount();
+    /// @notice `amount` does not fit the escrow's storage (amounts are stored as uint96).
+    error EscrowAmountTooLarge(uint256 amount, uint256 max);
+    /// @notice The due date `dueDate` is not after the current time `nowTime`.
+    error EscrowDueDateInPast(uint256 dueDate, uint256 nowTime);
+    /// @notice The dispute window `window` (seconds) is longer than `max`.
+    error EscrowDisputeWindowTooLong(uint256 window, uint256 max);
+    /// @notice The merchant named itself as payer.
+    error EscrowPayerIsMerchant(address payer);
+    /// @notice The merchant named itself as arbiter.
+    error EscrowArbiterIsMerchant(address arbiter);
+    /// @notice The arbiter is also the invoice's payer (or would become it by paying an open invoice).
+    error EscrowArbiterIsPayer(address arbiter);
+    /// @notice No invoice has id `id`.
+    error EscrowInvoiceNotFound(uint256 id);
+    /// @notice The action is not allowed while invoice `id` has status `status`.
+    error EscrowInvalidStatus(uint256 id, Status status);
+    /// @notice Only the invoice's payer `payer` may do this; `caller` is not it.
+    error EscrowNotPayer(uint256 id, address caller, address payer);
+    /// @notice Only the invoice's merchant `merchant` may do this; `caller` is not it.
+    error EscrowNotMerchant(uint256 id, address caller, address merchant);
+    /// @notice Only the invoice's arbiter `arbiter` may do this; `caller` is not it.
+    error EscrowNotArbiter(uint256 id, address caller, address arbiter);
+    /// @notice Only the invoice's merchant or payer may do this; `caller` is neither.
+    error EscrowNotParty(uint256 id, address caller);
+    /// @notice Paying `amount` would exceed what is still due (`due`).
+    error EscrowOverpayment(uint256 id, uint256 amount, uint256 due);
+    /// @notice The payment function does not match the invoice's kind: `token` is the invoice's token
+    /// (address(0) = native ETH, which only {payNative} accepts; ERC-20 invoices only {pay} and {payWithPermit}).
+    error EscrowWrongPaymentKind(uint256 id, address token);
+    /// @notice The token delivered `received` instead of `expected` (fee-on-transfer and similar tokens are refused).
+    error EscrowTokenDeliveredLess(uint256 id, uint256 expected, uint256 received);
+    /// @notice `amount` is more than the `held` funds of invoice `id`.
+    error EscrowAmountExceedsHeld(uint256 id, uint256 amount, uint256 held);
+    /// @notice The merchant may claim only once the dispute window has ended at `endsAt`.
+    error EscrowDisputeWindowOpen(uint256 id, uint256 endsAt);
+    /// @notice The dispute window ended at `endedAt`; a dispute can no longer be opened.
+    error EscrowDisputeWindowClosed(uint256 id, uint256 endedAt);
+    /// @notice Invoice `id` has no arbiter, so it cannot be disputed.
+    error EscrowNoArbiter(uint256 id);
+    /// @notice The arbiter still has until `timeoutAt` to resolve the dispute; the payer may reclaim afterwards.
+    error EscrowDisputeNotTimedOut(uint256 id, uint256 timeoutAt);
+    /// @notice A split of `toMerchant` + `toPayer` does not equal the `held` funds.
+    error EscrowSplitMismatch(uint256 id, uint256 toMerchant, uint256 toPayer, uint256 held);
+    /// @notice There is no settlement proposal from the other party to accept.
+    error EscrowNoSettlementProposal(uint256 id);
+    /// @notice The standing proposal gives the merchant `proposed`, not the `expected` figure the caller accepts.
+    error EscrowSettlementMismatch(uint256 id, uint256 proposed, uint256 expected);
+    /// @notice There is nothing held for the payer to reclaim.
+    error EscrowNothingToReclaim(uint256 id);
+    /// @notice `feeBps` is above the cap `max`.
+    error EscrowFeeTooHigh(uint256 feeBps, uint256 max);
+    /// @notice The fee recipient cannot be the zero address.
+    error EscrowZeroFeeRecipient();
+    /// @notice An address that must receive roles or funds is the zero address.
+    error EscrowZeroAddress();
+    /// @notice `account` has no credit in `token` to withdraw.
+    error EscrowNothingToWithdraw(address account, address token);
+    /// @notice Sending `amount` of native ETH to `to` failed (the credit is kept).
+    error EscrowNativeTransferFailed(address to, uint256 amount);
+
+    // ------------------------------------------------------------------ events
+
+    /// @notice Invoice `id` was created by `merchant`.
+    /// @param payer The fixed payer, or address(0) if anyone may pay (bound to the first payer).
+    /// @param token The ERC-20 token, or address(0) for native ETH.
+    /// @param feeBps The protocol fee rate fixed for this invoice.
+    event InvoiceCreated(
+        uint256 indexed id,
+        address indexed merchant,
+        address indexed payer,
+        address token,
+        uint256 amount,
+        uint64 dueDate,
+        uint32 disputeWindow,
+        address arbiter,
+        bytes32 referenceHash,
+        uint16 feeBps
+    );
+
+    /// @notice `payer` paid `amount` of `token` into invoice `id`, bringing the total paid to `totalPaid`.
+    /// @dev For an open invoice the first payment binds `payer`. The invoice is fully paid when `totalPaid`
+    /// equals its amount; the dispute window starts at this block's timestamp.
+    event InvoicePaid(uint256 indexed id, address indexed payer, address token, uint256 amount, uint256 totalPaid);
+
+    /// @notice The payer released `toMerchant` (gross) of invoice `id` to the merchant; `fee` of it was credited
+    /// to the fee recipient. `held` remains in escrow.
+    event InvoiceReleased(
+        uint256 indexed id,
+        address indexed payer,
+        address indexed merchant,
+        address token,
+        uint256 toMerchant,
+        uint256 fee,
+        uint256 held
+    );
+
+    /// @notice The merchant claimed all `toMerchant` (gross) held for invoice `id` after the dispute window;
+    /// `fee` of it was credited to the fee recipient. Nothing remains held.
+    event InvoiceClaimed(
+        uint256 indexed id,
+        address indexed merchant,
+        address indexed payer,
+        address token,
+        uint256 toMerchant,
+        uint256 fee
+    );
+
+    /// @notice The merchant refunded `toPayer` of invoice `id` to the payer (no fee). `held` remains in escrow.
+    event InvoiceRefunded(
+        uint256 indexed id,
+        address indexed merchant,
+        address indexed payer,
+        address token,
+        uint256 toPayer,
+        uint256 held
+    );
+
+    /// @notice The payer took back all `toPayer` held for invoice `id`, after the due date passed without full
+    /// payment (`afterDispute` false) or after the arbiter let the dispute time out (`afterDispute` true).
+    event InvoiceReclaimed(
+        uint256 indexed id,
+        address indexed payer,
+        address indexed merchant,
+        address token,
+        uint256 toPayer,
+        bool afterDispute
+    );
+
+    /// @notice The merchant cancelled unpaid invoice `id`.
+    event InvoiceCancelled(uint256 indexed id, address indexed merchant);
+
+    /// @notice The payer disputed invoice `id`, freezing `held`. The arbiter may resolve it, both sides may settle,
+    /// and from `timeoutAt` on the payer may reclaim.
+    event InvoiceDisputed(
+        uint256 indexed id,
+        address indexed payer,
+        address indexed merchant,
+        address arbiter,
+        uint256 held,
+        uint64 timeoutAt
+    );
+
+    /// @notice The arbiter split the disputed funds of invoice `id`: `toMerchant` (gross, of which `fee` was
+    /// credited to the fee recipient) and `toPayer`.
+    event InvoiceResolved(
+        uint256 indexed id,
+        address indexed arbiter,
+        address merchant,
+        address payer,
+        address token,
+        uint256 toMerchant,
+        uint256 fee,
+        uint256 toPayer
+    );
+
+    /// @notice `proposer` (merchant or payer) proposed to end the dispute of invoice `id` with `toMerchant`
+    /// (gross) to the merchant and `toPayer` to the payer. It replaces any earlier proposal.
+    event SettlementProposed(uint256 indexed id, address indexed proposer, uint256 toMerchant, uint256 toPayer);
+
+    /// @notice `acceptedBy` accepted the standing proposal of `proposer` and the dispute of invoice `id` ended
+    /// with `toMerchant` (gross, of which `fee` was credited to the fee recipient) and `toPayer`.
+    event InvoiceSettled(
+        uint256 indexed id,
+        address indexed proposer,
+        address indexed acceptedBy,
+        address merchant,
+        address payer,
+        address token,
+        uint256 toMerchant,
+        uint256 fee,
+        uint256 toPayer
+    );
+
+    /// @notice A payout of `amount` of `token` for invoice `id` could not be pushed to `account` (it rejected
+    /// native ETH, ran out of the forwarded gas, or the token refused the transfer), so it was credited to
+    /// `account` instead; `account` withdraws it with {withdraw}.
+    event PayoutCredited(uint256 indexed id, address indexed account, address indexed token, uint256 amount);
+
+    /// @notice `account` withdrew `amount` of its credit in `token` to `to`.
+    event Withdrawn(address indexed account, address indexed token, address to, uint256 amount);
+
+    /// @notice The protocol fee rate for invoices created from now on changed from `oldFeeBps` to `newFeeBps`.
+    event FeeBpsUpdated(uint16 oldFeeBps, uint16 newFeeBps);
+
+    /// @notice Fees are credited to `newRecipient` from now on (to `oldRecipient` before).
+    event FeeRecipientUpdated(address indexed oldRecipient, address indexed newRecipient);
+
+    // ------------------------------------------------------------------ invoices
+
+    /// @notice Creates an invoice with the caller as merchant and returns its id (sequential from 1).
+    /// @dev Requirements: not paused; `amount` > 0 and fits uint96; `dueDate` in the future (and fits uint40);
+    /// `disputeWindow` at most the contract's MAX_DISPUTE_WINDOW; payer and arbiter are not the caller; arbiter is not payer.
+    /// The current {feeBps} is fixed for the invoice. Emits {InvoiceCreated}.
+    function createInvoice(
+        address payer,
+        address token,
+        uint256 amount,
+        uint64 dueDate,
+        uint32 disputeWindow,
+        address arbiter,
+        bytes32 referenceHash
+    ) external returns (uint256 id);
+
+    /// @notice Pays `amount` of the invoice's ERC-20 token (the caller must have approved the escrow).
+    /// @dev Requirements: not paused; ERC-20 invoice Open or PartiallyPaid; caller is the payer (or the invoice is
+    /// open, and then it binds to the caller); `amount` > 0 and at most what is due; the token delivers exactly
+    /// `amount`. Emits {InvoicePaid}.
+    function pay(uint256 id, uint256 amount) external;
+
+    /// @notice Like {pay}, approving the escrow first with an EIP-2612 permit signed by the caller.
+    /// @dev A failed permit (for instance front-run by someone else who submitted it) is ignored; the payment then
+    /// goes through if the allowance suffices.
+    function payWithPermit(uint256 id, uint256 amount, uint256 deadline, uint8 v, bytes32 r, bytes32 s) external;
+
+    /// @notice Pays `msg.value` of native ETH into a native-ETH invoice. Same requirements as {pay}.
+    function payNative(uint256 id) external payable;
+
+    /// @notice The payer releases `amount` (gross) of the held funds to the merchant, minus the protocol fee.
+    /// @dev Requirements: caller is the payer; status PartiallyPaid or Paid; 0 < `amount` <= held.
+    /// Emits {InvoiceReleased}.
+    function release(uint256 id, uint256 amount) external;
+
+    /// @notice The merchant takes everything held, minus the protocol fee, once the dispute window has passed.
+    /// @dev Requirements: caller is the merchant; status Paid; dispute window over. Emits {InvoiceClaimed}.
+    function claim(uint256 id) external;
+
+    /// @notice The merchant returns `amount` of the held funds to the payer (no fee).
+    /// @dev Requirements: caller is the merchant; status PartiallyPaid, Paid or Expired; 0 < `amount` <= held.
+    /// Refunding everything held closes an invoice that was not fully paid (status Refunded). Emits {InvoiceRefunded}.
+    function refund(uint256 id, uint256 amount) external;
+
+    /// @notice The payer takes back everything held, after the due date passed without full payment (Expired) or
+    /// once a dispute has gone unresolved for the contract's DISPUTE_TIMEOUT.
+    /// @dev Emits {InvoiceReclaimed}.
+    function reclaim(uint256 id) external;
+
+    /// @notice The merchant cancels an invoice on which nothing was paid. Emits {InvoiceCancelled}.
+    function cancel(uint256 id) external;
+
+    /// @notice The payer disputes a fully paid invoice while its dispute window is open, freezing the funds.
+    /// @dev Requirements: caller is the payer; status Paid; the invoice has an arbiter; the window is open.
+    /// Emits {InvoiceDisputed}.
+    function dispute(uint256 id) external;
+
+    /// @notice The arbiter splits the disputed funds: `toMerchant` (gross, the fee is taken from it) and `toPayer`,
+    /// which must add up to exactly what is held. Emits {InvoiceResolved}.
+    function resolve(uint256 id, uint256 toMerchant, uint256 toPayer) external;
+
+    /// @notice The merchant or payer proposes to end the dispute with `toMerchant` (gross) to the merchant and
+    /// the rest held to the payer; replaces any earlier proposal. Emits {SettlementProposed}.
+    function proposeSettlement(uint256 id, uint256 toMerchant) external;
+
+    /// @notice The other party accepts the standing proposal, which must give the merchant exactly `toMerchant`
+    /// (so a proposal changed in the meantime cannot be accepted by surprise). Emits {InvoiceSettled}.
+    function acceptSettlement(uint256 id, uint256 toMerchant) external;
+
+    /// @notice Sends the caller its whole credit in `token` (address(0) = native ETH). Emits {Withdrawn}.
+    function withdraw(address token) external;
+
+    /// @notice Sends the caller's whole credit in `token` to `to` (for accounts that cannot receive it
+    /// themselves). Emits {Withdrawn}.
+    function withdrawTo(address token, address to) external;
+
+    // ------------------------------------------------------------------ admin
+
+    /// @notice Sets the protocol fee rate for invoices created from now on (FEE_MANAGER_ROLE, at most
+    /// the contract's MAX_FEE_BPS). Emits {FeeBpsUpdated}.
+    function setFeeBps(uint16 newFeeBps) external;
+
+    /// @notice Sets the address credited with protocol fees from now on (FEE_MANAGER_ROLE, not zero).
+    /// Emits {FeeRecipientUpdated}.
+    function setFeeRecipient(address newRecipient) external;
+
+    /// @notice Stops new invoices and payments (PAUSER_ROLE). Funds can always leave.
+    function pause() external;
+
+    /// @notice Allows new invoices and payments again (PAUSER_ROLE).
+    function unpause() external;
+
+    // ------------------------------------------------------------------ views
+
+    /// @notice Invoice `id` with its current status; reverts with {EscrowInvoiceNotFound} if it does not exist.
+    function getInvoice(uint256 id) external view returns (Invoice memory);
+
+    /// @notice Current status of invoice `id` (None if it does not exist).
+    function status(uint256 id) external view returns (Status);
+
+    /// @notice What may still be paid into invoice `id` now (0 unless Open or PartiallyPaid).
+    function amountDue(uint256 id) external view returns (uint256);
+
+    /// @notice What the escrow holds for invoice `id`.
+    function amountHeld(uint256 id) external view returns (uint256);
+
+    /// @notice The standing settlement proposal of invoice `id` (proposer address(0) if none).
+    function settlementOf(uint256 id) external view returns (address proposer, uint256 toMerchant);
+
+    /// @notice Credit of `account` in `token` (address(0) = native ETH), withdrawable with {withdraw}.
+    function credits(address account, address token) external view returns (uint256);
+
+    /// @notice Fee rate in basis points for invoices created now.
+    function feeBps() external view returns (uint16);
+
+    /// @notice Address credited with protocol fees.
+    function feeRecipient() external view returns (address);
+
+    /// @notice Number of invoices created; the last id (ids start at 1).
+    function invoiceCount() external view returns (uint256);
+}

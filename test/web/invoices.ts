@@ -348,7 +348,7 @@ describe("web: invoice journeys", function () {
 
     it("signs out when the wallet switches accounts", async function () {
       await payer.wallet.useAccount(4);
-      await payer.page.getByText("You switched accounts in your wallet").waitFor();
+      await payer.page.locator("#toasts").getByText("You switched accounts in your wallet").waitFor();
       await payer.page.locator("#account-button .signed-in-mark").waitFor({ state: "detached" });
       await payer.screenshot("account-switched", { fullPage: false });
     });

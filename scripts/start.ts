@@ -5,8 +5,8 @@
  * URLs and the funded test accounts, keeps running, and on Ctrl-C stops every process it started.
  */
 import { join } from "node:path";
-import { HDNodeWallet, Mnemonic } from "ethers";
 import { readDeployment } from "./lib/deployments";
+import { testAccount } from "./lib/test-accounts";
 import { progress, rpcAnswers, runToCompletion, startService, stopService, type RunningService } from "./lib/services";
 
 const ROOT = join(__dirname, "..");
@@ -18,8 +18,6 @@ const INDEX_DIR = join(ROOT, ".settle", "index");
 const INDEXER_PORT = 42069;
 const API_PORT = Number(process.env.PORT ?? 8000);
 const API_URL = `http://localhost:${API_PORT}`;
-/** Hardhat's built-in test mnemonic: its accounts are funded with 10,000 ETH on the local node. */
-const HARDHAT_MNEMONIC = "test test test test test test test test test test test junk";
 const SHOWN_ACCOUNTS = 5;
 
 const running: RunningService[] = [];
@@ -109,9 +107,8 @@ async function main(): Promise<void> {
   console.log("\nSettle is running on chain %d (RPC %s)", deployment.chainId, RPC_URL);
   for (const [name, contract] of Object.entries(deployment.contracts)) console.log(`  ${name.padEnd(15)} ${contract.address}`);
   console.log(`\nTest accounts (10,000 ETH each; 1-4 also hold SETL). Import a key into MetaMask to use one:`);
-  const mnemonic = Mnemonic.fromPhrase(HARDHAT_MNEMONIC);
   for (let i = 0; i < SHOWN_ACCOUNTS; i++) {
-    const wallet = HDNodeWallet.fromMnemonic(mnemonic, `m/44'/60'/0'/0/${i}`);
+    const wallet = testAccount(i);
     console.log(`  #${i} ${wallet.address}  key ${wallet.privateKey}`);
   }
   console.log(`\nAPI        ${API_URL}  (docs: ${API_URL}/docs)`);

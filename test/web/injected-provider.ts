@@ -8,16 +8,7 @@
  */
 import { getBytes, JsonRpcProvider, Network, TypedDataEncoder, Wallet, type TypedDataField } from "ethers";
 import type { BrowserContext, Page } from "playwright-core";
-
-/** Hardhat's default accounts (mnemonic "test test ... junk"): index → private key. */
-export const HARDHAT_KEYS = [
-  "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
-  "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
-  "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a",
-  "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6",
-  "0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733f9f24b6f8f4ba6f0",
-  "0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba",
-] as const;
+import { testAccount } from "../../scripts/lib/test-accounts";
 
 /** An EIP-1193 error as a wallet returns it. */
 export interface ProviderError {
@@ -61,7 +52,7 @@ export class TestWallet {
   /**
    * @param rpcUrl the local node the wallet forwards to
    * @param nodeChainId the node's chain id (31337)
-   * @param accountIndex which Hardhat account signs (0..5)
+   * @param accountIndex which Hardhat account signs
    */
   constructor(
     private readonly rpcUrl: string,
@@ -69,7 +60,7 @@ export class TestWallet {
     accountIndex = 1,
   ) {
     this.node = new JsonRpcProvider(rpcUrl, Network.from(nodeChainId), { staticNetwork: true, pollingInterval: 200, cacheTimeout: -1 });
-    this.account = new Wallet(HARDHAT_KEYS[accountIndex]!, this.node);
+    this.account = new Wallet(testAccount(accountIndex).privateKey, this.node);
     this.chainId = nodeChainId;
     this.knownChains.add(nodeChainId).add(1);
   }
@@ -112,7 +103,7 @@ export class TestWallet {
 
   /** Switches to another Hardhat account (as if the user picked it in MetaMask) and tells the pages. */
   async useAccount(accountIndex: number): Promise<void> {
-    await this.useKey(HARDHAT_KEYS[accountIndex]!);
+    await this.useKey(testAccount(accountIndex).privateKey);
   }
 
   /** Switches to the account of `privateKey` (e.g. a fresh one without ETH) and tells the pages. */

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import { Contract, formatEther, parseEther } from "ethers";
-import { Backend, BrowserSession, hasFullStack } from "./stack";
+import { Backend, BrowserSession } from "./stack";
 
 /** Opens `hash`, connects the wallet, and signs in with Ethereum (the page's gate card or the header's button). */
 async function connectAndSignIn(session: BrowserSession, hash: string): Promise<void> {
@@ -75,12 +75,6 @@ describe("web: invoice journeys", function () {
   let merchantBefore: bigint;
 
   before(async function () {
-    if (!hasFullStack()) {
-      // The escrow, the indexer and the API are merged separately; until they are all in this
-      // tree only the staking journey runs (on a static server for the page).
-      console.log("    (skipped: needs PaymentEscrow, indexer/ and api/ in this tree)");
-      this.skip();
-    }
     backend = await Backend.shared();
     [merchant, payer, arbiter] = await Promise.all([
       BrowserSession.start(backend, { name: "merchant", accountIndex: 1 }),

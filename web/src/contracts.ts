@@ -57,6 +57,12 @@ export class Deployment {
     return contract.address;
   }
 
+  /** What people call the Settle contract at `address` ("Staking", "Escrow", "SETL token"), if it is one. */
+  labelOf(address: string): string | undefined {
+    const entry = Object.entries(this.info.contracts).find(([, c]) => c.address.toLowerCase() === address.toLowerCase());
+    return entry ? CONTRACT_LABELS[entry[0] as SettleContractName] : undefined;
+  }
+
   /** An ethers Contract for `name`, connected to `runner` (a provider to read, a signer to send). */
   contract(name: SettleContractName, runner: ContractRunner): Contract {
     const contract = this.info.contracts[name];
@@ -71,6 +77,12 @@ export class Deployment {
     return new Interface(contract.abi as InterfaceAbi);
   }
 }
+
+const CONTRACT_LABELS: Record<SettleContractName, string> = {
+  SettleToken: "SETL token",
+  StakingRewards: "Staking",
+  PaymentEscrow: "Escrow",
+};
 
 /** Errors of OpenZeppelin's ERC-20, permit and pausable contracts, and Solidity's built-ins. */
 const STANDARD_ERRORS = [

@@ -50,7 +50,8 @@ export function parseAmount(text: string, decimals: number): { value: bigint } |
 
 /** "0x1234…abcd". */
 export function shortAddress(address: string): string {
-  return address.length > 12 ? `${address.slice(0, 6)}…${address.slice(-4)}` : address;
+  const shown = checksummed(address) ?? address;
+  return shown.length > 12 ? `${shown.slice(0, 6)}…${shown.slice(-4)}` : shown;
 }
 
 /** "0x1234abcd…9f" for hashes. */

@@ -218,13 +218,7 @@ function table(items: HistoryItem[], tokens: TokenInfo[]): HTMLElement {
               h("span", { class: "kind" }, look.label),
               item.invoiceId ? h("a", { class: "row-sub", href: `#/invoice/${item.invoiceId}` }, `Invoice #${item.invoiceId}`) : null,
             ),
-            h(
-              "td",
-              null,
-              item.counterparty && !isZeroAddress(item.counterparty)
-                ? h("span", { class: "mono", title: item.counterparty }, shortAddress(item.counterparty))
-                : h("span", { class: "muted" }, "—"),
-            ),
+            h("td", null, counterparty(item.counterparty)),
             h(
               "td",
               { class: `num amount-${look.sign === "+" ? "in" : look.sign === "-" ? "out" : "neutral"}` },
@@ -242,4 +236,13 @@ function table(items: HistoryItem[], tokens: TokenInfo[]): HTMLElement {
       ),
     ),
   );
+}
+
+/** A history row's counterparty: a Settle contract by name, another account by its short address. */
+function counterparty(address: string | null): HTMLElement {
+  if (!address || isZeroAddress(address)) return h("span", { class: "muted" }, "—");
+  const label = app.deployment?.labelOf(address);
+  return label
+    ? h("span", { class: "contract-name", title: address }, label)
+    : h("span", { class: "mono", title: address }, shortAddress(address));
 }

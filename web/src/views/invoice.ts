@@ -190,7 +190,7 @@ export const invoiceView: View = (root, params, query) => {
             ]
           : null,
         h("dt", null, "Due date"),
-        h("dd", null, formatDate(chain.dueDate)),
+        h("dd", { class: "num" }, formatDate(chain.dueDate)),
       ),
     );
   };

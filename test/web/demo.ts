@@ -1,0 +1,90 @@
+import { copyFileSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { expect } from "chai";
+import { parseEther } from "ethers";
+import { DEMO_ACCOUNTS, DEMO_INVOICES, DEMO_STAKES, fillDemo } from "../../scripts/lib/demo";
+import { testAccount } from "../../scripts/lib/test-accounts";
+import { REPO_ROOT } from "../support/node";
+import { Backend, BrowserSession } from "./stack";
+
+/** Where the README's screenshots live (committed; refreshed by this journey with SETTLE_SCREENSHOTS=1). */
+const README_SHOTS = join(REPO_ROOT, "docs", "screenshots");
+
+/** Takes a screenshot of the viewport and, with SETTLE_SCREENSHOTS=1, copies it for the README as `name`. */
+async function readmeShot(session: BrowserSession, label: string, name: string): Promise<void> {
+  const path = await session.screenshot(label, { fullPage: false });
+  if (process.env.SETTLE_SCREENSHOTS !== "1") return;
+  mkdirSync(README_SHOTS, { recursive: true });
+  copyFileSync(path, join(README_SHOTS, name));
+}
+
+describe("web: the demo data (npm start -- --demo)", function () {
+  this.timeout(300_000);
+  this.bail(true);
+  // A chain of its own: the demo expects a fresh deployment, and the other journeys expect no demo.
+  let backend: Backend;
+  let merchant: BrowserSession;
+  let made: Awaited<ReturnType<typeof fillDemo>>;
+
+  before(async function () {
+    backend = await Backend.start();
+  });
+
+  after(async function () {
+    await merchant?.stop();
+    await backend?.stop();
+  });
+
+  it("fills the chain through the API and the test accounts", async function () {
+    const lines: string[] = [];
+    made = await fillDemo({ rpcUrl: backend.rpcUrl, apiUrl: backend.baseUrl, deployment: backend.deployment, log: (l) => lines.push(l) });
+    expect(made.invoices.map((i) => i.id)).to.deep.equal(DEMO_INVOICES.map((_, n) => BigInt(n + 1)));
+    expect(lines).to.include("invoice #4 resolved by the arbiter");
+  });
+
+  it("leaves every invoice in the index in its intended status (all eight kinds), and the stakes", async function () {
+    await backend.waitForIndex();
+    const statuses = made.invoices.map(({ id }) => backend.index.invoice(id)?.status);
+    expect(statuses).to.deep.equal(made.invoices.map((i) => i.expect));
+    expect([...new Set(statuses)]).to.have.members([
+      "open",
+      "partially_paid",
+      "paid",
+      "disputed",
+      "released",
+      "refunded",
+      "resolved",
+      "cancelled",
+    ]);
+    for (const [role, amount] of Object.entries(DEMO_STAKES)) {
+      const staker = testAccount(DEMO_ACCOUNTS[role as keyof typeof DEMO_ACCOUNTS]).address;
+      expect(backend.index.stake(staker)?.balance, `${role}'s stake`).to.equal(parseEther(amount));
+    }
+  });
+
+  it("shows the merchant a living page: invoices by status, one invoice, the history, staking", async function () {
+    merchant = await BrowserSession.start(backend, { name: "demo", accountIndex: DEMO_ACCOUNTS.merchant });
+    await merchant.open("#/invoices");
+    await merchant.page.click("#gate-connect");
+    await merchant.page.click((await merchant.page.locator("#gate-signin").count()) > 0 ? "#gate-signin" : "#sign-in");
+    await merchant.page.locator("#account-button .signed-in-mark").waitFor();
+    await merchant.page.locator('tr[data-invoice="1"]').waitFor();
+    const issued = DEMO_INVOICES.filter((invoice) => invoice.merchant === "merchant").length;
+    expect(await merchant.page.locator("tr[data-invoice]").count()).to.equal(issued);
+    await readmeShot(merchant, "invoices", "invoices.png");
+
+    await merchant.go("#/invoice/1");
+    await merchant.page.locator("#verification").waitFor();
+    await merchant.waitForText(".page-actions .badge", "Released");
+    expect(await merchant.page.textContent(".invoice-doc")).to.contain("Website redesign: visual design, per page");
+    await readmeShot(merchant, "invoice", "invoice.png");
+
+    await merchant.go("#/history");
+    await merchant.page.locator(".history-table tbody tr").first().waitFor();
+    await readmeShot(merchant, "history", "history.png");
+
+    await merchant.go("#/staking");
+    await merchant.waitForText("#staking-staked", "500");
+    await readmeShot(merchant, "staking", "staking.png");
+  });
+});

@@ -81,10 +81,20 @@ describe("web: the demo data (npm start -- --demo)", function () {
 
     await merchant.go("#/history");
     await merchant.page.locator(".history-table tbody tr").first().waitFor();
-    await readmeShot(merchant, "history", "history.png");
+    await merchant.screenshot("history", { fullPage: false });
 
     await merchant.go("#/staking");
     await merchant.waitForText("#staking-staked", "500");
-    await readmeShot(merchant, "staking", "staking.png");
+    await merchant.screenshot("staking", { fullPage: false });
+  });
+
+  it("shows an invoice to pay on a phone, without horizontal scrolling", async function () {
+    const toPay = DEMO_INVOICES.findIndex((invoice) => invoice.payer === "merchant") + 1;
+    await merchant.page.setViewportSize({ width: 390, height: 844 });
+    await merchant.go(`#/invoice/${toPay}`);
+    await merchant.page.locator("#pay-form").waitFor();
+    await merchant.page.locator("#pay-form").scrollIntoViewIfNeeded();
+    expect(await merchant.page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")).to.be.at.most(0);
+    await readmeShot(merchant, "phone-pay", "phone-pay.png");
   });
 });

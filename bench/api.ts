@@ -31,7 +31,7 @@ import { loadConfig } from "../api/config";
 import { migrateToLatest, openAppDb } from "../api/db";
 import type { Chain } from "../api/lib/chain";
 import { loadAbis, staticDeployment } from "../api/lib/deployment";
-import { openIndex } from "../api/lib/index-source";
+import { IndexReader } from "../api/lib/index-reader";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -170,7 +170,7 @@ async function main(): Promise<void> {
   });
   const db = openAppDb(config.appDbPath);
   await migrateToLatest(db);
-  const index = openIndex(indexPath);
+  const index = new IndexReader({ path: indexPath });
   const chain: Chain = {
     blockNumber: async () => head,
     getReceipt: async () => null,

@@ -5,7 +5,8 @@
  * Method: deploy the escrow (fee 100 bps, as deployed) and a plain OpenZeppelin permit token (TestToken) on the
  * in-process network; run every operation once as a warm-up so that the payer, merchant, fee recipient and
  * escrow all hold non-zero token balances and credits, the payer has a standing allowance and the arbiter is
- * already registered; then measure the second run of each operation.
+ * already registered; then measure the second run of each operation. Invoices have every field set (fixed payer,
+ * ERC-20 or ETH, arbiter, reference); payments and releases are of the whole amount; resolve splits it in two.
  */
 import { ethers } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";

@@ -1,6 +1,6 @@
 /**
- * Gas benchmark: whole-transaction gas (receipt.gasUsed) of Settle's operations for a returning
- * user, with a bare ERC-20 transfer and transferFrom measured in the same run as the floor.
+ * Gas benchmark: whole-transaction gas (receipt.gasUsed) of Settle's operations (token, staking
+ * and escrow, the latter from ./escrow-gas.ts) for a returning user, with a bare ERC-20 transfer and transferFrom measured in the same run as the floor.
  * Prints a table, checks the targets and writes bench/results/gas.json.
  * Run: npm run bench:gas
  */
@@ -10,6 +10,7 @@ import { ethers } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { ContractTransactionResponse } from "ethers";
 import { signPermit } from "../scripts/lib/permit";
+import { measureEscrowGas } from "./escrow-gas";
 
 /** Gas used by one sent transaction. */
 async function gasOf(tx: Promise<ContractTransactionResponse>): Promise<bigint> {
@@ -75,10 +76,15 @@ type Target = [operation: string, formula: string, limit: (gas: Record<string, b
 const TARGETS: Target[] = [
   ["staking.stake", "1.6 x floor.transferFrom", (g) => 1.6 * Number(g["floor.transferFrom"])],
   ["staking.claim", "1.6 x floor.transfer", (g) => 1.6 * Number(g["floor.transfer"])],
+  ["escrow.payToken", "1.5 x floor.transferFrom", (g) => 1.5 * Number(g["floor.transferFrom"])],
+  ["escrow.release", "1.5 x floor.transfer", (g) => 1.5 * Number(g["floor.transfer"])],
+  ["escrow.refund", "1.5 x floor.transfer", (g) => 1.5 * Number(g["floor.transfer"])],
+  ["escrow.payNative", "60,000", () => 60_000],
+  ["escrow.create", "150,000", () => 150_000],
 ];
 
 async function main(): Promise<void> {
-  const gas = { ...(await measureFloor()), ...(await measureTokenAndStaking()) };
+  const gas = { ...(await measureFloor()), ...(await measureTokenAndStaking()), ...(await measureEscrowGas()) };
   console.table(Object.fromEntries(Object.entries(gas).map(([k, v]) => [k, { gasUsed: Number(v) }])));
   const checks = TARGETS.filter(([operation]) => gas[operation] !== undefined).map(([operation, formula, limit]) => {
     const used = Number(gas[operation]);

@@ -17,9 +17,22 @@ const HARDHAT_MNEMONIC = "test test test test test test test test test test test
 const SHOWN_ACCOUNTS = 5;
 
 const running: RunningService[] = [];
+let stopping = false;
 
 function stopAll(): void {
+  stopping = true;
   for (const service of running.reverse()) stopService(service);
+}
+
+/** Keeps `service` in the stack; if it dies while the stack runs, stops everything and says why. */
+function supervise(service: RunningService): void {
+  running.push(service);
+  service.child.on("exit", (code, signal) => {
+    if (stopping) return;
+    console.error(`[settle] error: ${service.name} exited (${signal ?? code}): see ${service.logFile}`);
+    stopAll();
+    process.exit(1);
+  });
 }
 
 async function main(): Promise<void> {
@@ -30,7 +43,7 @@ async function main(): Promise<void> {
   progress("compiling contracts");
   await runToCompletion("compile", HARDHAT, ["compile", "--quiet"], env);
 
-  running.push(
+  supervise(
     await startService({
       name: `Hardhat node on ${RPC_URL}`,
       command: HARDHAT,

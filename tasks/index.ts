@@ -2,3 +2,4 @@
 import "./deploy";
 import "./token";
 import "./staking";
+import "./invoice";

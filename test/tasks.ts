@@ -154,6 +154,88 @@ describe("Hardhat tasks", function () {
     });
   });
 
+  describe("invoices", function () {
+    const create = (args: Record<string, unknown>) =>
+      runJson("invoice:create", { amount: "100", token: "SETL", due: "7d", window: "1d", ...args });
+    const show = async (id: string) => (await runJson("invoice:show", { id })) as Record<string, string>;
+
+    it("creates, pays by permit, releases in parts and is claimed after the window", async function () {
+      const created = await create({ payer: "2", arbiter: "3", reference: "order 42" });
+      expect(created.invoice).to.equal("1");
+      expect((await show("1")).status).to.equal("Open");
+      await runJson("invoice:pay", { id: "1", permit: true, from: "2" });
+      expect((await show("1")).status).to.equal("Paid");
+      await runJson("invoice:release", { id: "1", amount: "30", from: "2" });
+      expect((await show("1")).released).to.equal(ethers.parseEther("30").toString());
+      await time.increase(86400 + 1);
+      await runJson("invoice:claim", { id: "1" });
+      expect((await show("1")).status).to.equal("Released");
+    });
+
+    it("pays an ETH invoice and an ERC-20 one with approve + pay", async function () {
+      await create({ token: "ETH", amount: "0.5", payer: "2" });
+      await runJson("invoice:pay", { id: "1", from: "2" });
+      expect((await show("1")).status).to.equal("Paid");
+      await create({ amount: "20" });
+      await runJson("invoice:pay", { id: "2", amount: "5", from: "4" });
+      expect((await show("2")).status).to.equal("PartiallyPaid");
+      expect((await show("2")).payer).to.equal(accounts[4]);
+    });
+
+    it("refuses a payment by someone else than the payer", async function () {
+      await create({ payer: "2" });
+      const run = await runTask("invoice:pay", { id: "1", from: "4" });
+      expect(run.err).to.contain(`invoice 1 can only be paid by its payer ${accounts[2]}`);
+    });
+
+    it("resolves a dispute by the arbiter only", async function () {
+      await create({ payer: "2", arbiter: "3" });
+      await runJson("invoice:pay", { id: "1", permit: true, from: "2" });
+      await runJson("invoice:dispute", { id: "1", from: "2" });
+      const refused = await runTask("invoice:resolve", { id: "1", toMerchant: "60", from: "1" });
+      expect(refused.err).to.contain(`invoice 1 is Disputed: only its arbiter ${accounts[3]} can resolve it`);
+      const resolved = await runJson("invoice:resolve", { id: "1", toMerchant: "60", from: "3" });
+      expect(resolved.toPayer).to.equal(ethers.parseEther("40").toString());
+      expect((await show("1")).status).to.equal("Resolved");
+    });
+
+    it("settles a dispute by proposal and acceptance", async function () {
+      await create({ payer: "2", arbiter: "3" });
+      await runJson("invoice:pay", { id: "1", permit: true, from: "2" });
+      await runJson("invoice:dispute", { id: "1", from: "2" });
+      await runJson("invoice:settle", { id: "1", toMerchant: "50", from: "2" });
+      await runJson("invoice:settle", { id: "1", toMerchant: "50", accept: true });
+      expect((await show("1")).status).to.equal("Resolved");
+    });
+
+    it("refunds, cancels and reclaims after expiry", async function () {
+      await create({ payer: "2" });
+      await runJson("invoice:pay", { id: "1", permit: true, from: "2" });
+      await runJson("invoice:refund", { id: "1", amount: "100" });
+      expect((await show("1")).status).to.equal("Refunded");
+      await create({});
+      await runJson("invoice:cancel", { id: "2" });
+      expect((await show("2")).status).to.equal("Cancelled");
+      await create({ payer: "2", due: "1h" });
+      await runJson("invoice:pay", { id: "3", amount: "10", permit: true, from: "2" });
+      await time.increase(3601);
+      expect((await show("3")).status).to.equal("Expired");
+      await runJson("invoice:reclaim", { id: "3", from: "2" });
+    });
+
+    it("decodes the contract's refusal by name", async function () {
+      await create({ payer: "2" });
+      await runJson("invoice:pay", { id: "1", permit: true, from: "2" });
+      const run = await runTask("invoice:dispute", { id: "1", from: "2" });
+      expect(run.err).to.contain("dispute would revert: EscrowNoArbiter(id=1)");
+    });
+
+    it("names a missing invoice and a malformed id", async function () {
+      expect((await runTask("invoice:show", { id: "9" })).err).to.contain("no invoice 9: this escrow has 0 invoices");
+      expect((await runTask("invoice:show", { id: "x" })).err).to.contain('bad invoice id "x"');
+    });
+  });
+
   describe("errors", function () {
     it("decode a contract's custom error with its arguments", async function () {
       const settle = await loadSettle(hre, (await ethers.getSigners())[3]);

@@ -1,5 +1,6 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { Interface, type BaseContract, type ContractTransactionResponse, type ErrorDescription } from "ethers";
+import { INVOICE_STATUS } from "../../scripts/lib/invoice-status";
 import { CliError } from "./cli";
 
 /** Options every sending task takes. */
@@ -57,7 +58,11 @@ export async function describeRevert(hre: HardhatRuntimeEnvironment, error: unkn
   if (data) {
     const decoded = await decodeError(hre, data);
     if (decoded) {
-      const params = decoded.fragment.inputs.map((input, i) => `${input.name || i}=${String(decoded.args[i])}`);
+      const params = decoded.fragment.inputs.map((input, i) => {
+        const value = decoded.args[i];
+        const shown = input.name === "status" && input.type === "uint8" ? INVOICE_STATUS[Number(value)] : String(value);
+        return `${input.name || i}=${shown}`;
+      });
       return `${decoded.name}(${params.join(", ")})`;
     }
   }

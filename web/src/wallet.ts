@@ -99,7 +99,14 @@ export class WalletConnection {
       if (errorCode(error) !== 4902) throw error;
       await this.wallet.provider.request({
         method: "wallet_addEthereumChain",
-        params: [{ chainId: hexId, chainName: chain.name, rpcUrls: [chain.rpcUrl], nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 } }],
+        params: [
+          {
+            chainId: hexId,
+            chainName: chain.name,
+            rpcUrls: [chain.rpcUrl],
+            nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+          },
+        ],
       });
     }
     this.chainId = Number(await this.wallet.provider.request({ method: "eth_chainId" }));

@@ -1,0 +1,46 @@
+import Database from "better-sqlite3";
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { Kysely, type Migration, type MigrationProvider, Migrator, SqliteDialect } from "kysely";
+import * as m0001 from "./migrations/0001_init";
+import type { AppDatabase } from "./types";
+
+/** Kysely handle on app.sqlite. */
+export type AppDb = Kysely<AppDatabase>;
+
+/** The versioned migrations, in order. Add a file under migrations/ and list it here. */
+export const MIGRATIONS: Record<string, Migration> = {
+  "0001_init": m0001,
+};
+
+/** Serves MIGRATIONS to Kysely's Migrator (no file-system scanning, works under ts-node and compiled). */
+const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
+
+/**
+ * Opens app.sqlite (creating its folder), in WAL mode with foreign keys on. SQLite is one dialect
+ * behind Kysely: a Postgres dialect can replace it without rewriting queries.
+ */
+export function openAppDb(path: string): AppDb {
+  mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new Database(path);
+  sqlite.pragma("journal_mode = WAL");
+  sqlite.pragma("synchronous = NORMAL");
+  sqlite.pragma("foreign_keys = ON");
+  sqlite.pragma("busy_timeout = 5000");
+  return new Kysely<AppDatabase>({ dialect: new SqliteDialect({ database: sqlite }) });
+}
+
+/**
+ * Runs every pending migration.
+ *
+ * @throws Error naming the failed migration
+ */
+export async function migrateToLatest(db: AppDb): Promise<string[]> {
+  const migrator = new Migrator({ db, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === "Error")?.migrationName ?? "unknown";
+    throw new Error(`app.sqlite migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+}

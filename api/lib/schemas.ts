@@ -1,0 +1,36 @@
+import { z } from "@hono/zod-openapi";
+import { getAddress } from "ethers";
+
+/** An Ethereum address: all-lowercase or valid EIP-55; output is EIP-55. */
+export const AddressSchema = z
+  .string()
+  .regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte hex address")
+  .transform((value, ctx) => {
+    try {
+      return getAddress(value);
+    } catch {
+      ctx.addIssue({ code: "custom", message: "has an invalid EIP-55 checksum" });
+      return z.NEVER;
+    }
+  })
+  .openapi({ type: "string", example: "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266" });
+
+/** A uint256 as base-10 text (how every token amount crosses the JSON edge). */
+export const Uint256Schema = z
+  .string()
+  .regex(/^(0|[1-9][0-9]{0,77})$/, "must be a base-10 integer string")
+  // zod 4 runs every check even after the regex failed: guard before BigInt().
+  .refine((v) => !/^\d+$/.test(v) || BigInt(v) < 2n ** 256n, "must fit in uint256")
+  .openapi({ type: "string", example: "1000000000000000000" });
+
+/** A 32-byte 0x hex string (transaction hash, invoice reference). */
+export const Bytes32Schema = z
+  .string()
+  .regex(/^0x[0-9a-fA-F]{64}$/, "must be 0x followed by 64 hex digits")
+  .transform((v) => v.toLowerCase())
+  .openapi({ type: "string", example: "0x" + "ab".repeat(32) });
+
+/** { address } path parameter. */
+export const AddressParamSchema = z.object({
+  address: AddressSchema.openapi({ param: { name: "address", in: "path" } }),
+});

@@ -1,0 +1,74 @@
+import { serve } from "@hono/node-server";
+import pino from "pino";
+import { createApp } from "./app";
+import { ConfigError, loadConfig, resolveJwtSecret } from "./config";
+import { migrateToLatest, openAppDb } from "./db";
+import { jsonRpcChain } from "./lib/chain";
+import { fileDeployment, loadAbis } from "./lib/deployment";
+import { openIndex } from "./lib/index-source";
+import { linkPendingDrafts } from "./routes/invoices";
+
+/**
+ * Starts the API: validates the environment (one line per bad value, exit 1), opens and migrates
+ * app.sqlite, opens the index read-only, serves on HOST:PORT, prints the URL, and shuts down
+ * cleanly on SIGINT/SIGTERM.
+ */
+export async function main(): Promise<void> {
+  let config;
+  let jwtSecret;
+  try {
+    config = loadConfig();
+    jwtSecret = resolveJwtSecret(config);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      for (const line of err.problems) process.stderr.write(`config: ${line}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const logger = pino({ level: config.logLevel, base: { service: "settle-api" } });
+  const db = openAppDb(config.appDbPath);
+  const applied = await migrateToLatest(db);
+  if (applied.length > 0) logger.info({ migrations: applied }, "app.sqlite migrated");
+
+  const deployment = fileDeployment(config.network);
+  const node = jsonRpcChain(config.rpcUrl, deployment.get()?.chainId ?? 31337);
+  const index = openIndex(config.indexDbPath);
+  const app = createApp({ config, jwtSecret, db, chain: node.chain, deployment, abis: loadAbis(), index, logger });
+
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+    const url = `http://${info.address.includes(":") ? `[${info.address}]` : info.address}:${info.port}`;
+    logger.info({ url, publicOrigin: config.publicOrigin }, "listening");
+    process.stdout.write(`Settle API listening on ${url} (public origin ${config.publicOrigin}; docs at /docs, readiness at /health)\n`);
+  });
+
+  // Link drafts to their on-chain invoices once the index has seen them created.
+  const linker = setInterval(() => {
+    linkPendingDrafts(db, index, Date.now()).catch((err: unknown) => logger.warn({ err }, "draft linking failed"));
+  }, 5000);
+  linker.unref();
+
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, "shutting down");
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    clearInterval(linker);
+    server.close(() => {
+      node.destroy();
+      index.close();
+      void db.destroy().finally(() => process.exit(0));
+    });
+  };
+  process.on("SIGINT", () => shutdown("SIGINT"));
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`settle-api failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,172 @@
+import type { Context } from "@/generated";
+import type { Address, Hex } from "viem";
+
+/** The store handlers write to (`context.db`). */
+export type Db = Context["db"];
+
+/** What handlers need of an event besides its arguments: where it is on the chain. */
+export interface EventPosition {
+  log: { id: string; logIndex: number; transactionHash: Hex };
+  block: { number: bigint; timestamp: bigint };
+}
+
+/** A kind of History row (the HistoryKind enum of ponder.schema.ts). */
+export type HistoryKind =
+  | "transfer_in"
+  | "transfer_out"
+  | "staked"
+  | "withdrawn"
+  | "reward_claimed"
+  | "recovered"
+  | "invoice_created"
+  | "invoice_paid"
+  | "released"
+  | "claimed"
+  | "refunded"
+  | "reclaimed"
+  | "cancelled"
+  | "disputed"
+  | "resolved"
+  | "settlement_proposed"
+  | "settled"
+  | "fee_credited"
+  | "credited"
+  | "credit_withdrawn";
+
+/** Account counters a history row can bump besides `historyCount`. */
+export type AccountCounter = "transfersIn" | "transfersOut" | "invoicesCreated" | "paymentsMade" | "stakingActions";
+
+/** One History row to write for one account. */
+export interface HistoryEntry {
+  account: Address;
+  counterparty?: Address;
+  kind: HistoryKind;
+  /** Token of `amount` (the zero address for ETH). */
+  token: Address;
+  amount: bigint;
+  invoiceId?: bigint;
+  /** Counter of the account to increment along with `historyCount`. */
+  counter?: AccountCounter;
+}
+
+/** The zero address: mints, burns, native ETH. */
+export const ZERO_ADDRESS: Address = "0x0000000000000000000000000000000000000000";
+
+/** History id of `kind` for `account` at the event's position: sorts in chain order. */
+export function historyId(event: EventPosition, kind: HistoryKind, account: Address): string {
+  return `${event.block.number.toString().padStart(12, "0")}-${event.log.logIndex.toString().padStart(6, "0")}-${kind}-${account.toLowerCase()}`;
+}
+
+/**
+ * Writes one History row per entry (entries for the zero address are dropped) and brings each
+ * entry's Account up to date: first/last seen, `historyCount` and the entry's counter.
+ */
+export async function recordHistory(db: Db, event: EventPosition, entries: readonly HistoryEntry[]): Promise<void> {
+  const rows = entries.filter((entry) => entry.account !== ZERO_ADDRESS);
+  if (rows.length === 0) return;
+  await db.History.createMany({
+    data: rows.map((entry) => ({
+      id: historyId(event, entry.kind, entry.account),
+      account: entry.account,
+      counterparty: entry.counterparty,
+      kind: entry.kind,
+      token: entry.token,
+      amount: entry.amount,
+      invoiceId: entry.invoiceId,
+      txHash: event.log.transactionHash,
+      logIndex: event.log.logIndex,
+      blockNumber: event.block.number,
+      timestamp: event.block.timestamp,
+    })),
+  });
+  for (const entry of rows) await touchAccount(db, event, entry.account, entry.counter);
+}
+
+/** Creates or updates the Account of `address` for one more history row at `event`. */
+async function touchAccount(db: Db, event: EventPosition, address: Address, counter: AccountCounter | undefined) {
+  const { number, timestamp } = event.block;
+  await db.Account.upsert({
+    id: address,
+    create: {
+      firstSeenBlock: number,
+      firstSeenTimestamp: timestamp,
+      lastSeenBlock: number,
+      lastSeenTimestamp: timestamp,
+      historyCount: 1,
+      transfersIn: counter === "transfersIn" ? 1 : 0,
+      transfersOut: counter === "transfersOut" ? 1 : 0,
+      invoicesCreated: counter === "invoicesCreated" ? 1 : 0,
+      paymentsMade: counter === "paymentsMade" ? 1 : 0,
+      stakingActions: counter === "stakingActions" ? 1 : 0,
+    },
+    update: ({ current }) => ({
+      lastSeenBlock: number,
+      lastSeenTimestamp: timestamp,
+      historyCount: current.historyCount + 1,
+      ...(counter ? { [counter]: current[counter] + 1 } : {}),
+    }),
+  });
+}
+
+/** Columns of TokenStat that hold amounts. */
+export type TokenStatColumn =
+  "escrowLocked" | "escrowCredits" | "escrowPaid" | "stakingLocked" | "feesCollected" | "rewardsFunded" | "rewardsPaid";
+
+const ZERO_STATS: Record<TokenStatColumn, bigint> = {
+  escrowLocked: 0n,
+  escrowCredits: 0n,
+  escrowPaid: 0n,
+  stakingLocked: 0n,
+  feesCollected: 0n,
+  rewardsFunded: 0n,
+  rewardsPaid: 0n,
+};
+
+/** Adds `delta` to (and then sets `set` on) columns of the TokenStat row of `token`, created at zero first. */
+export async function addTokenStats(
+  db: Db,
+  event: EventPosition,
+  token: Address,
+  delta: Partial<Record<TokenStatColumn, bigint>>,
+  set: Partial<Record<TokenStatColumn, bigint>> = {},
+): Promise<void> {
+  const apply = (current: Record<TokenStatColumn, bigint>) => {
+    const next: Partial<Record<TokenStatColumn, bigint>> = { ...set };
+    for (const [column, value] of Object.entries(delta) as [TokenStatColumn, bigint][]) next[column] = current[column] + value;
+    return next;
+  };
+  await db.TokenStat.upsert({
+    id: token,
+    create: { ...ZERO_STATS, ...apply(ZERO_STATS), updatedBlock: event.block.number },
+    update: ({ current }) => ({ ...apply(current), updatedBlock: event.block.number }),
+  });
+}
+
+/**
+ * Records one ERC-20 Transfer: its TokenTransfer row, and a `transfer_out` row for the sender and a
+ * `transfer_in` row for the recipient (none for the zero address of a mint or burn).
+ */
+export async function recordTransfer(
+  db: Db,
+  event: EventPosition & { args: { from: Address; to: Address; value: bigint } },
+  token: Address,
+): Promise<void> {
+  const { from, to, value } = event.args;
+  await db.TokenTransfer.create({
+    id: event.log.id,
+    data: {
+      token,
+      from,
+      to,
+      amount: value,
+      txHash: event.log.transactionHash,
+      blockNumber: event.block.number,
+      logIndex: event.log.logIndex,
+      timestamp: event.block.timestamp,
+    },
+  });
+  await recordHistory(db, event, [
+    { account: from, counterparty: to, kind: "transfer_out", token, amount: value, counter: "transfersOut" },
+    { account: to, counterparty: from, kind: "transfer_in", token, amount: value, counter: "transfersIn" },
+  ]);
+}

@@ -1,0 +1,153 @@
+import { ponder, type Context } from "@/generated";
+import type { Address } from "viem";
+import { StakingRewardsAbi } from "../abis/StakingRewards";
+import { addTokenStats, recordHistory, type Db, type EventPosition } from "../lib/history";
+
+/** Staking and reward token of a StakingRewards contract (immutables: read once per contract). */
+interface StakingTokens {
+  stakingToken: Address;
+  rewardsToken: Address;
+}
+const tokensByContract = new Map<Address, Promise<StakingTokens>>();
+
+/** The events carry no token address: read the contract's immutables once, at the event's block. */
+function stakingTokens(context: Context, contract: Address): Promise<StakingTokens> {
+  let tokens = tokensByContract.get(contract);
+  if (!tokens) {
+    const read = (functionName: "stakingToken" | "rewardsToken") =>
+      context.client.readContract({ abi: StakingRewardsAbi, address: contract, functionName });
+    tokens = Promise.all([read("stakingToken"), read("rewardsToken")]).then(([stakingToken, rewardsToken]) => ({
+      stakingToken,
+      rewardsToken,
+    }));
+    tokens.catch(() => tokensByContract.delete(contract));
+    tokensByContract.set(contract, tokens);
+  }
+  return tokens;
+}
+
+/** Common columns of a StakingEvent row. */
+function position(event: EventPosition) {
+  return {
+    txHash: event.log.transactionHash,
+    blockNumber: event.block.number,
+    logIndex: event.log.logIndex,
+    timestamp: event.block.timestamp,
+  };
+}
+
+/** Applies a stake change to the account's Stake row. */
+async function updateStake(
+  db: Db,
+  event: EventPosition,
+  account: Address,
+  tokens: StakingTokens,
+  change: { balance?: bigint; staked?: bigint; withdrawn?: bigint; claimed?: bigint },
+) {
+  const { number, timestamp } = event.block;
+  await db.Stake.upsert({
+    id: account,
+    create: {
+      token: tokens.stakingToken,
+      balance: change.balance ?? 0n,
+      totalStaked: change.staked ?? 0n,
+      totalWithdrawn: change.withdrawn ?? 0n,
+      rewardsToken: tokens.rewardsToken,
+      rewardsClaimed: change.claimed ?? 0n,
+      updatedBlock: number,
+      updatedTimestamp: timestamp,
+    },
+    update: ({ current }) => ({
+      balance: change.balance ?? current.balance,
+      totalStaked: current.totalStaked + (change.staked ?? 0n),
+      totalWithdrawn: current.totalWithdrawn + (change.withdrawn ?? 0n),
+      rewardsClaimed: current.rewardsClaimed + (change.claimed ?? 0n),
+      updatedBlock: number,
+      updatedTimestamp: timestamp,
+    }),
+  });
+}
+
+ponder.on("StakingRewards:Staked", async ({ event, context }) => {
+  const { account, amount, balance, totalStaked } = event.args;
+  const tokens = await stakingTokens(context, event.log.address);
+  await context.db.StakingEvent.create({
+    id: event.log.id,
+    data: { kind: "Staked", account, token: tokens.stakingToken, amount, balance, totalStaked, ...position(event) },
+  });
+  await updateStake(context.db, event, account, tokens, { balance, staked: amount });
+  await recordHistory(context.db, event, [
+    { account, counterparty: event.log.address, kind: "staked", token: tokens.stakingToken, amount, counter: "stakingActions" },
+  ]);
+  await addTokenStats(context.db, event, tokens.stakingToken, {}, { stakingLocked: totalStaked });
+});
+
+ponder.on("StakingRewards:Withdrawn", async ({ event, context }) => {
+  const { account, amount, balance, totalStaked } = event.args;
+  const tokens = await stakingTokens(context, event.log.address);
+  await context.db.StakingEvent.create({
+    id: event.log.id,
+    data: { kind: "Withdrawn", account, token: tokens.stakingToken, amount, balance, totalStaked, ...position(event) },
+  });
+  await updateStake(context.db, event, account, tokens, { balance, withdrawn: amount });
+  await recordHistory(context.db, event, [
+    { account, counterparty: event.log.address, kind: "withdrawn", token: tokens.stakingToken, amount, counter: "stakingActions" },
+  ]);
+  await addTokenStats(context.db, event, tokens.stakingToken, {}, { stakingLocked: totalStaked });
+});
+
+ponder.on("StakingRewards:RewardPaid", async ({ event, context }) => {
+  const { account, reward } = event.args;
+  const tokens = await stakingTokens(context, event.log.address);
+  await context.db.StakingEvent.create({
+    id: event.log.id,
+    data: { kind: "RewardPaid", account, token: tokens.rewardsToken, amount: reward, ...position(event) },
+  });
+  await updateStake(context.db, event, account, tokens, { claimed: reward });
+  await recordHistory(context.db, event, [
+    {
+      account,
+      counterparty: event.log.address,
+      kind: "reward_claimed",
+      token: tokens.rewardsToken,
+      amount: reward,
+      counter: "stakingActions",
+    },
+  ]);
+  await addTokenStats(context.db, event, tokens.rewardsToken, { rewardsPaid: reward });
+});
+
+ponder.on("StakingRewards:RewardAdded", async ({ event, context }) => {
+  const { reward, carried, rewardRate, periodStart, periodFinish } = event.args;
+  const tokens = await stakingTokens(context, event.log.address);
+  await context.db.StakingEvent.create({
+    id: event.log.id,
+    data: {
+      kind: "RewardAdded",
+      token: tokens.rewardsToken,
+      amount: reward,
+      carried,
+      rewardRate,
+      periodStart,
+      periodFinish,
+      ...position(event),
+    },
+  });
+  await addTokenStats(context.db, event, tokens.rewardsToken, { rewardsFunded: reward });
+});
+
+ponder.on("StakingRewards:RewardsDurationUpdated", async ({ event, context }) => {
+  await context.db.StakingEvent.create({
+    id: event.log.id,
+    data: { kind: "RewardsDurationUpdated", amount: event.args.duration, ...position(event) },
+  });
+});
+
+ponder.on("StakingRewards:Recovered", async ({ event, context }) => {
+  const { token, amount, to } = event.args;
+  await context.db.StakingEvent.create({
+    id: event.log.id,
+    data: { kind: "Recovered", account: to, token, amount, ...position(event) },
+  });
+  await recordHistory(context.db, event, [{ account: to, counterparty: event.log.address, kind: "recovered", token, amount }]);
+});

@@ -142,20 +142,36 @@ contract PaymentEscrow is IPaymentEscrow, AccessControl, Pausable, ReentrancyGua
     /// @inheritdoc IPaymentEscrow
     function release(uint256 id, uint256 amount) external nonReentrant {
         InvoiceLib.Stored storage inv = _invoices[id];
-        _requireState(id, inv, Status.Open);
+        // Each slot read once, all before the first branch so the optimizer merges the reads (see {InvoiceLib}).
         address payer = inv.payer;
-        if (msg.sender != payer) revert EscrowNotPayer(id, msg.sender, payer);
-        if (inv.paid != inv.amount && block.timestamp > inv.dueDate) revert EscrowInvalidStatus(id, Status.Expired);
-        uint256 held = _requireHeld(id, inv, amount);
-
         address token = inv.token;
+        uint256 released = inv.released;
         address merchant = inv.merchant;
-        unchecked {
-            inv.released += uint96(amount); // amount <= held, so released stays below paid, a uint96
+        uint16 rate = inv.feeBps;
+        uint256 held;
+        {
+            Status state = inv.state;
+            uint256 paid = inv.paid;
+            bool fullyPaid = paid == inv.amount;
+            uint256 dueDate = inv.dueDate;
+            unchecked {
+                held = paid - released - inv.refunded; // released + refunded never exceed paid
+            }
+            if (state != Status.Open) _requireState(id, inv, Status.Open);
+            if (msg.sender != payer) revert EscrowNotPayer(id, msg.sender, payer);
+            if (!fullyPaid && block.timestamp > dueDate) revert EscrowInvalidStatus(id, Status.Expired);
+            _checkHeld(id, inv, amount, held);
         }
-        uint256 fee = _creditFee(token, amount, inv.feeBps);
-        emit InvoiceReleased(id, payer, merchant, token, amount, fee, held - amount);
-        _payout(id, token, merchant, amount - fee);
+
+        uint256 fee = _creditFee(token, amount, rate);
+        unchecked {
+            inv.released = uint96(released + amount); // amount <= held, so released stays below paid, a uint96
+            held -= amount; // amount <= held
+        }
+        emit InvoiceReleased(id, payer, merchant, token, amount, fee, held);
+        unchecked {
+            _payout(id, token, merchant, amount - fee); // the fee is at most MAX_FEE_BPS of amount
+        }
     }
 
     /// @inheritdoc IPaymentEscrow
@@ -181,18 +197,28 @@ contract PaymentEscrow is IPaymentEscrow, AccessControl, Pausable, ReentrancyGua
     /// @inheritdoc IPaymentEscrow
     function refund(uint256 id, uint256 amount) external nonReentrant {
         InvoiceLib.Stored storage inv = _invoices[id];
-        _requireState(id, inv, Status.Open);
+        // Each slot read once, all before the first branch so the optimizer merges the reads (see {InvoiceLib}).
+        Status state = inv.state;
+        uint256 paid = inv.paid;
+        bool fullyPaid = paid == inv.amount;
+        address payer = inv.payer;
+        address token = inv.token;
         address merchant = inv.merchant;
+        uint256 refunded = inv.refunded;
+        uint256 held;
+        unchecked {
+            held = paid - inv.released - refunded; // released + refunded never exceed paid
+        }
+        if (state != Status.Open) _requireState(id, inv, Status.Open);
         if (msg.sender != merchant) revert EscrowNotMerchant(id, msg.sender, merchant);
-        uint256 held = _requireHeld(id, inv, amount);
+        _checkHeld(id, inv, amount, held);
 
         unchecked {
-            inv.refunded += uint96(amount); // amount <= held, so refunded stays below paid, a uint96
+            inv.refunded = uint96(refunded + amount); // amount <= held, so refunded stays below paid, a uint96
+            held -= amount; // amount <= held
         }
-        if (amount == held && inv.paid != inv.amount) inv.state = Status.Refunded; // closes a part-paid invoice
-        address token = inv.token;
-        address payer = inv.payer;
-        emit InvoiceRefunded(id, merchant, payer, token, amount, held - amount);
+        if (held == 0 && !fullyPaid) inv.state = Status.Refunded; // closes a part-paid invoice
+        emit InvoiceRefunded(id, merchant, payer, token, amount, held);
         _payout(id, token, payer, amount);
     }
 
@@ -532,9 +558,8 @@ contract PaymentEscrow is IPaymentEscrow, AccessControl, Pausable, ReentrancyGua
         revert EscrowInvalidStatus(id, inv.status());
     }
 
-    /// @dev Checks that 0 < `amount` <= held and returns what is held.
-    function _requireHeld(uint256 id, InvoiceLib.Stored storage inv, uint256 amount) private view returns (uint256 held) {
-        held = inv.held();
+    /// @dev Checks that 0 < `amount` <= `held`, what invoice `id` holds.
+    function _checkHeld(uint256 id, InvoiceLib.Stored storage inv, uint256 amount, uint256 held) private view {
         if (amount == 0) revert EscrowZeroAmount();
         if (held == 0) revert EscrowInvalidStatus(id, inv.status());
         if (amount > held) revert EscrowAmountExceedsHeld(id, amount, held);

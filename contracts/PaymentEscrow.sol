@@ -443,8 +443,10 @@ contract PaymentEscrow is IPaymentEscrow, AccessControl, Pausable, ReentrancyGua
         if (amount > due) revert EscrowOverpayment(id, amount, due);
 
         paid += amount;
+        uint40 paidAt = amount == due ? uint40(block.timestamp) : 0; // the dispute window starts at full payment
+        // Both fields of slot 1 written with no branch between, so the optimizer makes it one SSTORE.
         inv.paid = uint96(paid); // at most the invoice amount, a uint96
-        inv.paidAt = amount == due ? uint40(block.timestamp) : 0; // the dispute window starts at full payment
+        inv.paidAt = paidAt;
         emit InvoicePaid(id, msg.sender, token, amount, paid);
     }
 

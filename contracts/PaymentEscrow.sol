@@ -177,21 +177,35 @@ contract PaymentEscrow is IPaymentEscrow, AccessControl, Pausable, ReentrancyGua
     /// @inheritdoc IPaymentEscrow
     function claim(uint256 id) external nonReentrant {
         InvoiceLib.Stored storage inv = _invoices[id];
-        _requireState(id, inv, Status.Open);
-        address merchant = inv.merchant;
-        if (msg.sender != merchant) revert EscrowNotMerchant(id, msg.sender, merchant);
-        uint256 held = inv.held();
-        if (inv.paid != inv.amount || held == 0) revert EscrowInvalidStatus(id, inv.status());
-        uint256 endsAt = uint256(inv.paidAt) + inv.disputeWindow;
-        if (block.timestamp < endsAt) revert EscrowDisputeWindowOpen(id, endsAt);
-
+        // Each slot read once, all before the first branch so the optimizer merges the reads (see {InvoiceLib}).
+        address payer = inv.payer;
         address token = inv.token;
-        unchecked {
-            inv.released += uint96(held); // released + held = paid - refunded, a uint96
+        uint256 released = inv.released;
+        address merchant = inv.merchant;
+        uint16 rate = inv.feeBps;
+        uint256 held;
+        {
+            Status state = inv.state;
+            uint256 paid = inv.paid;
+            bool fullyPaid = paid == inv.amount;
+            uint256 endsAt = uint256(inv.paidAt) + inv.disputeWindow;
+            unchecked {
+                held = paid - released - inv.refunded; // released + refunded never exceed paid
+            }
+            if (state != Status.Open) _requireState(id, inv, Status.Open);
+            if (msg.sender != merchant) revert EscrowNotMerchant(id, msg.sender, merchant);
+            if (!fullyPaid || held == 0) revert EscrowInvalidStatus(id, inv.status());
+            if (block.timestamp < endsAt) revert EscrowDisputeWindowOpen(id, endsAt);
         }
-        uint256 fee = _creditFee(token, held, inv.feeBps);
-        emit InvoiceClaimed(id, merchant, inv.payer, token, held, fee);
-        _payout(id, token, merchant, held - fee);
+
+        uint256 fee = _creditFee(token, held, rate);
+        unchecked {
+            inv.released = uint96(released + held); // released + held = paid - refunded, a uint96
+        }
+        emit InvoiceClaimed(id, merchant, payer, token, held, fee);
+        unchecked {
+            _payout(id, token, merchant, held - fee); // the fee is at most MAX_FEE_BPS of held
+        }
     }
 
     /// @inheritdoc IPaymentEscrow

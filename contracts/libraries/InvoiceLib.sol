@@ -22,12 +22,12 @@ library InvoiceLib {
         uint40 paidAt;
         IPaymentEscrow.Status state; // Open while amounts and time decide; Disputed, Refunded, Resolved, Cancelled
         uint16 feeBps;
-        // slot 2
+        // slot 2 (all zero for a native-ETH invoice until its first refund, which pays for the zero-to-nonzero write)
         address token;
-        uint96 released;
-        // slot 3
-        address merchant;
         uint96 refunded;
+        // slot 3 (never zero: the common end of an invoice, a release or claim, writes a nonzero slot)
+        address merchant;
+        uint96 released;
         // slot 4
         bytes32 referenceHash;
     }

@@ -33,7 +33,10 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     c.set("log", log);
     const start = performance.now();
     await next();
-    log.info({ method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round((performance.now() - start) * 10) / 10 }, "request");
+    log.info(
+      { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round((performance.now() - start) * 10) / 10 },
+      "request",
+    );
   });
   app.use(secureHeaders({ crossOriginResourcePolicy: "same-origin", referrerPolicy: "no-referrer" }));
   app.use(

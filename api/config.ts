@@ -122,7 +122,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     corsOrigins,
     appDbPath: resolve(str("APP_DB_PATH", join(ROOT_DIR, "data", "app.sqlite"))),
     // The indexer's own default (api/lib/index-reader.ts defaultIndexPath): $SETTLE_INDEX_DIR/public.db or indexer/.ponder/<network>/public.db.
-    indexDbPath: resolve(str("INDEX_DB_PATH", join(env.SETTLE_INDEX_DIR ? resolve(env.SETTLE_INDEX_DIR) : join(ROOT_DIR, "indexer", ".ponder", network), "public.db"))),
+    indexDbPath: resolve(
+      str(
+        "INDEX_DB_PATH",
+        join(env.SETTLE_INDEX_DIR ? resolve(env.SETTLE_INDEX_DIR) : join(ROOT_DIR, "indexer", ".ponder", network), "public.db"),
+      ),
+    ),
     rpcUrl,
     network,
     jwtSecret,

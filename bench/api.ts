@@ -71,9 +71,25 @@ function buildSyntheticIndex(path: string, account: string, rows: number): numbe
     "settlementProposer" BLOB, "settlementToMerchant" VARCHAR(79), state TEXT, status TEXT, "createdBlock" VARCHAR(79), "createdTimestamp" VARCHAR(79),
     "createdTxHash" BLOB, "updatedBlock" VARCHAR(79), "updatedTimestamp" VARCHAR(79), "eventCount" INTEGER);
     CREATE INDEX "Invoice_referenceIndex" ON "Invoice" (reference);`);
-  db.prepare(`INSERT INTO "Invoice" VALUES (?, ?, NULL, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, 604800, 100, NULL, NULL, NULL, NULL, NULL, 'open', 'open', ?, ?, ?, ?, ?, 1)`).run(
-    enc(1n), hex(account.toLowerCase()), hex("0x" + "5f".repeat(20)), enc(1000n), enc(0n), enc(0n), enc(0n), enc(0n), enc(0n), hex("0x" + "11".repeat(32)),
-    enc(4_000_000_000n), enc(1n), enc(1_700_000_002n), hex("0x" + "22".repeat(32)), enc(1n), enc(1_700_000_002n),
+  db.prepare(
+    `INSERT INTO "Invoice" VALUES (?, ?, NULL, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, 604800, 100, NULL, NULL, NULL, NULL, NULL, 'open', 'open', ?, ?, ?, ?, ?, 1)`,
+  ).run(
+    enc(1n),
+    hex(account.toLowerCase()),
+    hex("0x" + "5f".repeat(20)),
+    enc(1000n),
+    enc(0n),
+    enc(0n),
+    enc(0n),
+    enc(0n),
+    enc(0n),
+    hex("0x" + "11".repeat(32)),
+    enc(4_000_000_000n),
+    enc(1n),
+    enc(1_700_000_002n),
+    hex("0x" + "22".repeat(32)),
+    enc(1n),
+    enc(1_700_000_002n),
   );
   const kinds = ["transfer_in", "transfer_out", "staked", "withdrawn", "invoice_paid", "released"];
   const insert = db.prepare(`INSERT INTO "History" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
@@ -87,8 +103,19 @@ function buildSyntheticIndex(path: string, account: string, rows: number): numbe
       const id = `${block.toString().padStart(12, "0")}-${String(logIndex).padStart(6, "0")}-${kind}-${account.slice(2).toLowerCase()}`;
       // Half the rows belong to other accounts, as in a real history.
       const who = i % 2 === 0 ? account : other;
-      insert.run(id, hex(who.toLowerCase()), hex(other), kind, hex(token), enc(BigInt(i) * 10n ** 15n), i % 3 === 0 ? enc(BigInt(i % 97)) : null,
-        hex("0x" + i.toString(16).padStart(64, "0")), logIndex, enc(block), enc(1_700_000_000n + block * 2n));
+      insert.run(
+        id,
+        hex(who.toLowerCase()),
+        hex(other),
+        kind,
+        hex(token),
+        enc(BigInt(i) * 10n ** 15n),
+        i % 3 === 0 ? enc(BigInt(i % 97)) : null,
+        hex("0x" + i.toString(16).padStart(64, "0")),
+        logIndex,
+        enc(block),
+        enc(1_700_000_000n + block * 2n),
+      );
     }
   });
   write();
@@ -133,7 +160,14 @@ async function main(): Promise<void> {
     head = buildSyntheticIndex(indexPath, account, ROWS);
     console.log(`synthetic index: ${ROWS} History rows (${ROWS / 2} for the bench account), head block ${head}`);
   }
-  const config = loadConfig({ PUBLIC_ORIGIN: ORIGIN, APP_DB_PATH: join(dir, "app.sqlite"), INDEX_DB_PATH: indexPath, JWT_SECRET: "bench-secret-bench-secret-bench-secret-0123", LOG_LEVEL: "silent", AUTH_RATE_LIMIT_PER_MINUTE: "100000" });
+  const config = loadConfig({
+    PUBLIC_ORIGIN: ORIGIN,
+    APP_DB_PATH: join(dir, "app.sqlite"),
+    INDEX_DB_PATH: indexPath,
+    JWT_SECRET: "bench-secret-bench-secret-bench-secret-0123",
+    LOG_LEVEL: "silent",
+    AUTH_RATE_LIMIT_PER_MINUTE: "100000",
+  });
   const db = openAppDb(config.appDbPath);
   await migrateToLatest(db);
   const index = openIndex(indexPath);
@@ -156,7 +190,16 @@ async function main(): Promise<void> {
   };
   // Production-like logging (one JSON line per request), written to /dev/null.
   const logger = pino({ level: "info" }, pino.destination({ dest: process.env.BENCH_LOG ?? "/dev/null", sync: false }));
-  const deps = { config, jwtSecret: config.jwtSecret!, db, chain, deployment: staticDeployment(deployment), abis: loadAbis(), index, logger };
+  const deps = {
+    config,
+    jwtSecret: config.jwtSecret!,
+    db,
+    chain,
+    deployment: staticDeployment(deployment),
+    abis: loadAbis(),
+    index,
+    logger,
+  };
   const app = createApp(deps);
   const api = await listen(app.fetch);
   // The same app with the history page cache off: every request reads the index.
@@ -170,14 +213,30 @@ async function main(): Promise<void> {
 
   // Sign in (a real SIWE signature) and create a draft to read back.
   const { nonce } = (await (await fetch(`${api.url}/auth/nonce`)).json()) as { nonce: string };
-  const message = new SiweMessage({ domain: "localhost:8000", address: wallet.address, uri: ORIGIN, version: "1", chainId: 31337, nonce, issuedAt: new Date().toISOString() }).prepareMessage();
-  const signIn = await fetch(`${api.url}/auth/verify`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ message, signature: await wallet.signMessage(message) }) });
+  const message = new SiweMessage({
+    domain: "localhost:8000",
+    address: wallet.address,
+    uri: ORIGIN,
+    version: "1",
+    chainId: 31337,
+    nonce,
+    issuedAt: new Date().toISOString(),
+  }).prepareMessage();
+  const signIn = await fetch(`${api.url}/auth/verify`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ message, signature: await wallet.signMessage(message) }),
+  });
   const { token } = (await signIn.json()) as { token: string };
   const auth = { Authorization: `Bearer ${token}` };
   const draft = await fetch(`${api.url}/invoices`, {
     method: "POST",
     headers: { ...auth, "Content-Type": "application/json" },
-    body: JSON.stringify({ token: deployment.contracts.SettleToken.address, dueDate: new Date(Date.now() + 86400_000).toISOString(), lineItems: [{ description: "Bench", quantity: 1, unitPrice: "1000" }] }),
+    body: JSON.stringify({
+      token: deployment.contracts.SettleToken.address,
+      dueDate: new Date(Date.now() + 86400_000).toISOString(),
+      lineItems: [{ description: "Bench", quantity: 1, unitPrice: "1000" }],
+    }),
   });
   // The synthetic index holds invoice #1; a real one: BENCH_INVOICE_ID.
   void draft;
@@ -186,7 +245,8 @@ async function main(): Promise<void> {
   const probe = await fetch(`${api.url}/transactions?limit=50`, { headers: auth });
   pageBody = await probe.text();
   const page = JSON.parse(pageBody) as { items?: unknown[] };
-  if (probe.status !== 200 || page.items?.length !== 50) throw new Error(`GET /transactions probe: ${probe.status} ${JSON.stringify(page).slice(0, 300)}`);
+  if (probe.status !== 200 || page.items?.length !== 50)
+    throw new Error(`GET /transactions probe: ${probe.status} ${JSON.stringify(page).slice(0, 300)}`);
   const invoiceProbe = await fetch(`${api.url}/invoices/${invoiceId}`, { headers: auth });
   console.log(`probe GET /invoices/${invoiceId}: ${invoiceProbe.status}`);
 
@@ -209,7 +269,9 @@ async function main(): Promise<void> {
   const tx = results["GET /transactions?limit=50"]!;
   const ratio = tx.rps / results.baseline!.rps;
   const pass = ratio >= 0.4 && tx.p99Ms <= 25 && non2xx["GET /transactions?limit=50"] === 0;
-  console.log(`GET /transactions: ${(ratio * 100).toFixed(1)} % of the baseline (target ≥ 40 %), p99 ${tx.p99Ms} ms (target ≤ 25 ms): ${pass ? "PASS" : "FAIL"}`);
+  console.log(
+    `GET /transactions: ${(ratio * 100).toFixed(1)} % of the baseline (target ≥ 40 %), p99 ${tx.p99Ms} ms (target ≤ 25 ms): ${pass ? "PASS" : "FAIL"}`,
+  );
 
   const out = {
     ...results,

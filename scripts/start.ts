@@ -1,7 +1,8 @@
 /**
  * `npm start`: the whole local stack in one command. Starts a Hardhat node on 127.0.0.1:8545,
- * deploys Settle's contracts (writing deployments/localhost.json), prints the addresses and the
- * funded test accounts, keeps running, and on Ctrl-C stops every process it started.
+ * deploys Settle's contracts (writing deployments/localhost.json), starts the indexer (Ponder into
+ * .settle/index) and the API on port 8000, waits until each is healthy, prints the addresses, the
+ * URLs and the funded test accounts, keeps running, and on Ctrl-C stops every process it started.
  */
 import { join } from "node:path";
 import { HDNodeWallet, Mnemonic } from "ethers";
@@ -12,6 +13,11 @@ const ROOT = join(__dirname, "..");
 const HARDHAT = join(ROOT, "node_modules", ".bin", "hardhat");
 const RPC_URL = "http://127.0.0.1:8545";
 const LOG_DIR = join(ROOT, ".settle", "logs");
+/** The index (Ponder's SQLite files): derived data, rebuilt from the chain whenever needed. */
+const INDEX_DIR = join(ROOT, ".settle", "index");
+const INDEXER_PORT = 42069;
+const API_PORT = Number(process.env.PORT ?? 8000);
+const API_URL = `http://localhost:${API_PORT}`;
 /** Hardhat's built-in test mnemonic: its accounts are funded with 10,000 ETH on the local node. */
 const HARDHAT_MNEMONIC = "test test test test test test test test test test test junk";
 const SHOWN_ACCOUNTS = 5;
@@ -39,6 +45,16 @@ async function main(): Promise<void> {
   if (await rpcAnswers(RPC_URL).catch(() => false)) {
     throw new Error(`something already answers on ${RPC_URL}: is \`npm start\` running in another terminal? Stop it (Ctrl-C) first`);
   }
+  for (const port of [INDEXER_PORT, API_PORT]) {
+    if (
+      await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(1000) }).then(
+        () => true,
+        () => false,
+      )
+    ) {
+      throw new Error(`port ${port} is already in use: is \`npm start\` running in another terminal? Stop it (Ctrl-C) first`);
+    }
+  }
   const env = { CI: "true", HARDHAT_DISABLE_TELEMETRY_PROMPT: "true" };
   progress("compiling contracts");
   await runToCompletion("compile", HARDHAT, ["compile", "--quiet"], env);
@@ -59,6 +75,37 @@ async function main(): Promise<void> {
   await runToCompletion("deploy", HARDHAT, ["settle:deploy", "--network", "localhost"], env);
   const deployment = readDeployment("localhost");
 
+  supervise(
+    await startService({
+      name: "indexer (Ponder)",
+      command: process.execPath,
+      args: ["--import", "tsx", "run.ts"],
+      cwd: join(ROOT, "indexer"),
+      env: {
+        ...env,
+        PONDER_TELEMETRY_DISABLED: "true",
+        SETTLE_NETWORK: "localhost",
+        SETTLE_INDEX_DIR: INDEX_DIR,
+        PORT: String(INDEXER_PORT),
+      },
+      logFile: join(LOG_DIR, "indexer.log"),
+      isReady: async () => (await fetch(`http://127.0.0.1:${INDEXER_PORT}/ready`, { signal: AbortSignal.timeout(1000) })).ok,
+      timeoutMs: 180_000,
+    }),
+  );
+
+  supervise(
+    await startService({
+      name: `API on ${API_URL}`,
+      command: join(ROOT, "node_modules", ".bin", "ts-node"),
+      args: ["--transpile-only", join(ROOT, "api", "main.ts")],
+      env: { ...env, PORT: String(API_PORT), PUBLIC_ORIGIN: API_URL, RPC_URL, SETTLE_NETWORK: "localhost", SETTLE_INDEX_DIR: INDEX_DIR },
+      logFile: join(LOG_DIR, "api.log"),
+      isReady: async () => (await fetch(`http://127.0.0.1:${API_PORT}/health`, { signal: AbortSignal.timeout(1000) })).ok,
+      timeoutMs: 60_000,
+    }),
+  );
+
   console.log("\nSettle is running on chain %d (RPC %s)", deployment.chainId, RPC_URL);
   for (const [name, contract] of Object.entries(deployment.contracts)) console.log(`  ${name.padEnd(15)} ${contract.address}`);
   console.log(`\nTest accounts (10,000 ETH each; 1-4 also hold SETL). Import a key into MetaMask to use one:`);
@@ -67,7 +114,10 @@ async function main(): Promise<void> {
     const wallet = HDNodeWallet.fromMnemonic(mnemonic, `m/44'/60'/0'/0/${i}`);
     console.log(`  #${i} ${wallet.address}  key ${wallet.privateKey}`);
   }
-  console.log(`\nLogs in ${LOG_DIR}. Try: npx hardhat rewards:status --network localhost`);
+  console.log(`\nAPI        ${API_URL}  (docs: ${API_URL}/docs)`);
+  console.log(`Index      ${join(INDEX_DIR, "public.db")} (SQLite, rebuilt from the chain when needed)`);
+  console.log(`Logs       ${LOG_DIR}`);
+  console.log(`Try        npx hardhat rewards:status --network localhost`);
   console.log("Press Ctrl-C to stop everything.");
 }
 

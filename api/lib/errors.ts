@@ -99,7 +99,8 @@ export const onNotFound: NotFoundHandler = (c) => errorResponse(c, 404, "route_n
  * per field error ({ in, path, message }).
  */
 export function validationHook(
-  result: { success: true } | { success: false; error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> }; target?: string },
+  result:
+    { success: true } | { success: false; error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> }; target?: string },
   c: Context,
 ): Response | undefined {
   if (result.success) return undefined;

@@ -19,16 +19,30 @@ export function idempotency(db: AppDb, now: () => number): MiddlewareHandler<{ V
   return async (c, next) => {
     const key = c.req.header("idempotency-key");
     if (key === undefined) return next();
-    if (!KEY_RE.test(key)) throw new ApiError(400, "invalid_idempotency_key", "Idempotency-Key must be 1 to 255 printable ASCII characters");
+    if (!KEY_RE.test(key))
+      throw new ApiError(400, "invalid_idempotency_key", "Idempotency-Key must be 1 to 255 printable ASCII characters");
     const scope = `${c.get("auth").address} ${c.req.method} ${c.req.path}`;
-    const requestHash = createHash("sha256").update(await c.req.text()).digest("hex");
+    const requestHash = createHash("sha256")
+      .update(await c.req.text())
+      .digest("hex");
     const time = now();
 
     const claimed = await db.transaction().execute(async (trx) => {
-      await trx.deleteFrom("idempotency_keys").where("created_at", "<", time - IDEMPOTENCY_TTL_MS).execute();
-      const existing = await trx.selectFrom("idempotency_keys").selectAll().where("scope", "=", scope).where("key", "=", key).executeTakeFirst();
+      await trx
+        .deleteFrom("idempotency_keys")
+        .where("created_at", "<", time - IDEMPOTENCY_TTL_MS)
+        .execute();
+      const existing = await trx
+        .selectFrom("idempotency_keys")
+        .selectAll()
+        .where("scope", "=", scope)
+        .where("key", "=", key)
+        .executeTakeFirst();
       if (existing) return existing;
-      await trx.insertInto("idempotency_keys").values({ scope, key, request_hash: requestHash, status: null, response_body: null, created_at: time }).execute();
+      await trx
+        .insertInto("idempotency_keys")
+        .values({ scope, key, request_hash: requestHash, status: null, response_body: null, created_at: time })
+        .execute();
       return null;
     });
     if (claimed) {
@@ -48,7 +62,12 @@ export function idempotency(db: AppDb, now: () => number): MiddlewareHandler<{ V
       const res = c.res;
       if (res.status >= 200 && res.status < 300) {
         const body = await res.clone().text();
-        await db.updateTable("idempotency_keys").set({ status: res.status, response_body: body }).where("scope", "=", scope).where("key", "=", key).execute();
+        await db
+          .updateTable("idempotency_keys")
+          .set({ status: res.status, response_body: body })
+          .where("scope", "=", scope)
+          .where("key", "=", key)
+          .execute();
       } else {
         await db.deleteFrom("idempotency_keys").where("scope", "=", scope).where("key", "=", key).execute();
       }

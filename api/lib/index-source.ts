@@ -188,7 +188,9 @@ export function adaptReader(reader: Partial<IndexReaderLike> & Pick<IndexReaderL
 export function openIndex(path: string): IndexReaderLike {
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const mod = require("./index-reader") as { IndexReader: new (o: { path: string }) => Partial<IndexReaderLike> & Pick<IndexReaderLike, "status" | "close"> };
+    const mod = require("./index-reader") as {
+      IndexReader: new (o: { path: string }) => Partial<IndexReaderLike> & Pick<IndexReaderLike, "status" | "close">;
+    };
     return adaptReader(new mod.IndexReader({ path }));
   } catch {
     return missingIndex;

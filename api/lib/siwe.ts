@@ -18,7 +18,10 @@ export async function issueNonce(db: AppDb, now: number): Promise<{ nonce: strin
   const nonce = randomBytes(16).toString("hex");
   const expiresAt = now + NONCE_TTL_MS;
   await db.transaction().execute(async (trx) => {
-    await trx.deleteFrom("siwe_nonces").where("expires_at", "<", now - NONCE_TTL_MS).execute();
+    await trx
+      .deleteFrom("siwe_nonces")
+      .where("expires_at", "<", now - NONCE_TTL_MS)
+      .execute();
     await trx.insertInto("siwe_nonces").values({ nonce, created_at: now, expires_at: expiresAt, used_at: null }).execute();
   });
   return { nonce, expiresAt };
@@ -85,7 +88,8 @@ export async function verifySignIn(
   if (Number.isNaN(issuedAt)) fail("invalid_siwe_message", "The message needs an Issued At time", 400);
   if (issuedAt > now + CLOCK_SKEW_MS) fail("siwe_not_yet_valid", "The message was issued in the future");
   if (parsed.expirationTime !== undefined && Date.parse(parsed.expirationTime) <= now) fail("siwe_expired", "The message has expired");
-  if (parsed.notBefore !== undefined && Date.parse(parsed.notBefore) > now) fail("siwe_not_yet_valid", "The message is not valid yet (Not Before)");
+  if (parsed.notBefore !== undefined && Date.parse(parsed.notBefore) > now)
+    fail("siwe_not_yet_valid", "The message is not valid yet (Not Before)");
 
   const row = await db.selectFrom("siwe_nonces").selectAll().where("nonce", "=", parsed.nonce).executeTakeFirst();
   if (!row) fail("nonce_unknown", "Unknown nonce: get one from GET /auth/nonce");

@@ -33,9 +33,7 @@ const SessionSchema = z
   })
   .openapi("Session");
 
-const MeSchema = z
-  .object({ address: z.string(), sessionId: z.string(), expiresAt: z.string() })
-  .openapi("AuthMe");
+const MeSchema = z.object({ address: z.string(), sessionId: z.string(), expiresAt: z.string() }).openapi("AuthMe");
 
 /** Sessions for the auth and other routers, derived from deps. */
 export function sessionSettings(deps: AppDeps): SessionSettings {

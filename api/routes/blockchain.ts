@@ -35,14 +35,20 @@ const StakingSchema = z
     principal: z.string().openapi({ description: "Staked now, read from the chain (base units)" }),
     earned: z.string().openapi({ description: "Claimable rewards now, from the chain" }),
     indexed: z
-      .object({ principal: z.string(), totalStaked: z.string(), totalWithdrawn: z.string(), rewardsClaimed: z.string(), updatedBlock: z.number().int() })
+      .object({
+        principal: z.string(),
+        totalStaked: z.string(),
+        totalWithdrawn: z.string(),
+        rewardsClaimed: z.string(),
+        updatedBlock: z.number().int(),
+      })
       .nullable()
       .openapi({ description: "The index's view (null when the account never staked or the index is not ready)" }),
     pool: z.object({ totalStaked: z.string(), rewardRatePerSecond: z.string(), periodFinish: z.string() }),
-    aprPercent: z
-      .string()
-      .nullable()
-      .openapi({ description: "Current reward rate × 1 year / total staked, in percent with 2 decimals; null when the tokens differ or nothing is staked" }),
+    aprPercent: z.string().nullable().openapi({
+      description:
+        "Current reward rate × 1 year / total staked, in percent with 2 decimals; null when the tokens differ or nothing is staked",
+    }),
   })
   .openapi("Staking");
 
@@ -90,12 +96,18 @@ export function blockchainRoutes(deps: AppDeps) {
         path: "/contracts",
         tags: ["blockchain"],
         summary: "The deployment: chain id, addresses, deploy blocks and ABIs",
-        responses: { 200: { description: "Deployment", content: { "application/json": { schema: ContractsSchema } } }, ...errorResponses(503) },
+        responses: {
+          200: { description: "Deployment", content: { "application/json": { schema: ContractsSchema } } },
+          ...errorResponses(503),
+        },
       }),
       (c) => {
         const d = requireDeployment(deps);
         const contracts = Object.fromEntries(
-          Object.entries(d.contracts).map(([name, info]) => [name, { ...info, abi: (deps.abis[name as keyof typeof deps.abis] as unknown[]) ?? null }]),
+          Object.entries(d.contracts).map(([name, info]) => [
+            name,
+            { ...info, abi: (deps.abis[name as keyof typeof deps.abis] as unknown[]) ?? null },
+          ]),
         );
         return c.json({ chainId: d.chainId, network: d.network, abiHash: d.abiHash, contracts }, 200);
       },
@@ -132,7 +144,10 @@ export function blockchainRoutes(deps: AppDeps) {
         tags: ["blockchain"],
         summary: "An address's stake: principal and earned from the chain, history from the index, pool APR",
         request: { params: AddressParamSchema },
-        responses: { 200: { description: "Stake", content: { "application/json": { schema: StakingSchema } } }, ...errorResponses(400, 503) },
+        responses: {
+          200: { description: "Stake", content: { "application/json": { schema: StakingSchema } } },
+          ...errorResponses(400, 503),
+        },
       }),
       async (c) => {
         const { address } = c.req.valid("param");
@@ -142,7 +157,11 @@ export function blockchainRoutes(deps: AppDeps) {
           try {
             return STAKING_VIEWS.decodeFunctionResult(fn, raw)[0] as bigint | string;
           } catch {
-            throw new ApiError(503, "contract_unreadable", "StakingRewards does not answer at the deployed address (redeploy or restart the node?)");
+            throw new ApiError(
+              503,
+              "contract_unreadable",
+              "StakingRewards does not answer at the deployed address (redeploy or restart the node?)",
+            );
           }
         };
         const [principal, earned, totalStaked, rewardRate, periodFinish, stakingToken, rewardsToken, rateScale] = await Promise.all([
@@ -176,8 +195,15 @@ export function blockchainRoutes(deps: AppDeps) {
             principal: String(principal),
             earned: String(earned),
             indexed,
-            pool: { totalStaked: String(totalStaked), rewardRatePerSecond: (BigInt(rewardRate) / BigInt(rateScale)).toString(), periodFinish: new Date(Number(periodFinish) * 1000).toISOString() },
-            aprPercent: String(stakingToken).toLowerCase() === String(rewardsToken).toLowerCase() ? aprPercent(BigInt(rewardRate), BigInt(rateScale), BigInt(totalStaked), active) : null,
+            pool: {
+              totalStaked: String(totalStaked),
+              rewardRatePerSecond: (BigInt(rewardRate) / BigInt(rateScale)).toString(),
+              periodFinish: new Date(Number(periodFinish) * 1000).toISOString(),
+            },
+            aprPercent:
+              String(stakingToken).toLowerCase() === String(rewardsToken).toLowerCase()
+                ? aprPercent(BigInt(rewardRate), BigInt(rateScale), BigInt(totalStaked), active)
+                : null,
           },
           200,
         );

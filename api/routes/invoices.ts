@@ -23,7 +23,13 @@ export const MAX_INVOICE_AMOUNT = 2n ** 96n - 1n;
 const description = z
   .string()
   .transform((v) => v.normalize("NFC").trim())
-  .pipe(z.string().min(1, "must not be empty").max(500).regex(/^[^\p{Cc}\p{Cs}]*$/u, "must not contain control characters"));
+  .pipe(
+    z
+      .string()
+      .min(1, "must not be empty")
+      .max(500)
+      .regex(/^[^\p{Cc}\p{Cs}]*$/u, "must not contain control characters"),
+  );
 
 const LineItemInputSchema = z
   .object({
@@ -39,12 +45,22 @@ const DraftInputSchema = z
     payer: AddressSchema.nullable().optional().openapi({ description: "Who must pay; absent or null: anyone" }),
     arbiter: AddressSchema.nullable().optional(),
     dueDate: z.iso.datetime({ offset: true }).openapi({ example: "2030-01-31T23:59:59Z" }),
-    disputeWindowSeconds: z.number().int().min(0).max(MAX_DISPUTE_WINDOW).default(7 * 24 * 3600),
+    disputeWindowSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(MAX_DISPUTE_WINDOW)
+      .default(7 * 24 * 3600),
     lineItems: z.array(LineItemInputSchema).min(1).max(100),
     notes: z
       .string()
       .transform((v) => v.normalize("NFC"))
-      .pipe(z.string().max(2000).regex(/^[^\p{Cs}\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/u, "must not contain control characters"))
+      .pipe(
+        z
+          .string()
+          .max(2000)
+          .regex(/^[^\p{Cs}\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/u, "must not contain control characters"),
+      )
       .nullable()
       .optional(),
   })
@@ -163,7 +179,18 @@ const InvoiceEventSchema = z
   .openapi("InvoiceEvent");
 
 /** Invoice statuses (PaymentEscrow's Status in snake case), plus draft for drafts not on chain yet. */
-const INVOICE_STATUSES = ["draft", "open", "partially_paid", "paid", "disputed", "released", "refunded", "resolved", "cancelled", "expired"] as const;
+const INVOICE_STATUSES = [
+  "draft",
+  "open",
+  "partially_paid",
+  "paid",
+  "disputed",
+  "released",
+  "refunded",
+  "resolved",
+  "cancelled",
+  "expired",
+] as const;
 
 const InvoiceListQuerySchema = z.object({
   role: z.enum(["merchant", "payer", "any"]).default("any"),
@@ -184,14 +211,21 @@ const InvoiceListQuerySchema = z.object({
   token: AddressSchema.optional(),
   from: TimeSchema.optional(),
   to: TimeSchema.optional(),
-  cursor: z.string().max(200).regex(/^[\w:.-]+$/, "must be a nextCursor from a previous page").optional(),
+  cursor: z
+    .string()
+    .max(200)
+    .regex(/^[\w:.-]+$/, "must be a nextCursor from a previous page")
+    .optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
 const InvoiceIdParamSchema = z.object({
   id: z
     .string()
-    .regex(/^(0|[1-9]\d{0,77})$|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, "must be an on-chain invoice id or a draft id")
+    .regex(
+      /^(0|[1-9]\d{0,77})$|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+      "must be an on-chain invoice id or a draft id",
+    )
     .openapi({ param: { name: "id", in: "path" }, example: "1" }),
 });
 
@@ -213,14 +247,21 @@ export const INVOICE_ACTIONS = [
 const ActionBodySchema = z
   .object({
     action: z.enum(INVOICE_ACTIONS),
-    amount: Uint256Schema.optional().openapi({ description: "pay: defaults to what is still due; release/refund: defaults to everything held" }),
-    toMerchant: Uint256Schema.optional().openapi({ description: "resolve, proposeSettlement, acceptSettlement: the merchant's gross share" }),
+    amount: Uint256Schema.optional().openapi({
+      description: "pay: defaults to what is still due; release/refund: defaults to everything held",
+    }),
+    toMerchant: Uint256Schema.optional().openapi({
+      description: "resolve, proposeSettlement, acceptSettlement: the merchant's gross share",
+    }),
     toPayer: Uint256Schema.optional().openapi({ description: "resolve: the payer's share (defaults to held − toMerchant)" }),
   })
   .strict()
   .openapi("InvoiceAction");
 
-const ERC20 = new Interface(["function allowance(address owner, address spender) view returns (uint256)", "function approve(address spender, uint256 amount) returns (bool)"]);
+const ERC20 = new Interface([
+  "function allowance(address owner, address spender) view returns (uint256)",
+  "function approve(address spender, uint256 amount) returns (bool)",
+]);
 
 /** null for an absent or zero address. */
 const orNull = (address: string | null): string | null => (address === null || BigInt(address) === 0n ? null : address);
@@ -281,7 +322,13 @@ export async function linkDraft(db: AppDb, row: InvoiceRowLike, now: number): Pr
  */
 export async function linkPendingDrafts(db: AppDb, index: IndexReaderLike, now: number, max = 200): Promise<number> {
   if (!safeStatus(index).ready) return 0;
-  const pending = await db.selectFrom("invoice_drafts").select("reference").where("onchain_id", "is", null).orderBy("created_at", "desc").limit(max).execute();
+  const pending = await db
+    .selectFrom("invoice_drafts")
+    .select("reference")
+    .where("onchain_id", "is", null)
+    .orderBy("created_at", "desc")
+    .limit(max)
+    .execute();
   let linked = 0;
   for (const { reference } of pending) {
     const row = index.invoiceByReference(reference);
@@ -301,112 +348,115 @@ export function invoiceRoutes(deps: AppDeps) {
 
   return newRouter()
     .openapi(
-    createRoute({
-      method: "post",
-      path: "/",
-      tags: ["invoices"],
-      summary: "Create an invoice draft; returns its canonical hash and the unsigned createInvoice transaction",
-      description:
-        "The API computes each line's amount (quantity × unitPrice) and the total, builds the canonical document (settle.invoice.v1: sorted-key JSON, see api/lib/invoice-hash.ts), hashes it with keccak256 into the on-chain reference, and encodes PaymentEscrow.createInvoice for the signed-in merchant to send. Accepts an Idempotency-Key header.",
-      middleware: [auth, idempotency(deps.db, now)] as const,
-      security: [{ bearer: [] }],
-      request: {
-        headers: z.object({ "idempotency-key": z.string().max(255).optional() }),
-        body: { required: true, content: { "application/json": { schema: DraftInputSchema } } },
-      },
-      responses: {
-        201: { description: "Draft created", content: { "application/json": { schema: CreatedSchema } } },
-        ...errorResponses(400, 401, 409, 413, 415, 503),
-      },
-    }),
-    async (c) => {
-      const input = c.req.valid("json");
-      const merchant = c.get("auth").address;
-      const deployment = requireDeployment(deps);
-      const abi = deps.abis.PaymentEscrow;
-      if (!abi) throw new ApiError(503, "escrow_abi_missing", "PaymentEscrow's ABI is not available: compile the contracts");
-      const escrow = deployment.contracts.PaymentEscrow.address;
-      const time = now();
-      const dueDate = Math.floor(Date.parse(input.dueDate) / 1000);
-      const fieldError = (path: string, message: string) => new ApiError(400, "validation_failed", "The request is invalid", [{ in: "json", path, message }]);
-      if (dueDate * 1000 <= time) throw fieldError("dueDate", "must be in the future");
-      const payer = input.payer ?? null;
-      const arbiter = input.arbiter ?? null;
-      if (payer === merchant) throw fieldError("payer", "must not be the merchant");
-      if (arbiter !== null && (arbiter === merchant || arbiter === payer)) throw fieldError("arbiter", "must be neither the merchant nor the payer");
-      if (payer === ZeroAddress) throw fieldError("payer", "use null for an invoice anyone may pay");
+      createRoute({
+        method: "post",
+        path: "/",
+        tags: ["invoices"],
+        summary: "Create an invoice draft; returns its canonical hash and the unsigned createInvoice transaction",
+        description:
+          "The API computes each line's amount (quantity × unitPrice) and the total, builds the canonical document (settle.invoice.v1: sorted-key JSON, see api/lib/invoice-hash.ts), hashes it with keccak256 into the on-chain reference, and encodes PaymentEscrow.createInvoice for the signed-in merchant to send. Accepts an Idempotency-Key header.",
+        middleware: [auth, idempotency(deps.db, now)] as const,
+        security: [{ bearer: [] }],
+        request: {
+          headers: z.object({ "idempotency-key": z.string().max(255).optional() }),
+          body: { required: true, content: { "application/json": { schema: DraftInputSchema } } },
+        },
+        responses: {
+          201: { description: "Draft created", content: { "application/json": { schema: CreatedSchema } } },
+          ...errorResponses(400, 401, 409, 413, 415, 503),
+        },
+      }),
+      async (c) => {
+        const input = c.req.valid("json");
+        const merchant = c.get("auth").address;
+        const deployment = requireDeployment(deps);
+        const abi = deps.abis.PaymentEscrow;
+        if (!abi) throw new ApiError(503, "escrow_abi_missing", "PaymentEscrow's ABI is not available: compile the contracts");
+        const escrow = deployment.contracts.PaymentEscrow.address;
+        const time = now();
+        const dueDate = Math.floor(Date.parse(input.dueDate) / 1000);
+        const fieldError = (path: string, message: string) =>
+          new ApiError(400, "validation_failed", "The request is invalid", [{ in: "json", path, message }]);
+        if (dueDate * 1000 <= time) throw fieldError("dueDate", "must be in the future");
+        const payer = input.payer ?? null;
+        const arbiter = input.arbiter ?? null;
+        if (payer === merchant) throw fieldError("payer", "must not be the merchant");
+        if (arbiter !== null && (arbiter === merchant || arbiter === payer))
+          throw fieldError("arbiter", "must be neither the merchant nor the payer");
+        if (payer === ZeroAddress) throw fieldError("payer", "use null for an invoice anyone may pay");
 
-      const items = input.lineItems.map((i) => ({ ...i, quantity: BigInt(i.quantity), unitPrice: BigInt(i.unitPrice) }));
-      const { amounts, total } = computeTotals(items);
-      if (total === 0n) throw fieldError("lineItems", "the total must be greater than zero");
-      const max = maxUint(abi, "createInvoice", "amount");
-      if (total > (max < MAX_INVOICE_AMOUNT ? max : MAX_INVOICE_AMOUNT)) throw fieldError("lineItems", "the total is larger than the escrow accepts");
+        const items = input.lineItems.map((i) => ({ ...i, quantity: BigInt(i.quantity), unitPrice: BigInt(i.unitPrice) }));
+        const { amounts, total } = computeTotals(items);
+        if (total === 0n) throw fieldError("lineItems", "the total must be greater than zero");
+        const max = maxUint(abi, "createInvoice", "amount");
+        if (total > (max < MAX_INVOICE_AMOUNT ? max : MAX_INVOICE_AMOUNT))
+          throw fieldError("lineItems", "the total is larger than the escrow accepts");
 
-      const id = randomUUID();
-      const doc: InvoiceDocument = {
-        schema: "settle.invoice.v1",
-        draftId: id,
-        chainId: deployment.chainId,
-        escrow,
-        merchant,
-        payer,
-        arbiter,
-        token: input.token,
-        dueDate,
-        lineItems: items.map((i, n) => ({
+        const id = randomUUID();
+        const doc: InvoiceDocument = {
+          schema: "settle.invoice.v1",
+          draftId: id,
+          chainId: deployment.chainId,
+          escrow,
+          merchant,
+          payer,
+          arbiter,
+          token: input.token,
+          dueDate,
+          lineItems: items.map((i, n) => ({
+            description: i.description,
+            quantity: i.quantity.toString(),
+            unitPrice: i.unitPrice.toString(),
+            amount: amounts[n]!.toString(),
+          })),
+          total: total.toString(),
+          notes: input.notes ?? null,
+        };
+        const { canonical, reference } = invoiceReference(doc);
+        const transaction = encodeCall(abi, "createInvoice", escrow, deployment.chainId, {
+          merchant,
+          payer: payer ?? ZeroAddress,
+          token: input.token,
+          amount: total,
+          dueDate: BigInt(dueDate),
+          disputeWindow: BigInt(input.disputeWindowSeconds),
+          arbiter: arbiter ?? ZeroAddress,
+          reference,
+        });
+
+        const draft: InvoiceDraftsTable = {
+          id,
+          merchant,
+          payer,
+          arbiter,
+          token: input.token,
+          chain_id: deployment.chainId,
+          escrow,
+          due_date: dueDate,
+          notes: doc.notes,
+          total: doc.total,
+          reference,
+          canonical,
+          onchain_id: null,
+          linked_at: null,
+          created_at: time,
+        };
+        const rows: InvoiceLineItemsTable[] = doc.lineItems.map((i, position) => ({
+          draft_id: id,
+          position,
           description: i.description,
-          quantity: i.quantity.toString(),
-          unitPrice: i.unitPrice.toString(),
-          amount: amounts[n]!.toString(),
-        })),
-        total: total.toString(),
-        notes: input.notes ?? null,
-      };
-      const { canonical, reference } = invoiceReference(doc);
-      const transaction = encodeCall(abi, "createInvoice", escrow, deployment.chainId, {
-        merchant,
-        payer: payer ?? ZeroAddress,
-        token: input.token,
-        amount: total,
-        dueDate: BigInt(dueDate),
-        disputeWindow: BigInt(input.disputeWindowSeconds),
-        arbiter: arbiter ?? ZeroAddress,
-        reference,
-      });
-
-      const draft: InvoiceDraftsTable = {
-        id,
-        merchant,
-        payer,
-        arbiter,
-        token: input.token,
-        chain_id: deployment.chainId,
-        escrow,
-        due_date: dueDate,
-        notes: doc.notes,
-        total: doc.total,
-        reference,
-        canonical,
-        onchain_id: null,
-        linked_at: null,
-        created_at: time,
-      };
-      const rows: InvoiceLineItemsTable[] = doc.lineItems.map((i, position) => ({
-        draft_id: id,
-        position,
-        description: i.description,
-        quantity: i.quantity,
-        unit_price: i.unitPrice,
-        amount: i.amount,
-      }));
-      await deps.db.transaction().execute(async (trx) => {
-        await trx.insertInto("invoice_drafts").values(draft).execute();
-        await trx.insertInto("invoice_line_items").values(rows).execute();
-      });
-      c.header("Location", `/invoices/${id}`);
-      return c.json({ ...draftJson(draft, rows), transaction }, 201);
-    },
-  )
+          quantity: i.quantity,
+          unit_price: i.unitPrice,
+          amount: i.amount,
+        }));
+        await deps.db.transaction().execute(async (trx) => {
+          await trx.insertInto("invoice_drafts").values(draft).execute();
+          await trx.insertInto("invoice_line_items").values(rows).execute();
+        });
+        c.header("Location", `/invoices/${id}`);
+        return c.json({ ...draftJson(draft, rows), transaction }, 201);
+      },
+    )
     .openapi(
       createRoute({
         method: "get",
@@ -416,13 +466,19 @@ export function invoiceRoutes(deps: AppDeps) {
         middleware: [auth] as const,
         security: [{ bearer: [] }],
         request: { query: InvoiceListQuerySchema },
-        responses: { 200: { description: "A page", content: { "application/json": { schema: InvoiceListSchema } } }, ...errorResponses(400, 401, 503) },
+        responses: {
+          200: { description: "A page", content: { "application/json": { schema: InvoiceListSchema } } },
+          ...errorResponses(400, 401, 503),
+        },
       }),
       async (c) => {
         const q = c.req.valid("query");
         const me = c.get("auth").address;
         if (q.status?.includes("draft")) {
-          if (q.status.length > 1) throw new ApiError(400, "validation_failed", "The request is invalid", [{ in: "query", path: "status", message: "draft cannot be combined with other statuses" }]);
+          if (q.status.length > 1)
+            throw new ApiError(400, "validation_failed", "The request is invalid", [
+              { in: "query", path: "status", message: "draft cannot be combined with other statuses" },
+            ]);
           let query = deps.db.selectFrom("invoice_drafts").selectAll().where("merchant", "=", me).where("onchain_id", "is", null);
           if (q.token) query = query.where("token", "=", q.token);
           if (q.from !== undefined) query = query.where("created_at", ">=", Number(q.from) * 1000);
@@ -430,9 +486,15 @@ export function invoiceRoutes(deps: AppDeps) {
           if (q.cursor !== undefined) {
             const [at, id] = q.cursor.split(":");
             if (!at || !id || !/^\d+$/.test(at)) throw new ApiError(400, "invalid_cursor", "Unknown cursor");
-            query = query.where((eb) => eb.or([eb("created_at", "<", Number(at)), eb.and([eb("created_at", "=", Number(at)), eb("id", "<", id)])]));
+            query = query.where((eb) =>
+              eb.or([eb("created_at", "<", Number(at)), eb.and([eb("created_at", "=", Number(at)), eb("id", "<", id)])]),
+            );
           }
-          const drafts = await query.orderBy("created_at", "desc").orderBy("id", "desc").limit(q.limit + 1).execute();
+          const drafts = await query
+            .orderBy("created_at", "desc")
+            .orderBy("id", "desc")
+            .limit(q.limit + 1)
+            .execute();
           const page = drafts.slice(0, q.limit);
           const items = [];
           for (const d of page) {
@@ -465,7 +527,10 @@ export function invoiceRoutes(deps: AppDeps) {
         middleware: [auth] as const,
         security: [{ bearer: [] }],
         request: { params: InvoiceIdParamSchema },
-        responses: { 200: { description: "Invoice", content: { "application/json": { schema: InvoiceSchema } } }, ...errorResponses(400, 401, 403, 404, 503) },
+        responses: {
+          200: { description: "Invoice", content: { "application/json": { schema: InvoiceSchema } } },
+          ...errorResponses(400, 401, 403, 404, 503),
+        },
       }),
       async (c) => {
         const invoice = await findInvoice(c.req.valid("param").id);
@@ -509,14 +574,17 @@ export function invoiceRoutes(deps: AppDeps) {
         method: "post",
         path: "/{id}/transactions",
         tags: ["invoices"],
-        summary: "The unsigned escrow transaction(s) for the caller: pay (with approve first when the allowance is short), release, refund, ...",
+        summary:
+          "The unsigned escrow transaction(s) for the caller: pay (with approve first when the allowance is short), release, refund, ...",
         middleware: [auth] as const,
         security: [{ bearer: [] }],
         request: { params: InvoiceIdParamSchema, body: { required: true, content: { "application/json": { schema: ActionBodySchema } } } },
         responses: {
           200: {
             description: "Transactions to send in order",
-            content: { "application/json": { schema: z.object({ transactions: z.array(UnsignedTxSchema) }).openapi("InvoiceTransactions") } },
+            content: {
+              "application/json": { schema: z.object({ transactions: z.array(UnsignedTxSchema) }).openapi("InvoiceTransactions") },
+            },
           },
           ...errorResponses(400, 401, 403, 404, 409, 413, 415, 503),
         },
@@ -526,7 +594,8 @@ export function invoiceRoutes(deps: AppDeps) {
         const me = c.get("auth").address;
         const invoice = await findInvoice(c.req.valid("param").id);
         const onchain = invoice.onchain;
-        if (!onchain) throw new ApiError(409, "invoice_not_onchain", "This draft is not on chain yet: send its createInvoice transaction first");
+        if (!onchain)
+          throw new ApiError(409, "invoice_not_onchain", "This draft is not on chain yet: send its createInvoice transaction first");
         const deployment = requireDeployment(deps);
         const abi = deps.abis.PaymentEscrow;
         if (!abi) throw new ApiError(503, "escrow_abi_missing", "PaymentEscrow's ABI is not available: compile the contracts");
@@ -537,11 +606,15 @@ export function invoiceRoutes(deps: AppDeps) {
         const transactions = [];
 
         if (body.action === "pay") {
-          if (onchain.payer !== null && !is(onchain.payer)) throw new ApiError(403, "not_invoice_payer", "Only the invoice's payer can pay it");
+          if (onchain.payer !== null && !is(onchain.payer))
+            throw new ApiError(403, "not_invoice_payer", "Only the invoice's payer can pay it");
           const owed = BigInt(onchain.amount) - BigInt(onchain.paid);
           if (owed <= 0n) throw new ApiError(409, "invoice_already_paid", "Nothing is left to pay on this invoice");
           const amount = body.amount === undefined ? owed : BigInt(body.amount);
-          if (amount === 0n || amount > owed) throw new ApiError(400, "validation_failed", "The request is invalid", [{ in: "json", path: "amount", message: `must be between 1 and ${owed}` }]);
+          if (amount === 0n || amount > owed)
+            throw new ApiError(400, "validation_failed", "The request is invalid", [
+              { in: "json", path: "amount", message: `must be between 1 and ${owed}` },
+            ]);
           if (BigInt(onchain.token) === 0n) {
             transactions.push(encodeCall(abi, "payNative", escrow, deployment.chainId, { invoiceId: id, amount }, amount));
           } else {
@@ -550,10 +623,20 @@ export function invoiceRoutes(deps: AppDeps) {
             try {
               allowance = ERC20.decodeFunctionResult("allowance", raw)[0] as bigint;
             } catch {
-              throw new ApiError(409, "token_unreadable", "The invoice's token does not answer allowance(): it is not an ERC-20 on this chain");
+              throw new ApiError(
+                409,
+                "token_unreadable",
+                "The invoice's token does not answer allowance(): it is not an ERC-20 on this chain",
+              );
             }
             if (allowance < amount) {
-              transactions.push({ action: "approve", to: onchain.token, data: ERC20.encodeFunctionData("approve", [escrow, amount]), value: "0", chainId: deployment.chainId });
+              transactions.push({
+                action: "approve",
+                to: onchain.token,
+                data: ERC20.encodeFunctionData("approve", [escrow, amount]),
+                value: "0",
+                chainId: deployment.chainId,
+              });
             }
             transactions.push(encodeCall(abi, "pay", escrow, deployment.chainId, { invoiceId: id, amount }));
           }
@@ -570,19 +653,26 @@ export function invoiceRoutes(deps: AppDeps) {
             acceptSettlement: [onchain.merchant, onchain.payer],
             withdraw: [onchain.merchant, onchain.payer, onchain.arbiter],
           };
-          if (!roles[body.action].some(is)) throw new ApiError(403, "not_allowed_for_invoice", `The signed-in account cannot ${body.action} this invoice`);
+          if (!roles[body.action].some(is))
+            throw new ApiError(403, "not_allowed_for_invoice", `The signed-in account cannot ${body.action} this invoice`);
           const held = BigInt(onchain.paid) - BigInt(onchain.released) - BigInt(onchain.refunded);
           const amount = body.amount === undefined ? held : BigInt(body.amount);
           const needsSplit = body.action === "resolve" || body.action === "proposeSettlement" || body.action === "acceptSettlement";
           if (needsSplit && body.toMerchant === undefined) {
-            throw new ApiError(400, "validation_failed", "The request is invalid", [{ in: "json", path: "toMerchant", message: `is required to ${body.action}` }]);
+            throw new ApiError(400, "validation_failed", "The request is invalid", [
+              { in: "json", path: "toMerchant", message: `is required to ${body.action}` },
+            ]);
           }
           const toMerchant = body.toMerchant === undefined ? 0n : BigInt(body.toMerchant);
           const toPayer = body.toPayer === undefined ? held - toMerchant : BigInt(body.toPayer);
           if (needsSplit && (toMerchant > held || toPayer < 0n)) {
-            throw new ApiError(400, "validation_failed", "The request is invalid", [{ in: "json", path: "toMerchant", message: `must be at most ${held} (held)` }]);
+            throw new ApiError(400, "validation_failed", "The request is invalid", [
+              { in: "json", path: "toMerchant", message: `must be at most ${held} (held)` },
+            ]);
           }
-          transactions.push(encodeCall(abi, body.action, escrow, deployment.chainId, { invoiceId: id, amount, toMerchant, toPayer, token: onchain.token }));
+          transactions.push(
+            encodeCall(abi, body.action, escrow, deployment.chainId, { invoiceId: id, amount, toMerchant, toPayer, token: onchain.token }),
+          );
         }
         return c.json({ transactions }, 200);
       },
@@ -630,7 +720,14 @@ export function invoiceRoutes(deps: AppDeps) {
   /** 403 unless the caller is the merchant, the payer or the arbiter (anyone signed in for an open invoice). */
   function assertParty(invoice: z.infer<typeof InvoiceSchema>, address: string): void {
     const a = address.toLowerCase();
-    const parties = [invoice.onchain?.merchant, invoice.onchain?.payer, invoice.onchain?.arbiter, invoice.details?.merchant, invoice.details?.payer, invoice.details?.arbiter];
+    const parties = [
+      invoice.onchain?.merchant,
+      invoice.onchain?.payer,
+      invoice.onchain?.arbiter,
+      invoice.details?.merchant,
+      invoice.details?.payer,
+      invoice.details?.arbiter,
+    ];
     if (parties.some((p) => p?.toLowerCase() === a)) return;
     const open = invoice.onchain ? invoice.onchain.payer === null : invoice.details?.payer === null;
     if (!open) throw new ApiError(403, "not_invoice_party", "Only the merchant, payer or arbiter can read this invoice");

@@ -62,10 +62,17 @@ const HistoryQuerySchema = z.object({
     .optional()
     .openapi({ type: "string", description: "Comma-separated kinds", example: "invoice_paid,released" }),
   token: AddressSchema.optional(),
-  invoice: z.string().regex(/^(0|[1-9]\d{0,77})$/, "must be an invoice id (decimal)").optional(),
+  invoice: z
+    .string()
+    .regex(/^(0|[1-9]\d{0,77})$/, "must be an invoice id (decimal)")
+    .optional(),
   from: TimeSchema.optional().openapi({ description: "Inclusive lower bound (ISO 8601 or unix seconds)" }),
   to: TimeSchema.optional().openapi({ description: "Exclusive upper bound (ISO 8601 or unix seconds)" }),
-  cursor: z.string().max(200).regex(/^[\w:.-]+$/, "must be a nextCursor from a previous page").optional(),
+  cursor: z
+    .string()
+    .max(200)
+    .regex(/^[\w:.-]+$/, "must be a nextCursor from a previous page")
+    .optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   format: z.enum(["json", "csv"]).default("json"),
 });
@@ -89,7 +96,12 @@ const HistoryItemSchema = z
   .openapi("HistoryItem");
 
 const HistoryPageSchema = z
-  .object({ items: z.array(HistoryItemSchema), nextCursor: z.string().nullable(), chainHead: z.number().int(), indexedHead: z.number().int() })
+  .object({
+    items: z.array(HistoryItemSchema),
+    nextCursor: z.string().nullable(),
+    chainHead: z.number().int(),
+    indexedHead: z.number().int(),
+  })
   .openapi("HistoryPage");
 
 const DecodedEventSchema = z.object({
@@ -144,7 +156,21 @@ export function historyJson(row: HistoryRowLike, head: number, finality: number)
   };
 }
 
-const CSV_COLUMNS = ["id", "timestamp", "blockNumber", "txHash", "logIndex", "kind", "account", "counterparty", "token", "amount", "invoiceId", "confirmations", "final"] as const;
+const CSV_COLUMNS = [
+  "id",
+  "timestamp",
+  "blockNumber",
+  "txHash",
+  "logIndex",
+  "kind",
+  "account",
+  "counterparty",
+  "token",
+  "amount",
+  "invoiceId",
+  "confirmations",
+  "final",
+] as const;
 
 /** RFC 4180 field; cells starting with = + - @ are prefixed with ' (spreadsheet formula injection). */
 function csvField(value: unknown): string {
@@ -175,7 +201,13 @@ export function decodeSettleLogs(
       const v: unknown = parsed.args[i];
       args[input.name || String(i)] = typeof v === "bigint" ? v.toString() : v;
     });
-    out.push({ contract: contract.name, address: log.address, event: parsed.name, logIndex: log.index, args: JSON.parse(JSON.stringify(args, (_, x: unknown) => (typeof x === "bigint" ? x.toString() : x))) as Record<string, unknown> });
+    out.push({
+      contract: contract.name,
+      address: log.address,
+      event: parsed.name,
+      logIndex: log.index,
+      args: JSON.parse(JSON.stringify(args, (_, x: unknown) => (typeof x === "bigint" ? x.toString() : x))) as Record<string, unknown>,
+    });
   }
   return out;
 }

@@ -25,7 +25,10 @@ const BillingAddressSchema = z
     line1: text(200),
     line2: text(200).optional(),
     city: text(100),
-    postalCode: z.string().regex(/^[A-Za-z0-9 -]{2,12}$/, "must be 2 to 12 letters, digits, spaces or dashes").optional(),
+    postalCode: z
+      .string()
+      .regex(/^[A-Za-z0-9 -]{2,12}$/, "must be 2 to 12 letters, digits, spaces or dashes")
+      .optional(),
     region: text(100).optional(),
     country: z.string().regex(/^[A-Z]{2}$/, "must be an ISO 3166-1 alpha-2 code such as FR"),
   })
@@ -176,7 +179,8 @@ export function userRoutes(deps: AppDeps) {
         if (patch.displayName !== undefined) set.display_name = patch.displayName;
         if (patch.email !== undefined) set.email = patch.email === null ? null : patch.email.toLowerCase();
         if (patch.company !== undefined) set.company = patch.company;
-        if (patch.billingAddress !== undefined) set.billing_address = patch.billingAddress === null ? null : JSON.stringify(patch.billingAddress);
+        if (patch.billingAddress !== undefined)
+          set.billing_address = patch.billingAddress === null ? null : JSON.stringify(patch.billingAddress);
         if (patch.taxId !== undefined) set.tax_id = patch.taxId === null ? null : patch.taxId.toUpperCase();
         await deps.db.updateTable("users").set(set).where("address", "=", address).execute();
         return c.json(profile(await load(address)), 200);
@@ -197,7 +201,12 @@ export function userRoutes(deps: AppDeps) {
       async (c) => {
         const row = await load(c.req.valid("param").address);
         return c.json(
-          { address: row.address, displayName: row.display_name, company: row.company, memberSince: new Date(row.created_at).toISOString() },
+          {
+            address: row.address,
+            displayName: row.display_name,
+            company: row.company,
+            memberSince: new Date(row.created_at).toISOString(),
+          },
           200,
         );
       },

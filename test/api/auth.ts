@@ -66,7 +66,12 @@ describe("API auth (SIWE + JWT)", function () {
 
     it("sets a Secure cookie when the origin is HTTPS", async function () {
       const https = await makeApp({ env: { PUBLIC_ORIGIN: "https://pay.example.com" } });
-      const message = siweMessage({ address: signer.address, nonce: await getNonce(https), domain: "pay.example.com", uri: "https://pay.example.com/" });
+      const message = siweMessage({
+        address: signer.address,
+        nonce: await getNonce(https),
+        domain: "pay.example.com",
+        uri: "https://pay.example.com/",
+      });
       const res = await https.app.request("/auth/verify", jsonRequest("POST", { message, signature: await signer.signMessage(message) }));
       expect(res.status).to.equal(200);
       expect(res.headers.get("set-cookie")).to.include("Secure");

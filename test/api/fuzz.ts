@@ -48,8 +48,13 @@ const STAND_IN_ESCROW_ABI = [
   "function withdraw(address token)",
 ];
 
-const hexString = (bytes: number) => fc.uint8Array({ minLength: bytes, maxLength: bytes }).map((b) => "0x" + Buffer.from(b).toString("hex"));
-const weirdText = fc.oneof(fc.string(), fc.string({ unit: "grapheme", maxLength: 30 }), fc.constantFrom("", " ", "%", "../..", "%00", "null", "0x", "-1", "1e400", "\u0000"));
+const hexString = (bytes: number) =>
+  fc.uint8Array({ minLength: bytes, maxLength: bytes }).map((b) => "0x" + Buffer.from(b).toString("hex"));
+const weirdText = fc.oneof(
+  fc.string(),
+  fc.string({ unit: "grapheme", maxLength: 30 }),
+  fc.constantFrom("", " ", "%", "../..", "%00", "null", "0x", "-1", "1e400", "\u0000"),
+);
 const segment = fc.oneof(weirdText, hexString(20), hexString(32), fc.bigInt({ min: -5n, max: 2n ** 260n }).map(String), fc.uuid());
 const jsonValue = fc.jsonValue({ maxDepth: 3 });
 const bodyValue = fc.oneof(
@@ -60,8 +65,18 @@ const bodyValue = fc.oneof(
       signature: fc.oneof(weirdText, hexString(65)),
       token: fc.oneof(weirdText, hexString(20)),
       payer: fc.oneof(fc.constant(null), hexString(20), weirdText),
-      dueDate: fc.oneof(weirdText, fc.date({ noInvalidDate: true }).map((d) => d.toISOString())),
-      lineItems: fc.array(fc.record({ description: weirdText, quantity: fc.oneof(fc.integer(), fc.double()), unitPrice: fc.oneof(weirdText, fc.bigInt().map(String)) }), { maxLength: 3 }),
+      dueDate: fc.oneof(
+        weirdText,
+        fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+      ),
+      lineItems: fc.array(
+        fc.record({
+          description: weirdText,
+          quantity: fc.oneof(fc.integer(), fc.double()),
+          unitPrice: fc.oneof(weirdText, fc.bigInt().map(String)),
+        }),
+        { maxLength: 3 },
+      ),
       action: fc.oneof(weirdText, fc.constantFrom("pay", "release", "refund", "resolve", "withdraw")),
       amount: fc.oneof(weirdText, fc.bigInt({ min: -1n, max: 2n ** 257n }).map(String)),
       toMerchant: fc.bigInt({ min: -1n, max: 2n ** 100n }).map(String),
@@ -76,16 +91,32 @@ const queryString = fc
   .array(
     fc.tuple(
       fc.oneof(fc.constantFrom("kind", "token", "invoice", "from", "to", "cursor", "limit", "format", "role", "status"), weirdText),
-      fc.oneof(weirdText, fc.constantFrom("csv", "json", "merchant", "payer", "draft", "paid", "invoice_paid", "0", "501", "2030-01-01T00:00:00Z")),
+      fc.oneof(
+        weirdText,
+        fc.constantFrom("csv", "json", "merchant", "payer", "draft", "paid", "invoice_paid", "0", "501", "2030-01-01T00:00:00Z"),
+      ),
     ),
     { maxLength: 4 },
   )
   .map((pairs) => new URLSearchParams(pairs).toString());
 const headerSet = fc.record(
   {
-    "content-type": fc.constantFrom("application/json", "text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/json; charset=utf-8", "garbage"),
-    "idempotency-key": fc.oneof(fc.string({ minLength: 1, maxLength: 20 }).filter((s) => /^[\x20-\x7e]*$/.test(s)), fc.constant("k")),
-    authorization: fc.oneof(fc.constantFrom("Bearer", "Bearer x.y.z", "Basic abc", "Bearer " + "a".repeat(300)), fc.string({ maxLength: 20 }).filter((s) => /^[\x20-\x7e]*$/.test(s))),
+    "content-type": fc.constantFrom(
+      "application/json",
+      "text/plain",
+      "application/x-www-form-urlencoded",
+      "multipart/form-data; boundary=x",
+      "application/json; charset=utf-8",
+      "garbage",
+    ),
+    "idempotency-key": fc.oneof(
+      fc.string({ minLength: 1, maxLength: 20 }).filter((s) => /^[\x20-\x7e]*$/.test(s)),
+      fc.constant("k"),
+    ),
+    authorization: fc.oneof(
+      fc.constantFrom("Bearer", "Bearer x.y.z", "Basic abc", "Bearer " + "a".repeat(300)),
+      fc.string({ maxLength: 20 }).filter((s) => /^[\x20-\x7e]*$/.test(s)),
+    ),
     cookie: fc.constantFrom("settle_session=abc", "settle_session=", "x=1"),
     origin: fc.constantFrom("http://localhost:8000", "https://evil.example.com", "null"),
   },
@@ -101,7 +132,12 @@ describe("API fuzz: random bodies, headers and query strings on every route", fu
     const [deployer] = await ethers.getSigners();
     const e18 = 10n ** 18n;
     const token = await ethers.deployContract("SettleToken", [deployer!.address, 1_000_000n * e18, deployer!.address, 1000n * e18]);
-    const staking = await ethers.deployContract("StakingRewards", [deployer!.address, await token.getAddress(), await token.getAddress(), 86400]);
+    const staking = await ethers.deployContract("StakingRewards", [
+      deployer!.address,
+      await token.getAddress(),
+      await token.getAddress(),
+      86400,
+    ]);
     const deployment: Deployment = {
       ...DEPLOYMENT,
       contracts: {
@@ -158,14 +194,21 @@ describe("API fuzz: random bodies, headers and query strings on every route", fu
         fc.boolean(),
         queryString,
         headerSet,
-        fc.oneof(bodyValue.map((v) => JSON.stringify(v)), weirdText, fc.constant(undefined)),
+        fc.oneof(
+          bodyValue.map((v) => JSON.stringify(v)),
+          weirdText,
+          fc.constant(undefined),
+        ),
         fc.boolean(),
         async ([method, template], knownId, random, useKnown, query, headers, body, signedIn) => {
           const path = template.replace(/:(\w+)/g, () => encodeURIComponent(useKnown ? knownId : random));
           const { authorization, ...rest } = headers;
           // Logout would revoke the shared session; its own tests cover it signed in.
           if (template === "/auth/logout") signedIn = false;
-          const init: RequestInit = { method, headers: signedIn ? { ...rest, ...auth } : { ...rest, ...(authorization === undefined ? {} : { authorization }) } };
+          const init: RequestInit = {
+            method,
+            headers: signedIn ? { ...rest, ...auth } : { ...rest, ...(authorization === undefined ? {} : { authorization }) },
+          };
           if (body !== undefined && method !== "GET") init.body = body;
           const res = await t.app.request(`${path}${query ? `?${query}` : ""}`, init);
           statuses[res.status] = (statuses[res.status] ?? 0) + 1;

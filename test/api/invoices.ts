@@ -90,7 +90,14 @@ describe("API invoices: drafts", function () {
     const body = (await res.json()) as { id: string; canonical: string; reference: string; dueDate: string };
     const doc = JSON.parse(body.canonical) as Record<string, unknown>;
     expect(Object.keys(doc)).to.deep.equal([...Object.keys(doc)].sort());
-    expect(doc).to.include({ schema: "settle.invoice.v1", draftId: body.id, payer: null, arbiter: null, merchant, total: "3250000000000000000" });
+    expect(doc).to.include({
+      schema: "settle.invoice.v1",
+      draftId: body.id,
+      payer: null,
+      arbiter: null,
+      merchant,
+      total: "3250000000000000000",
+    });
     expect(doc.dueDate).to.equal(Date.parse(body.dueDate) / 1000);
     expect(canonicalJson(doc as never)).to.equal(body.canonical);
     expect(invoiceReference(doc as never).reference).to.equal(body.reference);
@@ -153,7 +160,11 @@ describe("API invoices: drafts", function () {
     ["a negative price", { lineItems: [{ description: "x", quantity: 1, unitPrice: "-1" }] }, "lineItems.0.unitPrice"],
     ["a bad token address", { token: "0x123" }, "token"],
     ["an unknown field", { discount: 5 }, ""],
-    ["a total over uint96 (the escrow's storage)", { lineItems: [{ description: "x", quantity: 2, unitPrice: (2n ** 95n).toString() }] }, "lineItems"],
+    [
+      "a total over uint96 (the escrow's storage)",
+      { lineItems: [{ description: "x", quantity: 2, unitPrice: (2n ** 95n).toString() }] },
+      "lineItems",
+    ],
   ];
   for (const [what, over, path] of refusals) {
     it(`refuses ${what} (400 with the field)`, async function () {
@@ -253,7 +264,12 @@ describe("API invoices: on-chain (index-backed)", function () {
     const { draft } = await onchain(1n);
     const res = await t.app.request("/invoices/1", { headers: payer.auth });
     expect(res.status).to.equal(200);
-    const body = (await res.json()) as { id: string; onchain: { status: string; amount: string }; details: { id: string; lineItems: unknown[] }; detailsMatch: boolean };
+    const body = (await res.json()) as {
+      id: string;
+      onchain: { status: string; amount: string };
+      details: { id: string; lineItems: unknown[] };
+      detailsMatch: boolean;
+    };
     expect(body.id).to.equal("1");
     expect(body.onchain).to.include({ status: "open", amount: "1000" });
     expect(body.details.id).to.equal(draft.id);
@@ -267,7 +283,10 @@ describe("API invoices: on-chain (index-backed)", function () {
 
   it("does not attach a draft to an invoice whose on-chain terms differ (copied reference)", async function () {
     const { draft } = await onchain(2n, { merchant: stranger.address.toLowerCase() as Hex, payer: null });
-    const body = (await (await t.app.request("/invoices/2", { headers: stranger.auth })).json()) as { details: unknown; detailsMatch: unknown };
+    const body = (await (await t.app.request("/invoices/2", { headers: stranger.auth })).json()) as {
+      details: unknown;
+      detailsMatch: unknown;
+    };
     expect(body.details).to.equal(null);
     expect(body.detailsMatch).to.equal(null);
     expect(await linkPendingDrafts(t.db, index, Date.now())).to.equal(0);
@@ -305,7 +324,10 @@ describe("API invoices: on-chain (index-backed)", function () {
     await onchain(7n, { status: "paid", paid: 1000n });
     await onchain(8n);
     const list = async (auth: Record<string, string>, query: string) =>
-      (await (await t.app.request(`/invoices?${query}`, { headers: auth })).json()) as { items: Array<{ id: string }>; nextCursor: string | null };
+      (await (await t.app.request(`/invoices?${query}`, { headers: auth })).json()) as {
+        items: Array<{ id: string }>;
+        nextCursor: string | null;
+      };
     expect((await list(merchant.auth, "role=merchant")).items.map((i) => i.id)).to.deep.equal(["8", "7", "6"]);
     expect((await list(payer.auth, "role=payer&status=paid")).items.map((i) => i.id)).to.deep.equal(["7"]);
     expect((await list(payer.auth, "role=merchant")).items).to.have.length(0);
@@ -314,7 +336,15 @@ describe("API invoices: on-chain (index-backed)", function () {
     expect((await list(merchant.auth, `limit=2&cursor=${first.nextCursor}`)).items.map((i) => i.id)).to.deep.equal(["6"]);
     await t.app.request(
       "/invoices",
-      jsonRequest("POST", { token: TOKEN, dueDate: new Date(Date.now() + 86400_000).toISOString(), lineItems: [{ description: "x", quantity: 1, unitPrice: "1" }] }, merchant.auth),
+      jsonRequest(
+        "POST",
+        {
+          token: TOKEN,
+          dueDate: new Date(Date.now() + 86400_000).toISOString(),
+          lineItems: [{ description: "x", quantity: 1, unitPrice: "1" }],
+        },
+        merchant.auth,
+      ),
     );
     const drafts = await list(merchant.auth, "status=draft");
     // 6, 7 and 8 were linked by the list above: only the new draft is left.
@@ -324,13 +354,42 @@ describe("API invoices: on-chain (index-backed)", function () {
 
   it("GET /invoices/:id/events lists the invoice's events", async function () {
     await onchain(9n);
-    index.events.push({ id: "a", invoiceId: 9n, kind: "created", actor: merchant.address.toLowerCase() as Hex, amount: 1000n, txHash: `0x${"cd".repeat(32)}`, logIndex: 0, blockNumber: 10n, timestamp: 1_700_000_000n });
-    index.events.push({ id: "b", invoiceId: 10n, kind: "created", actor: null, amount: null, txHash: `0x${"ce".repeat(32)}`, logIndex: 0, blockNumber: 11n, timestamp: 1_700_000_001n });
+    index.events.push({
+      id: "a",
+      invoiceId: 9n,
+      kind: "created",
+      actor: merchant.address.toLowerCase() as Hex,
+      amount: 1000n,
+      txHash: `0x${"cd".repeat(32)}`,
+      logIndex: 0,
+      blockNumber: 10n,
+      timestamp: 1_700_000_000n,
+    });
+    index.events.push({
+      id: "b",
+      invoiceId: 10n,
+      kind: "created",
+      actor: null,
+      amount: null,
+      txHash: `0x${"ce".repeat(32)}`,
+      logIndex: 0,
+      blockNumber: 11n,
+      timestamp: 1_700_000_001n,
+    });
     const res = await t.app.request("/invoices/9/events", { headers: payer.auth });
     expect(res.status).to.equal(200);
     const body = (await res.json()) as { items: Array<{ kind: string; amount: string }> };
     expect(body.items).to.deep.equal([
-      { id: "a", kind: "created", actor: merchant.address.toLowerCase(), amount: "1000", txHash: `0x${"cd".repeat(32)}`, logIndex: 0, blockNumber: 10, timestamp: new Date(1_700_000_000_000).toISOString() },
+      {
+        id: "a",
+        kind: "created",
+        actor: merchant.address.toLowerCase(),
+        amount: "1000",
+        txHash: `0x${"cd".repeat(32)}`,
+        logIndex: 0,
+        blockNumber: 10,
+        timestamp: new Date(1_700_000_000_000).toISOString(),
+      },
     ]);
   });
 
@@ -358,9 +417,15 @@ describe("API invoices: on-chain (index-backed)", function () {
 
     it("refuses the wrong party (403), an overpayment (400), and paying a paid invoice (409)", async function () {
       await onchain(13n);
-      expect((await t.app.request("/invoices/13/transactions", jsonRequest("POST", { action: "pay" }, stranger.auth))).status).to.equal(403);
-      expect((await t.app.request("/invoices/13/transactions", jsonRequest("POST", { action: "refund" }, payer.auth))).status).to.equal(403);
-      expect((await t.app.request("/invoices/13/transactions", jsonRequest("POST", { action: "pay", amount: "1001" }, payer.auth))).status).to.equal(400);
+      expect((await t.app.request("/invoices/13/transactions", jsonRequest("POST", { action: "pay" }, stranger.auth))).status).to.equal(
+        403,
+      );
+      expect((await t.app.request("/invoices/13/transactions", jsonRequest("POST", { action: "refund" }, payer.auth))).status).to.equal(
+        403,
+      );
+      expect(
+        (await t.app.request("/invoices/13/transactions", jsonRequest("POST", { action: "pay", amount: "1001" }, payer.auth))).status,
+      ).to.equal(400);
       await onchain(14n, { paid: 1000n, status: "paid" });
       const paid = await t.app.request("/invoices/14/transactions", jsonRequest("POST", { action: "pay" }, payer.auth));
       expect(paid.status).to.equal(409);
@@ -369,7 +434,10 @@ describe("API invoices: on-chain (index-backed)", function () {
 
     it("prepares release for the payer and refund for the merchant", async function () {
       await onchain(15n, { paid: 1000n, status: "paid" });
-      const release = await t.app.request("/invoices/15/transactions", jsonRequest("POST", { action: "release", amount: "300" }, payer.auth));
+      const release = await t.app.request(
+        "/invoices/15/transactions",
+        jsonRequest("POST", { action: "release", amount: "300" }, payer.auth),
+      );
       expect(release.status).to.equal(200);
       const refund = await t.app.request("/invoices/15/transactions", jsonRequest("POST", { action: "refund" }, merchant.auth));
       expect(refund.status).to.equal(200);
@@ -382,7 +450,10 @@ describe("API invoices: on-chain (index-backed)", function () {
       await onchain(16n, { paid: 1000n, status: "disputed", arbiter: arbiter.address.toLowerCase() as Hex });
       const missing = await t.app.request("/invoices/16/transactions", jsonRequest("POST", { action: "resolve" }, arbiter.auth));
       expect(missing.status).to.equal(400);
-      const res = await t.app.request("/invoices/16/transactions", jsonRequest("POST", { action: "resolve", toMerchant: "600" }, arbiter.auth));
+      const res = await t.app.request(
+        "/invoices/16/transactions",
+        jsonRequest("POST", { action: "resolve", toMerchant: "600" }, arbiter.auth),
+      );
       expect(res.status).to.equal(200);
       const { transactions } = (await res.json()) as { transactions: Array<{ data: string }> };
       const call = new Interface(abi).parseTransaction({ data: transactions[0]!.data });

@@ -78,7 +78,12 @@ describe("API platform", function () {
       expect(await migrateToLatest(db)).to.deep.equal(["0001_init"]);
       expect(await migrateToLatest(db)).to.deep.equal([]);
       await db.destroy();
-      expect(existsSync(join(dir, "app.sqlite-wal")) || readFileSync(join(dir, "app.sqlite")).subarray(18, 20).equals(Buffer.from([2, 2]))).to.equal(true);
+      expect(
+        existsSync(join(dir, "app.sqlite-wal")) ||
+          readFileSync(join(dir, "app.sqlite"))
+            .subarray(18, 20)
+            .equals(Buffer.from([2, 2])),
+      ).to.equal(true);
       rmSync(dir, { recursive: true, force: true });
     });
   });
@@ -207,7 +212,7 @@ describe("API platform", function () {
       const body = (await res.json()) as { chainId: number; contracts: Record<string, { address: string; abi: unknown[] | null }> };
       expect(body.chainId).to.equal(31337);
       expect(body.contracts.SettleToken!.address).to.equal("0x5FbDB2315678afecb367f032d93F642f64180aa3");
-      expect(body.contracts.SettleToken!.abi).to.be.an("array").that.is.not.empty;
+      expect(body.contracts.SettleToken!.abi).to.be.an("array").with.length.greaterThan(0);
       await t.close();
     });
 
@@ -252,7 +257,16 @@ describe("API platform", function () {
       expect(res.status).to.equal(200);
       const doc = (await res.json()) as { openapi: string; paths: Record<string, unknown> };
       expect(doc.openapi).to.equal("3.1.0");
-      expect(Object.keys(doc.paths)).to.include.members(["/auth/nonce", "/auth/verify", "/auth/logout", "/auth/me", "/users/me", "/users/{address}", "/health", "/blockchain/contracts"]);
+      expect(Object.keys(doc.paths)).to.include.members([
+        "/auth/nonce",
+        "/auth/verify",
+        "/auth/logout",
+        "/auth/me",
+        "/users/me",
+        "/users/{address}",
+        "/health",
+        "/blockchain/contracts",
+      ]);
     });
 
     it("serves /docs from local files only, under a same-origin CSP", async function () {

@@ -8,11 +8,14 @@ import { type TestApp, makeApp, siweMessage } from "./helpers";
 /** POSTs `chunks` with Transfer-Encoding: chunked (no Content-Length) and returns status and body. */
 function chunkedPost(port: number, path: string, chunks: string[]): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: "127.0.0.1", port, path, method: "POST", headers: { "Content-Type": "application/json", "Transfer-Encoding": "chunked" } }, (res) => {
-      let body = "";
-      res.on("data", (d: Buffer) => (body += d.toString()));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-    });
+    const req = httpRequest(
+      { host: "127.0.0.1", port, path, method: "POST", headers: { "Content-Type": "application/json", "Transfer-Encoding": "chunked" } },
+      (res) => {
+        let body = "";
+        res.on("data", (d: Buffer) => (body += d.toString()));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
     req.on("error", (err: NodeJS.ErrnoException) => (err.code === "EPIPE" || err.code === "ECONNRESET" ? undefined : reject(err)));
     for (const c of chunks) req.write(c);
     req.end();
@@ -41,7 +44,11 @@ describe("API over a real HTTP server", function () {
     const nonce = ((await (await fetch(`${base}/auth/nonce`)).json()) as { nonce: string }).nonce;
     const message = siweMessage({ address: account!.address, nonce, issuedAt: new Date(t.clock.now).toISOString() });
     const signature = await account!.signMessage(message);
-    const res = await fetch(`${base}/auth/verify`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ message, signature }) });
+    const res = await fetch(`${base}/auth/verify`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ message, signature }),
+    });
     expect(res.status).to.equal(200);
     const { token } = (await res.json()) as { token: string };
     const cookie = res.headers.get("set-cookie")!.split(";")[0]!;
@@ -53,7 +60,11 @@ describe("API over a real HTTP server", function () {
   });
 
   it("answers 413 to a chunked request body without Content-Length over the limit", async function () {
-    const { status, body } = await chunkedPost(Number(new URL(base).port), "/auth/verify", Array.from({ length: 10 }, () => "x".repeat(1000)));
+    const { status, body } = await chunkedPost(
+      Number(new URL(base).port),
+      "/auth/verify",
+      Array.from({ length: 10 }, () => "x".repeat(1000)),
+    );
     expect(status).to.equal(413);
     expect((JSON.parse(body) as { error: { code: string } }).error.code).to.equal("payload_too_large");
   });

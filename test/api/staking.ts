@@ -11,7 +11,12 @@ describe("API staking: GET /blockchain/staking/:address", function () {
     const [deployer, staker] = await ethers.getSigners();
     const e18 = 10n ** 18n;
     const token = await ethers.deployContract("SettleToken", [deployer!.address, 1_000_000n * e18, deployer!.address, 100_000n * e18]);
-    const staking = await ethers.deployContract("StakingRewards", [deployer!.address, await token.getAddress(), await token.getAddress(), 7 * 86400]);
+    const staking = await ethers.deployContract("StakingRewards", [
+      deployer!.address,
+      await token.getAddress(),
+      await token.getAddress(),
+      7 * 86400,
+    ]);
     await (await token.getFunction("approve")(await staking.getAddress(), 7_000n * e18)).wait();
     await (await staking.getFunction("notifyRewardAmount")(7_000n * e18)).wait();
     await (await token.getFunction("transfer")(staker!.address, 1_000n * e18)).wait();
@@ -39,7 +44,13 @@ describe("API staking: GET /blockchain/staking/:address", function () {
     t.clock.now = Number((await ethers.provider.getBlock("latest"))!.timestamp) * 1000;
     const res = await t.app.request(`/blockchain/staking/${staker!.address}`);
     expect(res.status).to.equal(200);
-    const body = (await res.json()) as { principal: string; earned: string; indexed: { principal: string }; aprPercent: string; pool: { totalStaked: string } };
+    const body = (await res.json()) as {
+      principal: string;
+      earned: string;
+      indexed: { principal: string };
+      aprPercent: string;
+      pool: { totalStaked: string };
+    };
     expect(body.principal).to.equal((100n * e18).toString());
     expect(BigInt(body.earned)).to.be.greaterThan(0n);
     expect(body.indexed.principal).to.equal((100n * e18).toString());
@@ -51,7 +62,13 @@ describe("API staking: GET /blockchain/staking/:address", function () {
 
   it("is 400 for a bad address and 503 when the node is down", async function () {
     const t = await makeApp({
-      chain: { blockNumber: () => Promise.reject(new Error("down")), getReceipt: () => Promise.reject(new Error()), getTransaction: () => Promise.reject(new Error()), getCode: () => Promise.reject(new Error()), call: () => Promise.reject(new Error("down")) },
+      chain: {
+        blockNumber: () => Promise.reject(new Error("down")),
+        getReceipt: () => Promise.reject(new Error()),
+        getTransaction: () => Promise.reject(new Error()),
+        getCode: () => Promise.reject(new Error()),
+        call: () => Promise.reject(new Error("down")),
+      },
     });
     expect((await t.app.request("/blockchain/staking/0x12")).status).to.equal(400);
     const res = await t.app.request(`/blockchain/staking/${DEPLOYMENT.contracts.SettleToken.address}`);

@@ -33,7 +33,11 @@ describe("API transactions", function () {
     it("lists the signed-in account's rows newest first with confirmations and finality", async function () {
       const res = await t.app.request("/transactions", { headers: auth });
       expect(res.status).to.equal(200);
-      const body = (await res.json()) as { items: Array<{ id: string; confirmations: number; final: boolean; amount: string }>; nextCursor: null; chainHead: number };
+      const body = (await res.json()) as {
+        items: Array<{ id: string; confirmations: number; final: boolean; amount: string }>;
+        nextCursor: null;
+        chainHead: number;
+      };
       expect(body.items.map((i) => i.id)).to.deep.equal(["000000000005", "000000000003", "000000000002", "000000000001"]);
       const head = body.chainHead;
       expect(head).to.be.at.least(5);
@@ -44,7 +48,10 @@ describe("API transactions", function () {
     });
 
     it("paginates with the cursor", async function () {
-      const first = (await (await t.app.request("/transactions?limit=2", { headers: auth })).json()) as { items: Array<{ id: string }>; nextCursor: string };
+      const first = (await (await t.app.request("/transactions?limit=2", { headers: auth })).json()) as {
+        items: Array<{ id: string }>;
+        nextCursor: string;
+      };
       expect(first.items.map((i) => i.id)).to.deep.equal(["000000000005", "000000000003"]);
       const second = (await (await t.app.request(`/transactions?limit=2&cursor=${first.nextCursor}`, { headers: auth })).json()) as {
         items: Array<{ id: string }>;
@@ -56,11 +63,16 @@ describe("API transactions", function () {
 
     it("filters by kind, token, invoice and time range", async function () {
       const ids = async (query: string) =>
-        ((await (await t.app.request(`/transactions?${query}`, { headers: auth })).json()) as { items: Array<{ id: string }> }).items.map((i) => i.id);
+        ((await (await t.app.request(`/transactions?${query}`, { headers: auth })).json()) as { items: Array<{ id: string }> }).items.map(
+          (i) => i.id,
+        );
       expect(await ids("kind=invoice_paid,released")).to.deep.equal(["000000000005", "000000000002"]);
       expect(await ids("token=0x00000000000000000000000000000000000000aa")).to.deep.equal(["000000000003"]);
       expect(await ids("invoice=7")).to.deep.equal(["000000000005", "000000000002"]);
-      expect(await ids(`from=${1_700_000_002}&to=${new Date(1_700_000_004_000).toISOString()}`)).to.deep.equal(["000000000003", "000000000002"]);
+      expect(await ids(`from=${1_700_000_002}&to=${new Date(1_700_000_004_000).toISOString()}`)).to.deep.equal([
+        "000000000003",
+        "000000000002",
+      ]);
     });
 
     it("answers a CSV page with ?format=csv", async function () {
@@ -69,7 +81,9 @@ describe("API transactions", function () {
       expect(res.headers.get("content-type")).to.match(/^text\/csv/);
       expect(res.headers.get("x-next-cursor")).to.equal("000000000003");
       const lines = (await res.text()).trim().split("\r\n");
-      expect(lines[0]).to.equal("id,timestamp,blockNumber,txHash,logIndex,kind,account,counterparty,token,amount,invoiceId,confirmations,final");
+      expect(lines[0]).to.equal(
+        "id,timestamp,blockNumber,txHash,logIndex,kind,account,counterparty,token,amount,invoiceId,confirmations,final",
+      );
       expect(lines).to.have.length(3);
       expect(lines[1]).to.include(",released,");
     });

@@ -68,7 +68,11 @@ describe("API users", function () {
   }
 
   it("PATCH /users/me refuses a non-JSON content type (415)", async function () {
-    const res = await t.app.request("/users/me", { method: "PATCH", body: "displayName=x", headers: { ...auth, "Content-Type": "text/plain" } });
+    const res = await t.app.request("/users/me", {
+      method: "PATCH",
+      body: "displayName=x",
+      headers: { ...auth, "Content-Type": "text/plain" },
+    });
     expect(res.status).to.equal(415);
     expect(await errorCode(res)).to.equal("unsupported_media_type");
   });

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { ethers } from "hardhat";
+import hre, { ethers } from "hardhat";
 import fc from "fast-check";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { ContractTransactionResponse, Log } from "ethers";
@@ -23,7 +23,9 @@ import { signPermit } from "../scripts/lib/permit";
 const DAY = 24n * 3600n;
 const TIMEOUT = 30n * DAY;
 const MAX_WINDOW = 90n * DAY;
-const RUNS = Number(process.env.FC_RUNS ?? 300);
+/** Runs: 300, or 20 under solidity-coverage (instrumented transactions are far slower; examples cover every line). */
+const UNDER_COVERAGE = (hre as unknown as { __SOLIDITY_COVERAGE_RUNNING?: boolean }).__SOLIDITY_COVERAGE_RUNNING === true;
+const RUNS = Number(process.env.FC_RUNS ?? (UNDER_COVERAGE ? 20 : 300));
 
 type Stored = "Open" | "Disputed" | "Refunded" | "Resolved" | "Cancelled";
 type StatusName = "Open" | "PartiallyPaid" | "Paid" | "Disputed" | "Released" | "Refunded" | "Resolved" | "Cancelled" | "Expired";

@@ -8,7 +8,8 @@ import { ApiError, errorResponses } from "../lib/errors";
 import { encodeCall, maxUint } from "../lib/escrow-tx";
 import { idempotency } from "../lib/idempotency";
 import { type InvoiceDocument, computeTotals, invoiceReference, referenceMatches } from "../lib/invoice-hash";
-import { type IndexReaderLike, type InvoiceRowLike, safeStatus } from "../lib/index-source";
+import { INVOICE_STATUSES as ON_CHAIN_STATUSES, type IndexReader, type InvoiceRow, type InvoiceStatus } from "../lib/index-reader";
+import { safeStatus } from "../lib/index-source";
 import { AddressSchema, Uint256Schema } from "../lib/schemas";
 import { TimeSchema } from "./transactions";
 import { requireAuth } from "../lib/session";
@@ -179,18 +180,7 @@ const InvoiceEventSchema = z
   .openapi("InvoiceEvent");
 
 /** Invoice statuses (PaymentEscrow's Status in snake case), plus draft for drafts not on chain yet. */
-const INVOICE_STATUSES = [
-  "draft",
-  "open",
-  "partially_paid",
-  "paid",
-  "disputed",
-  "released",
-  "refunded",
-  "resolved",
-  "cancelled",
-  "expired",
-] as const;
+const INVOICE_STATUSES = ["draft", ...ON_CHAIN_STATUSES] as const;
 
 const InvoiceListQuerySchema = z.object({
   role: z.enum(["merchant", "payer", "any"]).default("any"),
@@ -272,7 +262,7 @@ const same = (a: string | null, b: string | null) => (orNull(a)?.toLowerCase() ?
  * and reference. A draft is linked only then, so that copying a reference into someone else's
  * invoice cannot attach a merchant's details to it.
  */
-export function termsMatch(draft: InvoiceDraftsTable, row: InvoiceRowLike): boolean {
+export function termsMatch(draft: InvoiceDraftsTable, row: InvoiceRow): boolean {
   return (
     same(draft.merchant, row.merchant) &&
     same(draft.payer, row.payer) &&
@@ -285,7 +275,7 @@ export function termsMatch(draft: InvoiceDraftsTable, row: InvoiceRowLike): bool
 }
 
 /** On-chain invoice row as JSON. */
-export function onchainJson(row: InvoiceRowLike): z.infer<typeof OnchainSchema> {
+export function onchainJson(row: InvoiceRow): z.infer<typeof OnchainSchema> {
   return {
     id: row.id.toString(),
     merchant: row.merchant,
@@ -307,7 +297,7 @@ export function onchainJson(row: InvoiceRowLike): z.infer<typeof OnchainSchema> 
 }
 
 /** Records that the draft with `row.reference` became on-chain invoice `row.id`. */
-export async function linkDraft(db: AppDb, row: InvoiceRowLike, now: number): Promise<void> {
+export async function linkDraft(db: AppDb, row: InvoiceRow, now: number): Promise<void> {
   await db
     .updateTable("invoice_drafts")
     .set({ onchain_id: row.id.toString(), linked_at: now })
@@ -320,7 +310,7 @@ export async function linkDraft(db: AppDb, row: InvoiceRowLike, now: number): Pr
  * Links drafts whose reference the index has seen created on chain (run periodically by main.ts,
  * and on reads). Returns how many were linked.
  */
-export async function linkPendingDrafts(db: AppDb, index: IndexReaderLike, now: number, max = 200): Promise<number> {
+export async function linkPendingDrafts(db: AppDb, index: IndexReader, now: number, max = 200): Promise<number> {
   if (!safeStatus(index).ready) return 0;
   const pending = await db
     .selectFrom("invoice_drafts")
@@ -506,7 +496,7 @@ export function invoiceRoutes(deps: AppDeps) {
         }
         const page = deps.index.invoicesByAccount(me.toLowerCase(), {
           role: q.role,
-          status: q.status,
+          status: q.status as InvoiceStatus[] | undefined,
           token: q.token?.toLowerCase(),
           fromTimestamp: q.from,
           toTimestamp: q.to,
@@ -679,7 +669,7 @@ export function invoiceRoutes(deps: AppDeps) {
     );
 
   /** On-chain row merged with the draft holding its details (linking the draft on the way). */
-  async function merged(row: InvoiceRowLike): Promise<z.infer<typeof InvoiceSchema>> {
+  async function merged(row: InvoiceRow): Promise<z.infer<typeof InvoiceSchema>> {
     let loaded = await loadDraft(deps.db, { onchainId: row.id.toString() });
     if (!loaded) {
       loaded = await loadDraft(deps.db, { reference: row.reference });

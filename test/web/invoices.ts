@@ -234,7 +234,10 @@ describe("web: invoice journeys", function () {
       await merchant.page.locator(".history-table tbody tr a.mono").first().click();
       await merchant.page.waitForURL(/#\/tx\/0x[0-9a-f]{64}$/);
       await merchant.waitForText(".card-head .badges", /Succeeded\s+Indexed/);
-      expect(await merchant.page.textContent(".event-list")).to.contain("InvoiceReleased");
+      const events = (await merchant.page.textContent(".event-list")) ?? "";
+      expect(events).to.contain("InvoiceReleased");
+      // Amounts in their token, the fee (1%) taken from the merchant's share.
+      expect(events).to.match(/toMerchant\s*250 SETL\s*fee\s*2\.5 SETL/);
       await merchant.screenshot("transaction");
     });
 

@@ -1,6 +1,7 @@
 import { api, ApiError, type TransactionVerification } from "../api";
-import { shortAddress } from "../format";
-import { badge, copyButton, h, icon, notice, replace } from "../ui";
+import { checksummed, ETH, formatDateTime, formatToken, isZeroAddress, sameAddress, shortAddress, type TokenInfo } from "../format";
+import { app } from "../state";
+import { badge, copyButton, h, icon, notice, replace, type Child } from "../ui";
 import { errorCard, loadingCard, pageHeader, type View } from "./view";
 
 /** One transaction as the API verifies it: receipt, confirmations, decoded Settle events, index coverage. */
@@ -75,9 +76,9 @@ function summary(tx: TransactionVerification): HTMLElement {
       h("dt", null, "Confirmations"),
       h("dd", { id: "tx-confirmations" }, `${tx.confirmations}${tx.final ? " (final)" : ""}`),
       h("dt", null, "From"),
-      h("dd", null, tx.from ? h("span", { class: "mono", title: tx.from }, shortAddress(tx.from)) : "—"),
+      h("dd", null, tx.from ? addressText(tx.from, true) : "—"),
       h("dt", null, "To"),
-      h("dd", null, tx.to ? h("span", { class: "mono", title: tx.to }, shortAddress(tx.to)) : "—"),
+      h("dd", null, tx.to ? addressText(tx.to, true) : "—"),
       tx.gasUsed ? [h("dt", null, "Gas used"), h("dd", null, Number(tx.gasUsed).toLocaleString())] : null,
       h("dt", null, "Index"),
       h(
@@ -121,10 +122,48 @@ function events(tx: TransactionVerification): HTMLElement {
               h(
                 "dl",
                 { class: "kv kv-compact" },
-                Object.entries(event.args).map(([name, value]) => [h("dt", null, name), h("dd", { class: "mono break" }, String(value))]),
+                Object.entries(event.args).map(([name, value]) => [
+                  h("dt", null, name),
+                  h("dd", { class: "break" }, argText(event, name, value)),
+                ]),
               ),
             ),
           ),
         ),
   );
+}
+
+type DecodedEvent = TransactionVerification["events"][number];
+
+/** Event arguments that are token amounts (in the event's token). */
+const AMOUNT_ARGS = new Set(["amount", "toMerchant", "toPayer", "fee", "held", "value", "reward", "paid", "released", "refunded"]);
+/** Event arguments that are unix times. */
+const TIME_ARGS = new Set(["dueDate", "deadline", "paidAt", "periodFinish"]);
+const SETL: Pick<TokenInfo, "symbol" | "decimals"> = { symbol: "SETL", decimals: 18 };
+
+/** An address: short, or in full, and the Settle contract's name when it is one. */
+function addressText(address: string, short = false): Child {
+  const label = app.deployment?.labelOf(address);
+  const shown = short ? shortAddress(address) : (checksummed(address) ?? address);
+  return [h("span", { class: "mono", title: address }, shown), label ? h("span", { class: "muted small" }, ` (${label})`) : null];
+}
+
+/** The token an event's amounts are in: its `token` argument, or SETL for the token and staking contracts. */
+function eventToken(event: DecodedEvent): Pick<TokenInfo, "symbol" | "decimals"> | undefined {
+  const settleToken = app.deployment?.has("SettleToken") ? app.deployment.address("SettleToken") : undefined;
+  const token = typeof event.args.token === "string" ? event.args.token : event.contract !== "PaymentEscrow" ? settleToken : undefined;
+  if (token === undefined) return undefined;
+  if (isZeroAddress(token)) return ETH;
+  return sameAddress(token, settleToken) ? SETL : undefined;
+}
+
+/** One decoded argument for people: addresses named, amounts in their token (exact), times as dates. */
+function argText(event: DecodedEvent, name: string, value: unknown): Child {
+  const text = String(value);
+  if (/^0x[0-9a-fA-F]{40}$/.test(text)) return addressText(text);
+  const token = eventToken(event);
+  if (/^\d+$/.test(text) && AMOUNT_ARGS.has(name) && token)
+    return h("span", { title: `${text} base units` }, formatToken(BigInt(text), token, token.decimals));
+  if (/^\d+$/.test(text) && TIME_ARGS.has(name) && text !== "0") return formatDateTime(Number(text));
+  return h("span", { class: "mono" }, text);
 }

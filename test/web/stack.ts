@@ -49,7 +49,9 @@ export class Backend {
   rpcUrl = "";
   /** The API's origin, which serves the page too (SIWE's domain is its host). */
   baseUrl = "";
+  /** What the real deploy wrote (addresses, its temporary deployments folder). */
   deployment!: TestDeployment;
+  /** Logs, the built page, the index and app.sqlite of this backend (removed by {@link Backend.stop}). */
   readonly tmp = mkdtempSync(join(tmpdir(), "settle-web-"));
 
   /** The backend shared by every journey of this run (started on first use). */
@@ -178,8 +180,11 @@ export interface SessionOptions {
 
 /** One journey's browser: a fresh Chromium profile, the injected wallet, one page. */
 export class BrowserSession {
+  /** Chromium with this journey's own profile. */
   context!: BrowserContext;
+  /** The one tab the journey drives. */
   page!: Page;
+  /** The injected MetaMask-like wallet answering the page. */
   wallet!: TestWallet;
   private shots = 0;
   private readonly profile: string;

@@ -81,7 +81,18 @@ describe("web: the demo data (npm start -- --demo)", function () {
 
     await merchant.go("#/history");
     await merchant.page.locator(".history-table tbody tr").first().waitFor();
+    const kinds = () =>
+      merchant.page.locator(".history-table tbody tr").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-kind")));
+    // The stake's and the payouts' token transfers are told once, by their own rows...
+    expect(await kinds())
+      .to.include.members(["staked", "released", "invoice_created"])
+      .and.not.include("transfer_out");
     await merchant.screenshot("history", { fullPage: false });
+    // ...and listed under "Token transfers".
+    await merchant.page.selectOption("#filter-kind", { label: "Token transfers" });
+    await merchant.page.click("#history-filters button[type=submit]");
+    await merchant.page.waitForURL(/kind=transfer_in%2Ctransfer_out/);
+    await merchant.page.locator('.history-table tbody tr[data-kind="transfer_out"]').first().waitFor();
 
     await merchant.go("#/staking");
     await merchant.waitForText("#staking-staked", "500");

@@ -135,17 +135,19 @@ export const historyView: View = (root, _params, query) => {
     try {
       const page = await api.history({ ...filters, cursor: cursors[pageIndex], limit: PAGE_SIZE });
       if (stopped) return;
-      const infos = await Promise.all(page.items.map((item) => tokenOf(item.token)));
+      // Unfiltered, a transfer to or from a Settle contract is only the token side of a row beside it.
+      const items = filters.kind ? page.items : page.items.filter((item) => !isTokenLeg(item, page.items));
+      const infos = await Promise.all(items.map((item) => tokenOf(item.token)));
       replace(
         list,
-        page.items.length === 0
+        items.length === 0
           ? h(
               "div",
               { class: "empty" },
               icon("history", 40),
               h("p", null, pageIndex === 0 ? "Nothing here yet for these filters." : "No more activity."),
             )
-          : table(page.items, infos),
+          : table(items, infos),
       );
       if (page.nextCursor) cursors[pageIndex + 1] = page.nextCursor;
       replace(
@@ -235,6 +237,18 @@ function table(items: HistoryItem[], tokens: TokenInfo[]): HTMLElement {
         }),
       ),
     ),
+  );
+}
+
+/**
+ * True for a token transfer to or from a Settle contract (staking, escrow) that another row of the
+ * same transaction already tells (staked, paid, released...).
+ */
+function isTokenLeg(item: HistoryItem, page: HistoryItem[]): boolean {
+  if (item.kind !== "transfer_in" && item.kind !== "transfer_out") return false;
+  if (!item.counterparty || app.deployment?.labelOf(item.counterparty) === undefined) return false;
+  return page.some(
+    (other) => other !== item && other.txHash === item.txHash && other.kind !== "transfer_in" && other.kind !== "transfer_out",
   );
 }
 

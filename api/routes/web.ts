@@ -6,6 +6,21 @@ import type { AppEnv } from "../lib/context";
 
 /** Hashed build outputs never change under the same name; everything else is revalidated. */
 const IMMUTABLE = "public, max-age=31536000, immutable";
+/**
+ * The page runs only its own bundled scripts and talks only to this origin (the wallet is an
+ * extension, outside the page's CSP); style attributes are used for progress bars.
+ */
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join("; ");
 
 /**
  * The web page (web/dist, built by `npm run build:web`) from the API's own origin, so that SIWE's
@@ -32,7 +47,10 @@ export function webRoutes(distDir: string): Hono<AppEnv> {
     }
     files ??= serveStatic({
       root: distDir,
-      onFound: (path, found) => found.header("Cache-Control", path.includes("/assets/") ? IMMUTABLE : "no-cache"),
+      onFound: (path, found) => {
+        found.header("Cache-Control", path.includes("/assets/") ? IMMUTABLE : "no-cache");
+        if (path.endsWith(".html")) found.header("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+      },
     });
     // serveStatic answers when the file exists and calls `fallback` otherwise.
     let missing = false;
@@ -42,6 +60,7 @@ export function webRoutes(distDir: string): Hono<AppEnv> {
     if (!missing) return answered ?? c.res;
     if (!wantsPage) return next();
     c.header("Cache-Control", "no-cache");
+    c.header("Content-Security-Policy", CONTENT_SECURITY_POLICY);
     return c.html(readFileSync(indexFile, "utf8"));
   });
   return router;

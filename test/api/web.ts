@@ -24,6 +24,7 @@ describe("API: the web page from the same origin", function () {
       expect(res.status).to.equal(200);
       expect(res.headers.get("content-type")).to.match(/^text\/html/);
       expect(res.headers.get("cache-control")).to.equal("no-cache");
+      expect(res.headers.get("content-security-policy")).to.contain("script-src 'self'");
       expect(await res.text()).to.equal(INDEX);
     });
 
@@ -38,6 +39,7 @@ describe("API: the web page from the same origin", function () {
     it("answers a browser's request for any other page path with index.html", async function () {
       const res = await t.app.request("/somewhere/deep", { headers: HTML });
       expect(res.status).to.equal(200);
+      expect(res.headers.get("content-security-policy")).to.contain("frame-ancestors 'none'");
       expect(await res.text()).to.equal(INDEX);
     });
 

@@ -108,4 +108,8 @@ describe("web: the demo data (npm start -- --demo)", function () {
     expect(await merchant.page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")).to.be.at.most(0);
     await readmeShot(merchant, "phone-pay", "phone-pay.png");
   });
+
+  it("raised no uncaught error and broke no Content-Security-Policy rule", function () {
+    expect(merchant.problems).to.deep.equal([]);
+  });
 });

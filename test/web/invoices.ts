@@ -364,4 +364,11 @@ describe("web: invoice journeys", function () {
       await merchant.screenshot("phone-new-invoice", { fullPage: false });
     });
   });
+
+  // Nested so that it runs after the journeys above (mocha runs a describe's own tests first).
+  describe("after every journey", function () {
+    it("raised no uncaught error and broke no Content-Security-Policy rule in any of the three browsers", function () {
+      expect([...merchant.problems, ...payer.problems, ...arbiter.problems]).to.deep.equal([]);
+    });
+  });
 });

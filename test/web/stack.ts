@@ -186,6 +186,8 @@ export class BrowserSession {
   page!: Page;
   /** The injected MetaMask-like wallet answering the page. */
   wallet!: TestWallet;
+  /** Uncaught errors of the page and Content-Security-Policy violations, as the console reported them. */
+  readonly problems: string[] = [];
   private shots = 0;
   private readonly profile: string;
 
@@ -213,6 +215,10 @@ export class BrowserSession {
     await session.wallet.install(session.context);
     session.page = session.context.pages()[0] ?? (await session.context.newPage());
     session.page.setDefaultTimeout(20_000);
+    session.page.on("pageerror", (error) => session.problems.push(`uncaught: ${error.message}`));
+    session.page.on("console", (message) => {
+      if (message.type() === "error" && /Content Security Policy/i.test(message.text())) session.problems.push(message.text());
+    });
     return session;
   }
 

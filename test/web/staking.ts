@@ -169,4 +169,8 @@ describe("web: staking journey", function () {
     expect(overflow, "horizontal overflow in pixels").to.be.at.most(0);
     await stack.screenshot("phone", { fullPage: false });
   });
+
+  it("raised no uncaught error and broke no Content-Security-Policy rule", function () {
+    expect(stack.problems).to.deep.equal([]);
+  });
 });

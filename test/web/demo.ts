@@ -62,7 +62,7 @@ describe("web: the demo data (npm start -- --demo)", function () {
     }
   });
 
-  it("shows the merchant a living page: invoices by status, one invoice, the history, staking", async function () {
+  it("shows the merchant a living page: invoices by status, one invoice, the history, staking (from the keyboard)", async function () {
     merchant = await BrowserSession.start(backend, { name: "demo", accountIndex: DEMO_ACCOUNTS.merchant });
     await merchant.open("#/invoices");
     await merchant.page.click("#gate-connect");
@@ -96,6 +96,12 @@ describe("web: the demo data (npm start -- --demo)", function () {
 
     await merchant.go("#/staking");
     await merchant.waitForText("#staking-staked", "500");
+    // From the keyboard alone: type the amount, Enter submits, the wallet signs and sends.
+    await merchant.page.focus("#stake-amount");
+    await merchant.page.keyboard.type("100");
+    await merchant.page.keyboard.press("Enter");
+    expect(await merchant.txCard("#stake-tx", "indexed")).to.contain("Stake 100 SETL");
+    await merchant.waitForText("#staking-staked", "600");
     await merchant.screenshot("staking", { fullPage: false });
   });
 

@@ -5,7 +5,7 @@ import { parseEther } from "ethers";
 import { DEMO_ACCOUNTS, DEMO_INVOICES, DEMO_STAKES, fillDemo } from "../../scripts/lib/demo";
 import { testAccount } from "../../scripts/lib/test-accounts";
 import { REPO_ROOT } from "../support/node";
-import { Backend, BrowserSession } from "./stack";
+import { Backend, BrowserSession, journeySteps } from "./stack";
 
 /** Where the README's screenshots live (committed; refreshed by this journey with SETTLE_SCREENSHOTS=1). */
 const README_SHOTS = join(REPO_ROOT, "docs", "screenshots");
@@ -20,7 +20,7 @@ async function readmeShot(session: BrowserSession, label: string, name: string):
 
 describe("web: the demo data (npm start -- --demo)", function () {
   this.timeout(300_000);
-  this.bail(true);
+  journeySteps();
   // A chain of its own: the demo expects a fresh deployment, and the other journeys expect no demo.
   let backend: Backend;
   let merchant: BrowserSession;

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import { Contract, formatEther, parseEther } from "ethers";
-import { Backend, BrowserSession } from "./stack";
+import { Backend, BrowserSession, journeySteps } from "./stack";
 
 /** Opens `hash`, connects the wallet, and signs in with Ethereum (the page's gate card or the header's button). */
 async function connectAndSignIn(session: BrowserSession, hash: string): Promise<void> {
@@ -63,7 +63,7 @@ async function createInvoice(session: BrowserSession): Promise<string> {
 describe("web: invoice journeys", function () {
   this.timeout(180_000);
   // Each step builds on the previous one: stop at the first failure.
-  this.bail(true);
+  journeySteps();
   let backend: Backend;
   let merchant: BrowserSession;
   let payer: BrowserSession;

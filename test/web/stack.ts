@@ -168,6 +168,21 @@ after(async function () {
   await Backend.stopShared();
 });
 
+/**
+ * Makes the tests of the calling `describe` the steps of one journey: once a step failed, the next
+ * ones are skipped. (Mocha's `bail` would do that too, but it also skips the whole suite, silently,
+ * when any earlier test of the run failed.)
+ */
+export function journeySteps(): void {
+  let failed = false;
+  beforeEach(function () {
+    if (failed) this.skip();
+  });
+  afterEach(function () {
+    if (this.currentTest?.state === "failed") failed = true;
+  });
+}
+
 /** Options of {@link BrowserSession.start}. */
 export interface SessionOptions {
   /** Journey name: prefixes the screenshots. */

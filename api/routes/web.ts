@@ -52,7 +52,7 @@ export function webRoutes(distDir: string): Hono<AppEnv> {
         if (path.endsWith(".html")) found.header("Content-Security-Policy", CONTENT_SECURITY_POLICY);
       },
     });
-    // serveStatic answers when the file exists and calls `fallback` otherwise.
+    // serveStatic answers when the file exists, and calls the function it is given otherwise.
     let missing = false;
     const answered = await files(c, async () => {
       missing = true;

@@ -24,7 +24,7 @@ describe("API: the web page from the same origin", function () {
       expect(res.status).to.equal(200);
       expect(res.headers.get("content-type")).to.match(/^text\/html/);
       expect(res.headers.get("cache-control")).to.equal("no-cache");
-      expect(res.headers.get("content-security-policy")).to.contain("script-src 'self'");
+      expect(res.headers.get("content-security-policy")).to.contain("object-src 'none'");
       expect(await res.text()).to.equal(INDEX);
     });
 

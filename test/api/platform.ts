@@ -126,6 +126,12 @@ describe("API platform", function () {
       expect(preflight.headers.get("access-control-allow-methods")).to.include("PATCH");
       const evil = await t.app.request("/auth/nonce", { headers: { Origin: "https://evil.example.com" } });
       expect(evil.headers.get("access-control-allow-origin")).to.equal(null);
+      expect(ok.headers.get("vary")).to.include("Origin");
+      // Without an Origin (no browser cross-origin call): no CORS headers, but the answer still varies by origin.
+      const plain = await t.app.request("/auth/nonce");
+      expect(plain.headers.get("access-control-allow-origin")).to.equal(null);
+      expect(plain.headers.get("access-control-allow-credentials")).to.equal(null);
+      expect(plain.headers.get("vary")).to.include("Origin");
     });
 
     it("sets secure headers and a request id (echoing a valid incoming one)", async function () {

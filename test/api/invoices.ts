@@ -349,6 +349,7 @@ describe("API invoices: on-chain (real index)", function () {
     expect((await list(merchant.auth, `role=merchant&limit=4&cursor=${first.nextCursor}`)).items.map((i) => i.id)).to.deep.equal(
       mine.slice(4),
     );
+    t.clock.now += 1000; // the newest draft
     const res = await t.app.request(
       "/invoices",
       jsonRequest(

@@ -6,7 +6,7 @@ import { ConfigError, loadConfig, resolveJwtSecret } from "../../api/config";
 import { migrateToLatest, openAppDb } from "../../api/db";
 import type { Chain } from "../../api/lib/chain";
 import { ORIGIN, type TestApp, errorCode, jsonRequest, makeApp, signIn, unbuiltIndex } from "./helpers";
-import { realIndex } from "./real-index";
+import { realIndex, useRealIndex } from "./real-index";
 import { Wallet } from "ethers";
 
 const deadChain: Chain = {
@@ -18,6 +18,7 @@ const deadChain: Chain = {
 };
 
 describe("API platform", function () {
+  useRealIndex();
   describe("config", function () {
     it("reports every bad value on its own line", function () {
       let error: unknown;

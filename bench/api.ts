@@ -14,7 +14,7 @@
  * rounds (every round is kept in meta.rounds).
  *
  * Environment: BENCH_ROWS (default 50,000) History rows at least; BENCH_SECONDS (default 10) per
- * route and round; BENCH_ROUNDS (default 3); BENCH_CONNECTIONS (default 10). Targets: GET
+ * route and round; BENCH_ROUNDS (default 5); BENCH_CONNECTIONS (default 10). Targets: GET
  * /transactions ≥ 40 % of the baseline's rps, p99 ≤ 25 ms.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -26,7 +26,6 @@ import autocannon from "autocannon";
 import Database from "better-sqlite3";
 import { Contract, JsonRpcProvider, getAddress } from "ethers";
 import { Hono } from "hono";
-import pino from "pino";
 import { SiweMessage } from "siwe";
 import { createApp } from "../api/app";
 import { loadConfig } from "../api/config";
@@ -34,6 +33,7 @@ import { migrateToLatest, openAppDb } from "../api/db";
 import { jsonRpcChain } from "../api/lib/chain";
 import { loadAbis, staticDeployment } from "../api/lib/deployment";
 import { IndexReader } from "../api/lib/index-reader";
+import { createLogger } from "../api/lib/logger";
 import type { Deployment } from "../scripts/lib/deployments";
 import { deployEventGenerator } from "../test/support/events";
 import { startIndexer } from "../test/support/indexer";
@@ -43,7 +43,7 @@ import { stopAllProcesses } from "../test/support/processes";
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const ROWS = Number(process.env.BENCH_ROWS ?? 50_000);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const ORIGIN = "http://localhost:8000";
 /** Transfers per BenchSettle transaction: 28 rounds over 100 recipients (each one 2 History rows: out and in). */
 const TRANSFER_ROUNDS = 28;
@@ -107,8 +107,8 @@ async function main(): Promise<void> {
   await migrateToLatest(db);
   const index = new IndexReader({ path: config.indexDbPath });
   const chain = jsonRpcChain(node.url, deploymentFile.chainId);
-  // Production logging (one JSON line per request), written to /dev/null.
-  const logger = pino({ level: config.logLevel, base: { service: "settle-api" } }, pino.destination({ dest: "/dev/null", sync: false }));
+  // Production logging (one JSON line per request, batched), written to /dev/null.
+  const logger = createLogger(config.logLevel, "/dev/null");
   const deps = {
     config,
     jwtSecret: config.jwtSecret!,

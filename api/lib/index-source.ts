@@ -107,6 +107,9 @@ export interface InvoiceEventRowLike {
   kind: string;
   actor: Hex | null;
   amount: bigint | null;
+  /** Resolved or settled splits: the merchant's gross share and the payer's share (absent elsewhere). */
+  toMerchant?: bigint | null;
+  toPayer?: bigint | null;
   txHash: Hex;
   logIndex: number;
   blockNumber: bigint;

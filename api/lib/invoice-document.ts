@@ -39,13 +39,10 @@ export interface DocumentInputs {
 /** A party block: an address and whatever profile it has. */
 export interface PartyModel {
   address: string;
-  /** Display name, or company, or null. */
-  name: string | null;
-  company: string | null;
-  email: string | null;
-  /** Postal address lines (empty when none). */
-  addressLines: string[];
-  taxId: string | null;
+  /** Display name, else company, else "Unnamed account". */
+  heading: string;
+  /** Company (when not the heading), postal address, email and tax id, one per line. */
+  lines: string[];
 }
 
 /** Whether the details hash to the on-chain reference. */
@@ -86,6 +83,8 @@ export interface InvoiceDocumentModel {
   /** Dates as `D Mon YYYY` (UTC). */
   issued: string;
   due: string;
+  /** Who issues it, for the letterhead: the merchant's company, else name, else address. */
+  issuer: string;
   merchant: PartyModel;
   /** Null: anyone may pay (an open invoice not paid yet). */
   payer: PartyModel | null;
@@ -99,8 +98,8 @@ export interface InvoiceDocumentModel {
   chain: { id: number; name: string };
   escrow: string;
   verification: VerificationModel;
-  /** `YYYY-MM-DD HH:MM UTC`. */
-  generatedAt: string;
+  /** The closing label/value lines: escrow contract and chain, token, arbiter, document id, generation time. */
+  facts: Array<{ label: string; value: string }>;
 }
 
 const STATUS: Record<string, { label: string; tone: InvoiceDocumentModel["status"]["tone"] }> = {
@@ -174,22 +173,19 @@ function activityAmount(e: InvoiceEventRowLike, fmt: (value: bigint) => string):
 }
 
 function party(address: string, profile: UsersTable | undefined): PartyModel {
-  let addressLines: string[] = [];
+  const heading = profile?.display_name ?? profile?.company ?? "Unnamed account";
+  const lines: Array<string | null | undefined> = [profile?.company && profile.company !== heading ? profile.company : null];
   if (profile?.billing_address) {
     const b = JSON.parse(profile.billing_address) as Partial<
       Record<"line1" | "line2" | "city" | "postalCode" | "region" | "country", string>
     >;
-    addressLines = [b.line1, b.line2, [b.postalCode, b.city].filter(Boolean).join(" "), b.region, b.country].filter(
-      (line): line is string => typeof line === "string" && line.length > 0,
-    );
+    lines.push(b.line1, b.line2, [b.postalCode, b.city].filter(Boolean).join(" "), b.region, b.country);
   }
+  lines.push(profile?.email, profile?.tax_id ? `Tax ID ${profile.tax_id}` : null);
   return {
     address: getAddress(address),
-    name: profile?.display_name ?? null,
-    company: profile?.company ?? null,
-    email: profile?.email ?? null,
-    addressLines,
-    taxId: profile?.tax_id ?? null,
+    heading,
+    lines: lines.filter((line): line is string => typeof line === "string" && line.length > 0),
   };
 }
 
@@ -280,6 +276,8 @@ export function buildInvoiceDocument(inputs: DocumentInputs): InvoiceDocumentMod
   const arbiter = orNull(row?.arbiter ?? null) ?? d?.arbiter ?? null;
   const amount = row?.amount ?? BigInt(d!.total);
   const fmt = (value: bigint) => formatAmount(value, token);
+  const chainName = CHAIN_NAMES[inputs.chainId] ?? `Chain ${inputs.chainId}`;
+  const merchantParty = party(merchant, inputs.profiles.merchant);
 
   const totals: InvoiceDocumentModel["totals"] = [];
   const lineSum = (draft?.items ?? []).reduce((sum, i) => sum + BigInt(i.amount), 0n);
@@ -303,7 +301,8 @@ export function buildInvoiceDocument(inputs: DocumentInputs): InvoiceDocumentMod
     status: { code: statusCode, ...(STATUS[statusCode] ?? { label: statusCode, tone: "neutral" }) },
     issued: formatDate(row ? Number(row.createdTimestamp) : Math.floor(d!.created_at / 1000)),
     due: formatDate(Number(row?.dueDate ?? d!.due_date)),
-    merchant: party(merchant, inputs.profiles.merchant),
+    issuer: inputs.profiles.merchant?.company ?? inputs.profiles.merchant?.display_name ?? merchantParty.address,
+    merchant: merchantParty,
     payer: payer === null ? null : party(payer, inputs.profiles.payer),
     arbiter: arbiter === null ? null : getAddress(arbiter),
     token: { ...token, native: BigInt(token.address) === 0n },
@@ -323,9 +322,15 @@ export function buildInvoiceDocument(inputs: DocumentInputs): InvoiceDocumentMod
       block: Number(e.blockNumber),
       time: formatTime(Number(e.timestamp)),
     })),
-    chain: { id: inputs.chainId, name: CHAIN_NAMES[inputs.chainId] ?? `Chain ${inputs.chainId}` },
+    chain: { id: inputs.chainId, name: chainName },
     escrow: getAddress(inputs.escrow),
     verification: verifyDocument(inputs),
-    generatedAt: formatTime(Math.floor(inputs.generatedAt / 1000)),
+    facts: [
+      { label: "Escrow contract", value: `${getAddress(inputs.escrow)} (chain ${inputs.chainId}, ${chainName})` },
+      { label: "Token", value: BigInt(token.address) === 0n ? "ETH (native)" : `${token.symbol} ${getAddress(token.address)}` },
+      ...(arbiter === null ? [] : [{ label: "Arbiter", value: getAddress(arbiter) }]),
+      ...(d ? [{ label: "Document", value: d.id }] : []),
+      { label: "Generated", value: formatTime(Math.floor(inputs.generatedAt / 1000)) },
+    ],
   };
 }

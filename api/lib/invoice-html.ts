@@ -59,17 +59,11 @@ footer{margin-top:28px;padding-top:12px;border-top:1px solid var(--line);font-si
 `;
 
 function partyHtml(label: string, p: PartyModel | null): string {
-  if (!p)
+  if (!p) {
     return `<section class="party"><div class="label">${e(label)}</div><div class="name">Anyone</div><div class="empty">Open invoice: the first payment binds the payer</div></section>`;
-  const lines = [
-    p.company && p.company !== p.name ? p.company : null,
-    ...p.addressLines,
-    p.email,
-    p.taxId ? `Tax ID ${p.taxId}` : null,
-  ].filter((line): line is string => line !== null);
-  return `<section class="party"><div class="label">${e(label)}</div><div class="name">${e(p.name ?? p.company ?? "Unnamed account")}</div>${lines
-    .map((line) => `<div>${e(line)}</div>`)
-    .join("")}<div class="addr">${e(p.address)}</div></section>`;
+  }
+  const lines = p.lines.map((line) => `<div>${e(line)}</div>`).join("");
+  return `<section class="party"><div class="label">${e(label)}</div><div class="name">${e(p.heading)}</div>${lines}<div class="addr">${e(p.address)}</div></section>`;
 }
 
 /** Renders the whole page. */
@@ -99,10 +93,10 @@ export function renderInvoiceHtml(m: InvoiceDocumentModel): string {
   const text = JSON.stringify(m);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${e(`${m.title} — ${m.merchant.name ?? m.merchant.company ?? m.merchant.address}`)}</title>
+<title>${e(`${m.title} — ${m.issuer}`)}</title>
 <style>${fontFaceCss(text)}${STYLE}</style></head>
 <body><main class="sheet">
-<header><div class="brand">${e(m.merchant.company ?? m.merchant.name ?? "Settle invoice")}<small>Paid through Settle escrow on ${e(m.chain.name)}</small></div>
+<header><div class="brand">${e(m.issuer)}<small>Paid through Settle escrow on ${e(m.chain.name)}</small></div>
 <div class="right"><h1>${e(m.title)}</h1><span class="status ${m.status.tone}" data-status="${e(m.status.code)}">${e(m.status.label)}</span></div></header>
 <div class="parties">${partyHtml("From", m.merchant)}${partyHtml("Bill to", m.payer)}
 <section><dl><dt>Issued</dt><dd>${e(m.issued)}</dd><dt>Due</dt><dd>${e(m.due)}</dd><dt>Currency</dt><dd>${e(m.token.symbol)}</dd><dt>Chain</dt><dd>${m.chain.id}</dd></dl></section></div>
@@ -112,11 +106,7 @@ ${m.notes ? `<div class="notes"><div class="label">Notes</div>${e(m.notes)}</div
 <div class="verify ${v.verified ? "ok" : "fail"}" data-verification="${e(v.state)}"><div class="mark">${v.verified ? "✓" : "!"}</div><div><div class="headline">${e(v.headline)}</div><div class="detail">${e(v.detail)}</div></div></div>
 <h2>Payments and settlement</h2>
 <table class="activity"><thead><tr><th>Time</th><th>Event</th><th class="num">Amount</th><th>Transaction</th></tr></thead><tbody>${activity}</tbody></table>
-<footer><span>Escrow contract</span><span class="mono">${e(m.escrow)} (chain ${m.chain.id}, ${e(m.chain.name)})</span>
-<span>Token</span><span class="mono">${e(m.token.native ? "ETH (native)" : `${m.token.symbol} ${m.token.address}`)}</span>
-${m.arbiter ? `<span>Arbiter</span><span class="mono">${e(m.arbiter)}</span>` : ""}
-${m.draftId ? `<span>Document</span><span class="mono">${e(m.draftId)}</span>` : ""}
-<span>Generated</span><span>${e(m.generatedAt)}</span></footer>
+<footer>${m.facts.map((f) => `<span>${e(f.label)}</span><span class="mono">${e(f.value)}</span>`).join("")}</footer>
 </main></body></html>
 `;
 }

@@ -96,9 +96,8 @@ function partyBlock(w: Writer, title: string, p: PartyModel | null, x: number, y
     y = w.text("Anyone", x, y, { weight: 600, size: 10.5, width });
     return w.text("Open invoice: the first payment binds the payer", x, y, { color: MUTED, width, size: 8.5 });
   }
-  y = w.text(p.name ?? p.company ?? "Unnamed account", x, y, { weight: 600, size: 10.5, width });
-  const lines = [p.company && p.company !== p.name ? p.company : null, ...p.addressLines, p.email, p.taxId ? `Tax ID ${p.taxId}` : null];
-  for (const line of lines) if (line !== null) y = w.text(line, x, y, { width, size: 9 });
+  y = w.text(p.heading, x, y, { weight: 600, size: 10.5, width });
+  for (const line of p.lines) y = w.text(line, x, y, { width, size: 9 });
   return w.text(p.address, x, y + 2, { width, size: 7.5, color: MUTED });
 }
 
@@ -109,8 +108,8 @@ export function renderInvoicePdf(m: InvoiceDocumentModel): Promise<Buffer> {
     margin: MARGIN,
     bufferPages: true,
     info: {
-      Title: `${m.title} — ${m.merchant.company ?? m.merchant.name ?? m.merchant.address}`,
-      Author: m.merchant.company ?? m.merchant.name ?? m.merchant.address,
+      Title: `${m.title} — ${m.issuer}`,
+      Author: m.issuer,
       Subject: `${m.status.label}; ${m.verification.headline}`,
       Creator: "Settle API",
     },
@@ -137,7 +136,7 @@ export function renderInvoicePdf(m: InvoiceDocumentModel): Promise<Buffer> {
 
   // Header: who issues it, the title and the status.
   let y = MARGIN;
-  const brandBottom = w.text(m.merchant.company ?? m.merchant.name ?? "Settle invoice", MARGIN, y, { weight: 600, size: 12.5, width: 260 });
+  const brandBottom = w.text(m.issuer, MARGIN, y, { weight: 600, size: 12.5, width: 260 });
   w.text(`Paid through Settle escrow on ${m.chain.name}`, MARGIN, brandBottom, { size: 8, color: MUTED, width: 260 });
   const titleBottom = w.text(m.title, MARGIN + CONTENT - 240, y - 3, { weight: 600, size: 22, width: 240, align: "right" });
   const tone = TONES[m.status.tone];
@@ -169,7 +168,7 @@ export function renderInvoicePdf(m: InvoiceDocumentModel): Promise<Buffer> {
     w.text(k, MARGIN + 2 * (col + 20), metaY, { color: MUTED, width: col });
     metaY = w.text(v, MARGIN + 2 * (col + 20), metaY, { weight: 600, width: col, align: "right" }) + 2;
   }
-  y = Math.max(fromBottom, toBottom, metaY) + 20;
+  y = Math.max(fromBottom, toBottom, metaY) + 16;
 
   // Line items.
   const cols = [
@@ -264,7 +263,7 @@ export function renderInvoicePdf(m: InvoiceDocumentModel): Promise<Buffer> {
     });
   }
   for (const a of m.activity) {
-    y = ensure(y, 40, activityHeader);
+    y = ensure(y, 38, activityHeader);
     w.text(a.time, MARGIN, y, { width: 110, color: MUTED, size: 8.5 });
     w.text(a.label, MARGIN + 115, y, { weight: 600, width: 170 });
     w.text(a.amount ?? "", MARGIN + 290, y, { width: CONTENT - 290, align: "right" });
@@ -278,20 +277,21 @@ export function renderInvoicePdf(m: InvoiceDocumentModel): Promise<Buffer> {
     y += 6;
   }
 
-  // Footer facts.
-  const facts: Array<[string, string]> = [
-    ["Escrow contract", `${m.escrow} (chain ${m.chain.id}, ${m.chain.name})`],
-    ["Token", m.token.native ? "ETH (native)" : `${m.token.symbol} ${m.token.address}`],
-    ...(m.arbiter ? [["Arbiter", m.arbiter] as [string, string]] : []),
-    ...(m.draftId ? [["Document", m.draftId] as [string, string]] : []),
-    ["Generated", m.generatedAt],
-  ];
-  y = ensure(y + 18, facts.length * 12 + 10);
+  // Closing facts: the first (the escrow contract) across the page, the others in two columns.
+  const [first, ...rest] = m.facts;
+  const rows = 1 + Math.ceil(rest.length / 2);
+  y = ensure(y + 14, rows * 11 + 10);
   rule(y);
-  y += 8;
-  for (const [k, value] of facts) {
-    w.text(k, MARGIN, y, { size: 7.5, color: MUTED, width: 90 });
-    y = w.text(value, MARGIN + 95, y, { size: 7.5, color: MUTED, width: CONTENT - 95 }) + 1;
+  y += 7;
+  const fact = (f: { label: string; value: string }, x: number, top: number, width: number) => {
+    w.text(f.label, x, top, { size: 7, color: MUTED, width: 70 });
+    return w.text(f.value, x + 72, top, { size: 7, color: MUTED, width: width - 72 });
+  };
+  if (first) y = fact(first, MARGIN, y, CONTENT) + 1;
+  for (let n = 0; n < rest.length; n += 2) {
+    const left = fact(rest[n]!, MARGIN, y, CONTENT / 2 - 10);
+    const right = rest[n + 1] ? fact(rest[n + 1]!, MARGIN + CONTENT / 2, y, CONTENT / 2) : left;
+    y = Math.max(left, right) + 1;
   }
 
   // Page numbers, in the bottom margin (which pdfkit would otherwise treat as a page break).

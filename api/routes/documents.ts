@@ -9,14 +9,14 @@ import { IndexNotReadyError, safeStatus } from "../lib/index-source";
 import { type InvoiceDocumentModel, type TokenInfo, buildInvoiceDocument } from "../lib/invoice-document";
 import { DOCUMENT_CSP, renderInvoiceHtml } from "../lib/invoice-html";
 import { renderInvoicePdf } from "../lib/invoice-pdf";
-import { authenticate, requireAuth, tokenOf } from "../lib/session";
+import { type AuthInfo, authenticate, requireAuth, tokenOf } from "../lib/session";
 import { TtlCache } from "../lib/ttl-cache";
 import { sessionSettings } from "./auth";
 import { fromNode, requireDeployment } from "./blockchain";
 import { type InvoiceRecord, InvoiceIdParamSchema, locateInvoice } from "./invoices";
 
 /** Bytes of randomness in a share token (256 bits), sent as 43 base64url characters. */
-export const SHARE_TOKEN_BYTES = 32;
+const SHARE_TOKEN_BYTES = 32;
 
 const ShareTokenSchema = z
   .string()
@@ -68,12 +68,12 @@ const ERC20_METADATA = new Interface(["function symbol() view returns (string)",
 const ETH: Omit<TokenInfo, "address"> = { symbol: "ETH", decimals: 18 };
 
 /** SHA-256 (hex) of a share token: what share_links stores. */
-export function hashShareToken(token: string): string {
+function hashShareToken(token: string): string {
   return createHash("sha256").update(token).digest("hex");
 }
 
 /** What share links of an invoice are filed under: its draft id when the API holds its details, else its on-chain id. */
-export function invoiceKey(record: InvoiceRecord): string {
+function invoiceKey(record: InvoiceRecord): string {
   return record.loaded ? record.loaded.draft.id : `onchain:${record.row!.id}`;
 }
 
@@ -115,8 +115,14 @@ export function documentRoutes(deps: AppDeps) {
 
   /** Lets the merchant or payer (signed in) or a valid share link through; 401/403 otherwise. */
   async function authorizeDocument(c: Context<AppEnv>, record: InvoiceRecord, share: string | undefined): Promise<void> {
-    const token = tokenOf(c);
-    const caller = token ? await authenticate(settings, token, now()) : undefined;
+    let caller: AuthInfo | undefined;
+    try {
+      const token = tokenOf(c);
+      caller = token ? await authenticate(settings, token, now()) : undefined;
+    } catch (err) {
+      // A stale cookie must not get in the way of a share link; without one, the 401 stands.
+      if (share === undefined) throw err;
+    }
     if (caller && isParty(record, caller.address, ["merchant", "payer"])) return;
     if (share !== undefined) {
       const time = now();

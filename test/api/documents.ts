@@ -1,9 +1,9 @@
 import { expect } from "chai";
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Contract, JsonRpcProvider, type JsonRpcSigner, parseEther } from "ethers";
-import { chromium } from "playwright-core";
+import { type Browser, chromium } from "playwright-core";
 import { chainFromProvider } from "../../api/lib/chain";
 import type { Deployment } from "../../scripts/lib/deployments";
 import { startIndexer, type RunningIndexer } from "../support/indexer";
@@ -11,7 +11,7 @@ import { REPO_ROOT, deploySettle, startHardhatNode, type HardhatNode, type TestD
 import { stopAllProcesses } from "../support/processes";
 import { type TestApp, errorCode, jsonRequest, makeApp, signIn } from "./helpers";
 
-/** Where the screenshots of the HTML documents go (gitignored). */
+/** Where the screenshots of the HTML documents and the PDFs go (gitignored). */
 const ARTIFACTS = join(REPO_ROOT, "test-artifacts", "documents");
 const DAY = 86_400;
 const XSS = `<script>alert("li")</script><img src=x onerror=alert(1)>`;
@@ -105,6 +105,39 @@ describe("API invoice documents (real node, deploy and indexer)", function () {
   }
 
   const get = (path: string, headers: Record<string, string> = {}) => t.app.request(path, { headers });
+
+  let browser: Browser | undefined;
+  /**
+   * Opens `html` in headless Debian Chromium with every network request refused, checks that it asked
+   * for none, ran no script and drew with the embedded Inter faces, and saves a full-page PNG.
+   */
+  async function screenshot(name: string, html: string): Promise<void> {
+    browser ??= await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox"] });
+    const page = await browser.newPage({ viewport: { width: 900, height: 1200 } });
+    try {
+      const requested: string[] = [];
+      await page.route("**/*", (route) => {
+        requested.push(route.request().url());
+        return route.abort();
+      });
+      let dialogs = 0;
+      page.on("dialog", (dialog) => {
+        dialogs += 1;
+        void dialog.dismiss();
+      });
+      await page.setContent(html, { waitUntil: "load" });
+      const loaded = await page.evaluate(
+        `document.fonts.ready.then((fonts) => [...fonts].filter((f) => f.status === "loaded").map((f) => f.family + " " + f.weight))`,
+      );
+      expect(loaded, name).to.include.members(["Inter 400", "Inter 600"]);
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+      expect(requested, name).to.deep.equal([]);
+      expect(dialogs, name).to.equal(0);
+    } finally {
+      await page.close();
+    }
+  }
 
   before(async function () {
     node = await startHardhatNode();
@@ -223,6 +256,7 @@ describe("API invoice documents (real node, deploy and indexer)", function () {
   });
 
   after(async function () {
+    await browser?.close();
     await t?.close();
     provider?.destroy();
     await stopAllProcesses();
@@ -259,6 +293,8 @@ describe("API invoice documents (real node, deploy and indexer)", function () {
         expect(res.headers.get("content-type")).to.equal("application/pdf");
         expect(res.headers.get("content-disposition")).to.equal(`inline; filename="invoice-${c.onchainId}.pdf"`);
         const bytes = new Uint8Array(await res.arrayBuffer());
+        mkdirSync(ARTIFACTS, { recursive: true });
+        writeFileSync(join(ARTIFACTS, `invoice-${c.status}.pdf`), bytes);
         const raw = Buffer.from(bytes).toString("latin1");
         expect(raw.startsWith("%PDF-")).to.equal(true);
         expect(raw).to.match(/\/MediaBox \[0 0 595\.28 841\.89\]/);
@@ -277,35 +313,32 @@ describe("API invoice documents (real node, deploy and indexer)", function () {
     });
 
     it("saves a screenshot of each HTML document from headless Chromium, which loads nothing from the network", async function () {
-      mkdirSync(ARTIFACTS, { recursive: true });
-      const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox"] });
-      try {
-        const page = await browser.newPage({ viewport: { width: 900, height: 1200 }, deviceScaleFactor: 1 });
-        const requested: string[] = [];
-        await page.route("**/*", (route) => {
-          requested.push(route.request().url());
-          return route.abort();
-        });
-        let dialogs = 0;
-        page.on("dialog", (dialog) => {
-          dialogs += 1;
-          void dialog.dismiss();
-        });
-        for (const c of [...cases, { ...tampered, status: "tampered" }]) {
-          const html = await (await get(`/invoices/${c.onchainId}/document`, merchant.auth)).text();
-          await page.setContent(html, { waitUntil: "load" });
-          // The embedded faces of Inter the page uses were loaded from its data URIs.
-          const loaded = await page.evaluate(
-            `document.fonts.ready.then((fonts) => [...fonts].filter((f) => f.status === "loaded").map((f) => f.family + " " + f.weight))`,
-          );
-          expect(loaded).to.include.members(["Inter 400", "Inter 600"]);
-          await page.screenshot({ path: join(ARTIFACTS, `invoice-${c.status}.png`), fullPage: true });
-        }
-        expect(requested).to.deep.equal([]);
-        expect(dialogs).to.equal(0);
-      } finally {
-        await browser.close();
-      }
+      for (const c of cases)
+        await screenshot(`invoice-${c.status}`, await (await get(`/invoices/${c.onchainId}/document`, merchant.auth)).text());
+    });
+  });
+
+  describe("long and non-Latin documents", function () {
+    it("breaks a long invoice over several PDF pages and draws Cyrillic, Greek and Vietnamese with the embedded font", async function () {
+      const names = ["Консультация по проекту", "Μελέτη σχεδιασμού", "Thiết kế giao diện", "Łódź office rent"];
+      const items = Array.from({ length: 60 }, (_, n) => ({
+        description: `${names[n % names.length]} ${n + 1}`,
+        quantity: 1,
+        unitPrice: parseEther("1").toString(),
+      }));
+      const { draftId } = await create(items, { onchain: false });
+      const res = await get(`/invoices/${draftId}/document.pdf`, merchant.auth);
+      expect(res.status).to.equal(200);
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      writeFileSync(join(ARTIFACTS, "invoice-long.pdf"), bytes);
+      const { text, pages } = await pdfText(bytes);
+      expect(pages).to.be.greaterThan(1);
+      for (const item of items) expect(text).to.include(item.description);
+      expect(text).to.include("60.00 SETL").and.include(`page ${pages} of ${pages}`);
+      const html = await (await get(`/invoices/${draftId}/document`, merchant.auth)).text();
+      for (const name of names) expect(html).to.include(name);
+      const faces = [...html.matchAll(/unicode-range:([^}]+)\}/g)].map((m) => m[1]);
+      expect(faces.some((range) => range!.includes("U+0400-045F"))).to.equal(true);
     });
   });
 
@@ -340,6 +373,7 @@ describe("API invoice documents (real node, deploy and indexer)", function () {
         const html = await (await get(`/invoices/${id}/document`, merchant.auth)).text();
         expect(html).to.include("(and second year free)").and.include("These details do not match the on-chain reference");
         expect(html).to.include('data-verification="mismatch"').and.not.include("Verified against");
+        if (id === tampered.onchainId) await screenshot("invoice-tampered", html);
         const { text } = await pdfText(new Uint8Array(await (await get(`/invoices/${id}/document.pdf`, merchant.auth)).arrayBuffer()));
         expect(text).to.include("These details do not match the on-chain reference").and.not.include("Verified against");
       }
@@ -357,6 +391,7 @@ describe("API invoice documents (real node, deploy and indexer)", function () {
     it("says a draft never sent is not found on chain", async function () {
       const html = await (await get(`/invoices/${offchainOnly.draftId}/document`, merchant.auth)).text();
       expect(html).to.include("Not found on chain 31337").and.include('data-status="draft"').and.not.include("Verified against");
+      await screenshot("invoice-draft", html);
       const { text } = await pdfText(
         new Uint8Array(await (await get(`/invoices/${offchainOnly.draftId}/document.pdf`, merchant.auth)).arrayBuffer()),
       );
@@ -417,6 +452,9 @@ describe("API invoice documents (real node, deploy and indexer)", function () {
       expect(pdf.status).to.equal(200);
       expect((await pdfText(new Uint8Array(await pdf.arrayBuffer()))).text).to.include("PARTIALLY PAID");
       expect((await get(`/invoices/${c.onchainId}/document?share=${link.token}`, stranger.auth)).status).to.equal(200);
+      const staleCookie = { Cookie: "settle_session=expired.or.forged" };
+      expect((await get(`/invoices/${c.onchainId}/document?share=${link.token}`, staleCookie)).status).to.equal(200);
+      expect((await get(`/invoices/${c.onchainId}/document`, staleCookie)).status).to.equal(401);
 
       const other = cases.find((x) => x.status === "paid")!;
       const elsewhere = await get(`/invoices/${other.onchainId}/document?share=${link.token}`);
@@ -463,8 +501,9 @@ describe("API invoice documents (real node, deploy and indexer)", function () {
         expect(await errorCode(create)).to.equal("not_invoice_merchant");
         expect((await get(`/invoices/${c.onchainId}/share-links`, actor.auth)).status).to.equal(403);
       }
+      // No body at all: a link without label or expiry.
       const created = (await (
-        await t.app.request(`/invoices/${c.onchainId}/share-links`, jsonRequest("POST", {}, merchant.auth))
+        await t.app.request(`/invoices/${c.onchainId}/share-links`, { method: "POST", headers: merchant.auth })
       ).json()) as {
         id: string;
       };

@@ -33,7 +33,7 @@ h1{margin:0;font-size:28px;font-weight:600;letter-spacing:-.01em;text-align:righ
 .parties{display:grid;grid-template-columns:1fr 1fr 0.9fr;gap:20px;margin:22px 0}
 .label{font-size:10.5px;font-weight:600;letter-spacing:.08em;text-transform:uppercase;color:var(--muted);margin-bottom:4px}
 .party .name{font-weight:600;font-size:14px}
-.addr,.mono{font-family:ui-monospace,"DejaVu Sans Mono",Menlo,Consolas,monospace;font-size:10.5px;word-break:break-all;color:var(--muted)}
+.addr,.mono{font-family:ui-monospace,"DejaVu Sans Mono",Menlo,Consolas,monospace;font-size:10.5px;overflow-wrap:anywhere;color:var(--muted)}
 dl{margin:0;display:grid;grid-template-columns:auto 1fr;gap:3px 12px}dt{color:var(--muted)}dd{margin:0;text-align:right;font-weight:600}
 table{width:100%;border-collapse:collapse}
 th{font-size:10.5px;font-weight:600;letter-spacing:.08em;text-transform:uppercase;color:var(--muted);text-align:left;padding:8px 8px;border-bottom:1px solid var(--ink)}
@@ -52,7 +52,8 @@ td.num,th.num{text-align:right;white-space:nowrap}
 .verify.fail{background:var(--bad-bg);border-color:#f4c7c3}.verify.fail .mark{background:var(--bad)}
 .verify .headline{font-weight:600}.verify .detail{font-size:11px;color:var(--muted);overflow-wrap:anywhere}
 h2{font-size:12px;font-weight:600;letter-spacing:.08em;text-transform:uppercase;margin:26px 0 6px}
-.activity td{font-size:11.5px}
+.activity td{font-size:12px}.activity .when{width:150px;color:var(--muted);white-space:nowrap}.activity .what{font-weight:600}
+.activity tr.event td{border-bottom:0;padding-bottom:2px}.activity tr.tx td{padding-top:0;font-size:10px}.activity tbody{break-inside:avoid}
 footer{margin-top:28px;padding-top:12px;border-top:1px solid var(--line);font-size:10.5px;color:var(--muted);display:grid;grid-template-columns:auto 1fr;gap:2px 12px}
 @page{size:A4;margin:14mm}
 @media print{html{background:#fff}.sheet{width:auto;min-height:0;margin:0;padding:0;box-shadow:none}tr{break-inside:avoid}.verify,.totals{break-inside:avoid}}
@@ -82,11 +83,12 @@ export function renderInvoiceHtml(m: InvoiceDocumentModel): string {
     .join("");
   const activity =
     m.activity.length === 0
-      ? `<tr><td colspan="4" class="empty">Nothing on chain yet: the invoice is created when the merchant sends its transaction.</td></tr>`
+      ? `<tbody><tr><td colspan="3" class="empty">Nothing on chain yet: the invoice is created when the merchant sends its transaction.</td></tr></tbody>`
       : m.activity
           .map(
             (a) =>
-              `<tr><td class="num">${e(a.time)}</td><td>${e(a.label)}${a.by ? `<div class="mono">${e(a.by)}</div>` : ""}</td><td class="num">${e(a.amount ?? "")}</td><td><div class="mono">${e(a.txHash)}</div><div class="mono">block ${a.block}</div></td></tr>`,
+              `<tbody><tr class="event"><td class="when">${e(a.time)}</td><td class="what">${e(a.label)}</td><td class="num">${e(a.amount ?? "")}</td></tr>` +
+              `<tr class="tx"><td></td><td colspan="2" class="mono">tx ${e(a.txHash)} · block ${a.block}${a.by ? ` · by ${e(a.by)}` : ""}</td></tr></tbody>`,
           )
           .join("");
   const v = m.verification;
@@ -105,7 +107,7 @@ export function renderInvoiceHtml(m: InvoiceDocumentModel): string {
 ${m.notes ? `<div class="notes"><div class="label">Notes</div>${e(m.notes)}</div>` : ""}
 <div class="verify ${v.verified ? "ok" : "fail"}" data-verification="${e(v.state)}"><div class="mark">${v.verified ? "✓" : "!"}</div><div><div class="headline">${e(v.headline)}</div><div class="detail">${e(v.detail)}</div></div></div>
 <h2>Payments and settlement</h2>
-<table class="activity"><thead><tr><th>Time</th><th>Event</th><th class="num">Amount</th><th>Transaction</th></tr></thead><tbody>${activity}</tbody></table>
+<table class="activity"><thead><tr><th>Time</th><th>Event and transaction</th><th class="num">Amount</th></tr></thead>${activity}</table>
 <footer>${m.facts.map((f) => `<span>${e(f.label)}</span><span class="mono">${e(f.value)}</span>`).join("")}</footer>
 </main></body></html>
 `;

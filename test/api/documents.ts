@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { Contract, JsonRpcProvider, type JsonRpcSigner, parseEther } from "ethers";
 import { type Browser, chromium } from "playwright-core";
 import { chainFromProvider } from "../../api/lib/chain";
+import { formatAmount, verifyDocument } from "../../api/lib/invoice-document";
 import type { Deployment } from "../../scripts/lib/deployments";
 import { startIndexer, type RunningIndexer } from "../support/indexer";
 import { REPO_ROOT, deploySettle, startHardhatNode, type HardhatNode, type TestDeployment } from "../support/node";
@@ -33,6 +34,9 @@ interface Case {
   figures: string[];
 }
 
+/** A block time as the documents print it: `YYYY-MM-DD HH:MM UTC`. */
+const blockTime = (seconds: bigint) => `${new Date(Number(seconds) * 1000).toISOString().slice(0, 16).replace("T", " ")} UTC`;
+
 /** Text of every page of a PDF, read back with pdfjs-dist (one line per text line). */
 async function pdfText(bytes: Uint8Array): Promise<{ text: string; pages: number }> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -47,6 +51,69 @@ async function pdfText(bytes: Uint8Array): Promise<{ text: string; pages: number
   await doc.destroy();
   return { text, pages: doc.numPages };
 }
+
+describe("Invoice document model", function () {
+  const SETL = { symbol: "SETL", decimals: 18 };
+
+  it("formats amounts in human units without rounding anything away", function () {
+    expect(formatAmount(0n, SETL)).to.equal("0.00 SETL");
+    expect(formatAmount(1n, { symbol: "ETH", decimals: 18 })).to.equal("0.000000000000000001 ETH");
+    expect(formatAmount(1_234_567n * 10n ** 16n, SETL)).to.equal("12,345.67 SETL");
+    expect(formatAmount(1_500_000_123n, { symbol: "TUSD", decimals: 6 })).to.equal("1,500.000123 TUSD");
+    expect(formatAmount(42n, { symbol: "units", decimals: 0 })).to.equal("42 units");
+    expect(formatAmount(2n ** 96n - 1n, { symbol: "X", decimals: 0 })).to.equal("79,228,162,514,264,337,593,543,950,335 X");
+  });
+
+  it("verifies details only against the deployment's own chain and escrow", function () {
+    const escrow = "0x9fE46736679d2D9A65F0992F32b2E0E8Ef7B7C20".toLowerCase();
+    const merchant = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+    const draft = {
+      id: "5d3c2f4e-1a2b-4c3d-8e9f-0a1b2c3d4e5f",
+      merchant,
+      payer: null,
+      arbiter: null,
+      token: "0x0000000000000000000000000000000000000000",
+      chain_id: 31337,
+      escrow,
+      due_date: 2_000_000_000,
+      notes: null,
+      total: "5",
+      reference: "",
+      canonical: "",
+      onchain_id: "1",
+      linked_at: 0,
+      created_at: 0,
+    };
+    const items = [{ draft_id: draft.id, position: 0, description: "Tea", quantity: "5", unit_price: "1", amount: "5" }];
+    draft.reference = verifyDocument({ draft: { draft, items }, row: undefined, chainId: 31337, escrow }).computedReference!;
+    const row = {
+      id: 1n,
+      merchant: merchant.toLowerCase() as `0x${string}`,
+      payer: null,
+      token: draft.token as `0x${string}`,
+      amount: 5n,
+      paid: 0n,
+      released: 0n,
+      refunded: 0n,
+      status: "open",
+      dueDate: 2_000_000_000n,
+      arbiter: null,
+      reference: draft.reference as `0x${string}`,
+      createdBlock: 1n,
+      createdTimestamp: 1n,
+      createdTxHash: "0x" as `0x${string}`,
+      updatedBlock: 1n,
+      updatedTimestamp: 1n,
+    };
+    expect(verifyDocument({ draft: { draft, items }, row, chainId: 31337, escrow }).headline).to.equal(
+      "Verified against chain 31337, invoice #1",
+    );
+    expect(verifyDocument({ draft: { draft, items }, row, chainId: 1, escrow }).state).to.equal("mismatch");
+    expect(verifyDocument({ draft: { draft, items }, row, chainId: 31337, escrow: merchant }).state).to.equal("mismatch");
+    expect(verifyDocument({ draft: { draft, items }, row: { ...row, amount: 6n }, chainId: 31337, escrow }).verified).to.equal(false);
+    expect(verifyDocument({ draft: undefined, row, chainId: 31337, escrow }).state).to.equal("no_details");
+  });
+});
 
 describe("API invoice documents (real node, deploy and indexer)", function () {
   this.timeout(300_000);
@@ -131,6 +198,7 @@ describe("API invoice documents (real node, deploy and indexer)", function () {
       );
       expect(loaded, name).to.include.members(["Inter 400", "Inter 600"]);
       mkdirSync(ARTIFACTS, { recursive: true });
+      writeFileSync(join(ARTIFACTS, `${name}.html`), html);
       await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
       expect(requested, name).to.deep.equal([]);
       expect(dialogs, name).to.equal(0);
@@ -281,8 +349,9 @@ describe("API invoice documents (real node, deploy and indexer)", function () {
         const items = await t.db.selectFrom("invoice_line_items").select("description").where("draft_id", "=", c.draftId).execute();
         expect(items.length).to.be.greaterThan(0);
         for (const { description } of items) if (description !== XSS) expect(html, c.status).to.include(description);
-        for (const event of indexer.reader.invoiceEvents(BigInt(c.onchainId)))
-          expect(html, `${c.status} ${event.kind}`).to.include(event.txHash);
+        for (const event of indexer.reader.invoiceEvents(BigInt(c.onchainId))) {
+          expect(html, `${c.status} ${event.kind}`).to.include(event.txHash).and.include(blockTime(event.timestamp));
+        }
       }
     });
 
@@ -308,7 +377,8 @@ describe("API invoice documents (real node, deploy and indexer)", function () {
         expect(text).to.include(`Verified against chain 31337, invoice #${c.onchainId}`);
         expect(text).to.include("Invoice total").and.include("Balance due");
         const events = indexer.reader.invoiceEvents(BigInt(c.onchainId));
-        for (const event of events) expect(text, `${c.status} ${event.kind}`).to.include(event.txHash);
+        for (const event of events)
+          expect(text, `${c.status} ${event.kind}`).to.include(event.txHash).and.include(blockTime(event.timestamp));
       }
     });
 

@@ -5,7 +5,7 @@ import { ConfigError, loadConfig, resolveJwtSecret } from "./config";
 import { migrateToLatest, openAppDb } from "./db";
 import { jsonRpcChain } from "./lib/chain";
 import { fileDeployment, loadAbis } from "./lib/deployment";
-import { openIndex } from "./lib/index-source";
+import { IndexReader } from "./lib/index-reader";
 import { linkPendingDrafts } from "./routes/invoices";
 
 /**
@@ -33,7 +33,7 @@ export async function main(): Promise<void> {
 
   const deployment = fileDeployment(config.network);
   const node = jsonRpcChain(config.rpcUrl, deployment.get()?.chainId ?? 31337);
-  const index = openIndex(config.indexDbPath);
+  const index = new IndexReader({ path: config.indexDbPath });
   const app = createApp({ config, jwtSecret, db, chain: node.chain, deployment, abis: loadAbis(), index, logger });
 
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {

@@ -7,8 +7,8 @@
  */
 import { formatUnits, getAddress } from "ethers";
 import type { InvoiceDraftsTable, InvoiceLineItemsTable, UsersTable } from "../db/types";
-import type { InvoiceEventRowLike, InvoiceRowLike } from "./index-source";
-import { type InvoiceDocument, invoiceReference, orNull, termsMatch } from "./invoice-hash";
+import type { InvoiceEventRow, InvoiceRow } from "./index-reader";
+import { type InvoiceDocument, type InvoiceTerms, invoiceReference, orNull, termsMatch } from "./invoice-hash";
 
 /** What a token is called and how its amounts are scaled. */
 export interface TokenInfo {
@@ -23,9 +23,9 @@ export interface DocumentInputs {
   /** The draft holding the off-chain details, with its line items in order, when the API holds them. */
   draft: { draft: InvoiceDraftsTable; items: InvoiceLineItemsTable[] } | undefined;
   /** The invoice's row in the index, once created on chain. */
-  row: InvoiceRowLike | undefined;
+  row: InvoiceRow | undefined;
   /** Its events in chain order (empty while a draft). */
-  events: InvoiceEventRowLike[];
+  events: InvoiceEventRow[];
   /** app.sqlite profiles of the merchant and of the payer (absent when they never signed in). */
   profiles: { merchant?: UsersTable; payer?: UsersTable };
   token: TokenInfo;
@@ -167,7 +167,7 @@ export function formatAmount(value: bigint, token: Pick<TokenInfo, "symbol" | "d
 }
 
 /** The amount of an event line: a split names both shares; a cancellation has none. */
-function activityAmount(e: InvoiceEventRowLike, fmt: (value: bigint) => string): string | null {
+function activityAmount(e: InvoiceEventRow, fmt: (value: bigint) => string): string | null {
   if (e.toMerchant != null && e.toPayer != null) return `${fmt(e.toMerchant)} to merchant, ${fmt(e.toPayer)} to payer`;
   return e.amount === null || e.kind === "InvoiceCancelled" ? null : fmt(e.amount);
 }
@@ -212,7 +212,12 @@ export function storedDocument(draft: InvoiceDraftsTable, items: InvoiceLineItem
  * on-chain reference, their terms (merchant, payer, arbiter, token, amount, due date) the on-chain
  * invoice's, and they must name this deployment's chain and escrow. Anything else is not verified.
  */
-export function verifyDocument(inputs: Pick<DocumentInputs, "draft" | "row" | "chainId" | "escrow">): VerificationModel {
+export function verifyDocument(inputs: {
+  draft: DocumentInputs["draft"];
+  row: (InvoiceTerms & Pick<InvoiceRow, "id">) | undefined;
+  chainId: number;
+  escrow: string;
+}): VerificationModel {
   const { draft, row, chainId, escrow } = inputs;
   const onchainReference = row?.reference ?? null;
   if (!draft) {

@@ -1,6 +1,6 @@
 import { keccak256, toUtf8Bytes } from "ethers";
 import type { InvoiceDraftsTable } from "../db/types";
-import type { InvoiceRowLike } from "./index-source";
+import type { InvoiceRow } from "./index-reader";
 
 /**
  * The off-chain invoice document whose hash is the on-chain `reference` (bytes32).
@@ -74,6 +74,9 @@ export function referenceMatches(canonical: string, reference: string): boolean 
   return keccak256(toUtf8Bytes(canonical)).toLowerCase() === reference.toLowerCase();
 }
 
+/** The on-chain fields {@link termsMatch} compares. */
+export type InvoiceTerms = Pick<InvoiceRow, "merchant" | "payer" | "arbiter" | "token" | "amount" | "dueDate" | "reference">;
+
 /** null for an absent or zero address. */
 export const orNull = (address: string | null): string | null => (address === null || BigInt(address) === 0n ? null : address);
 const same = (a: string | null, b: string | null) => (orNull(a)?.toLowerCase() ?? null) === (orNull(b)?.toLowerCase() ?? null);
@@ -84,7 +87,7 @@ const same = (a: string | null, b: string | null) => (orNull(a)?.toLowerCase() ?
  * invoice cannot attach a merchant's details to it. A draft open to anyone (payer null) matches
  * whichever payer its first payment bound on chain.
  */
-export function termsMatch(draft: InvoiceDraftsTable, row: InvoiceRowLike): boolean {
+export function termsMatch(draft: InvoiceDraftsTable, row: InvoiceTerms): boolean {
   return (
     same(draft.merchant, row.merchant) &&
     (draft.payer === null || same(draft.payer, row.payer)) &&

@@ -5,7 +5,8 @@ import { Interface, getAddress } from "ethers";
 import type { ShareLinksTable, UsersTable } from "../db/types";
 import { type AppDeps, type AppEnv, newRouter } from "../lib/context";
 import { ApiError, errorResponses } from "../lib/errors";
-import { IndexNotReadyError, safeStatus } from "../lib/index-source";
+import { IndexNotReadyError } from "../lib/index-reader";
+import { safeStatus } from "../lib/index-source";
 import { type InvoiceDocumentModel, type TokenInfo, buildInvoiceDocument } from "../lib/invoice-document";
 import { DOCUMENT_CSP, renderInvoiceHtml } from "../lib/invoice-html";
 import { renderInvoicePdf } from "../lib/invoice-pdf";
@@ -103,7 +104,7 @@ export function documentRoutes(deps: AppDeps) {
 
   /** The invoice, once the index can answer (a draft is never called "not on chain" while it is still building). */
   async function locate(id: string): Promise<InvoiceRecord> {
-    if (!safeStatus(deps.index).ready) throw new IndexNotReadyError("the index is being built");
+    if (!safeStatus(deps.index).ready) throw new IndexNotReadyError("building", "the index is being built");
     return locateInvoice(deps, id, now());
   }
 

@@ -8,7 +8,8 @@ import { ApiError, errorResponses } from "../lib/errors";
 import { encodeCall, maxUint } from "../lib/escrow-tx";
 import { idempotency } from "../lib/idempotency";
 import { type InvoiceDocument, computeTotals, invoiceReference, orNull, referenceMatches, termsMatch } from "../lib/invoice-hash";
-import { type IndexReaderLike, type InvoiceRowLike, safeStatus } from "../lib/index-source";
+import type { IndexReader, InvoiceRow, InvoiceStatus } from "../lib/index-reader";
+import { safeStatus } from "../lib/index-source";
 import { AddressSchema, Uint256Schema } from "../lib/schemas";
 import { TimeSchema } from "./transactions";
 import { requireAuth } from "../lib/session";
@@ -265,7 +266,7 @@ const ERC20 = new Interface([
 ]);
 
 /** On-chain invoice row as JSON. */
-export function onchainJson(row: InvoiceRowLike): z.infer<typeof OnchainSchema> {
+export function onchainJson(row: InvoiceRow): z.infer<typeof OnchainSchema> {
   return {
     id: row.id.toString(),
     merchant: row.merchant,
@@ -287,7 +288,7 @@ export function onchainJson(row: InvoiceRowLike): z.infer<typeof OnchainSchema> 
 }
 
 /** Records that the draft with `row.reference` became on-chain invoice `row.id`. */
-export async function linkDraft(db: AppDb, row: InvoiceRowLike, now: number): Promise<void> {
+export async function linkDraft(db: AppDb, row: InvoiceRow, now: number): Promise<void> {
   await db
     .updateTable("invoice_drafts")
     .set({ onchain_id: row.id.toString(), linked_at: now })
@@ -300,7 +301,7 @@ export async function linkDraft(db: AppDb, row: InvoiceRowLike, now: number): Pr
  * Links drafts whose reference the index has seen created on chain (run periodically by main.ts,
  * and on reads). Returns how many were linked.
  */
-export async function linkPendingDrafts(db: AppDb, index: IndexReaderLike, now: number, max = 200): Promise<number> {
+export async function linkPendingDrafts(db: AppDb, index: IndexReader, now: number, max = 200): Promise<number> {
   if (!safeStatus(index).ready) return 0;
   const pending = await db
     .selectFrom("invoice_drafts")
@@ -326,12 +327,12 @@ export type LoadedDraft = NonNullable<Awaited<ReturnType<typeof loadDraft>>>;
 
 /** An invoice as the API knows it: its on-chain row (absent while a draft), its details (absent when not held here). */
 export interface InvoiceRecord {
-  row: InvoiceRowLike | undefined;
+  row: InvoiceRow | undefined;
   loaded: LoadedDraft | undefined;
 }
 
 /** The draft holding the details of on-chain invoice `row` (linking it when its terms match), or undefined. */
-async function draftOf(deps: AppDeps, row: InvoiceRowLike, now: number): Promise<LoadedDraft | undefined> {
+async function draftOf(deps: AppDeps, row: InvoiceRow, now: number): Promise<LoadedDraft | undefined> {
   const linked = await loadDraft(deps.db, { onchainId: row.id.toString() });
   if (linked) return linked;
   const candidate = await loadDraft(deps.db, { reference: row.reference });
@@ -543,7 +544,7 @@ export function invoiceRoutes(deps: AppDeps) {
         }
         const page = deps.index.invoicesByAccount(me.toLowerCase(), {
           role: q.role,
-          status: q.status,
+          status: q.status as InvoiceStatus[] | undefined,
           token: q.token?.toLowerCase(),
           fromTimestamp: q.from,
           toTimestamp: q.to,
@@ -716,7 +717,7 @@ export function invoiceRoutes(deps: AppDeps) {
     );
 
   /** On-chain row merged with the draft holding its details (linking the draft on the way). */
-  async function merged(row: InvoiceRowLike): Promise<z.infer<typeof InvoiceSchema>> {
+  async function merged(row: InvoiceRow): Promise<z.infer<typeof InvoiceSchema>> {
     return invoiceJson({ row, loaded: await draftOf(deps, row, now()) });
   }
 

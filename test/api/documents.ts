@@ -1,16 +1,13 @@
 import { expect } from "chai";
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { Contract, JsonRpcProvider, type JsonRpcSigner, parseEther } from "ethers";
+import { Contract, type JsonRpcSigner, parseEther } from "ethers";
 import { type Browser, chromium } from "playwright-core";
-import { chainFromProvider } from "../../api/lib/chain";
 import { formatAmount, verifyDocument } from "../../api/lib/invoice-document";
-import type { Deployment } from "../../scripts/lib/deployments";
-import { startIndexer, type RunningIndexer } from "../support/indexer";
-import { REPO_ROOT, deploySettle, startHardhatNode, type HardhatNode, type TestDeployment } from "../support/node";
-import { stopAllProcesses } from "../support/processes";
+import { REPO_ROOT } from "../support/node";
 import { type TestApp, errorCode, jsonRequest, makeApp, signIn } from "./helpers";
+import type { RealIndex } from "./real-index";
 
 /** Where the screenshots of the HTML documents and the PDFs go (gitignored). */
 const ARTIFACTS = join(REPO_ROOT, "test-artifacts", "documents");
@@ -90,20 +87,11 @@ describe("Invoice document model", function () {
       id: 1n,
       merchant: merchant.toLowerCase() as `0x${string}`,
       payer: null,
+      arbiter: null,
       token: draft.token as `0x${string}`,
       amount: 5n,
-      paid: 0n,
-      released: 0n,
-      refunded: 0n,
-      status: "open",
       dueDate: 2_000_000_000n,
-      arbiter: null,
       reference: draft.reference as `0x${string}`,
-      createdBlock: 1n,
-      createdTimestamp: 1n,
-      createdTxHash: "0x" as `0x${string}`,
-      updatedBlock: 1n,
-      updatedTimestamp: 1n,
     };
     expect(verifyDocument({ draft: { draft, items }, row, chainId: 31337, escrow }).headline).to.equal(
       "Verified against chain 31337, invoice #1",
@@ -115,13 +103,10 @@ describe("Invoice document model", function () {
   });
 });
 
-describe("API invoice documents (real node, deploy and indexer)", function () {
+describe("API invoice documents (on the shared real index)", function () {
   this.timeout(300_000);
 
-  let node: HardhatNode;
-  let deployment: TestDeployment;
-  let provider: JsonRpcProvider;
-  let indexer: RunningIndexer;
+  let real: RealIndex;
   let t: TestApp;
   let merchant: Actor, payer: Actor, arbiter: Actor, stranger: Actor;
   let setl: string;
@@ -132,13 +117,15 @@ describe("API invoice documents (real node, deploy and indexer)", function () {
     const response = await actor.signer.sendTransaction({ to: tx.to, data: tx.data, value: BigInt(tx.value) });
     await response.wait();
   };
-  const indexed = () => indexer.waitUntilIndexed();
+  const indexed = () => real.waitForIndex();
 
   /** Creates a draft through the API; the merchant sends its createInvoice unless `onchain` is false. */
   async function create(
     lineItems: Array<{ description: string; quantity: number; unitPrice: string }>,
     options: { token?: string; dueInSeconds?: number; arbiter?: string; notes?: string; onchain?: boolean } = {},
   ): Promise<{ draftId: string; onchainId: string }> {
+    // Due dates count from the chain's time: the shared chain may run ahead of the wall clock.
+    const head = (await real.provider.getBlock("latest"))!.timestamp;
     const res = await t.app.request(
       "/invoices",
       jsonRequest(
@@ -147,7 +134,7 @@ describe("API invoice documents (real node, deploy and indexer)", function () {
           token: options.token ?? setl,
           payer: payer.address,
           arbiter: options.arbiter ?? null,
-          dueDate: new Date((Math.floor(t.clock.now / 1000) + (options.dueInSeconds ?? 30 * DAY)) * 1000).toISOString(),
+          dueDate: new Date((head + (options.dueInSeconds ?? 30 * DAY)) * 1000).toISOString(),
           lineItems,
           notes: options.notes ?? null,
         },
@@ -159,7 +146,7 @@ describe("API invoice documents (real node, deploy and indexer)", function () {
     if (options.onchain === false) return { draftId: draft.id, onchainId: "" };
     await send(merchant, draft.transaction);
     await indexed();
-    return { draftId: draft.id, onchainId: indexer.reader.invoiceByReference(draft.reference)!.id.toString() };
+    return { draftId: draft.id, onchainId: real.reader.invoiceByReference(draft.reference)!.id.toString() };
   }
 
   /** Asks the API for the action's transactions and sends them from `actor`. */
@@ -208,27 +195,17 @@ describe("API invoice documents (real node, deploy and indexer)", function () {
   }
 
   before(async function () {
-    node = await startHardhatNode();
-    deployment = await deploySettle(node);
-    provider = new JsonRpcProvider(node.url, undefined, { staticNetwork: true, batchMaxCount: 1 });
-    provider.pollingInterval = 20;
-    indexer = await startIndexer({ rpcUrl: node.url, deploymentsDir: deployment.deploymentsDir });
-    await indexed();
-    t = await makeApp({
-      chain: chainFromProvider(provider),
-      deployment: JSON.parse(readFileSync(deployment.path, "utf8")) as Deployment,
-      index: indexer.reader,
-    });
-    setl = deployment.contracts.SettleToken.address;
+    t = await makeApp();
+    real = t.real;
+    setl = real.deployment.contracts.SettleToken.address;
     const actor = async (n: number): Promise<Actor> => {
-      const signer = await provider.getSigner(n);
+      const signer = await real.signer(n);
       const { address, auth } = await signIn(t, signer);
       return { signer, address, auth };
     };
-    [merchant, payer, arbiter, stranger] = [await actor(1), await actor(2), await actor(3), await actor(5)];
-    const admin = await provider.getSigner(0);
-    const token = new Contract(setl, ["function transfer(address to, uint256 amount) returns (bool)"], admin);
-    await (await token.getFunction("transfer")(payer.address, parseEther("10000"))).wait();
+    // Accounts of their own (the fixture's scripted invoices use 1 to 5): nobody else's invoices show up.
+    [merchant, payer, arbiter, stranger] = [await actor(14), await actor(15), await actor(16), await actor(17)];
+    await (await real.contracts.setl.getFunction("transfer")(payer.address, parseEther("10000"))).wait();
 
     const profile = (actor: Actor, body: Record<string, unknown>) => t.app.request("/users/me", jsonRequest("PATCH", body, actor.auth));
     expect(
@@ -297,42 +274,40 @@ describe("API invoice documents (real node, deploy and indexer)", function () {
     await act(merchant, cancelled.onchainId, { action: "cancel" });
     add({ status: "cancelled", label: "Cancelled", figures: ["1,250.00 SETL"] }, cancelled);
 
-    const expired = await create(design, { dueInSeconds: 3600 });
+    const expired = await create(design, { dueInSeconds: 120 });
     add({ status: "expired", label: "Expired", figures: ["1,250.00 SETL"] }, expired);
 
     tampered = { ...(await create(design)), status: "open", label: "Open", figures: [] };
     offchainOnly = await create(design, { onchain: false });
     // An invoice created on chain without this API: no details to show or verify.
     const escrow = new Contract(
-      deployment.contracts.PaymentEscrow.address,
+      real.deployment.contracts.PaymentEscrow.address,
       [
         "function createInvoice(address payer, address token, uint256 amount, uint64 dueDate, uint32 disputeWindow, address arbiter, bytes32 referenceHash) returns (uint256)",
       ],
       merchant.signer,
     );
-    const head = (await provider.getBlock("latest"))!.timestamp;
+    const head = (await real.provider.getBlock("latest"))!.timestamp;
     await (
       await escrow.getFunction("createInvoice")(payer.address, eth, parseEther("1"), head + 30 * DAY, DAY, eth, "0x" + "ab".repeat(32))
     ).wait();
     await indexed();
-    bare = { onchainId: indexer.reader.invoiceByReference("0x" + "ab".repeat(32))!.id.toString() };
+    bare = { onchainId: real.reader.invoiceByReference("0x" + "ab".repeat(32))!.id.toString() };
 
-    // Two hours pass: the invoice due in one hour expires.
-    await node.rpc("evm_increaseTime", [2 * 3600]);
-    await node.mine(1);
+    // Three minutes pass: the invoice due in two expires.
+    await real.node.rpc("evm_increaseTime", [180]);
+    await real.node.mine(1);
     await indexed();
   });
 
   after(async function () {
     await browser?.close();
     await t?.close();
-    provider?.destroy();
-    await stopAllProcesses();
   });
 
   describe("every status", function () {
     it("has one invoice of each status in the index", function () {
-      expect(cases.map((c) => indexer.reader.invoice(BigInt(c.onchainId))!.status)).to.deep.equal(cases.map((c) => c.status));
+      expect(cases.map((c) => real.reader.invoice(BigInt(c.onchainId))!.status)).to.deep.equal(cases.map((c) => c.status));
     });
 
     it("renders the HTML document: status, totals, line items, activity with tx hashes, escrow and chain, verified", async function () {
@@ -345,11 +320,11 @@ describe("API invoice documents (real node, deploy and indexer)", function () {
         for (const figure of c.figures) expect(html, `${c.status}: ${figure}`).to.include(figure);
         expect(html).to.include(`Verified against chain 31337, invoice #${c.onchainId}`).and.include('data-verification="verified"');
         expect(html).to.include("Ada Lovelace").and.include("Grace Hopper").and.include("12 Babbage Row");
-        expect(html).to.include(deployment.contracts.PaymentEscrow.address).and.include("chain 31337");
+        expect(html).to.include(real.deployment.contracts.PaymentEscrow.address).and.include("chain 31337");
         const items = await t.db.selectFrom("invoice_line_items").select("description").where("draft_id", "=", c.draftId).execute();
         expect(items.length).to.be.greaterThan(0);
         for (const { description } of items) if (description !== XSS) expect(html, c.status).to.include(description);
-        for (const event of indexer.reader.invoiceEvents(BigInt(c.onchainId))) {
+        for (const event of real.reader.invoiceEvents(BigInt(c.onchainId))) {
           expect(html, `${c.status} ${event.kind}`).to.include(event.txHash).and.include(blockTime(event.timestamp));
         }
       }
@@ -376,7 +351,7 @@ describe("API invoice documents (real node, deploy and indexer)", function () {
         for (const figure of c.figures) expect(text, `${c.status}: ${figure}`).to.include(figure);
         expect(text).to.include(`Verified against chain 31337, invoice #${c.onchainId}`);
         expect(text).to.include("Invoice total").and.include("Balance due");
-        const events = indexer.reader.invoiceEvents(BigInt(c.onchainId));
+        const events = real.reader.invoiceEvents(BigInt(c.onchainId));
         for (const event of events)
           expect(text, `${c.status} ${event.kind}`).to.include(event.txHash).and.include(blockTime(event.timestamp));
       }

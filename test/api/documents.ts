@@ -6,7 +6,7 @@ import { Contract, type JsonRpcSigner, parseEther } from "ethers";
 import { type Browser, chromium } from "playwright-core";
 import { formatAmount, verifyDocument } from "../../api/lib/invoice-document";
 import { REPO_ROOT } from "../support/node";
-import { type TestApp, errorCode, jsonRequest, makeApp, signIn } from "./helpers";
+import { type TestApp, errorCode, jsonRequest, makeApp, signIn, unbuiltIndex } from "./helpers";
 import type { RealIndex } from "./real-index";
 
 /** Where the screenshots of the HTML documents and the PDFs go (gitignored). */
@@ -446,6 +446,26 @@ describe("API invoice documents (on the shared real index)", function () {
     it("shows an invoice created outside the API with its on-chain state and no verification", async function () {
       const html = await (await get(`/invoices/${bare.onchainId}/document`, payer.auth)).text();
       expect(html).to.include("Not verified: no off-chain details").and.include("1.00 ETH").and.not.include("Verified against");
+      // Its merchant can still share it (the link is filed under the on-chain id).
+      const created = await t.app.request(`/invoices/${bare.onchainId}/share-links`, { method: "POST", headers: merchant.auth });
+      const { url } = (await created.json()) as { url: string };
+      expect(url).to.match(new RegExp(`/invoices/${bare.onchainId}/document\\?share=`));
+      expect((await get(url.slice("http://localhost:8000".length))).status).to.equal(200);
+    });
+
+    it('answers 503 rather than "not found on chain" while the index is not built', async function () {
+      const cold = await makeApp({ index: unbuiltIndex() });
+      try {
+        // The same draft in an app whose index is not there yet (signing in creates the merchant's row).
+        const { auth } = await signIn(cold, merchant.signer);
+        const source = await t.db.selectFrom("invoice_drafts").selectAll().where("id", "=", offchainOnly.draftId).executeTakeFirstOrThrow();
+        await cold.db.insertInto("invoice_drafts").values(source).execute();
+        const res = await cold.app.request(`/invoices/${offchainOnly.draftId}/document`, { headers: auth });
+        expect(res.status).to.equal(503);
+        expect(await errorCode(res)).to.equal("index_not_ready");
+      } finally {
+        await cold.close();
+      }
     });
   });
 

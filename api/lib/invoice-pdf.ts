@@ -277,17 +277,17 @@ export function renderInvoicePdf(m: InvoiceDocumentModel): Promise<Buffer> {
     y += 6;
   }
 
-  // Closing facts: the first (the escrow contract) across the page, the others in two columns.
-  const [first, ...rest] = m.facts;
-  const rows = 1 + Math.ceil(rest.length / 2);
-  y = ensure(y + 14, rows * 11 + 10);
+  // Closing facts: the first two (escrow contract, token: long addresses) across the page, the others in two columns.
+  const wide = m.facts.slice(0, 2);
+  const rest = m.facts.slice(2);
+  y = ensure(y + 14, (wide.length + Math.ceil(rest.length / 2)) * 11 + 10);
   rule(y);
   y += 7;
   const fact = (f: { label: string; value: string }, x: number, top: number, width: number) => {
     w.text(f.label, x, top, { size: 7, color: MUTED, width: 70 });
     return w.text(f.value, x + 72, top, { size: 7, color: MUTED, width: width - 72 });
   };
-  if (first) y = fact(first, MARGIN, y, CONTENT) + 1;
+  for (const f of wide) y = fact(f, MARGIN, y, CONTENT) + 1;
   for (let n = 0; n < rest.length; n += 2) {
     const left = fact(rest[n]!, MARGIN, y, CONTENT / 2 - 10);
     const right = rest[n + 1] ? fact(rest[n + 1]!, MARGIN + CONTENT / 2, y, CONTENT / 2) : left;

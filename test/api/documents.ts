@@ -122,7 +122,7 @@ describe("API invoice documents (on the shared real index)", function () {
   /** Creates a draft through the API; the merchant sends its createInvoice unless `onchain` is false. */
   async function create(
     lineItems: Array<{ description: string; quantity: number; unitPrice: string }>,
-    options: { token?: string; dueInSeconds?: number; arbiter?: string; notes?: string; onchain?: boolean } = {},
+    options: { token?: string; payer?: string | null; dueInSeconds?: number; arbiter?: string; notes?: string; onchain?: boolean } = {},
   ): Promise<{ draftId: string; onchainId: string }> {
     // Due dates count from the chain's time: the shared chain may run ahead of the wall clock.
     const head = (await real.provider.getBlock("latest"))!.timestamp;
@@ -132,7 +132,7 @@ describe("API invoice documents (on the shared real index)", function () {
         "POST",
         {
           token: options.token ?? setl,
-          payer: payer.address,
+          payer: options.payer === undefined ? payer.address : options.payer,
           arbiter: options.arbiter ?? null,
           dueDate: new Date((head + (options.dueInSeconds ?? 30 * DAY)) * 1000).toISOString(),
           lineItems,
@@ -278,7 +278,7 @@ describe("API invoice documents (on the shared real index)", function () {
     add({ status: "expired", label: "Expired", figures: ["1,250.00 SETL"] }, expired);
 
     tampered = { ...(await create(design)), status: "open", label: "Open", figures: [] };
-    offchainOnly = await create(design, { onchain: false });
+    offchainOnly = await create(design, { onchain: false, payer: null });
     // An invoice created on chain without this API: no details to show or verify.
     const escrow = new Contract(
       real.deployment.contracts.PaymentEscrow.address,
@@ -436,6 +436,7 @@ describe("API invoice documents (on the shared real index)", function () {
     it("says a draft never sent is not found on chain", async function () {
       const html = await (await get(`/invoices/${offchainOnly.draftId}/document`, merchant.auth)).text();
       expect(html).to.include("Not found on chain 31337").and.include('data-status="draft"').and.not.include("Verified against");
+      expect(html).to.include("Open invoice: the first payment binds the payer");
       await screenshot("invoice-draft", html);
       const { text } = await pdfText(
         new Uint8Array(await (await get(`/invoices/${offchainOnly.draftId}/document.pdf`, merchant.auth)).arrayBuffer()),

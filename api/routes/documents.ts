@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { Interface, getAddress } from "ethers";
+import { Interface, getAddress, isError } from "ethers";
 import type { ShareLinksTable, UsersTable } from "../db/types";
 import { type AppDeps, type AppEnv, newRouter } from "../lib/context";
 import { ApiError, errorResponses } from "../lib/errors";
@@ -13,7 +13,7 @@ import { renderInvoicePdf } from "../lib/invoice-pdf";
 import { type AuthInfo, authenticate, requireAuth, tokenOf } from "../lib/session";
 import { TtlCache } from "../lib/ttl-cache";
 import { sessionSettings } from "./auth";
-import { fromNode, requireDeployment } from "./blockchain";
+import { requireDeployment } from "./blockchain";
 import { type InvoiceRecord, InvoiceIdParamSchema, locateInvoice } from "./invoices";
 
 /** Bytes of randomness in a share token (256 bits), sent as 43 base64url characters. */
@@ -156,23 +156,23 @@ export function documentRoutes(deps: AppDeps) {
     const key = `${chainId}:${checksummed}`;
     const cached = tokens.get(key, now());
     if (cached) return cached;
-    const [symbolRaw, decimalsRaw] = await fromNode(
-      Promise.all([
-        deps.chain.call(checksummed, ERC20_METADATA.encodeFunctionData("symbol")),
-        deps.chain.call(checksummed, ERC20_METADATA.encodeFunctionData("decimals")),
-      ]),
-    );
-    let info: TokenInfo;
-    try {
-      const symbol = String(ERC20_METADATA.decodeFunctionResult("symbol", symbolRaw)[0])
-        .replace(/[^\p{L}\p{N}._-]/gu, "")
-        .slice(0, 16);
-      const decimals = Number(ERC20_METADATA.decodeFunctionResult("decimals", decimalsRaw)[0]);
-      info = { address: checksummed, symbol: symbol || `${checksummed.slice(0, 8)}…`, decimals: decimals <= 36 ? decimals : 0 };
-    } catch {
-      // Not an ERC-20 with metadata: amounts in base units, named by the address.
-      info = { address: checksummed, symbol: `units of ${checksummed.slice(0, 8)}…`, decimals: 0 };
-    }
+    // A revert or an empty answer means "no such function"; anything else means the node is not answering.
+    const read = async (fn: "symbol" | "decimals"): Promise<unknown> => {
+      try {
+        return ERC20_METADATA.decodeFunctionResult(fn, await deps.chain.call(checksummed, ERC20_METADATA.encodeFunctionData(fn)))[0];
+      } catch (err) {
+        if (isError(err, "CALL_EXCEPTION") || isError(err, "BAD_DATA")) return undefined;
+        throw new ApiError(503, "node_unreachable", "The node did not answer");
+      }
+    };
+    const [symbolValue, decimalsValue] = await Promise.all([read("symbol"), read("decimals")]);
+    const symbol = typeof symbolValue === "string" ? symbolValue.replace(/[^\p{L}\p{N}._-]/gu, "").slice(0, 16) : "";
+    const decimals = typeof decimalsValue === "bigint" ? Number(decimalsValue) : undefined;
+    // Without usable metadata, amounts stay in base units, named by the address.
+    const info: TokenInfo =
+      decimals === undefined || decimals > 36
+        ? { address: checksummed, symbol: `units of ${checksummed.slice(0, 8)}…`, decimals: 0 }
+        : { address: checksummed, symbol: symbol || `${checksummed.slice(0, 8)}…`, decimals };
     tokens.set(key, info, now());
     return info;
   }

@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import { createHash } from "node:crypto";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { Contract, type JsonRpcSigner, parseEther } from "ethers";
+import { Contract, ContractFactory, type JsonRpcSigner, parseEther } from "ethers";
 import { type Browser, chromium } from "playwright-core";
 import { formatAmount, verifyDocument } from "../../api/lib/invoice-document";
 import { REPO_ROOT } from "../support/node";
@@ -360,6 +360,31 @@ describe("API invoice documents (on the shared real index)", function () {
     it("saves a screenshot of each HTML document from headless Chromium, which loads nothing from the network", async function () {
       for (const c of cases)
         await screenshot(`invoice-${c.status}`, await (await get(`/invoices/${c.onchainId}/document`, merchant.auth)).text());
+    });
+  });
+
+  describe("tokens", function () {
+    it("reads the symbol and decimals of the invoice's ERC-20 from the chain", async function () {
+      const artifact = JSON.parse(readFileSync(join(REPO_ROOT, "artifacts/contracts/test/TestToken.sol/TestToken.json"), "utf8")) as {
+        abi: never;
+        bytecode: string;
+      };
+      const tusd = await new ContractFactory(artifact.abi, artifact.bytecode, merchant.signer).deploy("Test USD", "TUSD", 6);
+      await tusd.waitForDeployment();
+      const { draftId } = await create([{ description: "Support hours", quantity: 3, unitPrice: "1500000" }], {
+        token: await tusd.getAddress(),
+        onchain: false,
+      });
+      const html = await (await get(`/invoices/${draftId}/document`, merchant.auth)).text();
+      expect(html).to.include("1.50 TUSD").and.include("4.50 TUSD");
+    });
+
+    it("shows base units for a token without ERC-20 metadata rather than failing", async function () {
+      const notAToken = real.deployment.contracts.StakingRewards.address;
+      const { draftId } = await create([{ description: "Odd token", quantity: 2, unitPrice: "7" }], { token: notAToken, onchain: false });
+      const res = await get(`/invoices/${draftId}/document.pdf`, merchant.auth);
+      expect(res.status).to.equal(200);
+      expect((await pdfText(new Uint8Array(await res.arrayBuffer()))).text).to.include(`14 units of ${notAToken.slice(0, 8)}…`);
     });
   });
 

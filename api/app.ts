@@ -14,6 +14,7 @@ import { healthRoutes } from "./routes/health";
 import { invoiceRoutes } from "./routes/invoices";
 import { transactionRoutes } from "./routes/transactions";
 import { userRoutes } from "./routes/users";
+import { webRoutes } from "./routes/web";
 
 /** Version reported in the OpenAPI document. */
 export const API_VERSION = "0.1.0";
@@ -22,7 +23,7 @@ export const API_VERSION = "0.1.0";
  * Builds the whole API as a Hono app without listening (tests call `app.request()`; main.ts serves
  * it). Middleware, in order: request id, per-request logger and access log, secure headers, CORS
  * for the configured origins, body size limit, rate limit on /auth/*; then one router per resource,
- * /openapi.json, /docs, and the single error handler.
+ * /openapi.json, /docs, the web page (web/dist) for everything else, and the single error handler.
  */
 export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   const now = deps.now ?? Date.now;
@@ -80,6 +81,9 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
         "Invoices paid into an on-chain escrow, staking, and their indexed history. Sign in with Ethereum (GET /auth/nonce, POST /auth/verify), then send `Authorization: Bearer <token>`. Amounts are uint256 decimal strings. Errors are `{ error: { code, message, details? } }`.",
     },
   });
+
+  // Last: the page only gets what no API route answered.
+  app.route("/", webRoutes(deps.config.webDistDir));
 
   app.onError(onError(deps.logger));
   app.notFound(onNotFound);

@@ -1,11 +1,11 @@
 import { serve } from "@hono/node-server";
-import pino from "pino";
 import { createApp } from "./app";
 import { ConfigError, loadConfig, resolveJwtSecret } from "./config";
 import { migrateToLatest, openAppDb } from "./db";
 import { jsonRpcChain } from "./lib/chain";
 import { fileDeployment, loadAbis } from "./lib/deployment";
 import { IndexReader } from "./lib/index-reader";
+import { createLogger } from "./lib/logger";
 import { linkPendingDrafts } from "./routes/invoices";
 
 /**
@@ -26,7 +26,7 @@ export async function main(): Promise<void> {
     }
     throw err;
   }
-  const logger = pino({ level: config.logLevel, base: { service: "settle-api" } });
+  const logger = createLogger(config.logLevel);
   const db = openAppDb(config.appDbPath);
   const applied = await migrateToLatest(db);
   if (applied.length > 0) logger.info({ migrations: applied }, "app.sqlite migrated");
@@ -57,6 +57,7 @@ export async function main(): Promise<void> {
     force.unref();
     clearInterval(linker);
     server.close(() => {
+      logger.flush();
       node.destroy();
       index.close();
       void db.destroy().finally(() => process.exit(0));

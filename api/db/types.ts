@@ -83,6 +83,22 @@ export interface IdempotencyKeysTable {
   created_at: number;
 }
 
+/**
+ * Share links of invoice documents. `invoice_key` is the draft id when the API holds the invoice's
+ * details, else `onchain:<id>`; only the SHA-256 (hex) of the token is stored. Times are unix ms.
+ */
+export interface ShareLinksTable {
+  id: string;
+  invoice_key: string;
+  token_hash: string;
+  created_by: string;
+  label: string | null;
+  created_at: number;
+  expires_at: number | null;
+  revoked_at: number | null;
+  last_used_at: number | null;
+}
+
 /** The app.sqlite schema as Kysely sees it. */
 export interface AppDatabase {
   users: UsersTable;
@@ -92,4 +108,5 @@ export interface AppDatabase {
   invoice_drafts: InvoiceDraftsTable;
   invoice_line_items: InvoiceLineItemsTable;
   idempotency_keys: IdempotencyKeysTable;
+  share_links: ShareLinksTable;
 }

@@ -66,7 +66,7 @@ describe("API platform", function () {
     it("runs the migrations once, in WAL mode", async function () {
       const dir = mkdtempSync(join(tmpdir(), "settle-db-"));
       const db = openAppDb(join(dir, "app.sqlite"));
-      expect(await migrateToLatest(db)).to.deep.equal(["0001_init"]);
+      expect(await migrateToLatest(db)).to.deep.equal(["0001_init", "0002_share_links"]);
       expect(await migrateToLatest(db)).to.deep.equal([]);
       await db.destroy();
       expect(

@@ -15,6 +15,7 @@ import { invoiceRoutes } from "./routes/invoices";
 import { oauthRoutes } from "./routes/oauth";
 import { transactionRoutes } from "./routes/transactions";
 import { userRoutes } from "./routes/users";
+import { webhookRoutes } from "./routes/webhooks";
 
 /** Version reported in the OpenAPI document. */
 export const API_VERSION = "0.1.0";
@@ -73,6 +74,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.route("/blockchain", blockchainRoutes(deps));
   app.route("/api-clients", apiClientRoutes(deps));
   app.route("/oauth", oauthRoutes(deps));
+  app.route("/webhooks", webhookRoutes(deps));
   app.route("/health", healthRoutes(deps));
   app.route("/docs", docsRoutes());
   app.doc31("/openapi.json", {

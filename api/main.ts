@@ -5,13 +5,15 @@ import { ConfigError, loadConfig, resolveJwtSecret } from "./config";
 import { migrateToLatest, openAppDb } from "./db";
 import { jsonRpcChain } from "./lib/chain";
 import { fileDeployment, loadAbis } from "./lib/deployment";
+import { IndexReader } from "./lib/index-reader";
 import { openIndex } from "./lib/index-source";
+import { startWebhookWorker } from "./lib/webhooks/worker";
 import { linkPendingDrafts } from "./routes/invoices";
 
 /**
  * Starts the API: validates the environment (one line per bad value, exit 1), opens and migrates
- * app.sqlite, opens the index read-only, serves on HOST:PORT, prints the URL, and shuts down
- * cleanly on SIGINT/SIGTERM.
+ * app.sqlite, opens the index read-only, serves on HOST:PORT, prints the URL, runs the webhook
+ * worker, and shuts down cleanly on SIGINT/SIGTERM.
  */
 export async function main(): Promise<void> {
   let config;
@@ -48,6 +50,10 @@ export async function main(): Promise<void> {
   }, 5000);
   linker.unref();
 
+  // Webhooks: the outbox poller and sender, on their own connection to the index.
+  const webhookIndex = new IndexReader({ path: config.indexDbPath });
+  const webhooks = startWebhookWorker({ db, index: webhookIndex, config, logger });
+
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;
@@ -59,7 +65,11 @@ export async function main(): Promise<void> {
     server.close(() => {
       node.destroy();
       index.close();
-      void db.destroy().finally(() => process.exit(0));
+      void webhooks
+        .stop()
+        .then(() => webhookIndex.close())
+        .then(() => db.destroy())
+        .finally(() => process.exit(0));
     });
   };
   process.on("SIGINT", () => shutdown("SIGINT"));

@@ -143,7 +143,7 @@ export interface WebhookDeliveriesTable {
   /** Enqueue order. */
   seq: number;
   endpoint_id: string;
-  /** webhook_events.id, or `<id>:reorged` for the reorg notice of an event. */
+  /** The idempotency id of the event (webhook_events.id, or the id of the reorg notice of one). */
   event_id: string;
   type: string;
   /** The exact JSON body sent on every attempt. */

@@ -301,6 +301,7 @@ describe("API clients and the OAuth2 token endpoint", function () {
         ["/invoices", jsonRequest("POST", DRAFT, bearer), "invoices:write"],
         ["/invoices/1/transactions", jsonRequest("POST", { action: "pay" }, bearer), "invoices:write"],
         ["/transactions", { headers: bearer }, "transactions:read"],
+        ["/webhooks", { headers: bearer }, "webhooks:manage"],
       ];
       for (const [path, init, scope] of cases) {
         const res = await t.app.request(path, init);

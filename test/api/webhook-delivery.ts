@@ -1,4 +1,3 @@
-import { join } from "node:path";
 import { expect } from "chai";
 import { JsonRpcProvider, ZeroAddress, parseEther } from "ethers";
 import pino from "pino";
@@ -7,8 +6,8 @@ import { openIndex } from "../../api/lib/index-source";
 import { WebhookOutbox } from "../../api/lib/webhooks/outbox";
 import { type SenderSettings, WebhookSender } from "../../api/lib/webhooks/sender";
 import { verifySignature } from "../../api/lib/webhooks/signature";
-import { QUIET_ENV, REPO_ROOT } from "../support/node";
-import { freePort, startProcess, stopAllProcesses, waitFor, type ManagedProcess } from "../support/processes";
+import { startApiProcess } from "../support/api-process";
+import { stopAllProcesses, waitFor, type ManagedProcess } from "../support/processes";
 import { type SettleStack, startSettleStack } from "../support/settle-stack";
 import { type WebhookReceiver, startWebhookReceiver } from "../support/webhook-receiver";
 import { SECRET, type TestApp, jsonRequest, makeApp, signIn } from "./helpers";
@@ -250,33 +249,53 @@ describe("Webhooks against a real node and index", function () {
     expect(log!.status).to.equal("pending");
   });
 
+  it("sends invoice.expired once the indexed chain time passes an unpaid invoice's due date", async function () {
+    const r = await receiver();
+    const endpoint = await register(r.url, { events: ["invoice.expired"] });
+    const res = await t.app.request(
+      "/invoices",
+      jsonRequest(
+        "POST",
+        {
+          token: ZeroAddress,
+          payer,
+          dueDate: new Date(t.clock.now + 3_600_000).toISOString(),
+          lineItems: [{ description: "Soon due", quantity: 1, unitPrice: "5" }],
+        },
+        merchant.auth,
+      ),
+    );
+    const { transaction } = (await res.json()) as { transaction: { to: string; data: string; value: string } };
+    await stack.send(merchant.address, transaction);
+    const id = await stack.invoiceCount();
+    await settle();
+    expect(r.received).to.have.length(0);
+    await stack.node.rpc("evm_increaseTime", [2 * 3600]);
+    await stack.node.mine(1);
+    await settle();
+    await settle();
+    expect(r.received.map((w) => [w.json.type, w.json.data.invoiceId])).to.deep.equal([["invoice.expired", id.toString()]]);
+    expect((r.received[0]!.json.data.invoice as { status: string }).status).to.equal("expired");
+    expect(verifySignature(r.received[0]!.headers["settle-signature"] as string, r.received[0]!.body, endpoint.secret)).to.equal(true);
+  });
+
   describe("when the API process stops in the middle of the outbox", function () {
     let api: ManagedProcess | undefined;
     async function startApi(): Promise<ManagedProcess> {
-      const port = await freePort();
-      const proc = startProcess({
-        name: "settle-api",
-        command: join(REPO_ROOT, "node_modules", ".bin", "ts-node"),
-        args: ["--transpile-only", "api/main.ts"],
-        cwd: REPO_ROOT,
-        env: {
-          ...QUIET_ENV,
-          PORT: String(port),
-          HOST: "127.0.0.1",
+      const started = await startApiProcess(
+        {
           APP_DB_PATH: t.deps.config.appDbPath,
           INDEX_DB_PATH: stack.indexer.databasePath,
           RPC_URL: stack.node.url,
-          SETTLE_NETWORK: "localhost",
           SETTLE_DEPLOYMENTS_DIR: stack.deployment.deploymentsDir,
           JWT_SECRET: SECRET,
           WEBHOOK_POLL_MS: "50",
           WEBHOOK_TIMEOUT_MS: String(SETTINGS.timeoutMs),
           WEBHOOK_RETRY_SCHEDULE: "100ms,200ms",
         },
-        logFile: join(t.dir, `api-${port}.log`),
-      });
-      await waitFor("the API to answer", async () => (await fetch(`http://127.0.0.1:${port}/health`)).status > 0, { timeoutMs: 60_000 });
-      return proc;
+        t.dir,
+      );
+      return started.process;
     }
     afterEach(async function () {
       await api?.stop();

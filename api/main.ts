@@ -6,7 +6,6 @@ import { migrateToLatest, openAppDb } from "./db";
 import { jsonRpcChain } from "./lib/chain";
 import { fileDeployment, loadAbis } from "./lib/deployment";
 import { IndexReader } from "./lib/index-reader";
-import { openIndex } from "./lib/index-source";
 import { startWebhookWorker } from "./lib/webhooks/worker";
 import { linkPendingDrafts } from "./routes/invoices";
 
@@ -35,7 +34,7 @@ export async function main(): Promise<void> {
 
   const deployment = fileDeployment(config.network);
   const node = jsonRpcChain(config.rpcUrl, deployment.get()?.chainId ?? 31337);
-  const index = openIndex(config.indexDbPath);
+  const index = new IndexReader({ path: config.indexDbPath });
   const app = createApp({ config, jwtSecret, db, chain: node.chain, deployment, abis: loadAbis(), index, logger });
 
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
@@ -50,9 +49,8 @@ export async function main(): Promise<void> {
   }, 5000);
   linker.unref();
 
-  // Webhooks: the outbox poller and sender, on their own connection to the index.
-  const webhookIndex = new IndexReader({ path: config.indexDbPath });
-  const webhooks = startWebhookWorker({ db, index: webhookIndex, config, logger });
+  // Webhooks: the outbox poller and the sender.
+  const webhooks = startWebhookWorker({ db, index, config, logger });
 
   let closing = false;
   const shutdown = (signal: string) => {
@@ -63,12 +61,13 @@ export async function main(): Promise<void> {
     force.unref();
     clearInterval(linker);
     server.close(() => {
-      node.destroy();
-      index.close();
       void webhooks
         .stop()
-        .then(() => webhookIndex.close())
-        .then(() => db.destroy())
+        .then(() => {
+          node.destroy();
+          index.close();
+          return db.destroy();
+        })
         .finally(() => process.exit(0));
     });
   };

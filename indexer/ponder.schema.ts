@@ -73,9 +73,7 @@ export default createSchema((p) => ({
       timestamp: p.bigint(),
     },
     {
-      tokenBlockIndex: p.index(["token", "blockNumber"]),
-      fromIndex: p.index("from"),
-      toIndex: p.index("to"),
+      // Account views go through History; transfers are looked up by transaction.
       txHashIndex: p.index("txHash"),
     },
   ),
@@ -228,7 +226,6 @@ export default createSchema((p) => ({
     },
     {
       accountIndex: p.index(["account", "blockNumber"]),
-      blockIndex: p.index(["blockNumber", "logIndex"]),
     },
   ),
 

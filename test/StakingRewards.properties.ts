@@ -78,7 +78,8 @@ class StakingModel {
   /** The rate a notify of `received` at `now` sets, or undefined when it must revert. */
   notifiedRate(received: bigint, now: bigint): bigint | undefined {
     const leftover = now < this.finish ? (this.finish - now) * this.rate : 0n;
-    const rate = (received * RATE_SCALE + this.carried + leftover) / DURATION;
+    // The contract brings the pool up to `now` first: idle time since the last update adds to the carry.
+    const rate = (received * RATE_SCALE + this.peek(now).carried + leftover) / DURATION;
     return rate === 0n ? undefined : rate;
   }
 

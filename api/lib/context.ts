@@ -5,7 +5,7 @@ import type { AppDb } from "../db";
 import type { Chain } from "./chain";
 import type { Abis, DeploymentSource } from "./deployment";
 import { validationHook } from "./errors";
-import type { IndexReaderLike } from "./index-source";
+import type { IndexReader } from "./index-reader";
 import type { AuthInfo } from "./session";
 
 /** Everything the app needs from outside; main.ts builds the real ones, tests build their own. */
@@ -22,7 +22,7 @@ export interface AppDeps {
   /** Contract ABIs from the artifacts. */
   abis: Abis;
   /** The index (Ponder's SQLite) read module. */
-  index: IndexReaderLike;
+  index: IndexReader;
   logger: Logger;
   /** Clock in unix milliseconds (tests move it). */
   now?: () => number;

@@ -8,7 +8,8 @@ import { ApiError, errorResponses } from "../lib/errors";
 import { encodeCall, maxUint } from "../lib/escrow-tx";
 import { idempotency } from "../lib/idempotency";
 import { type InvoiceDocument, computeTotals, invoiceReference, referenceMatches } from "../lib/invoice-hash";
-import { type IndexReaderLike, type InvoiceRowLike, safeStatus } from "../lib/index-source";
+import type { IndexReader, InvoiceRow, InvoiceStatus } from "../lib/index-reader";
+import { safeStatus } from "../lib/index-source";
 import { AddressSchema, Uint256Schema } from "../lib/schemas";
 import { TimeSchema } from "./transactions";
 import { requireAuth } from "../lib/session";
@@ -272,7 +273,7 @@ const same = (a: string | null, b: string | null) => (orNull(a)?.toLowerCase() ?
  * and reference. A draft is linked only then, so that copying a reference into someone else's
  * invoice cannot attach a merchant's details to it.
  */
-export function termsMatch(draft: InvoiceDraftsTable, row: InvoiceRowLike): boolean {
+export function termsMatch(draft: InvoiceDraftsTable, row: InvoiceRow): boolean {
   return (
     same(draft.merchant, row.merchant) &&
     same(draft.payer, row.payer) &&
@@ -285,7 +286,7 @@ export function termsMatch(draft: InvoiceDraftsTable, row: InvoiceRowLike): bool
 }
 
 /** On-chain invoice row as JSON. */
-export function onchainJson(row: InvoiceRowLike): z.infer<typeof OnchainSchema> {
+export function onchainJson(row: InvoiceRow): z.infer<typeof OnchainSchema> {
   return {
     id: row.id.toString(),
     merchant: row.merchant,
@@ -307,7 +308,7 @@ export function onchainJson(row: InvoiceRowLike): z.infer<typeof OnchainSchema> 
 }
 
 /** Records that the draft with `row.reference` became on-chain invoice `row.id`. */
-export async function linkDraft(db: AppDb, row: InvoiceRowLike, now: number): Promise<void> {
+export async function linkDraft(db: AppDb, row: InvoiceRow, now: number): Promise<void> {
   await db
     .updateTable("invoice_drafts")
     .set({ onchain_id: row.id.toString(), linked_at: now })
@@ -320,7 +321,7 @@ export async function linkDraft(db: AppDb, row: InvoiceRowLike, now: number): Pr
  * Links drafts whose reference the index has seen created on chain (run periodically by main.ts,
  * and on reads). Returns how many were linked.
  */
-export async function linkPendingDrafts(db: AppDb, index: IndexReaderLike, now: number, max = 200): Promise<number> {
+export async function linkPendingDrafts(db: AppDb, index: IndexReader, now: number, max = 200): Promise<number> {
   if (!safeStatus(index).ready) return 0;
   const pending = await db
     .selectFrom("invoice_drafts")
@@ -507,7 +508,7 @@ export function invoiceRoutes(deps: AppDeps) {
         }
         const page = deps.index.invoicesByAccount(me.toLowerCase(), {
           role: q.role,
-          status: q.status,
+          status: q.status as InvoiceStatus[] | undefined,
           token: q.token?.toLowerCase(),
           fromTimestamp: q.from,
           toTimestamp: q.to,
@@ -680,7 +681,7 @@ export function invoiceRoutes(deps: AppDeps) {
     );
 
   /** On-chain row merged with the draft holding its details (linking the draft on the way). */
-  async function merged(row: InvoiceRowLike): Promise<z.infer<typeof InvoiceSchema>> {
+  async function merged(row: InvoiceRow): Promise<z.infer<typeof InvoiceSchema>> {
     let loaded = await loadDraft(deps.db, { onchainId: row.id.toString() });
     if (!loaded) {
       loaded = await loadDraft(deps.db, { reference: row.reference });

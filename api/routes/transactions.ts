@@ -4,33 +4,13 @@ import type { ContractName } from "../../scripts/lib/deployments";
 import { type AppDeps, newRouter } from "../lib/context";
 import { ApiError, errorResponses } from "../lib/errors";
 import { headCache } from "../lib/head";
-import { type HistoryRowLike, IndexNotReadyError, type IndexStatusLike, safeStatus } from "../lib/index-source";
+import { HISTORY_KINDS, type HistoryKind, type HistoryRow, IndexNotReadyError, type IndexStatus } from "../lib/index-reader";
+import { safeStatus } from "../lib/index-source";
 import { TtlCache } from "../lib/ttl-cache";
 import { AddressSchema, Bytes32Schema } from "../lib/schemas";
 import { requireAuth } from "../lib/session";
 import { sessionSettings } from "./auth";
 import { fromNode, requireDeployment } from "./blockchain";
-
-/** History kinds clients may filter on (the indexer's HistoryKind). */
-export const HISTORY_KINDS = [
-  "transfer_in",
-  "transfer_out",
-  "staked",
-  "withdrawn",
-  "reward_claimed",
-  "recovered",
-  "invoice_created",
-  "invoice_paid",
-  "released",
-  "claimed",
-  "refunded",
-  "disputed",
-  "resolved",
-  "cancelled",
-  "reclaimed",
-  "credited",
-  "credit_withdrawn",
-] as const;
 
 /** A time bound query parameter: ISO 8601 or unix seconds. Output: unix seconds as bigint. */
 export const TimeSchema = z
@@ -136,7 +116,7 @@ const VerificationSchema = z
   .openapi("TransactionVerification");
 
 /** JSON form of a history row with its confirmations at `head`. */
-export function historyJson(row: HistoryRowLike, head: number, finality: number): z.infer<typeof HistoryItemSchema> {
+export function historyJson(row: HistoryRow, head: number, finality: number): z.infer<typeof HistoryItemSchema> {
   const block = Number(row.blockNumber);
   const confirmations = Math.max(0, head - block + 1);
   return {
@@ -219,7 +199,7 @@ export function transactionRoutes(deps: AppDeps) {
   const chainHead = headCache(deps.chain, 1000);
   const finality = deps.config.finalityConfirmations;
   // The index's status, re-read at most every 200 ms on the hot path (it costs a stat and a query).
-  const statusCache = new TtlCache<IndexStatusLike>(200, 1);
+  const statusCache = new TtlCache<IndexStatus>(200, 1);
   const pages = new TtlCache<{ body: string; type: string; nextCursor: string | null }>(deps.config.historyCacheMs, 2000);
 
   return newRouter()
@@ -245,7 +225,8 @@ export function transactionRoutes(deps: AppDeps) {
         const account = c.get("auth").address;
         let indexed = statusCache.get("status", now());
         if (!indexed) statusCache.set("status", (indexed = safeStatus(deps.index)), now());
-        if (!indexed.ready || indexed.block === null) throw new IndexNotReadyError("the index is being built");
+        if (!indexed.ready || indexed.block === null)
+          throw new IndexNotReadyError("building", "the index is being built: try again shortly");
         const indexedHead = Number(indexed.block.number);
         let head: number;
         try {
@@ -263,7 +244,7 @@ export function transactionRoutes(deps: AppDeps) {
           return c.body(cached.body, 200, { "Content-Type": cached.type });
         }
         const page = deps.index.historyByAccount(account.toLowerCase(), {
-          kinds: q.kind,
+          kinds: q.kind as HistoryKind[] | undefined,
           token: q.token?.toLowerCase(),
           invoiceId: q.invoice === undefined ? undefined : BigInt(q.invoice),
           fromTimestamp: q.from,
@@ -308,7 +289,7 @@ export function transactionRoutes(deps: AppDeps) {
 
         const status = safeStatus(deps.index);
         const indexedHead = status.block === null ? null : Number(status.block.number);
-        let rows: HistoryRowLike[] = [];
+        let rows: HistoryRow[] = [];
         if (status.ready) rows = deps.index.historyByTxHash(hash);
         const indexedLogs = new Set(rows.map((r) => r.logIndex));
 

@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { UsersTable } from "../db/types";
 import { type AppDeps, newRouter } from "../lib/context";
 import { ApiError, errorResponses } from "../lib/errors";
-import { type IndexReaderLike, assertReady } from "../lib/index-source";
+import type { IndexReader } from "../lib/index-reader";
 import { AddressParamSchema } from "../lib/schemas";
 import { requireAuth } from "../lib/session";
 import { sessionSettings } from "./auth";
@@ -75,50 +75,55 @@ const StatsSchema = z
     invoicesPaid: z.number().int(),
     volumeByToken: z.array(z.object({ token: z.string(), issued: z.string(), paid: z.string() })),
     staked: z.string(),
-    truncated: z.boolean().openapi({ description: "Volumes cover only the newest STATS_MAX_ROWS history rows" }),
+    truncated: z.boolean().openapi({ description: "Figures cover only the newest STATS_MAX_ROWS invoices per role" }),
     indexedBlock: z.number().int(),
   })
   .openapi("UserStats");
 
-/** History rows scanned at most for per-token volumes. */
+/** Invoices scanned at most per role for the per-token volumes. */
 export const STATS_MAX_ROWS = 20_000;
 
 /**
- * Per-address figures from the index: invoices issued (created as merchant) and paid, volume per
- * token (invoice_created amounts as issued, invoice_paid amounts as paid), current stake.
+ * Per-address figures from the index's Invoice table: invoices issued (as merchant) with their
+ * amounts, invoices paid (as payer, any amount paid) with the amounts paid, per token; current
+ * stake. (History rows cannot tell these apart: the indexer writes an invoice_created and an
+ * invoice_paid row for both parties.)
  */
-export function userStats(index: IndexReaderLike, address: string): z.infer<typeof StatsSchema> {
-  const status = assertReady(index);
+export function userStats(index: IndexReader, address: string): z.infer<typeof StatsSchema> {
+  const head = index.headBlock();
   const account = address.toLowerCase();
   const volumes = new Map<string, { issued: bigint; paid: bigint }>();
+  const volume = (token: string) => volumes.get(token) ?? volumes.set(token, { issued: 0n, paid: 0n }).get(token)!;
   let invoicesIssued = 0;
   let invoicesPaid = 0;
-  let cursor: string | undefined;
-  let scanned = 0;
-  do {
-    const page = index.historyByAccount(account, { kinds: ["invoice_created", "invoice_paid"], limit: 500, cursor });
-    for (const row of page.items) {
-      const v = volumes.get(row.token) ?? { issued: 0n, paid: 0n };
-      if (row.kind === "invoice_created") {
-        invoicesIssued += 1;
-        v.issued += row.amount;
-      } else {
-        invoicesPaid += 1;
-        v.paid += row.amount;
+  let truncated = false;
+  for (const role of ["merchant", "payer"] as const) {
+    let cursor: string | undefined;
+    let scanned = 0;
+    do {
+      const page = index.invoicesByAccount(account, { role, limit: 500, cursor });
+      for (const invoice of page.items) {
+        if (role === "merchant") {
+          invoicesIssued += 1;
+          volume(invoice.token).issued += invoice.amount;
+        } else if (invoice.paid > 0n) {
+          invoicesPaid += 1;
+          volume(invoice.token).paid += invoice.paid;
+        }
       }
-      volumes.set(row.token, v);
-    }
-    scanned += page.items.length;
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor !== undefined && scanned < STATS_MAX_ROWS);
+      scanned += page.items.length;
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor !== undefined && scanned < STATS_MAX_ROWS);
+    truncated ||= cursor !== undefined;
+  }
   return {
     address,
     invoicesIssued,
     invoicesPaid,
     volumeByToken: [...volumes].map(([token, v]) => ({ token, issued: v.issued.toString(), paid: v.paid.toString() })),
     staked: (index.stake(account)?.balance ?? 0n).toString(),
-    truncated: cursor !== undefined,
-    indexedBlock: Number(status.block.number),
+    truncated,
+    indexedBlock: Number(head.number),
   };
 }
 

@@ -1,6 +1,5 @@
 import { expect } from "chai";
-import { Wallet } from "ethers";
-import { ethers, network } from "hardhat";
+import { Wallet, getAddress } from "ethers";
 import { sign } from "hono/jwt";
 import { SECRET, ORIGIN, type TestApp, errorCode, getNonce, jsonRequest, makeApp, signIn, siweMessage } from "./helpers";
 
@@ -173,20 +172,20 @@ describe("API auth (SIWE + JWT)", function () {
     describe("with a smart-contract wallet (EIP-1271)", function () {
       const wallet = "0x000000000000000000000000000000000000c0de";
       afterEach(async function () {
-        await network.provider.send("hardhat_setCode", [wallet, "0x"]);
+        await t.real.node.rpc("hardhat_setCode", [wallet, "0x"]);
       });
 
       it("signs in when the wallet's isValidSignature accepts", async function () {
-        await network.provider.send("hardhat_setCode", [wallet, ACCEPT_ALL_WALLET]);
-        const message = siweMessage({ address: ethers.getAddress(wallet), nonce: await getNonce(t) });
+        await t.real.node.rpc("hardhat_setCode", [wallet, ACCEPT_ALL_WALLET]);
+        const message = siweMessage({ address: getAddress(wallet), nonce: await getNonce(t) });
         const res = await verify(message, "0x" + "ab".repeat(100));
         expect(res.status).to.equal(200);
-        expect(((await res.json()) as { address: string }).address).to.equal(ethers.getAddress(wallet));
+        expect(((await res.json()) as { address: string }).address).to.equal(getAddress(wallet));
       });
 
       it("refuses when the wallet's isValidSignature rejects", async function () {
-        await network.provider.send("hardhat_setCode", [wallet, REJECT_ALL_WALLET]);
-        const message = siweMessage({ address: ethers.getAddress(wallet), nonce: await getNonce(t) });
+        await t.real.node.rpc("hardhat_setCode", [wallet, REJECT_ALL_WALLET]);
+        const message = siweMessage({ address: getAddress(wallet), nonce: await getNonce(t) });
         const res = await verify(message, "0x" + "ab".repeat(100));
         expect(res.status).to.equal(401);
         expect(await errorCode(res)).to.equal("invalid_signature");

@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Signer } from "ethers";
-import { ethers } from "hardhat";
 import pino from "pino";
 import { SiweMessage } from "siwe";
 import { createApp } from "../../api/app";
@@ -11,45 +10,40 @@ import { type AppDb, migrateToLatest, openAppDb } from "../../api/db";
 import { type Chain, chainFromProvider } from "../../api/lib/chain";
 import type { AppDeps } from "../../api/lib/context";
 import { type Abis, loadAbis, staticDeployment } from "../../api/lib/deployment";
-import { type IndexReaderLike, missingIndex } from "../../api/lib/index-source";
+import { IndexReader } from "../../api/lib/index-reader";
 import type { Deployment } from "../../scripts/lib/deployments";
+import { type RealIndex, realIndex } from "./real-index";
 
 /** Origin the test apps are configured with. */
 export const ORIGIN = "http://localhost:8000";
 /** A JWT secret of the right length. */
 export const SECRET = "test-secret-test-secret-test-secret-0123456789";
 
-/** A fake deployment on the in-process Hardhat chain (31337). */
-export const DEPLOYMENT: Deployment = {
-  chainId: 31337,
-  network: "hardhat",
-  abiHash: "0x00",
-  contracts: {
-    SettleToken: { address: "0x5FbDB2315678afecb367f032d93F642f64180aa3", deployBlock: 1, txHash: "0x" + "11".repeat(32) },
-    StakingRewards: { address: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512", deployBlock: 2, txHash: "0x" + "22".repeat(32) },
-    PaymentEscrow: { address: "0x9fe46736679d2D9A65F0992f32b2E0E8Ef7B7C20", deployBlock: 3, txHash: "0x" + "33".repeat(32) },
-  },
-};
-
-/** A test app over a fresh app.sqlite in a temp dir, with a movable clock. */
+/** A test app over a fresh app.sqlite in a temp dir, with a movable clock, reading the shared real index. */
 export interface TestApp {
   app: ReturnType<typeof createApp>;
   deps: AppDeps;
   db: AppDb;
   dir: string;
   clock: { now: number };
+  /** The shared real node, deployment and index (test/api/real-index.ts). */
+  real: RealIndex;
   close(): Promise<void>;
 }
 
-/** Builds a test app; `overrides` replace deps, `env` feeds loadConfig. */
+/**
+ * Builds a test app on the shared real index, node and deployment; `index`, `chain`, `deployment`
+ * (null: none) and `abis` replace them, `env` feeds loadConfig.
+ */
 export async function makeApp(
-  options: { env?: Record<string, string>; deployment?: Deployment | null; chain?: Chain; index?: IndexReaderLike; abis?: Abis } = {},
+  options: { env?: Record<string, string>; deployment?: Deployment | null; chain?: Chain; index?: IndexReader; abis?: Abis } = {},
 ): Promise<TestApp> {
+  const real = await realIndex();
   const dir = mkdtempSync(join(tmpdir(), "settle-api-"));
   const config: Config = loadConfig({
     PUBLIC_ORIGIN: ORIGIN,
     APP_DB_PATH: join(dir, "app.sqlite"),
-    INDEX_DB_PATH: join(dir, "index.sqlite"),
+    INDEX_DB_PATH: (options.index ?? real.reader).path,
     JWT_SECRET: SECRET,
     LOG_LEVEL: "silent",
     AUTH_RATE_LIMIT_PER_MINUTE: "1000",
@@ -62,10 +56,10 @@ export async function makeApp(
     config,
     jwtSecret: SECRET,
     db,
-    chain: options.chain ?? chainFromProvider(ethers.provider),
-    deployment: staticDeployment(options.deployment === undefined ? DEPLOYMENT : options.deployment),
+    chain: options.chain ?? chainFromProvider(real.provider),
+    deployment: staticDeployment(options.deployment === undefined ? real.deploymentFile : options.deployment),
     abis: options.abis ?? loadAbis(),
-    index: options.index ?? missingIndex,
+    index: options.index ?? real.reader,
     logger: pino({ level: "silent" }),
     now: () => clock.now,
   };
@@ -76,11 +70,17 @@ export async function makeApp(
     db,
     dir,
     clock,
+    real,
     close: async () => {
       await db.destroy();
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A read module on a path no indexer has written to: a real index that is not there yet (every read 503). */
+export function unbuiltIndex(): IndexReader {
+  return new IndexReader({ path: join(mkdtempSync(join(tmpdir(), "settle-no-index-")), "public.db") });
 }
 
 /** Fields of a SIWE message, defaulting to a valid one for ORIGIN and chain 31337. */

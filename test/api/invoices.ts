@@ -1,46 +1,22 @@
 import { expect } from "chai";
-import { ethers } from "hardhat";
-import { Interface, Wallet, ZeroAddress, keccak256, toUtf8Bytes } from "ethers";
+import { Interface, type JsonRpcSigner, Wallet, ZeroAddress, keccak256, toUtf8Bytes } from "ethers";
 import { canonicalJson, invoiceReference } from "../../api/lib/invoice-hash";
 import { loadAbis } from "../../api/lib/deployment";
-import type { Hex, InvoiceRowLike } from "../../api/lib/index-source";
 import { linkPendingDrafts } from "../../api/routes/invoices";
-import { FakeIndex } from "./fake-index";
-import { DEPLOYMENT, type TestApp, errorCode, jsonRequest, makeApp, signIn } from "./helpers";
+import { type TestApp, errorCode, jsonRequest, makeApp, signIn, unbuiltIndex } from "./helpers";
+import type { RealIndex } from "./real-index";
 
-/** A stand-in escrow ABI with the createInvoice shape used until the real artifact exists. */
-const STAND_IN_ESCROW_ABI = [
-  "function createInvoice(address payer, address token, uint256 amount, uint64 dueDate, uint32 disputeWindow, address arbiter, bytes32 referenceHash) returns (uint256 id)",
-];
-
-/** Stand-in for the other escrow functions (names from the issue). */
-const STAND_IN_ESCROW_ABI_FULL = [
-  ...STAND_IN_ESCROW_ABI,
-  "function pay(uint256 id, uint256 amount)",
-  "function payNative(uint256 id) payable",
-  "function release(uint256 id, uint256 amount)",
-  "function refund(uint256 id, uint256 amount)",
-  "function cancel(uint256 id)",
-  "function dispute(uint256 id)",
-  "function resolve(uint256 id, uint256 toMerchant, uint256 toPayer)",
-  "function claim(uint256 id)",
-  "function reclaim(uint256 id)",
-  "function proposeSettlement(uint256 id, uint256 toMerchant)",
-  "function acceptSettlement(uint256 id, uint256 toMerchant)",
-  "function withdraw(address token)",
-];
-
-const TOKEN = DEPLOYMENT.contracts.SettleToken.address;
+const abi = loadAbis().PaymentEscrow!;
 
 describe("API invoices: drafts", function () {
   let t: TestApp;
   let auth: Record<string, string>;
   let merchant: string;
+  let token: string;
   const payer = Wallet.createRandom().address;
-  const abi = loadAbis().PaymentEscrow ?? STAND_IN_ESCROW_ABI_FULL;
 
   const draft = (over: Record<string, unknown> = {}) => ({
-    token: TOKEN,
+    token,
     payer,
     dueDate: new Date(Date.now() + 7 * 86400_000).toISOString(),
     lineItems: [
@@ -52,7 +28,8 @@ describe("API invoices: drafts", function () {
   });
 
   beforeEach(async function () {
-    t = await makeApp({ abis: { ...loadAbis(), PaymentEscrow: abi } });
+    t = await makeApp();
+    token = t.real.deployment.contracts.SettleToken.address;
     ({ auth, address: merchant } = await signIn(t, Wallet.createRandom()));
   });
   afterEach(async function () {
@@ -78,7 +55,7 @@ describe("API invoices: drafts", function () {
     expect(body.total).to.equal("3250000000000000000");
     expect(body.reference).to.equal(keccak256(toUtf8Bytes(body.canonical)));
     expect(body.detailsMatch).to.equal(true);
-    expect(body.transaction).to.include({ to: DEPLOYMENT.contracts.PaymentEscrow.address, value: "0", chainId: 31337 });
+    expect(body.transaction).to.include({ to: t.real.deployment.contracts.PaymentEscrow.address, value: "0", chainId: 31337 });
     const call = new Interface(abi).parseTransaction({ data: body.transaction.data });
     expect(call?.name).to.equal("createInvoice");
     const args = JSON.stringify(call!.args, (_, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
@@ -201,263 +178,253 @@ describe("API invoices: drafts", function () {
   });
 });
 
-describe("API invoices: on-chain (index-backed)", function () {
+describe("API invoices: on-chain (real index)", function () {
+  /** A signed-in account of the node that sends its own transactions. */
+  type Party = { signer: JsonRpcSigner; address: string; auth: Record<string, string> };
+  /** A draft put on chain in `before`. */
+  type OnChain = { draft: string; reference: string; id: bigint };
+  const AMOUNT = 1000n;
   let t: TestApp;
-  let index: FakeIndex;
-  let merchant: { auth: Record<string, string>; address: string };
-  let payer: { auth: Record<string, string>; address: string };
-  let stranger: { auth: Record<string, string>; address: string };
-  const abi = loadAbis().PaymentEscrow ?? STAND_IN_ESCROW_ABI_FULL;
+  let real: RealIndex;
+  let merchant: Party;
+  let payer: Party;
+  let arbiter: Party;
+  let stranger: Party;
+  let setl: string;
+  // The drafts, by what happened to them on chain (each created by the merchant for AMOUNT).
+  let open: OnChain; // created only; the payer's allowance is short for it
+  let background: OnChain; // created only, left for the background linking pass
+  let altered: OnChain; // created only; its stored details are altered afterwards
+  let paid: OnChain; // paid in full
+  let disputed: OnChain; // with an arbiter, paid, disputed by the payer
+  let eth: OnChain; // in ETH, created only
+  let copied: OnChain; // its reference reused by the stranger on an invoice of its own
 
-  beforeEach(async function () {
-    index = new FakeIndex();
-    t = await makeApp({ index, abis: { ...loadAbis(), PaymentEscrow: abi } });
-    merchant = await signIn(t, Wallet.createRandom());
-    payer = await signIn(t, Wallet.createRandom());
-    stranger = await signIn(t, Wallet.createRandom());
-  });
-  afterEach(async function () {
-    await t.close();
-  });
-
-  /** Creates a draft and puts the matching invoice #id into the index, as the indexer would. */
-  async function onchain(id: bigint, over: Partial<InvoiceRowLike> = {}) {
+  const party = async (i: number): Promise<Party> => {
+    const signer = await real.signer(i);
+    return { signer, ...(await signIn(t, signer)) };
+  };
+  const send = async (from: Party, tx: { to: string; data: string; value?: string }) => {
+    await (await from.signer.sendTransaction({ to: tx.to, data: tx.data, value: BigInt(tx.value ?? "0") })).wait();
+  };
+  /** POSTs a draft as the merchant and sends its createInvoice transaction. */
+  const createOnChain = async (over: Record<string, unknown> = {}, creator: Party = merchant): Promise<OnChain> => {
     const res = await t.app.request(
       "/invoices",
       jsonRequest(
         "POST",
         {
-          token: TOKEN,
+          token: setl,
           payer: payer.address,
-          dueDate: new Date(Date.now() + 86400_000).toISOString(),
-          lineItems: [{ description: "Work", quantity: 2, unitPrice: "500" }],
+          dueDate: new Date(Date.now() + 30 * 86400_000).toISOString(),
+          lineItems: [{ description: "Work", quantity: 2, unitPrice: (AMOUNT / 2n).toString() }],
+          ...over,
         },
         merchant.auth,
       ),
     );
-    const draft = (await res.json()) as { id: string; reference: string; dueDate: string };
-    const row: InvoiceRowLike = {
-      id,
-      merchant: merchant.address.toLowerCase() as Hex,
-      payer: payer.address.toLowerCase() as Hex,
-      token: TOKEN.toLowerCase() as Hex,
-      amount: 1000n,
-      paid: 0n,
-      released: 0n,
-      refunded: 0n,
-      status: "open",
-      dueDate: BigInt(Date.parse(draft.dueDate) / 1000),
-      arbiter: null,
-      reference: draft.reference as Hex,
-      createdBlock: 10n,
-      createdTimestamp: 1_700_000_000n,
-      createdTxHash: `0x${"cd".repeat(32)}`,
-      updatedBlock: 10n,
-      updatedTimestamp: 1_700_000_000n,
-      ...over,
-    };
-    index.invoices.set(id, row);
-    return { draft, row };
-  }
+    expect(res.status, await res.clone().text()).to.equal(201);
+    const body = (await res.json()) as { id: string; reference: string; transaction: { to: string; data: string; value: string } };
+    await send(creator, body.transaction);
+    return { draft: body.id, reference: body.reference, id: 0n };
+  };
+  const onchainId = async (draft: string) =>
+    (await t.db.selectFrom("invoice_drafts").select("onchain_id").where("id", "=", draft).executeTakeFirst())?.onchain_id ?? null;
+
+  before(async function () {
+    t = await makeApp();
+    real = t.real;
+    [merchant, payer, arbiter, stranger] = await Promise.all([6, 7, 8, 9].map(party));
+    setl = real.deployment.contracts.SettleToken.address;
+    const escrow = real.deployment.contracts.PaymentEscrow.address;
+    await (await real.contracts.setl.getFunction("transfer")(payer.address, 10n * AMOUNT)).wait();
+
+    open = await createOnChain();
+    background = await createOnChain();
+    altered = await createOnChain();
+    paid = await createOnChain();
+    disputed = await createOnChain({ arbiter: arbiter.address });
+    eth = await createOnChain({ token: ZeroAddress });
+    // The stranger sends the merchant's transaction as its own: same reference, another merchant.
+    copied = await createOnChain({ payer: null }, stranger);
+    const escrowAs = (who: Party) => real.contracts.escrow.connect(who.signer);
+    // Exactly what the two payments need: the allowance left for `open` is zero.
+    await (await real.contracts.setl.connect(payer.signer).getFunction("approve")(escrow, 2n * AMOUNT)).wait();
+    await real.waitForIndex();
+    for (const invoice of [open, background, altered, paid, disputed, eth, copied]) {
+      invoice.id = real.reader.invoiceByReference(invoice.reference)!.id;
+    }
+    await (await escrowAs(payer).getFunction("pay")(paid.id, AMOUNT)).wait();
+    await (await escrowAs(payer).getFunction("pay")(disputed.id, AMOUNT)).wait();
+    await (await escrowAs(payer).getFunction("dispute")(disputed.id)).wait();
+    await real.waitForIndex();
+  });
+  after(async function () {
+    await t?.close();
+  });
+
+  // The tests below run in order: the first links one draft by reading it, the second links the rest.
 
   it("GET /invoices/:id merges the index's state with the draft's details and links the draft", async function () {
-    const { draft } = await onchain(1n);
-    const res = await t.app.request("/invoices/1", { headers: payer.auth });
+    const res = await t.app.request(`/invoices/${open.id}`, { headers: payer.auth });
     expect(res.status).to.equal(200);
     const body = (await res.json()) as {
       id: string;
-      onchain: { status: string; amount: string };
+      onchain: { status: string; amount: string; merchant: string; reference: string };
       details: { id: string; lineItems: unknown[] };
       detailsMatch: boolean;
     };
-    expect(body.id).to.equal("1");
-    expect(body.onchain).to.include({ status: "open", amount: "1000" });
-    expect(body.details.id).to.equal(draft.id);
+    expect(body.id).to.equal(open.id.toString());
+    expect(body.onchain).to.include({
+      status: "open",
+      amount: AMOUNT.toString(),
+      merchant: merchant.address.toLowerCase(),
+      reference: open.reference,
+    });
+    expect(body.details.id).to.equal(open.draft);
     expect(body.details.lineItems).to.have.length(1);
     expect(body.detailsMatch).to.equal(true);
-    const row = await t.db.selectFrom("invoice_drafts").select("onchain_id").where("id", "=", draft.id).executeTakeFirst();
-    expect(row?.onchain_id).to.equal("1");
-    const byDraft = (await (await t.app.request(`/invoices/${draft.id}`, { headers: merchant.auth })).json()) as { id: string };
-    expect(byDraft.id).to.equal("1");
+    expect(await onchainId(open.draft)).to.equal(open.id.toString());
+    expect(await onchainId(background.draft)).to.equal(null);
+    const byDraft = (await (await t.app.request(`/invoices/${open.draft}`, { headers: merchant.auth })).json()) as { id: string };
+    expect(byDraft.id).to.equal(open.id.toString());
   });
 
-  it("does not attach a draft to an invoice whose on-chain terms differ (copied reference)", async function () {
-    const { draft } = await onchain(2n, { merchant: stranger.address.toLowerCase() as Hex, payer: null });
-    const body = (await (await t.app.request("/invoices/2", { headers: stranger.auth })).json()) as {
+  it("links the pending drafts in the background pass, except one whose on-chain terms differ (copied reference)", async function () {
+    expect(await linkPendingDrafts(t.db, real.reader, Date.now())).to.equal(5);
+    for (const invoice of [background, altered, paid, disputed, eth])
+      expect(await onchainId(invoice.draft)).to.equal(invoice.id.toString());
+    expect(await onchainId(copied.draft)).to.equal(null);
+    const body = (await (await t.app.request(`/invoices/${copied.id}`, { headers: stranger.auth })).json()) as {
+      onchain: { merchant: string };
       details: unknown;
       detailsMatch: unknown;
     };
+    expect(body.onchain.merchant).to.equal(stranger.address.toLowerCase());
     expect(body.details).to.equal(null);
     expect(body.detailsMatch).to.equal(null);
-    expect(await linkPendingDrafts(t.db, index, Date.now())).to.equal(0);
-    void draft;
   });
 
   it("reports details that no longer match the reference", async function () {
-    const { draft } = await onchain(3n);
-    await t.db.updateTable("invoice_drafts").set({ canonical: "{}" }).where("id", "=", draft.id).execute();
-    const body = (await (await t.app.request("/invoices/3", { headers: merchant.auth })).json()) as { detailsMatch: boolean };
+    await t.db.updateTable("invoice_drafts").set({ canonical: "{}" }).where("id", "=", altered.draft).execute();
+    const body = (await (await t.app.request(`/invoices/${altered.id}`, { headers: merchant.auth })).json()) as { detailsMatch: boolean };
     expect(body.detailsMatch).to.equal(false);
   });
 
-  it("links pending drafts in the background pass", async function () {
-    const { draft } = await onchain(4n);
-    expect(await linkPendingDrafts(t.db, index, Date.now())).to.equal(1);
-    const row = await t.db.selectFrom("invoice_drafts").select("onchain_id").where("id", "=", draft.id).executeTakeFirst();
-    expect(row?.onchain_id).to.equal("4");
-  });
-
-  it("GET /invoices/:id is 403 for a stranger, 404 for an unknown id, 400 for a bad id, 503 while the index builds", async function () {
-    await onchain(5n);
-    const forbidden = await t.app.request("/invoices/5", { headers: stranger.auth });
+  it("GET /invoices/:id is 403 for a stranger, 404 for an unknown id, 400 for a bad id", async function () {
+    const forbidden = await t.app.request(`/invoices/${open.id}`, { headers: stranger.auth });
     expect(forbidden.status).to.equal(403);
-    const missing = await t.app.request("/invoices/999", { headers: merchant.auth });
+    const missing = await t.app.request("/invoices/999999", { headers: merchant.auth });
     expect(missing.status).to.equal(404);
     expect(await errorCode(missing)).to.equal("invoice_not_found");
     expect((await t.app.request("/invoices/abc", { headers: merchant.auth })).status).to.equal(400);
-    index.ready = false;
-    expect((await t.app.request("/invoices/5", { headers: merchant.auth })).status).to.equal(503);
+  });
+
+  it("GET /invoices/:id is 503 while there is no index", async function () {
+    const building = await makeApp({ index: unbuiltIndex() });
+    const session = await signIn(building, merchant.signer);
+    const res = await building.app.request(`/invoices/${open.id}`, { headers: session.auth });
+    expect(res.status).to.equal(503);
+    expect(await errorCode(res)).to.equal("index_not_ready");
+    await building.close();
   });
 
   it("GET /invoices lists by role, status and token with a cursor; status=draft lists unlinked drafts", async function () {
-    await onchain(6n);
-    await onchain(7n, { status: "paid", paid: 1000n });
-    await onchain(8n);
-    const list = async (auth: Record<string, string>, query: string) =>
-      (await (await t.app.request(`/invoices?${query}`, { headers: auth })).json()) as {
-        items: Array<{ id: string }>;
-        nextCursor: string | null;
-      };
-    expect((await list(merchant.auth, "role=merchant")).items.map((i) => i.id)).to.deep.equal(["8", "7", "6"]);
-    expect((await list(payer.auth, "role=payer&status=paid")).items.map((i) => i.id)).to.deep.equal(["7"]);
+    const list = async (auth: Record<string, string>, query: string) => {
+      const res = await t.app.request(`/invoices?${query}`, { headers: auth });
+      expect(res.status).to.equal(200);
+      return (await res.json()) as { items: Array<{ id: string }>; nextCursor: string | null };
+    };
+    const mine = [open, background, altered, paid, disputed, eth]
+      .map((i) => i.id)
+      .sort((a, b) => Number(b - a))
+      .map(String);
+    expect((await list(merchant.auth, "role=merchant")).items.map((i) => i.id)).to.deep.equal(mine);
+    expect((await list(payer.auth, "role=payer&status=paid")).items.map((i) => i.id)).to.deep.equal([paid.id.toString()]);
+    expect((await list(payer.auth, "role=payer&status=disputed")).items.map((i) => i.id)).to.deep.equal([disputed.id.toString()]);
+    expect((await list(payer.auth, `role=payer&token=${ZeroAddress}`)).items.map((i) => i.id)).to.deep.equal([eth.id.toString()]);
     expect((await list(payer.auth, "role=merchant")).items).to.have.length(0);
-    const first = await list(merchant.auth, "limit=2");
-    expect(first.items.map((i) => i.id)).to.deep.equal(["8", "7"]);
-    expect((await list(merchant.auth, `limit=2&cursor=${first.nextCursor}`)).items.map((i) => i.id)).to.deep.equal(["6"]);
-    await t.app.request(
+    const first = await list(merchant.auth, "role=merchant&limit=4");
+    expect(first.items.map((i) => i.id)).to.deep.equal(mine.slice(0, 4));
+    expect((await list(merchant.auth, `role=merchant&limit=4&cursor=${first.nextCursor}`)).items.map((i) => i.id)).to.deep.equal(
+      mine.slice(4),
+    );
+    const res = await t.app.request(
       "/invoices",
       jsonRequest(
         "POST",
         {
-          token: TOKEN,
+          token: setl,
           dueDate: new Date(Date.now() + 86400_000).toISOString(),
           lineItems: [{ description: "x", quantity: 1, unitPrice: "1" }],
         },
         merchant.auth,
       ),
     );
-    const drafts = await list(merchant.auth, "status=draft");
-    // 6, 7 and 8 were linked by the list above: only the new draft is left.
-    expect(drafts.items).to.have.length(1);
+    const { id } = (await res.json()) as { id: string };
+    // Every other draft is linked by now, except the one whose reference the stranger reused.
+    expect((await list(merchant.auth, "status=draft")).items.map((i) => i.id)).to.deep.equal([id, copied.draft]);
     expect((await t.app.request("/invoices?status=lost", { headers: merchant.auth })).status).to.equal(400);
   });
 
-  it("GET /invoices/:id/events lists the invoice's events", async function () {
-    await onchain(9n);
-    index.events.push({
-      id: "a",
-      invoiceId: 9n,
-      kind: "created",
-      actor: merchant.address.toLowerCase() as Hex,
-      amount: 1000n,
-      txHash: `0x${"cd".repeat(32)}`,
-      logIndex: 0,
-      blockNumber: 10n,
-      timestamp: 1_700_000_000n,
-    });
-    index.events.push({
-      id: "b",
-      invoiceId: 10n,
-      kind: "created",
-      actor: null,
-      amount: null,
-      txHash: `0x${"ce".repeat(32)}`,
-      logIndex: 0,
-      blockNumber: 11n,
-      timestamp: 1_700_000_001n,
-    });
-    const res = await t.app.request("/invoices/9/events", { headers: payer.auth });
+  it("GET /invoices/:id/events lists the invoice's events from the index, oldest first", async function () {
+    const res = await t.app.request(`/invoices/${disputed.id}/events`, { headers: payer.auth });
     expect(res.status).to.equal(200);
-    const body = (await res.json()) as { items: Array<{ kind: string; amount: string }> };
-    expect(body.items).to.deep.equal([
-      {
-        id: "a",
-        kind: "created",
-        actor: merchant.address.toLowerCase(),
-        amount: "1000",
-        txHash: `0x${"cd".repeat(32)}`,
-        logIndex: 0,
-        blockNumber: 10,
-        timestamp: new Date(1_700_000_000_000).toISOString(),
-      },
-    ]);
+    const body = (await res.json()) as { items: Array<{ kind: string; actor: string; amount: string | null; txHash: string }> };
+    expect(body.items.map((e) => e.kind)).to.deep.equal(real.reader.invoiceEvents(disputed.id).map((e) => e.kind));
+    expect(body.items.map((e) => e.kind)).to.include.members(["InvoiceCreated", "InvoicePaid", "InvoiceDisputed"]);
+    const created = body.items.find((e) => e.kind === "InvoiceCreated")!;
+    expect(created.actor).to.equal(merchant.address.toLowerCase());
+    const payment = body.items.find((e) => e.kind === "InvoicePaid")!;
+    expect(payment).to.include({ actor: payer.address.toLowerCase(), amount: AMOUNT.toString() });
+    expect((await real.provider.getTransactionReceipt(payment.txHash))!.from).to.equal(payer.address);
   });
 
   describe("POST /invoices/:id/transactions", function () {
+    const prepare = (id: bigint, body: Record<string, unknown>, who: Party) =>
+      t.app.request(`/invoices/${id}/transactions`, jsonRequest("POST", body, who.auth));
+
     it("prepares approve then pay when the allowance is short", async function () {
-      const token = await ethers.deployContract("TestToken", ["Test", "TST", 18]);
-      await onchain(11n, { token: (await token.getAddress()).toLowerCase() as Hex });
-      const res = await t.app.request("/invoices/11/transactions", jsonRequest("POST", { action: "pay" }, payer.auth));
+      const res = await prepare(open.id, { action: "pay" }, payer);
       expect(res.status).to.equal(200);
       const { transactions } = (await res.json()) as { transactions: Array<{ action: string; to: string; data: string; value: string }> };
       expect(transactions.map((x) => x.action)).to.deep.equal(["approve", "pay"]);
-      expect(transactions[0]!.to).to.equal((await token.getAddress()).toLowerCase());
+      expect(transactions[0]!.to).to.equal(setl.toLowerCase());
       const call = new Interface(abi).parseTransaction({ data: transactions[1]!.data });
       expect(call?.name).to.equal("pay");
-      expect(call?.args.map((a: unknown) => String(a))).to.include("1000");
+      expect(call?.args.map((a: unknown) => String(a))).to.deep.equal([open.id.toString(), AMOUNT.toString()]);
     });
 
     it("prepares payNative with the value for an ETH invoice", async function () {
-      await onchain(12n, { token: ZeroAddress as Hex });
-      const res = await t.app.request("/invoices/12/transactions", jsonRequest("POST", { action: "pay", amount: "400" }, payer.auth));
+      const res = await prepare(eth.id, { action: "pay", amount: "400" }, payer);
       const { transactions } = (await res.json()) as { transactions: Array<{ action: string; value: string }> };
       expect(transactions).to.have.length(1);
       expect(transactions[0]).to.include({ action: "payNative", value: "400" });
     });
 
-    it("refuses the wrong party (403), an overpayment (400), and paying a paid invoice (409)", async function () {
-      await onchain(13n);
-      expect((await t.app.request("/invoices/13/transactions", jsonRequest("POST", { action: "pay" }, stranger.auth))).status).to.equal(
-        403,
-      );
-      expect((await t.app.request("/invoices/13/transactions", jsonRequest("POST", { action: "refund" }, payer.auth))).status).to.equal(
-        403,
-      );
-      expect(
-        (await t.app.request("/invoices/13/transactions", jsonRequest("POST", { action: "pay", amount: "1001" }, payer.auth))).status,
-      ).to.equal(400);
-      await onchain(14n, { paid: 1000n, status: "paid" });
-      const paid = await t.app.request("/invoices/14/transactions", jsonRequest("POST", { action: "pay" }, payer.auth));
-      expect(paid.status).to.equal(409);
-      expect((await t.app.request("/invoices/14/transactions", jsonRequest("POST", { action: "steal" }, payer.auth))).status).to.equal(400);
+    it("refuses the wrong party (403), an overpayment (400), an unknown action (400), and paying a paid invoice (409)", async function () {
+      expect((await prepare(open.id, { action: "pay" }, stranger)).status).to.equal(403);
+      expect((await prepare(open.id, { action: "refund" }, payer)).status).to.equal(403);
+      expect((await prepare(open.id, { action: "pay", amount: (AMOUNT + 1n).toString() }, payer)).status).to.equal(400);
+      expect((await prepare(paid.id, { action: "pay" }, payer)).status).to.equal(409);
+      expect((await prepare(paid.id, { action: "steal" }, payer)).status).to.equal(400);
     });
 
     it("prepares release for the payer and refund for the merchant", async function () {
-      await onchain(15n, { paid: 1000n, status: "paid" });
-      const release = await t.app.request(
-        "/invoices/15/transactions",
-        jsonRequest("POST", { action: "release", amount: "300" }, payer.auth),
-      );
-      expect(release.status).to.equal(200);
-      const refund = await t.app.request("/invoices/15/transactions", jsonRequest("POST", { action: "refund" }, merchant.auth));
+      expect((await prepare(paid.id, { action: "release", amount: "300" }, payer)).status).to.equal(200);
+      const refund = await prepare(paid.id, { action: "refund" }, merchant);
       expect(refund.status).to.equal(200);
       const { transactions } = (await refund.json()) as { transactions: Array<{ action: string }> };
       expect(transactions[0]!.action).to.equal("refund");
     });
 
     it("prepares resolve for the arbiter with the split, and refuses it without toMerchant", async function () {
-      const arbiter = await signIn(t, Wallet.createRandom());
-      await onchain(16n, { paid: 1000n, status: "disputed", arbiter: arbiter.address.toLowerCase() as Hex });
-      const missing = await t.app.request("/invoices/16/transactions", jsonRequest("POST", { action: "resolve" }, arbiter.auth));
-      expect(missing.status).to.equal(400);
-      const res = await t.app.request(
-        "/invoices/16/transactions",
-        jsonRequest("POST", { action: "resolve", toMerchant: "600" }, arbiter.auth),
-      );
+      expect((await prepare(disputed.id, { action: "resolve" }, arbiter)).status).to.equal(400);
+      const res = await prepare(disputed.id, { action: "resolve", toMerchant: "600" }, arbiter);
       expect(res.status).to.equal(200);
       const { transactions } = (await res.json()) as { transactions: Array<{ data: string }> };
       const call = new Interface(abi).parseTransaction({ data: transactions[0]!.data });
-      expect(call?.args.map((a: unknown) => String(a))).to.deep.equal(["16", "600", "400"]);
+      expect(call?.args.map((a: unknown) => String(a))).to.deep.equal([disputed.id.toString(), "600", "400"]);
     });
   });
 });

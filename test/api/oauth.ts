@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { ethers } from "hardhat";
+import { Wallet } from "ethers";
 import { type TestApp, errorCode, jsonRequest, makeApp, signIn } from "./helpers";
 
 interface Created {
@@ -23,8 +23,7 @@ describe("API clients and the OAuth2 token endpoint", function () {
 
   beforeEach(async function () {
     t = await makeApp();
-    const [, signer] = await ethers.getSigners();
-    owner = await signIn(t, signer!);
+    owner = await signIn(t, Wallet.createRandom());
   });
   afterEach(async function () {
     await t.close();
@@ -76,8 +75,7 @@ describe("API clients and the OAuth2 token endpoint", function () {
 
     it("lists only the caller's clients", async function () {
       await createClient(["invoices:read"]);
-      const [, , other] = await ethers.getSigners();
-      const stranger = await signIn(t, other!);
+      const stranger = await signIn(t, Wallet.createRandom());
       const list = await t.app.request("/api-clients", { headers: stranger.auth });
       expect(((await list.json()) as { items: unknown[] }).items).to.deep.equal([]);
     });
@@ -149,8 +147,7 @@ describe("API clients and the OAuth2 token endpoint", function () {
 
     it("does not let another user revoke a client", async function () {
       const client = await createClient(["invoices:read"]);
-      const [, , other] = await ethers.getSigners();
-      const stranger = await signIn(t, other!);
+      const stranger = await signIn(t, Wallet.createRandom());
       const res = await t.app.request(`/api-clients/${client.clientId}`, { method: "DELETE", headers: stranger.auth });
       expect(res.status).to.equal(404);
       await accessToken(client);

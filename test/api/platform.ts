@@ -3,12 +3,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync,
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigError, loadConfig, resolveJwtSecret } from "../../api/config";
-import { migrateToLatest, openAppDb } from "../../api/db";
+import { MIGRATIONS, migrateToLatest, openAppDb } from "../../api/db";
 import type { Chain } from "../../api/lib/chain";
-import { FakeIndex } from "./fake-index";
-import { ORIGIN, type TestApp, errorCode, jsonRequest, makeApp, signIn } from "./helpers";
+import { ORIGIN, type TestApp, errorCode, jsonRequest, makeApp, signIn, unbuiltIndex } from "./helpers";
+import { realIndex } from "./real-index";
 import { Wallet } from "ethers";
-import { ethers, network } from "hardhat";
 
 const deadChain: Chain = {
   blockNumber: () => Promise.reject(new Error("ECONNREFUSED")),
@@ -17,15 +16,6 @@ const deadChain: Chain = {
   getCode: () => Promise.reject(new Error("ECONNREFUSED")),
   call: () => Promise.reject(new Error("ECONNREFUSED")),
 };
-
-/** A fake index at `block` ("head": the chain's current block). */
-function indexAt(block: number | "head", ready = true): FakeIndex {
-  const index = new FakeIndex();
-  index.ready = ready;
-  index.status = () => ({ ready, block: { number: BigInt(block === "head" ? headNow : block), timestamp: 1n } });
-  return index;
-}
-let headNow = 0;
 
 describe("API platform", function () {
   describe("config", function () {
@@ -75,7 +65,7 @@ describe("API platform", function () {
     it("runs the migrations once, in WAL mode", async function () {
       const dir = mkdtempSync(join(tmpdir(), "settle-db-"));
       const db = openAppDb(join(dir, "app.sqlite"));
-      expect(await migrateToLatest(db)).to.deep.equal(["0001_init"]);
+      expect(await migrateToLatest(db)).to.deep.equal(Object.keys(MIGRATIONS));
       expect(await migrateToLatest(db)).to.deep.equal([]);
       await db.destroy();
       expect(
@@ -172,8 +162,8 @@ describe("API platform", function () {
 
   describe("GET /health", function () {
     it("is 200 when app db, deployment, node and a fresh index are ready", async function () {
-      headNow = await ethers.provider.getBlockNumber();
-      const t = await makeApp({ index: indexAt("head") });
+      const t = await makeApp();
+      await t.real.waitForIndex();
       const res = await t.app.request("/health");
       const body = (await res.json()) as { status: string; checks: Record<string, { ok: boolean }> };
       expect(res.status, JSON.stringify(body)).to.equal(200);
@@ -183,7 +173,7 @@ describe("API platform", function () {
     });
 
     it("is 503 with the failing checks when the node is down and the index missing", async function () {
-      const t = await makeApp({ chain: deadChain });
+      const t = await makeApp({ chain: deadChain, index: unbuiltIndex() });
       const res = await t.app.request("/health");
       expect(res.status).to.equal(503);
       const body = (await res.json()) as { error: { code: string; details: { checks: Record<string, { ok: boolean }> } } };
@@ -195,11 +185,17 @@ describe("API platform", function () {
     });
 
     it("is 503 when the index lags more than INDEX_MAX_LAG_BLOCKS", async function () {
-      const t = await makeApp({ index: indexAt(0), env: { INDEX_MAX_LAG_BLOCKS: "0" } });
-      await network.provider.send("evm_mine", []);
-      expect(await ethers.provider.getBlockNumber()).to.be.greaterThan(0);
+      // A copy of the real index, left at today's block while the chain moves on.
+      const lagging = await (await realIndex()).snapshot();
+      const t = await makeApp({ index: lagging, env: { INDEX_MAX_LAG_BLOCKS: "1" } });
+      expect((await t.app.request("/health")).status).to.equal(200);
+      await t.real.node.mine(2);
       const res = await t.app.request("/health");
       expect(res.status).to.equal(503);
+      const body = (await res.json()) as { error: { details: { checks: Record<string, { ok: boolean }> } } };
+      expect(body.error.details.checks.index!.ok).to.equal(false);
+      expect(body.error.details.checks.node!.ok).to.equal(true);
+      lagging.close();
       await t.close();
     });
   });
@@ -211,7 +207,7 @@ describe("API platform", function () {
       expect(res.status).to.equal(200);
       const body = (await res.json()) as { chainId: number; contracts: Record<string, { address: string; abi: unknown[] | null }> };
       expect(body.chainId).to.equal(31337);
-      expect(body.contracts.SettleToken!.address).to.equal("0x5FbDB2315678afecb367f032d93F642f64180aa3");
+      expect(body.contracts.SettleToken!.address).to.equal(t.real.deployment.contracts.SettleToken.address);
       expect(body.contracts.SettleToken!.abi).to.be.an("array").with.length.greaterThan(0);
       await t.close();
     });
@@ -225,12 +221,17 @@ describe("API platform", function () {
     });
 
     it("GET /blockchain/status reports chain head, indexed head and lag", async function () {
-      const t = await makeApp({ index: indexAt(0) });
+      const lagging = await (await realIndex()).snapshot();
+      const t = await makeApp({ index: lagging });
+      const indexed = Number(lagging.headBlock().number);
+      await t.real.node.mine(3);
       const res = await t.app.request("/blockchain/status");
       expect(res.status).to.equal(200);
       const body = (await res.json()) as { chainHead: number; indexedHead: number; lagBlocks: number };
-      expect(body.indexedHead).to.equal(0);
-      expect(body.lagBlocks).to.equal(body.chainHead);
+      expect(body.chainHead).to.equal(await t.real.node.blockNumber());
+      expect(body.indexedHead).to.equal(indexed);
+      expect(body.lagBlocks).to.equal(body.chainHead - indexed);
+      lagging.close();
       await t.close();
     });
 

@@ -2,7 +2,6 @@ import { request as httpRequest } from "node:http";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { expect } from "chai";
-import { ethers } from "hardhat";
 import { type TestApp, makeApp, siweMessage } from "./helpers";
 
 /** POSTs `chunks` with Transfer-Encoding: chunked (no Content-Length) and returns status and body. */
@@ -40,7 +39,7 @@ describe("API over a real HTTP server", function () {
   });
 
   it("signs in a Hardhat account with a real signature, then uses the cookie and the bearer token", async function () {
-    const [account] = await ethers.getSigners();
+    const account = t.real.merchant;
     const nonce = ((await (await fetch(`${base}/auth/nonce`)).json()) as { nonce: string }).nonce;
     const message = siweMessage({ address: account!.address, nonce, issuedAt: new Date(t.clock.now).toISOString() });
     const signature = await account!.signMessage(message);

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { Wallet } from "ethers";
-import { type TestApp, errorCode, jsonRequest, makeApp, signIn } from "./helpers";
+import { type TestApp, errorCode, jsonRequest, makeApp, signIn, unbuiltIndex } from "./helpers";
 
 describe("API users", function () {
   let t: TestApp;
@@ -104,9 +104,43 @@ describe("API users", function () {
     expect(checksum.status).to.equal(400);
   });
 
-  it("GET /users/:address/stats is 503 while the index is not ready", async function () {
-    const res = await t.app.request(`/users/${address}/stats`);
+  it("GET /users/:address/stats counts invoices issued and paid, volumes per token and the stake, from the index", async function () {
+    const { merchant, payer, staker, invoiceAmount, staked, deployment, reader } = t.real;
+    const token = deployment.contracts.SettleToken.address.toLowerCase();
+    const stats = async (who: string) => {
+      const res = await t.app.request(`/users/${who}/stats`);
+      expect(res.status).to.equal(200);
+      return (await res.json()) as Record<string, unknown>;
+    };
+    const indexedBlock = Number(reader.headBlock().number);
+    // The script: four invoices from the merchant to the payer, three of them paid in full.
+    expect(await stats(merchant.address)).to.deep.equal({
+      address: merchant.address,
+      invoicesIssued: 4,
+      invoicesPaid: 0,
+      volumeByToken: [{ token, issued: (4n * invoiceAmount).toString(), paid: "0" }],
+      staked: "0",
+      truncated: false,
+      indexedBlock,
+    });
+    expect(await stats(payer.address)).to.deep.include({
+      invoicesIssued: 0,
+      invoicesPaid: 3,
+      volumeByToken: [{ token, issued: "0", paid: (3n * invoiceAmount).toString() }],
+    });
+    expect(await stats(staker.address)).to.deep.include({
+      invoicesIssued: 0,
+      invoicesPaid: 0,
+      volumeByToken: [],
+      staked: staked.toString(),
+    });
+  });
+
+  it("GET /users/:address/stats is 503 while the index is not there", async function () {
+    const building = await makeApp({ index: unbuiltIndex() });
+    const res = await building.app.request(`/users/${address}/stats`);
     expect(res.status).to.equal(503);
     expect(await errorCode(res)).to.equal("index_not_ready");
+    await building.close();
   });
 });

@@ -2,12 +2,11 @@ import { expect } from "chai";
 import { JsonRpcProvider, ZeroAddress, parseEther } from "ethers";
 import pino from "pino";
 import { chainFromProvider } from "../../api/lib/chain";
-import { openIndex } from "../../api/lib/index-source";
 import { WebhookOutbox } from "../../api/lib/webhooks/outbox";
 import { type SenderSettings, WebhookSender } from "../../api/lib/webhooks/sender";
 import { verifySignature } from "../../api/lib/webhooks/signature";
 import { startApiProcess } from "../support/api-process";
-import { stopAllProcesses, waitFor, type ManagedProcess } from "../support/processes";
+import { waitFor, type ManagedProcess } from "../support/processes";
 import { type SettleStack, startSettleStack } from "../support/settle-stack";
 import { type WebhookReceiver, startWebhookReceiver } from "../support/webhook-receiver";
 import { SECRET, type TestApp, jsonRequest, makeApp, signIn } from "./helpers";
@@ -15,6 +14,8 @@ import { SECRET, type TestApp, jsonRequest, makeApp, signIn } from "./helpers";
 const SETTINGS: SenderSettings = { production: false, timeoutMs: 1000, retryScheduleMs: [100, 200, 300] };
 const AMOUNT = parseEther("1");
 
+// This file runs its own node and indexer (test/support/settle-stack.ts) rather than the shared
+// index: it reorgs the chain and moves its clock.
 describe("Webhooks against a real node and index", function () {
   this.timeout(300_000);
 
@@ -33,7 +34,7 @@ describe("Webhooks against a real node and index", function () {
     t = await makeApp({
       deployment: stack.deploymentJson,
       chain: chainFromProvider(provider),
-      index: openIndex(stack.indexer.databasePath),
+      index: stack.indexer.reader,
       env: { WEBHOOK_CONFIRMATIONS: "1" },
     });
     merchant = await signIn(t, stack.wallets[1]!);
@@ -52,7 +53,7 @@ describe("Webhooks against a real node and index", function () {
     for (const r of receivers) await r.close();
     provider?.destroy();
     await t?.close();
-    await stopAllProcesses();
+    await stack?.stop();
   });
 
   async function receiver(): Promise<WebhookReceiver> {

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { ethers } from "hardhat";
+import { Wallet } from "ethers";
 import { isPublicAddress } from "../../api/lib/webhooks/ssrf";
 import { signatureHeader, verifySignature } from "../../api/lib/webhooks/signature";
 import { type TestApp, errorCode, jsonRequest, makeApp, signIn } from "./helpers";
@@ -18,8 +18,7 @@ describe("Webhook endpoints: routes, URL policy and signatures", function () {
 
   beforeEach(async function () {
     t = await makeApp();
-    const [, signer] = await ethers.getSigners();
-    merchant = await signIn(t, signer!);
+    merchant = await signIn(t, Wallet.createRandom());
   });
   afterEach(async function () {
     await t.close();
@@ -68,8 +67,7 @@ describe("Webhook endpoints: routes, URL policy and signatures", function () {
   it("in production refuses loopback, private and link-local addresses, resolved names included", async function () {
     const prod = await makeApp({ env: { SETTLE_ENV: "production" } });
     try {
-      const [, signer] = await ethers.getSigners();
-      const { auth } = await signIn(prod, signer!);
+      const { auth } = await signIn(prod, Wallet.createRandom());
       for (const url of [
         "http://127.0.0.1:8080/",
         "http://localhost:8080/",
@@ -148,8 +146,7 @@ describe("Webhook endpoints: routes, URL policy and signatures", function () {
         delivered_at: null,
       })
       .execute();
-    const [, , other] = await ethers.getSigners();
-    const stranger = await signIn(t, other!);
+    const stranger = await signIn(t, Wallet.createRandom());
     expect((await t.app.request(`/webhooks/${created.id}`, { method: "DELETE", headers: stranger.auth })).status).to.equal(404);
     expect((await t.app.request(`/webhooks/${created.id}/deliveries`, { headers: stranger.auth })).status).to.equal(404);
     expect((await t.app.request(`/webhooks/${created.id}`, { method: "DELETE", headers: merchant.auth })).status).to.equal(204);

@@ -57,8 +57,11 @@ export async function countIndexedEvents(node: HardhatNode, deployment: TestDepl
 /** A BenchSettle helper deployed and funded on a node. */
 export interface EventGenerator {
   address: string;
-  /** Sends one transaction of `rounds` x 100 SETL transfers (default 28 rounds: 2,800 events), in one block. */
-  transfers(rounds?: number): Promise<void>;
+  /**
+   * Sends one transaction of `rounds` x 100 SETL transfers (default 28 rounds: 2,800 events), in one
+   * block, to 100 fixed addresses or to `recipients` (at most 100 keeps it under the gas cap).
+   */
+  transfers(rounds?: number, recipients?: readonly string[]): Promise<void>;
   /** Sends one transaction of `cycles` stake+withdraw cycles (default 250: 1,000 events), in one block. */
   stakeCycles(cycles?: number): Promise<void>;
 }
@@ -83,7 +86,8 @@ export async function deployEventGenerator(node: HardhatNode, deployment: TestDe
       node.rpc("eth_sendTransaction", [{ from: deployer.address, to: address, data, gas: TX_GAS }]).then(() => undefined);
     return {
       address,
-      transfers: (rounds = TRANSFER_ROUNDS) => send(helper.interface.encodeFunctionData("transfers", [RECIPIENTS, rounds, 1n])),
+      transfers: (rounds = TRANSFER_ROUNDS, recipients = RECIPIENTS) =>
+        send(helper.interface.encodeFunctionData("transfers", [recipients, rounds, 1n])),
       stakeCycles: (cycles = STAKE_CYCLES) => send(helper.interface.encodeFunctionData("stakeCycles", [cycles, 10n ** 18n])),
     };
   } finally {

@@ -3,19 +3,19 @@
  * indexer, and helpers to send transactions from the node's unlocked accounts.
  */
 import { readFileSync } from "node:fs";
-import { Interface, Wallet } from "ethers";
+import { HDNodeWallet, Interface, Wallet } from "ethers";
 import { join } from "node:path";
 import type { Deployment } from "../../scripts/lib/deployments";
 import { startIndexer, type RunningIndexer } from "./indexer";
 import { REPO_ROOT, deploySettle, startHardhatNode, type HardhatNode, type TestDeployment } from "./node";
 
-/** Private keys of the Hardhat node's default accounts 0 to 3 (its well-known test mnemonic). */
-export const HARDHAT_KEYS = [
-  "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
-  "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
-  "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a",
-  "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6",
-] as const;
+/** The Hardhat node's default mnemonic: its accounts are public test keys. */
+const HARDHAT_MNEMONIC = "test test test test test test test test test test test junk";
+
+/** Private key of the Hardhat node's default account `i`. */
+export function hardhatKey(i: number): string {
+  return HDNodeWallet.fromPhrase(HARDHAT_MNEMONIC, undefined, `m/44'/60'/0'/0/${i}`).privateKey;
+}
 
 /** PaymentEscrow's ABI from the artifacts. */
 export const ESCROW_ABI = new Interface(
@@ -43,9 +43,14 @@ export interface SettleStack {
   escrow(from: string, fn: string, args: unknown[], value?: bigint): Promise<MinedTransaction>;
   /** The escrow's latest invoice id. */
   invoiceCount(): Promise<bigint>;
+  /** Stops the indexer and the node. */
+  stop(): Promise<void>;
 }
 
-/** Starts node, deploy and indexer (stop them with stopAllProcesses). */
+/**
+ * Starts a node, deploy and indexer of its own, for tests that reorg the chain or move its clock
+ * (which the shared index of test/api/real-index.ts must not see).
+ */
 export async function startSettleStack(): Promise<SettleStack> {
   const node = await startHardhatNode();
   const deployment = await deploySettle(node);
@@ -65,13 +70,17 @@ export async function startSettleStack(): Promise<SettleStack> {
     deployment,
     deploymentJson: JSON.parse(readFileSync(deployment.path, "utf8")) as Deployment,
     indexer,
-    wallets: HARDHAT_KEYS.map((key) => new Wallet(key)),
+    wallets: [0, 1, 2, 3].map((i) => new Wallet(hardhatKey(i))),
     send,
     escrow: (from, fn, args, value) => send(from, { to: escrowAddress, data: ESCROW_ABI.encodeFunctionData(fn, args), value }),
     async invoiceCount() {
       return BigInt(
         await node.rpc<string>("eth_call", [{ to: escrowAddress, data: ESCROW_ABI.encodeFunctionData("invoiceCount") }, "latest"]),
       );
+    },
+    async stop() {
+      await indexer.stop();
+      await node.stop();
     },
   };
 }

@@ -237,6 +237,29 @@ describe("Webhooks against a real node and index", function () {
     expect(r.received[0]!.json.id).to.equal(r.received[1]!.json.id);
   });
 
+  it("does not follow redirects, and stops reading a response at the size cap", async function () {
+    const r = await receiver();
+    r.answers.push({ status: 302, headers: { Location: `${r.url}/elsewhere` } }, { endlessBody: true });
+    const endpoint = await register(r.url, { events: ["invoice.created"] });
+    await createInvoice();
+    await settle();
+    expect(r.received).to.have.length(1);
+    const [redirected] = await deliveries(endpoint.id);
+    expect(redirected!.status).to.equal("pending");
+    expect(redirected!.attemptLog[0]!.statusCode).to.equal(302);
+    await waitFor("the delivery to succeed", async () => {
+      await sender.drain();
+      return (await deliveries(endpoint.id))[0]!.status === "delivered";
+    });
+    // The second answer is a 200 whose body never ends: only a capped read lets the attempt finish (before the time limit).
+    const [log] = await deliveries(endpoint.id);
+    expect(log!.attemptLog.map((a) => [a.statusCode, a.error])).to.deep.equal([
+      [302, "HTTP 302"],
+      [200, null],
+    ]);
+    expect(r.received.map((w) => w.path)).to.deep.equal(["/hooks", "/hooks"]);
+  });
+
   it("in production mode refuses to deliver to a loopback address", async function () {
     const r = await receiver();
     const endpoint = await register(r.url, { events: ["invoice.created"] });

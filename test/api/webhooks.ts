@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { Wallet } from "ethers";
+import { ConfigError, loadConfig } from "../../api/config";
 import { isPublicAddress } from "../../api/lib/webhooks/ssrf";
 import { signatureHeader, verifySignature } from "../../api/lib/webhooks/signature";
 import { type TestApp, errorCode, jsonRequest, makeApp, signIn } from "./helpers";
@@ -95,7 +96,7 @@ describe("Webhook endpoints: routes, URL policy and signatures", function () {
   });
 
   it("tells public from non-public addresses", function () {
-    for (const ip of ["8.8.8.8", "93.184.215.14", "2606:4700:4700::1111"]) expect(isPublicAddress(ip), ip).to.equal(true);
+    for (const ip of ["8.8.8.8", "93.184.215.14", "2606:4700:4700::1111", "::ffff:808:808"]) expect(isPublicAddress(ip), ip).to.equal(true);
     for (const ip of [
       "127.0.0.1",
       "10.0.0.1",
@@ -195,6 +196,28 @@ describe("Webhook endpoints: routes, URL policy and signatures", function () {
     ]) {
       expect(doc.paths, path).to.have.property(path);
     }
+  });
+
+  it("reads the merchant settings from the environment, one line per bad value", function () {
+    const config = loadConfig({ WEBHOOK_RETRY_SCHEDULE: "250ms,2s,1m,1h", SETTLE_ENV: "production", OAUTH_TOKEN_TTL_SECONDS: "120" });
+    expect(config.webhookRetryScheduleMs).to.deep.equal([250, 2000, 60_000, 3_600_000]);
+    expect(config.production).to.equal(true);
+    expect(config.oauthTokenTtlSeconds).to.equal(120);
+    expect(loadConfig({}).webhookRetryScheduleMs).to.deep.equal([
+      30_000, 120_000, 600_000, 1_800_000, 3_600_000, 7_200_000, 14_400_000, 28_800_000,
+    ]);
+    let problems: string[] = [];
+    try {
+      loadConfig({ WEBHOOK_RETRY_SCHEDULE: "30s,soon", SETTLE_ENV: "prod", WEBHOOK_TIMEOUT_MS: "5", WEBHOOK_CONFIRMATIONS: "0" });
+    } catch (err) {
+      expect(err).to.be.instanceOf(ConfigError);
+      problems = (err as ConfigError).problems;
+    }
+    expect(problems).to.have.length(4);
+    expect(problems.join("\n"))
+      .to.match(/WEBHOOK_RETRY_SCHEDULE must be/)
+      .and.match(/SETTLE_ENV must be development or production/);
+    for (const line of problems) expect(line).to.not.contain("\n");
   });
 
   describe("signatures", function () {

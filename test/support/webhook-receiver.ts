@@ -7,6 +7,8 @@ import type { AddressInfo } from "node:net";
 
 /** One request the receiver got. */
 export interface ReceivedWebhook {
+  /** The request's path. */
+  path: string;
   headers: IncomingHttpHeaders;
   /** The raw body, exactly as received. */
   body: string;
@@ -16,8 +18,11 @@ export interface ReceivedWebhook {
   answered: number;
 }
 
-/** How to answer the next request: a status, or hang for `delayMs` before answering 200. */
-export type Answer = { status: number } | { delayMs: number };
+/**
+ * How to answer the next request: a status (with headers), hang for `delayMs` before answering
+ * 200, or 200 with a body that never ends.
+ */
+export type Answer = { status: number; headers?: Record<string, string> } | { delayMs: number } | { endlessBody: true };
 
 /** A running receiver. */
 export interface WebhookReceiver {
@@ -39,7 +44,13 @@ export async function startWebhookReceiver(path = "/hooks"): Promise<WebhookRece
     req.on("end", () => {
       const body = Buffer.concat(chunks).toString("utf8");
       const answer = answers.shift() ?? { status: 200 };
-      const record: ReceivedWebhook = { headers: req.headers, body, json: JSON.parse(body) as ReceivedWebhook["json"], answered: 0 };
+      const record: ReceivedWebhook = {
+        path: req.url ?? "",
+        headers: req.headers,
+        body,
+        json: JSON.parse(body) as ReceivedWebhook["json"],
+        answered: 0,
+      };
       received.push(record);
       if ("delayMs" in answer) {
         const timer = setTimeout(() => {
@@ -49,8 +60,16 @@ export async function startWebhookReceiver(path = "/hooks"): Promise<WebhookRece
         res.on("close", () => clearTimeout(timer));
         return;
       }
+      if ("endlessBody" in answer) {
+        record.answered = 200;
+        res.writeHead(200, { "Content-Type": "text/plain" });
+        const chunk = "x".repeat(16 * 1024);
+        const timer = setInterval(() => res.write(chunk), 1);
+        res.on("close", () => clearInterval(timer));
+        return;
+      }
       record.answered = answer.status;
-      res.writeHead(answer.status, { "Content-Type": "text/plain" }).end(answer.status < 300 ? "ok" : "receiver error");
+      res.writeHead(answer.status, { "Content-Type": "text/plain", ...answer.headers }).end(answer.status < 300 ? "ok" : "receiver error");
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

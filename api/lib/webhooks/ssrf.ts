@@ -39,8 +39,14 @@ export function isPublicAddress(address: string): boolean {
   const family = isIP(address);
   if (family === 0) return false;
   if (family === 6) {
-    const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(address);
-    if (mapped) return isPublicAddress(mapped[1]!);
+    const dotted = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(address);
+    if (dotted) return isPublicAddress(dotted[1]!);
+    // WHATWG URL writes ::ffff:127.0.0.1 as ::ffff:7f00:1.
+    const hex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(address);
+    if (hex) {
+      const [high, low] = [parseInt(hex[1]!, 16), parseInt(hex[2]!, 16)];
+      return isPublicAddress(`${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`);
+    }
     return !BLOCKED.check(address, "ipv6");
   }
   return !BLOCKED.check(address, "ipv4");

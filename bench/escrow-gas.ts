@@ -5,7 +5,9 @@
  * Method: deploy the escrow (fee 100 bps, as deployed) and a plain OpenZeppelin permit token (TestToken) on the
  * in-process network; run every operation once as a warm-up so that the payer, merchant, fee recipient and
  * escrow all hold non-zero token balances and credits, the payer has a standing allowance and the arbiter is
- * already registered; then measure the second run of each operation.
+ * already registered; then measure the second run of each operation. Invoices have every field set (fixed payer,
+ * ERC-20 or ETH, arbiter, reference); payments, releases and refunds are of the whole amount; resolve splits it in
+ * two. The targets are on the ERC-20 paths; the native release and refund are recorded for comparison.
  */
 import { ethers } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
@@ -79,7 +81,11 @@ export async function measureEscrowGas(): Promise<Record<string, bigint>> {
     await create(ethers.ZeroAddress);
     const nativeId = await lastId();
     record("escrow.payNative", await gasOf(escrow.connect(payer).payNative(nativeId, { value: unit })));
-    await escrow.connect(payer).release(nativeId, unit);
+    record("escrow.releaseNative", await gasOf(escrow.connect(payer).release(nativeId, unit)));
+    await create(ethers.ZeroAddress);
+    const refundNativeId = await lastId();
+    await escrow.connect(payer).payNative(refundNativeId, { value: unit });
+    record("escrow.refundNative", await gasOf(escrow.connect(merchant).refund(refundNativeId, unit)));
 
     const claimId = await paidTokenInvoice();
     await time.increase(window);

@@ -9,15 +9,15 @@ import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IPaymentEscrow} from "./interfaces/IPaymentEscrow.sol";
+import {InvoiceLib} from "./libraries/InvoiceLib.sol";
 
 /// @title PaymentEscrow
 /// @notice Holds invoice payments (ERC-20 or native ETH) until the payer releases them, the merchant claims them
 /// after the dispute window, the merchant refunds them, or a dispute is resolved. See {IPaymentEscrow}.
 /// @dev Design notes:
-/// - Storage: an invoice takes five slots, packed so that a payment reads three and writes one, and a release or
-///   refund reads four and writes one. Amounts are uint96 (about 7.9e28 units: 79 billion tokens at 18 decimals).
-///   Arbiters are kept in a registry (an invoice stores a uint24 index) so that creating an invoice with an arbiter
-///   already seen costs no extra slot.
+/// - Storage: see {InvoiceLib}: five packed slots; a payment reads three and writes one, a release or refund reads
+///   four and writes one. Arbiters are kept in a registry (an invoice stores a uint24 index) so that creating an
+///   invoice with an arbiter already seen costs no extra slot.
 /// - Status is stored only for what time cannot change (Disputed, Refunded, Resolved, Cancelled); everything else
 ///   is derived from amounts and the due date (see {status}).
 /// - Disputes need an arbiter: without one, an unresolved dispute could only end with the payer taking everything
@@ -30,36 +30,7 @@ import {IPaymentEscrow} from "./interfaces/IPaymentEscrow.sol";
 ///   after a failed push; every function that moves funds is nonReentrant.
 contract PaymentEscrow is IPaymentEscrow, AccessControl, Pausable, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
-
-    /// @dev An invoice in storage. Slot 0 is read by every action, slot 1 holds the money in.
-    struct StoredInvoice {
-        // slot 0
-        address payer;
-        uint40 dueDate;
-        uint32 disputeWindow;
-        uint24 arbiterIndex;
-        // slot 1
-        uint96 amount;
-        uint96 paid;
-        uint40 paidAt;
-        Status state; // Open while time and amounts decide; Disputed, Refunded, Resolved or Cancelled otherwise
-        uint16 feeBps;
-        // slot 2
-        address token;
-        uint96 released;
-        // slot 3
-        address merchant;
-        uint96 refunded;
-        // slot 4
-        bytes32 referenceHash;
-    }
-
-    /// @dev Dispute of an invoice and its standing settlement proposal.
-    struct StoredDispute {
-        uint40 disputedAt;
-        uint8 proposedBy; // 0 none, PROPOSED_BY_MERCHANT or PROPOSED_BY_PAYER
-        uint96 toMerchant;
-    }
+    using InvoiceLib for InvoiceLib.Stored;
 
     /// @notice Role that may pause and unpause new invoices and payments.
     bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
@@ -84,8 +55,8 @@ contract PaymentEscrow is IPaymentEscrow, AccessControl, Pausable, ReentrancyGua
     uint24 private _arbiterCount;
     address private _feeRecipient;
 
-    mapping(uint256 id => StoredInvoice) private _invoices;
-    mapping(uint256 id => StoredDispute) private _disputes;
+    mapping(uint256 id => InvoiceLib.Stored) private _invoices;
+    mapping(uint256 id => InvoiceLib.Dispute) private _disputes;
     mapping(address account => mapping(address token => uint256)) private _credits;
     mapping(address arbiter => uint24) private _arbiterIndex;
     mapping(uint24 index => address) private _arbiters;
@@ -123,7 +94,7 @@ contract PaymentEscrow is IPaymentEscrow, AccessControl, Pausable, ReentrancyGua
         if (arbiter != address(0) && arbiter == payer) revert EscrowArbiterIsPayer(arbiter);
 
         id = ++_invoiceCount;
-        StoredInvoice storage inv = _invoices[id];
+        InvoiceLib.Stored storage inv = _invoices[id];
         inv.payer = payer;
         inv.dueDate = SafeCast.toUint40(dueDate);
         inv.disputeWindow = disputeWindow;
@@ -170,73 +141,113 @@ contract PaymentEscrow is IPaymentEscrow, AccessControl, Pausable, ReentrancyGua
 
     /// @inheritdoc IPaymentEscrow
     function release(uint256 id, uint256 amount) external nonReentrant {
-        StoredInvoice storage inv = _invoices[id];
-        _requireState(id, inv, Status.Open);
+        InvoiceLib.Stored storage inv = _invoices[id];
+        // Each slot read once, all before the first branch so the optimizer merges the reads (see {InvoiceLib}).
         address payer = inv.payer;
-        if (msg.sender != payer) revert EscrowNotPayer(id, msg.sender, payer);
-        if (inv.paid != inv.amount && block.timestamp > inv.dueDate) revert EscrowInvalidStatus(id, Status.Expired);
-        uint256 held = _requireHeld(id, inv, amount);
-
         address token = inv.token;
+        uint256 released = inv.released;
         address merchant = inv.merchant;
-        unchecked {
-            inv.released += uint96(amount); // amount <= held, so released stays below paid, a uint96
+        uint16 rate = inv.feeBps;
+        uint256 held;
+        {
+            Status state = inv.state;
+            uint256 paid = inv.paid;
+            bool fullyPaid = paid == inv.amount;
+            uint256 dueDate = inv.dueDate;
+            unchecked {
+                held = paid - released - inv.refunded; // released + refunded never exceed paid
+            }
+            if (state != Status.Open) _requireState(id, inv, Status.Open);
+            if (msg.sender != payer) revert EscrowNotPayer(id, msg.sender, payer);
+            if (!fullyPaid && block.timestamp > dueDate) revert EscrowInvalidStatus(id, Status.Expired);
+            _checkHeld(id, inv, amount, held);
         }
-        uint256 fee = _creditFee(token, amount, inv.feeBps);
-        emit InvoiceReleased(id, payer, merchant, token, amount, fee, held - amount);
-        _payout(id, token, merchant, amount - fee);
+
+        uint256 fee = _creditFee(token, amount, rate);
+        unchecked {
+            inv.released = uint96(released + amount); // amount <= held, so released stays below paid, a uint96
+            held -= amount; // amount <= held
+        }
+        emit InvoiceReleased(id, payer, merchant, token, amount, fee, held);
+        unchecked {
+            _payout(id, token, merchant, amount - fee); // the fee is at most MAX_FEE_BPS of amount
+        }
     }
 
     /// @inheritdoc IPaymentEscrow
     function claim(uint256 id) external nonReentrant {
-        StoredInvoice storage inv = _invoices[id];
-        _requireState(id, inv, Status.Open);
-        address merchant = inv.merchant;
-        if (msg.sender != merchant) revert EscrowNotMerchant(id, msg.sender, merchant);
-        uint256 held = _held(inv);
-        if (inv.paid != inv.amount || held == 0) revert EscrowInvalidStatus(id, _status(inv));
-        uint256 endsAt = uint256(inv.paidAt) + inv.disputeWindow;
-        if (block.timestamp < endsAt) revert EscrowDisputeWindowOpen(id, endsAt);
-
+        InvoiceLib.Stored storage inv = _invoices[id];
+        // Each slot read once, all before the first branch so the optimizer merges the reads (see {InvoiceLib}).
+        address payer = inv.payer;
         address token = inv.token;
-        unchecked {
-            inv.released += uint96(held); // released + held = paid - refunded, a uint96
+        uint256 released = inv.released;
+        address merchant = inv.merchant;
+        uint16 rate = inv.feeBps;
+        uint256 held;
+        {
+            Status state = inv.state;
+            uint256 paid = inv.paid;
+            bool fullyPaid = paid == inv.amount;
+            uint256 endsAt = uint256(inv.paidAt) + inv.disputeWindow;
+            unchecked {
+                held = paid - released - inv.refunded; // released + refunded never exceed paid
+            }
+            if (state != Status.Open) _requireState(id, inv, Status.Open);
+            if (msg.sender != merchant) revert EscrowNotMerchant(id, msg.sender, merchant);
+            if (!fullyPaid || held == 0) revert EscrowInvalidStatus(id, inv.status());
+            if (block.timestamp < endsAt) revert EscrowDisputeWindowOpen(id, endsAt);
         }
-        uint256 fee = _creditFee(token, held, inv.feeBps);
-        emit InvoiceClaimed(id, merchant, inv.payer, token, held, fee);
-        _payout(id, token, merchant, held - fee);
+
+        uint256 fee = _creditFee(token, held, rate);
+        unchecked {
+            inv.released = uint96(released + held); // released + held = paid - refunded, a uint96
+        }
+        emit InvoiceClaimed(id, merchant, payer, token, held, fee);
+        unchecked {
+            _payout(id, token, merchant, held - fee); // the fee is at most MAX_FEE_BPS of held
+        }
     }
 
     /// @inheritdoc IPaymentEscrow
     function refund(uint256 id, uint256 amount) external nonReentrant {
-        StoredInvoice storage inv = _invoices[id];
-        _requireState(id, inv, Status.Open);
+        InvoiceLib.Stored storage inv = _invoices[id];
+        // Each slot read once, all before the first branch so the optimizer merges the reads (see {InvoiceLib}).
+        Status state = inv.state;
+        uint256 paid = inv.paid;
+        bool fullyPaid = paid == inv.amount;
+        address payer = inv.payer;
+        address token = inv.token;
         address merchant = inv.merchant;
+        uint256 refunded = inv.refunded;
+        uint256 held;
+        unchecked {
+            held = paid - inv.released - refunded; // released + refunded never exceed paid
+        }
+        if (state != Status.Open) _requireState(id, inv, Status.Open);
         if (msg.sender != merchant) revert EscrowNotMerchant(id, msg.sender, merchant);
-        uint256 held = _requireHeld(id, inv, amount);
+        _checkHeld(id, inv, amount, held);
 
         unchecked {
-            inv.refunded += uint96(amount); // amount <= held, so refunded stays below paid, a uint96
+            inv.refunded = uint96(refunded + amount); // amount <= held, so refunded stays below paid, a uint96
+            held -= amount; // amount <= held
         }
-        if (amount == held && inv.paid != inv.amount) inv.state = Status.Refunded; // closes a part-paid invoice
-        address token = inv.token;
-        address payer = inv.payer;
-        emit InvoiceRefunded(id, merchant, payer, token, amount, held - amount);
+        if (held == 0 && !fullyPaid) inv.state = Status.Refunded; // closes a part-paid invoice
+        emit InvoiceRefunded(id, merchant, payer, token, amount, held);
         _payout(id, token, payer, amount);
     }
 
     /// @inheritdoc IPaymentEscrow
     function reclaim(uint256 id) external nonReentrant {
-        StoredInvoice storage inv = _invoices[id];
+        InvoiceLib.Stored storage inv = _invoices[id];
         bool afterDispute = inv.state == Status.Disputed;
         if (afterDispute) {
             uint256 timeoutAt = uint256(_disputes[id].disputedAt) + DISPUTE_TIMEOUT;
             if (block.timestamp < timeoutAt) revert EscrowDisputeNotTimedOut(id, timeoutAt);
         } else {
             _requireState(id, inv, Status.Open);
-            if (inv.paid == inv.amount || block.timestamp <= inv.dueDate) revert EscrowInvalidStatus(id, _status(inv));
+            if (inv.paid == inv.amount || block.timestamp <= inv.dueDate) revert EscrowInvalidStatus(id, inv.status());
         }
-        uint256 held = _held(inv);
+        uint256 held = inv.held();
         if (held == 0) revert EscrowNothingToReclaim(id);
         address payer = inv.payer;
         if (msg.sender != payer) revert EscrowNotPayer(id, msg.sender, payer);
@@ -252,23 +263,23 @@ contract PaymentEscrow is IPaymentEscrow, AccessControl, Pausable, ReentrancyGua
 
     /// @inheritdoc IPaymentEscrow
     function cancel(uint256 id) external {
-        StoredInvoice storage inv = _invoices[id];
+        InvoiceLib.Stored storage inv = _invoices[id];
         _requireState(id, inv, Status.Open);
         address merchant = inv.merchant;
         if (msg.sender != merchant) revert EscrowNotMerchant(id, msg.sender, merchant);
-        if (inv.paid != 0) revert EscrowInvalidStatus(id, _status(inv));
+        if (inv.paid != 0) revert EscrowInvalidStatus(id, inv.status());
         inv.state = Status.Cancelled;
         emit InvoiceCancelled(id, merchant);
     }
 
     /// @inheritdoc IPaymentEscrow
     function dispute(uint256 id) external {
-        StoredInvoice storage inv = _invoices[id];
+        InvoiceLib.Stored storage inv = _invoices[id];
         _requireState(id, inv, Status.Open);
         address payer = inv.payer;
         if (msg.sender != payer) revert EscrowNotPayer(id, msg.sender, payer);
-        uint256 held = _held(inv);
-        if (inv.paid != inv.amount || held == 0) revert EscrowInvalidStatus(id, _status(inv));
+        uint256 held = inv.held();
+        if (inv.paid != inv.amount || held == 0) revert EscrowInvalidStatus(id, inv.status());
         uint24 arbiterIndex = inv.arbiterIndex;
         if (arbiterIndex == 0) revert EscrowNoArbiter(id);
         uint256 endsAt = uint256(inv.paidAt) + inv.disputeWindow;
@@ -283,11 +294,11 @@ contract PaymentEscrow is IPaymentEscrow, AccessControl, Pausable, ReentrancyGua
 
     /// @inheritdoc IPaymentEscrow
     function resolve(uint256 id, uint256 toMerchant, uint256 toPayer) external nonReentrant {
-        StoredInvoice storage inv = _invoices[id];
+        InvoiceLib.Stored storage inv = _invoices[id];
         _requireState(id, inv, Status.Disputed);
         address arbiter = _arbiters[inv.arbiterIndex];
         if (msg.sender != arbiter) revert EscrowNotArbiter(id, msg.sender, arbiter);
-        uint256 held = _held(inv);
+        uint256 held = inv.held();
         if (toMerchant > held || toPayer != held - toMerchant) {
             revert EscrowSplitMismatch(id, toMerchant, toPayer, held);
         }
@@ -299,12 +310,12 @@ contract PaymentEscrow is IPaymentEscrow, AccessControl, Pausable, ReentrancyGua
 
     /// @inheritdoc IPaymentEscrow
     function proposeSettlement(uint256 id, uint256 toMerchant) external {
-        StoredInvoice storage inv = _invoices[id];
+        InvoiceLib.Stored storage inv = _invoices[id];
         _requireState(id, inv, Status.Disputed);
         uint8 role = _partyRole(id, inv);
-        uint256 held = _held(inv);
+        uint256 held = inv.held();
         if (toMerchant > held) revert EscrowAmountExceedsHeld(id, toMerchant, held);
-        StoredDispute storage d = _disputes[id];
+        InvoiceLib.Dispute storage d = _disputes[id];
         d.proposedBy = role;
         d.toMerchant = uint96(toMerchant); // at most held, fits uint96
         emit SettlementProposed(id, msg.sender, toMerchant, held - toMerchant);
@@ -312,10 +323,10 @@ contract PaymentEscrow is IPaymentEscrow, AccessControl, Pausable, ReentrancyGua
 
     /// @inheritdoc IPaymentEscrow
     function acceptSettlement(uint256 id, uint256 toMerchant) external nonReentrant {
-        StoredInvoice storage inv = _invoices[id];
+        InvoiceLib.Stored storage inv = _invoices[id];
         _requireState(id, inv, Status.Disputed);
         uint8 role = _partyRole(id, inv);
-        StoredDispute storage d = _disputes[id];
+        InvoiceLib.Dispute storage d = _disputes[id];
         uint8 proposedBy = d.proposedBy;
         if (proposedBy == 0 || proposedBy == role) revert EscrowNoSettlementProposal(id);
         if (d.toMerchant != toMerchant) revert EscrowSettlementMismatch(id, d.toMerchant, toMerchant);
@@ -360,7 +371,7 @@ contract PaymentEscrow is IPaymentEscrow, AccessControl, Pausable, ReentrancyGua
 
     /// @inheritdoc IPaymentEscrow
     function getInvoice(uint256 id) external view returns (Invoice memory invoice) {
-        StoredInvoice storage inv = _invoices[id];
+        InvoiceLib.Stored storage inv = _invoices[id];
         if (inv.state == Status.None) revert EscrowInvoiceNotFound(id);
         invoice = Invoice({
             merchant: inv.merchant,
@@ -377,30 +388,30 @@ contract PaymentEscrow is IPaymentEscrow, AccessControl, Pausable, ReentrancyGua
             disputedAt: _disputes[id].disputedAt,
             disputeWindow: inv.disputeWindow,
             feeBps: inv.feeBps,
-            status: _status(inv)
+            status: inv.status()
         });
     }
 
     /// @inheritdoc IPaymentEscrow
     function status(uint256 id) external view returns (Status) {
-        return _status(_invoices[id]);
+        return _invoices[id].status();
     }
 
     /// @inheritdoc IPaymentEscrow
     function amountDue(uint256 id) external view returns (uint256) {
-        StoredInvoice storage inv = _invoices[id];
-        Status current = _status(inv);
+        InvoiceLib.Stored storage inv = _invoices[id];
+        Status current = inv.status();
         return current == Status.Open || current == Status.PartiallyPaid ? inv.amount - inv.paid : 0;
     }
 
     /// @inheritdoc IPaymentEscrow
     function amountHeld(uint256 id) external view returns (uint256) {
-        return _held(_invoices[id]);
+        return _invoices[id].held();
     }
 
     /// @inheritdoc IPaymentEscrow
     function settlementOf(uint256 id) external view returns (address proposer, uint256 toMerchant) {
-        StoredDispute storage d = _disputes[id];
+        InvoiceLib.Dispute storage d = _disputes[id];
         if (d.proposedBy == _PROPOSED_BY_MERCHANT) proposer = _invoices[id].merchant;
         else if (d.proposedBy == _PROPOSED_BY_PAYER) proposer = _invoices[id].payer;
         toMerchant = d.toMerchant;
@@ -430,7 +441,7 @@ contract PaymentEscrow is IPaymentEscrow, AccessControl, Pausable, ReentrancyGua
 
     /// @dev Checks a payment of `amount` into invoice `id` and records it (effects and event); returns the token.
     function _recordPayment(uint256 id, uint256 amount, bool native) private returns (address token) {
-        StoredInvoice storage inv = _invoices[id];
+        InvoiceLib.Stored storage inv = _invoices[id];
         Status state = inv.state;
         uint256 paid = inv.paid;
         uint256 due = inv.amount - paid;
@@ -438,7 +449,7 @@ contract PaymentEscrow is IPaymentEscrow, AccessControl, Pausable, ReentrancyGua
         uint256 dueDate = inv.dueDate;
         token = inv.token;
         if (state != Status.Open) _requireState(id, inv, Status.Open);
-        if (due == 0 || block.timestamp > dueDate) revert EscrowInvalidStatus(id, _status(inv));
+        if (due == 0 || block.timestamp > dueDate) revert EscrowInvalidStatus(id, inv.status());
         if ((token == address(0)) != native) revert EscrowWrongPaymentKind(id, token);
         if (payer == address(0)) _bindPayer(inv);
         else if (msg.sender != payer) revert EscrowNotPayer(id, msg.sender, payer);
@@ -446,13 +457,15 @@ contract PaymentEscrow is IPaymentEscrow, AccessControl, Pausable, ReentrancyGua
         if (amount > due) revert EscrowOverpayment(id, amount, due);
 
         paid += amount;
+        uint40 paidAt = amount == due ? uint40(block.timestamp) : 0; // the dispute window starts at full payment
+        // Both fields of slot 1 written with no branch between, so the optimizer makes it one SSTORE.
         inv.paid = uint96(paid); // at most the invoice amount, a uint96
-        inv.paidAt = amount == due ? uint40(block.timestamp) : 0; // the dispute window starts at full payment
+        inv.paidAt = paidAt;
         emit InvoicePaid(id, msg.sender, token, amount, paid);
     }
 
     /// @dev Binds an open invoice to its first payer, who may be neither the merchant nor the arbiter.
-    function _bindPayer(StoredInvoice storage inv) private {
+    function _bindPayer(InvoiceLib.Stored storage inv) private {
         if (msg.sender == inv.merchant) revert EscrowPayerIsMerchant(msg.sender);
         uint24 arbiterIndex = inv.arbiterIndex;
         if (arbiterIndex != 0 && _arbiters[arbiterIndex] == msg.sender) revert EscrowArbiterIsPayer(msg.sender);
@@ -468,8 +481,8 @@ contract PaymentEscrow is IPaymentEscrow, AccessControl, Pausable, ReentrancyGua
     }
 
     /// @dev Ends the dispute of invoice `id` with the settlement `proposer` proposed and the caller accepted.
-    function _settle(uint256 id, StoredInvoice storage inv, address proposer, uint256 toMerchant) private {
-        uint256 toPayer = _held(inv) - toMerchant; // the proposal was at most held, and held is frozen
+    function _settle(uint256 id, InvoiceLib.Stored storage inv, address proposer, uint256 toMerchant) private {
+        uint256 toPayer = inv.held() - toMerchant; // the proposal was at most held, and held is frozen
         (address merchant, address payer, address token, uint256 fee) = _split(inv, toMerchant, toPayer);
         emit InvoiceSettled(id, proposer, msg.sender, merchant, payer, token, toMerchant, fee, toPayer);
         _payout(id, token, merchant, toMerchant - fee);
@@ -478,7 +491,7 @@ contract PaymentEscrow is IPaymentEscrow, AccessControl, Pausable, ReentrancyGua
 
     /// @dev Records a split of the disputed funds and credits the fee; returns what the payouts need.
     function _split(
-        StoredInvoice storage inv,
+        InvoiceLib.Stored storage inv,
         uint256 toMerchant,
         uint256 toPayer
     ) private returns (address merchant, address payer, address token, uint256 fee) {
@@ -554,44 +567,24 @@ contract PaymentEscrow is IPaymentEscrow, AccessControl, Pausable, ReentrancyGua
     }
 
     /// @dev Reverts unless the stored state of invoice `id` is `expected`.
-    function _requireState(uint256 id, StoredInvoice storage inv, Status expected) private view {
+    function _requireState(uint256 id, InvoiceLib.Stored storage inv, Status expected) private view {
         Status state = inv.state;
         if (state == expected) return;
         if (state == Status.None) revert EscrowInvoiceNotFound(id);
-        revert EscrowInvalidStatus(id, _status(inv));
+        revert EscrowInvalidStatus(id, inv.status());
     }
 
-    /// @dev Checks that 0 < `amount` <= held and returns what is held.
-    function _requireHeld(uint256 id, StoredInvoice storage inv, uint256 amount) private view returns (uint256 held) {
-        held = _held(inv);
+    /// @dev Checks that 0 < `amount` <= `held`, what invoice `id` holds.
+    function _checkHeld(uint256 id, InvoiceLib.Stored storage inv, uint256 amount, uint256 held) private view {
         if (amount == 0) revert EscrowZeroAmount();
-        if (held == 0) revert EscrowInvalidStatus(id, _status(inv));
+        if (held == 0) revert EscrowInvalidStatus(id, inv.status());
         if (amount > held) revert EscrowAmountExceedsHeld(id, amount, held);
     }
 
     /// @dev The caller's role in invoice `inv`: merchant or payer; reverts for anyone else.
-    function _partyRole(uint256 id, StoredInvoice storage inv) private view returns (uint8) {
+    function _partyRole(uint256 id, InvoiceLib.Stored storage inv) private view returns (uint8) {
         if (msg.sender == inv.merchant) return _PROPOSED_BY_MERCHANT;
         if (msg.sender == inv.payer) return _PROPOSED_BY_PAYER;
         revert EscrowNotParty(id, msg.sender);
-    }
-
-    function _held(StoredInvoice storage inv) private view returns (uint256) {
-        unchecked {
-            return uint256(inv.paid) - inv.released - inv.refunded; // released + refunded never exceed paid
-        }
-    }
-
-    /// @dev Status with time taken into account; see {IPaymentEscrow-Status}.
-    function _status(StoredInvoice storage inv) private view returns (Status) {
-        Status state = inv.state;
-        if (state != Status.Open) return state;
-        uint256 paid = inv.paid;
-        if (paid == inv.amount) {
-            if (_held(inv) != 0) return Status.Paid;
-            return inv.released != 0 ? Status.Released : Status.Refunded;
-        }
-        if (block.timestamp > inv.dueDate) return Status.Expired;
-        return paid == 0 ? Status.Open : Status.PartiallyPaid;
     }
 }

@@ -1,4 +1,5 @@
 import { createSchema } from "@ponder/core";
+import { HISTORY_KINDS, INVOICE_STATUSES } from "../scripts/lib/index-vocabulary";
 
 /**
  * Settle's index. Every amount is a bigint of base units next to the address of its token
@@ -8,28 +9,7 @@ import { createSchema } from "@ponder/core";
  */
 export default createSchema((p) => ({
   /** What a history row records. */
-  HistoryKind: p.createEnum([
-    "transfer_in",
-    "transfer_out",
-    "staked",
-    "withdrawn",
-    "reward_claimed",
-    "recovered",
-    "invoice_created",
-    "invoice_paid",
-    "released",
-    "claimed",
-    "refunded",
-    "reclaimed",
-    "cancelled",
-    "disputed",
-    "resolved",
-    "settlement_proposed",
-    "settled",
-    "fee_credited",
-    "credited",
-    "credit_withdrawn",
-  ]),
+  HistoryKind: p.createEnum(HISTORY_KINDS),
 
   /**
    * Status of an invoice, as PaymentEscrow's `status()` derives it (IPaymentEscrow.Status). The
@@ -37,7 +17,7 @@ export default createSchema((p) => ({
    * `expired` once the due date has passed, without an event: readers apply that with the
    * indexed head's timestamp (api/lib/index-reader.ts does).
    */
-  InvoiceStatus: p.createEnum(["open", "partially_paid", "paid", "disputed", "released", "refunded", "resolved", "cancelled", "expired"]),
+  InvoiceStatus: p.createEnum(INVOICE_STATUSES),
 
   /** Every address that appears in the history: when it was first and last seen, and counters. */
   Account: p.createTable({

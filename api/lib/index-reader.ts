@@ -17,6 +17,7 @@
 import Database from "better-sqlite3";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import { HISTORY_KINDS, INVOICE_STATUSES, type HistoryKind, type InvoiceStatus } from "../../scripts/lib/index-vocabulary";
 
 /** Why the index cannot be served. */
 export type IndexNotReadyReason = "missing" | "building";
@@ -46,46 +47,7 @@ export class IndexQueryError extends Error {
 /** A `0x`-prefixed lowercase hex string (address, hash). */
 export type Hex = `0x${string}`;
 
-/** Kinds of History rows (indexer/ponder.schema.ts `HistoryKind`). */
-export const HISTORY_KINDS = [
-  "transfer_in",
-  "transfer_out",
-  "staked",
-  "withdrawn",
-  "reward_claimed",
-  "recovered",
-  "invoice_created",
-  "invoice_paid",
-  "released",
-  "claimed",
-  "refunded",
-  "reclaimed",
-  "cancelled",
-  "disputed",
-  "resolved",
-  "settlement_proposed",
-  "settled",
-  "fee_credited",
-  "credited",
-  "credit_withdrawn",
-] as const;
-/** A kind of History row. */
-export type HistoryKind = (typeof HISTORY_KINDS)[number];
-
-/** Statuses of an invoice (IPaymentEscrow.Status without None). */
-export const INVOICE_STATUSES = [
-  "open",
-  "partially_paid",
-  "paid",
-  "disputed",
-  "released",
-  "refunded",
-  "resolved",
-  "cancelled",
-  "expired",
-] as const;
-/** An invoice's status, as PaymentEscrow's `status()` would return it at the indexed head. */
-export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
+export { HISTORY_KINDS, INVOICE_STATUSES, type HistoryKind, type InvoiceStatus };
 
 /** The zero address: the token of native ETH amounts. */
 export const ETH_TOKEN: Hex = "0x0000000000000000000000000000000000000000";

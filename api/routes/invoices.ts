@@ -8,7 +8,7 @@ import { ApiError, errorResponses } from "../lib/errors";
 import { encodeCall, maxUint } from "../lib/escrow-tx";
 import { idempotency } from "../lib/idempotency";
 import { type InvoiceDocument, computeTotals, invoiceReference, referenceMatches } from "../lib/invoice-hash";
-import type { IndexReader, InvoiceRow, InvoiceStatus } from "../lib/index-reader";
+import { INVOICE_STATUSES as ON_CHAIN_STATUSES, type IndexReader, type InvoiceRow, type InvoiceStatus } from "../lib/index-reader";
 import { safeStatus } from "../lib/index-source";
 import { AddressSchema, Uint256Schema } from "../lib/schemas";
 import { TimeSchema } from "./transactions";
@@ -180,18 +180,7 @@ const InvoiceEventSchema = z
   .openapi("InvoiceEvent");
 
 /** Invoice statuses (PaymentEscrow's Status in snake case), plus draft for drafts not on chain yet. */
-const INVOICE_STATUSES = [
-  "draft",
-  "open",
-  "partially_paid",
-  "paid",
-  "disputed",
-  "released",
-  "refunded",
-  "resolved",
-  "cancelled",
-  "expired",
-] as const;
+const INVOICE_STATUSES = ["draft", ...ON_CHAIN_STATUSES] as const;
 
 const InvoiceListQuerySchema = z.object({
   role: z.enum(["merchant", "payer", "any"]).default("any"),

@@ -1,5 +1,6 @@
 import type { Context } from "@/generated";
 import type { Address, Hex } from "viem";
+import type { HistoryKind } from "../../scripts/lib/index-vocabulary";
 
 /** The store handlers write to (`context.db`). */
 export type Db = Context["db"];
@@ -10,28 +11,7 @@ export interface EventPosition {
   block: { number: bigint; timestamp: bigint };
 }
 
-/** A kind of History row (the HistoryKind enum of ponder.schema.ts). */
-export type HistoryKind =
-  | "transfer_in"
-  | "transfer_out"
-  | "staked"
-  | "withdrawn"
-  | "reward_claimed"
-  | "recovered"
-  | "invoice_created"
-  | "invoice_paid"
-  | "released"
-  | "claimed"
-  | "refunded"
-  | "reclaimed"
-  | "cancelled"
-  | "disputed"
-  | "resolved"
-  | "settlement_proposed"
-  | "settled"
-  | "fee_credited"
-  | "credited"
-  | "credit_withdrawn";
+export type { HistoryKind };
 
 /** Account counters a history row can bump besides `historyCount`. */
 export type AccountCounter = "transfersIn" | "transfersOut" | "invoicesCreated" | "paymentsMade" | "stakingActions";

@@ -1,9 +1,9 @@
+import type { InvoiceStatus } from "../../scripts/lib/index-vocabulary";
+
 /** The state PaymentEscrow stores for an invoice: everything else about its status is derived. */
 export type InvoiceState = "open" | "disputed" | "refunded" | "resolved" | "cancelled";
 
-/** An invoice's status (IPaymentEscrow.Status without None), the InvoiceStatus enum of ponder.schema.ts. */
-export type InvoiceStatus =
-  "open" | "partially_paid" | "paid" | "disputed" | "released" | "refunded" | "resolved" | "cancelled" | "expired";
+export type { InvoiceStatus };
 
 /** What the status derives from. */
 export interface InvoiceStatusInputs {

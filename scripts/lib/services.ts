@@ -1,17 +1,8 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { createWriteStream, mkdirSync } from "node:fs";
-import { dirname } from "node:path";
+import { spawn } from "node:child_process";
+import { signalGroup, spawnLogged, type ManagedProcess, type ProcessSpec } from "./processes";
 
 /** How to run one long-lived process of the local stack. */
-export interface ServiceSpec {
-  /** Short name used in progress lines and errors. */
-  name: string;
-  command: string;
-  args: string[];
-  env?: NodeJS.ProcessEnv;
-  cwd?: string;
-  /** Its stdout and stderr go here. */
-  logFile: string;
+export interface ServiceSpec extends ProcessSpec {
   /** Resolves true once the service answers. */
   isReady: () => Promise<boolean>;
   /** How long to wait for readiness before giving up. */
@@ -19,11 +10,7 @@ export interface ServiceSpec {
 }
 
 /** A started service. */
-export interface RunningService {
-  name: string;
-  child: ChildProcess;
-  logFile: string;
-}
+export type RunningService = ManagedProcess;
 
 /** Prints one progress line for operators. */
 export function progress(message: string): void {
@@ -35,19 +22,9 @@ export function progress(message: string): void {
  * printing a dot every second. Fails with the log's path if it exits or does not become ready in time.
  */
 export async function startService(spec: ServiceSpec): Promise<RunningService> {
-  mkdirSync(dirname(spec.logFile), { recursive: true });
-  const log = createWriteStream(spec.logFile, { flags: "w" });
-  const child = spawn(spec.command, spec.args, {
-    cwd: spec.cwd,
-    env: { ...process.env, ...spec.env },
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  child.stdout!.pipe(log);
-  child.stderr!.pipe(log);
+  const service = spawnLogged({ ...spec, truncateLog: true });
   let exited: string | undefined;
-  child.on("exit", (code, signal) => (exited = signal ?? String(code)));
-  child.on("error", (error) => (exited = error.message));
+  void service.exited.then((outcome) => (exited = outcome));
 
   const started = Date.now();
   process.stdout.write(`[settle] starting ${spec.name} `);
@@ -59,24 +36,20 @@ export async function startService(spec: ServiceSpec): Promise<RunningService> {
     if (await spec.isReady().catch(() => false)) break;
     if (Date.now() - started > spec.timeoutMs) {
       process.stdout.write("timed out\n");
-      stopService({ name: spec.name, child, logFile: spec.logFile });
+      stopService(service);
       throw new Error(`${spec.name} was not ready after ${spec.timeoutMs / 1000} s: see ${spec.logFile}`);
     }
     process.stdout.write(".");
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
   process.stdout.write(` ready (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
-  return { name: spec.name, child, logFile: spec.logFile };
+  return service;
 }
 
 /** Stops a service and everything it started (its process group). */
 export function stopService(service: RunningService): void {
   if (service.child.exitCode !== null || service.child.pid === undefined) return;
-  try {
-    process.kill(-service.child.pid, "SIGTERM");
-  } catch {
-    // Already gone.
-  }
+  signalGroup(service.child.pid, "SIGTERM");
 }
 
 /** Runs a command to completion with inherited output; rejects with a clear message on failure. */

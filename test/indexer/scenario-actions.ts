@@ -6,11 +6,12 @@
  * resolution and settlement, payouts credited to a receiver that refuses ETH, withdrawals, fee
  * changes, and invoices left open, partially paid and expired.
  */
-import { Contract, ContractFactory, JsonRpcProvider, Signature, ZeroAddress, id as hashOf, parseEther, parseUnits, type JsonRpcSigner } from "ethers";
+import { Contract, ContractFactory, JsonRpcProvider, ZeroAddress, id as hashOf, parseEther, parseUnits, type JsonRpcSigner } from "ethers";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { HardhatNode, TestDeployment } from "../support/node";
 import { REPO_ROOT } from "../support/node";
+import { signPermit, type PermitToken } from "../../scripts/lib/permit";
 
 function artifact(path: string): { abi: never; bytecode: string } {
   return JSON.parse(readFileSync(join(REPO_ROOT, "artifacts", "contracts", path), "utf8")) as { abi: never; bytecode: string };
@@ -26,31 +27,15 @@ export interface ScenarioResult {
   tokens: string[];
 }
 
-/** Signs an EIP-2612 permit of `owner` for `spender` and returns its parts. */
-async function permit(token: Contract, owner: JsonRpcSigner, spender: string, value: bigint, chainId: number) {
-  const deadline = BigInt(Math.floor(Date.now() / 1000) + 365 * DAY * 2);
-  const signature = await owner.signTypedData(
-    { name: await token.getFunction("name")(), version: "1", chainId, verifyingContract: await token.getAddress() },
-    {
-      Permit: [
-        { name: "owner", type: "address" },
-        { name: "spender", type: "address" },
-        { name: "value", type: "uint256" },
-        { name: "nonce", type: "uint256" },
-        { name: "deadline", type: "uint256" },
-      ],
-    },
-    { owner: owner.address, spender, value, nonce: await token.getFunction("nonces")(owner.address), deadline },
-  );
-  const { v, r, s } = Signature.from(signature);
-  return { deadline, v, r, s };
+/** Signs an EIP-2612 permit of `owner` for `spender`, valid for two years of chain time. */
+function permit(token: Contract, owner: JsonRpcSigner, spender: string, value: bigint) {
+  return signPermit(token as unknown as PermitToken, owner, spender, value, BigInt(Math.floor(Date.now() / 1000) + 365 * DAY * 2));
 }
 
 /** Runs the scenario on `node` (whose contracts `deployment` describes). */
 export async function runScenario(node: HardhatNode, deployment: TestDeployment): Promise<ScenarioResult> {
   const provider = new JsonRpcProvider(node.url, undefined, { staticNetwork: true, batchMaxCount: 1 });
   provider.pollingInterval = 20;
-  const chainId = deployment.chainId;
   const [admin, merchant, payer, payer2, arbiter, outsider, collector] = await Promise.all([0, 1, 2, 3, 4, 5, 6].map((i) => provider.getSigner(i)));
   const { SettleToken, StakingRewards, PaymentEscrow } = deployment.contracts;
   const setl = new Contract(SettleToken.address, artifact("SettleToken.sol/SettleToken.json").abi, admin);
@@ -96,7 +81,7 @@ export async function runScenario(node: HardhatNode, deployment: TestDeployment)
   // Staking: approve + stake, stake with permit, withdraw, claim, exit, more rewards, recovery.
   await send(as(setl, payer).getFunction("approve")(StakingRewards.address, parseEther("1000")));
   await send(as(staking, payer).getFunction("stake")(parseEther("1000")));
-  const stakePermit = await permit(setl, payer2, StakingRewards.address, parseEther("500"), chainId);
+  const stakePermit = await permit(setl, payer2, StakingRewards.address, parseEther("500"));
   await send(as(staking, payer2).getFunction("stakeWithPermit")(parseEther("500"), stakePermit.deadline, stakePermit.v, stakePermit.r, stakePermit.s));
   await send(as(setl, outsider).getFunction("approve")(StakingRewards.address, parseEther("50")));
   await send(as(staking, outsider).getFunction("stake")(parseEther("50")));
@@ -119,7 +104,7 @@ export async function runScenario(node: HardhatNode, deployment: TestDeployment)
   // I2: TUSD, open to anyone, paid with two permits, claimed by the merchant after the window.
   const i2 = await createInvoice(merchant, { token: tusdAddress, amount: parseUnits("1500", 6), arbiter: arbiter.address });
   for (const part of [parseUnits("500", 6), parseUnits("1000", 6)]) {
-    const p = await permit(tusd, payer2, PaymentEscrow.address, part, chainId);
+    const p = await permit(tusd, payer2, PaymentEscrow.address, part);
     await send(as(escrow, payer2).getFunction("payWithPermit")(i2, part, p.deadline, p.v, p.r, p.s));
   }
 

@@ -3,80 +3,23 @@
  * is registered so that {@link stopAllProcesses} (called from mocha `after` hooks, and on exit as a
  * safety net) stops every one of them and everything they started, also when a test failed.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { createWriteStream, mkdirSync } from "node:fs";
-import { dirname } from "node:path";
 import { createServer } from "node:net";
+import { signalGroup, spawnLogged, type ManagedProcess, type ProcessSpec } from "../../scripts/lib/processes";
 
-/** A process started by {@link startProcess}. */
-export interface ManagedProcess {
-  /** Short name for error messages. */
-  name: string;
-  child: ChildProcess;
-  /** Where its stdout and stderr go. */
-  logFile: string;
-  /** Resolves with the exit code (or signal name) once it has exited. */
-  exited: Promise<string>;
-  /** True once it has exited. */
-  hasExited(): boolean;
-  /** Sends `signal` (default SIGTERM) to its process group and waits for it to exit (SIGKILL after `graceMs`). */
-  stop(signal?: NodeJS.Signals, graceMs?: number): Promise<void>;
-}
+export type { ManagedProcess };
 
 const running = new Set<ManagedProcess>();
 
-/** Starts `command` in its own process group with its output in `logFile`. */
-export function startProcess(spec: {
-  name: string;
-  command: string;
-  args: string[];
-  cwd?: string;
-  env?: NodeJS.ProcessEnv;
-  logFile: string;
-}): ManagedProcess {
-  mkdirSync(dirname(spec.logFile), { recursive: true });
-  const log = createWriteStream(spec.logFile, { flags: "a" });
-  const child = spawn(spec.command, spec.args, {
-    cwd: spec.cwd,
-    env: { ...process.env, ...spec.env },
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  child.stdout!.pipe(log);
-  child.stderr!.pipe(log);
-  let exitedWith: string | undefined;
-  const exited = new Promise<string>((resolve) => {
-    child.once("exit", (code, signal) => resolve((exitedWith = signal ?? String(code))));
-    child.once("error", (error) => resolve((exitedWith = error.message)));
-  });
-  const managed: ManagedProcess = {
-    name: spec.name,
-    child,
-    logFile: spec.logFile,
-    exited,
-    hasExited: () => exitedWith !== undefined,
-    async stop(signal = "SIGTERM", graceMs = 15_000) {
-      if (exitedWith === undefined && child.pid !== undefined) {
-        signalGroup(child.pid, signal);
-        const timer = setTimeout(() => signalGroup(child.pid!, "SIGKILL"), graceMs);
-        await exited;
-        clearTimeout(timer);
-      }
-      // Children of the group may outlive its leader for a moment: make sure none is left.
-      if (child.pid !== undefined) signalGroup(child.pid, "SIGKILL");
-      running.delete(managed);
-    },
+/** Starts a logged process (scripts/lib/processes.ts) and registers it for {@link stopAllProcesses}. */
+export function startProcess(spec: ProcessSpec): ManagedProcess {
+  const managed = spawnLogged(spec);
+  const stop = managed.stop.bind(managed);
+  managed.stop = async (signal, graceMs) => {
+    await stop(signal, graceMs);
+    running.delete(managed);
   };
   running.add(managed);
   return managed;
-}
-
-function signalGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // The group is already gone.
-  }
 }
 
 /** Stops every process started by {@link startProcess} that is still registered. */

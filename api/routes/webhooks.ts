@@ -6,7 +6,7 @@ import { ApiError, errorResponses } from "../lib/errors";
 import { idempotency } from "../lib/idempotency";
 import { safeStatus } from "../lib/index-source";
 import { requireAuth } from "../lib/session";
-import { WEBHOOK_EVENT_TYPES } from "../lib/webhooks/events";
+import { WEBHOOK_EVENT_TYPES, WebhookPayloadSchema } from "../lib/webhooks/events";
 import { newWebhookSecret } from "../lib/webhooks/signature";
 import { WebhookUrlError, checkWebhookUrl } from "../lib/webhooks/ssrf";
 import { sessionSettings } from "./auth";
@@ -157,7 +157,30 @@ export function webhookRoutes(deps: AppDeps) {
     };
   }
 
-  return newRouter()
+  const router = newRouter();
+  router.openAPIRegistry.registerWebhook({
+    method: "post",
+    path: "/event",
+    tags: ["webhooks"],
+    summary: "What Settle POSTs to a registered endpoint",
+    description:
+      "Verify `Settle-Signature: t=<unix>,v1=<hex>` (HMAC-SHA256 of `<t>.<raw body>` with the endpoint's secret) before trusting the body, and ignore ids already handled: delivery is at least once. Any 2xx acknowledges; anything else, a redirect or no answer within the time limit is retried on the back-off schedule.",
+    request: {
+      headers: z.object({
+        "settle-signature": z
+          .string()
+          .openapi({ example: "t=1800000000,v1=5257a869e7ecebeda32affa62cdca3fa51cad7e77a0e56ff536d0ce8e108d8bd" }),
+        "settle-event-id": z.string(),
+        "settle-event-type": z.string(),
+        "settle-delivery-id": z.string(),
+        "settle-delivery-attempt": z.string(),
+      }),
+      body: { required: true, content: { "application/json": { schema: WebhookPayloadSchema } } },
+    },
+    responses: { 200: { description: "Any 2xx acknowledges the delivery" } },
+  });
+
+  return router
     .openapi(
       createRoute({
         method: "post",

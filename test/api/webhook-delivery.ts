@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { JsonRpcProvider, ZeroAddress, parseEther } from "ethers";
 import pino from "pino";
 import { chainFromProvider } from "../../api/lib/chain";
+import { WebhookPayloadSchema } from "../../api/lib/webhooks/events";
 import { WebhookOutbox } from "../../api/lib/webhooks/outbox";
 import { type SenderSettings, WebhookSender } from "../../api/lib/webhooks/sender";
 import { verifySignature } from "../../api/lib/webhooks/signature";
@@ -156,6 +157,7 @@ describe("Webhooks against a real node and index", function () {
       expect(w.headers["settle-event-type"]).to.equal(w.json.type);
       expect(w.json.id).to.match(/^evt_[0-9a-f]{32}$/);
       expect(w.json.data.invoiceId).to.equal(invoice.id.toString());
+      expect(WebhookPayloadSchema.safeParse(w.json).success, w.body).to.equal(true);
     }
     expect(new Set(r.received.map((w) => w.json.id)).size).to.equal(4);
     expect((r.received[2]!.json.data.event as { args: { totalPaid: string } }).args.totalPaid).to.equal(AMOUNT.toString());
@@ -401,7 +403,10 @@ describe("Webhooks against a real node and index", function () {
     const notices = r.received.slice(2);
     expect(notices.map((w) => w.json.type)).to.deep.equal(["invoice.reorged", "invoice.reorged"]);
     expect(new Set(notices.map((w) => (w.json.data as { reorgedEventId: string }).reorgedEventId))).to.deep.equal(new Set(delivered));
-    for (const w of notices) expect(verifySignature(w.headers["settle-signature"] as string, w.body, quick.secret)).to.equal(true);
+    for (const w of notices) {
+      expect(verifySignature(w.headers["settle-signature"] as string, w.body, quick.secret)).to.equal(true);
+      expect(WebhookPayloadSchema.safeParse(w.json).success, w.body).to.equal(true);
+    }
     const removed = await t.db
       .selectFrom("webhook_events")
       .select("id")

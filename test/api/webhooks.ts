@@ -184,7 +184,11 @@ describe("Webhook endpoints: routes, URL policy and signatures", function () {
   });
 
   it("documents the routes in /openapi.json", async function () {
-    const doc = (await (await t.app.request("/openapi.json")).json()) as { paths: Record<string, unknown> };
+    const doc = (await (await t.app.request("/openapi.json")).json()) as {
+      paths: Record<string, unknown>;
+      webhooks: Record<string, unknown>;
+    };
+    expect(doc.webhooks).to.have.property("/webhooks/event");
     for (const path of [
       "/api-clients",
       "/api-clients/{id}",

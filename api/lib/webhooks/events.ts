@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { z } from "@hono/zod-openapi";
 import type { InvoiceEventRow, InvoiceRow } from "../index-reader";
 
 /** Event types a webhook endpoint can subscribe to. */
@@ -30,6 +31,37 @@ const TYPE_OF_KIND: Record<string, WebhookEventType> = {
   InvoiceSettled: "invoice.resolved",
   InvoiceCancelled: "invoice.cancelled",
 };
+
+/** The JSON body of every delivery (documented under `webhooks` in /openapi.json). */
+export const WebhookPayloadSchema = z
+  .object({
+    id: z.string().openapi({ description: "Idempotency id of the event (evt_ and 32 hex digits): the same on every retry and redelivery" }),
+    type: z.enum(WEBHOOK_EVENT_TYPES),
+    createdAt: z.string().openapi({ description: "Time of the event's block (of the reorg notice for invoice.reorged)" }),
+    data: z
+      .object({
+        invoiceId: z.string(),
+        event: z
+          .object({
+            name: z.string(),
+            txHash: z.string().optional(),
+            logIndex: z.number().int().optional(),
+            blockNumber: z.number().int(),
+            timestamp: z.string(),
+            args: z.record(z.string(), z.unknown()).optional(),
+          })
+          .optional(),
+        invoice: z
+          .record(z.string(), z.unknown())
+          .optional()
+          .openapi({ description: "The invoice as indexed when the API first saw the event" }),
+        reorgedEventId: z.string().optional().openapi({ description: "invoice.reorged: the id of the event a reorg removed" }),
+        reorgedEventType: z.string().optional(),
+        original: z.record(z.string(), z.unknown()).optional().openapi({ description: "invoice.reorged: the `data` of the removed event" }),
+      })
+      .passthrough(),
+  })
+  .openapi("WebhookPayload");
 
 /** The idempotency id receivers see for the event whose source is `sourceId`: `evt_` and 32 hex digits, the same every time. */
 export function webhookEventId(sourceId: string): string {

@@ -87,7 +87,7 @@ export class WebhookOutbox {
     await this.db.transaction().execute(async (trx) => {
       const seen = await trx
         .selectFrom("webhook_events")
-        .select(["id", "source_id", "type", "data"])
+        .select(["id", "source_id", "type", "invoice_id", "data"])
         .where("removed_at", "is", null)
         .where("source_id", "not like", "expired:%")
         .where("block_number", ">=", Number(from))
@@ -107,7 +107,12 @@ export class WebhookOutbox {
           }
           if (delivery.attempts > 0) {
             const id = webhookEventId(`${gone.source_id}:reorged`);
-            const data = { reorgedEventId: gone.id, reorgedEventType: gone.type, original: JSON.parse(gone.data) as unknown };
+            const data = {
+              invoiceId: gone.invoice_id,
+              reorgedEventId: gone.id,
+              reorgedEventType: gone.type,
+              original: JSON.parse(gone.data) as unknown,
+            };
             await this.insertDelivery(
               trx,
               delivery.endpoint_id,

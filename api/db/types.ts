@@ -112,6 +112,8 @@ export interface WebhookEndpointsTable {
   confirmations: number;
   /** Only events in later blocks are delivered (the indexed head when the endpoint was created). */
   from_block: number;
+  /** Every event up to this block has been considered for this endpoint (lowered when a reorg or a late scan brings older events). */
+  enqueued_through: number;
   created_at: number;
   deleted_at: number | null;
 }

@@ -382,7 +382,7 @@ describe("Webhooks against a real node and index", function () {
     });
   });
 
-  it("sends invoice.reorged when a reorg removes events it delivered, and nothing for ones it had not", async function () {
+  it("sends invoice.reorged when a reorg removes events it delivered, nothing for ones it had not, then the new branch's events", async function () {
     const r = await receiver();
     const quick = await register(r.url, { confirmations: 1 });
     const slowReceiver = await receiver();
@@ -397,16 +397,24 @@ describe("Webhooks against a real node and index", function () {
     const dropped = (await stack.node.blockNumber()) - start;
 
     expect(await stack.node.rpc<boolean>("evm_revert", [snapshot])).to.equal(true);
-    await stack.node.mine(dropped + 3);
+    // The new branch has an invoice too, at the same heights as the dropped one.
+    const replacement = await createInvoice();
+    await stack.escrow(payer, "payNative", [replacement.id], AMOUNT);
+    expect(replacement.block).to.equal(invoice.block);
+    await stack.node.mine(3);
     await settle();
 
-    const notices = r.received.slice(2);
+    const notices = r.received.slice(2, 4);
     expect(notices.map((w) => w.json.type)).to.deep.equal(["invoice.reorged", "invoice.reorged"]);
     expect(new Set(notices.map((w) => (w.json.data as { reorgedEventId: string }).reorgedEventId))).to.deep.equal(new Set(delivered));
     for (const w of notices) {
       expect(verifySignature(w.headers["settle-signature"] as string, w.body, quick.secret)).to.equal(true);
       expect(WebhookPayloadSchema.safeParse(w.json).success, w.body).to.equal(true);
     }
+    const fresh = r.received.slice(4);
+    expect(fresh.map((w) => w.json.type)).to.deep.equal(["invoice.created", "invoice.paid"]);
+    for (const w of fresh) expect(delivered).to.not.include(w.json.id);
+    expect(dropped).to.equal(2);
     const removed = await t.db
       .selectFrom("webhook_events")
       .select("id")
@@ -416,7 +424,7 @@ describe("Webhooks against a real node and index", function () {
     expect(removed).to.have.length(2);
     await stack.node.mine(25);
     await settle();
-    expect(slowReceiver.received).to.have.length(0);
-    expect(r.received).to.have.length(4);
+    expect(r.received).to.have.length(6);
+    expect(slowReceiver.received.map((w) => w.json.id)).to.deep.equal(fresh.map((w) => w.json.id));
   });
 });

@@ -27,6 +27,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn("secret", "text", (c) => c.notNull())
     .addColumn("confirmations", "integer", (c) => c.notNull())
     .addColumn("from_block", "bigint", (c) => c.notNull())
+    .addColumn("enqueued_through", "bigint", (c) => c.notNull())
     .addColumn("created_at", "bigint", (c) => c.notNull())
     .addColumn("deleted_at", "bigint")
     .execute();

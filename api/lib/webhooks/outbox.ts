@@ -130,22 +130,15 @@ export class WebhookOutbox {
         const invoice = invoices.get(event.invoiceId);
         const described = invoice ? describeEvent(event, invoice) : undefined;
         if (!invoice || !described) continue;
-        await trx
-          .insertInto("webhook_events")
-          .values({
-            id: webhookEventId(event.id),
-            source_id: event.id,
-            type: described.type,
-            merchant: invoice.merchant.toLowerCase(),
-            invoice_id: invoice.id.toString(),
-            block_number: Number(event.blockNumber),
-            log_index: event.logIndex,
-            data: JSON.stringify({ ...described.data, createdAt: new Date(Number(event.timestamp) * 1000).toISOString() }),
-            observed_at: time,
-            removed_at: null,
-          })
-          .onConflict((oc) => oc.doNothing())
-          .execute();
+        await this.recordEvent(trx, {
+          sourceId: event.id,
+          type: described.type,
+          merchant: invoice.merchant,
+          invoiceId: invoice.id,
+          blockNumber: event.blockNumber,
+          logIndex: event.logIndex,
+          data: { ...described.data, createdAt: new Date(Number(event.timestamp) * 1000).toISOString() },
+        });
       }
       await trx
         .insertInto("webhook_cursor")
@@ -161,7 +154,6 @@ export class WebhookOutbox {
       SELECT owner, min(created_at) AS since FROM webhook_endpoints
       WHERE deleted_at IS NULL AND EXISTS (SELECT 1 FROM json_each(events) WHERE value IN ('invoice.expired', '*'))
       GROUP BY owner`.execute(this.db);
-    const time = this.now();
     for (const { owner, since } of merchants.rows) {
       const page = this.index.invoicesByAccount(owner.toLowerCase(), { role: "merchant", status: ["expired"], limit: 500 });
       for (const invoice of page.items) {
@@ -173,36 +165,75 @@ export class WebhookOutbox {
           invoice: invoiceSnapshot(invoice),
           createdAt: new Date(Number(invoice.dueDate) * 1000).toISOString(),
         };
-        await this.db
-          .insertInto("webhook_events")
-          .values({
-            id: webhookEventId(sourceId),
-            source_id: sourceId,
-            type: "invoice.expired",
-            merchant: invoice.merchant.toLowerCase(),
-            invoice_id: invoice.id.toString(),
-            block_number: Number(head),
-            log_index: 0,
-            data: JSON.stringify(data),
-            observed_at: time,
-            removed_at: null,
-          })
-          .onConflict((oc) => oc.doNothing())
-          .execute();
+        await this.recordEvent(this.db, {
+          sourceId,
+          type: "invoice.expired",
+          merchant: invoice.merchant,
+          invoiceId: invoice.id,
+          blockNumber: head,
+          logIndex: 0,
+          data,
+        });
       }
     }
   }
 
-  /** Enqueues a delivery for every (endpoint, confirmed event) pair that has none yet. */
+  /**
+   * Records an event once (keyed by its source id). When it is older than what an endpoint has
+   * already been enqueued through (a reorg's new branch, a late scan, an expiry at the same head),
+   * that endpoint's mark is moved back so that {@link WebhookOutbox.enqueue} considers it.
+   */
+  private async recordEvent(
+    trx: AppDb,
+    event: {
+      sourceId: string;
+      type: WebhookEventType;
+      merchant: string;
+      invoiceId: bigint;
+      blockNumber: bigint;
+      logIndex: number;
+      data: object;
+    },
+  ): Promise<void> {
+    const inserted = await trx
+      .insertInto("webhook_events")
+      .values({
+        id: webhookEventId(event.sourceId),
+        source_id: event.sourceId,
+        type: event.type,
+        merchant: event.merchant.toLowerCase(),
+        invoice_id: event.invoiceId.toString(),
+        block_number: Number(event.blockNumber),
+        log_index: event.logIndex,
+        data: JSON.stringify(event.data),
+        observed_at: this.now(),
+        removed_at: null,
+      })
+      .onConflict((oc) => oc.doNothing())
+      .executeTakeFirst();
+    if (inserted.numInsertedOrUpdatedRows !== 1n) return;
+    await trx
+      .updateTable("webhook_endpoints")
+      .set({ enqueued_through: Number(event.blockNumber) - 1 })
+      .where(sql<string>`lower(owner)`, "=", event.merchant.toLowerCase())
+      .where("enqueued_through", ">=", Number(event.blockNumber))
+      .execute();
+  }
+
+  /**
+   * Enqueues a delivery for every (endpoint, event) pair that now has the endpoint's confirmations
+   * and none yet, looking only at blocks after each endpoint's `enqueued_through` mark, then moves
+   * the marks up to what is confirmed.
+   */
   private async enqueue(head: bigint): Promise<number> {
     return this.db.transaction().execute(async (trx) => {
       const due = await sql<{ endpoint_id: string; id: string; type: WebhookEventType; data: string }>`
         SELECT w.id AS endpoint_id, e.id, e.type, e.data
-        FROM webhook_events e
-        JOIN webhook_endpoints w ON lower(w.owner) = e.merchant
+        FROM webhook_endpoints w
+        JOIN webhook_events e ON e.merchant = lower(w.owner)
+          AND e.block_number > max(w.from_block, w.enqueued_through)
+          AND e.block_number <= ${Number(head)} - w.confirmations + 1
         WHERE w.deleted_at IS NULL AND e.removed_at IS NULL
-          AND e.block_number > w.from_block
-          AND e.block_number + w.confirmations - 1 <= ${Number(head)}
           AND EXISTS (SELECT 1 FROM json_each(w.events) j WHERE j.value = e.type OR j.value = '*')
           AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.endpoint_id = w.id AND d.event_id = e.id)
         ORDER BY e.block_number, e.log_index, e.id, w.id
@@ -210,6 +241,12 @@ export class WebhookOutbox {
       for (const row of due.rows) {
         const { createdAt, ...data } = JSON.parse(row.data) as { createdAt: string };
         await this.insertDelivery(trx, row.endpoint_id, row.id, row.type, deliveryBody(row.id, row.type, createdAt, data));
+      }
+      // A full batch may have left confirmed events behind: keep the marks so the next poll sees them.
+      if (due.rows.length < MAX_ENQUEUE) {
+        await sql`
+          UPDATE webhook_endpoints SET enqueued_through = ${Number(head)} - confirmations + 1
+          WHERE deleted_at IS NULL AND enqueued_through < ${Number(head)} - confirmations + 1`.execute(trx);
       }
       if (due.rows.length > 0) this.logger.debug({ count: due.rows.length }, "webhook deliveries enqueued");
       return due.rows.length;

@@ -169,9 +169,9 @@ describe("Webhooks against a real node and index", function () {
     expect(r.received).to.have.length(4);
   });
 
-  it("redelivers on request with the same id and body", async function () {
+  it("redelivers on request with the same id and body (to a URL by host name)", async function () {
     const r = await receiver();
-    const endpoint = await register(r.url, { events: ["invoice.created"] });
+    const endpoint = await register(r.url.replace("127.0.0.1", "localhost"), { events: ["invoice.created"] });
     await createInvoice();
     await settle();
     expect(r.received).to.have.length(1);
@@ -262,17 +262,20 @@ describe("Webhooks against a real node and index", function () {
     expect(r.received.map((w) => w.path)).to.deep.equal(["/hooks", "/hooks"]);
   });
 
-  it("in production mode refuses to deliver to a loopback address", async function () {
+  it("in production mode refuses to deliver to a loopback address, by IP or by name", async function () {
     const r = await receiver();
-    const endpoint = await register(r.url, { events: ["invoice.created"] });
+    const byIp = await register(r.url, { events: ["invoice.created"] });
+    const byName = await register(r.url.replace("127.0.0.1", "localhost"), { events: ["invoice.created"] });
     await createInvoice();
     await stack.indexer.waitUntilIndexed();
     await outbox.poll();
     await new WebhookSender(t.db, { ...SETTINGS, production: true }, pino({ level: "silent" })).drain();
     expect(r.received).to.have.length(0);
-    const [log] = await deliveries(endpoint.id);
-    expect(log!.attemptLog[0]!.error).to.match(/^refused: resolves to 127\.0\.0\.1/);
-    expect(log!.status).to.equal("pending");
+    for (const endpoint of [byIp, byName]) {
+      const [log] = await deliveries(endpoint.id);
+      expect(log!.attemptLog[0]!.error).to.match(/^refused: resolves to (127\.0\.0\.1|::1)/);
+      expect(log!.status).to.equal("pending");
+    }
   });
 
   it("sends invoice.expired once the indexed chain time passes an unpaid invoice's due date", async function () {

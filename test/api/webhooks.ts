@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { Wallet } from "ethers";
 import { ConfigError, loadConfig } from "../../api/config";
-import { isPublicAddress } from "../../api/lib/webhooks/ssrf";
+import { guardedLookup, isPublicAddress } from "../../api/lib/webhooks/ssrf";
 import { signatureHeader, verifySignature } from "../../api/lib/webhooks/signature";
 import { type TestApp, errorCode, jsonRequest, makeApp, signIn } from "./helpers";
 
@@ -113,6 +113,18 @@ describe("Webhook endpoints: routes, URL policy and signatures", function () {
     ]) {
       expect(isPublicAddress(ip), ip).to.equal(false);
     }
+  });
+
+  it("refuses at connection time, in production, a name that resolves to loopback (what DNS rebinding would try)", async function () {
+    const lookup = (production: boolean) =>
+      new Promise<{ err: NodeJS.ErrnoException | null; address: unknown }>((resolve) =>
+        guardedLookup({ production })("localhost", { all: true }, (err, address) => resolve({ err, address })),
+      );
+    const prod = await lookup(true);
+    expect(prod.err?.code).to.equal("ESSRF");
+    const dev = await lookup(false);
+    expect(dev.err).to.equal(null);
+    expect((dev.address as Array<{ address: string }>).map((a) => a.address)).to.include.oneOf(["127.0.0.1", "::1"]);
   });
 
   it("replays an Idempotency-Key and refuses it with another body", async function () {

@@ -18,7 +18,7 @@ export function hardhatKey(i: number): string {
 }
 
 /** PaymentEscrow's ABI from the artifacts. */
-export const ESCROW_ABI = new Interface(
+const ESCROW_ABI = new Interface(
   (JSON.parse(readFileSync(join(REPO_ROOT, "artifacts/contracts/PaymentEscrow.sol/PaymentEscrow.json"), "utf8")) as { abi: never }).abi,
 );
 

@@ -60,7 +60,7 @@ export async function postOnce(
       {
         method: "POST",
         agent: false,
-        lookup: guardedLookup(settings) as never,
+        lookup: guardedLookup(settings),
         headers: { ...headers, "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body).toString() },
       },
       (res) => {

@@ -1,4 +1,4 @@
-import { BlockList, isIP } from "node:net";
+import { BlockList, type LookupFunction, isIP } from "node:net";
 import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 
 /** Addresses a webhook may not reach in production: loopback, private, link-local, CGNAT, multicast, reserved. */
@@ -105,12 +105,8 @@ async function resolvePublic(host: string): Promise<LookupAddress[]> {
  * A `lookup` for http.request that, in production, connects only to public addresses: the check is
  * made on the addresses actually used for the connection, so DNS rebinding cannot slip past it.
  */
-export function guardedLookup(policy: UrlPolicy) {
-  return (
-    hostname: string,
-    options: { all?: boolean },
-    callback: (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void,
-  ): void => {
+export function guardedLookup(policy: UrlPolicy): LookupFunction {
+  return (hostname, options, callback) => {
     const done = (addresses: LookupAddress[]) =>
       options.all ? callback(null, addresses) : callback(null, addresses[0]!.address, addresses[0]!.family);
     if (!policy.production) {

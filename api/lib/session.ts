@@ -171,7 +171,8 @@ export function forgetClientTokens(db: AppDb, clientId: string): void {
 
 /**
  * Middleware: answers 401 unless the request carries a valid session or client access token; sets
- * `c.var.auth`. A client token needs `scope` (403 `insufficient_scope` naming it); on a route
+ * `c.var.auth`. A client token needs `scope` (403 `insufficient_scope` naming it, with the RFC 6750
+ * `WWW-Authenticate: Bearer error="insufficient_scope"` header); on a route
  * without a scope only sessions are accepted (403 `session_required`).
  */
 export function requireAuth(
@@ -188,6 +189,7 @@ export function requireAuth(
         throw new ApiError(403, "session_required", "This route needs a signed-in user's session, not an API client's token");
       }
       if (!auth.client.scopes.includes(scope)) {
+        c.header("WWW-Authenticate", `Bearer error="insufficient_scope", scope="${scope}"`);
         throw new ApiError(403, "insufficient_scope", `This token lacks the scope ${scope}`, { requiredScope: scope });
       }
     }

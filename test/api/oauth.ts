@@ -307,6 +307,7 @@ describe("API clients and the OAuth2 token endpoint", function () {
         expect(body.error.code).to.equal("insufficient_scope");
         expect(body.error.message).to.contain(scope);
         expect(body.error.details.requiredScope).to.equal(scope);
+        expect(res.headers.get("WWW-Authenticate")).to.equal(`Bearer error="insufficient_scope", scope="${scope}"`);
       }
     });
 

@@ -170,10 +170,25 @@ export function forgetClientTokens(db: AppDb, clientId: string): void {
 }
 
 /**
+ * Lets a session through, and a client token only when it carries `scope`: 403 `insufficient_scope`
+ * naming it (with the RFC 6750 `WWW-Authenticate: Bearer error="insufficient_scope"` header), or
+ * 403 `session_required` where no scope is given. For routes that authenticate by themselves.
+ */
+export function assertScope(c: Context, auth: AuthInfo, scope?: Scope): void {
+  if (!auth.client) return;
+  if (scope === undefined) {
+    throw new ApiError(403, "session_required", "This route needs a signed-in user's session, not an API client's token");
+  }
+  if (!auth.client.scopes.includes(scope)) {
+    c.header("WWW-Authenticate", `Bearer error="insufficient_scope", scope="${scope}"`);
+    throw new ApiError(403, "insufficient_scope", `This token lacks the scope ${scope}`, { requiredScope: scope });
+  }
+}
+
+/**
  * Middleware: answers 401 unless the request carries a valid session or client access token; sets
- * `c.var.auth`. A client token needs `scope` (403 `insufficient_scope` naming it, with the RFC 6750
- * `WWW-Authenticate: Bearer error="insufficient_scope"` header); on a route
- * without a scope only sessions are accepted (403 `session_required`).
+ * `c.var.auth`. A client token must carry `scope` (see {@link assertScope}); on a route without a
+ * scope only sessions are accepted.
  */
 export function requireAuth(
   settings: SessionSettings,
@@ -184,15 +199,7 @@ export function requireAuth(
     const token = tokenOf(c);
     if (!token) throw new ApiError(401, "unauthenticated", "Sign in first (POST /auth/verify)");
     const auth = await authenticate(settings, token, now());
-    if (auth.client) {
-      if (scope === undefined) {
-        throw new ApiError(403, "session_required", "This route needs a signed-in user's session, not an API client's token");
-      }
-      if (!auth.client.scopes.includes(scope)) {
-        c.header("WWW-Authenticate", `Bearer error="insufficient_scope", scope="${scope}"`);
-        throw new ApiError(403, "insufficient_scope", `This token lacks the scope ${scope}`, { requiredScope: scope });
-      }
-    }
+    assertScope(c, auth, scope);
     c.set("auth", auth);
     await next();
   };

@@ -38,7 +38,9 @@ export function openAppDb(path: string): AppDb {
  * @throws Error naming the failed migration
  */
 export async function migrateToLatest(db: AppDb): Promise<string[]> {
-  const migrator = new Migrator({ db, provider });
+  // Migrations written on parallel branches (0002, 0003) are independent: a database that ran a later
+  // one first still gets the earlier one, instead of refusing to start.
+  const migrator = new Migrator({ db, provider, allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === "Error")?.migrationName ?? "unknown";

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { expect } from "chai";
 import { JsonRpcProvider, ZeroAddress, parseEther } from "ethers";
 import pino from "pino";
@@ -330,7 +331,7 @@ describe("Webhooks against a real node and index", function () {
       await api?.stop();
     });
 
-    it("loses nothing and keeps ids and order after a crash and a restart", async function () {
+    it("loses nothing and keeps ids and order across a crash and a restart, then stops cleanly", async function () {
       const r = await receiver();
       r.answers.push(...Array.from({ length: 12 }, () => ({ delayMs: 300 })));
       const endpoint = await register(r.url, { events: ["*"] });
@@ -356,6 +357,8 @@ describe("Webhooks against a real node and index", function () {
         { timeoutMs: 120_000 },
       );
       await api.stop("SIGTERM");
+      expect(await api.exited, "a clean stop exits 0").to.equal("0");
+      expect(readFileSync(api.logFile, "utf8")).to.contain("webhook worker stopped");
       const events = await t.db
         .selectFrom("webhook_events")
         .select(["id", "type"])

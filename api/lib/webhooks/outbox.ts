@@ -165,15 +165,16 @@ export class WebhookOutbox {
           invoice: invoiceSnapshot(invoice),
           createdAt: new Date(Number(invoice.dueDate) * 1000).toISOString(),
         };
-        await this.recordEvent(this.db, {
+        const event = {
           sourceId,
-          type: "invoice.expired",
+          type: "invoice.expired" as const,
           merchant: invoice.merchant,
           invoiceId: invoice.id,
           blockNumber: head,
           logIndex: 0,
           data,
-        });
+        };
+        await this.db.transaction().execute((trx) => this.recordEvent(trx, event));
       }
     }
   }

@@ -15,6 +15,7 @@ import { invoiceRoutes } from "./routes/invoices";
 import { oauthRoutes } from "./routes/oauth";
 import { transactionRoutes } from "./routes/transactions";
 import { userRoutes } from "./routes/users";
+import { webRoutes } from "./routes/web";
 import { webhookRoutes } from "./routes/webhooks";
 
 /** Version reported in the OpenAPI document. */
@@ -24,7 +25,7 @@ export const API_VERSION = "0.1.0";
  * Builds the whole API as a Hono app without listening (tests call `app.request()`; main.ts serves
  * it). Middleware, in order: request id, per-request logger and access log, secure headers, CORS
  * for the configured origins, body size limit, rate limit on /auth/* and /oauth/*; then one router per resource,
- * /openapi.json, /docs, and the single error handler.
+ * /openapi.json, /docs, the web page (web/dist) for everything else, and the single error handler.
  */
 export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   const now = deps.now ?? Date.now;
@@ -86,6 +87,9 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
         "Invoices paid into an on-chain escrow, staking, and their indexed history. Sign in with Ethereum (GET /auth/nonce, POST /auth/verify), then send `Authorization: Bearer <token>`. Amounts are uint256 decimal strings. Errors are `{ error: { code, message, details? } }`.",
     },
   });
+
+  // Last: the page only gets what no API route answered.
+  app.route("/", webRoutes(deps.config.webDistDir));
 
   app.onError(onError(deps.logger));
   app.notFound(onNotFound);

@@ -36,6 +36,8 @@ export interface Config {
   indexMaxLagBlocks: number;
   /** How long a history page is served from cache in milliseconds, 0 to disable (HISTORY_CACHE_MS, default 1000). */
   historyCacheMs: number;
+  /** The built web page the API serves from its origin (WEB_DIST_DIR, default web/dist). */
+  webDistDir: string;
   /** pino level (LOG_LEVEL, default info). */
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
   /** Production mode (SETTLE_ENV=production): webhook URLs must resolve to public addresses only. */
@@ -176,6 +178,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     finalityConfirmations: int("FINALITY_CONFIRMATIONS", 12, 1, 10_000),
     indexMaxLagBlocks: int("INDEX_MAX_LAG_BLOCKS", 10, 0, 1_000_000),
     historyCacheMs: int("HISTORY_CACHE_MS", 1000, 0, 60_000),
+    webDistDir: resolve(str("WEB_DIST_DIR", join(ROOT_DIR, "web", "dist"))),
     logLevel,
     production: settleEnv === "production",
     oauthTokenTtlSeconds: int("OAUTH_TOKEN_TTL_SECONDS", 900, 60, 86_400),

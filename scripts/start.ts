@@ -1,13 +1,16 @@
 /**
- * `npm start`: the whole local stack in one command. Starts a Hardhat node on 127.0.0.1:8545,
- * deploys Settle's contracts (writing deployments/localhost.json), starts the indexer (Ponder into
- * .settle/index) and the API on port 8000, waits until each is healthy, prints the addresses, the
- * URLs and the funded test accounts, keeps running, and on Ctrl-C stops every process it started.
+ * `npm start`: the whole local stack in one command. Builds the web page (web/dist), starts a
+ * Hardhat node on 127.0.0.1:8545, deploys Settle's contracts (writing deployments/localhost.json),
+ * starts the indexer (Ponder into .settle/index) and the API on port 8000 (which serves the page
+ * from its origin), waits until each is healthy, prints the one URL to open and the funded test
+ * accounts, keeps running, and on Ctrl-C stops every process it started. With `--demo`
+ * (`npm start -- --demo`), it also fills the new chain with demo invoices, payments and stakes.
  */
 import { join } from "node:path";
-import { HDNodeWallet, Mnemonic } from "ethers";
+import { DEMO_ACCOUNTS, fillDemo } from "./lib/demo";
 import { readDeployment } from "./lib/deployments";
-import { progress, rpcAnswers, runToCompletion, startService, stopService, type RunningService } from "./lib/services";
+import { testAccount } from "./lib/test-accounts";
+import { progress, rpcAnswers, runToCompletion, startService, stopService, waitUntil, type RunningService } from "./lib/services";
 
 const ROOT = join(__dirname, "..");
 const HARDHAT = join(ROOT, "node_modules", ".bin", "hardhat");
@@ -18,9 +21,8 @@ const INDEX_DIR = join(ROOT, ".settle", "index");
 const INDEXER_PORT = 42069;
 const API_PORT = Number(process.env.PORT ?? 8000);
 const API_URL = `http://localhost:${API_PORT}`;
-/** Hardhat's built-in test mnemonic: its accounts are funded with 10,000 ETH on the local node. */
-const HARDHAT_MNEMONIC = "test test test test test test test test test test test junk";
 const SHOWN_ACCOUNTS = 5;
+const DEMO = process.argv.slice(2).includes("--demo");
 
 const running: RunningService[] = [];
 let stopping = false;
@@ -58,6 +60,15 @@ async function main(): Promise<void> {
   const env = { CI: "true", HARDHAT_DISABLE_TELEMETRY_PROMPT: "true" };
   progress("compiling contracts");
   await runToCompletion("compile", HARDHAT, ["compile", "--quiet"], env);
+  progress("building the web page");
+  await runToCompletion(
+    "web page build",
+    join(ROOT, "node_modules", ".bin", "vite"),
+    ["build", "--config", join(ROOT, "web", "vite.config.ts"), "--logLevel", "warn"],
+    {
+      VITE_CONFIG_NATIVE_IGNORE_WARNING: "true",
+    },
+  );
 
   supervise(
     await startService({
@@ -106,18 +117,27 @@ async function main(): Promise<void> {
     }),
   );
 
-  console.log("\nSettle is running on chain %d (RPC %s)", deployment.chainId, RPC_URL);
-  for (const [name, contract] of Object.entries(deployment.contracts)) console.log(`  ${name.padEnd(15)} ${contract.address}`);
-  console.log(`\nTest accounts (10,000 ETH each; 1-4 also hold SETL). Import a key into MetaMask to use one:`);
-  const mnemonic = Mnemonic.fromPhrase(HARDHAT_MNEMONIC);
-  for (let i = 0; i < SHOWN_ACCOUNTS; i++) {
-    const wallet = HDNodeWallet.fromMnemonic(mnemonic, `m/44'/60'/0'/0/${i}`);
-    console.log(`  #${i} ${wallet.address}  key ${wallet.privateKey}`);
+  if (DEMO) {
+    progress("filling the chain with demo invoices, payments and stakes");
+    await fillDemo({ rpcUrl: RPC_URL, apiUrl: API_URL, deployment, log: (line) => progress(`  ${line}`) });
+    await waitUntil("the index to show the demo", async () => {
+      const status = (await (await fetch(`${API_URL}/blockchain/status`)).json()) as { indexReady?: boolean; lagBlocks?: number };
+      return status.indexReady === true && status.lagBlocks === 0;
+    });
   }
-  console.log(`\nAPI        ${API_URL}  (docs: ${API_URL}/docs)`);
-  console.log(`Index      ${join(INDEX_DIR, "public.db")} (SQLite, rebuilt from the chain when needed)`);
-  console.log(`Logs       ${LOG_DIR}`);
-  console.log(`Try        npx hardhat rewards:status --network localhost`);
+
+  const roles = Object.fromEntries(Object.entries(DEMO_ACCOUNTS).map(([role, index]) => [index, role]));
+  console.log("\nSettle is running on chain %d. Contracts:", deployment.chainId);
+  for (const [name, contract] of Object.entries(deployment.contracts)) console.log(`  ${name.padEnd(15)} ${contract.address}`);
+  console.log(`\nMetaMask: add the network ${RPC_URL} (chain id ${deployment.chainId}, currency ETH) and import a test key:`);
+  for (let i = 0; i < SHOWN_ACCOUNTS; i++) {
+    const wallet = testAccount(i);
+    const note = i === 0 ? "deployer" : DEMO ? `demo ${roles[i]}, 10,000 SETL at start` : "10,000 SETL";
+    console.log(`  #${i} ${wallet.address}  key ${wallet.privateKey}  (${note})`);
+  }
+  console.log("  (public test keys: never use them on a real network)");
+  console.log(`Logs: ${LOG_DIR}`);
+  console.log(`\nOpen ${API_URL}\n`);
   console.log("Press Ctrl-C to stop everything.");
 }
 

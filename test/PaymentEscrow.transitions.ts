@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import { INVOICE_STATUS_VALUE } from "../scripts/lib/invoice-status";
 
 /*
  * PaymentEscrow's state-transition table: every action tried from every status by the party entitled to it, with
@@ -14,18 +15,7 @@ const TIMEOUT = 30 * DAY;
 const AMOUNT = 1_000_000n;
 const PART = AMOUNT / 10n;
 
-const Status = {
-  None: 0,
-  Open: 1,
-  PartiallyPaid: 2,
-  Paid: 3,
-  Disputed: 4,
-  Released: 5,
-  Refunded: 6,
-  Resolved: 7,
-  Cancelled: 8,
-  Expired: 9,
-} as const;
+const Status = INVOICE_STATUS_VALUE;
 type StatusName = keyof typeof Status;
 
 const ACTIONS = [

@@ -61,6 +61,15 @@ export function runToCompletion(name: string, command: string, args: string[], e
   });
 }
 
+/** Polls `check` every half second until it resolves true; fails after `timeoutMs` saying what it waited for. */
+export async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what} after ${timeoutMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
 /** True when a JSON-RPC node answers eth_chainId at `url`. */
 export async function rpcAnswers(url: string): Promise<boolean> {
   const response = await fetch(url, {

@@ -1,4 +1,4 @@
-import { BrowserProvider, type Eip1193Provider, type JsonRpcSigner } from "ethers";
+import { BrowserProvider, Network, type Eip1193Provider, type JsonRpcSigner } from "ethers";
 
 /** An EIP-1193 provider that can also emit events (accountsChanged, chainChanged). */
 export interface EventfulProvider extends Eip1193Provider {
@@ -52,6 +52,7 @@ export function discoverWallets(waitMs = 250): Promise<DiscoveredWallet[]> {
 /** A connected wallet: its account, chain and an ethers signer. */
 export class WalletConnection {
   private listeners: [string, (...args: unknown[]) => void][] = [];
+  private cachedProvider: { chainId: number; provider: BrowserProvider } | undefined;
 
   private constructor(
     readonly wallet: DiscoveredWallet,
@@ -63,6 +64,17 @@ export class WalletConnection {
   static async connect(wallet: DiscoveredWallet): Promise<WalletConnection> {
     const accounts = (await wallet.provider.request({ method: "eth_requestAccounts" })) as string[];
     if (!accounts[0]) throw new Error("The wallet shared no account.");
+    const chainId = Number(await wallet.provider.request({ method: "eth_chainId" }));
+    return new WalletConnection(wallet, accounts[0], chainId);
+  }
+
+  /**
+   * Reconnects without a prompt (eth_accounts) to a wallet that already authorised the page, or
+   * resolves undefined when it has not (or is locked).
+   */
+  static async restore(wallet: DiscoveredWallet): Promise<WalletConnection | undefined> {
+    const accounts = (await wallet.provider.request({ method: "eth_accounts" })) as string[];
+    if (!accounts[0]) return undefined;
     const chainId = Number(await wallet.provider.request({ method: "eth_chainId" }));
     return new WalletConnection(wallet, accounts[0], chainId);
   }
@@ -112,9 +124,24 @@ export class WalletConnection {
     this.chainId = Number(await this.wallet.provider.request({ method: "eth_chainId" }));
   }
 
+  /**
+   * An ethers provider over the wallet for the wallet's current chain (a new one after a chain
+   * change, so that ethers never sees the network move under it). Polls every second.
+   */
+  provider(): BrowserProvider {
+    if (this.cachedProvider?.chainId !== this.chainId) {
+      const provider = new BrowserProvider(this.wallet.provider, Network.from(this.chainId), {
+        staticNetwork: true,
+        pollingInterval: 1000,
+      });
+      this.cachedProvider = { chainId: this.chainId, provider };
+    }
+    return this.cachedProvider.provider;
+  }
+
   /** An ethers signer for the connected account. */
   async signer(): Promise<JsonRpcSigner> {
-    return new BrowserProvider(this.wallet.provider).getSigner(this.account);
+    return this.provider().getSigner(this.account);
   }
 }
 

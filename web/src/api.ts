@@ -1,0 +1,361 @@
+/**
+ * The Settle API client. The page is served by the API from the same origin, so requests are
+ * relative and the httpOnly session cookie set by POST /auth/verify travels with them. Every
+ * failure becomes an {@link ApiError} with a message people can read.
+ */
+
+/** One field problem of a 400 `validation_failed` answer. */
+export interface FieldProblem {
+  in?: string;
+  path: string;
+  message: string;
+}
+
+/** A failed API call: HTTP status (0 when the API could not be reached), stable code, sentence. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+
+  /** The field problems of a validation failure (empty otherwise). */
+  get fieldProblems(): FieldProblem[] {
+    return Array.isArray(this.details) ? (this.details as FieldProblem[]).filter((d) => typeof d?.path === "string") : [];
+  }
+}
+
+/** The message used whenever the API cannot be reached at all. */
+export const API_UNREACHABLE = "Cannot reach the Settle API. Check your connection (or that the server is running) and try again.";
+
+type Query = Record<string, string | number | undefined | null>;
+
+/** Builds `path?query`, leaving out empty values. */
+export function withQuery(path: string, query?: Query): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query ?? {}))
+    if (value !== undefined && value !== null && value !== "") params.set(key, String(value));
+  const text = params.toString();
+  return text ? `${path}?${text}` : path;
+}
+
+/** Sends one request and returns its JSON body (undefined for 204), or throws {@link ApiError}. */
+export async function request<T>(
+  method: string,
+  path: string,
+  options: { body?: unknown; query?: Query; headers?: Record<string, string> } = {},
+): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(withQuery(path, options.query), {
+      method,
+      credentials: "same-origin",
+      headers: {
+        Accept: "application/json",
+        ...(options.body !== undefined ? { "Content-Type": "application/json" } : {}),
+        ...options.headers,
+      },
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    });
+  } catch {
+    throw new ApiError(0, "api_unreachable", API_UNREACHABLE);
+  }
+  if (response.status === 204) return undefined as T;
+  const type = response.headers.get("content-type") ?? "";
+  if (!type.includes("application/json")) {
+    if (response.status >= 500 || response.status === 404)
+      throw new ApiError(response.status, "api_unavailable", `The Settle API is not available here (HTTP ${response.status}).`);
+    throw new ApiError(response.status, "bad_response", `The Settle API answered unexpectedly (HTTP ${response.status}).`);
+  }
+  let body: unknown;
+  try {
+    body = await response.json();
+  } catch {
+    throw new ApiError(response.status, "bad_response", `The Settle API answered unexpectedly (HTTP ${response.status}).`);
+  }
+  if (!response.ok) {
+    const error = (body as { error?: { code?: string; message?: string; details?: unknown } }).error;
+    throw new ApiError(
+      response.status,
+      error?.code ?? "http_error",
+      humanApiMessage(response.status, error?.code, error?.message),
+      error?.details,
+    );
+  }
+  return body as T;
+}
+
+/** The API's own sentence, made friendlier for the codes people meet most. */
+function humanApiMessage(status: number, code: string | undefined, message: string | undefined): string {
+  switch (code) {
+    case "unauthenticated":
+    case "invalid_token":
+    case "session_revoked":
+      return "Your session has ended. Sign in again to continue.";
+    case "index_not_ready":
+      return "The indexer is still catching up with the chain. Try again in a few seconds.";
+    case "node_unreachable":
+      return "The Settle server cannot reach the blockchain node right now. Try again shortly.";
+    case "deployment_missing":
+      return "The contracts are not deployed yet on this server.";
+    case "rate_limited":
+      return "Too many attempts. Wait a minute and try again.";
+    case "validation_failed":
+      return "Some fields need attention.";
+  }
+  if (message) return message.endsWith(".") ? message : `${message}.`;
+  if (status === 503) return "The Settle API is not ready yet. Try again shortly.";
+  return `The Settle API refused the request (HTTP ${status}).`;
+}
+
+// ------------------------------------------------------------------ shapes (as the API serves them)
+
+/** One contract of GET /blockchain/contracts. */
+export interface ContractInfo {
+  address: string;
+  deployBlock: number;
+  txHash: string;
+  abi: unknown[] | null;
+}
+
+/** GET /blockchain/contracts. `rpcUrl` and `chainName` are optional hints for wallet_addEthereumChain. */
+export interface ContractsResponse {
+  chainId: number;
+  network: string;
+  abiHash: string;
+  contracts: Record<string, ContractInfo>;
+  rpcUrl?: string;
+  chainName?: string;
+}
+
+/** GET /auth/nonce. */
+export interface NonceResponse {
+  nonce: string;
+  expiresAt: string;
+  domain: string;
+  uri: string;
+  chainId: number;
+  version: "1";
+}
+
+/** POST /auth/verify. */
+export interface SessionResponse {
+  token: string;
+  tokenType: "Bearer";
+  address: string;
+  expiresAt: string;
+}
+
+/** GET /auth/me. */
+export interface MeResponse {
+  address: string;
+  sessionId: string;
+  expiresAt: string;
+}
+
+/** A billing address of a profile. */
+export interface BillingAddress {
+  line1: string;
+  line2?: string;
+  city: string;
+  postalCode?: string;
+  region?: string;
+  country: string;
+}
+
+/** GET/PATCH /users/me. */
+export interface Profile {
+  address: string;
+  displayName: string | null;
+  email: string | null;
+  company: string | null;
+  billingAddress: BillingAddress | null;
+  taxId: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Fields PATCH /users/me accepts (null clears one). */
+export type ProfilePatch = Partial<Pick<Profile, "displayName" | "email" | "company" | "billingAddress" | "taxId">>;
+
+/** An unsigned transaction prepared by the API. */
+export interface UnsignedTx {
+  action: string;
+  to: string;
+  data: string;
+  value: string;
+  chainId: number;
+}
+
+/** One line of an invoice. Amounts are base units as decimal text. */
+export interface LineItem {
+  description: string;
+  quantity: string;
+  unitPrice: string;
+  amount: string;
+}
+
+/** An invoice draft (the off-chain details). */
+export interface InvoiceDraft {
+  id: string;
+  reference: string;
+  canonical: string;
+  merchant: string;
+  payer: string | null;
+  arbiter: string | null;
+  token: string;
+  chainId: number;
+  escrow: string;
+  dueDate: string;
+  notes: string | null;
+  lineItems: LineItem[];
+  total: string;
+  onchainId: string | null;
+  detailsMatch: boolean;
+  createdAt: string;
+}
+
+/** POST /invoices body. */
+export interface InvoiceDraftInput {
+  token: string;
+  payer?: string | null;
+  arbiter?: string | null;
+  dueDate: string;
+  disputeWindowSeconds?: number;
+  lineItems: { description: string; quantity: number; unitPrice: string }[];
+  notes?: string | null;
+}
+
+/** The on-chain side of an invoice, from the index. */
+export interface OnchainInvoice {
+  id: string;
+  merchant: string;
+  payer: string | null;
+  arbiter: string | null;
+  token: string;
+  amount: string;
+  paid: string;
+  released: string;
+  refunded: string;
+  status: string;
+  dueDate: string;
+  reference: string;
+  createdAt: string;
+  createdBlock: number;
+  createdTxHash: string;
+  updatedBlock: number;
+}
+
+/** GET /invoices/:id. */
+export interface Invoice {
+  id: string;
+  onchain: OnchainInvoice | null;
+  details: InvoiceDraft | null;
+  detailsMatch: boolean | null;
+}
+
+/** One event of GET /invoices/:id/events. */
+export interface InvoiceEvent {
+  id: string;
+  kind: string;
+  actor: string | null;
+  amount: string | null;
+  txHash: string;
+  logIndex: number;
+  blockNumber: number;
+  timestamp: string;
+}
+
+/** A page of a cursor-paginated list. */
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** One row of GET /transactions. */
+export interface HistoryItem {
+  id: string;
+  txHash: string;
+  logIndex: number;
+  blockNumber: number;
+  timestamp: string;
+  kind: string;
+  account: string;
+  counterparty: string | null;
+  token: string;
+  amount: string;
+  invoiceId: string | null;
+  confirmations: number;
+  final: boolean;
+}
+
+/** GET /transactions. */
+export interface HistoryPage extends Page<HistoryItem> {
+  chainHead: number;
+  indexedHead: number;
+}
+
+/** Filters of GET /transactions. */
+export interface HistoryFilters {
+  kind?: string;
+  token?: string;
+  invoice?: string;
+  from?: string;
+  to?: string;
+}
+
+/** GET /transactions/:hash. */
+export interface TransactionVerification {
+  hash: string;
+  status: "pending" | "success" | "reverted";
+  from: string | null;
+  to: string | null;
+  value: string | null;
+  blockNumber: number | null;
+  blockHash: string | null;
+  gasUsed: string | null;
+  confirmations: number;
+  final: boolean;
+  events: { contract: string; address: string; event: string; logIndex: number; args: Record<string, unknown>; indexed: boolean | null }[];
+  index: { ready: boolean; indexedHead: number | null; hasTransaction: boolean | null; rows: number };
+}
+
+// ------------------------------------------------------------------ endpoints
+
+/** The API's routes, typed. */
+export const api = {
+  contracts: () => request<ContractsResponse>("GET", "/blockchain/contracts"),
+  nonce: () => request<NonceResponse>("GET", "/auth/nonce"),
+  verify: (message: string, signature: string) => request<SessionResponse>("POST", "/auth/verify", { body: { message, signature } }),
+  logout: () => request<void>("POST", "/auth/logout"),
+  me: () => request<MeResponse>("GET", "/auth/me"),
+  profile: () => request<Profile>("GET", "/users/me"),
+  updateProfile: (patch: ProfilePatch) => request<Profile>("PATCH", "/users/me", { body: patch }),
+  createInvoice: (input: InvoiceDraftInput, idempotencyKey: string) =>
+    request<InvoiceDraft & { transaction: UnsignedTx }>("POST", "/invoices", {
+      body: input,
+      headers: { "Idempotency-Key": idempotencyKey },
+    }),
+  invoices: (query: { role?: string; status?: string; cursor?: string; limit?: number }) =>
+    request<Page<Invoice>>("GET", "/invoices", { query }),
+  invoice: (id: string) => request<Invoice>("GET", `/invoices/${encodeURIComponent(id)}`),
+  invoiceEvents: (id: string) => request<{ items: InvoiceEvent[] }>("GET", `/invoices/${encodeURIComponent(id)}/events`),
+  history: (filters: HistoryFilters & { cursor?: string; limit?: number }) =>
+    request<HistoryPage>("GET", "/transactions", { query: { ...filters } }),
+  transaction: (hash: string) => request<TransactionVerification>("GET", `/transactions/${encodeURIComponent(hash)}`),
+};
+
+/** The URL of the CSV download of the history with `filters` (the session cookie authorises it). */
+export function historyCsvUrl(filters: HistoryFilters, limit = 500): string {
+  return withQuery("/transactions", { ...filters, format: "csv", limit });
+}
+
+/** Links to an invoice's printable document and its PDF, served by the API. */
+export function invoiceDocumentUrls(id: string): { html: string; pdf: string } {
+  const base = `/invoices/${encodeURIComponent(id)}/document`;
+  return { html: base, pdf: `${base}.pdf` };
+}

@@ -1,0 +1,122 @@
+import "./style.css";
+import { renderAccountBar } from "./views/account";
+import { app } from "./state";
+import { h, icon, replace, spinner } from "./ui";
+import { homeView } from "./views/home";
+import { stakingView } from "./views/staking";
+import { invoicesView } from "./views/invoices";
+import { newInvoiceView } from "./views/new-invoice";
+import { invoiceView } from "./views/invoice";
+import { payView } from "./views/pay";
+import { historyView } from "./views/history";
+import { transactionView } from "./views/transaction";
+import { profileView } from "./views/profile";
+import type { View } from "./views/view";
+
+/** Routes by hash path: `#/invoice/12` matches `/invoice/:id`. */
+const ROUTES: { path: string; title: string; view: View; nav?: string }[] = [
+  { path: "/", title: "Settle", view: homeView },
+  { path: "/invoices", title: "Invoices", view: invoicesView, nav: "/invoices" },
+  { path: "/invoices/new", title: "New invoice", view: newInvoiceView, nav: "/invoices" },
+  { path: "/invoice/:id", title: "Invoice", view: invoiceView, nav: "/invoices" },
+  { path: "/pay", title: "Pay an invoice", view: payView, nav: "/pay" },
+  { path: "/staking", title: "Staking", view: stakingView, nav: "/staking" },
+  { path: "/history", title: "History", view: historyView, nav: "/history" },
+  { path: "/tx/:hash", title: "Transaction", view: transactionView, nav: "/history" },
+  { path: "/profile", title: "Profile", view: profileView, nav: "/profile" },
+];
+
+/** The current hash route: path, parameters from the pattern and the query string. */
+export function currentRoute(): { route: (typeof ROUTES)[number] | undefined; params: Record<string, string>; query: URLSearchParams } {
+  const hash = location.hash.replace(/^#/, "") || "/";
+  const [path = "/", search = ""] = hash.split("?");
+  const parts = path.split("/").filter(Boolean);
+  for (const route of ROUTES) {
+    const pattern = route.path.split("/").filter(Boolean);
+    if (pattern.length !== parts.length) continue;
+    const params: Record<string, string> = {};
+    const matches = pattern.every((segment, i) => {
+      if (segment.startsWith(":")) {
+        params[segment.slice(1)] = decodeURIComponent(parts[i]!);
+        return true;
+      }
+      return segment === parts[i];
+    });
+    if (matches) return { route, params, query: new URLSearchParams(search) };
+  }
+  return { route: undefined, params: {}, query: new URLSearchParams(search) };
+}
+
+let cleanup: (() => void) | void;
+let renderedKey = "";
+
+/** Renders the view of the current route into <main> (again when the account, chain or session change). */
+function render(force = false): void {
+  const main = document.getElementById("main")!;
+  const { route, params, query } = currentRoute();
+  const key = `${location.hash}|${app.account}|${app.connection?.chainId}|${app.signedIn}|${!!app.deployment}`;
+  if (!force && key === renderedKey) return;
+  const hashChanged = renderedKey.split("|")[0] !== location.hash;
+  renderedKey = key;
+  if (typeof cleanup === "function") cleanup();
+  cleanup = undefined;
+  document.querySelectorAll<HTMLAnchorElement>(".nav a").forEach((link) => {
+    const active = link.getAttribute("href") === `#${route?.nav ?? "-"}`;
+    if (active) link.setAttribute("aria-current", "page");
+    else link.removeAttribute("aria-current");
+  });
+  if (!route) {
+    document.title = "Not found · Settle";
+    replace(
+      main,
+      h(
+        "section",
+        { class: "page" },
+        h("h1", null, "Page not found"),
+        h("p", null, "There is nothing at this address. ", h("a", { href: "#/" }, "Go home"), "."),
+      ),
+    );
+    return;
+  }
+  document.title = route.path === "/" ? "Settle · on-chain invoices and staking" : `${route.title} · Settle`;
+  const container = h("div", { class: "page" });
+  replace(main, container);
+  cleanup = route.view(container, params, query);
+  if (hashChanged) {
+    window.scrollTo(0, 0);
+    // Move focus to the new page's heading for keyboard and screen-reader users.
+    const heading = container.querySelector<HTMLElement>("h1");
+    if (heading) {
+      heading.tabIndex = -1;
+      heading.focus({ preventScroll: true });
+    }
+  }
+}
+
+/** Builds the shell once, then renders routes on hash changes and state changes. */
+async function start(): Promise<void> {
+  const bar = document.getElementById("account-bar")!;
+  const navIcons: Record<string, Parameters<typeof icon>[0]> = {
+    "#/invoices": "invoice",
+    "#/pay": "send",
+    "#/staking": "coins",
+    "#/history": "history",
+    "#/profile": "user",
+  };
+  document.querySelectorAll<HTMLAnchorElement>(".nav a").forEach((link) => {
+    const name = navIcons[link.getAttribute("href") ?? ""];
+    if (name) link.replaceChildren(icon(name, 20), h("span", null, link.textContent ?? ""));
+  });
+  replace(document.getElementById("main")!, h("div", { class: "page page-loading" }, spinner("Loading Settle")));
+  window.addEventListener("hashchange", () => render());
+  app.subscribe(() => {
+    renderAccountBar(bar);
+    render();
+  });
+  renderAccountBar(bar);
+  await app.init();
+  renderAccountBar(bar);
+  render(true);
+}
+
+void start();

@@ -1,11 +1,11 @@
 import { serve } from "@hono/node-server";
-import pino from "pino";
 import { createApp } from "./app";
 import { ConfigError, loadConfig, resolveJwtSecret } from "./config";
 import { migrateToLatest, openAppDb } from "./db";
 import { jsonRpcChain } from "./lib/chain";
 import { fileDeployment, loadAbis } from "./lib/deployment";
 import { IndexReader } from "./lib/index-reader";
+import { createLogger } from "./lib/logger";
 import { startWebhookWorker } from "./lib/webhooks/worker";
 import { linkPendingDrafts } from "./routes/invoices";
 
@@ -27,7 +27,7 @@ export async function main(): Promise<void> {
     }
     throw err;
   }
-  const logger = pino({ level: config.logLevel, base: { service: "settle-api" } });
+  const logger = createLogger(config.logLevel);
   const db = openAppDb(config.appDbPath);
   const applied = await migrateToLatest(db);
   if (applied.length > 0) logger.info({ migrations: applied }, "app.sqlite migrated");
@@ -64,6 +64,7 @@ export async function main(): Promise<void> {
       void webhooks
         .stop()
         .then(() => {
+          logger.flush();
           node.destroy();
           index.close();
           return db.destroy();

@@ -1,7 +1,7 @@
 import Database from "better-sqlite3";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { Kysely, type Migration, type MigrationProvider, Migrator, SqliteDialect } from "kysely";
+import { Kysely, type Migration, type MigrationProvider, Migrator, SqliteDialect, type SqliteDatabase } from "kysely";
 import * as m0001 from "./migrations/0001_init";
 import * as m0003 from "./migrations/0003_merchant";
 import type { AppDatabase } from "./types";
@@ -18,9 +18,35 @@ export const MIGRATIONS: Record<string, Migration> = {
 /** Serves MIGRATIONS to Kysely's Migrator (no file-system scanning, works under ts-node and compiled). */
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 
+/** Prepared statements kept per connection (distinct SQL texts; IN lists of other lengths are other texts). */
+export const STATEMENT_CACHE_SIZE = 256;
+
 /**
- * Opens app.sqlite (creating its folder), in WAL mode with foreign keys on. SQLite is one dialect
- * behind Kysely: a Postgres dialect can replace it without rewriting queries.
+ * `sqlite` as Kysely's SQLite dialect sees it, except that each SQL text is prepared once and the
+ * statement reused (Kysely prepares on every query otherwise; preparing costs more than running
+ * the small queries of a request). Statements are only run to completion (all/run), never left
+ * iterating, so one statement per text is safe on this single connection.
+ */
+export function cachingStatements(sqlite: Database.Database, max = STATEMENT_CACHE_SIZE): SqliteDatabase {
+  const statements = new Map<string, Database.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(sql: string) {
+      let statement = statements.get(sql);
+      if (!statement) {
+        if (statements.size >= max) statements.delete(statements.keys().next().value!);
+        statement = sqlite.prepare(sql);
+        statements.set(sql, statement);
+      }
+      return statement;
+    },
+  };
+}
+
+/**
+ * Opens app.sqlite (creating its folder), in WAL mode with foreign keys on, with its prepared
+ * statements cached. SQLite is one dialect behind Kysely: a Postgres dialect can replace it
+ * without rewriting queries.
  */
 export function openAppDb(path: string): AppDb {
   mkdirSync(dirname(path), { recursive: true });
@@ -29,7 +55,7 @@ export function openAppDb(path: string): AppDb {
   sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
-  return new Kysely<AppDatabase>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return new Kysely<AppDatabase>({ dialect: new SqliteDialect({ database: cachingStatements(sqlite) }) });
 }
 
 /**

@@ -200,7 +200,8 @@ export function transactionRoutes(deps: AppDeps) {
   const finality = deps.config.finalityConfirmations;
   // The index's status, re-read at most every 200 ms on the hot path (it costs a stat and a query).
   const statusCache = new TtlCache<IndexStatus>(200, 1);
-  const pages = new TtlCache<{ body: string; type: string; nextCursor: string | null }>(deps.config.historyCacheMs, 2000);
+  // Pages are kept as UTF-8 bytes: a repeat is written to the socket as is (no length scan, no encoding).
+  const pages = new TtlCache<{ body: Uint8Array<ArrayBuffer>; type: string; nextCursor: string | null }>(deps.config.historyCacheMs, 2000);
 
   return newRouter()
     .openapi(
@@ -236,7 +237,9 @@ export function transactionRoutes(deps: AppDeps) {
         }
         // A page only changes when a block is indexed or the chain head moves (confirmations): serve
         // repeats from a short-lived cache keyed by both.
-        const key = `${account}|${new URL(c.req.url).search}|${indexedHead}:${indexed.block.timestamp}|${head}`;
+        const url = c.req.url;
+        const search = url.includes("?") ? url.slice(url.indexOf("?")) : "";
+        const key = `${account}|${search}|${indexedHead}:${indexed.block.timestamp}|${head}`;
         const cached = deps.config.historyCacheMs > 0 ? pages.get(key, now()) : undefined;
         if (cached) {
           if (cached.nextCursor && q.format === "csv") c.header("X-Next-Cursor", cached.nextCursor);
@@ -256,14 +259,14 @@ export function transactionRoutes(deps: AppDeps) {
         if (q.format === "csv") {
           const lines = [CSV_COLUMNS.join(",")];
           for (const item of items) lines.push(CSV_COLUMNS.map((col) => csvField(item[col])).join(","));
-          const body = lines.join("\r\n") + "\r\n";
+          const body = Buffer.from(lines.join("\r\n") + "\r\n");
           const type = "text/csv; charset=utf-8";
           pages.set(key, { body, type, nextCursor: page.nextCursor }, now());
           if (page.nextCursor) c.header("X-Next-Cursor", page.nextCursor);
           c.header("Content-Disposition", 'attachment; filename="settle-history.csv"');
           return c.body(body, 200, { "Content-Type": type });
         }
-        const body = JSON.stringify({ items, nextCursor: page.nextCursor, chainHead: head, indexedHead });
+        const body = Buffer.from(JSON.stringify({ items, nextCursor: page.nextCursor, chainHead: head, indexedHead }));
         pages.set(key, { body, type: "application/json", nextCursor: page.nextCursor }, now());
         return c.body(body, 200, { "Content-Type": "application/json" }) as never;
       },

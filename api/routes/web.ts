@@ -36,19 +36,19 @@ export function webRoutes(distDir: string): Hono<AppEnv> {
         503,
       );
     }
-    files ??= serveStatic({
-      root: distDir,
-      onFound: (path, found) => {
-        found.header("Cache-Control", path.includes("/assets/") ? IMMUTABLE : "no-cache");
-        if (path.endsWith(".html")) found.header("Content-Security-Policy", CONTENT_SECURITY_POLICY);
-      },
-    });
-    // serveStatic answers when the file exists, and calls the function it is given otherwise.
+    files ??= serveStatic({ root: distDir });
+    // serveStatic answers when the file exists, and calls the function it is given otherwise. Its
+    // onFound hook runs after the response is made, so the headers go on the response itself.
     let missing = false;
     const answered = await files(c, async () => {
       missing = true;
     });
-    if (!missing) return answered ?? c.res;
+    if (!missing) {
+      const found = answered ?? c.res;
+      found.headers.set("Cache-Control", c.req.path.startsWith("/assets/") ? IMMUTABLE : "no-cache");
+      if (found.headers.get("content-type")?.startsWith("text/html")) found.headers.set("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+      return found;
+    }
     if (!wantsPage) return next();
     c.header("Cache-Control", "no-cache");
     c.header("Content-Security-Policy", CONTENT_SECURITY_POLICY);

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { Wallet, getAddress } from "ethers";
 import { sign } from "hono/jwt";
 import { SECRET, ORIGIN, type TestApp, errorCode, getNonce, jsonRequest, makeApp, signIn, siweMessage } from "./helpers";
+import { useRealIndex } from "./real-index";
 
 /** Runtime code answering the EIP-1271 magic value to any isValidSignature call. */
 const ACCEPT_ALL_WALLET = "0x631626ba7e60e01b60005260206000f3";
@@ -9,6 +10,7 @@ const ACCEPT_ALL_WALLET = "0x631626ba7e60e01b60005260206000f3";
 const REJECT_ALL_WALLET = "0x60006000526020" + "6000f3";
 
 describe("API auth (SIWE + JWT)", function () {
+  useRealIndex();
   let t: TestApp;
   let signer: Wallet;
 

@@ -4,6 +4,7 @@ import { expect } from "chai";
 import type { JsonRpcSigner } from "ethers";
 import { waitFor } from "../support/processes";
 import { type TestApp, makeApp, siweMessage } from "./helpers";
+import { useRealIndex } from "./real-index";
 
 interface InvoiceBody {
   id: string;
@@ -16,6 +17,7 @@ interface HistoryBody {
 }
 
 describe("API end to end: real server, real node, running indexer", function () {
+  useRealIndex();
   let t: TestApp;
   let server: ReturnType<typeof serve>;
   let base: string;

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import { type TestApp, makeApp, signIn } from "./helpers";
+import { useRealIndex } from "./real-index";
 
 /** Every route, with `:x` placeholders filled from arbitraries. */
 const ROUTES: Array<[string, string]> = [
@@ -103,6 +104,7 @@ const headerSet = fc.record(
 );
 
 describe("API fuzz: random bodies, headers and query strings on every route", function () {
+  useRealIndex();
   this.timeout(300_000);
   let t: TestApp;
   let auth: Record<string, string>;

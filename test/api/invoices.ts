@@ -4,11 +4,12 @@ import { canonicalJson, invoiceReference } from "../../api/lib/invoice-hash";
 import { loadAbis } from "../../api/lib/deployment";
 import { linkPendingDrafts } from "../../api/routes/invoices";
 import { type TestApp, errorCode, jsonRequest, makeApp, signIn, unbuiltIndex } from "./helpers";
-import type { RealIndex } from "./real-index";
+import { type RealIndex, useRealIndex } from "./real-index";
 
 const abi = loadAbis().PaymentEscrow!;
 
 describe("API invoices: drafts", function () {
+  useRealIndex();
   let t: TestApp;
   let auth: Record<string, string>;
   let merchant: string;
@@ -179,6 +180,7 @@ describe("API invoices: drafts", function () {
 });
 
 describe("API invoices: on-chain (real index)", function () {
+  useRealIndex();
   /** A signed-in account of the node that sends its own transactions. */
   type Party = { signer: JsonRpcSigner; address: string; auth: Record<string, string> };
   /** A draft put on chain in `before`. */
@@ -349,6 +351,7 @@ describe("API invoices: on-chain (real index)", function () {
     expect((await list(merchant.auth, `role=merchant&limit=4&cursor=${first.nextCursor}`)).items.map((i) => i.id)).to.deep.equal(
       mine.slice(4),
     );
+    t.clock.now += 1000; // the newest draft
     const res = await t.app.request(
       "/invoices",
       jsonRequest(

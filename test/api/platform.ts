@@ -6,7 +6,7 @@ import { ConfigError, loadConfig, resolveJwtSecret } from "../../api/config";
 import { MIGRATIONS, migrateToLatest, openAppDb } from "../../api/db";
 import type { Chain } from "../../api/lib/chain";
 import { ORIGIN, type TestApp, errorCode, jsonRequest, makeApp, signIn, unbuiltIndex } from "./helpers";
-import { realIndex } from "./real-index";
+import { realIndex, useRealIndex } from "./real-index";
 import { Wallet } from "ethers";
 
 const deadChain: Chain = {
@@ -18,6 +18,7 @@ const deadChain: Chain = {
 };
 
 describe("API platform", function () {
+  useRealIndex();
   describe("config", function () {
     it("reports every bad value on its own line", function () {
       let error: unknown;
@@ -126,6 +127,12 @@ describe("API platform", function () {
       expect(preflight.headers.get("access-control-allow-methods")).to.include("PATCH");
       const evil = await t.app.request("/auth/nonce", { headers: { Origin: "https://evil.example.com" } });
       expect(evil.headers.get("access-control-allow-origin")).to.equal(null);
+      expect(ok.headers.get("vary")).to.include("Origin");
+      // Without an Origin (no browser cross-origin call): no CORS headers, but the answer still varies by origin.
+      const plain = await t.app.request("/auth/nonce");
+      expect(plain.headers.get("access-control-allow-origin")).to.equal(null);
+      expect(plain.headers.get("access-control-allow-credentials")).to.equal(null);
+      expect(plain.headers.get("vary")).to.include("Origin");
     });
 
     it("sets secure headers and a request id (echoing a valid incoming one)", async function () {

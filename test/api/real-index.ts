@@ -2,9 +2,9 @@
  * The index every API test reads: a real Hardhat node, the real deploy, a short scripted set of
  * real transactions (SETL transfers, a stake, invoices created, paid, released, disputed and
  * resolved), and the real indexer (launcher + Ponder) kept running so that tests which send more
- * transactions can wait for them to be indexed. Built once per test run (memoized, in a root
- * `before` hook) and shared by every API test file; a root `after` hook stops the node and the
- * indexer.
+ * transactions can wait for them to be indexed. Built once per test run (memoized; the first
+ * suite's {@link useRealIndex} hook builds it) and shared by every API test file; a root `after`
+ * hook stops the node and the indexer.
  */
 import Database from "better-sqlite3";
 import { Contract, JsonRpcProvider, type JsonRpcSigner, ZeroAddress, id as hashOf, parseEther } from "ethers";
@@ -36,10 +36,13 @@ export interface ScriptedInvoices {
 
 /** A real index and the chain it is built from. */
 export interface RealIndex {
+  /** The Hardhat node (its own free port). */
   node: HardhatNode;
+  /** What the real deploy wrote (addresses, deploy blocks, its temporary folder). */
   deployment: TestDeployment;
   /** The deployment file as the API reads it. */
   deploymentFile: Deployment;
+  /** A provider on the node, without response cache. */
   provider: JsonRpcProvider;
   /** The running indexer. */
   indexer: RunningIndexer;
@@ -175,12 +178,18 @@ export function realIndex(): Promise<RealIndex> {
   return built;
 }
 
-// Root hooks: build it before the first test (slow: not inside a test's timeout), and stop the
-// indexer and the node once the whole run is over.
-before(async function () {
-  this.timeout(600_000);
-  await realIndex();
-});
+/**
+ * Builds the shared index (once per run) in a `before` hook of the calling suite, with a timeout
+ * long enough for a busy machine; call it first thing in every API test file's top-level describe.
+ */
+export function useRealIndex(): void {
+  before(async function () {
+    this.timeout(600_000);
+    await realIndex();
+  });
+}
+
+// Root hook: stop the indexer and the node once the whole run is over.
 after(async function () {
   this.timeout(60_000);
   if (!built) return;

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { expect } from "chai";
 import { type TestApp, makeApp, siweMessage } from "./helpers";
+import { useRealIndex } from "./real-index";
 
 /** POSTs `chunks` with Transfer-Encoding: chunked (no Content-Length) and returns status and body. */
 function chunkedPost(port: number, path: string, chunks: string[]): Promise<{ status: number; body: string }> {
@@ -22,6 +23,7 @@ function chunkedPost(port: number, path: string, chunks: string[]): Promise<{ st
 }
 
 describe("API over a real HTTP server", function () {
+  useRealIndex();
   let t: TestApp;
   let server: ReturnType<typeof serve>;
   let base: string;

@@ -1,8 +1,10 @@
 import { expect } from "chai";
 import { aprPercent } from "../../api/routes/blockchain";
 import { errorCode, makeApp } from "./helpers";
+import { useRealIndex } from "./real-index";
 
 describe("API staking: GET /blockchain/staking/:address", function () {
+  useRealIndex();
   it("reports principal and earned from the chain, the index's row, and the pool APR", async function () {
     const t = await makeApp();
     const { staker, staked, contracts, node, reader } = t.real;

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { Interface } from "ethers";
 import type { HistoryRow } from "../../api/lib/index-reader";
 import { type TestApp, errorCode, makeApp, signIn, unbuiltIndex } from "./helpers";
-import { type RealIndex, artifactAbi } from "./real-index";
+import { type RealIndex, artifactAbi, useRealIndex } from "./real-index";
 
 interface Item {
   id: string;
@@ -22,6 +22,7 @@ interface ListBody {
 }
 
 describe("API transactions (real index)", function () {
+  useRealIndex();
   let t: TestApp;
   let real: RealIndex;
   let auth: Record<string, string>;

@@ -1,8 +1,10 @@
 import { expect } from "chai";
 import { Wallet } from "ethers";
 import { type TestApp, errorCode, jsonRequest, makeApp, signIn, unbuiltIndex } from "./helpers";
+import { useRealIndex } from "./real-index";
 
 describe("API users", function () {
+  useRealIndex();
   let t: TestApp;
   let auth: Record<string, string>;
   let address: string;

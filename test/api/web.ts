@@ -3,11 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
 import { type TestApp, makeApp } from "./helpers";
+import { useRealIndex } from "./real-index";
 
 const HTML = { Accept: "text/html,application/xhtml+xml" };
 const INDEX = "<!doctype html><title>Settle</title><div id=main></div>";
 
 describe("API: the web page from the same origin", function () {
+  useRealIndex();
   describe("with a built page", function () {
     let t: TestApp;
     before(async function () {

@@ -10,6 +10,7 @@ import { apiClientRoutes } from "./routes/api-clients";
 import { authRoutes } from "./routes/auth";
 import { blockchainRoutes } from "./routes/blockchain";
 import { docsRoutes } from "./routes/docs";
+import { documentRoutes } from "./routes/documents";
 import { healthRoutes } from "./routes/health";
 import { invoiceRoutes } from "./routes/invoices";
 import { oauthRoutes } from "./routes/oauth";
@@ -77,6 +78,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.route("/auth", authRoutes(deps));
   app.route("/users", userRoutes(deps));
   app.route("/invoices", invoiceRoutes(deps));
+  app.route("/invoices", documentRoutes(deps));
   app.route("/transactions", transactionRoutes(deps));
   app.route("/blockchain", blockchainRoutes(deps));
   app.route("/api-clients", apiClientRoutes(deps));

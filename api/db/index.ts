@@ -3,6 +3,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { Kysely, type Migration, type MigrationProvider, Migrator, SqliteDialect, type SqliteDatabase } from "kysely";
 import * as m0001 from "./migrations/0001_init";
+import * as m0002 from "./migrations/0002_share_links";
 import * as m0003 from "./migrations/0003_merchant";
 import type { AppDatabase } from "./types";
 
@@ -12,6 +13,7 @@ export type AppDb = Kysely<AppDatabase>;
 /** The versioned migrations, in order. Add a file under migrations/ and list it here. */
 export const MIGRATIONS: Record<string, Migration> = {
   "0001_init": m0001,
+  "0002_share_links": m0002,
   "0003_merchant": m0003,
 };
 

@@ -83,6 +83,22 @@ export interface IdempotencyKeysTable {
   created_at: number;
 }
 
+/**
+ * Share links of invoice documents. `invoice_key` is the draft id when the API holds the invoice's
+ * details, else `onchain:<id>`; only the SHA-256 (hex) of the token is stored. Times are unix ms.
+ */
+export interface ShareLinksTable {
+  id: string;
+  invoice_key: string;
+  token_hash: string;
+  created_by: string;
+  label: string | null;
+  created_at: number;
+  expires_at: number | null;
+  revoked_at: number | null;
+  last_used_at: number | null;
+}
+
 /** OAuth2 clients of merchants' servers (client credentials). Only the scrypt hash of the secret is stored. */
 export interface ApiClientsTable {
   /** The client_id. */
@@ -189,6 +205,7 @@ export interface AppDatabase {
   invoice_drafts: InvoiceDraftsTable;
   invoice_line_items: InvoiceLineItemsTable;
   idempotency_keys: IdempotencyKeysTable;
+  share_links: ShareLinksTable;
   api_clients: ApiClientsTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_events: WebhookEventsTable;

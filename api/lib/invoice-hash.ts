@@ -1,4 +1,6 @@
 import { keccak256, toUtf8Bytes } from "ethers";
+import type { InvoiceDraftsTable } from "../db/types";
+import type { InvoiceRow } from "./index-reader";
 
 /**
  * The off-chain invoice document whose hash is the on-chain `reference` (bytes32).
@@ -70,4 +72,29 @@ export function invoiceReference(doc: InvoiceDocument): { canonical: string; ref
 /** True when `canonical` still hashes to `reference` (the stored details were not altered). */
 export function referenceMatches(canonical: string, reference: string): boolean {
   return keccak256(toUtf8Bytes(canonical)).toLowerCase() === reference.toLowerCase();
+}
+
+/** The on-chain fields {@link termsMatch} compares. */
+export type InvoiceTerms = Pick<InvoiceRow, "merchant" | "payer" | "arbiter" | "token" | "amount" | "dueDate" | "reference">;
+
+/** null for an absent or zero address. */
+export const orNull = (address: string | null): string | null => (address === null || BigInt(address) === 0n ? null : address);
+const same = (a: string | null, b: string | null) => (orNull(a)?.toLowerCase() ?? null) === (orNull(b)?.toLowerCase() ?? null);
+
+/**
+ * True when the on-chain terms are the draft's: merchant, payer, arbiter, token, amount, due date
+ * and reference. A draft is linked only then, so that copying a reference into someone else's
+ * invoice cannot attach a merchant's details to it. A draft open to anyone (payer null) matches
+ * whichever payer its first payment bound on chain.
+ */
+export function termsMatch(draft: InvoiceDraftsTable, row: InvoiceTerms): boolean {
+  return (
+    same(draft.merchant, row.merchant) &&
+    (draft.payer === null || same(draft.payer, row.payer)) &&
+    same(draft.arbiter, row.arbiter) &&
+    same(draft.token, row.token) &&
+    BigInt(draft.total) === row.amount &&
+    BigInt(draft.due_date) === row.dueDate &&
+    draft.reference.toLowerCase() === row.reference.toLowerCase()
+  );
 }

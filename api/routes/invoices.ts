@@ -7,7 +7,7 @@ import { type AppDeps, newRouter } from "../lib/context";
 import { ApiError, errorResponses } from "../lib/errors";
 import { encodeCall, maxUint } from "../lib/escrow-tx";
 import { idempotency } from "../lib/idempotency";
-import { type InvoiceDocument, computeTotals, invoiceReference, referenceMatches } from "../lib/invoice-hash";
+import { type InvoiceDocument, computeTotals, invoiceReference, orNull, referenceMatches, termsMatch } from "../lib/invoice-hash";
 import { INVOICE_STATUSES as ON_CHAIN_STATUSES, type IndexReader, type InvoiceRow, type InvoiceStatus } from "../lib/index-reader";
 import { safeStatus } from "../lib/index-source";
 import { AddressSchema, Uint256Schema } from "../lib/schemas";
@@ -209,7 +209,8 @@ const InvoiceListQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
-const InvoiceIdParamSchema = z.object({
+/** { id } path parameter: an on-chain invoice id or a draft id. */
+export const InvoiceIdParamSchema = z.object({
   id: z
     .string()
     .regex(
@@ -252,27 +253,6 @@ const ERC20 = new Interface([
   "function allowance(address owner, address spender) view returns (uint256)",
   "function approve(address spender, uint256 amount) returns (bool)",
 ]);
-
-/** null for an absent or zero address. */
-const orNull = (address: string | null): string | null => (address === null || BigInt(address) === 0n ? null : address);
-const same = (a: string | null, b: string | null) => (orNull(a)?.toLowerCase() ?? null) === (orNull(b)?.toLowerCase() ?? null);
-
-/**
- * True when the on-chain terms are the draft's: merchant, payer, arbiter, token, amount, due date
- * and reference. A draft is linked only then, so that copying a reference into someone else's
- * invoice cannot attach a merchant's details to it.
- */
-export function termsMatch(draft: InvoiceDraftsTable, row: InvoiceRow): boolean {
-  return (
-    same(draft.merchant, row.merchant) &&
-    same(draft.payer, row.payer) &&
-    same(draft.arbiter, row.arbiter) &&
-    same(draft.token, row.token) &&
-    BigInt(draft.total) === row.amount &&
-    BigInt(draft.due_date) === row.dueDate &&
-    draft.reference.toLowerCase() === row.reference.toLowerCase()
-  );
-}
 
 /** On-chain invoice row as JSON. */
 export function onchainJson(row: InvoiceRow): z.infer<typeof OnchainSchema> {
@@ -329,6 +309,63 @@ export async function linkPendingDrafts(db: AppDb, index: IndexReader, now: numb
     }
   }
   return linked;
+}
+
+/** A draft and its line items, as {@link loadDraft} returns them. */
+export type LoadedDraft = NonNullable<Awaited<ReturnType<typeof loadDraft>>>;
+
+/** An invoice as the API knows it: its on-chain row (absent while a draft), its details (absent when not held here). */
+export interface InvoiceRecord {
+  row: InvoiceRow | undefined;
+  loaded: LoadedDraft | undefined;
+}
+
+/** The draft holding the details of on-chain invoice `row` (linking it when its terms match), or undefined. */
+async function draftOf(deps: AppDeps, row: InvoiceRow, now: number): Promise<LoadedDraft | undefined> {
+  const linked = await loadDraft(deps.db, { onchainId: row.id.toString() });
+  if (linked) return linked;
+  const candidate = await loadDraft(deps.db, { reference: row.reference });
+  if (!candidate || !termsMatch(candidate.draft, row)) return undefined;
+  await linkDraft(deps.db, row, now);
+  candidate.draft.onchain_id = row.id.toString();
+  return candidate;
+}
+
+/**
+ * Finds an invoice by on-chain id (the index, with the draft that holds its details) or by draft id
+ * (app.sqlite, with its on-chain row once created with the same terms).
+ *
+ * @throws ApiError 404 when neither exists
+ */
+export async function locateInvoice(deps: AppDeps, id: string, now: number): Promise<InvoiceRecord> {
+  if (/^\d+$/.test(id)) {
+    const row = deps.index.invoice(BigInt(id));
+    if (!row) throw new ApiError(404, "invoice_not_found", `No invoice ${id} on chain`);
+    return { row, loaded: await draftOf(deps, row, now) };
+  }
+  const loaded = await loadDraft(deps.db, { id });
+  if (!loaded) throw new ApiError(404, "invoice_not_found", "No invoice draft with this id");
+  const onchain = safeStatus(deps.index).ready
+    ? loaded.draft.onchain_id !== null
+      ? deps.index.invoice(BigInt(loaded.draft.onchain_id))
+      : deps.index.invoiceByReference(loaded.draft.reference)
+    : undefined;
+  if (onchain && (loaded.draft.onchain_id !== null || termsMatch(loaded.draft, onchain))) {
+    return { row: onchain, loaded: await draftOf(deps, onchain, now) };
+  }
+  return { row: undefined, loaded };
+}
+
+/** An {@link InvoiceRecord} as the API's Invoice JSON. */
+function invoiceJson({ row, loaded }: InvoiceRecord): z.infer<typeof InvoiceSchema> {
+  const details = loaded ? draftJson(loaded.draft, loaded.items) : null;
+  if (!row) return { id: loaded!.draft.id, onchain: null, details, detailsMatch: null };
+  return {
+    id: row.id.toString(),
+    onchain: onchainJson(row),
+    details,
+    detailsMatch: loaded ? referenceMatches(loaded.draft.canonical, row.reference) && termsMatch(loaded.draft, row) : null,
+  };
 }
 
 /** /invoices: drafts with line items, their canonical hash and the unsigned createInvoice transaction. */
@@ -671,41 +708,12 @@ export function invoiceRoutes(deps: AppDeps) {
 
   /** On-chain row merged with the draft holding its details (linking the draft on the way). */
   async function merged(row: InvoiceRow): Promise<z.infer<typeof InvoiceSchema>> {
-    let loaded = await loadDraft(deps.db, { onchainId: row.id.toString() });
-    if (!loaded) {
-      loaded = await loadDraft(deps.db, { reference: row.reference });
-      if (loaded && termsMatch(loaded.draft, row)) {
-        await linkDraft(deps.db, row, now());
-        loaded.draft.onchain_id = row.id.toString();
-      } else {
-        loaded = undefined;
-      }
-    }
-    const details = loaded ? draftJson(loaded.draft, loaded.items) : null;
-    return {
-      id: row.id.toString(),
-      onchain: onchainJson(row),
-      details,
-      detailsMatch: loaded ? referenceMatches(loaded.draft.canonical, row.reference) && termsMatch(loaded.draft, row) : null,
-    };
+    return invoiceJson({ row, loaded: await draftOf(deps, row, now()) });
   }
 
   /** By on-chain id (index) or draft id (app.sqlite, merged with the chain once linked); 404 otherwise. */
   async function findInvoice(id: string): Promise<z.infer<typeof InvoiceSchema>> {
-    if (/^\d+$/.test(id)) {
-      const row = deps.index.invoice(BigInt(id));
-      if (!row) throw new ApiError(404, "invoice_not_found", `No invoice ${id} on chain`);
-      return merged(row);
-    }
-    const loaded = await loadDraft(deps.db, { id });
-    if (!loaded) throw new ApiError(404, "invoice_not_found", "No invoice draft with this id");
-    const onchain = safeStatus(deps.index).ready
-      ? loaded.draft.onchain_id !== null
-        ? deps.index.invoice(BigInt(loaded.draft.onchain_id))
-        : deps.index.invoiceByReference(loaded.draft.reference)
-      : undefined;
-    if (onchain && (loaded.draft.onchain_id !== null || termsMatch(loaded.draft, onchain))) return merged(onchain);
-    return { id, onchain: null, details: draftJson(loaded.draft, loaded.items), detailsMatch: null };
+    return invoiceJson(await locateInvoice(deps, id, now()));
   }
 
   /** 403 unless the caller is the merchant, the payer or the arbiter (anyone signed in for an open invoice). */

@@ -63,14 +63,22 @@ describe("API end to end: real server, real node, running indexer", function () 
     return (await res.json()) as T;
   };
   const sendAll = async (signer: JsonRpcSigner, txs: Array<{ to: string; data: string; value: string }>) => {
-    const hashes: string[] = [];
+    const mined: Array<{ hash: string; block: number }> = [];
     for (const tx of txs) {
       const sent = await signer.sendTransaction({ to: tx.to, data: tx.data, value: BigInt(tx.value) });
-      expect((await sent.wait())!.status).to.equal(1);
-      hashes.push(sent.hash.toLowerCase());
+      const receipt = (await sent.wait())!;
+      expect(receipt.status).to.equal(1);
+      mined.push({ hash: sent.hash.toLowerCase(), block: receipt.blockNumber });
     }
-    return hashes;
+    return mined;
   };
+  /** Waits until the API reports the index at `block` or later: every row of that block is readable. */
+  const waitForIndexedBlock = (block: number) =>
+    waitFor(
+      `the index to reach block ${block}`,
+      async () => ((await get<{ indexedHead: number | null }>("/blockchain/status", {})).indexedHead ?? -1) >= block,
+      { timeoutMs: 60_000, intervalMs: 100 },
+    );
 
   it("signs in, drafts an invoice, creates it on chain, reads it back linked, pays it, and lists both histories", async function () {
     const { real } = t;
@@ -103,7 +111,7 @@ describe("API end to end: real server, real node, running indexer", function () 
     );
     expect(draft.total).to.equal("750000000000000000");
     expect(draft.transaction.chainId).to.equal(31337);
-    const [createHash] = await sendAll(merchant, [draft.transaction]);
+    const [{ hash: createHash }] = await sendAll(merchant, [draft.transaction]);
 
     // The indexer sees the invoice created with the draft's reference; the API links the draft.
     const linked = await waitFor(
@@ -136,12 +144,9 @@ describe("API end to end: real server, real node, running indexer", function () 
       payerAuth,
     );
     expect(transactions.map((x) => x.action)).to.deep.equal(["approve", "pay"]);
-    const [, payHash] = await sendAll(payer, transactions);
-    await waitFor(
-      "the index to have the payment",
-      async () => (await get<InvoiceBody>(`/invoices/${id}`, payerAuth)).onchain!.status === "paid",
-      { timeoutMs: 60_000, intervalMs: 100 },
-    );
+    const [, { hash: payHash, block: payBlock }] = await sendAll(payer, transactions);
+    await waitForIndexedBlock(payBlock);
+    expect((await get<InvoiceBody>(`/invoices/${id}`, payerAuth)).onchain!.status).to.equal("paid");
 
     const merchantHistory = await get<HistoryBody>(`/transactions?invoice=${id}`, merchantAuth);
     expect(merchantHistory.items.map((i) => [i.kind, i.txHash])).to.deep.equal([

@@ -311,6 +311,25 @@ describe("API clients and the OAuth2 token endpoint", function () {
       }
     });
 
+    it("opens the invoice's PDF with invoices:read, and not without it", async function () {
+      const merchantSession = await signIn(t, t.real.merchant);
+      const tokenFor = async (scopes: string[]) => {
+        const res = await t.app.request("/api-clients", jsonRequest("POST", { name: "docs", scopes }, merchantSession.auth));
+        return accessToken((await res.json()) as Created);
+      };
+      const path = `/invoices/${t.real.invoices.released}/document.pdf`;
+      const allowed = await t.app.request(path, { headers: { Authorization: `Bearer ${await tokenFor(["invoices:read"])}` } });
+      expect(allowed.status).to.equal(200);
+      expect(
+        Buffer.from(await allowed.arrayBuffer())
+          .subarray(0, 5)
+          .toString("latin1"),
+      ).to.equal("%PDF-");
+      const refused = await t.app.request(path, { headers: { Authorization: `Bearer ${await tokenFor(["webhooks:manage"])}` } });
+      expect(refused.status).to.equal(403);
+      expect(await errorCode(refused)).to.equal("insufficient_scope");
+    });
+
     it("refuses a token whose signature, algorithm or client is wrong", async function () {
       const access = await accessToken(await createClient(["invoices:read"]));
       const [h, p] = access.split(".");

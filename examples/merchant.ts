@@ -7,19 +7,24 @@
  * 4. plays the buyer (pays, then releases the funds) so that there is something to hear about;
  * 5. receives the signed webhooks (invoice.created, invoice.paid, invoice.released), checking each
  *    signature over the raw body before trusting it;
- * 6. reads the invoice back (GET /invoices/:id) and removes the endpoint.
+ * 6. reads the invoice back (GET /invoices/:id), downloads its PDF (GET /invoices/:id/document.pdf),
+ *    and removes the endpoint.
  *
  * Run it against `npm start` (see README "Merchant example"):
  *   npx ts-node --transpile-only examples/merchant.ts
  * Environment: SETTLE_API (default http://localhost:8000), RPC_URL (default http://127.0.0.1:8545),
  * MERCHANT_PRIVATE_KEY and PAYER_PRIVATE_KEY (default Hardhat accounts 1 and 2), CLIENT_ID and
  * CLIENT_SECRET (when absent, the script signs in as the merchant and creates an API client),
- * CONFIRMATIONS (default 1: a local node mines only when there are transactions). `--json` prints a
+ * CONFIRMATIONS (default 1: a local node mines only when there are transactions), PDF_DIR (where the
+ * PDF goes, default the system's temporary folder). `--json` prints a
  * summary object at the end.
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
+import { writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Interface, JsonRpcProvider, Wallet, ZeroAddress, parseEther } from "ethers";
 import { SiweMessage } from "siwe";
 
@@ -205,6 +210,13 @@ export async function main(): Promise<Record<string, unknown>> {
     // 5. The invoice as the API sees it now.
     const invoice = await call<{ onchain: { status: string }; detailsMatch: boolean }>(`/invoices/${invoiceId}`, { headers: auth });
     say(`invoice ${invoiceId} is ${invoice.onchain.status}; details match the chain: ${invoice.detailsMatch}`);
+
+    // 6. Its PDF, for the accounts.
+    const pdf = await fetch(`${API}/invoices/${invoiceId}/document.pdf`, { headers: auth });
+    if (!pdf.ok) throw new Error(`GET /invoices/${invoiceId}/document.pdf: ${pdf.status} ${await pdf.text()}`);
+    const pdfPath = join(process.env.PDF_DIR ?? tmpdir(), `settle-invoice-${invoiceId}.pdf`);
+    writeFileSync(pdfPath, Buffer.from(await pdf.arrayBuffer()));
+    say(`invoice PDF saved to ${pdfPath}`);
     return {
       invoiceId,
       status: invoice.onchain.status,
@@ -212,6 +224,7 @@ export async function main(): Promise<Record<string, unknown>> {
       webhooks: receiver.received.map((w) => ({ id: w.id, type: w.type })),
       rejectedWebhooks: receiver.rejected(),
       releasedWebhookStatus: released.data.invoice.status,
+      pdfPath,
     };
   } finally {
     await call(`/webhooks/${endpoint.id}`, { method: "DELETE", headers: auth });

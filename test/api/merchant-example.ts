@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -33,8 +33,9 @@ describe("examples/merchant.ts against a real node, indexer and API", function (
     await api?.process.stop();
   });
 
-  it("gets a token, creates an invoice, and hears it created, paid and released through verified webhooks", async function () {
+  it("gets a token, creates an invoice, hears it created, paid and released through verified webhooks, and downloads its PDF", async function () {
     // Accounts 6 and 7 of the shared node are free for tests that transact.
+    const pdfDir = mkdtempSync(join(tmpdir(), "settle-example-pdf-"));
     const { stdout } = await promisify(execFile)(
       join(REPO_ROOT, "node_modules", ".bin", "ts-node"),
       ["--transpile-only", "examples/merchant.ts", "--json"],
@@ -47,6 +48,7 @@ describe("examples/merchant.ts against a real node, indexer and API", function (
           RPC_URL: real.node.url,
           MERCHANT_PRIVATE_KEY: hardhatKey(6),
           PAYER_PRIVATE_KEY: hardhatKey(7),
+          PDF_DIR: pdfDir,
         },
         timeout: 240_000,
       },
@@ -58,6 +60,7 @@ describe("examples/merchant.ts against a real node, indexer and API", function (
       webhooks: Array<{ id: string; type: string }>;
       rejectedWebhooks: number;
       releasedWebhookStatus: string;
+      pdfPath: string;
     };
     expect(summary.status).to.equal("released");
     expect(summary.detailsMatch).to.equal(true);
@@ -65,6 +68,9 @@ describe("examples/merchant.ts against a real node, indexer and API", function (
     expect(new Set(summary.webhooks.map((w) => w.id)).size).to.equal(3);
     expect(summary.rejectedWebhooks).to.equal(0);
     expect(summary.releasedWebhookStatus).to.equal("released");
+    const pdf = readFileSync(summary.pdfPath);
+    expect(pdf.subarray(0, 5).toString("latin1")).to.equal("%PDF-");
+    expect(summary.pdfPath.startsWith(pdfDir)).to.equal(true);
     const onchain = (await real.contracts.escrow.getFunction("getInvoice")(BigInt(summary.invoiceId))) as { merchant: string };
     expect(onchain.merchant).to.equal(new Wallet(hardhatKey(6)).address);
   });

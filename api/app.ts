@@ -6,15 +6,18 @@ import { secureHeaders } from "hono/secure-headers";
 import type { AppDeps, AppEnv } from "./lib/context";
 import { errorResponse, onError, onNotFound, validationHook } from "./lib/errors";
 import { RateLimiter, rateLimit } from "./lib/rate-limit";
+import { apiClientRoutes } from "./routes/api-clients";
 import { authRoutes } from "./routes/auth";
 import { blockchainRoutes } from "./routes/blockchain";
 import { docsRoutes } from "./routes/docs";
 import { documentRoutes } from "./routes/documents";
 import { healthRoutes } from "./routes/health";
 import { invoiceRoutes } from "./routes/invoices";
+import { oauthRoutes } from "./routes/oauth";
 import { transactionRoutes } from "./routes/transactions";
 import { userRoutes } from "./routes/users";
 import { webRoutes } from "./routes/web";
+import { webhookRoutes } from "./routes/webhooks";
 
 /** Version reported in the OpenAPI document. */
 export const API_VERSION = "0.1.0";
@@ -22,7 +25,7 @@ export const API_VERSION = "0.1.0";
 /**
  * Builds the whole API as a Hono app without listening (tests call `app.request()`; main.ts serves
  * it). Middleware, in order: request id, per-request logger and access log, secure headers, CORS
- * for the configured origins, body size limit, rate limit on /auth/*; then one router per resource,
+ * for the configured origins, body size limit, rate limit on /auth/* and /oauth/*; then one router per resource,
  * /openapi.json, /docs, the web page (web/dist) for everything else, and the single error handler.
  */
 export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
@@ -67,7 +70,9 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   // GET and HEAD carry no body: skipping them also keeps @hono/node-server from building a full
   // Request object (reading .body does), which costs more than the rest of a cached read.
   app.use((c, next) => (c.req.method === "GET" || c.req.method === "HEAD" ? next() : limitBody(c, next)));
-  app.use("/auth/*", rateLimit(new RateLimiter(deps.config.authRateLimitPerMinute, 60_000), deps.config.trustProxy, now));
+  const authLimit = rateLimit(new RateLimiter(deps.config.authRateLimitPerMinute, 60_000), deps.config.trustProxy, now);
+  app.use("/auth/*", authLimit);
+  app.use("/oauth/*", authLimit);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
   app.route("/auth", authRoutes(deps));
@@ -76,6 +81,9 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.route("/invoices", documentRoutes(deps));
   app.route("/transactions", transactionRoutes(deps));
   app.route("/blockchain", blockchainRoutes(deps));
+  app.route("/api-clients", apiClientRoutes(deps));
+  app.route("/oauth", oauthRoutes(deps));
+  app.route("/webhooks", webhookRoutes(deps));
   app.route("/health", healthRoutes(deps));
   app.route("/docs", docsRoutes());
   app.doc31("/openapi.json", {

@@ -40,6 +40,18 @@ export interface Config {
   webDistDir: string;
   /** pino level (LOG_LEVEL, default info). */
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  /** Production mode (SETTLE_ENV=production): webhook URLs must resolve to public addresses only. */
+  production: boolean;
+  /** Lifetime of an OAuth2 client-credentials access token in seconds (OAUTH_TOKEN_TTL_SECONDS, default 900). */
+  oauthTokenTtlSeconds: number;
+  /** Confirmations a webhook endpoint waits for when it does not say (WEBHOOK_CONFIRMATIONS, default 2). */
+  webhookConfirmations: number;
+  /** Time limit of one webhook delivery, connection to last byte, in milliseconds (WEBHOOK_TIMEOUT_MS, default 10000). */
+  webhookTimeoutMs: number;
+  /** Waits before each retry of a failed delivery, in milliseconds (WEBHOOK_RETRY_SCHEDULE, default 30s,2m,10m,30m,1h,2h,4h,8h). */
+  webhookRetryScheduleMs: number[];
+  /** How often the webhook poller and sender look for work, in milliseconds (WEBHOOK_POLL_MS, default 1000). */
+  webhookPollMs: number;
 }
 
 /** A bad environment: one line per bad value, ready to print. */
@@ -52,6 +64,22 @@ export class ConfigError extends Error {
 }
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+/** Default WEBHOOK_RETRY_SCHEDULE: nine attempts over about 15 hours. */
+export const DEFAULT_RETRY_SCHEDULE = "30s,2m,10m,30m,1h,2h,4h,8h";
+const DURATION_UNITS_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** Parses a comma-separated list of durations such as "30s,2m,1h" (units ms, s, m, h) into milliseconds; null when malformed. */
+export function parseDurations(text: string): number[] | null {
+  const parts = text.split(",").map((p) => p.trim());
+  const out: number[] = [];
+  for (const part of parts) {
+    const match = /^(\d{1,9})(ms|s|m|h)$/.exec(part);
+    if (!match) return null;
+    out.push(Number(match[1]) * DURATION_UNITS_MS[match[2]!]!);
+  }
+  return out.length > 0 && out.length <= 30 ? out : null;
+}
 
 /** Repository root (api/ lives directly under it). */
 export const ROOT_DIR = resolve(__dirname, "..");
@@ -117,6 +145,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const logLevel = str("LOG_LEVEL", "info") as Config["logLevel"];
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")} (got "${logLevel}")`);
 
+  const settleEnv = str("SETTLE_ENV", "development");
+  if (settleEnv !== "development" && settleEnv !== "production") {
+    problems.push(`SETTLE_ENV must be development or production (got "${settleEnv}")`);
+  }
+  const retrySchedule = str("WEBHOOK_RETRY_SCHEDULE", DEFAULT_RETRY_SCHEDULE);
+  const webhookRetryScheduleMs = parseDurations(retrySchedule);
+  if (webhookRetryScheduleMs === null) {
+    problems.push(`WEBHOOK_RETRY_SCHEDULE must be 1 to 30 comma-separated durations like 30s,2m,1h (got "${retrySchedule}")`);
+  }
+
   const config: Config = {
     port,
     host: str("HOST", "127.0.0.1"),
@@ -142,6 +180,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     historyCacheMs: int("HISTORY_CACHE_MS", 1000, 0, 60_000),
     webDistDir: resolve(str("WEB_DIST_DIR", join(ROOT_DIR, "web", "dist"))),
     logLevel,
+    production: settleEnv === "production",
+    oauthTokenTtlSeconds: int("OAUTH_TOKEN_TTL_SECONDS", 900, 60, 86_400),
+    webhookConfirmations: int("WEBHOOK_CONFIRMATIONS", 2, 1, 1000),
+    webhookTimeoutMs: int("WEBHOOK_TIMEOUT_MS", 10_000, 100, 120_000),
+    webhookRetryScheduleMs: webhookRetryScheduleMs ?? [],
+    webhookPollMs: int("WEBHOOK_POLL_MS", 1000, 10, 60_000),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -6,12 +6,13 @@ import { jsonRpcChain } from "./lib/chain";
 import { fileDeployment, loadAbis } from "./lib/deployment";
 import { IndexReader } from "./lib/index-reader";
 import { createLogger } from "./lib/logger";
+import { startWebhookWorker } from "./lib/webhooks/worker";
 import { linkPendingDrafts } from "./routes/invoices";
 
 /**
  * Starts the API: validates the environment (one line per bad value, exit 1), opens and migrates
- * app.sqlite, opens the index read-only, serves on HOST:PORT, prints the URL, and shuts down
- * cleanly on SIGINT/SIGTERM.
+ * app.sqlite, opens the index read-only, serves on HOST:PORT, prints the URL, runs the webhook
+ * worker, and shuts down cleanly on SIGINT/SIGTERM.
  */
 export async function main(): Promise<void> {
   let config;
@@ -48,6 +49,9 @@ export async function main(): Promise<void> {
   }, 5000);
   linker.unref();
 
+  // Webhooks: the outbox poller and the sender.
+  const webhooks = startWebhookWorker({ db, index, config, logger });
+
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;
@@ -57,10 +61,15 @@ export async function main(): Promise<void> {
     force.unref();
     clearInterval(linker);
     server.close(() => {
-      logger.flush();
-      node.destroy();
-      index.close();
-      void db.destroy().finally(() => process.exit(0));
+      void webhooks
+        .stop()
+        .then(() => {
+          logger.flush();
+          node.destroy();
+          index.close();
+          return db.destroy();
+        })
+        .finally(() => process.exit(0));
     });
   };
   process.on("SIGINT", () => shutdown("SIGINT"));

@@ -4,6 +4,7 @@ import { dirname } from "node:path";
 import { Kysely, type Migration, type MigrationProvider, Migrator, SqliteDialect, type SqliteDatabase } from "kysely";
 import * as m0001 from "./migrations/0001_init";
 import * as m0002 from "./migrations/0002_share_links";
+import * as m0003 from "./migrations/0003_merchant";
 import type { AppDatabase } from "./types";
 
 /** Kysely handle on app.sqlite. */
@@ -13,6 +14,7 @@ export type AppDb = Kysely<AppDatabase>;
 export const MIGRATIONS: Record<string, Migration> = {
   "0001_init": m0001,
   "0002_share_links": m0002,
+  "0003_merchant": m0003,
 };
 
 /** Serves MIGRATIONS to Kysely's Migrator (no file-system scanning, works under ts-node and compiled). */
@@ -64,7 +66,9 @@ export function openAppDb(path: string): AppDb {
  * @throws Error naming the failed migration
  */
 export async function migrateToLatest(db: AppDb): Promise<string[]> {
-  const migrator = new Migrator({ db, provider });
+  // Migrations written on parallel branches (0002, 0003) are independent: a database that ran a later
+  // one first still gets the earlier one, instead of refusing to start.
+  const migrator = new Migrator({ db, provider, allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === "Error")?.migrationName ?? "unknown";

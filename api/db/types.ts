@@ -99,6 +99,103 @@ export interface ShareLinksTable {
   last_used_at: number | null;
 }
 
+/** OAuth2 clients of merchants' servers (client credentials). Only the scrypt hash of the secret is stored. */
+export interface ApiClientsTable {
+  /** The client_id. */
+  id: string;
+  /** EIP-55 address of the user who created it; its tokens act as this address. */
+  owner: string;
+  name: string;
+  /** Granted scopes, space-separated. */
+  scopes: string;
+  /** `scrypt$N$r$p$<salt base64url>$<hash base64url>`. */
+  secret_hash: string;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
+/** A merchant's webhook endpoint. */
+export interface WebhookEndpointsTable {
+  id: string;
+  owner: string;
+  url: string;
+  /** JSON array of subscribed event types (or ["*"]). */
+  events: string;
+  /** HMAC-SHA256 key of the signatures (kept to sign; shown once at creation). */
+  secret: string;
+  /** Confirmations an event needs before it is delivered. */
+  confirmations: number;
+  /** Only events in later blocks are delivered (the indexed head when the endpoint was created). */
+  from_block: number;
+  /** Every event up to this block has been considered for this endpoint (lowered when a reorg or a late scan brings older events). */
+  enqueued_through: number;
+  created_at: number;
+  deleted_at: number | null;
+}
+
+/** An invoice event as the webhook poller saw it in the index (one per log, plus synthetic expiries). */
+export interface WebhookEventsTable {
+  /** The idempotency id sent to receivers (evt_…), stable for this event. */
+  id: string;
+  /** InvoiceEvent id in the index (`<blockHash>-<logIndex>`), or `expired:<invoiceId>`. */
+  source_id: string;
+  /** Webhook event type (invoice.paid, …). */
+  type: string;
+  /** Lowercase merchant address of the invoice. */
+  merchant: string;
+  /** On-chain invoice id, decimal text. */
+  invoice_id: string;
+  block_number: number;
+  log_index: number;
+  /** JSON `data` of the payload. */
+  data: string;
+  observed_at: number;
+  /** Set when a reorg removed the event from the index. */
+  removed_at: number | null;
+}
+
+/** The outbox: one delivery of one event to one endpoint, with its retry state. */
+export interface WebhookDeliveriesTable {
+  id: string;
+  /** Enqueue order. */
+  seq: number;
+  endpoint_id: string;
+  /** The idempotency id of the event (webhook_events.id, or the id of the reorg notice of one). */
+  event_id: string;
+  type: string;
+  /** The exact JSON body sent on every attempt. */
+  body: string;
+  /** pending | sending | delivered | failed | cancelled */
+  status: string;
+  attempts: number;
+  next_attempt_at: number | null;
+  /** A `sending` row whose lock has passed is due again (the sender stopped mid-delivery). */
+  locked_until: number | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: number;
+  delivered_at: number | null;
+}
+
+/** One HTTP attempt of a delivery. */
+export interface WebhookAttemptsTable {
+  delivery_id: string;
+  attempt: number;
+  started_at: number;
+  duration_ms: number;
+  status_code: number | null;
+  error: string | null;
+  /** The first bytes of the response body. */
+  response_excerpt: string | null;
+}
+
+/** Persisted cursors (the webhook poller's: highest index block it has scanned). */
+export interface WebhookCursorTable {
+  name: string;
+  block_number: number;
+}
+
 /** The app.sqlite schema as Kysely sees it. */
 export interface AppDatabase {
   users: UsersTable;
@@ -109,4 +206,10 @@ export interface AppDatabase {
   invoice_line_items: InvoiceLineItemsTable;
   idempotency_keys: IdempotencyKeysTable;
   share_links: ShareLinksTable;
+  api_clients: ApiClientsTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_events: WebhookEventsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
+  webhook_cursor: WebhookCursorTable;
 }

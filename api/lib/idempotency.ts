@@ -14,8 +14,14 @@ const KEY_RE = /^[\x21-\x7e]{1,255}$/;
  * replays it (header `Idempotent-Replayed: true`); the same key with another body is 409
  * `idempotency_key_reused`; a key whose first request is still running is 409
  * `idempotency_in_progress`. Failed first attempts are forgotten so they can be retried.
+ * `redact` rewrites the body before it is stored (and so what a replay returns), for responses
+ * that show a secret once.
  */
-export function idempotency(db: AppDb, now: () => number): MiddlewareHandler<{ Variables: { auth: AuthInfo } }> {
+export function idempotency(
+  db: AppDb,
+  now: () => number,
+  redact: (body: string) => string = (body) => body,
+): MiddlewareHandler<{ Variables: { auth: AuthInfo } }> {
   return async (c, next) => {
     const key = c.req.header("idempotency-key");
     if (key === undefined) return next();
@@ -61,7 +67,7 @@ export function idempotency(db: AppDb, now: () => number): MiddlewareHandler<{ V
     } finally {
       const res = c.res;
       if (res.status >= 200 && res.status < 300) {
-        const body = await res.clone().text();
+        const body = redact(await res.clone().text());
         await db
           .updateTable("idempotency_keys")
           .set({ status: res.status, response_body: body })

@@ -685,6 +685,18 @@ export class IndexReader {
     );
   }
 
+  /**
+   * Every event of an invoice (escrow-wide events left out) in blocks `fromBlock` to `toBlock`
+   * inclusive, in chain order: what the webhook poller scans.
+   */
+  invoiceEventsInBlocks(fromBlock: bigint, toBlock: bigint): InvoiceEventRow[] {
+    this.assertReady();
+    return this.all(
+      `SELECT * FROM "InvoiceEvent" WHERE "blockNumber" >= ? AND "blockNumber" <= ? AND "invoiceId" IS NOT NULL ORDER BY "blockNumber", "logIndex"`,
+      [encodeBigint(fromBlock), encodeBigint(toBlock)],
+    ).map(toInvoiceEvent);
+  }
+
   /** What the escrow holds for `account`, per token (fees, payouts that could not be pushed). */
   escrowCredits(account: string): EscrowCreditRow[] {
     this.assertReady();

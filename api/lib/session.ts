@@ -4,6 +4,7 @@ import { getCookie } from "hono/cookie";
 import { sign, verify } from "hono/jwt";
 import type { AppDb } from "../db";
 import { ApiError } from "./errors";
+import { type Scope, parseScopeString } from "./scopes";
 
 /** Name of the httpOnly session cookie. */
 export const SESSION_COOKIE = "settle_session";
@@ -12,12 +13,14 @@ export const JWT_ALG = "HS256" as const;
 
 /** The signed-in caller, set on the context by {@link requireAuth}. */
 export interface AuthInfo {
-  /** EIP-55 address. */
+  /** EIP-55 address (for an OAuth2 client: its owner's, the client acts as it). */
   address: string;
   /** Session id (the token's jti). */
   jti: string;
   /** Expiry, unix seconds. */
   exp: number;
+  /** Set for a client-credentials access token: the client and the scopes the token carries. A session has every scope. */
+  client?: { id: string; scopes: Scope[] };
 }
 
 /** Everything session code needs to sign and check tokens. */
@@ -45,6 +48,31 @@ export async function createSession(
     .execute();
   const token = await sign({ sub: address, jti, iat, exp, iss: settings.origin, aud: settings.origin }, settings.secret, JWT_ALG);
   return { token, jti, expiresAt: exp };
+}
+
+/**
+ * Issues an OAuth2 client-credentials access token: an HS256 JWT ({ sub: owner, cid, scope, jti,
+ * iat, exp, iss, aud }) that {@link authenticate} accepts while the client is not revoked.
+ */
+export async function createClientToken(
+  settings: SessionSettings,
+  client: { id: string; owner: string },
+  scopes: readonly Scope[],
+  nowMs: number,
+  ttlSeconds: number,
+): Promise<{ token: string; expiresIn: number }> {
+  const iat = Math.floor(nowMs / 1000);
+  const payload = {
+    sub: client.owner,
+    cid: client.id,
+    scope: scopes.join(" "),
+    jti: randomUUID(),
+    iat,
+    exp: iat + ttlSeconds,
+    iss: settings.origin,
+    aud: settings.origin,
+  };
+  return { token: await sign(payload, settings.secret, JWT_ALG), expiresIn: ttlSeconds };
 }
 
 /** The token of a request: `Authorization: Bearer <jwt>` first, else the session cookie. */
@@ -91,10 +119,19 @@ export async function authenticate(settings: SessionSettings, token: string, now
   } catch {
     throw new ApiError(401, "invalid_token", "The session token is invalid or expired");
   }
-  const { sub, jti, exp } = payload;
+  const { sub, jti, exp, cid, scope } = payload;
   if (typeof sub !== "string" || typeof jti !== "string" || typeof exp !== "number") {
     throw new ApiError(401, "invalid_token", "The session token is invalid or expired");
   }
+  const auth =
+    cid === undefined ? await sessionAuth(settings, sub, jti, exp, nowMs) : await clientAuth(settings, sub, jti, exp, cid, scope);
+  if (cache.size >= MAX_CACHED) cache.clear();
+  cache.set(token, { auth, until: nowMs + SESSION_CACHE_MS });
+  return auth;
+}
+
+/** A session token's caller: its session row must exist, match and not be revoked. */
+async function sessionAuth(settings: SessionSettings, sub: string, jti: string, exp: number, nowMs: number): Promise<AuthInfo> {
   const session = await settings.db
     .selectFrom("sessions")
     .select(["address", "revoked_at", "expires_at"])
@@ -104,18 +141,66 @@ export async function authenticate(settings: SessionSettings, token: string, now
     throw new ApiError(401, "invalid_token", "The session token is invalid or expired");
   }
   if (session.revoked_at !== null) throw new ApiError(401, "session_revoked", "This session was signed out");
-  const auth = { address: sub, jti, exp };
-  if (cache.size >= MAX_CACHED) cache.clear();
-  cache.set(token, { auth, until: nowMs + SESSION_CACHE_MS });
-  return auth;
+  return { address: sub, jti, exp };
 }
 
-/** Middleware: answers 401 unless the request carries a valid session; sets `c.var.auth`. */
-export function requireAuth(settings: SessionSettings, now: () => number): MiddlewareHandler<{ Variables: { auth: AuthInfo } }> {
+/** A client-credentials token's caller: its client must exist, belong to `sub` and not be revoked. */
+async function clientAuth(
+  settings: SessionSettings,
+  sub: string,
+  jti: string,
+  exp: number,
+  cid: unknown,
+  scope: unknown,
+): Promise<AuthInfo> {
+  const parsed = typeof scope === "string" ? parseScopeString(scope) : undefined;
+  if (typeof cid !== "string" || !parsed || !("scopes" in parsed)) {
+    throw new ApiError(401, "invalid_token", "The access token is invalid or expired");
+  }
+  const client = await settings.db.selectFrom("api_clients").select(["owner", "revoked_at"]).where("id", "=", cid).executeTakeFirst();
+  if (!client || client.owner !== sub) throw new ApiError(401, "invalid_token", "The access token is invalid or expired");
+  if (client.revoked_at !== null) throw new ApiError(401, "client_revoked", "The API client of this token was revoked");
+  return { address: sub, jti, exp, client: { id: cid, scopes: parsed.scopes } };
+}
+
+/** Forgets cached verifications of tokens issued to client `clientId` (it was revoked). */
+export function forgetClientTokens(db: AppDb, clientId: string): void {
+  const cache = cacheOf(db);
+  for (const [token, entry] of cache) if (entry.auth.client?.id === clientId) cache.delete(token);
+}
+
+/**
+ * Lets a session through, and a client token only when it carries `scope`: 403 `insufficient_scope`
+ * naming it (with the RFC 6750 `WWW-Authenticate: Bearer error="insufficient_scope"` header), or
+ * 403 `session_required` where no scope is given. For routes that authenticate by themselves.
+ */
+export function assertScope(c: Context, auth: AuthInfo, scope?: Scope): void {
+  if (!auth.client) return;
+  if (scope === undefined) {
+    throw new ApiError(403, "session_required", "This route needs a signed-in user's session, not an API client's token");
+  }
+  if (!auth.client.scopes.includes(scope)) {
+    c.header("WWW-Authenticate", `Bearer error="insufficient_scope", scope="${scope}"`);
+    throw new ApiError(403, "insufficient_scope", `This token lacks the scope ${scope}`, { requiredScope: scope });
+  }
+}
+
+/**
+ * Middleware: answers 401 unless the request carries a valid session or client access token; sets
+ * `c.var.auth`. A client token must carry `scope` (see {@link assertScope}); on a route without a
+ * scope only sessions are accepted.
+ */
+export function requireAuth(
+  settings: SessionSettings,
+  now: () => number,
+  scope?: Scope,
+): MiddlewareHandler<{ Variables: { auth: AuthInfo } }> {
   return async (c, next) => {
     const token = tokenOf(c);
     if (!token) throw new ApiError(401, "unauthenticated", "Sign in first (POST /auth/verify)");
-    c.set("auth", await authenticate(settings, token, now()));
+    const auth = await authenticate(settings, token, now());
+    assertScope(c, auth, scope);
+    c.set("auth", auth);
     await next();
   };
 }

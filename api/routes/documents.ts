@@ -10,7 +10,7 @@ import { safeStatus } from "../lib/index-source";
 import { type InvoiceDocumentModel, type TokenInfo, buildInvoiceDocument } from "../lib/invoice-document";
 import { DOCUMENT_CSP, renderInvoiceHtml } from "../lib/invoice-html";
 import { renderInvoicePdf } from "../lib/invoice-pdf";
-import { type AuthInfo, authenticate, requireAuth, tokenOf } from "../lib/session";
+import { type AuthInfo, assertScope, authenticate, requireAuth, tokenOf } from "../lib/session";
 import { TtlCache } from "../lib/ttl-cache";
 import { sessionSettings } from "./auth";
 import { requireDeployment } from "./blockchain";
@@ -124,7 +124,10 @@ export function documentRoutes(deps: AppDeps) {
       // A stale cookie must not get in the way of a share link; without one, the 401 stands.
       if (share === undefined) throw err;
     }
-    if (caller && isParty(record, caller.address, ["merchant", "payer"])) return;
+    if (caller && isParty(record, caller.address, ["merchant", "payer"])) {
+      assertScope(c, caller, "invoices:read");
+      return;
+    }
     if (share !== undefined) {
       const time = now();
       const link = await deps.db.selectFrom("share_links").selectAll().where("token_hash", "=", hashShareToken(share)).executeTakeFirst();

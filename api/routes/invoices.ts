@@ -371,7 +371,8 @@ function invoiceJson({ row, loaded }: InvoiceRecord): z.infer<typeof InvoiceSche
 /** /invoices: drafts with line items, their canonical hash and the unsigned createInvoice transaction. */
 export function invoiceRoutes(deps: AppDeps) {
   const now = deps.now ?? Date.now;
-  const auth = requireAuth(sessionSettings(deps), now);
+  const read = requireAuth(sessionSettings(deps), now, "invoices:read");
+  const write = requireAuth(sessionSettings(deps), now, "invoices:write");
 
   return newRouter()
     .openapi(
@@ -382,7 +383,7 @@ export function invoiceRoutes(deps: AppDeps) {
         summary: "Create an invoice draft; returns its canonical hash and the unsigned createInvoice transaction",
         description:
           "The API computes each line's amount (quantity × unitPrice) and the total, builds the canonical document (settle.invoice.v1: sorted-key JSON, see api/lib/invoice-hash.ts), hashes it with keccak256 into the on-chain reference, and encodes PaymentEscrow.createInvoice for the signed-in merchant to send. Accepts an Idempotency-Key header.",
-        middleware: [auth, idempotency(deps.db, now)] as const,
+        middleware: [write, idempotency(deps.db, now)] as const,
         security: [{ bearer: [] }],
         request: {
           headers: z.object({ "idempotency-key": z.string().max(255).optional() }),
@@ -490,7 +491,7 @@ export function invoiceRoutes(deps: AppDeps) {
         path: "/",
         tags: ["invoices"],
         summary: "Invoices where the signed-in account is merchant or payer (from the index); status=draft lists drafts not yet on chain",
-        middleware: [auth] as const,
+        middleware: [read] as const,
         security: [{ bearer: [] }],
         request: { query: InvoiceListQuerySchema },
         responses: {
@@ -551,7 +552,7 @@ export function invoiceRoutes(deps: AppDeps) {
         path: "/{id}",
         tags: ["invoices"],
         summary: "An invoice: on-chain state from the index merged with the off-chain details, and whether they still match the reference",
-        middleware: [auth] as const,
+        middleware: [read] as const,
         security: [{ bearer: [] }],
         request: { params: InvoiceIdParamSchema },
         responses: {
@@ -571,7 +572,7 @@ export function invoiceRoutes(deps: AppDeps) {
         path: "/{id}/events",
         tags: ["invoices"],
         summary: "The invoice's on-chain events, oldest first",
-        middleware: [auth] as const,
+        middleware: [read] as const,
         security: [{ bearer: [] }],
         request: { params: InvoiceIdParamSchema },
         responses: {
@@ -603,7 +604,7 @@ export function invoiceRoutes(deps: AppDeps) {
         tags: ["invoices"],
         summary:
           "The unsigned escrow transaction(s) for the caller: pay (with approve first when the allowance is short), release, refund, ...",
-        middleware: [auth] as const,
+        middleware: [write] as const,
         security: [{ bearer: [] }],
         request: { params: InvoiceIdParamSchema, body: { required: true, content: { "application/json": { schema: ActionBodySchema } } } },
         responses: {

@@ -195,7 +195,7 @@ export function decodeSettleLogs(
 /** /transactions: the signed-in account's history (JSON or CSV) and verification of any transaction. */
 export function transactionRoutes(deps: AppDeps) {
   const now = deps.now ?? Date.now;
-  const auth = requireAuth(sessionSettings(deps), now);
+  const auth = requireAuth(sessionSettings(deps), now, "transactions:read");
   const chainHead = headCache(deps.chain, 1000);
   const finality = deps.config.finalityConfirmations;
   // The index's status, re-read at most every 200 ms on the hot path (it costs a stat and a query).

@@ -2,7 +2,19 @@ import { fileURLToPath } from "node:url";
 import { defineConfig } from "vite";
 
 /** Paths the API answers; the dev server forwards them to it so that the page and API share an origin. */
-const API_PATHS = ["/auth", "/users", "/invoices", "/transactions", "/blockchain", "/health", "/openapi.json", "/docs"];
+const API_PATHS = [
+  "/auth",
+  "/users",
+  "/invoices",
+  "/transactions",
+  "/blockchain",
+  "/api-clients",
+  "/oauth",
+  "/webhooks",
+  "/health",
+  "/openapi.json",
+  "/docs",
+];
 const API_URL = process.env.SETTLE_API_URL ?? "http://127.0.0.1:8000";
 
 /**

@@ -7,6 +7,17 @@ export interface PermitToken {
   getAddress(): Promise<string>;
 }
 
+/** EIP-2612's typed-data types for eth_signTypedData_v4. */
+export const PERMIT_TYPES = {
+  Permit: [
+    { name: "owner", type: "address" },
+    { name: "spender", type: "address" },
+    { name: "value", type: "uint256" },
+    { name: "nonce", type: "uint256" },
+    { name: "deadline", type: "uint256" },
+  ],
+};
+
 /** An EIP-2612 permit, split as permit(...) and stakeWithPermit/payWithPermit take it. */
 export interface SignedPermit {
   value: bigint;
@@ -29,15 +40,7 @@ export async function signPermit(
   const ownerAddress = await owner.getAddress();
   const signature = await owner.signTypedData(
     { name: await token.name(), version: "1", chainId, verifyingContract: await token.getAddress() },
-    {
-      Permit: [
-        { name: "owner", type: "address" },
-        { name: "spender", type: "address" },
-        { name: "value", type: "uint256" },
-        { name: "nonce", type: "uint256" },
-        { name: "deadline", type: "uint256" },
-      ],
-    },
+    PERMIT_TYPES,
     { owner: ownerAddress, spender, value, nonce: await token.nonces(ownerAddress), deadline },
   );
   const { v, r, s } = Signature.from(signature);

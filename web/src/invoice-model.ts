@@ -3,21 +3,11 @@
  * connected account may take now (by role, state and chain time), mirroring the contract's rules.
  */
 import type { Contract } from "ethers";
+import { INVOICE_STATUSES } from "../../scripts/lib/index-vocabulary";
 import { isZeroAddress, sameAddress } from "./format";
 
 /** PaymentEscrow.Status, in order. */
-export const STATUSES = [
-  "none",
-  "open",
-  "partially_paid",
-  "paid",
-  "disputed",
-  "released",
-  "refunded",
-  "resolved",
-  "cancelled",
-  "expired",
-] as const;
+export const STATUSES = ["none", ...INVOICE_STATUSES] as const;
 
 /** A status name as the API spells it ("partially_paid"). */
 export type StatusName = (typeof STATUSES)[number] | "draft";

@@ -1,5 +1,6 @@
 import { Signature, type JsonRpcSigner } from "ethers";
 import { erc20 } from "./contracts";
+import { PERMIT_TYPES } from "../../scripts/lib/permit";
 
 /** An EIP-2612 permit split the way stakeWithPermit and payWithPermit take it. */
 export interface SignedPermit {
@@ -27,19 +28,7 @@ export async function signPermit(signer: JsonRpcSigner, token: string, spender: 
     permitDomain(token, signer),
   ]);
   const deadline = BigInt((block?.timestamp ?? Math.floor(Date.now() / 1000)) + PERMIT_LIFETIME_SECONDS);
-  const signature = await signer.signTypedData(
-    domain,
-    {
-      Permit: [
-        { name: "owner", type: "address" },
-        { name: "spender", type: "address" },
-        { name: "value", type: "uint256" },
-        { name: "nonce", type: "uint256" },
-        { name: "deadline", type: "uint256" },
-      ],
-    },
-    { owner, spender, value, nonce, deadline },
-  );
+  const signature = await signer.signTypedData(domain, PERMIT_TYPES, { owner, spender, value, nonce, deadline });
   const { v, r, s } = Signature.from(signature);
   return { deadline, v, r, s };
 }

@@ -428,6 +428,9 @@ export const invoiceView: View = (root, params, query) => {
     const after = async (result: { receipt?: unknown }) => {
       if (result.receipt) await refresh();
     };
+    /** Sends one escrow call from the wallet under `title`, then reloads the invoice. */
+    const escrowAction = (title: string, method: string, ...args: unknown[]) =>
+      send(title, async (signer, phase) => (phase("wallet"), escrowWith(signer).getFunction(method)(...args))).then(after);
 
     if (can.pay) parts.push(payForm(data, roles, send, escrowWith, after));
     if (can.release) {
@@ -439,11 +442,7 @@ export const invoiceView: View = (root, params, query) => {
           max: chain.held,
           token,
           button: "Release",
-          onSubmit: (amount) =>
-            send(
-              `Release ${formatToken(amount, token)}`,
-              async (signer, phase) => (phase("wallet"), escrowWith(signer).getFunction("release")(chain.id, amount)),
-            ).then(after),
+          onSubmit: (amount) => escrowAction(`Release ${formatToken(amount, token)}`, "release", chain.id, amount),
         }),
       );
     }
@@ -455,11 +454,7 @@ export const invoiceView: View = (root, params, query) => {
           text: `Dispute before ${formatDateTime(chain.paidAt + chain.disputeWindow)} to freeze the funds until the arbiter decides.`,
           button: "Open a dispute",
           tone: "danger",
-          onClick: () =>
-            send(
-              `Dispute invoice #${id}`,
-              async (signer, phase) => (phase("wallet"), escrowWith(signer).getFunction("dispute")(chain.id)),
-            ).then(after),
+          onClick: () => escrowAction(`Dispute invoice #${id}`, "dispute", chain.id),
         }),
       );
     }
@@ -471,11 +466,7 @@ export const invoiceView: View = (root, params, query) => {
               title: chain.status === "expired" ? "The invoice expired" : "The arbiter did not decide in time",
               text: `Take back the ${formatToken(chain.held, token)} held in escrow.`,
               button: "Reclaim",
-              onClick: () =>
-                send(
-                  `Reclaim ${formatToken(chain.held, token)}`,
-                  async (signer, phase) => (phase("wallet"), escrowWith(signer).getFunction("reclaim")(chain.id)),
-                ).then(after),
+              onClick: () => escrowAction(`Reclaim ${formatToken(chain.held, token)}`, "reclaim", chain.id),
             })
           : waitingAction(
               "Reclaim",
@@ -492,11 +483,7 @@ export const invoiceView: View = (root, params, query) => {
               text: `The dispute window is over: claim the ${formatToken(chain.held, token)} held (less the ${chain.feeBps / 100}% protocol fee).`,
               button: "Claim",
               tone: "success",
-              onClick: () =>
-                send(
-                  `Claim ${formatToken(chain.held, token)}`,
-                  async (signer, phase) => (phase("wallet"), escrowWith(signer).getFunction("claim")(chain.id)),
-                ).then(after),
+              onClick: () => escrowAction(`Claim ${formatToken(chain.held, token)}`, "claim", chain.id),
             })
           : waitingAction(
               "Claim",
@@ -514,11 +501,7 @@ export const invoiceView: View = (root, params, query) => {
           token,
           button: "Refund",
           tone: "secondary",
-          onSubmit: (amount) =>
-            send(
-              `Refund ${formatToken(amount, token)}`,
-              async (signer, phase) => (phase("wallet"), escrowWith(signer).getFunction("refund")(chain.id, amount)),
-            ).then(after),
+          onSubmit: (amount) => escrowAction(`Refund ${formatToken(amount, token)}`, "refund", chain.id, amount),
         }),
       );
     }
@@ -530,11 +513,7 @@ export const invoiceView: View = (root, params, query) => {
           text: "Nothing was paid yet. Once cancelled it cannot be paid.",
           button: "Cancel invoice",
           tone: "danger",
-          onClick: () =>
-            send(
-              `Cancel invoice #${id}`,
-              async (signer, phase) => (phase("wallet"), escrowWith(signer).getFunction("cancel")(chain.id)),
-            ).then(after),
+          onClick: () => escrowAction(`Cancel invoice #${id}`, "cancel", chain.id),
         }),
       );
     }
@@ -547,11 +526,7 @@ export const invoiceView: View = (root, params, query) => {
           title: "Credited to you",
           text: `${formatToken(data.credit, token)} could not be sent to you directly and waits in the escrow.`,
           button: "Withdraw",
-          onClick: () =>
-            send(
-              `Withdraw ${formatToken(data.credit, token)}`,
-              async (signer, phase) => (phase("wallet"), escrowWith(signer).getFunction("withdraw")(chain.token)),
-            ).then(after),
+          onClick: () => escrowAction(`Withdraw ${formatToken(data.credit, token)}`, "withdraw", chain.token),
         }),
       );
     }

@@ -30,18 +30,6 @@ export interface SessionsTable {
   user_agent: string | null;
 }
 
-/** API keys for merchants' servers (only the SHA-256 of the key is stored). */
-export interface ApiKeysTable {
-  id: string;
-  address: string;
-  name: string;
-  key_hash: string;
-  prefix: string;
-  created_at: number;
-  last_used_at: number | null;
-  revoked_at: number | null;
-}
-
 /** Off-chain invoice details; `canonical` is the exact text whose keccak256 is `reference`. */
 export interface InvoiceDraftsTable {
   id: string;
@@ -201,7 +189,6 @@ export interface AppDatabase {
   users: UsersTable;
   siwe_nonces: SiweNoncesTable;
   sessions: SessionsTable;
-  api_keys: ApiKeysTable;
   invoice_drafts: InvoiceDraftsTable;
   invoice_line_items: InvoiceLineItemsTable;
   idempotency_keys: IdempotencyKeysTable;

@@ -4,7 +4,8 @@
  * the API's read module. Writes bench/results/indexer.json; see bench/README.md for the method.
  *
  * Environment: BENCH_EVENTS (default 50000) sets how many Settle events to generate at least;
- * BENCH_LAG_SAMPLES (default 200) how many transactions the lag is measured over.
+ * BENCH_ROUNDS (default 3) how many backfills from scratch are timed (the median is reported: the
+ * machine is shared); BENCH_LAG_SAMPLES (default 200) how many transactions the lag is measured over.
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
@@ -12,7 +13,7 @@ import { join } from "node:path";
 import { Contract, JsonRpcProvider, type InterfaceAbi } from "ethers";
 import { generateSettleEvents } from "../test/support/events";
 import { deploySettle, startHardhatNode, REPO_ROOT } from "../test/support/node";
-import { startIndexer } from "../test/support/indexer";
+import { startIndexer, type RunningIndexer } from "../test/support/indexer";
 import { stopAllProcesses } from "../test/support/processes";
 
 function artifact(path: string): { abi: InterfaceAbi } {
@@ -26,6 +27,8 @@ export interface IndexerBenchResult {
   eventsPerSecond: number;
   lagMsP50: number;
   lagMsP99: number;
+  /** Every backfill's seconds, in the order they ran (`backfillSeconds` is their median). */
+  backfillRounds: number[];
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -47,13 +50,26 @@ async function main(): Promise<void> {
     const head = await node.blockNumber();
     console.log(`generated ${events} indexed events up to block ${head} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
-    // Backfill: from launching the indexer on an empty index to every event readable.
-    started = Date.now();
-    const indexer = await startIndexer({ rpcUrl: node.url, deploymentsDir: deployment.deploymentsDir });
-    await indexer.waitUntilIndexed(head, 600_000);
-    const backfillSeconds = (Date.now() - started) / 1000;
-    const rows = indexer.reader.stats();
-    console.log(`backfill: ${backfillSeconds.toFixed(2)} s, ${Math.round(events / backfillSeconds)} events/s (head ${rows.block?.number})`);
+    // Backfill: from launching the indexer on an empty index to every event readable; the last
+    // round's indexer stays up for the lag measurement.
+    const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+    const backfillRounds: number[] = [];
+    let indexer: RunningIndexer | undefined;
+    for (let round = 1; round <= rounds; round++) {
+      await indexer?.stop();
+      started = Date.now();
+      indexer = await startIndexer({ rpcUrl: node.url, deploymentsDir: deployment.deploymentsDir });
+      await indexer.waitUntilIndexed(head, 600_000);
+      const seconds = (Date.now() - started) / 1000;
+      backfillRounds.push(Number(seconds.toFixed(2)));
+      const indexed = indexer.reader.stats().block?.number;
+      console.log(`backfill ${round}/${rounds}: ${seconds.toFixed(2)} s, ${Math.round(events / seconds)} events/s (head ${indexed})`);
+    }
+    if (!indexer) throw new Error("BENCH_ROUNDS must be at least 1");
+    const backfillSeconds = percentile(
+      [...backfillRounds].sort((a, b) => a - b),
+      50,
+    );
 
     // Lag: a SETL transfer is mined (the node answers eth_sendTransaction once the block exists),
     // then the read module is polled until its History rows are there.
@@ -78,14 +94,16 @@ async function main(): Promise<void> {
     lags.sort((a, b) => a - b);
     const result: IndexerBenchResult = {
       events,
-      backfillSeconds: Number(backfillSeconds.toFixed(2)),
+      backfillSeconds,
       eventsPerSecond: Math.round(events / backfillSeconds),
       lagMsP50: Number(percentile(lags, 50).toFixed(1)),
       lagMsP99: Number(percentile(lags, 99).toFixed(1)),
+      backfillRounds,
     };
     console.log(
       `lag over ${samples} transactions: p50 ${result.lagMsP50} ms, p99 ${result.lagMsP99} ms (max ${lags[lags.length - 1]!.toFixed(1)} ms)`,
     );
+    console.log(`backfill median of ${rounds}: ${backfillSeconds} s, ${result.eventsPerSecond} events/s`);
     console.log(
       `targets: >= 3000 events/s (${result.eventsPerSecond >= 3000 ? "met" : "MISSED"}), lag p99 <= 300 ms (${result.lagMsP99 <= 300 ? "met" : "MISSED"})`,
     );

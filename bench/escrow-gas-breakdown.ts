@@ -5,9 +5,9 @@
  * Gas refunds are none on these paths (no slot is cleared), so the parts add up to gasUsed.
  * Run: npx hardhat run bench/escrow-gas-breakdown.ts (BREAKDOWN_OPS=1 adds the escrow frame's cost per opcode).
  */
-import { ethers, network } from "hardhat";
-import { time } from "@nomicfoundation/hardhat-network-helpers";
+import { network } from "hardhat";
 import type { ContractTransactionResponse } from "ethers";
+import { deployEscrowScenario } from "./lib/escrow-scenario";
 
 interface StructLog {
   op: string;
@@ -67,32 +67,7 @@ async function breakdown(tx: ContractTransactionResponse, outer = "escrow"): Pro
 }
 
 async function main(): Promise<void> {
-  const [admin, merchant, payer, arbiter, feeRecipient] = await ethers.getSigners();
-  const escrow = await ethers.deployContract("PaymentEscrow", [admin, feeRecipient, 100]);
-  const token = await ethers.deployContract("TestToken", ["Bench USD", "BUSD", 18]);
-  const tokenAddress = await token.getAddress();
-  const unit = ethers.parseEther("100");
-  const window = 7 * 24 * 3600;
-  await token.mint(payer, unit * 100n);
-  await token.mint(merchant, unit);
-  await token.connect(payer).approve(escrow, unit * 50n);
-  let reference = 0;
-  const paidInvoice = async () => {
-    await escrow
-      .connect(merchant)
-      .createInvoice(
-        payer,
-        tokenAddress,
-        unit,
-        BigInt(await time.latest()) + 30n * 24n * 3600n,
-        window,
-        arbiter,
-        ethers.id(`i${++reference}`),
-      );
-    const id = await escrow.invoiceCount();
-    await escrow.connect(payer).pay(id, unit);
-    return id;
-  };
+  const { merchant, payer, escrow, token, unit, paidTokenInvoice: paidInvoice } = await deployEscrowScenario();
   const results: Record<string, Record<string, number>> = {};
   // The floor of bench/gas.ts: a plain transfer between holders that already have balances.
   await token.connect(payer).transfer(merchant, 1n);

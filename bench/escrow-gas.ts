@@ -13,6 +13,7 @@ import { ethers } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { ContractTransactionResponse } from "ethers";
 import { signPermit } from "../scripts/lib/permit";
+import { deployEscrowScenario } from "./lib/escrow-scenario";
 
 /** Gas used by one sent transaction. */
 async function gasOf(tx: Promise<ContractTransactionResponse>): Promise<bigint> {
@@ -23,37 +24,8 @@ async function gasOf(tx: Promise<ContractTransactionResponse>): Promise<bigint> 
 
 /** Deploys a fresh escrow and token, warms every account up, and returns the gas of each operation. */
 export async function measureEscrowGas(): Promise<Record<string, bigint>> {
-  const [admin, merchant, payer, arbiter, feeRecipient] = await ethers.getSigners();
-  const escrow = await ethers.deployContract("PaymentEscrow", [admin, feeRecipient, 100]);
-  const token = await ethers.deployContract("TestToken", ["Bench USD", "BUSD", 18]);
-  const escrowAddress = await escrow.getAddress();
-  const tokenAddress = await token.getAddress();
-  const unit = ethers.parseEther("100");
-  const window = 7 * 24 * 3600;
-  await token.mint(payer, unit * 100n);
-  await token.mint(merchant, unit);
-  await token.connect(payer).approve(escrow, unit * 50n);
-
-  let reference = 0;
-  const create = async (asset: string) =>
-    escrow
-      .connect(merchant)
-      .createInvoice(
-        payer,
-        asset,
-        unit,
-        BigInt(await time.latest()) + 30n * 24n * 3600n,
-        window,
-        arbiter,
-        ethers.id(`invoice ${++reference}`),
-      );
-  const lastId = async () => escrow.invoiceCount();
-  const paidTokenInvoice = async () => {
-    await create(tokenAddress);
-    const id = await lastId();
-    await escrow.connect(payer).pay(id, unit);
-    return id;
-  };
+  const { merchant, payer, arbiter, escrow, token, escrowAddress, tokenAddress, unit, window, createTx, create, paidTokenInvoice } =
+    await deployEscrowScenario();
   const permitFor = async (amount: bigint) => signPermit(token, payer, escrowAddress, amount, BigInt(await time.latest()) + 3600n);
 
   const gas: Record<string, bigint> = {};
@@ -63,13 +35,12 @@ export async function measureEscrowGas(): Promise<Record<string, bigint>> {
       if (round === 1) gas[key] = used;
     };
 
-    record("escrow.create", await gasOf(create(tokenAddress)));
-    const id = await lastId();
+    record("escrow.create", await gasOf(createTx(tokenAddress)));
+    const id = await escrow.invoiceCount();
     record("escrow.payToken", await gasOf(escrow.connect(payer).pay(id, unit)));
     record("escrow.release", await gasOf(escrow.connect(payer).release(id, unit)));
 
-    await create(tokenAddress);
-    const permitId = await lastId();
+    const permitId = await create(tokenAddress);
     const permit = await permitFor(unit);
     record(
       "escrow.payPermit",
@@ -78,12 +49,10 @@ export async function measureEscrowGas(): Promise<Record<string, bigint>> {
     record("escrow.refund", await gasOf(escrow.connect(merchant).refund(permitId, unit)));
     await token.connect(payer).approve(escrow, unit * 50n); // the permit replaced the standing allowance
 
-    await create(ethers.ZeroAddress);
-    const nativeId = await lastId();
+    const nativeId = await create(ethers.ZeroAddress);
     record("escrow.payNative", await gasOf(escrow.connect(payer).payNative(nativeId, { value: unit })));
     record("escrow.releaseNative", await gasOf(escrow.connect(payer).release(nativeId, unit)));
-    await create(ethers.ZeroAddress);
-    const refundNativeId = await lastId();
+    const refundNativeId = await create(ethers.ZeroAddress);
     await escrow.connect(payer).payNative(refundNativeId, { value: unit });
     record("escrow.refundNative", await gasOf(escrow.connect(merchant).refund(refundNativeId, unit)));
 

@@ -1,5 +1,5 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import { ZeroAddress, formatUnits, id as keccakText, isHexString } from "ethers";
+import { type Result, ZeroAddress, formatUnits, id as keccakText, isHexString } from "ethers";
 import { signPermit } from "../scripts/lib/permit";
 import { INVOICE_STATUS, type InvoiceStatus } from "../scripts/lib/invoice-status";
 import { parseAmount, resolveAddress, resolveSigner } from "./lib/args";
@@ -59,42 +59,9 @@ async function readInvoice(hre: HardhatRuntimeEnvironment, settle: Settle, idTex
   if (id > count) throw new CliError(`no invoice ${id}: this escrow has ${count} invoice${count === 1n ? "" : "s"}`);
   const raw = await settle.escrow.getInvoice(id);
   const status = INVOICE_STATUS[Number(await settle.escrow.status(id))]!;
-  const {
-    merchant,
-    payer,
-    token,
-    arbiter,
-    amount,
-    paid,
-    released,
-    refunded,
-    referenceHash,
-    dueDate,
-    paidAt,
-    disputedAt,
-    disputeWindow,
-    feeBps,
-  } = raw;
-  const units = await tokenUnits(hre, token);
-  return {
-    id,
-    merchant,
-    payer,
-    token,
-    arbiter,
-    amount,
-    paid,
-    released,
-    refunded,
-    referenceHash,
-    dueDate,
-    paidAt,
-    disputedAt,
-    disputeWindow,
-    feeBps,
-    status,
-    ...units,
-  };
+  // The struct's named fields; its own `status` field is the stored state, replaced by the derived status.
+  const fields = (raw as unknown as Result).toObject() as Omit<InvoiceView, "id" | "status" | "symbol" | "decimals">;
+  return { ...fields, id, status, ...(await tokenUnits(hre, raw.token)) };
 }
 
 /** Fails unless the invoice is in one of `allowed` statuses; `what` says what was attempted. */

@@ -1,4 +1,4 @@
-import { ponder, type Context } from "@/generated";
+import { ponder, type Context, type IndexingFunctionArgs } from "@/generated";
 import type { Address } from "viem";
 import { StakingRewardsAbi } from "../abis/StakingRewards";
 import { addTokenStats, recordHistory, type Db, type EventPosition } from "../lib/history";
@@ -68,33 +68,34 @@ async function updateStake(
   });
 }
 
-ponder.on("StakingRewards:Staked", async ({ event, context }) => {
+/** A Staked or Withdrawn event: the event row, the account's stake, its history row and the pool's locked total. */
+async function recordPrincipalChange(
+  { event, context }: IndexingFunctionArgs<"StakingRewards:Staked" | "StakingRewards:Withdrawn">,
+  kind: "Staked" | "Withdrawn",
+): Promise<void> {
   const { account, amount, balance, totalStaked } = event.args;
   const tokens = await stakingTokens(context, event.log.address);
   await context.db.StakingEvent.create({
     id: event.log.id,
-    data: { kind: "Staked", account, token: tokens.stakingToken, amount, balance, totalStaked, ...position(event) },
+    data: { kind, account, token: tokens.stakingToken, amount, balance, totalStaked, ...position(event) },
   });
-  await updateStake(context.db, event, account, tokens, { balance, staked: amount });
+  await updateStake(context.db, event, account, tokens, kind === "Staked" ? { balance, staked: amount } : { balance, withdrawn: amount });
   await recordHistory(context.db, event, [
-    { account, counterparty: event.log.address, kind: "staked", token: tokens.stakingToken, amount, counter: "stakingActions" },
+    {
+      account,
+      counterparty: event.log.address,
+      kind: kind === "Staked" ? "staked" : "withdrawn",
+      token: tokens.stakingToken,
+      amount,
+      counter: "stakingActions",
+    },
   ]);
   await addTokenStats(context.db, event, tokens.stakingToken, {}, { stakingLocked: totalStaked });
-});
+}
 
-ponder.on("StakingRewards:Withdrawn", async ({ event, context }) => {
-  const { account, amount, balance, totalStaked } = event.args;
-  const tokens = await stakingTokens(context, event.log.address);
-  await context.db.StakingEvent.create({
-    id: event.log.id,
-    data: { kind: "Withdrawn", account, token: tokens.stakingToken, amount, balance, totalStaked, ...position(event) },
-  });
-  await updateStake(context.db, event, account, tokens, { balance, withdrawn: amount });
-  await recordHistory(context.db, event, [
-    { account, counterparty: event.log.address, kind: "withdrawn", token: tokens.stakingToken, amount, counter: "stakingActions" },
-  ]);
-  await addTokenStats(context.db, event, tokens.stakingToken, {}, { stakingLocked: totalStaked });
-});
+ponder.on("StakingRewards:Staked", (args) => recordPrincipalChange(args, "Staked"));
+
+ponder.on("StakingRewards:Withdrawn", (args) => recordPrincipalChange(args, "Withdrawn"));
 
 ponder.on("StakingRewards:RewardPaid", async ({ event, context }) => {
   const { account, reward } = event.args;

@@ -1,9 +1,9 @@
 import { createConfig } from "@ponder/core";
 import { http } from "viem";
-import { ERC20Abi } from "./abis/ERC20";
-import { PaymentEscrowAbi } from "./abis/PaymentEscrow";
-import { SettleTokenAbi } from "./abis/SettleToken";
-import { StakingRewardsAbi } from "./abis/StakingRewards";
+import { ERC20Abi } from "../core/abis/ERC20";
+import { PaymentEscrowAbi } from "../core/abis/PaymentEscrow";
+import { SettleTokenAbi } from "../core/abis/SettleToken";
+import { StakingRewardsAbi } from "../core/abis/StakingRewards";
 import { LOCAL_CHAIN_IDS, SettingsError, pollingIntervalFor, readDeployment, resolveSettings } from "./lib/settings";
 
 // Addresses, chain and start blocks come from deployments/<SETTLE_NETWORK>.json (see lib/settings.ts).

@@ -1,11 +1,10 @@
 /**
  * The indexer's launcher: `npm start` in indexer/ (or `npm run index` at the root).
  *
- * 1. Writes abis/*.ts from the compiled artifacts (scripts/export-abis.ts).
- * 2. Checks that deployments/<network>.json describes contracts on the node's chain, and compares
+ * 1. Checks that deployments/<network>.json describes contracts on the node's chain, and compares
  *    the index's recorded identity (chain, start block hash, contracts, indexer code) with it: on any
  *    difference the index is deleted and rebuilt from scratch.
- * 3. Runs `ponder start` and watches the chain while it runs. When the chain the index was built
+ * 2. Runs `ponder start` and watches the chain while it runs. When the chain the index was built
  *    from is gone (a restarted local node: the start block's hash changed or the node refuses
  *    connections; or a reorg deeper than Ponder's finality), it stops Ponder, deletes the index
  *    and starts again, waiting for a valid deployment if need be. When the deployment file changes,
@@ -20,13 +19,11 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, write
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { setTimeout as sleep } from "node:timers/promises";
-import { exportAbis } from "../scripts/export-abis";
 import { RpcClient, RpcUnavailableError, type BlockRef } from "./lib/chain";
 import { deleteIndex, hasIndex, identityOf, readIdentity, sameIdentity, writeIdentity } from "./lib/identity";
 import {
   INDEXER_DIR,
   LOCAL_CHAIN_IDS,
-  REPO_ROOT,
   SettingsError,
   readDeployment,
   resolveSettings,
@@ -67,8 +64,6 @@ async function main(): Promise<void> {
     process.env.SETTLE_NETWORK = network;
   }
   const settings = resolveSettings();
-  const abis = exportAbis(join(REPO_ROOT, "artifacts"), join(INDEXER_DIR, "abis"));
-  if (abis.written.length > 0) log(`ABIs updated from artifacts/: ${abis.written.length} file(s)`);
   mkdirSync(settings.indexDir, { recursive: true });
   const releaseLock = acquireLock(settings.indexDir);
   process.on("exit", releaseLock);

@@ -3,9 +3,9 @@ import hre, { ethers } from "hardhat";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { deploySettle } from "../scripts/deploy";
-import { readDeployment, type Deployment } from "../scripts/lib/deployments";
-import { environmentNetwork } from "../scripts/lib/env-network";
+import { deploySettle } from "../../scripts/deploy";
+import { readDeployment, type Deployment } from "../../scripts/lib/deployments";
+import { environmentNetwork } from "../../scripts/lib/env-network";
 
 describe("deploy", function () {
   let first: Deployment;

@@ -4,8 +4,8 @@ import fc from "fast-check";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { ContractTransactionResponse, Log } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import { INVOICE_STATUS, type InvoiceStatus } from "../scripts/lib/invoice-status";
-import { signPermit } from "../scripts/lib/permit";
+import { INVOICE_STATUS, type InvoiceStatus } from "../../scripts/lib/invoice-status";
+import { signPermit } from "../../scripts/lib/permit";
 
 /*
  * Properties of PaymentEscrow over random sequences of 30 to 50 steps (create, pay in ERC-20, by permit or in ETH,

@@ -2,8 +2,8 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { anyValue } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
-import { signPermit } from "../scripts/lib/permit";
-import { INVOICE_STATUS_VALUE } from "../scripts/lib/invoice-status";
+import { signPermit } from "../../scripts/lib/permit";
+import { INVOICE_STATUS_VALUE } from "../../scripts/lib/invoice-status";
 
 const DAY = 24 * 3600;
 const WINDOW = 7 * DAY;

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
-import { INVOICE_STATUS_VALUE } from "../scripts/lib/invoice-status";
+import { INVOICE_STATUS_VALUE } from "../../scripts/lib/invoice-status";
 
 /*
  * PaymentEscrow's state-transition table: every action tried from every status by the party entitled to it, with

@@ -1,6 +1,6 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { Interface, type BaseContract, type ContractTransactionResponse, type ErrorDescription } from "ethers";
-import { INVOICE_STATUS } from "../../scripts/lib/invoice-status";
+import { SOLIDITY_STATUS } from "../../core/invoice/status";
 import { CliError } from "./cli";
 
 /** Options every sending task takes. */
@@ -60,7 +60,7 @@ export async function describeRevert(hre: HardhatRuntimeEnvironment, error: unkn
     if (decoded) {
       const params = decoded.fragment.inputs.map((input, i) => {
         const value = decoded.args[i];
-        const shown = input.name === "status" && input.type === "uint8" ? INVOICE_STATUS[Number(value)] : String(value);
+        const shown = input.name === "status" && input.type === "uint8" ? SOLIDITY_STATUS[Number(value)] : String(value);
         return `${input.name || i}=${shown}`;
       });
       return `${decoded.name}(${params.join(", ")})`;

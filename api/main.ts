@@ -1,12 +1,12 @@
 import { serve } from "@hono/node-server";
 import { createApp } from "./app";
-import { ConfigError, loadConfig, resolveJwtSecret } from "./config";
+import { ConfigError, loadConfig, resolveJwtSecret } from "./env";
 import { migrateToLatest, openAppDb } from "./db";
-import { jsonRpcChain } from "./lib/chain";
-import { fileDeployment, loadAbis } from "./lib/deployment";
+import { jsonRpcChain } from "./services/chain";
+import { fileDeployment, loadAbis } from "./services/deployment";
 import { IndexReader } from "./lib/index-reader";
 import { createLogger } from "./lib/logger";
-import { startWebhookWorker } from "./lib/webhooks/worker";
+import { startWebhookWorker } from "./jobs/webhooks/worker";
 import { linkPendingDrafts } from "./routes/invoices";
 
 /**

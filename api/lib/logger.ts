@@ -1,5 +1,5 @@
 import pino, { type Logger } from "pino";
-import type { Config } from "../config";
+import type { Config } from "../env";
 
 /** Bytes of log lines gathered before one write (one write per request costs more than the request). */
 export const LOG_BATCH_BYTES = 4096;

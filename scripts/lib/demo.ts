@@ -7,7 +7,7 @@
  */
 import { Contract, JsonRpcProvider, Network, ZeroAddress, parseEther, type HDNodeWallet, type Wallet } from "ethers";
 import { SiweMessage } from "siwe";
-import { loadAbis } from "../../api/lib/deployment";
+import { loadAbis } from "../../api/services/deployment";
 import type { InvoiceStatus } from "../../api/lib/index-reader";
 import type { Deployment } from "../../core/deployment";
 import { signPermit, type EthersPermitToken } from "./permit";

@@ -4,7 +4,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Contract, ContractFactory, type JsonRpcSigner, parseEther } from "ethers";
 import { type Browser, chromium } from "playwright-core";
-import { formatAmount, verifyDocument } from "../../api/lib/invoice-document";
+import { formatAmount, verifyDocument } from "../../api/documents/model";
 import { REPO_ROOT } from "../support/node";
 import { type TestApp, errorCode, jsonRequest, makeApp, signIn, unbuiltIndex } from "./helpers";
 import type { RealIndex } from "./real-index";

@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import { Wallet } from "ethers";
-import { ConfigError, loadConfig } from "../../api/config";
-import { guardedLookup, isPublicAddress } from "../../api/lib/webhooks/ssrf";
-import { signatureHeader, verifySignature } from "../../api/lib/webhooks/signature";
+import { ConfigError, loadConfig } from "../../api/env";
+import { guardedLookup, isPublicAddress } from "../../api/services/webhooks/ssrf";
+import { signatureHeader, verifySignature } from "../../api/services/webhooks/signature";
 import { type TestApp, errorCode, jsonRequest, makeApp, signIn } from "./helpers";
 
 interface Endpoint {

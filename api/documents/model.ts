@@ -1,0 +1,341 @@
+/**
+ * The invoice document model: one pure function turns what the API knows about an invoice (its
+ * draft and line items from app.sqlite, its row and events from the index, the parties' profiles,
+ * the token's symbol and decimals, the deployment) into the text both renderers draw — the HTML
+ * (invoice-html.ts) and the PDF (invoice-pdf.ts) — so that the two never differ. Every string is
+ * plain text here; each renderer escapes it for its own format.
+ */
+import { formatUnits, getAddress } from "ethers";
+import type { InvoiceDraftsTable, InvoiceLineItemsTable, UsersTable } from "../db/types";
+import type { InvoiceEventRow, InvoiceRow } from "../lib/index-reader";
+import { type InvoiceDocument, type InvoiceTerms, invoiceReference, orNull, termsMatch } from "./hash";
+
+/** What a token is called and how its amounts are scaled. */
+export interface TokenInfo {
+  /** EIP-55 address; the zero address for ETH. */
+  address: string;
+  symbol: string;
+  decimals: number;
+}
+
+/** Everything the model is built from (gathered by the route; nothing here reads a database or the network). */
+export interface DocumentInputs {
+  /** The draft holding the off-chain details, with its line items in order, when the API holds them. */
+  draft: { draft: InvoiceDraftsTable; items: InvoiceLineItemsTable[] } | undefined;
+  /** The invoice's row in the index, once created on chain. */
+  row: InvoiceRow | undefined;
+  /** Its events in chain order (empty while a draft). */
+  events: InvoiceEventRow[];
+  /** app.sqlite profiles of the merchant and of the payer (absent when they never signed in). */
+  profiles: { merchant?: UsersTable; payer?: UsersTable };
+  token: TokenInfo;
+  /** The deployment the API serves: its chain and PaymentEscrow address. */
+  chainId: number;
+  escrow: string;
+  /** When the document is produced, unix milliseconds. */
+  generatedAt: number;
+}
+
+/** A party block: an address and whatever profile it has. */
+export interface PartyModel {
+  address: string;
+  /** Display name, else company, else "Unnamed account". */
+  heading: string;
+  /** Company (when not the heading), postal address, email and tax id, one per line. */
+  lines: string[];
+}
+
+/** Whether the details hash to the on-chain reference. */
+export interface VerificationModel {
+  state: "verified" | "mismatch" | "not_on_chain" | "no_details";
+  /** True only for `verified`. */
+  verified: boolean;
+  /** One line: "Verified against chain 31337, invoice #12", or what is wrong. */
+  headline: string;
+  /** What was compared, for people. */
+  detail: string;
+  /** keccak256 of these details in canonical form (settle.invoice.v1), when the API holds them. */
+  computedReference: string | null;
+  /** The reference recorded on chain, once the invoice exists there. */
+  onchainReference: string | null;
+}
+
+/** A line of the payments and settlement history. */
+export interface ActivityModel {
+  label: string;
+  /** Formatted amount with the token symbol, or null. */
+  amount: string | null;
+  /** Who acted (EIP-55), or null. */
+  by: string | null;
+  txHash: string;
+  block: number;
+  /** Block time, `YYYY-MM-DD HH:MM UTC`. */
+  time: string;
+}
+
+/** Everything a rendered invoice shows. */
+export interface InvoiceDocumentModel {
+  /** "Invoice #12", or "Invoice draft" while it is not on chain. */
+  title: string;
+  onchainId: string | null;
+  draftId: string | null;
+  status: { code: string; label: string; tone: "neutral" | "good" | "warn" | "bad" };
+  /** Dates as `D Mon YYYY` (UTC). */
+  issued: string;
+  due: string;
+  /** Who issues it, for the letterhead: the merchant's company, else name, else address. */
+  issuer: string;
+  merchant: PartyModel;
+  /** Null: anyone may pay (an open invoice not paid yet). */
+  payer: PartyModel | null;
+  arbiter: string | null;
+  token: TokenInfo & { native: boolean };
+  lineItems: Array<{ description: string; quantity: string; unitPrice: string; amount: string }>;
+  /** Label/value rows under the line items; the one with `emphasis` is the amount still due. */
+  totals: Array<{ label: string; value: string; emphasis?: boolean }>;
+  notes: string | null;
+  activity: ActivityModel[];
+  chain: { id: number; name: string };
+  escrow: string;
+  verification: VerificationModel;
+  /** The closing label/value lines: escrow contract and chain, token, arbiter, document id, generation time. */
+  facts: Array<{ label: string; value: string }>;
+}
+
+const STATUS: Record<string, { label: string; tone: InvoiceDocumentModel["status"]["tone"] }> = {
+  draft: { label: "Draft", tone: "neutral" },
+  open: { label: "Open", tone: "neutral" },
+  partially_paid: { label: "Partially paid", tone: "warn" },
+  paid: { label: "Paid (held in escrow)", tone: "good" },
+  released: { label: "Released", tone: "good" },
+  refunded: { label: "Refunded", tone: "neutral" },
+  disputed: { label: "Disputed", tone: "bad" },
+  resolved: { label: "Resolved", tone: "neutral" },
+  cancelled: { label: "Cancelled", tone: "neutral" },
+  expired: { label: "Expired", tone: "bad" },
+};
+
+const ACTIVITY: Record<string, string> = {
+  InvoiceCreated: "Invoice created",
+  InvoicePaid: "Payment",
+  InvoiceReleased: "Released to merchant",
+  InvoiceClaimed: "Claimed by merchant",
+  InvoiceRefunded: "Refund to payer",
+  InvoiceReclaimed: "Reclaimed by payer",
+  InvoiceCancelled: "Cancelled",
+  InvoiceDisputed: "Disputed",
+  SettlementProposed: "Settlement proposed",
+  InvoiceResolved: "Resolved by arbiter",
+  InvoiceSettled: "Settled by both sides",
+  PayoutCredited: "Payout credited for withdrawal",
+};
+
+const CHAIN_NAMES: Record<number, string> = {
+  1: "Ethereum",
+  10: "OP Mainnet",
+  8453: "Base",
+  42161: "Arbitrum One",
+  11155111: "Sepolia",
+  84532: "Base Sepolia",
+  31337: "Hardhat (local)",
+};
+
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/** `D Mon YYYY` in UTC. */
+export function formatDate(unixSeconds: number): string {
+  const d = new Date(unixSeconds * 1000);
+  return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+}
+
+/** `YYYY-MM-DD HH:MM UTC`. */
+export function formatTime(unixSeconds: number): string {
+  return `${new Date(unixSeconds * 1000).toISOString().slice(0, 16).replace("T", " ")} UTC`;
+}
+
+/**
+ * A base-unit amount in human units with grouped thousands, at least two decimals and every
+ * significant one after that (nothing is rounded away), and the symbol: `3,250.00 SETL`,
+ * `0.000000000000000001 ETH`.
+ */
+export function formatAmount(value: bigint, token: Pick<TokenInfo, "symbol" | "decimals">): string {
+  const negative = value < 0n;
+  const [whole, fraction = ""] = formatUnits(negative ? -value : value, token.decimals).split(".");
+  const trimmed = fraction.replace(/0+$/, "").padEnd(token.decimals === 0 ? 0 : 2, "0");
+  const grouped = whole!.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return `${negative ? "-" : ""}${grouped}${trimmed ? `.${trimmed}` : ""} ${token.symbol}`;
+}
+
+/** The amount of an event line: a split names both shares; a cancellation has none. */
+function activityAmount(e: InvoiceEventRow, fmt: (value: bigint) => string): string | null {
+  if (e.toMerchant != null && e.toPayer != null) return `${fmt(e.toMerchant)} to merchant, ${fmt(e.toPayer)} to payer`;
+  return e.amount === null || e.kind === "InvoiceCancelled" ? null : fmt(e.amount);
+}
+
+function party(address: string, profile: UsersTable | undefined): PartyModel {
+  const heading = profile?.display_name ?? profile?.company ?? "Unnamed account";
+  const lines: Array<string | null | undefined> = [profile?.company && profile.company !== heading ? profile.company : null];
+  if (profile?.billing_address) {
+    const b = JSON.parse(profile.billing_address) as Partial<
+      Record<"line1" | "line2" | "city" | "postalCode" | "region" | "country", string>
+    >;
+    lines.push(b.line1, b.line2, [b.postalCode, b.city].filter(Boolean).join(" "), b.region, b.country);
+  }
+  lines.push(profile?.email, profile?.tax_id ? `Tax ID ${profile.tax_id}` : null);
+  return {
+    address: getAddress(address),
+    heading,
+    lines: lines.filter((line): line is string => typeof line === "string" && line.length > 0),
+  };
+}
+
+/** The canonical document (settle.invoice.v1) of the details exactly as they are stored, hence shown. */
+export function storedDocument(draft: InvoiceDraftsTable, items: InvoiceLineItemsTable[]): InvoiceDocument {
+  return {
+    schema: "settle.invoice.v1",
+    draftId: draft.id,
+    chainId: draft.chain_id,
+    escrow: draft.escrow,
+    merchant: draft.merchant,
+    payer: draft.payer,
+    arbiter: draft.arbiter,
+    token: draft.token,
+    dueDate: draft.due_date,
+    lineItems: items.map((i) => ({ description: i.description, quantity: i.quantity, unitPrice: i.unit_price, amount: i.amount })),
+    total: draft.total,
+    notes: draft.notes,
+  };
+}
+
+/**
+ * Compares the details as stored (and shown) with the chain: their canonical hash must equal the
+ * on-chain reference, their terms (merchant, payer, arbiter, token, amount, due date) the on-chain
+ * invoice's, and they must name this deployment's chain and escrow. Anything else is not verified.
+ */
+export function verifyDocument(inputs: {
+  draft: DocumentInputs["draft"];
+  row: (InvoiceTerms & Pick<InvoiceRow, "id">) | undefined;
+  chainId: number;
+  escrow: string;
+}): VerificationModel {
+  const { draft, row, chainId, escrow } = inputs;
+  const onchainReference = row?.reference ?? null;
+  if (!draft) {
+    return {
+      state: "no_details",
+      verified: false,
+      headline: "Not verified: no off-chain details",
+      detail: `This API holds no line items for invoice #${row?.id ?? "?"} on chain ${chainId}; only its on-chain state is shown.`,
+      computedReference: null,
+      onchainReference,
+    };
+  }
+  const computedReference = invoiceReference(storedDocument(draft.draft, draft.items)).reference;
+  if (!row) {
+    return {
+      state: "not_on_chain",
+      verified: false,
+      headline: `Not found on chain ${chainId}`,
+      detail: `No invoice of escrow ${escrow} carries this document's reference ${computedReference} yet.`,
+      computedReference,
+      onchainReference,
+    };
+  }
+  const matches =
+    computedReference.toLowerCase() === row.reference.toLowerCase() &&
+    termsMatch(draft.draft, row) &&
+    draft.draft.chain_id === chainId &&
+    draft.draft.escrow.toLowerCase() === escrow.toLowerCase();
+  if (!matches) {
+    return {
+      state: "mismatch",
+      verified: false,
+      headline: "These details do not match the on-chain reference",
+      detail: `Invoice #${row.id} on chain ${chainId} records reference ${row.reference}; the details shown hash to ${computedReference}. They were changed after the invoice was created: do not rely on them.`,
+      computedReference,
+      onchainReference,
+    };
+  }
+  return {
+    state: "verified",
+    verified: true,
+    headline: `Verified against chain ${chainId}, invoice #${row.id}`,
+    detail: `keccak256 of these details in canonical form (settle.invoice.v1) equals the reference ${row.reference} recorded by escrow ${escrow}.`,
+    computedReference,
+    onchainReference,
+  };
+}
+
+/**
+ * Builds the model of one invoice. On-chain figures (amount, paid, released, refunded, status, due
+ * date, parties) come from the index when the invoice exists there; the line items and notes from
+ * the draft.
+ */
+export function buildInvoiceDocument(inputs: DocumentInputs): InvoiceDocumentModel {
+  const { draft, row, token } = inputs;
+  const d = draft?.draft;
+  const statusCode = row?.status ?? "draft";
+  const merchant = row?.merchant ?? d?.merchant;
+  if (!merchant) throw new Error("an invoice document needs a draft or an on-chain invoice");
+  const payer = orNull(row?.payer ?? null) ?? d?.payer ?? null;
+  const arbiter = orNull(row?.arbiter ?? null) ?? d?.arbiter ?? null;
+  const amount = row?.amount ?? BigInt(d!.total);
+  const fmt = (value: bigint) => formatAmount(value, token);
+  const chainName = CHAIN_NAMES[inputs.chainId] ?? `Chain ${inputs.chainId}`;
+  const merchantParty = party(merchant, inputs.profiles.merchant);
+
+  const totals: InvoiceDocumentModel["totals"] = [];
+  const lineSum = (draft?.items ?? []).reduce((sum, i) => sum + BigInt(i.amount), 0n);
+  if (draft && lineSum !== amount) totals.push({ label: "Sum of line items", value: fmt(lineSum) });
+  totals.push({ label: "Invoice total", value: fmt(amount) });
+  if (row) {
+    const held = row.paid - row.released - row.refunded;
+    totals.push({ label: "Paid into escrow", value: fmt(row.paid) });
+    if (row.released > 0n) totals.push({ label: "Released to merchant", value: fmt(row.released) });
+    if (row.refunded > 0n) totals.push({ label: "Returned to payer", value: fmt(row.refunded) });
+    if (held > 0n) totals.push({ label: "Held in escrow", value: fmt(held) });
+  }
+  const closed = ["cancelled", "expired", "refunded", "resolved", "released"].includes(statusCode);
+  const due = closed ? 0n : amount - (row?.paid ?? 0n);
+  totals.push({ label: "Balance due", value: fmt(due < 0n ? 0n : due), emphasis: true });
+
+  return {
+    title: row ? `Invoice #${row.id}` : "Invoice draft",
+    onchainId: row ? row.id.toString() : null,
+    draftId: d?.id ?? null,
+    status: { code: statusCode, ...(STATUS[statusCode] ?? { label: statusCode, tone: "neutral" }) },
+    issued: formatDate(row ? Number(row.createdTimestamp) : Math.floor(d!.created_at / 1000)),
+    due: formatDate(Number(row?.dueDate ?? d!.due_date)),
+    issuer: inputs.profiles.merchant?.company ?? inputs.profiles.merchant?.display_name ?? merchantParty.address,
+    merchant: merchantParty,
+    payer: payer === null ? null : party(payer, inputs.profiles.payer),
+    arbiter: arbiter === null ? null : getAddress(arbiter),
+    token: { ...token, native: BigInt(token.address) === 0n },
+    lineItems: (draft?.items ?? []).map((i) => ({
+      description: i.description,
+      quantity: BigInt(i.quantity).toLocaleString("en-US"),
+      unitPrice: fmt(BigInt(i.unit_price)),
+      amount: fmt(BigInt(i.amount)),
+    })),
+    totals,
+    notes: d?.notes ?? null,
+    activity: inputs.events.map((e) => ({
+      label: ACTIVITY[e.kind] ?? e.kind,
+      amount: activityAmount(e, fmt),
+      by: e.actor === null ? null : getAddress(e.actor),
+      txHash: e.txHash,
+      block: Number(e.blockNumber),
+      time: formatTime(Number(e.timestamp)),
+    })),
+    chain: { id: inputs.chainId, name: chainName },
+    escrow: getAddress(inputs.escrow),
+    verification: verifyDocument(inputs),
+    facts: [
+      { label: "Escrow contract", value: `${getAddress(inputs.escrow)} (chain ${inputs.chainId}, ${chainName})` },
+      { label: "Token", value: BigInt(token.address) === 0n ? "ETH (native)" : `${token.symbol} ${getAddress(token.address)}` },
+      ...(arbiter === null ? [] : [{ label: "Arbiter", value: getAddress(arbiter) }]),
+      ...(d ? [{ label: "Document", value: d.id }] : []),
+      { label: "Generated", value: formatTime(Math.floor(inputs.generatedAt / 1000)) },
+    ],
+  };
+}

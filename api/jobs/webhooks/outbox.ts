@@ -1,0 +1,283 @@
+import { randomUUID } from "node:crypto";
+import { sql } from "kysely";
+import type { Logger } from "pino";
+import type { AppDb } from "../../db";
+import type { IndexReader } from "../../lib/index-reader";
+import { type WebhookEventType, describeEvent, invoiceSnapshot, webhookEventId } from "../../services/webhooks/events";
+
+/** What the poller reads from the index. */
+export type OutboxIndex = Pick<IndexReader, "status" | "invoice" | "invoiceEventsInBlocks" | "invoicesByAccount">;
+
+/** Blocks below the scanned head that are scanned again on every poll, to notice reorgs (deeper than Ponder's finality of 30). */
+export const REORG_WINDOW_BLOCKS = 64;
+/** Most blocks scanned past the cursor in one poll (a long-stopped API catches up in steps). */
+const MAX_SCAN_BLOCKS = 2000n;
+/** Most deliveries enqueued in one poll. */
+const MAX_ENQUEUE = 1000;
+const CURSOR = "invoice-events";
+
+/** The JSON body of one delivery: the same bytes on every attempt. */
+function deliveryBody(id: string, type: string, createdAt: string, data: unknown): string {
+  return JSON.stringify({ id, type, createdAt, data });
+}
+
+/**
+ * The durable outbox's producer. Each {@link WebhookOutbox.poll}:
+ * 1. scans the index's invoice events from a persisted block cursor (re-reading the last
+ *    {@link REORG_WINDOW_BLOCKS}), records new ones in webhook_events, marks the ones a reorg removed
+ *    (cancelling their pending deliveries and enqueuing `invoice.reorged` to endpoints that may
+ *    have received them), and moves the cursor, all in one transaction;
+ * 2. records `invoice.expired` for invoices of subscribed merchants whose due date has passed unpaid;
+ * 3. enqueues a delivery per subscribed endpoint for every event that now has the endpoint's
+ *    confirmations (indexed head − event block + 1), in one transaction.
+ * Rows are keyed so that running a step twice (a restart) never duplicates a delivery.
+ */
+export class WebhookOutbox {
+  /**
+   * @param db app.sqlite
+   * @param index the index read module
+   * @param logger pino logger
+   * @param now clock in unix milliseconds
+   */
+  constructor(
+    private readonly db: AppDb,
+    private readonly index: OutboxIndex,
+    private readonly logger: Logger,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** One round of the three steps; does nothing while the index is not ready. Returns the deliveries enqueued. */
+  async poll(): Promise<number> {
+    let status;
+    try {
+      status = this.index.status();
+    } catch {
+      return 0;
+    }
+    if (!status.ready || !status.block) return 0;
+    const head = status.block.number;
+    await this.scan(head);
+    await this.expire(head, status.block.timestamp);
+    return this.enqueue(head);
+  }
+
+  /** The block the poller has scanned up to, or undefined before its first scan. */
+  async cursor(): Promise<bigint | undefined> {
+    const row = await this.db.selectFrom("webhook_cursor").select("block_number").where("name", "=", CURSOR).executeTakeFirst();
+    return row ? BigInt(row.block_number) : undefined;
+  }
+
+  private async scan(head: bigint): Promise<void> {
+    let cursor = await this.cursor();
+    if (cursor === undefined) {
+      // First run: start below the oldest endpoint's first block (or at the head), not at genesis.
+      const oldest = await this.db
+        .selectFrom("webhook_endpoints")
+        .select((eb) => eb.fn.min("from_block").as("from"))
+        .executeTakeFirst();
+      cursor = oldest?.from === null || oldest?.from === undefined ? head : BigInt(Math.min(Number(oldest.from), Number(head)));
+    }
+    const to = head < cursor + MAX_SCAN_BLOCKS ? head : cursor + MAX_SCAN_BLOCKS;
+    const from = cursor > BigInt(REORG_WINDOW_BLOCKS) ? cursor - BigInt(REORG_WINDOW_BLOCKS) + 1n : 1n;
+    const events = this.index.invoiceEventsInBlocks(from, to);
+    const present = new Set(events.map((e) => e.id));
+    const invoices = new Map<bigint, ReturnType<OutboxIndex["invoice"]>>();
+    const time = this.now();
+
+    await this.db.transaction().execute(async (trx) => {
+      const seen = await trx
+        .selectFrom("webhook_events")
+        .select(["id", "source_id", "type", "invoice_id", "data"])
+        .where("removed_at", "is", null)
+        .where("source_id", "not like", "expired:%")
+        .where("block_number", ">=", Number(from))
+        .where("block_number", "<=", Number(to))
+        .execute();
+      const known = new Set(seen.map((e) => e.source_id));
+      for (const gone of seen.filter((e) => !present.has(e.source_id))) {
+        await trx.updateTable("webhook_events").set({ removed_at: time }).where("id", "=", gone.id).execute();
+        const deliveries = await trx.selectFrom("webhook_deliveries").selectAll().where("event_id", "=", gone.id).execute();
+        for (const delivery of deliveries) {
+          if (delivery.status === "pending") {
+            await trx
+              .updateTable("webhook_deliveries")
+              .set({ status: "cancelled", next_attempt_at: null })
+              .where("id", "=", delivery.id)
+              .execute();
+          }
+          if (delivery.attempts > 0) {
+            const id = webhookEventId(`${gone.source_id}:reorged`);
+            const data = {
+              invoiceId: gone.invoice_id,
+              reorgedEventId: gone.id,
+              reorgedEventType: gone.type,
+              original: JSON.parse(gone.data) as unknown,
+            };
+            await this.insertDelivery(
+              trx,
+              delivery.endpoint_id,
+              id,
+              "invoice.reorged",
+              deliveryBody(id, "invoice.reorged", new Date(time).toISOString(), data),
+            );
+          }
+        }
+        this.logger.warn({ eventId: gone.id, sourceId: gone.source_id, type: gone.type }, "webhook event removed by a reorg");
+      }
+      for (const event of events) {
+        if (known.has(event.id) || event.invoiceId === null) continue;
+        if (!invoices.has(event.invoiceId)) invoices.set(event.invoiceId, this.index.invoice(event.invoiceId));
+        const invoice = invoices.get(event.invoiceId);
+        const described = invoice ? describeEvent(event, invoice) : undefined;
+        if (!invoice || !described) continue;
+        await this.recordEvent(trx, {
+          sourceId: event.id,
+          type: described.type,
+          merchant: invoice.merchant,
+          invoiceId: invoice.id,
+          blockNumber: event.blockNumber,
+          logIndex: event.logIndex,
+          data: { ...described.data, createdAt: new Date(Number(event.timestamp) * 1000).toISOString() },
+        });
+      }
+      await trx
+        .insertInto("webhook_cursor")
+        .values({ name: CURSOR, block_number: Number(to) })
+        .onConflict((oc) => oc.column("name").doUpdateSet({ block_number: Number(to) }))
+        .execute();
+    });
+  }
+
+  /** Records invoice.expired for subscribed merchants' invoices that expired since their endpoint was created. */
+  private async expire(head: bigint, headTimestamp: bigint): Promise<void> {
+    const merchants = await sql<{ owner: string; since: number }>`
+      SELECT owner, min(created_at) AS since FROM webhook_endpoints
+      WHERE deleted_at IS NULL AND EXISTS (SELECT 1 FROM json_each(events) WHERE value IN ('invoice.expired', '*'))
+      GROUP BY owner`.execute(this.db);
+    for (const { owner, since } of merchants.rows) {
+      const page = this.index.invoicesByAccount(owner.toLowerCase(), { role: "merchant", status: ["expired"], limit: 500 });
+      for (const invoice of page.items) {
+        if (Number(invoice.dueDate) * 1000 < since) continue;
+        const sourceId = `expired:${invoice.id}`;
+        const data = {
+          invoiceId: invoice.id.toString(),
+          event: { name: "Expired", blockNumber: Number(head), timestamp: new Date(Number(headTimestamp) * 1000).toISOString() },
+          invoice: invoiceSnapshot(invoice),
+          createdAt: new Date(Number(invoice.dueDate) * 1000).toISOString(),
+        };
+        const event = {
+          sourceId,
+          type: "invoice.expired" as const,
+          merchant: invoice.merchant,
+          invoiceId: invoice.id,
+          blockNumber: head,
+          logIndex: 0,
+          data,
+        };
+        await this.db.transaction().execute((trx) => this.recordEvent(trx, event));
+      }
+    }
+  }
+
+  /**
+   * Records an event once (keyed by its source id). When it is older than what an endpoint has
+   * already been enqueued through (a reorg's new branch, a late scan, an expiry at the same head),
+   * that endpoint's mark is moved back so that {@link WebhookOutbox.enqueue} considers it.
+   */
+  private async recordEvent(
+    trx: AppDb,
+    event: {
+      sourceId: string;
+      type: WebhookEventType;
+      merchant: string;
+      invoiceId: bigint;
+      blockNumber: bigint;
+      logIndex: number;
+      data: object;
+    },
+  ): Promise<void> {
+    const inserted = await trx
+      .insertInto("webhook_events")
+      .values({
+        id: webhookEventId(event.sourceId),
+        source_id: event.sourceId,
+        type: event.type,
+        merchant: event.merchant.toLowerCase(),
+        invoice_id: event.invoiceId.toString(),
+        block_number: Number(event.blockNumber),
+        log_index: event.logIndex,
+        data: JSON.stringify(event.data),
+        observed_at: this.now(),
+        removed_at: null,
+      })
+      .onConflict((oc) => oc.doNothing())
+      .executeTakeFirst();
+    if (inserted.numInsertedOrUpdatedRows !== 1n) return;
+    await trx
+      .updateTable("webhook_endpoints")
+      .set({ enqueued_through: Number(event.blockNumber) - 1 })
+      .where(sql<string>`lower(owner)`, "=", event.merchant.toLowerCase())
+      .where("enqueued_through", ">=", Number(event.blockNumber))
+      .execute();
+  }
+
+  /**
+   * Enqueues a delivery for every (endpoint, event) pair that now has the endpoint's confirmations
+   * and none yet, looking only at blocks after each endpoint's `enqueued_through` mark, then moves
+   * the marks up to what is confirmed.
+   */
+  private async enqueue(head: bigint): Promise<number> {
+    return this.db.transaction().execute(async (trx) => {
+      const due = await sql<{ endpoint_id: string; id: string; type: WebhookEventType; data: string }>`
+        SELECT w.id AS endpoint_id, e.id, e.type, e.data
+        FROM webhook_endpoints w
+        JOIN webhook_events e ON e.merchant = lower(w.owner)
+          AND e.block_number > max(w.from_block, w.enqueued_through)
+          AND e.block_number <= ${Number(head)} - w.confirmations + 1
+        WHERE w.deleted_at IS NULL AND e.removed_at IS NULL
+          AND EXISTS (SELECT 1 FROM json_each(w.events) j WHERE j.value = e.type OR j.value = '*')
+          AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.endpoint_id = w.id AND d.event_id = e.id)
+        ORDER BY e.block_number, e.log_index, e.id, w.id
+        LIMIT ${MAX_ENQUEUE}`.execute(trx);
+      for (const row of due.rows) {
+        const { createdAt, ...data } = JSON.parse(row.data) as { createdAt: string };
+        await this.insertDelivery(trx, row.endpoint_id, row.id, row.type, deliveryBody(row.id, row.type, createdAt, data));
+      }
+      // A full batch may have left confirmed events behind: keep the marks so the next poll sees them.
+      if (due.rows.length < MAX_ENQUEUE) {
+        await sql`
+          UPDATE webhook_endpoints SET enqueued_through = ${Number(head)} - confirmations + 1
+          WHERE deleted_at IS NULL AND enqueued_through < ${Number(head)} - confirmations + 1`.execute(trx);
+      }
+      if (due.rows.length > 0) this.logger.debug({ count: due.rows.length }, "webhook deliveries enqueued");
+      return due.rows.length;
+    });
+  }
+
+  private async insertDelivery(trx: AppDb, endpointId: string, eventId: string, type: string, body: string): Promise<void> {
+    const last = await trx
+      .selectFrom("webhook_deliveries")
+      .select((eb) => eb.fn.max("seq").as("seq"))
+      .executeTakeFirst();
+    await trx
+      .insertInto("webhook_deliveries")
+      .values({
+        id: `whd_${randomUUID().replace(/-/g, "")}`,
+        seq: (last?.seq ?? 0) + 1,
+        endpoint_id: endpointId,
+        event_id: eventId,
+        type,
+        body,
+        status: "pending",
+        attempts: 0,
+        next_attempt_at: this.now(),
+        locked_until: null,
+        last_status_code: null,
+        last_error: null,
+        created_at: this.now(),
+        delivered_at: null,
+      })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+  }
+}

@@ -1,0 +1,43 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { Logger } from "pino";
+import type { Config } from "../env";
+import type { AppDb } from "../db";
+import type { Chain } from "../services/chain";
+import type { Abis, DeploymentSource } from "../services/deployment";
+import { validationHook } from "../lib/errors";
+import type { IndexReader } from "../lib/index-reader";
+import type { AuthInfo } from "./session";
+
+/** Everything the app needs from outside; main.ts builds the real ones, tests build their own. */
+export interface AppDeps {
+  config: Config;
+  /** HS256 key for session tokens. */
+  jwtSecret: string;
+  /** app.sqlite through Kysely (migrated). */
+  db: AppDb;
+  /** The node. */
+  chain: Chain;
+  /** deployments/<network>.json. */
+  deployment: DeploymentSource;
+  /** Contract ABIs from the artifacts. */
+  abis: Abis;
+  /** The index (Ponder's SQLite) read module. */
+  index: IndexReader;
+  logger: Logger;
+  /** Clock in unix milliseconds (tests move it). */
+  now?: () => number;
+}
+
+/** Hono environment of every router: per-request logger, request id and (after requireAuth) the caller. */
+export interface AppEnv {
+  Variables: {
+    requestId: string;
+    log: Logger;
+    auth: AuthInfo;
+  };
+}
+
+/** A new router (one per resource) that reports validation failures in the API's error shape. */
+export function newRouter(): OpenAPIHono<AppEnv> {
+  return new OpenAPIHono<AppEnv>({ defaultHook: validationHook as never });
+}

@@ -1,0 +1,236 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import type { UsersTable } from "../../db/types";
+import { type AppDeps, newRouter } from "../../middleware/context";
+import { ApiError, errorResponses } from "../../lib/errors";
+import type { IndexReader } from "../../lib/index-reader";
+import { AddressParamSchema } from "../../lib/schemas";
+import { requireAuth } from "../../middleware/session";
+import { sessionSettings } from "../auth";
+
+/** Printable text without control characters, trimmed, NFC. */
+const text = (max: number) =>
+  z
+    .string()
+    .transform((v) => v.normalize("NFC").trim())
+    .pipe(
+      z
+        .string()
+        .min(1, "must not be empty")
+        .max(max, `must be at most ${max} characters`)
+        .regex(/^[^\p{Cc}\p{Cs}]*$/u, "must not contain control characters"),
+    );
+
+const BillingAddressSchema = z
+  .object({
+    line1: text(200),
+    line2: text(200).optional(),
+    city: text(100),
+    postalCode: z
+      .string()
+      .regex(/^[A-Za-z0-9 -]{2,12}$/, "must be 2 to 12 letters, digits, spaces or dashes")
+      .optional(),
+    region: text(100).optional(),
+    country: z.string().regex(/^[A-Z]{2}$/, "must be an ISO 3166-1 alpha-2 code such as FR"),
+  })
+  .strict()
+  .openapi("BillingAddress");
+
+const ProfileSchema = z
+  .object({
+    address: z.string(),
+    displayName: z.string().nullable(),
+    email: z.string().nullable(),
+    company: z.string().nullable(),
+    billingAddress: BillingAddressSchema.nullable(),
+    taxId: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi("Profile");
+
+const PublicProfileSchema = z
+  .object({ address: z.string(), displayName: z.string().nullable(), company: z.string().nullable(), memberSince: z.string() })
+  .openapi("PublicProfile");
+
+const ProfilePatchSchema = z
+  .object({
+    displayName: text(80).nullable().optional(),
+    email: z.email("must be an email address").max(254).nullable().optional(),
+    company: text(120).nullable().optional(),
+    billingAddress: BillingAddressSchema.nullable().optional(),
+    taxId: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9 .\-/]{1,31}$/, "must be 2 to 32 letters, digits, spaces, dots, dashes or slashes")
+      .nullable()
+      .optional(),
+  })
+  .strict()
+  .refine((v) => Object.keys(v).length > 0, "at least one field is required")
+  .openapi("ProfilePatch");
+
+const StatsSchema = z
+  .object({
+    address: z.string(),
+    invoicesIssued: z.number().int(),
+    invoicesPaid: z.number().int(),
+    volumeByToken: z.array(z.object({ token: z.string(), issued: z.string(), paid: z.string() })),
+    staked: z.string(),
+    truncated: z.boolean().openapi({ description: "Figures cover only the newest STATS_MAX_ROWS invoices per role" }),
+    indexedBlock: z.number().int(),
+  })
+  .openapi("UserStats");
+
+/** Invoices scanned at most per role for the per-token volumes. */
+export const STATS_MAX_ROWS = 20_000;
+
+/**
+ * Per-address figures from the index's Invoice table: invoices issued (as merchant) with their
+ * amounts, invoices paid (as payer, any amount paid) with the amounts paid, per token; current
+ * stake. (History rows cannot tell these apart: the indexer writes an invoice_created and an
+ * invoice_paid row for both parties.)
+ */
+export function userStats(index: IndexReader, address: string): z.infer<typeof StatsSchema> {
+  const head = index.headBlock();
+  const account = address.toLowerCase();
+  const volumes = new Map<string, { issued: bigint; paid: bigint }>();
+  const volume = (token: string) => volumes.get(token) ?? volumes.set(token, { issued: 0n, paid: 0n }).get(token)!;
+  let invoicesIssued = 0;
+  let invoicesPaid = 0;
+  let truncated = false;
+  for (const role of ["merchant", "payer"] as const) {
+    let cursor: string | undefined;
+    let scanned = 0;
+    do {
+      const page = index.invoicesByAccount(account, { role, limit: 500, cursor });
+      for (const invoice of page.items) {
+        if (role === "merchant") {
+          invoicesIssued += 1;
+          volume(invoice.token).issued += invoice.amount;
+        } else if (invoice.paid > 0n) {
+          invoicesPaid += 1;
+          volume(invoice.token).paid += invoice.paid;
+        }
+      }
+      scanned += page.items.length;
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor !== undefined && scanned < STATS_MAX_ROWS);
+    truncated ||= cursor !== undefined;
+  }
+  return {
+    address,
+    invoicesIssued,
+    invoicesPaid,
+    volumeByToken: [...volumes].map(([token, v]) => ({ token, issued: v.issued.toString(), paid: v.paid.toString() })),
+    staked: (index.stake(account)?.balance ?? 0n).toString(),
+    truncated,
+    indexedBlock: Number(head.number),
+  };
+}
+
+function profile(row: UsersTable) {
+  return {
+    address: row.address,
+    displayName: row.display_name,
+    email: row.email,
+    company: row.company,
+    billingAddress: row.billing_address === null ? null : (JSON.parse(row.billing_address) as z.infer<typeof BillingAddressSchema>),
+    taxId: row.tax_id,
+    createdAt: new Date(row.created_at).toISOString(),
+    updatedAt: new Date(row.updated_at).toISOString(),
+  };
+}
+
+/** /users: own profile (read, update), public profiles, stats from the index. */
+export function userRoutes(deps: AppDeps) {
+  const now = deps.now ?? Date.now;
+  const auth = requireAuth(sessionSettings(deps), now);
+  const load = async (address: string) => {
+    const row = await deps.db.selectFrom("users").selectAll().where("address", "=", address).executeTakeFirst();
+    if (!row) throw new ApiError(404, "user_not_found", "No user with this address has signed in");
+    return row;
+  };
+
+  return newRouter()
+    .openapi(
+      createRoute({
+        method: "get",
+        path: "/me",
+        tags: ["users"],
+        summary: "The signed-in user's profile",
+        middleware: [auth] as const,
+        security: [{ bearer: [] }],
+        responses: { 200: { description: "Profile", content: { "application/json": { schema: ProfileSchema } } }, ...errorResponses(401) },
+      }),
+      async (c) => c.json(profile(await load(c.get("auth").address)), 200),
+    )
+    .openapi(
+      createRoute({
+        method: "patch",
+        path: "/me",
+        tags: ["users"],
+        summary: "Update profile fields (null clears a field)",
+        middleware: [auth] as const,
+        security: [{ bearer: [] }],
+        request: { body: { required: true, content: { "application/json": { schema: ProfilePatchSchema } } } },
+        responses: {
+          200: { description: "Updated profile", content: { "application/json": { schema: ProfileSchema } } },
+          ...errorResponses(400, 401, 413, 415),
+        },
+      }),
+      async (c) => {
+        const patch = c.req.valid("json");
+        const address = c.get("auth").address;
+        const set: Partial<UsersTable> = { updated_at: now() };
+        if (patch.displayName !== undefined) set.display_name = patch.displayName;
+        if (patch.email !== undefined) set.email = patch.email === null ? null : patch.email.toLowerCase();
+        if (patch.company !== undefined) set.company = patch.company;
+        if (patch.billingAddress !== undefined)
+          set.billing_address = patch.billingAddress === null ? null : JSON.stringify(patch.billingAddress);
+        if (patch.taxId !== undefined) set.tax_id = patch.taxId === null ? null : patch.taxId.toUpperCase();
+        await deps.db.updateTable("users").set(set).where("address", "=", address).execute();
+        return c.json(profile(await load(address)), 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: "get",
+        path: "/{address}",
+        tags: ["users"],
+        summary: "A user's public profile (display name, company)",
+        request: { params: AddressParamSchema },
+        responses: {
+          200: { description: "Public profile", content: { "application/json": { schema: PublicProfileSchema } } },
+          ...errorResponses(400, 404),
+        },
+      }),
+      async (c) => {
+        const row = await load(c.req.valid("param").address);
+        return c.json(
+          {
+            address: row.address,
+            displayName: row.display_name,
+            company: row.company,
+            memberSince: new Date(row.created_at).toISOString(),
+          },
+          200,
+        );
+      },
+    )
+    .openapi(
+      createRoute({
+        method: "get",
+        path: "/{address}/stats",
+        tags: ["users"],
+        summary: "Invoices issued and paid, volume per token and amount staked, from the index",
+        request: { params: AddressParamSchema },
+        responses: {
+          200: { description: "Stats", content: { "application/json": { schema: StatsSchema } } },
+          ...errorResponses(400, 503),
+        },
+      }),
+      async (c) => {
+        const { address } = c.req.valid("param");
+        return c.json(userStats(deps.index, address), 200);
+      },
+    );
+}

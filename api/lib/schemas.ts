@@ -34,3 +34,17 @@ export const Bytes32Schema = z
 export const AddressParamSchema = z.object({
   address: AddressSchema.openapi({ param: { name: "address", in: "path" } }),
 });
+
+/** A time bound query parameter: ISO 8601 or unix seconds. Output: unix seconds as bigint. */
+export const TimeSchema = z
+  .string()
+  .max(40)
+  .transform((v, ctx) => {
+    const seconds = /^\d{1,12}$/.test(v) ? Number(v) : Date.parse(v) / 1000;
+    if (!Number.isFinite(seconds) || !/^\d{1,12}$|^\d{4}-\d{2}-\d{2}/.test(v)) {
+      ctx.addIssue({ code: "custom", message: "must be an ISO 8601 date-time or unix seconds" });
+      return z.NEVER;
+    }
+    return BigInt(Math.floor(seconds));
+  })
+  .openapi({ type: "string", example: "2030-01-01T00:00:00Z" });

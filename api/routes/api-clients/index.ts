@@ -7,7 +7,7 @@ import { ApiError, errorResponses } from "../../lib/errors";
 import { idempotency } from "../../middleware/idempotency";
 import { SCOPES } from "../../middleware/scopes";
 import { forgetClientTokens, requireAuth } from "../../middleware/session";
-import { sessionSettings } from "../auth";
+import { sessionSettings } from "../../middleware/auth";
 
 const CreateClientSchema = z
   .object({

@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { deleteCookie, setCookie } from "hono/cookie";
 import { type AppDeps, newRouter } from "../../middleware/context";
+import { sessionSettings } from "../../middleware/auth";
 import { ApiError, errorResponses } from "../../lib/errors";
 import { issueNonce, verifySignIn } from "../../services/siwe";
 import { SESSION_COOKIE, createSession, requireAuth, revokeSession, type SessionSettings } from "../../middleware/session";
@@ -34,11 +35,6 @@ const SessionSchema = z
   .openapi("Session");
 
 const MeSchema = z.object({ address: z.string(), sessionId: z.string(), expiresAt: z.string() }).openapi("AuthMe");
-
-/** Sessions for the auth and other routers, derived from deps. */
-export function sessionSettings(deps: AppDeps): SessionSettings {
-  return { db: deps.db, secret: deps.jwtSecret, origin: deps.config.publicOrigin, ttlSeconds: deps.config.jwtTtlSeconds };
-}
 
 /** The chain id sign-in messages must carry: the deployment's (503 while there is none). */
 export function expectedChainId(deps: AppDeps): number {

@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { Interface } from "ethers";
 import type { Deployment } from "../../../core/deployment";
 import { type AppDeps, newRouter } from "../../middleware/context";
+import { fromNode, requireDeployment } from "../../services/node";
 import { ApiError, errorResponses } from "../../lib/errors";
 import { safeStatus } from "../../lib/index-source";
 import { AddressParamSchema } from "../../lib/schemas";
@@ -68,22 +69,6 @@ export function aprPercent(rewardRate: bigint, rateScale: bigint, totalStaked: b
   if (!active || totalStaked === 0n) return active ? null : "0.00";
   const bps = (rewardRate * 365n * 86_400n * 10_000n) / (rateScale * totalStaked);
   return `${bps / 100n}.${(bps % 100n).toString().padStart(2, "0")}`;
-}
-
-/** The current deployment, or 503 `deployment_missing`. */
-export function requireDeployment(deps: AppDeps): Deployment {
-  const deployment = deps.deployment.get();
-  if (!deployment) throw new ApiError(503, "deployment_missing", "No deployment yet: deploy the contracts first");
-  return deployment;
-}
-
-/** Calls the node, turning any failure into 503 `node_unreachable`. */
-export async function fromNode<T>(p: Promise<T>): Promise<T> {
-  try {
-    return await p;
-  } catch {
-    throw new ApiError(503, "node_unreachable", "The node did not answer");
-  }
 }
 
 /** /blockchain: deployment with ABIs, chain/index status, staking positions. */

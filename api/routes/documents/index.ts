@@ -12,8 +12,8 @@ import { DOCUMENT_CSP, renderInvoiceHtml } from "../../documents/html";
 import { renderInvoicePdf } from "../../documents/pdf";
 import { type AuthInfo, assertScope, authenticate, requireAuth, tokenOf } from "../../middleware/session";
 import { TtlCache } from "../../lib/ttl-cache";
-import { sessionSettings } from "../auth";
-import { requireDeployment } from "../blockchain";
+import { sessionSettings } from "../../middleware/auth";
+import { requireDeployment } from "../../services/node";
 import { type InvoiceRecord, InvoiceIdParamSchema, locateInvoice } from "../invoices";
 
 /** Bytes of randomness in a share token (256 bits), sent as 43 base64url characters. */

@@ -11,10 +11,10 @@ import { type InvoiceDocument, computeTotals, invoiceReference, orNull, referenc
 import { INVOICE_STATUSES as ON_CHAIN_STATUSES, type IndexReader, type InvoiceRow, type InvoiceStatus } from "../../lib/index-reader";
 import { safeStatus } from "../../lib/index-source";
 import { AddressSchema, Uint256Schema } from "../../lib/schemas";
-import { TimeSchema } from "../transactions";
+import { TimeSchema } from "../../lib/schemas";
 import { requireAuth } from "../../middleware/session";
-import { sessionSettings } from "../auth";
-import { fromNode, requireDeployment } from "../blockchain";
+import { sessionSettings } from "../../middleware/auth";
+import { fromNode, requireDeployment } from "../../services/node";
 
 /** Longest dispute window a draft may ask for (90 days; the escrow enforces its own MAX_DISPUTE_WINDOW too). */
 const MAX_DISPUTE_WINDOW = 90 * 24 * 3600;

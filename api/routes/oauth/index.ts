@@ -4,7 +4,7 @@ import { verifyClientSecret } from "../../services/client-secret";
 import { type AppDeps, newRouter } from "../../middleware/context";
 import { type Scope, parseScopeString } from "../../middleware/scopes";
 import { createClientToken } from "../../middleware/session";
-import { sessionSettings } from "../auth";
+import { sessionSettings } from "../../middleware/auth";
 
 /** RFC 6749 §5.2 error codes this endpoint answers. */
 type OAuthErrorCode = "invalid_request" | "invalid_client" | "unsupported_grant_type" | "invalid_scope";

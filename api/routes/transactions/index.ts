@@ -7,24 +7,10 @@ import { headCache } from "../../services/head";
 import { HISTORY_KINDS, type HistoryKind, type HistoryRow, IndexNotReadyError, type IndexStatus } from "../../lib/index-reader";
 import { safeStatus } from "../../lib/index-source";
 import { TtlCache } from "../../lib/ttl-cache";
-import { AddressSchema, Bytes32Schema } from "../../lib/schemas";
+import { AddressSchema, Bytes32Schema, TimeSchema } from "../../lib/schemas";
 import { requireAuth } from "../../middleware/session";
-import { sessionSettings } from "../auth";
-import { fromNode, requireDeployment } from "../blockchain";
-
-/** A time bound query parameter: ISO 8601 or unix seconds. Output: unix seconds as bigint. */
-export const TimeSchema = z
-  .string()
-  .max(40)
-  .transform((v, ctx) => {
-    const seconds = /^\d{1,12}$/.test(v) ? Number(v) : Date.parse(v) / 1000;
-    if (!Number.isFinite(seconds) || !/^\d{1,12}$|^\d{4}-\d{2}-\d{2}/.test(v)) {
-      ctx.addIssue({ code: "custom", message: "must be an ISO 8601 date-time or unix seconds" });
-      return z.NEVER;
-    }
-    return BigInt(Math.floor(seconds));
-  })
-  .openapi({ type: "string", example: "2030-01-01T00:00:00Z" });
+import { sessionSettings } from "../../middleware/auth";
+import { fromNode, requireDeployment } from "../../services/node";
 
 const HistoryQuerySchema = z.object({
   kind: z

@@ -5,7 +5,7 @@ import { ApiError, errorResponses } from "../../lib/errors";
 import type { IndexReader } from "../../lib/index-reader";
 import { AddressParamSchema } from "../../lib/schemas";
 import { requireAuth } from "../../middleware/session";
-import { sessionSettings } from "../auth";
+import { sessionSettings } from "../../middleware/auth";
 
 /** Printable text without control characters, trimmed, NFC. */
 const text = (max: number) =>

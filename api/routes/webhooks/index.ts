@@ -9,7 +9,7 @@ import { requireAuth } from "../../middleware/session";
 import { WEBHOOK_EVENT_TYPES, WebhookPayloadSchema } from "../../services/webhooks/events";
 import { newWebhookSecret } from "../../services/webhooks/signature";
 import { WebhookUrlError, checkWebhookUrl } from "../../services/webhooks/ssrf";
-import { sessionSettings } from "../auth";
+import { sessionSettings } from "../../middleware/auth";
 
 const EndpointInputSchema = z
   .object({

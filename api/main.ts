@@ -7,7 +7,7 @@ import { fileDeployment, loadAbis } from "./services/deployment";
 import { IndexReader } from "./lib/index-reader";
 import { createLogger } from "./lib/logger";
 import { startWebhookWorker } from "./jobs/webhooks/worker";
-import { linkPendingDrafts } from "./routes/invoices";
+import { linkPendingDrafts } from "./jobs/draft-linker";
 
 /**
  * Starts the API: validates the environment (one line per bad value, exit 1), opens and migrates

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { Interface, type JsonRpcSigner, Wallet, ZeroAddress, keccak256, toUtf8Bytes } from "ethers";
 import { canonicalJson, invoiceReference } from "../../api/documents/hash";
 import { loadAbis } from "../../api/services/deployment";
-import { linkPendingDrafts } from "../../api/routes/invoices";
+import { linkPendingDrafts } from "../../api/jobs/draft-linker";
 import { type TestApp, errorCode, jsonRequest, makeApp, signIn, unbuiltIndex } from "./helpers";
 import { type RealIndex, useRealIndex } from "./real-index";
 

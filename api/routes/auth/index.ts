@@ -4,7 +4,7 @@ import { type AppDeps, newRouter } from "../../middleware/context";
 import { sessionSettings } from "../../middleware/auth";
 import { ApiError, errorResponses } from "../../lib/errors";
 import { issueNonce, verifySignIn } from "../../services/siwe";
-import { SESSION_COOKIE, createSession, requireAuth, revokeSession, type SessionSettings } from "../../middleware/session";
+import { SESSION_COOKIE, createSession, requireAuth, revokeSession } from "../../middleware/session";
 
 const NonceSchema = z
   .object({

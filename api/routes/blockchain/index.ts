@@ -1,6 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { Interface } from "ethers";
-import type { Deployment } from "../../../core/deployment";
 import { type AppDeps, newRouter } from "../../middleware/context";
 import { fromNode, requireDeployment } from "../../services/node";
 import { ApiError, errorResponses } from "../../lib/errors";

@@ -14,7 +14,8 @@ import { type AuthInfo, assertScope, authenticate, requireAuth, tokenOf } from "
 import { TtlCache } from "../../lib/ttl-cache";
 import { sessionSettings } from "../../middleware/auth";
 import { requireDeployment } from "../../services/node";
-import { type InvoiceRecord, InvoiceIdParamSchema, locateInvoice } from "../invoices";
+import { InvoiceIdParamSchema, locateInvoice } from "../invoices";
+import type { InvoiceRecord } from "../../services/drafts";
 
 /** Bytes of randomness in a share token (256 bits), sent as 43 base64url characters. */
 const SHARE_TOKEN_BYTES = 32;

@@ -1,15 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { createRoute, z } from "@hono/zod-openapi";
 import { Interface, ZeroAddress } from "ethers";
-import type { AppDb } from "../../db";
 import type { InvoiceDraftsTable, InvoiceLineItemsTable } from "../../db/types";
 import { type AppDeps, newRouter } from "../../middleware/context";
 import { ApiError, errorResponses } from "../../lib/errors";
 import { encodeCall, maxUint } from "../../services/escrow-tx";
 import { idempotency } from "../../middleware/idempotency";
 import { type InvoiceDocument, computeTotals, invoiceReference, orNull, referenceMatches, termsMatch } from "../../documents/hash";
-import { INVOICE_STATUSES as ON_CHAIN_STATUSES, type IndexReader, type InvoiceRow, type InvoiceStatus } from "../../lib/index-reader";
+import { INVOICE_STATUSES as ON_CHAIN_STATUSES, type InvoiceRow, type InvoiceStatus } from "../../lib/index-reader";
 import { safeStatus } from "../../lib/index-source";
+import { type InvoiceRecord, type LoadedDraft, linkDraft, loadDraft } from "../../services/drafts";
 import { AddressSchema, Uint256Schema } from "../../lib/schemas";
 import { TimeSchema } from "../../lib/schemas";
 import { requireAuth } from "../../middleware/session";
@@ -117,18 +117,6 @@ export function draftJson(draft: InvoiceDraftsTable, items: InvoiceLineItemsTabl
     detailsMatch: referenceMatches(draft.canonical, draft.reference),
     createdAt: new Date(draft.created_at).toISOString(),
   };
-}
-
-/** A draft and its line items by draft id or by reference, or undefined. */
-export async function loadDraft(db: AppDb, by: { id: string } | { reference: string } | { onchainId: string }) {
-  let query = db.selectFrom("invoice_drafts").selectAll();
-  if ("id" in by) query = query.where("id", "=", by.id);
-  else if ("reference" in by) query = query.where("reference", "=", by.reference.toLowerCase());
-  else query = query.where("onchain_id", "=", by.onchainId);
-  const draft = await query.executeTakeFirst();
-  if (!draft) return undefined;
-  const items = await db.selectFrom("invoice_line_items").selectAll().where("draft_id", "=", draft.id).orderBy("position").execute();
-  return { draft, items };
 }
 
 const OnchainSchema = z
@@ -274,50 +262,6 @@ export function onchainJson(row: InvoiceRow): z.infer<typeof OnchainSchema> {
     createdTxHash: row.createdTxHash,
     updatedBlock: Number(row.updatedBlock),
   };
-}
-
-/** Records that the draft with `row.reference` became on-chain invoice `row.id`. */
-export async function linkDraft(db: AppDb, row: InvoiceRow, now: number): Promise<void> {
-  await db
-    .updateTable("invoice_drafts")
-    .set({ onchain_id: row.id.toString(), linked_at: now })
-    .where("reference", "=", row.reference.toLowerCase())
-    .where("onchain_id", "is", null)
-    .execute();
-}
-
-/**
- * Links drafts whose reference the index has seen created on chain (run periodically by main.ts,
- * and on reads). Returns how many were linked.
- */
-export async function linkPendingDrafts(db: AppDb, index: IndexReader, now: number, max = 200): Promise<number> {
-  if (!safeStatus(index).ready) return 0;
-  const pending = await db
-    .selectFrom("invoice_drafts")
-    .select("reference")
-    .where("onchain_id", "is", null)
-    .orderBy("created_at", "desc")
-    .limit(max)
-    .execute();
-  let linked = 0;
-  for (const { reference } of pending) {
-    const row = index.invoiceByReference(reference);
-    const loaded = row ? await loadDraft(db, { reference }) : undefined;
-    if (row && loaded && termsMatch(loaded.draft, row)) {
-      await linkDraft(db, row, now);
-      linked += 1;
-    }
-  }
-  return linked;
-}
-
-/** A draft and its line items, as {@link loadDraft} returns them. */
-export type LoadedDraft = NonNullable<Awaited<ReturnType<typeof loadDraft>>>;
-
-/** An invoice as the API knows it: its on-chain row (absent while a draft), its details (absent when not held here). */
-export interface InvoiceRecord {
-  row: InvoiceRow | undefined;
-  loaded: LoadedDraft | undefined;
 }
 
 /** The draft holding the details of on-chain invoice `row` (linking it when its terms match), or undefined. */

@@ -1,0 +1,30 @@
+import type { AppDb } from "../db";
+import { termsMatch } from "../documents/hash";
+import type { IndexReader } from "../lib/index-reader";
+import { safeStatus } from "../lib/index-source";
+import { linkDraft, loadDraft } from "../services/drafts";
+
+/**
+ * Links drafts whose reference the index has seen created on chain (run periodically by main.ts,
+ * and on reads). Returns how many were linked.
+ */
+export async function linkPendingDrafts(db: AppDb, index: IndexReader, now: number, max = 200): Promise<number> {
+  if (!safeStatus(index).ready) return 0;
+  const pending = await db
+    .selectFrom("invoice_drafts")
+    .select("reference")
+    .where("onchain_id", "is", null)
+    .orderBy("created_at", "desc")
+    .limit(max)
+    .execute();
+  let linked = 0;
+  for (const { reference } of pending) {
+    const row = index.invoiceByReference(reference);
+    const loaded = row ? await loadDraft(db, { reference }) : undefined;
+    if (row && loaded && termsMatch(loaded.draft, row)) {
+      await linkDraft(db, row, now);
+      linked += 1;
+    }
+  }
+  return linked;
+}

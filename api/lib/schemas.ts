@@ -48,3 +48,14 @@ export const TimeSchema = z
     return BigInt(Math.floor(seconds));
   })
   .openapi({ type: "string", example: "2030-01-01T00:00:00Z" });
+
+/** { id } path parameter: an on-chain invoice id or a draft id. */
+export const InvoiceIdParamSchema = z.object({
+  id: z
+    .string()
+    .regex(
+      /^(0|[1-9]\d{0,77})$|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+      "must be an on-chain invoice id or a draft id",
+    )
+    .openapi({ param: { name: "id", in: "path" }, example: "1" }),
+});

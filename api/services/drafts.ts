@@ -1,5 +1,9 @@
 import type { AppDb } from "../db";
+import { termsMatch } from "../documents/hash";
+import { ApiError } from "../lib/errors";
 import type { InvoiceRow } from "../lib/index-reader";
+import { safeStatus } from "../lib/index-source";
+import type { AppDeps } from "../middleware/context";
 
 /** A draft and its line items by draft id or by reference, or undefined. */
 export async function loadDraft(db: AppDb, by: { id: string } | { reference: string } | { onchainId: string }) {
@@ -30,4 +34,40 @@ export async function linkDraft(db: AppDb, row: InvoiceRow, now: number): Promis
     .where("reference", "=", row.reference.toLowerCase())
     .where("onchain_id", "is", null)
     .execute();
+}
+
+/** The draft holding the details of on-chain invoice `row` (linking it when its terms match), or undefined. */
+export async function draftOf(deps: AppDeps, row: InvoiceRow, now: number): Promise<LoadedDraft | undefined> {
+  const linked = await loadDraft(deps.db, { onchainId: row.id.toString() });
+  if (linked) return linked;
+  const candidate = await loadDraft(deps.db, { reference: row.reference });
+  if (!candidate || !termsMatch(candidate.draft, row)) return undefined;
+  await linkDraft(deps.db, row, now);
+  candidate.draft.onchain_id = row.id.toString();
+  return candidate;
+}
+
+/**
+ * Finds an invoice by on-chain id (the index, with the draft that holds its details) or by draft id
+ * (app.sqlite, with its on-chain row once created with the same terms).
+ *
+ * @throws ApiError 404 when neither exists
+ */
+export async function locateInvoice(deps: AppDeps, id: string, now: number): Promise<InvoiceRecord> {
+  if (/^\d+$/.test(id)) {
+    const row = deps.index.invoice(BigInt(id));
+    if (!row) throw new ApiError(404, "invoice_not_found", `No invoice ${id} on chain`);
+    return { row, loaded: await draftOf(deps, row, now) };
+  }
+  const loaded = await loadDraft(deps.db, { id });
+  if (!loaded) throw new ApiError(404, "invoice_not_found", "No invoice draft with this id");
+  const onchain = safeStatus(deps.index).ready
+    ? loaded.draft.onchain_id !== null
+      ? deps.index.invoice(BigInt(loaded.draft.onchain_id))
+      : deps.index.invoiceByReference(loaded.draft.reference)
+    : undefined;
+  if (onchain && (loaded.draft.onchain_id !== null || termsMatch(loaded.draft, onchain))) {
+    return { row: onchain, loaded: await draftOf(deps, onchain, now) };
+  }
+  return { row: undefined, loaded };
 }

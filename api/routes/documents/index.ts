@@ -14,7 +14,8 @@ import { type AuthInfo, assertScope, authenticate, requireAuth, tokenOf } from "
 import { TtlCache } from "../../lib/ttl-cache";
 import { sessionSettings } from "../../middleware/auth";
 import { requireDeployment } from "../../services/node";
-import { InvoiceIdParamSchema, locateInvoice } from "../invoices";
+import { InvoiceIdParamSchema } from "../../lib/schemas";
+import { locateInvoice } from "../../services/drafts";
 import type { InvoiceRecord } from "../../services/drafts";
 
 /** Bytes of randomness in a share token (256 bits), sent as 43 base64url characters. */

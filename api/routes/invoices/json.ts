@@ -1,0 +1,62 @@
+import type { z } from "@hono/zod-openapi";
+import type { InvoiceDraftsTable, InvoiceLineItemsTable } from "../../db/types";
+import { orNull, referenceMatches, termsMatch } from "../../documents/hash";
+import type { InvoiceRow } from "../../lib/index-reader";
+import type { InvoiceRecord } from "../../services/drafts";
+import type { DraftSchema, InvoiceSchema, OnchainSchema } from "./schemas";
+
+/** A draft row with its line items, as JSON. */
+export function draftJson(draft: InvoiceDraftsTable, items: InvoiceLineItemsTable[]): z.infer<typeof DraftSchema> {
+  return {
+    id: draft.id,
+    reference: draft.reference,
+    canonical: draft.canonical,
+    merchant: draft.merchant,
+    payer: draft.payer,
+    arbiter: draft.arbiter,
+    token: draft.token,
+    chainId: draft.chain_id,
+    escrow: draft.escrow,
+    dueDate: new Date(draft.due_date * 1000).toISOString(),
+    notes: draft.notes,
+    lineItems: items.map((i) => ({ description: i.description, quantity: i.quantity, unitPrice: i.unit_price, amount: i.amount })),
+    total: draft.total,
+    onchainId: draft.onchain_id,
+    detailsMatch: referenceMatches(draft.canonical, draft.reference),
+    createdAt: new Date(draft.created_at).toISOString(),
+  };
+}
+
+/** On-chain invoice row as JSON. */
+export function onchainJson(row: InvoiceRow): z.infer<typeof OnchainSchema> {
+  return {
+    id: row.id.toString(),
+    merchant: row.merchant,
+    payer: orNull(row.payer),
+    arbiter: orNull(row.arbiter),
+    token: row.token,
+    amount: row.amount.toString(),
+    paid: row.paid.toString(),
+    released: row.released.toString(),
+    refunded: row.refunded.toString(),
+    status: row.status,
+    dueDate: new Date(Number(row.dueDate) * 1000).toISOString(),
+    reference: row.reference,
+    createdAt: new Date(Number(row.createdTimestamp) * 1000).toISOString(),
+    createdBlock: Number(row.createdBlock),
+    createdTxHash: row.createdTxHash,
+    updatedBlock: Number(row.updatedBlock),
+  };
+}
+
+/** An {@link InvoiceRecord} as the API's Invoice JSON. */
+export function invoiceJson({ row, loaded }: InvoiceRecord): z.infer<typeof InvoiceSchema> {
+  const details = loaded ? draftJson(loaded.draft, loaded.items) : null;
+  if (!row) return { id: loaded!.draft.id, onchain: null, details, detailsMatch: null };
+  return {
+    id: row.id.toString(),
+    onchain: onchainJson(row),
+    details,
+    detailsMatch: loaded ? referenceMatches(loaded.draft.canonical, row.reference) && termsMatch(loaded.draft, row) : null,
+  };
+}

@@ -1,0 +1,191 @@
+import { z } from "@hono/zod-openapi";
+import { INVOICE_STATUSES as ON_CHAIN_STATUSES } from "../../lib/index-reader";
+import { AddressSchema, TimeSchema, Uint256Schema } from "../../lib/schemas";
+
+/** Longest dispute window a draft may ask for (90 days; the escrow enforces its own MAX_DISPUTE_WINDOW too). */
+const MAX_DISPUTE_WINDOW = 90 * 24 * 3600;
+/** PaymentEscrow stores amounts as uint96 (EscrowAmountTooLarge above it). */
+export const MAX_INVOICE_AMOUNT = 2n ** 96n - 1n;
+
+const description = z
+  .string()
+  .transform((v) => v.normalize("NFC").trim())
+  .pipe(
+    z
+      .string()
+      .min(1, "must not be empty")
+      .max(500)
+      .regex(/^[^\p{Cc}\p{Cs}]*$/u, "must not contain control characters"),
+  );
+
+const LineItemInputSchema = z
+  .object({
+    description,
+    quantity: z.number().int("must be a whole number").min(1).max(1_000_000_000),
+    unitPrice: Uint256Schema.openapi({ description: "Price of one unit in the token's smallest unit (decimal string)" }),
+  })
+  .strict();
+
+export const DraftInputSchema = z
+  .object({
+    token: AddressSchema.openapi({ description: "ERC-20 address, or 0x0000000000000000000000000000000000000000 for ETH" }),
+    payer: AddressSchema.nullable().optional().openapi({ description: "Who must pay; absent or null: anyone" }),
+    arbiter: AddressSchema.nullable().optional(),
+    dueDate: z.iso.datetime({ offset: true }).openapi({ example: "2030-01-31T23:59:59Z" }),
+    disputeWindowSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(MAX_DISPUTE_WINDOW)
+      .default(7 * 24 * 3600),
+    lineItems: z.array(LineItemInputSchema).min(1).max(100),
+    notes: z
+      .string()
+      .transform((v) => v.normalize("NFC"))
+      .pipe(
+        z
+          .string()
+          .max(2000)
+          .regex(/^[^\p{Cs}\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/u, "must not contain control characters"),
+      )
+      .nullable()
+      .optional(),
+  })
+  .strict()
+  .openapi("InvoiceDraftInput");
+
+export const UnsignedTxSchema = z
+  .object({ action: z.string(), to: z.string(), data: z.string(), value: z.string(), chainId: z.number().int() })
+  .openapi("UnsignedTransaction");
+
+const LineItemSchema = z.object({ description: z.string(), quantity: z.string(), unitPrice: z.string(), amount: z.string() });
+
+export const DraftSchema = z
+  .object({
+    id: z.string().openapi({ description: "Draft id (UUID)" }),
+    reference: z.string().openapi({ description: "keccak256 of `canonical`: the invoice's on-chain reference" }),
+    canonical: z.string().openapi({ description: "The canonical JSON text that was hashed (settle.invoice.v1)" }),
+    merchant: z.string(),
+    payer: z.string().nullable(),
+    arbiter: z.string().nullable(),
+    token: z.string(),
+    chainId: z.number().int(),
+    escrow: z.string(),
+    dueDate: z.string(),
+    notes: z.string().nullable(),
+    lineItems: z.array(LineItemSchema),
+    total: z.string(),
+    onchainId: z.string().nullable().openapi({ description: "On-chain invoice id once the index has seen the reference" }),
+    detailsMatch: z.boolean().openapi({ description: "The stored details still hash to the reference" }),
+    createdAt: z.string(),
+  })
+  .openapi("InvoiceDraft");
+
+export const CreatedSchema = DraftSchema.extend({ transaction: UnsignedTxSchema }).openapi("InvoiceDraftCreated");
+
+export const OnchainSchema = z
+  .object({
+    id: z.string(),
+    merchant: z.string(),
+    payer: z.string().nullable(),
+    arbiter: z.string().nullable(),
+    token: z.string(),
+    amount: z.string(),
+    paid: z.string(),
+    released: z.string(),
+    refunded: z.string(),
+    status: z.string(),
+    dueDate: z.string(),
+    reference: z.string(),
+    createdAt: z.string(),
+    createdBlock: z.number().int(),
+    createdTxHash: z.string(),
+    updatedBlock: z.number().int(),
+  })
+  .openapi("OnchainInvoice");
+
+export const InvoiceSchema = z
+  .object({
+    id: z.string().openapi({ description: "On-chain id, or the draft id while not on chain" }),
+    onchain: OnchainSchema.nullable(),
+    details: DraftSchema.nullable().openapi({ description: "Off-chain details (line items, notes) when this API holds them" }),
+    detailsMatch: z
+      .boolean()
+      .nullable()
+      .openapi({ description: "The details hash to the on-chain reference (null when either side is missing)" }),
+  })
+  .openapi("Invoice");
+
+export const InvoiceListSchema = z.object({ items: z.array(InvoiceSchema), nextCursor: z.string().nullable() }).openapi("InvoicePage");
+
+export const InvoiceEventSchema = z
+  .object({
+    id: z.string(),
+    kind: z.string(),
+    actor: z.string().nullable(),
+    amount: z.string().nullable(),
+    txHash: z.string(),
+    logIndex: z.number().int(),
+    blockNumber: z.number().int(),
+    timestamp: z.string(),
+  })
+  .openapi("InvoiceEvent");
+
+/** Invoice statuses (PaymentEscrow's Status in snake case), plus draft for drafts not on chain yet. */
+const INVOICE_STATUSES = ["draft", ...ON_CHAIN_STATUSES] as const;
+
+export const InvoiceListQuerySchema = z.object({
+  role: z.enum(["merchant", "payer", "any"]).default("any"),
+  status: z
+    .string()
+    .max(200)
+    .transform((v, ctx) => {
+      const list = v.split(",").map((x) => x.trim().toLowerCase());
+      const bad = list.filter((x) => !(INVOICE_STATUSES as readonly string[]).includes(x));
+      if (bad.length > 0) {
+        ctx.addIssue({ code: "custom", message: `unknown status(es); one of ${INVOICE_STATUSES.join(", ")}` });
+        return z.NEVER;
+      }
+      return list;
+    })
+    .optional()
+    .openapi({ type: "string", example: "created,paid" }),
+  token: AddressSchema.optional(),
+  from: TimeSchema.optional(),
+  to: TimeSchema.optional(),
+  cursor: z
+    .string()
+    .max(200)
+    .regex(/^[\w:.-]+$/, "must be a nextCursor from a previous page")
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+/** Escrow actions POST /invoices/:id/transactions can prepare. */
+export const INVOICE_ACTIONS = [
+  "pay",
+  "release",
+  "claim",
+  "refund",
+  "reclaim",
+  "cancel",
+  "dispute",
+  "resolve",
+  "proposeSettlement",
+  "acceptSettlement",
+  "withdraw",
+] as const;
+
+export const ActionBodySchema = z
+  .object({
+    action: z.enum(INVOICE_ACTIONS),
+    amount: Uint256Schema.optional().openapi({
+      description: "pay: defaults to what is still due; release/refund: defaults to everything held",
+    }),
+    toMerchant: Uint256Schema.optional().openapi({
+      description: "resolve, proposeSettlement, acceptSettlement: the merchant's gross share",
+    }),
+    toPayer: Uint256Schema.optional().openapi({ description: "resolve: the payer's share (defaults to held − toMerchant)" }),
+  })
+  .strict()
+  .openapi("InvoiceAction");

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { aprPercent } from "../../api/routes/blockchain";
+import { aprPercent } from "../../api/services/staking";
 import { errorCode, makeApp } from "./helpers";
 import { useRealIndex } from "./real-index";
 

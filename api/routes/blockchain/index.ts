@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { Interface } from "ethers";
 import { type AppDeps, newRouter } from "../../middleware/context";
 import { fromNode, requireDeployment } from "../../services/node";
+import { STAKING_VIEWS, aprPercent } from "../../services/staking";
 import { ApiError, errorResponses } from "../../lib/errors";
 import { safeStatus } from "../../lib/index-source";
 import { AddressParamSchema } from "../../lib/schemas";
@@ -51,24 +51,6 @@ const StakingSchema = z
     }),
   })
   .openapi("Staking");
-
-const STAKING_VIEWS = new Interface([
-  "function balanceOf(address) view returns (uint256)",
-  "function earned(address) view returns (uint256)",
-  "function totalStaked() view returns (uint256)",
-  "function rewardRate() view returns (uint256)",
-  "function periodFinish() view returns (uint256)",
-  "function stakingToken() view returns (address)",
-  "function rewardsToken() view returns (address)",
-  "function RATE_SCALE() view returns (uint256)",
-]);
-
-/** APR in percent with two decimals: rate/scale × year / staked (only meaningful when both tokens are the same). */
-export function aprPercent(rewardRate: bigint, rateScale: bigint, totalStaked: bigint, active: boolean): string | null {
-  if (!active || totalStaked === 0n) return active ? null : "0.00";
-  const bps = (rewardRate * 365n * 86_400n * 10_000n) / (rateScale * totalStaked);
-  return `${bps / 100n}.${(bps % 100n).toString().padStart(2, "0")}`;
-}
 
 /** /blockchain: deployment with ABIs, chain/index status, staking positions. */
 export function blockchainRoutes(deps: AppDeps) {

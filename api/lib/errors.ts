@@ -34,14 +34,6 @@ export class ApiError extends Error {
   }
 }
 
-/** Thrown by index-backed code when the index cannot answer yet; mapped to 503. */
-export class ServiceUnavailableError extends ApiError {
-  /** @param code e.g. index_not_ready, node_unreachable */
-  constructor(code: string, message: string) {
-    super(503, code, message);
-  }
-}
-
 const CODES_BY_STATUS: Record<number, string> = {
   400: "bad_request",
   401: "unauthorized",

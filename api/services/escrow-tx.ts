@@ -11,61 +11,19 @@ export interface UnsignedTx {
   chainId: number;
 }
 
-/**
- * Values to fill a function's parameters by name. Parameter names are matched case-insensitively
- * after dropping leading underscores, through {@link PARAM_ALIASES}; a struct parameter is filled
- * from its components the same way.
- */
+/** Values to fill a function's parameters, keyed by the exact parameter names of core/abis/PaymentEscrow. */
 export type NamedValues = Record<string, unknown>;
-
-/** Alternative spellings of the same argument in the escrow's ABI. */
-export const PARAM_ALIASES: Record<string, string> = {
-  payer: "payer",
-  buyer: "payer",
-  token: "token",
-  asset: "token",
-  amount: "amount",
-  total: "amount",
-  price: "amount",
-  duedate: "dueDate",
-  dueat: "dueDate",
-  deadline: "dueDate",
-  due: "dueDate",
-  expiry: "dueDate",
-  disputewindow: "disputeWindow",
-  disputeperiod: "disputeWindow",
-  arbiter: "arbiter",
-  reference: "reference",
-  ref: "reference",
-  detailshash: "reference",
-  referencehash: "reference",
-  tomerchant: "toMerchant",
-  topayer: "toPayer",
-  invoicehash: "reference",
-  metadatahash: "reference",
-  id: "invoiceId",
-  invoiceid: "invoiceId",
-  merchant: "merchant",
-  recipient: "recipient",
-  to: "recipient",
-  spender: "spender",
-};
-
-function canonicalName(param: ParamType): string {
-  const bare = param.name.replace(/^_+/, "").toLowerCase();
-  return PARAM_ALIASES[bare] ?? param.name.replace(/^_+/, "");
-}
 
 function fill(param: ParamType, values: NamedValues, fn: string): unknown {
   if (param.isTuple()) return param.components.map((component) => fill(component, values, fn));
-  const name = canonicalName(param);
+  const name = param.name;
   if (!(name in values)) {
     throw new ApiError(503, "escrow_abi_unsupported", `The deployed ${fn} takes a parameter "${param.name}" this API cannot fill`);
   }
   return values[name];
 }
 
-/** The largest value a uint parameter named like `name` accepts in `fn` (2^256-1 when absent). */
+/** The largest value a uint parameter named `name` accepts in `fn` (2^256-1 when absent). */
 export function maxUint(abi: InterfaceAbi, fn: string, name: string): bigint {
   const fragment = new Interface(abi).getFunction(fn);
   const find = (params: readonly ParamType[]): ParamType | undefined => {
@@ -73,7 +31,7 @@ export function maxUint(abi: InterfaceAbi, fn: string, name: string): bigint {
       if (p.isTuple()) {
         const inner = find(p.components);
         if (inner) return inner;
-      } else if (canonicalName(p) === name) return p;
+      } else if (p.name === name) return p;
     }
     return undefined;
   };
@@ -98,13 +56,4 @@ export function encodeCall(abi: InterfaceAbi, fn: string, to: string, chainId: n
   if (!fragment) throw new ApiError(503, "escrow_abi_unsupported", `The deployed contract has no single ${fn} function`);
   const args = fragment.inputs.map((input) => fill(input, values, fn));
   return { action: fn, to, data: iface.encodeFunctionData(fragment, args), value: value.toString(), chainId };
-}
-
-/** True when the ABI has a function named `fn`. */
-export function hasFunction(abi: InterfaceAbi, fn: string): boolean {
-  try {
-    return new Interface(abi).getFunction(fn) !== null;
-  } catch {
-    return false;
-  }
 }

@@ -112,7 +112,7 @@ export function invoiceRoutes(deps: AppDeps) {
           dueDate: BigInt(dueDate),
           disputeWindow: BigInt(input.disputeWindowSeconds),
           arbiter: arbiter ?? ZeroAddress,
-          reference,
+          referenceHash: reference,
         });
 
         const draft: InvoiceDraftsTable = {
@@ -307,7 +307,7 @@ export function invoiceRoutes(deps: AppDeps) {
               { in: "json", path: "amount", message: `must be between 1 and ${owed}` },
             ]);
           if (BigInt(onchain.token) === 0n) {
-            transactions.push(encodeCall(abi, "payNative", escrow, deployment.chainId, { invoiceId: id, amount }, amount));
+            transactions.push(encodeCall(abi, "payNative", escrow, deployment.chainId, { id, amount }, amount));
           } else {
             const raw = await fromNode(deps.chain.call(onchain.token, ERC20.encodeFunctionData("allowance", [me, escrow])));
             let allowance: bigint;
@@ -329,7 +329,7 @@ export function invoiceRoutes(deps: AppDeps) {
                 chainId: deployment.chainId,
               });
             }
-            transactions.push(encodeCall(abi, "pay", escrow, deployment.chainId, { invoiceId: id, amount }));
+            transactions.push(encodeCall(abi, "pay", escrow, deployment.chainId, { id, amount }));
           }
         } else {
           const roles: Record<Exclude<(typeof INVOICE_ACTIONS)[number], "pay">, Array<string | null>> = {
@@ -362,7 +362,7 @@ export function invoiceRoutes(deps: AppDeps) {
             ]);
           }
           transactions.push(
-            encodeCall(abi, body.action, escrow, deployment.chainId, { invoiceId: id, amount, toMerchant, toPayer, token: onchain.token }),
+            encodeCall(abi, body.action, escrow, deployment.chainId, { id, amount, toMerchant, toPayer, token: onchain.token }),
           );
         }
         return c.json({ transactions }, 200);

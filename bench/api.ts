@@ -35,10 +35,10 @@ import { loadAbis, staticDeployment } from "../api/lib/deployment";
 import { IndexReader } from "../api/lib/index-reader";
 import { createLogger } from "../api/lib/logger";
 import type { Deployment } from "../scripts/lib/deployments";
-import { deployEventGenerator } from "../test/support/events";
-import { startIndexer } from "../test/support/indexer";
-import { REPO_ROOT, deploySettle, startHardhatNode } from "../test/support/node";
-import { stopAllProcesses } from "../test/support/processes";
+import { deployEventGenerator } from "../test/helpers/events";
+import { startIndexer } from "../test/helpers/indexer";
+import { REPO_ROOT, deploySettle, startHardhatNode } from "../test/helpers/node";
+import { stopAllProcesses } from "../test/helpers/processes";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);

@@ -11,10 +11,10 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { Contract, JsonRpcProvider, type InterfaceAbi } from "ethers";
-import { generateSettleEvents } from "../test/support/events";
-import { deploySettle, startHardhatNode, REPO_ROOT } from "../test/support/node";
-import { startIndexer, type RunningIndexer } from "../test/support/indexer";
-import { stopAllProcesses } from "../test/support/processes";
+import { generateSettleEvents } from "../test/helpers/events";
+import { deploySettle, startHardhatNode, REPO_ROOT } from "../test/helpers/node";
+import { startIndexer, type RunningIndexer } from "../test/helpers/indexer";
+import { stopAllProcesses } from "../test/helpers/processes";
 
 function artifact(path: string): { abi: InterfaceAbi } {
   return JSON.parse(readFileSync(join(REPO_ROOT, "artifacts", "contracts", path), "utf8")) as { abi: InterfaceAbi };

@@ -1,7 +1,7 @@
 /**
  * Child processes that run in their own process group with their output in a log file: the local
  * stack's services (scripts/lib/services.ts) and the tests' nodes, indexers and servers
- * (test/support/processes.ts). Stopping one stops everything it started.
+ * (test/helpers/processes.ts). Stopping one stops everything it started.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream, mkdirSync } from "node:fs";

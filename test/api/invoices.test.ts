@@ -3,8 +3,8 @@ import { Interface, type JsonRpcSigner, Wallet, ZeroAddress, keccak256, toUtf8By
 import { canonicalJson, invoiceReference } from "../../api/lib/invoice-hash";
 import { loadAbis } from "../../api/lib/deployment";
 import { linkPendingDrafts } from "../../api/routes/invoices";
-import { type TestApp, errorCode, jsonRequest, makeApp, signIn, unbuiltIndex } from "./helpers";
-import { type RealIndex, useRealIndex } from "./real-index";
+import { type TestApp, errorCode, jsonRequest, makeApp, signIn, unbuiltIndex } from "../helpers/api-app";
+import { type RealIndex, useRealIndex } from "../helpers/real-index";
 
 const abi = loadAbis().PaymentEscrow!;
 

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { Wallet } from "ethers";
-import { type TestApp, errorCode, jsonRequest, makeApp, signIn, unbuiltIndex } from "./helpers";
-import { useRealIndex } from "./real-index";
+import { type TestApp, errorCode, jsonRequest, makeApp, signIn, unbuiltIndex } from "../helpers/api-app";
+import { useRealIndex } from "../helpers/real-index";
 
 describe("API users", function () {
   useRealIndex();

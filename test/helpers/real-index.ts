@@ -13,9 +13,9 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { IndexReader } from "../../api/lib/index-reader";
 import type { Deployment } from "../../scripts/lib/deployments";
-import { type RunningIndexer, startIndexer } from "../support/indexer";
-import { REPO_ROOT, deploySettle, startHardhatNode, type HardhatNode, type TestDeployment } from "../support/node";
-import { stopAllProcesses } from "../support/processes";
+import { type RunningIndexer, startIndexer } from "./indexer";
+import { REPO_ROOT, deploySettle, startHardhatNode, type HardhatNode, type TestDeployment } from "./node";
+import { stopAllProcesses } from "./processes";
 
 /** The ABI of a compiled contract (`path` under artifacts/contracts). */
 export function artifactAbi(path: string): never {

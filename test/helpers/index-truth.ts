@@ -8,8 +8,8 @@ import { Contract, Interface, JsonRpcProvider, ZeroAddress, id as topicOf, zeroP
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { IndexReader } from "../../api/lib/index-reader";
-import { dumpIndex, type DumpRow, type IndexDump } from "../support/index-dump";
-import { REPO_ROOT, type TestDeployment } from "../support/node";
+import { dumpIndex, type DumpRow, type IndexDump } from "./index-dump";
+import { REPO_ROOT, type TestDeployment } from "./node";
 
 /** ABI of a compiled contract of the repository. */
 export function abiOf(contractPath: string): Interface {

@@ -3,7 +3,7 @@ import { Wallet } from "ethers";
 import { ConfigError, loadConfig } from "../../api/config";
 import { guardedLookup, isPublicAddress } from "../../api/lib/webhooks/ssrf";
 import { signatureHeader, verifySignature } from "../../api/lib/webhooks/signature";
-import { type TestApp, errorCode, jsonRequest, makeApp, signIn } from "./helpers";
+import { type TestApp, errorCode, jsonRequest, makeApp, signIn } from "../helpers/api-app";
 
 interface Endpoint {
   id: string;

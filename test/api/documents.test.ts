@@ -5,9 +5,9 @@ import { join } from "node:path";
 import { Contract, ContractFactory, type JsonRpcSigner, parseEther } from "ethers";
 import { type Browser, chromium } from "playwright-core";
 import { formatAmount, verifyDocument } from "../../api/lib/invoice-document";
-import { REPO_ROOT } from "../support/node";
-import { type TestApp, errorCode, jsonRequest, makeApp, signIn, unbuiltIndex } from "./helpers";
-import type { RealIndex } from "./real-index";
+import { REPO_ROOT } from "../helpers/node";
+import { type TestApp, errorCode, jsonRequest, makeApp, signIn, unbuiltIndex } from "../helpers/api-app";
+import type { RealIndex } from "../helpers/real-index";
 
 /** Where the screenshots of the HTML documents and the PDFs go (gitignored). */
 const ARTIFACTS = join(REPO_ROOT, "test-artifacts", "documents");

@@ -2,12 +2,12 @@ import { expect } from "chai";
 import { JsonRpcProvider } from "ethers";
 import { rmSync } from "node:fs";
 import { IndexNotReadyError, IndexQueryError, IndexReader, type HistoryRow } from "../../api/lib/index-reader";
-import { dumpIndex, type IndexDump } from "../support/index-dump";
-import { startIndexer, type RunningIndexer } from "../support/indexer";
-import { deploySettle, startHardhatNode, type HardhatNode, type TestDeployment } from "../support/node";
-import { stopAllProcesses } from "../support/processes";
-import { runScenario, type ScenarioResult } from "./scenario-actions";
-import { expectIndexMatchesChain } from "./truth";
+import { dumpIndex, type IndexDump } from "../helpers/index-dump";
+import { startIndexer, type RunningIndexer } from "../helpers/indexer";
+import { deploySettle, startHardhatNode, type HardhatNode, type TestDeployment } from "../helpers/node";
+import { stopAllProcesses } from "../helpers/processes";
+import { runScenario, type ScenarioResult } from "../helpers/scenario-actions";
+import { expectIndexMatchesChain } from "../helpers/index-truth";
 
 describe("Indexer: every contract action", function () {
   this.timeout(240_000);

@@ -4,8 +4,8 @@ import { expect } from "chai";
 import { parseEther } from "ethers";
 import { DEMO_ACCOUNTS, DEMO_INVOICES, DEMO_STAKES, fillDemo } from "../../scripts/lib/demo";
 import { testAccount } from "../../scripts/lib/test-accounts";
-import { REPO_ROOT } from "../support/node";
-import { Backend, BrowserSession, journeySteps } from "./stack";
+import { REPO_ROOT } from "../helpers/node";
+import { Backend, BrowserSession, journeySteps } from "../helpers/browser-stack";
 
 /** Where the README's screenshots live (committed; refreshed by this journey with SETTLE_SCREENSHOTS=1). */
 const README_SHOTS = join(REPO_ROOT, "docs", "screenshots");

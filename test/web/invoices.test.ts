@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import { Contract, formatEther, parseEther } from "ethers";
-import { Backend, BrowserSession, journeySteps } from "./stack";
+import { Backend, BrowserSession, journeySteps } from "../helpers/browser-stack";
 
 /** Opens `hash`, connects the wallet, and signs in with Ethereum (the page's gate card or the header's button). */
 async function connectAndSignIn(session: BrowserSession, hash: string): Promise<void> {

@@ -49,7 +49,7 @@ export interface SettleStack {
 
 /**
  * Starts a node, deploy and indexer of its own, for tests that reorg the chain or move its clock
- * (which the shared index of test/api/real-index.ts must not see).
+ * (which the shared index of test/helpers/real-index.ts must not see).
  */
 export async function startSettleStack(): Promise<SettleStack> {
   const node = await startHardhatNode();

@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import { Interface } from "ethers";
 import type { HistoryRow } from "../../api/lib/index-reader";
-import { type TestApp, errorCode, makeApp, signIn, unbuiltIndex } from "./helpers";
-import { type RealIndex, artifactAbi, useRealIndex } from "./real-index";
+import { type TestApp, errorCode, makeApp, signIn, unbuiltIndex } from "../helpers/api-app";
+import { type RealIndex, artifactAbi, useRealIndex } from "../helpers/real-index";
 
 interface Item {
   id: string;

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { Wallet } from "ethers";
-import { type TestApp, errorCode, jsonRequest, makeApp, signIn } from "./helpers";
+import { type TestApp, errorCode, jsonRequest, makeApp, signIn } from "../helpers/api-app";
 
 interface Created {
   clientId: string;

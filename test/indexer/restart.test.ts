@@ -1,10 +1,10 @@
 import { expect } from "chai";
 import { JsonRpcProvider } from "ethers";
-import { deployEventGenerator, generateSettleEvents, type EventGenerator } from "../support/events";
-import { startIndexer } from "../support/indexer";
-import { deploySettle, startHardhatNode, type HardhatNode, type TestDeployment } from "../support/node";
-import { stopAllProcesses, waitFor } from "../support/processes";
-import { expectIndexMatchesChain } from "./truth";
+import { deployEventGenerator, generateSettleEvents, type EventGenerator } from "../helpers/events";
+import { startIndexer } from "../helpers/indexer";
+import { deploySettle, startHardhatNode, type HardhatNode, type TestDeployment } from "../helpers/node";
+import { stopAllProcesses, waitFor } from "../helpers/processes";
+import { expectIndexMatchesChain } from "../helpers/index-truth";
 
 describe("Indexer: restarts", function () {
   this.timeout(240_000);

@@ -2,9 +2,9 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { expect } from "chai";
 import type { JsonRpcSigner } from "ethers";
-import { waitFor } from "../support/processes";
-import { type TestApp, makeApp, siweMessage } from "./helpers";
-import { useRealIndex } from "./real-index";
+import { waitFor } from "../helpers/processes";
+import { type TestApp, makeApp, siweMessage } from "../helpers/api-app";
+import { useRealIndex } from "../helpers/real-index";
 
 interface InvoiceBody {
   id: string;

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import fc from "fast-check";
-import { type TestApp, makeApp, signIn } from "./helpers";
-import { useRealIndex } from "./real-index";
+import { type TestApp, makeApp, signIn } from "../helpers/api-app";
+import { useRealIndex } from "../helpers/real-index";
 
 /** Every route, with `:x` placeholders filled from arbitraries. */
 const ROUTES: Array<[string, string]> = [

@@ -26,7 +26,7 @@ export interface TestApp {
   db: AppDb;
   dir: string;
   clock: { now: number };
-  /** The shared real node, deployment and index (test/api/real-index.ts). */
+  /** The shared real node, deployment and index (test/helpers/real-index.ts). */
   real: RealIndex;
   close(): Promise<void>;
 }

@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
-import { type TestApp, makeApp } from "./helpers";
-import { useRealIndex } from "./real-index";
+import { type TestApp, makeApp } from "../helpers/api-app";
+import { useRealIndex } from "../helpers/real-index";
 
 const HTML = { Accept: "text/html,application/xhtml+xml" };
 const INDEX = "<!doctype html><title>Settle</title><div id=main></div>";

@@ -1,12 +1,12 @@
 import { expect } from "chai";
 import { JsonRpcProvider } from "ethers";
 import { IndexNotReadyError } from "../../api/lib/index-reader";
-import { dumpIndex } from "../support/index-dump";
-import { startIndexer } from "../support/indexer";
-import { deploySettle, startHardhatNode } from "../support/node";
-import { stopAllProcesses, waitFor } from "../support/processes";
-import { Actor } from "../support/actor";
-import { expectIndexMatchesChain, indexedTxHashes } from "./truth";
+import { dumpIndex } from "../helpers/index-dump";
+import { startIndexer } from "../helpers/indexer";
+import { deploySettle, startHardhatNode } from "../helpers/node";
+import { stopAllProcesses, waitFor } from "../helpers/processes";
+import { Actor } from "../helpers/actor";
+import { expectIndexMatchesChain, indexedTxHashes } from "../helpers/index-truth";
 
 describe("Indexer: a restarted node (a new chain)", function () {
   this.timeout(240_000);

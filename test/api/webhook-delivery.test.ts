@@ -7,16 +7,16 @@ import { WebhookPayloadSchema } from "../../api/lib/webhooks/events";
 import { WebhookOutbox } from "../../api/lib/webhooks/outbox";
 import { type SenderSettings, WebhookSender } from "../../api/lib/webhooks/sender";
 import { verifySignature } from "../../api/lib/webhooks/signature";
-import { startApiProcess } from "../support/api-process";
-import { waitFor, type ManagedProcess } from "../support/processes";
-import { type SettleStack, startSettleStack } from "../support/settle-stack";
-import { type WebhookReceiver, startWebhookReceiver } from "../support/webhook-receiver";
-import { SECRET, type TestApp, jsonRequest, makeApp, signIn } from "./helpers";
+import { startApiProcess } from "../helpers/api-process";
+import { waitFor, type ManagedProcess } from "../helpers/processes";
+import { type SettleStack, startSettleStack } from "../helpers/settle-stack";
+import { type WebhookReceiver, startWebhookReceiver } from "../helpers/webhook-receiver";
+import { SECRET, type TestApp, jsonRequest, makeApp, signIn } from "../helpers/api-app";
 
 const SETTINGS: SenderSettings = { production: false, timeoutMs: 1000, retryScheduleMs: [100, 200, 300] };
 const AMOUNT = parseEther("1");
 
-// This file runs its own node and indexer (test/support/settle-stack.ts) rather than the shared
+// This file runs its own node and indexer (test/helpers/settle-stack.ts) rather than the shared
 // index: it reorgs the chain and moves its clock.
 describe("Webhooks against a real node and index", function () {
   this.timeout(300_000);

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { Contract, Wallet, formatEther, parseEther } from "ethers";
-import { Backend, BrowserSession } from "./stack";
+import { Backend, BrowserSession } from "../helpers/browser-stack";
 
 /** Reads a number shown by the page ("10,000.5" → 10000.5). */
 async function shown(stack: BrowserSession, selector: string): Promise<number> {

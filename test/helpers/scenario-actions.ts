@@ -9,8 +9,8 @@
 import { Contract, ContractFactory, JsonRpcProvider, ZeroAddress, id as hashOf, parseEther, parseUnits, type JsonRpcSigner } from "ethers";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { HardhatNode, TestDeployment } from "../support/node";
-import { REPO_ROOT } from "../support/node";
+import type { HardhatNode, TestDeployment } from "./node";
+import { REPO_ROOT } from "./node";
 import { signPermit, type PermitToken } from "../../scripts/lib/permit";
 
 function artifact(path: string): { abi: never; bytecode: string } {

@@ -1,11 +1,11 @@
 import { expect } from "chai";
 import { JsonRpcProvider } from "ethers";
-import { dumpIndex } from "../support/index-dump";
-import { startIndexer, type RunningIndexer } from "../support/indexer";
-import { deploySettle, startHardhatNode, type HardhatNode, type TestDeployment } from "../support/node";
-import { stopAllProcesses } from "../support/processes";
-import { Actor } from "../support/actor";
-import { expectIndexMatchesChain, indexedTxHashes } from "./truth";
+import { dumpIndex } from "../helpers/index-dump";
+import { startIndexer, type RunningIndexer } from "../helpers/indexer";
+import { deploySettle, startHardhatNode, type HardhatNode, type TestDeployment } from "../helpers/node";
+import { stopAllProcesses } from "../helpers/processes";
+import { Actor } from "../helpers/actor";
+import { expectIndexMatchesChain, indexedTxHashes } from "../helpers/index-truth";
 
 describe("Indexer: reorgs", function () {
   this.timeout(240_000);

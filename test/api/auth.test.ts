@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import { Wallet, getAddress } from "ethers";
 import { sign } from "hono/jwt";
-import { SECRET, ORIGIN, type TestApp, errorCode, getNonce, jsonRequest, makeApp, signIn, siweMessage } from "./helpers";
-import { useRealIndex } from "./real-index";
+import { SECRET, ORIGIN, type TestApp, errorCode, getNonce, jsonRequest, makeApp, signIn, siweMessage } from "../helpers/api-app";
+import { useRealIndex } from "../helpers/real-index";
 
 /** Runtime code answering the EIP-1271 magic value to any isValidSignature call. */
 const ACCEPT_ALL_WALLET = "0x631626ba7e60e01b60005260206000f3";

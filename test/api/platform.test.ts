@@ -5,8 +5,8 @@ import { join } from "node:path";
 import { ConfigError, loadConfig, resolveJwtSecret } from "../../api/config";
 import { MIGRATIONS, migrateToLatest, openAppDb } from "../../api/db";
 import type { Chain } from "../../api/lib/chain";
-import { ORIGIN, type TestApp, errorCode, jsonRequest, makeApp, signIn, unbuiltIndex } from "./helpers";
-import { realIndex, useRealIndex } from "./real-index";
+import { ORIGIN, type TestApp, errorCode, jsonRequest, makeApp, signIn, unbuiltIndex } from "../helpers/api-app";
+import { realIndex, useRealIndex } from "../helpers/real-index";
 import { Wallet } from "ethers";
 
 const deadChain: Chain = {

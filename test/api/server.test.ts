@@ -2,8 +2,8 @@ import { request as httpRequest } from "node:http";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { expect } from "chai";
-import { type TestApp, makeApp, siweMessage } from "./helpers";
-import { useRealIndex } from "./real-index";
+import { type TestApp, makeApp, siweMessage } from "../helpers/api-app";
+import { useRealIndex } from "../helpers/real-index";
 
 /** POSTs `chunks` with Transfer-Encoding: chunked (no Content-Length) and returns status and body. */
 function chunkedPost(port: number, path: string, chunks: string[]): Promise<{ status: number; body: string }> {

@@ -14,9 +14,9 @@ import { promisify } from "node:util";
 import { JsonRpcProvider, Network, Wallet } from "ethers";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import type { IndexReader } from "../../api/lib/index-reader";
-import { startIndexer, type RunningIndexer } from "../support/indexer";
-import { QUIET_ENV, REPO_ROOT, deploySettle, startHardhatNode, type HardhatNode, type TestDeployment } from "../support/node";
-import { WaitAbortedError, freePort, startProcess, waitFor, type ManagedProcess } from "../support/processes";
+import { startIndexer, type RunningIndexer } from "./indexer";
+import { QUIET_ENV, REPO_ROOT, deploySettle, startHardhatNode, type HardhatNode, type TestDeployment } from "./node";
+import { WaitAbortedError, freePort, startProcess, waitFor, type ManagedProcess } from "./processes";
 import { testAccount } from "../../scripts/lib/test-accounts";
 import { TestWallet } from "./injected-provider";
 

@@ -5,10 +5,10 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { expect } from "chai";
 import { Wallet } from "ethers";
-import { startApiProcess, type ApiProcess } from "../support/api-process";
-import { QUIET_ENV, REPO_ROOT } from "../support/node";
-import { hardhatKey } from "../support/settle-stack";
-import { type RealIndex, realIndex } from "./real-index";
+import { startApiProcess, type ApiProcess } from "../helpers/api-process";
+import { QUIET_ENV, REPO_ROOT } from "../helpers/node";
+import { hardhatKey } from "../helpers/settle-stack";
+import { type RealIndex, realIndex } from "../helpers/real-index";
 
 describe("examples/merchant.ts against a real node, indexer and API", function () {
   this.timeout(300_000);

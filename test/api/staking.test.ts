@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { aprPercent } from "../../api/routes/blockchain";
-import { errorCode, makeApp } from "./helpers";
-import { useRealIndex } from "./real-index";
+import { errorCode, makeApp } from "../helpers/api-app";
+import { useRealIndex } from "../helpers/real-index";
 
 describe("API staking: GET /blockchain/staking/:address", function () {
   useRealIndex();

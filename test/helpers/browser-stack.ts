@@ -6,21 +6,20 @@
  * {@link BrowserSession} is one journey's headless Chromium (Debian's, never a download) with the
  * injected wallet. Every process started here is stopped, also when a test failed.
  */
-import { execFile } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { JsonRpcProvider, Network, Wallet } from "ethers";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
-import type { IndexReader } from "../../api/lib/index-reader";
-import { startIndexer, type RunningIndexer } from "./indexer";
-import { QUIET_ENV, REPO_ROOT, deploySettle, startHardhatNode, type HardhatNode, type TestDeployment } from "./node";
-import { WaitAbortedError, freePort, startProcess, waitFor, type ManagedProcess } from "./processes";
+import { IndexReader } from "../../api/lib/index-reader";
+import type { HardhatNode, LocalDeployment } from "../../scripts/stack/node";
+import { REPO_ROOT } from "../../scripts/stack/paths";
+import { WaitAbortedError, freePort, waitFor } from "../../scripts/stack/processes";
+import { startStack, type LocalStack } from "../../scripts/stack/stack";
+import { buildPage } from "../../scripts/stack/web";
 import { testAccount } from "../../scripts/lib/test-accounts";
 import { TestWallet } from "./injected-provider";
 
-const BIN = join(REPO_ROOT, "node_modules", ".bin");
 /** Where journeys save their screenshots (gitignored; CI keeps them as artifacts). */
 export const ARTIFACTS_DIR = join(REPO_ROOT, "test-artifacts", "web");
 /** Debian's Chromium; tests never download a browser. */
@@ -40,17 +39,16 @@ const CHROMIUM_ARGS = [
 /** The stack of the journeys: node, deployment, indexer, and the API serving the page. */
 export class Backend {
   private static instance: Promise<Backend> | undefined;
+  private stack: LocalStack<IndexReader> | undefined;
   private node: HardhatNode | undefined;
-  private indexer: RunningIndexer | undefined;
   /** The index as the API reads it (after {@link Backend.start}). */
   index!: IndexReader;
-  private api: ManagedProcess | undefined;
   /** The node's JSON-RPC URL. */
   rpcUrl = "";
   /** The API's origin, which serves the page too (SIWE's domain is its host). */
   baseUrl = "";
   /** What the real deploy wrote (addresses, its temporary deployments folder). */
-  deployment!: TestDeployment;
+  deployment!: LocalDeployment;
   /** Logs, the built page, the index and app.sqlite of this backend (removed by {@link Backend.stop}). */
   readonly tmp = mkdtempSync(join(tmpdir(), "settle-web-"));
 
@@ -81,47 +79,36 @@ export class Backend {
 
   private async boot(): Promise<void> {
     const distDir = join(this.tmp, "dist");
-    const build = buildPage(distDir);
-    this.node = await startHardhatNode({ logDir: this.tmp });
-    this.rpcUrl = this.node.url;
-    [this.deployment] = await Promise.all([deploySettle(this.node, join(this.tmp, "deployments")), build]);
-    this.indexer = await startIndexer({
-      rpcUrl: this.rpcUrl,
-      deploymentsDir: this.deployment.deploymentsDir,
-      indexDir: join(this.tmp, "index"),
-      env: { SETTLE_POLLING_INTERVAL_MS: "200" },
-    });
-    this.index = this.indexer.reader;
     const apiPort = await freePort();
     this.baseUrl = `http://127.0.0.1:${apiPort}`;
-    const api = (this.api = startProcess({
-      name: "api",
-      command: join(BIN, "ts-node"),
-      args: ["--transpile-only", "api/main.ts"],
-      cwd: REPO_ROOT,
-      env: {
-        ...QUIET_ENV,
-        SETTLE_NETWORK: "localhost",
-        SETTLE_DEPLOYMENTS_DIR: this.deployment.deploymentsDir,
-        PORT: String(apiPort),
-        HOST: "127.0.0.1",
-        RPC_URL: this.rpcUrl,
-        PUBLIC_ORIGIN: this.baseUrl,
-        WEB_DIST_DIR: distDir,
-        APP_DB_PATH: join(this.tmp, "app", "app.sqlite"),
-        INDEX_DB_PATH: this.indexer.databasePath,
-        JWT_SECRET: "web-journeys-secret-of-at-least-32-bytes!",
-        AUTH_RATE_LIMIT_PER_MINUTE: "1000",
-        HISTORY_CACHE_MS: "0",
-        LOG_LEVEL: "warn",
-      },
-      logFile: join(this.tmp, "api.log"),
-    }));
+    [this.stack] = await Promise.all([
+      startStack({
+        dir: this.tmp,
+        openReader: (path) => new IndexReader({ path }),
+        indexerEnv: { SETTLE_POLLING_INTERVAL_MS: "200" },
+        api: {
+          port: apiPort,
+          env: {
+            WEB_DIST_DIR: distDir,
+            JWT_SECRET: "web-journeys-secret-of-at-least-32-bytes!",
+            AUTH_RATE_LIMIT_PER_MINUTE: "1000",
+            HISTORY_CACHE_MS: "0",
+            LOG_LEVEL: "warn",
+          },
+        },
+      }),
+      buildPage(distDir),
+    ]);
+    const { node, deployment, indexer, api } = this.stack;
+    this.node = node;
+    this.rpcUrl = node.url;
+    this.deployment = deployment;
+    this.index = indexer.reader;
     await waitFor(
-      `the API and the index to be ready (logs ${api.logFile}, ${this.indexer.process.logFile})`,
+      `the API and the index to be ready (logs ${api!.process.logFile}, ${indexer.process.logFile})`,
       async () => {
-        if (api.hasExited()) throw new WaitAbortedError(`the API exited: see ${api.logFile}`);
-        if (this.indexer!.process.hasExited()) throw new WaitAbortedError(`the indexer exited: see ${this.indexer!.process.logFile}`);
+        if (api!.process.hasExited()) throw new WaitAbortedError(`the API exited: see ${api!.process.logFile}`);
+        if (indexer.process.hasExited()) throw new WaitAbortedError(`the indexer exited: see ${indexer.process.logFile}`);
         return this.indexCaughtUp();
       },
       { timeoutMs: 180_000, intervalMs: 250 },
@@ -155,9 +142,7 @@ export class Backend {
 
   /** Stops the API, the indexer and the node, and removes the temporary folder (kept with SETTLE_KEEP_TMP=1). */
   async stop(): Promise<void> {
-    await this.api?.stop();
-    await this.indexer?.stop();
-    await this.node?.stop();
+    await this.stack?.stop();
     if (!process.env.SETTLE_KEEP_TMP) rmSync(this.tmp, { recursive: true, force: true });
   }
 }
@@ -238,7 +223,7 @@ export class BrowserSession {
   }
 
   /** The contracts of the deployment. */
-  get deployment(): TestDeployment {
+  get deployment(): LocalDeployment {
     return this.backend.deployment;
   }
 
@@ -305,21 +290,5 @@ export class BrowserSession {
     await this.context?.close().catch(() => undefined);
     this.wallet?.destroy();
     rmSync(this.profile, { recursive: true, force: true });
-  }
-}
-
-/** Builds the page with Vite into `outDir`. */
-async function buildPage(outDir: string): Promise<void> {
-  try {
-    await promisify(execFile)(
-      join(BIN, "vite"),
-      ["build", "--config", "web/vite.config.ts", "--outDir", outDir, "--emptyOutDir", "--logLevel", "warn"],
-      {
-        cwd: REPO_ROOT,
-        env: { ...process.env, ...QUIET_ENV, VITE_CONFIG_NATIVE_IGNORE_WARNING: "true" },
-      },
-    );
-  } catch (error) {
-    throw new Error(`vite build failed: ${(error as { stderr?: string }).stderr ?? String(error)}`);
   }
 }

@@ -6,8 +6,10 @@ import { readFileSync } from "node:fs";
 import { HDNodeWallet, Interface, Wallet } from "ethers";
 import { join } from "node:path";
 import type { Deployment } from "../../scripts/lib/deployments";
-import { startIndexer, type RunningIndexer } from "./indexer";
-import { REPO_ROOT, deploySettle, startHardhatNode, type HardhatNode, type TestDeployment } from "./node";
+import { IndexReader } from "../../api/lib/index-reader";
+import { startStack } from "../../scripts/stack/stack";
+import type { RunningIndexer } from "./indexer";
+import { REPO_ROOT, type HardhatNode, type TestDeployment } from "./node";
 
 /** The Hardhat node's default mnemonic: its accounts are public test keys. */
 const HARDHAT_MNEMONIC = "test test test test test test test test test test test junk";
@@ -52,9 +54,8 @@ export interface SettleStack {
  * (which the shared index of test/helpers/real-index.ts must not see).
  */
 export async function startSettleStack(): Promise<SettleStack> {
-  const node = await startHardhatNode();
-  const deployment = await deploySettle(node);
-  const indexer = await startIndexer({ rpcUrl: node.url, deploymentsDir: deployment.deploymentsDir });
+  const stack = await startStack({ api: false, openReader: (path) => new IndexReader({ path }) });
+  const { node, deployment, indexer } = stack;
   const escrowAddress = deployment.contracts.PaymentEscrow.address;
   const send: SettleStack["send"] = async (from, tx) => {
     const value = tx.value === undefined ? 0n : BigInt(tx.value);
@@ -78,9 +79,6 @@ export async function startSettleStack(): Promise<SettleStack> {
         await node.rpc<string>("eth_call", [{ to: escrowAddress, data: ESCROW_ABI.encodeFunctionData("invoiceCount") }, "latest"]),
       );
     },
-    async stop() {
-      await indexer.stop();
-      await node.stop();
-    },
+    stop: stack.stop,
   };
 }

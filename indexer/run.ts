@@ -19,11 +19,11 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, write
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { setTimeout as sleep } from "node:timers/promises";
+import { isLocalChain } from "../core/chains";
 import { RpcClient, RpcUnavailableError, type BlockRef } from "./lib/chain";
 import { deleteIndex, hasIndex, identityOf, readIdentity, sameIdentity, writeIdentity } from "./lib/identity";
 import {
   INDEXER_DIR,
-  LOCAL_CHAIN_IDS,
   SettingsError,
   readDeployment,
   resolveSettings,
@@ -152,7 +152,7 @@ async function checkDeployment(settings: IndexerSettings, rpc: RpcClient): Promi
   } catch (error) {
     return { ok: false, reason: (error as Error).message, chainGone: false };
   }
-  const local = LOCAL_CHAIN_IDS.has(deployment.chainId);
+  const local = isLocalChain(deployment.chainId);
   try {
     const chainId = await rpc.chainId();
     if (chainId !== deployment.chainId) {
@@ -187,7 +187,7 @@ function describeDifference(recorded: ReturnType<typeof readIdentity>, current: 
 /** Runs `ponder start` until it exits, the chain is gone, the deployment changes or a stop is requested. */
 async function runPonder(settings: IndexerSettings, rpc: RpcClient, deployment: Deployment, startBlock: BlockRef): Promise<RunOutcome> {
   const deploymentText = readFileSync(settings.deploymentPath, "utf8");
-  const local = LOCAL_CHAIN_IDS.has(deployment.chainId);
+  const local = isLocalChain(deployment.chainId);
   releasePonderLock(settings);
   setCaughtUp(settings, undefined);
   const child = spawnPonder(settings);

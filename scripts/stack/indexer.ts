@@ -28,7 +28,7 @@ export interface IndexProgressReader {
 
 /** How to start an indexer. */
 export interface IndexerOptions<Reader extends IndexProgressReader | undefined> {
-  /** The node's URL. */
+  /** The node's URL (RPC_URL). */
   rpcUrl: string;
   /** Folder holding localhost.json (SETTLE_DEPLOYMENTS_DIR). */
   deploymentsDir: string;
@@ -83,8 +83,7 @@ export async function startIndexer<Reader extends IndexProgressReader | undefine
     env: {
       ...QUIET_ENV,
       SETTLE_NETWORK: "localhost",
-      LOCALHOST_RPC_URL: options.rpcUrl,
-      SETTLE_RPC_URL: "",
+      RPC_URL: options.rpcUrl,
       SETTLE_DEPLOYMENTS_DIR: options.deploymentsDir,
       SETTLE_INDEX_DIR: indexDir,
       PORT: String(port),

@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import type { Deployment } from "../../core/deployment";
 import { BIN, QUIET_ENV, REPO_ROOT } from "./paths";
 import { freePort, startProcess, waitForProcess, type ManagedProcess } from "./processes";
 
@@ -71,15 +72,11 @@ export async function startHardhatNode(options: { port?: number; logDir?: string
 }
 
 /** What `settle:deploy` wrote for a node of the stack. */
-export interface LocalDeployment {
+export interface LocalDeployment extends Deployment {
   /** The deployments folder (pass as SETTLE_DEPLOYMENTS_DIR). */
   deploymentsDir: string;
   /** Path of localhost.json in it. */
   path: string;
-  /** The node's chain id. */
-  chainId: number;
-  /** Each contract's address, deploy block and transaction. */
-  contracts: Record<"SettleToken" | "StakingRewards" | "PaymentEscrow", { address: string; deployBlock: number; txHash: string }>;
 }
 
 /**
@@ -92,7 +89,7 @@ export async function deploySettle(
 ): Promise<LocalDeployment> {
   await promisify(execFile)(HARDHAT, ["settle:deploy", "--network", "localhost"], {
     cwd: REPO_ROOT,
-    env: { ...process.env, ...QUIET_ENV, LOCALHOST_RPC_URL: node.url, SETTLE_DEPLOYMENTS_DIR: deploymentsDir },
+    env: { ...process.env, ...QUIET_ENV, RPC_URL: node.url, SETTLE_DEPLOYMENTS_DIR: deploymentsDir },
   });
   const path = join(deploymentsDir, "localhost.json");
   const deployment = JSON.parse(readFileSync(path, "utf8")) as Omit<LocalDeployment, "deploymentsDir" | "path">;

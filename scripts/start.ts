@@ -78,7 +78,8 @@ async function main(): Promise<void> {
     api: {
       port: API_PORT,
       origin: API_URL,
-      env: { APP_DB_PATH: join(REPO_ROOT, "data", "app.sqlite"), SETTLE_INDEX_DIR: INDEX_DIR, INDEX_DB_PATH: join(INDEX_DIR, "public.db") },
+      // The accounts, drafts and sessions outlive a restart, as `npm run api` keeps them.
+      env: { APP_DB_PATH: join(REPO_ROOT, "data", "app.sqlite") },
     },
     progress,
   });

@@ -90,7 +90,8 @@ async function chainEvents(provider: JsonRpcProvider, deployment: TestDeployment
     add("escrowToken", TOKEN_ABI, [log], "Transfer");
   }
   for (const e of events) {
-    if (!timestamps.has(e.log.blockNumber)) timestamps.set(e.log.blockNumber, BigInt((await provider.getBlock(e.log.blockNumber))!.timestamp));
+    if (!timestamps.has(e.log.blockNumber))
+      timestamps.set(e.log.blockNumber, BigInt((await provider.getBlock(e.log.blockNumber))!.timestamp));
     e.timestamp = timestamps.get(e.log.blockNumber)!;
   }
   return events.sort((a, b) => a.log.blockNumber - b.log.blockNumber || a.log.index - b.log.index);
@@ -267,14 +268,38 @@ export async function expectIndexMatchesChain(
   // Token transfers: every SETL Transfer, and other ERC-20 transfers into or out of the escrow.
   const transfers = events
     .filter((e) => e.source === "token" || e.source === "escrowToken")
-    .map((e) => ({ ...position(e), token: lower(e.log.address), from: lower(e.event.args.from), to: lower(e.event.args.to), amount: e.event.args.value }));
-  expectRows("TokenTransfer", dump.TokenTransfer, transfers, ["id", "token", "from", "to", "amount", "txHash", "blockNumber", "logIndex", "timestamp"]);
+    .map((e) => ({
+      ...position(e),
+      token: lower(e.log.address),
+      from: lower(e.event.args.from),
+      to: lower(e.event.args.to),
+      amount: e.event.args.value,
+    }));
+  expectRows("TokenTransfer", dump.TokenTransfer, transfers, [
+    "id",
+    "token",
+    "from",
+    "to",
+    "amount",
+    "txHash",
+    "blockNumber",
+    "logIndex",
+    "timestamp",
+  ]);
 
   // Every escrow and staking event, in order.
   const escrowEvents = events
     .filter((e) => e.source === "escrow")
     .map((e) => ({ ...position(e), kind: e.event.name, invoiceId: "id" in e.event.args.toObject() ? (e.event.args.id as bigint) : null }));
-  expectRows("InvoiceEvent", dump.InvoiceEvent, escrowEvents, ["id", "kind", "invoiceId", "txHash", "blockNumber", "logIndex", "timestamp"]);
+  expectRows("InvoiceEvent", dump.InvoiceEvent, escrowEvents, [
+    "id",
+    "kind",
+    "invoiceId",
+    "txHash",
+    "blockNumber",
+    "logIndex",
+    "timestamp",
+  ]);
   const stakingEvents = events
     .filter((e) => e.source === "staking")
     .map((e) => {
@@ -286,7 +311,19 @@ export async function expectIndexMatchesChain(
 
   // The unified history, and the accounts it implies.
   const history = expectedHistory(events, stakingTokens, StakingRewards.address);
-  const historyKeys = ["id", "account", "counterparty", "kind", "token", "amount", "invoiceId", "txHash", "logIndex", "blockNumber", "timestamp"];
+  const historyKeys = [
+    "id",
+    "account",
+    "counterparty",
+    "kind",
+    "token",
+    "amount",
+    "invoiceId",
+    "txHash",
+    "logIndex",
+    "blockNumber",
+    "timestamp",
+  ];
   expectRows("History", dump.History, history as unknown as Record<string, unknown>[], historyKeys);
   const accounts = new Map<string, Record<string, unknown>>();
   for (const row of history) {
@@ -307,19 +344,24 @@ export async function expectIndexMatchesChain(
     if (row.counter) account[row.counter] = (account[row.counter] as number) + 1;
     accounts.set(row.account, account);
   }
-  expectRows("Account", dump.Account, [...accounts.values()], [
-    "id",
-    "firstSeenBlock",
-    "firstSeenTimestamp",
-    "lastSeenBlock",
-    "lastSeenTimestamp",
-    "historyCount",
-    "transfersIn",
-    "transfersOut",
-    "invoicesCreated",
-    "paymentsMade",
-    "stakingActions",
-  ]);
+  expectRows(
+    "Account",
+    dump.Account,
+    [...accounts.values()],
+    [
+      "id",
+      "firstSeenBlock",
+      "firstSeenTimestamp",
+      "lastSeenBlock",
+      "lastSeenTimestamp",
+      "historyCount",
+      "transfersIn",
+      "transfersOut",
+      "invoicesCreated",
+      "paymentsMade",
+      "stakingActions",
+    ],
+  );
 
   // Invoices against the contract's views (statuses as `status()` says at the latest block).
   const reader = new IndexReader({ path: databasePath });
@@ -387,7 +429,9 @@ export async function expectIndexMatchesChain(
       });
       for (const token of [SettleToken.address, ZeroAddress, ...options.tokens]) {
         const credit = reader.escrowCredits(account).find((row) => row.token === lower(token));
-        expect(credit?.balance ?? 0n, `escrow credit of ${account} in ${token}`).to.equal(await escrow.getFunction("credits")(account, token));
+        expect(credit?.balance ?? 0n, `escrow credit of ${account} in ${token}`).to.equal(
+          await escrow.getFunction("credits")(account, token),
+        );
       }
     }
 
@@ -404,7 +448,10 @@ export async function expectIndexMatchesChain(
         events
           .filter((e) => e.source === "escrow" && e.event.name === name && lower(e.event.args.token) === lower(token))
           .reduce((total, e) => total + (e.event.args[arg] as bigint), 0n);
-      const fees = ["InvoiceReleased", "InvoiceClaimed", "InvoiceResolved", "InvoiceSettled"].reduce((total, name) => total + sum(name, "fee"), 0n);
+      const fees = ["InvoiceReleased", "InvoiceClaimed", "InvoiceResolved", "InvoiceSettled"].reduce(
+        (total, name) => total + sum(name, "fee"),
+        0n,
+      );
       expect(row?.feesCollected ?? 0n, `fees collected in ${token}`).to.equal(fees);
       expect(row?.escrowPaid ?? 0n, `paid into invoices in ${token}`).to.equal(sum("InvoicePaid", "amount"));
     }

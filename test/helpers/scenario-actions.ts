@@ -36,7 +36,9 @@ function permit(token: Contract, owner: JsonRpcSigner, spender: string, value: b
 export async function runScenario(node: HardhatNode, deployment: TestDeployment): Promise<ScenarioResult> {
   const provider = new JsonRpcProvider(node.url, undefined, { staticNetwork: true, batchMaxCount: 1 });
   provider.pollingInterval = 20;
-  const [admin, merchant, payer, payer2, arbiter, outsider, collector] = await Promise.all([0, 1, 2, 3, 4, 5, 6].map((i) => provider.getSigner(i)));
+  const [admin, merchant, payer, payer2, arbiter, outsider, collector] = await Promise.all(
+    [0, 1, 2, 3, 4, 5, 6].map((i) => provider.getSigner(i)),
+  );
   const { SettleToken, StakingRewards, PaymentEscrow } = deployment.contracts;
   const setl = new Contract(SettleToken.address, artifact("SettleToken.sol/SettleToken.json").abi, admin);
   const staking = new Contract(StakingRewards.address, artifact("StakingRewards.sol/StakingRewards.json").abi, admin);
@@ -56,14 +58,26 @@ export async function runScenario(node: HardhatNode, deployment: TestDeployment)
     const due = (await now()) + (args.due ?? 90 * DAY);
     const reference = hashOf(args.reference ?? `invoice ${lastInvoice + 1n}`);
     await send(
-      as(escrow, by).getFunction("createInvoice")(args.payer ?? ZeroAddress, args.token, args.amount, due, args.window ?? DAY, args.arbiter ?? ZeroAddress, reference),
+      as(escrow, by).getFunction("createInvoice")(
+        args.payer ?? ZeroAddress,
+        args.token,
+        args.amount,
+        due,
+        args.window ?? DAY,
+        args.arbiter ?? ZeroAddress,
+        reference,
+      ),
     );
     return ++lastInvoice;
   };
 
   // A second ERC-20 (6 decimals, permit) and a merchant contract that refuses ETH.
   const testTokenArtifact = artifact("test/TestToken.sol/TestToken.json");
-  const tusd = (await new ContractFactory(testTokenArtifact.abi, testTokenArtifact.bytecode, admin).deploy("Test USD", "TUSD", 6)) as Contract;
+  const tusd = (await new ContractFactory(testTokenArtifact.abi, testTokenArtifact.bytecode, admin).deploy(
+    "Test USD",
+    "TUSD",
+    6,
+  )) as Contract;
   await tusd.waitForDeployment();
   const tusdAddress = await tusd.getAddress();
   const receiverArtifact = artifact("test/HostileReceiver.sol/HostileReceiver.json");
@@ -82,7 +96,15 @@ export async function runScenario(node: HardhatNode, deployment: TestDeployment)
   await send(as(setl, payer).getFunction("approve")(StakingRewards.address, parseEther("1000")));
   await send(as(staking, payer).getFunction("stake")(parseEther("1000")));
   const stakePermit = await permit(setl, payer2, StakingRewards.address, parseEther("500"));
-  await send(as(staking, payer2).getFunction("stakeWithPermit")(parseEther("500"), stakePermit.deadline, stakePermit.v, stakePermit.r, stakePermit.s));
+  await send(
+    as(staking, payer2).getFunction("stakeWithPermit")(
+      parseEther("500"),
+      stakePermit.deadline,
+      stakePermit.v,
+      stakePermit.r,
+      stakePermit.s,
+    ),
+  );
   await send(as(setl, outsider).getFunction("approve")(StakingRewards.address, parseEther("50")));
   await send(as(staking, outsider).getFunction("stake")(parseEther("50")));
   await timeTravel(DAY);
@@ -121,7 +143,12 @@ export async function runScenario(node: HardhatNode, deployment: TestDeployment)
   await send(as(escrow, arbiter).getFunction("resolve")(i4, parseEther("1"), parseEther("2")));
 
   // I5: SETL, disputed, settled by both sides.
-  const i5 = await createInvoice(merchant, { payer: payer2.address, token: SettleToken.address, amount: parseEther("90"), arbiter: arbiter.address });
+  const i5 = await createInvoice(merchant, {
+    payer: payer2.address,
+    token: SettleToken.address,
+    amount: parseEther("90"),
+    arbiter: arbiter.address,
+  });
   await send(as(setl, payer2).getFunction("approve")(PaymentEscrow.address, parseEther("90")));
   await send(as(escrow, payer2).getFunction("pay")(i5, parseEther("90")));
   await send(as(escrow, payer2).getFunction("dispute")(i5));
@@ -130,7 +157,12 @@ export async function runScenario(node: HardhatNode, deployment: TestDeployment)
   await send(as(escrow, payer2).getFunction("acceptSettlement")(i5, parseEther("45")));
 
   // I6: TUSD, disputed, left unresolved (reclaimed after the dispute timeout below).
-  const i6 = await createInvoice(merchant, { payer: payer.address, token: tusdAddress, amount: parseUnits("70", 6), arbiter: arbiter.address });
+  const i6 = await createInvoice(merchant, {
+    payer: payer.address,
+    token: tusdAddress,
+    amount: parseUnits("70", 6),
+    arbiter: arbiter.address,
+  });
   await send(as(tusd, payer).getFunction("approve")(PaymentEscrow.address, parseUnits("70", 6)));
   await send(as(escrow, payer).getFunction("pay")(i6, parseUnits("70", 6)));
   await send(as(escrow, payer).getFunction("dispute")(i6));
@@ -152,13 +184,26 @@ export async function runScenario(node: HardhatNode, deployment: TestDeployment)
 
   // I10 stays open, I11 partly paid, I12 (ETH, due in an hour) expires unpaid.
   await createInvoice(merchant, { token: SettleToken.address, amount: parseEther("12"), reference: "same reference" });
-  const i11 = await createInvoice(outsider, { payer: payer.address, token: tusdAddress, amount: parseUnits("9", 6), reference: "same reference" });
+  const i11 = await createInvoice(outsider, {
+    payer: payer.address,
+    token: tusdAddress,
+    amount: parseUnits("9", 6),
+    reference: "same reference",
+  });
   await send(as(tusd, payer).getFunction("approve")(PaymentEscrow.address, parseUnits("4", 6)));
   await send(as(escrow, payer).getFunction("pay")(i11, parseUnits("4", 6)));
   await createInvoice(merchant, { payer: payer2.address, token: ZeroAddress, amount: parseEther("1"), due: 3600 });
 
   // I13: ETH to a merchant contract that refuses it: the release is credited, then withdrawn.
-  const createData = escrow.interface.encodeFunctionData("createInvoice", [payer.address, ZeroAddress, parseEther("1"), (await now()) + 90 * DAY, DAY, ZeroAddress, hashOf("i13")]);
+  const createData = escrow.interface.encodeFunctionData("createInvoice", [
+    payer.address,
+    ZeroAddress,
+    parseEther("1"),
+    (await now()) + 90 * DAY,
+    DAY,
+    ZeroAddress,
+    hashOf("i13"),
+  ]);
   await send(receiver.getFunction("act")(PaymentEscrow.address, createData));
   const i13 = ++lastInvoice;
   await send(receiver.getFunction("setMode")(1, ZeroAddress, "0x"));

@@ -3,7 +3,8 @@ import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { AddressLike, BaseContract } from "ethers";
 import type { PaymentEscrow } from "../../typechain-types";
-import { DAY, WINDOW, deployEscrow, fee } from "../helpers/escrow";
+import { DAY, WINDOW, fee } from "../helpers/constants";
+import { deployEscrow } from "../helpers/escrow";
 
 /*
  * PaymentEscrow against hostile counterparts: tokens that re-enter, take a fee on transfer, return false, return

@@ -4,7 +4,8 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { anyValue } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
 import { signPermit } from "../../scripts/lib/permit";
 import { SOLIDITY_STATUS_VALUE } from "../../core/invoice/status";
-import { DAY, DISPUTE_TIMEOUT, FEE_BPS, WINDOW, deployEscrow, deployUsdc, fee } from "../helpers/escrow";
+import { DAY, DISPUTE_TIMEOUT, FEE_BPS, WINDOW, fee } from "../helpers/constants";
+import { deployEscrow, deployUsdc } from "../helpers/escrow";
 
 const REF = ethers.id("invoice INV-0001: 3 hours of consulting");
 const usdc = (n: number | string) => ethers.parseUnits(String(n), 6);

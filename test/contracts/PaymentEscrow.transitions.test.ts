@@ -3,7 +3,8 @@ import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { SOLIDITY_STATUS_VALUE } from "../../core/invoice/status";
 import { deriveInvoiceStatus, statusFromValue, type InvoiceState } from "../../core/invoice/status";
-import { DAY, DISPUTE_TIMEOUT as TIMEOUT, WINDOW, deployEscrow, deployUsdc } from "../helpers/escrow";
+import { DAY, DISPUTE_TIMEOUT as TIMEOUT, WINDOW } from "../helpers/constants";
+import { deployEscrow, deployUsdc } from "../helpers/escrow";
 
 /*
  * PaymentEscrow's state-transition table: every action tried from every status by the party entitled to it, with

@@ -10,7 +10,7 @@ import { QUIET_ENV, REPO_ROOT } from "./paths";
 import { freePort, startProcess, waitForProcess, type ManagedProcess } from "./processes";
 
 /** Where the indexer package lives. */
-export const INDEXER_DIR = join(REPO_ROOT, "indexer");
+const INDEXER_DIR = join(REPO_ROOT, "indexer");
 
 /**
  * What the stack needs of a reader of the index (the API's read module fits): whether it is ready,

@@ -1,15 +1,67 @@
 /**
- * Readiness of the index for the routes that degrade instead of failing while it is missing or
- * building. Everything else reads the indexer's read module (./index-reader) directly.
+ * The index's status: Ponder's progress (its `_ponder_meta` status row) and the supervisor's caught-up record, the
+ * identity the indexer recorded beside the database, and a status that never throws for the routes that degrade
+ * instead of failing while the index is missing or building.
  */
-import { IndexNotReadyError, type IndexReader, type IndexStatus } from "./index-reader";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import {
+  CAUGHT_UP_TABLE,
+  IDENTITY_FILE,
+  PONDER_META_KEY,
+  PONDER_META_TABLE,
+  type IndexIdentity,
+  type PonderStatus,
+} from "../../core/index-schema";
+import { IndexNotReadyError } from "./errors";
+import type { IndexStatus } from "./rows";
+import type { Queryable } from "./source";
+
+/** The status of an index that cannot be served yet. */
+const notReady = (): IndexStatus => ({ ready: false, network: null, block: null });
+
+/**
+ * Ponder's progress as recorded in the database; ready only once the supervisor has recorded that the index caught
+ * up. Throws {@link IndexNotReadyError} (`missing`) only when there is no database at all.
+ */
+export function readStatus(db: Queryable): IndexStatus {
+  let value: string | null | undefined;
+  let caughtUp = false;
+  try {
+    value = db.get(`SELECT value FROM "${PONDER_META_TABLE}" WHERE key = '${PONDER_META_KEY.status}'`, [])?.value as string | null;
+    caughtUp = db.get(`SELECT block FROM "${CAUGHT_UP_TABLE}" WHERE id = 1`, []) !== undefined;
+  } catch (error) {
+    // A database Ponder has just created has no tables yet; the supervisor adds its own once caught up.
+    if (!/no such table/.test((error as Error).message)) throw error;
+  }
+  if (!value) return notReady();
+  const entries = Object.entries(JSON.parse(value) as PonderStatus);
+  if (entries.length === 0) return notReady();
+  const [network, first] = entries[0]!;
+  return {
+    ready: caughtUp && entries.every(([, entry]) => entry.ready),
+    network,
+    block: first.block ? { number: BigInt(first.block.number), timestamp: BigInt(first.block.timestamp) } : null,
+  };
+}
+
+/** The identity recorded beside the database at `databasePath`, or undefined when there is none (or it is unreadable). */
+export function readIdentity(databasePath: string): IndexIdentity | undefined {
+  const path = join(dirname(databasePath), IDENTITY_FILE);
+  if (!existsSync(path)) return undefined;
+  try {
+    return JSON.parse(readFileSync(path, "utf8")) as IndexIdentity;
+  } catch {
+    return undefined;
+  }
+}
 
 /** The index's status that never throws: { ready: false } for a missing index. */
-export function safeStatus(index: IndexReader): IndexStatus {
+export function safeStatus(index: { status(): IndexStatus }): IndexStatus {
   try {
     return index.status();
   } catch (err) {
-    if (err instanceof IndexNotReadyError) return { ready: false, network: null, block: null };
+    if (err instanceof IndexNotReadyError) return notReady();
     throw err;
   }
 }

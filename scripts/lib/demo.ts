@@ -8,7 +8,7 @@
 import { Contract, JsonRpcProvider, Network, ZeroAddress, parseEther, type HDNodeWallet, type Wallet } from "ethers";
 import { SiweMessage } from "siwe";
 import { loadAbis } from "../../api/lib/deployment";
-import type { InvoiceStatus } from "../../api/lib/index-reader";
+import type { InvoiceStatus } from "../../core/invoice/status";
 import type { Deployment } from "../../core/deployment";
 import { signPermit, type EthersPermitToken } from "./permit";
 import { testAccount } from "./test-accounts";

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { JsonRpcProvider } from "ethers";
-import { IndexNotReadyError } from "../../api/lib/index-reader";
+import { IndexNotReadyError } from "../../api/index/errors";
 import { dumpIndex } from "../support/index-dump";
 import { startIndexer } from "../support/indexer";
 import { deploySettle, startHardhatNode } from "../support/node";

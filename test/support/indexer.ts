@@ -5,7 +5,7 @@
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { IndexReader } from "../../api/lib/index-reader";
+import { IndexReader } from "../../api/index/reader";
 import { REPO_ROOT, QUIET_ENV } from "./node";
 import { WaitAbortedError, freePort, startProcess, waitFor, type ManagedProcess } from "./processes";
 

@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { JsonRpcProvider, Network, Wallet } from "ethers";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
-import type { IndexReader } from "../../api/lib/index-reader";
+import type { IndexReader } from "../../api/index/reader";
 import { startIndexer, type RunningIndexer } from "../support/indexer";
 import { QUIET_ENV, REPO_ROOT, deploySettle, startHardhatNode, type HardhatNode, type TestDeployment } from "../support/node";
 import { WaitAbortedError, freePort, startProcess, waitFor, type ManagedProcess } from "../support/processes";

@@ -91,7 +91,7 @@ async function main(): Promise<void> {
     await startService({
       name: "indexer (Ponder)",
       command: process.execPath,
-      args: ["--import", "tsx", "run.ts"],
+      args: ["--import", "tsx", "supervisor/main.ts"],
       cwd: join(ROOT, "indexer"),
       env: {
         ...env,

@@ -8,6 +8,8 @@
  * chain; before that, and while the indexer rebuilds it, every query throws {@link IndexNotReadyError}, which the API
  * maps to HTTP 503.
  */
+import { dirname } from "node:path";
+import { readIdentity } from "../../core/index-folder";
 import type { IndexIdentity } from "../../core/index-schema";
 import { IndexNotReadyError } from "./errors";
 import { accountByAddress, escrowCreditsOf, stakeOf } from "./queries/accounts";
@@ -23,7 +25,7 @@ import {
 import { indexStats } from "./queries/stats";
 import type { AccountRow, EscrowCreditRow, HistoryRow, IndexStats, IndexStatus, InvoiceEventRow, InvoiceRow, Page, StakeRow } from "./rows";
 import { IndexSource } from "./source";
-import { readIdentity, readStatus, safeStatus } from "./status";
+import { readStatus, safeStatus } from "./status";
 
 /** Options of {@link IndexReader}. */
 export interface IndexReaderOptions {
@@ -88,7 +90,7 @@ export class IndexReader {
 
   /** The chain the index was built from, as recorded by the indexer next to the database. */
   identity(): IndexIdentity | undefined {
-    return readIdentity(this.path);
+    return readIdentity(dirname(this.path));
   }
 
   /** History rows of `account` (as the account, not the counterparty), newest first by default, paginated and filtered. */

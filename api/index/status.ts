@@ -1,18 +1,8 @@
 /**
- * The index's status: Ponder's progress (its `_ponder_meta` status row) and the supervisor's caught-up record, the
- * identity the indexer recorded beside the database, and a status that never throws for the routes that degrade
- * instead of failing while the index is missing or building.
+ * The index's status: Ponder's progress (its `_ponder_meta` status row) and the supervisor's caught-up record, and a
+ * status that never throws for the routes that degrade instead of failing while the index is missing or building.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import {
-  CAUGHT_UP_TABLE,
-  IDENTITY_FILE,
-  PONDER_META_KEY,
-  PONDER_META_TABLE,
-  type IndexIdentity,
-  type PonderStatus,
-} from "../../core/index-schema";
+import { CAUGHT_UP_TABLE, PONDER_META_KEY, PONDER_META_TABLE, type PonderStatus } from "../../core/index-schema";
 import { IndexNotReadyError } from "./errors";
 import type { IndexStatus } from "./rows";
 import type { Queryable } from "./source";
@@ -43,17 +33,6 @@ export function readStatus(db: Queryable): IndexStatus {
     network,
     block: first.block ? { number: BigInt(first.block.number), timestamp: BigInt(first.block.timestamp) } : null,
   };
-}
-
-/** The identity recorded beside the database at `databasePath`, or undefined when there is none (or it is unreadable). */
-export function readIdentity(databasePath: string): IndexIdentity | undefined {
-  const path = join(dirname(databasePath), IDENTITY_FILE);
-  if (!existsSync(path)) return undefined;
-  try {
-    return JSON.parse(readFileSync(path, "utf8")) as IndexIdentity;
-  } catch {
-    return undefined;
-  }
 }
 
 /** The index's status that never throws: { ready: false } for a missing index. */

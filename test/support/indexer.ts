@@ -53,7 +53,7 @@ export async function startIndexer(options: IndexerOptions): Promise<RunningInde
   const proc = startProcess({
     name: "indexer",
     command: process.execPath,
-    args: ["--import", "tsx", "run.ts"],
+    args: ["--import", "tsx", "supervisor/main.ts"],
     cwd: INDEXER_DIR,
     env: {
       ...QUIET_ENV,

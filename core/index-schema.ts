@@ -102,10 +102,21 @@ export function decodeBigint(text: string): bigint {
 /** Each byte's two lowercase hex digits, by byte value. */
 const BYTE_HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, "0"));
 
-/** A hex column's bytes as a lowercase `0x` string. */
+/** Each pair of bytes' four hex digits, by 16-bit value: built on the first decode (about 2 MB). */
+let wordHex: string[] | undefined;
+
+/**
+ * A hex column's bytes as a lowercase `0x` string. Two bytes per step through a 65,536-entry table: as fast as
+ * Node's Buffer#toString("hex") on the read module's hot path (every address and hash of a page), where a byte per
+ * step costs the API about 7 % of a history page.
+ */
 export function decodeHex(bytes: Uint8Array): `0x${string}` {
+  wordHex ??= Array.from({ length: 65_536 }, (_, word) => BYTE_HEX[word >> 8]! + BYTE_HEX[word & 255]!);
   let hex = "0x";
-  for (const byte of bytes) hex += BYTE_HEX[byte];
+  const end = bytes.length - 1;
+  let i = 0;
+  for (; i < end; i += 2) hex += wordHex[(bytes[i]! << 8) | bytes[i + 1]!];
+  if (i === end) hex += BYTE_HEX[bytes[i]!];
   return hex as `0x${string}`;
 }
 

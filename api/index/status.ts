@@ -10,6 +10,11 @@ import type { Queryable } from "./source";
 /** The status of an index that cannot be served yet. */
 const notReady = (): IndexStatus => ({ ready: false, network: null, block: null });
 
+/** Ponder's status row. */
+const STATUS_SQL = `SELECT value FROM "${PONDER_META_TABLE}" WHERE key = '${PONDER_META_KEY.status}'`;
+/** The supervisor's caught-up record. */
+const CAUGHT_UP_SQL = `SELECT block FROM "${CAUGHT_UP_TABLE}" WHERE id = 1`;
+
 /**
  * Ponder's progress as recorded in the database; ready only once the supervisor has recorded that the index caught
  * up. Throws {@link IndexNotReadyError} (`missing`) only when there is no database at all.
@@ -18,8 +23,8 @@ export function readStatus(db: Queryable): IndexStatus {
   let value: string | null | undefined;
   let caughtUp = false;
   try {
-    value = db.get(`SELECT value FROM "${PONDER_META_TABLE}" WHERE key = '${PONDER_META_KEY.status}'`, [])?.value as string | null;
-    caughtUp = db.get(`SELECT block FROM "${CAUGHT_UP_TABLE}" WHERE id = 1`, []) !== undefined;
+    value = db.get(STATUS_SQL, [])?.value as string | null;
+    caughtUp = db.get(CAUGHT_UP_SQL, []) !== undefined;
   } catch (error) {
     // A database Ponder has just created has no tables yet; the supervisor adds its own once caught up.
     if (!/no such table/.test((error as Error).message)) throw error;

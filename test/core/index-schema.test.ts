@@ -55,9 +55,9 @@ describe("core/index-schema", function () {
       expect(decodeHex(row.h)).to.equal(address.toLowerCase());
     });
 
-    it("round-trip the empty value and every byte", function () {
+    it("round-trip the empty value, odd and even lengths, and every byte", function () {
       const everyByte = "0x" + Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, "0")).join("");
-      for (const value of ["0x", everyByte]) expect(decodeHex(encodeHex(value))).to.equal(value);
+      for (const value of ["0x", "0xab", "0x0a1b2c", everyByte, everyByte + "ff"]) expect(decodeHex(encodeHex(value))).to.equal(value);
     });
 
     it("refuse what is not whole bytes of hex", function () {

@@ -1,5 +1,5 @@
 /**
- * The real indexer (indexer/run.ts: chain-identity check, then `ponder start`) for tests and
+ * The real indexer (indexer/supervisor/: chain-identity check, then `ponder start`) for tests and
  * benchmarks, with its database in a temporary folder and its HTTP server on a free port.
  */
 import { mkdtempSync, readFileSync } from "node:fs";
@@ -45,7 +45,7 @@ export interface RunningIndexer {
   stop(): Promise<void>;
 }
 
-/** Starts indexer/run.ts (the launcher that `npm run index` runs) with its own index folder and port. */
+/** Starts indexer/supervisor/main.ts (the supervisor that `npm run index` runs) with its own index folder and port. */
 export async function startIndexer(options: IndexerOptions): Promise<RunningIndexer> {
   const indexDir = options.indexDir ?? mkdtempSync(join(tmpdir(), "settle-index-"));
   const port = options.port ?? (await freePort());

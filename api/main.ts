@@ -4,7 +4,7 @@ import { ConfigError, loadConfig, resolveJwtSecret } from "./config";
 import { migrateToLatest, openAppDb } from "./db";
 import { jsonRpcChain } from "./lib/chain";
 import { fileDeployment, loadAbis } from "./lib/deployment";
-import { IndexReader } from "./lib/index-reader";
+import { IndexReader } from "./index/reader";
 import { createLogger } from "./lib/logger";
 import { startWebhookWorker } from "./lib/webhooks/worker";
 import { linkPendingDrafts } from "./routes/invoices";

@@ -32,7 +32,7 @@ import { loadConfig } from "../api/config";
 import { migrateToLatest, openAppDb } from "../api/db";
 import { jsonRpcChain } from "../api/lib/chain";
 import { loadAbis, staticDeployment } from "../api/lib/deployment";
-import { IndexReader } from "../api/lib/index-reader";
+import { IndexReader } from "../api/index/reader";
 import { createLogger } from "../api/lib/logger";
 import type { Deployment } from "../core/deployment";
 import { deployEventGenerator } from "../scripts/stack/events";

@@ -14,7 +14,7 @@ import { Contract, JsonRpcProvider, type InterfaceAbi } from "ethers";
 import { generateSettleEvents } from "../scripts/stack/events";
 import { deploySettle, startHardhatNode } from "../scripts/stack/node";
 import { REPO_ROOT } from "../scripts/stack/paths";
-import { IndexReader } from "../api/lib/index-reader";
+import { IndexReader } from "../api/index/reader";
 import { startIndexer, type RunningIndexer } from "../scripts/stack/indexer";
 import { stopAllProcesses } from "../scripts/stack/processes";
 

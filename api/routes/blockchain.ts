@@ -3,7 +3,7 @@ import { Interface } from "ethers";
 import type { Deployment } from "../../core/deployment";
 import { type AppDeps, newRouter } from "../lib/context";
 import { ApiError, errorResponses } from "../lib/errors";
-import { safeStatus } from "../lib/index-source";
+import { safeStatus } from "../index/status";
 import { AddressParamSchema } from "../lib/schemas";
 
 const ContractsSchema = z

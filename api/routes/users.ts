@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { UsersTable } from "../db/types";
 import { type AppDeps, newRouter } from "../lib/context";
 import { ApiError, errorResponses } from "../lib/errors";
-import type { IndexReader } from "../lib/index-reader";
+import type { IndexReader } from "../index/reader";
 import { AddressParamSchema } from "../lib/schemas";
 import { requireAuth } from "../lib/session";
 import { sessionSettings } from "./auth";

@@ -4,7 +4,7 @@ import type { WebhookDeliveriesTable, WebhookEndpointsTable } from "../db/types"
 import { type AppDeps, newRouter } from "../lib/context";
 import { ApiError, errorResponses } from "../lib/errors";
 import { idempotency } from "../lib/idempotency";
-import { safeStatus } from "../lib/index-source";
+import { safeStatus } from "../index/status";
 import { requireAuth } from "../lib/session";
 import { WEBHOOK_EVENT_TYPES, WebhookPayloadSchema } from "../lib/webhooks/events";
 import { newWebhookSecret } from "../lib/webhooks/signature";

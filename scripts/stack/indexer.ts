@@ -1,5 +1,5 @@
 /**
- * The real indexer (indexer/run.ts: chain-identity check, then `ponder start`, as `npm run index`
+ * The real indexer (indexer/supervisor/: chain-identity check, then `ponder start`, as `npm run index`
  * runs it) with its index in a folder of its own (.settle/index for `npm start`, a temporary one
  * for tests and benchmarks) and its HTTP server on a given or free port.
  */
@@ -52,7 +52,7 @@ export interface RunningIndexer<Reader extends IndexProgressReader | undefined =
   databasePath: string;
   /** Ponder's HTTP port. */
   port: number;
-  /** The indexer/run.ts process. */
+  /** The indexer supervisor process (indexer/supervisor/main.ts). */
   process: ManagedProcess;
   /** A reader on this indexer's database (closed by {@link RunningIndexer.stop}). */
   reader: Reader;
@@ -68,7 +68,7 @@ export interface RunningIndexer<Reader extends IndexProgressReader | undefined =
   stop(): Promise<void>;
 }
 
-/** Starts indexer/run.ts with its own index folder and port. */
+/** Starts indexer/supervisor/main.ts (what `npm run index` runs) with its own index folder and port. */
 export async function startIndexer<Reader extends IndexProgressReader | undefined = undefined>(
   options: IndexerOptions<Reader>,
 ): Promise<RunningIndexer<Reader>> {
@@ -78,7 +78,7 @@ export async function startIndexer<Reader extends IndexProgressReader | undefine
   const proc = startProcess({
     name: "indexer",
     command: process.execPath,
-    args: ["--import", "tsx", "run.ts"],
+    args: ["--import", "tsx", "supervisor/main.ts"],
     cwd: INDEXER_DIR,
     env: {
       ...QUIET_ENV,

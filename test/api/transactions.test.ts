@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { Interface } from "ethers";
-import type { HistoryRow } from "../../api/lib/index-reader";
+import type { HistoryRow } from "../../api/index/rows";
 import { type TestApp, errorCode, makeApp, signIn, unbuiltIndex } from "../helpers/api-app";
 import { type RealIndex, artifactAbi, useRealIndex } from "../helpers/real-index";
 

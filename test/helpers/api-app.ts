@@ -10,7 +10,7 @@ import { type AppDb, migrateToLatest, openAppDb } from "../../api/db";
 import { type Chain, chainFromProvider } from "../../api/lib/chain";
 import type { AppDeps } from "../../api/lib/context";
 import { type Abis, loadAbis, staticDeployment } from "../../api/lib/deployment";
-import { IndexReader } from "../../api/lib/index-reader";
+import { IndexReader } from "../../api/index/reader";
 import type { Deployment } from "../../core/deployment";
 import { type RealIndex, realIndex } from "./real-index";
 

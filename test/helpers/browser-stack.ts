@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { JsonRpcProvider, Network, Wallet } from "ethers";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
-import { IndexReader } from "../../api/lib/index-reader";
+import { IndexReader } from "../../api/index/reader";
 import type { HardhatNode, LocalDeployment } from "../../scripts/stack/node";
 import { REPO_ROOT } from "../../scripts/stack/paths";
 import { WaitAbortedError, freePort, waitFor } from "../../scripts/stack/processes";

@@ -4,24 +4,7 @@
  * the index row by row (against the chain, or against a rebuilt index).
  */
 import Database from "better-sqlite3";
-import { decodeBigint } from "../../api/lib/index-reader";
-
-/** The tables of indexer/ponder.schema.ts. */
-export const INDEX_TABLES = [
-  "Account",
-  "TokenTransfer",
-  "Invoice",
-  "InvoiceEvent",
-  "EscrowCredit",
-  "EscrowSetting",
-  "Stake",
-  "StakingEvent",
-  "History",
-  "TokenStat",
-  "InvoiceStatusCount",
-] as const;
-/** A table of the index. */
-export type IndexTable = (typeof INDEX_TABLES)[number];
+import { INDEX_TABLES, decodeBigint, decodeHex, type IndexTable } from "../../core/index-schema";
 
 /** A decoded row. */
 export type DumpRow = Record<string, unknown>;
@@ -31,7 +14,7 @@ export type IndexDump = Record<IndexTable, DumpRow[]>;
 const BIGINT_TEXT = /^[0-9-][0-9]{78}$/;
 
 function decodeValue(value: unknown): unknown {
-  if (Buffer.isBuffer(value)) return `0x${value.toString("hex")}`;
+  if (Buffer.isBuffer(value)) return decodeHex(value);
   if (typeof value === "string" && BIGINT_TEXT.test(value)) return decodeBigint(value);
   return value;
 }

@@ -7,7 +7,7 @@ import { expect } from "chai";
 import { Contract, Interface, JsonRpcProvider, ZeroAddress, id as topicOf, zeroPadValue, type Log, type LogDescription } from "ethers";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { IndexReader } from "../../api/lib/index-reader";
+import { IndexReader } from "../../api/index/reader";
 import { dumpIndex, type DumpRow, type IndexDump } from "./index-dump";
 import { REPO_ROOT, type TestDeployment } from "./node";
 

@@ -2,7 +2,7 @@
  * The stack launcher's indexer (scripts/stack/indexer.ts) with the API's read module on its
  * database, as the tests use it.
  */
-import { IndexReader } from "../../api/lib/index-reader";
+import { IndexReader } from "../../api/index/reader";
 import { startIndexer as startStackIndexer, type IndexerOptions, type RunningIndexer as StackIndexer } from "../../scripts/stack/indexer";
 
 /** A running indexer whose reader is the API's read module. */

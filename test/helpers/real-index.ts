@@ -11,7 +11,7 @@ import { Contract, JsonRpcProvider, type JsonRpcSigner, ZeroAddress, id as hashO
 import { copyFileSync, existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { IndexReader } from "../../api/lib/index-reader";
+import { IndexReader } from "../../api/index/reader";
 import type { Deployment } from "../../core/deployment";
 import { type RunningIndexer, startIndexer } from "./indexer";
 import { REPO_ROOT, deploySettle, startHardhatNode, type HardhatNode, type TestDeployment } from "./node";

@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { HDNodeWallet, Interface, Wallet } from "ethers";
 import { join } from "node:path";
 import type { Deployment } from "../../core/deployment";
-import { IndexReader } from "../../api/lib/index-reader";
+import { IndexReader } from "../../api/index/reader";
 import { startStack } from "../../scripts/stack/stack";
 import type { RunningIndexer } from "./indexer";
 import { REPO_ROOT, type HardhatNode, type TestDeployment } from "./node";

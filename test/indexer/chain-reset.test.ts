@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { JsonRpcProvider } from "ethers";
-import { IndexNotReadyError } from "../../api/lib/index-reader";
+import { IndexNotReadyError } from "../../api/index/errors";
 import { dumpIndex } from "../helpers/index-dump";
 import { startIndexer } from "../helpers/indexer";
 import { deploySettle, startHardhatNode } from "../helpers/node";

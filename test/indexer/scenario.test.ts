@@ -1,7 +1,9 @@
 import { expect } from "chai";
 import { JsonRpcProvider } from "ethers";
 import { rmSync } from "node:fs";
-import { IndexNotReadyError, IndexQueryError, IndexReader, type HistoryRow } from "../../api/lib/index-reader";
+import { IndexNotReadyError, IndexQueryError } from "../../api/index/errors";
+import { IndexReader } from "../../api/index/reader";
+import type { HistoryRow } from "../../api/index/rows";
 import { dumpIndex, type IndexDump } from "../helpers/index-dump";
 import { startIndexer, type RunningIndexer } from "../helpers/indexer";
 import { deploySettle, startHardhatNode, type HardhatNode, type TestDeployment } from "../helpers/node";

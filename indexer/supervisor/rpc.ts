@@ -1,4 +1,4 @@
-/** A block as far as the launcher cares: number and hash. */
+/** A block as far as the supervisor cares: number and hash. */
 export interface BlockRef {
   number: number;
   hash: `0x${string}`;
@@ -14,7 +14,7 @@ export class RpcUnavailableError extends Error {
   override name = "RpcUnavailableError";
 }
 
-/** Minimal JSON-RPC client for the launcher's chain checks (Ponder has its own transport). */
+/** Minimal JSON-RPC client for the supervisor's chain checks (Ponder has its own transport). */
 export class RpcClient {
   private nextId = 1;
 

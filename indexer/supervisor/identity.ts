@@ -1,29 +1,11 @@
+/** The index's identity (what it was built from: read and written by core/index-folder) and deleting an index. */
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
-import type { BlockRef } from "./chain";
-import { INDEXER_DIR, startBlockOf, type Deployment } from "./settings";
-
-/** Name of the file, next to Ponder's databases, that records which chain and code the index was built from. */
-export const IDENTITY_FILE = "settle-index.json";
-
-/**
- * What an index was built from. Two indexes with equal identities hold the same rows; any
- * difference (another chain, a restarted node, a new deployment, other indexer code) means the
- * index must be rebuilt from scratch.
- */
-export interface IndexIdentity {
-  /** Format of this file. */
-  version: 1;
-  network: string;
-  chainId: number;
-  /** The first indexed block (the earliest deploy block) and its hash on the chain indexed. */
-  startBlock: BlockRef;
-  /** Indexed contracts: name to address (lowercase) and deploy block. */
-  contracts: Record<string, { address: string; deployBlock: number }>;
-  /** sha256 of the indexer's code (config, schema, handlers, helpers, core/ with its ABIs, Ponder version). */
-  codeHash: string;
-}
+import { startBlockOf, type Deployment } from "../../core/deployment";
+import { indexDatabasePath } from "../../core/index-folder";
+import { IDENTITY_FILE, PONDER_FILES, type IndexIdentity } from "../../core/index-schema";
+import { INDEXER_DIR } from "../lib/settings";
 
 /** Files whose content defines the index: a change to any of them rebuilds it. */
 function codeFiles(): string[] {
@@ -56,7 +38,7 @@ export function indexerCodeHash(): string {
 export function identityOf(deployment: Deployment, startBlockHash: `0x${string}`): IndexIdentity {
   const contracts: IndexIdentity["contracts"] = {};
   for (const [name, contract] of Object.entries(deployment.contracts)) {
-    if (contract) contracts[name] = { address: contract.address.toLowerCase(), deployBlock: contract.deployBlock };
+    contracts[name] = { address: contract.address.toLowerCase() as `0x${string}`, deployBlock: contract.deployBlock };
   }
   return {
     version: 1,
@@ -68,33 +50,14 @@ export function identityOf(deployment: Deployment, startBlockHash: `0x${string}`
   };
 }
 
-/** The identity recorded in `indexDir`, or undefined when there is none (or it is unreadable). */
-export function readIdentity(indexDir: string): IndexIdentity | undefined {
-  const path = join(indexDir, IDENTITY_FILE);
-  if (!existsSync(path)) return undefined;
-  try {
-    return JSON.parse(readFileSync(path, "utf8")) as IndexIdentity;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Records `identity` in `indexDir`. */
-export function writeIdentity(indexDir: string, identity: IndexIdentity): void {
-  writeFileSync(join(indexDir, IDENTITY_FILE), JSON.stringify(identity, null, 2) + "\n");
-}
-
 /** True when both identities describe the same index. */
 export function sameIdentity(a: IndexIdentity | undefined, b: IndexIdentity): boolean {
   return a !== undefined && JSON.stringify(a) === JSON.stringify(b);
 }
 
-/** Ponder's files in an index folder: the databases with their WAL and shared-memory files. */
-const PONDER_FILES = /^(public|ponder_sync)\.db(-wal|-shm|-journal)?$/;
-
 /** True when `indexDir` holds an index database. */
 export function hasIndex(indexDir: string): boolean {
-  return existsSync(join(indexDir, "public.db"));
+  return existsSync(indexDatabasePath(indexDir));
 }
 
 /**
@@ -108,4 +71,14 @@ export function deleteIndex(indexDir: string): void {
   for (const entry of readdirSync(indexDir)) {
     if (PONDER_FILES.test(entry)) rmSync(join(indexDir, entry), { force: true });
   }
+}
+
+/** Says what differs between the recorded identity and the current one, for the log. */
+export function describeDifference(recorded: IndexIdentity | undefined, current: IndexIdentity): string {
+  if (!recorded) return "an unknown chain (no identity recorded)";
+  if (recorded.chainId !== current.chainId) return `chain ${recorded.chainId}`;
+  if (recorded.startBlock.hash !== current.startBlock.hash) return "another chain (the deploy block's hash differs)";
+  if (JSON.stringify(recorded.contracts) !== JSON.stringify(current.contracts)) return "another deployment";
+  if (recorded.codeHash !== current.codeHash) return "other indexer code";
+  return "another configuration";
 }

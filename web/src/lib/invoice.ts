@@ -7,18 +7,15 @@ import type { ActionableInvoice } from "../../../core/invoice/actions";
 import { statusFromValue, type InvoiceStatus } from "../../../core/invoice/status";
 import type { SettleContract } from "./contracts";
 
+/** PaymentEscrow.getInvoice's struct, as ethers returns it. */
+type InvoiceStruct = Awaited<ReturnType<SettleContract<"PaymentEscrow">["getInvoice"]>>;
+
 /** An invoice read from the chain (PaymentEscrow.getInvoice) plus what the page needs around it. */
-export interface ChainInvoice extends ActionableInvoice {
+export interface ChainInvoice
+  extends ActionableInvoice, Pick<InvoiceStruct, "merchant" | "payer" | "token" | "amount" | "released" | "refunded" | "referenceHash"> {
   id: bigint;
-  merchant: string;
-  payer: string;
-  token: string;
+  /** The zero address when the invoice has none. */
   arbiter: string;
-  amount: bigint;
-  paid: bigint;
-  released: bigint;
-  refunded: bigint;
-  referenceHash: string;
   dueDate: number;
   feeBps: number;
   /** The on-chain status ("none" for a value this page does not know). */

@@ -1,8 +1,7 @@
-import { ZeroAddress } from "ethers";
 import { api, ApiError, historyCsvUrl, type HistoryFilters, type HistoryItem } from "../../lib/api";
 import { tokenInfo } from "../../lib/contracts";
 import { ETH, formatDateTime, formatToken, shortAddress, shortHash, type TokenInfo } from "../../lib/format";
-import { isZeroAddress, sameAddress } from "../../../../core/address";
+import { isZeroAddress, sameAddress, ZERO_ADDRESS } from "../../../../core/address";
 import { HISTORY_DIRECTION, HISTORY_KINDS, type HistoryKind } from "../../../../core/history";
 import { historyLabel } from "../../../../core/labels";
 import { app } from "../../lib/state";
@@ -58,7 +57,7 @@ export const historyView: View = (root, _params, query) => {
     { name: "token" },
     h("option", { value: "" }, "Any token"),
     h("option", { value: settle, selected: sameAddress(filters.token, settle) }, "SETL"),
-    h("option", { value: ZeroAddress, selected: filters.token === ZeroAddress }, "ETH"),
+    h("option", { value: ZERO_ADDRESS, selected: filters.token === ZERO_ADDRESS }, "ETH"),
   );
   const from = h("input", { type: "date", name: "from", value: filters.from?.slice(0, 10) ?? "" });
   const to = h("input", { type: "date", name: "to", value: filters.to?.slice(0, 10) ?? "" });

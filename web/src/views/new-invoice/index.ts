@@ -1,4 +1,4 @@
-import { ZeroAddress } from "ethers";
+import { ZERO_ADDRESS } from "../../../../core/address";
 import { api, ApiError, type InvoiceDraftInput } from "../../lib/api";
 import { tokenInfo } from "../../lib/contracts";
 import { humanError } from "../../lib/errors";
@@ -45,7 +45,7 @@ export const newInvoiceView: View = (root) => {
     "select",
     { name: "token" },
     h("option", { value: settle }, "SETL (Settle token)"),
-    h("option", { value: ZeroAddress }, "ETH (native)"),
+    h("option", { value: ZERO_ADDRESS }, "ETH (native)"),
     h("option", { value: "other" }, "Another ERC-20 token…"),
   );
   const customToken = h("input", { type: "text", name: "custom-token", placeholder: "0x…", autocomplete: "off", spellcheck: "false" });
@@ -98,7 +98,7 @@ export const newInvoiceView: View = (root) => {
     updateTotal();
     if (!address) return;
     try {
-      token = address === ZeroAddress ? ETH : await tokenInfo(address, provider, deployment.chainId);
+      token = address === ZERO_ADDRESS ? ETH : await tokenInfo(address, provider, deployment.chainId);
       setFieldError(form, "invoice-custom-token", "");
     } catch {
       if (tokenSelect.value === "other")

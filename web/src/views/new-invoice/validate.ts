@@ -1,6 +1,5 @@
 /** Checking the new-invoice form as POST /invoices and the escrow would, and showing the API's own field problems. */
-import { ZeroAddress } from "ethers";
-import { sameAddress } from "../../../../core/address";
+import { sameAddress, ZERO_ADDRESS } from "../../../../core/address";
 import type { ApiError, InvoiceDraftInput } from "../../lib/api";
 import { checksummed, parseAmount, type TokenInfo } from "../../lib/format";
 import { setFieldError } from "../../ui/controls";
@@ -49,12 +48,12 @@ export function validateInvoice(
   const payerAddress = payerText ? checksummed(payerText) : null;
   if (payerText && !payerAddress)
     fail("invoice-payer", "Enter a valid address (0x followed by 40 hexadecimal digits, with a correct checksum).");
-  else if (payerAddress === ZeroAddress) fail("invoice-payer", "Leave the payer empty to let anyone pay.");
+  else if (payerAddress === ZERO_ADDRESS) fail("invoice-payer", "Leave the payer empty to let anyone pay.");
   else if (payerAddress && sameAddress(payerAddress, merchant)) fail("invoice-payer", "You cannot be the payer of your own invoice.");
 
   const arbiterText = arbiter.value.trim();
   const arbiterAddress = arbiterText ? checksummed(arbiterText) : null;
-  if (arbiterText && (!arbiterAddress || arbiterAddress === ZeroAddress))
+  if (arbiterText && (!arbiterAddress || arbiterAddress === ZERO_ADDRESS))
     fail("invoice-arbiter", "Enter a valid address (0x followed by 40 hexadecimal digits, with a correct checksum).");
   else if (arbiterAddress && sameAddress(arbiterAddress, merchant))
     fail("invoice-arbiter", "You cannot be the arbiter of your own invoice.");

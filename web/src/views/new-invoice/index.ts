@@ -11,7 +11,7 @@ import { icon } from "../../ui/icons";
 import { notice } from "../../ui/feedback";
 import { gate, pageHeader, type View } from "../../ui/page";
 import { lineItemsEditor } from "./line-items";
-import { INVOICE_LIMITS } from "./limits";
+import { INVOICE_LIMITS } from "../../../../core/invoice/limits";
 import { showApiProblems, validateInvoice, type InvoiceFields } from "./validate";
 
 /** New invoice: token, payer, arbiter, due date, dispute window, line items, notes. */

@@ -3,7 +3,7 @@ import { formatToken, parseAmount, type TokenInfo } from "../../lib/format";
 import { field } from "../../ui/controls";
 import { h } from "../../ui/dom";
 import { icon } from "../../ui/icons";
-import { INVOICE_LIMITS } from "./limits";
+import { INVOICE_LIMITS } from "../../../../core/invoice/limits";
 
 /** One line as typed. */
 export interface LineDraft {

@@ -6,7 +6,7 @@ import { setFieldError } from "../../ui/controls";
 import { replace } from "../../ui/dom";
 import { notice } from "../../ui/feedback";
 import type { LineInputs } from "./line-items";
-import { CONTROL_CHARS, INVOICE_LIMITS, NOTES_FORBIDDEN } from "./limits";
+import { DESCRIPTION_FORBIDDEN, INVOICE_LIMITS, NOTES_FORBIDDEN } from "../../../../core/invoice/limits";
 
 /** The form's controls besides the line items. */
 export interface InvoiceFields {
@@ -76,7 +76,7 @@ export function validateInvoice(
     if (!description) fail(line.description.id, "Describe this line.");
     else if (description.length > INVOICE_LIMITS.maxDescription)
       fail(line.description.id, `At most ${INVOICE_LIMITS.maxDescription} characters.`);
-    else if (CONTROL_CHARS.test(description)) fail(line.description.id, "Remove the control characters.");
+    else if (DESCRIPTION_FORBIDDEN.test(description)) fail(line.description.id, "Remove the control characters.");
     const quantity = Number(line.quantity.value);
     if (!/^\d+$/.test(line.quantity.value.trim()) || quantity < 1 || quantity > INVOICE_LIMITS.maxQuantity)
       fail(line.quantity.id, "A whole number from 1.");

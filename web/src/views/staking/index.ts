@@ -1,6 +1,6 @@
+/** The staking screen: wallet balance, staked, earned (ticking), APR; stake by permit, withdraw, claim. */
 import { aprBps } from "../../../../core/staking";
-import { tokenInfo } from "../../lib/contracts";
-import { formatAmount, formatDuration, formatToken, parseAmount, type TokenInfo } from "../../lib/format";
+import { formatAmount, formatDuration, formatToken, parseAmount } from "../../lib/format";
 import { signWalletPermit } from "../../lib/permit";
 import { app } from "../../lib/state";
 import { runTransaction } from "../../lib/tx";
@@ -8,24 +8,7 @@ import { clearFieldErrors, field, setFieldError } from "../../ui/controls";
 import { h, replace } from "../../ui/dom";
 import { notice } from "../../ui/feedback";
 import { errorCard, gate, loadingCard, pageHeader, type View } from "../../ui/page";
-
-/** A snapshot of the account's position and the pool, read from the chain. */
-interface StakingSnapshot {
-  token: TokenInfo;
-  wallet: bigint;
-  staked: bigint;
-  earned: bigint;
-  totalStaked: bigint;
-  rewardRate: bigint;
-  rateScale: bigint;
-  periodFinish: number;
-  minimumPool: bigint;
-  paused: boolean;
-  /** Timestamp of the block the snapshot was read at. */
-  blockTime: number;
-  /** Local clock (ms) when it was read, to tick between reads. */
-  readAt: number;
-}
+import { earnedNow, readSnapshot, type StakingSnapshot } from "./snapshot";
 
 const REFRESH_MS = 4000;
 
@@ -36,9 +19,8 @@ export const stakingView: View = (root) => {
   const deployment = app.deployment!;
   const account = app.account!;
   const provider = app.connection!.provider();
-  const staking = deployment.contract("StakingRewards", provider);
   const tokenAddress = deployment.address("SettleToken");
-  const token = deployment.contract("SettleToken", provider);
+  const read = () => readSnapshot(deployment, provider, account);
 
   const banner = h("div", { class: "banner-slot" });
   const stats = h("section", { class: "stats-grid", "aria-label": "Your position" });
@@ -49,46 +31,6 @@ export const stakingView: View = (root) => {
   let snapshot: StakingSnapshot | undefined;
   let stopped = false;
   let earnedElement: HTMLElement | undefined;
-
-  const read = async (): Promise<StakingSnapshot> => {
-    const [info, wallet, staked, earned, totalStaked, rewardRate, rateScale, periodFinish, minimumPool, paused, block] = await Promise.all([
-      tokenInfo(tokenAddress, provider, deployment.chainId),
-      token.balanceOf(account),
-      staking.balanceOf(account),
-      staking.earned(account),
-      staking.totalStaked(),
-      staking.rewardRate(),
-      staking.RATE_SCALE(),
-      staking.periodFinish(),
-      staking.minimumPool(),
-      staking.paused().catch(() => false),
-      provider.getBlock("latest"),
-    ]);
-    return {
-      token: info,
-      wallet,
-      staked,
-      earned,
-      totalStaked,
-      rewardRate,
-      rateScale,
-      periodFinish: Number(periodFinish),
-      minimumPool,
-      paused,
-      blockTime: block?.timestamp ?? Math.floor(Date.now() / 1000),
-      readAt: Date.now(),
-    };
-  };
-
-  /** Earned now: the chain's figure at its block, plus this account's share of the rate since then. */
-  const earnedNow = (s: StakingSnapshot): bigint => {
-    if (s.staked === 0n || s.totalStaked < s.minimumPool || s.totalStaked === 0n) return s.earned;
-    const now = s.blockTime + (Date.now() - s.readAt) / 1000;
-    const until = Math.min(now, s.periodFinish);
-    const seconds = Math.max(0, until - s.blockTime);
-    const millis = BigInt(Math.floor(seconds * 1000));
-    return s.earned + (s.rewardRate * s.staked * millis) / (s.rateScale * s.totalStaked * 1000n);
-  };
 
   const renderStats = (s: StakingSnapshot) => {
     const active = s.periodFinish > s.blockTime;

@@ -1,5 +1,5 @@
 import { subtask, type HardhatUserConfig } from "hardhat/config";
-import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
+import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, TASK_TEST_GET_TEST_FILES } from "hardhat/builtin-tasks/task-names";
 import "@nomicfoundation/hardhat-toolbox";
 import "./tasks";
 import { environmentNetwork } from "./scripts/lib/env-network";
@@ -26,6 +26,15 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string
     version: args.solcVersion,
     longVersion,
   };
+});
+
+/** Which files under test/ are specs: `<area>/<name>.test.ts`; everything else there (test/helpers/) is a helper. */
+const TEST_SPEC_PATTERN = /\.test\.ts$/;
+
+// `hardhat test` with no file arguments runs only the specs, never the helpers beside them.
+subtask(TASK_TEST_GET_TEST_FILES, async (args: { testFiles: string[] }, _hre, runSuper) => {
+  const files = (await runSuper(args)) as string[];
+  return args.testFiles.length > 0 ? files : files.filter((file) => TEST_SPEC_PATTERN.test(file));
 });
 
 const config: HardhatUserConfig = {

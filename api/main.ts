@@ -4,7 +4,7 @@ import { ConfigError, loadConfig, resolveJwtSecret } from "./env";
 import { migrateToLatest, openAppDb } from "./db";
 import { jsonRpcChain } from "./services/chain";
 import { fileDeployment, loadAbis } from "./services/deployment";
-import { IndexReader } from "./lib/index-reader";
+import { IndexReader } from "./index/reader";
 import { createLogger } from "./lib/logger";
 import { startWebhookWorker } from "./jobs/webhooks/worker";
 import { linkPendingDrafts } from "./jobs/draft-linker";

@@ -32,13 +32,14 @@ import { loadConfig } from "../api/env";
 import { migrateToLatest, openAppDb } from "../api/db";
 import { jsonRpcChain } from "../api/services/chain";
 import { loadAbis, staticDeployment } from "../api/services/deployment";
-import { IndexReader } from "../api/lib/index-reader";
+import { IndexReader } from "../api/index/reader";
 import { createLogger } from "../api/lib/logger";
 import type { Deployment } from "../core/deployment";
-import { deployEventGenerator } from "../test/support/events";
-import { startIndexer } from "../test/support/indexer";
-import { REPO_ROOT, deploySettle, startHardhatNode } from "../test/support/node";
-import { stopAllProcesses } from "../test/support/processes";
+import { deployEventGenerator } from "../scripts/stack/events";
+import { startIndexer } from "../scripts/stack/indexer";
+import { deploySettle, startHardhatNode } from "../scripts/stack/node";
+import { REPO_ROOT } from "../scripts/stack/paths";
+import { stopAllProcesses } from "../scripts/stack/processes";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -183,7 +184,12 @@ async function main(): Promise<void> {
 
   // The real indexer, until it has every block; then stopped, so that it does not share the CPU.
   started = Date.now();
-  const indexer = await startIndexer({ rpcUrl: node.url, deploymentsDir: deployment.deploymentsDir, indexDir });
+  const indexer = await startIndexer({
+    rpcUrl: node.url,
+    deploymentsDir: deployment.deploymentsDir,
+    indexDir,
+    openReader: (path) => new IndexReader({ path }),
+  });
   const progress = setInterval(() => {
     const status = index.isReady() ? index.status() : undefined;
     console.log(`  indexing: ${status?.block ? `block ${status.block.number}/${head}` : "starting"} (${seconds(started)})`);

@@ -1,16 +1,24 @@
 /**
  * Gas benchmark: whole-transaction gas (receipt.gasUsed) of Settle's operations (token, staking
  * and escrow, the latter from ./escrow-gas.ts) for a returning user, with a bare ERC-20 transfer and transferFrom measured in the same run as the floor.
- * Prints a table, checks the targets and writes bench/results/gas.json.
- * Run: npm run bench:gas
+ * Prints a table, checks the targets and writes bench/results/gas.json. With `--check`, compares
+ * the run with the committed bench/results/gas.json instead, leaves the file alone, and exits 1
+ * when any operation costs more than 1% above its committed figure.
+ * Run: npm run bench:gas [-- --check]
  */
-import { writeFileSync, mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { ethers } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { ContractTransactionResponse } from "ethers";
 import { signPermit } from "../scripts/lib/permit";
 import { measureEscrowGas } from "./escrow-gas";
+import { GAS_TOLERANCE, describeRegression, gasRegressions, type GasFigures } from "./lib/gas-check";
+
+/** The committed snapshot. */
+const RESULTS_FILE = join(__dirname, "results", "gas.json");
+/** `--check`: compare with the snapshot instead of writing it. */
+const CHECK = process.argv.slice(2).includes("--check");
 
 /** Gas used by one sent transaction. */
 async function gasOf(tx: Promise<ContractTransactionResponse>): Promise<bigint> {
@@ -92,13 +100,24 @@ async function main(): Promise<void> {
     return { operation, gasUsed: used, target: `<= ${formula} = ${max}`, ratioToLimit: (used / max).toFixed(3), met: used <= max };
   });
   console.table(checks);
-  const dir = join(__dirname, "results");
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(
-    join(dir, "gas.json"),
-    JSON.stringify(Object.fromEntries(Object.entries(gas).map(([k, v]) => [k, Number(v)])), null, 2) + "\n",
-  );
-  console.log(`wrote ${join(dir, "gas.json")}`);
+  const figures: GasFigures = Object.fromEntries(Object.entries(gas).map(([k, v]) => [k, Number(v)]));
+  if (CHECK) {
+    const committed = JSON.parse(readFileSync(RESULTS_FILE, "utf8")) as GasFigures;
+    const regressions = gasRegressions(committed, figures);
+    if (regressions.length > 0) {
+      console.error(
+        `gas regressions against ${RESULTS_FILE} (more than ${Math.round((GAS_TOLERANCE - 1) * 100)}% above the committed figure):`,
+      );
+      for (const regression of regressions) console.error(`  ${describeRegression(regression)}`);
+      process.exitCode = 1;
+    } else {
+      console.log(`every operation within ${Math.round((GAS_TOLERANCE - 1) * 100)}% of ${RESULTS_FILE}`);
+    }
+  } else {
+    mkdirSync(dirname(RESULTS_FILE), { recursive: true });
+    writeFileSync(RESULTS_FILE, JSON.stringify(figures, null, 2) + "\n");
+    console.log(`wrote ${RESULTS_FILE}`);
+  }
   const missed = checks.filter((c) => !c.met);
   if (missed.length > 0) console.log(`targets missed: ${missed.map((c) => c.operation).join(", ")}`);
 }

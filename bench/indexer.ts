@@ -11,10 +11,12 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { Contract, JsonRpcProvider, type InterfaceAbi } from "ethers";
-import { generateSettleEvents } from "../test/support/events";
-import { deploySettle, startHardhatNode, REPO_ROOT } from "../test/support/node";
-import { startIndexer, type RunningIndexer } from "../test/support/indexer";
-import { stopAllProcesses } from "../test/support/processes";
+import { generateSettleEvents } from "../scripts/stack/events";
+import { deploySettle, startHardhatNode } from "../scripts/stack/node";
+import { REPO_ROOT } from "../scripts/stack/paths";
+import { IndexReader } from "../api/index/reader";
+import { startIndexer, type RunningIndexer } from "../scripts/stack/indexer";
+import { stopAllProcesses } from "../scripts/stack/processes";
 
 function artifact(path: string): { abi: InterfaceAbi } {
   return JSON.parse(readFileSync(join(REPO_ROOT, "artifacts", "contracts", path), "utf8")) as { abi: InterfaceAbi };
@@ -54,11 +56,15 @@ async function main(): Promise<void> {
     // round's indexer stays up for the lag measurement.
     const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
     const backfillRounds: number[] = [];
-    let indexer: RunningIndexer | undefined;
+    let indexer: RunningIndexer<IndexReader> | undefined;
     for (let round = 1; round <= rounds; round++) {
       await indexer?.stop();
       started = Date.now();
-      indexer = await startIndexer({ rpcUrl: node.url, deploymentsDir: deployment.deploymentsDir });
+      indexer = await startIndexer({
+        rpcUrl: node.url,
+        deploymentsDir: deployment.deploymentsDir,
+        openReader: (path) => new IndexReader({ path }),
+      });
       await indexer.waitUntilIndexed(head, 600_000);
       const seconds = (Date.now() - started) / 1000;
       backfillRounds.push(Number(seconds.toFixed(2)));

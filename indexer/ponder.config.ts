@@ -5,13 +5,13 @@ import { PaymentEscrowAbi } from "../core/abis/PaymentEscrow";
 import { SettleTokenAbi } from "../core/abis/SettleToken";
 import { StakingRewardsAbi } from "../core/abis/StakingRewards";
 import { isLocalChain } from "../core/chains";
-import { SettingsError, pollingIntervalFor, readDeployment, resolveSettings } from "./lib/settings";
+import { readDeployment } from "../core/deployment-file";
+import { pollingIntervalFor, resolveSettings } from "./lib/settings";
 
 // Addresses, chain and start blocks come from deployments/<SETTLE_NETWORK>.json (see lib/settings.ts).
 const settings = resolveSettings();
-const deployment = readDeployment(settings);
+const deployment = readDeployment(settings.deploymentsDir, settings.network);
 const { SettleToken, StakingRewards, PaymentEscrow } = deployment.contracts;
-if (!PaymentEscrow) throw new SettingsError(`${settings.deploymentPath} has no PaymentEscrow: deploy again`);
 const isLocal = isLocalChain(deployment.chainId);
 
 export default createConfig({

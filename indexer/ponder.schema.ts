@@ -5,8 +5,8 @@ import { INVOICE_STATUSES } from "../core/invoice/status";
 /**
  * Settle's index. Every amount is a bigint of base units next to the address of its token
  * (`0x000…000` is native ETH). Event rows are keyed by Ponder's `event.log.id` and carry
- * `blockNumber` and `logIndex` for chain order. The API reads these tables through
- * api/lib/index-reader.ts; in SQLite a `bigint` is 79-digit zero-padded text and a `hex` a BLOB.
+ * `blockNumber` and `logIndex` for chain order. The API reads these tables through its read module
+ * (api/index/); table names and the SQLite column encoding are in core/index-schema.ts.
  */
 export default createSchema((p) => ({
   /** What a history row records. */
@@ -16,7 +16,7 @@ export default createSchema((p) => ({
    * Status of an invoice, as PaymentEscrow's `status()` derives it (IPaymentEscrow.Status). The
    * stored value is the status at the invoice's last event; `open` and `partially_paid` become
    * `expired` once the due date has passed, without an event: readers apply that with the
-   * indexed head's timestamp (api/lib/index-reader.ts does).
+   * indexed head's timestamp (api/index/ does, with core/invoice/status.ts).
    */
   InvoiceStatus: p.createEnum(INVOICE_STATUSES),
 

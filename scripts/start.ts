@@ -8,123 +8,101 @@
  */
 import { join } from "node:path";
 import { DEMO_ACCOUNTS, fillDemo } from "./lib/demo";
-import { readDeployment } from "../core/deployment-file";
-import { localDeploymentsDir } from "./lib/deployments";
 import { testAccount } from "./lib/test-accounts";
-import { progress, rpcAnswers, runToCompletion, startService, stopService, waitUntil, type RunningService } from "./lib/services";
+import { BIN, QUIET_ENV, REPO_ROOT } from "./stack/paths";
+import { runToCompletion, waitFor, type ManagedProcess } from "./stack/processes";
+import { startStack, type LocalStack } from "./stack/stack";
+import { buildPage } from "./stack/web";
 
-const ROOT = join(__dirname, "..");
-const HARDHAT = join(ROOT, "node_modules", ".bin", "hardhat");
-const RPC_URL = "http://127.0.0.1:8545";
-const LOG_DIR = join(ROOT, ".settle", "logs");
+const NODE_PORT = 8545;
+const RPC_URL = `http://127.0.0.1:${NODE_PORT}`;
+const LOG_DIR = join(REPO_ROOT, ".settle", "logs");
 /** The index (Ponder's SQLite files): derived data, rebuilt from the chain whenever needed. */
-const INDEX_DIR = join(ROOT, ".settle", "index");
+const INDEX_DIR = join(REPO_ROOT, ".settle", "index");
 const INDEXER_PORT = 42069;
 const API_PORT = Number(process.env.PORT ?? 8000);
 const API_URL = `http://localhost:${API_PORT}`;
 const SHOWN_ACCOUNTS = 5;
 const DEMO = process.argv.slice(2).includes("--demo");
 
-const running: RunningService[] = [];
+let stack: LocalStack<undefined> | undefined;
 let stopping = false;
 
-function stopAll(): void {
-  stopping = true;
-  for (const service of running.reverse()) stopService(service);
+/** Prints one progress line for operators. */
+function progress(message: string): void {
+  console.log(`[settle] ${message}`);
 }
 
-/** Keeps `service` in the stack; if it dies while the stack runs, stops everything and says why. */
-function supervise(service: RunningService): void {
-  running.push(service);
-  service.child.on("exit", (code, signal) => {
+/** Stops the whole stack (once). */
+async function stopAll(): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  await stack?.stop();
+}
+
+/** If `service` dies while the stack runs, stops everything and says why. */
+function supervise(service: ManagedProcess): void {
+  void service.exited.then(async (outcome) => {
     if (stopping) return;
-    console.error(`[settle] error: ${service.name} exited (${signal ?? code}): see ${service.logFile}`);
-    stopAll();
+    console.error(`[settle] error: ${service.name} exited (${outcome}): see ${service.logFile}`);
+    await stopAll();
     process.exit(1);
   });
 }
 
+/** True when something already answers HTTP on `url`. */
+function answers(url: string): Promise<boolean> {
+  return fetch(url, { signal: AbortSignal.timeout(1000) }).then(
+    () => true,
+    () => false,
+  );
+}
+
 async function main(): Promise<void> {
-  if (await rpcAnswers(RPC_URL).catch(() => false)) {
-    throw new Error(`something already answers on ${RPC_URL}: is \`npm start\` running in another terminal? Stop it (Ctrl-C) first`);
-  }
-  for (const port of [INDEXER_PORT, API_PORT]) {
-    if (
-      await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(1000) }).then(
-        () => true,
-        () => false,
-      )
-    ) {
+  for (const port of [NODE_PORT, INDEXER_PORT, API_PORT]) {
+    if (await answers(`http://127.0.0.1:${port}/`)) {
       throw new Error(`port ${port} is already in use: is \`npm start\` running in another terminal? Stop it (Ctrl-C) first`);
     }
   }
-  const env = { CI: "true", HARDHAT_DISABLE_TELEMETRY_PROMPT: "true" };
   progress("compiling contracts");
-  await runToCompletion("compile", HARDHAT, ["compile", "--quiet"], env);
+  await runToCompletion("compile", join(BIN, "hardhat"), ["compile", "--quiet"], { cwd: REPO_ROOT, env: QUIET_ENV });
   progress("building the web page");
-  await runToCompletion(
-    "web page build",
-    join(ROOT, "node_modules", ".bin", "vite"),
-    ["build", "--config", join(ROOT, "web", "vite.config.ts"), "--logLevel", "warn"],
-    {
-      VITE_CONFIG_NATIVE_IGNORE_WARNING: "true",
+  await buildPage();
+
+  stack = await startStack({
+    dir: LOG_DIR,
+    nodePort: NODE_PORT,
+    deploymentsDir: join(REPO_ROOT, "deployments"),
+    indexDir: INDEX_DIR,
+    indexerPort: INDEXER_PORT,
+    api: {
+      port: API_PORT,
+      origin: API_URL,
+      // The accounts, drafts and sessions outlive a restart, as `npm run api` keeps them.
+      env: { APP_DB_PATH: join(REPO_ROOT, "data", "app.sqlite") },
     },
-  );
-
-  supervise(
-    await startService({
-      name: `Hardhat node on ${RPC_URL}`,
-      command: HARDHAT,
-      args: ["node", "--hostname", "127.0.0.1", "--port", "8545"],
-      env,
-      logFile: join(LOG_DIR, "node.log"),
-      isReady: () => rpcAnswers(RPC_URL),
-      timeoutMs: 60_000,
-    }),
-  );
-
-  progress("deploying contracts");
-  await runToCompletion("deploy", HARDHAT, ["settle:deploy", "--network", "localhost"], env);
-  const deployment = readDeployment(localDeploymentsDir(), "localhost");
-
-  supervise(
-    await startService({
-      name: "indexer (Ponder)",
-      command: process.execPath,
-      args: ["--import", "tsx", "run.ts"],
-      cwd: join(ROOT, "indexer"),
-      env: {
-        ...env,
-        PONDER_TELEMETRY_DISABLED: "true",
-        SETTLE_NETWORK: "localhost",
-        SETTLE_INDEX_DIR: INDEX_DIR,
-        PORT: String(INDEXER_PORT),
-      },
-      logFile: join(LOG_DIR, "indexer.log"),
-      isReady: async () => (await fetch(`http://127.0.0.1:${INDEXER_PORT}/ready`, { signal: AbortSignal.timeout(1000) })).ok,
-      timeoutMs: 180_000,
-    }),
-  );
-
-  supervise(
-    await startService({
-      name: `API on ${API_URL}`,
-      command: join(ROOT, "node_modules", ".bin", "ts-node"),
-      args: ["--transpile-only", join(ROOT, "api", "main.ts")],
-      env: { ...env, PORT: String(API_PORT), PUBLIC_ORIGIN: API_URL, RPC_URL, SETTLE_NETWORK: "localhost", SETTLE_INDEX_DIR: INDEX_DIR },
-      logFile: join(LOG_DIR, "api.log"),
-      isReady: async () => (await fetch(`http://127.0.0.1:${API_PORT}/health`, { signal: AbortSignal.timeout(1000) })).ok,
-      timeoutMs: 60_000,
-    }),
+    progress,
+  });
+  const { node, indexer, api, deployment } = stack;
+  for (const service of [node.process, indexer.process, api!.process]) supervise(service);
+  progress("waiting for the index and the API to be ready");
+  await indexer.waitUntilReady();
+  await waitFor(
+    `${API_URL}/health to answer 200 (log: ${api!.process.logFile})`,
+    async () => (await fetch(`http://127.0.0.1:${API_PORT}/health`)).ok,
   );
 
   if (DEMO) {
     progress("filling the chain with demo invoices, payments and stakes");
     await fillDemo({ rpcUrl: RPC_URL, apiUrl: API_URL, deployment, log: (line) => progress(`  ${line}`) });
-    await waitUntil("the index to show the demo", async () => {
-      const status = (await (await fetch(`${API_URL}/blockchain/status`)).json()) as { indexReady?: boolean; lagBlocks?: number };
-      return status.indexReady === true && status.lagBlocks === 0;
-    });
+    await waitFor(
+      "the index to show the demo",
+      async () => {
+        const status = (await (await fetch(`${API_URL}/blockchain/status`)).json()) as { indexReady?: boolean; lagBlocks?: number };
+        return status.indexReady === true && status.lagBlocks === 0;
+      },
+      { timeoutMs: 120_000, intervalMs: 500 },
+    );
   }
 
   const roles = Object.fromEntries(Object.entries(DEMO_ACCOUNTS).map(([role, index]) => [index, role]));
@@ -145,13 +123,12 @@ async function main(): Promise<void> {
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
     progress("stopping");
-    stopAll();
-    process.exit(0);
+    void stopAll().then(() => process.exit(0));
   });
 }
 
-main().catch((error: unknown) => {
+main().catch(async (error: unknown) => {
   console.error(`[settle] error: ${error instanceof Error ? error.message : String(error)}`);
-  stopAll();
+  await stopAll();
   process.exit(1);
 });

@@ -2,4 +2,5 @@
 import "./deploy";
 import "./token";
 import "./staking";
+import "./rewards";
 import "./invoice";

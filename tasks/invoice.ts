@@ -7,16 +7,10 @@ import { requireBalance } from "./lib/checks";
 import { CliError, runCli } from "./lib/cli";
 import { reportSend, sendOrSimulate, type SendOutcome } from "./lib/send";
 import { loadSettle, type Settle } from "./lib/settle";
-import { output, readingTask, sendingTask } from "./lib/task";
+import { output, readingTask, type SendArgs, sendingTask } from "./lib/task";
 
 /** Seconds a permit signed by a task stays valid. */
 const PERMIT_VALIDITY = 3600n;
-
-interface SendArgs {
-  from?: string;
-  dryRun: boolean;
-  json: boolean;
-}
 
 /** An invoice as read from the escrow, with its token's symbol and decimals. */
 interface InvoiceView {

@@ -1,6 +1,6 @@
 import { keccak256, toUtf8Bytes } from "ethers";
 import type { InvoiceDraftsTable } from "../db/types";
-import type { InvoiceRow } from "../lib/index-reader";
+import type { InvoiceRow } from "../index/rows";
 
 /**
  * The off-chain invoice document whose hash is the on-chain `reference` (bytes32).

@@ -7,7 +7,7 @@
  */
 import { formatUnits, getAddress } from "ethers";
 import type { InvoiceDraftsTable, InvoiceLineItemsTable, UsersTable } from "../db/types";
-import type { InvoiceEventRow, InvoiceRow } from "../lib/index-reader";
+import type { InvoiceEventRow, InvoiceRow } from "../index/rows";
 import { type InvoiceDocument, type InvoiceTerms, invoiceReference, orNull, termsMatch } from "./hash";
 
 /** What a token is called and how its amounts are scaled. */

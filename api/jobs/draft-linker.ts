@@ -1,7 +1,7 @@
 import type { AppDb } from "../db";
 import { termsMatch } from "../documents/hash";
-import type { IndexReader } from "../lib/index-reader";
-import { safeStatus } from "../lib/index-source";
+import type { IndexReader } from "../index/reader";
+import { safeStatus } from "../index/status";
 import { linkDraft, loadDraft } from "../services/drafts";
 
 /**

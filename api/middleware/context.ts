@@ -5,7 +5,7 @@ import type { AppDb } from "../db";
 import type { Chain } from "../services/chain";
 import type { Abis, DeploymentSource } from "../services/deployment";
 import { validationHook } from "../lib/errors";
-import type { IndexReader } from "../lib/index-reader";
+import type { IndexReader } from "../index/reader";
 import type { AuthInfo } from "./session";
 
 /** Everything the app needs from outside; main.ts builds the real ones, tests build their own. */

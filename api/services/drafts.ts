@@ -1,8 +1,8 @@
 import type { AppDb } from "../db";
 import { termsMatch } from "../documents/hash";
 import { ApiError } from "../lib/errors";
-import type { InvoiceRow } from "../lib/index-reader";
-import { safeStatus } from "../lib/index-source";
+import type { InvoiceRow } from "../index/rows";
+import { safeStatus } from "../index/status";
 import type { AppDeps } from "../middleware/context";
 
 /** A draft and its line items by draft id or by reference, or undefined. */

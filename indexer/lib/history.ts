@@ -1,5 +1,6 @@
 import type { Context } from "@/generated";
 import type { Address, Hex } from "viem";
+import { ZERO_ADDRESS } from "../../core/address";
 import type { HistoryKind } from "../../core/history";
 
 /** The store handlers write to (`context.db`). */
@@ -10,8 +11,6 @@ export interface EventPosition {
   log: { id: string; logIndex: number; transactionHash: Hex };
   block: { number: bigint; timestamp: bigint };
 }
-
-export type { HistoryKind };
 
 /** Account counters a history row can bump besides `historyCount`. */
 export type AccountCounter = "transfersIn" | "transfersOut" | "invoicesCreated" | "paymentsMade" | "stakingActions";
@@ -28,9 +27,6 @@ export interface HistoryEntry {
   /** Counter of the account to increment along with `historyCount`. */
   counter?: AccountCounter;
 }
-
-/** The zero address: mints, burns, native ETH. */
-export const ZERO_ADDRESS: Address = "0x0000000000000000000000000000000000000000";
 
 /** History id of `kind` for `account` at the event's position: sorts in chain order. */
 export function historyId(event: EventPosition, kind: HistoryKind, account: Address): string {

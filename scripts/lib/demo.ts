@@ -6,10 +6,12 @@
  * test accounts send the real transactions to the node.
  */
 import { Contract, JsonRpcProvider, Network, ZeroAddress, parseEther, type HDNodeWallet, type Wallet } from "ethers";
-import { SiweMessage } from "siwe";
-import { loadAbis } from "../../api/services/deployment";
-import type { InvoiceStatus } from "../../api/lib/index-reader";
+import { PaymentEscrowAbi } from "../../core/abis/PaymentEscrow";
+import { SettleTokenAbi } from "../../core/abis/SettleToken";
+import { StakingRewardsAbi } from "../../core/abis/StakingRewards";
 import type { Deployment } from "../../core/deployment";
+import type { InvoiceStatus } from "../../core/invoice/status";
+import { SIWE_STATEMENT, siweMessage } from "../../core/siwe";
 import { signPermit, type EthersPermitToken } from "./permit";
 import { testAccount } from "./test-accounts";
 
@@ -168,10 +170,9 @@ export async function fillDemo(target: DemoTarget): Promise<{ invoices: { id: bi
     pollingInterval: 100,
   });
   try {
-    const abis = loadAbis();
     const { SettleToken, StakingRewards, PaymentEscrow } = target.deployment.contracts;
-    const escrowAt = (signer: Actor["wallet"]) => new Contract(PaymentEscrow.address, abis.PaymentEscrow!, signer);
-    const tokenAt = (signer: Actor["wallet"]) => new Contract(SettleToken.address, abis.SettleToken!, signer);
+    const escrowAt = (signer: Actor["wallet"]) => new Contract(PaymentEscrow.address, PaymentEscrowAbi, signer);
+    const tokenAt = (signer: Actor["wallet"]) => new Contract(SettleToken.address, SettleTokenAbi, signer);
     const actors = Object.fromEntries(
       Object.entries(DEMO_ACCOUNTS).map(([role, index]) => [role, { wallet: testAccount(index).connect(provider) }]),
     ) as Record<Role, Actor>;
@@ -257,7 +258,7 @@ export async function fillDemo(target: DemoTarget): Promise<{ invoices: { id: bi
     for (const [role, amount] of Object.entries(DEMO_STAKES) as [Role, string][]) {
       const staker = actors[role].wallet;
       const p = await permit(staker, StakingRewards.address, parseEther(amount));
-      const staking = new Contract(StakingRewards.address, abis.StakingRewards!, staker);
+      const staking = new Contract(StakingRewards.address, StakingRewardsAbi, staker);
       await send(`${role} staked ${amount} SETL`, staking.getFunction("stakeWithPermit")(p.value, p.deadline, p.v, p.r, p.s));
     }
     return { invoices: made };
@@ -269,16 +270,15 @@ export async function fillDemo(target: DemoTarget): Promise<{ invoices: { id: bi
 /** Signs `wallet` in to the API with Ethereum (nonce, EIP-4361 message, verify) and returns the session token. */
 async function signIn(target: DemoTarget, wallet: Actor["wallet"]): Promise<string> {
   const fields = await apiRequest<{ nonce: string; domain: string; uri: string; chainId: number }>(target, "GET", "/auth/nonce");
-  const message = new SiweMessage({
+  const message = siweMessage({
     domain: fields.domain,
     address: wallet.address,
-    statement: "Sign in to Settle.",
+    statement: SIWE_STATEMENT,
     uri: fields.uri,
-    version: "1",
     chainId: fields.chainId,
     nonce: fields.nonce,
     issuedAt: new Date().toISOString(),
-  }).prepareMessage();
+  });
   const signature = await wallet.signMessage(message);
   return (await apiRequest<{ token: string }>(target, "POST", "/auth/verify", undefined, { message, signature })).token;
 }

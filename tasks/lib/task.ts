@@ -6,6 +6,16 @@ export function readingTask(name: string, description: string): ConfigurableTask
   return task(name, description).addFlag("json", "print JSON for scripts instead of text");
 }
 
+/** The arguments every {@link sendingTask} takes. */
+export interface SendArgs {
+  /** Account that signs: an index or an address (default 0). */
+  from?: string;
+  /** Simulate with eth_call instead of sending. */
+  dryRun: boolean;
+  /** Print JSON for scripts. */
+  json: boolean;
+}
+
 /** A task that sends transactions: takes --from, --dry-run and --json. */
 export function sendingTask(name: string, description: string): ConfigurableTaskDefinition {
   return readingTask(name, description)

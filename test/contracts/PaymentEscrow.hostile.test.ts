@@ -3,6 +3,8 @@ import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { AddressLike, BaseContract } from "ethers";
 import type { PaymentEscrow } from "../../typechain-types";
+import { DAY, WINDOW, fee } from "../helpers/constants";
+import { deployEscrow } from "../helpers/escrow";
 
 /*
  * PaymentEscrow against hostile counterparts: tokens that re-enter, take a fee on transfer, return false, return
@@ -10,16 +12,12 @@ import type { PaymentEscrow } from "../../typechain-types";
  * no one steals, the other party is not blocked, and the escrow still holds exactly what it owes (held + credits).
  */
 
-const DAY = 24 * 3600;
-const WINDOW = 7 * DAY;
 const AMOUNT = ethers.parseEther("100");
-const fee = (gross: bigint) => (gross * 100n) / 10_000n;
 const Mode = { Accept: 0, Reject: 1, BurnGas: 2, Reenter: 3 } as const;
 
 describe("PaymentEscrow with hostile tokens and receivers", function () {
   async function hostileFixture() {
-    const [admin, merchant, payer, arbiter, feeRecipient, stranger] = await ethers.getSigners();
-    const escrow = await ethers.deployContract("PaymentEscrow", [admin, feeRecipient, 100]);
+    const { escrow, admin, merchant, payer, arbiter, feeRecipient, stranger } = await deployEscrow();
     const reentrant = await ethers.deployContract("EscrowReentrantToken");
     const feeOnTransfer = await ethers.deployContract("EscrowFeeOnTransferToken");
     const falseToken = await ethers.deployContract("EscrowFalseToken");

@@ -4,28 +4,20 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { anyValue } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
 import { signPermit } from "../../scripts/lib/permit";
 import { SOLIDITY_STATUS_VALUE } from "../../core/invoice/status";
+import { DAY, DISPUTE_TIMEOUT, FEE_BPS, WINDOW, fee } from "../helpers/constants";
+import { deployEscrow, deployUsdc } from "../helpers/escrow";
 
-const DAY = 24 * 3600;
-const WINDOW = 7 * DAY;
-const FEE_BPS = 100n;
-const DISPUTE_TIMEOUT = 30 * DAY;
 const REF = ethers.id("invoice INV-0001: 3 hours of consulting");
 const usdc = (n: number | string) => ethers.parseUnits(String(n), 6);
 const AMOUNT = usdc(1_000);
-const fee = (gross: bigint, bps = FEE_BPS) => (gross * bps) / 10_000n;
 
 const Status = SOLIDITY_STATUS_VALUE;
 
 describe("PaymentEscrow", function () {
   /** The escrow as deployed (1% fee), a 6-decimal permit token, and funded, approving payers. */
   async function deployFixture() {
-    const [admin, merchant, payer, arbiter, feeRecipient, stranger, merchant2] = await ethers.getSigners();
-    const escrow = await ethers.deployContract("PaymentEscrow", [admin, feeRecipient, FEE_BPS]);
-    const token = await ethers.deployContract("TestToken", ["USD Coin", "USDC", 6]);
-    for (const who of [payer, stranger, merchant2]) {
-      await token.mint(who, usdc(1_000_000));
-      await token.connect(who).approve(escrow, ethers.MaxUint256);
-    }
+    const { escrow, admin, merchant, payer, arbiter, feeRecipient, stranger, merchant2 } = await deployEscrow();
+    const token = await deployUsdc(escrow, [payer, stranger, merchant2], usdc(1_000_000));
     const dueDate = BigInt(await time.latest()) + BigInt(30 * DAY);
     /** Creates an invoice from `merchant` (defaults: fixed payer, the token, AMOUNT, arbiter) and returns its id. */
     const create = async (

@@ -3,6 +3,8 @@ import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { SOLIDITY_STATUS_VALUE } from "../../core/invoice/status";
 import { deriveInvoiceStatus, statusFromValue, type InvoiceState } from "../../core/invoice/status";
+import { DAY, DISPUTE_TIMEOUT as TIMEOUT, WINDOW } from "../helpers/constants";
+import { deployEscrow, deployUsdc } from "../helpers/escrow";
 
 /*
  * PaymentEscrow's state-transition table: every action tried from every status by the party entitled to it, with
@@ -10,9 +12,6 @@ import { deriveInvoiceStatus, statusFromValue, type InvoiceState } from "../../c
  * custom error (with its arguments) the action reverts with. "wait" lets the due date pass.
  */
 
-const DAY = 24 * 3600;
-const WINDOW = 7 * DAY;
-const TIMEOUT = 30 * DAY;
 const AMOUNT = 1_000_000n;
 const PART = AMOUNT / 10n;
 
@@ -131,11 +130,8 @@ const TABLE: Record<string, { status: StatusName; row: Record<Action, Outcome> }
 
 describe("PaymentEscrow state transitions", function () {
   async function deployFixture() {
-    const [admin, merchant, payer, arbiter, feeRecipient] = await ethers.getSigners();
-    const escrow = await ethers.deployContract("PaymentEscrow", [admin, feeRecipient, 100]);
-    const token = await ethers.deployContract("TestToken", ["USD Coin", "USDC", 6]);
-    await token.mint(payer, AMOUNT * 10n);
-    await token.connect(payer).approve(escrow, ethers.MaxUint256);
+    const { escrow, merchant, payer, arbiter } = await deployEscrow();
+    const token = await deployUsdc(escrow, [payer], AMOUNT * 10n);
     const dueDate = BigInt(await time.latest()) + BigInt(60 * DAY);
     await escrow.connect(merchant).createInvoice(payer, token, AMOUNT, dueDate, WINDOW, arbiter, ethers.ZeroHash);
     return { escrow, merchant, payer, arbiter, dueDate, id: 1n };

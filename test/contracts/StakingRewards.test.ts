@@ -3,8 +3,8 @@ import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { Interface } from "ethers";
 import { signPermit } from "../../scripts/lib/permit";
+import { DAY } from "../helpers/constants";
 
-const DAY = 24 * 3600;
 const DURATION = 7 * DAY;
 const RATE_SCALE = 10n ** 9n;
 const ACC_SCALE = 10n ** 36n;

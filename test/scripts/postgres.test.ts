@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { startPostgres, type PostgresCluster } from "../../scripts/stack/postgres";
-import { freePort } from "../support/processes";
+import { freePort } from "../helpers/processes";
 
 describe("throwaway PostgreSQL cluster", function () {
   let cluster: PostgresCluster;

@@ -2,9 +2,9 @@ import { expect } from "chai";
 import { artifacts } from "hardhat";
 import { ContractFactory, JsonRpcProvider, Wallet } from "ethers";
 import { startFaultProxy, type FaultProxy } from "../../scripts/stack/rpc-fault-proxy";
-import { startHardhatNode, type HardhatNode } from "../support/node";
-import { hardhatKey } from "../support/settle-stack";
-import { stopAllProcesses } from "../support/processes";
+import { startHardhatNode, type HardhatNode } from "../helpers/node";
+import { hardhatKey } from "../helpers/settle-stack";
+import { stopAllProcesses } from "../helpers/processes";
 
 /** POSTs one JSON-RPC request to `url` and returns the HTTP status, headers and parsed body. */
 async function post(url: string, method: string, params: unknown[] = []) {

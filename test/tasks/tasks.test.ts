@@ -123,25 +123,25 @@ describe("Hardhat tasks", function () {
 
   describe("staking", function () {
     it("stakes with a permit, earns, claims and unstakes", async function () {
-      await runJson("stake", { amount: "100", from: "1" });
+      await runJson("staking:stake", { amount: "100", from: "1" });
       expect((await runJson("token:balance", { account: "1" })).staked).to.equal(ethers.parseEther("100").toString());
       await time.increase(3600);
-      const claim = await runJson("claim", { from: "1" });
+      const claim = await runJson("staking:claim", { from: "1" });
       expect(BigInt(claim.reward)).to.be.greaterThan(0n);
-      await runJson("unstake", { amount: "40", from: "1" });
+      await runJson("staking:unstake", { amount: "40", from: "1" });
       expect((await runJson("token:balance", { account: "1" })).staked).to.equal(ethers.parseEther("60").toString());
-      await runJson("unstake", { all: true, from: "1" });
+      await runJson("staking:unstake", { all: true, from: "1" });
       expect((await runJson("token:balance", { account: "1" })).staked).to.equal("0");
     });
 
     it("stakes with approve + stake when asked", async function () {
-      await runJson("stake", { amount: "5", from: "2", approve: true });
+      await runJson("staking:stake", { amount: "5", from: "2", approve: true });
       expect((await runJson("token:balance", { account: "2" })).staked).to.equal(ethers.parseEther("5").toString());
     });
 
     it("refuses to unstake more than is staked", async function () {
-      await runJson("stake", { amount: "1", from: "1" });
-      const run = await runTask("unstake", { amount: "2", from: "1" });
+      await runJson("staking:stake", { amount: "1", from: "1" });
+      const run = await runTask("staking:unstake", { amount: "2", from: "1" });
       expect(run.err).to.contain("has only 1.0 SETL staked (short by 1.0)");
     });
 

@@ -1,7 +1,10 @@
-import "./style.css";
-import { renderAccountBar } from "./views/account";
-import { app } from "./state";
-import { h, icon, replace, spinner } from "./ui";
+import "./styles/index.css";
+import { renderAccountBar } from "./ui/account-bar";
+import { app } from "./lib/state";
+import { h, replace } from "./ui/dom";
+import { icon } from "./ui/icons";
+import { spinner } from "./ui/feedback";
+import type { View } from "./ui/page";
 import { homeView } from "./views/home";
 import { stakingView } from "./views/staking";
 import { invoicesView } from "./views/invoices";
@@ -11,7 +14,6 @@ import { payView } from "./views/pay";
 import { historyView } from "./views/history";
 import { transactionView } from "./views/transaction";
 import { profileView } from "./views/profile";
-import type { View } from "./views/view";
 
 /** Routes by hash path: `#/invoice/12` matches `/invoice/:id`. */
 const ROUTES: { path: string; title: string; view: View; nav?: string }[] = [

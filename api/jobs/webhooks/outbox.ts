@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import type { Logger } from "pino";
 import type { AppDb } from "../../db";
-import type { IndexReader } from "../../lib/index-reader";
+import type { IndexReader } from "../../index/reader";
 import { type WebhookEventType, describeEvent, invoiceSnapshot, webhookEventId } from "../../services/webhooks/events";
 
 /** What the poller reads from the index. */

@@ -3,7 +3,7 @@ import { type AppDeps, newRouter } from "../../middleware/context";
 import { fromNode, requireDeployment } from "../../services/node";
 import { STAKING_VIEWS, aprPercent } from "../../services/staking";
 import { ApiError, errorResponses } from "../../lib/errors";
-import { safeStatus } from "../../lib/index-source";
+import { safeStatus } from "../../index/status";
 import { AddressParamSchema } from "../../lib/schemas";
 
 const ContractsSchema = z

@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { sql } from "kysely";
 import { type AppDeps, newRouter } from "../../middleware/context";
 import { errorResponse, errorResponses } from "../../lib/errors";
-import { safeStatus } from "../../lib/index-source";
+import { safeStatus } from "../../index/status";
 
 const CheckSchema = z.object({ ok: z.boolean(), detail: z.string().optional() });
 const HealthSchema = z

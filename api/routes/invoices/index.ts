@@ -7,7 +7,8 @@ import { ApiError, errorResponses } from "../../lib/errors";
 import { encodeCall, maxUint } from "../../services/escrow-tx";
 import { idempotency } from "../../middleware/idempotency";
 import { type InvoiceDocument, computeTotals, invoiceReference } from "../../documents/hash";
-import { type InvoiceRow, type InvoiceStatus } from "../../lib/index-reader";
+import type { InvoiceRow } from "../../index/rows";
+import type { InvoiceStatus } from "../../../core/invoice/status";
 import { draftOf, loadDraft, locateInvoice } from "../../services/drafts";
 import { draftJson, invoiceJson } from "./json";
 import {

@@ -1,7 +1,7 @@
 import type { z } from "@hono/zod-openapi";
 import type { InvoiceDraftsTable, InvoiceLineItemsTable } from "../../db/types";
 import { orNull, referenceMatches, termsMatch } from "../../documents/hash";
-import type { InvoiceRow } from "../../lib/index-reader";
+import type { InvoiceRow } from "../../index/rows";
 import type { InvoiceRecord } from "../../services/drafts";
 import type { DraftSchema, InvoiceSchema, OnchainSchema } from "./schemas";
 

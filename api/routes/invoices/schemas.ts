@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { INVOICE_STATUSES as ON_CHAIN_STATUSES } from "../../lib/index-reader";
+import { INVOICE_STATUSES as ON_CHAIN_STATUSES } from "../../../core/invoice/status";
 import { AddressSchema, TimeSchema, Uint256Schema } from "../../lib/schemas";
 
 /** Longest dispute window a draft may ask for (90 days; the escrow enforces its own MAX_DISPUTE_WINDOW too). */

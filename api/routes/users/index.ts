@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { UsersTable } from "../../db/types";
 import { type AppDeps, newRouter } from "../../middleware/context";
 import { ApiError, errorResponses } from "../../lib/errors";
-import type { IndexReader } from "../../lib/index-reader";
+import type { IndexReader } from "../../index/reader";
 import { AddressParamSchema } from "../../lib/schemas";
 import { requireAuth } from "../../middleware/session";
 import { sessionSettings } from "../../middleware/auth";

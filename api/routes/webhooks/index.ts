@@ -4,7 +4,7 @@ import type { WebhookDeliveriesTable, WebhookEndpointsTable } from "../../db/typ
 import { type AppDeps, newRouter } from "../../middleware/context";
 import { ApiError, errorResponses } from "../../lib/errors";
 import { idempotency } from "../../middleware/idempotency";
-import { safeStatus } from "../../lib/index-source";
+import { safeStatus } from "../../index/status";
 import { requireAuth } from "../../middleware/session";
 import { WEBHOOK_EVENT_TYPES, WebhookPayloadSchema } from "../../services/webhooks/events";
 import { newWebhookSecret } from "../../services/webhooks/signature";

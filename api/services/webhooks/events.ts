@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { z } from "@hono/zod-openapi";
-import type { InvoiceEventRow, InvoiceRow } from "../../lib/index-reader";
+import type { InvoiceEventRow, InvoiceRow } from "../../index/rows";
 
 /** Event types a webhook endpoint can subscribe to. */
 export const WEBHOOK_EVENT_TYPES = [

@@ -1,0 +1,60 @@
+/**
+ * Between the read module and Ponder's SQLite columns (codec: core/index-schema.ts): query arguments checked and
+ * encoded (a malformed one is an {@link IndexQueryError}), and the columns of a result row decoded.
+ */
+import { decodeBigint, decodeHex, encodeBigint, encodeHex, isHexBytes, type IndexTable } from "../../core/index-schema";
+import { IndexQueryError } from "./errors";
+import type { Hex } from "./rows";
+
+/** A result row as better-sqlite3 returns it. */
+export type Row = Record<string, unknown>;
+
+/** The stored bytes of a hex argument `value`, named `what` in the error; exactly `bytes` long when given. */
+export function hexParam(value: string, what: string, bytes?: number): Uint8Array {
+  if (!isHexBytes(value, bytes)) {
+    throw new IndexQueryError(
+      `${what} must be 0x followed by ${bytes ?? "an even number of"}${bytes ? " bytes" : " hex digits"}, got "${value}"`,
+    );
+  }
+  return encodeHex(value);
+}
+
+/** The stored bytes of an address argument. */
+export function addressParam(value: string, what = "address"): Uint8Array {
+  return hexParam(value, what, 20);
+}
+
+/** The stored text of a bigint argument. */
+export const bigintParam = encodeBigint;
+
+/** Default page size. */
+export const DEFAULT_PAGE_SIZE = 50;
+/** Largest page size. */
+export const MAX_PAGE_SIZE = 500;
+
+/** The page size of a query: `limit`, 1 to {@link MAX_PAGE_SIZE}, or {@link DEFAULT_PAGE_SIZE}. */
+export function pageSize(limit: number | undefined): number {
+  const size = limit ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
+    throw new IndexQueryError(`limit must be an integer from 1 to ${MAX_PAGE_SIZE}, got ${limit}`);
+  }
+  return size;
+}
+
+/** A cursor that is a decimal id (invoices). */
+export function decimalCursor(cursor: string): bigint {
+  if (!/^[0-9]{1,78}$/.test(cursor)) throw new IndexQueryError(`cursor must be the nextCursor of a previous page, got "${cursor}"`);
+  return BigInt(cursor);
+}
+
+/** Bigint column `column` of `row`. */
+export const big = (row: Row, column: string): bigint => decodeBigint(row[column] as string);
+/** Optional bigint column `column` of `row`. */
+export const bigOrNull = (row: Row, column: string): bigint | null => (row[column] === null ? null : decodeBigint(row[column] as string));
+/** Hex column `column` of `row`. */
+export const hex = (row: Row, column: string): Hex => decodeHex(row[column] as Uint8Array);
+/** Optional hex column `column` of `row`. */
+export const hexOrNull = (row: Row, column: string): Hex | null => (row[column] === null ? null : decodeHex(row[column] as Uint8Array));
+
+/** Table `name` of the index (core/index-schema's INDEX_TABLES), quoted for SQL. */
+export const sqlTable = (name: IndexTable): string => `"${name}"`;

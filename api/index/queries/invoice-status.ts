@@ -1,0 +1,26 @@
+/**
+ * An invoice's status at the indexed head, in SQL. The indexer stores the status as of the invoice's last event; an
+ * open or part-paid invoice whose due date has passed since then is expired without an event. The TypeScript side
+ * derives a row's status with core's deriveInvoiceStatus; filters and counts need the same rule in SQL, and this
+ * module writes it from core's derivation (checked against it, case by case, by test/api/index-status.test.ts).
+ */
+import { deriveInvoiceStatus, type InvoiceStatus } from "../../../core/invoice/status";
+
+/** Core's status of an invoice that is open on chain, with `paid` of 2 paid, due at time 1, at time `now`. */
+const unsettledStatus = (paid: bigint, now: bigint): InvoiceStatus =>
+  deriveInvoiceStatus({ state: "open", amount: 2n, paid, released: 0n, held: paid, dueDate: 1n }, now);
+
+/** The statuses an invoice leaves for {@link EXPIRED_STATUS} when its due date passes: unpaid and part-paid, before it. */
+const EXPIRING: readonly InvoiceStatus[] = [unsettledStatus(0n, 1n), unsettledStatus(1n, 1n)];
+
+/** What they become after it (core's expiry rule: strictly after the due date). */
+export const EXPIRED_STATUS: InvoiceStatus = unsettledStatus(0n, 2n);
+
+/**
+ * SQL condition on an Invoice row: its stored status expires once past due, and the time bound to its one `?`
+ * parameter (an encoded bigint) is after its due date.
+ */
+export const PAST_DUE_SQL = `status IN (${EXPIRING.map((status) => `'${status}'`).join(", ")}) AND "dueDate" < ?`;
+
+/** SQL expression of an Invoice row's status at the time bound to its one `?` parameter (an encoded bigint). */
+export const STATUS_AT_SQL = `(CASE WHEN ${PAST_DUE_SQL} THEN '${EXPIRED_STATUS}' ELSE status END)`;

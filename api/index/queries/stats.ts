@@ -1,0 +1,46 @@
+/** Index-wide figures: per-token totals (TokenStat) and invoice counts by status at the indexed head. */
+import { INVOICE_STATUSES } from "../../../core/invoice/status";
+import { big, bigintParam, hex, sqlTable, type Row } from "../columns";
+import type { IndexStats, IndexStatus, TokenStatRow } from "../rows";
+import type { Queryable } from "../source";
+import { EXPIRED_STATUS, PAST_DUE_SQL } from "./invoice-status";
+
+const TOKEN_STAT = sqlTable("TokenStat");
+const INVOICE_STATUS_COUNT = sqlTable("InvoiceStatusCount");
+const INVOICE = sqlTable("Invoice");
+
+function toTokenStat(row: Row): TokenStatRow {
+  return {
+    token: hex(row, "id"),
+    escrowLocked: big(row, "escrowLocked"),
+    escrowCredits: big(row, "escrowCredits"),
+    escrowPaid: big(row, "escrowPaid"),
+    stakingLocked: big(row, "stakingLocked"),
+    feesCollected: big(row, "feesCollected"),
+    rewardsFunded: big(row, "rewardsFunded"),
+    rewardsPaid: big(row, "rewardsPaid"),
+    updatedBlock: big(row, "updatedBlock"),
+  };
+}
+
+/** Per-token totals, invoice counts by status at the indexed head `block`, and that head. */
+export function indexStats(db: Queryable, block: IndexStatus["block"]): IndexStats {
+  const now = block?.timestamp ?? 0n;
+  const tokens = db.all(`SELECT * FROM ${TOKEN_STAT} ORDER BY id`, []).map(toTokenStat);
+  const invoicesByStatus: Record<string, number> = {};
+  for (const row of db.all(`SELECT id, count FROM ${INVOICE_STATUS_COUNT} WHERE count > 0`, [])) {
+    invoicesByStatus[row.id as string] = row.count as number;
+  }
+  // The counts are as of each invoice's last event: move the ones whose due date has passed since.
+  const expired = db.all(`SELECT status, count(*) AS n FROM ${INVOICE} WHERE ${PAST_DUE_SQL} GROUP BY status`, [bigintParam(now)]);
+  for (const row of expired) {
+    const n = row.n as number;
+    const status = row.status as string;
+    invoicesByStatus[status] = (invoicesByStatus[status] ?? 0) - n;
+    invoicesByStatus[EXPIRED_STATUS] = (invoicesByStatus[EXPIRED_STATUS] ?? 0) + n;
+    if (invoicesByStatus[status] === 0) delete invoicesByStatus[status];
+  }
+  const ordered: Record<string, number> = {};
+  for (const name of INVOICE_STATUSES) if (invoicesByStatus[name]) ordered[name] = invoicesByStatus[name];
+  return { tokens, invoicesByStatus: ordered, block };
+}

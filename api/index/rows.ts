@@ -1,0 +1,175 @@
+/**
+ * What the read module returns: one type per kind of row of the index (indexer/ponder.schema.ts), decoded (amounts,
+ * block numbers and timestamps as `bigint`, addresses and hashes as lowercase `0x` strings), and the index's status.
+ * Token addresses are core/address's ZERO_ADDRESS for native ETH.
+ */
+import type { HistoryKind } from "../../core/history";
+import type { InvoiceStatus } from "../../core/invoice/status";
+
+/** A `0x`-prefixed lowercase hex string (address, hash). */
+export type Hex = `0x${string}`;
+
+/** Ponder's progress for the indexed network. */
+export interface IndexStatus {
+  /**
+   * True when the index may be served: Ponder has indexed the finalized chain (its `ready`) and the
+   * indexer's supervisor has seen it catch up with the chain's head since it last started.
+   */
+  ready: boolean;
+  /** Network name in deployments/ (the key of Ponder's status). */
+  network: string | null;
+  /** Latest block whose events are in the index, or null before the first one. */
+  block: { number: bigint; timestamp: bigint } | null;
+}
+
+/** One page of a cursor-paginated list. */
+export interface Page<T> {
+  items: T[];
+  /** Pass as `cursor` to get the next page; null on the last page. */
+  nextCursor: string | null;
+}
+
+/** One row of the unified transaction history. */
+export interface HistoryRow {
+  /** Sorts in chain order; use it as the cursor. */
+  id: string;
+  account: Hex;
+  counterparty: Hex | null;
+  kind: HistoryKind;
+  /** Token of `amount` (the zero address for ETH). */
+  token: Hex;
+  amount: bigint;
+  invoiceId: bigint | null;
+  txHash: Hex;
+  logIndex: number;
+  blockNumber: bigint;
+  timestamp: bigint;
+}
+
+/** An address seen in the history, with counters. */
+export interface AccountRow {
+  address: Hex;
+  firstSeenBlock: bigint;
+  firstSeenTimestamp: bigint;
+  lastSeenBlock: bigint;
+  lastSeenTimestamp: bigint;
+  historyCount: number;
+  transfersIn: number;
+  transfersOut: number;
+  invoicesCreated: number;
+  paymentsMade: number;
+  stakingActions: number;
+}
+
+/** An account's current stake in StakingRewards. */
+export interface StakeRow {
+  account: Hex;
+  token: Hex;
+  /** Principal staked now. */
+  balance: bigint;
+  totalStaked: bigint;
+  totalWithdrawn: bigint;
+  rewardsToken: Hex;
+  rewardsClaimed: bigint;
+  updatedBlock: bigint;
+  updatedTimestamp: bigint;
+}
+
+/** An invoice's current state: every field of PaymentEscrow's Invoice, and totals. */
+export interface InvoiceRow {
+  id: bigint;
+  merchant: Hex;
+  /** Null while the invoice is open to anyone (the first payment binds the payer). */
+  payer: Hex | null;
+  /** ERC-20 token, or the zero address for ETH. */
+  token: Hex;
+  /** Null when the invoice has no arbiter. */
+  arbiter: Hex | null;
+  amount: bigint;
+  paid: bigint;
+  /** Gross amount released or claimed to the merchant side (fees included). */
+  released: bigint;
+  /** Returned to the payer (refunds, reclaims, the payer's part of a split). */
+  refunded: bigint;
+  /** Protocol fees taken from the merchant's share. */
+  fees: bigint;
+  /** Held by the escrow for the invoice: paid - released - refunded. */
+  held: bigint;
+  /** Hash of the off-chain invoice details (the contract's referenceHash). */
+  reference: Hex;
+  dueDate: bigint;
+  disputeWindow: number;
+  feeBps: number;
+  paidAt: bigint | null;
+  disputedAt: bigint | null;
+  disputeTimeoutAt: bigint | null;
+  settlementProposer: Hex | null;
+  settlementToMerchant: bigint | null;
+  /** Status at the indexed head (an open or partially paid invoice past its due date is expired). */
+  status: InvoiceStatus;
+  createdBlock: bigint;
+  createdTimestamp: bigint;
+  createdTxHash: Hex;
+  updatedBlock: bigint;
+  updatedTimestamp: bigint;
+  eventCount: number;
+}
+
+/** One PaymentEscrow event. */
+export interface InvoiceEventRow {
+  id: string;
+  /** Null for escrow-wide events (Withdrawn, FeeBpsUpdated, FeeRecipientUpdated). */
+  invoiceId: bigint | null;
+  /** The event's name: InvoiceCreated, InvoicePaid, InvoiceReleased, ... */
+  kind: string;
+  actor: Hex | null;
+  token: Hex | null;
+  amount: bigint | null;
+  toMerchant: bigint | null;
+  toPayer: bigint | null;
+  fee: bigint | null;
+  /** Every argument of the event; uint values as decimal strings. */
+  args: Record<string, unknown>;
+  txHash: Hex;
+  logIndex: number;
+  blockNumber: bigint;
+  timestamp: bigint;
+}
+
+/** What the escrow holds for an account in one token (fees, payouts that could not be pushed). */
+export interface EscrowCreditRow {
+  account: Hex;
+  token: Hex;
+  /** Withdrawable now. */
+  balance: bigint;
+  credited: bigint;
+  withdrawn: bigint;
+  updatedBlock: bigint;
+}
+
+/** Per-token totals. */
+export interface TokenStatRow {
+  token: Hex;
+  /** Held by the escrow for invoices (paid, not yet released, claimed, refunded or reclaimed). */
+  escrowLocked: bigint;
+  /** Held by the escrow as credits awaiting withdrawal; the escrow's balance is escrowLocked + escrowCredits. */
+  escrowCredits: bigint;
+  /** Paid into invoices, all time. */
+  escrowPaid: bigint;
+  /** Principal staked in StakingRewards. */
+  stakingLocked: bigint;
+  /** Protocol fees collected by the escrow. */
+  feesCollected: bigint;
+  rewardsFunded: bigint;
+  rewardsPaid: bigint;
+  updatedBlock: bigint;
+}
+
+/** Index-wide figures. */
+export interface IndexStats {
+  tokens: TokenStatRow[];
+  /** Number of invoices in each status (statuses with no invoice are absent). */
+  invoicesByStatus: Record<string, number>;
+  /** Latest indexed block. */
+  block: IndexStatus["block"];
+}

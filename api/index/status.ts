@@ -1,0 +1,51 @@
+/**
+ * The index's status: Ponder's progress (its `_ponder_meta` status row) and the supervisor's caught-up record, and a
+ * status that never throws for the routes that degrade instead of failing while the index is missing or building.
+ */
+import { CAUGHT_UP_TABLE, PONDER_META_KEY, PONDER_META_TABLE, type PonderStatus } from "../../core/index-schema";
+import { IndexNotReadyError } from "./errors";
+import type { IndexStatus } from "./rows";
+import type { Queryable } from "./source";
+
+/** The status of an index that cannot be served yet. */
+const notReady = (): IndexStatus => ({ ready: false, network: null, block: null });
+
+/** Ponder's status row. */
+const STATUS_SQL = `SELECT value FROM "${PONDER_META_TABLE}" WHERE key = '${PONDER_META_KEY.status}'`;
+/** The supervisor's caught-up record. */
+const CAUGHT_UP_SQL = `SELECT block FROM "${CAUGHT_UP_TABLE}" WHERE id = 1`;
+
+/**
+ * Ponder's progress as recorded in the database; ready only once the supervisor has recorded that the index caught
+ * up. Throws {@link IndexNotReadyError} (`missing`) only when there is no database at all.
+ */
+export function readStatus(db: Queryable): IndexStatus {
+  let value: string | null | undefined;
+  let caughtUp = false;
+  try {
+    value = db.get(STATUS_SQL, [])?.value as string | null;
+    caughtUp = db.get(CAUGHT_UP_SQL, []) !== undefined;
+  } catch (error) {
+    // A database Ponder has just created has no tables yet; the supervisor adds its own once caught up.
+    if (!/no such table/.test((error as Error).message)) throw error;
+  }
+  if (!value) return notReady();
+  const entries = Object.entries(JSON.parse(value) as PonderStatus);
+  if (entries.length === 0) return notReady();
+  const [network, first] = entries[0]!;
+  return {
+    ready: caughtUp && entries.every(([, entry]) => entry.ready),
+    network,
+    block: first.block ? { number: BigInt(first.block.number), timestamp: BigInt(first.block.timestamp) } : null,
+  };
+}
+
+/** The index's status that never throws: { ready: false } for a missing index. */
+export function safeStatus(index: { status(): IndexStatus }): IndexStatus {
+  try {
+    return index.status();
+  } catch (err) {
+    if (err instanceof IndexNotReadyError) return notReady();
+    throw err;
+  }
+}

@@ -1,0 +1,84 @@
+/** The index's identity (what it was built from: read and written by core/index-folder) and deleting an index. */
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { startBlockOf, type Deployment } from "../../core/deployment";
+import { indexDatabasePath } from "../../core/index-folder";
+import { IDENTITY_FILE, PONDER_FILES, type IndexIdentity } from "../../core/index-schema";
+import { INDEXER_DIR } from "../lib/settings";
+
+/** Files whose content defines the index: a change to any of them rebuilds it. */
+function codeFiles(): string[] {
+  const files = ["ponder.config.ts", "ponder.schema.ts", "package-lock.json"].map((name) => join(INDEXER_DIR, name));
+  for (const folder of ["src", "lib", "../core"]) {
+    const root = join(INDEXER_DIR, folder);
+    if (!existsSync(root)) continue;
+    const walk = (dir: string) => {
+      for (const entry of readdirSync(dir).sort()) {
+        const path = join(dir, entry);
+        if (statSync(path).isDirectory()) walk(path);
+        else if (/\.(ts|js|mts|mjs|json)$/.test(entry)) files.push(path);
+      }
+    };
+    walk(root);
+  }
+  return files.filter((file) => existsSync(file));
+}
+
+/** sha256 over the indexer's code files (paths and contents). */
+export function indexerCodeHash(): string {
+  const hash = createHash("sha256");
+  for (const file of codeFiles()) {
+    hash.update(relative(INDEXER_DIR, file)).update("\0").update(readFileSync(file)).update("\0");
+  }
+  return "0x" + hash.digest("hex");
+}
+
+/** The identity of an index of `deployment` whose start block has hash `startBlockHash`. */
+export function identityOf(deployment: Deployment, startBlockHash: `0x${string}`): IndexIdentity {
+  const contracts: IndexIdentity["contracts"] = {};
+  for (const [name, contract] of Object.entries(deployment.contracts)) {
+    contracts[name] = { address: contract.address.toLowerCase() as `0x${string}`, deployBlock: contract.deployBlock };
+  }
+  return {
+    version: 1,
+    network: deployment.network,
+    chainId: deployment.chainId,
+    startBlock: { number: startBlockOf(deployment), hash: startBlockHash },
+    contracts,
+    codeHash: indexerCodeHash(),
+  };
+}
+
+/** True when both identities describe the same index. */
+export function sameIdentity(a: IndexIdentity | undefined, b: IndexIdentity): boolean {
+  return a !== undefined && JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** True when `indexDir` holds an index database. */
+export function hasIndex(indexDir: string): boolean {
+  return existsSync(indexDatabasePath(indexDir));
+}
+
+/**
+ * Deletes the index in `indexDir` (Ponder's databases and the identity file), so the next start
+ * rebuilds it from the chain. Ponder must not be running on it.
+ */
+export function deleteIndex(indexDir: string): void {
+  if (!existsSync(indexDir)) return;
+  // The identity goes first: a crash half-way leaves an index without identity, which is rebuilt.
+  rmSync(join(indexDir, IDENTITY_FILE), { force: true });
+  for (const entry of readdirSync(indexDir)) {
+    if (PONDER_FILES.test(entry)) rmSync(join(indexDir, entry), { force: true });
+  }
+}
+
+/** Says what differs between the recorded identity and the current one, for the log. */
+export function describeDifference(recorded: IndexIdentity | undefined, current: IndexIdentity): string {
+  if (!recorded) return "an unknown chain (no identity recorded)";
+  if (recorded.chainId !== current.chainId) return `chain ${recorded.chainId}`;
+  if (recorded.startBlock.hash !== current.startBlock.hash) return "another chain (the deploy block's hash differs)";
+  if (JSON.stringify(recorded.contracts) !== JSON.stringify(current.contracts)) return "another deployment";
+  if (recorded.codeHash !== current.codeHash) return "other indexer code";
+  return "another configuration";
+}

@@ -1,0 +1,78 @@
+import { request as httpRequest } from "node:http";
+import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
+import { expect } from "chai";
+import { type TestApp, makeApp, siweMessage } from "../helpers/api-app";
+import { useRealIndex } from "../helpers/real-index";
+
+/** POSTs `chunks` with Transfer-Encoding: chunked (no Content-Length) and returns status and body. */
+function chunkedPost(port: number, path: string, chunks: string[]): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      { host: "127.0.0.1", port, path, method: "POST", headers: { "Content-Type": "application/json", "Transfer-Encoding": "chunked" } },
+      (res) => {
+        let body = "";
+        res.on("data", (d: Buffer) => (body += d.toString()));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
+    req.on("error", (err: NodeJS.ErrnoException) => (err.code === "EPIPE" || err.code === "ECONNRESET" ? undefined : reject(err)));
+    for (const c of chunks) req.write(c);
+    req.end();
+  });
+}
+
+describe("API over a real HTTP server", function () {
+  useRealIndex();
+  let t: TestApp;
+  let server: ReturnType<typeof serve>;
+  let base: string;
+
+  before(async function () {
+    t = await makeApp({ env: { BODY_LIMIT_BYTES: "4096" } });
+    await new Promise<void>((resolve) => {
+      server = serve({ fetch: t.app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve());
+    });
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(async function () {
+    await new Promise((resolve) => server.close(resolve));
+    await t.close();
+  });
+
+  it("signs in a Hardhat account with a real signature, then uses the cookie and the bearer token", async function () {
+    const account = t.real.merchant;
+    const nonce = ((await (await fetch(`${base}/auth/nonce`)).json()) as { nonce: string }).nonce;
+    const message = siweMessage({ address: account!.address, nonce, issuedAt: new Date(t.clock.now).toISOString() });
+    const signature = await account!.signMessage(message);
+    const res = await fetch(`${base}/auth/verify`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ message, signature }),
+    });
+    expect(res.status).to.equal(200);
+    const { token } = (await res.json()) as { token: string };
+    const cookie = res.headers.get("set-cookie")!.split(";")[0]!;
+    const viaCookie = await fetch(`${base}/users/me`, { headers: { Cookie: cookie } });
+    expect(viaCookie.status).to.equal(200);
+    expect(((await viaCookie.json()) as { address: string }).address).to.equal(account!.address);
+    const viaBearer = await fetch(`${base}/auth/me`, { headers: { Authorization: `Bearer ${token}` } });
+    expect(viaBearer.status).to.equal(200);
+  });
+
+  it("answers 413 to a chunked request body without Content-Length over the limit", async function () {
+    const { status, body } = await chunkedPost(
+      Number(new URL(base).port),
+      "/auth/verify",
+      Array.from({ length: 10 }, () => "x".repeat(1000)),
+    );
+    expect(status).to.equal(413);
+    expect((JSON.parse(body) as { error: { code: string } }).error.code).to.equal("payload_too_large");
+  });
+
+  it("accepts a small chunked request body and validates it", async function () {
+    const { status, body } = await chunkedPost(Number(new URL(base).port), "/auth/verify", ['{"message":', '"hello"}']);
+    expect(status).to.equal(400);
+    expect((JSON.parse(body) as { error: { code: string } }).error.code).to.equal("validation_failed");
+  });
+});

@@ -1,0 +1,144 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Signer } from "ethers";
+import pino from "pino";
+import { SiweMessage } from "siwe";
+import { createApp } from "../../api/app";
+import { type Config, loadConfig } from "../../api/env";
+import { type AppDb, migrateToLatest, openAppDb } from "../../api/db";
+import { type Chain, chainFromProvider } from "../../api/services/chain";
+import type { AppDeps } from "../../api/middleware/context";
+import { type Abis, loadAbis, staticDeployment } from "../../api/services/deployment";
+import { IndexReader } from "../../api/index/reader";
+import type { Deployment } from "../../core/deployment";
+import { type RealIndex, realIndex } from "./real-index";
+
+/** Origin the test apps are configured with. */
+export const ORIGIN = "http://localhost:8000";
+/** A JWT secret of the right length. */
+export const SECRET = "test-secret-test-secret-test-secret-0123456789";
+
+/** A test app over a fresh app.sqlite in a temp dir, with a movable clock, reading the shared real index. */
+export interface TestApp {
+  app: ReturnType<typeof createApp>;
+  deps: AppDeps;
+  db: AppDb;
+  dir: string;
+  clock: { now: number };
+  /** The shared real node, deployment and index (test/helpers/real-index.ts). */
+  real: RealIndex;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds a test app on the shared real index, node and deployment; `index`, `chain`, `deployment`
+ * (null: none) and `abis` replace them, `env` feeds loadConfig.
+ */
+export async function makeApp(
+  options: { env?: Record<string, string>; deployment?: Deployment | null; chain?: Chain; index?: IndexReader; abis?: Abis } = {},
+): Promise<TestApp> {
+  const real = await realIndex();
+  const dir = mkdtempSync(join(tmpdir(), "settle-api-"));
+  const config: Config = loadConfig({
+    PUBLIC_ORIGIN: ORIGIN,
+    APP_DB_PATH: join(dir, "app.sqlite"),
+    INDEX_DB_PATH: (options.index ?? real.reader).path,
+    JWT_SECRET: SECRET,
+    LOG_LEVEL: "silent",
+    AUTH_RATE_LIMIT_PER_MINUTE: "1000",
+    ...options.env,
+  });
+  const db = openAppDb(config.appDbPath);
+  await migrateToLatest(db);
+  const clock = { now: Date.now() };
+  const deps: AppDeps = {
+    config,
+    jwtSecret: SECRET,
+    db,
+    chain: options.chain ?? chainFromProvider(real.provider),
+    deployment: staticDeployment(options.deployment === undefined ? real.deploymentFile : options.deployment),
+    abis: options.abis ?? loadAbis(),
+    index: options.index ?? real.reader,
+    logger: pino({ level: "silent" }),
+    now: () => clock.now,
+  };
+  const app = createApp(deps);
+  return {
+    app,
+    deps,
+    db,
+    dir,
+    clock,
+    real,
+    close: async () => {
+      await db.destroy();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A read module on a path no indexer has written to: a real index that is not there yet (every read 503). */
+export function unbuiltIndex(): IndexReader {
+  return new IndexReader({ path: join(mkdtempSync(join(tmpdir(), "settle-no-index-")), "public.db") });
+}
+
+/** Fields of a SIWE message, defaulting to a valid one for ORIGIN and chain 31337. */
+export interface SiweFields {
+  domain?: string;
+  uri?: string;
+  chainId?: number;
+  nonce: string;
+  issuedAt?: string;
+  expirationTime?: string;
+  notBefore?: string;
+  address: string;
+}
+
+/** Prepares an EIP-4361 message text. */
+export function siweMessage(fields: SiweFields): string {
+  return new SiweMessage({
+    domain: fields.domain ?? new URL(ORIGIN).host,
+    address: fields.address,
+    statement: "Sign in to Settle",
+    uri: fields.uri ?? ORIGIN,
+    version: "1",
+    chainId: fields.chainId ?? 31337,
+    nonce: fields.nonce,
+    issuedAt: fields.issuedAt ?? new Date().toISOString(),
+    ...(fields.expirationTime ? { expirationTime: fields.expirationTime } : {}),
+    ...(fields.notBefore ? { notBefore: fields.notBefore } : {}),
+  }).prepareMessage();
+}
+
+/** JSON POST/PATCH helper. */
+export function jsonRequest(method: string, body: unknown, headers: Record<string, string> = {}): RequestInit {
+  return { method, body: JSON.stringify(body), headers: { "Content-Type": "application/json", ...headers } };
+}
+
+/** Gets a nonce from the app. */
+export async function getNonce(t: TestApp): Promise<string> {
+  const res = await t.app.request("/auth/nonce");
+  if (res.status !== 200) throw new Error(`nonce: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { nonce: string }).nonce;
+}
+
+/** Signs in `signer` through the app; returns the bearer token and address. */
+export async function signIn(t: TestApp, signer: Signer): Promise<{ token: string; address: string; auth: Record<string, string> }> {
+  const address = await signer.getAddress();
+  const message = siweMessage({ address, nonce: await getNonce(t), issuedAt: new Date(t.clock.now).toISOString() });
+  const signature = await signer.signMessage(message);
+  const res = await t.app.request("/auth/verify", jsonRequest("POST", { message, signature }));
+  if (res.status !== 200) throw new Error(`sign-in: ${res.status} ${await res.text()}`);
+  const { token } = (await res.json()) as { token: string };
+  return { token, address, auth: { Authorization: `Bearer ${token}` } };
+}
+
+/** Asserts the API's error shape and returns the code. */
+export async function errorCode(res: Response): Promise<string> {
+  const body = (await res.json()) as { error?: { code?: unknown; message?: unknown } };
+  if (!body.error || typeof body.error.code !== "string" || typeof body.error.message !== "string") {
+    throw new Error(`not an error body: ${JSON.stringify(body)}`);
+  }
+  return body.error.code;
+}

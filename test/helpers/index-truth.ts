@@ -1,0 +1,477 @@
+/**
+ * The index as it should be, rebuilt independently of the indexer: from the chain's logs (ethers
+ * getLogs, decoded with the contracts' ABIs) and from the contracts' own view functions. Used by
+ * the indexer tests to compare the index row by row with the chain.
+ */
+import { expect } from "chai";
+import { Contract, Interface, JsonRpcProvider, ZeroAddress, id as topicOf, zeroPadValue, type Log, type LogDescription } from "ethers";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { IndexReader } from "../../api/index/reader";
+import { dumpIndex, type DumpRow, type IndexDump } from "./index-dump";
+import { REPO_ROOT, type TestDeployment } from "./node";
+
+/** ABI of a compiled contract of the repository. */
+export function abiOf(contractPath: string): Interface {
+  const artifact = JSON.parse(readFileSync(join(REPO_ROOT, "artifacts", contractPath), "utf8")) as { abi: unknown[] };
+  return new Interface(artifact.abi as never);
+}
+
+const TOKEN_ABI = abiOf("contracts/SettleToken.sol/SettleToken.json");
+const STAKING_ABI = abiOf("contracts/StakingRewards.sol/StakingRewards.json");
+const ESCROW_ABI = abiOf("contracts/PaymentEscrow.sol/PaymentEscrow.json");
+// The indexed events of each contract are those its interface declares (not AccessControl's or Pausable's).
+const STAKING_EVENTS = abiOf("contracts/interfaces/IStakingRewards.sol/IStakingRewards.json");
+const ESCROW_EVENTS = abiOf("contracts/interfaces/IPaymentEscrow.sol/IPaymentEscrow.json");
+const TRANSFER = topicOf("Transfer(address,address,uint256)");
+/** IPaymentEscrow.Status, by enum index. */
+const STATUS_NAMES = ["none", "open", "partially_paid", "paid", "disputed", "released", "refunded", "resolved", "cancelled", "expired"];
+
+/** A decoded log with where it is. */
+interface ChainEvent {
+  source: "token" | "staking" | "escrow" | "escrowToken";
+  log: Log;
+  event: LogDescription;
+  timestamp: bigint;
+}
+
+/** One expected History row, plus the account counter it bumps. */
+interface ExpectedHistory {
+  id: string;
+  account: string;
+  counterparty: string | null;
+  kind: string;
+  token: string;
+  amount: bigint;
+  invoiceId: bigint | null;
+  txHash: string;
+  logIndex: number;
+  blockNumber: bigint;
+  timestamp: bigint;
+  counter?: "transfersIn" | "transfersOut" | "invoicesCreated" | "paymentsMade" | "stakingActions";
+}
+
+const lower = (address: string) => address.toLowerCase();
+const logId = (log: Log) => `${log.blockHash}-0x${log.index.toString(16)}`;
+
+/** Every Settle event on the chain (and every ERC-20 transfer into or out of the escrow), in chain order. */
+async function chainEvents(provider: JsonRpcProvider, deployment: TestDeployment): Promise<ChainEvent[]> {
+  const { SettleToken, StakingRewards, PaymentEscrow } = deployment.contracts;
+  const escrowTopic = zeroPadValue(PaymentEscrow.address, 32);
+  const [tokenLogs, stakingLogs, escrowLogs, inLogs, outLogs] = await Promise.all([
+    provider.getLogs({ address: SettleToken.address, fromBlock: 0, toBlock: "latest" }),
+    provider.getLogs({ address: StakingRewards.address, fromBlock: 0, toBlock: "latest" }),
+    provider.getLogs({ address: PaymentEscrow.address, fromBlock: 0, toBlock: "latest" }),
+    provider.getLogs({ topics: [TRANSFER, null, escrowTopic], fromBlock: 0, toBlock: "latest" }),
+    provider.getLogs({ topics: [TRANSFER, escrowTopic], fromBlock: 0, toBlock: "latest" }),
+  ]);
+  const timestamps = new Map<number, bigint>();
+  const events: ChainEvent[] = [];
+  const add = (source: ChainEvent["source"], abi: Interface, logs: Log[], only?: string) => {
+    for (const log of logs) {
+      let event: LogDescription | null = null;
+      try {
+        event = abi.parseLog(log);
+      } catch {
+        // Not an event of this interface.
+      }
+      if (!event || (only && event.name !== only)) continue;
+      events.push({ source, log, event, timestamp: 0n });
+    }
+  };
+  add("token", TOKEN_ABI, tokenLogs, "Transfer");
+  add("staking", STAKING_EVENTS, stakingLogs);
+  add("escrow", ESCROW_EVENTS, escrowLogs);
+  const seen = new Set(events.map((e) => logId(e.log)));
+  const others = [...inLogs, ...outLogs].filter((log) => lower(log.address) !== lower(SettleToken.address) && log.topics.length === 3);
+  for (const log of others) {
+    if (seen.has(logId(log))) continue;
+    seen.add(logId(log));
+    add("escrowToken", TOKEN_ABI, [log], "Transfer");
+  }
+  for (const e of events) {
+    if (!timestamps.has(e.log.blockNumber))
+      timestamps.set(e.log.blockNumber, BigInt((await provider.getBlock(e.log.blockNumber))!.timestamp));
+    e.timestamp = timestamps.get(e.log.blockNumber)!;
+  }
+  return events.sort((a, b) => a.log.blockNumber - b.log.blockNumber || a.log.index - b.log.index);
+}
+
+/**
+ * The History rows the chain's events imply, by the rules of indexer/src/*.ts written again:
+ * one row per account an event concerns, none for the zero address.
+ */
+function expectedHistory(events: ChainEvent[], stakingTokens: { staking: string; rewards: string }, staking: string): ExpectedHistory[] {
+  const rows: ExpectedHistory[] = [];
+  const invoices = new Map<bigint, { merchant: string; payer: string; token: string; amount: bigint }>();
+  let feeRecipient = ZeroAddress;
+  for (const { log, event, timestamp, source } of events) {
+    const a = event.args as unknown as Record<string, never>;
+    const push = (
+      account: string,
+      counterparty: string | null,
+      kind: string,
+      token: string,
+      amount: bigint,
+      invoiceId: bigint | null = null,
+      counter?: ExpectedHistory["counter"],
+    ) => {
+      if (account === ZeroAddress) return;
+      rows.push({
+        id: `${log.blockNumber.toString().padStart(12, "0")}-${log.index.toString().padStart(6, "0")}-${kind}-${lower(account)}`,
+        account: lower(account),
+        counterparty: counterparty === null ? null : lower(counterparty),
+        kind,
+        token: lower(token),
+        amount,
+        invoiceId,
+        txHash: log.transactionHash,
+        logIndex: log.index,
+        blockNumber: BigInt(log.blockNumber),
+        timestamp,
+        counter,
+      });
+    };
+    if (source === "token" || source === "escrowToken") {
+      push(a.from, a.to, "transfer_out", log.address, a.value, null, "transfersOut");
+      push(a.to, a.from, "transfer_in", log.address, a.value, null, "transfersIn");
+      continue;
+    }
+    if (source === "staking") {
+      if (event.name === "Staked") push(a.account, staking, "staked", stakingTokens.staking, a.amount, null, "stakingActions");
+      if (event.name === "Withdrawn") push(a.account, staking, "withdrawn", stakingTokens.staking, a.amount, null, "stakingActions");
+      if (event.name === "RewardPaid") push(a.account, staking, "reward_claimed", stakingTokens.rewards, a.reward, null, "stakingActions");
+      if (event.name === "Recovered") push(a.to, staking, "recovered", a.token, a.amount);
+      continue;
+    }
+    const id = a.id as bigint;
+    const inv = invoices.get(id);
+    const fee = (token: string, amount: bigint) => {
+      if (amount > 0n) push(feeRecipient, null, "fee_credited", token, amount, id);
+    };
+    switch (event.name) {
+      case "InvoiceCreated":
+        invoices.set(id, { merchant: a.merchant, payer: a.payer, token: a.token, amount: a.amount });
+        push(a.merchant, a.payer === ZeroAddress ? null : a.payer, "invoice_created", a.token, a.amount, id, "invoicesCreated");
+        push(a.payer, a.merchant, "invoice_created", a.token, a.amount, id);
+        break;
+      case "InvoicePaid":
+        inv!.payer = a.payer;
+        push(a.payer, inv!.merchant, "invoice_paid", a.token, a.amount, id, "paymentsMade");
+        push(inv!.merchant, a.payer, "invoice_paid", a.token, a.amount, id);
+        break;
+      case "InvoiceReleased":
+        push(a.payer, a.merchant, "released", a.token, a.toMerchant, id);
+        push(a.merchant, a.payer, "released", a.token, a.toMerchant, id);
+        fee(a.token, a.fee);
+        break;
+      case "InvoiceClaimed":
+        push(a.merchant, a.payer, "claimed", a.token, a.toMerchant, id);
+        push(a.payer, a.merchant, "claimed", a.token, a.toMerchant, id);
+        fee(a.token, a.fee);
+        break;
+      case "InvoiceRefunded":
+        push(a.merchant, a.payer, "refunded", a.token, a.toPayer, id);
+        push(a.payer, a.merchant, "refunded", a.token, a.toPayer, id);
+        break;
+      case "InvoiceReclaimed":
+        push(a.payer, a.merchant, "reclaimed", a.token, a.toPayer, id);
+        push(a.merchant, a.payer, "reclaimed", a.token, a.toPayer, id);
+        break;
+      case "InvoiceCancelled":
+        push(a.merchant, inv!.payer === ZeroAddress ? null : inv!.payer, "cancelled", inv!.token, inv!.amount, id);
+        push(inv!.payer, a.merchant, "cancelled", inv!.token, inv!.amount, id);
+        break;
+      case "InvoiceDisputed":
+        push(a.payer, a.merchant, "disputed", inv!.token, a.held, id);
+        push(a.merchant, a.payer, "disputed", inv!.token, a.held, id);
+        push(a.arbiter, a.payer, "disputed", inv!.token, a.held, id);
+        break;
+      case "InvoiceResolved":
+        push(a.arbiter, a.merchant, "resolved", a.token, (a.toMerchant as bigint) + (a.toPayer as bigint), id);
+        push(a.merchant, a.payer, "resolved", a.token, a.toMerchant, id);
+        push(a.payer, a.merchant, "resolved", a.token, a.toPayer, id);
+        fee(a.token, a.fee);
+        break;
+      case "InvoiceSettled":
+        push(a.merchant, a.payer, "settled", a.token, a.toMerchant, id);
+        push(a.payer, a.merchant, "settled", a.token, a.toPayer, id);
+        fee(a.token, a.fee);
+        break;
+      case "SettlementProposed":
+        push(inv!.merchant, inv!.payer, "settlement_proposed", inv!.token, a.toMerchant, id);
+        push(inv!.payer, inv!.merchant, "settlement_proposed", inv!.token, a.toPayer, id);
+        break;
+      case "PayoutCredited":
+        push(a.account, null, "credited", a.token, a.amount, id);
+        break;
+      case "Withdrawn":
+        push(a.account, a.to, "credit_withdrawn", a.token, a.amount);
+        if (lower(a.to) !== lower(a.account)) push(a.to, a.account, "credit_withdrawn", a.token, a.amount);
+        break;
+      case "FeeRecipientUpdated":
+        feeRecipient = a.newRecipient;
+        break;
+    }
+  }
+  return rows.sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+}
+
+/** Compares two lists of rows on `keys`, by id, with a readable first difference. */
+function expectRows(table: string, actual: DumpRow[], expected: Record<string, unknown>[], keys: string[]): void {
+  const pick = (row: Record<string, unknown>) => Object.fromEntries(keys.map((key) => [key, row[key] ?? null]));
+  const a = actual.map(pick);
+  const e = expected.map(pick);
+  const byId = (rows: Record<string, unknown>[]) => new Map(rows.map((row) => [String(row.id), row]));
+  const actualById = byId(a);
+  const expectedById = byId(e);
+  const missing = [...expectedById.keys()].filter((id) => !actualById.has(id));
+  const extra = [...actualById.keys()].filter((id) => !expectedById.has(id));
+  expect(missing, `${table}: rows missing from the index`).to.deep.equal([]);
+  expect(extra, `${table}: rows in the index that the chain does not have`).to.deep.equal([]);
+  for (const [id, row] of expectedById) expect(actualById.get(id), `${table} row ${id}`).to.deep.equal(row);
+}
+
+/** Options of {@link expectIndexMatchesChain}. */
+export interface TruthOptions {
+  /** Accounts whose Stake and escrow credits are checked against the contracts. */
+  accounts: string[];
+  /** ERC-20 tokens (besides SETL) whose escrow balance is checked. */
+  tokens: string[];
+}
+
+/**
+ * Asserts that the index at `databasePath` equals what the chain implies: every table row by row
+ * against the decoded logs, invoices, stakes and credits against the contracts' views, per-token
+ * totals against balances. Returns the dump for further checks.
+ */
+export async function expectIndexMatchesChain(
+  provider: JsonRpcProvider,
+  deployment: TestDeployment,
+  databasePath: string,
+  options: TruthOptions,
+): Promise<IndexDump> {
+  const dump = dumpIndex(databasePath);
+  const { SettleToken, StakingRewards, PaymentEscrow } = deployment.contracts;
+  const events = await chainEvents(provider, deployment);
+  const staking = new Contract(StakingRewards.address, STAKING_ABI, provider);
+  const escrow = new Contract(PaymentEscrow.address, ESCROW_ABI, provider);
+  const stakingTokens = { staking: await staking.getFunction("stakingToken")(), rewards: await staking.getFunction("rewardsToken")() };
+  const position = (e: ChainEvent) => ({
+    id: logId(e.log),
+    txHash: e.log.transactionHash,
+    blockNumber: BigInt(e.log.blockNumber),
+    logIndex: e.log.index,
+    timestamp: e.timestamp,
+  });
+
+  // Token transfers: every SETL Transfer, and other ERC-20 transfers into or out of the escrow.
+  const transfers = events
+    .filter((e) => e.source === "token" || e.source === "escrowToken")
+    .map((e) => ({
+      ...position(e),
+      token: lower(e.log.address),
+      from: lower(e.event.args.from),
+      to: lower(e.event.args.to),
+      amount: e.event.args.value,
+    }));
+  expectRows("TokenTransfer", dump.TokenTransfer, transfers, [
+    "id",
+    "token",
+    "from",
+    "to",
+    "amount",
+    "txHash",
+    "blockNumber",
+    "logIndex",
+    "timestamp",
+  ]);
+
+  // Every escrow and staking event, in order.
+  const escrowEvents = events
+    .filter((e) => e.source === "escrow")
+    .map((e) => ({ ...position(e), kind: e.event.name, invoiceId: "id" in e.event.args.toObject() ? (e.event.args.id as bigint) : null }));
+  expectRows("InvoiceEvent", dump.InvoiceEvent, escrowEvents, [
+    "id",
+    "kind",
+    "invoiceId",
+    "txHash",
+    "blockNumber",
+    "logIndex",
+    "timestamp",
+  ]);
+  const stakingEvents = events
+    .filter((e) => e.source === "staking")
+    .map((e) => {
+      const args = e.event.args.toObject();
+      const account = (args.account ?? args.to) as string | undefined;
+      return { ...position(e), kind: e.event.name, account: account ? lower(account) : null };
+    });
+  expectRows("StakingEvent", dump.StakingEvent, stakingEvents, ["id", "kind", "account", "txHash", "blockNumber", "logIndex", "timestamp"]);
+
+  // The unified history, and the accounts it implies.
+  const history = expectedHistory(events, stakingTokens, StakingRewards.address);
+  const historyKeys = [
+    "id",
+    "account",
+    "counterparty",
+    "kind",
+    "token",
+    "amount",
+    "invoiceId",
+    "txHash",
+    "logIndex",
+    "blockNumber",
+    "timestamp",
+  ];
+  expectRows("History", dump.History, history as unknown as Record<string, unknown>[], historyKeys);
+  const accounts = new Map<string, Record<string, unknown>>();
+  for (const row of history) {
+    const account = accounts.get(row.account) ?? {
+      id: row.account,
+      firstSeenBlock: row.blockNumber,
+      firstSeenTimestamp: row.timestamp,
+      historyCount: 0,
+      transfersIn: 0,
+      transfersOut: 0,
+      invoicesCreated: 0,
+      paymentsMade: 0,
+      stakingActions: 0,
+    };
+    account.lastSeenBlock = row.blockNumber;
+    account.lastSeenTimestamp = row.timestamp;
+    account.historyCount = (account.historyCount as number) + 1;
+    if (row.counter) account[row.counter] = (account[row.counter] as number) + 1;
+    accounts.set(row.account, account);
+  }
+  expectRows(
+    "Account",
+    dump.Account,
+    [...accounts.values()],
+    [
+      "id",
+      "firstSeenBlock",
+      "firstSeenTimestamp",
+      "lastSeenBlock",
+      "lastSeenTimestamp",
+      "historyCount",
+      "transfersIn",
+      "transfersOut",
+      "invoicesCreated",
+      "paymentsMade",
+      "stakingActions",
+    ],
+  );
+
+  // Invoices against the contract's views (statuses as `status()` says at the latest block).
+  const reader = new IndexReader({ path: databasePath });
+  try {
+    const count = Number(await escrow.getFunction("invoiceCount")());
+    expect(dump.Invoice.length, "Invoice rows").to.equal(count);
+    const byStatus: Record<string, number> = {};
+    for (let id = 1n; id <= BigInt(count); id++) {
+      const onChain = await escrow.getFunction("getInvoice")(id);
+      const indexed = reader.invoice(id)!;
+      const status = STATUS_NAMES[Number(onChain.status)]!;
+      byStatus[status] = (byStatus[status] ?? 0) + 1;
+      expect(
+        {
+          merchant: indexed.merchant,
+          payer: indexed.payer ?? lower(ZeroAddress),
+          token: indexed.token,
+          arbiter: indexed.arbiter ?? lower(ZeroAddress),
+          amount: indexed.amount,
+          paid: indexed.paid,
+          released: indexed.released,
+          refunded: indexed.refunded,
+          reference: indexed.reference,
+          dueDate: indexed.dueDate,
+          paidAt: indexed.paidAt ?? 0n,
+          disputedAt: indexed.disputedAt ?? 0n,
+          disputeWindow: indexed.disputeWindow,
+          feeBps: indexed.feeBps,
+          status: indexed.status,
+          held: indexed.held,
+        },
+        `invoice ${id}`,
+      ).to.deep.equal({
+        merchant: lower(onChain.merchant),
+        payer: lower(onChain.payer),
+        token: lower(onChain.token),
+        arbiter: lower(onChain.arbiter),
+        amount: onChain.amount,
+        paid: onChain.paid,
+        released: onChain.released,
+        refunded: onChain.refunded,
+        reference: onChain.referenceHash,
+        dueDate: onChain.dueDate,
+        paidAt: onChain.paidAt,
+        disputedAt: onChain.disputedAt,
+        disputeWindow: Number(onChain.disputeWindow),
+        feeBps: Number(onChain.feeBps),
+        status,
+        held: await escrow.getFunction("amountHeld")(id),
+      });
+    }
+    expect(reader.stats().invoicesByStatus, "invoice counts by status").to.deep.equal(
+      Object.fromEntries(STATUS_NAMES.filter((name) => byStatus[name]).map((name) => [name, byStatus[name]])),
+    );
+
+    // Stakes and credits against the contracts.
+    for (const account of options.accounts) {
+      const stake = reader.stake(account);
+      const paid = events
+        .filter((e) => e.event.name === "RewardPaid" && lower(e.event.args.account) === lower(account))
+        .reduce((sum, e) => sum + (e.event.args.reward as bigint), 0n);
+      expect({ balance: stake?.balance ?? 0n, rewardsClaimed: stake?.rewardsClaimed ?? 0n }, `stake of ${account}`).to.deep.equal({
+        balance: await staking.getFunction("balanceOf")(account),
+        rewardsClaimed: paid,
+      });
+      for (const token of [SettleToken.address, ZeroAddress, ...options.tokens]) {
+        const credit = reader.escrowCredits(account).find((row) => row.token === lower(token));
+        expect(credit?.balance ?? 0n, `escrow credit of ${account} in ${token}`).to.equal(
+          await escrow.getFunction("credits")(account, token),
+        );
+      }
+    }
+
+    // Per-token totals: the escrow's balance is what it holds for invoices plus credits.
+    const stats = reader.stats();
+    for (const token of [SettleToken.address, ZeroAddress, ...options.tokens]) {
+      const row = stats.tokens.find((t) => t.token === lower(token));
+      const balance =
+        token === ZeroAddress
+          ? await provider.getBalance(PaymentEscrow.address)
+          : await new Contract(token, TOKEN_ABI, provider).getFunction("balanceOf")(PaymentEscrow.address);
+      expect((row?.escrowLocked ?? 0n) + (row?.escrowCredits ?? 0n), `escrow balance of ${token}`).to.equal(balance);
+      const sum = (name: string, arg: string) =>
+        events
+          .filter((e) => e.source === "escrow" && e.event.name === name && lower(e.event.args.token) === lower(token))
+          .reduce((total, e) => total + (e.event.args[arg] as bigint), 0n);
+      const fees = ["InvoiceReleased", "InvoiceClaimed", "InvoiceResolved", "InvoiceSettled"].reduce(
+        (total, name) => total + sum(name, "fee"),
+        0n,
+      );
+      expect(row?.feesCollected ?? 0n, `fees collected in ${token}`).to.equal(fees);
+      expect(row?.escrowPaid ?? 0n, `paid into invoices in ${token}`).to.equal(sum("InvoicePaid", "amount"));
+    }
+    const setl = stats.tokens.find((t) => t.token === lower(SettleToken.address))!;
+    expect(setl.stakingLocked, "SETL staked").to.equal(await staking.getFunction("totalStaked")());
+    const stakingSum = (name: string, arg: string) =>
+      events.filter((e) => e.source === "staking" && e.event.name === name).reduce((total, e) => total + (e.event.args[arg] as bigint), 0n);
+    expect(setl.rewardsFunded, "rewards funded").to.equal(stakingSum("RewardAdded", "reward"));
+    expect(setl.rewardsPaid, "rewards paid").to.equal(stakingSum("RewardPaid", "reward"));
+  } finally {
+    reader.close();
+  }
+  return dump;
+}
+
+/** Transaction hashes of every row of the index that carries one. */
+export function indexedTxHashes(dump: IndexDump): Set<string> {
+  const hashes = new Set<string>();
+  for (const table of ["TokenTransfer", "InvoiceEvent", "StakingEvent", "History"] as const) {
+    for (const row of dump[table]) hashes.add(String(row.txHash));
+  }
+  return hashes;
+}

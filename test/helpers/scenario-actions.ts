@@ -1,0 +1,241 @@
+/**
+ * A scripted run of every contract action, against a real node: SETL transfers, mint and burn;
+ * stake (approve and permit), withdraw, claim, exit, notify, duration update, recovery; and every
+ * invoice path of PaymentEscrow with SETL, a second ERC-20 (paid by approve and by permit) and
+ * native ETH: release, claim, refund, reclaim (expired and after dispute), cancel, dispute with
+ * resolution and settlement, payouts credited to a receiver that refuses ETH, withdrawals, fee
+ * changes, and invoices left open, partially paid and expired.
+ */
+import { Contract, ContractFactory, JsonRpcProvider, ZeroAddress, id as hashOf, parseEther, parseUnits, type JsonRpcSigner } from "ethers";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { HardhatNode, TestDeployment } from "./node";
+import { REPO_ROOT } from "./node";
+import { signPermit, type EthersPermitToken as PermitToken } from "../../scripts/lib/permit";
+
+function artifact(path: string): { abi: never; bytecode: string } {
+  return JSON.parse(readFileSync(join(REPO_ROOT, "artifacts", "contracts", path), "utf8")) as { abi: never; bytecode: string };
+}
+
+const DAY = 24 * 3600;
+
+/** What the scenario created, for the checks that follow. */
+export interface ScenarioResult {
+  /** Every account that took part (EOAs and the receiver contract). */
+  accounts: string[];
+  /** ERC-20 tokens other than SETL used for invoices. */
+  tokens: string[];
+}
+
+/** Signs an EIP-2612 permit of `owner` for `spender`, valid for two years of chain time. */
+function permit(token: Contract, owner: JsonRpcSigner, spender: string, value: bigint) {
+  return signPermit(token as unknown as PermitToken, owner, spender, value, BigInt(Math.floor(Date.now() / 1000) + 365 * DAY * 2));
+}
+
+/** Runs the scenario on `node` (whose contracts `deployment` describes). */
+export async function runScenario(node: HardhatNode, deployment: TestDeployment): Promise<ScenarioResult> {
+  const provider = new JsonRpcProvider(node.url, undefined, { staticNetwork: true, batchMaxCount: 1 });
+  provider.pollingInterval = 20;
+  const [admin, merchant, payer, payer2, arbiter, outsider, collector] = await Promise.all(
+    [0, 1, 2, 3, 4, 5, 6].map((i) => provider.getSigner(i)),
+  );
+  const { SettleToken, StakingRewards, PaymentEscrow } = deployment.contracts;
+  const setl = new Contract(SettleToken.address, artifact("SettleToken.sol/SettleToken.json").abi, admin);
+  const staking = new Contract(StakingRewards.address, artifact("StakingRewards.sol/StakingRewards.json").abi, admin);
+  const escrow = new Contract(PaymentEscrow.address, artifact("PaymentEscrow.sol/PaymentEscrow.json").abi, admin);
+  const send = async (promise: Promise<{ wait(): Promise<unknown> }>) => (await promise).wait();
+  const as = (contract: Contract, signer: JsonRpcSigner) => contract.connect(signer) as Contract;
+  const now = async () => (await provider.getBlock("latest"))!.timestamp;
+  const timeTravel = async (seconds: number) => {
+    await node.rpc("evm_increaseTime", [seconds]);
+    await node.mine(1);
+  };
+  let lastInvoice = 0n;
+  const createInvoice = async (
+    by: JsonRpcSigner,
+    args: { payer?: string; token: string; amount: bigint; due?: number; window?: number; arbiter?: string; reference?: string },
+  ) => {
+    const due = (await now()) + (args.due ?? 90 * DAY);
+    const reference = hashOf(args.reference ?? `invoice ${lastInvoice + 1n}`);
+    await send(
+      as(escrow, by).getFunction("createInvoice")(
+        args.payer ?? ZeroAddress,
+        args.token,
+        args.amount,
+        due,
+        args.window ?? DAY,
+        args.arbiter ?? ZeroAddress,
+        reference,
+      ),
+    );
+    return ++lastInvoice;
+  };
+
+  // A second ERC-20 (6 decimals, permit) and a merchant contract that refuses ETH.
+  const testTokenArtifact = artifact("test/TestToken.sol/TestToken.json");
+  const tusd = (await new ContractFactory(testTokenArtifact.abi, testTokenArtifact.bytecode, admin).deploy(
+    "Test USD",
+    "TUSD",
+    6,
+  )) as Contract;
+  await tusd.waitForDeployment();
+  const tusdAddress = await tusd.getAddress();
+  const receiverArtifact = artifact("test/HostileReceiver.sol/HostileReceiver.json");
+  const receiver = (await new ContractFactory(receiverArtifact.abi, receiverArtifact.bytecode, admin).deploy()) as Contract;
+  await receiver.waitForDeployment();
+  const receiverAddress = await receiver.getAddress();
+  for (const account of [payer, payer2]) await send(tusd.getFunction("mint")(account.address, parseUnits("100000", 6)));
+
+  // SETL: transfers, a mint and a burn.
+  await send(setl.getFunction("transfer")(outsider.address, parseEther("250")));
+  await send(as(setl, payer).getFunction("transfer")(payer2.address, parseEther("100")));
+  await send(as(setl, payer2).getFunction("burn")(parseEther("10")));
+  await send(setl.getFunction("mint")(collector.address, parseEther("42")));
+
+  // Staking: approve + stake, stake with permit, withdraw, claim, exit, more rewards, recovery.
+  await send(as(setl, payer).getFunction("approve")(StakingRewards.address, parseEther("1000")));
+  await send(as(staking, payer).getFunction("stake")(parseEther("1000")));
+  const stakePermit = await permit(setl, payer2, StakingRewards.address, parseEther("500"));
+  await send(
+    as(staking, payer2).getFunction("stakeWithPermit")(
+      parseEther("500"),
+      stakePermit.deadline,
+      stakePermit.v,
+      stakePermit.r,
+      stakePermit.s,
+    ),
+  );
+  await send(as(setl, outsider).getFunction("approve")(StakingRewards.address, parseEther("50")));
+  await send(as(staking, outsider).getFunction("stake")(parseEther("50")));
+  await timeTravel(DAY);
+  await send(as(staking, payer).getFunction("withdraw")(parseEther("300")));
+  await send(as(staking, payer2).getFunction("claim")());
+  await send(as(staking, payer).getFunction("exit")());
+  await send(setl.getFunction("approve")(StakingRewards.address, parseEther("1000")));
+  await send(staking.getFunction("notifyRewardAmount")(parseEther("1000")));
+  await send(tusd.getFunction("mint")(StakingRewards.address, parseUnits("7", 6)));
+  await send(staking.getFunction("recoverERC20")(tusdAddress, parseUnits("7", 6), collector.address));
+
+  // I1: SETL, fixed payer, paid by approve, released in two parts.
+  const i1 = await createInvoice(merchant, { payer: payer.address, token: SettleToken.address, amount: parseEther("400") });
+  await send(as(setl, payer).getFunction("approve")(PaymentEscrow.address, parseEther("400")));
+  await send(as(escrow, payer).getFunction("pay")(i1, parseEther("400")));
+  await send(as(escrow, payer).getFunction("release")(i1, parseEther("160")));
+  await send(as(escrow, payer).getFunction("release")(i1, parseEther("240")));
+
+  // I2: TUSD, open to anyone, paid with two permits, claimed by the merchant after the window.
+  const i2 = await createInvoice(merchant, { token: tusdAddress, amount: parseUnits("1500", 6), arbiter: arbiter.address });
+  for (const part of [parseUnits("500", 6), parseUnits("1000", 6)]) {
+    const p = await permit(tusd, payer2, PaymentEscrow.address, part);
+    await send(as(escrow, payer2).getFunction("payWithPermit")(i2, part, p.deadline, p.v, p.r, p.s));
+  }
+
+  // I3: ETH, refunded in two parts.
+  const i3 = await createInvoice(merchant, { payer: payer.address, token: ZeroAddress, amount: parseEther("2") });
+  await send(as(escrow, payer).getFunction("payNative")(i3, { value: parseEther("2") }));
+  await send(as(escrow, merchant).getFunction("refund")(i3, parseEther("0.5")));
+  await send(as(escrow, merchant).getFunction("refund")(i3, parseEther("1.5")));
+
+  // I4: ETH, disputed, resolved by the arbiter.
+  const i4 = await createInvoice(merchant, { payer: payer.address, token: ZeroAddress, amount: parseEther("3"), arbiter: arbiter.address });
+  await send(as(escrow, payer).getFunction("payNative")(i4, { value: parseEther("3") }));
+  await send(as(escrow, payer).getFunction("dispute")(i4));
+  await send(as(escrow, arbiter).getFunction("resolve")(i4, parseEther("1"), parseEther("2")));
+
+  // I5: SETL, disputed, settled by both sides.
+  const i5 = await createInvoice(merchant, {
+    payer: payer2.address,
+    token: SettleToken.address,
+    amount: parseEther("90"),
+    arbiter: arbiter.address,
+  });
+  await send(as(setl, payer2).getFunction("approve")(PaymentEscrow.address, parseEther("90")));
+  await send(as(escrow, payer2).getFunction("pay")(i5, parseEther("90")));
+  await send(as(escrow, payer2).getFunction("dispute")(i5));
+  await send(as(escrow, merchant).getFunction("proposeSettlement")(i5, parseEther("60")));
+  await send(as(escrow, merchant).getFunction("proposeSettlement")(i5, parseEther("45")));
+  await send(as(escrow, payer2).getFunction("acceptSettlement")(i5, parseEther("45")));
+
+  // I6: TUSD, disputed, left unresolved (reclaimed after the dispute timeout below).
+  const i6 = await createInvoice(merchant, {
+    payer: payer.address,
+    token: tusdAddress,
+    amount: parseUnits("70", 6),
+    arbiter: arbiter.address,
+  });
+  await send(as(tusd, payer).getFunction("approve")(PaymentEscrow.address, parseUnits("70", 6)));
+  await send(as(escrow, payer).getFunction("pay")(i6, parseUnits("70", 6)));
+  await send(as(escrow, payer).getFunction("dispute")(i6));
+
+  // I7: cancelled before any payment.
+  const i7 = await createInvoice(merchant, { payer: payer2.address, token: SettleToken.address, amount: parseEther("5") });
+  await send(as(escrow, merchant).getFunction("cancel")(i7));
+
+  // I8: TUSD due in an hour, partly paid (reclaimed once expired below).
+  const i8 = await createInvoice(merchant, { payer: payer2.address, token: tusdAddress, amount: parseUnits("80", 6), due: 3600 });
+  await send(as(tusd, payer2).getFunction("approve")(PaymentEscrow.address, parseUnits("30", 6)));
+  await send(as(escrow, payer2).getFunction("pay")(i8, parseUnits("30", 6)));
+
+  // I9: SETL partly paid, everything held refunded (closes it).
+  const i9 = await createInvoice(merchant, { payer: payer.address, token: SettleToken.address, amount: parseEther("20") });
+  await send(as(setl, payer).getFunction("approve")(PaymentEscrow.address, parseEther("7")));
+  await send(as(escrow, payer).getFunction("pay")(i9, parseEther("7")));
+  await send(as(escrow, merchant).getFunction("refund")(i9, parseEther("7")));
+
+  // I10 stays open, I11 partly paid, I12 (ETH, due in an hour) expires unpaid.
+  await createInvoice(merchant, { token: SettleToken.address, amount: parseEther("12"), reference: "same reference" });
+  const i11 = await createInvoice(outsider, {
+    payer: payer.address,
+    token: tusdAddress,
+    amount: parseUnits("9", 6),
+    reference: "same reference",
+  });
+  await send(as(tusd, payer).getFunction("approve")(PaymentEscrow.address, parseUnits("4", 6)));
+  await send(as(escrow, payer).getFunction("pay")(i11, parseUnits("4", 6)));
+  await createInvoice(merchant, { payer: payer2.address, token: ZeroAddress, amount: parseEther("1"), due: 3600 });
+
+  // I13: ETH to a merchant contract that refuses it: the release is credited, then withdrawn.
+  const createData = escrow.interface.encodeFunctionData("createInvoice", [
+    payer.address,
+    ZeroAddress,
+    parseEther("1"),
+    (await now()) + 90 * DAY,
+    DAY,
+    ZeroAddress,
+    hashOf("i13"),
+  ]);
+  await send(receiver.getFunction("act")(PaymentEscrow.address, createData));
+  const i13 = ++lastInvoice;
+  await send(receiver.getFunction("setMode")(1, ZeroAddress, "0x"));
+  await send(as(escrow, payer).getFunction("payNative")(i13, { value: parseEther("1") }));
+  await send(as(escrow, payer).getFunction("release")(i13, parseEther("1")));
+  await send(receiver.getFunction("setMode")(0, ZeroAddress, "0x"));
+  await send(receiver.getFunction("act")(PaymentEscrow.address, escrow.interface.encodeFunctionData("withdraw", [ZeroAddress])));
+
+  // Time passes: I8 and I12 expire, I2's dispute window and I6's dispute timeout run out.
+  await timeTravel(2 * 3600);
+  await send(as(escrow, payer2).getFunction("reclaim")(i8));
+  await timeTravel(2 * DAY);
+  await send(as(escrow, merchant).getFunction("claim")(i2));
+  await timeTravel(31 * DAY);
+  await send(as(escrow, payer).getFunction("reclaim")(i6));
+
+  // The fee recipient withdraws; the fee changes; a new invoice pays its fee to the new recipient.
+  await send(escrow.getFunction("withdraw")(SettleToken.address));
+  await send(escrow.getFunction("withdrawTo")(ZeroAddress, collector.address));
+  await send(escrow.getFunction("setFeeBps")(50));
+  await send(escrow.getFunction("setFeeRecipient")(collector.address));
+  const i14 = await createInvoice(merchant, { payer: payer2.address, token: SettleToken.address, amount: parseEther("30") });
+  await send(as(setl, payer2).getFunction("approve")(PaymentEscrow.address, parseEther("30")));
+  await send(as(escrow, payer2).getFunction("pay")(i14, parseEther("30")));
+  await send(as(escrow, payer2).getFunction("release")(i14, parseEther("30")));
+
+  // The reward period is over: a new duration, a new period, one more claim.
+  await send(staking.getFunction("setRewardsDuration")(14 * DAY));
+  await send(setl.getFunction("approve")(StakingRewards.address, parseEther("500")));
+  await send(staking.getFunction("notifyRewardAmount")(parseEther("500")));
+  await send(as(staking, outsider).getFunction("claim")());
+
+  const accounts = [admin, merchant, payer, payer2, arbiter, outsider, collector].map((signer) => signer.address);
+  return { accounts: [...accounts, receiverAddress], tokens: [tusdAddress] };
+}

@@ -1,0 +1,110 @@
+/** How the page writes amounts, addresses, hashes, dates and durations for people. */
+import { formatUnits, getAddress, parseUnits } from "ethers";
+import { ZERO_ADDRESS } from "../../../core/address";
+
+/** A token as the page shows it. `address` is the zero address for native ETH. */
+export interface TokenInfo {
+  address: string;
+  symbol: string;
+  decimals: number;
+  name: string;
+}
+
+/** Native ETH as a {@link TokenInfo}. */
+export const ETH: TokenInfo = { address: ZERO_ADDRESS, symbol: "ETH", decimals: 18, name: "Ether" };
+
+/**
+ * A token amount for people: thousands separators and at most `maxDecimals` decimals, without
+ * trailing zeros ("1,234.5"). Amounts that would show as 0 but are not say "< 0.0001".
+ */
+export function formatAmount(value: bigint, decimals: number, maxDecimals = 4): string {
+  const negative = value < 0n;
+  const text = formatUnits(negative ? -value : value, decimals);
+  const [whole = "0", fraction = ""] = text.split(".");
+  const trimmed = fraction.slice(0, maxDecimals).replace(/0+$/, "");
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  if (value !== 0n && grouped === "0" && trimmed === "") return `${negative ? "> -" : "< "}0.${"0".repeat(Math.max(0, maxDecimals - 1))}1`;
+  return `${negative ? "-" : ""}${grouped}${trimmed ? `.${trimmed}` : ""}`;
+}
+
+/** `formatAmount` followed by the token's symbol ("12.5 SETL"). */
+export function formatToken(value: bigint, token: Pick<TokenInfo, "decimals" | "symbol">, maxDecimals = 4): string {
+  return `${formatAmount(value, token.decimals, maxDecimals)} ${token.symbol}`;
+}
+
+/**
+ * Parses an amount typed by a person ("1,000.5") into base units, or returns an error sentence.
+ * Accepts digits with at most one decimal point and `decimals` fraction digits; commas and spaces
+ * are ignored as thousands separators.
+ */
+export function parseAmount(text: string, decimals: number): { value: bigint } | { error: string } {
+  const cleaned = text.replace(/[\s,_]/g, "");
+  if (cleaned === "") return { error: "Enter an amount." };
+  if (!/^\d*\.?\d*$/.test(cleaned) || cleaned === ".") return { error: "Enter a number such as 12.5." };
+  const fraction = cleaned.split(".")[1] ?? "";
+  if (fraction.length > decimals) return { error: `Use at most ${decimals} decimal places.` };
+  try {
+    return { value: parseUnits(cleaned.startsWith(".") ? `0${cleaned}` : cleaned, decimals) };
+  } catch {
+    return { error: "Enter a number such as 12.5." };
+  }
+}
+
+/** "0x1234…abcd". */
+export function shortAddress(address: string): string {
+  const shown = checksummed(address) ?? address;
+  return shown.length > 12 ? `${shown.slice(0, 6)}…${shown.slice(-4)}` : shown;
+}
+
+/** "0x1234abcd…9f" for hashes. */
+export function shortHash(hash: string): string {
+  return hash.length > 18 ? `${hash.slice(0, 10)}…${hash.slice(-6)}` : hash;
+}
+
+/** The EIP-55 form of `address`, or undefined when it is not a valid address. */
+export function checksummed(address: string): string | undefined {
+  const trimmed = address.trim();
+  if (!/^0x[0-9a-fA-F]{40}$/.test(trimmed)) return undefined;
+  try {
+    return getAddress(trimmed);
+  } catch {
+    return undefined;
+  }
+}
+
+const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
+const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+
+/** "24 Nov 2026". */
+export function formatDate(date: Date | number): string {
+  return dateFormat.format(typeof date === "number" ? new Date(date * 1000) : date);
+}
+
+/** "24 Nov 2026, 18:30". Numbers are unix seconds. */
+export function formatDateTime(date: Date | number): string {
+  return dateTimeFormat.format(typeof date === "number" ? new Date(date * 1000) : date);
+}
+
+/** "3 days", "5 hours", "12 minutes", "40 seconds" for a duration in seconds. */
+export function formatDuration(seconds: number): string {
+  const units: [number, string][] = [
+    [86_400, "day"],
+    [3_600, "hour"],
+    [60, "minute"],
+    [1, "second"],
+  ];
+  for (const [size, name] of units) {
+    if (seconds >= size || size === 1) {
+      const count = Math.floor(seconds / size);
+      return `${count} ${name}${count === 1 ? "" : "s"}`;
+    }
+  }
+  return "0 seconds";
+}
+
+/** "in 3 days" / "2 hours ago" relative to `now` (both unix seconds). */
+export function formatRelative(at: number, now: number): string {
+  const delta = at - now;
+  if (Math.abs(delta) < 60) return delta >= 0 ? "in a moment" : "just now";
+  return delta > 0 ? `in ${formatDuration(delta)}` : `${formatDuration(-delta)} ago`;
+}

@@ -1,0 +1,250 @@
+import { api, ApiError, historyCsvUrl, type HistoryFilters, type HistoryItem } from "../../lib/api";
+import { tokenInfo } from "../../lib/contracts";
+import { ETH, formatDateTime, formatToken, shortAddress, shortHash, type TokenInfo } from "../../lib/format";
+import { isZeroAddress, sameAddress, ZERO_ADDRESS } from "../../../../core/address";
+import { HISTORY_DIRECTION, HISTORY_KINDS, type HistoryKind } from "../../../../core/history";
+import { historyLabel } from "../../../../core/labels";
+import { app } from "../../lib/state";
+import { badge } from "../../ui/feedback";
+import { field } from "../../ui/controls";
+import { h, replace } from "../../ui/dom";
+import { icon } from "../../ui/icons";
+import { errorCard, gate, loadingCard, pageHeader, type View } from "../../ui/page";
+
+/** The kind filter's groups (GET /transactions?kind=). */
+const KIND_GROUPS: { label: string; kinds: string }[] = [
+  { label: "All activity", kinds: "" },
+  { label: "Payments", kinds: "invoice_paid" },
+  { label: "Releases and claims", kinds: "released,claimed" },
+  { label: "Refunds and reclaims", kinds: "refunded,reclaimed" },
+  { label: "Invoices created", kinds: "invoice_created" },
+  { label: "Disputes", kinds: "disputed,resolved,settled" },
+  { label: "Staking", kinds: "staked,withdrawn,reward_claimed" },
+  { label: "Token transfers", kinds: "transfer_in,transfer_out" },
+];
+
+const PAGE_SIZE = 25;
+
+/** The account's transactions: filters, cursor pagination (next / previous), CSV download. */
+export const historyView: View = (root, _params, query) => {
+  const download = h(
+    "a",
+    { class: "btn btn-secondary", id: "download-csv", download: "settle-history.csv" },
+    icon("download", 18),
+    " Download CSV",
+  );
+  root.append(
+    pageHeader("History", "Every payment, release, refund, stake and reward of your account, as indexed from the chain.", download),
+  );
+  if (!gate(root, { wallet: true, chain: true, session: true, reason: "Sign in to see your history." })) return;
+  const deployment = app.deployment!;
+  const provider = app.connection!.provider();
+
+  const filters: HistoryFilters = {
+    kind: query.get("kind") ?? undefined,
+    token: query.get("token") ?? undefined,
+    from: query.get("from") ?? undefined,
+    to: query.get("to") ?? undefined,
+  };
+  const kind = h(
+    "select",
+    { name: "kind" },
+    KIND_GROUPS.map((g) => h("option", { value: g.kinds, selected: (filters.kind ?? "") === g.kinds }, g.label)),
+  );
+  const settle = deployment.address("SettleToken");
+  const token = h(
+    "select",
+    { name: "token" },
+    h("option", { value: "" }, "Any token"),
+    h("option", { value: settle, selected: sameAddress(filters.token, settle) }, "SETL"),
+    h("option", { value: ZERO_ADDRESS, selected: filters.token === ZERO_ADDRESS }, "ETH"),
+  );
+  const from = h("input", { type: "date", name: "from", value: filters.from?.slice(0, 10) ?? "" });
+  const to = h("input", { type: "date", name: "to", value: filters.to?.slice(0, 10) ?? "" });
+  const form = h(
+    "form",
+    { class: "filters", id: "history-filters", "aria-label": "Filters" },
+    field({ id: "filter-kind", label: "Activity", control: kind }),
+    field({ id: "filter-token", label: "Token", control: token }),
+    field({ id: "filter-from", label: "From", control: from }),
+    field({ id: "filter-to", label: "To", control: to }),
+    h(
+      "div",
+      { class: "filter-actions" },
+      h("button", { type: "submit", class: "btn btn-primary" }, "Apply"),
+      h("a", { class: "btn btn-ghost", href: "#/history" }, "Reset"),
+    ),
+  );
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const params = new URLSearchParams();
+    if (kind.value) params.set("kind", kind.value);
+    if (token.value) params.set("token", token.value);
+    if (from.value) params.set("from", `${from.value}T00:00:00Z`);
+    if (to.value) params.set("to", new Date(Date.parse(`${to.value}T00:00:00Z`) + 86_400_000).toISOString());
+    location.hash = `#/history${params.toString() ? `?${params}` : ""}`;
+  });
+
+  const list = h("div", { id: "history-list" }, loadingCard("Loading your history"));
+  const pager = h("div", { class: "pager" });
+  root.append(h("section", { class: "card" }, form), h("section", { class: "card" }, list, pager));
+  download.setAttribute("href", historyCsvUrl(filters));
+
+  /** Cursors of the pages seen so far: [undefined, page 2's cursor, ...]. */
+  const cursors: (string | undefined)[] = [undefined];
+  let pageIndex = 0;
+  let stopped = false;
+  const tokens = new Map<string, Promise<TokenInfo>>();
+  const tokenOf = (address: string) => {
+    const key = address.toLowerCase();
+    if (!tokens.has(key))
+      tokens.set(
+        key,
+        isZeroAddress(address)
+          ? Promise.resolve(ETH)
+          : tokenInfo(address, provider, deployment.chainId).catch(() => ({
+              address,
+              symbol: shortAddress(address),
+              decimals: 18,
+              name: address,
+            })),
+      );
+    return tokens.get(key)!;
+  };
+
+  const load = async () => {
+    replace(list, loadingCard("Loading your history"));
+    try {
+      const page = await api.history({ ...filters, cursor: cursors[pageIndex], limit: PAGE_SIZE });
+      if (stopped) return;
+      // Unfiltered, a transfer to or from a Settle contract is only the token side of a row beside it.
+      const items = filters.kind ? page.items : page.items.filter((item) => !isTokenLeg(item, page.items));
+      const infos = await Promise.all(items.map((item) => tokenOf(item.token)));
+      replace(
+        list,
+        items.length === 0
+          ? h(
+              "div",
+              { class: "empty" },
+              icon("history", 40),
+              h("p", null, pageIndex === 0 ? "Nothing here yet for these filters." : "No more activity."),
+            )
+          : table(items, infos),
+      );
+      if (page.nextCursor) cursors[pageIndex + 1] = page.nextCursor;
+      replace(
+        pager,
+        h("span", { class: "muted small" }, `Page ${pageIndex + 1} · indexed up to block ${page.indexedHead}`),
+        h(
+          "div",
+          { class: "pager-buttons" },
+          h(
+            "button",
+            { type: "button", class: "btn btn-secondary btn-sm", id: "history-prev", disabled: pageIndex === 0, onclick: () => go(-1) },
+            "Previous",
+          ),
+          h(
+            "button",
+            { type: "button", class: "btn btn-secondary btn-sm", id: "history-next", disabled: !page.nextCursor, onclick: () => go(1) },
+            "Next",
+          ),
+        ),
+      );
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) return app.sessionExpired();
+      replace(
+        list,
+        errorCard(error, () => void load()),
+      );
+    }
+  };
+  const go = (delta: number) => {
+    pageIndex = Math.max(0, pageIndex + delta);
+    void load();
+  };
+  void load();
+  return () => (stopped = true);
+};
+
+function table(items: HistoryItem[], tokens: TokenInfo[]): HTMLElement {
+  return h(
+    "div",
+    { class: "table-wrap" },
+    h(
+      "table",
+      { class: "history-table" },
+      h(
+        "thead",
+        null,
+        h(
+          "tr",
+          null,
+          h("th", { scope: "col" }, "When"),
+          h("th", { scope: "col" }, "Activity"),
+          h("th", { scope: "col" }, "Counterparty"),
+          h("th", { scope: "col", class: "num" }, "Amount"),
+          h("th", { scope: "col" }, "Transaction"),
+        ),
+      ),
+      h(
+        "tbody",
+        null,
+        items.map((item, i) => {
+          const look = kindLook(item.kind);
+          const amount = BigInt(item.amount);
+          return h(
+            "tr",
+            { "data-kind": item.kind },
+            h("td", { class: "nowrap" }, formatDateTime(new Date(item.timestamp))),
+            h(
+              "td",
+              null,
+              h("span", { class: "kind" }, look.label),
+              item.invoiceId ? h("a", { class: "row-sub", href: `#/invoice/${item.invoiceId}` }, `Invoice #${item.invoiceId}`) : null,
+            ),
+            h("td", null, counterparty(item.counterparty)),
+            h(
+              "td",
+              { class: `num amount-${look.sign === "+" ? "in" : look.sign === "-" ? "out" : "neutral"}` },
+              amount === 0n ? "—" : `${look.sign}${formatToken(amount, tokens[i]!)}`,
+            ),
+            h(
+              "td",
+              null,
+              h("a", { class: "mono", href: `#/tx/${item.txHash}` }, shortHash(item.txHash)),
+              " ",
+              item.final ? badge("final", "success") : badge(`${item.confirmations} conf.`, "neutral"),
+            ),
+          );
+        }),
+      ),
+    ),
+  );
+}
+
+/**
+ * True for a token transfer to or from a Settle contract (staking, escrow) that another row of the
+ * same transaction already tells (staked, paid, released...).
+ */
+function isTokenLeg(item: HistoryItem, page: HistoryItem[]): boolean {
+  if (item.kind !== "transfer_in" && item.kind !== "transfer_out") return false;
+  if (!item.counterparty || app.deployment?.labelOf(item.counterparty) === undefined) return false;
+  return page.some(
+    (other) => other !== item && other.txHash === item.txHash && other.kind !== "transfer_in" && other.kind !== "transfer_out",
+  );
+}
+
+/** A history row's counterparty: a Settle contract by name, another account by its short address. */
+function counterparty(address: string | null): HTMLElement {
+  if (!address || isZeroAddress(address)) return h("span", { class: "muted" }, "—");
+  const label = app.deployment?.labelOf(address);
+  return label
+    ? h("span", { class: "contract-name", title: address }, label)
+    : h("span", { class: "mono", title: address }, shortAddress(address));
+}
+
+/** A History kind as people read it, with the sign of the amount for the account (an unknown kind as it is). */
+function kindLook(kind: string): { label: string; sign: "+" | "-" | "" } {
+  if (!(HISTORY_KINDS as readonly string[]).includes(kind)) return { label: kind, sign: "" };
+  return { label: historyLabel(kind as HistoryKind), sign: HISTORY_DIRECTION[kind as HistoryKind] };
+}

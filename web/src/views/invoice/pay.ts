@@ -1,0 +1,112 @@
+/** The invoice screen's pay form: ETH, or an ERC-20 by permit (one transaction) or approve + pay (two). */
+import { isZeroAddress } from "../../../../core/address";
+import type { Roles } from "../../../../core/invoice/actions";
+import { erc20 } from "../../lib/contracts";
+import { formatAmount, formatToken, parseAmount } from "../../lib/format";
+import { signWalletPermit, supportsPermit } from "../../lib/permit";
+import { app } from "../../lib/state";
+import { clearFieldErrors, field, setFieldError } from "../../ui/controls";
+import { h } from "../../ui/dom";
+import { radioCard } from "./action-forms";
+import type { Loaded } from "./screen";
+import type { InvoiceSender } from "./send";
+
+/** Paying: ETH, or an ERC-20 by permit (one transaction) or approve + pay (two). */
+export function payForm(data: Loaded, roles: Roles, sender: InvoiceSender): HTMLElement {
+  const { chain, token } = data;
+  const native = isZeroAddress(chain.token);
+  const input = h("input", {
+    type: "text",
+    inputmode: "decimal",
+    autocomplete: "off",
+    value: formatAmount(chain.due, token.decimals, token.decimals).replace(/,/g, ""),
+  });
+  const methods = native
+    ? null
+    : h(
+        "fieldset",
+        { class: "radio-cards" },
+        h("legend", { class: "visually-hidden" }, "How to pay"),
+        radioCard(
+          "pay-method",
+          "permit",
+          "Permit + pay",
+          "One transaction: sign a permit for the exact amount, no approval left behind.",
+          true,
+        ),
+        radioCard("pay-method", "approve", "Approve, then pay", "Two transactions, for wallets or tokens without permits.", false),
+      );
+  const button = h(
+    "button",
+    { type: "submit", class: "btn btn-primary btn-lg btn-block", id: "action-pay" },
+    `Pay ${formatToken(chain.due, token)}`,
+  );
+  const form = h(
+    "form",
+    { class: "action", novalidate: true, id: "pay-form" },
+    h("h3", null, roles.openPayer ? "Pay this invoice" : "Pay"),
+    roles.openPayer ? h("p", { class: "muted" }, "Paying makes you this invoice's payer: only you can then release or dispute it.") : null,
+    field({
+      id: "pay-amount",
+      label: `Amount (${token.symbol})`,
+      control: input,
+      hint: `Still due: ${formatToken(chain.due, token)}. You can pay in parts.`,
+    }),
+    methods,
+    button,
+  );
+  input.addEventListener("input", () => {
+    const parsed = parseAmount(input.value, token.decimals);
+    button.textContent = "value" in parsed && parsed.value > 0n ? `Pay ${formatToken(parsed.value, token)}` : "Pay";
+  });
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    clearFieldErrors(form);
+    const parsed = parseAmount(input.value, token.decimals);
+    if ("error" in parsed) return setFieldError(form, input.id, parsed.error);
+    const amount = parsed.value;
+    if (amount === 0n) return setFieldError(form, input.id, "Enter an amount greater than zero.");
+    if (amount > chain.due) return setFieldError(form, input.id, `Only ${formatToken(chain.due, token)} is due.`);
+    const method = native ? "native" : (form.querySelector<HTMLInputElement>('input[name="pay-method"]:checked')?.value ?? "permit");
+    button.disabled = true;
+    try {
+      const escrowAddress = app.deployment!.address("PaymentEscrow");
+      if (method === "native") {
+        await sender.escrowCall(`Pay ${formatToken(amount, token)}`, (escrow) => escrow.payNative(chain.id, { value: amount }));
+      } else if (method === "permit") {
+        await sender
+          .send(
+            `Pay ${formatToken(amount, token)} with a permit`,
+            async (signer, phase) => {
+              if (!(await supportsPermit(signer, chain.token)))
+                throw new Error(`${token.symbol} does not support permits: choose "Approve, then pay".`);
+              phase("signature");
+              const permit = await signWalletPermit(signer, chain.token, escrowAddress, amount);
+              phase("wallet");
+              const escrow = app.deployment!.contract("PaymentEscrow", signer);
+              return escrow.payWithPermit(chain.id, amount, permit.deadline, permit.v, permit.r, permit.s);
+            },
+            { withSignature: true },
+          )
+          .then(sender.after);
+      } else {
+        const signer = await app.signer().catch(() => undefined);
+        const allowance = signer ? await erc20(chain.token, signer.provider).allowance(signer.address, escrowAddress) : 0n;
+        if (allowance < amount) {
+          const approved = await sender.send(
+            `Approve ${formatToken(amount, token)} (step 1 of 2)`,
+            async (s, phase) => (phase("wallet"), erc20(chain.token, s).approve(escrowAddress, amount)),
+            { waitForIndex: false },
+          );
+          if (!approved.receipt) return;
+        }
+        await sender.escrowCall(`Pay ${formatToken(amount, token)}${allowance < amount ? " (step 2 of 2)" : ""}`, (escrow) =>
+          escrow.pay(chain.id, amount),
+        );
+      }
+    } finally {
+      if (button.isConnected) button.disabled = false;
+    }
+  });
+  return form;
+}

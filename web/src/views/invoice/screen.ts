@@ -1,0 +1,88 @@
+/** What every part of the invoice screen shares: the screen's context, and the invoice read with all around it. */
+import type { BrowserProvider } from "ethers";
+import { api, ApiError, type Invoice, type InvoiceEvent } from "../../lib/api";
+import { tokenInfo, type Deployment } from "../../lib/contracts";
+import type { TokenInfo } from "../../lib/format";
+import { readInvoice, type ChainInvoice } from "../../lib/invoice";
+import { app } from "../../lib/state";
+import { replace } from "../../ui/dom";
+import { notice } from "../../ui/feedback";
+import { errorCard } from "../../ui/page";
+
+/** The invoice screen's context: which invoice, for which account, and how to read it again. */
+export interface InvoiceScreen {
+  /** The on-chain invoice id, as in the URL. */
+  id: string;
+  /** The connected account. */
+  account: string;
+  deployment: Deployment;
+  provider: BrowserProvider;
+  /** Reads the invoice again and re-renders the screen. */
+  refresh(): Promise<void>;
+}
+
+/** Everything the invoice page shows, read together. */
+export interface Loaded {
+  chain: ChainInvoice;
+  token: TokenInfo;
+  /** GET /invoices/:id (details and their verification), when signed in and the API has it. */
+  record?: Invoice;
+  recordError?: unknown;
+  events: InvoiceEvent[];
+  /** Chain time now (latest block time plus the time since it was read). */
+  now: number;
+  /** Credit of the connected account in the invoice's token (payouts that could not be pushed). */
+  credit: bigint;
+}
+
+/** Reads the invoice from the chain, its token and the account's credit, and its details and events from the API. */
+export async function loadInvoice({ id, account, deployment, provider }: InvoiceScreen): Promise<Loaded> {
+  const escrow = deployment.contract("PaymentEscrow", provider);
+  const [chain, block] = await Promise.all([readInvoice(escrow, BigInt(id)), provider.getBlock("latest")]);
+  const [token, credit] = await Promise.all([
+    tokenInfo(chain.token, provider, deployment.chainId),
+    escrow.credits(account, chain.token).catch(() => 0n),
+  ]);
+  let record: Invoice | undefined;
+  let recordError: unknown;
+  let events: InvoiceEvent[] = [];
+  if (app.signedIn) {
+    try {
+      [record, events] = await Promise.all([api.invoice(id), api.invoiceEvents(id).then((e) => e.items)]);
+    } catch (error) {
+      recordError = error;
+      if (error instanceof ApiError && error.status === 401) app.sessionExpired();
+    }
+  }
+  const blockTime = block?.timestamp ?? Math.floor(Date.now() / 1000);
+  return { chain, token, record, recordError, events, now: Math.max(blockTime, Math.floor(Date.now() / 1000)), credit };
+}
+
+/** While a draft is not on chain yet: poll the API until it is, then open the on-chain invoice. */
+export async function waitForDraft(draftId: string, body: HTMLElement, stopped: () => boolean): Promise<void> {
+  if (!app.signedIn) {
+    replace(body, notice("info", "Sign in to see this draft", "Drafts are only visible to the merchant who created them."));
+    return;
+  }
+  for (let attempt = 0; !stopped(); attempt++) {
+    try {
+      const invoice = await api.invoice(draftId);
+      if (invoice.onchain) {
+        location.replace(`#/invoice/${invoice.onchain.id}`);
+        return;
+      }
+      replace(
+        body,
+        notice(
+          "info",
+          "Waiting for the chain",
+          "This invoice is a draft: its createInvoice transaction has not been indexed yet. This page opens it as soon as it is.",
+        ),
+      );
+    } catch (error) {
+      replace(body, errorCard(error));
+      return;
+    }
+    await new Promise((r) => setTimeout(r, Math.min(1000 + attempt * 500, 5000)));
+  }
+}

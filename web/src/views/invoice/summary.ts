@@ -1,0 +1,47 @@
+/** The invoice screen's amounts card: what is due, a progress bar of paid, held, released and refunded. */
+import { formatAmount, formatDate, formatToken } from "../../lib/format";
+import { h } from "../../ui/dom";
+import type { Loaded } from "./screen";
+
+/** The side card with the amounts and a progress bar. */
+export function summaryCard({ chain, token }: Loaded): HTMLElement {
+  const pct = (v: bigint) => (chain.amount === 0n ? 0 : Number((v * 10_000n) / chain.amount) / 100);
+  return h(
+    "section",
+    { class: "card summary", "aria-label": "Amounts" },
+    h("p", { class: "stat-label" }, chain.due > 0n ? "Amount due" : "Invoice total"),
+    h(
+      "p",
+      { class: "summary-amount", id: "invoice-due" },
+      formatAmount(chain.due > 0n ? chain.due : chain.amount, token.decimals),
+      h("span", { class: "stat-unit" }, token.symbol),
+    ),
+    h(
+      "div",
+      { class: "progress", role: "img", "aria-label": `${pct(chain.paid)}% paid, ${pct(chain.released)}% released` },
+      h("span", { class: "progress-released", style: `width:${pct(chain.released)}%` }),
+      h("span", { class: "progress-held", style: `width:${Math.max(0, pct(chain.paid) - pct(chain.released) - pct(chain.refunded))}%` }),
+      h("span", { class: "progress-refunded", style: `width:${pct(chain.refunded)}%` }),
+    ),
+    h(
+      "dl",
+      { class: "kv kv-compact" },
+      h("dt", null, "Total"),
+      h("dd", { class: "num" }, formatToken(chain.amount, token)),
+      h("dt", null, "Paid"),
+      h("dd", { class: "num", id: "invoice-paid" }, formatToken(chain.paid, token)),
+      h("dt", null, h("span", { class: "legend legend-held" }), "In escrow"),
+      h("dd", { class: "num", id: "invoice-held" }, formatToken(chain.held, token)),
+      h("dt", null, h("span", { class: "legend legend-released" }), "Released"),
+      h("dd", { class: "num", id: "invoice-released" }, formatToken(chain.released, token)),
+      chain.refunded > 0n
+        ? [
+            h("dt", null, h("span", { class: "legend legend-refunded" }), "Refunded"),
+            h("dd", { class: "num" }, formatToken(chain.refunded, token)),
+          ]
+        : null,
+      h("dt", null, "Due date"),
+      h("dd", { class: "num" }, formatDate(chain.dueDate)),
+    ),
+  );
+}

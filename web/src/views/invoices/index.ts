@@ -1,0 +1,204 @@
+import { api, ApiError, type Invoice } from "../../lib/api";
+import { tokenInfo } from "../../lib/contracts";
+import { ETH, formatDate, formatToken, shortAddress, type TokenInfo } from "../../lib/format";
+import { isZeroAddress } from "../../../../core/address";
+import { app } from "../../lib/state";
+import { statusBadge } from "../../ui/feedback";
+import { h, replace } from "../../ui/dom";
+import { icon } from "../../ui/icons";
+import { identicon } from "../../ui/controls";
+import { errorCard, gate, loadingCard, pageHeader, type View } from "../../ui/page";
+
+/** The tabs of the list: a label and the statuses (GET /invoices?status=) they show. */
+export const INVOICE_TABS: { key: string; label: string; status?: string }[] = [
+  { key: "all", label: "All" },
+  { key: "awaiting", label: "Awaiting payment", status: "open,partially_paid" },
+  { key: "paid", label: "In escrow", status: "paid" },
+  { key: "disputed", label: "Disputed", status: "disputed" },
+  { key: "closed", label: "Completed", status: "released,refunded,resolved" },
+  { key: "inactive", label: "Cancelled & expired", status: "cancelled,expired" },
+  { key: "drafts", label: "Drafts", status: "draft" },
+];
+
+const PAGE_SIZE = 20;
+
+/** The merchant's invoices (or the ones to pay), by status, newest first, with "load more". */
+export const invoicesView: View = (root, _params, query) => {
+  const role = query.get("role") === "payer" ? "payer" : "merchant";
+  const tabKey = INVOICE_TABS.some((t) => t.key === query.get("tab")) ? query.get("tab")! : "all";
+  root.append(
+    pageHeader(
+      role === "merchant" ? "Invoices" : "Invoices to pay",
+      role === "merchant" ? "Everything you issued, from draft to paid out." : "Invoices addressed to you or that you paid.",
+      h("a", { class: "btn btn-primary", href: "#/invoices/new", id: "new-invoice" }, icon("plus", 18), " New invoice"),
+    ),
+  );
+  if (!gate(root, { wallet: true, chain: true, session: true, reason: "Sign in to see your invoices." })) return;
+  const provider = app.connection!.provider();
+  const chainId = app.deployment!.chainId;
+
+  const roleSwitch = h(
+    "div",
+    { class: "segmented", role: "group", "aria-label": "Whose invoices" },
+    h("a", { href: `#/invoices?role=merchant&tab=${tabKey}`, "aria-current": role === "merchant" ? "true" : null }, "Issued by me"),
+    h(
+      "a",
+      { href: `#/invoices?role=payer&tab=${tabKey === "drafts" ? "all" : tabKey}`, "aria-current": role === "payer" ? "true" : null },
+      "To pay / paid",
+    ),
+  );
+  const tabs = h(
+    "nav",
+    { class: "tabs", "aria-label": "Filter by status" },
+    INVOICE_TABS.filter((t) => role === "merchant" || t.key !== "drafts").map((t) =>
+      h(
+        "a",
+        {
+          class: "tab",
+          href: `#/invoices?role=${role}&tab=${t.key}`,
+          "aria-current": t.key === tabKey ? "true" : null,
+          id: `tab-${t.key}`,
+        },
+        t.label,
+      ),
+    ),
+  );
+  const list = h("div", { id: "invoice-list" }, loadingCard("Loading invoices"));
+  const more = h("div", { class: "pager" });
+  root.append(h("section", { class: "card" }, h("div", { class: "card-head" }, roleSwitch), tabs, list, more));
+
+  const tab = INVOICE_TABS.find((t) => t.key === tabKey)!;
+  let rows: HTMLTableRowElement[] = [];
+  let stopped = false;
+
+  const load = async (cursor?: string) => {
+    try {
+      const page = await api.invoices({ role, status: tab.status, cursor, limit: PAGE_SIZE });
+      if (stopped) return;
+      const tokens = await Promise.all(page.items.map((item) => tokenOf(item)));
+      rows = rows.concat(page.items.map((item, i) => row(item, tokens[i]!, role)));
+      replace(list, rows.length === 0 ? emptyState(role, tab.key) : table(rows, role));
+      replace(
+        more,
+        h("span", { class: "muted small" }, `${rows.length} invoice${rows.length === 1 ? "" : "s"}`),
+        page.nextCursor
+          ? h(
+              "button",
+              {
+                type: "button",
+                class: "btn btn-secondary btn-sm",
+                id: "load-more",
+                onclick: (e: Event) => {
+                  (e.currentTarget as HTMLButtonElement).disabled = true;
+                  void load(page.nextCursor!);
+                },
+              },
+              "Load more",
+            )
+          : null,
+      );
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) return app.sessionExpired();
+      replace(
+        list,
+        errorCard(error, () => void load(cursor)),
+      );
+    }
+  };
+
+  const tokenOf = (item: Invoice): Promise<TokenInfo> => {
+    const address = item.onchain?.token ?? item.details?.token;
+    if (!address) return Promise.resolve(ETH);
+    return tokenInfo(address, provider, chainId).catch(() => ({ address, symbol: shortAddress(address), decimals: 18, name: address }));
+  };
+
+  void load();
+  return () => (stopped = true);
+};
+
+function table(rows: HTMLTableRowElement[], role: "merchant" | "payer"): HTMLElement {
+  return h(
+    "div",
+    { class: "table-wrap" },
+    h(
+      "table",
+      { class: "invoice-table" },
+      h(
+        "thead",
+        null,
+        h(
+          "tr",
+          null,
+          h("th", { scope: "col" }, "Invoice"),
+          h("th", { scope: "col" }, role === "merchant" ? "Payer" : "Merchant"),
+          h("th", { scope: "col" }, "Due"),
+          h("th", { scope: "col" }, "Status"),
+          h("th", { scope: "col", class: "num" }, "Amount"),
+        ),
+      ),
+      h("tbody", null, rows),
+    ),
+  );
+}
+
+function row(item: Invoice, token: TokenInfo, role: "merchant" | "payer"): HTMLTableRowElement {
+  const onchain = item.onchain;
+  const details = item.details;
+  const counterparty = role === "merchant" ? (onchain?.payer ?? details?.payer ?? null) : (onchain?.merchant ?? details?.merchant ?? null);
+  const amount = BigInt(onchain?.amount ?? details?.total ?? "0");
+  const paid = BigInt(onchain?.paid ?? "0");
+  const href = `#/invoice/${onchain?.id ?? item.id}`;
+  const title = details?.lineItems[0]?.description;
+  return h(
+    "tr",
+    { "data-invoice": onchain?.id ?? item.id },
+    h(
+      "td",
+      null,
+      h("a", { class: "row-link", href }, onchain ? `#${onchain.id}` : "Draft"),
+      title
+        ? h(
+            "span",
+            { class: "row-sub" },
+            title.length > 48 ? `${title.slice(0, 48)}…` : title,
+            details && details.lineItems.length > 1 ? ` +${details.lineItems.length - 1}` : "",
+          )
+        : null,
+    ),
+    h(
+      "td",
+      null,
+      counterparty && !isZeroAddress(counterparty)
+        ? h("span", { class: "address-chip" }, identicon(counterparty, 18), h("span", { class: "mono" }, shortAddress(counterparty)))
+        : h("span", { class: "muted" }, "Anyone"),
+    ),
+    h("td", null, onchain?.dueDate || details?.dueDate ? formatDate(new Date((onchain?.dueDate ?? details?.dueDate)!)) : "—"),
+    h("td", null, statusBadge(onchain?.status ?? "draft")),
+    h(
+      "td",
+      { class: "num" },
+      h("strong", null, formatToken(amount, token)),
+      paid > 0n && paid < amount ? h("span", { class: "row-sub" }, `${formatToken(paid, token)} paid`) : null,
+    ),
+  );
+}
+
+function emptyState(role: "merchant" | "payer", tab: string): HTMLElement {
+  return h(
+    "div",
+    { class: "empty" },
+    icon("invoice", 40),
+    h(
+      "p",
+      null,
+      tab === "all"
+        ? role === "merchant"
+          ? "You have not issued any invoice yet."
+          : "No invoice was addressed to you yet."
+        : "No invoice here.",
+    ),
+    role === "merchant" && tab === "all"
+      ? h("a", { class: "btn btn-primary", href: "#/invoices/new" }, icon("plus", 18), " Create your first invoice")
+      : null,
+  );
+}

@@ -1,0 +1,235 @@
+import { ZERO_ADDRESS } from "../../../../core/address";
+import { api, ApiError, type InvoiceDraftInput } from "../../lib/api";
+import { tokenInfo } from "../../lib/contracts";
+import { humanError } from "../../lib/errors";
+import { checksummed, ETH, formatToken, type TokenInfo } from "../../lib/format";
+import { app } from "../../lib/state";
+import { runTransaction } from "../../lib/tx";
+import { clearFieldErrors, field, setFieldError } from "../../ui/controls";
+import { h, replace } from "../../ui/dom";
+import { icon } from "../../ui/icons";
+import { notice } from "../../ui/feedback";
+import { gate, pageHeader, type View } from "../../ui/page";
+import { lineItemsEditor } from "./line-items";
+import { INVOICE_LIMITS } from "../../../../core/invoice/limits";
+import { showApiProblems, validateInvoice, type InvoiceFields } from "./validate";
+
+/** New invoice: token, payer, arbiter, due date, dispute window, line items, notes. */
+export const newInvoiceView: View = (root) => {
+  root.append(
+    pageHeader(
+      "New invoice",
+      "Describe what you are billing. The details stay off chain; their hash goes on chain so the payer can verify them.",
+    ),
+  );
+  if (
+    !gate(root, {
+      wallet: true,
+      chain: true,
+      session: true,
+      reason: "Sign in to create invoices: the server keeps their line items for you.",
+    })
+  )
+    return;
+  const deployment = app.deployment!;
+  const provider = app.connection!.provider();
+  const merchant = app.account!;
+
+  if (!deployment.has("PaymentEscrow")) {
+    root.append(notice("warning", "Invoices are not available", "PaymentEscrow is not deployed on this server yet."));
+    return;
+  }
+
+  const settle = deployment.address("SettleToken");
+  const tokenSelect = h(
+    "select",
+    { name: "token" },
+    h("option", { value: settle }, "SETL (Settle token)"),
+    h("option", { value: ZERO_ADDRESS }, "ETH (native)"),
+    h("option", { value: "other" }, "Another ERC-20 token…"),
+  );
+  const customToken = h("input", { type: "text", name: "custom-token", placeholder: "0x…", autocomplete: "off", spellcheck: "false" });
+  const customField = field({
+    id: "invoice-custom-token",
+    label: "Token address",
+    control: customToken,
+    hint: "The ERC-20 contract the payer pays with.",
+  });
+  customField.hidden = true;
+  const payer = h("input", {
+    type: "text",
+    name: "payer",
+    placeholder: "0x… (leave empty to let anyone pay)",
+    autocomplete: "off",
+    spellcheck: "false",
+  });
+  const arbiter = h("input", { type: "text", name: "arbiter", placeholder: "0x…", autocomplete: "off", spellcheck: "false" });
+  const due = h("input", {
+    type: "date",
+    name: "due",
+    value: isoDate(Date.now() + 14 * 86_400_000),
+    min: isoDate(Date.now() + 86_400_000),
+  });
+  const windowDays = h("input", {
+    type: "number",
+    name: "dispute-window",
+    value: "7",
+    min: "0",
+    max: String(INVOICE_LIMITS.maxDisputeDays),
+    step: "1",
+    inputmode: "numeric",
+  });
+  const notes = h("textarea", {
+    name: "notes",
+    rows: 3,
+    maxlength: INVOICE_LIMITS.maxNotes,
+    placeholder: "Payment terms, a thank-you, a reference for your books…",
+  });
+  const slot = h("div", { class: "tx-slot", id: "create-tx" });
+  const formError = h("div", { class: "form-error-slot" });
+  const submit = h("button", { type: "submit", class: "btn btn-primary btn-lg", id: "create-invoice" }, "Create invoice");
+
+  let token: TokenInfo | undefined;
+  const { lines, totalText, add: addLine, read: readLines, updateTotal } = lineItemsEditor(() => token);
+  const tokenAddress = () => (tokenSelect.value === "other" ? checksummed(customToken.value) : tokenSelect.value);
+  const loadToken = async () => {
+    const address = tokenAddress();
+    token = undefined;
+    updateTotal();
+    if (!address) return;
+    try {
+      token = address === ZERO_ADDRESS ? ETH : await tokenInfo(address, provider, deployment.chainId);
+      setFieldError(form, "invoice-custom-token", "");
+    } catch {
+      if (tokenSelect.value === "other")
+        setFieldError(form, "invoice-custom-token", "No ERC-20 token answers at this address on this chain.");
+    }
+    updateTotal();
+  };
+
+  const form = h(
+    "form",
+    { class: "stack", id: "invoice-form", novalidate: true },
+    h(
+      "section",
+      { class: "card form-card" },
+      h("h2", null, "Terms"),
+      h(
+        "div",
+        { class: "form-grid" },
+        field({ id: "invoice-token", label: "Paid in", control: tokenSelect }),
+        customField,
+        field({
+          id: "invoice-payer",
+          label: "Payer",
+          control: payer,
+          optional: true,
+          hint: "Only this address can pay. Empty: the first one to pay becomes the payer.",
+        }),
+        field({ id: "invoice-due", label: "Due date", control: due, hint: "After this date the invoice takes no more payments." }),
+        field({
+          id: "invoice-window",
+          label: "Dispute window (days)",
+          control: windowDays,
+          hint: "How long the payer may dispute once fully paid. You can claim after it.",
+        }),
+        h(
+          "div",
+          { class: "span-2" },
+          field({
+            id: "invoice-arbiter",
+            label: "Arbiter",
+            control: arbiter,
+            optional: true,
+            hint: "Someone both sides trust to split the funds in a dispute. Without one, the invoice cannot be disputed.",
+          }),
+        ),
+      ),
+    ),
+    h(
+      "section",
+      { class: "card form-card" },
+      h(
+        "div",
+        { class: "card-head" },
+        h("h2", null, "Line items"),
+        h(
+          "button",
+          { type: "button", class: "btn btn-secondary btn-sm", id: "add-line", onclick: () => addLine().focus() },
+          icon("plus", 16),
+          " Add a line",
+        ),
+      ),
+      lines,
+      h("p", { class: "field-error", id: "invoice-lines-error", role: "alert" }),
+      h("div", { class: "invoice-total" }, h("span", null, "Total"), totalText),
+    ),
+    h("section", { class: "card form-card" }, field({ id: "invoice-notes", label: "Notes", control: notes, optional: true })),
+    formError,
+    h("div", { class: "form-actions" }, h("a", { class: "btn btn-secondary btn-lg", href: "#/invoices" }, "Cancel"), submit),
+    slot,
+  );
+  root.append(form);
+  addLine();
+  void loadToken();
+
+  tokenSelect.addEventListener("change", () => {
+    customField.hidden = tokenSelect.value !== "other";
+    void loadToken();
+  });
+  customToken.addEventListener("change", () => void loadToken());
+
+  const fields: InvoiceFields = { form, tokenSelect, payer, arbiter, due, windowDays, notes };
+  /** Checks everything as POST /invoices and the escrow would; returns the body or undefined. */
+  const validate = (): InvoiceDraftInput | undefined => {
+    clearFieldErrors(form);
+    replace(formError);
+    return validateInvoice(fields, readLines(), tokenAddress(), token, merchant);
+  };
+
+  let idempotencyKey = crypto.randomUUID();
+  let lastBody = "";
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const body = validate();
+    if (!body) return;
+    // The same form content retried (e.g. after a rejection in the wallet) reuses the same draft.
+    const text = JSON.stringify(body);
+    if (text !== lastBody) idempotencyKey = crypto.randomUUID();
+    lastBody = text;
+    submit.disabled = true;
+    try {
+      let created;
+      try {
+        created = await api.createInvoice(body, idempotencyKey);
+      } catch (error) {
+        if (error instanceof ApiError && error.code === "validation_failed") return showApiProblems(form, formError, error, readLines());
+        if (error instanceof ApiError && error.status === 401) app.sessionExpired();
+        const human = humanError(error);
+        return replace(formError, notice("error", human.title, human.message));
+      }
+      const tx = created.transaction;
+      const result = await runTransaction({
+        title: `Create invoice for ${formatToken(BigInt(created.total), token ?? ETH)}`,
+        slot,
+        errorContext: token ? { decimals: token.decimals, symbol: token.symbol } : undefined,
+        send: async (phase) => {
+          const signer = await app.signer();
+          if (tx.chainId !== deployment.chainId) throw new Error("The server prepared the transaction for another chain.");
+          phase("wallet");
+          return signer.sendTransaction({ to: tx.to, data: tx.data, value: BigInt(tx.value) });
+        },
+      });
+      if (!result.receipt) return;
+      const escrow = deployment.contract("PaymentEscrow", provider).interface;
+      const created_ = result.receipt.logs.map((log) => escrow.parseLog(log)).find((log) => log?.name === "InvoiceCreated");
+      location.hash = created_ ? `#/invoice/${created_.args[0]}?created=1` : `#/invoice/${created.id}`;
+    } finally {
+      if (submit.isConnected) submit.disabled = false;
+    }
+  });
+};
+
+function isoDate(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}

@@ -1,0 +1,55 @@
+import { clearFieldErrors, field, setFieldError } from "../../ui/controls";
+import { h } from "../../ui/dom";
+import { icon } from "../../ui/icons";
+import { app } from "../../lib/state";
+import { pageHeader, type View } from "../../ui/page";
+
+/**
+ * The invoice id in what a payer pasted: a number ("12", "#12"), an invoice link
+ * (".../#/invoice/12"), or a draft id (a UUID). Undefined when there is none.
+ */
+export function invoiceIdFrom(text: string): string | undefined {
+  const trimmed = text.trim();
+  const fromLink = /#\/invoice\/([0-9]+|[0-9a-f-]{36})/i.exec(trimmed);
+  if (fromLink) return fromLink[1]!.toLowerCase();
+  const number = /^#?\s*([0-9]{1,30})$/.exec(trimmed);
+  if (number) return String(BigInt(number[1]!));
+  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(trimmed)) return trimmed.toLowerCase();
+  return undefined;
+}
+
+/** The payer's door: open an invoice by link or number, or pick one addressed to you. */
+export const payView: View = (root) => {
+  root.append(
+    pageHeader(
+      "Pay an invoice",
+      "Paste the link or the number your merchant sent you. You will see the amount due and whether the details are verified before you pay.",
+    ),
+  );
+  const input = h("input", {
+    type: "text",
+    name: "invoice",
+    placeholder: "https://…/#/invoice/12 or 12",
+    autocomplete: "off",
+    spellcheck: "false",
+  });
+  const form = h(
+    "form",
+    { class: "card form-card pay-open", id: "open-invoice", novalidate: true },
+    field({ id: "open-invoice-id", label: "Invoice link or number", control: input }),
+    h("button", { type: "submit", class: "btn btn-primary btn-lg" }, "Open invoice ", icon("arrowRight", 18)),
+  );
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    clearFieldErrors(form);
+    const id = invoiceIdFrom(input.value);
+    if (!id) return setFieldError(form, input.id, "Paste an invoice link (…#/invoice/12) or its number (12).");
+    location.hash = `#/invoice/${id}`;
+  });
+  root.append(form);
+  if (app.signedIn) {
+    root.append(
+      h("p", { class: "muted" }, "Or see ", h("a", { href: "#/invoices?role=payer&tab=awaiting" }, "the invoices addressed to you"), "."),
+    );
+  }
+};

@@ -1,0 +1,282 @@
+/** The staking screen: wallet balance, staked, earned (ticking), APR; stake by permit, withdraw, claim. */
+import { aprBps } from "../../../../core/staking";
+import { formatAmount, formatDuration, formatToken, parseAmount } from "../../lib/format";
+import { signWalletPermit } from "../../lib/permit";
+import { app } from "../../lib/state";
+import { runTransaction } from "../../lib/tx";
+import { clearFieldErrors, field, setFieldError } from "../../ui/controls";
+import { h, replace } from "../../ui/dom";
+import { notice } from "../../ui/feedback";
+import { errorCard, gate, loadingCard, pageHeader, type View } from "../../ui/page";
+import { earnedNow, readSnapshot, type StakingSnapshot } from "./snapshot";
+
+const REFRESH_MS = 4000;
+
+/** Staking: wallet balance, staked, earned (ticking), APR; stake by permit, withdraw, claim. */
+export const stakingView: View = (root) => {
+  root.append(pageHeader("Staking", "Stake SETL and earn SETL rewards every second of the reward period. Withdraw and claim at any time."));
+  if (!gate(root, { wallet: true, chain: true, reason: "Connect your wallet to see your stake and rewards." })) return;
+  const deployment = app.deployment!;
+  const account = app.account!;
+  const provider = app.connection!.provider();
+  const tokenAddress = deployment.address("SettleToken");
+  const read = () => readSnapshot(deployment, provider, account);
+
+  const banner = h("div", { class: "banner-slot" });
+  const stats = h("section", { class: "stats-grid", "aria-label": "Your position" });
+  const forms = h("section", { class: "grid-2" });
+  root.append(banner, stats);
+  replace(stats, loadingCard("Reading your position"));
+
+  let snapshot: StakingSnapshot | undefined;
+  let stopped = false;
+  let earnedElement: HTMLElement | undefined;
+
+  const renderStats = (s: StakingSnapshot) => {
+    const active = s.periodFinish > s.blockTime;
+    const apr = aprBps(s.rewardRate, s.rateScale, s.totalStaked, active);
+    replace(
+      banner,
+      s.paused ? notice("warning", "Staking is paused", "New stakes are refused for now. Withdrawing and claiming still work.") : null,
+    );
+    earnedElement = h("span", { class: "stat-value mono-num", id: "staking-earned" }, formatAmount(earnedNow(s), s.token.decimals, 6));
+    replace(
+      stats,
+      statCard(
+        "Wallet balance",
+        h("span", { class: "stat-value", id: "staking-wallet" }, formatAmount(s.wallet, s.token.decimals)),
+        s.token.symbol,
+      ),
+      statCard(
+        "Staked",
+        h("span", { class: "stat-value", id: "staking-staked" }, formatAmount(s.staked, s.token.decimals)),
+        s.token.symbol,
+        `of ${formatToken(s.totalStaked, s.token, 0)} in the pool`,
+      ),
+      statCard(
+        "Earned",
+        earnedElement,
+        s.token.symbol,
+        h(
+          "button",
+          {
+            type: "button",
+            class: "btn btn-secondary btn-sm",
+            id: "claim-button",
+            disabled: s.staked === 0n && s.earned === 0n,
+            onclick: () => void claim(),
+          },
+          "Claim rewards",
+        ),
+        "stat-accent",
+      ),
+      statCard(
+        "APR",
+        h(
+          "span",
+          { class: "stat-value", id: "staking-apr" },
+          apr === undefined ? (active ? "—" : "0") : `${(Number(apr) / 100).toLocaleString(undefined, { maximumFractionDigits: 2 })}`,
+        ),
+        "%",
+        active ? `Reward period ends in ${formatDuration(s.periodFinish - s.blockTime)}` : "No reward period is running",
+      ),
+    );
+  };
+
+  const stakeInput = h("input", { type: "text", inputmode: "decimal", autocomplete: "off", placeholder: "0.0", name: "stake-amount" });
+  const withdrawInput = h("input", {
+    type: "text",
+    inputmode: "decimal",
+    autocomplete: "off",
+    placeholder: "0.0",
+    name: "withdraw-amount",
+  });
+  const stakeSlot = h("div", { class: "tx-slot", id: "stake-tx" });
+  const withdrawSlot = h("div", { class: "tx-slot", id: "withdraw-tx" });
+  const claimSlot = h("div", { class: "tx-slot", id: "claim-tx" });
+  const stakeForm = h(
+    "form",
+    { class: "card form-card", id: "stake-form", novalidate: true },
+    h("h2", null, "Stake"),
+    h("p", { class: "muted" }, "One transaction: your wallet signs a permit for the exact amount, then stakes it. No separate approval."),
+    field({
+      id: "stake-amount",
+      label: "Amount to stake",
+      control: stakeInput,
+      hint: " ",
+      suffix: maxButton("stake-max", () => snapshot?.wallet, stakeInput),
+    }),
+    h("button", { type: "submit", class: "btn btn-primary btn-block", id: "stake-submit" }, "Stake with permit"),
+    stakeSlot,
+  );
+  const withdrawForm = h(
+    "form",
+    { class: "card form-card", id: "withdraw-form", novalidate: true },
+    h("h2", null, "Withdraw"),
+    h("p", { class: "muted" }, "Take back some or all of your stake. Your earned rewards stay claimable."),
+    field({
+      id: "withdraw-amount",
+      label: "Amount to withdraw",
+      control: withdrawInput,
+      hint: " ",
+      suffix: maxButton("withdraw-max", () => snapshot?.staked, withdrawInput),
+    }),
+    h("button", { type: "submit", class: "btn btn-secondary btn-block", id: "withdraw-submit" }, "Withdraw"),
+    withdrawSlot,
+  );
+  replace(forms, stakeForm, withdrawForm);
+  root.append(claimSlot, forms);
+
+  function maxButton(id: string, value: () => bigint | undefined, input: HTMLInputElement): HTMLButtonElement {
+    return h(
+      "button",
+      {
+        type: "button",
+        class: "btn btn-ghost btn-sm input-addon",
+        id,
+        onclick: () => {
+          const v = value();
+          if (v !== undefined && snapshot)
+            input.value = formatAmount(v, snapshot.token.decimals, snapshot.token.decimals).replace(/,/g, "");
+          input.focus();
+        },
+      },
+      "Max",
+    );
+  }
+
+  const amountFrom = (form: HTMLFormElement, input: HTMLInputElement, limit: bigint | undefined, tooMuch: string): bigint | undefined => {
+    clearFieldErrors(form);
+    if (!snapshot) return undefined;
+    const parsed = parseAmount(input.value, snapshot.token.decimals);
+    if ("error" in parsed) return void setFieldError(form, input.id, parsed.error);
+    if (parsed.value === 0n) return void setFieldError(form, input.id, "Enter an amount greater than zero.");
+    if (limit !== undefined && parsed.value > limit) return void setFieldError(form, input.id, tooMuch);
+    return parsed.value;
+  };
+
+  const withButton = async (button: HTMLButtonElement, run: () => Promise<unknown>) => {
+    button.disabled = true;
+    try {
+      await run();
+    } finally {
+      button.disabled = false;
+    }
+  };
+
+  stakeForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const s = snapshot;
+    const amount = amountFrom(
+      stakeForm,
+      stakeInput,
+      s?.wallet,
+      `You have only ${s ? formatToken(s.wallet, s.token) : "0"} in your wallet.`,
+    );
+    if (amount === undefined || !s) return;
+    void withButton(stakeForm.querySelector("button[type=submit]")!, async () => {
+      const result = await runTransaction({
+        title: `Stake ${formatToken(amount, s.token)}`,
+        slot: stakeSlot,
+        withSignature: true,
+        errorContext: { decimals: s.token.decimals, symbol: s.token.symbol },
+        send: async (phase) => {
+          const signer = await app.signer();
+          const stakingAddress = deployment.address("StakingRewards");
+          phase("signature");
+          const permit = await signWalletPermit(signer, tokenAddress, stakingAddress, amount);
+          phase("wallet");
+          return deployment.contract("StakingRewards", signer).stakeWithPermit(amount, permit.deadline, permit.v, permit.r, permit.s);
+        },
+      });
+      if (result.receipt) stakeInput.value = "";
+      await refresh();
+    });
+  });
+
+  withdrawForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const s = snapshot;
+    const amount = amountFrom(withdrawForm, withdrawInput, s?.staked, `You have only ${s ? formatToken(s.staked, s.token) : "0"} staked.`);
+    if (amount === undefined || !s) return;
+    void withButton(withdrawForm.querySelector("button[type=submit]")!, async () => {
+      const result = await runTransaction({
+        title: `Withdraw ${formatToken(amount, s.token)}`,
+        slot: withdrawSlot,
+        errorContext: { decimals: s.token.decimals, symbol: s.token.symbol },
+        send: async (phase) => {
+          const signer = await app.signer();
+          phase("wallet");
+          return deployment.contract("StakingRewards", signer).withdraw(amount);
+        },
+      });
+      if (result.receipt) withdrawInput.value = "";
+      await refresh();
+    });
+  });
+
+  async function claim(): Promise<void> {
+    const s = snapshot;
+    if (!s) return;
+    const button = stats.querySelector<HTMLButtonElement>("#claim-button");
+    await withButton(button ?? h("button"), async () => {
+      await runTransaction({
+        title: `Claim ${formatToken(earnedNow(s), s.token)} rewards`,
+        slot: claimSlot,
+        errorContext: { decimals: s.token.decimals, symbol: s.token.symbol },
+        send: async (phase) => {
+          const signer = await app.signer();
+          phase("wallet");
+          return deployment.contract("StakingRewards", signer).claim();
+        },
+      });
+      await refresh();
+    });
+  }
+
+  let failures = 0;
+  async function refresh(): Promise<void> {
+    try {
+      const next = await read();
+      if (stopped) return;
+      snapshot = next;
+      failures = 0;
+      renderStats(next);
+      setHint(stakeForm, stakeInput.id, `In your wallet: ${formatToken(next.wallet, next.token)}`);
+      setHint(withdrawForm, withdrawInput.id, `Staked: ${formatToken(next.staked, next.token)}`);
+    } catch (error) {
+      if (stopped) return;
+      if (++failures >= 2 || !snapshot)
+        replace(
+          stats,
+          errorCard(error, () => void refresh()),
+        );
+    }
+  }
+
+  void refresh();
+  const poll = setInterval(() => void refresh(), REFRESH_MS);
+  const tick = setInterval(() => {
+    if (snapshot && earnedElement) earnedElement.textContent = formatAmount(earnedNow(snapshot), snapshot.token.decimals, 6);
+  }, 200);
+  return () => {
+    stopped = true;
+    clearInterval(poll);
+    clearInterval(tick);
+  };
+};
+
+function setHint(form: HTMLElement, id: string, text: string): void {
+  const hint = form.querySelector(`#${id}-hint`);
+  if (hint) hint.textContent = text;
+}
+
+function statCard(label: string, value: HTMLElement, unit: string, footer?: string | HTMLElement, extraClass = ""): HTMLElement {
+  return h(
+    "div",
+    { class: `card stat ${extraClass}` },
+    h("p", { class: "stat-label" }, label),
+    h("p", { class: "stat-line" }, value, h("span", { class: "stat-unit" }, ` ${unit}`)),
+    footer ? h("div", { class: "stat-footer" }, footer) : null,
+  );
+}

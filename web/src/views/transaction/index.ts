@@ -1,0 +1,173 @@
+import { api, ApiError, type TransactionVerification } from "../../lib/api";
+import { checksummed, ETH, formatDateTime, formatToken, shortAddress, type TokenInfo } from "../../lib/format";
+import { isZeroAddress, sameAddress } from "../../../../core/address";
+import { app } from "../../lib/state";
+import { badge, notice } from "../../ui/feedback";
+import { copyButton } from "../../ui/controls";
+import { type Child, h, replace } from "../../ui/dom";
+import { icon } from "../../ui/icons";
+import { errorCard, loadingCard, pageHeader, type View } from "../../ui/page";
+
+/** One transaction as the API verifies it: receipt, confirmations, decoded Settle events, index coverage. */
+export const transactionView: View = (root, params) => {
+  const hash = params.hash ?? "";
+  root.append(pageHeader("Transaction", h("span", { class: "mono break" }, hash)));
+  if (!/^0x[0-9a-fA-F]{64}$/.test(hash)) {
+    root.append(notice("error", "Not a transaction hash", "A transaction hash is 0x followed by 64 hexadecimal digits."));
+    return;
+  }
+  const body = h("div", { class: "stack" }, loadingCard("Verifying the transaction"));
+  root.append(body);
+  let stopped = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  const load = async () => {
+    try {
+      const tx = await api.transaction(hash);
+      if (stopped) return;
+      replace(body, summary(tx), events(tx));
+      // Follow it until it is final and indexed.
+      if (tx.status === "pending" || !tx.final || tx.index.hasTransaction === false) timer = setTimeout(() => void load(), 3000);
+    } catch (error) {
+      if (stopped) return;
+      if (error instanceof ApiError && error.code === "transaction_not_found") {
+        replace(
+          body,
+          notice(
+            "warning",
+            "Unknown transaction",
+            "The node does not know this transaction. It may not have been broadcast, or it belongs to another chain.",
+          ),
+        );
+      } else
+        replace(
+          body,
+          errorCard(error, () => void load()),
+        );
+    }
+  };
+  void load();
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+  };
+};
+
+function summary(tx: TransactionVerification): HTMLElement {
+  const status =
+    tx.status === "pending"
+      ? badge("Pending", "info")
+      : tx.status === "success"
+        ? badge("Succeeded", "success")
+        : badge("Reverted", "danger");
+  const indexed =
+    tx.index.hasTransaction === null
+      ? badge("Index not ready", "neutral")
+      : tx.index.hasTransaction
+        ? badge("Indexed", "success")
+        : badge("Not indexed yet", "warning");
+  return h(
+    "section",
+    { class: "card" },
+    h("div", { class: "card-head" }, h("h2", null, "Verification"), h("div", { class: "badges" }, status, " ", indexed)),
+    h(
+      "dl",
+      { class: "kv", id: "tx-summary" },
+      h("dt", null, "Hash"),
+      h("dd", null, h("span", { class: "mono break" }, tx.hash), " ", copyButton(tx.hash, "Copy")),
+      h("dt", null, "Block"),
+      h("dd", null, tx.blockNumber === null ? "Not mined yet" : String(tx.blockNumber)),
+      h("dt", null, "Confirmations"),
+      h("dd", { id: "tx-confirmations" }, `${tx.confirmations}${tx.final ? " (final)" : ""}`),
+      h("dt", null, "From"),
+      h("dd", null, tx.from ? addressText(tx.from, true) : "—"),
+      h("dt", null, "To"),
+      h("dd", null, tx.to ? addressText(tx.to, true) : "—"),
+      tx.gasUsed ? [h("dt", null, "Gas used"), h("dd", null, Number(tx.gasUsed).toLocaleString())] : null,
+      h("dt", null, "Index"),
+      h(
+        "dd",
+        null,
+        tx.index.indexedHead === null
+          ? "Not ready"
+          : `Indexed up to block ${tx.index.indexedHead} (${tx.index.rows} history row${tx.index.rows === 1 ? "" : "s"} for this transaction)`,
+      ),
+    ),
+  );
+}
+
+function events(tx: TransactionVerification): HTMLElement {
+  return h(
+    "section",
+    { class: "card" },
+    h("h2", null, "Settle events"),
+    tx.events.length === 0
+      ? h(
+          "p",
+          { class: "muted", style: "margin-top:8px" },
+          tx.status === "pending"
+            ? "Events appear once the transaction is mined."
+            : "This transaction emitted no event of Settle's contracts.",
+        )
+      : h(
+          "ol",
+          { class: "event-list" },
+          tx.events.map((event) =>
+            h(
+              "li",
+              { class: "event" },
+              h(
+                "div",
+                { class: "event-head" },
+                h("strong", null, event.event),
+                h("span", { class: "muted small" }, ` on ${event.contract}`),
+                event.indexed === true ? h("span", { class: "event-indexed", title: "In the index" }, icon("check", 14), " indexed") : null,
+              ),
+              h(
+                "dl",
+                { class: "kv kv-compact" },
+                Object.entries(event.args).map(([name, value]) => [
+                  h("dt", null, name),
+                  h("dd", { class: "break" }, argText(event, name, value)),
+                ]),
+              ),
+            ),
+          ),
+        ),
+  );
+}
+
+type DecodedEvent = TransactionVerification["events"][number];
+
+/** Event arguments that are token amounts (in the event's token). */
+const AMOUNT_ARGS = new Set(["amount", "toMerchant", "toPayer", "fee", "held", "value", "reward", "paid", "released", "refunded"]);
+/** Event arguments that are unix times. */
+const TIME_ARGS = new Set(["dueDate", "deadline", "paidAt", "periodFinish"]);
+const SETL: Pick<TokenInfo, "symbol" | "decimals"> = { symbol: "SETL", decimals: 18 };
+
+/** An address: short, or in full, and the Settle contract's name when it is one. */
+function addressText(address: string, short = false): Child {
+  const label = app.deployment?.labelOf(address);
+  const shown = short ? shortAddress(address) : (checksummed(address) ?? address);
+  return [h("span", { class: "mono", title: address }, shown), label ? h("span", { class: "muted small" }, ` (${label})`) : null];
+}
+
+/** The token an event's amounts are in: its `token` argument, or SETL for the token and staking contracts. */
+function eventToken(event: DecodedEvent): Pick<TokenInfo, "symbol" | "decimals"> | undefined {
+  const settleToken = app.deployment?.has("SettleToken") ? app.deployment.address("SettleToken") : undefined;
+  const token = typeof event.args.token === "string" ? event.args.token : event.contract !== "PaymentEscrow" ? settleToken : undefined;
+  if (token === undefined) return undefined;
+  if (isZeroAddress(token)) return ETH;
+  return sameAddress(token, settleToken) ? SETL : undefined;
+}
+
+/** One decoded argument for people: addresses named, amounts in their token (exact), times as dates. */
+function argText(event: DecodedEvent, name: string, value: unknown): Child {
+  const text = String(value);
+  if (/^0x[0-9a-fA-F]{40}$/.test(text)) return addressText(text);
+  const token = eventToken(event);
+  if (/^\d+$/.test(text) && AMOUNT_ARGS.has(name) && token)
+    return h("span", { title: `${text} base units` }, formatToken(BigInt(text), token, token.decimals));
+  if (/^\d+$/.test(text) && TIME_ARGS.has(name) && text !== "0") return formatDateTime(Number(text));
+  return h("span", { class: "mono" }, text);
+}

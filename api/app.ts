@@ -28,7 +28,7 @@ export const API_VERSION = "0.1.0";
  * for the configured origins, body size limit, rate limit on /auth/* and /oauth/*; then one router per resource,
  * /openapi.json, /docs, the web page (web/dist) for everything else, and the single error handler.
  */
-export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
+export function createApp(deps: AppDeps) {
   const now = deps.now ?? Date.now;
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook as never });
 
@@ -75,17 +75,18 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.use("/oauth/*", authLimit);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
-  app.route("/auth", authRoutes(deps));
-  app.route("/users", userRoutes(deps));
-  app.route("/invoices", invoiceRoutes(deps));
-  app.route("/invoices", documentRoutes(deps));
-  app.route("/transactions", transactionRoutes(deps));
-  app.route("/blockchain", blockchainRoutes(deps));
-  app.route("/api-clients", apiClientRoutes(deps));
-  app.route("/oauth", oauthRoutes(deps));
-  app.route("/webhooks", webhookRoutes(deps));
-  app.route("/health", healthRoutes(deps));
-  app.route("/docs", docsRoutes());
+  const routed = app
+    .route("/auth", authRoutes(deps))
+    .route("/users", userRoutes(deps))
+    .route("/invoices", invoiceRoutes(deps))
+    .route("/invoices", documentRoutes(deps))
+    .route("/transactions", transactionRoutes(deps))
+    .route("/blockchain", blockchainRoutes(deps))
+    .route("/api-clients", apiClientRoutes(deps))
+    .route("/oauth", oauthRoutes(deps))
+    .route("/webhooks", webhookRoutes(deps))
+    .route("/health", healthRoutes(deps))
+    .route("/docs", docsRoutes());
   app.doc31("/openapi.json", {
     openapi: "3.1.0",
     info: {
@@ -101,5 +102,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
 
   app.onError(onError(deps.logger));
   app.notFound(onNotFound);
-  return app;
+  return routed;
 }
+
+/** The API's type (every route with its schemas), for the page's typed `hc<AppType>` client. */
+export type AppType = ReturnType<typeof createApp>;

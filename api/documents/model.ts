@@ -8,7 +8,11 @@
 import { formatUnits, getAddress } from "ethers";
 import type { InvoiceDraftsTable, InvoiceLineItemsTable, UsersTable } from "../db/types";
 import type { InvoiceEventRow, InvoiceRow } from "../index/rows";
-import { type InvoiceDocument, type InvoiceTerms, invoiceReference, orNull, termsMatch } from "./hash";
+import { chainName as chainNameOf } from "../../core/chains";
+import { type InvoiceDocument, invoiceReference } from "../../core/invoice/reference";
+import { INVOICE_STATUSES, STATUS_TONE, type InvoiceStatus, type StatusTone } from "../../core/invoice/status";
+import { eventLabel, statusLabel } from "../../core/labels";
+import { type InvoiceTerms, keccak256Utf8, orNull, termsMatch } from "./hash";
 
 /** What a token is called and how its amounts are scaled. */
 export interface TokenInfo {
@@ -102,43 +106,21 @@ export interface InvoiceDocumentModel {
   facts: Array<{ label: string; value: string }>;
 }
 
-const STATUS: Record<string, { label: string; tone: InvoiceDocumentModel["status"]["tone"] }> = {
-  draft: { label: "Draft", tone: "neutral" },
-  open: { label: "Open", tone: "neutral" },
-  partially_paid: { label: "Partially paid", tone: "warn" },
-  paid: { label: "Paid (held in escrow)", tone: "good" },
-  released: { label: "Released", tone: "good" },
-  refunded: { label: "Refunded", tone: "neutral" },
-  disputed: { label: "Disputed", tone: "bad" },
-  resolved: { label: "Resolved", tone: "neutral" },
-  cancelled: { label: "Cancelled", tone: "neutral" },
-  expired: { label: "Expired", tone: "bad" },
+/** How core's status tones read on a document (one badge colour each). */
+const DOCUMENT_TONE: Record<StatusTone, InvoiceDocumentModel["status"]["tone"]> = {
+  neutral: "neutral",
+  info: "neutral",
+  success: "good",
+  warning: "warn",
+  danger: "bad",
 };
 
-const ACTIVITY: Record<string, string> = {
-  InvoiceCreated: "Invoice created",
-  InvoicePaid: "Payment",
-  InvoiceReleased: "Released to merchant",
-  InvoiceClaimed: "Claimed by merchant",
-  InvoiceRefunded: "Refund to payer",
-  InvoiceReclaimed: "Reclaimed by payer",
-  InvoiceCancelled: "Cancelled",
-  InvoiceDisputed: "Disputed",
-  SettlementProposed: "Settlement proposed",
-  InvoiceResolved: "Resolved by arbiter",
-  InvoiceSettled: "Settled by both sides",
-  PayoutCredited: "Payout credited for withdrawal",
-};
-
-const CHAIN_NAMES: Record<number, string> = {
-  1: "Ethereum",
-  10: "OP Mainnet",
-  8453: "Base",
-  42161: "Arbitrum One",
-  11155111: "Sepolia",
-  84532: "Base Sepolia",
-  31337: "Hardhat (local)",
-};
+/** The document's badge for status `code` (an on-chain status or "draft"). */
+function statusBadge(code: string): InvoiceDocumentModel["status"] {
+  if (code !== "draft" && !(INVOICE_STATUSES as readonly string[]).includes(code)) return { code, label: code, tone: "neutral" };
+  const status = code as InvoiceStatus | "draft";
+  return { code, label: statusLabel(status), tone: DOCUMENT_TONE[STATUS_TONE[status]] };
+}
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
@@ -230,7 +212,7 @@ export function verifyDocument(inputs: {
       onchainReference,
     };
   }
-  const computedReference = invoiceReference(storedDocument(draft.draft, draft.items)).reference;
+  const computedReference = invoiceReference(storedDocument(draft.draft, draft.items), keccak256Utf8).reference;
   if (!row) {
     return {
       state: "not_on_chain",
@@ -281,7 +263,7 @@ export function buildInvoiceDocument(inputs: DocumentInputs): InvoiceDocumentMod
   const arbiter = orNull(row?.arbiter ?? null) ?? d?.arbiter ?? null;
   const amount = row?.amount ?? BigInt(d!.total);
   const fmt = (value: bigint) => formatAmount(value, token);
-  const chainName = CHAIN_NAMES[inputs.chainId] ?? `Chain ${inputs.chainId}`;
+  const chainName = chainNameOf(inputs.chainId);
   const merchantParty = party(merchant, inputs.profiles.merchant);
 
   const totals: InvoiceDocumentModel["totals"] = [];
@@ -303,7 +285,7 @@ export function buildInvoiceDocument(inputs: DocumentInputs): InvoiceDocumentMod
     title: row ? `Invoice #${row.id}` : "Invoice draft",
     onchainId: row ? row.id.toString() : null,
     draftId: d?.id ?? null,
-    status: { code: statusCode, ...(STATUS[statusCode] ?? { label: statusCode, tone: "neutral" }) },
+    status: statusBadge(statusCode),
     issued: formatDate(row ? Number(row.createdTimestamp) : Math.floor(d!.created_at / 1000)),
     due: formatDate(Number(row?.dueDate ?? d!.due_date)),
     issuer: inputs.profiles.merchant?.company ?? inputs.profiles.merchant?.display_name ?? merchantParty.address,
@@ -320,7 +302,7 @@ export function buildInvoiceDocument(inputs: DocumentInputs): InvoiceDocumentMod
     totals,
     notes: d?.notes ?? null,
     activity: inputs.events.map((e) => ({
-      label: ACTIVITY[e.kind] ?? e.kind,
+      label: eventLabel(e.kind),
       amount: activityAmount(e, fmt),
       by: e.actor === null ? null : getAddress(e.actor),
       txHash: e.txHash,

@@ -235,15 +235,15 @@ describe("API invoice documents (on the shared real index)", function () {
     const open = await create([{ description: XSS, quantity: 3, unitPrice: parseEther("40").toString() }, ...design], {
       notes: `Thanks! <b>bold?</b> & "quotes"`,
     });
-    add({ status: "open", label: "Open", figures: ["1,370.00 SETL"] }, open);
+    add({ status: "open", label: "Awaiting payment", figures: ["1,370.00 SETL"] }, open);
 
     const partial = await create(design);
     await act(payer, partial.onchainId, { action: "pay", amount: parseEther("400").toString() });
-    add({ status: "partially_paid", label: "Partially paid", figures: ["1,250.00 SETL", "400.00 SETL", "850.00 SETL"] }, partial);
+    add({ status: "partially_paid", label: "Partly paid", figures: ["1,250.00 SETL", "400.00 SETL", "850.00 SETL"] }, partial);
 
     const paid = await create([{ description: "Consulting call", quantity: 1, unitPrice: parseEther("0.75").toString() }], { token: eth });
     await act(payer, paid.onchainId, { action: "pay" });
-    add({ status: "paid", label: "Paid (held in escrow)", figures: ["0.75 ETH", "0.00 ETH"] }, paid);
+    add({ status: "paid", label: "Paid, in escrow", figures: ["0.75 ETH", "0.00 ETH"] }, paid);
 
     const released = await create(design);
     await act(payer, released.onchainId, { action: "pay" });
@@ -277,7 +277,7 @@ describe("API invoice documents (on the shared real index)", function () {
     const expired = await create(design, { dueInSeconds: 120 });
     add({ status: "expired", label: "Expired", figures: ["1,250.00 SETL"] }, expired);
 
-    tampered = { ...(await create(design)), status: "open", label: "Open", figures: [] };
+    tampered = { ...(await create(design)), status: "open", label: "Awaiting payment", figures: [] };
     offchainOnly = await create(design, { onchain: false, payer: null });
     // An invoice created on chain without this API: no details to show or verify.
     const escrow = new Contract(
@@ -541,7 +541,7 @@ describe("API invoice documents (on the shared real index)", function () {
       expect(await html.text()).to.include(`Verified against chain 31337, invoice #${c.onchainId}`);
       const pdf = await get(path(link.pdfUrl));
       expect(pdf.status).to.equal(200);
-      expect((await pdfText(new Uint8Array(await pdf.arrayBuffer()))).text).to.include("PARTIALLY PAID");
+      expect((await pdfText(new Uint8Array(await pdf.arrayBuffer()))).text).to.include("PARTLY PAID");
       expect((await get(`/invoices/${c.onchainId}/document?share=${link.token}`, stranger.auth)).status).to.equal(200);
       const staleCookie = { Cookie: "settle_session=expired.or.forged" };
       expect((await get(`/invoices/${c.onchainId}/document?share=${link.token}`, staleCookie)).status).to.equal(200);

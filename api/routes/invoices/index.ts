@@ -6,7 +6,8 @@ import { type AppDeps, newRouter } from "../../middleware/context";
 import { ApiError, errorResponses } from "../../lib/errors";
 import { encodeCall, maxUint } from "../../services/escrow-tx";
 import { idempotency } from "../../middleware/idempotency";
-import { type InvoiceDocument, computeTotals, invoiceReference } from "../../documents/hash";
+import { type InvoiceDocument, computeTotals, invoiceReference } from "../../../core/invoice/reference";
+import { keccak256Utf8 } from "../../documents/hash";
 import type { InvoiceRow } from "../../index/rows";
 import type { InvoiceStatus } from "../../../core/invoice/status";
 import { draftOf, loadDraft, locateInvoice } from "../../services/drafts";
@@ -15,15 +16,15 @@ import {
   ActionBodySchema,
   CreatedSchema,
   DraftInputSchema,
-  INVOICE_ACTIONS,
   InvoiceEventSchema,
   InvoiceListQuerySchema,
   InvoiceListSchema,
   InvoiceSchema,
-  MAX_INVOICE_AMOUNT,
   UnsignedTxSchema,
 } from "./schemas";
 import { ERC20Abi } from "../../../core/abis/ERC20";
+import { mayTake, rolesOf } from "../../../core/invoice/actions";
+import { MAX_INVOICE_AMOUNT } from "../../../core/invoice/limits";
 import { InvoiceIdParamSchema } from "../../lib/schemas";
 import { requireAuth } from "../../middleware/session";
 import { sessionSettings } from "../../middleware/auth";
@@ -104,7 +105,7 @@ export function invoiceRoutes(deps: AppDeps) {
           total: total.toString(),
           notes: input.notes ?? null,
         };
-        const { canonical, reference } = invoiceReference(doc);
+        const { canonical, reference } = invoiceReference(doc, keccak256Utf8);
         const transaction = encodeCall(abi, "createInvoice", escrow, deployment.chainId, {
           merchant,
           payer: payer ?? ZeroAddress,
@@ -333,19 +334,7 @@ export function invoiceRoutes(deps: AppDeps) {
             transactions.push(encodeCall(abi, "pay", escrow, deployment.chainId, { id, amount }));
           }
         } else {
-          const roles: Record<Exclude<(typeof INVOICE_ACTIONS)[number], "pay">, Array<string | null>> = {
-            release: [onchain.payer],
-            claim: [onchain.merchant],
-            refund: [onchain.merchant],
-            reclaim: [onchain.payer],
-            cancel: [onchain.merchant],
-            dispute: [onchain.payer],
-            resolve: [onchain.arbiter],
-            proposeSettlement: [onchain.merchant, onchain.payer],
-            acceptSettlement: [onchain.merchant, onchain.payer],
-            withdraw: [onchain.merchant, onchain.payer, onchain.arbiter],
-          };
-          if (!roles[body.action].some(is))
+          if (!mayTake(body.action, rolesOf(onchain, me)))
             throw new ApiError(403, "not_allowed_for_invoice", `The signed-in account cannot ${body.action} this invoice`);
           const held = BigInt(onchain.paid) - BigInt(onchain.released) - BigInt(onchain.refunded);
           const amount = body.amount === undefined ? held : BigInt(body.amount);

@@ -1,6 +1,7 @@
 import type { z } from "@hono/zod-openapi";
 import type { InvoiceDraftsTable, InvoiceLineItemsTable } from "../../db/types";
-import { orNull, referenceMatches, termsMatch } from "../../documents/hash";
+import { referenceMatches } from "../../../core/invoice/reference";
+import { keccak256Utf8, orNull, termsMatch } from "../../documents/hash";
 import type { InvoiceRow } from "../../index/rows";
 import type { InvoiceRecord } from "../../services/drafts";
 import type { DraftSchema, InvoiceSchema, OnchainSchema } from "./schemas";
@@ -22,7 +23,7 @@ export function draftJson(draft: InvoiceDraftsTable, items: InvoiceLineItemsTabl
     lineItems: items.map((i) => ({ description: i.description, quantity: i.quantity, unitPrice: i.unit_price, amount: i.amount })),
     total: draft.total,
     onchainId: draft.onchain_id,
-    detailsMatch: referenceMatches(draft.canonical, draft.reference),
+    detailsMatch: referenceMatches(draft.canonical, draft.reference, keccak256Utf8),
     createdAt: new Date(draft.created_at).toISOString(),
   };
 }
@@ -57,6 +58,6 @@ export function invoiceJson({ row, loaded }: InvoiceRecord): z.infer<typeof Invo
     id: row.id.toString(),
     onchain: onchainJson(row),
     details,
-    detailsMatch: loaded ? referenceMatches(loaded.draft.canonical, row.reference) && termsMatch(loaded.draft, row) : null,
+    detailsMatch: loaded ? referenceMatches(loaded.draft.canonical, row.reference, keccak256Utf8) && termsMatch(loaded.draft, row) : null,
   };
 }

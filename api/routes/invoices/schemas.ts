@@ -1,11 +1,8 @@
 import { z } from "@hono/zod-openapi";
 import { INVOICE_STATUSES as ON_CHAIN_STATUSES } from "../../../core/invoice/status";
+import { INVOICE_ACTIONS } from "../../../core/invoice/actions";
+import { DESCRIPTION_FORBIDDEN, INVOICE_LIMITS, NOTES_FORBIDDEN } from "../../../core/invoice/limits";
 import { AddressSchema, TimeSchema, Uint256Schema } from "../../lib/schemas";
-
-/** Longest dispute window a draft may ask for (90 days; the escrow enforces its own MAX_DISPUTE_WINDOW too). */
-const MAX_DISPUTE_WINDOW = 90 * 24 * 3600;
-/** PaymentEscrow stores amounts as uint96 (EscrowAmountTooLarge above it). */
-export const MAX_INVOICE_AMOUNT = 2n ** 96n - 1n;
 
 const description = z
   .string()
@@ -14,14 +11,14 @@ const description = z
     z
       .string()
       .min(1, "must not be empty")
-      .max(500)
-      .regex(/^[^\p{Cc}\p{Cs}]*$/u, "must not contain control characters"),
+      .max(INVOICE_LIMITS.maxDescription)
+      .refine((v) => !DESCRIPTION_FORBIDDEN.test(v), "must not contain control characters"),
   );
 
 const LineItemInputSchema = z
   .object({
     description,
-    quantity: z.number().int("must be a whole number").min(1).max(1_000_000_000),
+    quantity: z.number().int("must be a whole number").min(1).max(INVOICE_LIMITS.maxQuantity),
     unitPrice: Uint256Schema.openapi({ description: "Price of one unit in the token's smallest unit (decimal string)" }),
   })
   .strict();
@@ -36,17 +33,17 @@ export const DraftInputSchema = z
       .number()
       .int()
       .min(0)
-      .max(MAX_DISPUTE_WINDOW)
+      .max(INVOICE_LIMITS.maxDisputeWindowSeconds)
       .default(7 * 24 * 3600),
-    lineItems: z.array(LineItemInputSchema).min(1).max(100),
+    lineItems: z.array(LineItemInputSchema).min(1).max(INVOICE_LIMITS.maxLineItems),
     notes: z
       .string()
       .transform((v) => v.normalize("NFC"))
       .pipe(
         z
           .string()
-          .max(2000)
-          .regex(/^[^\p{Cs}\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/u, "must not contain control characters"),
+          .max(INVOICE_LIMITS.maxNotes)
+          .refine((v) => !NOTES_FORBIDDEN.test(v), "must not contain control characters"),
       )
       .nullable()
       .optional(),
@@ -160,21 +157,6 @@ export const InvoiceListQuerySchema = z.object({
     .optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
-
-/** Escrow actions POST /invoices/:id/transactions can prepare. */
-export const INVOICE_ACTIONS = [
-  "pay",
-  "release",
-  "claim",
-  "refund",
-  "reclaim",
-  "cancel",
-  "dispute",
-  "resolve",
-  "proposeSettlement",
-  "acceptSettlement",
-  "withdraw",
-] as const;
 
 export const ActionBodySchema = z
   .object({

@@ -3,7 +3,7 @@ import { createApp } from "./app";
 import { ConfigError, loadConfig, resolveJwtSecret } from "./env";
 import { migrateToLatest, openAppDb } from "./db";
 import { jsonRpcChain } from "./services/chain";
-import { fileDeployment, loadAbis } from "./services/deployment";
+import { fileDeployment } from "./services/deployment";
 import { IndexReader } from "./index/reader";
 import { createLogger } from "./lib/logger";
 import { startWebhookWorker } from "./jobs/webhooks/worker";
@@ -35,7 +35,7 @@ export async function main(): Promise<void> {
   const deployment = fileDeployment(config.network);
   const node = jsonRpcChain(config.rpcUrl, deployment.get()?.chainId ?? 31337);
   const index = new IndexReader({ path: config.indexDbPath });
-  const app = createApp({ config, jwtSecret, db, chain: node.chain, deployment, abis: loadAbis(), index, logger });
+  const app = createApp({ config, jwtSecret, db, chain: node.chain, deployment, index, logger });
 
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     const url = `http://${info.address.includes(":") ? `[${info.address}]` : info.address}:${info.port}`;

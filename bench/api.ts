@@ -31,7 +31,7 @@ import { createApp } from "../api/app";
 import { loadConfig } from "../api/env";
 import { migrateToLatest, openAppDb } from "../api/db";
 import { jsonRpcChain } from "../api/services/chain";
-import { loadAbis, staticDeployment } from "../api/services/deployment";
+import { staticDeployment } from "../api/services/deployment";
 import { IndexReader } from "../api/index/reader";
 import { createLogger } from "../api/lib/logger";
 import type { Deployment } from "../core/deployment";
@@ -116,7 +116,6 @@ async function main(): Promise<void> {
     db,
     chain: chain.chain,
     deployment: staticDeployment(deploymentFile),
-    abis: loadAbis(),
     index,
     logger,
   };

@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import type { Config } from "../env";
 import type { AppDb } from "../db";
 import type { Chain } from "../services/chain";
-import type { Abis, DeploymentSource } from "../services/deployment";
+import type { DeploymentSource } from "../services/deployment";
 import { validationHook } from "../lib/errors";
 import type { IndexReader } from "../index/reader";
 import type { AuthInfo } from "./session";
@@ -19,8 +19,6 @@ export interface AppDeps {
   chain: Chain;
   /** deployments/<network>.json. */
   deployment: DeploymentSource;
-  /** Contract ABIs from the artifacts. */
-  abis: Abis;
   /** The index (Ponder's SQLite) read module. */
   index: IndexReader;
   logger: Logger;

@@ -1,7 +1,9 @@
-import { existsSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, statSync } from "node:fs";
 import type { InterfaceAbi } from "ethers";
-import { CONTRACT_NAMES, type ContractName, type Deployment } from "../../core/deployment";
+import { PaymentEscrowAbi } from "../../core/abis/PaymentEscrow";
+import { SettleTokenAbi } from "../../core/abis/SettleToken";
+import { StakingRewardsAbi } from "../../core/abis/StakingRewards";
+import type { ContractName, Deployment } from "../../core/deployment";
 import { deploymentPath, deploymentsDir, readDeployment } from "../../core/deployment-file";
 import { ROOT_DIR } from "../env";
 
@@ -41,15 +43,9 @@ export function fileDeployment(network: string): DeploymentSource {
   };
 }
 
-/** ABIs of Settle's contracts by name (absent when not compiled yet). */
-export type Abis = Partial<Record<ContractName, InterfaceAbi>>;
-
-/** Reads the ABIs from Hardhat's artifacts (artifacts/contracts/<Name>.sol/<Name>.json). */
-export function loadAbis(artifactsDir = join(ROOT_DIR, "artifacts")): Abis {
-  const abis: Abis = {};
-  for (const name of CONTRACT_NAMES) {
-    const path = join(artifactsDir, "contracts", `${name}.sol`, `${name}.json`);
-    if (existsSync(path)) abis[name] = (JSON.parse(readFileSync(path, "utf8")) as { abi: InterfaceAbi }).abi;
-  }
-  return abis;
-}
+/** ABIs of Settle's contracts by name: the generated core/abis, always present and always those the deploy used. */
+export const SETTLE_ABIS: Readonly<Record<ContractName, InterfaceAbi>> = {
+  SettleToken: SettleTokenAbi,
+  StakingRewards: StakingRewardsAbi,
+  PaymentEscrow: PaymentEscrowAbi,
+};

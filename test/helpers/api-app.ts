@@ -9,7 +9,7 @@ import { type Config, loadConfig } from "../../api/env";
 import { type AppDb, migrateToLatest, openAppDb } from "../../api/db";
 import { type Chain, chainFromProvider } from "../../api/services/chain";
 import type { AppDeps } from "../../api/middleware/context";
-import { type Abis, loadAbis, staticDeployment } from "../../api/services/deployment";
+import { staticDeployment } from "../../api/services/deployment";
 import { IndexReader } from "../../api/index/reader";
 import type { Deployment } from "../../core/deployment";
 import { type RealIndex, realIndex } from "./real-index";
@@ -33,10 +33,10 @@ export interface TestApp {
 
 /**
  * Builds a test app on the shared real index, node and deployment; `index`, `chain`, `deployment`
- * (null: none) and `abis` replace them, `env` feeds loadConfig.
+ * (null: none) replaces them, `env` feeds loadConfig.
  */
 export async function makeApp(
-  options: { env?: Record<string, string>; deployment?: Deployment | null; chain?: Chain; index?: IndexReader; abis?: Abis } = {},
+  options: { env?: Record<string, string>; deployment?: Deployment | null; chain?: Chain; index?: IndexReader } = {},
 ): Promise<TestApp> {
   const real = await realIndex();
   const dir = mkdtempSync(join(tmpdir(), "settle-api-"));
@@ -58,7 +58,6 @@ export async function makeApp(
     db,
     chain: options.chain ?? chainFromProvider(real.provider),
     deployment: staticDeployment(options.deployment === undefined ? real.deploymentFile : options.deployment),
-    abis: options.abis ?? loadAbis(),
     index: options.index ?? real.reader,
     logger: pino({ level: "silent" }),
     now: () => clock.now,

@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { type AppDeps, newRouter } from "../../middleware/context";
 import { fromNode, requireDeployment } from "../../services/node";
+import { SETTLE_ABIS } from "../../services/deployment";
 import { STAKING_VIEWS, aprPercent } from "../../services/staking";
 import { ApiError, errorResponses } from "../../lib/errors";
 import { safeStatus } from "../../index/status";
@@ -72,7 +73,7 @@ export function blockchainRoutes(deps: AppDeps) {
         const contracts = Object.fromEntries(
           Object.entries(d.contracts).map(([name, info]) => [
             name,
-            { ...info, abi: (deps.abis[name as keyof typeof deps.abis] as unknown[]) ?? null },
+            { ...info, abi: (SETTLE_ABIS[name as keyof typeof SETTLE_ABIS] as unknown[]) ?? null },
           ]),
         );
         return c.json({ chainId: d.chainId, network: d.network, abiHash: d.abiHash, contracts }, 200);

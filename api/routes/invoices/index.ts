@@ -63,8 +63,6 @@ export function invoiceRoutes(deps: AppDeps) {
         const input = c.req.valid("json");
         const merchant = c.get("auth").address;
         const deployment = requireDeployment(deps);
-        const abi = deps.abis.PaymentEscrow;
-        if (!abi) throw new ApiError(503, "escrow_abi_missing", "PaymentEscrow's ABI is not available: compile the contracts");
         const escrow = deployment.contracts.PaymentEscrow.address;
         const time = now();
         const dueDate = Math.floor(Date.parse(input.dueDate) / 1000);
@@ -81,7 +79,7 @@ export function invoiceRoutes(deps: AppDeps) {
         const items = input.lineItems.map((i) => ({ ...i, quantity: BigInt(i.quantity), unitPrice: BigInt(i.unitPrice) }));
         const { amounts, total } = computeTotals(items);
         if (total === 0n) throw fieldError("lineItems", "the total must be greater than zero");
-        const max = maxUint(abi, "createInvoice", "amount");
+        const max = maxUint("createInvoice", "amount");
         if (total > (max < MAX_INVOICE_AMOUNT ? max : MAX_INVOICE_AMOUNT))
           throw fieldError("lineItems", "the total is larger than the escrow accepts");
 
@@ -106,7 +104,7 @@ export function invoiceRoutes(deps: AppDeps) {
           notes: input.notes ?? null,
         };
         const { canonical, reference } = invoiceReference(doc, keccak256Utf8);
-        const transaction = encodeCall(abi, "createInvoice", escrow, deployment.chainId, {
+        const transaction = encodeCall("createInvoice", escrow, deployment.chainId, {
           merchant,
           payer: payer ?? ZeroAddress,
           token: input.token,
@@ -290,8 +288,6 @@ export function invoiceRoutes(deps: AppDeps) {
         if (!onchain)
           throw new ApiError(409, "invoice_not_onchain", "This draft is not on chain yet: send its createInvoice transaction first");
         const deployment = requireDeployment(deps);
-        const abi = deps.abis.PaymentEscrow;
-        if (!abi) throw new ApiError(503, "escrow_abi_missing", "PaymentEscrow's ABI is not available: compile the contracts");
         const escrow = deployment.contracts.PaymentEscrow.address;
         const id = BigInt(onchain.id);
         const lower = me.toLowerCase();
@@ -309,7 +305,7 @@ export function invoiceRoutes(deps: AppDeps) {
               { in: "json", path: "amount", message: `must be between 1 and ${owed}` },
             ]);
           if (BigInt(onchain.token) === 0n) {
-            transactions.push(encodeCall(abi, "payNative", escrow, deployment.chainId, { id, amount }, amount));
+            transactions.push(encodeCall("payNative", escrow, deployment.chainId, { id, amount }, amount));
           } else {
             const raw = await fromNode(deps.chain.call(onchain.token, ERC20.encodeFunctionData("allowance", [me, escrow])));
             let allowance: bigint;
@@ -331,7 +327,7 @@ export function invoiceRoutes(deps: AppDeps) {
                 chainId: deployment.chainId,
               });
             }
-            transactions.push(encodeCall(abi, "pay", escrow, deployment.chainId, { id, amount }));
+            transactions.push(encodeCall("pay", escrow, deployment.chainId, { id, amount }));
           }
         } else {
           if (!mayTake(body.action, rolesOf(onchain, me)))
@@ -351,9 +347,7 @@ export function invoiceRoutes(deps: AppDeps) {
               { in: "json", path: "toMerchant", message: `must be at most ${held} (held)` },
             ]);
           }
-          transactions.push(
-            encodeCall(abi, body.action, escrow, deployment.chainId, { id, amount, toMerchant, toPayer, token: onchain.token }),
-          );
+          transactions.push(encodeCall(body.action, escrow, deployment.chainId, { id, amount, toMerchant, toPayer, token: onchain.token }));
         }
         return c.json({ transactions }, 200);
       },

@@ -13,6 +13,7 @@ import { AddressSchema, Bytes32Schema, TimeSchema } from "../../lib/schemas";
 import { requireAuth } from "../../middleware/session";
 import { sessionSettings } from "../../middleware/auth";
 import { fromNode, requireDeployment } from "../../services/node";
+import { SETTLE_ABIS } from "../../services/deployment";
 
 const HistoryQuerySchema = z.object({
   kind: z
@@ -305,7 +306,7 @@ export function transactionRoutes(deps: AppDeps) {
         }
         const head = Math.max(await fromNode(deps.chain.blockNumber()), receipt.blockNumber);
         const confirmations = head - receipt.blockNumber + 1;
-        const events = decodeSettleLogs(receipt.logs, deployment.contracts, deps.abis).map((e) => ({
+        const events = decodeSettleLogs(receipt.logs, deployment.contracts, SETTLE_ABIS).map((e) => ({
           ...e,
           indexed: status.ready ? indexedLogs.has(e.logIndex) : null,
         }));

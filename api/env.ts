@@ -1,6 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import { z } from "zod";
+import { DEFAULT_RPC_URL } from "../core/chains";
 
 /** The API's configuration, read once from the environment at start-up. */
 export interface Config {
@@ -84,111 +86,147 @@ export function parseDurations(text: string): number[] | null {
 /** Repository root (api/ lives directly under it). */
 export const ROOT_DIR = resolve(__dirname, "..");
 
+/** A variable as text: trimmed, with `fallback` when unset or blank. */
+const text = (fallback: string) =>
+  z
+    .string()
+    .optional()
+    .transform((value) => (value === undefined || value.trim() === "" ? fallback : value.trim()));
+
+/** Adds one problem line for `name` unless `ok(raw)`. */
+const checked = (name: string, fallback: string, ok: (raw: string) => boolean, problem: string) =>
+  text(fallback).superRefine((raw, ctx) => {
+    if (!ok(raw)) ctx.addIssue({ code: "custom", message: `${name} ${problem} (got "${raw}")` });
+  });
+
+const int = (name: string, fallback: number, min: number, max: number) =>
+  checked(
+    name,
+    String(fallback),
+    (raw) => /^\d+$/.test(raw) && Number(raw) >= min && Number(raw) <= max,
+    `must be an integer between ${min} and ${max}`,
+  ).transform(Number);
+
+const bool = (name: string, fallback: boolean) =>
+  checked(name, String(fallback), (raw) => ["true", "false", "1", "0"].includes(raw.toLowerCase()), "must be true or false").transform(
+    (raw) => raw.toLowerCase() === "true" || raw === "1",
+  );
+
+/** The origin of `raw` ("http://localhost:8000"), or undefined when `raw` is not just an origin. */
+function originOf(raw: string): string | undefined {
+  try {
+    const url = new URL(raw);
+    const ok = (url.protocol === "http:" || url.protocol === "https:") && url.origin === raw.replace(/\/$/, "");
+    return ok ? url.origin : undefined;
+  } catch {
+    return undefined;
+  }
+}
+const ORIGIN_PROBLEM = "must be an origin like http://localhost:8000 (scheme, host, optional port; no path)";
+
+/** One zod schema over process.env: every variable the API reads, with its default and its rule. */
+const EnvSchema = z.object({
+  PORT: int("PORT", 8000, 1, 65535),
+  HOST: text("127.0.0.1"),
+  PUBLIC_ORIGIN: checked("PUBLIC_ORIGIN", "", (raw) => raw === "" || originOf(raw) !== undefined, ORIGIN_PROBLEM),
+  CORS_ORIGINS: text("").superRefine((raw, ctx) => {
+    for (const origin of raw
+      .split(",")
+      .map((o) => o.trim())
+      .filter(Boolean)) {
+      if (!originOf(origin)) ctx.addIssue({ code: "custom", message: `CORS_ORIGINS ${ORIGIN_PROBLEM} (got "${origin}")` });
+    }
+  }),
+  APP_DB_PATH: text(join(ROOT_DIR, "data", "app.sqlite")),
+  INDEX_DB_PATH: text(""),
+  SETTLE_INDEX_DIR: text(""),
+  RPC_URL: checked("RPC_URL", DEFAULT_RPC_URL, (raw) => /^https?:\/\/[^\s]+$/.test(raw), "must be an http(s) URL"),
+  SETTLE_NETWORK: checked("SETTLE_NETWORK", "localhost", (raw) => /^[A-Za-z0-9_-]+$/.test(raw), "must be a network name like localhost"),
+  JWT_SECRET: z
+    .string()
+    .optional()
+    .transform((value) => (value === "" ? undefined : value))
+    .superRefine((value, ctx) => {
+      if (value !== undefined && Buffer.byteLength(value, "utf8") < 32)
+        ctx.addIssue({ code: "custom", message: "JWT_SECRET must be at least 32 bytes" });
+    }),
+  JWT_TTL_SECONDS: int("JWT_TTL_SECONDS", 3600, 60, 86_400),
+  BODY_LIMIT_BYTES: int("BODY_LIMIT_BYTES", 65_536, 1024, 10_485_760),
+  AUTH_RATE_LIMIT_PER_MINUTE: int("AUTH_RATE_LIMIT_PER_MINUTE", 30, 1, 100_000),
+  TRUST_PROXY: bool("TRUST_PROXY", false),
+  FINALITY_CONFIRMATIONS: int("FINALITY_CONFIRMATIONS", 12, 1, 10_000),
+  INDEX_MAX_LAG_BLOCKS: int("INDEX_MAX_LAG_BLOCKS", 10, 0, 1_000_000),
+  HISTORY_CACHE_MS: int("HISTORY_CACHE_MS", 1000, 0, 60_000),
+  WEB_DIST_DIR: text(join(ROOT_DIR, "web", "dist")),
+  LOG_LEVEL: checked(
+    "LOG_LEVEL",
+    "info",
+    (raw) => (LOG_LEVELS as readonly string[]).includes(raw),
+    `must be one of ${LOG_LEVELS.join(", ")}`,
+  ).transform((raw) => raw as Config["logLevel"]),
+  SETTLE_ENV: checked(
+    "SETTLE_ENV",
+    "development",
+    (raw) => raw === "development" || raw === "production",
+    "must be development or production",
+  ),
+  OAUTH_TOKEN_TTL_SECONDS: int("OAUTH_TOKEN_TTL_SECONDS", 900, 60, 86_400),
+  WEBHOOK_CONFIRMATIONS: int("WEBHOOK_CONFIRMATIONS", 2, 1, 1000),
+  WEBHOOK_TIMEOUT_MS: int("WEBHOOK_TIMEOUT_MS", 10_000, 100, 120_000),
+  WEBHOOK_RETRY_SCHEDULE: checked(
+    "WEBHOOK_RETRY_SCHEDULE",
+    DEFAULT_RETRY_SCHEDULE,
+    (raw) => parseDurations(raw) !== null,
+    "must be 1 to 30 comma-separated durations like 30s,2m,1h",
+  ).transform((raw) => parseDurations(raw)!),
+  WEBHOOK_POLL_MS: int("WEBHOOK_POLL_MS", 1000, 10, 60_000),
+});
+
 /**
- * Reads and validates the configuration from `env`. Every bad value is reported at once, one line
- * each (e.g. "JWT_SECRET must be at least 32 bytes").
+ * Reads and validates the configuration from `env` through one zod schema. Every bad value is reported at once,
+ * one line each (e.g. "JWT_SECRET must be at least 32 bytes").
  *
  * @throws ConfigError when any value is invalid
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const problems: string[] = [];
-  const str = (name: string, fallback: string): string => {
-    const value = env[name];
-    return value === undefined || value.trim() === "" ? fallback : value.trim();
-  };
-  const int = (name: string, fallback: number, min: number, max: number): number => {
-    const raw = str(name, String(fallback));
-    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
-      problems.push(`${name} must be an integer between ${min} and ${max} (got "${raw}")`);
-      return fallback;
-    }
-    return Number(raw);
-  };
-  const bool = (name: string, fallback: boolean): boolean => {
-    const raw = str(name, String(fallback)).toLowerCase();
-    if (!["true", "false", "1", "0"].includes(raw)) {
-      problems.push(`${name} must be true or false (got "${raw}")`);
-      return fallback;
-    }
-    return raw === "true" || raw === "1";
-  };
-  const origin = (name: string, raw: string): string => {
-    try {
-      const url = new URL(raw);
-      if ((url.protocol !== "http:" && url.protocol !== "https:") || url.origin !== raw.replace(/\/$/, "")) {
-        throw new Error();
-      }
-      return url.origin;
-    } catch {
-      problems.push(`${name} must be an origin like http://localhost:8000 (scheme, host, optional port; no path) (got "${raw}")`);
-      return raw;
-    }
-  };
-
-  const port = int("PORT", 8000, 1, 65535);
-  const publicOrigin = origin("PUBLIC_ORIGIN", str("PUBLIC_ORIGIN", `http://localhost:${port}`));
-  const corsOrigins = str("CORS_ORIGINS", publicOrigin)
-    .split(",")
-    .map((o) => o.trim())
-    .filter(Boolean)
-    .map((o) => origin("CORS_ORIGINS", o));
-
-  const rpcUrl = str("RPC_URL", "http://127.0.0.1:8545");
-  if (!/^https?:\/\/[^\s]+$/.test(rpcUrl)) problems.push(`RPC_URL must be an http(s) URL (got "${rpcUrl}")`);
-
-  const network = str("SETTLE_NETWORK", "localhost");
-  if (!/^[A-Za-z0-9_-]+$/.test(network)) problems.push(`SETTLE_NETWORK must be a network name like localhost (got "${network}")`);
-
-  const jwtSecret = env.JWT_SECRET === undefined || env.JWT_SECRET === "" ? undefined : env.JWT_SECRET;
-  if (jwtSecret !== undefined && Buffer.byteLength(jwtSecret, "utf8") < 32) problems.push("JWT_SECRET must be at least 32 bytes");
-
-  const logLevel = str("LOG_LEVEL", "info") as Config["logLevel"];
-  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")} (got "${logLevel}")`);
-
-  const settleEnv = str("SETTLE_ENV", "development");
-  if (settleEnv !== "development" && settleEnv !== "production") {
-    problems.push(`SETTLE_ENV must be development or production (got "${settleEnv}")`);
-  }
-  const retrySchedule = str("WEBHOOK_RETRY_SCHEDULE", DEFAULT_RETRY_SCHEDULE);
-  const webhookRetryScheduleMs = parseDurations(retrySchedule);
-  if (webhookRetryScheduleMs === null) {
-    problems.push(`WEBHOOK_RETRY_SCHEDULE must be 1 to 30 comma-separated durations like 30s,2m,1h (got "${retrySchedule}")`);
-  }
-
-  const config: Config = {
-    port,
-    host: str("HOST", "127.0.0.1"),
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((issue) => issue.message));
+  const e = parsed.data;
+  const publicOrigin = originOf(e.PUBLIC_ORIGIN) ?? `http://localhost:${e.PORT}`;
+  const corsOrigins =
+    e.CORS_ORIGINS === ""
+      ? [publicOrigin]
+      : e.CORS_ORIGINS.split(",")
+          .map((o) => originOf(o.trim())!)
+          .filter(Boolean);
+  const indexDir = e.SETTLE_INDEX_DIR ? resolve(e.SETTLE_INDEX_DIR) : join(ROOT_DIR, "indexer", ".ponder", e.SETTLE_NETWORK);
+  return {
+    port: e.PORT,
+    host: e.HOST,
     publicOrigin,
     corsOrigins,
-    appDbPath: resolve(str("APP_DB_PATH", join(ROOT_DIR, "data", "app.sqlite"))),
-    // The indexer's own default (api/lib/index-reader.ts defaultIndexPath): $SETTLE_INDEX_DIR/public.db or indexer/.ponder/<network>/public.db.
-    indexDbPath: resolve(
-      str(
-        "INDEX_DB_PATH",
-        join(env.SETTLE_INDEX_DIR ? resolve(env.SETTLE_INDEX_DIR) : join(ROOT_DIR, "indexer", ".ponder", network), "public.db"),
-      ),
-    ),
-    rpcUrl,
-    network,
-    jwtSecret,
-    jwtTtlSeconds: int("JWT_TTL_SECONDS", 3600, 60, 86_400),
-    bodyLimitBytes: int("BODY_LIMIT_BYTES", 65_536, 1024, 10_485_760),
-    authRateLimitPerMinute: int("AUTH_RATE_LIMIT_PER_MINUTE", 30, 1, 100_000),
-    trustProxy: bool("TRUST_PROXY", false),
-    finalityConfirmations: int("FINALITY_CONFIRMATIONS", 12, 1, 10_000),
-    indexMaxLagBlocks: int("INDEX_MAX_LAG_BLOCKS", 10, 0, 1_000_000),
-    historyCacheMs: int("HISTORY_CACHE_MS", 1000, 0, 60_000),
-    webDistDir: resolve(str("WEB_DIST_DIR", join(ROOT_DIR, "web", "dist"))),
-    logLevel,
-    production: settleEnv === "production",
-    oauthTokenTtlSeconds: int("OAUTH_TOKEN_TTL_SECONDS", 900, 60, 86_400),
-    webhookConfirmations: int("WEBHOOK_CONFIRMATIONS", 2, 1, 1000),
-    webhookTimeoutMs: int("WEBHOOK_TIMEOUT_MS", 10_000, 100, 120_000),
-    webhookRetryScheduleMs: webhookRetryScheduleMs ?? [],
-    webhookPollMs: int("WEBHOOK_POLL_MS", 1000, 10, 60_000),
+    appDbPath: resolve(e.APP_DB_PATH),
+    // The indexer's own default: $SETTLE_INDEX_DIR/public.db or indexer/.ponder/<network>/public.db.
+    indexDbPath: resolve(e.INDEX_DB_PATH || join(indexDir, "public.db")),
+    rpcUrl: e.RPC_URL,
+    network: e.SETTLE_NETWORK,
+    jwtSecret: e.JWT_SECRET,
+    jwtTtlSeconds: e.JWT_TTL_SECONDS,
+    bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    authRateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
+    trustProxy: e.TRUST_PROXY,
+    finalityConfirmations: e.FINALITY_CONFIRMATIONS,
+    indexMaxLagBlocks: e.INDEX_MAX_LAG_BLOCKS,
+    historyCacheMs: e.HISTORY_CACHE_MS,
+    webDistDir: resolve(e.WEB_DIST_DIR),
+    logLevel: e.LOG_LEVEL,
+    production: e.SETTLE_ENV === "production",
+    oauthTokenTtlSeconds: e.OAUTH_TOKEN_TTL_SECONDS,
+    webhookConfirmations: e.WEBHOOK_CONFIRMATIONS,
+    webhookTimeoutMs: e.WEBHOOK_TIMEOUT_MS,
+    webhookRetryScheduleMs: e.WEBHOOK_RETRY_SCHEDULE,
+    webhookPollMs: e.WEBHOOK_POLL_MS,
   };
-  if (problems.length > 0) throw new ConfigError(problems);
-  return config;
 }
 
 /**

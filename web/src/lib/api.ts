@@ -3,6 +3,8 @@
  * relative and the httpOnly session cookie set by POST /auth/verify travels with them. Every
  * failure becomes an {@link ApiError} with a message people can read.
  */
+import type { hc, InferRequestType, InferResponseType } from "hono/client";
+import type { AppType } from "../../../api/app";
 
 /** One field problem of a 400 `validation_failed` answer. */
 export interface FieldProblem {
@@ -112,217 +114,55 @@ function humanApiMessage(status: number, code: string | undefined, message: stri
   return `The Settle API refused the request (HTTP ${status}).`;
 }
 
-// ------------------------------------------------------------------ shapes (as the API serves them)
+// ------------------------------------------------------------------ shapes (the API's own types)
 
+/** The API's routes as hono/client sees them: every shape below is derived from api/app.ts, never copied. */
+type Client = ReturnType<typeof hc<AppType>>;
+
+/** GET /blockchain/contracts. */
+export type ContractsResponse = InferResponseType<Client["blockchain"]["contracts"]["$get"], 200>;
 /** One contract of GET /blockchain/contracts. */
-export interface ContractInfo {
-  address: string;
-  deployBlock: number;
-  txHash: string;
-  abi: unknown[] | null;
-}
-
-/** GET /blockchain/contracts. `rpcUrl` and `chainName` are optional hints for wallet_addEthereumChain. */
-export interface ContractsResponse {
-  chainId: number;
-  network: string;
-  abiHash: string;
-  contracts: Record<string, ContractInfo>;
-  rpcUrl?: string;
-  chainName?: string;
-}
-
+export type ContractInfo = ContractsResponse["contracts"][string];
 /** GET /auth/nonce. */
-export interface NonceResponse {
-  nonce: string;
-  expiresAt: string;
-  domain: string;
-  uri: string;
-  chainId: number;
-  version: "1";
-}
-
+export type NonceResponse = InferResponseType<Client["auth"]["nonce"]["$get"], 200>;
 /** POST /auth/verify. */
-export interface SessionResponse {
-  token: string;
-  tokenType: "Bearer";
-  address: string;
-  expiresAt: string;
-}
-
+export type SessionResponse = InferResponseType<Client["auth"]["verify"]["$post"], 200>;
 /** GET /auth/me. */
-export interface MeResponse {
-  address: string;
-  sessionId: string;
-  expiresAt: string;
-}
-
-/** A billing address of a profile. */
-export interface BillingAddress {
-  line1: string;
-  line2?: string;
-  city: string;
-  postalCode?: string;
-  region?: string;
-  country: string;
-}
-
+export type MeResponse = InferResponseType<Client["auth"]["me"]["$get"], 200>;
 /** GET/PATCH /users/me. */
-export interface Profile {
-  address: string;
-  displayName: string | null;
-  email: string | null;
-  company: string | null;
-  billingAddress: BillingAddress | null;
-  taxId: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
+export type Profile = InferResponseType<Client["users"]["me"]["$get"], 200>;
+/** A billing address of a profile. */
+export type BillingAddress = NonNullable<Profile["billingAddress"]>;
 /** Fields PATCH /users/me accepts (null clears one). */
-export type ProfilePatch = Partial<Pick<Profile, "displayName" | "email" | "company" | "billingAddress" | "taxId">>;
-
+export type ProfilePatch = InferRequestType<Client["users"]["me"]["$patch"]>["json"];
+/** POST /invoices: the draft with its unsigned createInvoice transaction. */
+export type CreatedDraft = InferResponseType<Client["invoices"]["$post"], 201>;
 /** An unsigned transaction prepared by the API. */
-export interface UnsignedTx {
-  action: string;
-  to: string;
-  data: string;
-  value: string;
-  chainId: number;
-}
-
-/** One line of an invoice. Amounts are base units as decimal text. */
-export interface LineItem {
-  description: string;
-  quantity: string;
-  unitPrice: string;
-  amount: string;
-}
-
-/** An invoice draft (the off-chain details). */
-export interface InvoiceDraft {
-  id: string;
-  reference: string;
-  canonical: string;
-  merchant: string;
-  payer: string | null;
-  arbiter: string | null;
-  token: string;
-  chainId: number;
-  escrow: string;
-  dueDate: string;
-  notes: string | null;
-  lineItems: LineItem[];
-  total: string;
-  onchainId: string | null;
-  detailsMatch: boolean;
-  createdAt: string;
-}
-
+export type UnsignedTx = CreatedDraft["transaction"];
 /** POST /invoices body. */
-export interface InvoiceDraftInput {
-  token: string;
-  payer?: string | null;
-  arbiter?: string | null;
-  dueDate: string;
-  disputeWindowSeconds?: number;
-  lineItems: { description: string; quantity: number; unitPrice: string }[];
-  notes?: string | null;
-}
-
-/** The on-chain side of an invoice, from the index. */
-export interface OnchainInvoice {
-  id: string;
-  merchant: string;
-  payer: string | null;
-  arbiter: string | null;
-  token: string;
-  amount: string;
-  paid: string;
-  released: string;
-  refunded: string;
-  status: string;
-  dueDate: string;
-  reference: string;
-  createdAt: string;
-  createdBlock: number;
-  createdTxHash: string;
-  updatedBlock: number;
-}
-
+export type InvoiceDraftInput = InferRequestType<Client["invoices"]["$post"]>["json"];
 /** GET /invoices/:id. */
-export interface Invoice {
-  id: string;
-  onchain: OnchainInvoice | null;
-  details: InvoiceDraft | null;
-  detailsMatch: boolean | null;
-}
-
+export type Invoice = InferResponseType<Client["invoices"][":id"]["$get"], 200>;
+/** An invoice draft (the off-chain details). */
+export type InvoiceDraft = NonNullable<Invoice["details"]>;
+/** One line of an invoice. Amounts are base units as decimal text. */
+export type LineItem = InvoiceDraft["lineItems"][number];
+/** The on-chain side of an invoice, from the index. */
+export type OnchainInvoice = NonNullable<Invoice["onchain"]>;
+/** GET /invoices. */
+export type InvoicePage = InferResponseType<Client["invoices"]["$get"], 200>;
 /** One event of GET /invoices/:id/events. */
-export interface InvoiceEvent {
-  id: string;
-  kind: string;
-  actor: string | null;
-  amount: string | null;
-  txHash: string;
-  logIndex: number;
-  blockNumber: number;
-  timestamp: string;
-}
-
-/** A page of a cursor-paginated list. */
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
-
+export type InvoiceEvent = InferResponseType<Client["invoices"][":id"]["events"]["$get"], 200>["items"][number];
+/** GET /transactions as JSON (the CSV form aside). */
+export type HistoryPage = Extract<InferResponseType<Client["transactions"]["$get"], 200>, { items: unknown }>;
 /** One row of GET /transactions. */
-export interface HistoryItem {
-  id: string;
-  txHash: string;
-  logIndex: number;
-  blockNumber: number;
-  timestamp: string;
-  kind: string;
-  account: string;
-  counterparty: string | null;
-  token: string;
-  amount: string;
-  invoiceId: string | null;
-  confirmations: number;
-  final: boolean;
-}
-
-/** GET /transactions. */
-export interface HistoryPage extends Page<HistoryItem> {
-  chainHead: number;
-  indexedHead: number;
-}
-
+export type HistoryItem = HistoryPage["items"][number];
 /** Filters of GET /transactions. */
-export interface HistoryFilters {
-  kind?: string;
-  token?: string;
-  invoice?: string;
-  from?: string;
-  to?: string;
-}
-
+export type HistoryFilters = Partial<
+  Pick<InferRequestType<Client["transactions"]["$get"]>["query"], "kind" | "token" | "invoice" | "from" | "to">
+>;
 /** GET /transactions/:hash. */
-export interface TransactionVerification {
-  hash: string;
-  status: "pending" | "success" | "reverted";
-  from: string | null;
-  to: string | null;
-  value: string | null;
-  blockNumber: number | null;
-  blockHash: string | null;
-  gasUsed: string | null;
-  confirmations: number;
-  final: boolean;
-  events: { contract: string; address: string; event: string; logIndex: number; args: Record<string, unknown>; indexed: boolean | null }[];
-  index: { ready: boolean; indexedHead: number | null; hasTransaction: boolean | null; rows: number };
-}
+export type TransactionVerification = InferResponseType<Client["transactions"][":hash"]["$get"], 200>;
 
 // ------------------------------------------------------------------ endpoints
 
@@ -336,12 +176,12 @@ export const api = {
   profile: () => request<Profile>("GET", "/users/me"),
   updateProfile: (patch: ProfilePatch) => request<Profile>("PATCH", "/users/me", { body: patch }),
   createInvoice: (input: InvoiceDraftInput, idempotencyKey: string) =>
-    request<InvoiceDraft & { transaction: UnsignedTx }>("POST", "/invoices", {
+    request<CreatedDraft>("POST", "/invoices", {
       body: input,
       headers: { "Idempotency-Key": idempotencyKey },
     }),
   invoices: (query: { role?: string; status?: string; cursor?: string; limit?: number }) =>
-    request<Page<Invoice>>("GET", "/invoices", { query }),
+    request<InvoicePage>("GET", "/invoices", { query }),
   invoice: (id: string) => request<Invoice>("GET", `/invoices/${encodeURIComponent(id)}`),
   invoiceEvents: (id: string) => request<{ items: InvoiceEvent[] }>("GET", `/invoices/${encodeURIComponent(id)}/events`),
   history: (filters: HistoryFilters & { cursor?: string; limit?: number }) =>

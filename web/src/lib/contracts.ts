@@ -64,12 +64,12 @@ export class Deployment {
 
   /** A name for the chain, for people and for wallet_addEthereumChain. */
   get chainName(): string {
-    return this.info.chainName ?? chainName(this.info.chainId);
+    return chainName(this.info.chainId);
   }
 
   /** The RPC URL offered to wallets that do not know the chain yet. */
   get rpcUrl(): string {
-    return this.info.rpcUrl ?? DEFAULT_RPC_URL;
+    return DEFAULT_RPC_URL;
   }
 
   /** True when the contract is deployed on this server's chain. */

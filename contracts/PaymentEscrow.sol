@@ -5,10 +5,10 @@ import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IPaymentEscrow} from "./interfaces/IPaymentEscrow.sol";
+import {EscrowState} from "./EscrowState.sol";
 import {InvoiceLib} from "./libraries/InvoiceLib.sol";
 
 /// @title PaymentEscrow
@@ -28,7 +28,7 @@ import {InvoiceLib} from "./libraries/InvoiceLib.sol";
 /// - Payouts are pushed; a push that fails (ETH refused or out of the forwarded gas, an ERC-20 that reverts or
 ///   returns false) is credited to the receiver instead, so the other party is never blocked. Credits are updated
 ///   after a failed push; every function that moves funds is nonReentrant.
-contract PaymentEscrow is IPaymentEscrow, AccessControl, Pausable, ReentrancyGuardTransient {
+contract PaymentEscrow is AccessControl, EscrowState, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
     using InvoiceLib for InvoiceLib.Stored;
 
@@ -44,22 +44,6 @@ contract PaymentEscrow is IPaymentEscrow, AccessControl, Pausable, ReentrancyGua
     uint64 public constant DISPUTE_TIMEOUT = 30 days;
     /// @notice Gas forwarded with a native ETH payout; a receiver needing more is credited instead.
     uint256 public constant NATIVE_PAYOUT_GAS = 50_000;
-
-    uint256 private constant _BPS = 10_000;
-    uint8 private constant _PROPOSED_BY_MERCHANT = 1;
-    uint8 private constant _PROPOSED_BY_PAYER = 2;
-
-    // These four share a slot with Pausable's flag, so a payment reads pause state in the slot creation writes.
-    uint40 private _invoiceCount;
-    uint16 private _feeBps;
-    uint24 private _arbiterCount;
-    address private _feeRecipient;
-
-    mapping(uint256 id => InvoiceLib.Stored) private _invoices;
-    mapping(uint256 id => InvoiceLib.Dispute) private _disputes;
-    mapping(address account => mapping(address token => uint256)) private _credits;
-    mapping(address arbiter => uint24) private _arbiterIndex;
-    mapping(uint24 index => address) private _arbiters;
 
     /// @param admin Receives DEFAULT_ADMIN_ROLE, PAUSER_ROLE and FEE_MANAGER_ROLE.
     /// @param feeRecipient_ Address credited with protocol fees.
@@ -367,76 +351,6 @@ contract PaymentEscrow is IPaymentEscrow, AccessControl, Pausable, ReentrancyGua
         _unpause();
     }
 
-    // ------------------------------------------------------------------ views
-
-    /// @inheritdoc IPaymentEscrow
-    function getInvoice(uint256 id) external view returns (Invoice memory invoice) {
-        InvoiceLib.Stored storage inv = _invoices[id];
-        if (inv.state == Status.None) revert EscrowInvoiceNotFound(id);
-        invoice = Invoice({
-            merchant: inv.merchant,
-            payer: inv.payer,
-            token: inv.token,
-            arbiter: _arbiters[inv.arbiterIndex],
-            amount: inv.amount,
-            paid: inv.paid,
-            released: inv.released,
-            refunded: inv.refunded,
-            referenceHash: inv.referenceHash,
-            dueDate: inv.dueDate,
-            paidAt: inv.paidAt,
-            disputedAt: _disputes[id].disputedAt,
-            disputeWindow: inv.disputeWindow,
-            feeBps: inv.feeBps,
-            status: inv.status()
-        });
-    }
-
-    /// @inheritdoc IPaymentEscrow
-    function status(uint256 id) external view returns (Status) {
-        return _invoices[id].status();
-    }
-
-    /// @inheritdoc IPaymentEscrow
-    function amountDue(uint256 id) external view returns (uint256) {
-        InvoiceLib.Stored storage inv = _invoices[id];
-        Status current = inv.status();
-        return current == Status.Open || current == Status.PartiallyPaid ? inv.amount - inv.paid : 0;
-    }
-
-    /// @inheritdoc IPaymentEscrow
-    function amountHeld(uint256 id) external view returns (uint256) {
-        return _invoices[id].held();
-    }
-
-    /// @inheritdoc IPaymentEscrow
-    function settlementOf(uint256 id) external view returns (address proposer, uint256 toMerchant) {
-        InvoiceLib.Dispute storage d = _disputes[id];
-        if (d.proposedBy == _PROPOSED_BY_MERCHANT) proposer = _invoices[id].merchant;
-        else if (d.proposedBy == _PROPOSED_BY_PAYER) proposer = _invoices[id].payer;
-        toMerchant = d.toMerchant;
-    }
-
-    /// @inheritdoc IPaymentEscrow
-    function credits(address account, address token) external view returns (uint256) {
-        return _credits[account][token];
-    }
-
-    /// @inheritdoc IPaymentEscrow
-    function feeBps() external view returns (uint16) {
-        return _feeBps;
-    }
-
-    /// @inheritdoc IPaymentEscrow
-    function feeRecipient() external view returns (address) {
-        return _feeRecipient;
-    }
-
-    /// @inheritdoc IPaymentEscrow
-    function invoiceCount() external view returns (uint256) {
-        return _invoiceCount;
-    }
-
     // ------------------------------------------------------------------ internal
 
     /// @dev Checks a payment of `amount` into invoice `id` and records it (effects and event); returns the token.
@@ -564,27 +478,5 @@ contract PaymentEscrow is IPaymentEscrow, AccessControl, Pausable, ReentrancyGua
         if (newRecipient == address(0)) revert EscrowZeroFeeRecipient();
         emit FeeRecipientUpdated(_feeRecipient, newRecipient);
         _feeRecipient = newRecipient;
-    }
-
-    /// @dev Reverts unless the stored state of invoice `id` is `expected`.
-    function _requireState(uint256 id, InvoiceLib.Stored storage inv, Status expected) private view {
-        Status state = inv.state;
-        if (state == expected) return;
-        if (state == Status.None) revert EscrowInvoiceNotFound(id);
-        revert EscrowInvalidStatus(id, inv.status());
-    }
-
-    /// @dev Checks that 0 < `amount` <= `held`, what invoice `id` holds.
-    function _checkHeld(uint256 id, InvoiceLib.Stored storage inv, uint256 amount, uint256 held) private view {
-        if (amount == 0) revert EscrowZeroAmount();
-        if (held == 0) revert EscrowInvalidStatus(id, inv.status());
-        if (amount > held) revert EscrowAmountExceedsHeld(id, amount, held);
-    }
-
-    /// @dev The caller's role in invoice `inv`: merchant or payer; reverts for anyone else.
-    function _partyRole(uint256 id, InvoiceLib.Stored storage inv) private view returns (uint8) {
-        if (msg.sender == inv.merchant) return _PROPOSED_BY_MERCHANT;
-        if (msg.sender == inv.payer) return _PROPOSED_BY_PAYER;
-        revert EscrowNotParty(id, msg.sender);
     }
 }

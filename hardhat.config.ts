@@ -3,6 +3,7 @@ import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task
 import "@nomicfoundation/hardhat-toolbox";
 import "./tasks";
 import { environmentNetwork } from "./scripts/lib/env-network";
+import { LOCAL_CHAIN_ID, rpcUrlFromEnv } from "./core/chains";
 
 /** The one Solidity version of the project; the `solc` npm package is pinned to exactly this. */
 const SOLIDITY_VERSION = "0.8.28";
@@ -37,8 +38,8 @@ const config: HardhatUserConfig = {
   },
   networks: {
     hardhat: { chainId: 31337 },
-    // LOCALHOST_RPC_URL lets tests run their own node on another port.
-    localhost: { url: process.env.LOCALHOST_RPC_URL || "http://127.0.0.1:8545", chainId: 31337 },
+    // RPC_URL (core/chains) lets tests run their own node on another port.
+    localhost: { url: rpcUrlFromEnv(process.env), chainId: LOCAL_CHAIN_ID },
     ...environmentNetwork(process.env),
   },
   gasReporter: { enabled: process.env.REPORT_GAS === "true", offline: true, currency: "USD" },

@@ -34,7 +34,7 @@ import { jsonRpcChain } from "../api/lib/chain";
 import { loadAbis, staticDeployment } from "../api/lib/deployment";
 import { IndexReader } from "../api/lib/index-reader";
 import { createLogger } from "../api/lib/logger";
-import type { Deployment } from "../scripts/lib/deployments";
+import type { Deployment } from "../core/deployment";
 import { deployEventGenerator } from "../test/support/events";
 import { startIndexer } from "../test/support/indexer";
 import { REPO_ROOT, deploySettle, startHardhatNode } from "../test/support/node";

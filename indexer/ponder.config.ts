@@ -1,17 +1,18 @@
 import { createConfig } from "@ponder/core";
 import { http } from "viem";
-import { ERC20Abi } from "./abis/ERC20";
-import { PaymentEscrowAbi } from "./abis/PaymentEscrow";
-import { SettleTokenAbi } from "./abis/SettleToken";
-import { StakingRewardsAbi } from "./abis/StakingRewards";
-import { LOCAL_CHAIN_IDS, SettingsError, pollingIntervalFor, readDeployment, resolveSettings } from "./lib/settings";
+import { ERC20Abi } from "../core/abis/ERC20";
+import { PaymentEscrowAbi } from "../core/abis/PaymentEscrow";
+import { SettleTokenAbi } from "../core/abis/SettleToken";
+import { StakingRewardsAbi } from "../core/abis/StakingRewards";
+import { isLocalChain } from "../core/chains";
+import { SettingsError, pollingIntervalFor, readDeployment, resolveSettings } from "./lib/settings";
 
 // Addresses, chain and start blocks come from deployments/<SETTLE_NETWORK>.json (see lib/settings.ts).
 const settings = resolveSettings();
 const deployment = readDeployment(settings);
 const { SettleToken, StakingRewards, PaymentEscrow } = deployment.contracts;
 if (!PaymentEscrow) throw new SettingsError(`${settings.deploymentPath} has no PaymentEscrow: deploy again`);
-const isLocal = LOCAL_CHAIN_IDS.has(deployment.chainId);
+const isLocal = isLocalChain(deployment.chainId);
 
 export default createConfig({
   networks: {

@@ -1,5 +1,6 @@
 import { createSchema } from "@ponder/core";
-import { HISTORY_KINDS, INVOICE_STATUSES } from "../scripts/lib/index-vocabulary";
+import { HISTORY_KINDS } from "../core/history";
+import { INVOICE_STATUSES } from "../core/invoice/status";
 
 /**
  * Settle's index. Every amount is a bigint of base units next to the address of its token

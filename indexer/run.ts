@@ -1,11 +1,10 @@
 /**
  * The indexer's launcher: `npm start` in indexer/ (or `npm run index` at the root).
  *
- * 1. Writes abis/*.ts from the compiled artifacts (scripts/export-abis.ts).
- * 2. Checks that deployments/<network>.json describes contracts on the node's chain, and compares
+ * 1. Checks that deployments/<network>.json describes contracts on the node's chain, and compares
  *    the index's recorded identity (chain, start block hash, contracts, indexer code) with it: on any
  *    difference the index is deleted and rebuilt from scratch.
- * 3. Runs `ponder start` and watches the chain while it runs. When the chain the index was built
+ * 2. Runs `ponder start` and watches the chain while it runs. When the chain the index was built
  *    from is gone (a restarted local node: the start block's hash changed or the node refuses
  *    connections; or a reorg deeper than Ponder's finality), it stops Ponder, deletes the index
  *    and starts again, waiting for a valid deployment if need be. When the deployment file changes,
@@ -20,13 +19,11 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, write
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { setTimeout as sleep } from "node:timers/promises";
-import { exportAbis } from "../scripts/export-abis";
+import { isLocalChain } from "../core/chains";
 import { RpcClient, RpcUnavailableError, type BlockRef } from "./lib/chain";
 import { deleteIndex, hasIndex, identityOf, readIdentity, sameIdentity, writeIdentity } from "./lib/identity";
 import {
   INDEXER_DIR,
-  LOCAL_CHAIN_IDS,
-  REPO_ROOT,
   SettingsError,
   readDeployment,
   resolveSettings,
@@ -67,8 +64,6 @@ async function main(): Promise<void> {
     process.env.SETTLE_NETWORK = network;
   }
   const settings = resolveSettings();
-  const abis = exportAbis(join(REPO_ROOT, "artifacts"), join(INDEXER_DIR, "abis"));
-  if (abis.written.length > 0) log(`ABIs updated from artifacts/: ${abis.written.length} file(s)`);
   mkdirSync(settings.indexDir, { recursive: true });
   const releaseLock = acquireLock(settings.indexDir);
   process.on("exit", releaseLock);
@@ -157,7 +152,7 @@ async function checkDeployment(settings: IndexerSettings, rpc: RpcClient): Promi
   } catch (error) {
     return { ok: false, reason: (error as Error).message, chainGone: false };
   }
-  const local = LOCAL_CHAIN_IDS.has(deployment.chainId);
+  const local = isLocalChain(deployment.chainId);
   try {
     const chainId = await rpc.chainId();
     if (chainId !== deployment.chainId) {
@@ -192,7 +187,7 @@ function describeDifference(recorded: ReturnType<typeof readIdentity>, current: 
 /** Runs `ponder start` until it exits, the chain is gone, the deployment changes or a stop is requested. */
 async function runPonder(settings: IndexerSettings, rpc: RpcClient, deployment: Deployment, startBlock: BlockRef): Promise<RunOutcome> {
   const deploymentText = readFileSync(settings.deploymentPath, "utf8");
-  const local = LOCAL_CHAIN_IDS.has(deployment.chainId);
+  const local = isLocalChain(deployment.chainId);
   releasePonderLock(settings);
   setCaughtUp(settings, undefined);
   const child = spawnPonder(settings);

@@ -1,5 +1,6 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import { CONTRACT_NAMES, hashAbis, type ContractDeployment, type ContractName, type Deployment } from "./lib/deployments";
+import { CONTRACT_NAMES, type Hex, type ContractDeployment, type ContractName, type Deployment } from "../core/deployment";
+import { hashAbis } from "./lib/deployments";
 
 /** Settle's deployment parameters. */
 export const DEPLOY_PARAMS = {
@@ -56,7 +57,7 @@ export async function deploySettle(
     const contract = await ethers.deployContract(name, args);
     const receipt = await contract.deploymentTransaction()!.wait();
     if (!receipt) throw new Error(`deployment of ${name} was dropped`);
-    contracts[name] = { address: await contract.getAddress(), deployBlock: receipt.blockNumber, txHash: receipt.hash };
+    contracts[name] = { address: (await contract.getAddress()) as Hex, deployBlock: receipt.blockNumber, txHash: receipt.hash as Hex };
     log(`${name.padEnd(15)} ${contracts[name].address} (block ${receipt.blockNumber})`);
     return contract;
   };

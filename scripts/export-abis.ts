@@ -1,31 +1,25 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
-/** An ABI the indexer needs: the export name and where its Hardhat artifact lives under artifacts/. */
+/** A generated ABI: the export name and where its Hardhat artifact lives under artifacts/. */
 export interface AbiSource {
   /** Name of the generated file (abis/<name>.ts) and of its export (`<name>Abi`). */
   name: string;
   /** Path of the artifact JSON, relative to artifacts/. */
   artifact: string;
-  /** When false, a missing artifact is skipped with a note instead of failing the export. */
-  required: boolean;
 }
 
-/**
- * The ABIs the indexer is built from. PaymentEscrow is optional only so that the indexer keeps
- * building while the escrow is not yet on the branch being compiled.
- */
+/** The ABIs every layer types its contract calls with (core/abis/). ERC20 is OpenZeppelin's ERC20Permit: ERC-20, metadata, EIP-2612 and EIP-5267. */
 export const ABI_SOURCES: readonly AbiSource[] = [
-  { name: "SettleToken", artifact: "contracts/SettleToken.sol/SettleToken.json", required: true },
-  { name: "StakingRewards", artifact: "contracts/StakingRewards.sol/StakingRewards.json", required: true },
-  { name: "PaymentEscrow", artifact: "contracts/PaymentEscrow.sol/PaymentEscrow.json", required: false },
-  { name: "ERC20", artifact: "@openzeppelin/contracts/token/ERC20/IERC20.sol/IERC20.json", required: true },
+  { name: "SettleToken", artifact: "contracts/SettleToken.sol/SettleToken.json" },
+  { name: "StakingRewards", artifact: "contracts/StakingRewards.sol/StakingRewards.json" },
+  { name: "PaymentEscrow", artifact: "contracts/PaymentEscrow.sol/PaymentEscrow.json" },
+  { name: "ERC20", artifact: "@openzeppelin/contracts/token/ERC20/extensions/ERC20Permit.sol/ERC20Permit.json" },
 ];
 
-/** Outcome of {@link exportAbis}: the files written and the optional ABIs that were not found. */
+/** Outcome of {@link exportAbis}: the files written (unchanged ones are left alone). */
 export interface ExportResult {
   written: string[];
-  skipped: string[];
 }
 
 /**
@@ -38,15 +32,11 @@ export function exportAbis(artifactsDir: string, outDir: string): ExportResult {
     throw new Error(`no compiled artifacts in ${artifactsDir}: run \`npx hardhat compile\` first`);
   }
   mkdirSync(outDir, { recursive: true });
-  const result: ExportResult = { written: [], skipped: [] };
+  const result: ExportResult = { written: [] };
   const keep = new Set<string>();
   for (const source of ABI_SOURCES) {
     const path = join(artifactsDir, source.artifact);
-    if (!existsSync(path)) {
-      if (source.required) throw new Error(`missing artifact ${path}: run \`npx hardhat compile\` first`);
-      result.skipped.push(source.name);
-      continue;
-    }
+    if (!existsSync(path)) throw new Error(`missing artifact ${path}: run \`npx hardhat compile\` first`);
     const { abi } = JSON.parse(readFileSync(path, "utf8")) as { abi: unknown[] };
     const file = join(outDir, `${source.name}.ts`);
     const text =
@@ -66,8 +56,8 @@ export function exportAbis(artifactsDir: string, outDir: string): ExportResult {
 if (require.main === module) {
   try {
     const root = join(__dirname, "..");
-    const { written, skipped } = exportAbis(join(root, "artifacts"), join(root, "indexer", "abis"));
-    console.log(`indexer ABIs: ${written.length} file(s) updated${skipped.length ? `, not compiled yet: ${skipped.join(", ")}` : ""}`);
+    const { written } = exportAbis(join(root, "artifacts"), join(root, "core", "abis"));
+    console.log(`core/abis: ${written.length} file(s) updated`);
   } catch (error) {
     console.error(`error: ${(error as Error).message}`);
     process.exitCode = 1;

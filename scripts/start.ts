@@ -8,7 +8,8 @@
  */
 import { join } from "node:path";
 import { DEMO_ACCOUNTS, fillDemo } from "./lib/demo";
-import { readDeployment } from "./lib/deployments";
+import { readDeployment } from "../core/deployment-file";
+import { localDeploymentsDir } from "./lib/deployments";
 import { testAccount } from "./lib/test-accounts";
 import { progress, rpcAnswers, runToCompletion, startService, stopService, waitUntil, type RunningService } from "./lib/services";
 
@@ -84,7 +85,7 @@ async function main(): Promise<void> {
 
   progress("deploying contracts");
   await runToCompletion("deploy", HARDHAT, ["settle:deploy", "--network", "localhost"], env);
-  const deployment = readDeployment("localhost");
+  const deployment = readDeployment(localDeploymentsDir(), "localhost");
 
   supervise(
     await startService({

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { task } from "hardhat/config";
-import { deploymentPath, readDeployment, writeDeployment } from "../scripts/lib/deployments";
+import { deploymentPath, readDeployment, writeDeployment } from "../core/deployment-file";
+import { localDeploymentsDir } from "../scripts/lib/deployments";
 import { runCli } from "./lib/cli";
 
 task("settle:deploy", "Deploys Settle's contracts (or reuses them) and writes deployments/<network>.json")
@@ -9,10 +10,11 @@ task("settle:deploy", "Deploys Settle's contracts (or reuses them) and writes de
     runCli(async () => {
       const { deploySettle } = await import("../scripts/deploy");
       const network = hre.network.name;
-      const previous = existsSync(deploymentPath(network)) ? readDeployment(network) : undefined;
+      const dir = localDeploymentsDir();
+      const previous = existsSync(deploymentPath(dir, network)) ? readDeployment(dir, network) : undefined;
       const { deployment, reused } = await deploySettle(hre, previous, json ? undefined : (line) => console.log(line));
       if (!reused) {
-        const path = writeDeployment(deployment);
+        const path = writeDeployment(dir, deployment);
         if (!json) console.log(`wrote ${path}`);
       }
       if (json) console.log(JSON.stringify(deployment, null, 2));

@@ -1,7 +1,7 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { type Result, ZeroAddress, formatUnits, id as keccakText, isHexString } from "ethers";
 import { signPermit } from "../scripts/lib/permit";
-import { INVOICE_STATUS, type InvoiceStatus } from "../scripts/lib/invoice-status";
+import { SOLIDITY_STATUS, type SolidityStatusName } from "../core/invoice/status";
 import { parseAmount, resolveAddress, resolveSigner } from "./lib/args";
 import { requireBalance } from "./lib/checks";
 import { CliError, runCli } from "./lib/cli";
@@ -35,7 +35,7 @@ interface InvoiceView {
   disputedAt: bigint;
   disputeWindow: bigint;
   feeBps: bigint;
-  status: InvoiceStatus;
+  status: SolidityStatusName;
   symbol: string;
   decimals: number;
 }
@@ -58,14 +58,14 @@ async function readInvoice(hre: HardhatRuntimeEnvironment, settle: Settle, idTex
   const count = await settle.escrow.invoiceCount();
   if (id > count) throw new CliError(`no invoice ${id}: this escrow has ${count} invoice${count === 1n ? "" : "s"}`);
   const raw = await settle.escrow.getInvoice(id);
-  const status = INVOICE_STATUS[Number(await settle.escrow.status(id))]!;
+  const status = SOLIDITY_STATUS[Number(await settle.escrow.status(id))]!;
   // The struct's named fields; its own `status` field is the stored state, replaced by the derived status.
   const fields = (raw as unknown as Result).toObject() as Omit<InvoiceView, "id" | "status" | "symbol" | "decimals">;
   return { ...fields, id, status, ...(await tokenUnits(hre, raw.token)) };
 }
 
 /** Fails unless the invoice is in one of `allowed` statuses; `what` says what was attempted. */
-function requireStatus(invoice: InvoiceView, allowed: readonly InvoiceStatus[], what: string): void {
+function requireStatus(invoice: InvoiceView, allowed: readonly SolidityStatusName[], what: string): void {
   if (!allowed.includes(invoice.status)) {
     throw new CliError(`invoice ${invoice.id} is ${invoice.status}: it can be ${what} only when ${allowed.join(" or ")}`);
   }

@@ -1,4 +1,5 @@
 import { formatEther } from "ethers";
+import { aprBps } from "../core/staking";
 import { signPermit } from "../scripts/lib/permit";
 import { parseAmount, resolveAddress, resolveSigner } from "./lib/args";
 import { requireBalance, requireRole } from "./lib/checks";
@@ -127,7 +128,7 @@ readingTask("rewards:status", "Shows the reward period, the pool and an account'
       const now = BigInt((await hre.ethers.provider.getBlock("latest"))!.timestamp);
       const running = now < finish;
       const perDay = running ? (rate * 86400n) / scale : 0n;
-      const aprPercent = running && totalStaked > 0n ? Number((rate * 365n * 86400n * 10_000n) / scale / totalStaked) / 100 : 0;
+      const aprPercent = Number(aprBps(rate, scale, totalStaked, running) ?? 0n) / 100;
       const ends = new Date(Number(finish) * 1000).toISOString();
       output(
         json,

@@ -1,7 +1,8 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { InterfaceAbi } from "ethers";
-import { CONTRACT_NAMES, type ContractName, type Deployment, deploymentPath, readDeployment } from "../../scripts/lib/deployments";
+import { CONTRACT_NAMES, type ContractName, type Deployment } from "../../core/deployment";
+import { deploymentPath, deploymentsDir, readDeployment } from "../../core/deployment-file";
 import { ROOT_DIR } from "../config";
 
 /** Where the contracts live, re-read when deployments/<network>.json changes (a redeploy on a fresh node). */
@@ -25,12 +26,12 @@ export function fileDeployment(network: string): DeploymentSource {
       const now = Date.now();
       if (now - checkedAt < 1000) return cached;
       checkedAt = now;
-      const path = deploymentPath(network);
+      const path = deploymentPath(deploymentsDir(ROOT_DIR), network);
       if (!existsSync(path)) return (cached = null);
       const mtime = statSync(path).mtimeMs;
       if (mtime === cachedMtime) return cached;
       try {
-        cached = readDeployment(network);
+        cached = readDeployment(deploymentsDir(ROOT_DIR), network);
         cachedMtime = mtime;
       } catch {
         cached = null;

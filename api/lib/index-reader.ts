@@ -17,7 +17,8 @@
 import Database from "better-sqlite3";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { HISTORY_KINDS, INVOICE_STATUSES, type HistoryKind, type InvoiceStatus } from "../../scripts/lib/index-vocabulary";
+import { HISTORY_KINDS, type HistoryKind } from "../../core/history";
+import { INVOICE_STATUSES, type InvoiceStatus } from "../../core/invoice/status";
 
 /** Why the index cannot be served. */
 export type IndexNotReadyReason = "missing" | "building";

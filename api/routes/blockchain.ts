@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { Interface } from "ethers";
-import type { Deployment } from "../../scripts/lib/deployments";
+import type { Deployment } from "../../core/deployment";
 import { type AppDeps, newRouter } from "../lib/context";
 import { ApiError, errorResponses } from "../lib/errors";
 import { safeStatus } from "../lib/index-source";

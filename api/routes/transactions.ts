@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { Interface, type InterfaceAbi, type Log } from "ethers";
-import type { ContractName } from "../../scripts/lib/deployments";
+import type { ContractName } from "../../core/deployment";
 import { type AppDeps, newRouter } from "../lib/context";
 import { ApiError, errorResponses } from "../lib/errors";
 import { headCache } from "../lib/head";

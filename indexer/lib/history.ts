@@ -1,6 +1,6 @@
 import type { Context } from "@/generated";
 import type { Address, Hex } from "viem";
-import type { HistoryKind } from "../../scripts/lib/index-vocabulary";
+import type { HistoryKind } from "../../core/history";
 
 /** The store handlers write to (`context.db`). */
 export type Db = Context["db"];

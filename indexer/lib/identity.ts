@@ -21,14 +21,14 @@ export interface IndexIdentity {
   startBlock: BlockRef;
   /** Indexed contracts: name to address (lowercase) and deploy block. */
   contracts: Record<string, { address: string; deployBlock: number }>;
-  /** sha256 of the indexer's code (config, schema, handlers, helpers, ABIs, Ponder version). */
+  /** sha256 of the indexer's code (config, schema, handlers, helpers, core/ with its ABIs, Ponder version). */
   codeHash: string;
 }
 
 /** Files whose content defines the index: a change to any of them rebuilds it. */
 function codeFiles(): string[] {
   const files = ["ponder.config.ts", "ponder.schema.ts", "package-lock.json"].map((name) => join(INDEXER_DIR, name));
-  for (const folder of ["src", "lib", "abis"]) {
+  for (const folder of ["src", "lib", "../core"]) {
     const root = join(INDEXER_DIR, folder);
     if (!existsSync(root)) continue;
     const walk = (dir: string) => {

@@ -1,14 +1,12 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { isLocalChain, rpcUrlFromEnv } from "../../core/chains";
 
 /** The indexer package's folder (indexer/). */
 export const INDEXER_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 /** The repository root. */
 export const REPO_ROOT = resolve(INDEXER_DIR, "..");
-
-/** Chains that are local development nodes: Ponder's RPC cache is disabled for them. */
-export const LOCAL_CHAIN_IDS: ReadonlySet<number> = new Set([31337, 1337]);
 
 /** Where one contract lives, as written by the deploy into deployments/<network>.json. */
 export interface ContractDeployment {
@@ -62,8 +60,7 @@ export function deploymentsDir(env: NodeJS.ProcessEnv = process.env): string {
  * Resolves the indexer's settings. Environment variables:
  * - SETTLE_NETWORK (default `localhost`): which deployments/<network>.json to index;
  * - SETTLE_DEPLOYMENTS_DIR: the deployments folder (default <repo>/deployments);
- * - SETTLE_RPC_URL: the node's URL; defaults to LOCALHOST_RPC_URL or http://127.0.0.1:8545 for
- *   `localhost`, to RPC_URL for `remote`;
+ * - RPC_URL: the node's URL (default http://127.0.0.1:8545, core/chains);
  * - SETTLE_INDEX_DIR: where the SQLite files live (default indexer/.ponder/<network>);
  * - SETTLE_POLLING_INTERVAL_MS: block polling interval (default 100 on local chains, 1000 elsewhere);
  * - PORT: Ponder's HTTP port (default 42069).
@@ -72,11 +69,12 @@ export function resolveSettings(env: NodeJS.ProcessEnv = process.env): IndexerSe
   const network = env.SETTLE_NETWORK || "localhost";
   if (!/^[A-Za-z0-9_-]+$/.test(network)) throw new SettingsError(`SETTLE_NETWORK must be a network name, got "${network}"`);
   const deploymentPath = join(deploymentsDir(env), `${network}.json`);
-  let rpcUrl = env.SETTLE_RPC_URL;
-  if (!rpcUrl && network === "localhost") rpcUrl = env.LOCALHOST_RPC_URL || "http://127.0.0.1:8545";
-  if (!rpcUrl && network === "remote") rpcUrl = env.RPC_URL;
-  if (!rpcUrl) throw new SettingsError(`no RPC URL for network "${network}": set SETTLE_RPC_URL`);
-  if (!/^https?:\/\//.test(rpcUrl)) throw new SettingsError(`the RPC URL must be http(s), got "${rpcUrl}"`);
+  let rpcUrl: string;
+  try {
+    rpcUrl = rpcUrlFromEnv(env);
+  } catch (error) {
+    throw new SettingsError((error as Error).message);
+  }
   const indexDirSetting = env.SETTLE_INDEX_DIR || join(INDEXER_DIR, ".ponder", network);
   const indexDir = isAbsolute(indexDirSetting) ? indexDirSetting : resolve(indexDirSetting);
   const port = env.PORT ? Number(env.PORT) : 42069;
@@ -102,7 +100,7 @@ export function resolveSettings(env: NodeJS.ProcessEnv = process.env): IndexerSe
 /** Polling interval for a chain: the setting, or 100 ms on local chains and 1 s elsewhere. */
 export function pollingIntervalFor(settings: IndexerSettings, chainId: number): number {
   if (settings.pollingIntervalMs > 0) return settings.pollingIntervalMs;
-  return LOCAL_CHAIN_IDS.has(chainId) ? 100 : 1_000;
+  return isLocalChain(chainId) ? 100 : 1_000;
 }
 
 /** Reads and checks deployments/<network>.json; the error message says how to create it. */

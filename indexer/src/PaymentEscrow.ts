@@ -1,7 +1,7 @@
 import { ponder } from "@/generated";
 import type { Address, Hex } from "viem";
 import { ZERO_ADDRESS, addTokenStats, recordHistory, type Db, type EventPosition, type HistoryEntry } from "../lib/history";
-import { deriveInvoiceStatus, type InvoiceState, type InvoiceStatus } from "../lib/invoice-status";
+import { deriveInvoiceStatus, type InvoiceState, type InvoiceStatus } from "../../core/invoice/status";
 
 /** An escrow event as the handlers see it: its position and its arguments. */
 type EscrowEvent = EventPosition & { args: Record<string, unknown>; log: { address: Address } };

@@ -1,6 +1,6 @@
 import { ponder, type Context, type IndexingFunctionArgs } from "@/generated";
 import type { Address } from "viem";
-import { StakingRewardsAbi } from "../abis/StakingRewards";
+import { StakingRewardsAbi } from "../../core/abis/StakingRewards";
 import { addTokenStats, recordHistory, type Db, type EventPosition } from "../lib/history";
 
 /** Staking and reward token of a StakingRewards contract (immutables: read once per contract). */

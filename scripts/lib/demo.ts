@@ -9,8 +9,8 @@ import { Contract, JsonRpcProvider, Network, ZeroAddress, parseEther, type HDNod
 import { SiweMessage } from "siwe";
 import { loadAbis } from "../../api/lib/deployment";
 import type { InvoiceStatus } from "../../api/lib/index-reader";
-import type { Deployment } from "./deployments";
-import { signPermit, type PermitToken } from "./permit";
+import type { Deployment } from "../../core/deployment";
+import { signPermit, type EthersPermitToken } from "./permit";
 import { testAccount } from "./test-accounts";
 
 /** Where the demo sends things. */
@@ -183,7 +183,13 @@ export async function fillDemo(target: DemoTarget): Promise<{ invoices: { id: bi
       provider
         .getBlock("latest")
         .then((block) =>
-          signPermit(tokenAt(owner) as unknown as PermitToken, owner, spender, value, BigInt(block!.timestamp) + PERMIT_VALIDITY_SECONDS),
+          signPermit(
+            tokenAt(owner) as unknown as EthersPermitToken,
+            owner,
+            spender,
+            value,
+            BigInt(block!.timestamp) + PERMIT_VALIDITY_SECONDS,
+          ),
         );
 
     const made: { id: bigint; expect: InvoiceStatus }[] = [];

@@ -1,6 +1,7 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { Interface, type BaseContract, type ContractTransactionResponse, type ErrorDescription } from "ethers";
-import { INVOICE_STATUS } from "../../scripts/lib/invoice-status";
+import { SOLIDITY_STATUS } from "../../core/invoice/status";
+import { findRevertData } from "../../core/revert";
 import { CliError } from "./cli";
 
 /** Options every sending task takes. */
@@ -54,13 +55,13 @@ export function reportSend(action: string, outcome: SendOutcome, json: boolean):
 
 /** Names the custom error (with its arguments) or reason behind a failed call, using every Settle ABI. */
 export async function describeRevert(hre: HardhatRuntimeEnvironment, error: unknown): Promise<string> {
-  const data = revertData(error);
+  const data = findRevertData(error);
   if (data) {
     const decoded = await decodeError(hre, data);
     if (decoded) {
       const params = decoded.fragment.inputs.map((input, i) => {
         const value = decoded.args[i];
-        const shown = input.name === "status" && input.type === "uint8" ? INVOICE_STATUS[Number(value)] : String(value);
+        const shown = input.name === "status" && input.type === "uint8" ? SOLIDITY_STATUS[Number(value)] : String(value);
         return `${input.name || i}=${shown}`;
       });
       return `${decoded.name}(${params.join(", ")})`;
@@ -83,15 +84,4 @@ async function decodeError(hre: HardhatRuntimeEnvironment, data: string): Promis
   } catch {
     return null;
   }
-}
-
-function revertData(error: unknown): string | undefined {
-  let current: unknown = error;
-  for (let depth = 0; current && depth < 5; depth++) {
-    const candidate = current as { data?: unknown; error?: unknown; info?: { error?: { data?: unknown } } };
-    if (typeof candidate.data === "string" && candidate.data.startsWith("0x") && candidate.data.length >= 10) return candidate.data;
-    if (typeof candidate.info?.error?.data === "string") return candidate.info.error.data;
-    current = candidate.error;
-  }
-  return undefined;
 }

@@ -1,7 +1,9 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { Signer } from "ethers";
 import type { PaymentEscrow, SettleToken, StakingRewards } from "../../typechain-types";
-import { readDeployment, type Deployment } from "../../scripts/lib/deployments";
+import type { Deployment } from "../../core/deployment";
+import { readDeployment } from "../../core/deployment-file";
+import { localDeploymentsDir } from "../../scripts/lib/deployments";
 import { CliError } from "./cli";
 
 /** Settle's deployed contracts on the task's network, connected to a signer. */
@@ -20,7 +22,7 @@ export async function loadSettle(hre: HardhatRuntimeEnvironment, signer?: Signer
   const network = hre.network.name;
   let deployment: Deployment;
   try {
-    deployment = readDeployment(network);
+    deployment = readDeployment(localDeploymentsDir(), network);
   } catch (error) {
     throw new CliError((error as Error).message);
   }

@@ -11,7 +11,7 @@ import { type Chain, chainFromProvider } from "../../api/lib/chain";
 import type { AppDeps } from "../../api/lib/context";
 import { type Abis, loadAbis, staticDeployment } from "../../api/lib/deployment";
 import { IndexReader } from "../../api/lib/index-reader";
-import type { Deployment } from "../../scripts/lib/deployments";
+import type { Deployment } from "../../core/deployment";
 import { type RealIndex, realIndex } from "./real-index";
 
 /** Origin the test apps are configured with. */

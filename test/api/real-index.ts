@@ -12,7 +12,7 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { IndexReader } from "../../api/lib/index-reader";
-import type { Deployment } from "../../scripts/lib/deployments";
+import type { Deployment } from "../../core/deployment";
 import { type RunningIndexer, startIndexer } from "../support/indexer";
 import { REPO_ROOT, deploySettle, startHardhatNode, type HardhatNode, type TestDeployment } from "../support/node";
 import { stopAllProcesses } from "../support/processes";

@@ -11,7 +11,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { HardhatNode, TestDeployment } from "../support/node";
 import { REPO_ROOT } from "../support/node";
-import { signPermit, type PermitToken } from "../../scripts/lib/permit";
+import { signPermit, type EthersPermitToken as PermitToken } from "../../scripts/lib/permit";
 
 function artifact(path: string): { abi: never; bytecode: string } {
   return JSON.parse(readFileSync(join(REPO_ROOT, "artifacts", "contracts", path), "utf8")) as { abi: never; bytecode: string };

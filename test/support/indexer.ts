@@ -14,7 +14,7 @@ export const INDEXER_DIR = join(REPO_ROOT, "indexer");
 
 /** How to start an indexer. */
 export interface IndexerOptions {
-  /** The node's URL (LOCALHOST_RPC_URL). */
+  /** The node's URL (RPC_URL). */
   rpcUrl: string;
   /** Folder holding localhost.json (SETTLE_DEPLOYMENTS_DIR). */
   deploymentsDir: string;
@@ -58,8 +58,7 @@ export async function startIndexer(options: IndexerOptions): Promise<RunningInde
     env: {
       ...QUIET_ENV,
       SETTLE_NETWORK: "localhost",
-      LOCALHOST_RPC_URL: options.rpcUrl,
-      SETTLE_RPC_URL: "",
+      RPC_URL: options.rpcUrl,
       SETTLE_DEPLOYMENTS_DIR: options.deploymentsDir,
       SETTLE_INDEX_DIR: indexDir,
       PORT: String(port),

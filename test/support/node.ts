@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import type { Deployment } from "../../core/deployment";
 import { WaitAbortedError, freePort, startProcess, waitFor, type ManagedProcess } from "./processes";
 
 /** The repository root. */
@@ -75,13 +76,11 @@ export async function startHardhatNode(options: { port?: number; logDir?: string
 }
 
 /** What `settle:deploy` wrote for a test node. */
-export interface TestDeployment {
+export interface TestDeployment extends Deployment {
   /** The temporary deployments folder (pass as SETTLE_DEPLOYMENTS_DIR). */
   deploymentsDir: string;
   /** Path of localhost.json in it. */
   path: string;
-  chainId: number;
-  contracts: Record<"SettleToken" | "StakingRewards" | "PaymentEscrow", { address: string; deployBlock: number; txHash: string }>;
 }
 
 /**
@@ -94,7 +93,7 @@ export async function deploySettle(
 ): Promise<TestDeployment> {
   await promisify(execFile)(HARDHAT, ["settle:deploy", "--network", "localhost"], {
     cwd: REPO_ROOT,
-    env: { ...process.env, ...QUIET_ENV, LOCALHOST_RPC_URL: node.url, SETTLE_DEPLOYMENTS_DIR: deploymentsDir },
+    env: { ...process.env, ...QUIET_ENV, RPC_URL: node.url, SETTLE_DEPLOYMENTS_DIR: deploymentsDir },
   });
   const path = join(deploymentsDir, "localhost.json");
   const deployment = JSON.parse(readFileSync(path, "utf8")) as Omit<TestDeployment, "deploymentsDir" | "path">;

@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { HDNodeWallet, Interface, Wallet } from "ethers";
 import { join } from "node:path";
-import type { Deployment } from "../../scripts/lib/deployments";
+import type { Deployment } from "../../core/deployment";
 import { startIndexer, type RunningIndexer } from "./indexer";
 import { REPO_ROOT, deploySettle, startHardhatNode, type HardhatNode, type TestDeployment } from "./node";
 

@@ -3,7 +3,7 @@
  * connected account may take now (by role, state and chain time), mirroring the contract's rules.
  */
 import type { Contract } from "ethers";
-import { INVOICE_STATUSES } from "../../scripts/lib/index-vocabulary";
+import { INVOICE_STATUSES } from "../../core/invoice/status";
 import { isZeroAddress, sameAddress } from "./format";
 
 /** PaymentEscrow.Status, in order. */

@@ -1,6 +1,6 @@
 import { Signature, type JsonRpcSigner } from "ethers";
 import { erc20 } from "./contracts";
-import { PERMIT_TYPES } from "../../scripts/lib/permit";
+import { PERMIT_TYPES } from "../../core/permit";
 
 /** An EIP-2612 permit split the way stakeWithPermit and payWithPermit take it. */
 export interface SignedPermit {

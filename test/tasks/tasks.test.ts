@@ -4,9 +4,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
-import { sendOrSimulate } from "../tasks/lib/send";
-import { loadSettle } from "../tasks/lib/settle";
-import { CliError } from "../tasks/lib/cli";
+import { sendOrSimulate } from "../../tasks/lib/send";
+import { loadSettle } from "../../tasks/lib/settle";
+import { CliError } from "../../tasks/lib/cli";
 
 /** What a task printed, and whether it failed. */
 interface TaskRun {

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { AddressLike, BaseContract } from "ethers";
-import type { PaymentEscrow } from "../typechain-types";
+import type { PaymentEscrow } from "../../typechain-types";
 
 /*
  * PaymentEscrow against hostile counterparts: tokens that re-enter, take a fee on transfer, return false, return

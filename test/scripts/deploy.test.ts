@@ -3,9 +3,11 @@ import hre, { ethers } from "hardhat";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { deploySettle } from "../scripts/deploy";
-import { readDeployment, type Deployment } from "../scripts/lib/deployments";
-import { environmentNetwork } from "../scripts/lib/env-network";
+import { deploySettle } from "../../scripts/deploy";
+import type { Deployment, Hex } from "../../core/deployment";
+import { readDeployment } from "../../core/deployment-file";
+import { localDeploymentsDir } from "../../scripts/lib/deployments";
+import { environmentNetwork } from "../../scripts/lib/env-network";
 
 describe("deploy", function () {
   let first: Deployment;
@@ -45,7 +47,7 @@ describe("deploy", function () {
 
   it("deploys again when the recorded addresses have no code (a restarted node)", async function () {
     const gone = structuredClone(first);
-    gone.contracts.SettleToken.address = ethers.Wallet.createRandom().address;
+    gone.contracts.SettleToken.address = ethers.Wallet.createRandom().address as Hex;
     const { reused } = await deploySettle(hre, gone, log);
     expect(reused).to.equal(false);
     expect(lines[0]).to.match(/no code at the recorded SettleToken address .*: deploying again/);
@@ -71,12 +73,17 @@ describe("deploy", function () {
     });
 
     it("names the deploy command when the file is missing", function () {
-      expect(() => readDeployment("sepolia")).to.throw("no deployments/sepolia.json: run `npm run deploy -- --network sepolia`");
+      expect(() => readDeployment(localDeploymentsDir(), "sepolia")).to.throw(
+        "no deployments/sepolia.json: run `npm run deploy -- --network sepolia`",
+      );
     });
 
     it("names what is missing from an incomplete file", function () {
-      writeFileSync(join(dir, "broken.json"), JSON.stringify({ chainId: 5, contracts: { SettleToken: { address: "0x1" } } }));
-      expect(() => readDeployment("broken")).to.throw(/incomplete \(no StakingRewards, PaymentEscrow\)/);
+      writeFileSync(
+        join(dir, "broken.json"),
+        JSON.stringify({ chainId: 5, contracts: { SettleToken: { address: `0x${"1".repeat(40)}`, deployBlock: 1 } } }),
+      );
+      expect(() => readDeployment(localDeploymentsDir(), "broken")).to.throw(/incomplete \(no StakingRewards, PaymentEscrow\)/);
     });
   });
 });
@@ -95,7 +102,7 @@ describe("environment network", function () {
   });
 
   it("names each missing or malformed variable", function () {
-    expect(() => environmentNetwork({ RPC_URL: "https://rpc.example" })).to.throw("RPC_URL is set but PRIVATE_KEY is missing");
+    expect(() => environmentNetwork({ PRIVATE_KEY: key })).to.throw("PRIVATE_KEY is set but RPC_URL is missing");
     expect(() => environmentNetwork({ RPC_URL: "https://rpc.example", PRIVATE_KEY: "0x12" })).to.throw(
       "PRIVATE_KEY must be 0x followed by 64 hex digits",
     );

@@ -2,8 +2,8 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { anyValue } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
-import { signPermit } from "../scripts/lib/permit";
-import { INVOICE_STATUS_VALUE } from "../scripts/lib/invoice-status";
+import { signPermit } from "../../scripts/lib/permit";
+import { SOLIDITY_STATUS_VALUE } from "../../core/invoice/status";
 
 const DAY = 24 * 3600;
 const WINDOW = 7 * DAY;
@@ -14,7 +14,7 @@ const usdc = (n: number | string) => ethers.parseUnits(String(n), 6);
 const AMOUNT = usdc(1_000);
 const fee = (gross: bigint, bps = FEE_BPS) => (gross * bps) / 10_000n;
 
-const Status = INVOICE_STATUS_VALUE;
+const Status = SOLIDITY_STATUS_VALUE;
 
 describe("PaymentEscrow", function () {
   /** The escrow as deployed (1% fee), a 6-decimal permit token, and funded, approving payers. */

@@ -4,8 +4,8 @@ import fc from "fast-check";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { ContractTransactionResponse, Log } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import { INVOICE_STATUS, type InvoiceStatus } from "../scripts/lib/invoice-status";
-import { signPermit } from "../scripts/lib/permit";
+import { SOLIDITY_STATUS, type SolidityStatusName } from "../../core/invoice/status";
+import { signPermit } from "../../scripts/lib/permit";
 
 /*
  * Properties of PaymentEscrow over random sequences of 30 to 50 steps (create, pay in ERC-20, by permit or in ETH,
@@ -29,7 +29,7 @@ const UNDER_COVERAGE = (hre as unknown as { __SOLIDITY_COVERAGE_RUNNING?: boolea
 const RUNS = Number(process.env.FC_RUNS ?? (UNDER_COVERAGE ? 20 : 300));
 
 type Stored = "Open" | "Disputed" | "Refunded" | "Resolved" | "Cancelled";
-type StatusName = Exclude<InvoiceStatus, "None">;
+type StatusName = Exclude<SolidityStatusName, "None">;
 
 /** The transitions the state machine allows (a status may always stay as it is). */
 const ALLOWED: Record<StatusName, StatusName[]> = {
@@ -661,7 +661,7 @@ describe("PaymentEscrow properties", function () {
           expect(m.outflow, `${label}: paid out more than paid in`).to.be.lte(m.inflow); // property 2
           expect(c.feeBps, label).to.equal(m.feeBps);
           expect(m.fees, `${label}: fees above the rate fixed at creation`).to.be.lte((m.merchantGross * m.feeBps) / 10_000n); // property 3
-          const status = INVOICE_STATUS[Number(c.status)] as StatusName;
+          const status = SOLIDITY_STATUS[Number(c.status)] as StatusName;
           expect(status, label).to.equal(model.status(m, at)); // property 4
           const before = previous.get(m.id);
           if (before !== undefined && before !== status) {

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
-import { signPermit } from "../scripts/lib/permit";
+import { signPermit } from "../../scripts/lib/permit";
 
 const CAP = ethers.parseEther("1000000");
 const INITIAL = ethers.parseEther("1000");

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { Interface } from "ethers";
-import { signPermit } from "../scripts/lib/permit";
+import { signPermit } from "../../scripts/lib/permit";
 
 const DAY = 24 * 3600;
 const DURATION = 7 * DAY;

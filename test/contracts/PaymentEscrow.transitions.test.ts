@@ -112,7 +112,10 @@ const TABLE: Record<string, { status: StatusName; row: Record<Action, Outcome> }
     status: "Disputed",
     row: disputedRow(["EscrowDisputeNotTimedOut", (c) => [c.id, c.disputedAt + BigInt(TIMEOUT)]]),
   },
-  "Disputed, timed out": { status: "Disputed", row: disputedRow("Refunded") },
+  "Disputed, timed out": {
+    status: "Disputed",
+    row: { ...disputedRow("Refunded"), resolve: ["EscrowDisputeTimedOut", (c) => [c.id, c.disputedAt + BigInt(TIMEOUT)]] },
+  },
   Released: { status: "Released", row: frozen("Released") },
   "Refunded, fully paid": { status: "Refunded", row: frozen("Refunded") },
   "Refunded, partly paid": { status: "Refunded", row: frozen("Refunded") },
@@ -121,7 +124,7 @@ const TABLE: Record<string, { status: StatusName; row: Record<Action, Outcome> }
   Cancelled: { status: "Cancelled", row: frozen("Cancelled") },
   "Expired, funds held": {
     status: "Expired",
-    row: { ...frozen("Expired"), refundPart: "Expired", refundAll: "Refunded", reclaim: "Expired" },
+    row: { ...frozen("Expired"), refundPart: "Expired", refundAll: "Refunded", reclaim: "Refunded" },
   },
   "Expired, nothing held": {
     status: "Expired",
@@ -132,12 +135,21 @@ const TABLE: Record<string, { status: StatusName; row: Record<Action, Outcome> }
 describe("PaymentEscrow state transitions", function () {
   async function deployFixture() {
     const [admin, merchant, payer, arbiter, feeRecipient] = await ethers.getSigners();
-    const escrow = await ethers.deployContract("PaymentEscrow", [admin, feeRecipient, 100]);
+    const escrow = await ethers.deployContract("PaymentEscrow", [admin, feeRecipient, 100, [], false]);
     const token = await ethers.deployContract("TestToken", ["USD Coin", "USDC", 6]);
     await token.mint(payer, AMOUNT * 10n);
     await token.connect(payer).approve(escrow, ethers.MaxUint256);
     const dueDate = BigInt(await time.latest()) + BigInt(60 * DAY);
-    await escrow.connect(merchant).createInvoice(payer, token, AMOUNT, dueDate, WINDOW, arbiter, ethers.ZeroHash);
+    await escrow.connect(merchant).createInvoice({
+      payer: payer.address,
+      token: await token.getAddress(),
+      amount: AMOUNT,
+      dueDate,
+      disputeWindow: WINDOW,
+      arbiter: arbiter.address,
+      maxFeeBps: 100,
+      referenceHash: ethers.ZeroHash,
+    });
     return { escrow, merchant, payer, arbiter, dueDate, id: 1n };
   }
   type Fixture = Awaited<ReturnType<typeof deployFixture>>;

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
-import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import type { AddressLike, BigNumberish } from "ethers";
+import { loadFixture, setCode, time } from "@nomicfoundation/hardhat-network-helpers";
 import { anyValue } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
 import { signPermit } from "../../scripts/lib/permit";
 import { SOLIDITY_STATUS_VALUE } from "../../core/invoice/status";
@@ -16,11 +17,23 @@ const fee = (gross: bigint, bps = FEE_BPS) => (gross * bps) / 10_000n;
 
 const Status = SOLIDITY_STATUS_VALUE;
 
+/** createInvoice's terms struct from the fields in their old positional order; the fee cap defaults to the maximum. */
+const terms = (
+  payer: AddressLike,
+  token: AddressLike,
+  amount: BigNumberish,
+  dueDate: BigNumberish,
+  disputeWindow: BigNumberish,
+  arbiter: AddressLike,
+  referenceHash: string,
+  maxFeeBps: BigNumberish = 500,
+) => ({ payer, token, amount, dueDate, disputeWindow, arbiter, maxFeeBps, referenceHash });
+
 describe("PaymentEscrow", function () {
   /** The escrow as deployed (1% fee), a 6-decimal permit token, and funded, approving payers. */
   async function deployFixture() {
     const [admin, merchant, payer, arbiter, feeRecipient, stranger, merchant2] = await ethers.getSigners();
-    const escrow = await ethers.deployContract("PaymentEscrow", [admin, feeRecipient, FEE_BPS]);
+    const escrow = await ethers.deployContract("PaymentEscrow", [admin, feeRecipient, FEE_BPS, [], false]);
     const token = await ethers.deployContract("TestToken", ["USD Coin", "USDC", 6]);
     for (const who of [payer, stranger, merchant2]) {
       await token.mint(who, usdc(1_000_000));
@@ -29,18 +42,29 @@ describe("PaymentEscrow", function () {
     const dueDate = BigInt(await time.latest()) + BigInt(30 * DAY);
     /** Creates an invoice from `merchant` (defaults: fixed payer, the token, AMOUNT, arbiter) and returns its id. */
     const create = async (
-      options: { payer?: string; token?: string; amount?: bigint; due?: bigint; window?: number; arbiter?: string } = {},
+      options: {
+        payer?: string;
+        token?: string;
+        amount?: bigint;
+        due?: bigint;
+        window?: number;
+        arbiter?: string;
+        maxFeeBps?: number;
+      } = {},
     ) => {
       await escrow
         .connect(merchant)
         .createInvoice(
-          options.payer ?? payer.address,
-          options.token ?? (await token.getAddress()),
-          options.amount ?? AMOUNT,
-          options.due ?? dueDate,
-          options.window ?? WINDOW,
-          options.arbiter ?? arbiter.address,
-          REF,
+          terms(
+            options.payer ?? payer.address,
+            options.token ?? (await token.getAddress()),
+            options.amount ?? AMOUNT,
+            options.due ?? dueDate,
+            options.window ?? WINDOW,
+            options.arbiter ?? arbiter.address,
+            REF,
+            options.maxFeeBps ?? 500,
+          ),
         );
       return escrow.invoiceCount();
     };
@@ -85,7 +109,7 @@ describe("PaymentEscrow", function () {
 
     it("announces the initial fee settings", async function () {
       const { admin, feeRecipient } = await loadFixture(deployFixture);
-      const escrow = await ethers.deployContract("PaymentEscrow", [admin, feeRecipient, 250]);
+      const escrow = await ethers.deployContract("PaymentEscrow", [admin, feeRecipient, 250, [], false]);
       const tx = escrow.deploymentTransaction();
       await expect(tx).to.emit(escrow, "FeeRecipientUpdated").withArgs(ethers.ZeroAddress, feeRecipient.address);
       await expect(tx).to.emit(escrow, "FeeBpsUpdated").withArgs(0, 250);
@@ -94,9 +118,9 @@ describe("PaymentEscrow", function () {
     it("refuses a zero admin, a zero fee recipient and a fee above the cap", async function () {
       const { admin, feeRecipient } = await loadFixture(deployFixture);
       const factory = await ethers.getContractFactory("PaymentEscrow");
-      await expect(factory.deploy(ethers.ZeroAddress, feeRecipient, 100)).to.be.revertedWithCustomError(factory, "EscrowZeroAddress");
-      await expect(factory.deploy(admin, ethers.ZeroAddress, 100)).to.be.revertedWithCustomError(factory, "EscrowZeroFeeRecipient");
-      await expect(factory.deploy(admin, feeRecipient, 501))
+      await expect(factory.deploy(ethers.ZeroAddress, feeRecipient, 100, [], false)).to.be.revertedWithCustomError(factory, "EscrowZeroAddress");
+      await expect(factory.deploy(admin, ethers.ZeroAddress, 100, [], false)).to.be.revertedWithCustomError(factory, "EscrowZeroFeeRecipient");
+      await expect(factory.deploy(admin, feeRecipient, 501, [], false))
         .to.be.revertedWithCustomError(factory, "EscrowFeeTooHigh")
         .withArgs(501, 500);
     });
@@ -124,7 +148,7 @@ describe("PaymentEscrow", function () {
 
     it("emits InvoiceCreated with every field", async function () {
       const { escrow, token, merchant, payer, arbiter, dueDate } = await loadFixture(deployFixture);
-      const tx = escrow.connect(merchant).createInvoice(payer, token, AMOUNT, dueDate, WINDOW, arbiter, REF);
+      const tx = escrow.connect(merchant).createInvoice(terms(payer, token, AMOUNT, dueDate, WINDOW, arbiter, REF));
       await expect(tx)
         .to.emit(escrow, "InvoiceCreated")
         .withArgs(1, merchant.address, payer.address, await token.getAddress(), AMOUNT, dueDate, WINDOW, arbiter.address, REF, FEE_BPS);
@@ -133,7 +157,7 @@ describe("PaymentEscrow", function () {
     it("accepts an open payer, native ETH, no arbiter, no reference and no dispute window", async function () {
       const { escrow, merchant, dueDate } = await loadFixture(deployFixture);
       const zero = ethers.ZeroAddress;
-      await escrow.connect(merchant).createInvoice(zero, zero, 1n, dueDate, 0, zero, ethers.ZeroHash);
+      await escrow.connect(merchant).createInvoice(terms(zero, zero, 1n, dueDate, 0, zero, ethers.ZeroHash));
       const invoice = await escrow.getInvoice(1);
       expect([invoice.payer, invoice.token, invoice.arbiter]).to.deep.equal([zero, zero, zero]);
       expect(invoice.referenceHash).to.equal(ethers.ZeroHash);
@@ -143,7 +167,7 @@ describe("PaymentEscrow", function () {
     it("keeps an arbiter's identity across invoices", async function () {
       const { escrow, arbiter, merchant2, stranger, payer, dueDate, create } = await loadFixture(deployFixture);
       await create();
-      await escrow.connect(merchant2).createInvoice(payer, ethers.ZeroAddress, 1n, dueDate, 0, stranger, REF);
+      await escrow.connect(merchant2).createInvoice(terms(payer, ethers.ZeroAddress, 1n, dueDate, 0, stranger, REF));
       await create();
       expect((await escrow.getInvoice(1)).arbiter).to.equal(arbiter.address);
       expect((await escrow.getInvoice(2)).arbiter).to.equal(stranger.address);
@@ -245,16 +269,27 @@ describe("PaymentEscrow", function () {
       expect(await escrow.amountHeld(id)).to.equal(AMOUNT);
     });
 
-    it("binds an open invoice to its first payer", async function () {
+    it("binds an open invoice to whoever pays it in full", async function () {
       const { escrow, payer, stranger, create } = await loadFixture(deployFixture);
       const id = await create({ payer: ethers.ZeroAddress });
-      await escrow.connect(stranger).pay(id, usdc(100));
+      await escrow.connect(stranger).pay(id, AMOUNT);
       expect((await escrow.getInvoice(id)).payer).to.equal(stranger.address);
-      await expect(escrow.connect(payer).pay(id, usdc(100)))
-        .to.be.revertedWithCustomError(escrow, "EscrowNotPayer")
-        .withArgs(id, payer.address, stranger.address);
-      await escrow.connect(stranger).pay(id, usdc(900));
       expect(await escrow.status(id)).to.equal(Status.Paid);
+      await expect(escrow.connect(payer).pay(id, 1n))
+        .to.be.revertedWithCustomError(escrow, "EscrowInvalidStatus")
+        .withArgs(id, Status.Paid);
+    });
+
+    // Issue 11.1: an open invoice could be taken over by a stranger paying 1 wei ahead of the customer.
+    it("open invoice takeover: a stranger cannot bind an open invoice with a part payment", async function () {
+      const { escrow, token, payer, stranger, create } = await loadFixture(deployFixture);
+      const id = await create({ payer: ethers.ZeroAddress });
+      await expect(escrow.connect(stranger).pay(id, 1n))
+        .to.be.revertedWithCustomError(escrow, "EscrowOpenInvoiceNeedsFullPayment")
+        .withArgs(id, 1n, AMOUNT);
+      expect((await escrow.getInvoice(id)).payer).to.equal(ethers.ZeroAddress);
+      await expect(escrow.connect(payer).pay(id, AMOUNT)).to.changeTokenBalances(token, [payer, escrow], [-AMOUNT, AMOUNT]);
+      expect((await escrow.getInvoice(id)).payer).to.equal(payer.address);
     });
 
     describe("refuses", function () {
@@ -278,10 +313,10 @@ describe("PaymentEscrow", function () {
           await token.mint(who, AMOUNT);
           await token.connect(who).approve(escrow, AMOUNT);
         }
-        await expect(escrow.connect(merchant).pay(id, 1n))
+        await expect(escrow.connect(merchant).pay(id, AMOUNT))
           .to.be.revertedWithCustomError(escrow, "EscrowPayerIsMerchant")
           .withArgs(merchant.address);
-        await expect(escrow.connect(arbiter).pay(id, 1n))
+        await expect(escrow.connect(arbiter).pay(id, AMOUNT))
           .to.be.revertedWithCustomError(escrow, "EscrowArbiterIsPayer")
           .withArgs(arbiter.address);
       });
@@ -441,14 +476,14 @@ describe("PaymentEscrow", function () {
       await expect(tx)
         .to.emit(escrow, "InvoiceReleased")
         .withArgs(id, payer.address, merchant.address, await token.getAddress(), part, fee(part), AMOUNT - part);
-      expect(await escrow.credits(feeRecipient, token)).to.equal(fee(part));
+      expect(await escrow.feesAccrued(token)).to.equal(fee(part));
       expect(await escrow.status(id)).to.equal(Status.Paid);
 
       await escrow.connect(payer).release(id, AMOUNT - part);
       const invoice = await escrow.getInvoice(id);
       expect(invoice.released).to.equal(AMOUNT);
       expect(invoice.status).to.equal(Status.Released);
-      expect(await escrow.credits(feeRecipient, token)).to.equal(fee(part) + fee(AMOUNT - part));
+      expect(await escrow.feesAccrued(token)).to.equal(fee(part) + fee(AMOUNT - part));
       expect(await token.balanceOf(escrow)).to.equal(fee(part) + fee(AMOUNT - part));
     });
 
@@ -476,7 +511,7 @@ describe("PaymentEscrow", function () {
       const id = await create();
       await escrow.connect(payer).pay(id, AMOUNT);
       await expect(escrow.connect(payer).release(id, AMOUNT)).to.changeTokenBalance(token, merchant, AMOUNT);
-      expect(await escrow.credits(feeRecipient, token)).to.equal(0);
+      expect(await escrow.feesAccrued(token)).to.equal(0);
     });
 
     it("works while paused", async function () {
@@ -551,7 +586,7 @@ describe("PaymentEscrow", function () {
         .to.emit(escrow, "InvoiceClaimed")
         .withArgs(id, merchant.address, payer.address, await token.getAddress(), held, fee(held));
       expect(await escrow.status(id)).to.equal(Status.Released);
-      expect(await escrow.credits(feeRecipient, token)).to.equal(fee(usdc(100)) + fee(held));
+      expect(await escrow.feesAccrued(token)).to.equal(fee(usdc(100)) + fee(held));
     });
 
     it("works at once when the invoice has no dispute window, and while paused", async function () {
@@ -614,7 +649,7 @@ describe("PaymentEscrow", function () {
       await expect(tx)
         .to.emit(escrow, "InvoiceRefunded")
         .withArgs(id, merchant.address, payer.address, await token.getAddress(), usdc(200), AMOUNT - usdc(200));
-      expect(await escrow.credits(feeRecipient, token)).to.equal(0);
+      expect(await escrow.feesAccrued(token)).to.equal(0);
       expect(await escrow.status(id)).to.equal(Status.Paid);
     });
 
@@ -694,7 +729,7 @@ describe("PaymentEscrow", function () {
           .withArgs(id, payer.address, merchant.address, await token.getAddress(), usdc(200), false);
         const invoice = await escrow.getInvoice(id);
         expect(invoice.refunded).to.equal(usdc(200));
-        expect(invoice.status).to.equal(Status.Expired);
+        expect(invoice.status).to.equal(Status.Refunded);
       });
 
       it("refuses before the due date", async function () {
@@ -899,7 +934,7 @@ describe("PaymentEscrow", function () {
       await expect(tx)
         .to.emit(escrow, "InvoiceResolved")
         .withArgs(id, arbiter.address, merchant.address, payer.address, await token.getAddress(), toMerchant, fee(toMerchant), toPayer);
-      expect(await escrow.credits(feeRecipient, token)).to.equal(fee(toMerchant));
+      expect(await escrow.feesAccrued(token)).to.equal(fee(toMerchant));
       const invoice = await escrow.getInvoice(id);
       expect([invoice.released, invoice.refunded, invoice.status]).to.deep.equal([toMerchant, toPayer, BigInt(Status.Resolved)]);
     });
@@ -960,7 +995,7 @@ describe("PaymentEscrow", function () {
           usdc(300),
         );
       expect(await escrow.status(id)).to.equal(Status.Resolved);
-      expect(await escrow.credits(feeRecipient, token)).to.equal(fee(usdc(700)));
+      expect(await escrow.feesAccrued(token)).to.equal(fee(usdc(700)));
     });
 
     it("ends the dispute when the merchant accepts the payer's proposal, even while paused", async function () {
@@ -1034,26 +1069,67 @@ describe("PaymentEscrow", function () {
     });
   });
 
-  describe("withdraw", function () {
-    it("pays the fee recipient its fees", async function () {
+  describe("collectFees", function () {
+    it("pays the fee recipient every fee accrued in the token", async function () {
       const { escrow, token, payer, feeRecipient, id } = await loadFixture(paidFixture);
       await escrow.connect(payer).release(id, AMOUNT);
-      const tx = await escrow.connect(feeRecipient).withdraw(token);
+      const tx = await escrow.connect(feeRecipient).collectFees(token);
       await expect(tx).to.changeTokenBalances(token, [escrow, feeRecipient], [-fee(AMOUNT), fee(AMOUNT)]);
-      await expect(tx)
-        .to.emit(escrow, "Withdrawn")
-        .withArgs(feeRecipient.address, await token.getAddress(), feeRecipient.address, fee(AMOUNT));
-      expect(await escrow.credits(feeRecipient, token)).to.equal(0);
+      await expect(tx).to.emit(escrow, "FeesCollected").withArgs(feeRecipient.address, await token.getAddress(), fee(AMOUNT));
+      expect(await escrow.feesAccrued(token)).to.equal(0);
+      expect(await escrow.totalOwed(token)).to.equal(0);
     });
 
-    it("pays ETH credits, to another address if asked, even while paused", async function () {
-      const { escrow, admin, payer, feeRecipient, stranger, id } = await loadFixture(paidNativeFixture);
+    it("collects ETH fees even while paused", async function () {
+      const { escrow, admin, payer, feeRecipient, id } = await loadFixture(paidNativeFixture);
       const gross = ethers.parseEther("2");
       await escrow.connect(payer).release(id, gross);
       await escrow.connect(admin).pause();
-      const tx = await escrow.connect(feeRecipient).withdrawTo(ethers.ZeroAddress, stranger);
-      await expect(tx).to.changeEtherBalances([escrow, stranger], [-fee(gross), fee(gross)]);
-      await expect(tx).to.emit(escrow, "Withdrawn").withArgs(feeRecipient.address, ethers.ZeroAddress, stranger.address, fee(gross));
+      const tx = await escrow.connect(feeRecipient).collectFees(ethers.ZeroAddress);
+      await expect(tx).to.changeEtherBalances([escrow, feeRecipient], [-fee(gross), fee(gross)]);
+      await expect(tx).to.emit(escrow, "FeesCollected").withArgs(feeRecipient.address, ethers.ZeroAddress, fee(gross));
+    });
+
+    it("refuses anyone but the fee recipient, and a token with no fees", async function () {
+      const { escrow, token, payer, feeRecipient, stranger, id } = await loadFixture(paidFixture);
+      await escrow.connect(payer).release(id, AMOUNT);
+      await expect(escrow.connect(stranger).collectFees(token))
+        .to.be.revertedWithCustomError(escrow, "EscrowNotFeeRecipient")
+        .withArgs(stranger.address, feeRecipient.address);
+      await expect(escrow.connect(feeRecipient).collectFees(ethers.ZeroAddress))
+        .to.be.revertedWithCustomError(escrow, "EscrowNoFeesAccrued")
+        .withArgs(ethers.ZeroAddress);
+    });
+  });
+
+  describe("withdraw", function () {
+    /** Invoice 1 in ETH, released to a merchant whose address rejected the push: the merchant holds an ETH credit. */
+    async function creditedNativeFixture() {
+      const f = await paidNativeFixture();
+      await setCode(f.merchant.address, "0x5f5ffd"); // PUSH0 PUSH0 REVERT: refuses the pushed ETH
+      await f.escrow.connect(f.payer).release(f.id, ethers.parseEther("2"));
+      await setCode(f.merchant.address, "0x");
+      const credit = await f.escrow.credits(f.merchant, ethers.ZeroAddress);
+      return { ...f, credit };
+    }
+
+    it("pays ETH credits, to another address if asked, even while paused", async function () {
+      const { escrow, admin, merchant, stranger, credit } = await loadFixture(creditedNativeFixture);
+      expect(credit).to.equal(ethers.parseEther("2") - fee(ethers.parseEther("2")));
+      await escrow.connect(admin).pause();
+      const tx = await escrow.connect(merchant).withdrawTo(ethers.ZeroAddress, stranger);
+      await expect(tx).to.changeEtherBalances([escrow, stranger], [-credit, credit]);
+      await expect(tx).to.emit(escrow, "Withdrawn").withArgs(merchant.address, ethers.ZeroAddress, stranger.address, credit);
+      expect(await escrow.credits(merchant, ethers.ZeroAddress)).to.equal(0);
+    });
+
+    it("keeps the credit when the ETH destination refuses it", async function () {
+      const { escrow, merchant, credit } = await loadFixture(creditedNativeFixture);
+      const token = await ethers.deployContract("TestToken", ["No receive", "NR", 18]); // a contract without receive()
+      await expect(escrow.connect(merchant).withdrawTo(ethers.ZeroAddress, token))
+        .to.be.revertedWithCustomError(escrow, "EscrowNativeTransferFailed")
+        .withArgs(await token.getAddress(), credit);
+      expect(await escrow.credits(merchant, ethers.ZeroAddress)).to.equal(credit);
     });
 
     it("refuses when there is no credit", async function () {
@@ -1071,16 +1147,6 @@ describe("PaymentEscrow", function () {
       );
     });
 
-    it("keeps the credit when the ETH destination refuses it", async function () {
-      const { escrow, payer, feeRecipient, id } = await loadFixture(paidNativeFixture);
-      await escrow.connect(payer).release(id, ethers.parseEther("2"));
-      const credit = await escrow.credits(feeRecipient, ethers.ZeroAddress);
-      const token = await ethers.deployContract("TestToken", ["No receive", "NR", 18]); // a contract without receive()
-      await expect(escrow.connect(feeRecipient).withdrawTo(ethers.ZeroAddress, token))
-        .to.be.revertedWithCustomError(escrow, "EscrowNativeTransferFailed")
-        .withArgs(await token.getAddress(), credit);
-      expect(await escrow.credits(feeRecipient, ethers.ZeroAddress)).to.equal(credit);
-    });
   });
 
   describe("fee settings", function () {
@@ -1095,18 +1161,18 @@ describe("PaymentEscrow", function () {
         await escrow.connect(payer).pay(id, AMOUNT);
         await escrow.connect(payer).release(id, AMOUNT);
       }
-      expect(await escrow.credits(feeRecipient, token)).to.equal(fee(AMOUNT) + fee(AMOUNT, 500n));
+      expect(await escrow.feesAccrued(token)).to.equal(fee(AMOUNT) + fee(AMOUNT, 500n));
     });
 
-    it("credits fees to a new recipient from then on", async function () {
+    it("lets only the recipient current at collection take the accrued fees", async function () {
       const { escrow, token, admin, payer, feeRecipient, stranger, id } = await loadFixture(paidFixture);
       await escrow.connect(payer).release(id, usdc(100));
       await expect(escrow.connect(admin).setFeeRecipient(stranger))
         .to.emit(escrow, "FeeRecipientUpdated")
         .withArgs(feeRecipient.address, stranger.address);
       await escrow.connect(payer).release(id, usdc(900));
-      expect(await escrow.credits(feeRecipient, token)).to.equal(fee(usdc(100)));
-      expect(await escrow.credits(stranger, token)).to.equal(fee(usdc(900)));
+      await expect(escrow.connect(feeRecipient).collectFees(token)).to.be.revertedWithCustomError(escrow, "EscrowNotFeeRecipient");
+      await expect(escrow.connect(stranger).collectFees(token)).to.changeTokenBalance(token, stranger, fee(AMOUNT));
       expect(await escrow.feeRecipient()).to.equal(stranger.address);
     });
 

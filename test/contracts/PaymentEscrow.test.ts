@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import type { AddressLike, BigNumberish } from "ethers";
-import { loadFixture, setCode, time } from "@nomicfoundation/hardhat-network-helpers";
+import { loadFixture, setBalance, setCode, setStorageAt, time } from "@nomicfoundation/hardhat-network-helpers";
 import { anyValue } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
 import { signPermit } from "../../scripts/lib/permit";
 import { SOLIDITY_STATUS_VALUE } from "../../core/invoice/status";
@@ -1252,6 +1252,267 @@ describe("PaymentEscrow", function () {
     it("support the AccessControl interface", async function () {
       const { escrow } = await loadFixture(deployFixture);
       expect(await escrow.supportsInterface("0x7965db0b")).to.equal(true);
+    });
+  });
+
+  // The findings of the outside review (issue 11), one regression test or group per problem; the open-invoice
+  // takeover (1) is under pay, the hook token that burns gas (3) in PaymentEscrow.hostile.test.ts.
+  describe("review findings", function () {
+    describe("arbiter registry filling (2)", function () {
+      /** The deployment with the arbiter registry's counter set to its last free index by a storage write. */
+      async function fullRegistryFixture() {
+        const f = await deployFixture();
+        await f.create(); // registers `arbiter` at index 1
+        // Slot 1 packs Pausable's flag, the fee rate, the allowlist switch, the fee recipient, the invoice count and,
+        // in its top three bytes, the registry's counter.
+        const slot = 1n;
+        const word = BigInt(await ethers.provider.getStorage(f.escrow, slot));
+        const mask = 0xffffffn << 232n;
+        const full = (word & ~mask) | (0xfffffen << 232n);
+        await setStorageAt(await f.escrow.getAddress(), slot, ethers.toBeHex(full, 32));
+        expect(await f.escrow.invoiceCount()).to.equal(1);
+        return f;
+      }
+
+      it("cannot stop anyone from creating invoices with new arbiters", async function () {
+        const { escrow, merchant2, payer, stranger, dueDate, create } = await loadFixture(fullRegistryFixture);
+        const [, , , , , , , third] = await ethers.getSigners();
+        await escrow.connect(merchant2).createInvoice(terms(payer, ethers.ZeroAddress, 1n, dueDate, 0, stranger, REF)); // the last index
+        const id = await create({ arbiter: third!.address }); // registry full: stored with the invoice
+        const again = await create({ arbiter: third!.address });
+        expect((await escrow.getInvoice(2)).arbiter).to.equal(stranger.address);
+        expect((await escrow.getInvoice(id)).arbiter).to.equal(third!.address);
+        expect((await escrow.getInvoice(again)).arbiter).to.equal(third!.address);
+        expect((await escrow.getInvoice(1)).arbiter).to.not.equal(ethers.ZeroAddress);
+      });
+
+      it("lets an arbiter stored with its invoice resolve it, and nobody else", async function () {
+        const { escrow, token, merchant, payer, stranger, create } = await loadFixture(fullRegistryFixture);
+        const [, , , , , , , , fourth] = await ethers.getSigners();
+        await create({ arbiter: stranger.address }); // the last index
+        const id = await create({ arbiter: fourth!.address });
+        await escrow.connect(payer).pay(id, AMOUNT);
+        await expect(escrow.connect(payer).dispute(id)).to.emit(escrow, "InvoiceDisputed").withArgs(id, payer.address, merchant.address, fourth!.address, AMOUNT, anyValue);
+        await expect(escrow.connect(stranger).resolve(id, AMOUNT, 0))
+          .to.be.revertedWithCustomError(escrow, "EscrowNotArbiter")
+          .withArgs(id, stranger.address, fourth!.address);
+        await expect(escrow.connect(fourth!).resolve(id, AMOUNT, 0)).to.changeTokenBalance(token, merchant, AMOUNT - fee(AMOUNT));
+      });
+
+      it("refuses an arbiter stored with an open invoice as its payer", async function () {
+        const { escrow, token, stranger, create } = await loadFixture(fullRegistryFixture);
+        const [, , , , , , , third] = await ethers.getSigners();
+        await create({ arbiter: stranger.address });
+        const id = await create({ payer: ethers.ZeroAddress, arbiter: third!.address });
+        await token.mint(third!, AMOUNT);
+        await token.connect(third!).approve(escrow, AMOUNT);
+        await expect(escrow.connect(third!).pay(id, AMOUNT))
+          .to.be.revertedWithCustomError(escrow, "EscrowArbiterIsPayer")
+          .withArgs(third!.address);
+      });
+    });
+
+    describe("fee dodging by chunking (4)", function () {
+      it("charges ten releases of 99 units the fee of one release of 990", async function () {
+        const { escrow, token, payer, id } = await loadFixture(paidFixture);
+        let fees = 0n;
+        for (let k = 0; k < 10; k++) {
+          const receipt = (await (await escrow.connect(payer).release(id, 99n)).wait())!;
+          const event = receipt.logs.map((l) => escrow.interface.parseLog(l)).find((e) => e?.name === "InvoiceReleased")!;
+          fees += event.args.fee as bigint;
+        }
+        expect(fee(99n)).to.equal(0n); // what each chunk paid before
+        expect(fees).to.equal(fee(990n)).and.to.equal(9n);
+        expect(await escrow.feesAccrued(token)).to.equal(9n);
+      });
+
+      it("charges a release, a split and a claim together the fee of their total", async function () {
+        const { escrow, token, payer, arbiter, id } = await loadFixture(paidFixture);
+        await escrow.connect(payer).release(id, 150n);
+        await escrow.connect(payer).dispute(id);
+        const held = await escrow.amountHeld(id);
+        await escrow.connect(arbiter).resolve(id, 349n, held - 349n);
+        expect(await escrow.feesAccrued(token)).to.equal(fee(150n + 349n));
+      });
+    });
+
+    describe("stuck surplus (5)", function () {
+      /** Invoice 1 paid and held; 5 tokens minted to the escrow and 1 ETH forced into it: nobody's. */
+      async function surplusFixture() {
+        const f = await paidFixture();
+        await f.token.mint(f.escrow, usdc(5));
+        await setBalance(await f.escrow.getAddress(), ethers.parseEther("1"));
+        return f;
+      }
+
+      it("lets the sweeper take exactly the surplus of a token, never what is held", async function () {
+        const { escrow, token, admin, stranger, id } = await loadFixture(surplusFixture);
+        expect(await escrow.totalOwed(token)).to.equal(AMOUNT);
+        expect(await escrow.surplus(token)).to.equal(usdc(5));
+        const tx = await escrow.connect(admin).sweep(token, stranger);
+        await expect(tx).to.changeTokenBalances(token, [escrow, stranger], [-usdc(5), usdc(5)]);
+        await expect(tx).to.emit(escrow, "Swept").withArgs(admin.address, await token.getAddress(), stranger.address, usdc(5));
+        expect(await escrow.amountHeld(id)).to.equal(AMOUNT);
+        expect(await token.balanceOf(escrow)).to.equal(AMOUNT);
+        await expect(escrow.connect(admin).sweep(token, stranger))
+          .to.be.revertedWithCustomError(escrow, "EscrowNothingToSweep")
+          .withArgs(await token.getAddress());
+      });
+
+      it("sweeps ETH forced into the escrow, even while paused", async function () {
+        const { escrow, admin, stranger } = await loadFixture(surplusFixture);
+        await escrow.connect(admin).pause();
+        await expect(escrow.connect(admin).sweep(ethers.ZeroAddress, stranger)).to.changeEtherBalances(
+          [escrow, stranger],
+          [-ethers.parseEther("1"), ethers.parseEther("1")],
+        );
+      });
+
+      it("refuses anyone without SWEEPER_ROLE and the zero address", async function () {
+        const { escrow, token, admin, stranger } = await loadFixture(surplusFixture);
+        await expect(escrow.connect(stranger).sweep(token, stranger))
+          .to.be.revertedWithCustomError(escrow, "AccessControlUnauthorizedAccount")
+          .withArgs(stranger.address, await escrow.SWEEPER_ROLE());
+        await expect(escrow.connect(admin).sweep(token, ethers.ZeroAddress)).to.be.revertedWithCustomError(escrow, "EscrowZeroAddress");
+      });
+
+      it("reads no surplus while the escrow holds just what it owes", async function () {
+        const { escrow, token, id, payer } = await loadFixture(paidFixture);
+        expect(await escrow.surplus(ethers.ZeroAddress)).to.equal(0);
+        expect(await escrow.surplus(token)).to.equal(0);
+        await escrow.connect(payer).release(id, AMOUNT);
+        expect(await escrow.surplus(token)).to.equal(0);
+      });
+    });
+
+    describe("token allowlist (6)", function () {
+      /** The escrow as deployed on a public chain: allowlist on, the test token allowed. */
+      async function allowlistFixture() {
+        const f = await deployFixture();
+        const escrow = await ethers.deployContract("PaymentEscrow", [f.admin, f.feeRecipient, FEE_BPS, [f.token], true]);
+        const other = await ethers.deployContract("TestToken", ["Rebasing", "REB", 18]);
+        return { ...f, escrow, other };
+      }
+
+      it("allows the listed tokens and ETH, and refuses others while it is on", async function () {
+        const { escrow, token, other, merchant, payer, dueDate } = await loadFixture(allowlistFixture);
+        const make = (asset: AddressLike) => escrow.connect(merchant).createInvoice(terms(payer, asset, AMOUNT, dueDate, WINDOW, ethers.ZeroAddress, REF));
+        expect(await escrow.allowlistEnabled()).to.equal(true);
+        expect([await escrow.isTokenAllowed(token), await escrow.isTokenAllowed(other), await escrow.isTokenAllowed(ethers.ZeroAddress)]).to.deep.equal([true, false, true]);
+        await expect(make(token)).to.emit(escrow, "InvoiceCreated");
+        await expect(make(ethers.ZeroAddress)).to.emit(escrow, "InvoiceCreated");
+        await expect(make(other)).to.be.revertedWithCustomError(escrow, "EscrowTokenNotAllowed").withArgs(await other.getAddress());
+      });
+
+      it("is managed by TOKEN_MANAGER_ROLE; removing a token leaves its invoices working", async function () {
+        const { escrow, token, other, admin, merchant, payer, stranger, dueDate } = await loadFixture(allowlistFixture);
+        const role = await escrow.TOKEN_MANAGER_ROLE();
+        await expect(escrow.connect(stranger).setTokenAllowed(other, true))
+          .to.be.revertedWithCustomError(escrow, "AccessControlUnauthorizedAccount")
+          .withArgs(stranger.address, role);
+        await expect(escrow.connect(stranger).setAllowlistEnabled(false)).to.be.revertedWithCustomError(escrow, "AccessControlUnauthorizedAccount");
+        await expect(escrow.connect(admin).setTokenAllowed(other, true)).to.emit(escrow, "TokenAllowed").withArgs(await other.getAddress(), true);
+        await escrow.connect(merchant).createInvoice(terms(payer, token, AMOUNT, dueDate, WINDOW, ethers.ZeroAddress, REF));
+        await expect(escrow.connect(admin).setTokenAllowed(token, false)).to.emit(escrow, "TokenAllowed").withArgs(await token.getAddress(), false);
+        await token.connect(payer).approve(escrow, AMOUNT);
+        await escrow.connect(payer).pay(1, AMOUNT);
+        await escrow.connect(payer).release(1, AMOUNT);
+        expect(await escrow.status(1)).to.equal(Status.Released);
+        await expect(escrow.connect(admin).setAllowlistEnabled(false)).to.emit(escrow, "AllowlistEnabled").withArgs(false);
+        await expect(escrow.connect(merchant).createInvoice(terms(payer, token, AMOUNT, dueDate, WINDOW, ethers.ZeroAddress, REF))).to.emit(
+          escrow,
+          "InvoiceCreated",
+        );
+      });
+
+      it("refuses a token address with no code, on and off the allowlist", async function () {
+        const { escrow, admin, merchant, payer, stranger, dueDate } = await loadFixture(allowlistFixture);
+        await expect(escrow.connect(admin).setTokenAllowed(stranger, true))
+          .to.be.revertedWithCustomError(escrow, "EscrowTokenHasNoCode")
+          .withArgs(stranger.address);
+        await escrow.connect(admin).setAllowlistEnabled(false);
+        await expect(escrow.connect(merchant).createInvoice(terms(payer, stranger, AMOUNT, dueDate, WINDOW, ethers.ZeroAddress, REF)))
+          .to.be.revertedWithCustomError(escrow, "EscrowTokenHasNoCode")
+          .withArgs(stranger.address);
+        await expect(escrow.connect(admin).setTokenAllowed(stranger, false)).to.emit(escrow, "TokenAllowed");
+      });
+
+      it("refuses a deployment that lists an address with no code", async function () {
+        const { admin, feeRecipient, stranger } = await loadFixture(deployFixture);
+        const factory = await ethers.getContractFactory("PaymentEscrow");
+        await expect(factory.deploy(admin, feeRecipient, 100, [stranger], true))
+          .to.be.revertedWithCustomError(factory, "EscrowTokenHasNoCode")
+          .withArgs(stranger.address);
+      });
+    });
+
+    describe("status after reclaiming an expired invoice (7)", function () {
+      it("reads Refunded, as the diagram says, not Expired", async function () {
+        const { escrow, payer, dueDate, create } = await loadFixture(deployFixture);
+        const id = await create();
+        await escrow.connect(payer).pay(id, usdc(300));
+        await time.increaseTo(dueDate + 1n);
+        expect(await escrow.status(id)).to.equal(Status.Expired);
+        await escrow.connect(payer).reclaim(id);
+        expect(await escrow.status(id)).to.equal(Status.Refunded);
+        expect(await escrow.amountDue(id)).to.equal(0);
+      });
+    });
+
+    describe("arbiter racing the payer's reclaim (8)", function () {
+      /** The dispute's timeout, with the next block set to `offset` seconds from it. */
+      async function atTimeout(offset: bigint) {
+        const f = await loadFixture(disputedFixture);
+        const timeoutAt = f.disputedAt + BigInt(DISPUTE_TIMEOUT);
+        await time.setNextBlockTimestamp(timeoutAt + offset);
+        return { ...f, timeoutAt };
+      }
+
+      it("lets the arbiter resolve in the last second before the timeout", async function () {
+        const { escrow, arbiter, id } = await atTimeout(-1n);
+        await expect(escrow.connect(arbiter).resolve(id, AMOUNT, 0)).to.emit(escrow, "InvoiceResolved");
+      });
+
+      it("refuses the payer's reclaim in the last second before the timeout", async function () {
+        const { escrow, payer, id, timeoutAt } = await atTimeout(-1n);
+        await expect(escrow.connect(payer).reclaim(id)).to.be.revertedWithCustomError(escrow, "EscrowDisputeNotTimedOut").withArgs(id, timeoutAt);
+      });
+
+      it("refuses the arbiter from the timeout on", async function () {
+        const { escrow, arbiter, id, timeoutAt } = await atTimeout(0n);
+        await expect(escrow.connect(arbiter).resolve(id, AMOUNT, 0))
+          .to.be.revertedWithCustomError(escrow, "EscrowDisputeTimedOut")
+          .withArgs(id, timeoutAt);
+      });
+
+      it("lets the payer reclaim from the timeout on", async function () {
+        const { escrow, token, payer, id } = await atTimeout(0n);
+        await expect(escrow.connect(payer).reclaim(id)).to.changeTokenBalance(token, payer, AMOUNT);
+      });
+
+      it("still lets both sides settle after the timeout", async function () {
+        const { escrow, merchant, payer, id } = await loadFixture(disputedFixture);
+        await time.increase(DISPUTE_TIMEOUT);
+        await escrow.connect(payer).proposeSettlement(id, usdc(400));
+        await expect(escrow.connect(merchant).acceptSettlement(id, usdc(400))).to.emit(escrow, "InvoiceSettled");
+      });
+    });
+
+    describe("merchant cannot cap the fee (10)", function () {
+      it("refuses an invoice whose current fee is above the merchant's cap, and accepts one at the cap", async function () {
+        const { escrow, create } = await loadFixture(deployFixture);
+        await expect(create({ maxFeeBps: Number(FEE_BPS) - 1 }))
+          .to.be.revertedWithCustomError(escrow, "EscrowFeeAboveMerchantMax")
+          .withArgs(FEE_BPS, FEE_BPS - 1n);
+        const id = await create({ maxFeeBps: Number(FEE_BPS) });
+        expect((await escrow.getInvoice(id)).feeBps).to.equal(FEE_BPS);
+      });
+
+      it("protects the merchant against a fee raised just before creation", async function () {
+        const { escrow, admin, create } = await loadFixture(deployFixture);
+        await escrow.connect(admin).setFeeBps(500);
+        await expect(create({ maxFeeBps: 100 })).to.be.revertedWithCustomError(escrow, "EscrowFeeAboveMerchantMax").withArgs(500, 100);
+      });
     });
   });
 });

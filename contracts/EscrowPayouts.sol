@@ -50,6 +50,9 @@ abstract contract EscrowPayouts is IPaymentEscrow, AccessControl, Pausable, Reen
     /// credited and withdraws with {withdraw}, which forwards all gas because the caller pays for it.
     uint256 public constant TOKEN_PAYOUT_GAS = 150_000;
 
+    /// @dev IERC20's transfer(address,uint256).
+    bytes4 private constant _TRANSFER_SELECTOR = 0xa9059cbb;
+
     // These share a slot with Pausable's flag (declared here, before any mapping, so that they pack): creation and
     // payment read the pause flag, the fee rate, the allowlist switch and the invoice count in one cold read.
     uint16 internal _feeBps;
@@ -227,7 +230,7 @@ abstract contract EscrowPayouts is IPaymentEscrow, AccessControl, Pausable, Reen
             }
         } else {
             uint256 gasLimit = TOKEN_PAYOUT_GAS;
-            bytes4 selector = IERC20.transfer.selector;
+            bytes4 selector = _TRANSFER_SELECTOR;
             // transfer(to, amount) with limited gas and at most one word of return data copied, accepted as
             // OpenZeppelin's SafeERC20 accepts it: no return data from a contract, or a returned true.
             // solhint-disable-next-line no-inline-assembly

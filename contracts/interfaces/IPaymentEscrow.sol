@@ -27,14 +27,14 @@ pragma solidity ^0.8.24;
 ///   state after the payout.
 interface IPaymentEscrow {
     /// @notice Lifecycle of an invoice, as returned by {status} (derived where time matters).
-    /// @dev None: no such invoice. Open: created, nothing paid, due date not passed. PartiallyPaid: some paid,
-    /// due date not passed. Paid: fully paid and funds held (claimable by the merchant once the dispute window has
-    /// passed). Disputed: frozen until the arbiter resolves, both sides settle, or the dispute times out.
-    /// Released: fully paid and everything has left the escrow, some of it to the merchant. Refunded: closed with
-    /// what was held given back to the payer: the merchant refunded everything held, the payer reclaimed after
-    /// expiry (a part-paid invoice, also if part of it had been released before) or after a timed-out dispute. Resolved: the arbiter or a settlement
-    /// split the disputed funds. Cancelled: cancelled by the merchant before any payment. Expired: the due date
-    /// passed before full payment; the payer may reclaim what is held (the invoice is then Refunded).
+    /// @dev None: no such invoice. Open: created, nothing paid, due date not passed. PartiallyPaid: some paid, due date
+    /// not passed. Paid: fully paid and funds held (claimable by the merchant once the dispute window has passed).
+    /// Disputed: frozen until the arbiter resolves, both sides settle, or the dispute times out. Released: fully paid
+    /// and everything has left the escrow, some of it to the merchant. Refunded: closed with what was held given back
+    /// to the payer: the merchant refunded everything held, the payer reclaimed after expiry (a part-paid invoice,
+    /// also if part of it had been released before) or after a timed-out dispute. Resolved: the arbiter or a
+    /// settlement split the disputed funds. Cancelled: cancelled by the merchant before any payment. Expired: the due
+    /// date passed before full payment; the payer may reclaim what is held (the invoice is then Refunded).
     enum Status {
         None,
         Open,

@@ -42,7 +42,8 @@ interface IStakingRewards {
     event Withdrawn(address indexed account, uint256 amount, uint256 balance, uint256 totalStaked);
     /// @notice `account` was paid `reward` reward tokens.
     event RewardPaid(address indexed account, uint256 reward);
-    /// @notice A period started: `reward` tokens arrived (with this call or sent directly since the last period), `carried` (scaled) rolled over from before,
+    /// @notice A period started: `reward` tokens arrived (with this call or sent directly since the last period),
+    /// `carried` (scaled) rolled over from before,
     /// paid at `rewardRate` (scaled by RATE_SCALE, per second) until `periodFinish`.
     event RewardAdded(uint256 reward, uint256 carried, uint256 rewardRate, uint256 periodStart, uint256 periodFinish);
     /// @notice The length of the next reward periods is now `duration` seconds.

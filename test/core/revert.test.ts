@@ -23,8 +23,8 @@ describe("core/revert", function () {
       "StakingTokenNotRecoverable",
     ]);
     const errors = [...PaymentEscrowAbi, ...StakingRewardsAbi]
-      .filter((item) => item.type === "error" && !operatorOnly.has(item.name))
-      .map((item) => item.name);
+      .flatMap((item) => (item.type === "error" ? [item.name] : []))
+      .filter((name) => !operatorOnly.has(name));
     const missing = errors.filter((name) => !DESCRIBED_ERRORS.includes(name));
     expect(missing, `no sentence for ${missing.join(", ")}`).to.deep.equal([]);
   });

@@ -216,6 +216,30 @@ describe("PaymentEscrow with hostile tokens and receivers", function () {
     });
   });
 
+  // Issue 11.11: during a push the paid-out amount is neither held nor credited. The views then already read the
+  // state after the payout, and the receiver's balance already holds the amount: nothing is missing for a reader.
+  describe("a token whose hook reads the views in the middle of a payout", function () {
+    it("sees the state after the payout: not held, not credited, not owed, and in the receiver's balance", async function () {
+      const { escrow, merchant, payer, create } = await loadFixture(hostileFixture);
+      const probe = await ethers.deployContract("EscrowViewProbeToken");
+      await probe.mint(payer, AMOUNT);
+      await probe.connect(payer).approve(escrow, AMOUNT);
+      const id = await create(probe);
+      await escrow.connect(payer).pay(id, AMOUNT);
+      await probe.watch(escrow, id);
+      await escrow.connect(payer).release(id, AMOUNT / 4n);
+      const net = AMOUNT / 4n - fee(AMOUNT / 4n);
+      const seen = await probe.seen();
+      expect(seen.held).to.equal(AMOUNT - AMOUNT / 4n);
+      expect(seen.credit).to.equal(0);
+      expect(seen.owed).to.equal(AMOUNT - net); // still held plus the fee, which stays
+      expect(seen.receiverBalance).to.equal(net);
+      expect(seen.escrowBalance).to.equal(seen.owed); // the books balance inside the payout
+      expect(await escrow.totalOwed(probe)).to.equal(seen.owed);
+      expect(await probe.balanceOf(merchant)).to.equal(net);
+    });
+  });
+
   describe("a token that returns nothing (USDT style)", function () {
     it("pays, releases, refunds and collects fees normally", async function () {
       const { escrow, noReturn, merchant, payer, feeRecipient, create } = await loadFixture(hostileFixture);

@@ -70,6 +70,10 @@ contract PaymentEscrow is EscrowPayouts {
         uint32 disputeWindow = terms.disputeWindow;
         address arbiter = terms.arbiter;
         bytes32 referenceHash = terms.referenceHash;
+        // Three fields of one slot read before the first branch, so the optimizer reads the slot once.
+        uint16 rate = _feeBps;
+        bool allowlistOn = _allowlistEnabled;
+        uint40 next = _invoiceCount + 1; // checked: reverts rather than wrap after 2^40 - 1 invoices
         if (amount == 0) revert EscrowZeroAmount();
         if (amount > type(uint96).max) revert EscrowAmountTooLarge(amount, type(uint96).max);
         if (dueDate <= block.timestamp) revert EscrowDueDateInPast(dueDate, block.timestamp);
@@ -77,16 +81,18 @@ contract PaymentEscrow is EscrowPayouts {
         if (payer == msg.sender) revert EscrowPayerIsMerchant(payer);
         if (arbiter == msg.sender) revert EscrowArbiterIsMerchant(arbiter);
         if (arbiter != address(0) && arbiter == payer) revert EscrowArbiterIsPayer(arbiter);
-        uint16 rate = _feeBps;
         if (rate > terms.maxFeeBps) revert EscrowFeeAboveMerchantMax(rate, terms.maxFeeBps);
-        _checkInvoiceToken(token, _allowlistEnabled);
+        _checkInvoiceToken(token, allowlistOn);
 
-        id = ++_invoiceCount;
+        _invoiceCount = next;
+        id = next;
+        uint24 arbiterIndex = arbiter == address(0) ? 0 : _registerArbiter(arbiter, id);
         InvoiceLib.Stored storage inv = _invoices[id];
+        // The fields of slot 0 written with no branch between, so the optimizer makes it one SSTORE.
         inv.payer = payer;
         inv.dueDate = SafeCast.toUint40(dueDate);
         inv.disputeWindow = disputeWindow;
-        if (arbiter != address(0)) inv.arbiterIndex = _registerArbiter(arbiter, id);
+        inv.arbiterIndex = arbiterIndex;
         inv.amount = uint96(amount);
         inv.state = Status.Open;
         inv.feeBps = rate;

@@ -50,6 +50,15 @@ abstract contract EscrowPayouts is IPaymentEscrow, AccessControl, Pausable, Reen
     /// credited and withdraws with {withdraw}, which forwards all gas because the caller pays for it.
     uint256 public constant TOKEN_PAYOUT_GAS = 150_000;
 
+    /// @dev Gas that must be left beyond a payout's allowance when it is pushed (40,000): enough to credit the
+    /// receiver if the push fails. With less, the call reverts, so a caller cannot starve a push into a credit on
+    /// purpose. Not a public getter: one more selector would cost every call in the dispatcher.
+    uint256 private constant _PAYOUT_GAS_RESERVE = 40_000;
+    /// @dev Gas a native ETH push needs left: its allowance and the reserve.
+    uint256 private constant _NATIVE_PUSH_GAS = NATIVE_PAYOUT_GAS + _PAYOUT_GAS_RESERVE;
+    /// @dev Gas an ERC-20 push needs left: its allowance and the reserve.
+    uint256 private constant _TOKEN_PUSH_GAS = TOKEN_PAYOUT_GAS + _PAYOUT_GAS_RESERVE;
+
     /// @dev IERC20's transfer(address,uint256).
     bytes4 private constant _TRANSFER_SELECTOR = 0xa9059cbb;
 
@@ -220,9 +229,12 @@ abstract contract EscrowPayouts is IPaymentEscrow, AccessControl, Pausable, Reen
     /// @dev Pushes `amount` of `token` to `to` (already debited); if that fails, credits it to `to` for {withdraw}.
     function _push(uint256 id, address token, address to, uint256 amount) internal {
         if (amount == 0) return;
+        // A push that fails must be the receiver's doing: the caller leaves the whole allowance (also after the
+        // 63/64 rule, which the reserve covers) and enough to credit.
         bool sent;
         if (token == address(0)) {
             uint256 gasLimit = NATIVE_PAYOUT_GAS;
+            if (gasleft() < _NATIVE_PUSH_GAS) revert EscrowPayoutGasTooLow(gasleft(), _NATIVE_PUSH_GAS);
             // Limited gas and no return data copied: a receiver can neither burn the caller's gas nor bomb memory.
             // solhint-disable-next-line no-inline-assembly
             assembly ("memory-safe") {
@@ -230,6 +242,7 @@ abstract contract EscrowPayouts is IPaymentEscrow, AccessControl, Pausable, Reen
             }
         } else {
             uint256 gasLimit = TOKEN_PAYOUT_GAS;
+            if (gasleft() < _TOKEN_PUSH_GAS) revert EscrowPayoutGasTooLow(gasleft(), _TOKEN_PUSH_GAS);
             bytes4 selector = _TRANSFER_SELECTOR;
             // transfer(to, amount) with limited gas and at most one word of return data copied, accepted as
             // OpenZeppelin's SafeERC20 accepts it: no return data from a contract, or a returned true.

@@ -95,7 +95,9 @@ export async function deploySettle(
   ]);
   const policy = tokenPolicyFor(chainId, { SettleToken: contracts.SettleToken.address });
   await deploy("PaymentEscrow", [deployer.address, deployer.address, DEPLOY_PARAMS.feeBps, Object.values(policy.tokens), policy.allowlist]);
-  log(`PaymentEscrow tokens: ${Object.keys(policy.tokens).join(", ")} and ETH; allowlist ${policy.allowlist ? "on" : "off"} (config/tokens.json)`);
+  log(
+    `PaymentEscrow tokens: ${Object.keys(policy.tokens).join(", ")} and ETH; allowlist ${policy.allowlist ? "on" : "off"} (config/tokens.json)`,
+  );
 
   if (LOCAL_CHAIN_IDS.has(chainId)) {
     const accounts = (await ethers.getSigners()).slice(1, 5);

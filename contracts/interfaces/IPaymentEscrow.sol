@@ -185,6 +185,9 @@ interface IPaymentEscrow {
     error EscrowZeroFeeRecipient();
     /// @notice An address that must receive roles or funds is the zero address.
     error EscrowZeroAddress();
+    /// @notice Only `gasLeft` gas was left for a payout that needs `required` (its allowance and enough to credit the
+    /// receiver if it fails): send the transaction with a higher gas limit (the gas used stays the same).
+    error EscrowPayoutGasTooLow(uint256 gasLeft, uint256 required);
     /// @notice `account` has no credit in `token` to withdraw.
     error EscrowNothingToWithdraw(address account, address token);
     /// @notice Sending `amount` of native ETH to `to` failed (the credit is kept).

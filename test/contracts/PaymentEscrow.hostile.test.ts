@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import { anyValue } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
 import type { AddressLike, BaseContract } from "ethers";
 import type { PaymentEscrow } from "../../typechain-types";
 
@@ -203,7 +204,9 @@ describe("PaymentEscrow with hostile tokens and receivers", function () {
       const receipt = (await tx.wait())!;
       expect(receipt.gasUsed).to.be.lessThan(stipend + 100_000n);
       const net = AMOUNT - fee(AMOUNT);
-      await expect(tx).to.emit(escrow, "PayoutCredited").withArgs(id, merchant.address, await reentrant.getAddress(), net);
+      await expect(tx)
+        .to.emit(escrow, "PayoutCredited")
+        .withArgs(id, merchant.address, await reentrant.getAddress(), net);
       expect(await escrow.credits(merchant, reentrant)).to.equal(net);
       await expectExactBalance(escrow, await reentrant.getAddress(), [feeRecipient, merchant, payer]);
     });
@@ -237,6 +240,26 @@ describe("PaymentEscrow with hostile tokens and receivers", function () {
       expect(seen.escrowBalance).to.equal(seen.owed); // the books balance inside the payout
       expect(await escrow.totalOwed(probe)).to.equal(seen.owed);
       expect(await probe.balanceOf(merchant)).to.equal(net);
+    });
+  });
+
+  describe("a caller who sends too little gas for the payout", function () {
+    /** Invoice 1 in the reentrant token (no hook set: a plain ERC-20), paid in full. */
+    async function paidPlainFixture() {
+      const f = await hostileFixture();
+      const id = await f.create(f.reentrant);
+      await f.escrow.connect(f.payer).pay(id, AMOUNT);
+      return { ...f, id };
+    }
+
+    it("cannot starve the push into a credit: the call reverts instead", async function () {
+      const { escrow, reentrant, merchant, payer, id } = await loadFixture(paidPlainFixture);
+      // Enough for everything the escrow does, not for the payout's whole allowance and a credit after it.
+      await expect(escrow.connect(payer).release(id, AMOUNT, { gasLimit: 150_000 }))
+        .to.be.revertedWithCustomError(escrow, "EscrowPayoutGasTooLow")
+        .withArgs(anyValue, (await escrow.TOKEN_PAYOUT_GAS()) + 40_000n);
+      await expect(escrow.connect(payer).release(id, AMOUNT)).to.changeTokenBalance(reentrant, merchant, AMOUNT - fee(AMOUNT));
+      expect(await escrow.credits(merchant, reentrant)).to.equal(0);
     });
   });
 

@@ -733,7 +733,9 @@ describe("PaymentEscrow properties", function () {
           expect(m.inflow, label).to.equal(m.paid);
           expect(m.outflow, `${label}: paid out more than paid in`).to.be.lte(m.inflow); // property 2
           expect(c.feeBps, label).to.equal(m.feeBps);
-          expect(m.fees, `${label}: fees other than the rate fixed at creation on the total`).to.equal((m.merchantGross * m.feeBps) / 10_000n); // property 3
+          expect(m.fees, `${label}: fees other than the rate fixed at creation on the total`).to.equal(
+            (m.merchantGross * m.feeBps) / 10_000n,
+          ); // property 3
           const status = SOLIDITY_STATUS[Number(c.status)] as StatusName;
           expect(status, label).to.equal(model.status(m, at)); // property 4
           const before = previous.get(m.id);

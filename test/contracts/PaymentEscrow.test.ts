@@ -118,8 +118,14 @@ describe("PaymentEscrow", function () {
     it("refuses a zero admin, a zero fee recipient and a fee above the cap", async function () {
       const { admin, feeRecipient } = await loadFixture(deployFixture);
       const factory = await ethers.getContractFactory("PaymentEscrow");
-      await expect(factory.deploy(ethers.ZeroAddress, feeRecipient, 100, [], false)).to.be.revertedWithCustomError(factory, "EscrowZeroAddress");
-      await expect(factory.deploy(admin, ethers.ZeroAddress, 100, [], false)).to.be.revertedWithCustomError(factory, "EscrowZeroFeeRecipient");
+      await expect(factory.deploy(ethers.ZeroAddress, feeRecipient, 100, [], false)).to.be.revertedWithCustomError(
+        factory,
+        "EscrowZeroAddress",
+      );
+      await expect(factory.deploy(admin, ethers.ZeroAddress, 100, [], false)).to.be.revertedWithCustomError(
+        factory,
+        "EscrowZeroFeeRecipient",
+      );
       await expect(factory.deploy(admin, feeRecipient, 501, [], false))
         .to.be.revertedWithCustomError(factory, "EscrowFeeTooHigh")
         .withArgs(501, 500);
@@ -1075,7 +1081,9 @@ describe("PaymentEscrow", function () {
       await escrow.connect(payer).release(id, AMOUNT);
       const tx = await escrow.connect(feeRecipient).collectFees(token);
       await expect(tx).to.changeTokenBalances(token, [escrow, feeRecipient], [-fee(AMOUNT), fee(AMOUNT)]);
-      await expect(tx).to.emit(escrow, "FeesCollected").withArgs(feeRecipient.address, await token.getAddress(), fee(AMOUNT));
+      await expect(tx)
+        .to.emit(escrow, "FeesCollected")
+        .withArgs(feeRecipient.address, await token.getAddress(), fee(AMOUNT));
       expect(await escrow.feesAccrued(token)).to.equal(0);
       expect(await escrow.totalOwed(token)).to.equal(0);
     });
@@ -1146,7 +1154,6 @@ describe("PaymentEscrow", function () {
         "EscrowZeroAddress",
       );
     });
-
   });
 
   describe("fee settings", function () {
@@ -1292,7 +1299,9 @@ describe("PaymentEscrow", function () {
         await create({ arbiter: stranger.address }); // the last index
         const id = await create({ arbiter: fourth!.address });
         await escrow.connect(payer).pay(id, AMOUNT);
-        await expect(escrow.connect(payer).dispute(id)).to.emit(escrow, "InvoiceDisputed").withArgs(id, payer.address, merchant.address, fourth!.address, AMOUNT, anyValue);
+        await expect(escrow.connect(payer).dispute(id))
+          .to.emit(escrow, "InvoiceDisputed")
+          .withArgs(id, payer.address, merchant.address, fourth!.address, AMOUNT, anyValue);
         await expect(escrow.connect(stranger).resolve(id, AMOUNT, 0))
           .to.be.revertedWithCustomError(escrow, "EscrowNotArbiter")
           .withArgs(id, stranger.address, fourth!.address);
@@ -1351,7 +1360,9 @@ describe("PaymentEscrow", function () {
         expect(await escrow.surplus(token)).to.equal(usdc(5));
         const tx = await escrow.connect(admin).sweep(token, stranger);
         await expect(tx).to.changeTokenBalances(token, [escrow, stranger], [-usdc(5), usdc(5)]);
-        await expect(tx).to.emit(escrow, "Swept").withArgs(admin.address, await token.getAddress(), stranger.address, usdc(5));
+        await expect(tx)
+          .to.emit(escrow, "Swept")
+          .withArgs(admin.address, await token.getAddress(), stranger.address, usdc(5));
         expect(await escrow.amountHeld(id)).to.equal(AMOUNT);
         expect(await token.balanceOf(escrow)).to.equal(AMOUNT);
         await expect(escrow.connect(admin).sweep(token, stranger))
@@ -1396,12 +1407,19 @@ describe("PaymentEscrow", function () {
 
       it("allows the listed tokens and ETH, and refuses others while it is on", async function () {
         const { escrow, token, other, merchant, payer, dueDate } = await loadFixture(allowlistFixture);
-        const make = (asset: AddressLike) => escrow.connect(merchant).createInvoice(terms(payer, asset, AMOUNT, dueDate, WINDOW, ethers.ZeroAddress, REF));
+        const make = (asset: AddressLike) =>
+          escrow.connect(merchant).createInvoice(terms(payer, asset, AMOUNT, dueDate, WINDOW, ethers.ZeroAddress, REF));
         expect(await escrow.allowlistEnabled()).to.equal(true);
-        expect([await escrow.isTokenAllowed(token), await escrow.isTokenAllowed(other), await escrow.isTokenAllowed(ethers.ZeroAddress)]).to.deep.equal([true, false, true]);
+        expect([
+          await escrow.isTokenAllowed(token),
+          await escrow.isTokenAllowed(other),
+          await escrow.isTokenAllowed(ethers.ZeroAddress),
+        ]).to.deep.equal([true, false, true]);
         await expect(make(token)).to.emit(escrow, "InvoiceCreated");
         await expect(make(ethers.ZeroAddress)).to.emit(escrow, "InvoiceCreated");
-        await expect(make(other)).to.be.revertedWithCustomError(escrow, "EscrowTokenNotAllowed").withArgs(await other.getAddress());
+        await expect(make(other))
+          .to.be.revertedWithCustomError(escrow, "EscrowTokenNotAllowed")
+          .withArgs(await other.getAddress());
       });
 
       it("is managed by TOKEN_MANAGER_ROLE; removing a token leaves its invoices working", async function () {
@@ -1410,10 +1428,17 @@ describe("PaymentEscrow", function () {
         await expect(escrow.connect(stranger).setTokenAllowed(other, true))
           .to.be.revertedWithCustomError(escrow, "AccessControlUnauthorizedAccount")
           .withArgs(stranger.address, role);
-        await expect(escrow.connect(stranger).setAllowlistEnabled(false)).to.be.revertedWithCustomError(escrow, "AccessControlUnauthorizedAccount");
-        await expect(escrow.connect(admin).setTokenAllowed(other, true)).to.emit(escrow, "TokenAllowed").withArgs(await other.getAddress(), true);
+        await expect(escrow.connect(stranger).setAllowlistEnabled(false)).to.be.revertedWithCustomError(
+          escrow,
+          "AccessControlUnauthorizedAccount",
+        );
+        await expect(escrow.connect(admin).setTokenAllowed(other, true))
+          .to.emit(escrow, "TokenAllowed")
+          .withArgs(await other.getAddress(), true);
         await escrow.connect(merchant).createInvoice(terms(payer, token, AMOUNT, dueDate, WINDOW, ethers.ZeroAddress, REF));
-        await expect(escrow.connect(admin).setTokenAllowed(token, false)).to.emit(escrow, "TokenAllowed").withArgs(await token.getAddress(), false);
+        await expect(escrow.connect(admin).setTokenAllowed(token, false))
+          .to.emit(escrow, "TokenAllowed")
+          .withArgs(await token.getAddress(), false);
         await token.connect(payer).approve(escrow, AMOUNT);
         await escrow.connect(payer).pay(1, AMOUNT);
         await escrow.connect(payer).release(1, AMOUNT);
@@ -1475,7 +1500,9 @@ describe("PaymentEscrow", function () {
 
       it("refuses the payer's reclaim in the last second before the timeout", async function () {
         const { escrow, payer, id, timeoutAt } = await atTimeout(-1n);
-        await expect(escrow.connect(payer).reclaim(id)).to.be.revertedWithCustomError(escrow, "EscrowDisputeNotTimedOut").withArgs(id, timeoutAt);
+        await expect(escrow.connect(payer).reclaim(id))
+          .to.be.revertedWithCustomError(escrow, "EscrowDisputeNotTimedOut")
+          .withArgs(id, timeoutAt);
       });
 
       it("refuses the arbiter from the timeout on", async function () {
@@ -1511,7 +1538,9 @@ describe("PaymentEscrow", function () {
       it("protects the merchant against a fee raised just before creation", async function () {
         const { escrow, admin, create } = await loadFixture(deployFixture);
         await escrow.connect(admin).setFeeBps(500);
-        await expect(create({ maxFeeBps: 100 })).to.be.revertedWithCustomError(escrow, "EscrowFeeAboveMerchantMax").withArgs(500, 100);
+        await expect(create({ maxFeeBps: 100 }))
+          .to.be.revertedWithCustomError(escrow, "EscrowFeeAboveMerchantMax")
+          .withArgs(500, 100);
       });
     });
   });

@@ -107,7 +107,7 @@ describe("StakingRewards", function () {
         const usdc = await ethers.deployContract("TestToken", ["USD Coin", "USDC", 6]);
         const setl = await ethers.deployContract("TestToken", ["Settle", "SETL", 18]);
         const staking = await ethers.deployContract("StakingRewards", [admin, usdc, setl, DURATION]);
-        expect(await staking.maxTotalStaked()).to.equal(10n ** 6n << 52n);
+        expect(await staking.maxTotalStaked()).to.equal((10n ** 6n) << 52n);
         expect(await staking.maxTotalFunded()).to.equal(2n ** 98n);
         expect(await staking.maxTotalFunded()).to.be.greaterThanOrEqual(10n ** 10n * 10n ** 18n);
         await setl.mint(admin, e18(1e9));
@@ -350,7 +350,9 @@ describe("StakingRewards", function () {
         await usdc.transfer(staking, 50n * 10n ** 6n); // sent directly, not through notifyRewardAmount
         await time.increase(DURATION);
         const carried = await staking.carriedRewards();
-        await expect(staking.notifyRewardAmount(0)).to.emit(staking, "RewardAdded").withArgs(50n * 10n ** 6n, carried, anyValue, anyValue, anyValue);
+        await expect(staking.notifyRewardAmount(0))
+          .to.emit(staking, "RewardAdded")
+          .withArgs(50n * 10n ** 6n, carried, anyValue, anyValue, anyValue);
         expect(await staking.totalFunded()).to.equal(1_050n * 10n ** 6n);
         await time.increase(DURATION);
         const paidBefore = await staking.totalPaid();

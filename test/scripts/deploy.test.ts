@@ -71,7 +71,9 @@ describe("deploy", function () {
     });
 
     it("names a contract the deploy does not create", function () {
-      expect(() => tokenPolicyFor(1, {})).to.throw("config/tokens.json: SETL on chain 1 names SettleToken, which this deploy does not create");
+      expect(() => tokenPolicyFor(1, {})).to.throw(
+        "config/tokens.json: SETL on chain 1 names SettleToken, which this deploy does not create",
+      );
     });
   });
 

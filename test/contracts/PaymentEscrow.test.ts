@@ -475,7 +475,7 @@ describe("PaymentEscrow", function () {
 
   describe("release", function () {
     it("pays the merchant in milestones and credits the fee", async function () {
-      const { escrow, token, payer, merchant, feeRecipient, id } = await loadFixture(paidFixture);
+      const { escrow, token, payer, merchant, id } = await loadFixture(paidFixture);
       const part = usdc(250);
       const tx = await escrow.connect(payer).release(id, part);
       await expect(tx).to.changeTokenBalances(token, [escrow, merchant], [-(part - fee(part)), part - fee(part)]);
@@ -512,7 +512,7 @@ describe("PaymentEscrow", function () {
     });
 
     it("takes no fee when the invoice was created at a zero rate", async function () {
-      const { escrow, token, admin, payer, merchant, feeRecipient, create } = await loadFixture(deployFixture);
+      const { escrow, token, admin, payer, merchant, create } = await loadFixture(deployFixture);
       await escrow.connect(admin).setFeeBps(0);
       const id = await create();
       await escrow.connect(payer).pay(id, AMOUNT);
@@ -582,7 +582,7 @@ describe("PaymentEscrow", function () {
 
   describe("claim", function () {
     it("pays the merchant everything held, less the fee, once the window has passed", async function () {
-      const { escrow, token, merchant, payer, feeRecipient, id, paidAt } = await loadFixture(paidFixture);
+      const { escrow, token, merchant, payer, id, paidAt } = await loadFixture(paidFixture);
       await escrow.connect(payer).release(id, usdc(100));
       await time.increaseTo(paidAt + BigInt(WINDOW));
       const held = AMOUNT - usdc(100);
@@ -649,7 +649,7 @@ describe("PaymentEscrow", function () {
 
   describe("refund", function () {
     it("returns part of a paid invoice to the payer without a fee", async function () {
-      const { escrow, token, merchant, payer, feeRecipient, id } = await loadFixture(paidFixture);
+      const { escrow, token, merchant, payer, id } = await loadFixture(paidFixture);
       const tx = await escrow.connect(merchant).refund(id, usdc(200));
       await expect(tx).to.changeTokenBalances(token, [escrow, payer], [-usdc(200), usdc(200)]);
       await expect(tx)
@@ -928,7 +928,7 @@ describe("PaymentEscrow", function () {
 
   describe("resolve", function () {
     it("splits what is held, with the fee on the merchant's part only", async function () {
-      const { escrow, token, merchant, payer, arbiter, feeRecipient, id } = await loadFixture(disputedFixture);
+      const { escrow, token, merchant, payer, arbiter, id } = await loadFixture(disputedFixture);
       const toMerchant = usdc(600);
       const toPayer = usdc(400);
       const tx = await escrow.connect(arbiter).resolve(id, toMerchant, toPayer);
@@ -980,7 +980,7 @@ describe("PaymentEscrow", function () {
 
   describe("settlement", function () {
     it("ends the dispute when the payer accepts the merchant's proposal", async function () {
-      const { escrow, token, merchant, payer, feeRecipient, id } = await loadFixture(disputedFixture);
+      const { escrow, token, merchant, payer, id } = await loadFixture(disputedFixture);
       await expect(escrow.connect(merchant).proposeSettlement(id, usdc(700)))
         .to.emit(escrow, "SettlementProposed")
         .withArgs(id, merchant.address, usdc(700), usdc(300));
@@ -1158,7 +1158,7 @@ describe("PaymentEscrow", function () {
 
   describe("fee settings", function () {
     it("applies a new rate to invoices created afterwards only", async function () {
-      const { escrow, token, admin, payer, feeRecipient, create } = await loadFixture(deployFixture);
+      const { escrow, token, admin, payer, create } = await loadFixture(deployFixture);
       const before = await create();
       await expect(escrow.connect(admin).setFeeBps(500)).to.emit(escrow, "FeeBpsUpdated").withArgs(FEE_BPS, 500);
       const after = await create();

@@ -261,6 +261,16 @@ describe("PaymentEscrow with hostile tokens and receivers", function () {
       await expect(escrow.connect(payer).release(id, AMOUNT)).to.changeTokenBalance(reentrant, merchant, AMOUNT - fee(AMOUNT));
       expect(await escrow.credits(merchant, reentrant)).to.equal(0);
     });
+
+    it("cannot starve an ETH push into a credit either", async function () {
+      const { escrow, merchant, payer, create } = await loadFixture(hostileFixture);
+      const id = await create(ethers.ZeroAddress);
+      await escrow.connect(payer).payNative(id, { value: AMOUNT });
+      await expect(escrow.connect(payer).release(id, AMOUNT, { gasLimit: 100_000 }))
+        .to.be.revertedWithCustomError(escrow, "EscrowPayoutGasTooLow")
+        .withArgs(anyValue, (await escrow.NATIVE_PAYOUT_GAS()) + 40_000n);
+      await expect(escrow.connect(payer).release(id, AMOUNT)).to.changeEtherBalance(merchant, AMOUNT - fee(AMOUNT));
+    });
   });
 
   describe("a token that returns nothing (USDT style)", function () {

@@ -5,7 +5,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {IERC3009} from "@openzeppelin/contracts/interfaces/draft-IERC3009.sol";
-import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/MessageHashUtils.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {EscrowPayouts} from "./EscrowPayouts.sol";
 import {IPaymentEscrow} from "./interfaces/IPaymentEscrow.sol";
@@ -19,16 +19,21 @@ import {IPaymentEscrow} from "./interfaces/IPaymentEscrow.sol";
 /// payment's digest as its nonce and can only be spent by the escrow (receiveWithAuthorization checks the caller);
 /// a permit front-run by anyone only sets the allowance the payment then uses. Nonces are unordered (as EIP-3009's)
 /// so a relayer that withholds one signed payment cannot hold up the payer's others.
-abstract contract EscrowRelay is EscrowPayouts, EIP712 {
+abstract contract EscrowRelay is EscrowPayouts {
     using SafeERC20 for IERC20;
 
     /// @notice EIP-712 type hash of {IPaymentEscrow-RelayedPayment}.
     bytes32 public constant RELAYED_PAYMENT_TYPEHASH =
         keccak256("RelayedPayment(uint256 id,uint256 amount,address payer,uint256 nonce,uint256 deadline)");
 
-    mapping(address payer => mapping(uint256 nonce => bool)) private _relayNonces;
+    /// @dev EIP-712 domain: name "Settle PaymentEscrow", version "1", this chain, this escrow. Built by hand rather
+    /// than with OpenZeppelin's EIP712 (whose ERC-5267 getter would not fit in the escrow's code size).
+    bytes32 private constant _DOMAIN_TYPEHASH =
+        keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
+    bytes32 private constant _NAME_HASH = keccak256("Settle PaymentEscrow");
+    bytes32 private constant _VERSION_HASH = keccak256("1");
 
-    constructor() EIP712("Settle PaymentEscrow", "1") {}
+    mapping(address payer => mapping(uint256 nonce => bool)) private _relayNonces;
 
     /// @inheritdoc IPaymentEscrow
     function payRelayed(
@@ -68,7 +73,7 @@ abstract contract EscrowRelay is EscrowPayouts, EIP712 {
 
     /// @inheritdoc IPaymentEscrow
     function relayedPaymentDigest(RelayedPayment calldata payment) public view returns (bytes32) {
-        return _hashTypedDataV4(keccak256(abi.encode(RELAYED_PAYMENT_TYPEHASH, payment)));
+        return MessageHashUtils.toTypedDataHash(_domainSeparator(), keccak256(abi.encode(RELAYED_PAYMENT_TYPEHASH, payment)));
     }
 
     /// @dev Checks a payment of `amount` into invoice `id` by `from` and records it (effects and event); returns the
@@ -104,6 +109,11 @@ abstract contract EscrowRelay is EscrowPayouts, EIP712 {
             try IERC20Permit(token).permit(payer, address(this), amount, payment.deadline, pull.v, pull.r, pull.s) {} catch {}
         }
         IERC20(token).safeTransferFrom(payer, address(this), amount);
+    }
+
+    /// @dev The EIP-712 domain separator on the current chain (computed each time, so a fork gets its own).
+    function _domainSeparator() private view returns (bytes32) {
+        return keccak256(abi.encode(_DOMAIN_TYPEHASH, _NAME_HASH, _VERSION_HASH, block.chainid, address(this)));
     }
 
     /// @dev Refuses the payment into invoice `id` unless the escrow holds at least `owed`, everything it owes in

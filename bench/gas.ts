@@ -11,6 +11,7 @@ import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { ContractTransactionResponse } from "ethers";
 import { signPermit } from "../scripts/lib/permit";
 import { measureEscrowGas } from "./escrow-gas";
+import { measureRelayedGas } from "./relayed-gas";
 
 /** Gas used by one sent transaction. */
 async function gasOf(tx: Promise<ContractTransactionResponse>): Promise<bigint> {
@@ -84,7 +85,7 @@ const TARGETS: Target[] = [
 ];
 
 async function main(): Promise<void> {
-  const gas = { ...(await measureFloor()), ...(await measureTokenAndStaking()), ...(await measureEscrowGas()) };
+  const gas = { ...(await measureFloor()), ...(await measureTokenAndStaking()), ...(await measureEscrowGas()), ...(await measureRelayedGas()) };
   console.table(Object.fromEntries(Object.entries(gas).map(([k, v]) => [k, { gasUsed: Number(v) }])));
   const checks = TARGETS.filter(([operation]) => gas[operation] !== undefined).map(([operation, formula, limit]) => {
     const used = Number(gas[operation]);

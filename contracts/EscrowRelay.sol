@@ -22,8 +22,9 @@ import {IPaymentEscrow} from "./interfaces/IPaymentEscrow.sol";
 abstract contract EscrowRelay is EscrowPayouts {
     using SafeERC20 for IERC20;
 
-    /// @notice EIP-712 type hash of {IPaymentEscrow-RelayedPayment}.
-    bytes32 public constant RELAYED_PAYMENT_TYPEHASH =
+    /// @dev EIP-712 type hash of {IPaymentEscrow-RelayedPayment} (not a public getter: each selector costs every call
+    /// in the dispatcher).
+    bytes32 private constant _RELAYED_PAYMENT_TYPEHASH =
         keccak256("RelayedPayment(uint256 id,uint256 amount,address payer,uint256 nonce,uint256 deadline)");
 
     /// @dev EIP-712 domain: name "Settle PaymentEscrow", version "1", this chain, this escrow. Built by hand rather
@@ -73,7 +74,7 @@ abstract contract EscrowRelay is EscrowPayouts {
 
     /// @inheritdoc IPaymentEscrow
     function relayedPaymentDigest(RelayedPayment calldata payment) public view returns (bytes32) {
-        return MessageHashUtils.toTypedDataHash(_domainSeparator(), keccak256(abi.encode(RELAYED_PAYMENT_TYPEHASH, payment)));
+        return MessageHashUtils.toTypedDataHash(_domainSeparator(), keccak256(abi.encode(_RELAYED_PAYMENT_TYPEHASH, payment)));
     }
 
     /// @dev Checks a payment of `amount` into invoice `id` by `from` and records it (effects and event); returns the

@@ -1657,19 +1657,6 @@ export const PaymentEscrowAbi = [
   },
   {
     "inputs": [],
-    "name": "RELAYED_PAYMENT_TYPEHASH",
-    "outputs": [
-      {
-        "internalType": "bytes32",
-        "name": "",
-        "type": "bytes32"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [],
     "name": "SWEEPER_ROLE",
     "outputs": [
       {

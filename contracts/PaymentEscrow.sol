@@ -16,9 +16,7 @@ import {InvoiceLib} from "./libraries/InvoiceLib.sol";
 /// after the dispute window, the merchant refunds them, or a dispute is resolved. See {IPaymentEscrow}.
 /// @dev Design notes:
 /// - Storage: see {InvoiceLib}: five packed slots; a payment reads three and writes one, a release or refund reads
-///   four and writes one. Arbiters are kept in a registry ({EscrowArbiters}) (an invoice stores a uint24 index) so that creating an
-///   invoice with an arbiter already seen costs no extra slot; once the registry is full, new arbiters are stored
-///   with their invoice, so nobody can stop invoices from being created by filling it.
+///   four and writes one. Arbiters are kept in a registry, {EscrowArbiters}.
 /// - Status is stored only for what time cannot change (Disputed, Refunded, Resolved, Cancelled); everything else
 ///   is derived from amounts and the due date (see {status}).
 /// - Open invoices (no payer named) take only their whole amount in one payment, so a stranger can lock the

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-pragma solidity ^0.8.0;
+pragma solidity ^0.8.20;
 
 /// @title AggregatorV3Interface
 /// @notice The part of Chainlink's public AggregatorV3Interface the escrow reads: a price and when it was set.

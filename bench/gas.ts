@@ -85,7 +85,12 @@ const TARGETS: Target[] = [
 ];
 
 async function main(): Promise<void> {
-  const gas = { ...(await measureFloor()), ...(await measureTokenAndStaking()), ...(await measureEscrowGas()), ...(await measureRelayedGas()) };
+  const gas = {
+    ...(await measureFloor()),
+    ...(await measureTokenAndStaking()),
+    ...(await measureEscrowGas()),
+    ...(await measureRelayedGas()),
+  };
   console.table(Object.fromEntries(Object.entries(gas).map(([k, v]) => [k, { gasUsed: Number(v) }])));
   const checks = TARGETS.filter(([operation]) => gas[operation] !== undefined).map(([operation, formula, limit]) => {
     const used = Number(gas[operation]);

@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync
 import { dirname, join, resolve } from "node:path";
 import { z } from "zod";
 import { DEFAULT_RPC_URL } from "../core/chains";
+import { indexDatabasePath } from "../core/index-folder";
 
 /** The API's configuration, read once from the environment at start-up. */
 export interface Config {
@@ -199,6 +200,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       : e.CORS_ORIGINS.split(",")
           .map((o) => originOf(o.trim())!)
           .filter(Boolean);
+  // The indexer's own folder: $SETTLE_INDEX_DIR, else indexer/.ponder/<network>.
   const indexDir = e.SETTLE_INDEX_DIR ? resolve(e.SETTLE_INDEX_DIR) : join(ROOT_DIR, "indexer", ".ponder", e.SETTLE_NETWORK);
   return {
     port: e.PORT,
@@ -206,8 +208,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicOrigin,
     corsOrigins,
     appDbPath: resolve(e.APP_DB_PATH),
-    // The indexer's own default: $SETTLE_INDEX_DIR/public.db or indexer/.ponder/<network>/public.db.
-    indexDbPath: resolve(e.INDEX_DB_PATH || join(indexDir, "public.db")),
+    indexDbPath: resolve(e.INDEX_DB_PATH || indexDatabasePath(indexDir)),
     rpcUrl: e.RPC_URL,
     network: e.SETTLE_NETWORK,
     jwtSecret: e.JWT_SECRET,

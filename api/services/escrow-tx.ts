@@ -1,5 +1,13 @@
-import { Interface, type ParamType } from "ethers";
+import { Interface } from "ethers";
+import { ERC20Abi } from "../../core/abis/ERC20";
 import { PaymentEscrowAbi } from "../../core/abis/PaymentEscrow";
+import type { InvoiceAction } from "../../core/invoice/actions";
+
+/**
+ * The unsigned transactions the API prepares: PaymentEscrow's calls and ERC-20's approve, encoded through ethers
+ * Interfaces over the generated core/abis, each with its argument list written out in the ABI's order (checked
+ * against the ABI's parameter types at compile time).
+ */
 
 /** An unsigned transaction for MetaMask (eth_sendTransaction) or a task to sign. uint256 as decimal text. */
 export interface UnsignedTx {
@@ -11,47 +19,104 @@ export interface UnsignedTx {
   chainId: number;
 }
 
-/** PaymentEscrow's interface, from the generated core/abis. */
-const ESCROW = new Interface(PaymentEscrowAbi);
+type AbiFunction = { type: "function"; name: string; inputs: readonly { type: string }[] };
+type FunctionOf<Abi extends readonly unknown[]> = Extract<Abi[number], AbiFunction>;
+
+/** The TypeScript value ethers takes for a Solidity type (the few types these calls use). */
+type SolidityValue<T> = T extends `uint${string}` | `int${string}` ? bigint : T extends "address" | `bytes${string}` ? string : never;
+
+/** The values of a parameter list, in order. */
+type ValuesOf<Params extends readonly { type: string }[]> = { -readonly [K in keyof Params]: SolidityValue<Params[K]["type"]> };
+
+/** The argument list of `Fn` in `Abi`, typed from its parameters. */
+type ArgsOf<Abi extends readonly unknown[], Fn extends FunctionOf<Abi>["name"]> = ValuesOf<
+  Extract<FunctionOf<Abi>, { name: Fn }>["inputs"]
+>;
 
 /** The name of one of PaymentEscrow's functions. */
-export type EscrowFunction = Extract<(typeof PaymentEscrowAbi)[number], { type: "function" }>["name"];
+export type EscrowFunction = FunctionOf<typeof PaymentEscrowAbi>["name"];
+/** The argument list of PaymentEscrow's `Fn`. */
+export type EscrowArgs<Fn extends EscrowFunction> = ArgsOf<typeof PaymentEscrowAbi, Fn>;
 
-/** Values to fill a function's parameters, keyed by the exact parameter names of core/abis/PaymentEscrow. */
-export type NamedValues = Record<string, unknown>;
+const ESCROW = new Interface(PaymentEscrowAbi);
+const ERC20 = new Interface(ERC20Abi);
 
-function fill(param: ParamType, values: NamedValues, fn: string): unknown {
-  if (param.isTuple()) return param.components.map((component) => fill(component, values, fn));
-  const name = param.name;
-  if (!(name in values)) {
-    throw new Error(`bug: ${fn} takes a parameter "${param.name}" that the route does not fill`);
-  }
-  return values[name];
+/** Where a transaction goes: the contract and its chain. */
+export interface Target {
+  to: string;
+  chainId: number;
 }
 
-/** The largest value a uint parameter named `name` of escrow function `fn` accepts (2^256-1 when absent). */
-export function maxUint(fn: EscrowFunction, name: string): bigint {
-  const find = (params: readonly ParamType[]): ParamType | undefined => {
-    for (const p of params) {
-      if (p.isTuple()) {
-        const inner = find(p.components);
-        if (inner) return inner;
-      } else if (p.name === name) return p;
-    }
-    return undefined;
-  };
-  const param = find(ESCROW.getFunction(fn)!.inputs);
-  const bits = param ? /^uint(\d+)$/.exec(param.type)?.[1] : undefined;
-  return 2n ** BigInt(bits ?? 256) - 1n;
+function escrowTx<Fn extends EscrowFunction>(fn: Fn, args: EscrowArgs<Fn>, target: Target, value = 0n): UnsignedTx {
+  return { action: fn, ...target, data: ESCROW.encodeFunctionData(fn, args), value: value.toString() };
 }
 
-/**
- * Encodes a call of PaymentEscrow's `fn` on `to` with arguments taken by their exact ABI names from `values`.
- *
- * @throws Error (a bug in the route, never bad input) when a parameter is missing from `values`
- */
-export function encodeCall(fn: EscrowFunction, to: string, chainId: number, values: NamedValues, value = 0n): UnsignedTx {
-  const fragment = ESCROW.getFunction(fn)!;
-  const args = fragment.inputs.map((input) => fill(input, values, fn));
-  return { action: fn, to, data: ESCROW.encodeFunctionData(fragment, args), value: value.toString(), chainId };
+/** What createInvoice records (null payer or arbiter as the zero address). */
+export interface CreateInvoiceTerms {
+  payer: string;
+  token: string;
+  amount: bigint;
+  dueDate: bigint;
+  disputeWindow: bigint;
+  arbiter: string;
+  referenceHash: string;
+}
+
+/** PaymentEscrow.createInvoice with `terms`, sent by the merchant. */
+export function createInvoiceTx(terms: CreateInvoiceTerms, escrow: Target): UnsignedTx {
+  const { payer, token, amount, dueDate, disputeWindow, arbiter, referenceHash } = terms;
+  return escrowTx("createInvoice", [payer, token, amount, dueDate, disputeWindow, arbiter, referenceHash], escrow);
+}
+
+/** A payment of `amount` on invoice `id`: payNative with the value attached for ETH (`token` zero), else pay. */
+export function payTx(id: bigint, amount: bigint, token: string, escrow: Target): UnsignedTx {
+  return BigInt(token) === 0n ? escrowTx("payNative", [id], escrow, amount) : escrowTx("pay", [id, amount], escrow);
+}
+
+/** What the actions other than pay take besides the invoice id. */
+export interface ActionValues {
+  id: bigint;
+  /** Amount to release or refund. */
+  amount: bigint;
+  /** Split of the held funds (resolve, proposeSettlement, acceptSettlement). */
+  toMerchant: bigint;
+  toPayer: bigint;
+  /** The token whose credit withdraw takes. */
+  token: string;
+}
+
+/** The argument list of each action's escrow call. */
+const ACTION_ARGS: { [A in Exclude<InvoiceAction, "pay">]: (v: ActionValues) => EscrowArgs<A> } = {
+  release: (v) => [v.id, v.amount],
+  claim: (v) => [v.id],
+  refund: (v) => [v.id, v.amount],
+  reclaim: (v) => [v.id],
+  cancel: (v) => [v.id],
+  dispute: (v) => [v.id],
+  resolve: (v) => [v.id, v.toMerchant, v.toPayer],
+  proposeSettlement: (v) => [v.id, v.toMerchant],
+  acceptSettlement: (v) => [v.id, v.toMerchant],
+  withdraw: (v) => [v.token],
+};
+
+/** PaymentEscrow's call for `action` (any but pay: see {@link payTx}). */
+export function actionTx(action: Exclude<InvoiceAction, "pay">, values: ActionValues, escrow: Target): UnsignedTx {
+  return escrowTx(action, ACTION_ARGS[action](values) as EscrowArgs<typeof action>, escrow);
+}
+
+/** ERC-20 approve of `amount` for `spender` on `token`. */
+export function approveTx(token: string, spender: string, amount: bigint, chainId: number): UnsignedTx {
+  const args: ArgsOf<typeof ERC20Abi, "approve"> = [spender, amount];
+  return { action: "approve", to: token, data: ERC20.encodeFunctionData("approve", args), value: "0", chainId };
+}
+
+/** Call data of ERC-20 allowance(owner, spender). */
+export function allowanceCall(owner: string, spender: string): string {
+  const args: ArgsOf<typeof ERC20Abi, "allowance"> = [owner, spender];
+  return ERC20.encodeFunctionData("allowance", args);
+}
+
+/** The allowance in `result`, the node's answer to {@link allowanceCall}; throws when it is not an ERC-20's. */
+export function decodeAllowance(result: string): bigint {
+  return ERC20.decodeFunctionResult("allowance", result)[0] as bigint;
 }

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { createRoute, z } from "@hono/zod-openapi";
-import { Interface, ZeroAddress } from "ethers";
+import { ZeroAddress } from "ethers";
 import type { InvoiceDraftsTable, InvoiceLineItemsTable } from "../../db/types";
 import { type AppDeps, newRouter } from "../../middleware/context";
 import { ApiError, errorResponses } from "../../lib/errors";
-import { encodeCall, maxUint } from "../../services/escrow-tx";
+import { actionTx, allowanceCall, approveTx, createInvoiceTx, decodeAllowance, payTx } from "../../services/escrow-tx";
 import { idempotency } from "../../middleware/idempotency";
 import { type InvoiceDocument, computeTotals, invoiceReference } from "../../../core/invoice/reference";
 import { keccak256Utf8 } from "../../documents/hash";
@@ -22,16 +22,12 @@ import {
   InvoiceSchema,
   UnsignedTxSchema,
 } from "./schemas";
-import { ERC20Abi } from "../../../core/abis/ERC20";
 import { mayTake, rolesOf } from "../../../core/invoice/actions";
 import { MAX_INVOICE_AMOUNT } from "../../../core/invoice/limits";
 import { InvoiceIdParamSchema } from "../../lib/schemas";
 import { requireAuth } from "../../middleware/session";
 import { sessionSettings } from "../../middleware/auth";
 import { fromNode, requireDeployment } from "../../services/node";
-
-/** ERC-20 calls the pay action makes (allowance check, approve). */
-const ERC20 = new Interface(ERC20Abi);
 
 /** /invoices: drafts with line items, their canonical hash and the unsigned createInvoice transaction. */
 export function invoiceRoutes(deps: AppDeps) {
@@ -47,7 +43,7 @@ export function invoiceRoutes(deps: AppDeps) {
         tags: ["invoices"],
         summary: "Create an invoice draft; returns its canonical hash and the unsigned createInvoice transaction",
         description:
-          "The API computes each line's amount (quantity × unitPrice) and the total, builds the canonical document (settle.invoice.v1: sorted-key JSON, see api/lib/invoice-hash.ts), hashes it with keccak256 into the on-chain reference, and encodes PaymentEscrow.createInvoice for the signed-in merchant to send. Accepts an Idempotency-Key header.",
+          "The API computes each line's amount (quantity × unitPrice) and the total, builds the canonical document (settle.invoice.v1: sorted-key JSON, see core/invoice/reference.ts), hashes it with keccak256 into the on-chain reference, and encodes PaymentEscrow.createInvoice for the signed-in merchant to send. Accepts an Idempotency-Key header.",
         middleware: [write, idempotency(deps.db, now)] as const,
         security: [{ bearer: [] }],
         request: {
@@ -79,9 +75,7 @@ export function invoiceRoutes(deps: AppDeps) {
         const items = input.lineItems.map((i) => ({ ...i, quantity: BigInt(i.quantity), unitPrice: BigInt(i.unitPrice) }));
         const { amounts, total } = computeTotals(items);
         if (total === 0n) throw fieldError("lineItems", "the total must be greater than zero");
-        const max = maxUint("createInvoice", "amount");
-        if (total > (max < MAX_INVOICE_AMOUNT ? max : MAX_INVOICE_AMOUNT))
-          throw fieldError("lineItems", "the total is larger than the escrow accepts");
+        if (total > MAX_INVOICE_AMOUNT) throw fieldError("lineItems", "the total is larger than the escrow accepts");
 
         const id = randomUUID();
         const doc: InvoiceDocument = {
@@ -104,16 +98,18 @@ export function invoiceRoutes(deps: AppDeps) {
           notes: input.notes ?? null,
         };
         const { canonical, reference } = invoiceReference(doc, keccak256Utf8);
-        const transaction = encodeCall("createInvoice", escrow, deployment.chainId, {
-          merchant,
-          payer: payer ?? ZeroAddress,
-          token: input.token,
-          amount: total,
-          dueDate: BigInt(dueDate),
-          disputeWindow: BigInt(input.disputeWindowSeconds),
-          arbiter: arbiter ?? ZeroAddress,
-          referenceHash: reference,
-        });
+        const transaction = createInvoiceTx(
+          {
+            payer: payer ?? ZeroAddress,
+            token: input.token,
+            amount: total,
+            dueDate: BigInt(dueDate),
+            disputeWindow: BigInt(input.disputeWindowSeconds),
+            arbiter: arbiter ?? ZeroAddress,
+            referenceHash: reference,
+          },
+          { to: escrow, chainId: deployment.chainId },
+        );
 
         const draft: InvoiceDraftsTable = {
           id,
@@ -289,14 +285,12 @@ export function invoiceRoutes(deps: AppDeps) {
           throw new ApiError(409, "invoice_not_onchain", "This draft is not on chain yet: send its createInvoice transaction first");
         const deployment = requireDeployment(deps);
         const escrow = deployment.contracts.PaymentEscrow.address;
+        const target = { to: escrow, chainId: deployment.chainId };
         const id = BigInt(onchain.id);
-        const lower = me.toLowerCase();
-        const is = (who: string | null) => who !== null && who.toLowerCase() === lower;
         const transactions = [];
 
         if (body.action === "pay") {
-          if (onchain.payer !== null && !is(onchain.payer))
-            throw new ApiError(403, "not_invoice_payer", "Only the invoice's payer can pay it");
+          if (!mayTake("pay", rolesOf(onchain, me))) throw new ApiError(403, "not_invoice_payer", "Only the invoice's payer can pay it");
           const owed = BigInt(onchain.amount) - BigInt(onchain.paid);
           if (owed <= 0n) throw new ApiError(409, "invoice_already_paid", "Nothing is left to pay on this invoice");
           const amount = body.amount === undefined ? owed : BigInt(body.amount);
@@ -304,13 +298,11 @@ export function invoiceRoutes(deps: AppDeps) {
             throw new ApiError(400, "validation_failed", "The request is invalid", [
               { in: "json", path: "amount", message: `must be between 1 and ${owed}` },
             ]);
-          if (BigInt(onchain.token) === 0n) {
-            transactions.push(encodeCall("payNative", escrow, deployment.chainId, { id, amount }, amount));
-          } else {
-            const raw = await fromNode(deps.chain.call(onchain.token, ERC20.encodeFunctionData("allowance", [me, escrow])));
+          if (BigInt(onchain.token) !== 0n) {
+            const raw = await fromNode(deps.chain.call(onchain.token, allowanceCall(me, escrow)));
             let allowance: bigint;
             try {
-              allowance = ERC20.decodeFunctionResult("allowance", raw)[0] as bigint;
+              allowance = decodeAllowance(raw);
             } catch {
               throw new ApiError(
                 409,
@@ -318,17 +310,9 @@ export function invoiceRoutes(deps: AppDeps) {
                 "The invoice's token does not answer allowance(): it is not an ERC-20 on this chain",
               );
             }
-            if (allowance < amount) {
-              transactions.push({
-                action: "approve",
-                to: onchain.token,
-                data: ERC20.encodeFunctionData("approve", [escrow, amount]),
-                value: "0",
-                chainId: deployment.chainId,
-              });
-            }
-            transactions.push(encodeCall("pay", escrow, deployment.chainId, { id, amount }));
+            if (allowance < amount) transactions.push(approveTx(onchain.token, escrow, amount, deployment.chainId));
           }
+          transactions.push(payTx(id, amount, onchain.token, target));
         } else {
           if (!mayTake(body.action, rolesOf(onchain, me)))
             throw new ApiError(403, "not_allowed_for_invoice", `The signed-in account cannot ${body.action} this invoice`);
@@ -347,7 +331,7 @@ export function invoiceRoutes(deps: AppDeps) {
               { in: "json", path: "toMerchant", message: `must be at most ${held} (held)` },
             ]);
           }
-          transactions.push(encodeCall(body.action, escrow, deployment.chainId, { id, amount, toMerchant, toPayer, token: onchain.token }));
+          transactions.push(actionTx(body.action, { id, amount, toMerchant, toPayer, token: onchain.token }, target));
         }
         return c.json({ transactions }, 200);
       },

@@ -1,14 +1,12 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {EscrowPayouts} from "./EscrowPayouts.sol";
 import {IPaymentEscrow} from "./interfaces/IPaymentEscrow.sol";
-import {EscrowState} from "./EscrowState.sol";
 import {InvoiceLib} from "./libraries/InvoiceLib.sol";
 
 /// @title PaymentEscrow
@@ -17,58 +15,65 @@ import {InvoiceLib} from "./libraries/InvoiceLib.sol";
 /// @dev Design notes:
 /// - Storage: see {InvoiceLib}: five packed slots; a payment reads three and writes one, a release or refund reads
 ///   four and writes one. Arbiters are kept in a registry (an invoice stores a uint24 index) so that creating an
-///   invoice with an arbiter already seen costs no extra slot.
+///   invoice with an arbiter already seen costs no extra slot; once the registry is full, new arbiters are stored
+///   with their invoice, so nobody can stop invoices from being created by filling it.
 /// - Status is stored only for what time cannot change (Disputed, Refunded, Resolved, Cancelled); everything else
 ///   is derived from amounts and the due date (see {status}).
+/// - Open invoices (no payer named) take only their whole amount in one payment, so a stranger can lock the
+///   intended customer out only by paying the invoice in full.
 /// - Disputes need an arbiter: without one, an unresolved dispute could only end with the payer taking everything
 ///   back after the timeout, which the merchant never agreed to. Invoices without arbiter end by release, claim
-///   after the window or refund. A disputed invoice ends by the arbiter, by a settlement both sides sign, or by the
-///   payer reclaiming after {DISPUTE_TIMEOUT}.
-/// - Protocol fees are credited to the fee recipient (withdrawn with {withdraw}) rather than sent at each release.
-/// - Payouts are pushed; a push that fails (ETH refused or out of the forwarded gas, an ERC-20 that reverts or
-///   returns false) is credited to the receiver instead, so the other party is never blocked. Credits are updated
-///   after a failed push; every function that moves funds is nonReentrant.
-contract PaymentEscrow is AccessControl, EscrowState, ReentrancyGuardTransient {
+///   after the window or refund. A disputed invoice ends by the arbiter before {DISPUTE_TIMEOUT}, by a settlement
+///   both sides sign at any time, or by the payer reclaiming from {DISPUTE_TIMEOUT} on.
+/// - Money: see {EscrowPayouts} (books per token, bounded-gas payouts with credit on failure, fees, sweep,
+///   allowlist). Every function that moves funds is nonReentrant.
+contract PaymentEscrow is EscrowPayouts {
     using SafeERC20 for IERC20;
     using InvoiceLib for InvoiceLib.Stored;
 
-    /// @notice Role that may pause and unpause new invoices and payments.
-    bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
-    /// @notice Role that may set the protocol fee rate and recipient.
-    bytes32 public constant FEE_MANAGER_ROLE = keccak256("FEE_MANAGER_ROLE");
-    /// @notice Highest protocol fee rate: 5%.
-    uint16 public constant MAX_FEE_BPS = 500;
     /// @notice Longest dispute window: 90 days.
     uint32 public constant MAX_DISPUTE_WINDOW = 90 days;
-    /// @notice From this long after a dispute opened, the payer may reclaim if it is still unresolved: 30 days.
+    /// @notice From this long after a dispute opened, the payer may reclaim if it is still unresolved, and the
+    /// arbiter may no longer resolve: 30 days.
     uint64 public constant DISPUTE_TIMEOUT = 30 days;
-    /// @notice Gas forwarded with a native ETH payout; a receiver needing more is credited instead.
-    uint256 public constant NATIVE_PAYOUT_GAS = 50_000;
 
-    /// @param admin Receives DEFAULT_ADMIN_ROLE, PAUSER_ROLE and FEE_MANAGER_ROLE.
-    /// @param feeRecipient_ Address credited with protocol fees.
+    uint8 private constant _PROPOSED_BY_MERCHANT = 1;
+    uint8 private constant _PROPOSED_BY_PAYER = 2;
+
+    mapping(uint256 id => InvoiceLib.Stored) private _invoices;
+    mapping(uint256 id => InvoiceLib.Dispute) private _disputes;
+    mapping(address arbiter => uint24) private _arbiterIndex;
+    mapping(uint24 index => address) private _arbiters;
+    mapping(uint256 id => address) private _invoiceArbiters;
+
+    /// @param admin Receives DEFAULT_ADMIN_ROLE and every other role.
+    /// @param feeRecipient_ Address that collects protocol fees.
     /// @param feeBps_ Protocol fee rate for new invoices, at most {MAX_FEE_BPS}.
-    constructor(address admin, address feeRecipient_, uint16 feeBps_) {
-        if (admin == address(0)) revert EscrowZeroAddress();
-        _grantRole(DEFAULT_ADMIN_ROLE, admin);
-        _grantRole(PAUSER_ROLE, admin);
-        _grantRole(FEE_MANAGER_ROLE, admin);
-        _setFeeRecipient(feeRecipient_);
-        _setFeeBps(feeBps_);
-    }
+    /// @param allowedTokens Tokens put on the allowlist (each must have code).
+    /// @param allowlistEnabled_ Whether new invoices are limited to allowed tokens from the start.
+    constructor(
+        address admin,
+        address feeRecipient_,
+        uint16 feeBps_,
+        address[] memory allowedTokens,
+        bool allowlistEnabled_
+    ) EscrowPayouts(admin, feeRecipient_, feeBps_, allowedTokens, allowlistEnabled_) {}
 
     // ------------------------------------------------------------------ invoices
 
     /// @inheritdoc IPaymentEscrow
-    function createInvoice(
-        address payer,
-        address token,
-        uint256 amount,
-        uint64 dueDate,
-        uint32 disputeWindow,
-        address arbiter,
-        bytes32 referenceHash
-    ) external whenNotPaused returns (uint256 id) {
+    function createInvoice(InvoiceTerms calldata terms) external whenNotPaused returns (uint256 id) {
+        address payer = terms.payer;
+        address token = terms.token;
+        uint256 amount = terms.amount;
+        uint64 dueDate = terms.dueDate;
+        uint32 disputeWindow = terms.disputeWindow;
+        address arbiter = terms.arbiter;
+        bytes32 referenceHash = terms.referenceHash;
+        // Three fields of one slot read before the first branch, so the optimizer reads the slot once.
+        uint16 rate = _feeBps;
+        bool allowlistOn = _allowlistEnabled;
+        uint40 next = _invoiceCount + 1; // checked: reverts rather than wrap after 2^40 - 1 invoices
         if (amount == 0) revert EscrowZeroAmount();
         if (amount > type(uint96).max) revert EscrowAmountTooLarge(amount, type(uint96).max);
         if (dueDate <= block.timestamp) revert EscrowDueDateInPast(dueDate, block.timestamp);
@@ -76,16 +81,20 @@ contract PaymentEscrow is AccessControl, EscrowState, ReentrancyGuardTransient {
         if (payer == msg.sender) revert EscrowPayerIsMerchant(payer);
         if (arbiter == msg.sender) revert EscrowArbiterIsMerchant(arbiter);
         if (arbiter != address(0) && arbiter == payer) revert EscrowArbiterIsPayer(arbiter);
+        if (rate > terms.maxFeeBps) revert EscrowFeeAboveMerchantMax(rate, terms.maxFeeBps);
+        _checkInvoiceToken(token, allowlistOn);
 
-        id = ++_invoiceCount;
+        _invoiceCount = next;
+        id = next;
+        uint24 arbiterIndex = arbiter == address(0) ? 0 : _registerArbiter(arbiter, id);
         InvoiceLib.Stored storage inv = _invoices[id];
+        // The fields of slot 0 written with no branch between, so the optimizer makes it one SSTORE.
         inv.payer = payer;
         inv.dueDate = SafeCast.toUint40(dueDate);
         inv.disputeWindow = disputeWindow;
-        if (arbiter != address(0)) inv.arbiterIndex = _registerArbiter(arbiter);
+        inv.arbiterIndex = arbiterIndex;
         inv.amount = uint96(amount);
         inv.state = Status.Open;
-        uint16 rate = _feeBps;
         inv.feeBps = rate;
         if (token != address(0)) inv.token = token;
         inv.merchant = msg.sender;
@@ -98,8 +107,8 @@ contract PaymentEscrow is AccessControl, EscrowState, ReentrancyGuardTransient {
 
     /// @inheritdoc IPaymentEscrow
     function pay(uint256 id, uint256 amount) external nonReentrant whenNotPaused {
-        address token = _recordPayment(id, amount, false);
-        _pullToken(id, token, amount);
+        (address token, uint256 owed) = _recordPayment(id, amount, false);
+        _pullToken(id, token, amount, owed);
     }
 
     /// @inheritdoc IPaymentEscrow
@@ -111,11 +120,11 @@ contract PaymentEscrow is AccessControl, EscrowState, ReentrancyGuardTransient {
         bytes32 r,
         bytes32 s
     ) external nonReentrant whenNotPaused {
-        address token = _recordPayment(id, amount, false);
+        (address token, uint256 owed) = _recordPayment(id, amount, false);
         // A permit front-run by someone else reverts here; the allowance it set still lets the payment through.
         // solhint-disable-next-line no-empty-blocks
         try IERC20Permit(token).permit(msg.sender, address(this), amount, deadline, v, r, s) {} catch {}
-        _pullToken(id, token, amount);
+        _pullToken(id, token, amount, owed);
     }
 
     /// @inheritdoc IPaymentEscrow
@@ -147,15 +156,17 @@ contract PaymentEscrow is AccessControl, EscrowState, ReentrancyGuardTransient {
             _checkHeld(id, inv, amount, held);
         }
 
-        uint256 fee = _creditFee(token, amount, rate);
+        uint256 fee = InvoiceLib.feeOn(released, amount, rate);
         unchecked {
             inv.released = uint96(released + amount); // amount <= held, so released stays below paid, a uint96
             held -= amount; // amount <= held
         }
         emit InvoiceReleased(id, payer, merchant, token, amount, fee, held);
         unchecked {
-            _payout(id, token, merchant, amount - fee); // the fee is at most MAX_FEE_BPS of amount
+            amount -= fee; // the fee is at most MAX_FEE_BPS of amount (plus one unit of earlier rounding)
         }
+        _debit(token, amount, fee);
+        _push(id, token, merchant, amount);
     }
 
     /// @inheritdoc IPaymentEscrow
@@ -182,14 +193,16 @@ contract PaymentEscrow is AccessControl, EscrowState, ReentrancyGuardTransient {
             if (block.timestamp < endsAt) revert EscrowDisputeWindowOpen(id, endsAt);
         }
 
-        uint256 fee = _creditFee(token, held, rate);
+        uint256 fee = InvoiceLib.feeOn(released, held, rate);
         unchecked {
             inv.released = uint96(released + held); // released + held = paid - refunded, a uint96
         }
         emit InvoiceClaimed(id, merchant, payer, token, held, fee);
         unchecked {
-            _payout(id, token, merchant, held - fee); // the fee is at most MAX_FEE_BPS of held
+            held -= fee; // the fee is at most MAX_FEE_BPS of held (plus one unit of earlier rounding)
         }
+        _debit(token, held, fee);
+        _push(id, token, merchant, held);
     }
 
     /// @inheritdoc IPaymentEscrow
@@ -217,7 +230,8 @@ contract PaymentEscrow is AccessControl, EscrowState, ReentrancyGuardTransient {
         }
         if (held == 0 && !fullyPaid) inv.state = Status.Refunded; // closes a part-paid invoice
         emit InvoiceRefunded(id, merchant, payer, token, amount, held);
-        _payout(id, token, payer, amount);
+        _debit(token, amount, 0);
+        _push(id, token, payer, amount);
     }
 
     /// @inheritdoc IPaymentEscrow
@@ -239,10 +253,11 @@ contract PaymentEscrow is AccessControl, EscrowState, ReentrancyGuardTransient {
         unchecked {
             inv.refunded += uint96(held); // refunded + held = paid - released, a uint96
         }
-        if (afterDispute) inv.state = Status.Refunded;
+        inv.state = Status.Refunded; // closed: after expiry as after a timed-out dispute
         address token = inv.token;
         emit InvoiceReclaimed(id, payer, inv.merchant, token, held, afterDispute);
-        _payout(id, token, payer, held);
+        _debit(token, held, 0);
+        _push(id, token, payer, held);
     }
 
     /// @inheritdoc IPaymentEscrow
@@ -272,7 +287,7 @@ contract PaymentEscrow is AccessControl, EscrowState, ReentrancyGuardTransient {
         inv.state = Status.Disputed;
         _disputes[id].disputedAt = uint40(block.timestamp);
         emit InvoiceDisputed(
-            id, payer, inv.merchant, _arbiters[arbiterIndex], held, uint64(block.timestamp + DISPUTE_TIMEOUT)
+            id, payer, inv.merchant, _arbiterOf(id, arbiterIndex), held, uint64(block.timestamp + DISPUTE_TIMEOUT)
         );
     }
 
@@ -280,16 +295,17 @@ contract PaymentEscrow is AccessControl, EscrowState, ReentrancyGuardTransient {
     function resolve(uint256 id, uint256 toMerchant, uint256 toPayer) external nonReentrant {
         InvoiceLib.Stored storage inv = _invoices[id];
         _requireState(id, inv, Status.Disputed);
-        address arbiter = _arbiters[inv.arbiterIndex];
+        address arbiter = _arbiterOf(id, inv.arbiterIndex);
         if (msg.sender != arbiter) revert EscrowNotArbiter(id, msg.sender, arbiter);
+        _requireNotTimedOut(id);
         uint256 held = inv.held();
         if (toMerchant > held || toPayer != held - toMerchant) {
             revert EscrowSplitMismatch(id, toMerchant, toPayer, held);
         }
         (address merchant, address payer, address token, uint256 fee) = _split(inv, toMerchant, toPayer);
         emit InvoiceResolved(id, arbiter, merchant, payer, token, toMerchant, fee, toPayer);
-        _payout(id, token, merchant, toMerchant - fee);
-        _payout(id, token, payer, toPayer);
+        _push(id, token, merchant, toMerchant - fee);
+        _push(id, token, payer, toPayer);
     }
 
     /// @inheritdoc IPaymentEscrow
@@ -318,43 +334,66 @@ contract PaymentEscrow is AccessControl, EscrowState, ReentrancyGuardTransient {
         _settle(id, inv, role == _PROPOSED_BY_MERCHANT ? inv.payer : inv.merchant, toMerchant);
     }
 
+    // ------------------------------------------------------------------ views
+
     /// @inheritdoc IPaymentEscrow
-    function withdraw(address token) external nonReentrant {
-        _withdraw(token, msg.sender);
+    function getInvoice(uint256 id) external view returns (Invoice memory invoice) {
+        InvoiceLib.Stored storage inv = _invoices[id];
+        if (inv.state == Status.None) revert EscrowInvoiceNotFound(id);
+        invoice = Invoice({
+            merchant: inv.merchant,
+            payer: inv.payer,
+            token: inv.token,
+            arbiter: _arbiterOf(id, inv.arbiterIndex),
+            amount: inv.amount,
+            paid: inv.paid,
+            released: inv.released,
+            refunded: inv.refunded,
+            referenceHash: inv.referenceHash,
+            dueDate: inv.dueDate,
+            paidAt: inv.paidAt,
+            disputedAt: _disputes[id].disputedAt,
+            disputeWindow: inv.disputeWindow,
+            feeBps: inv.feeBps,
+            status: inv.status()
+        });
     }
 
     /// @inheritdoc IPaymentEscrow
-    function withdrawTo(address token, address to) external nonReentrant {
-        if (to == address(0)) revert EscrowZeroAddress();
-        _withdraw(token, to);
-    }
-
-    // ------------------------------------------------------------------ admin
-
-    /// @inheritdoc IPaymentEscrow
-    function setFeeBps(uint16 newFeeBps) external onlyRole(FEE_MANAGER_ROLE) {
-        _setFeeBps(newFeeBps);
+    function status(uint256 id) external view returns (Status) {
+        return _invoices[id].status();
     }
 
     /// @inheritdoc IPaymentEscrow
-    function setFeeRecipient(address newRecipient) external onlyRole(FEE_MANAGER_ROLE) {
-        _setFeeRecipient(newRecipient);
+    function amountDue(uint256 id) external view returns (uint256) {
+        InvoiceLib.Stored storage inv = _invoices[id];
+        Status current = inv.status();
+        return current == Status.Open || current == Status.PartiallyPaid ? inv.amount - inv.paid : 0;
     }
 
     /// @inheritdoc IPaymentEscrow
-    function pause() external onlyRole(PAUSER_ROLE) {
-        _pause();
+    function amountHeld(uint256 id) external view returns (uint256) {
+        return _invoices[id].held();
     }
 
     /// @inheritdoc IPaymentEscrow
-    function unpause() external onlyRole(PAUSER_ROLE) {
-        _unpause();
+    function settlementOf(uint256 id) external view returns (address proposer, uint256 toMerchant) {
+        InvoiceLib.Dispute storage d = _disputes[id];
+        if (d.proposedBy == _PROPOSED_BY_MERCHANT) proposer = _invoices[id].merchant;
+        else if (d.proposedBy == _PROPOSED_BY_PAYER) proposer = _invoices[id].payer;
+        toMerchant = d.toMerchant;
+    }
+
+    /// @inheritdoc IPaymentEscrow
+    function invoiceCount() external view returns (uint256) {
+        return _invoiceCount;
     }
 
     // ------------------------------------------------------------------ internal
 
-    /// @dev Checks a payment of `amount` into invoice `id` and records it (effects and event); returns the token.
-    function _recordPayment(uint256 id, uint256 amount, bool native) private returns (address token) {
+    /// @dev Checks a payment of `amount` into invoice `id` and records it (effects and event); returns the token and
+    /// what the escrow owes in it afterwards.
+    function _recordPayment(uint256 id, uint256 amount, bool native) private returns (address token, uint256 owed) {
         InvoiceLib.Stored storage inv = _invoices[id];
         Status state = inv.state;
         uint256 paid = inv.paid;
@@ -365,33 +404,36 @@ contract PaymentEscrow is AccessControl, EscrowState, ReentrancyGuardTransient {
         if (state != Status.Open) _requireState(id, inv, Status.Open);
         if (due == 0 || block.timestamp > dueDate) revert EscrowInvalidStatus(id, inv.status());
         if ((token == address(0)) != native) revert EscrowWrongPaymentKind(id, token);
-        if (payer == address(0)) _bindPayer(inv);
-        else if (msg.sender != payer) revert EscrowNotPayer(id, msg.sender, payer);
         if (amount == 0) revert EscrowZeroAmount();
         if (amount > due) revert EscrowOverpayment(id, amount, due);
+        if (payer == address(0)) _bindPayer(id, inv, amount, due);
+        else if (msg.sender != payer) revert EscrowNotPayer(id, msg.sender, payer);
 
         paid += amount;
         uint40 paidAt = amount == due ? uint40(block.timestamp) : 0; // the dispute window starts at full payment
         // Both fields of slot 1 written with no branch between, so the optimizer makes it one SSTORE.
         inv.paid = uint96(paid); // at most the invoice amount, a uint96
         inv.paidAt = paidAt;
+        owed = _addOwed(token, amount);
         emit InvoicePaid(id, msg.sender, token, amount, paid);
     }
 
-    /// @dev Binds an open invoice to its first payer, who may be neither the merchant nor the arbiter.
-    function _bindPayer(InvoiceLib.Stored storage inv) private {
+    /// @dev Binds an open invoice to the caller, who pays `amount` of the `due` whole amount; the payer may be
+    /// neither the merchant nor the arbiter, and must pay everything at once.
+    function _bindPayer(uint256 id, InvoiceLib.Stored storage inv, uint256 amount, uint256 due) private {
+        if (amount != due) revert EscrowOpenInvoiceNeedsFullPayment(id, amount, due);
         if (msg.sender == inv.merchant) revert EscrowPayerIsMerchant(msg.sender);
         uint24 arbiterIndex = inv.arbiterIndex;
-        if (arbiterIndex != 0 && _arbiters[arbiterIndex] == msg.sender) revert EscrowArbiterIsPayer(msg.sender);
+        if (arbiterIndex != 0 && _arbiterOf(id, arbiterIndex) == msg.sender) revert EscrowArbiterIsPayer(msg.sender);
         inv.payer = msg.sender;
     }
 
-    /// @dev Pulls `amount` of `token` from the caller and refuses tokens that deliver less.
-    function _pullToken(uint256 id, address token, uint256 amount) private {
-        uint256 balanceBefore = IERC20(token).balanceOf(address(this));
+    /// @dev Pulls `amount` of `token` from the caller and refuses the payment unless the escrow then holds at least
+    /// `owed`, everything it owes in the token: a token that delivers less than asked cannot eat other invoices.
+    function _pullToken(uint256 id, address token, uint256 amount, uint256 owed) private {
         IERC20(token).safeTransferFrom(msg.sender, address(this), amount);
-        uint256 received = IERC20(token).balanceOf(address(this)) - balanceBefore;
-        if (received < amount) revert EscrowTokenDeliveredLess(id, amount, received);
+        uint256 balance = IERC20(token).balanceOf(address(this));
+        if (balance < owed) revert EscrowTokenDeliveredLess(id, owed, balance);
     }
 
     /// @dev Ends the dispute of invoice `id` with the settlement `proposer` proposed and the caller accepted.
@@ -399,84 +441,75 @@ contract PaymentEscrow is AccessControl, EscrowState, ReentrancyGuardTransient {
         uint256 toPayer = inv.held() - toMerchant; // the proposal was at most held, and held is frozen
         (address merchant, address payer, address token, uint256 fee) = _split(inv, toMerchant, toPayer);
         emit InvoiceSettled(id, proposer, msg.sender, merchant, payer, token, toMerchant, fee, toPayer);
-        _payout(id, token, merchant, toMerchant - fee);
-        _payout(id, token, payer, toPayer);
+        _push(id, token, merchant, toMerchant - fee);
+        _push(id, token, payer, toPayer);
     }
 
-    /// @dev Records a split of the disputed funds and credits the fee; returns what the payouts need.
+    /// @dev Records a split of the disputed funds, debits it and accrues the fee; returns what the payouts need.
     function _split(
         InvoiceLib.Stored storage inv,
         uint256 toMerchant,
         uint256 toPayer
     ) private returns (address merchant, address payer, address token, uint256 fee) {
-        inv.released += uint96(toMerchant); // both parts add up to held, so the totals stay within paid
+        uint256 released = inv.released;
+        fee = InvoiceLib.feeOn(released, toMerchant, inv.feeBps);
+        inv.released = uint96(released + toMerchant); // both parts add up to held, so the totals stay within paid
         inv.refunded += uint96(toPayer);
         inv.state = Status.Resolved;
         merchant = inv.merchant;
         payer = inv.payer;
         token = inv.token;
-        fee = _creditFee(token, toMerchant, inv.feeBps);
+        _debit(token, toMerchant - fee + toPayer, fee);
     }
 
-    /// @dev Credits the protocol fee on `gross` at `rate` to the fee recipient; returns it.
-    function _creditFee(address token, uint256 gross, uint16 rate) private returns (uint256 fee) {
-        fee = (gross * rate) / _BPS;
-        if (fee != 0) _credits[_feeRecipient][token] += fee;
-    }
-
-    /// @dev Pushes `amount` of `token` to `to`; if that fails, credits it to `to` for {withdraw}.
-    function _payout(uint256 id, address token, address to, uint256 amount) private {
-        if (amount == 0) return;
-        bool sent;
-        if (token == address(0)) {
-            uint256 gasLimit = NATIVE_PAYOUT_GAS;
-            // Limited gas and no return data copied: a receiver can neither burn the caller's gas nor bomb memory.
-            // solhint-disable-next-line no-inline-assembly
-            assembly ("memory-safe") {
-                sent := call(gasLimit, to, amount, 0, 0, 0, 0)
-            }
-        } else {
-            sent = IERC20(token).trySafeTransfer(to, amount);
-        }
-        if (!sent) {
-            _credits[to][token] += amount;
-            emit PayoutCredited(id, to, token, amount);
-        }
-    }
-
-    /// @dev Sends the caller's whole credit in `token` to `to`.
-    function _withdraw(address token, address to) private {
-        uint256 amount = _credits[msg.sender][token];
-        if (amount == 0) revert EscrowNothingToWithdraw(msg.sender, token);
-        _credits[msg.sender][token] = 0;
-        emit Withdrawn(msg.sender, token, to, amount);
-        if (token == address(0)) {
-            (bool sent, ) = to.call{value: amount}("");
-            if (!sent) revert EscrowNativeTransferFailed(to, amount);
-        } else {
-            IERC20(token).safeTransfer(to, amount);
-        }
-    }
-
-    /// @dev Returns the registry index of `arbiter`, registering it on first use.
-    function _registerArbiter(address arbiter) private returns (uint24 index) {
+    /// @dev Returns the registry index of `arbiter` of new invoice `id`, registering it on first use; once the
+    /// registry is full, stores the arbiter with the invoice instead.
+    function _registerArbiter(address arbiter, uint256 id) private returns (uint24 index) {
         index = _arbiterIndex[arbiter];
         if (index == 0) {
-            index = ++_arbiterCount;
+            uint24 count = _arbiterCount;
+            if (count == InvoiceLib.ARBITER_IN_INVOICE - 1) {
+                _invoiceArbiters[id] = arbiter;
+                return InvoiceLib.ARBITER_IN_INVOICE;
+            }
+            index = count + 1;
+            _arbiterCount = index;
             _arbiterIndex[arbiter] = index;
             _arbiters[index] = arbiter;
         }
     }
 
-    function _setFeeBps(uint16 newFeeBps) private {
-        if (newFeeBps > MAX_FEE_BPS) revert EscrowFeeTooHigh(newFeeBps, MAX_FEE_BPS);
-        emit FeeBpsUpdated(_feeBps, newFeeBps);
-        _feeBps = newFeeBps;
+    /// @dev The arbiter of invoice `id` from its stored index (address(0) for index 0: no arbiter).
+    function _arbiterOf(uint256 id, uint24 index) private view returns (address) {
+        return index == InvoiceLib.ARBITER_IN_INVOICE ? _invoiceArbiters[id] : _arbiters[index];
     }
 
-    function _setFeeRecipient(address newRecipient) private {
-        if (newRecipient == address(0)) revert EscrowZeroFeeRecipient();
-        emit FeeRecipientUpdated(_feeRecipient, newRecipient);
-        _feeRecipient = newRecipient;
+    /// @dev Reverts unless the stored state of invoice `id` is `expected`.
+    function _requireState(uint256 id, InvoiceLib.Stored storage inv, Status expected) private view {
+        Status state = inv.state;
+        if (state == expected) return;
+        if (state == Status.None) revert EscrowInvoiceNotFound(id);
+        revert EscrowInvalidStatus(id, inv.status());
+    }
+
+    /// @dev Reverts once the dispute of invoice `id` has timed out: from then on only the payer's reclaim (or a
+    /// settlement) ends it, so the arbiter never races the payer.
+    function _requireNotTimedOut(uint256 id) private view {
+        uint256 timeoutAt = uint256(_disputes[id].disputedAt) + DISPUTE_TIMEOUT;
+        if (block.timestamp >= timeoutAt) revert EscrowDisputeTimedOut(id, timeoutAt);
+    }
+
+    /// @dev Checks that 0 < `amount` <= `held`, what invoice `id` holds.
+    function _checkHeld(uint256 id, InvoiceLib.Stored storage inv, uint256 amount, uint256 held) private view {
+        if (amount == 0) revert EscrowZeroAmount();
+        if (held == 0) revert EscrowInvalidStatus(id, inv.status());
+        if (amount > held) revert EscrowAmountExceedsHeld(id, amount, held);
+    }
+
+    /// @dev The caller's role in invoice `inv`: merchant or payer; reverts for anyone else.
+    function _partyRole(uint256 id, InvoiceLib.Stored storage inv) private view returns (uint8) {
+        if (msg.sender == inv.merchant) return _PROPOSED_BY_MERCHANT;
+        if (msg.sender == inv.payer) return _PROPOSED_BY_PAYER;
+        revert EscrowNotParty(id, msg.sender);
     }
 }

@@ -17,8 +17,21 @@ import {IStakingRewards} from "./interfaces/IStakingRewards.sol";
 /// @dev The reward-per-token accumulator pattern, with each account's state in one storage slot
 /// (stake plus a signed reward debt, as in MasterChef) so that stake and claim stay cheap.
 /// Rewards of time when the pool holds less than `minimumPool()` (nobody staked) and rounding
-/// dust of the rate are carried into the next period instead of being lost. Pausing blocks
-/// staking only: withdraw, claim and exit always work.
+/// dust of the rate are carried into the next period instead of being lost, and so are reward
+/// tokens sent to the contract directly (counted as funded by the next {notifyRewardAmount}).
+/// Pausing blocks staking only: withdraw, claim and exit always work.
+///
+/// Limits, from both tokens' scales (S = 10^stakingDecimals, R = 10^rewardsDecimals):
+/// - the accumulator grows by at most totalFunded * ACC_SCALE / S (rewards only accrue while at least
+///   S is staked), and a reward debt is at most balance * accumulator / ACC_SCALE, so the debt stays
+///   within int152 when maxTotalStaked * maxTotalFunded / S <= 2^150, and the accumulator within
+///   uint208 when maxTotalFunded / S <= 2^88;
+/// - so maxTotalStaked = min(2^104 - 1, S * 2^52) and maxTotalFunded = min(2^150 * S / maxTotalStaked,
+///   S * 2^88). For 18-decimal tokens that is 2e13 staked and 7e13 funded whole tokens; for a 6-decimal
+///   staking token (USDC) and an 18-decimal reward, 4.5e15 staked and 3.2e11 funded whole tokens.
+/// - The constructor refuses a pair whose limits are below a realistic programme:
+///   {MIN_PROGRAMME_STAKE} whole staking tokens staked at once and {MIN_PROGRAMME_REWARDS} whole
+///   reward tokens funded over the contract's life.
 contract StakingRewards is IStakingRewards, AccessControl, Pausable, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
@@ -38,6 +51,10 @@ contract StakingRewards is IStakingRewards, AccessControl, Pausable, ReentrancyG
     uint256 public constant ACC_SCALE = 1e36;
     /// @notice Longest allowed reward period.
     uint256 public constant MAX_REWARDS_DURATION = 4 * 365 days;
+    /// @notice Whole staking tokens the pool must be able to hold for the pair to be accepted.
+    uint256 public constant MIN_PROGRAMME_STAKE = 1e12;
+    /// @notice Whole reward tokens the contract must be able to fund over its life for the pair to be accepted.
+    uint256 public constant MIN_PROGRAMME_REWARDS = 1e10;
     /// @dev ACC_SCALE / RATE_SCALE: turns rate x seconds into accumulator units.
     uint256 private constant _RATE_TO_ACC = 1e27;
 
@@ -46,7 +63,9 @@ contract StakingRewards is IStakingRewards, AccessControl, Pausable, ReentrancyG
     /// @dev Below this much staked, time accrues to the carry instead of the accumulator; this bounds
     /// the accumulator (no dust-stake inflation) and so every account's reward debt.
     uint256 private immutable _minimumPool;
-    /// @dev Cumulative funding cap that keeps reward debts within int152 (see constructor).
+    /// @dev Cap on the pool that keeps reward debts within int152 (see the contract's limits).
+    uint256 private immutable _maxTotalStaked;
+    /// @dev Cumulative funding cap that keeps reward debts within int152 and the accumulator within uint208.
     uint256 private immutable _maxTotalFunded;
 
     // Packed after Pausable's `_paused` flag: one cold read serves the pause check and the pool.
@@ -60,7 +79,9 @@ contract StakingRewards is IStakingRewards, AccessControl, Pausable, ReentrancyG
     uint256 private _rewardsDuration;
     /// @dev Scaled by RATE_SCALE: rewards of idle time and rate rounding, carried into the next period.
     uint256 private _carried;
-    uint256 private _totalFunded;
+    // Packed: funded and paid, read together to tell tokens sent directly from rewards still owed.
+    uint128 private _totalFunded;
+    uint128 private _totalPaid;
     mapping(address account => Account) private _accounts;
 
     /// @param admin Receives DEFAULT_ADMIN_ROLE, PAUSER_ROLE and REWARDS_DISTRIBUTOR_ROLE.
@@ -74,10 +95,20 @@ contract StakingRewards is IStakingRewards, AccessControl, Pausable, ReentrancyG
         _checkDuration(rewardsDuration_);
         _stakingToken = IERC20(stakingToken_);
         _rewardsToken = IERC20(rewardsToken_);
-        _minimumPool = 10 ** _decimalsOf(stakingToken_);
-        // The accumulator grows by at most totalFunded * ACC_SCALE / minimumPool, so every reward debt
-        // stays within balance * accumulator / ACC_SCALE <= 2^104 * 2^46 = 2^150 (int152).
-        _maxTotalFunded = _minimumPool << 46;
+        uint8 stakingDecimals = _decimalsOf(stakingToken_);
+        uint8 rewardsDecimals = _decimalsOf(rewardsToken_);
+        uint256 stakingScale = 10 ** stakingDecimals;
+        // See the contract's limits: debt <= maxTotalStaked * maxTotalFunded / stakingScale <= 2^150, and
+        // accumulator <= maxTotalFunded / stakingScale * ACC_SCALE < 2^88 * 2^120 = 2^208.
+        uint256 maxStaked = Math.min(type(uint104).max, stakingScale << 52);
+        uint256 maxFunded = Math.min(Math.mulDiv(1 << 150, stakingScale, maxStaked), stakingScale << 88);
+        maxFunded = Math.min(maxFunded, type(uint128).max); // only binds for decimals near the cap of 36
+        if (maxStaked < MIN_PROGRAMME_STAKE * stakingScale || maxFunded < MIN_PROGRAMME_REWARDS * 10 ** rewardsDecimals) {
+            revert StakingTokenScalesUnsupported(stakingDecimals, rewardsDecimals, maxStaked, maxFunded);
+        }
+        _minimumPool = stakingScale;
+        _maxTotalStaked = maxStaked;
+        _maxTotalFunded = maxFunded;
         _rewardsDuration = rewardsDuration_;
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _grantRole(PAUSER_ROLE, admin);
@@ -126,16 +157,22 @@ contract StakingRewards is IStakingRewards, AccessControl, Pausable, ReentrancyG
 
     /// @inheritdoc IStakingRewards
     /// @dev What is left of a running period and what was carried roll into the new rate. The tokens
-    /// are transferred in by this call (what arrives is what counts), so no promise is unfunded.
+    /// are transferred in by this call (what arrives is what counts), so no promise is unfunded; reward
+    /// tokens sent to the contract directly since (beyond principal and every reward funded and not yet
+    /// paid) are added too, and counted in the event's `reward`.
     /// `reward` may be zero to re-spread carried rewards. Requirements: REWARDS_DISTRIBUTOR_ROLE;
     /// the rate is positive and backed by the balance beyond staked principal. Emits {RewardAdded}.
     function notifyRewardAmount(uint256 reward) external nonReentrant onlyRole(REWARDS_DISTRIBUTOR_ROLE) {
         (, uint256 totalStaked_) = _updatePool();
-        uint256 received;
+        uint256 principal = _rewardsToken == _stakingToken ? totalStaked_ : 0;
+        uint256 balanceBefore = _rewardsToken.balanceOf(address(this));
+        // Everything funded and not yet paid is owed (claimable, running, carried, dust); the rest beyond
+        // principal arrived without notification and is added now.
+        uint256 owed = principal + _totalFunded - _totalPaid;
+        uint256 received = balanceBefore > owed ? balanceBefore - owed : 0;
         if (reward > 0) {
-            uint256 balanceBefore = _rewardsToken.balanceOf(address(this));
             _rewardsToken.safeTransferFrom(msg.sender, address(this), reward);
-            received = _rewardsToken.balanceOf(address(this)) - balanceBefore;
+            received += _rewardsToken.balanceOf(address(this)) - balanceBefore;
         }
         uint256 funded = _totalFunded + received;
         if (funded > _maxTotalFunded) revert StakingRewardTooLarge(funded, _maxTotalFunded);
@@ -150,11 +187,11 @@ contract StakingRewards is IStakingRewards, AccessControl, Pausable, ReentrancyG
         if (rate > type(uint112).max) revert StakingRewardTooLarge(funded, _maxTotalFunded);
 
         uint256 held = _rewardsToken.balanceOf(address(this));
-        uint256 available = _rewardsToken == _stakingToken ? held - totalStaked_ : held;
+        uint256 available = held - principal;
         uint256 required = (rate * duration) / RATE_SCALE;
         if (required > available) revert StakingRewardNotFunded(required, available);
 
-        _totalFunded = funded;
+        _totalFunded = uint128(funded); // at most maxTotalFunded < 2^128
         _carried = totalScaled - rate * duration;
         _rewardRate = uint112(rate);
         _lastUpdateTime = uint40(block.timestamp);
@@ -254,9 +291,24 @@ contract StakingRewards is IStakingRewards, AccessControl, Pausable, ReentrancyG
         return _minimumPool;
     }
 
-    /// @notice Reward tokens transferred in by all periods so far.
+    /// @notice Reward tokens transferred in by all periods so far (tokens sent directly included).
     function totalFunded() external view returns (uint256) {
         return _totalFunded;
+    }
+
+    /// @notice Reward tokens paid to stakers so far.
+    function totalPaid() external view returns (uint256) {
+        return _totalPaid;
+    }
+
+    /// @notice Most staking-token base units the pool may hold (see the contract's limits).
+    function maxTotalStaked() external view returns (uint256) {
+        return _maxTotalStaked;
+    }
+
+    /// @notice Most reward-token base units that may be funded over the contract's life.
+    function maxTotalFunded() external view returns (uint256) {
+        return _maxTotalFunded;
     }
 
     function _stake(uint256 amount) private {
@@ -266,7 +318,7 @@ contract StakingRewards is IStakingRewards, AccessControl, Pausable, ReentrancyG
         uint256 balance = account.balance + amount;
         uint256 newTotal = totalStaked_ + amount;
         // balance <= newTotal, so one check bounds both.
-        if (newTotal > type(uint104).max) revert StakingAmountTooLarge(amount, type(uint104).max);
+        if (newTotal > _maxTotalStaked) revert StakingAmountTooLarge(amount, _maxTotalStaked);
         // Rounded up: the debt never undercounts, so no account is paid more than it earned.
         int256 debt = account.rewardDebt + int256(Math.mulDiv(amount, acc, ACC_SCALE, Math.Rounding.Ceil));
         _accounts[msg.sender] = Account(uint104(balance), int152(debt));
@@ -300,6 +352,7 @@ contract StakingRewards is IStakingRewards, AccessControl, Pausable, ReentrancyG
         if (reward == 0) return;
         // reward < 2^150 (see constructor), so the cast and the sum fit.
         account.rewardDebt += int152(int256(reward));
+        _totalPaid += uint128(reward); // paid <= funded < 2^128
         emit RewardPaid(msg.sender, reward);
         _rewardsToken.safeTransfer(msg.sender, reward);
     }

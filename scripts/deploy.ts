@@ -1,6 +1,7 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { CONTRACT_NAMES, type Hex, type ContractDeployment, type ContractName, type Deployment } from "../core/deployment";
 import { hashAbis } from "./lib/deployments";
+import tokenConfig from "../config/tokens.json";
 
 /** Settle's deployment parameters. */
 export const DEPLOY_PARAMS = {
@@ -20,6 +21,29 @@ export const DEPLOY_PARAMS = {
 
 /** Chains that are local (Hardhat node): they get test-account funding and a first reward period. */
 export const LOCAL_CHAIN_IDS = new Set([31337]);
+
+/** What config/tokens.json says for one chain: whether the allowlist is on, and each allowed token by symbol. */
+export interface TokenPolicy {
+  allowlist: boolean;
+  /** Symbol → an address, or the name of a contract this deploy creates. */
+  tokens: Record<string, string>;
+}
+
+/**
+ * PaymentEscrow's token allowlist for chain `chainId` from config/tokens.json (its `default` for chains it does not
+ * list), with contract names resolved to the addresses in `deployed`.
+ */
+export function tokenPolicyFor(chainId: number, deployed: Partial<Record<ContractName, string>>): TokenPolicy {
+  const chains = tokenConfig.chains as Record<string, TokenPolicy>;
+  const policy = chains[String(chainId)] ?? (tokenConfig.default as TokenPolicy);
+  const tokens: Record<string, string> = {};
+  for (const [symbol, entry] of Object.entries(policy.tokens)) {
+    const address = entry.startsWith("0x") ? entry : deployed[entry as ContractName];
+    if (!address) throw new Error(`config/tokens.json: ${symbol} on chain ${chainId} names ${entry}, which this deploy does not create`);
+    tokens[symbol] = address;
+  }
+  return { allowlist: policy.allowlist, tokens };
+}
 
 /** Outcome of {@link deploySettle}. */
 export interface DeployResult {
@@ -69,7 +93,11 @@ export async function deploySettle(
     contracts.SettleToken.address,
     DEPLOY_PARAMS.rewardsDuration,
   ]);
-  await deploy("PaymentEscrow", [deployer.address, deployer.address, DEPLOY_PARAMS.feeBps]);
+  const policy = tokenPolicyFor(chainId, { SettleToken: contracts.SettleToken.address });
+  await deploy("PaymentEscrow", [deployer.address, deployer.address, DEPLOY_PARAMS.feeBps, Object.values(policy.tokens), policy.allowlist]);
+  log(
+    `PaymentEscrow tokens: ${Object.keys(policy.tokens).join(", ")} and ETH; allowlist ${policy.allowlist ? "on" : "off"} (config/tokens.json)`,
+  );
 
   if (LOCAL_CHAIN_IDS.has(chainId)) {
     const accounts = (await ethers.getSigners()).slice(1, 5);

@@ -1,8 +1,9 @@
 /**
  * The PaymentEscrow benchmark scenario shared by bench/escrow-gas.ts (gas per operation) and
- * bench/escrow-gas-breakdown.ts (where release and refund spend it): the escrow as deployed (fee 100 bps)
- * and a plain OpenZeppelin permit token on the in-process network, funded payer and merchant, a standing
- * allowance, and helpers that create invoices with every field set (fixed payer, arbiter, reference).
+ * bench/escrow-gas-breakdown.ts (where release and refund spend it): the escrow as deployed on a public chain
+ * (fee 100 bps, the token allowlist on with the bench token allowed) and a plain OpenZeppelin permit token on the
+ * in-process network, funded payer and merchant, a standing allowance, and helpers that create invoices with
+ * every field set (fixed payer, arbiter, reference, the merchant's fee cap).
  */
 import { ethers } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
@@ -10,8 +11,8 @@ import { time } from "@nomicfoundation/hardhat-network-helpers";
 /** Deploys the scenario; `create` and `paidTokenInvoice` return the new invoice's id. */
 export async function deployEscrowScenario() {
   const [admin, merchant, payer, arbiter, feeRecipient] = await ethers.getSigners();
-  const escrow = await ethers.deployContract("PaymentEscrow", [admin, feeRecipient, 100]);
   const token = await ethers.deployContract("TestToken", ["Bench USD", "BUSD", 18]);
+  const escrow = await ethers.deployContract("PaymentEscrow", [admin, feeRecipient, 100, [token], true]);
   const escrowAddress = await escrow.getAddress();
   const tokenAddress = await token.getAddress();
   const unit = ethers.parseEther("100");
@@ -23,17 +24,16 @@ export async function deployEscrowScenario() {
   let reference = 0;
   /** Sends createInvoice (from the merchant, for `asset`: the token or ETH) and returns the transaction. */
   const createTx = async (asset: string) =>
-    escrow
-      .connect(merchant)
-      .createInvoice(
-        payer,
-        asset,
-        unit,
-        BigInt(await time.latest()) + 30n * 24n * 3600n,
-        window,
-        arbiter,
-        ethers.id(`invoice ${++reference}`),
-      );
+    escrow.connect(merchant).createInvoice({
+      payer: payer.address,
+      token: asset,
+      amount: unit,
+      dueDate: BigInt(await time.latest()) + 30n * 24n * 3600n,
+      disputeWindow: window,
+      arbiter: arbiter.address,
+      maxFeeBps: 100,
+      referenceHash: ethers.id(`invoice ${++reference}`),
+    });
   /** Creates an invoice for `asset` and returns its id. */
   const create = async (asset: string) => {
     await (await createTx(asset)).wait();

@@ -12,18 +12,29 @@ pragma solidity ^0.8.24;
 /// - `toMerchant` is the merchant's gross share; the protocol fee is taken from it, so the merchant receives
 ///   `toMerchant - fee` and the fee recipient `fee`. Refunds carry no fee.
 /// - `held` is what the escrow still holds for the invoice after the action: `paid - released - refunded`.
-/// - The protocol fee is credited to the fee recipient current at the time (see {FeeRecipientUpdated}) and
-///   withdrawn with {withdraw}; a payout to the merchant or payer that cannot be pushed is credited to them
-///   instead and announced by {PayoutCredited}.
+/// - The protocol fee is computed on the invoice's cumulative gross release: a release of `x` after `released`
+///   costs `cumFee(released + x) - cumFee(released)` with `cumFee(a) = a * feeBps / 10_000` rounded down, so any
+///   sequence of releases (release, claim, the merchant's share of a split) pays exactly the fee of one release
+///   of the same total. Fees accrue per token (see {feesAccrued}) and the fee recipient current at collection
+///   takes them with {collectFees}. "Credited to the fee recipient" in the events below means accrued this way.
+/// - A payout to the merchant or payer is pushed with bounded gas; one that cannot be pushed is credited to the
+///   receiver instead and announced by {PayoutCredited}.
+/// - Views inside a payout: while a payout is being pushed, the amount is neither held ({amountHeld}) nor
+///   credited ({credits}), and {totalOwed} no longer counts it: it is in flight to the receiver. Only the token
+///   and the receiver run code at that moment, and every function that moves funds or reads balances to move
+///   them ({sweep}) is nonReentrant, so nothing can act on the gap; if the push fails, the credit and
+///   {totalOwed} are restored before the call returns. An integrator reading views from a token hook sees the
+///   state after the payout.
 interface IPaymentEscrow {
     /// @notice Lifecycle of an invoice, as returned by {status} (derived where time matters).
-    /// @dev None: no such invoice. Open: created, nothing paid, due date not passed. PartiallyPaid: some paid,
-    /// due date not passed. Paid: fully paid and funds held (claimable by the merchant once the dispute window has
-    /// passed). Disputed: frozen until the arbiter resolves, both sides settle, or the dispute times out.
-    /// Released: fully paid and everything has left the escrow, some of it to the merchant. Refunded: everything
-    /// paid went back to the payer (merchant refunds or a timed-out dispute). Resolved: the arbiter or a settlement
-    /// split the disputed funds. Cancelled: cancelled by the merchant before any payment. Expired: the due date
-    /// passed before full payment; the payer may reclaim what is held.
+    /// @dev None: no such invoice. Open: created, nothing paid, due date not passed. PartiallyPaid: some paid, due date
+    /// not passed. Paid: fully paid and funds held (claimable by the merchant once the dispute window has passed).
+    /// Disputed: frozen until the arbiter resolves, both sides settle, or the dispute times out. Released: fully paid
+    /// and everything has left the escrow, some of it to the merchant. Refunded: closed with what was held given back
+    /// to the payer: the merchant refunded everything held, the payer reclaimed after expiry (a part-paid invoice,
+    /// also if part of it had been released before) or after a timed-out dispute. Resolved: the arbiter or a
+    /// settlement split the disputed funds. Cancelled: cancelled by the merchant before any payment. Expired: the due
+    /// date passed before full payment; the payer may reclaim what is held (the invoice is then Refunded).
     enum Status {
         None,
         Open,
@@ -40,7 +51,7 @@ interface IPaymentEscrow {
     /// @notice An invoice as the web page and tasks read it.
     /// @param merchant Creator of the invoice; receives released funds.
     /// @param payer The only address that may pay, release and dispute; address(0) while open to anyone (bound to
-    /// the first payer).
+    /// whoever pays the whole amount in one payment).
     /// @param token ERC-20 token of the invoice, or address(0) for native ETH.
     /// @param arbiter Address both sides accepted to resolve a dispute; address(0) if none (no dispute possible).
     /// @param amount Amount due in total.
@@ -70,6 +81,30 @@ interface IPaymentEscrow {
         uint32 disputeWindow;
         uint16 feeBps;
         Status status;
+    }
+
+    /// @notice The terms a merchant creates an invoice with (see {createInvoice}).
+    /// @dev New fields are appended at the end (a later version adds a pricing currency), so that code
+    /// building this struct by name keeps working.
+    /// @param payer The only address that may pay; address(0) lets anyone pay, but only the whole amount in one
+    /// payment (which binds the invoice to that payer), so nobody can lock the customer out for less.
+    /// @param token ERC-20 token of the invoice, or address(0) for native ETH. It must have code and, while the
+    /// allowlist is on, be allowed (see {isTokenAllowed}).
+    /// @param amount Amount due in total, in the token's base units (at most 2^96 - 1).
+    /// @param dueDate Unix time after which an invoice not fully paid takes no more money.
+    /// @param disputeWindow Seconds after full payment during which the payer may dispute (at most 90 days).
+    /// @param arbiter Address both sides accept to resolve a dispute; address(0) for none (no dispute possible).
+    /// @param maxFeeBps Highest protocol fee rate the merchant accepts; creation fails if {feeBps} is above it.
+    /// @param referenceHash Hash of the off-chain invoice details.
+    struct InvoiceTerms {
+        address payer;
+        address token;
+        uint256 amount;
+        uint64 dueDate;
+        uint32 disputeWindow;
+        address arbiter;
+        uint16 maxFeeBps;
+        bytes32 referenceHash;
     }
 
     // ------------------------------------------------------------------ errors
@@ -105,8 +140,27 @@ interface IPaymentEscrow {
     /// @notice The payment function does not match the invoice's kind: `token` is the invoice's token
     /// (address(0) = native ETH, which only {payNative} accepts; ERC-20 invoices only {pay} and {payWithPermit}).
     error EscrowWrongPaymentKind(uint256 id, address token);
-    /// @notice The token delivered `received` instead of `expected` (fee-on-transfer and similar tokens are refused).
-    error EscrowTokenDeliveredLess(uint256 id, uint256 expected, uint256 received);
+    /// @notice After a payment into invoice `id` the escrow would hold `balance` of its token but owe `owed`: the token
+    /// delivered less than the amount paid (fee-on-transfer and similar tokens are refused).
+    error EscrowTokenDeliveredLess(uint256 id, uint256 owed, uint256 balance);
+    /// @notice An invoice open to any payer takes only its whole amount `due` in one payment, not `amount`
+    /// (partial payments need a named payer).
+    error EscrowOpenInvoiceNeedsFullPayment(uint256 id, uint256 amount, uint256 due);
+    /// @notice The current fee rate `feeBps` is above the `maxFeeBps` the merchant accepts.
+    error EscrowFeeAboveMerchantMax(uint256 feeBps, uint256 maxFeeBps);
+    /// @notice `token` has no contract code, so it cannot be an invoice's token or be allowed.
+    error EscrowTokenHasNoCode(address token);
+    /// @notice `token` is not on the allowlist, which is on.
+    error EscrowTokenNotAllowed(address token);
+    /// @notice The dispute of invoice `id` timed out at `timeoutAt`: the arbiter can no longer resolve it (the payer
+    /// may reclaim; both sides may still settle).
+    error EscrowDisputeTimedOut(uint256 id, uint256 timeoutAt);
+    /// @notice The escrow holds nothing of `token` beyond what it owes.
+    error EscrowNothingToSweep(address token);
+    /// @notice Only the fee recipient `recipient` may collect fees; `caller` is not it.
+    error EscrowNotFeeRecipient(address caller, address recipient);
+    /// @notice No protocol fees in `token` have accrued.
+    error EscrowNoFeesAccrued(address token);
     /// @notice `amount` is more than the `held` funds of invoice `id`.
     error EscrowAmountExceedsHeld(uint256 id, uint256 amount, uint256 held);
     /// @notice The merchant may claim only once the dispute window has ended at `endsAt`.
@@ -131,6 +185,9 @@ interface IPaymentEscrow {
     error EscrowZeroFeeRecipient();
     /// @notice An address that must receive roles or funds is the zero address.
     error EscrowZeroAddress();
+    /// @notice Only `gasLeft` gas was left for a payout that needs `required` (its allowance and enough to credit the
+    /// receiver if it fails): send the transaction with a higher gas limit (the gas used stays the same).
+    error EscrowPayoutGasTooLow(uint256 gasLeft, uint256 required);
     /// @notice `account` has no credit in `token` to withdraw.
     error EscrowNothingToWithdraw(address account, address token);
     /// @notice Sending `amount` of native ETH to `to` failed (the credit is kept).
@@ -139,7 +196,7 @@ interface IPaymentEscrow {
     // ------------------------------------------------------------------ events
 
     /// @notice Invoice `id` was created by `merchant`.
-    /// @param payer The fixed payer, or address(0) if anyone may pay (bound to the first payer).
+    /// @param payer The fixed payer, or address(0) if anyone may pay the whole amount (bound to that payer).
     /// @param token The ERC-20 token, or address(0) for native ETH.
     /// @param feeBps The protocol fee rate fixed for this invoice.
     event InvoiceCreated(
@@ -156,7 +213,7 @@ interface IPaymentEscrow {
     );
 
     /// @notice `payer` paid `amount` of `token` into invoice `id`, bringing the total paid to `totalPaid`.
-    /// @dev For an open invoice the first payment binds `payer`. The invoice is fully paid when `totalPaid`
+    /// @dev For an open invoice the payment is of the whole amount and binds `payer`. The invoice is fully paid when `totalPaid`
     /// equals its amount; the dispute window starts at this block's timestamp.
     event InvoicePaid(uint256 indexed id, address indexed payer, address token, uint256 amount, uint256 totalPaid);
 
@@ -257,6 +314,18 @@ interface IPaymentEscrow {
     /// @notice `account` withdrew `amount` of its credit in `token` to `to`.
     event Withdrawn(address indexed account, address indexed token, address to, uint256 amount);
 
+    /// @notice The fee recipient `recipient` collected `amount` of protocol fees accrued in `token`.
+    event FeesCollected(address indexed recipient, address indexed token, uint256 amount);
+
+    /// @notice `sweeper` sent `amount` of `token`, held beyond everything the escrow owes, to `to`.
+    event Swept(address indexed sweeper, address indexed token, address to, uint256 amount);
+
+    /// @notice `token` was added to (`allowed` true) or removed from the allowlist.
+    event TokenAllowed(address indexed token, bool allowed);
+
+    /// @notice The allowlist was switched on (`enabled` true: only allowed tokens for new invoices) or off.
+    event AllowlistEnabled(bool enabled);
+
     /// @notice The protocol fee rate for invoices created from now on changed from `oldFeeBps` to `newFeeBps`.
     event FeeBpsUpdated(uint16 oldFeeBps, uint16 newFeeBps);
 
@@ -265,24 +334,17 @@ interface IPaymentEscrow {
 
     // ------------------------------------------------------------------ invoices
 
-    /// @notice Creates an invoice with the caller as merchant and returns its id (sequential from 1).
+    /// @notice Creates an invoice on `terms` with the caller as merchant and returns its id (sequential from 1).
     /// @dev Requirements: not paused; `amount` > 0 and fits uint96; `dueDate` in the future (and fits uint40);
-    /// `disputeWindow` at most the contract's MAX_DISPUTE_WINDOW; payer and arbiter are not the caller; arbiter is not payer.
-    /// The current {feeBps} is fixed for the invoice. Emits {InvoiceCreated}.
-    function createInvoice(
-        address payer,
-        address token,
-        uint256 amount,
-        uint64 dueDate,
-        uint32 disputeWindow,
-        address arbiter,
-        bytes32 referenceHash
-    ) external returns (uint256 id);
+    /// `disputeWindow` at most the contract's MAX_DISPUTE_WINDOW; payer and arbiter are not the caller; arbiter is
+    /// not payer; the token (unless ETH) has code and, while the allowlist is on, is allowed; the current {feeBps}
+    /// is at most `maxFeeBps`. The current {feeBps} is fixed for the invoice. Emits {InvoiceCreated}.
+    function createInvoice(InvoiceTerms calldata terms) external returns (uint256 id);
 
     /// @notice Pays `amount` of the invoice's ERC-20 token (the caller must have approved the escrow).
-    /// @dev Requirements: not paused; ERC-20 invoice Open or PartiallyPaid; caller is the payer (or the invoice is
-    /// open, and then it binds to the caller); `amount` > 0 and at most what is due; the token delivers exactly
-    /// `amount`. Emits {InvoicePaid}.
+    /// @dev Requirements: not paused; ERC-20 invoice Open or PartiallyPaid; caller is the payer, or the invoice is
+    /// open to anyone and `amount` is the whole amount (the payment binds the invoice to the caller); `amount` > 0
+    /// and at most what is due; the token delivers exactly `amount`. Emits {InvoicePaid}.
     function pay(uint256 id, uint256 amount) external;
 
     /// @notice Like {pay}, approving the escrow first with an EIP-2612 permit signed by the caller.
@@ -308,8 +370,9 @@ interface IPaymentEscrow {
     function refund(uint256 id, uint256 amount) external;
 
     /// @notice The payer takes back everything held, after the due date passed without full payment (Expired) or
-    /// once a dispute has gone unresolved for the contract's DISPUTE_TIMEOUT.
-    /// @dev Emits {InvoiceReclaimed}.
+    /// once a dispute has gone unresolved for the contract's DISPUTE_TIMEOUT. The invoice is then Refunded.
+    /// @dev From the timeout on only the payer's reclaim (or a settlement both sides sign) ends the dispute: the
+    /// arbiter's {resolve} is refused from that second, so the two never race. Emits {InvoiceReclaimed}.
     function reclaim(uint256 id) external;
 
     /// @notice The merchant cancels an invoice on which nothing was paid. Emits {InvoiceCancelled}.
@@ -322,6 +385,8 @@ interface IPaymentEscrow {
 
     /// @notice The arbiter splits the disputed funds: `toMerchant` (gross, the fee is taken from it) and `toPayer`,
     /// which must add up to exactly what is held. Emits {InvoiceResolved}.
+    /// @dev Only before the dispute times out (`disputedAt + DISPUTE_TIMEOUT`, exclusive); from then on the payer
+    /// may reclaim instead.
     function resolve(uint256 id, uint256 toMerchant, uint256 toPayer) external;
 
     /// @notice The merchant or payer proposes to end the dispute with `toMerchant` (gross) to the merchant and
@@ -339,6 +404,15 @@ interface IPaymentEscrow {
     /// themselves). Emits {Withdrawn}.
     function withdrawTo(address token, address to) external;
 
+    /// @notice The fee recipient takes every protocol fee accrued in `token` (address(0) = native ETH).
+    /// @dev Requirements: caller is the current {feeRecipient}; some fee accrued. Emits {FeesCollected}.
+    function collectFees(address token) external;
+
+    /// @notice Sends `to` exactly what the escrow holds of `token` beyond what it owes ({surplus}): tokens sent to
+    /// it directly, ETH forced into it. Held invoice funds, credits and accrued fees are never touched.
+    /// @dev Requirements: SWEEPER_ROLE; `to` not zero; a surplus. Emits {Swept}.
+    function sweep(address token, address to) external;
+
     // ------------------------------------------------------------------ admin
 
     /// @notice Sets the protocol fee rate for invoices created from now on (FEE_MANAGER_ROLE, at most
@@ -348,6 +422,13 @@ interface IPaymentEscrow {
     /// @notice Sets the address credited with protocol fees from now on (FEE_MANAGER_ROLE, not zero).
     /// Emits {FeeRecipientUpdated}.
     function setFeeRecipient(address newRecipient) external;
+
+    /// @notice Adds `token` to (`allowed` true) or removes it from the allowlist (TOKEN_MANAGER_ROLE); a token must
+    /// have code to be added. Invoices already created keep working either way. Emits {TokenAllowed}.
+    function setTokenAllowed(address token, bool allowed) external;
+
+    /// @notice Switches the allowlist on or off for new invoices (TOKEN_MANAGER_ROLE). Emits {AllowlistEnabled}.
+    function setAllowlistEnabled(bool enabled) external;
 
     /// @notice Stops new invoices and payments (PAUSER_ROLE). Funds can always leave.
     function pause() external;
@@ -374,6 +455,21 @@ interface IPaymentEscrow {
 
     /// @notice Credit of `account` in `token` (address(0) = native ETH), withdrawable with {withdraw}.
     function credits(address account, address token) external view returns (uint256);
+
+    /// @notice Everything the escrow owes in `token`: funds held for invoices, credits and accrued fees.
+    function totalOwed(address token) external view returns (uint256);
+
+    /// @notice Protocol fees accrued in `token` and not yet collected.
+    function feesAccrued(address token) external view returns (uint256);
+
+    /// @notice What the escrow holds of `token` beyond {totalOwed} (0 if it holds less); what {sweep} sends.
+    function surplus(address token) external view returns (uint256);
+
+    /// @notice Whether `token` is on the allowlist (native ETH, address(0), is always allowed).
+    function isTokenAllowed(address token) external view returns (bool);
+
+    /// @notice Whether new invoices are limited to allowed tokens.
+    function allowlistEnabled() external view returns (bool);
 
     /// @notice Fee rate in basis points for invoices created now.
     function feeBps() external view returns (uint16);

@@ -23,6 +23,16 @@ interface IStakingRewards {
     error StakingRewardTooLarge(uint256 totalFunded, uint256 maxTotalFunded);
     /// @notice The staking and reward tokens can never be recovered.
     error StakingTokenNotRecoverable(address token);
+    /// @notice Tokens of these scales leave room for only `maxTotalStaked` staking base units staked and
+    /// `maxTotalFunded` reward base units funded, less than a realistic programme (MIN_PROGRAMME_STAKE whole
+    /// staking tokens staked, MIN_PROGRAMME_REWARDS whole reward tokens funded): the accumulator arithmetic would
+    /// overflow for such a pair. Pick tokens closer in decimals.
+    error StakingTokenScalesUnsupported(
+        uint8 stakingDecimals,
+        uint8 rewardsDecimals,
+        uint256 maxTotalStaked,
+        uint256 maxTotalFunded
+    );
     /// @notice A zero address was given for a token or an account.
     error StakingZeroAddress();
 
@@ -32,7 +42,8 @@ interface IStakingRewards {
     event Withdrawn(address indexed account, uint256 amount, uint256 balance, uint256 totalStaked);
     /// @notice `account` was paid `reward` reward tokens.
     event RewardPaid(address indexed account, uint256 reward);
-    /// @notice A period started: `reward` tokens arrived, `carried` (scaled) rolled over from before,
+    /// @notice A period started: `reward` tokens arrived (with this call or sent directly since the last period),
+    /// `carried` (scaled) rolled over from before,
     /// paid at `rewardRate` (scaled by RATE_SCALE, per second) until `periodFinish`.
     event RewardAdded(uint256 reward, uint256 carried, uint256 rewardRate, uint256 periodStart, uint256 periodFinish);
     /// @notice The length of the next reward periods is now `duration` seconds.

@@ -7,8 +7,15 @@ import {IPaymentEscrow} from "../interfaces/IPaymentEscrow.sol";
 /// @notice How PaymentEscrow stores an invoice, and what a stored invoice reads as.
 /// @dev Five slots, packed for the hot paths: a payment reads slots 0-2 and writes slot 1 only; a release or
 /// refund reads slots 0-3 and writes one of slots 2-3. Amounts are uint96 (about 7.9e28 units: 79 billion tokens at
-/// 18 decimals). The arbiter is a uint24 index into PaymentEscrow's arbiter registry.
+/// 18 decimals). The arbiter is a uint24 index into PaymentEscrow's arbiter registry; once the registry's
+/// indexes are used up, new arbiters are stored per invoice instead (index {ARBITER_IN_INVOICE}), so filling the
+/// registry makes those invoices cost one more slot but can never stop anyone from creating invoices.
 library InvoiceLib {
+    /// @dev Basis points in 100%.
+    uint256 internal constant BPS = 10_000;
+    /// @dev Arbiter index meaning "the arbiter is stored with the invoice, not in the registry".
+    uint24 internal constant ARBITER_IN_INVOICE = type(uint24).max;
+
     /// @dev An invoice in storage.
     struct Stored {
         // slot 0: who pays, by when, and who arbitrates
@@ -37,6 +44,16 @@ library InvoiceLib {
         uint40 disputedAt;
         uint8 proposedBy; // 0 none, 1 the merchant, 2 the payer
         uint96 toMerchant;
+    }
+
+    /// @dev The protocol fee on releasing `amount` more after `released` at `rate` basis points: the difference of
+    /// the fees on the cumulative totals, so that splitting a release into parts never changes the total fee.
+    function feeOn(uint256 released, uint256 amount, uint256 rate) internal pure returns (uint256) {
+        unchecked {
+            // released + amount <= paid < 2^96 and rate <= 500, so the products fit; the fee on the larger total is
+            // never smaller, so the difference cannot underflow.
+            return ((released + amount) * rate) / BPS - (released * rate) / BPS;
+        }
     }
 
     /// @dev What the escrow holds for the invoice.

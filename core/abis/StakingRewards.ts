@@ -197,6 +197,32 @@ export const StakingRewardsAbi = [
     "type": "error"
   },
   {
+    "inputs": [
+      {
+        "internalType": "uint8",
+        "name": "stakingDecimals",
+        "type": "uint8"
+      },
+      {
+        "internalType": "uint8",
+        "name": "rewardsDecimals",
+        "type": "uint8"
+      },
+      {
+        "internalType": "uint256",
+        "name": "maxTotalStaked",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "maxTotalFunded",
+        "type": "uint256"
+      }
+    ],
+    "name": "StakingTokenScalesUnsupported",
+    "type": "error"
+  },
+  {
     "inputs": [],
     "name": "StakingZeroAddress",
     "type": "error"
@@ -504,6 +530,32 @@ export const StakingRewardsAbi = [
   },
   {
     "inputs": [],
+    "name": "MIN_PROGRAMME_REWARDS",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "MIN_PROGRAMME_STAKE",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "PAUSER_ROLE",
     "outputs": [
       {
@@ -675,6 +727,32 @@ export const StakingRewardsAbi = [
         "internalType": "bool",
         "name": "",
         "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "maxTotalFunded",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "maxTotalStaked",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
       }
     ],
     "stateMutability": "view",
@@ -944,6 +1022,19 @@ export const StakingRewardsAbi = [
   {
     "inputs": [],
     "name": "totalFunded",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "totalPaid",
     "outputs": [
       {
         "internalType": "uint256",

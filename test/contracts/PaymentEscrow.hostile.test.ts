@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import { anyValue } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
 import type { AddressLike, BaseContract } from "ethers";
 import type { PaymentEscrow } from "../../typechain-types";
 import { DAY, WINDOW, fee } from "../helpers/constants";
@@ -31,17 +32,19 @@ describe("PaymentEscrow with hostile tokens and receivers", function () {
     const dueDate = BigInt(await time.latest()) + BigInt(30 * DAY);
     /** Creates an invoice from `merchant` to `payer` in `token` (ETH if address(0)), with an arbiter. */
     const create = async (token: AddressLike, from = merchant.address, to: string = payer.address) => {
-      const data = escrow.interface.encodeFunctionData("createInvoice", [
-        to,
-        await ethers.resolveAddress(token),
-        AMOUNT,
+      const terms = {
+        payer: to,
+        token: await ethers.resolveAddress(token),
+        amount: AMOUNT,
         dueDate,
-        WINDOW,
-        arbiter.address,
-        ethers.ZeroHash,
-      ]);
+        disputeWindow: WINDOW,
+        arbiter: arbiter.address,
+        maxFeeBps: 100,
+        referenceHash: ethers.ZeroHash,
+      };
+      const data = escrow.interface.encodeFunctionData("createInvoice", [terms]);
       if (from === (await receiver.getAddress())) await receiver.act(escrow, data);
-      else await escrow.connect(await ethers.getSigner(from)).createInvoice(to, token, AMOUNT, dueDate, WINDOW, arbiter, ethers.ZeroHash);
+      else await escrow.connect(await ethers.getSigner(from)).createInvoice(terms);
       return escrow.invoiceCount();
     };
     return {
@@ -63,13 +66,16 @@ describe("PaymentEscrow with hostile tokens and receivers", function () {
     };
   }
 
-  /** The escrow holds exactly what its invoices hold plus the credits of `accounts`, in `token`. */
+  /** The escrow holds exactly what its invoices hold plus the credits of `accounts` plus accrued fees, in `token`, and
+   * that is what its books say it owes. */
   async function expectExactBalance(escrow: PaymentEscrow, token: string, accounts: AddressLike[]) {
     let owed = 0n;
     for (let id = 1n; id <= (await escrow.invoiceCount()); id++) {
       if ((await escrow.getInvoice(id)).token === token) owed += await escrow.amountHeld(id);
     }
     for (const account of accounts) owed += await escrow.credits(account, token);
+    owed += await escrow.feesAccrued(token);
+    expect(await escrow.totalOwed(token)).to.equal(owed);
     const balance =
       token === ethers.ZeroAddress
         ? await ethers.provider.getBalance(escrow)
@@ -111,6 +117,8 @@ describe("PaymentEscrow with hostile tokens and receivers", function () {
         ["acceptSettlement", i.encodeFunctionData("acceptSettlement", [id, 0n])],
         ["withdraw", i.encodeFunctionData("withdraw", [token])],
         ["withdrawTo", i.encodeFunctionData("withdrawTo", [token, "0x000000000000000000000000000000000000dEaD"])],
+        ["collectFees", i.encodeFunctionData("collectFees", [token])],
+        ["sweep", i.encodeFunctionData("sweep", [token, "0x000000000000000000000000000000000000dEaD"])],
       ];
     };
 
@@ -175,14 +183,102 @@ describe("PaymentEscrow with hostile tokens and receivers", function () {
     });
   });
 
+  // Issue 11.3: a token whose transfer hook burns gas made the other party's release cost everything it sent.
+  describe("a hook token that burns the other party's gas", function () {
+    /** Invoice 1 in the reentrant token, paid; its transfers now call a receiver that burns all the gas it gets. */
+    async function burningFixture() {
+      const f = await hostileFixture();
+      const id = await f.create(f.reentrant);
+      await f.escrow.connect(f.payer).pay(id, AMOUNT);
+      await f.receiver.setMode(Mode.BurnGas, ethers.ZeroAddress, "0x");
+      await f.reentrant.setHook(f.receiver, "0x");
+      return { ...f, id };
+    }
+
+    it("costs the payer's release at most the payout stipend, and credits the merchant", async function () {
+      const { escrow, reentrant, merchant, payer, feeRecipient, id } = await loadFixture(burningFixture);
+      const stipend = await escrow.TOKEN_PAYOUT_GAS();
+      const tx = await escrow.connect(payer).release(id, AMOUNT, { gasLimit: 10_000_000 });
+      const receipt = (await tx.wait())!;
+      expect(receipt.gasUsed).to.be.lessThan(stipend + 100_000n);
+      const net = AMOUNT - fee(AMOUNT);
+      await expect(tx)
+        .to.emit(escrow, "PayoutCredited")
+        .withArgs(id, merchant.address, await reentrant.getAddress(), net);
+      expect(await escrow.credits(merchant, reentrant)).to.equal(net);
+      await expectExactBalance(escrow, await reentrant.getAddress(), [feeRecipient, merchant, payer]);
+    });
+
+    it("lets the merchant withdraw the credit with its own gas once it wants to", async function () {
+      const { escrow, reentrant, merchant, payer, id } = await loadFixture(burningFixture);
+      await escrow.connect(payer).release(id, AMOUNT, { gasLimit: 10_000_000 });
+      await reentrant.setHook(ethers.ZeroAddress, "0x");
+      await expect(escrow.connect(merchant).withdraw(reentrant)).to.changeTokenBalance(reentrant, merchant, AMOUNT - fee(AMOUNT));
+    });
+  });
+
+  // Issue 11.11: during a push the paid-out amount is neither held nor credited. The views then already read the
+  // state after the payout, and the receiver's balance already holds the amount: nothing is missing for a reader.
+  describe("a token whose hook reads the views in the middle of a payout", function () {
+    it("sees the state after the payout: not held, not credited, not owed, and in the receiver's balance", async function () {
+      const { escrow, merchant, payer, create } = await loadFixture(hostileFixture);
+      const probe = await ethers.deployContract("EscrowViewProbeToken");
+      await probe.mint(payer, AMOUNT);
+      await probe.connect(payer).approve(escrow, AMOUNT);
+      const id = await create(probe);
+      await escrow.connect(payer).pay(id, AMOUNT);
+      await probe.watch(escrow, id);
+      await escrow.connect(payer).release(id, AMOUNT / 4n);
+      const net = AMOUNT / 4n - fee(AMOUNT / 4n);
+      const seen = await probe.seen();
+      expect(seen.held).to.equal(AMOUNT - AMOUNT / 4n);
+      expect(seen.credit).to.equal(0);
+      expect(seen.owed).to.equal(AMOUNT - net); // still held plus the fee, which stays
+      expect(seen.receiverBalance).to.equal(net);
+      expect(seen.escrowBalance).to.equal(seen.owed); // the books balance inside the payout
+      expect(await escrow.totalOwed(probe)).to.equal(seen.owed);
+      expect(await probe.balanceOf(merchant)).to.equal(net);
+    });
+  });
+
+  describe("a caller who sends too little gas for the payout", function () {
+    /** Invoice 1 in the reentrant token (no hook set: a plain ERC-20), paid in full. */
+    async function paidPlainFixture() {
+      const f = await hostileFixture();
+      const id = await f.create(f.reentrant);
+      await f.escrow.connect(f.payer).pay(id, AMOUNT);
+      return { ...f, id };
+    }
+
+    it("cannot starve the push into a credit: the call reverts instead", async function () {
+      const { escrow, reentrant, merchant, payer, id } = await loadFixture(paidPlainFixture);
+      // Enough for everything the escrow does, not for the payout's whole allowance and a credit after it.
+      await expect(escrow.connect(payer).release(id, AMOUNT, { gasLimit: 150_000 }))
+        .to.be.revertedWithCustomError(escrow, "EscrowPayoutGasTooLow")
+        .withArgs(anyValue, (await escrow.TOKEN_PAYOUT_GAS()) + 40_000n);
+      await expect(escrow.connect(payer).release(id, AMOUNT)).to.changeTokenBalance(reentrant, merchant, AMOUNT - fee(AMOUNT));
+      expect(await escrow.credits(merchant, reentrant)).to.equal(0);
+    });
+
+    it("cannot starve an ETH push into a credit either", async function () {
+      const { escrow, merchant, payer, create } = await loadFixture(hostileFixture);
+      const id = await create(ethers.ZeroAddress);
+      await escrow.connect(payer).payNative(id, { value: AMOUNT });
+      await expect(escrow.connect(payer).release(id, AMOUNT, { gasLimit: 100_000 }))
+        .to.be.revertedWithCustomError(escrow, "EscrowPayoutGasTooLow")
+        .withArgs(anyValue, (await escrow.NATIVE_PAYOUT_GAS()) + 40_000n);
+      await expect(escrow.connect(payer).release(id, AMOUNT)).to.changeEtherBalance(merchant, AMOUNT - fee(AMOUNT));
+    });
+  });
+
   describe("a token that returns nothing (USDT style)", function () {
-    it("pays, releases, refunds and withdraws normally", async function () {
+    it("pays, releases, refunds and collects fees normally", async function () {
       const { escrow, noReturn, merchant, payer, feeRecipient, create } = await loadFixture(hostileFixture);
       const id = await create(noReturn);
       await escrow.connect(payer).pay(id, AMOUNT);
       await escrow.connect(payer).release(id, AMOUNT / 2n);
       await escrow.connect(merchant).refund(id, AMOUNT / 2n);
-      await escrow.connect(feeRecipient).withdraw(noReturn);
+      await escrow.connect(feeRecipient).collectFees(noReturn);
       expect(await noReturn.balanceOf(merchant)).to.equal(AMOUNT / 2n - fee(AMOUNT / 2n));
       expect(await noReturn.balanceOf(payer)).to.equal(AMOUNT * 10n - AMOUNT / 2n);
       expect(await noReturn.balanceOf(feeRecipient)).to.equal(fee(AMOUNT / 2n));

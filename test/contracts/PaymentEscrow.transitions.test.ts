@@ -111,7 +111,10 @@ const TABLE: Record<string, { status: StatusName; row: Record<Action, Outcome> }
     status: "Disputed",
     row: disputedRow(["EscrowDisputeNotTimedOut", (c) => [c.id, c.disputedAt + BigInt(TIMEOUT)]]),
   },
-  "Disputed, timed out": { status: "Disputed", row: disputedRow("Refunded") },
+  "Disputed, timed out": {
+    status: "Disputed",
+    row: { ...disputedRow("Refunded"), resolve: ["EscrowDisputeTimedOut", (c) => [c.id, c.disputedAt + BigInt(TIMEOUT)]] },
+  },
   Released: { status: "Released", row: frozen("Released") },
   "Refunded, fully paid": { status: "Refunded", row: frozen("Refunded") },
   "Refunded, partly paid": { status: "Refunded", row: frozen("Refunded") },
@@ -120,7 +123,7 @@ const TABLE: Record<string, { status: StatusName; row: Record<Action, Outcome> }
   Cancelled: { status: "Cancelled", row: frozen("Cancelled") },
   "Expired, funds held": {
     status: "Expired",
-    row: { ...frozen("Expired"), refundPart: "Expired", refundAll: "Refunded", reclaim: "Expired" },
+    row: { ...frozen("Expired"), refundPart: "Expired", refundAll: "Refunded", reclaim: "Refunded" },
   },
   "Expired, nothing held": {
     status: "Expired",
@@ -133,7 +136,16 @@ describe("PaymentEscrow state transitions", function () {
     const { escrow, merchant, payer, arbiter } = await deployEscrow();
     const token = await deployUsdc(escrow, [payer], AMOUNT * 10n);
     const dueDate = BigInt(await time.latest()) + BigInt(60 * DAY);
-    await escrow.connect(merchant).createInvoice(payer, token, AMOUNT, dueDate, WINDOW, arbiter, ethers.ZeroHash);
+    await escrow.connect(merchant).createInvoice({
+      payer: payer.address,
+      token: await token.getAddress(),
+      amount: AMOUNT,
+      dueDate,
+      disputeWindow: WINDOW,
+      arbiter: arbiter.address,
+      maxFeeBps: 100,
+      referenceHash: ethers.ZeroHash,
+    });
     return { escrow, merchant, payer, arbiter, dueDate, id: 1n };
   }
   type Fixture = Awaited<ReturnType<typeof deployFixture>>;

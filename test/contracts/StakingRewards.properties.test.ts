@@ -6,11 +6,13 @@ import type { ContractTransactionResponse } from "ethers";
 
 /*
  * Invariants of StakingRewards, checked after every step of random sequences of
- * stake / withdraw / claim / exit / notify / time jumps over four accounts, against a reference
- * model written here in the classic per-account form (rewards + balance x (acc - paid)):
+ * stake / withdraw / claim / exit / notify / time jumps / reward tokens sent directly over four accounts, against
+ * a reference model written here in the classic per-account form (rewards + balance x (acc - paid)):
  *  1. each account's earned() equals the model's within 1 wei per step;
  *  2. rewards paid plus rewards claimable never exceed what was funded;
- *  3. the contract's balance covers staked principal plus rewards owed (same token staked and paid).
+ *  3. the contract's balance covers staked principal plus rewards owed (same token staked and paid);
+ *  4. the next notify counts exactly the reward tokens sent directly since the last one (funded and paid totals
+ *     match the model to the wei), never principal or rewards owed.
  * Replay a failure with FC_SEED=<seed> FC_PATH=<path> (both printed by fast-check).
  */
 
@@ -24,6 +26,7 @@ type Step =
   | { kind: "stake" | "withdraw"; who: number; amount: bigint }
   | { kind: "claim" | "exit"; who: number }
   | { kind: "notify"; amount: bigint }
+  | { kind: "donate"; amount: bigint }
   | { kind: "wait"; seconds: number };
 
 interface ModelAccount {
@@ -103,6 +106,8 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ kind: fc.constant("exit" as const), who: whoArb }),
   fc.record({ kind: fc.constant("notify" as const), amount: fc.oneof(fc.constant(0n), amountArb) }),
   fc.record({ kind: fc.constant("wait" as const), seconds: fc.integer({ min: 1, max: 4 * 24 * 3600 }) }),
+  // Reward tokens sent to the contract directly: the next notify must count them (issue 11.9), nothing else.
+  fc.record({ kind: fc.constant("donate" as const), amount: amountArb }),
 );
 
 describe("StakingRewards properties", function () {
@@ -126,6 +131,7 @@ describe("StakingRewards properties", function () {
         const { token, staking, users } = await loadFixture(fixture);
         const model = new StakingModel();
         const wallets = users.map(() => WALLET);
+        let direct = 0n; // sent directly since the last notify
 
         /** Sends `tx`, advances the model to its block's time and returns that time. */
         const mined = async (tx: Promise<ContractTransactionResponse>): Promise<bigint> => {
@@ -140,15 +146,20 @@ describe("StakingRewards properties", function () {
         for (const step of steps) {
           if (step.kind === "wait") {
             await time.increase(step.seconds);
+          } else if (step.kind === "donate") {
+            await (await token.transfer(staking, step.amount)).wait();
+            direct += step.amount;
           } else if (step.kind === "notify") {
             const at = await nextTime();
             await time.setNextBlockTimestamp(at);
-            const rate = model.notifiedRate(step.amount, at);
+            const received = step.amount + direct;
+            const rate = model.notifiedRate(received, at);
             if (rate === undefined) {
               await expect(staking.notifyRewardAmount(step.amount)).to.be.revertedWithCustomError(staking, "StakingNothingToDistribute");
             } else {
               const now = await mined(staking.notifyRewardAmount(step.amount));
-              model.notify(step.amount, now);
+              model.notify(received, now);
+              direct = 0n;
               expect(await staking.rewardRate()).to.equal(model.rate);
             }
           } else {
@@ -210,6 +221,8 @@ describe("StakingRewards properties", function () {
             owed += earned;
           }
           expect(await staking.totalStaked()).to.equal(model.total);
+          expect(await staking.totalFunded()).to.equal(model.funded);
+          expect(await staking.totalPaid()).to.equal(model.paid);
           expect(model.paid + owed).to.be.lessThanOrEqual(model.funded, "paid + claimable exceeds funded");
           expect(await token.balanceOf(staking)).to.be.greaterThanOrEqual(model.total + owed, "insolvent");
         }

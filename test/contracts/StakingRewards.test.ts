@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { anyValue } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { Interface } from "ethers";
@@ -88,16 +89,52 @@ describe("StakingRewards", function () {
         .withArgs(max + 1n, max);
     });
 
-    it("takes the minimum pool from the staking token's decimals, 18 when it has none, at most 36", async function () {
+    it("takes the minimum pool from the staking token's decimals, 18 when it has none", async function () {
       const [admin] = await ethers.getSigners();
       const usdc = await ethers.deployContract("TestToken", ["USD Coin", "USDC", 6]);
       const none = await ethers.deployContract("StakingQuirkyToken", [1]);
-      const absurd = await ethers.deployContract("StakingQuirkyToken", [2]);
       const minimumOf = async (stakeToken: string) =>
         (await ethers.deployContract("StakingRewards", [admin, stakeToken, stakeToken, DURATION])).minimumPool();
       expect(await minimumOf(await usdc.getAddress())).to.equal(10n ** 6n);
       expect(await minimumOf(await none.getAddress())).to.equal(10n ** 18n);
-      expect(await minimumOf(await absurd.getAddress())).to.equal(10n ** 36n);
+    });
+
+    // Issue 11.9: the lifetime funding cap followed the staking token's decimals only (10^decimals x 2^46), so a
+    // 6-decimal staking token could fund only 70 whole 18-decimal reward tokens.
+    describe("funding cap from the staking token's decimals alone (9)", function () {
+      it("lets a 6-decimal staking token fund a realistic 18-decimal programme", async function () {
+        const [admin, alice] = await ethers.getSigners();
+        const usdc = await ethers.deployContract("TestToken", ["USD Coin", "USDC", 6]);
+        const setl = await ethers.deployContract("TestToken", ["Settle", "SETL", 18]);
+        const staking = await ethers.deployContract("StakingRewards", [admin, usdc, setl, DURATION]);
+        expect(await staking.maxTotalStaked()).to.equal((10n ** 6n) << 52n);
+        expect(await staking.maxTotalFunded()).to.equal(2n ** 98n);
+        expect(await staking.maxTotalFunded()).to.be.greaterThanOrEqual(10n ** 10n * 10n ** 18n);
+        await setl.mint(admin, e18(1e9));
+        await setl.approve(staking, ethers.MaxUint256);
+        await usdc.mint(alice, 10n ** 12n);
+        await usdc.connect(alice).approve(staking, ethers.MaxUint256);
+        await staking.connect(alice).stake(10n ** 12n);
+        await staking.notifyRewardAmount(e18(1e9)); // 10^7 times the old cap of 70 SETL
+        await time.increase(DURATION);
+        const owed = await staking.earned(alice);
+        expect(owed).to.be.closeTo(e18(1e9), e18(1));
+        await expect(staking.connect(alice).claim()).to.changeTokenBalance(setl, alice, owed);
+      });
+
+      it("refuses a pair that could not pay a realistic programme, saying why", async function () {
+        const [admin] = await ethers.getSigners();
+        const whole = await ethers.deployContract("TestToken", ["Whole", "WHL", 0]);
+        const setl = await ethers.deployContract("TestToken", ["Settle", "SETL", 18]);
+        const factory = await ethers.getContractFactory("StakingRewards");
+        await expect(factory.deploy(admin, whole, setl, DURATION))
+          .to.be.revertedWithCustomError(factory, "StakingTokenScalesUnsupported")
+          .withArgs(0, 18, 2n ** 52n, 2n ** 88n);
+        const absurd = await ethers.deployContract("StakingQuirkyToken", [2]); // 255 decimals, read as 36
+        await expect(factory.deploy(admin, absurd, absurd, DURATION))
+          .to.be.revertedWithCustomError(factory, "StakingTokenScalesUnsupported")
+          .withArgs(36, 36, 2n ** 104n - 1n, 2n ** 128n - 1n);
+      });
     });
   });
 
@@ -302,6 +339,41 @@ describe("StakingRewards", function () {
   });
 
   describe("notifyRewardAmount", function () {
+    // Issue 11.9: reward tokens sent to the contract directly were never paid to anyone.
+    describe("reward tokens sent directly (9)", function () {
+      it("adds them to the next period, and nothing owed to stakers", async function () {
+        const { usdc, staking, alice } = await loadFixture(sixDecimalRewardFixture);
+        await staking.connect(alice).stake(e18(100));
+        await staking.notifyRewardAmount(1_000n * 10n ** 6n);
+        await time.increase(DURATION / 2);
+        await staking.connect(alice).claim();
+        await usdc.transfer(staking, 50n * 10n ** 6n); // sent directly, not through notifyRewardAmount
+        await time.increase(DURATION);
+        const carried = await staking.carriedRewards();
+        await expect(staking.notifyRewardAmount(0))
+          .to.emit(staking, "RewardAdded")
+          .withArgs(50n * 10n ** 6n, carried, anyValue, anyValue, anyValue);
+        expect(await staking.totalFunded()).to.equal(1_050n * 10n ** 6n);
+        await time.increase(DURATION);
+        const paidBefore = await staking.totalPaid();
+        await staking.connect(alice).claim();
+        const paid = (await staking.totalPaid()) - paidBefore;
+        expect(paidBefore + paid).to.be.closeTo(1_050n * 10n ** 6n, 10n);
+        expect(await usdc.balanceOf(staking)).to.be.greaterThanOrEqual(1_050n * 10n ** 6n - paidBefore - paid);
+      });
+
+      it("never counts staked principal as sent directly when the tokens are the same", async function () {
+        const { token, staking, alice } = await loadFixture(sameTokenFixture);
+        await staking.connect(alice).stake(e18(100));
+        await token.transfer(staking, e18(3));
+        const start = (await time.latest()) + 10;
+        await time.setNextBlockTimestamp(start);
+        await expect(staking.notifyRewardAmount(e18(7)))
+          .to.emit(staking, "RewardAdded")
+          .withArgs(e18(10), 0, (e18(10) * RATE_SCALE) / BigInt(DURATION), start, start + DURATION);
+      });
+    });
+
     it("is for REWARDS_DISTRIBUTOR_ROLE only", async function () {
       const { staking, alice } = await loadFixture(sameTokenFixture);
       await expect(staking.connect(alice).notifyRewardAmount(1))
@@ -329,7 +401,8 @@ describe("StakingRewards", function () {
       const [admin] = await ethers.getSigners();
       const big = await ethers.deployContract("TestToken", ["Big", "BIG", 18]);
       const staking = await ethers.deployContract("StakingRewards", [admin, big, big, DURATION]);
-      const max = (10n ** 18n) << 46n;
+      const max = await staking.maxTotalFunded();
+      expect(max).to.equal((2n ** 150n * 10n ** 18n) / (2n ** 104n - 1n));
       await big.mint(admin, max + 1n);
       await big.approve(staking, ethers.MaxUint256);
       await expect(staking.notifyRewardAmount(max + 1n))

@@ -4,12 +4,12 @@ import type { AddressLike } from "ethers";
 import { FEE_BPS } from "./constants";
 
 /**
- * PaymentEscrow deployed by account 0 (admin) with account 4 as fee recipient and a {@link FEE_BPS} fee,
- * and the test accounts by role.
+ * PaymentEscrow deployed by account 0 (admin) with account 4 as fee recipient, a {@link FEE_BPS} fee and the token
+ * allowlist off (no tokens listed), and the test accounts by role.
  */
 export async function deployEscrow() {
   const [admin, merchant, payer, arbiter, feeRecipient, stranger, merchant2] = await ethers.getSigners();
-  const escrow = await ethers.deployContract("PaymentEscrow", [admin, feeRecipient, FEE_BPS]);
+  const escrow = await ethers.deployContract("PaymentEscrow", [admin, feeRecipient, FEE_BPS, [], false]);
   return { escrow, admin, merchant, payer, arbiter, feeRecipient, stranger, merchant2 };
 }
 

@@ -3,7 +3,8 @@ import hre, { ethers } from "hardhat";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { deploySettle } from "../../scripts/deploy";
+import { deploySettle, tokenPolicyFor } from "../../scripts/deploy";
+import tokenConfig from "../../config/tokens.json";
 import type { Deployment, Hex } from "../../core/deployment";
 import { readDeployment } from "../../core/deployment-file";
 import { localDeploymentsDir } from "../../scripts/lib/deployments";
@@ -36,6 +37,44 @@ describe("deploy", function () {
     const [, alice] = await ethers.getSigners();
     expect(await token.balanceOf(alice)).to.equal(ethers.parseEther("10000"));
     expect(await staking.periodFinish()).to.be.greaterThan(0n);
+  });
+
+  it("deploys the escrow with SETL allowed and the allowlist off on a local chain", async function () {
+    const escrow = await ethers.getContractAt("PaymentEscrow", first.contracts.PaymentEscrow.address);
+    expect(await escrow.allowlistEnabled()).to.equal(false);
+    expect(await escrow.isTokenAllowed(first.contracts.SettleToken.address)).to.equal(true);
+  });
+
+  describe("token config (config/tokens.json)", function () {
+    const PUBLIC_CHAINS = { Ethereum: 1, Base: 8453, "Arbitrum One": 42161, "OP Mainnet": 10, "Polygon PoS": 137 };
+    const setl = ethers.getAddress("0x" + "5e".repeat(20));
+
+    it("allows USDC, USDT, DAI and WETH with the allowlist on, on every public chain we support", function () {
+      for (const [name, chainId] of Object.entries(PUBLIC_CHAINS)) {
+        const policy = tokenPolicyFor(chainId, { SettleToken: setl });
+        expect(policy.allowlist, name).to.equal(true);
+        expect(Object.keys(policy.tokens).sort(), name).to.deep.equal(["DAI", "SETL", "USDC", "USDT", "WETH"]);
+        for (const address of Object.values(policy.tokens)) expect(ethers.getAddress(address), name).to.equal(address);
+        expect(policy.tokens.SETL).to.equal(setl);
+      }
+    });
+
+    it("keeps the canonical addresses (spot checks against the issuers' deployments)", function () {
+      expect(tokenPolicyFor(1, { SettleToken: setl }).tokens.USDC).to.equal("0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48");
+      expect(tokenPolicyFor(8453, { SettleToken: setl }).tokens.WETH).to.equal("0x4200000000000000000000000000000000000006");
+      expect(tokenPolicyFor(42161, { SettleToken: setl }).tokens.USDT).to.equal("0xFd086bC7CD5C481DCC9C85ebE478A1C0b69FCbb9");
+    });
+
+    it("turns the allowlist on, with SETL only, on a chain it does not list", function () {
+      expect(tokenPolicyFor(11155111, { SettleToken: setl })).to.deep.equal({ allowlist: true, tokens: { SETL: setl } });
+      expect(tokenConfig.default.allowlist).to.equal(true);
+    });
+
+    it("names a contract the deploy does not create", function () {
+      expect(() => tokenPolicyFor(1, {})).to.throw(
+        "config/tokens.json: SETL on chain 1 names SettleToken, which this deploy does not create",
+      );
+    });
   });
 
   it("reuses contracts that are still on the chain and says so", async function () {

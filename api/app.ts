@@ -13,6 +13,7 @@ import { docsRoutes } from "./routes/docs";
 import { documentRoutes } from "./routes/documents";
 import { healthRoutes } from "./routes/health";
 import { invoiceRoutes } from "./routes/invoices";
+import { invoiceTransactionRoutes } from "./routes/invoices/transactions";
 import { oauthRoutes } from "./routes/oauth";
 import { transactionRoutes } from "./routes/transactions";
 import { userRoutes } from "./routes/users";
@@ -79,6 +80,7 @@ export function createApp(deps: AppDeps) {
     .route("/auth", authRoutes(deps))
     .route("/users", userRoutes(deps))
     .route("/invoices", invoiceRoutes(deps))
+    .route("/invoices", invoiceTransactionRoutes(deps))
     .route("/invoices", documentRoutes(deps))
     .route("/transactions", transactionRoutes(deps))
     .route("/blockchain", blockchainRoutes(deps))

@@ -17,7 +17,8 @@ export const HISTORY_KINDS = [
   "resolved",
   "settlement_proposed",
   "settled",
-  "fee_credited",
+  "fees_collected",
+  "swept",
   "credited",
   "credit_withdrawn",
 ] as const;
@@ -40,6 +41,8 @@ export const INVOICE_EVENTS = [
   "InvoiceSettled",
   "PayoutCredited",
   "Withdrawn",
+  "FeesCollected",
+  "Swept",
 ] as const;
 
 /** One of {@link INVOICE_EVENTS}. */
@@ -64,7 +67,8 @@ export const HISTORY_DIRECTION: Readonly<Record<HistoryKind, "+" | "-" | "">> = 
   resolved: "",
   settlement_proposed: "",
   settled: "",
-  fee_credited: "+",
+  fees_collected: "+",
+  swept: "+",
   credited: "+",
   credit_withdrawn: "+",
 };

@@ -4,6 +4,7 @@
  */
 import { statusFromValue } from "./invoice/status";
 import { statusLabel } from "./labels";
+import { formatBpsPercent } from "./staking";
 
 /** How the sentences show amounts, times and addresses (each layer formats them its own way). */
 export interface RevertFormat {
@@ -26,6 +27,8 @@ const MESSAGES: Record<string, (a: ArrayLike<unknown>, f: RevertFormat) => strin
   StakingInsufficientBalance: (a, f) => `You have only ${f.amount(a[1])} staked, less than the ${f.amount(a[2])} you asked to withdraw.`,
   StakingAmountTooLarge: () => "This stake would take the pool past its size limit. Try a smaller amount.",
   StakingRewardNotFunded: () => "The reward period is not funded.",
+  StakingTokenScalesUnsupported: (a) =>
+    `A ${String(a[0])}-decimal staking token with a ${String(a[1])}-decimal reward token cannot pay a realistic programme: pick tokens closer in decimals.`,
   EnforcedPause: () => "This is paused right now. Withdrawing and claiming still work.",
   ERC20InsufficientBalance: (a, f) => `Your token balance is ${f.amount(a[1])}, but ${f.amount(a[2])} is needed.`,
   ERC20InsufficientAllowance: (a, f) =>
@@ -52,6 +55,18 @@ const MESSAGES: Record<string, (a: ArrayLike<unknown>, f: RevertFormat) => strin
   EscrowWrongPaymentKind: (a) =>
     /^0x0{40}$/i.test(String(a[1])) ? "This invoice is paid in ETH, not with a token." : "This invoice is paid with a token, not in ETH.",
   EscrowTokenDeliveredLess: () => "The token delivered less than was sent (tokens with transfer fees are not accepted).",
+  EscrowOpenInvoiceNeedsFullPayment: (a, f) =>
+    `This invoice is open to anyone, so it is paid in full in one payment: pay ${f.amount(a[2])}. Ask the merchant to name you as payer to pay in parts.`,
+  EscrowFeeAboveMerchantMax: (a) =>
+    `The protocol fee is now ${formatBpsPercent(BigInt(String(a[0])))}%, above the ${formatBpsPercent(BigInt(String(a[1])))}% you accepted. Create the invoice again to accept the new fee.`,
+  EscrowTokenHasNoCode: (a, f) => `${f.address(String(a[0]))} is not a token contract on this network.`,
+  EscrowTokenNotAllowed: (a, f) => `The token ${f.address(String(a[0]))} is not on the escrow's list of accepted tokens.`,
+  EscrowDisputeTimedOut: (a, f) =>
+    `The arbiter's time to resolve ended on ${f.dateTime(Number(a[1]))}; the payer may now reclaim what is held.`,
+  EscrowNothingToSweep: () => "The escrow holds nothing above what it owes in this token: there is no surplus to sweep.",
+  EscrowNotFeeRecipient: (a, f) => `Only the fee recipient (${f.address(String(a[1]))}) can collect the fees.`,
+  EscrowNoFeesAccrued: () => "No fees have accrued in this token since they were last collected.",
+  EscrowPayoutGasTooLow: () => "The gas limit is too low for the payout. Send the transaction again with a higher gas limit.",
   EscrowAmountExceedsHeld: (a, f) => `Only ${f.amount(a[2])} is held in escrow for this invoice.`,
   EscrowDisputeWindowOpen: (a, f) => `The payer can still dispute until ${f.dateTime(Number(a[1]))}; you can claim after that.`,
   EscrowDisputeWindowClosed: (a, f) => `The dispute window closed on ${f.dateTime(Number(a[1]))}.`,

@@ -117,7 +117,7 @@ export default createSchema((p) => ({
   InvoiceEvent: p.createTable(
     {
       id: p.string(),
-      /** Null for escrow-wide events (Withdrawn, FeeBpsUpdated, FeeRecipientUpdated). */
+      /** Null for escrow-wide events (Withdrawn, FeesCollected, Swept and the settings' events). */
       invoiceId: p.bigint().optional(),
       /** The event's name (InvoiceCreated, InvoicePaid, ...). */
       kind: p.string(),
@@ -160,6 +160,16 @@ export default createSchema((p) => ({
     id: p.hex(),
     feeBps: p.int(),
     feeRecipient: p.hex(),
+    /** Whether new invoices are limited to the tokens of EscrowToken marked allowed. */
+    allowlistEnabled: p.boolean(),
+    updatedBlock: p.bigint(),
+  }),
+
+  /** The escrow's token allowlist: every token the token manager listed or delisted. */
+  EscrowToken: p.createTable({
+    /** The token. */
+    id: p.hex(),
+    allowed: p.boolean(),
     updatedBlock: p.bigint(),
   }),
 
@@ -237,20 +247,26 @@ export default createSchema((p) => ({
   ),
 
   /**
-   * Per token: value locked in the escrow and in staking, fees collected, rewards. The escrow's
-   * balance of a token is `escrowLocked + escrowCredits`.
+   * Per token: value locked in the escrow and in staking, fees, rewards. What the escrow owes in a token is
+   * `escrowLocked + escrowCredits` (its `totalOwed`), its fees awaiting collection `feesAccrued`; anything above
+   * both is surplus (tokens sent to it directly), which a sweeper may send away (`swept`).
    */
   TokenStat: p.createTable({
     /** The token (`0x000…000` for ETH). */
     id: p.hex(),
     /** Held by the escrow for invoices (paid, not yet released, claimed, refunded or reclaimed). */
     escrowLocked: p.bigint(),
-    /** Held by the escrow as credits awaiting withdrawal (fees, payouts that could not be pushed). */
+    /** Held by the escrow as credits awaiting withdrawal (payouts that could not be pushed). */
     escrowCredits: p.bigint(),
     /** Paid into invoices, all time. */
     escrowPaid: p.bigint(),
     stakingLocked: p.bigint(),
-    feesCollected: p.bigint(),
+    /** Protocol fees taken from merchants' shares, all time. */
+    feesEarned: p.bigint(),
+    /** Fees taken and not yet collected by the fee recipient (the contract's `feesAccrued`). */
+    feesAccrued: p.bigint(),
+    /** Surplus swept out of the escrow, all time. */
+    swept: p.bigint(),
     rewardsFunded: p.bigint(),
     rewardsPaid: p.bigint(),
     updatedBlock: p.bigint(),

@@ -1,5 +1,6 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { CONTRACT_NAMES, type Hex, type ContractDeployment, type ContractName, type Deployment } from "../core/deployment";
+import { isLocalChain } from "../core/chains";
 import { hashAbis } from "./lib/deployments";
 import tokenConfig from "../config/tokens.json";
 
@@ -18,9 +19,6 @@ export const DEPLOY_PARAMS = {
   /** Local chains only: SETL put into a first reward period so staking earns at once. */
   localRewards: 100_000n * 10n ** 18n,
 } as const;
-
-/** Chains that are local (Hardhat node): they get test-account funding and a first reward period. */
-export const LOCAL_CHAIN_IDS = new Set([31337]);
 
 /** What config/tokens.json says for one chain: whether the allowlist is on, and each allowed token by symbol. */
 export interface TokenPolicy {
@@ -99,7 +97,7 @@ export async function deploySettle(
     `PaymentEscrow tokens: ${Object.keys(policy.tokens).join(", ")} and ETH; allowlist ${policy.allowlist ? "on" : "off"} (config/tokens.json)`,
   );
 
-  if (LOCAL_CHAIN_IDS.has(chainId)) {
+  if (isLocalChain(chainId)) {
     const accounts = (await ethers.getSigners()).slice(1, 5);
     for (const account of accounts) await (await token.getFunction("transfer")(account.address, DEPLOY_PARAMS.localFunding)).wait();
     await (await token.getFunction("approve")(contracts.StakingRewards.address, DEPLOY_PARAMS.localRewards)).wait();

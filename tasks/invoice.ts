@@ -1,6 +1,8 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { type Result, ZeroAddress, formatUnits, id as keccakText, isHexString } from "ethers";
 import { signPermit } from "../scripts/lib/permit";
+import { minimumPayment } from "../core/invoice/actions";
+import { MAX_FEE_BPS } from "../core/invoice/limits";
 import { SOLIDITY_STATUS, type SolidityStatusName } from "../core/invoice/status";
 import { parseAmount, resolveAddress, resolveSigner } from "./lib/args";
 import { requireBalance } from "./lib/checks";
@@ -84,6 +86,13 @@ function parseDuration(text: string, what: string): bigint {
   return BigInt(match[1]!) * unit;
 }
 
+/** --max-fee: whole basis points from 0 to the escrow's MAX_FEE_BPS. */
+function parseFeeBps(text: string): bigint {
+  if (!/^\d+$/.test(text.trim()) || Number(text) > MAX_FEE_BPS)
+    throw new CliError(`bad --max-fee "${text}": use whole basis points from 0 to ${MAX_FEE_BPS} (100 = 1%)`);
+  return BigInt(text.trim());
+}
+
 /** The token address for --token: SETL (default), ETH, or an ERC-20 address. */
 async function resolveToken(hre: HardhatRuntimeEnvironment, settle: Settle, text: string): Promise<string> {
   if (text.toUpperCase() === "ETH") return ZeroAddress;
@@ -143,9 +152,19 @@ sendingTask("invoice:create", "Creates an invoice with you as merchant")
   .addOptionalParam("window", "dispute window after full payment: seconds or 3d, 12h ...", "3d")
   .addOptionalParam("arbiter", "who resolves disputes (address or index); none when omitted")
   .addOptionalParam("reference", "0x bytes32 hash of the off-chain details, or text to hash")
+  .addOptionalParam("maxFee", "the highest protocol fee you accept, in basis points (100 = 1%); the fee now when omitted")
   .setAction(
     async (
-      args: SendArgs & { amount: string; token: string; payer?: string; due: string; window: string; arbiter?: string; reference?: string },
+      args: SendArgs & {
+        amount: string;
+        token: string;
+        payer?: string;
+        due: string;
+        window: string;
+        arbiter?: string;
+        reference?: string;
+        maxFee?: string;
+      },
       hre,
     ) =>
       runCli(async () => {
@@ -160,7 +179,9 @@ sendingTask("invoice:create", "Creates an invoice with you as merchant")
         const dueDate = now + parseDuration(args.due, "--due");
         const window = parseDuration(args.window, "--window");
         const reference = parseReference(args.reference);
-        const callArgs = [payer, token, amount, dueDate, window, arbiter, reference];
+        const maxFeeBps = args.maxFee === undefined ? await settle.escrow.feeBps() : parseFeeBps(args.maxFee);
+        const terms = { payer, token, amount, dueDate, disputeWindow: window, arbiter, maxFeeBps, referenceHash: reference };
+        const callArgs = [terms];
         const nextId = (await settle.escrow.invoiceCount()) + 1n;
         const outcome = await sendOrSimulate(hre, settle.escrow, "createInvoice", callArgs, args);
         reportSend(
@@ -200,6 +221,10 @@ sendingTask("invoice:pay", "Pays an invoice: ETH, or an ERC-20 with approve + pa
       const due = await settle.escrow.amountDue(invoice.id);
       const amount = args.amount ? parseAmount(args.amount, invoice.decimals) : due;
       if (amount > due) throw new CliError(`invoice ${invoice.id} has only ${formatAmount(invoice, due)} left to pay`);
+      if (amount < minimumPayment(invoice, due))
+        throw new CliError(
+          `invoice ${invoice.id} is open to anyone, so it is paid in full in one payment: pay ${formatAmount(invoice, due)}`,
+        );
       let outcome: SendOutcome;
       if (invoice.token === ZeroAddress) {
         const balance = await hre.ethers.provider.getBalance(signer.address);

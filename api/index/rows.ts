@@ -152,14 +152,18 @@ export interface TokenStatRow {
   token: Hex;
   /** Held by the escrow for invoices (paid, not yet released, claimed, refunded or reclaimed). */
   escrowLocked: bigint;
-  /** Held by the escrow as credits awaiting withdrawal; the escrow's balance is escrowLocked + escrowCredits. */
+  /** Held by the escrow as credits awaiting withdrawal; escrowLocked + escrowCredits is what the escrow owes. */
   escrowCredits: bigint;
   /** Paid into invoices, all time. */
   escrowPaid: bigint;
   /** Principal staked in StakingRewards. */
   stakingLocked: bigint;
-  /** Protocol fees collected by the escrow. */
-  feesCollected: bigint;
+  /** Protocol fees taken from merchants' shares, all time. */
+  feesEarned: bigint;
+  /** Fees taken and not yet collected by the fee recipient. */
+  feesAccrued: bigint;
+  /** Surplus (tokens sent to the escrow directly) swept out, all time. */
+  swept: bigint;
   rewardsFunded: bigint;
   rewardsPaid: bigint;
   updatedBlock: bigint;

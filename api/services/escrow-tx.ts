@@ -19,14 +19,21 @@ export interface UnsignedTx {
   chainId: number;
 }
 
-type AbiFunction = { type: "function"; name: string; inputs: readonly { type: string }[] };
+/** A parameter of an ABI entry (tuples carry their components). */
+type AbiParam = { type: string; name?: string; components?: readonly AbiParam[] };
+type AbiFunction = { type: "function"; name: string; inputs: readonly AbiParam[] };
 type FunctionOf<Abi extends readonly unknown[]> = Extract<Abi[number], AbiFunction>;
 
 /** The TypeScript value ethers takes for a Solidity type (the few types these calls use). */
 type SolidityValue<T> = T extends `uint${string}` | `int${string}` ? bigint : T extends "address" | `bytes${string}` ? string : never;
 
+/** The value of one parameter: a tuple is an object keyed by its components' names. */
+type ValueOf<P extends AbiParam> = P extends { type: "tuple"; components: infer C extends readonly AbiParam[] }
+  ? { [Q in C[number] as Q["name"] & string]: SolidityValue<Q["type"]> }
+  : SolidityValue<P["type"]>;
+
 /** The values of a parameter list, in order. */
-type ValuesOf<Params extends readonly { type: string }[]> = { -readonly [K in keyof Params]: SolidityValue<Params[K]["type"]> };
+type ValuesOf<Params extends readonly AbiParam[]> = { -readonly [K in keyof Params]: ValueOf<Params[K]> };
 
 /** The argument list of `Fn` in `Abi`, typed from its parameters. */
 type ArgsOf<Abi extends readonly unknown[], Fn extends FunctionOf<Abi>["name"]> = ValuesOf<
@@ -51,21 +58,28 @@ function escrowTx<Fn extends EscrowFunction>(fn: Fn, args: EscrowArgs<Fn>, targe
   return { action: fn, ...target, data: ESCROW.encodeFunctionData(fn, args), value: value.toString() };
 }
 
-/** What createInvoice records (null payer or arbiter as the zero address). */
-export interface CreateInvoiceTerms {
-  payer: string;
-  token: string;
-  amount: bigint;
-  dueDate: bigint;
-  disputeWindow: bigint;
-  arbiter: string;
-  referenceHash: string;
-}
+/**
+ * The terms createInvoice takes (IPaymentEscrow.InvoiceTerms: null payer or arbiter as the zero address; `maxFeeBps`
+ * the highest protocol fee the merchant accepts).
+ */
+export type CreateInvoiceTerms = EscrowArgs<"createInvoice">[0];
 
 /** PaymentEscrow.createInvoice with `terms`, sent by the merchant. */
 export function createInvoiceTx(terms: CreateInvoiceTerms, escrow: Target): UnsignedTx {
-  const { payer, token, amount, dueDate, disputeWindow, arbiter, referenceHash } = terms;
-  return escrowTx("createInvoice", [payer, token, amount, dueDate, disputeWindow, arbiter, referenceHash], escrow);
+  return escrowTx("createInvoice", [terms], escrow);
+}
+
+/** The PaymentEscrow views the API reads before it prepares a call. */
+type EscrowView = "feeBps" | "allowlistEnabled" | "isTokenAllowed";
+
+/** Call data of PaymentEscrow view `fn`. */
+export function escrowViewCall<Fn extends EscrowView>(fn: Fn, args: EscrowArgs<Fn>): string {
+  return ESCROW.encodeFunctionData(fn, args);
+}
+
+/** The value view `fn` returned in `result` (the node's answer to {@link escrowViewCall}). */
+export function decodeEscrowView(fn: EscrowView, result: string): unknown {
+  return ESCROW.decodeFunctionResult(fn, result)[0];
 }
 
 /** A payment of `amount` on invoice `id`: payNative with the value attached for ETH (`token` zero), else pay. */

@@ -71,6 +71,15 @@ export function mayTake(action: InvoiceAction, roles: Roles): boolean {
   return ACTION_ROLES[action].some((role) => (role === "payer" ? fixedPayer : roles[role]));
 }
 
+/**
+ * The least one payment may be when `due` is left to pay: an invoice open to anyone (no payer) is paid in full in one
+ * payment, so nobody can bind it with a small part and lock its customer out (PaymentEscrow refuses a part with
+ * EscrowOpenInvoiceNeedsFullPayment); a named payer may pay in parts.
+ */
+export function minimumPayment(parties: Pick<InvoiceParties, "payer">, due: bigint): bigint {
+  return isZeroAddress(parties.payer) ? due : 1n;
+}
+
 /** What {@link availableActions} reads of an invoice (amounts in base units, times in unix seconds). */
 export interface ActionableInvoice {
   status: InvoiceStatus | "none";
@@ -117,7 +126,8 @@ export function availableActions(inv: ActionableInvoice, roles: Roles, now: numb
     cancel: roles.merchant && s === "open" && inv.paid === 0n,
     claim,
     refund: roles.merchant && (s === "partially_paid" || s === "paid" || s === "expired") && held,
-    resolve: roles.arbiter && s === "disputed" && held,
+    // The arbiter decides before the timeout; from then on only the payer's reclaim remains (EscrowDisputeTimedOut).
+    resolve: roles.arbiter && s === "disputed" && held && now < timeoutAt,
     settle: (roles.merchant || payer) && s === "disputed" && held,
   };
 }

@@ -6,6 +6,9 @@
 /** PaymentEscrow stores amounts as uint96 (EscrowAmountTooLarge above it). */
 export const MAX_INVOICE_AMOUNT = 2n ** 96n - 1n;
 
+/** The highest protocol fee PaymentEscrow can charge (its MAX_FEE_BPS), in basis points. */
+export const MAX_FEE_BPS = 500;
+
 /** Size limits of an invoice draft. */
 export const INVOICE_LIMITS = {
   /** Line items per invoice. */

@@ -32,7 +32,8 @@ export const en: Catalogue = {
     resolved: "Resolved",
     settlement_proposed: "Settlement proposed",
     settled: "Settled",
-    fee_credited: "Fee credited",
+    fees_collected: "Fees collected",
+    swept: "Surplus swept",
     credited: "Credited",
     credit_withdrawn: "Credit withdrawn",
   },
@@ -50,5 +51,7 @@ export const en: Catalogue = {
     InvoiceSettled: "Settled by both sides",
     PayoutCredited: "Payout credited for withdrawal",
     Withdrawn: "Credit withdrawn",
+    FeesCollected: "Fees collected",
+    Swept: "Surplus swept",
   },
 };

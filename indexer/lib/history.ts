@@ -86,14 +86,16 @@ async function touchAccount(db: Db, event: EventPosition, address: Address, coun
 
 /** Columns of TokenStat that hold amounts. */
 export type TokenStatColumn =
-  "escrowLocked" | "escrowCredits" | "escrowPaid" | "stakingLocked" | "feesCollected" | "rewardsFunded" | "rewardsPaid";
+  "escrowLocked" | "escrowCredits" | "escrowPaid" | "stakingLocked" | "feesEarned" | "feesAccrued" | "swept" | "rewardsFunded" | "rewardsPaid";
 
 const ZERO_STATS: Record<TokenStatColumn, bigint> = {
   escrowLocked: 0n,
   escrowCredits: 0n,
   escrowPaid: 0n,
   stakingLocked: 0n,
-  feesCollected: 0n,
+  feesEarned: 0n,
+  feesAccrued: 0n,
+  swept: 0n,
   rewardsFunded: 0n,
   rewardsPaid: 0n,
 };

@@ -101,15 +101,6 @@ async function credit(db: Db, event: EscrowEvent, account: Address, token: Addre
   });
 }
 
-/** The fee recipient credited now (FeeRecipientUpdated), and its fee credit with its History row. */
-async function creditFee(db: Db, event: EscrowEvent, invoiceId: bigint, token: Address, fee: bigint): Promise<HistoryEntry[]> {
-  if (fee === 0n) return [];
-  const setting = await db.EscrowSetting.findUnique({ id: event.log.address });
-  if (!setting) throw new Error(`no fee recipient known for escrow ${event.log.address}`);
-  await credit(db, event, setting.feeRecipient, token, fee);
-  return [{ account: setting.feeRecipient, kind: "fee_credited", token, amount: fee, invoiceId }];
-}
-
 /** Optional address: the zero address means none. */
 const orNone = (address: Address): Address | undefined => (address === ZERO_ADDRESS ? undefined : address);
 
@@ -164,7 +155,7 @@ ponder.on("PaymentEscrow:InvoicePaid", async ({ event, context }) => {
   ]);
 });
 
-/** InvoiceReleased and InvoiceClaimed: `toMerchant` (gross, `fee` of it credited) leaves the held funds. */
+/** InvoiceReleased and InvoiceClaimed: `toMerchant` (gross) leaves the held funds; `fee` of it accrues to the protocol. */
 async function payMerchant(
   db: Db,
   event: EscrowEvent,
@@ -175,14 +166,13 @@ async function payMerchant(
   const invoice = await db.Invoice.findUnique({ id });
   if (!invoice) throw new Error(`${kind} for unknown invoice ${id}`);
   await updateInvoice(db, event, id, { released: invoice.released + toMerchant, fees: invoice.fees + fee });
-  await addTokenStats(db, event, token, { escrowLocked: -toMerchant, escrowCredits: fee, feesCollected: fee });
+  await addTokenStats(db, event, token, { escrowLocked: -toMerchant, feesAccrued: fee, feesEarned: fee });
   const actor = kind === "InvoiceReleased" ? payer : merchant;
   await recordEscrowEvent(db, event, kind, { invoiceId: id, actor, token, amount: toMerchant, toMerchant, fee });
   const history = kind === "InvoiceReleased" ? "released" : "claimed";
   await recordHistory(db, event, [
     { account: actor, counterparty: actor === payer ? merchant : payer, kind: history, token, amount: toMerchant, invoiceId: id },
     { account: actor === payer ? merchant : payer, counterparty: actor, kind: history, token, amount: toMerchant, invoiceId: id },
-    ...(await creditFee(db, event, id, token, fee)),
   ]);
 }
 
@@ -210,10 +200,11 @@ ponder.on("PaymentEscrow:InvoiceRefunded", async ({ event, context }) => {
 });
 
 ponder.on("PaymentEscrow:InvoiceReclaimed", async ({ event, context }) => {
-  const { id, payer, merchant, token, toPayer, afterDispute } = event.args;
+  const { id, payer, merchant, token, toPayer } = event.args;
   const invoice = await context.db.Invoice.findUnique({ id });
   if (!invoice) throw new Error(`InvoiceReclaimed for unknown invoice ${id}`);
-  await updateInvoice(context.db, event, id, { refunded: invoice.refunded + toPayer, ...(afterDispute ? { state: "refunded" } : {}) });
+  // A reclaim closes the invoice, after expiry as after a timed-out dispute.
+  await updateInvoice(context.db, event, id, { refunded: invoice.refunded + toPayer, state: "refunded" });
   await addTokenStats(context.db, event, token, { escrowLocked: -toPayer });
   await recordEscrowEvent(context.db, event, "InvoiceReclaimed", { invoiceId: id, actor: payer, token, amount: toPayer, toPayer });
   await recordHistory(context.db, event, [
@@ -273,13 +264,12 @@ async function split(
     fees: invoice.fees + fee,
     state: "resolved",
   });
-  await addTokenStats(db, event, token, { escrowLocked: -(toMerchant + toPayer), escrowCredits: fee, feesCollected: fee });
+  await addTokenStats(db, event, token, { escrowLocked: -(toMerchant + toPayer), feesAccrued: fee, feesEarned: fee });
   await recordEscrowEvent(db, event, kind, { invoiceId: id, actor, token, amount: toMerchant + toPayer, toMerchant, toPayer, fee });
   const history = kind === "InvoiceResolved" ? "resolved" : "settled";
   return [
     { account: merchant, counterparty: payer, kind: history, token, amount: toMerchant, invoiceId: id },
     { account: payer, counterparty: merchant, kind: history, token, amount: toPayer, invoiceId: id },
-    ...(await creditFee(db, event, id, token, fee)),
   ];
 }
 
@@ -353,7 +343,7 @@ ponder.on("PaymentEscrow:FeeBpsUpdated", async ({ event, context }) => {
   const { newFeeBps } = event.args;
   await context.db.EscrowSetting.upsert({
     id: event.log.address,
-    create: { feeBps: newFeeBps, feeRecipient: ZERO_ADDRESS, updatedBlock: event.block.number },
+    create: { feeBps: newFeeBps, feeRecipient: ZERO_ADDRESS, allowlistEnabled: false, updatedBlock: event.block.number },
     update: { feeBps: newFeeBps, updatedBlock: event.block.number },
   });
   await recordEscrowEvent(context.db, event, "FeeBpsUpdated", { amount: BigInt(newFeeBps) });
@@ -363,8 +353,45 @@ ponder.on("PaymentEscrow:FeeRecipientUpdated", async ({ event, context }) => {
   const { newRecipient } = event.args;
   await context.db.EscrowSetting.upsert({
     id: event.log.address,
-    create: { feeBps: 0, feeRecipient: newRecipient, updatedBlock: event.block.number },
+    create: { feeBps: 0, feeRecipient: newRecipient, allowlistEnabled: false, updatedBlock: event.block.number },
     update: { feeRecipient: newRecipient, updatedBlock: event.block.number },
   });
   await recordEscrowEvent(context.db, event, "FeeRecipientUpdated", { actor: newRecipient });
+});
+
+ponder.on("PaymentEscrow:FeesCollected", async ({ event, context }) => {
+  const { recipient, token, amount } = event.args;
+  await addTokenStats(context.db, event, token, { feesAccrued: -amount });
+  await recordEscrowEvent(context.db, event, "FeesCollected", { actor: recipient, token, amount });
+  await recordHistory(context.db, event, [{ account: recipient, counterparty: event.log.address, kind: "fees_collected", token, amount }]);
+});
+
+ponder.on("PaymentEscrow:Swept", async ({ event, context }) => {
+  const { sweeper, token, to, amount } = event.args;
+  await addTokenStats(context.db, event, token, { swept: amount });
+  await recordEscrowEvent(context.db, event, "Swept", { actor: sweeper, token, amount });
+  await recordHistory(context.db, event, [
+    { account: to, counterparty: sweeper, kind: "swept", token, amount },
+    ...(to.toLowerCase() !== sweeper.toLowerCase() ? [{ account: sweeper, counterparty: to, kind: "swept" as const, token, amount }] : []),
+  ]);
+});
+
+ponder.on("PaymentEscrow:TokenAllowed", async ({ event, context }) => {
+  const { token, allowed } = event.args;
+  await context.db.EscrowToken.upsert({
+    id: token,
+    create: { allowed, updatedBlock: event.block.number },
+    update: { allowed, updatedBlock: event.block.number },
+  });
+  await recordEscrowEvent(context.db, event, "TokenAllowed", { token });
+});
+
+ponder.on("PaymentEscrow:AllowlistEnabled", async ({ event, context }) => {
+  const { enabled } = event.args;
+  await context.db.EscrowSetting.upsert({
+    id: event.log.address,
+    create: { feeBps: 0, feeRecipient: ZERO_ADDRESS, allowlistEnabled: enabled, updatedBlock: event.block.number },
+    update: { allowlistEnabled: enabled, updatedBlock: event.block.number },
+  });
+  await recordEscrowEvent(context.db, event, "AllowlistEnabled", {});
 });

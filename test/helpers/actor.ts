@@ -5,6 +5,7 @@
 import { Interface, ZeroAddress, getAddress, id as hashOf, parseEther } from "ethers";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { invoiceTerms } from "./constants";
 import { REPO_ROOT, type HardhatNode, type TestDeployment } from "./node";
 
 function abiOf(path: string): Interface {
@@ -42,13 +43,14 @@ export class Actor {
     const block = await this.node.rpc<{ timestamp: string }>("eth_getBlockByNumber", ["latest", false]);
     const due = Number(block.timestamp) + 30 * 24 * 3600;
     const created = await this.send(1, escrow, ESCROW, "createInvoice", [
-      this.accounts[2],
-      ZeroAddress,
-      amount,
-      due,
-      3600,
-      ZeroAddress,
-      hashOf(reference),
+      invoiceTerms({
+        payer: this.accounts[2],
+        token: ZeroAddress,
+        amount,
+        dueDate: due,
+        disputeWindow: 3600,
+        referenceHash: hashOf(reference),
+      }),
     ]);
     const count = BigInt(
       await this.node.rpc<string>("eth_call", [{ to: escrow, data: ESCROW.encodeFunctionData("invoiceCount") }, "latest"]),

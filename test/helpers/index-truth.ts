@@ -101,10 +101,14 @@ async function chainEvents(provider: JsonRpcProvider, deployment: TestDeployment
  * The History rows the chain's events imply, by the rules of indexer/src/*.ts written again:
  * one row per account an event concerns, none for the zero address.
  */
-function expectedHistory(events: ChainEvent[], stakingTokens: { staking: string; rewards: string }, staking: string): ExpectedHistory[] {
+function expectedHistory(
+  events: ChainEvent[],
+  stakingTokens: { staking: string; rewards: string },
+  contracts: { staking: string; escrow: string },
+): ExpectedHistory[] {
+  const { staking, escrow } = contracts;
   const rows: ExpectedHistory[] = [];
   const invoices = new Map<bigint, { merchant: string; payer: string; token: string; amount: bigint }>();
-  let feeRecipient = ZeroAddress;
   for (const { log, event, timestamp, source } of events) {
     const a = event.args as unknown as Record<string, never>;
     const push = (
@@ -146,9 +150,6 @@ function expectedHistory(events: ChainEvent[], stakingTokens: { staking: string;
     }
     const id = a.id as bigint;
     const inv = invoices.get(id);
-    const fee = (token: string, amount: bigint) => {
-      if (amount > 0n) push(feeRecipient, null, "fee_credited", token, amount, id);
-    };
     switch (event.name) {
       case "InvoiceCreated":
         invoices.set(id, { merchant: a.merchant, payer: a.payer, token: a.token, amount: a.amount });
@@ -163,12 +164,10 @@ function expectedHistory(events: ChainEvent[], stakingTokens: { staking: string;
       case "InvoiceReleased":
         push(a.payer, a.merchant, "released", a.token, a.toMerchant, id);
         push(a.merchant, a.payer, "released", a.token, a.toMerchant, id);
-        fee(a.token, a.fee);
         break;
       case "InvoiceClaimed":
         push(a.merchant, a.payer, "claimed", a.token, a.toMerchant, id);
         push(a.payer, a.merchant, "claimed", a.token, a.toMerchant, id);
-        fee(a.token, a.fee);
         break;
       case "InvoiceRefunded":
         push(a.merchant, a.payer, "refunded", a.token, a.toPayer, id);
@@ -191,12 +190,10 @@ function expectedHistory(events: ChainEvent[], stakingTokens: { staking: string;
         push(a.arbiter, a.merchant, "resolved", a.token, (a.toMerchant as bigint) + (a.toPayer as bigint), id);
         push(a.merchant, a.payer, "resolved", a.token, a.toMerchant, id);
         push(a.payer, a.merchant, "resolved", a.token, a.toPayer, id);
-        fee(a.token, a.fee);
         break;
       case "InvoiceSettled":
         push(a.merchant, a.payer, "settled", a.token, a.toMerchant, id);
         push(a.payer, a.merchant, "settled", a.token, a.toPayer, id);
-        fee(a.token, a.fee);
         break;
       case "SettlementProposed":
         push(inv!.merchant, inv!.payer, "settlement_proposed", inv!.token, a.toMerchant, id);
@@ -209,8 +206,12 @@ function expectedHistory(events: ChainEvent[], stakingTokens: { staking: string;
         push(a.account, a.to, "credit_withdrawn", a.token, a.amount);
         if (lower(a.to) !== lower(a.account)) push(a.to, a.account, "credit_withdrawn", a.token, a.amount);
         break;
-      case "FeeRecipientUpdated":
-        feeRecipient = a.newRecipient;
+      case "FeesCollected":
+        push(a.recipient, escrow, "fees_collected", a.token, a.amount);
+        break;
+      case "Swept":
+        push(a.to, a.sweeper, "swept", a.token, a.amount);
+        if (lower(a.to) !== lower(a.sweeper)) push(a.sweeper, a.to, "swept", a.token, a.amount);
         break;
     }
   }
@@ -310,7 +311,7 @@ export async function expectIndexMatchesChain(
   expectRows("StakingEvent", dump.StakingEvent, stakingEvents, ["id", "kind", "account", "txHash", "blockNumber", "logIndex", "timestamp"]);
 
   // The unified history, and the accounts it implies.
-  const history = expectedHistory(events, stakingTokens, StakingRewards.address);
+  const history = expectedHistory(events, stakingTokens, { staking: StakingRewards.address, escrow: PaymentEscrow.address });
   const historyKeys = [
     "id",
     "account",
@@ -435,7 +436,8 @@ export async function expectIndexMatchesChain(
       }
     }
 
-    // Per-token totals: the escrow's balance is what it holds for invoices plus credits.
+    // Per-token totals: what the escrow owes (held for invoices plus credits), its fees awaiting collection, and its
+    // balance: both plus the surplus no invoice accounts for.
     const stats = reader.stats();
     for (const token of [SettleToken.address, ZeroAddress, ...options.tokens]) {
       const row = stats.tokens.find((t) => t.token === lower(token));
@@ -443,7 +445,12 @@ export async function expectIndexMatchesChain(
         token === ZeroAddress
           ? await provider.getBalance(PaymentEscrow.address)
           : await new Contract(token, TOKEN_ABI, provider).getFunction("balanceOf")(PaymentEscrow.address);
-      expect((row?.escrowLocked ?? 0n) + (row?.escrowCredits ?? 0n), `escrow balance of ${token}`).to.equal(balance);
+      const owed = (row?.escrowLocked ?? 0n) + (row?.escrowCredits ?? 0n);
+      expect(owed, `owed in ${token}`).to.equal(await escrow.getFunction("totalOwed")(token));
+      expect(row?.feesAccrued ?? 0n, `fees accrued in ${token}`).to.equal(await escrow.getFunction("feesAccrued")(token));
+      expect(owed + (row?.feesAccrued ?? 0n) + (await escrow.getFunction("surplus")(token)), `escrow balance of ${token}`).to.equal(
+        balance,
+      );
       const sum = (name: string, arg: string) =>
         events
           .filter((e) => e.source === "escrow" && e.event.name === name && lower(e.event.args.token) === lower(token))
@@ -452,7 +459,8 @@ export async function expectIndexMatchesChain(
         (total, name) => total + sum(name, "fee"),
         0n,
       );
-      expect(row?.feesCollected ?? 0n, `fees collected in ${token}`).to.equal(fees);
+      expect(row?.feesEarned ?? 0n, `fees earned in ${token}`).to.equal(fees);
+      expect(row?.swept ?? 0n, `swept in ${token}`).to.equal(sum("Swept", "amount"));
       expect(row?.escrowPaid ?? 0n, `paid into invoices in ${token}`).to.equal(sum("InvoicePaid", "amount"));
     }
     const setl = stats.tokens.find((t) => t.token === lower(SettleToken.address))!;

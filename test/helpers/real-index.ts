@@ -7,12 +7,13 @@
  * hook stops the node and the indexer.
  */
 import Database from "better-sqlite3";
-import { Contract, JsonRpcProvider, type JsonRpcSigner, ZeroAddress, id as hashOf, parseEther } from "ethers";
+import { Contract, JsonRpcProvider, type JsonRpcSigner, id as hashOf, parseEther } from "ethers";
 import { copyFileSync, existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { IndexReader } from "../../api/index/reader";
 import type { Deployment } from "../../core/deployment";
+import { invoiceTerms } from "./constants";
 import { type RunningIndexer, startIndexer } from "./indexer";
 import { REPO_ROOT, deploySettle, startHardhatNode, type HardhatNode, type TestDeployment } from "./node";
 import { stopAllProcesses } from "./processes";
@@ -106,13 +107,15 @@ async function build(): Promise<RealIndex> {
   const create = async (reference: string, withArbiter: boolean): Promise<bigint> => {
     await send(
       as(escrow, merchant!).getFunction("createInvoice")(
-        payer!.address,
-        SettleToken.address,
-        invoiceAmount,
-        due,
-        7 * 24 * 3600,
-        withArbiter ? arbiter!.address : ZeroAddress,
-        hashOf(reference),
+        invoiceTerms({
+          payer: payer!.address,
+          token: SettleToken.address,
+          amount: invoiceAmount,
+          dueDate: due,
+          disputeWindow: 7 * 24 * 3600,
+          arbiter: withArbiter ? arbiter!.address : undefined,
+          referenceHash: hashOf(reference),
+        }),
       ),
     );
     return (await escrow.getFunction("invoiceCount")()) as bigint;

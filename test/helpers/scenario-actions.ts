@@ -4,7 +4,7 @@
  * invoice path of PaymentEscrow with SETL, a second ERC-20 (paid by approve and by permit) and
  * native ETH: release, claim, refund, reclaim (expired and after dispute), cancel, dispute with
  * resolution and settlement, payouts credited to a receiver that refuses ETH, withdrawals, fee
- * changes, and invoices left open, partially paid and expired.
+ * collection and changes, a sweep of surplus, allowlist changes, and invoices left open, partially paid and expired.
  */
 import { Contract, ContractFactory, JsonRpcProvider, ZeroAddress, id as hashOf, parseEther, parseUnits, type JsonRpcSigner } from "ethers";
 import { readFileSync } from "node:fs";
@@ -12,6 +12,7 @@ import { join } from "node:path";
 import type { HardhatNode, TestDeployment } from "./node";
 import { REPO_ROOT } from "./node";
 import { signPermit, type EthersPermitToken as PermitToken } from "../../scripts/lib/permit";
+import { invoiceTerms } from "./constants";
 
 function artifact(path: string): { abi: never; bytecode: string } {
   return JSON.parse(readFileSync(join(REPO_ROOT, "artifacts", "contracts", path), "utf8")) as { abi: never; bytecode: string };
@@ -59,13 +60,15 @@ export async function runScenario(node: HardhatNode, deployment: TestDeployment)
     const reference = hashOf(args.reference ?? `invoice ${lastInvoice + 1n}`);
     await send(
       as(escrow, by).getFunction("createInvoice")(
-        args.payer ?? ZeroAddress,
-        args.token,
-        args.amount,
-        due,
-        args.window ?? DAY,
-        args.arbiter ?? ZeroAddress,
-        reference,
+        invoiceTerms({
+          payer: args.payer,
+          token: args.token,
+          amount: args.amount,
+          dueDate: due,
+          disputeWindow: args.window ?? DAY,
+          arbiter: args.arbiter,
+          referenceHash: reference,
+        }),
       ),
     );
     return ++lastInvoice;
@@ -123,12 +126,10 @@ export async function runScenario(node: HardhatNode, deployment: TestDeployment)
   await send(as(escrow, payer).getFunction("release")(i1, parseEther("160")));
   await send(as(escrow, payer).getFunction("release")(i1, parseEther("240")));
 
-  // I2: TUSD, open to anyone, paid with two permits, claimed by the merchant after the window.
+  // I2: TUSD, open to anyone, paid in full with one permit, claimed by the merchant after the window.
   const i2 = await createInvoice(merchant, { token: tusdAddress, amount: parseUnits("1500", 6), arbiter: arbiter.address });
-  for (const part of [parseUnits("500", 6), parseUnits("1000", 6)]) {
-    const p = await permit(tusd, payer2, PaymentEscrow.address, part);
-    await send(as(escrow, payer2).getFunction("payWithPermit")(i2, part, p.deadline, p.v, p.r, p.s));
-  }
+  const p2 = await permit(tusd, payer2, PaymentEscrow.address, parseUnits("1500", 6));
+  await send(as(escrow, payer2).getFunction("payWithPermit")(i2, parseUnits("1500", 6), p2.deadline, p2.v, p2.r, p2.s));
 
   // I3: ETH, refunded in two parts.
   const i3 = await createInvoice(merchant, { payer: payer.address, token: ZeroAddress, amount: parseEther("2") });
@@ -156,15 +157,17 @@ export async function runScenario(node: HardhatNode, deployment: TestDeployment)
   await send(as(escrow, merchant).getFunction("proposeSettlement")(i5, parseEther("45")));
   await send(as(escrow, payer2).getFunction("acceptSettlement")(i5, parseEther("45")));
 
-  // I6: TUSD, disputed, left unresolved (reclaimed after the dispute timeout below).
+  // I6: TUSD, paid in two parts with two permits, disputed, left unresolved (reclaimed after the dispute timeout below).
   const i6 = await createInvoice(merchant, {
     payer: payer.address,
     token: tusdAddress,
     amount: parseUnits("70", 6),
     arbiter: arbiter.address,
   });
-  await send(as(tusd, payer).getFunction("approve")(PaymentEscrow.address, parseUnits("70", 6)));
-  await send(as(escrow, payer).getFunction("pay")(i6, parseUnits("70", 6)));
+  for (const part of [parseUnits("20", 6), parseUnits("50", 6)]) {
+    const p = await permit(tusd, payer, PaymentEscrow.address, part);
+    await send(as(escrow, payer).getFunction("payWithPermit")(i6, part, p.deadline, p.v, p.r, p.s));
+  }
   await send(as(escrow, payer).getFunction("dispute")(i6));
 
   // I7: cancelled before any payment.
@@ -196,13 +199,13 @@ export async function runScenario(node: HardhatNode, deployment: TestDeployment)
 
   // I13: ETH to a merchant contract that refuses it: the release is credited, then withdrawn.
   const createData = escrow.interface.encodeFunctionData("createInvoice", [
-    payer.address,
-    ZeroAddress,
-    parseEther("1"),
-    (await now()) + 90 * DAY,
-    DAY,
-    ZeroAddress,
-    hashOf("i13"),
+    invoiceTerms({
+      payer: payer.address,
+      token: ZeroAddress,
+      amount: parseEther("1"),
+      dueDate: (await now()) + 90 * DAY,
+      referenceHash: hashOf("i13"),
+    }),
   ]);
   await send(receiver.getFunction("act")(PaymentEscrow.address, createData));
   const i13 = ++lastInvoice;
@@ -220,15 +223,23 @@ export async function runScenario(node: HardhatNode, deployment: TestDeployment)
   await timeTravel(31 * DAY);
   await send(as(escrow, payer).getFunction("reclaim")(i6));
 
-  // The fee recipient withdraws; the fee changes; a new invoice pays its fee to the new recipient.
-  await send(escrow.getFunction("withdraw")(SettleToken.address));
-  await send(escrow.getFunction("withdrawTo")(ZeroAddress, collector.address));
+  // The fee recipient collects the fees; the fee changes; the new recipient collects the next invoice's fee.
+  await send(escrow.getFunction("collectFees")(SettleToken.address));
+  await send(escrow.getFunction("collectFees")(ZeroAddress));
   await send(escrow.getFunction("setFeeBps")(50));
   await send(escrow.getFunction("setFeeRecipient")(collector.address));
   const i14 = await createInvoice(merchant, { payer: payer2.address, token: SettleToken.address, amount: parseEther("30") });
   await send(as(setl, payer2).getFunction("approve")(PaymentEscrow.address, parseEther("30")));
   await send(as(escrow, payer2).getFunction("pay")(i14, parseEther("30")));
   await send(as(escrow, payer2).getFunction("release")(i14, parseEther("30")));
+  await send(as(escrow, collector).getFunction("collectFees")(SettleToken.address));
+
+  // Tokens sent to the escrow directly are surplus: the sweeper sends exactly them away. The allowlist changes.
+  await send(tusd.getFunction("mint")(PaymentEscrow.address, parseUnits("3", 6)));
+  await send(escrow.getFunction("sweep")(tusdAddress, collector.address));
+  await send(escrow.getFunction("setTokenAllowed")(tusdAddress, true));
+  await send(escrow.getFunction("setAllowlistEnabled")(true));
+  await send(escrow.getFunction("setAllowlistEnabled")(false));
 
   // The reward period is over: a new duration, a new period, one more claim.
   await send(staking.getFunction("setRewardsDuration")(14 * DAY));

@@ -4,30 +4,21 @@ import { ZeroAddress } from "ethers";
 import type { InvoiceDraftsTable, InvoiceLineItemsTable } from "../../db/types";
 import { type AppDeps, newRouter } from "../../middleware/context";
 import { ApiError, errorResponses } from "../../lib/errors";
-import { actionTx, allowanceCall, approveTx, createInvoiceTx, decodeAllowance, payTx } from "../../services/escrow-tx";
+import { createInvoiceTx } from "../../services/escrow-tx";
 import { idempotency } from "../../middleware/idempotency";
 import { type InvoiceDocument, computeTotals, invoiceReference } from "../../../core/invoice/reference";
 import { keccak256Utf8 } from "../../documents/hash";
 import type { InvoiceRow } from "../../index/rows";
 import type { InvoiceStatus } from "../../../core/invoice/status";
-import { draftOf, loadDraft, locateInvoice } from "../../services/drafts";
-import { draftJson, invoiceJson } from "./json";
-import {
-  ActionBodySchema,
-  CreatedSchema,
-  DraftInputSchema,
-  InvoiceEventSchema,
-  InvoiceListQuerySchema,
-  InvoiceListSchema,
-  InvoiceSchema,
-  UnsignedTxSchema,
-} from "./schemas";
-import { mayTake, rolesOf } from "../../../core/invoice/actions";
+import { draftOf, loadDraft } from "../../services/drafts";
+import { draftJson, findInvoiceJson, invoiceJson } from "./json";
+import { CreatedSchema, DraftInputSchema, InvoiceEventSchema, InvoiceListQuerySchema, InvoiceListSchema, InvoiceSchema } from "./schemas";
 import { MAX_INVOICE_AMOUNT } from "../../../core/invoice/limits";
 import { InvoiceIdParamSchema } from "../../lib/schemas";
 import { requireAuth } from "../../middleware/session";
 import { sessionSettings } from "../../middleware/auth";
-import { fromNode, requireDeployment } from "../../services/node";
+import { checkEscrowTerms } from "../../services/escrow-terms";
+import { requireDeployment } from "../../services/node";
 
 /** /invoices: drafts with line items, their canonical hash and the unsigned createInvoice transaction. */
 export function invoiceRoutes(deps: AppDeps) {
@@ -77,6 +68,12 @@ export function invoiceRoutes(deps: AppDeps) {
         if (total === 0n) throw fieldError("lineItems", "the total must be greater than zero");
         if (total > MAX_INVOICE_AMOUNT) throw fieldError("lineItems", "the total is larger than the escrow accepts");
 
+        const terms = await checkEscrowTerms(deps.chain, escrow, input.token);
+        if (terms.tokenProblem) throw fieldError("token", terms.tokenProblem);
+        const maxFeeBps = input.maxFeeBps ?? terms.feeBps;
+        if (maxFeeBps < terms.feeBps)
+          throw fieldError("maxFeeBps", `is below the escrow's fee of ${terms.feeBps} bps now: the escrow would refuse the invoice`);
+
         const id = randomUUID();
         const doc: InvoiceDocument = {
           schema: "settle.invoice.v1",
@@ -106,6 +103,7 @@ export function invoiceRoutes(deps: AppDeps) {
             dueDate: BigInt(dueDate),
             disputeWindow: BigInt(input.disputeWindowSeconds),
             arbiter: arbiter ?? ZeroAddress,
+            maxFeeBps: BigInt(maxFeeBps),
             referenceHash: reference,
           },
           { to: escrow, chainId: deployment.chainId },
@@ -255,86 +253,6 @@ export function invoiceRoutes(deps: AppDeps) {
         }));
         return c.json({ items }, 200);
       },
-    )
-    .openapi(
-      createRoute({
-        method: "post",
-        path: "/{id}/transactions",
-        tags: ["invoices"],
-        summary:
-          "The unsigned escrow transaction(s) for the caller: pay (with approve first when the allowance is short), release, refund, ...",
-        middleware: [write] as const,
-        security: [{ bearer: [] }],
-        request: { params: InvoiceIdParamSchema, body: { required: true, content: { "application/json": { schema: ActionBodySchema } } } },
-        responses: {
-          200: {
-            description: "Transactions to send in order",
-            content: {
-              "application/json": { schema: z.object({ transactions: z.array(UnsignedTxSchema) }).openapi("InvoiceTransactions") },
-            },
-          },
-          ...errorResponses(400, 401, 403, 404, 409, 413, 415, 503),
-        },
-      }),
-      async (c) => {
-        const body = c.req.valid("json");
-        const me = c.get("auth").address;
-        const invoice = await findInvoice(c.req.valid("param").id);
-        const onchain = invoice.onchain;
-        if (!onchain)
-          throw new ApiError(409, "invoice_not_onchain", "This draft is not on chain yet: send its createInvoice transaction first");
-        const deployment = requireDeployment(deps);
-        const escrow = deployment.contracts.PaymentEscrow.address;
-        const target = { to: escrow, chainId: deployment.chainId };
-        const id = BigInt(onchain.id);
-        const transactions = [];
-
-        if (body.action === "pay") {
-          if (!mayTake("pay", rolesOf(onchain, me))) throw new ApiError(403, "not_invoice_payer", "Only the invoice's payer can pay it");
-          const owed = BigInt(onchain.amount) - BigInt(onchain.paid);
-          if (owed <= 0n) throw new ApiError(409, "invoice_already_paid", "Nothing is left to pay on this invoice");
-          const amount = body.amount === undefined ? owed : BigInt(body.amount);
-          if (amount === 0n || amount > owed)
-            throw new ApiError(400, "validation_failed", "The request is invalid", [
-              { in: "json", path: "amount", message: `must be between 1 and ${owed}` },
-            ]);
-          if (BigInt(onchain.token) !== 0n) {
-            const raw = await fromNode(deps.chain.call(onchain.token, allowanceCall(me, escrow)));
-            let allowance: bigint;
-            try {
-              allowance = decodeAllowance(raw);
-            } catch {
-              throw new ApiError(
-                409,
-                "token_unreadable",
-                "The invoice's token does not answer allowance(): it is not an ERC-20 on this chain",
-              );
-            }
-            if (allowance < amount) transactions.push(approveTx(onchain.token, escrow, amount, deployment.chainId));
-          }
-          transactions.push(payTx(id, amount, onchain.token, target));
-        } else {
-          if (!mayTake(body.action, rolesOf(onchain, me)))
-            throw new ApiError(403, "not_allowed_for_invoice", `The signed-in account cannot ${body.action} this invoice`);
-          const held = BigInt(onchain.paid) - BigInt(onchain.released) - BigInt(onchain.refunded);
-          const amount = body.amount === undefined ? held : BigInt(body.amount);
-          const needsSplit = body.action === "resolve" || body.action === "proposeSettlement" || body.action === "acceptSettlement";
-          if (needsSplit && body.toMerchant === undefined) {
-            throw new ApiError(400, "validation_failed", "The request is invalid", [
-              { in: "json", path: "toMerchant", message: `is required to ${body.action}` },
-            ]);
-          }
-          const toMerchant = body.toMerchant === undefined ? 0n : BigInt(body.toMerchant);
-          const toPayer = body.toPayer === undefined ? held - toMerchant : BigInt(body.toPayer);
-          if (needsSplit && (toMerchant > held || toPayer < 0n)) {
-            throw new ApiError(400, "validation_failed", "The request is invalid", [
-              { in: "json", path: "toMerchant", message: `must be at most ${held} (held)` },
-            ]);
-          }
-          transactions.push(actionTx(body.action, { id, amount, toMerchant, toPayer, token: onchain.token }, target));
-        }
-        return c.json({ transactions }, 200);
-      },
     );
 
   /** On-chain row merged with the draft holding its details (linking the draft on the way). */
@@ -344,7 +262,7 @@ export function invoiceRoutes(deps: AppDeps) {
 
   /** By on-chain id (index) or draft id (app.sqlite, merged with the chain once linked); 404 otherwise. */
   async function findInvoice(id: string): Promise<z.infer<typeof InvoiceSchema>> {
-    return invoiceJson(await locateInvoice(deps, id, now()));
+    return findInvoiceJson(deps, id, now());
   }
 
   /** 403 unless the caller is the merchant, the payer or the arbiter (anyone signed in for an open invoice). */

@@ -3,7 +3,8 @@ import type { InvoiceDraftsTable, InvoiceLineItemsTable } from "../../db/types";
 import { referenceMatches } from "../../../core/invoice/reference";
 import { keccak256Utf8, orNull, termsMatch } from "../../documents/hash";
 import type { InvoiceRow } from "../../index/rows";
-import type { InvoiceRecord } from "../../services/drafts";
+import type { AppDeps } from "../../middleware/context";
+import { type InvoiceRecord, locateInvoice } from "../../services/drafts";
 import type { DraftSchema, InvoiceSchema, OnchainSchema } from "./schemas";
 
 /** A draft row with its line items, as JSON. */
@@ -60,4 +61,9 @@ export function invoiceJson({ row, loaded }: InvoiceRecord): z.infer<typeof Invo
     details,
     detailsMatch: loaded ? referenceMatches(loaded.draft.canonical, row.reference, keccak256Utf8) && termsMatch(loaded.draft, row) : null,
   };
+}
+
+/** An invoice by on-chain id (index) or draft id (app database, merged with the chain once linked), as JSON; 404 otherwise. */
+export async function findInvoiceJson(deps: AppDeps, id: string, now: number): Promise<z.infer<typeof InvoiceSchema>> {
+  return invoiceJson(await locateInvoice(deps, id, now));
 }

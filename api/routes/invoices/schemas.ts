@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { INVOICE_STATUSES as ON_CHAIN_STATUSES } from "../../../core/invoice/status";
 import { INVOICE_ACTIONS } from "../../../core/invoice/actions";
-import { DESCRIPTION_FORBIDDEN, INVOICE_LIMITS, NOTES_FORBIDDEN } from "../../../core/invoice/limits";
+import { DESCRIPTION_FORBIDDEN, INVOICE_LIMITS, MAX_FEE_BPS, NOTES_FORBIDDEN } from "../../../core/invoice/limits";
 import { AddressSchema, TimeSchema, Uint256Schema } from "../../lib/schemas";
 
 const description = z
@@ -35,6 +35,10 @@ export const DraftInputSchema = z
       .min(0)
       .max(INVOICE_LIMITS.maxDisputeWindowSeconds)
       .default(7 * 24 * 3600),
+    maxFeeBps: z.number().int().min(0).max(MAX_FEE_BPS).optional().openapi({
+      description:
+        "The highest protocol fee (basis points) the merchant accepts; the escrow refuses the invoice if the fee is raised above it before createInvoice lands. Default: the fee now.",
+    }),
     lineItems: z.array(LineItemInputSchema).min(1).max(INVOICE_LIMITS.maxLineItems),
     notes: z
       .string()

@@ -1,6 +1,6 @@
 /** The invoice screen's pay form: ETH, or an ERC-20 by permit (one transaction) or approve + pay (two). */
 import { isZeroAddress } from "../../../../core/address";
-import type { Roles } from "../../../../core/invoice/actions";
+import { minimumPayment, type Roles } from "../../../../core/invoice/actions";
 import { erc20 } from "../../lib/contracts";
 import { formatAmount, formatToken, parseAmount } from "../../lib/format";
 import { signWalletPermit, supportsPermit } from "../../lib/permit";
@@ -15,10 +15,13 @@ import type { InvoiceSender } from "./send";
 export function payForm(data: Loaded, roles: Roles, sender: InvoiceSender): HTMLElement {
   const { chain, token } = data;
   const native = isZeroAddress(chain.token);
+  const least = minimumPayment(chain, chain.due);
+  const inFull = least === chain.due;
   const input = h("input", {
     type: "text",
     inputmode: "decimal",
     autocomplete: "off",
+    readonly: inFull,
     value: formatAmount(chain.due, token.decimals, token.decimals).replace(/,/g, ""),
   });
   const methods = native
@@ -50,7 +53,9 @@ export function payForm(data: Loaded, roles: Roles, sender: InvoiceSender): HTML
       id: "pay-amount",
       label: `Amount (${token.symbol})`,
       control: input,
-      hint: `Still due: ${formatToken(chain.due, token)}. You can pay in parts.`,
+      hint: inFull
+        ? `Open to anyone, so it is paid in full in one payment: ${formatToken(chain.due, token)}.`
+        : `Still due: ${formatToken(chain.due, token)}. You can pay in parts.`,
     }),
     methods,
     button,
@@ -67,6 +72,7 @@ export function payForm(data: Loaded, roles: Roles, sender: InvoiceSender): HTML
     const amount = parsed.value;
     if (amount === 0n) return setFieldError(form, input.id, "Enter an amount greater than zero.");
     if (amount > chain.due) return setFieldError(form, input.id, `Only ${formatToken(chain.due, token)} is due.`);
+    if (amount < least) return setFieldError(form, input.id, `Pay the full ${formatToken(chain.due, token)} in one payment.`);
     const method = native ? "native" : (form.querySelector<HTMLInputElement>('input[name="pay-method"]:checked')?.value ?? "permit");
     button.disabled = true;
     try {

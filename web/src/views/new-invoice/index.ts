@@ -124,7 +124,7 @@ export const newInvoiceView: View = (root) => {
           label: "Payer",
           control: payer,
           optional: true,
-          hint: "Only this address can pay. Empty: the first one to pay becomes the payer.",
+          hint: "Only this address can pay, in one payment or in parts. Empty: anyone may pay, in full in one payment, and becomes the payer.",
         }),
         field({ id: "invoice-due", label: "Due date", control: due, hint: "After this date the invoice takes no more payments." }),
         field({

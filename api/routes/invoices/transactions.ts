@@ -1,0 +1,107 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { mayTake, minimumPayment, rolesOf } from "../../../core/invoice/actions";
+import { ApiError, errorResponses } from "../../lib/errors";
+import { InvoiceIdParamSchema } from "../../lib/schemas";
+import { sessionSettings } from "../../middleware/auth";
+import { type AppDeps, newRouter } from "../../middleware/context";
+import { requireAuth } from "../../middleware/session";
+import { actionTx, allowanceCall, approveTx, decodeAllowance, payTx } from "../../services/escrow-tx";
+import { fromNode, requireDeployment } from "../../services/node";
+import { findInvoiceJson } from "./json";
+import { ActionBodySchema, UnsignedTxSchema } from "./schemas";
+
+/** POST /invoices/{id}/transactions: the unsigned escrow calls (with an approve when needed) for one action. */
+export function invoiceTransactionRoutes(deps: AppDeps) {
+  const now = deps.now ?? Date.now;
+  const write = requireAuth(sessionSettings(deps), now, "invoices:write");
+  const findInvoice = (id: string) => findInvoiceJson(deps, id, now());
+
+  return newRouter().openapi(
+    createRoute({
+      method: "post",
+      path: "/{id}/transactions",
+      tags: ["invoices"],
+      summary:
+        "The unsigned escrow transaction(s) for the caller: pay (with approve first when the allowance is short), release, refund, ...",
+      middleware: [write] as const,
+      security: [{ bearer: [] }],
+      request: { params: InvoiceIdParamSchema, body: { required: true, content: { "application/json": { schema: ActionBodySchema } } } },
+      responses: {
+        200: {
+          description: "Transactions to send in order",
+          content: {
+            "application/json": { schema: z.object({ transactions: z.array(UnsignedTxSchema) }).openapi("InvoiceTransactions") },
+          },
+        },
+        ...errorResponses(400, 401, 403, 404, 409, 413, 415, 503),
+      },
+    }),
+    async (c) => {
+      const body = c.req.valid("json");
+      const me = c.get("auth").address;
+      const invoice = await findInvoice(c.req.valid("param").id);
+      const onchain = invoice.onchain;
+      if (!onchain)
+        throw new ApiError(409, "invoice_not_onchain", "This draft is not on chain yet: send its createInvoice transaction first");
+      const deployment = requireDeployment(deps);
+      const escrow = deployment.contracts.PaymentEscrow.address;
+      const target = { to: escrow, chainId: deployment.chainId };
+      const id = BigInt(onchain.id);
+      const transactions = [];
+
+      if (body.action === "pay") {
+        if (!mayTake("pay", rolesOf(onchain, me))) throw new ApiError(403, "not_invoice_payer", "Only the invoice's payer can pay it");
+        const owed = BigInt(onchain.amount) - BigInt(onchain.paid);
+        if (owed <= 0n) throw new ApiError(409, "invoice_already_paid", "Nothing is left to pay on this invoice");
+        const amount = body.amount === undefined ? owed : BigInt(body.amount);
+        const least = minimumPayment(onchain, owed);
+        if (amount < least || amount > owed)
+          throw new ApiError(400, "validation_failed", "The request is invalid", [
+            {
+              in: "json",
+              path: "amount",
+              message:
+                least === owed
+                  ? `must be ${owed}: an invoice open to anyone is paid in full in one payment`
+                  : `must be between 1 and ${owed}`,
+            },
+          ]);
+        if (BigInt(onchain.token) !== 0n) {
+          const raw = await fromNode(deps.chain.call(onchain.token, allowanceCall(me, escrow)));
+          let allowance: bigint;
+          try {
+            allowance = decodeAllowance(raw);
+          } catch {
+            throw new ApiError(
+              409,
+              "token_unreadable",
+              "The invoice's token does not answer allowance(): it is not an ERC-20 on this chain",
+            );
+          }
+          if (allowance < amount) transactions.push(approveTx(onchain.token, escrow, amount, deployment.chainId));
+        }
+        transactions.push(payTx(id, amount, onchain.token, target));
+      } else {
+        if (!mayTake(body.action, rolesOf(onchain, me)))
+          throw new ApiError(403, "not_allowed_for_invoice", `The signed-in account cannot ${body.action} this invoice`);
+        const held = BigInt(onchain.paid) - BigInt(onchain.released) - BigInt(onchain.refunded);
+        const amount = body.amount === undefined ? held : BigInt(body.amount);
+        const needsSplit = body.action === "resolve" || body.action === "proposeSettlement" || body.action === "acceptSettlement";
+        if (needsSplit && body.toMerchant === undefined) {
+          throw new ApiError(400, "validation_failed", "The request is invalid", [
+            { in: "json", path: "toMerchant", message: `is required to ${body.action}` },
+          ]);
+        }
+        const toMerchant = body.toMerchant === undefined ? 0n : BigInt(body.toMerchant);
+        const toPayer = body.toPayer === undefined ? held - toMerchant : BigInt(body.toPayer);
+        if (needsSplit && (toMerchant > held || toPayer < 0n)) {
+          throw new ApiError(400, "validation_failed", "The request is invalid", [
+            { in: "json", path: "toMerchant", message: `must be at most ${held} (held)` },
+          ]);
+        }
+        transactions.push(actionTx(body.action, { id, amount, toMerchant, toPayer, token: onchain.token }, target));
+      }
+      return c.json({ transactions }, 200);
+    },
+  );
+}

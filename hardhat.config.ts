@@ -46,7 +46,9 @@ const config: HardhatUserConfig = {
     },
   },
   networks: {
-    hardhat: { chainId: 31337 },
+    // Prague, not Osaka: EDR estimates a call that checks gasleft() (the escrow's payout allowance) with a gas limit above
+    // Osaka's per-transaction cap of 2^24 and fails; Prague has no such cap and the estimate comes out right.
+    hardhat: { chainId: 31337, hardfork: "prague" },
     // RPC_URL (core/chains) lets tests run their own node on another port.
     localhost: { url: rpcUrlFromEnv(process.env), chainId: LOCAL_CHAIN_ID },
     ...environmentNetwork(process.env),

@@ -4,3 +4,4 @@ import "./token";
 import "./staking";
 import "./rewards";
 import "./invoice";
+import "./escrow";

@@ -8,7 +8,7 @@ import { parseAmount, resolveAddress, resolveSigner } from "./lib/args";
 import { requireBalance } from "./lib/checks";
 import { CliError, runCli } from "./lib/cli";
 import { reportSend, sendOrSimulate, type SendOutcome } from "./lib/send";
-import { loadSettle, type Settle } from "./lib/settle";
+import { loadSettle, resolveToken, tokenUnits, type Settle } from "./lib/settle";
 import { output, readingTask, type SendArgs, sendingTask } from "./lib/task";
 
 /** Seconds a permit signed by a task stays valid. */
@@ -34,17 +34,6 @@ interface InvoiceView {
   status: SolidityStatusName;
   symbol: string;
   decimals: number;
-}
-
-/** Symbol and decimals of an invoice token (address(0) is ETH). */
-async function tokenUnits(hre: HardhatRuntimeEnvironment, token: string): Promise<{ symbol: string; decimals: number }> {
-  if (token === ZeroAddress) return { symbol: "ETH", decimals: 18 };
-  const erc20 = await hre.ethers.getContractAt("IERC20Metadata", token);
-  try {
-    return { symbol: await erc20.symbol(), decimals: Number(await erc20.decimals()) };
-  } catch {
-    throw new CliError(`${token} does not answer symbol()/decimals(): is it an ERC-20 token on this network?`);
-  }
 }
 
 /** Reads invoice `id`, or fails with a one-line error when there is none. */
@@ -91,13 +80,6 @@ function parseFeeBps(text: string): bigint {
   if (!/^\d+$/.test(text.trim()) || Number(text) > MAX_FEE_BPS)
     throw new CliError(`bad --max-fee "${text}": use whole basis points from 0 to ${MAX_FEE_BPS} (100 = 1%)`);
   return BigInt(text.trim());
-}
-
-/** The token address for --token: SETL (default), ETH, or an ERC-20 address. */
-async function resolveToken(hre: HardhatRuntimeEnvironment, settle: Settle, text: string): Promise<string> {
-  if (text.toUpperCase() === "ETH") return ZeroAddress;
-  if (text.toUpperCase() === "SETL") return settle.token.getAddress();
-  return resolveAddress(hre, text, "--token");
 }
 
 /** A reference hash: a 0x bytes32 as given, or the keccak256 of any other text. */

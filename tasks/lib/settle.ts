@@ -1,9 +1,10 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import type { Signer } from "ethers";
+import { type Signer, ZeroAddress } from "ethers";
 import type { PaymentEscrow, SettleToken, StakingRewards } from "../../typechain-types";
 import type { Deployment } from "../../core/deployment";
 import { readDeployment } from "../../core/deployment-file";
 import { localDeploymentsDir } from "../../scripts/lib/deployments";
+import { resolveAddress } from "./args";
 import { CliError } from "./cli";
 
 /** Settle's deployed contracts on the task's network, connected to a signer. */
@@ -52,4 +53,22 @@ function unreachable(hre: HardhatRuntimeEnvironment) {
     const url = "url" in hre.network.config ? hre.network.config.url : hre.network.name;
     throw new CliError(`cannot reach the node of network ${hre.network.name} at ${url}: is it running (\`npm start\`)?`);
   };
+}
+
+/** The token address for --token: SETL (default), ETH, or an ERC-20 address. */
+export async function resolveToken(hre: HardhatRuntimeEnvironment, settle: Settle, text: string): Promise<string> {
+  if (text.toUpperCase() === "ETH") return ZeroAddress;
+  if (text.toUpperCase() === "SETL") return settle.token.getAddress();
+  return resolveAddress(hre, text, "--token");
+}
+
+/** Symbol and decimals of a token (address(0) is ETH). */
+export async function tokenUnits(hre: HardhatRuntimeEnvironment, token: string): Promise<{ symbol: string; decimals: number }> {
+  if (token === ZeroAddress) return { symbol: "ETH", decimals: 18 };
+  const erc20 = await hre.ethers.getContractAt("IERC20Metadata", token);
+  try {
+    return { symbol: await erc20.symbol(), decimals: Number(await erc20.decimals()) };
+  } catch {
+    throw new CliError(`${token} does not answer symbol()/decimals(): is it an ERC-20 token on this network?`);
+  }
 }

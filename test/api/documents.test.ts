@@ -1,3 +1,5 @@
+import { PaymentEscrowAbi } from "../../core/abis/PaymentEscrow";
+import { invoiceTerms } from "../helpers/constants";
 import { expect } from "chai";
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -280,17 +282,16 @@ describe("API invoice documents (on the shared real index)", function () {
     tampered = { ...(await create(design)), status: "open", label: "Awaiting payment", figures: [] };
     offchainOnly = await create(design, { onchain: false, payer: null });
     // An invoice created on chain without this API: no details to show or verify.
-    const escrow = new Contract(
-      real.deployment.contracts.PaymentEscrow.address,
-      [
-        "function createInvoice(address payer, address token, uint256 amount, uint64 dueDate, uint32 disputeWindow, address arbiter, bytes32 referenceHash) returns (uint256)",
-      ],
-      merchant.signer,
-    );
+    const escrow = new Contract(real.deployment.contracts.PaymentEscrow.address, PaymentEscrowAbi, merchant.signer);
     const head = (await real.provider.getBlock("latest"))!.timestamp;
-    await (
-      await escrow.getFunction("createInvoice")(payer.address, eth, parseEther("1"), head + 30 * DAY, DAY, eth, "0x" + "ab".repeat(32))
-    ).wait();
+    const terms = invoiceTerms({
+      payer: payer.address,
+      token: eth,
+      amount: parseEther("1"),
+      dueDate: head + 30 * DAY,
+      referenceHash: "0x" + "ab".repeat(32),
+    });
+    await (await escrow.getFunction("createInvoice")(terms)).wait();
     await indexed();
     bare = { onchainId: real.reader.invoiceByReference("0x" + "ab".repeat(32))!.id.toString() };
 

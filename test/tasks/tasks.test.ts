@@ -176,10 +176,27 @@ describe("Hardhat tasks", function () {
       await create({ token: "ETH", amount: "0.5", payer: "2" });
       await runJson("invoice:pay", { id: "1", from: "2" });
       expect((await show("1")).status).to.equal("Paid");
-      await create({ amount: "20" });
+      await create({ amount: "20", payer: "4" });
       await runJson("invoice:pay", { id: "2", amount: "5", from: "4" });
       expect((await show("2")).status).to.equal("PartiallyPaid");
-      expect((await show("2")).payer).to.equal(accounts[4]);
+    });
+
+    it("takes an invoice open to anyone in one full payment only, which makes the sender its payer", async function () {
+      await create({ amount: "20" });
+      const part = await runTask("invoice:pay", { id: "1", amount: "5", from: "4" });
+      expect(part.err).to.contain("invoice 1 is open to anyone, so it is paid in full in one payment: pay 20.0 SETL");
+      await runJson("invoice:pay", { id: "1", from: "4" });
+      expect((await show("1")).status).to.equal("Paid");
+      expect((await show("1")).payer).to.equal(accounts[4]);
+    });
+
+    it("creates with the merchant's fee cap, and names the fee when it is above it", async function () {
+      const run = await runTask("invoice:create", { amount: "10", token: "SETL", due: "7d", window: "1d", maxFee: "0" });
+      expect(run.err).to.contain("EscrowFeeAboveMerchantMax");
+      expect((await runTask("invoice:create", { amount: "10", token: "SETL", due: "7d", window: "1d", maxFee: "501" })).err).to.contain(
+        'bad --max-fee "501"',
+      );
+      await create({ maxFee: "100" });
     });
 
     it("refuses a payment by someone else than the payer", async function () {
@@ -221,6 +238,7 @@ describe("Hardhat tasks", function () {
       await time.increase(3601);
       expect((await show("3")).status).to.equal("Expired");
       await runJson("invoice:reclaim", { id: "3", from: "2" });
+      expect((await show("3")).status).to.equal("Refunded");
     });
 
     it("decodes the contract's refusal by name", async function () {
@@ -233,6 +251,36 @@ describe("Hardhat tasks", function () {
     it("names a missing invoice and a malformed id", async function () {
       expect((await runTask("invoice:show", { id: "9" })).err).to.contain("no invoice 9: this escrow has 0 invoices");
       expect((await runTask("invoice:show", { id: "x" })).err).to.contain('bad invoice id "x"');
+    });
+  });
+
+  describe("escrow", function () {
+    it("collects fees, sweeps exactly the surplus and manages the allowlist", async function () {
+      await runJson("invoice:create", { amount: "100", token: "SETL", due: "7d", window: "1d", payer: "2" });
+      await runJson("invoice:pay", { id: "1", permit: true, from: "2" });
+      await runJson("invoice:release", { id: "1", amount: "100", from: "2" });
+      const before = await runJson("escrow:status", {});
+      expect(before.feesAccrued).to.equal(ethers.parseEther("1").toString());
+      expect(before.owed).to.equal("0");
+      expect((await runTask("escrow:collect-fees", { from: "1" })).err).to.contain("only the fee recipient");
+      expect((await runJson("escrow:collect-fees", {})).amount).to.equal(ethers.parseEther("1").toString());
+      expect((await runTask("escrow:collect-fees", {})).err).to.contain("no SETL fees have accrued");
+
+      const { token } = await loadSettle(hre, (await ethers.getSigners())[2]);
+      await token.transfer(await (await loadSettle(hre)).escrow.getAddress(), ethers.parseEther("3"));
+      expect((await runTask("escrow:sweep", { to: "5", from: "1" })).err).to.contain("lacks SWEEPER_ROLE");
+      expect((await runJson("escrow:sweep", { to: "5" })).amount).to.equal(ethers.parseEther("3").toString());
+      expect((await runTask("escrow:sweep", { to: "5" })).err).to.contain("nothing to sweep");
+
+      const other = await ethers.deployContract("TestToken", ["Other", "OTH", 6]);
+      await runJson("escrow:allowlist", { state: "on" });
+      const refused = await runTask("invoice:create", { amount: "1", token: await other.getAddress(), due: "7d", window: "1d" });
+      expect(refused.err).to.contain("EscrowTokenNotAllowed");
+      await runJson("escrow:allow-token", { token: await other.getAddress() });
+      expect((await runJson("escrow:status", { token: await other.getAddress() })).allowed).to.equal(true);
+      await runJson("invoice:create", { amount: "1", token: await other.getAddress(), due: "7d", window: "1d" });
+      await runJson("escrow:allow-token", { token: await other.getAddress(), remove: true });
+      expect((await runTask("escrow:allowlist", { state: "maybe" })).err).to.contain('bad --state "maybe"');
     });
   });
 

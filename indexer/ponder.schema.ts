@@ -248,8 +248,8 @@ export default createSchema((p) => ({
 
   /**
    * Per token: value locked in the escrow and in staking, fees, rewards. What the escrow owes in a token is
-   * `escrowLocked + escrowCredits` (its `totalOwed`), its fees awaiting collection `feesAccrued`; anything above
-   * both is surplus (tokens sent to it directly), which a sweeper may send away (`swept`).
+   * `escrowLocked + escrowCredits + feesAccrued` (its `totalOwed`); anything above that is surplus (tokens sent to it
+   * directly), which a sweeper may send away (`swept`).
    */
   TokenStat: p.createTable({
     /** The token (`0x000…000` for ETH). */

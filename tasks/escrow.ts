@@ -32,7 +32,7 @@ readingTask("escrow:status", "Shows the fee, the allowlist, and what the escrow 
         [
           `fee        ${formatBpsPercent(BigInt(feeBps))}% for new invoices, collected by ${recipient}`,
           `allowlist  ${allowlist ? "on" : "off"}; ${symbol} ${isZeroAddress(token) || allowed ? "is" : "is not"} on it`,
-          `owed       ${amount(owed)} (held for invoices and credits)`,
+          `owed       ${amount(owed)} (held for invoices, credits and fees)`,
           `fees       ${amount(fees)} accrued, not yet collected`,
           `surplus    ${amount(surplus)} (sent to the escrow directly; a sweeper can send it away)`,
         ].join("\n"),

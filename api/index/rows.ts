@@ -152,7 +152,7 @@ export interface TokenStatRow {
   token: Hex;
   /** Held by the escrow for invoices (paid, not yet released, claimed, refunded or reclaimed). */
   escrowLocked: bigint;
-  /** Held by the escrow as credits awaiting withdrawal; escrowLocked + escrowCredits is what the escrow owes. */
+  /** Held by the escrow as credits awaiting withdrawal; escrowLocked + escrowCredits + feesAccrued is what it owes. */
   escrowCredits: bigint;
   /** Paid into invoices, all time. */
   escrowPaid: bigint;

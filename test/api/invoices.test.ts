@@ -62,6 +62,14 @@ describe("API invoices: drafts", function () {
     expect(call?.name).to.equal("createInvoice");
     const args = JSON.stringify(call!.args, (_, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
     expect(args).to.include(body.reference).and.include("3250000000000000000").and.include(payer);
+    expect(call!.args[0].maxFeeBps, "the fee cap defaults to the fee now").to.equal(100n);
+  });
+
+  it("carries the merchant's own fee cap into the terms", async function () {
+    const res = await t.app.request("/invoices", jsonRequest("POST", draft({ maxFeeBps: 250 }), auth));
+    expect(res.status).to.equal(201);
+    const { transaction } = (await res.json()) as { transaction: { data: string } };
+    expect(new Interface(abi).parseTransaction({ data: transaction.data })!.args[0].maxFeeBps).to.equal(250n);
   });
 
   it("hashes a canonical document anyone can rebuild from the stored fields", async function () {
@@ -139,6 +147,9 @@ describe("API invoices: drafts", function () {
     ["a negative price", { lineItems: [{ description: "x", quantity: 1, unitPrice: "-1" }] }, "lineItems.0.unitPrice"],
     ["a bad token address", { token: "0x123" }, "token"],
     ["an unknown field", { discount: 5 }, ""],
+    ["a token address with no contract code", { token: Wallet.createRandom().address }, "token"],
+    ["a fee cap below the escrow's fee now (1%)", { maxFeeBps: 99 }, "maxFeeBps"],
+    ["a fee cap above the escrow's maximum", { maxFeeBps: 501 }, "maxFeeBps"],
     [
       "a total over uint96 (the escrow's storage)",
       { lineItems: [{ description: "x", quantity: 2, unitPrice: (2n ** 95n).toString() }] },
@@ -403,6 +414,14 @@ describe("API invoices: on-chain (real index)", function () {
       expect((await prepare(open.id, { action: "pay", amount: (AMOUNT + 1n).toString() }, payer)).status).to.equal(400);
       expect((await prepare(paid.id, { action: "pay" }, payer)).status).to.equal(409);
       expect((await prepare(paid.id, { action: "steal" }, payer)).status).to.equal(400);
+    });
+
+    it("asks for the whole amount of an invoice open to anyone (400 for a part)", async function () {
+      const res = await prepare(copied.id, { action: "pay", amount: "1" }, payer);
+      expect(res.status).to.equal(400);
+      const error = ((await res.json()) as { error: { details: Array<{ message: string }> } }).error;
+      expect(error.details[0]!.message).to.equal(`must be ${AMOUNT}: an invoice open to anyone is paid in full in one payment`);
+      expect((await prepare(copied.id, { action: "pay" }, payer)).status).to.equal(200);
     });
 
     it("prepares release for the payer and refund for the merchant", async function () {

@@ -19,6 +19,7 @@ import { GAS_TOLERANCE, describeRegression, gasRegressions, type GasFigures } fr
 const RESULTS_FILE = join(__dirname, "results", "gas.json");
 /** `--check`: compare with the snapshot instead of writing it. */
 const CHECK = process.argv.slice(2).includes("--check");
+import { measureRelayedGas } from "./relayed-gas";
 
 /** Gas used by one sent transaction. */
 async function gasOf(tx: Promise<ContractTransactionResponse>): Promise<bigint> {
@@ -92,7 +93,12 @@ const TARGETS: Target[] = [
 ];
 
 async function main(): Promise<void> {
-  const gas = { ...(await measureFloor()), ...(await measureTokenAndStaking()), ...(await measureEscrowGas()) };
+  const gas = {
+    ...(await measureFloor()),
+    ...(await measureTokenAndStaking()),
+    ...(await measureEscrowGas()),
+    ...(await measureRelayedGas()),
+  };
   console.table(Object.fromEntries(Object.entries(gas).map(([k, v]) => [k, { gasUsed: Number(v) }])));
   const checks = TARGETS.filter(([operation]) => gas[operation] !== undefined).map(([operation, formula, limit]) => {
     const used = Number(gas[operation]);

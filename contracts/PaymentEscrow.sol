@@ -6,6 +6,8 @@ import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC2
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {EscrowPayouts} from "./EscrowPayouts.sol";
+import {EscrowRelay} from "./EscrowRelay.sol";
+import {EscrowArbiters} from "./EscrowArbiters.sol";
 import {IPaymentEscrow} from "./interfaces/IPaymentEscrow.sol";
 import {InvoiceLib} from "./libraries/InvoiceLib.sol";
 
@@ -14,9 +16,7 @@ import {InvoiceLib} from "./libraries/InvoiceLib.sol";
 /// after the dispute window, the merchant refunds them, or a dispute is resolved. See {IPaymentEscrow}.
 /// @dev Design notes:
 /// - Storage: see {InvoiceLib}: five packed slots; a payment reads three and writes one, a release or refund reads
-///   four and writes one. Arbiters are kept in a registry (an invoice stores a uint24 index) so that creating an
-///   invoice with an arbiter already seen costs no extra slot; once the registry is full, new arbiters are stored
-///   with their invoice, so nobody can stop invoices from being created by filling it.
+///   four and writes one. Arbiters are kept in a registry, {EscrowArbiters}.
 /// - Status is stored only for what time cannot change (Disputed, Refunded, Resolved, Cancelled); everything else
 ///   is derived from amounts and the due date (see {status}).
 /// - Open invoices (no payer named) take only their whole amount in one payment, so a stranger can lock the
@@ -26,8 +26,8 @@ import {InvoiceLib} from "./libraries/InvoiceLib.sol";
 ///   after the window or refund. A disputed invoice ends by the arbiter before {DISPUTE_TIMEOUT}, by a settlement
 ///   both sides sign at any time, or by the payer reclaiming from {DISPUTE_TIMEOUT} on.
 /// - Money: see {EscrowPayouts} (books per token, bounded-gas payouts with credit on failure, fees, sweep,
-///   allowlist). Every function that moves funds is nonReentrant.
-contract PaymentEscrow is EscrowPayouts {
+///   allowlist) and {EscrowRelay} (relayed payments). Every function that moves funds is nonReentrant.
+contract PaymentEscrow is EscrowArbiters {
     using SafeERC20 for IERC20;
     using InvoiceLib for InvoiceLib.Stored;
 
@@ -42,9 +42,6 @@ contract PaymentEscrow is EscrowPayouts {
 
     mapping(uint256 id => InvoiceLib.Stored) private _invoices;
     mapping(uint256 id => InvoiceLib.Dispute) private _disputes;
-    mapping(address arbiter => uint24) private _arbiterIndex;
-    mapping(uint24 index => address) private _arbiters;
-    mapping(uint256 id => address) private _invoiceArbiters;
 
     /// @param admin Receives DEFAULT_ADMIN_ROLE and every other role.
     /// @param feeRecipient_ Address that collects protocol fees.
@@ -107,7 +104,7 @@ contract PaymentEscrow is EscrowPayouts {
 
     /// @inheritdoc IPaymentEscrow
     function pay(uint256 id, uint256 amount) external nonReentrant whenNotPaused {
-        (address token, uint256 owed) = _recordPayment(id, amount, false);
+        (address token, uint256 owed) = _recordPayment(id, amount, false, msg.sender);
         _pullToken(id, token, amount, owed);
     }
 
@@ -120,7 +117,7 @@ contract PaymentEscrow is EscrowPayouts {
         bytes32 r,
         bytes32 s
     ) external nonReentrant whenNotPaused {
-        (address token, uint256 owed) = _recordPayment(id, amount, false);
+        (address token, uint256 owed) = _recordPayment(id, amount, false, msg.sender);
         // A permit front-run by someone else reverts here; the allowance it set still lets the payment through.
         // solhint-disable-next-line no-empty-blocks
         try IERC20Permit(token).permit(msg.sender, address(this), amount, deadline, v, r, s) {} catch {}
@@ -129,7 +126,7 @@ contract PaymentEscrow is EscrowPayouts {
 
     /// @inheritdoc IPaymentEscrow
     function payNative(uint256 id) external payable nonReentrant whenNotPaused {
-        _recordPayment(id, msg.value, true);
+        _recordPayment(id, msg.value, true, msg.sender);
     }
 
     /// @inheritdoc IPaymentEscrow
@@ -391,9 +388,13 @@ contract PaymentEscrow is EscrowPayouts {
 
     // ------------------------------------------------------------------ internal
 
-    /// @dev Checks a payment of `amount` into invoice `id` and records it (effects and event); returns the token and
-    /// what the escrow owes in it afterwards.
-    function _recordPayment(uint256 id, uint256 amount, bool native) private returns (address token, uint256 owed) {
+    /// @inheritdoc EscrowRelay
+    function _recordPayment(
+        uint256 id,
+        uint256 amount,
+        bool native,
+        address from
+    ) internal override returns (address token, uint256 owed) {
         InvoiceLib.Stored storage inv = _invoices[id];
         Status state = inv.state;
         uint256 paid = inv.paid;
@@ -406,8 +407,8 @@ contract PaymentEscrow is EscrowPayouts {
         if ((token == address(0)) != native) revert EscrowWrongPaymentKind(id, token);
         if (amount == 0) revert EscrowZeroAmount();
         if (amount > due) revert EscrowOverpayment(id, amount, due);
-        if (payer == address(0)) _bindPayer(id, inv, amount, due);
-        else if (msg.sender != payer) revert EscrowNotPayer(id, msg.sender, payer);
+        if (payer == address(0)) _bindPayer(id, inv, from, amount, due);
+        else if (from != payer) revert EscrowNotPayer(id, from, payer);
 
         paid += amount;
         uint40 paidAt = amount == due ? uint40(block.timestamp) : 0; // the dispute window starts at full payment
@@ -415,25 +416,23 @@ contract PaymentEscrow is EscrowPayouts {
         inv.paid = uint96(paid); // at most the invoice amount, a uint96
         inv.paidAt = paidAt;
         owed = _addOwed(token, amount);
-        emit InvoicePaid(id, msg.sender, token, amount, paid);
+        emit InvoicePaid(id, from, token, amount, paid);
     }
 
-    /// @dev Binds an open invoice to the caller, who pays `amount` of the `due` whole amount; the payer may be
-    /// neither the merchant nor the arbiter, and must pay everything at once.
-    function _bindPayer(uint256 id, InvoiceLib.Stored storage inv, uint256 amount, uint256 due) private {
+    /// @dev Binds an open invoice to `from`, who pays `amount` of the `due` whole amount; the payer may be neither
+    /// the merchant nor the arbiter, and must pay everything at once.
+    function _bindPayer(uint256 id, InvoiceLib.Stored storage inv, address from, uint256 amount, uint256 due) private {
         if (amount != due) revert EscrowOpenInvoiceNeedsFullPayment(id, amount, due);
-        if (msg.sender == inv.merchant) revert EscrowPayerIsMerchant(msg.sender);
+        if (from == inv.merchant) revert EscrowPayerIsMerchant(from);
         uint24 arbiterIndex = inv.arbiterIndex;
-        if (arbiterIndex != 0 && _arbiterOf(id, arbiterIndex) == msg.sender) revert EscrowArbiterIsPayer(msg.sender);
-        inv.payer = msg.sender;
+        if (arbiterIndex != 0 && _arbiterOf(id, arbiterIndex) == from) revert EscrowArbiterIsPayer(from);
+        inv.payer = from;
     }
 
-    /// @dev Pulls `amount` of `token` from the caller and refuses the payment unless the escrow then holds at least
-    /// `owed`, everything it owes in the token: a token that delivers less than asked cannot eat other invoices.
+    /// @dev Pulls `amount` of `token` from the caller into invoice `id` (see {_requireDelivered}).
     function _pullToken(uint256 id, address token, uint256 amount, uint256 owed) private {
         IERC20(token).safeTransferFrom(msg.sender, address(this), amount);
-        uint256 balance = IERC20(token).balanceOf(address(this));
-        if (balance < owed) revert EscrowTokenDeliveredLess(id, owed, balance);
+        _requireDelivered(id, token, owed);
     }
 
     /// @dev Ends the dispute of invoice `id` with the settlement `proposer` proposed and the caller accepted.
@@ -460,28 +459,6 @@ contract PaymentEscrow is EscrowPayouts {
         payer = inv.payer;
         token = inv.token;
         _debit(token, toMerchant - fee + toPayer, fee);
-    }
-
-    /// @dev Returns the registry index of `arbiter` of new invoice `id`, registering it on first use; once the
-    /// registry is full, stores the arbiter with the invoice instead.
-    function _registerArbiter(address arbiter, uint256 id) private returns (uint24 index) {
-        index = _arbiterIndex[arbiter];
-        if (index == 0) {
-            uint24 count = _arbiterCount;
-            if (count == InvoiceLib.ARBITER_IN_INVOICE - 1) {
-                _invoiceArbiters[id] = arbiter;
-                return InvoiceLib.ARBITER_IN_INVOICE;
-            }
-            index = count + 1;
-            _arbiterCount = index;
-            _arbiterIndex[arbiter] = index;
-            _arbiters[index] = arbiter;
-        }
-    }
-
-    /// @dev The arbiter of invoice `id` from its stored index (address(0) for index 0: no arbiter).
-    function _arbiterOf(uint256 id, uint24 index) private view returns (address) {
-        return index == InvoiceLib.ARBITER_IN_INVOICE ? _invoiceArbiters[id] : _arbiters[index];
     }
 
     /// @dev Reverts unless the stored state of invoice `id` is `expected`.

@@ -24,6 +24,11 @@ export interface Deployment {
   chainId: number;
   network: string;
   contracts: Record<ContractName, ContractDeployment>;
+  /**
+   * Test tokens the deploy created on a local chain and allowlisted (TestUSD, the USDC-like stablecoin), by
+   * contract name. Optional: absent on public chains, whose tokens are in config/tokens.json.
+   */
+  tokens?: Record<string, ContractDeployment>;
   /** sha256 of the deployed contracts' ABIs: readers can tell when their ABIs are stale. */
   abiHash: string;
 }

@@ -43,6 +43,8 @@ export const INVOICE_EVENTS = [
   "Withdrawn",
   "FeesCollected",
   "Swept",
+  "RelayedPaymentSubmitted",
+  "RelayNonceCancelled",
 ] as const;
 
 /** One of {@link INVOICE_EVENTS}. */

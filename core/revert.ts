@@ -66,6 +66,10 @@ const MESSAGES: Record<string, (a: ArrayLike<unknown>, f: RevertFormat) => strin
   EscrowNothingToSweep: () => "The escrow holds nothing above what it owes in this token: there is no surplus to sweep.",
   EscrowNotFeeRecipient: (a, f) => `Only the fee recipient (${f.address(String(a[1]))}) can collect the fees.`,
   EscrowNoFeesAccrued: () => "No fees have accrued in this token since they were last collected.",
+  EscrowRelayExpired: (a, f) => `The signed payment expired on ${f.dateTime(Number(a[0]))}. Sign it again.`,
+  EscrowRelayInvalidSignature: (a, f) =>
+    `The payment was not signed by the payer ${f.address(String(a[0]))}. Sign it again from that account.`,
+  EscrowRelayNonceUsed: () => "This signed payment was already submitted or cancelled.",
   EscrowPayoutGasTooLow: () => "The gas limit is too low for the payout. Send the transaction again with a higher gas limit.",
   EscrowAmountExceedsHeld: (a, f) => `Only ${f.amount(a[2])} is held in escrow for this invoice.`,
   EscrowDisputeWindowOpen: (a, f) => `The payer can still dispute until ${f.dateTime(Number(a[1]))}; you can claim after that.`,

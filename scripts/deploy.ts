@@ -92,21 +92,36 @@ export async function deploySettle(
     DEPLOY_PARAMS.rewardsDuration,
   ]);
   const policy = tokenPolicyFor(chainId, { SettleToken: contracts.SettleToken.address });
+  const local = isLocalChain(chainId);
+  // Local chains get TestUSD (6 decimals, EIP-2612 version "2", EIP-3009, like USDC), allowlisted and recorded in the
+  // deployment's optional `tokens` map (public chains list real tokens in config/tokens.json).
+  const tokens: Record<string, ContractDeployment> = {};
+  const testUsd = local ? await ethers.deployContract("TestUSD") : undefined;
+  if (testUsd) {
+    const receipt = await testUsd.deploymentTransaction()!.wait();
+    if (!receipt) throw new Error("deployment of TestUSD was dropped");
+    tokens.TestUSD = { address: (await testUsd.getAddress()) as Hex, deployBlock: receipt.blockNumber, txHash: receipt.hash as Hex };
+    policy.tokens.USDC = tokens.TestUSD.address;
+    log(`${"TestUSD".padEnd(15)} ${tokens.TestUSD.address} (block ${receipt.blockNumber})`);
+  }
   await deploy("PaymentEscrow", [deployer.address, deployer.address, DEPLOY_PARAMS.feeBps, Object.values(policy.tokens), policy.allowlist]);
   log(
     `PaymentEscrow tokens: ${Object.keys(policy.tokens).join(", ")} and ETH; allowlist ${policy.allowlist ? "on" : "off"} (config/tokens.json)`,
   );
 
-  if (isLocalChain(chainId)) {
+  if (local) {
     const accounts = (await ethers.getSigners()).slice(1, 5);
     for (const account of accounts) await (await token.getFunction("transfer")(account.address, DEPLOY_PARAMS.localFunding)).wait();
+    for (const account of accounts) await (await testUsd!.mint(account.address, 1_000_000n * 10n ** 6n)).wait();
     await (await token.getFunction("approve")(contracts.StakingRewards.address, DEPLOY_PARAMS.localRewards)).wait();
     await (await staking.getFunction("notifyRewardAmount")(DEPLOY_PARAMS.localRewards)).wait();
     log(
-      `local chain: funded ${accounts.length} test accounts with ${ethers.formatEther(DEPLOY_PARAMS.localFunding)} SETL each, started a ${ethers.formatEther(DEPLOY_PARAMS.localRewards)} SETL reward period`,
+      `local chain: funded ${accounts.length} test accounts with ${ethers.formatEther(DEPLOY_PARAMS.localFunding)} SETL and 1,000,000 TestUSD each, started a ${ethers.formatEther(DEPLOY_PARAMS.localRewards)} SETL reward period`,
     );
   }
-  return { deployment: { chainId, network: hre.network.name, contracts, abiHash }, reused: false };
+  const deployment: Deployment = { chainId, network: hre.network.name, contracts, abiHash };
+  if (local) deployment.tokens = tokens;
+  return { deployment, reused: false };
 }
 
 /** Why the recorded deployment cannot be reused, or undefined when it can. */

@@ -107,6 +107,46 @@ interface IPaymentEscrow {
         bytes32 referenceHash;
     }
 
+    /// @notice How a relayed payment pulls the payer's tokens (see {payRelayed}).
+    /// @param Allowance The payer already approved the escrow; no token signature.
+    /// @param Permit An EIP-2612 permit for the escrow of exactly the amount, with the payment's deadline.
+    /// @param ReceiveWithAuthorization An EIP-3009 receiveWithAuthorization to the escrow of exactly the amount,
+    /// validAfter 0, validBefore the payment's deadline, and as nonce the payment's EIP-712 digest
+    /// ({relayedPaymentDigest}), so the token authorisation is good for this payment only.
+    enum TokenPull {
+        Allowance,
+        Permit,
+        ReceiveWithAuthorization
+    }
+
+    /// @notice A payment the payer signed (EIP-712 type
+    /// `RelayedPayment(uint256 id,uint256 amount,address payer,uint256 nonce,uint256 deadline)`, domain name
+    /// "Settle PaymentEscrow", version "1", this chain and this escrow) for anyone to submit with {payRelayed}.
+    /// @param id The invoice paid.
+    /// @param amount Amount paid, in the invoice's token.
+    /// @param payer Who signs and whose tokens pay.
+    /// @param nonce Any number the payer has not used nor cancelled (unordered, as EIP-3009 nonces).
+    /// @param deadline Unix time from which the authorisation is void (valid while block.timestamp < deadline).
+    struct RelayedPayment {
+        uint256 id;
+        uint256 amount;
+        address payer;
+        uint256 nonce;
+        uint256 deadline;
+    }
+
+    /// @notice The token-side signature of a relayed payment.
+    /// @param kind How the tokens are pulled.
+    /// @param v Signature part (ignored for {TokenPull.Allowance}).
+    /// @param r Signature part.
+    /// @param s Signature part.
+    struct TokenAuthorization {
+        TokenPull kind;
+        uint8 v;
+        bytes32 r;
+        bytes32 s;
+    }
+
     // ------------------------------------------------------------------ errors
 
     /// @notice An amount of zero was given where a positive amount is required.
@@ -192,6 +232,12 @@ interface IPaymentEscrow {
     error EscrowNothingToWithdraw(address account, address token);
     /// @notice Sending `amount` of native ETH to `to` failed (the credit is kept).
     error EscrowNativeTransferFailed(address to, uint256 amount);
+    /// @notice The relayed payment's `deadline` is not after the block time `nowTime`.
+    error EscrowRelayExpired(uint256 deadline, uint256 nowTime);
+    /// @notice `payer` did not sign the relayed payment with EIP-712 digest `digest`.
+    error EscrowRelayInvalidSignature(address payer, bytes32 digest);
+    /// @notice `payer` already used or cancelled relay nonce `nonce`.
+    error EscrowRelayNonceUsed(address payer, uint256 nonce);
 
     // ------------------------------------------------------------------ events
 
@@ -332,6 +378,19 @@ interface IPaymentEscrow {
     /// @notice Fees are credited to `newRecipient` from now on (to `oldRecipient` before).
     event FeeRecipientUpdated(address indexed oldRecipient, address indexed newRecipient);
 
+    /// @notice `relayer` submitted `payer`'s signed payment of invoice `id` with relay nonce `nonce`, pulling the
+    /// tokens by `pull`. Follows the payment's {InvoicePaid} (whose payer is `payer`).
+    event RelayedPaymentSubmitted(
+        uint256 indexed id,
+        address indexed payer,
+        address indexed relayer,
+        uint256 nonce,
+        TokenPull pull
+    );
+
+    /// @notice `payer` cancelled relay nonce `nonce`: no signed payment with it can be submitted.
+    event RelayNonceCancelled(address indexed payer, uint256 nonce);
+
     // ------------------------------------------------------------------ invoices
 
     /// @notice Creates an invoice on `terms` with the caller as merchant and returns its id (sequential from 1).
@@ -351,6 +410,22 @@ interface IPaymentEscrow {
     /// @dev A failed permit (for instance front-run by someone else who submitted it) is ignored; the payment then
     /// goes through if the allowance suffices.
     function payWithPermit(uint256 id, uint256 amount, uint256 deadline, uint8 v, bytes32 r, bytes32 s) external;
+
+    /// @notice Submits a payment `payment.payer` signed (see {RelayedPayment}); anyone may call, and pays the gas.
+    /// @dev The payment is exactly as if the payer called {pay}: same requirements (an open invoice is paid in full
+    /// and bound to the payer), same {InvoicePaid}; the caller gains nothing and can change nothing. Requirements
+    /// besides those of {pay}: block time before the deadline; the nonce unused; `signature` the payer's EIP-712
+    /// signature (ECDSA, or ERC-1271 for a contract payer) of `payment`; the token pulled as `pull` says. A permit
+    /// that fails (front-run) is ignored if the allowance suffices. Emits {InvoicePaid}, {RelayedPaymentSubmitted}.
+    function payRelayed(
+        RelayedPayment calldata payment,
+        bytes calldata signature,
+        TokenAuthorization calldata pull
+    ) external;
+
+    /// @notice The caller voids its relay nonce `nonce`, so a signed payment with it can never be submitted.
+    /// @dev Requirements: the nonce is unused. Emits {RelayNonceCancelled}.
+    function cancelRelayNonce(uint256 nonce) external;
 
     /// @notice Pays `msg.value` of native ETH into a native-ETH invoice. Same requirements as {pay}.
     function payNative(uint256 id) external payable;
@@ -479,4 +554,10 @@ interface IPaymentEscrow {
 
     /// @notice Number of invoices created; the last id (ids start at 1).
     function invoiceCount() external view returns (uint256);
+
+    /// @notice Whether `payer` used or cancelled relay nonce `nonce`.
+    function relayNonceUsed(address payer, uint256 nonce) external view returns (bool);
+
+    /// @notice The EIP-712 digest the payer signs for `payment` (also the nonce of its EIP-3009 authorisation).
+    function relayedPaymentDigest(RelayedPayment calldata payment) external view returns (bytes32);
 }

@@ -53,5 +53,7 @@ export const en: Catalogue = {
     Withdrawn: "Credit withdrawn",
     FeesCollected: "Fees collected",
     Swept: "Surplus swept",
+    RelayedPaymentSubmitted: "Payment relayed (no ETH needed)",
+    RelayNonceCancelled: "Signed payment cancelled",
   },
 };

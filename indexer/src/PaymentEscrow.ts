@@ -395,3 +395,14 @@ ponder.on("PaymentEscrow:AllowlistEnabled", async ({ event, context }) => {
   });
   await recordEscrowEvent(context.db, event, "AllowlistEnabled", {});
 });
+
+ponder.on("PaymentEscrow:RelayedPaymentSubmitted", async ({ event, context }) => {
+  const { id, relayer } = event.args;
+  // The payment itself is the InvoicePaid just before: this records who relayed it.
+  const after = await updateInvoice(context.db, event, id, {});
+  await recordEscrowEvent(context.db, event, "RelayedPaymentSubmitted", { invoiceId: id, actor: relayer, token: after.token });
+});
+
+ponder.on("PaymentEscrow:RelayNonceCancelled", async ({ event, context }) => {
+  await recordEscrowEvent(context.db, event, "RelayNonceCancelled", { actor: event.args.payer });
+});

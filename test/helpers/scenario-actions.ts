@@ -4,14 +4,26 @@
  * invoice path of PaymentEscrow with SETL, a second ERC-20 (paid by approve and by permit) and
  * native ETH: release, claim, refund, reclaim (expired and after dispute), cancel, dispute with
  * resolution and settlement, payouts credited to a receiver that refuses ETH, withdrawals, fee
- * collection and changes, a sweep of surplus, allowlist changes, and invoices left open, partially paid and expired.
+ * collection and changes, a sweep of surplus, allowlist changes, a relayed payment and a cancelled relay nonce, and
+ * invoices left open, partially paid and expired.
  */
-import { Contract, ContractFactory, JsonRpcProvider, ZeroAddress, id as hashOf, parseEther, parseUnits, type JsonRpcSigner } from "ethers";
+import {
+  Contract,
+  ContractFactory,
+  JsonRpcProvider,
+  ZeroAddress,
+  ZeroHash,
+  id as hashOf,
+  parseEther,
+  parseUnits,
+  type JsonRpcSigner,
+} from "ethers";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { HardhatNode, TestDeployment } from "./node";
 import { REPO_ROOT } from "./node";
 import { signPermit, type EthersPermitToken as PermitToken } from "../../scripts/lib/permit";
+import { RELAYED_PAYMENT_TYPES, TOKEN_PULL, relayDomain } from "../../core/relay";
 import { invoiceTerms } from "./constants";
 
 function artifact(path: string): { abi: never; bytecode: string } {
@@ -232,6 +244,16 @@ export async function runScenario(node: HardhatNode, deployment: TestDeployment)
   await send(as(setl, payer2).getFunction("approve")(PaymentEscrow.address, parseEther("30")));
   await send(as(escrow, payer2).getFunction("pay")(i14, parseEther("30")));
   await send(as(escrow, payer2).getFunction("release")(i14, parseEther("30")));
+
+  // I15: TUSD paid by a relayed payment: payer2 signs, the outsider submits and pays the gas; payer2 then cancels
+  // another relay nonce.
+  const i15 = await createInvoice(merchant, { payer: payer2.address, token: tusdAddress, amount: parseUnits("25", 6) });
+  await send(as(tusd, payer2).getFunction("approve")(PaymentEscrow.address, parseUnits("25", 6)));
+  const relayed = { id: i15, amount: parseUnits("25", 6), payer: payer2.address, nonce: 1n, deadline: BigInt((await now()) + DAY) };
+  const relaySignature = await payer2.signTypedData(relayDomain(31337n, PaymentEscrow.address), RELAYED_PAYMENT_TYPES, relayed);
+  const allowancePull = { kind: TOKEN_PULL.Allowance, v: 0, r: ZeroHash, s: ZeroHash };
+  await send(as(escrow, outsider).getFunction("payRelayed")(relayed, relaySignature, allowancePull));
+  await send(as(escrow, payer2).getFunction("cancelRelayNonce")(2n));
   await send(as(escrow, collector).getFunction("collectFees")(SettleToken.address));
 
   // Tokens sent to the escrow directly are surplus: the sweeper sends exactly them away. The allowlist changes.

@@ -1,0 +1,78 @@
+/**
+ * Gas of a relayed payment (escrow.payRelayed): the payer signs an EIP-712 payment and an EIP-3009
+ * receiveWithAuthorization on TestUSD, a relayer submits both. Measured for a returning payer and an escrow that
+ * already holds TestUSD (one relayed payment before the measured one), as escrow.payToken is.
+ */
+import { ethers } from "hardhat";
+import { time } from "@nomicfoundation/hardhat-network-helpers";
+
+const RELAYED_PAYMENT_TYPES = {
+  RelayedPayment: [
+    { name: "id", type: "uint256" },
+    { name: "amount", type: "uint256" },
+    { name: "payer", type: "address" },
+    { name: "nonce", type: "uint256" },
+    { name: "deadline", type: "uint256" },
+  ],
+};
+const RECEIVE_TYPES = {
+  ReceiveWithAuthorization: [
+    { name: "from", type: "address" },
+    { name: "to", type: "address" },
+    { name: "value", type: "uint256" },
+    { name: "validAfter", type: "uint256" },
+    { name: "validBefore", type: "uint256" },
+    { name: "nonce", type: "bytes32" },
+  ],
+};
+
+/** Returns `escrow.payRelayed`: whole-transaction gas of a relayed payment on the EIP-3009 path. */
+export async function measureRelayedGas(): Promise<Record<string, bigint>> {
+  const [admin, merchant, payer, arbiter, feeRecipient, relayer] = await ethers.getSigners();
+  const token = await ethers.deployContract("TestUSD");
+  const escrow = await ethers.deployContract("PaymentEscrow", [admin, feeRecipient, 100, [token], true]);
+  const unit = ethers.parseUnits("100", 6);
+  await token.mint(payer, unit * 10n);
+  const { chainId } = await ethers.provider.getNetwork();
+  const escrowDomain = { name: "Settle PaymentEscrow", version: "1", chainId, verifyingContract: escrow.target as string };
+  const tokenDomain = { name: "USD Coin (test)", version: "2", chainId, verifyingContract: token.target as string };
+
+  let nonce = 0n;
+  const payRelayed = async () => {
+    await escrow.connect(merchant).createInvoice({
+      payer: payer.address,
+      token,
+      amount: unit,
+      dueDate: BigInt(await time.latest()) + 30n * 24n * 3600n,
+      disputeWindow: 7 * 24 * 3600,
+      arbiter: arbiter.address,
+      maxFeeBps: 100,
+      referenceHash: ethers.id(`relayed ${++nonce}`),
+    });
+    const payment = {
+      id: await escrow.invoiceCount(),
+      amount: unit,
+      payer: payer.address,
+      nonce,
+      deadline: BigInt(await time.latest()) + 3600n,
+    };
+    const signature = await payer.signTypedData(escrowDomain, RELAYED_PAYMENT_TYPES, payment);
+    const digest = await escrow.relayedPaymentDigest(payment);
+    const auth = ethers.Signature.from(
+      await payer.signTypedData(tokenDomain, RECEIVE_TYPES, {
+        from: payer.address,
+        to: escrow.target,
+        value: unit,
+        validAfter: 0n,
+        validBefore: payment.deadline,
+        nonce: digest,
+      }),
+    );
+    const tx = await escrow.connect(relayer).payRelayed(payment, signature, { kind: 2, v: auth.v, r: auth.r, s: auth.s });
+    const receipt = await tx.wait();
+    if (!receipt) throw new Error("transaction was dropped");
+    return receipt.gasUsed;
+  };
+  await payRelayed();
+  return { "escrow.payRelayed": await payRelayed() };
+}

@@ -109,6 +109,14 @@ describe("PaymentEscrow with hostile tokens and receivers", function () {
         ["pay", i.encodeFunctionData("pay", [id, 1n])],
         ["payWithPermit", i.encodeFunctionData("payWithPermit", [id, 1n, 0n, 27, none, none])],
         ["payNative", i.encodeFunctionData("payNative", [id])],
+        [
+          "payRelayed",
+          i.encodeFunctionData("payRelayed", [
+            { id, amount: 1n, payer: ethers.ZeroAddress, nonce: 0n, deadline: 0n },
+            "0x",
+            { kind: 0, v: 0, r: none, s: none },
+          ]),
+        ],
         ["release", i.encodeFunctionData("release", [id, 1n])],
         ["claim", i.encodeFunctionData("claim", [id])],
         ["refund", i.encodeFunctionData("refund", [id, 1n])],

@@ -183,8 +183,10 @@ describe("PaymentEscrow relayed payments", function () {
       await f.token.connect(f.payer).approve(f.escrow, ethers.MaxUint256);
       const signature = await signPayment(f.escrow, f.payer, f.payment);
       const altered = change(f.payment, f);
+      // The digest first: the transaction's rejection must not wait unhandled behind another call.
+      const digest = await f.escrow.relayedPaymentDigest(altered);
       const tx = f.escrow.connect(f.relayer).payRelayed(altered, signature, { kind: PULL.Allowance, ...NO_SIG });
-      return { ...f, tx, altered, digest: await f.escrow.relayedPaymentDigest(altered) };
+      return { ...f, tx, altered, digest };
     }
 
     it("refuses the signature for another invoice", async function () {

@@ -41,7 +41,7 @@ describe("Indexer: every contract action", function () {
     indexed = await expectIndexMatchesChain(provider, deployment, indexer.databasePath, scenario);
     // Every status of the scenario is there.
     expect(Object.keys(indexer.reader.stats().invoicesByStatus).sort()).to.deep.equal(
-      ["cancelled", "expired", "open", "partially_paid", "refunded", "released", "resolved"].sort(),
+      ["cancelled", "expired", "open", "paid", "partially_paid", "refunded", "released", "resolved"].sort(),
     );
   });
 

@@ -7,7 +7,8 @@
  * escrow all hold non-zero token balances and credits, the payer has a standing allowance and the arbiter is
  * already registered; then measure the second run of each operation. Invoices have every field set (fixed payer,
  * ERC-20 or ETH, arbiter, reference); payments, releases and refunds are of the whole amount; resolve splits it in
- * two. The targets are on the ERC-20 paths; the native release and refund are recorded for comparison.
+ * two; payMany10 pays ten invoices of one token in one transaction. The targets are on the ERC-20 paths; the native
+ * release and refund are recorded for comparison.
  */
 import { ethers } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
@@ -63,6 +64,21 @@ export async function measureEscrowGas(): Promise<Record<string, bigint>> {
     const disputeId = await paidTokenInvoice();
     record("escrow.dispute", await gasOf(escrow.connect(payer).dispute(disputeId)));
     record("escrow.resolve", await gasOf(escrow.connect(arbiter).resolve(disputeId, unit / 2n, unit / 2n)));
+
+    // Ten invoices of one token paid in one transaction: one pull for all ten.
+    const batch: bigint[] = [];
+    for (let n = 0; n < 10; n++) batch.push(await create(tokenAddress));
+    await token.connect(payer).approve(escrow, unit * 10n);
+    record(
+      "escrow.payMany10",
+      await gasOf(
+        escrow.connect(payer).payMany(
+          batch,
+          batch.map(() => unit),
+        ),
+      ),
+    );
+    await token.connect(payer).approve(escrow, unit * 50n); // the standing allowance of the next round
   }
   return gas;
 }

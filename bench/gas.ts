@@ -88,6 +88,7 @@ const TARGETS: Target[] = [
   ["escrow.payToken", "1.5 x floor.transferFrom", (g) => 1.5 * Number(g["floor.transferFrom"])],
   ["escrow.release", "1.5 x floor.transfer", (g) => 1.5 * Number(g["floor.transfer"])],
   ["escrow.refund", "1.5 x floor.transfer", (g) => 1.5 * Number(g["floor.transfer"])],
+  ["escrow.payMany10", "0.6 x 10 x escrow.payToken", (g) => 0.6 * 10 * Number(g["escrow.payToken"])],
   ["escrow.payNative", "60,000", () => 60_000],
   ["escrow.create", "150,000", () => 150_000],
 ];

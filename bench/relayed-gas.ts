@@ -5,26 +5,7 @@
  */
 import { ethers } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
-
-const RELAYED_PAYMENT_TYPES = {
-  RelayedPayment: [
-    { name: "id", type: "uint256" },
-    { name: "amount", type: "uint256" },
-    { name: "payer", type: "address" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
-};
-const RECEIVE_TYPES = {
-  ReceiveWithAuthorization: [
-    { name: "from", type: "address" },
-    { name: "to", type: "address" },
-    { name: "value", type: "uint256" },
-    { name: "validAfter", type: "uint256" },
-    { name: "validBefore", type: "uint256" },
-    { name: "nonce", type: "bytes32" },
-  ],
-};
+import { RECEIVE_WITH_AUTHORIZATION_TYPES, RELAYED_PAYMENT_TYPES, TOKEN_PULL, relayDomain } from "../core/relay";
 
 /** Returns `escrow.payRelayed`: whole-transaction gas of a relayed payment on the EIP-3009 path. */
 export async function measureRelayedGas(): Promise<Record<string, bigint>> {
@@ -34,7 +15,7 @@ export async function measureRelayedGas(): Promise<Record<string, bigint>> {
   const unit = ethers.parseUnits("100", 6);
   await token.mint(payer, unit * 10n);
   const { chainId } = await ethers.provider.getNetwork();
-  const escrowDomain = { name: "Settle PaymentEscrow", version: "1", chainId, verifyingContract: escrow.target as string };
+  const escrowDomain = relayDomain(chainId, escrow.target as string);
   const tokenDomain = { name: "USD Coin (test)", version: "2", chainId, verifyingContract: token.target as string };
 
   let nonce = 0n;
@@ -59,7 +40,7 @@ export async function measureRelayedGas(): Promise<Record<string, bigint>> {
     const signature = await payer.signTypedData(escrowDomain, RELAYED_PAYMENT_TYPES, payment);
     const digest = await escrow.relayedPaymentDigest(payment);
     const auth = ethers.Signature.from(
-      await payer.signTypedData(tokenDomain, RECEIVE_TYPES, {
+      await payer.signTypedData(tokenDomain, RECEIVE_WITH_AUTHORIZATION_TYPES, {
         from: payer.address,
         to: escrow.target,
         value: unit,
@@ -68,7 +49,9 @@ export async function measureRelayedGas(): Promise<Record<string, bigint>> {
         nonce: digest,
       }),
     );
-    const tx = await escrow.connect(relayer).payRelayed(payment, signature, { kind: 2, v: auth.v, r: auth.r, s: auth.s });
+    const tx = await escrow
+      .connect(relayer)
+      .payRelayed(payment, signature, { kind: TOKEN_PULL.ReceiveWithAuthorization, v: auth.v, r: auth.r, s: auth.s });
     const receipt = await tx.wait();
     if (!receipt) throw new Error("transaction was dropped");
     return receipt.gasUsed;

@@ -130,6 +130,34 @@ contract PaymentEscrow is EscrowArbiters {
     }
 
     /// @inheritdoc IPaymentEscrow
+    function payMany(uint256[] calldata ids, uint256[] calldata amounts) external payable nonReentrant whenNotPaused {
+        uint256 count = ids.length;
+        if (amounts.length != count) revert EscrowBatchMismatch(count, amounts.length, msg.value, 0);
+        uint256 nativeTotal;
+        address runToken; // the ERC-20 of the run of invoices not yet pulled, with its sum and last invoice
+        uint256 runSum;
+        uint256 runOwed;
+        uint256 runId;
+        for (uint256 i; i < count; ++i) {
+            uint256 id = ids[i];
+            uint256 amount = amounts[i];
+            bool native = _invoices[id].token == address(0);
+            (address token, uint256 owed) = _recordPayment(id, amount, native, msg.sender);
+            if (native) {
+                nativeTotal += amount;
+                continue;
+            }
+            if (token != runToken) {
+                if (runSum != 0) _pullToken(runId, runToken, runSum, runOwed);
+                (runToken, runSum) = (token, 0);
+            }
+            (runSum, runOwed, runId) = (runSum + amount, owed, id);
+        }
+        if (runSum != 0) _pullToken(runId, runToken, runSum, runOwed);
+        if (msg.value != nativeTotal) revert EscrowBatchMismatch(count, count, msg.value, nativeTotal);
+    }
+
+    /// @inheritdoc IPaymentEscrow
     function release(uint256 id, uint256 amount) external nonReentrant {
         InvoiceLib.Stored storage inv = _invoices[id];
         // Each slot read once, all before the first branch so the optimizer merges the reads (see {InvoiceLib}).

@@ -66,6 +66,10 @@ const MESSAGES: Record<string, (a: ArrayLike<unknown>, f: RevertFormat) => strin
   EscrowNothingToSweep: () => "The escrow holds nothing above what it owes in this token: there is no surplus to sweep.",
   EscrowNotFeeRecipient: (a, f) => `Only the fee recipient (${f.address(String(a[1]))}) can collect the fees.`,
   EscrowNoFeesAccrued: () => "No fees have accrued in this token since they were last collected.",
+  EscrowBatchMismatch: (a, f) =>
+    String(a[0]) !== String(a[1])
+      ? `The batch lists ${String(a[0])} invoices but ${String(a[1])} amounts.`
+      : `Send exactly ${f.amount(a[3])} of ETH with the batch (the ETH invoices' total), not ${f.amount(a[2])}.`,
   EscrowRelayExpired: (a, f) => `The signed payment expired on ${f.dateTime(Number(a[0]))}. Sign it again.`,
   EscrowRelayInvalidSignature: (a, f) =>
     `The payment was not signed by the payer ${f.address(String(a[0]))}. Sign it again from that account.`,

@@ -180,6 +180,8 @@ interface IPaymentEscrow {
     /// @notice The payment function does not match the invoice's kind: `token` is the invoice's token
     /// (address(0) = native ETH, which only {payNative} accepts; ERC-20 invoices only {pay} and {payWithPermit}).
     error EscrowWrongPaymentKind(uint256 id, address token);
+    /// @notice payMany got `ids` invoices but `amounts` amounts, or `value` wei for ETH invoices totalling `nativeTotal`.
+    error EscrowBatchMismatch(uint256 ids, uint256 amounts, uint256 value, uint256 nativeTotal);
     /// @notice After a payment into invoice `id` the escrow would hold `balance` of its token but owe `owed`: the token
     /// delivered less than the amount paid (fee-on-transfer and similar tokens are refused).
     error EscrowTokenDeliveredLess(uint256 id, uint256 owed, uint256 balance);
@@ -429,6 +431,14 @@ interface IPaymentEscrow {
 
     /// @notice Pays `msg.value` of native ETH into a native-ETH invoice. Same requirements as {pay}.
     function payNative(uint256 id) external payable;
+
+    /// @notice Pays `amounts[i]` into invoice `ids[i]` for every i in one transaction: invoices of any merchants, in
+    /// any tokens and ETH, all or nothing.
+    /// @dev Each invoice's rules are those of {pay} and {payNative} (the caller is the payer; an open invoice is paid in
+    /// full). ERC-20 payments are pulled once per run of consecutive invoices in the same token (list invoices of one
+    /// token together for one pull per token; the caller approves the escrow for each token's total); `msg.value` must
+    /// equal the ETH invoices' total. Emits one {InvoicePaid} per invoice.
+    function payMany(uint256[] calldata ids, uint256[] calldata amounts) external payable;
 
     /// @notice The payer releases `amount` (gross) of the held funds to the merchant, minus the protocol fee.
     /// @dev Requirements: caller is the payer; status PartiallyPaid or Paid; 0 < `amount` <= held.

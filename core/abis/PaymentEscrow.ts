@@ -120,6 +120,32 @@ export const PaymentEscrowAbi = [
     "inputs": [
       {
         "internalType": "uint256",
+        "name": "ids",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "amounts",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "value",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "nativeTotal",
+        "type": "uint256"
+      }
+    ],
+    "name": "EscrowBatchMismatch",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
         "name": "id",
         "type": "uint256"
       },
@@ -2183,6 +2209,24 @@ export const PaymentEscrowAbi = [
     "name": "pay",
     "outputs": [],
     "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256[]",
+        "name": "ids",
+        "type": "uint256[]"
+      },
+      {
+        "internalType": "uint256[]",
+        "name": "amounts",
+        "type": "uint256[]"
+      }
+    ],
+    "name": "payMany",
+    "outputs": [],
+    "stateMutability": "payable",
     "type": "function"
   },
   {

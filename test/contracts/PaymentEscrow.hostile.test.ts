@@ -109,6 +109,7 @@ describe("PaymentEscrow with hostile tokens and receivers", function () {
         ["pay", i.encodeFunctionData("pay", [id, 1n])],
         ["payWithPermit", i.encodeFunctionData("payWithPermit", [id, 1n, 0n, 27, none, none])],
         ["payNative", i.encodeFunctionData("payNative", [id])],
+        ["payMany", i.encodeFunctionData("payMany", [[id], [1n]])],
         [
           "payRelayed",
           i.encodeFunctionData("payRelayed", [

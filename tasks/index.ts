@@ -5,3 +5,4 @@ import "./staking";
 import "./rewards";
 import "./invoice";
 import "./escrow";
+import "./invoice-batch";

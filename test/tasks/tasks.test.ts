@@ -241,6 +241,17 @@ describe("Hardhat tasks", function () {
       expect((await show("3")).status).to.equal("Refunded");
     });
 
+    it("pays several invoices in SETL and ETH in one transaction with invoice:pay-many", async function () {
+      await create({ payer: "2" });
+      await create({ payer: "2", amount: "50" });
+      await create({ payer: "2", token: "ETH", amount: "0.5" });
+      const paid = await runJson("invoice:pay-many", { ids: "3,1,2", from: "2" });
+      expect(paid.invoices, "the SETL invoices side by side, ETH apart").to.have.members(["1", "2", "3"]);
+      for (const id of ["1", "2", "3"]) expect((await show(id)).status).to.equal("Paid");
+      expect((await runTask("invoice:pay-many", { ids: "1,2", from: "2" })).err).to.contain("invoice 1 is Paid");
+      expect((await runTask("invoice:pay-many", { ids: "4,4", from: "2" })).err).to.contain("an invoice is listed twice");
+    });
+
     it("decodes the contract's refusal by name", async function () {
       await create({ payer: "2" });
       await runJson("invoice:pay", { id: "1", permit: true, from: "2" });

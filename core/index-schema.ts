@@ -18,6 +18,7 @@ export const INDEX_TABLES = [
   "InvoiceEvent",
   "EscrowCredit",
   "EscrowSetting",
+  "EscrowToken",
   "Stake",
   "StakingEvent",
   "History",

@@ -233,6 +233,8 @@ export default createSchema((p) => ({
       kind: p.enum("HistoryKind"),
       token: p.hex(),
       amount: p.bigint(),
+      /** On rows whose amount is the merchant's gross payout (release, claim, the merchant's part of a split): the protocol fee taken from it; the merchant received amount − fee. */
+      fee: p.bigint().optional(),
       invoiceId: p.bigint().optional(),
       txHash: p.hex(),
       logIndex: p.int(),

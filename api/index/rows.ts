@@ -39,6 +39,8 @@ export interface HistoryRow {
   /** Token of `amount` (the zero address for ETH). */
   token: Hex;
   amount: bigint;
+  /** The protocol fee taken from `amount` when it is the merchant's gross payout (release, claim, split); else null. */
+  fee: bigint | null;
   invoiceId: bigint | null;
   txHash: Hex;
   logIndex: number;

@@ -23,6 +23,8 @@ export interface HistoryEntry {
   /** Token of `amount` (the zero address for ETH). */
   token: Address;
   amount: bigint;
+  /** The protocol fee taken from `amount` when it is the merchant's gross payout. */
+  fee?: bigint;
   invoiceId?: bigint;
   /** Counter of the account to increment along with `historyCount`. */
   counter?: AccountCounter;
@@ -48,6 +50,7 @@ export async function recordHistory(db: Db, event: EventPosition, entries: reado
       kind: entry.kind,
       token: entry.token,
       amount: entry.amount,
+      fee: entry.fee,
       invoiceId: entry.invoiceId,
       txHash: event.log.transactionHash,
       logIndex: event.log.logIndex,

@@ -171,8 +171,8 @@ async function payMerchant(
   await recordEscrowEvent(db, event, kind, { invoiceId: id, actor, token, amount: toMerchant, toMerchant, fee });
   const history = kind === "InvoiceReleased" ? "released" : "claimed";
   await recordHistory(db, event, [
-    { account: actor, counterparty: actor === payer ? merchant : payer, kind: history, token, amount: toMerchant, invoiceId: id },
-    { account: actor === payer ? merchant : payer, counterparty: actor, kind: history, token, amount: toMerchant, invoiceId: id },
+    { account: actor, counterparty: actor === payer ? merchant : payer, kind: history, token, amount: toMerchant, fee, invoiceId: id },
+    { account: actor === payer ? merchant : payer, counterparty: actor, kind: history, token, amount: toMerchant, fee, invoiceId: id },
   ]);
 }
 
@@ -268,7 +268,7 @@ async function split(
   await recordEscrowEvent(db, event, kind, { invoiceId: id, actor, token, amount: toMerchant + toPayer, toMerchant, toPayer, fee });
   const history = kind === "InvoiceResolved" ? "resolved" : "settled";
   return [
-    { account: merchant, counterparty: payer, kind: history, token, amount: toMerchant, invoiceId: id },
+    { account: merchant, counterparty: payer, kind: history, token, amount: toMerchant, fee, invoiceId: id },
     { account: payer, counterparty: merchant, kind: history, token, amount: toPayer, invoiceId: id },
   ];
 }

@@ -97,6 +97,18 @@ describe("API transactions (real index)", function () {
       expect((await list(`from=${from}&to=${new Date(Number(to) * 1000).toISOString()}`)).items.map((i) => i.id)).to.deep.equal(expected);
     });
 
+    it("shows the fee and the net the merchant received on releases and the merchant's part of a split", async function () {
+      const { invoices, invoiceAmount } = real;
+      const fee = invoiceAmount / 100n; // the local deploy's 1%
+      const [released] = (await list(`kind=released&invoice=${invoices.released}`)).items;
+      expect(released).to.include({ amount: invoiceAmount.toString(), fee: fee.toString(), net: (invoiceAmount - fee).toString() });
+      const [paid] = (await list(`kind=invoice_paid&invoice=${invoices.paid}`)).items;
+      expect(paid).to.include({ fee: null, net: null });
+      // The payer's part of the arbiter's split carries no fee.
+      const [resolved] = (await list(`kind=resolved&invoice=${invoices.resolved}`)).items;
+      expect(resolved).to.include({ amount: ((invoiceAmount * 4n) / 10n).toString(), fee: null });
+    });
+
     it("answers a CSV page with ?format=csv", async function () {
       const res = await t.app.request("/transactions?format=csv&limit=2", { headers: auth });
       expect(res.status).to.equal(200);
@@ -104,7 +116,7 @@ describe("API transactions (real index)", function () {
       expect(res.headers.get("x-next-cursor")).to.equal(rows[1]!.id);
       const lines = (await res.text()).trim().split("\r\n");
       expect(lines[0]).to.equal(
-        "id,timestamp,blockNumber,txHash,logIndex,kind,account,counterparty,token,amount,invoiceId,confirmations,final",
+        "id,timestamp,blockNumber,txHash,logIndex,kind,account,counterparty,token,amount,fee,net,invoiceId,confirmations,final",
       );
       expect(lines).to.have.length(3);
       expect(lines[1]).to.include(`,${rows[0]!.kind},`);

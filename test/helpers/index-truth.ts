@@ -43,6 +43,8 @@ interface ExpectedHistory {
   kind: string;
   token: string;
   amount: bigint;
+  /** The fee taken from `amount` when it is the merchant's gross payout. */
+  fee: bigint | null;
   invoiceId: bigint | null;
   txHash: string;
   logIndex: number;
@@ -119,6 +121,7 @@ function expectedHistory(
       amount: bigint,
       invoiceId: bigint | null = null,
       counter?: ExpectedHistory["counter"],
+      fee: bigint | null = null,
     ) => {
       if (account === ZeroAddress) return;
       rows.push({
@@ -128,6 +131,7 @@ function expectedHistory(
         kind,
         token: lower(token),
         amount,
+        fee,
         invoiceId,
         txHash: log.transactionHash,
         logIndex: log.index,
@@ -162,12 +166,12 @@ function expectedHistory(
         push(inv!.merchant, a.payer, "invoice_paid", a.token, a.amount, id);
         break;
       case "InvoiceReleased":
-        push(a.payer, a.merchant, "released", a.token, a.toMerchant, id);
-        push(a.merchant, a.payer, "released", a.token, a.toMerchant, id);
+        push(a.payer, a.merchant, "released", a.token, a.toMerchant, id, undefined, a.fee);
+        push(a.merchant, a.payer, "released", a.token, a.toMerchant, id, undefined, a.fee);
         break;
       case "InvoiceClaimed":
-        push(a.merchant, a.payer, "claimed", a.token, a.toMerchant, id);
-        push(a.payer, a.merchant, "claimed", a.token, a.toMerchant, id);
+        push(a.merchant, a.payer, "claimed", a.token, a.toMerchant, id, undefined, a.fee);
+        push(a.payer, a.merchant, "claimed", a.token, a.toMerchant, id, undefined, a.fee);
         break;
       case "InvoiceRefunded":
         push(a.merchant, a.payer, "refunded", a.token, a.toPayer, id);
@@ -188,11 +192,11 @@ function expectedHistory(
         break;
       case "InvoiceResolved":
         push(a.arbiter, a.merchant, "resolved", a.token, (a.toMerchant as bigint) + (a.toPayer as bigint), id);
-        push(a.merchant, a.payer, "resolved", a.token, a.toMerchant, id);
+        push(a.merchant, a.payer, "resolved", a.token, a.toMerchant, id, undefined, a.fee);
         push(a.payer, a.merchant, "resolved", a.token, a.toPayer, id);
         break;
       case "InvoiceSettled":
-        push(a.merchant, a.payer, "settled", a.token, a.toMerchant, id);
+        push(a.merchant, a.payer, "settled", a.token, a.toMerchant, id, undefined, a.fee);
         push(a.payer, a.merchant, "settled", a.token, a.toPayer, id);
         break;
       case "SettlementProposed":
@@ -319,6 +323,7 @@ export async function expectIndexMatchesChain(
     "kind",
     "token",
     "amount",
+    "fee",
     "invoiceId",
     "txHash",
     "logIndex",

@@ -32,6 +32,7 @@ function toHistory(row: Row): HistoryRow {
     kind: row.kind as HistoryKind,
     token: hex(row, "token"),
     amount: big(row, "amount"),
+    fee: bigOrNull(row, "fee"),
     invoiceId: bigOrNull(row, "invoiceId"),
     txHash: hex(row, "txHash"),
     logIndex: row.logIndex as number,

@@ -207,6 +207,13 @@ function table(items: HistoryItem[], tokens: TokenInfo[]): HTMLElement {
               "td",
               { class: `num amount-${look.sign === "+" ? "in" : look.sign === "-" ? "out" : "neutral"}` },
               amount === 0n ? "—" : `${look.sign}${formatToken(amount, tokens[i]!)}`,
+              item.fee && item.net
+                ? h(
+                    "span",
+                    { class: "row-sub" },
+                    `net ${formatToken(BigInt(item.net), tokens[i]!)}, fee ${formatToken(BigInt(item.fee), tokens[i]!)}`,
+                  )
+                : null,
             ),
             h(
               "td",

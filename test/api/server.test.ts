@@ -4,6 +4,7 @@ import { serve } from "@hono/node-server";
 import { expect } from "chai";
 import { type TestApp, makeApp, siweMessage } from "../helpers/api-app";
 import { useRealIndex } from "../helpers/real-index";
+import { rawExchange } from "../helpers/raw-http";
 
 /** POSTs `chunks` with Transfer-Encoding: chunked (no Content-Length) and returns status and body. */
 function chunkedPost(port: number, path: string, chunks: string[]): Promise<{ status: number; body: string }> {
@@ -68,6 +69,31 @@ describe("API over a real HTTP server", function () {
     );
     expect(status).to.equal(413);
     expect((JSON.parse(body) as { error: { code: string } }).error.code).to.equal("payload_too_large");
+  });
+
+  describe("two requests on one raw connection", function () {
+    const port = () => Number(new URL(base).port);
+    const second = "GET /openapi.json HTTP/1.1\r\nHost: localhost\r\n\r\n";
+
+    it("answers 413 to a 200 KiB body sent slowly with Connection: close, then closes the connection", async function () {
+      const body = "x".repeat(200 * 1024);
+      const head = `POST /auth/verify HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`;
+      const slices = Array.from({ length: 4 }, (_, i) => body.slice(i * 51_200, (i + 1) * 51_200));
+      const { responses, closedByServer } = await rawExchange(port(), [head, ...slices, second], 300);
+      expect(responses).to.have.length(1);
+      expect(responses[0]!.status).to.equal(413);
+      expect(responses[0]!.headers.connection).to.equal("close");
+      expect((JSON.parse(responses[0]!.body) as { error: { code: string } }).error.code).to.equal("payload_too_large");
+      expect(closedByServer).to.equal(true);
+    });
+
+    it("keeps the connection usable after an ordinary 400", async function () {
+      const body = '{"message":"hello"}';
+      const first = `POST /auth/verify HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+      const { responses } = await rawExchange(port(), [first, second.replace("\r\n\r\n", "\r\nConnection: close\r\n\r\n")], 50);
+      expect(responses.map((r) => r.status)).to.deep.equal([400, 200]);
+      expect(responses[0]!.headers.connection).to.equal("keep-alive");
+    });
   });
 
   it("accepts a small chunked request body and validates it", async function () {

@@ -2,7 +2,7 @@ import { request as httpRequest } from "node:http";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { expect } from "chai";
-import { type TestApp, makeApp, siweMessage } from "../helpers/api-app";
+import { type TestApp, cookiesOf, makeApp, siweMessage } from "../helpers/api-app";
 import { useRealIndex } from "../helpers/real-index";
 import { rawExchange } from "../helpers/raw-http";
 
@@ -43,17 +43,21 @@ describe("API over a real HTTP server", function () {
 
   it("signs in a Hardhat account with a real signature, then uses the cookie and the bearer token", async function () {
     const account = t.real.merchant;
-    const nonce = ((await (await fetch(`${base}/auth/nonce`)).json()) as { nonce: string }).nonce;
+    const issued = await fetch(`${base}/auth/nonce`);
+    const { nonce } = (await issued.json()) as { nonce: string };
     const message = siweMessage({ address: account!.address, nonce, issuedAt: new Date(t.clock.now).toISOString() });
     const signature = await account!.signMessage(message);
     const res = await fetch(`${base}/auth/verify`, {
       method: "POST",
-      headers: { "Content-Type": "application/json" },
+      headers: { "Content-Type": "application/json", Cookie: cookiesOf(issued) },
       body: JSON.stringify({ message, signature }),
     });
     expect(res.status).to.equal(200);
     const { token } = (await res.json()) as { token: string };
-    const cookie = res.headers.get("set-cookie")!.split(";")[0]!;
+    const cookie = res.headers
+      .getSetCookie()
+      .find((line) => line.startsWith("settle_session="))!
+      .split(";")[0]!;
     const viaCookie = await fetch(`${base}/users/me`, { headers: { Cookie: cookie } });
     expect(viaCookie.status).to.equal(200);
     expect(((await viaCookie.json()) as { address: string }).address).to.equal(account!.address);

@@ -115,19 +115,34 @@ export function jsonRequest(method: string, body: unknown, headers: Record<strin
   return { method, body: JSON.stringify(body), headers: { "Content-Type": "application/json", ...headers } };
 }
 
-/** Gets a nonce from the app. */
-export async function getNonce(t: TestApp): Promise<string> {
+/** A nonce and the `Cookie` header that binds it to this client (what a browser would send back). */
+export interface BoundNonce {
+  nonce: string;
+  cookie: string;
+}
+
+/** The `name=value` pairs of every Set-Cookie of `res`, as one `Cookie` header value. */
+export function cookiesOf(res: Response): string {
+  return res.headers
+    .getSetCookie()
+    .map((line) => line.split(";")[0]!)
+    .join("; ");
+}
+
+/** Gets a nonce from the app, with its binding cookie. */
+export async function getNonce(t: TestApp): Promise<BoundNonce> {
   const res = await t.app.request("/auth/nonce");
   if (res.status !== 200) throw new Error(`nonce: ${res.status} ${await res.text()}`);
-  return ((await res.json()) as { nonce: string }).nonce;
+  return { nonce: ((await res.json()) as { nonce: string }).nonce, cookie: cookiesOf(res) };
 }
 
 /** Signs in `signer` through the app; returns the bearer token and address. */
 export async function signIn(t: TestApp, signer: Signer): Promise<{ token: string; address: string; auth: Record<string, string> }> {
   const address = await signer.getAddress();
-  const message = siweMessage({ address, nonce: await getNonce(t), issuedAt: new Date(t.clock.now).toISOString() });
+  const { nonce, cookie } = await getNonce(t);
+  const message = siweMessage({ address, nonce, issuedAt: new Date(t.clock.now).toISOString() });
   const signature = await signer.signMessage(message);
-  const res = await t.app.request("/auth/verify", jsonRequest("POST", { message, signature }));
+  const res = await t.app.request("/auth/verify", jsonRequest("POST", { message, signature }, { Cookie: cookie }));
   if (res.status !== 200) throw new Error(`sign-in: ${res.status} ${await res.text()}`);
   const { token } = (await res.json()) as { token: string };
   return { token, address, auth: { Authorization: `Bearer ${token}` } };

@@ -14,13 +14,14 @@ import {
   siweMessage,
 } from "../helpers/api-app";
 import { useRealIndex } from "../helpers/real-index";
+import { describeBackends } from "../helpers/app-db";
 
 /** Runtime code answering the EIP-1271 magic value to any isValidSignature call. */
 const ACCEPT_ALL_WALLET = "0x631626ba7e60e01b60005260206000f3";
 /** Runtime code answering zero. */
 const REJECT_ALL_WALLET = "0x60006000526020" + "6000f3";
 
-describe("API auth (SIWE + JWT)", function () {
+describeBackends("API auth (SIWE + JWT)", function () {
   useRealIndex();
   let t: TestApp;
   let signer: Wallet;

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { Wallet } from "ethers";
 import pino from "pino";
 import { type AppDb, openAppDatabase, migrateToLatest } from "../../api/db";
+import { type OutboxIndex, WebhookOutbox } from "../../api/jobs/webhooks/outbox";
 import { WebhookSender } from "../../api/jobs/webhooks/sender";
 import { type TestApp, errorCode, jsonRequest, makeApp, signIn } from "../helpers/api-app";
 import { freshPostgresDatabase, testPostgres } from "../helpers/app-db";
@@ -70,7 +71,7 @@ describe("webhook deliveries from two replicas on one PostgreSQL", function () {
     await target.drop();
   });
 
-  it("delivers each of 200 events once per endpoint when two replicas send together (FOR UPDATE SKIP LOCKED)", async function () {
+  it("enqueues and delivers each of 200 events once per endpoint, in order, when two replicas poll and send together", async function () {
     this.timeout(120_000);
     await migrateToLatest(replicas[0]!);
     const receiver = await startWebhookReceiver();
@@ -108,37 +109,41 @@ describe("webhook deliveries from two replicas on one PostgreSQL", function () {
         })
         .execute();
     }
-    let seq = 0;
-    const rows = [];
-    for (let event = 0; event < 200; event++) {
-      for (const endpoint of endpoints) {
-        seq += 1;
-        const body = JSON.stringify({ id: `evt_${event}`, type: "invoice.created", createdAt: "", data: {} });
-        rows.push({
-          id: `whd_${seq}`,
-          seq,
-          endpoint_id: endpoint,
-          event_id: `evt_${event}`,
+    // 200 invoice events as the outbox's scan records them, far below the re-scanned window of the index's head.
+    await db
+      .insertInto("webhook_events")
+      .values(
+        Array.from({ length: 200 }, (_, i) => ({
+          id: `evt_${i}`,
+          source_id: `log-${i}`,
           type: "invoice.created",
-          body,
-          status: "pending",
-          attempts: 0,
-          next_attempt_at: 0,
-          locked_until: null,
-          last_status_code: null,
-          last_error: null,
-          created_at: 1,
-          delivered_at: null,
-        });
-      }
-    }
-    await db.insertInto("webhook_deliveries").values(rows).execute();
+          merchant: owner,
+          invoice_id: String(i + 1),
+          block_number: i + 1,
+          log_index: 0,
+          data: JSON.stringify({ invoiceId: String(i + 1), createdAt: "2030-01-01T00:00:00.000Z" }),
+          observed_at: 1,
+          removed_at: null,
+        })),
+      )
+      .execute();
+    await db.insertInto("webhook_cursor").values({ name: "invoice-events", block_number: 1000 }).execute();
+    const index: OutboxIndex = {
+      status: () => ({ ready: true, network: "localhost", block: { number: 1000n, timestamp: 0n } }),
+      invoiceEventsInBlocks: () => [],
+      invoice: () => undefined,
+      invoicesByAccount: () => ({ items: [], nextCursor: null }),
+    } as unknown as OutboxIndex;
 
+    const logger = pino({ level: "silent" });
     const settings = { production: false, timeoutMs: 5000, retryScheduleMs: [60_000] };
-    const senders = [replicas[0]!, replicas[1]!].map((replica) => new WebhookSender(replica, settings, pino({ level: "silent" })));
+    const outboxes = [replicas[0]!, replicas[1]!].map((replica) => new WebhookOutbox(replica, index, logger));
+    const senders = [replicas[0]!, replicas[1]!].map((replica) => new WebhookSender(replica, settings, logger));
+    const enqueued = await Promise.all(outboxes.map((outbox) => outbox.poll()));
+    expect(enqueued.reduce((a, b) => a + b)).to.equal(400);
     const deadline = Date.now() + 90_000;
-    while (receiver.received.length < rows.length && Date.now() < deadline) {
-      await Promise.all(senders.map((sender) => sender.drain()));
+    while (receiver.received.length < 400 && Date.now() < deadline) {
+      await Promise.all([...senders.map((sender) => sender.drain()), ...outboxes.map((outbox) => outbox.poll())]);
     }
     await receiver.close();
 

@@ -4,6 +4,7 @@ import { expect } from "chai";
 import type { JsonRpcSigner } from "ethers";
 import { waitFor } from "../helpers/processes";
 import { type TestApp, cookiesOf, makeApp, siweMessage } from "../helpers/api-app";
+import { describeBackends } from "../helpers/app-db";
 import { useRealIndex } from "../helpers/real-index";
 
 interface InvoiceBody {
@@ -16,7 +17,7 @@ interface HistoryBody {
   items: Array<{ kind: string; invoiceId: string | null; amount: string; txHash: string; counterparty: string | null }>;
 }
 
-describe("API end to end: real server, real node, running indexer", function () {
+describeBackends("API end to end: real server, real node, running indexer", function () {
   useRealIndex();
   let t: TestApp;
   let server: ReturnType<typeof serve>;

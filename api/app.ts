@@ -61,12 +61,17 @@ export function createApp(deps: AppDeps) {
     await next();
     c.res.headers.append("Vary", "Origin");
   });
+  // A 413 is answered before the rest of the body is read; the server would then drop the connection
+  // once draining it takes too long, silently, after advertising keep-alive. `Connection: close`
+  // says so up front: clients open a new connection instead of failing on a reused one.
   const limitBody = bodyLimit({
     maxSize: deps.config.bodyLimitBytes,
-    onError: (c) =>
-      errorResponse(c, 413, "payload_too_large", `The body is larger than ${deps.config.bodyLimitBytes} bytes`, {
+    onError: (c) => {
+      c.header("Connection", "close");
+      return errorResponse(c, 413, "payload_too_large", `The body is larger than ${deps.config.bodyLimitBytes} bytes`, {
         limitBytes: deps.config.bodyLimitBytes,
-      }),
+      });
+    },
   });
   // GET and HEAD carry no body: skipping them also keeps @hono/node-server from building a full
   // Request object (reading .body does), which costs more than the rest of a cached read.

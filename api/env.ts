@@ -15,8 +15,10 @@ export interface Config {
   publicOrigin: string;
   /** Origins allowed by CORS (CORS_ORIGINS, comma-separated; default: the public origin only). */
   corsOrigins: string[];
-  /** Path of app.sqlite, the API's own database (APP_DB_PATH). */
+  /** Path of app.sqlite, the API's own database (APP_DB_PATH), used while APP_DATABASE_URL is unset. */
   appDbPath: string;
+  /** PostgreSQL URL of the app database (APP_DATABASE_URL, postgres://…); unset: SQLite at appDbPath. */
+  appDatabaseUrl: string | undefined;
   /** Path of Ponder's SQLite index, opened read-only (INDEX_DB_PATH; default $SETTLE_INDEX_DIR/public.db or indexer/.ponder/<network>/public.db). */
   indexDbPath: string;
   /** JSON-RPC URL of the node (RPC_URL). */
@@ -123,6 +125,16 @@ function originOf(raw: string): string | undefined {
     return undefined;
   }
 }
+/** True for a postgres:// or postgresql:// URL with a host. */
+function isPostgresUrl(raw: string): boolean {
+  try {
+    const url = new URL(raw);
+    return (url.protocol === "postgres:" || url.protocol === "postgresql:") && url.hostname !== "";
+  } catch {
+    return false;
+  }
+}
+
 const ORIGIN_PROBLEM = "must be an origin like http://localhost:8000 (scheme, host, optional port; no path)";
 
 /** One zod schema over process.env: every variable the API reads, with its default and its rule. */
@@ -139,6 +151,15 @@ const EnvSchema = z.object({
     }
   }),
   APP_DB_PATH: text(join(ROOT_DIR, "data", "app.sqlite")),
+  // Not echoed back: the URL may hold a password.
+  APP_DATABASE_URL: text("").superRefine((raw, ctx) => {
+    if (raw !== "" && !isPostgresUrl(raw))
+      ctx.addIssue({
+        code: "custom",
+        message:
+          "APP_DATABASE_URL must be a PostgreSQL URL like postgres://user:password@127.0.0.1:5432/settle_app (unset it to use SQLite)",
+      });
+  }),
   INDEX_DB_PATH: text(""),
   SETTLE_INDEX_DIR: text(""),
   RPC_URL: checked("RPC_URL", DEFAULT_RPC_URL, (raw) => /^https?:\/\/[^\s]+$/.test(raw), "must be an http(s) URL"),
@@ -208,6 +229,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicOrigin,
     corsOrigins,
     appDbPath: resolve(e.APP_DB_PATH),
+    appDatabaseUrl: e.APP_DATABASE_URL === "" ? undefined : e.APP_DATABASE_URL,
     indexDbPath: resolve(e.INDEX_DB_PATH || indexDatabasePath(indexDir)),
     rpcUrl: e.RPC_URL,
     network: e.SETTLE_NETWORK,

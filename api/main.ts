@@ -1,7 +1,7 @@
 import { serve } from "@hono/node-server";
 import { createApp } from "./app";
 import { ConfigError, loadConfig, resolveJwtSecret } from "./env";
-import { migrateToLatest, openAppDb } from "./db";
+import { migrateToLatest, openAppDatabase } from "./db";
 import { jsonRpcChain } from "./services/chain";
 import { fileDeployment } from "./services/deployment";
 import { IndexReader } from "./index/reader";
@@ -10,8 +10,8 @@ import { startWebhookWorker } from "./jobs/webhooks/worker";
 import { linkPendingDrafts } from "./jobs/draft-linker";
 
 /**
- * Starts the API: validates the environment (one line per bad value, exit 1), opens and migrates
- * app.sqlite, opens the index read-only, serves on HOST:PORT, prints the URL, runs the webhook
+ * Starts the API: validates the environment (one line per bad value, exit 1), opens, checks and migrates
+ * the app database (app.sqlite, or PostgreSQL at APP_DATABASE_URL: one line naming the fix when it is unusable), opens the index read-only, serves on HOST:PORT, prints the URL, runs the webhook
  * worker, and shuts down cleanly on SIGINT/SIGTERM.
  */
 export async function main(): Promise<void> {
@@ -28,9 +28,9 @@ export async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(config.logLevel);
-  const db = openAppDb(config.appDbPath);
+  const db = await openAppDatabase(config, (err) => logger.warn({ err: err.message }, "app database connection lost"));
   const applied = await migrateToLatest(db);
-  if (applied.length > 0) logger.info({ migrations: applied }, "app.sqlite migrated");
+  if (applied.length > 0) logger.info({ migrations: applied, postgres: config.appDatabaseUrl !== undefined }, "app database migrated");
 
   const deployment = fileDeployment(config.network);
   const node = jsonRpcChain(config.rpcUrl, deployment.get()?.chainId ?? 31337);

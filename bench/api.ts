@@ -125,7 +125,13 @@ async function main(): Promise<void> {
   const baseline = await listen(new Hono().get("/", (c) => c.json({ ok: true })).fetch);
 
   // Sign in the bench account (a real SIWE signature by the node's account 1).
-  const { nonce } = (await (await fetch(`${api.url}/auth/nonce`)).json()) as { nonce: string };
+  const issued = await fetch(`${api.url}/auth/nonce`);
+  const { nonce } = (await issued.json()) as { nonce: string };
+  // The nonce is bound to the client that asked for it by a cookie, sent back with the signature.
+  const nonceCookie = issued.headers
+    .getSetCookie()
+    .map((line) => line.split(";")[0])
+    .join("; ");
   const message = new SiweMessage({
     domain: new URL(ORIGIN).host,
     address: account!.address,
@@ -137,7 +143,7 @@ async function main(): Promise<void> {
   }).prepareMessage();
   const signIn = await fetch(`${api.url}/auth/verify`, {
     method: "POST",
-    headers: { "Content-Type": "application/json" },
+    headers: { "Content-Type": "application/json", Cookie: nonceCookie },
     body: JSON.stringify({ message, signature: await account!.signMessage(message) }),
   });
   if (signIn.status !== 200) throw new Error(`sign-in: ${signIn.status} ${await signIn.text()}`);

@@ -68,7 +68,14 @@ async function call<T>(path: string, init: RequestInit = {}): Promise<T> {
 
 /** Signs in as the merchant (SIWE) and creates an API client: what a merchant does once, in the web page or with curl. */
 async function bootstrapClient(merchant: Wallet): Promise<{ clientId: string; clientSecret: string }> {
-  const nonce = await call<{ nonce: string; domain: string; uri: string; chainId: number }>("/auth/nonce");
+  // The nonce comes with a cookie that binds it to this client: POST /auth/verify needs it back.
+  const issued = await fetch(`${API}/auth/nonce`);
+  if (!issued.ok) throw new Error(`GET /auth/nonce: ${issued.status} ${await issued.text()}`);
+  const nonce = (await issued.json()) as { nonce: string; domain: string; uri: string; chainId: number };
+  const cookie = issued.headers
+    .getSetCookie()
+    .map((line) => line.split(";")[0])
+    .join("; ");
   const message = new SiweMessage({
     domain: nonce.domain,
     address: merchant.address,
@@ -81,7 +88,7 @@ async function bootstrapClient(merchant: Wallet): Promise<{ clientId: string; cl
   }).prepareMessage();
   const { token } = await call<{ token: string }>("/auth/verify", {
     method: "POST",
-    headers: { "Content-Type": "application/json" },
+    headers: { "Content-Type": "application/json", Cookie: cookie },
     body: JSON.stringify({ message, signature: await merchant.signMessage(message) }),
   });
   const client = await call<{ clientId: string; clientSecret: string }>("/api-clients", {

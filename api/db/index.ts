@@ -1,14 +1,16 @@
 import Database from "better-sqlite3";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { Kysely, type Migration, type MigrationProvider, Migrator, SqliteDialect, type SqliteDatabase } from "kysely";
+import { Kysely, type Migration, type MigrationProvider, Migrator, SqliteDialect, type SqliteDatabase, sql } from "kysely";
 import * as m0001 from "./migrations/0001_init";
 import * as m0002 from "./migrations/0002_share_links";
 import * as m0003 from "./migrations/0003_merchant";
 import * as m0004 from "./migrations/0004_drop_api_keys";
 import type { AppDatabase } from "./types";
+import { dialectOf } from "./dialect";
+import { checkPostgres, openPostgresDb } from "./postgres";
 
-/** Kysely handle on app.sqlite. */
+/** Kysely handle on the app database: app.sqlite, or PostgreSQL when APP_DATABASE_URL is set. */
 export type AppDb = Kysely<AppDatabase>;
 
 /** The versioned migrations, in order. Add a file under migrations/ and list it here. */
@@ -21,6 +23,9 @@ export const MIGRATIONS: Record<string, Migration> = {
 
 /** Serves MIGRATIONS to Kysely's Migrator (no file-system scanning, works under ts-node and compiled). */
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
+
+/** How long a SQLite statement waits for another process's write lock. */
+const BUSY_TIMEOUT_MS = 5000;
 
 /** Prepared statements kept per connection (distinct SQL texts; IN lists of other lengths are other texts). */
 export const STATEMENT_CACHE_SIZE = 256;
@@ -58,23 +63,77 @@ export function openAppDb(path: string): AppDb {
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("foreign_keys = ON");
-  sqlite.pragma("busy_timeout = 5000");
+  sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   return new Kysely<AppDatabase>({ dialect: new SqliteDialect({ database: cachingStatements(sqlite) }) });
 }
 
 /**
- * Runs every pending migration.
+ * Opens the app database the configuration names: PostgreSQL at `appDatabaseUrl` (checked: it must answer and be
+ * PostgreSQL), else app.sqlite at `appDbPath`.
+ *
+ * @throws Error with one line naming the fix when the PostgreSQL URL is unusable
+ */
+export async function openAppDatabase(
+  config: { appDbPath: string; appDatabaseUrl: string | undefined },
+  onIdleError?: (err: Error) => void,
+): Promise<AppDb> {
+  if (config.appDatabaseUrl === undefined) return openAppDb(config.appDbPath);
+  const db = openPostgresDb(config.appDatabaseUrl, onIdleError);
+  try {
+    await checkPostgres(db, config.appDatabaseUrl);
+  } catch (error) {
+    await db.destroy().catch(() => undefined);
+    throw error;
+  }
+  return db;
+}
+
+/** How long a SQLite replica waits for another one's migration before giving up. */
+const SQLITE_MIGRATION_WAIT_MS = 30_000;
+
+/**
+ * Runs every pending migration, once even when several replicas start together. PostgreSQL: Kysely's migrator holds
+ * a session-level advisory lock (pg_advisory_lock) around the run, so the others wait, then find nothing to do.
+ * SQLite: the whole run is one `BEGIN IMMEDIATE` transaction, the file's write lock, tried without blocking the
+ * event loop until the replica holding it has finished.
  *
  * @throws Error naming the failed migration
  */
 export async function migrateToLatest(db: AppDb): Promise<string[]> {
   // Migrations written on parallel branches (0002, 0003) are independent: a database that ran a later
   // one first still gets the earlier one, instead of refusing to start.
-  const migrator = new Migrator({ db, provider, allowUnorderedMigrations: true });
+  const postgres = dialectOf(db) === "postgres";
+  const migrator = new Migrator({ db, provider, allowUnorderedMigrations: true, disableTransactions: !postgres });
+  if (!postgres) await sqliteWriteLock(db);
   const { error, results } = await migrator.migrateToLatest();
+  if (!postgres) await sql.raw(error ? "ROLLBACK" : "COMMIT").execute(db);
   if (error) {
     const failed = results?.find((r) => r.status === "Error")?.migrationName ?? "unknown";
-    throw new Error(`app.sqlite migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`app database migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);
   }
   return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+}
+
+/**
+ * Opens a `BEGIN IMMEDIATE` transaction on SQLite's one connection: tries it with no busy wait (better-sqlite3
+ * would block the whole process while waiting) and sleeps between tries.
+ *
+ * @throws Error when another process has held the write lock for {@link SQLITE_MIGRATION_WAIT_MS}
+ */
+async function sqliteWriteLock(db: AppDb): Promise<void> {
+  const giveUp = Date.now() + SQLITE_MIGRATION_WAIT_MS;
+  await sql`PRAGMA busy_timeout = 0`.execute(db);
+  try {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await sql`BEGIN IMMEDIATE`.execute(db);
+        return;
+      } catch (error) {
+        if ((error as { code?: string }).code !== "SQLITE_BUSY" || Date.now() > giveUp) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(20 * attempt, 250)));
+      }
+    }
+  } finally {
+    await sql`PRAGMA busy_timeout = ${sql.lit(BUSY_TIMEOUT_MS)}`.execute(db);
+  }
 }

@@ -1,3 +1,4 @@
+import { isDatabaseUnavailable } from "../db/dialect";
 import { z } from "@hono/zod-openapi";
 import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
@@ -77,6 +78,14 @@ export function onError(logger: Logger): ErrorHandler {
     }
     if (err instanceof Error && NOT_READY_NAMES.has(err.name)) {
       return errorResponse(c, 503, "index_not_ready", "The index is not ready yet; retry shortly");
+    }
+    if (isDatabaseUnavailable(err)) {
+      logger.warn(
+        { reqId: c.get("requestId"), err: { message: (err as Error).message, code: (err as { code?: unknown }).code } },
+        "app database unavailable",
+      );
+      c.header("Retry-After", "5");
+      return errorResponse(c, 503, "database_unavailable", "The app database is not answering right now; retry shortly");
     }
     logger.error({ reqId: c.get("requestId"), err }, "unhandled error");
     return errorResponse(c, 500, "internal_error", "Internal error");

@@ -59,3 +59,11 @@ export const InvoiceIdParamSchema = z.object({
     )
     .openapi({ param: { name: "id", in: "path" }, example: "1" }),
 });
+
+/**
+ * Text without control characters (Unicode Cc) or lone surrogate halves (Cs). Written without the `u` flag so that
+ * the OpenAPI document's `pattern` is the same plain ECMA-262 expression a generated client compiles (a `u` regex
+ * would leak its flag into the pattern): a surrogate pair (an emoji) is allowed, a lone half is not, with or
+ * without the flag.
+ */
+export const NO_CONTROL_CHARACTERS = /^(?:[^\u0000-\u001f\u007f-\u009f\ud800-\udfff]|[\ud800-\udbff][\udc00-\udfff])*$/;

@@ -13,7 +13,8 @@ const KEY_RE = /^[\x21-\x7e]{1,255}$/;
  * header: the first 2xx result is stored per caller, path and key; the same key with the same body
  * replays it (header `Idempotent-Replayed: true`); the same key with another body is 409
  * `idempotency_key_reused`; a key whose first request is still running is 409
- * `idempotency_in_progress`. Failed first attempts are forgotten so they can be retried.
+ * `idempotency_in_progress`. Failed first attempts are forgotten so they can be retried. Keys live in the app
+ * database, so every replica honours them.
  * `redact` rewrites the body before it is stored (and so what a replay returns), for responses
  * that show a secret once.
  */
@@ -38,18 +39,14 @@ export function idempotency(
         .deleteFrom("idempotency_keys")
         .where("created_at", "<", time - IDEMPOTENCY_TTL_MS)
         .execute();
-      const existing = await trx
-        .selectFrom("idempotency_keys")
-        .selectAll()
-        .where("scope", "=", scope)
-        .where("key", "=", key)
-        .executeTakeFirst();
-      if (existing) return existing;
-      await trx
+      // Insert first: of two requests with one key (on any replica), exactly one inserts; the other reads its row.
+      const inserted = await trx
         .insertInto("idempotency_keys")
         .values({ scope, key, request_hash: requestHash, status: null, response_body: null, created_at: time })
-        .execute();
-      return null;
+        .onConflict((oc) => oc.columns(["scope", "key"]).doNothing())
+        .executeTakeFirst();
+      if (inserted.numInsertedOrUpdatedRows === 1n) return null;
+      return trx.selectFrom("idempotency_keys").selectAll().where("scope", "=", scope).where("key", "=", key).executeTakeFirstOrThrow();
     });
     if (claimed) {
       if (claimed.request_hash !== requestHash) {

@@ -3,6 +3,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
 import { sign, verify } from "hono/jwt";
 import type { AppDb } from "../db";
+import { dialectOf } from "../db/dialect";
 import { ApiError } from "../lib/errors";
 import { type Scope, parseScopeString } from "./scopes";
 
@@ -86,17 +87,26 @@ export function tokenOf(c: Context): string | null {
   return getCookie(c, SESSION_COOKIE) ?? null;
 }
 
+/** A token whose signature and claims were checked, and until when its session row need not be read again. */
+interface Verified {
+  auth: AuthInfo;
+  /** The claims that name the session or client (the row to check again). */
+  claims: { sub: string; jti: string; exp: number; cid: unknown; scope: unknown };
+  until: number;
+}
+
 /**
- * Tokens verified recently, per database, so that hot routes skip the HMAC and the session lookup.
- * Logout in this process drops the entry at once; another replica sees a revocation within
- * {@link SESSION_CACHE_MS}.
+ * Tokens verified recently, per database, so that hot routes skip the HMAC. On SQLite (one process) they also skip
+ * the session lookup for {@link SESSION_CACHE_MS}, and logout drops the entry at once. On PostgreSQL, where several
+ * replicas share the database, the session or client row is read on every request, so a revocation on any replica
+ * is seen by all at once.
  */
-const verified = new WeakMap<AppDb, Map<string, { auth: AuthInfo; until: number }>>();
+const verified = new WeakMap<AppDb, Map<string, Verified>>();
 /** How long a verified token is trusted without looking at its session row again. */
 export const SESSION_CACHE_MS = 2000;
 const MAX_CACHED = 10_000;
 
-function cacheOf(db: AppDb): Map<string, { auth: AuthInfo; until: number }> {
+function cacheOf(db: AppDb): Map<string, Verified> {
   let cache = verified.get(db);
   if (!cache) verified.set(db, (cache = new Map()));
   return cache;
@@ -110,9 +120,32 @@ function cacheOf(db: AppDb): Map<string, { auth: AuthInfo; until: number }> {
  */
 export async function authenticate(settings: SessionSettings, token: string, nowMs: number): Promise<AuthInfo> {
   const cache = cacheOf(settings.db);
-  const hit = cache.get(token);
-  if (hit && hit.until > nowMs && hit.auth.exp * 1000 > nowMs) return hit.auth;
-  if (hit) cache.delete(token);
+  let hit = cache.get(token);
+  if (hit && hit.auth.exp * 1000 <= nowMs) {
+    cache.delete(token);
+    hit = undefined;
+  }
+  if (hit && hit.until > nowMs) return hit.auth;
+  const claims = hit?.claims ?? (await verifiedClaims(settings, token));
+  const { sub, jti, exp, cid, scope } = claims;
+  let auth: AuthInfo;
+  try {
+    auth = cid === undefined ? await sessionAuth(settings, sub, jti, exp, nowMs) : await clientAuth(settings, sub, jti, exp, cid, scope);
+  } catch (error) {
+    cache.delete(token);
+    throw error;
+  }
+  if (cache.size >= MAX_CACHED) cache.clear();
+  cache.set(token, { auth, claims, until: dialectOf(settings.db) === "postgres" ? 0 : nowMs + SESSION_CACHE_MS });
+  return auth;
+}
+
+/**
+ * The claims of a token whose HS256 signature, issuer, audience and expiry check out.
+ *
+ * @throws ApiError 401 otherwise
+ */
+async function verifiedClaims(settings: SessionSettings, token: string): Promise<Verified["claims"]> {
   let payload: Record<string, unknown>;
   try {
     payload = await verify(token, settings.secret, { alg: JWT_ALG, iss: settings.origin, aud: settings.origin });
@@ -123,11 +156,7 @@ export async function authenticate(settings: SessionSettings, token: string, now
   if (typeof sub !== "string" || typeof jti !== "string" || typeof exp !== "number") {
     throw new ApiError(401, "invalid_token", "The session token is invalid or expired");
   }
-  const auth =
-    cid === undefined ? await sessionAuth(settings, sub, jti, exp, nowMs) : await clientAuth(settings, sub, jti, exp, cid, scope);
-  if (cache.size >= MAX_CACHED) cache.clear();
-  cache.set(token, { auth, until: nowMs + SESSION_CACHE_MS });
-  return auth;
+  return { sub, jti, exp, cid, scope };
 }
 
 /** A session token's caller: its session row must exist, match and not be revoked. */

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { Interface, getAddress, hashMessage, verifyMessage } from "ethers";
 import { SiweMessage } from "siwe";
 import type { AppDb } from "../db";
@@ -7,6 +7,8 @@ import { ApiError } from "../lib/errors";
 
 /** How long a nonce from GET /auth/nonce can be used. */
 export const NONCE_TTL_MS = 5 * 60 * 1000;
+/** HttpOnly cookie that binds a nonce to the client that asked for it (Path=/auth, as long-lived as the nonce). */
+export const NONCE_COOKIE = "settle_siwe_nonce";
 /** Clock skew tolerated on issuedAt (a wallet's clock slightly ahead of ours). */
 export const CLOCK_SKEW_MS = 60 * 1000;
 
@@ -27,12 +29,32 @@ export async function issueNonce(db: AppDb, now: number): Promise<{ nonce: strin
   return { nonce, expiresAt };
 }
 
+/**
+ * The value of {@link NONCE_COOKIE} for `nonce`: an HMAC of it under `key` (the JWT secret, which every replica
+ * shares), so only the client the nonce was issued to holds it and no row is needed to check it.
+ */
+export function nonceBinding(key: string, nonce: string): string {
+  return createHmac("sha256", key).update(`siwe-nonce:${nonce}`).digest("base64url");
+}
+
 /** What a sign-in message must be bound to. */
 export interface SiweExpectations {
   /** The configured origin, e.g. http://localhost:8000: domain is its host, URI must be on it. */
   origin: string;
   /** Chain id of the deployment. */
   chainId: number;
+  /** Key of {@link nonceBinding}. */
+  bindingKey: string;
+}
+
+/** One sign-in attempt as POST /auth/verify receives it. */
+export interface SignInAttempt {
+  /** The EIP-4361 message exactly as signed. */
+  message: string;
+  /** 0x hex signature. */
+  signature: string;
+  /** The {@link NONCE_COOKIE} the client sent back, if any. */
+  binding: string | undefined;
 }
 
 const EIP1271 = new Interface(["function isValidSignature(bytes32 hash, bytes signature) view returns (bytes4)"]);
@@ -44,10 +66,11 @@ const fail = (code: string, message: string, status: 400 | 401 = 401): never => 
 };
 
 /**
- * Verifies an EIP-4361 sign-in: parses the message with `siwe`, checks domain and URI against the
- * configured origin, chain id against the deployment, issuedAt/expirationTime/notBefore against
- * `now`, the nonce (known, unexpired, unused), the signature (EOA recovery, else EIP-1271 on the
- * contract at the address), then burns the nonce. Returns the EIP-55 address that signed in.
+ * Verifies an EIP-4361 sign-in. Once the message parses, its nonce is burned whatever happens next (an attempt that
+ * fails cannot be retried with the same nonce); then the nonce must be known and unexpired and the client must hold
+ * its binding cookie; then the canonical form, domain and URI against the configured origin, chain id against the
+ * deployment, issuedAt/expirationTime/notBefore against `now`, and the signature (EOA recovery, else EIP-1271 on the
+ * contract at the address). Returns the EIP-55 address that signed in.
  *
  * @throws ApiError 400 for a malformed message or signature, 401 for every refusal (each its own code)
  */
@@ -55,15 +78,23 @@ export async function verifySignIn(
   db: AppDb,
   chain: Chain,
   expected: SiweExpectations,
-  message: string,
-  signature: string,
+  attempt: SignInAttempt,
   now: number,
 ): Promise<string> {
+  const { message, signature } = attempt;
   let parsed: SiweMessage;
   try {
     parsed = new SiweMessage(message);
   } catch {
     return fail("invalid_siwe_message", "The message is not a valid EIP-4361 sign-in message", 400);
+  }
+  await burnNonce(db, parsed.nonce, now);
+  const binding = nonceBinding(expected.bindingKey, parsed.nonce);
+  if (attempt.binding === undefined || !sameText(attempt.binding, binding)) {
+    fail(
+      "nonce_not_bound",
+      `This nonce was issued to another client: get one from GET /auth/nonce and send its ${NONCE_COOKIE} cookie back`,
+    );
   }
   if (parsed.prepareMessage() !== message) {
     fail("invalid_siwe_message", "The message is not in canonical EIP-4361 form", 400);
@@ -91,25 +122,34 @@ export async function verifySignIn(
   if (parsed.notBefore !== undefined && Date.parse(parsed.notBefore) > now)
     fail("siwe_not_yet_valid", "The message is not valid yet (Not Before)");
 
-  const row = await db.selectFrom("siwe_nonces").selectAll().where("nonce", "=", parsed.nonce).executeTakeFirst();
-  if (!row) fail("nonce_unknown", "Unknown nonce: get one from GET /auth/nonce");
-  if (row!.used_at !== null) fail("nonce_used", "This nonce was already used: get a new one");
-  if (row!.expires_at <= now) fail("nonce_expired", "This nonce has expired: get a new one");
-
-  const address = getAddress(parsed.address);
   if (!(await signatureIsValid(chain, parsed, message, signature, now))) {
     fail("invalid_signature", "The signature does not match the message's address");
   }
+  return getAddress(parsed.address);
+}
 
+/**
+ * Marks `nonce` used, then refuses it unless this call was the one that burned it and it had not expired. The
+ * conditional update decides between concurrent attempts (on any replica): exactly one of them burns it.
+ */
+async function burnNonce(db: AppDb, nonce: string, now: number): Promise<void> {
+  const row = await db.selectFrom("siwe_nonces").select("expires_at").where("nonce", "=", nonce).executeTakeFirst();
+  if (!row) fail("nonce_unknown", "Unknown nonce: get one from GET /auth/nonce");
   const burned = await db
     .updateTable("siwe_nonces")
     .set({ used_at: now })
-    .where("nonce", "=", parsed.nonce)
+    .where("nonce", "=", nonce)
     .where("used_at", "is", null)
-    .where("expires_at", ">", now)
     .executeTakeFirst();
   if (burned.numUpdatedRows !== 1n) fail("nonce_used", "This nonce was already used: get a new one");
-  return address;
+  if (row!.expires_at <= now) fail("nonce_expired", "This nonce has expired: get a new one");
+}
+
+/** Constant-time comparison of two strings. */
+function sameText(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 /** EOA: recover and compare (then siwe's own verify); contract wallet: EIP-1271 isValidSignature. */

@@ -269,7 +269,14 @@ export async function fillDemo(target: DemoTarget): Promise<{ invoices: { id: bi
 
 /** Signs `wallet` in to the API with Ethereum (nonce, EIP-4361 message, verify) and returns the session token. */
 async function signIn(target: DemoTarget, wallet: Actor["wallet"]): Promise<string> {
-  const fields = await apiRequest<{ nonce: string; domain: string; uri: string; chainId: number }>(target, "GET", "/auth/nonce");
+  // The nonce is bound to this client by a cookie that POST /auth/verify needs back.
+  const issued = await fetch(new URL("/auth/nonce", target.apiUrl));
+  if (!issued.ok) throw new Error(`GET /auth/nonce: HTTP ${issued.status}`);
+  const fields = (await issued.json()) as { nonce: string; domain: string; uri: string; chainId: number };
+  const cookie = issued.headers
+    .getSetCookie()
+    .map((line) => line.split(";")[0])
+    .join("; ");
   const message = siweMessage({
     domain: fields.domain,
     address: wallet.address,
@@ -280,14 +287,21 @@ async function signIn(target: DemoTarget, wallet: Actor["wallet"]): Promise<stri
     issuedAt: new Date().toISOString(),
   });
   const signature = await wallet.signMessage(message);
-  return (await apiRequest<{ token: string }>(target, "POST", "/auth/verify", undefined, { message, signature })).token;
+  return (await apiRequest<{ token: string }>(target, "POST", "/auth/verify", undefined, { message, signature }, { cookie })).token;
 }
 
-/** One JSON request to the API; throws with the API's own message on an error answer. */
-async function apiRequest<T>(target: DemoTarget, method: string, path: string, token?: string, body?: unknown): Promise<T> {
+/** One JSON request to the API (`headers` added to it); throws with the API's own message on an error answer. */
+async function apiRequest<T>(
+  target: DemoTarget,
+  method: string,
+  path: string,
+  token?: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<T> {
   const response = await fetch(new URL(path, target.apiUrl), {
     method,
-    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const answer = (await response.json()) as T & { error?: { message: string } };

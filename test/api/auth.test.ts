@@ -1,15 +1,27 @@
 import { expect } from "chai";
 import { Wallet, getAddress } from "ethers";
 import { sign } from "hono/jwt";
-import { SECRET, ORIGIN, type TestApp, errorCode, getNonce, jsonRequest, makeApp, signIn, siweMessage } from "../helpers/api-app";
+import {
+  SECRET,
+  ORIGIN,
+  type TestApp,
+  cookiesOf,
+  errorCode,
+  getNonce,
+  jsonRequest,
+  makeApp,
+  signIn,
+  siweMessage,
+} from "../helpers/api-app";
 import { useRealIndex } from "../helpers/real-index";
+import { describeBackends } from "../helpers/app-db";
 
 /** Runtime code answering the EIP-1271 magic value to any isValidSignature call. */
 const ACCEPT_ALL_WALLET = "0x631626ba7e60e01b60005260206000f3";
 /** Runtime code answering zero. */
 const REJECT_ALL_WALLET = "0x60006000526020" + "6000f3";
 
-describe("API auth (SIWE + JWT)", function () {
+describeBackends("API auth (SIWE + JWT)", function () {
   useRealIndex();
   let t: TestApp;
   let signer: Wallet;
@@ -22,12 +34,19 @@ describe("API auth (SIWE + JWT)", function () {
     await t.close();
   });
 
-  async function verify(message: string, signature: string) {
-    return t.app.request("/auth/verify", jsonRequest("POST", { message, signature }));
+  /** A sign-in attempt: the message, its signature and the cookie sent with it ("" for none). */
+  interface Attempt {
+    message: string;
+    signature: string;
+    cookie: string;
   }
-  async function signed(fields: Partial<Parameters<typeof siweMessage>[0]> = {}) {
-    const message = siweMessage({ address: signer.address, nonce: await getNonce(t), ...fields });
-    return { message, signature: await signer.signMessage(message) };
+  async function verify({ message, signature, cookie }: Attempt) {
+    return t.app.request("/auth/verify", jsonRequest("POST", { message, signature }, cookie ? { Cookie: cookie } : {}));
+  }
+  async function signed(fields: Partial<Parameters<typeof siweMessage>[0]> = {}): Promise<Attempt> {
+    const { nonce, cookie } = await getNonce(t);
+    const message = siweMessage({ address: signer.address, nonce, ...fields });
+    return { message, signature: await signer.signMessage(message), cookie };
   }
 
   describe("GET /auth/nonce", function () {
@@ -38,7 +57,13 @@ describe("API auth (SIWE + JWT)", function () {
       expect(body.nonce).to.match(/^[0-9a-f]{32}$/);
       expect(body).to.include({ domain: "localhost:8000", uri: ORIGIN, chainId: 31337, version: "1" });
       expect(Date.parse(body.expiresAt as string) - t.clock.now).to.equal(5 * 60 * 1000);
-      expect(await getNonce(t)).to.not.equal(body.nonce);
+      expect((await getNonce(t)).nonce).to.not.equal(body.nonce);
+    });
+
+    it("binds the nonce to this client with a short-lived HttpOnly cookie on /auth", async function () {
+      const res = await t.app.request("/auth/nonce");
+      const cookie = res.headers.getSetCookie().find((line) => line.startsWith("settle_siwe_nonce="));
+      expect(cookie).to.include("HttpOnly").and.include("SameSite=Strict").and.include("Path=/auth").and.include("Max-Age=300");
     });
 
     it("is 503 without a deployment", async function () {
@@ -52,14 +77,12 @@ describe("API auth (SIWE + JWT)", function () {
 
   describe("POST /auth/verify", function () {
     it("signs in: bearer token, httpOnly SameSite=Strict cookie, user row created", async function () {
-      const { message, signature } = await signed();
-      const res = await verify(message, signature);
+      const res = await verify(await signed());
       expect(res.status).to.equal(200);
       const body = (await res.json()) as { token: string; tokenType: string; address: string };
       expect(body.tokenType).to.equal("Bearer");
       expect(body.address).to.equal(signer.address);
-      const cookie = res.headers.get("set-cookie") ?? "";
-      expect(cookie).to.match(/^settle_session=/);
+      const cookie = res.headers.getSetCookie().find((line) => line.startsWith("settle_session=")) ?? "";
       expect(cookie).to.include("HttpOnly").and.include("SameSite=Strict").and.not.include("Secure");
       const user = await t.db.selectFrom("users").selectAll().where("address", "=", signer.address).executeTakeFirst();
       expect(user?.last_sign_in_at).to.equal(t.clock.now);
@@ -67,19 +90,18 @@ describe("API auth (SIWE + JWT)", function () {
 
     it("sets a Secure cookie when the origin is HTTPS", async function () {
       const https = await makeApp({ env: { PUBLIC_ORIGIN: "https://pay.example.com" } });
-      const message = siweMessage({
-        address: signer.address,
-        nonce: await getNonce(https),
-        domain: "pay.example.com",
-        uri: "https://pay.example.com/",
-      });
-      const res = await https.app.request("/auth/verify", jsonRequest("POST", { message, signature: await signer.signMessage(message) }));
+      const { nonce, cookie } = await getNonce(https);
+      const message = siweMessage({ address: signer.address, nonce, domain: "pay.example.com", uri: "https://pay.example.com/" });
+      const res = await https.app.request(
+        "/auth/verify",
+        jsonRequest("POST", { message, signature: await signer.signMessage(message) }, { Cookie: cookie }),
+      );
       expect(res.status).to.equal(200);
-      expect(res.headers.get("set-cookie")).to.include("Secure");
+      expect(res.headers.getSetCookie().find((line) => line.startsWith("settle_session="))).to.include("Secure");
       await https.close();
     });
 
-    const refusals: Array<[string, string, () => Promise<{ message: string; signature: string }>]> = [
+    const refusals: Array<[string, string, () => Promise<Attempt>]> = [
       ["a wrong domain", "siwe_domain_mismatch", () => signed({ domain: "evil.example.com" })],
       ["a wrong URI", "siwe_uri_mismatch", () => signed({ uri: "http://evil.example.com/login" })],
       ["a wrong chain", "siwe_chain_mismatch", () => signed({ chainId: 1 })],
@@ -91,47 +113,79 @@ describe("API auth (SIWE + JWT)", function () {
         "nonce_unknown",
         async () => {
           const message = siweMessage({ address: signer.address, nonce: "abcdef0123456789abcdef0123456789" });
-          return { message, signature: await signer.signMessage(message) };
+          return { message, signature: await signer.signMessage(message), cookie: "" };
         },
       ],
       [
         "a tampered message",
         "invalid_signature",
         async () => {
-          const { message, signature } = await signed();
-          return { message: message.replace("Sign in to Settle", "Sign in to Settle!"), signature };
+          const attempt = await signed();
+          return { ...attempt, message: attempt.message.replace("Sign in to Settle", "Sign in to Settle!") };
         },
       ],
       [
         "a signature by another key",
         "invalid_signature",
         async () => {
-          const message = siweMessage({ address: signer.address, nonce: await getNonce(t) });
-          return { message, signature: await Wallet.createRandom().signMessage(message) };
+          const attempt = await signed();
+          return { ...attempt, signature: await Wallet.createRandom().signMessage(attempt.message) };
         },
+      ],
+      ["a nonce without its cookie", "nonce_not_bound", async () => ({ ...(await signed()), cookie: "" })],
+      [
+        "a nonce with another client's cookie",
+        "nonce_not_bound",
+        async () => ({ ...(await signed()), cookie: (await getNonce(t)).cookie }),
       ],
     ];
     for (const [situation, code, build] of refusals) {
       it(`refuses ${situation} (401 ${code})`, async function () {
-        const { message, signature } = await build();
-        const res = await verify(message, signature);
+        const attempt = await build();
+        const res = await verify(attempt);
         expect(res.status).to.equal(401);
         expect(await errorCode(res)).to.equal(code);
       });
     }
 
+    it("burns the nonce on a failed attempt: the right signature afterwards is refused (401 nonce_used)", async function () {
+      const attempt = await signed();
+      const wrong = await verify({ ...attempt, signature: await Wallet.createRandom().signMessage(attempt.message) });
+      expect(await errorCode(wrong)).to.equal("invalid_signature");
+      const res = await verify(attempt);
+      expect(res.status).to.equal(401);
+      expect(await errorCode(res)).to.equal("nonce_used");
+    });
+
+    it("burns the nonce when another client tries it first", async function () {
+      const attempt = await signed();
+      expect(await errorCode(await verify({ ...attempt, cookie: "" }))).to.equal("nonce_not_bound");
+      expect(await errorCode(await verify(attempt))).to.equal("nonce_used");
+    });
+
+    it("lets exactly one of two concurrent attempts with one nonce through", async function () {
+      const attempt = await signed();
+      const statuses = (await Promise.all([verify(attempt), verify(attempt)])).map((res) => res.status).sort();
+      expect(statuses).to.deep.equal([200, 401]);
+    });
+
+    it("clears the nonce cookie after an attempt", async function () {
+      const res = await verify(await signed());
+      expect(cookiesOf(res)).to.include("settle_siwe_nonce=;");
+    });
+
     it("refuses a reused nonce (401 nonce_used)", async function () {
-      const { message, signature } = await signed();
-      expect((await verify(message, signature)).status).to.equal(200);
-      const res = await verify(message, signature);
+      const attempt = await signed();
+      expect((await verify(attempt)).status).to.equal(200);
+      const res = await verify(attempt);
       expect(res.status).to.equal(401);
       expect(await errorCode(res)).to.equal("nonce_used");
     });
 
     it("refuses an expired nonce (401 nonce_expired)", async function () {
-      const { message, signature } = await signed();
+      const attempt = await signed();
       t.clock.now += 5 * 60 * 1000 + 1;
-      const res = await verify(message, signature);
+      const res = await verify(attempt);
       expect(res.status).to.equal(401);
       expect(await errorCode(res)).to.equal("nonce_expired");
     });
@@ -142,22 +196,20 @@ describe("API auth (SIWE + JWT)", function () {
       ["odd length", "0x123"],
     ] as const) {
       it(`refuses a malformed signature: ${kind} (400 invalid_signature_format)`, async function () {
-        const { message } = await signed();
-        const res = await verify(message, signature);
+        const res = await verify({ ...(await signed()), signature });
         expect(res.status).to.equal(400);
         expect(await errorCode(res)).to.equal("invalid_signature_format");
       });
     }
 
     it("refuses a well-formed signature of the wrong length (401 invalid_signature)", async function () {
-      const { message } = await signed();
-      const res = await verify(message, "0x" + "12".repeat(64));
+      const res = await verify({ ...(await signed()), signature: "0x" + "12".repeat(64) });
       expect(res.status).to.equal(401);
       expect(await errorCode(res)).to.equal("invalid_signature");
     });
 
     it("refuses a message that is not EIP-4361 (400 invalid_siwe_message)", async function () {
-      const res = await verify("hello", "0x" + "12".repeat(65));
+      const res = await verify({ message: "hello", signature: "0x" + "12".repeat(65), cookie: "" });
       expect(res.status).to.equal(400);
       expect(await errorCode(res)).to.equal("invalid_siwe_message");
     });
@@ -179,16 +231,18 @@ describe("API auth (SIWE + JWT)", function () {
 
       it("signs in when the wallet's isValidSignature accepts", async function () {
         await t.real.node.rpc("hardhat_setCode", [wallet, ACCEPT_ALL_WALLET]);
-        const message = siweMessage({ address: getAddress(wallet), nonce: await getNonce(t) });
-        const res = await verify(message, "0x" + "ab".repeat(100));
+        const { nonce, cookie } = await getNonce(t);
+        const message = siweMessage({ address: getAddress(wallet), nonce });
+        const res = await verify({ message, signature: "0x" + "ab".repeat(100), cookie });
         expect(res.status).to.equal(200);
         expect(((await res.json()) as { address: string }).address).to.equal(getAddress(wallet));
       });
 
       it("refuses when the wallet's isValidSignature rejects", async function () {
         await t.real.node.rpc("hardhat_setCode", [wallet, REJECT_ALL_WALLET]);
-        const message = siweMessage({ address: getAddress(wallet), nonce: await getNonce(t) });
-        const res = await verify(message, "0x" + "ab".repeat(100));
+        const { nonce, cookie } = await getNonce(t);
+        const message = siweMessage({ address: getAddress(wallet), nonce });
+        const res = await verify({ message, signature: "0x" + "ab".repeat(100), cookie });
         expect(res.status).to.equal(401);
         expect(await errorCode(res)).to.equal("invalid_signature");
       });

@@ -9,6 +9,7 @@ import { type Browser, chromium } from "playwright-core";
 import { formatAmount, verifyDocument } from "../../api/documents/model";
 import { REPO_ROOT } from "../helpers/node";
 import { type TestApp, errorCode, jsonRequest, makeApp, signIn, unbuiltIndex } from "../helpers/api-app";
+import { describeBackends } from "../helpers/app-db";
 import type { RealIndex } from "../helpers/real-index";
 
 /** Where the screenshots of the HTML documents and the PDFs go (gitignored). */
@@ -105,7 +106,7 @@ describe("Invoice document model", function () {
   });
 });
 
-describe("API invoice documents (on the shared real index)", function () {
+describeBackends("API invoice documents (on the shared real index)", function () {
   this.timeout(300_000);
 
   let real: RealIndex;
@@ -431,7 +432,7 @@ describe("API invoice documents (on the shared real index)", function () {
   });
 
   describe("verification", function () {
-    it("never shows details edited in app.sqlite after creation as verified", async function () {
+    it("never shows details edited in the app database after creation as verified", async function () {
       const before = await (await get(`/invoices/${tampered.onchainId}/document`, merchant.auth)).text();
       expect(before).to.include(`Verified against chain 31337, invoice #${tampered.onchainId}`);
       await t.db
@@ -450,7 +451,7 @@ describe("API invoice documents (on the shared real index)", function () {
       }
     });
 
-    it("does not verify notes edited in app.sqlite either, and verifies them again once restored", async function () {
+    it("does not verify notes edited in the app database either, and verifies them again once restored", async function () {
       const c = cases.find((x) => x.status === "cancelled")!;
       await t.db.updateTable("invoice_drafts").set({ notes: "Paid in cash" }).where("id", "=", c.draftId).execute();
       const html = await (await get(`/invoices/${c.onchainId}/document`, merchant.auth)).text();

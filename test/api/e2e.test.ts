@@ -3,7 +3,8 @@ import { serve } from "@hono/node-server";
 import { expect } from "chai";
 import type { JsonRpcSigner } from "ethers";
 import { waitFor } from "../helpers/processes";
-import { type TestApp, makeApp, siweMessage } from "../helpers/api-app";
+import { type TestApp, cookiesOf, makeApp, siweMessage } from "../helpers/api-app";
+import { describeBackends } from "../helpers/app-db";
 import { useRealIndex } from "../helpers/real-index";
 
 interface InvoiceBody {
@@ -16,7 +17,7 @@ interface HistoryBody {
   items: Array<{ kind: string; invoiceId: string | null; amount: string; txHash: string; counterparty: string | null }>;
 }
 
-describe("API end to end: real server, real node, running indexer", function () {
+describeBackends("API end to end: real server, real node, running indexer", function () {
   useRealIndex();
   let t: TestApp;
   let server: ReturnType<typeof serve>;
@@ -37,12 +38,13 @@ describe("API end to end: real server, real node, running indexer", function () 
 
   /** Signs in over HTTP with a real personal_sign from the node's account; returns the Authorization header. */
   async function signIn(signer: JsonRpcSigner): Promise<Record<string, string>> {
-    const { nonce } = (await (await fetch(`${base}/auth/nonce`)).json()) as { nonce: string };
+    const issued = await fetch(`${base}/auth/nonce`);
+    const { nonce } = (await issued.json()) as { nonce: string };
     const message = siweMessage({ address: signer.address, nonce });
     const signature = await signer.signMessage(message);
     const res = await fetch(`${base}/auth/verify`, {
       method: "POST",
-      headers: { "Content-Type": "application/json" },
+      headers: { "Content-Type": "application/json", Cookie: cookiesOf(issued) },
       body: JSON.stringify({ message, signature }),
     });
     expect(res.status, await res.clone().text()).to.equal(200);

@@ -5,11 +5,12 @@ import { keccak256Utf8 } from "../../api/documents/hash";
 import { PaymentEscrowAbi } from "../../core/abis/PaymentEscrow";
 import { linkPendingDrafts } from "../../api/jobs/draft-linker";
 import { type TestApp, errorCode, jsonRequest, makeApp, signIn, unbuiltIndex } from "../helpers/api-app";
+import { describeBackends } from "../helpers/app-db";
 import { type RealIndex, useRealIndex } from "../helpers/real-index";
 
 const abi = PaymentEscrowAbi;
 
-describe("API invoices: drafts", function () {
+describeBackends("API invoices: drafts", function () {
   useRealIndex();
   let t: TestApp;
   let auth: Record<string, string>;

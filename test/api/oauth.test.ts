@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { Wallet } from "ethers";
 import { type TestApp, errorCode, jsonRequest, makeApp, signIn } from "../helpers/api-app";
+import { describeBackends } from "../helpers/app-db";
 
 interface Created {
   clientId: string;
@@ -17,7 +18,7 @@ const DRAFT = {
   lineItems: [{ description: "Consulting", quantity: 2, unitPrice: "1000" }],
 };
 
-describe("API clients and the OAuth2 token endpoint", function () {
+describeBackends("API clients and the OAuth2 token endpoint", function () {
   let t: TestApp;
   let owner: { token: string; address: string; auth: Record<string, string> };
 

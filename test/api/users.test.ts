@@ -2,8 +2,9 @@ import { expect } from "chai";
 import { Wallet } from "ethers";
 import { type TestApp, errorCode, jsonRequest, makeApp, signIn, unbuiltIndex } from "../helpers/api-app";
 import { useRealIndex } from "../helpers/real-index";
+import { describeBackends } from "../helpers/app-db";
 
-describe("API users", function () {
+describeBackends("API users", function () {
   useRealIndex();
   let t: TestApp;
   let auth: Record<string, string>;

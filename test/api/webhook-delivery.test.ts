@@ -12,13 +12,14 @@ import { waitFor, type ManagedProcess } from "../helpers/processes";
 import { type SettleStack, startSettleStack } from "../helpers/settle-stack";
 import { type WebhookReceiver, startWebhookReceiver } from "../helpers/webhook-receiver";
 import { SECRET, type TestApp, jsonRequest, makeApp, signIn } from "../helpers/api-app";
+import { describeBackends } from "../helpers/app-db";
 
 const SETTINGS: SenderSettings = { production: false, timeoutMs: 1000, retryScheduleMs: [100, 200, 300] };
 const AMOUNT = parseEther("1");
 
 // This file runs its own node and indexer (test/helpers/settle-stack.ts) rather than the shared
 // index: it reorgs the chain and moves its clock.
-describe("Webhooks against a real node and index", function () {
+describeBackends("Webhooks against a real node and index", function () {
   this.timeout(300_000);
 
   let stack: SettleStack;
@@ -315,6 +316,7 @@ describe("Webhooks against a real node and index", function () {
       const started = await startApiProcess(
         {
           APP_DB_PATH: t.deps.config.appDbPath,
+          ...(t.deps.config.appDatabaseUrl ? { APP_DATABASE_URL: t.deps.config.appDatabaseUrl } : {}),
           INDEX_DB_PATH: stack.indexer.databasePath,
           RPC_URL: stack.node.url,
           SETTLE_DEPLOYMENTS_DIR: stack.deployment.deploymentsDir,

@@ -4,6 +4,7 @@ import { ConfigError, loadConfig } from "../../api/env";
 import { guardedLookup, isPublicAddress } from "../../api/services/webhooks/ssrf";
 import { signatureHeader, verifySignature } from "../../api/services/webhooks/signature";
 import { type TestApp, errorCode, jsonRequest, makeApp, signIn } from "../helpers/api-app";
+import { describeBackends } from "../helpers/app-db";
 
 interface Endpoint {
   id: string;
@@ -13,7 +14,7 @@ interface Endpoint {
   secret?: string;
 }
 
-describe("Webhook endpoints: routes, URL policy and signatures", function () {
+describeBackends("Webhook endpoints: routes, URL policy and signatures", function () {
   let t: TestApp;
   let merchant: { auth: Record<string, string>; address: string };
 

@@ -6,21 +6,24 @@ import pino from "pino";
 import { SiweMessage } from "siwe";
 import { createApp } from "../../api/app";
 import { type Config, loadConfig } from "../../api/env";
-import { type AppDb, migrateToLatest, openAppDb } from "../../api/db";
+import { type AppDb, migrateToLatest, openAppDatabase } from "../../api/db";
 import { type Chain, chainFromProvider } from "../../api/services/chain";
 import type { AppDeps } from "../../api/middleware/context";
 import { staticDeployment } from "../../api/services/deployment";
 import { IndexReader } from "../../api/index/reader";
 import type { Deployment } from "../../core/deployment";
 import { type RealIndex, realIndex } from "./real-index";
+import { type Backend, currentBackend, freshPostgresDatabase } from "./app-db";
 
 /** Origin the test apps are configured with. */
 export const ORIGIN = "http://localhost:8000";
 /** A JWT secret of the right length. */
 export const SECRET = "test-secret-test-secret-test-secret-0123456789";
 
-/** A test app over a fresh app.sqlite in a temp dir, with a movable clock, reading the shared real index. */
+/** A test app over a fresh app database (app.sqlite in a temp dir, or a new PostgreSQL database), with a movable clock, reading the shared real index. */
 export interface TestApp {
+  /** Where its app database lives. */
+  backend: Backend;
   app: ReturnType<typeof createApp>;
   deps: AppDeps;
   db: AppDb;
@@ -33,13 +36,16 @@ export interface TestApp {
 
 /**
  * Builds a test app on the shared real index, node and deployment; `index`, `chain`, `deployment`
- * (null: none) replaces them, `env` feeds loadConfig.
+ * (null: none) replaces them, `env` feeds loadConfig. The app database is on `backend`, by default the running
+ * suite's (see describeBackends in ./app-db).
  */
 export async function makeApp(
-  options: { env?: Record<string, string>; deployment?: Deployment | null; chain?: Chain; index?: IndexReader } = {},
+  options: { env?: Record<string, string>; deployment?: Deployment | null; chain?: Chain; index?: IndexReader; backend?: Backend } = {},
 ): Promise<TestApp> {
   const real = await realIndex();
   const dir = mkdtempSync(join(tmpdir(), "settle-api-"));
+  const backend = options.backend ?? currentBackend();
+  const postgres = backend === "postgres" ? await freshPostgresDatabase() : undefined;
   const config: Config = loadConfig({
     PUBLIC_ORIGIN: ORIGIN,
     APP_DB_PATH: join(dir, "app.sqlite"),
@@ -47,9 +53,10 @@ export async function makeApp(
     JWT_SECRET: SECRET,
     LOG_LEVEL: "silent",
     AUTH_RATE_LIMIT_PER_MINUTE: "1000",
+    ...(postgres ? { APP_DATABASE_URL: postgres.url } : {}),
     ...options.env,
   });
-  const db = openAppDb(config.appDbPath);
+  const db = await openAppDatabase(config);
   await migrateToLatest(db);
   const clock = { now: Date.now() };
   const deps: AppDeps = {
@@ -64,6 +71,7 @@ export async function makeApp(
   };
   const app = createApp(deps);
   return {
+    backend,
     app,
     deps,
     db,
@@ -72,6 +80,7 @@ export async function makeApp(
     real,
     close: async () => {
       await db.destroy();
+      await postgres?.drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -115,19 +124,34 @@ export function jsonRequest(method: string, body: unknown, headers: Record<strin
   return { method, body: JSON.stringify(body), headers: { "Content-Type": "application/json", ...headers } };
 }
 
-/** Gets a nonce from the app. */
-export async function getNonce(t: TestApp): Promise<string> {
+/** A nonce and the `Cookie` header that binds it to this client (what a browser would send back). */
+export interface BoundNonce {
+  nonce: string;
+  cookie: string;
+}
+
+/** The `name=value` pairs of every Set-Cookie of `res`, as one `Cookie` header value. */
+export function cookiesOf(res: Response): string {
+  return res.headers
+    .getSetCookie()
+    .map((line) => line.split(";")[0]!)
+    .join("; ");
+}
+
+/** Gets a nonce from the app, with its binding cookie. */
+export async function getNonce(t: TestApp): Promise<BoundNonce> {
   const res = await t.app.request("/auth/nonce");
   if (res.status !== 200) throw new Error(`nonce: ${res.status} ${await res.text()}`);
-  return ((await res.json()) as { nonce: string }).nonce;
+  return { nonce: ((await res.json()) as { nonce: string }).nonce, cookie: cookiesOf(res) };
 }
 
 /** Signs in `signer` through the app; returns the bearer token and address. */
 export async function signIn(t: TestApp, signer: Signer): Promise<{ token: string; address: string; auth: Record<string, string> }> {
   const address = await signer.getAddress();
-  const message = siweMessage({ address, nonce: await getNonce(t), issuedAt: new Date(t.clock.now).toISOString() });
+  const { nonce, cookie } = await getNonce(t);
+  const message = siweMessage({ address, nonce, issuedAt: new Date(t.clock.now).toISOString() });
   const signature = await signer.signMessage(message);
-  const res = await t.app.request("/auth/verify", jsonRequest("POST", { message, signature }));
+  const res = await t.app.request("/auth/verify", jsonRequest("POST", { message, signature }, { Cookie: cookie }));
   if (res.status !== 200) throw new Error(`sign-in: ${res.status} ${await res.text()}`);
   const { token } = (await res.json()) as { token: string };
   return { token, address, auth: { Authorization: `Bearer ${token}` } };

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import type { Logger } from "pino";
 import type { AppDb } from "../../db";
+import { dialectOf, greatest, jsonListMatches } from "../../db/dialect";
 import type { IndexReader } from "../../index/reader";
 import { type WebhookEventType, describeEvent, invoiceSnapshot, webhookEventId } from "../../services/webhooks/events";
 
@@ -15,6 +16,18 @@ const MAX_SCAN_BLOCKS = 2000n;
 /** Most deliveries enqueued in one poll. */
 const MAX_ENQUEUE = 1000;
 const CURSOR = "invoice-events";
+
+/** Key of the PostgreSQL advisory lock that serializes the outbox's writing transactions across replicas. */
+const OUTBOX_LOCK = 0x5e771e01;
+
+/**
+ * Makes the calling transaction the only one of any replica writing the outbox until it ends (PostgreSQL: a
+ * transaction-level advisory lock; SQLite serializes writers by itself). Deliveries take the next `seq`, which two
+ * replicas enqueuing at once would otherwise both take.
+ */
+async function lockOutbox(trx: AppDb): Promise<void> {
+  if (dialectOf(trx) === "postgres") await sql`SELECT pg_advisory_xact_lock(${OUTBOX_LOCK})`.execute(trx);
+}
 
 /** The JSON body of one delivery: the same bytes on every attempt. */
 function deliveryBody(id: string, type: string, createdAt: string, data: unknown): string {
@@ -30,11 +43,12 @@ function deliveryBody(id: string, type: string, createdAt: string, data: unknown
  * 2. records `invoice.expired` for invoices of subscribed merchants whose due date has passed unpaid;
  * 3. enqueues a delivery per subscribed endpoint for every event that now has the endpoint's
  *    confirmations (indexed head − event block + 1), in one transaction.
- * Rows are keyed so that running a step twice (a restart) never duplicates a delivery.
+ * Rows are keyed so that running a step twice (a restart) never duplicates a delivery, and every replica may
+ * poll: the writing transactions take one advisory lock on PostgreSQL, so they run one after the other.
  */
 export class WebhookOutbox {
   /**
-   * @param db app.sqlite
+   * @param db the app database
    * @param index the index read module
    * @param logger pino logger
    * @param now clock in unix milliseconds
@@ -85,6 +99,7 @@ export class WebhookOutbox {
     const time = this.now();
 
     await this.db.transaction().execute(async (trx) => {
+      await lockOutbox(trx);
       const seen = await trx
         .selectFrom("webhook_events")
         .select(["id", "source_id", "type", "invoice_id", "data"])
@@ -150,9 +165,10 @@ export class WebhookOutbox {
 
   /** Records invoice.expired for subscribed merchants' invoices that expired since their endpoint was created. */
   private async expire(head: bigint, headTimestamp: bigint): Promise<void> {
+    const subscribed = jsonListMatches(dialectOf(this.db), sql.ref("events"), sql.lit("invoice.expired"));
     const merchants = await sql<{ owner: string; since: number }>`
       SELECT owner, min(created_at) AS since FROM webhook_endpoints
-      WHERE deleted_at IS NULL AND EXISTS (SELECT 1 FROM json_each(events) WHERE value IN ('invoice.expired', '*'))
+      WHERE deleted_at IS NULL AND ${subscribed}
       GROUP BY owner`.execute(this.db);
     for (const { owner, since } of merchants.rows) {
       const page = this.index.invoicesByAccount(owner.toLowerCase(), { role: "merchant", status: ["expired"], limit: 500 });
@@ -227,15 +243,17 @@ export class WebhookOutbox {
    * the marks up to what is confirmed.
    */
   private async enqueue(head: bigint): Promise<number> {
+    const dialect = dialectOf(this.db);
     return this.db.transaction().execute(async (trx) => {
+      await lockOutbox(trx);
       const due = await sql<{ endpoint_id: string; id: string; type: WebhookEventType; data: string }>`
         SELECT w.id AS endpoint_id, e.id, e.type, e.data
         FROM webhook_endpoints w
         JOIN webhook_events e ON e.merchant = lower(w.owner)
-          AND e.block_number > max(w.from_block, w.enqueued_through)
+          AND e.block_number > ${greatest(dialect, sql.ref("w.from_block"), sql.ref("w.enqueued_through"))}
           AND e.block_number <= ${Number(head)} - w.confirmations + 1
         WHERE w.deleted_at IS NULL AND e.removed_at IS NULL
-          AND EXISTS (SELECT 1 FROM json_each(w.events) j WHERE j.value = e.type OR j.value = '*')
+          AND ${jsonListMatches(dialect, sql.ref("w.events"), sql.ref("e.type"))}
           AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.endpoint_id = w.id AND d.event_id = e.id)
         ORDER BY e.block_number, e.log_index, e.id, w.id
         LIMIT ${MAX_ENQUEUE}`.execute(trx);

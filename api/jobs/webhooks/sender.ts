@@ -3,6 +3,7 @@ import { request as httpsRequest } from "node:https";
 import { sql } from "kysely";
 import type { Logger } from "pino";
 import type { AppDb } from "../../db";
+import { dialectOf } from "../../db/dialect";
 import type { WebhookDeliveriesTable } from "../../db/types";
 import { SIGNATURE_HEADER, signatureHeader } from "../../services/webhooks/signature";
 import { type UrlPolicy, checkWebhookUrl, guardedLookup } from "../../services/webhooks/ssrf";
@@ -102,7 +103,7 @@ export async function postOnce(
  */
 export class WebhookSender {
   /**
-   * @param db app.sqlite
+   * @param db the app database
    * @param settings time limit, retry schedule and URL policy
    * @param logger pino logger
    * @param now clock in unix milliseconds
@@ -131,6 +132,9 @@ export class WebhookSender {
     const time = this.now();
     // Outlives the attempt's own time limit: a row still locked after that belongs to a stopped process.
     const lock = time + 2 * this.settings.timeoutMs + 1000;
+    // PostgreSQL: rows another replica is claiming are skipped, and so are the deliveries of an endpoint whose row it
+    // holds, so that each endpoint still has one delivery in flight, in order, across replicas.
+    const skipLocked = dialectOf(this.db) === "postgres" ? sql`FOR UPDATE OF d, w SKIP LOCKED` : sql``;
     return this.db.transaction().execute(async (trx) => {
       const due = await sql<WebhookDeliveriesTable & { url: string; secret: string }>`
         SELECT d.*, w.url, w.secret FROM webhook_deliveries d JOIN webhook_endpoints w ON w.id = d.endpoint_id
@@ -138,7 +142,8 @@ export class WebhookSender {
           AND ((d.status = 'pending' AND d.next_attempt_at <= ${time}) OR (d.status = 'sending' AND d.locked_until <= ${time}))
           AND NOT EXISTS (SELECT 1 FROM webhook_deliveries f WHERE f.endpoint_id = d.endpoint_id AND f.status = 'sending' AND f.locked_until > ${time})
         ORDER BY d.seq
-        LIMIT ${BATCH}`.execute(trx);
+        LIMIT ${BATCH}
+        ${skipLocked}`.execute(trx);
       const picked = new Map<string, WebhookDeliveriesTable & { url: string; secret: string }>();
       for (const row of due.rows) if (!picked.has(row.endpoint_id)) picked.set(row.endpoint_id, row);
       const out = [];

@@ -4,6 +4,7 @@ import type { ApiClientsTable } from "../../db/types";
 import { hashClientSecret, newClientSecret } from "../../services/client-secret";
 import { type AppDeps, newRouter } from "../../middleware/context";
 import { ApiError, errorResponses } from "../../lib/errors";
+import { NO_CONTROL_CHARACTERS } from "../../lib/schemas";
 import { idempotency } from "../../middleware/idempotency";
 import { SCOPES } from "../../middleware/scopes";
 import { forgetClientTokens, requireAuth } from "../../middleware/session";
@@ -14,13 +15,7 @@ const CreateClientSchema = z
     name: z
       .string()
       .transform((v) => v.normalize("NFC").trim())
-      .pipe(
-        z
-          .string()
-          .min(1, "must not be empty")
-          .max(100)
-          .regex(/^[^\p{Cc}\p{Cs}]*$/u, "must not contain control characters"),
-      )
+      .pipe(z.string().min(1, "must not be empty").max(100).regex(NO_CONTROL_CHARACTERS, "must not contain control characters"))
       .openapi({ example: "Shop back office" }),
     scopes: z
       .array(z.enum(SCOPES))

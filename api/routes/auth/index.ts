@@ -1,9 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { deleteCookie, setCookie } from "hono/cookie";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { type AppDeps, newRouter } from "../../middleware/context";
 import { sessionSettings } from "../../middleware/auth";
 import { ApiError, errorResponses } from "../../lib/errors";
-import { issueNonce, verifySignIn } from "../../services/siwe";
+import { NONCE_COOKIE, NONCE_TTL_MS, issueNonce, nonceBinding, verifySignIn } from "../../services/siwe";
 import { SESSION_COOKIE, createSession, requireAuth, revokeSession } from "../../middleware/session";
 
 const NonceSchema = z
@@ -57,6 +57,7 @@ export function authRoutes(deps: AppDeps) {
         path: "/nonce",
         tags: ["auth"],
         summary: "A fresh single-use SIWE nonce (expires in 5 minutes) and the fields the message must carry",
+        description: `Also sets the HttpOnly cookie \`${NONCE_COOKIE}\` (Path=/auth) that binds the nonce to this client: send it back with POST /auth/verify. A new nonce replaces the previous one's cookie.`,
         responses: {
           200: { description: "Nonce", content: { "application/json": { schema: NonceSchema } } },
           ...errorResponses(429, 503),
@@ -65,6 +66,13 @@ export function authRoutes(deps: AppDeps) {
       async (c) => {
         const chainId = expectedChainId(deps);
         const { nonce, expiresAt } = await issueNonce(deps.db, now());
+        setCookie(c, NONCE_COOKIE, nonceBinding(deps.jwtSecret, nonce), {
+          httpOnly: true,
+          secure: secureCookie,
+          sameSite: "Strict",
+          path: "/auth",
+          maxAge: NONCE_TTL_MS / 1000,
+        });
         const origin = new URL(deps.config.publicOrigin);
         return c.json(
           { nonce, expiresAt: new Date(expiresAt).toISOString(), domain: origin.host, uri: origin.origin, chainId, version: "1" as const },
@@ -78,6 +86,7 @@ export function authRoutes(deps: AppDeps) {
         path: "/verify",
         tags: ["auth"],
         summary: "Sign in with Ethereum: verify an EIP-4361 message and its signature, start a session",
+        description: `Needs the \`${NONCE_COOKIE}\` cookie from GET /auth/nonce (401 \`nonce_not_bound\` without it). The nonce is burned by any attempt, refused or not.`,
         request: { body: { required: true, content: { "application/json": { schema: VerifyBodySchema } } } },
         responses: {
           200: { description: "Signed in", content: { "application/json": { schema: SessionSchema } } },
@@ -87,12 +96,13 @@ export function authRoutes(deps: AppDeps) {
       async (c) => {
         const { message, signature } = c.req.valid("json");
         const time = now();
+        const binding = getCookie(c, NONCE_COOKIE);
+        deleteCookie(c, NONCE_COOKIE, { path: "/auth", secure: secureCookie, httpOnly: true, sameSite: "Strict" });
         const address = await verifySignIn(
           deps.db,
           deps.chain,
-          { origin: deps.config.publicOrigin, chainId: expectedChainId(deps) },
-          message,
-          signature,
+          { origin: deps.config.publicOrigin, chainId: expectedChainId(deps), bindingKey: deps.jwtSecret },
+          { message, signature, binding },
           time,
         );
         await deps.db

@@ -14,7 +14,7 @@ import { type AuthInfo, assertScope, authenticate, requireAuth, tokenOf } from "
 import { TtlCache } from "../../lib/ttl-cache";
 import { sessionSettings } from "../../middleware/auth";
 import { requireDeployment } from "../../services/node";
-import { InvoiceIdParamSchema } from "../../lib/schemas";
+import { InvoiceIdParamSchema, NO_CONTROL_CHARACTERS } from "../../lib/schemas";
 import { locateInvoice } from "../../services/drafts";
 import type { InvoiceRecord } from "../../services/drafts";
 
@@ -48,13 +48,7 @@ const ShareLinkCreatedSchema = ShareLinkSchema.extend({
 
 const ShareLinkInputSchema = z
   .object({
-    label: z
-      .string()
-      .trim()
-      .min(1)
-      .max(100)
-      .regex(/^[^\p{Cc}\p{Cs}]*$/u, "must not contain control characters")
-      .optional(),
+    label: z.string().trim().min(1).max(100).regex(NO_CONTROL_CHARACTERS, "must not contain control characters").optional(),
     expiresAt: z.iso.datetime({ offset: true }).optional().openapi({ description: "When the link stops working (default: never)" }),
   })
   .strict()

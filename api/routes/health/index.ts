@@ -51,7 +51,7 @@ export function healthRoutes(deps: AppDeps) {
         await within(sql`SELECT 1`.execute(deps.db), 2000);
         checks.appDb = { ok: true };
       } catch {
-        checks.appDb = { ok: false, detail: "app.sqlite does not answer" };
+        checks.appDb = { ok: false, detail: "the app database does not answer" };
       }
       const deployment = deps.deployment.get();
       checks.deployment = deployment ? { ok: true, chainId: deployment.chainId } : { ok: false, detail: "no deployment file" };

@@ -3,7 +3,7 @@ import type { UsersTable } from "../../db/types";
 import { type AppDeps, newRouter } from "../../middleware/context";
 import { ApiError, errorResponses } from "../../lib/errors";
 import type { IndexReader } from "../../index/reader";
-import { AddressParamSchema } from "../../lib/schemas";
+import { AddressParamSchema, NO_CONTROL_CHARACTERS } from "../../lib/schemas";
 import { requireAuth } from "../../middleware/session";
 import { sessionSettings } from "../../middleware/auth";
 
@@ -17,7 +17,7 @@ const text = (max: number) =>
         .string()
         .min(1, "must not be empty")
         .max(max, `must be at most ${max} characters`)
-        .regex(/^[^\p{Cc}\p{Cs}]*$/u, "must not contain control characters"),
+        .regex(NO_CONTROL_CHARACTERS, "must not contain control characters"),
     );
 
 const BillingAddressSchema = z

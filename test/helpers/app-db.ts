@@ -1,0 +1,75 @@
+/**
+ * The app database of the API tests on either backend: SQLite files (the default) or a throwaway PostgreSQL cluster
+ * (scripts/stack/postgres.ts) shared by the whole run, with a fresh database per test app. A suite written once runs
+ * on both through {@link describeBackends}.
+ */
+import { Client } from "pg";
+import { type PostgresCluster, startPostgres } from "../../scripts/stack/postgres";
+import { freePort } from "./processes";
+
+/** The app database engines the API supports. */
+export type Backend = "sqlite" | "postgres";
+/** Every backend, in the order suites run on them. */
+export const BACKENDS: readonly Backend[] = ["sqlite", "postgres"];
+
+let current: Backend = "sqlite";
+
+/** The backend of the suite now running (what {@link makeApp} uses unless told otherwise). */
+export function currentBackend(): Backend {
+  return current;
+}
+
+/**
+ * Declares the suite `title` once per backend ("title [sqlite]", "title [postgres]"): `body` is the usual describe
+ * body, and every test app it makes without naming a backend uses that suite's.
+ */
+export function describeBackends(title: string, body: (this: Mocha.Suite, backend: Backend) => void): void {
+  for (const backend of BACKENDS) {
+    describe(`${title} [${backend}]`, function () {
+      before(function () {
+        current = backend;
+      });
+      after(function () {
+        current = "sqlite";
+      });
+      body.call(this, backend);
+    });
+  }
+}
+
+let shared: Promise<PostgresCluster> | undefined;
+let created = 0;
+
+/** The run's PostgreSQL cluster, started on first use on a free port. */
+export function testPostgres(): Promise<PostgresCluster> {
+  shared ??= freePort().then((port) => startPostgres({ port }));
+  return shared;
+}
+
+/** Runs one statement in the cluster's `postgres` database on a connection of its own (tests kill the server). */
+async function admin(cluster: PostgresCluster, statement: string): Promise<void> {
+  const client = new Client({ connectionString: cluster.url("postgres") });
+  client.on("error", () => undefined);
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A new empty database on the run's cluster; returns its URL and a function that drops it. */
+export async function freshPostgresDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const cluster = await testPostgres();
+  const name = `settle_app_${process.pid}_${++created}`;
+  await admin(cluster, `CREATE DATABASE ${name}`);
+  return { url: cluster.url(name), drop: () => admin(cluster, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
+// Root hook: drop the cluster once the whole run is over.
+after(async function () {
+  this.timeout(60_000);
+  if (!shared) return;
+  const cluster = await shared.catch(() => undefined);
+  await cluster?.drop();
+});

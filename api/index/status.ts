@@ -16,8 +16,10 @@ const STATUS_SQL = `SELECT value FROM "${PONDER_META_TABLE}" WHERE key = '${POND
 const CAUGHT_UP_SQL = `SELECT block FROM "${CAUGHT_UP_TABLE}" WHERE id = 1`;
 
 /**
- * Ponder's progress as recorded in the database; ready only once the supervisor has recorded that the index caught
- * up. Throws {@link IndexNotReadyError} (`missing`) only when there is no database at all.
+ * Ponder's progress as recorded in the database; ready once the supervisor has recorded that the index caught up with
+ * the chain, and from then on while Ponder restarts or the RPC is down (the rows stay those of the same chain, only
+ * older: the sync health says by how much). Throws {@link IndexNotReadyError} (`missing`) only when there is no
+ * database at all.
  */
 export function readStatus(db: Queryable): IndexStatus {
   let value: string | null | undefined;
@@ -34,7 +36,7 @@ export function readStatus(db: Queryable): IndexStatus {
   if (entries.length === 0) return notReady();
   const [network, first] = entries[0]!;
   return {
-    ready: caughtUp && entries.every(([, entry]) => entry.ready),
+    ready: caughtUp,
     network,
     block: first.block ? { number: BigInt(first.block.number), timestamp: BigInt(first.block.timestamp) } : null,
   };

@@ -28,6 +28,8 @@ export interface IndexerSettings {
   pollingIntervalMs: number;
   /** One RPC request's timeout in milliseconds (0: the chain's default, lib/transport). */
   rpcTimeoutMs: number;
+  /** How long a transient RPC failure is retried before Ponder hears of it, in milliseconds (0: 90 s). */
+  rpcPatienceMs: number;
   /** Ponder's limit on RPC requests per second (0: the chain's default, lib/transport). */
   maxRequestsPerSecond: number;
   /** Port of Ponder's HTTP server (/health, /ready, /status, /metrics, GraphQL). */
@@ -47,6 +49,7 @@ export class SettingsError extends Error {
  * - SETTLE_INDEX_DIR: where the SQLite files live (default indexer/.ponder/<network>);
  * - SETTLE_POLLING_INTERVAL_MS: block polling interval (default 100 on local chains, 1000 elsewhere);
  * - SETTLE_RPC_TIMEOUT_MS: one RPC request's timeout (default 10000 on local chains, 15000 elsewhere);
+ * - SETTLE_RPC_PATIENCE_MS: how long a transient RPC failure is retried before Ponder hears of it (default 90000);
  * - SETTLE_RPC_MAX_REQUESTS_PER_SECOND: Ponder's request rate limit (default 10000 on local chains, 25 elsewhere);
  * - PORT: Ponder's HTTP port (default 42069).
  */
@@ -66,6 +69,7 @@ export function resolveSettings(env: NodeJS.ProcessEnv = process.env): IndexerSe
   if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new SettingsError(`PORT must be a port number, got "${env.PORT}"`);
   const pollingIntervalMs = positiveInteger(env, "SETTLE_POLLING_INTERVAL_MS", 10);
   const rpcTimeoutMs = positiveInteger(env, "SETTLE_RPC_TIMEOUT_MS", 100);
+  const rpcPatienceMs = positiveInteger(env, "SETTLE_RPC_PATIENCE_MS", 0);
   const maxRequestsPerSecond = positiveInteger(env, "SETTLE_RPC_MAX_REQUESTS_PER_SECOND", 1);
   return {
     network,
@@ -76,6 +80,7 @@ export function resolveSettings(env: NodeJS.ProcessEnv = process.env): IndexerSe
     databasePath: indexDatabasePath(indexDir),
     pollingIntervalMs,
     rpcTimeoutMs,
+    rpcPatienceMs,
     maxRequestsPerSecond,
     port,
   };

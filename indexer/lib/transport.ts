@@ -1,23 +1,24 @@
 /**
  * Each network's RPC transport and request limits for Ponder, tuned to ride out a provider's bad day: viem's http
- * transport per URL (timeout, a few quick retries), viem's fallback transport over several URLs (ranked by latency and
- * stability), and adaptive eth_getLogs ranges (./logs-range.ts). Ponder's own request queue retries each failed
- * request 9 more times, 125 ms doubling up to 64 s (about 128 s of back-off in all), so an outage of a minute or two
- * costs time, never a fatal exit.
+ * transport per URL (timeout), viem's fallback transport over several URLs (ranked by latency and stability), patient
+ * retries of transient failures (./patient.ts: 90 s, at most 2 s apart) and adaptive eth_getLogs ranges
+ * (core/logs-range.ts). Behind those, Ponder's own request queue retries each failed request 9 more times, 125 ms doubling
+ * up to 64 s (about 128 s of back-off): an outage of three minutes costs time, never a fatal exit.
  */
 import { fallback, http, type Transport } from "viem";
 import { isLocalChain } from "../../core/chains";
 import type { IndexerSettings } from "./settings";
-import { adaptiveLogsRange } from "./logs-range";
+import { adaptiveLogsRange, type RpcRequest } from "../../core/logs-range";
+import { patientTransport } from "./patient";
 
 /** Transport settings of one network (see README, Production: the indexer's RPC). */
 export interface RpcTuning {
   /** One HTTP request's timeout (ms): a stalled connection is given up after it and retried. */
   timeoutMs: number;
-  /** viem's quick retries of one request (Ponder's queue retries the whole request again after these). */
-  retryCount: number;
-  /** viem's first retry delay (ms), doubled at each retry. */
-  retryDelayMs: number;
+  /** How long a request failing for a transient reason is retried before Ponder hears of it (ms). */
+  patienceMs: number;
+  /** The largest delay between two of those retries (ms): the RPC's return is noticed within it. */
+  maxRetryDelayMs: number;
   /** Ponder's limit on requests per second to the network. */
   maxRequestsPerSecond: number;
   /** How often several URLs are ranked (ms), by latency and errors. */
@@ -29,8 +30,8 @@ export function rpcTuningFor(settings: IndexerSettings, chainId: number): RpcTun
   const local = isLocalChain(chainId);
   return {
     timeoutMs: settings.rpcTimeoutMs || (local ? 10_000 : 15_000),
-    retryCount: 2,
-    retryDelayMs: 250,
+    patienceMs: settings.rpcPatienceMs || 90_000,
+    maxRetryDelayMs: 2_000,
     maxRequestsPerSecond: settings.maxRequestsPerSecond || (local ? 10_000 : 25),
     rankIntervalMs: 10_000,
   };
@@ -44,8 +45,8 @@ export function settleTransport(urls: readonly string[], tuning: RpcTuning, onLo
   const one = (url: string) =>
     http(url, {
       timeout: tuning.timeoutMs,
-      retryCount: tuning.retryCount,
-      retryDelay: tuning.retryDelayMs,
+      // Retries are patientTransport's, over every URL.
+      retryCount: 0,
       // viem caps a response at 10 MiB by default: a backfill's eth_getLogs is larger than that.
       maxResponseBodySize: 256 * 1024 * 1024,
     });
@@ -59,8 +60,11 @@ export function settleTransport(urls: readonly string[], tuning: RpcTuning, onLo
             timeout: Math.min(tuning.timeoutMs, 2_000),
             weights: { latency: 0.3, stability: 0.7 },
           },
-          retryCount: tuning.retryCount,
-          retryDelay: tuning.retryDelayMs,
+          retryCount: 0,
         });
-  return adaptiveLogsRange(inner, onLogsRange);
+  const patient = patientTransport(inner, { patienceMs: tuning.patienceMs, baseDelayMs: 100, maxDelayMs: tuning.maxRetryDelayMs });
+  return (params) => {
+    const transport = patient(params);
+    return { ...transport, request: adaptiveLogsRange(transport.request as RpcRequest, onLogsRange) as typeof transport.request };
+  };
 }

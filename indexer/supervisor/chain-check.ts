@@ -43,13 +43,7 @@ export async function checkChain(settings: IndexerSettings, rpc: RpcClient): Pro
   try {
     const chainId = await rpc.chainId();
     if (chainId !== deployment.chainId) {
-      return {
-        kind: "wrong-chain",
-        message:
-          `the node at ${rpc.urls.join(", ")} reports chain id ${chainId}, but ${settings.deploymentPath} and its index are for chain id ` +
-          `${deployment.chainId}: point RPC_URL at a node of chain ${deployment.chainId}, or deploy to chain ${chainId} ` +
-          `(npm run deploy -- --network <name>) and index that network`,
-      };
+      return { kind: "wrong-chain", message: wrongChainMessage(settings, rpc, chainId, deployment.chainId) };
     }
     const genesis = await rpc.blockAt(0);
     const start = startBlockOf(deployment);
@@ -78,4 +72,13 @@ export async function checkChain(settings: IndexerSettings, rpc: RpcClient): Pro
   } catch (error) {
     return { kind: "wait", waiting: { what: "the node to answer", reason: (error as Error).message }, unreachable: true };
   }
+}
+
+/** The message that stops the indexer when the node is on chain `nodeChainId` and the deployment on `chainId`. */
+export function wrongChainMessage(settings: IndexerSettings, rpc: RpcClient, nodeChainId: number, chainId: number): string {
+  return (
+    `the node at ${rpc.urls.join(", ")} reports chain id ${nodeChainId}, but ${settings.deploymentPath} and its index are for chain id ` +
+    `${chainId}: point RPC_URL at a node of chain ${chainId}, or deploy to chain ${nodeChainId} ` +
+    `(npm run deploy -- --network <name>) and index that network`
+  );
 }

@@ -14,6 +14,7 @@ import { Backoff, logWait } from "./backoff";
 import { log } from "./log";
 import { finalizedBlock, releasePonderLock, setCaughtUp, writeSyncHealth, type FinalizedBlock } from "./ponder-db";
 import { ponderStatus, startPonder } from "./ponder-process";
+import { wrongChainMessage } from "./chain-check";
 import type { BlockRef, RpcClient } from "./rpc";
 import { SyncHealthTracker } from "./sync-health";
 
@@ -21,11 +22,12 @@ import { SyncHealthTracker } from "./sync-health";
 export type RunOutcome =
   | { kind: "exited"; code: number | null; ranMs: number }
   | { kind: "chain-gone"; reason: string }
+  | { kind: "wrong-chain"; message: string }
   | { kind: "deployment-changed" }
   | { kind: "stopping" };
 
 /** What a check of the chain found that ends the run, if anything. */
-type Verdict = { kind: "chain-gone"; reason: string } | undefined;
+type Verdict = Extract<RunOutcome, { kind: "chain-gone" | "wrong-chain" }> | undefined;
 
 /**
  * Runs `ponder start` until it exits, the chain is gone, the deployment changes or `stop` resolves, and returns why.
@@ -46,7 +48,8 @@ export async function runPonder(
   const ponder = startPonder(settings);
   const exited = ponder.exited.then((code): RunOutcome => ({ kind: "exited", code, ranMs: Date.now() - startedAt }));
   const health = new SyncHealthTracker();
-  const backoff = new Backoff(tickMs, 30_000);
+  // Capped low: the sync health must say "ok" again soon after the node is back.
+  const backoff = new Backoff(tickMs, local ? 2_000 : 10_000);
   let caughtUp = false;
   let headAtReady: number | undefined;
   // Ponder's finalized block (it never revisits it) and its hash when first seen here.
@@ -54,6 +57,8 @@ export async function runPonder(
 
   /** One check of the chain and of Ponder's progress; throws when the node does not answer. */
   const check = async (): Promise<Verdict> => {
+    const chainId = await rpc.chainId();
+    if (chainId !== deployment.chainId) return { kind: "wrong-chain", message: wrongChainMessage(settings, rpc, chainId, deployment.chainId) };
     const start = await rpc.blockAt(startBlock.number);
     // A remote node (or one of several providers) may lag behind; a local node without the block lost its chain.
     if (start === null && !local) throw new Error(`the node has no block ${startBlock.number} (the deploy block) yet: it lags behind`);

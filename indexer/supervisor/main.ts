@@ -115,6 +115,7 @@ async function supervise(settings: IndexerSettings, rpc: RpcClient): Promise<voi
 
     const outcome = await runPonder(settings, rpc, check.deployment, check.chain.startBlock, stopSignal);
     if (outcome.kind === "stopping") break;
+    if (outcome.kind === "wrong-chain") throw new SettingsError(outcome.message);
     if (outcome.kind === "chain-gone") {
       chainGone = `${outcome.reason}: the chain the index was built from is gone`;
       restartBackoff.reset();

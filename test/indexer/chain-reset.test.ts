@@ -1,4 +1,7 @@
 import { expect } from "chai";
+import { existsSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { JsonRpcProvider } from "ethers";
 import { dumpIndex } from "../helpers/index-dump";
 import { startIndexer } from "../helpers/indexer";
@@ -51,5 +54,35 @@ describe("Indexer: a restarted node (a new chain)", function () {
     }
     expect(indexer.log().match(/rebuilding the index from scratch/g), "rebuilds").to.have.length(1);
     expect(indexer.log()).to.match(/the chain the index was built from is gone/);
+  });
+  it("stops with both chain ids, keeping the index, when the node now reports another chain id", async function () {
+    const node = await startHardhatNode();
+    const deployment = await deploySettle(node);
+    // In front of the node: answers eth_chainId with 1 (Ethereum) once told to, forwards everything else.
+    let lie = false;
+    const server = createServer(async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { id: number; method: string };
+      const answer =
+        lie && body.method === "eth_chainId"
+          ? JSON.stringify({ jsonrpc: "2.0", id: body.id, result: "0x1" })
+          : await (await fetch(node.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) })).text();
+      res.writeHead(200, { "content-type": "application/json" }).end(answer);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const indexer = await startIndexer({ rpcUrl: url, deploymentsDir: deployment.deploymentsDir });
+      await indexer.waitUntilIndexed(await node.blockNumber());
+      lie = true;
+      await waitFor("the indexer to stop", () => indexer.process.hasExited(), { timeoutMs: 30_000 });
+      expect(indexer.log()).to.match(/reports chain id 1, but .* are for chain id 31337/);
+      expect(indexer.log()).not.to.match(/rebuilding the index/);
+      expect(existsSync(indexer.databasePath), "the index is kept").to.equal(true);
+      indexer.reader.close();
+    } finally {
+      server.close();
+    }
   });
 });

@@ -1,7 +1,7 @@
 /**
  * Adaptive eth_getLogs ranges, per network. A provider refuses a range too wide or a result too large in its own words
  * (Alchemy and Infura suggest a range, QuickNode and others state their limit, the rest only complain); this wrapper
- * around a viem transport splits such a request itself: into the suggested or stated range when there is one,
+ * around a JSON-RPC request function (the indexer puts it around its viem transport) splits such a request itself: into the suggested or stated range when there is one,
  * otherwise into halves, and remembers the range that works for the next requests. After a run of successes it grows
  * the range back by a quarter, never beyond a limit a provider stated.
  *
@@ -9,7 +9,9 @@
  * refusal in a wording it does not know ("block range is too wide" with code -32000, for example) is retried as it
  * was, then ends the backfill with a fatal error: this wrapper makes every wording one behaviour.
  */
-import type { Transport } from "viem";
+
+/** A JSON-RPC request function (viem's transport `request` has this shape). */
+export type RpcRequest = (args: { method: string; params?: unknown }) => Promise<unknown>;
 
 /** Successes in a row after which the range grows back by a quarter. */
 const GROW_AFTER = 20;
@@ -49,6 +51,13 @@ function errorText(error: unknown): { text: string; data: unknown } {
   return { text, data };
 }
 
+/** The provider's own words for the log: viem keeps them in `details`, other clients in `message`. */
+function providerMessage(error: unknown): string {
+  const e = error as { details?: string; message?: string; cause?: unknown };
+  const text = e.details || (e.cause ? providerMessage(e.cause) : "") || e.message || String(error);
+  return text.split("\n")[0]!.slice(0, 160);
+}
+
 /** What the wrapper has learnt about a network's provider. */
 export interface LogsRangeState {
   /** The largest range (blocks) to ask for; undefined until a refusal. */
@@ -60,61 +69,54 @@ export interface LogsRangeState {
 }
 
 /**
- * Wraps `inner` so that its eth_getLogs calls adapt their block range to the provider's refusals. `onChange` hears of
- * every change of the range (for the log).
+ * Wraps `request` so that its eth_getLogs calls adapt their block range to the provider's refusals; other calls pass
+ * through. `onChange` hears of every change of the range (for the log). One wrapper per network: it keeps what it learnt.
  */
-export function adaptiveLogsRange(inner: Transport, onChange: (range: number, why: string) => void = () => {}): Transport {
+export function adaptiveLogsRange(request: RpcRequest, onChange: (range: number, why: string) => void = () => {}): RpcRequest {
   const state: LogsRangeState = { maxRange: undefined, ceiling: undefined, successes: 0 };
-  return (params) => {
-    const transport = inner(params);
-    const request = transport.request as (args: { method: string; params?: unknown }) => Promise<unknown>;
 
-    const succeeded = () => {
-      if (state.maxRange === undefined || ++state.successes < GROW_AFTER) return;
-      const grown = Math.min(Math.ceil(state.maxRange * 1.25), state.ceiling ?? Number.POSITIVE_INFINITY);
-      state.successes = 0;
-      if (grown !== state.maxRange) onChange((state.maxRange = grown), `${GROW_AFTER} successes in a row`);
-    };
+  const succeeded = () => {
+    if (state.maxRange === undefined || ++state.successes < GROW_AFTER) return;
+    const grown = Math.min(Math.ceil(state.maxRange * 1.25), state.ceiling ?? Number.POSITIVE_INFINITY);
+    state.successes = 0;
+    if (grown !== state.maxRange) onChange((state.maxRange = grown), `${GROW_AFTER} successes in a row`);
+  };
 
-    const getRange = async (filter: LogFilter, from: number, to: number): Promise<unknown[]> => {
-      const chunks: [number, number][] = [];
-      const size = state.maxRange ?? to - from + 1;
-      for (let start = from; start <= to; start += size) chunks.push([start, Math.min(to, start + size - 1)]);
-      const logs: unknown[] = [];
-      for (const [start, end] of chunks) {
-        try {
-          const part = (await request({
-            method: "eth_getLogs",
-            params: [{ ...filter, fromBlock: hex(start), toBlock: hex(end) }],
-          })) as unknown[];
-          succeeded();
-          logs.push(...part);
-        } catch (error) {
-          const { text, data } = errorText(error);
-          if (!RANGE_REFUSAL.test(text) || end === start) throw error;
-          const asked = end - start + 1;
-          const suggestion = suggestedRange(text, data);
-          const next = suggestion && suggestion.blocks >= 1 && suggestion.blocks < asked ? suggestion.blocks : Math.ceil(asked / 2);
-          if (suggestion?.stated) state.ceiling = suggestion.blocks;
-          state.maxRange = Math.min(next, state.maxRange ?? next);
-          state.successes = 0;
-          onChange(state.maxRange, text.trim().slice(0, 200));
-          logs.push(...(await getRange(filter, start, end)));
-        }
+  const getRange = async (filter: LogFilter, from: number, to: number): Promise<unknown[]> => {
+    const chunks: [number, number][] = [];
+    const size = state.maxRange ?? to - from + 1;
+    for (let start = from; start <= to; start += size) chunks.push([start, Math.min(to, start + size - 1)]);
+    const logs: unknown[] = [];
+    for (const [start, end] of chunks) {
+      try {
+        const part = (await request({
+          method: "eth_getLogs",
+          params: [{ ...filter, fromBlock: hex(start), toBlock: hex(end) }],
+        })) as unknown[];
+        succeeded();
+        logs.push(...part);
+      } catch (error) {
+        const { text, data } = errorText(error);
+        if (!RANGE_REFUSAL.test(text) || end === start) throw error;
+        const asked = end - start + 1;
+        const suggestion = suggestedRange(text, data);
+        const next = suggestion && suggestion.blocks >= 1 && suggestion.blocks < asked ? suggestion.blocks : Math.ceil(asked / 2);
+        if (suggestion?.stated) state.ceiling = suggestion.blocks;
+        state.maxRange = Math.min(next, state.maxRange ?? next);
+        state.successes = 0;
+        onChange(state.maxRange, `the provider refused ${asked} blocks: ${providerMessage(error)}`);
+        logs.push(...(await getRange(filter, start, end)));
       }
-      return logs;
-    };
+    }
+    return logs;
+  };
 
-    return {
-      ...transport,
-      request: (async (args: { method: string; params?: unknown }) => {
-        const filter = (args.params as LogFilter[] | undefined)?.[0];
-        if (args.method !== "eth_getLogs" || !filter || filter.blockHash || !isHex(filter.fromBlock) || !isHex(filter.toBlock)) {
-          return request(args);
-        }
-        return getRange(filter, Number(filter.fromBlock), Number(filter.toBlock));
-      }) as typeof transport.request,
-    };
+  return async (args) => {
+    const filter = (args.params as LogFilter[] | undefined)?.[0];
+    if (args.method !== "eth_getLogs" || !filter || filter.blockHash || !isHex(filter.fromBlock) || !isHex(filter.toBlock)) {
+      return request(args);
+    }
+    return getRange(filter, Number(filter.fromBlock), Number(filter.toBlock));
   };
 }
 

@@ -2,8 +2,8 @@
  * Each network's RPC transport and request limits for Ponder, tuned to ride out a provider's bad day: viem's http
  * transport per URL (timeout), viem's fallback transport over several URLs (ranked by latency and stability), patient
  * retries of transient failures (./patient.ts: 90 s, at most 2 s apart) and adaptive eth_getLogs ranges
- * (core/logs-range.ts). Behind those, Ponder's own request queue retries each failed request 9 more times, 125 ms doubling
- * up to 64 s (about 128 s of back-off): an outage of three minutes costs time, never a fatal exit.
+ * (core/logs-range.ts). Behind those, Ponder's own request queue retries each failed request 9 more times, 125 ms
+ * doubling up to 64 s, each attempt patient again: an outage of a quarter of an hour costs time, never a fatal exit.
  */
 import { fallback, http, type Transport } from "viem";
 import { isLocalChain } from "../../core/chains";

@@ -58,7 +58,8 @@ export async function runPonder(
   /** One check of the chain and of Ponder's progress; throws when the node does not answer. */
   const check = async (): Promise<Verdict> => {
     const chainId = await rpc.chainId();
-    if (chainId !== deployment.chainId) return { kind: "wrong-chain", message: wrongChainMessage(settings, rpc, chainId, deployment.chainId) };
+    if (chainId !== deployment.chainId)
+      return { kind: "wrong-chain", message: wrongChainMessage(settings, rpc, chainId, deployment.chainId) };
     const start = await rpc.blockAt(startBlock.number);
     // A remote node (or one of several providers) may lag behind; a local node without the block lost its chain.
     if (start === null && !local) throw new Error(`the node has no block ${startBlock.number} (the deploy block) yet: it lags behind`);

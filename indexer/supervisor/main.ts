@@ -17,6 +17,7 @@
  * SIGINT/SIGTERM stop it cleanly.
  */
 import { mkdirSync } from "node:fs";
+import { isLocalChain } from "../../core/chains";
 import { readIdentity, writeIdentity } from "../../core/index-folder";
 import { readDeployment } from "../../core/deployment-file";
 import { SettingsError, resolveSettings, type IndexerSettings } from "../lib/settings";
@@ -73,7 +74,8 @@ function rebuild(settings: IndexerSettings, reason: string): void {
 
 /** Checks, (re)builds and runs the index until a stop is requested. */
 async function supervise(settings: IndexerSettings, rpc: RpcClient): Promise<void> {
-  const waitBackoff = new Backoff(1_000, 30_000);
+  // Capped at 10 s: a node back from an outage is noticed within that.
+  const waitBackoff = new Backoff(1_000, 10_000);
   const restartBackoff = new Backoff(1_000, 30_000);
   let waiting: Waiting | undefined;
   // Why the last run said the chain is gone: the index goes once a node that answers has confirmed the chain.
@@ -107,7 +109,9 @@ async function supervise(settings: IndexerSettings, rpc: RpcClient): Promise<voi
     const kept = finalizedBlock(settings);
     if (kept) {
       const block = await rpc.blockAt(kept.number).catch(() => undefined);
-      if (block === null || (block && block.timestamp !== kept.timestamp)) {
+      // A remote node (one of several providers) may lag behind the block; a local node without it lost its chain.
+      const gone = block === null ? isLocalChain(check.chain.chainId) : block !== undefined && block.timestamp !== kept.timestamp;
+      if (gone) {
         rebuild(settings, `the index's finalized block ${kept.number} is no longer on the chain`);
         writeIdentity(settings.indexDir, identity);
       }

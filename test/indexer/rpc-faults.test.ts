@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { execFileSync } from "node:child_process";
 import Database from "better-sqlite3";
 import { JsonRpcProvider } from "ethers";
 import { SYNC_HEALTH_TABLE, type SyncHealth } from "../../core/index-schema";
@@ -136,5 +137,16 @@ describe("Indexer: a flaky RPC (through the fault proxy)", function () {
     expect(indexer.log()).not.to.match(/rebuilding the index/);
     expect(indexer.log()).not.to.match(/ponder exited|Fatal error/);
     expect(indexer.log()).to.match(/waiting for the node to answer/);
+  });
+  it("restarts a Ponder that dies on the same index, serving it meanwhile, without a rebuild", async function () {
+    const supervisor = indexer.process.child.pid!;
+    const ponder = Number(execFileSync("pgrep", ["-P", String(supervisor)], { encoding: "utf8" }).trim().split("\n")[0]);
+    process.kill(ponder, "SIGKILL");
+    await waitFor("the supervisor to restart Ponder", () => /ponder exited: restarting it on the same index/.test(indexer.log()), { timeoutMs: 10_000 });
+    expect(indexer.reader.isReady(), "the index is served while Ponder restarts").to.equal(true);
+    await actor.transfer("after the restart");
+    await timeToCurrent(60_000);
+    await expectIndexMatchesChain(provider, deployment, indexer.databasePath, { accounts, tokens: [] });
+    expect(indexer.log()).not.to.match(/rebuilding the index/);
   });
 });

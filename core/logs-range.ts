@@ -59,7 +59,7 @@ function providerMessage(error: unknown): string {
 }
 
 /** What the wrapper has learnt about a network's provider. */
-export interface LogsRangeState {
+interface LogsRangeState {
   /** The largest range (blocks) to ask for; undefined until a refusal. */
   maxRange: number | undefined;
   /** A limit the provider stated: the range never grows beyond it. */

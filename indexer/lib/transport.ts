@@ -65,6 +65,29 @@ export function settleTransport(urls: readonly string[], tuning: RpcTuning, onLo
   const patient = patientTransport(inner, { patienceMs: tuning.patienceMs, baseDelayMs: 100, maxDelayMs: tuning.maxRetryDelayMs });
   return (params) => {
     const transport = patient(params);
-    return { ...transport, request: adaptiveLogsRange(transport.request as RpcRequest, onLogsRange) as typeof transport.request };
+    const request = oneLatestAtATime(adaptiveLogsRange(transport.request as RpcRequest, onLogsRange));
+    return { ...transport, request: request as typeof transport.request };
+  };
+}
+
+/**
+ * Shares one request for the chain's head among callers while it is in flight. Ponder polls the head every polling
+ * interval without waiting for the previous poll: while the RPC is slow or failing, polls pile up, and their answers
+ * would come back out of order; Ponder takes an older head after a newer one for a reorg and, reconciling it, loses
+ * the events of the blocks in between. With one head request at a time, heads only move forward.
+ */
+export function oneLatestAtATime(request: RpcRequest): RpcRequest {
+  const inFlight = new Map<string, Promise<unknown>>();
+  return (args) => {
+    const params = args.params as unknown[] | undefined;
+    const isHead = args.method === "eth_blockNumber" || (args.method === "eth_getBlockByNumber" && params?.[0] === "latest");
+    if (!isHead) return request(args);
+    const key = `${args.method}:${JSON.stringify(params ?? [])}`;
+    let pending = inFlight.get(key);
+    if (!pending) {
+      pending = request(args).finally(() => inFlight.delete(key));
+      inFlight.set(key, pending);
+    }
+    return pending;
   };
 }

@@ -41,24 +41,34 @@ export class RpcClient {
   }
 
   private async requestOne<T>(url: string, method: string, params: unknown[]): Promise<T> {
+    // A timer of our own, not AbortSignal.timeout's: that one does not keep the process alive, and a fetch whose
+    // connection the server dropped holds nothing else that does (the supervisor would exit without a word).
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new Error(`no answer within ${this.timeoutMs} ms`)), this.timeoutMs);
     let response: Response;
     try {
       response = await fetch(url, {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ jsonrpc: "2.0", id: this.nextId++, method, params }),
-        signal: AbortSignal.timeout(this.timeoutMs),
+        signal: controller.signal,
       });
     } catch (error) {
+      clearTimeout(timer);
       const cause = (error as Error & { cause?: Error }).cause;
       throw new Error(`${url} is unreachable (${cause?.message ?? (error as Error).message})`);
     }
-    if (!response.ok) throw new Error(`${url} answered HTTP ${response.status} to ${method}`);
+    if (!response.ok) {
+      clearTimeout(timer);
+      throw new Error(`${url} answered HTTP ${response.status} to ${method}`);
+    }
     let body: { result?: T; error?: { message: string } };
     try {
       body = (await response.json()) as typeof body;
     } catch (error) {
       throw new Error(`${url} sent an unreadable answer to ${method} (${(error as Error).message})`);
+    } finally {
+      clearTimeout(timer);
     }
     if (body.error) throw new Error(`${url} refused ${method}: ${body.error.message}`);
     return body.result as T;
@@ -79,11 +89,6 @@ export class RpcClient {
     const block = await this.block("latest");
     if (!block) throw new RpcUnavailableError(`${this.urls.join(", ")} returned no latest block`);
     return block;
-  }
-
-  /** The latest block number. */
-  async blockNumber(): Promise<number> {
-    return Number(await this.request<string>("eth_blockNumber"));
   }
 
   private async block(tag: string): Promise<TimedBlockRef | null> {

@@ -138,9 +138,11 @@ describe("Indexer: a flaky RPC (through the fault proxy)", function () {
     expect(indexer.log()).not.to.match(/ponder exited|Fatal error/);
     expect(indexer.log()).to.match(/waiting for the node to answer/);
   });
+
   it("restarts a Ponder that dies on the same index, serving it meanwhile, without a rebuild", async function () {
     const supervisor = indexer.process.child.pid!;
-    const ponder = Number(execFileSync("pgrep", ["-P", String(supervisor)], { encoding: "utf8" }).trim().split("\n")[0]);
+    // The supervisor's children: Ponder, and tsx's esbuild service.
+    const ponder = Number(execFileSync("pgrep", ["-P", String(supervisor), "-f", "ponder.js start"], { encoding: "utf8" }).trim());
     process.kill(ponder, "SIGKILL");
     await waitFor("the supervisor to restart Ponder", () => /ponder exited: restarting it on the same index/.test(indexer.log()), { timeoutMs: 10_000 });
     expect(indexer.reader.isReady(), "the index is served while Ponder restarts").to.equal(true);
@@ -148,5 +150,21 @@ describe("Indexer: a flaky RPC (through the fault proxy)", function () {
     await timeToCurrent(60_000);
     await expectIndexMatchesChain(provider, deployment, indexer.databasePath, { accounts, tokens: [] });
     expect(indexer.log()).not.to.match(/rebuilding the index/);
+  });
+
+  it("indexes through the second of several RPC URLs while the first is down", async function () {
+    const down = await startFaultProxy(node.url);
+    down.startOutage();
+    try {
+      const second = await startIndexer({ rpcUrl: `${down.url},${proxy.url}`, deploymentsDir: deployment.deploymentsDir });
+      await actor.transfer("through the second URL");
+      await second.waitUntilIndexed(await node.blockNumber(), 120_000);
+      await expectIndexMatchesChain(provider, deployment, second.databasePath, { accounts, tokens: [] });
+      expect(second.log()).to.match(new RegExp(`network localhost at ${down.url}, ${proxy.url}`));
+      expect(second.log()).not.to.match(/rebuilding the index|ponder exited/);
+      await second.stop();
+    } finally {
+      await down.close();
+    }
   });
 });

@@ -88,6 +88,7 @@ export function oneLatestAtATime(request: RpcRequest): RpcRequest {
       pending = request(args).finally(() => inFlight.delete(key));
       inFlight.set(key, pending);
     }
-    return pending;
+    // Each caller gets its own copy: Ponder changes the blocks it is given.
+    return pending.then((result) => structuredClone(result));
   };
 }

@@ -19,6 +19,7 @@ import { transactionRoutes } from "./routes/transactions";
 import { userRoutes } from "./routes/users";
 import { webRoutes } from "./routes/web";
 import { webhookRoutes } from "./routes/webhooks";
+import { STALE_HEADER, markStale } from "./middleware/stale";
 
 /** Version reported in the OpenAPI document. */
 export const API_VERSION = "0.1.0";
@@ -50,7 +51,7 @@ export function createApp(deps: AppDeps) {
     credentials: true,
     allowMethods: ["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
     allowHeaders: ["Authorization", "Content-Type", "Idempotency-Key", "X-Request-Id"],
-    exposeHeaders: ["X-Request-Id", "Retry-After", "Idempotent-Replayed"],
+    exposeHeaders: ["X-Request-Id", "Retry-After", "Idempotent-Replayed", STALE_HEADER],
     maxAge: 600,
   });
   // Only requests with an Origin take part in CORS. Hono's cors middleware writes to c.res before
@@ -78,6 +79,7 @@ export function createApp(deps: AppDeps) {
   app.use((c, next) => (c.req.method === "GET" || c.req.method === "HEAD" ? next() : limitBody(c, next)));
   const authLimit = rateLimit(new RateLimiter(deps.config.authRateLimitPerMinute, 60_000), deps.config.trustProxy, now);
   app.use("/auth/*", authLimit);
+  app.use(markStale(deps.index, now));
   app.use("/oauth/*", authLimit);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", bearerFormat: "JWT" });

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { z } from "zod";
-import { DEFAULT_RPC_URL } from "../core/chains";
+import { DEFAULT_RPC_URL, rpcUrlFromEnv } from "../core/chains";
 import { indexDatabasePath } from "../core/index-folder";
 
 /** The API's configuration, read once from the environment at start-up. */
@@ -162,7 +162,12 @@ const EnvSchema = z.object({
   }),
   INDEX_DB_PATH: text(""),
   SETTLE_INDEX_DIR: text(""),
-  RPC_URL: checked("RPC_URL", DEFAULT_RPC_URL, (raw) => /^https?:\/\/[^\s]+$/.test(raw), "must be an http(s) URL"),
+  RPC_URL: checked(
+    "RPC_URL",
+    DEFAULT_RPC_URL,
+    (raw) => raw.split(",").every((url) => /^https?:\/\/[^\s]+$/.test(url.trim())),
+    "must be an http(s) URL or a comma-separated list of them",
+  ),
   SETTLE_NETWORK: checked("SETTLE_NETWORK", "localhost", (raw) => /^[A-Za-z0-9_-]+$/.test(raw), "must be a network name like localhost"),
   JWT_SECRET: z
     .string()
@@ -231,7 +236,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     appDbPath: resolve(e.APP_DB_PATH),
     appDatabaseUrl: e.APP_DATABASE_URL === "" ? undefined : e.APP_DATABASE_URL,
     indexDbPath: resolve(e.INDEX_DB_PATH || indexDatabasePath(indexDir)),
-    rpcUrl: e.RPC_URL,
+    rpcUrl: rpcUrlFromEnv({ RPC_URL: e.RPC_URL }),
     network: e.SETTLE_NETWORK,
     jwtSecret: e.JWT_SECRET,
     jwtTtlSeconds: e.JWT_TTL_SECONDS,

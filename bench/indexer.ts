@@ -5,7 +5,8 @@
  *
  * Environment: BENCH_EVENTS (default 50000) sets how many Settle events to generate at least;
  * BENCH_ROUNDS (default 3) how many backfills from scratch are timed (the median is reported: the
- * machine is shared); BENCH_LAG_SAMPLES (default 200) how many transactions the lag is measured over.
+ * machine is shared); BENCH_LAG_SAMPLES (default 200) how many transactions the lag is measured over;
+ * BENCH_OUTAGE_MS (default 10000) the outage the recovery time is measured after (bench/lib/rpc-faults.ts).
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
@@ -17,6 +18,7 @@ import { REPO_ROOT } from "../scripts/stack/paths";
 import { IndexReader } from "../api/index/reader";
 import { startIndexer, type RunningIndexer } from "../scripts/stack/indexer";
 import { stopAllProcesses } from "../scripts/stack/processes";
+import { benchRpcFaults, type RpcFaultsBenchResult } from "./lib/rpc-faults";
 
 function artifact(path: string): { abi: InterfaceAbi } {
   return JSON.parse(readFileSync(join(REPO_ROOT, "artifacts", "contracts", path), "utf8")) as { abi: InterfaceAbi };
@@ -31,6 +33,8 @@ export interface IndexerBenchResult {
   lagMsP99: number;
   /** Every backfill's seconds, in the order they ran (`backfillSeconds` is their median). */
   backfillRounds: number[];
+  /** The same backfill through a flaky RPC (fault proxy) next to a latency-only one, and the recovery after an outage. */
+  rpcFaults: RpcFaultsBenchResult;
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -98,6 +102,10 @@ async function main(): Promise<void> {
       lags.push(performance.now() - mined);
     }
     lags.sort((a, b) => a - b);
+    await indexer.stop();
+    const rpcFaults = await benchRpcFaults(node, deployment, head, () =>
+      node.rpc<string>("eth_sendTransaction", [{ from, to: deployment.contracts.SettleToken.address, data, gas: "0x30000" }]),
+    );
     const result: IndexerBenchResult = {
       events,
       backfillSeconds,
@@ -105,6 +113,7 @@ async function main(): Promise<void> {
       lagMsP50: Number(percentile(lags, 50).toFixed(1)),
       lagMsP99: Number(percentile(lags, 99).toFixed(1)),
       backfillRounds,
+      rpcFaults,
     };
     console.log(
       `lag over ${samples} transactions: p50 ${result.lagMsP50} ms, p99 ${result.lagMsP99} ms (max ${lags[lags.length - 1]!.toFixed(1)} ms)`,
@@ -116,8 +125,11 @@ async function main(): Promise<void> {
     const out = join(REPO_ROOT, "bench", "results", "indexer.json");
     mkdirSync(join(REPO_ROOT, "bench", "results"), { recursive: true });
     writeFileSync(out, JSON.stringify(result, null, 2) + "\n");
+    console.log(
+      `flaky RPC: faulty backfill ${rpcFaults.faultyToLatencyOnly}x the latency-only one (goal <= 2: ${rpcFaults.faultyToLatencyOnly <= 2 ? "met" : "MISSED"}), ` +
+        `recovery ${rpcFaults.recoverySeconds} s (goal < 10: ${rpcFaults.recoverySeconds < 10 ? "met" : "MISSED"}), ${rpcFaults.rebuilds} rebuilds, ${rpcFaults.ponderExits} Ponder exits`,
+    );
     console.log(`wrote ${out}`);
-    await indexer.stop();
     await node.stop();
   } finally {
     await stopAllProcesses();

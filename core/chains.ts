@@ -33,12 +33,31 @@ export function chainName(chainId: number): string {
 }
 
 /**
- * The JSON-RPC URL of the node a process talks to: RPC_URL, or the local node's. One variable for every layer.
+ * The JSON-RPC URLs of the chain a process talks to, in order of preference: RPC_URL, one URL or several separated by
+ * commas (the indexer uses them all through a fallback transport; other layers use the first), or the local node's.
+ * One variable for every layer.
  *
- * @throws Error when RPC_URL is set but not an http(s) URL
+ * @throws Error when an entry of RPC_URL is not an http(s) URL
+ */
+export function rpcUrlsFromEnv(env: Record<string, string | undefined>): string[] {
+  const urls = (env.RPC_URL || DEFAULT_RPC_URL)
+    .split(",")
+    .map((url) => url.trim())
+    .filter((url) => url !== "");
+  if (urls.length === 0) throw new Error(`RPC_URL must be an http(s) URL or a comma-separated list of them, got "${env.RPC_URL}"`);
+  for (const url of urls) {
+    if (!/^https?:\/\/\S+$/.test(url)) {
+      throw new Error(`RPC_URL must be an http(s) URL or a comma-separated list of them, got "${url}" in "${env.RPC_URL}"`);
+    }
+  }
+  return urls;
+}
+
+/**
+ * The JSON-RPC URL of the node a process talks to: the first of {@link rpcUrlsFromEnv}.
+ *
+ * @throws Error when RPC_URL is set but not an http(s) URL (or list of them)
  */
 export function rpcUrlFromEnv(env: Record<string, string | undefined>): string {
-  const url = env.RPC_URL || DEFAULT_RPC_URL;
-  if (!/^https?:\/\/\S+$/.test(url)) throw new Error(`RPC_URL must be an http(s) URL, got "${url}"`);
-  return url;
+  return rpcUrlsFromEnv(env)[0]!;
 }

@@ -61,16 +61,43 @@ export const IDENTITY_FILE = "settle-index.json";
  * rows; any difference (another chain, a restarted node, a new deployment, other indexer code) means a rebuild.
  */
 export interface IndexIdentity {
-  /** Format of the file. */
-  version: 1;
+  /** Format of the file (2: with the genesis hash). */
+  version: 2;
   network: string;
   chainId: number;
+  /** Hash of the chain's block 0: with the start block's hash, what says the chain is the same one. */
+  genesisHash: `0x${string}`;
   /** The first indexed block (the earliest deploy block) and its hash on the chain indexed. */
   startBlock: { number: number; hash: `0x${string}` };
   /** Indexed contracts: name to address (lowercase) and deploy block. */
   contracts: Record<string, { address: `0x${string}`; deployBlock: number }>;
   /** sha256 of the indexer's code (config, schema, handlers, helpers, core/, Ponder's version). */
   codeHash: string;
+}
+
+/**
+ * The supervisor's view of the RPC, per network (one row per network, JSON in `value`), written on every check of
+ * the chain: what /health reports and what marks the API's answers as stale.
+ */
+export const SYNC_HEALTH_TABLE = "_settle_sync_health";
+
+/** How the indexer's sync of one network stands (a row of {@link SYNC_HEALTH_TABLE}). */
+export interface SyncHealth {
+  /** `ok`: current; `lagging`: the node answers, the index is behind; `degraded`: the node does not answer. */
+  state: "ok" | "lagging" | "degraded";
+  /** The node's head at the last answer, and the block the index has reached. */
+  headBlock: number | null;
+  indexedBlock: number | null;
+  /** Blocks and seconds (block timestamps) the index is behind the head. */
+  lagBlocks: number | null;
+  lagSeconds: number | null;
+  /** Last time (ms since the epoch) the index was seen current: answers are stale by the time since. */
+  currentAt: number | null;
+  /** Since when (ms since the epoch) the node has not answered, and its last error. */
+  unreachableSince: number | null;
+  lastError: string | null;
+  /** When the supervisor wrote this row (ms since the epoch): an old row means the indexer is not running. */
+  checkedAt: number;
 }
 
 /**

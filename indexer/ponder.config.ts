@@ -1,5 +1,4 @@
 import { createConfig } from "@ponder/core";
-import { http } from "viem";
 import { ERC20Abi } from "../core/abis/ERC20";
 import { PaymentEscrowAbi } from "../core/abis/PaymentEscrow";
 import { SettleTokenAbi } from "../core/abis/SettleToken";
@@ -7,22 +6,26 @@ import { StakingRewardsAbi } from "../core/abis/StakingRewards";
 import { isLocalChain } from "../core/chains";
 import { readDeployment } from "../core/deployment-file";
 import { pollingIntervalFor, resolveSettings } from "./lib/settings";
+import { rpcTuningFor, settleTransport } from "./lib/transport";
 
 // Addresses, chain and start blocks come from deployments/<SETTLE_NETWORK>.json (see lib/settings.ts).
 const settings = resolveSettings();
 const deployment = readDeployment(settings.deploymentsDir, settings.network);
 const { SettleToken, StakingRewards, PaymentEscrow } = deployment.contracts;
 const isLocal = isLocalChain(deployment.chainId);
+const tuning = rpcTuningFor(settings, deployment.chainId);
 
 export default createConfig({
   networks: {
     [settings.network]: {
       chainId: deployment.chainId,
-      // viem caps a response at 10 MiB by default: a backfill's eth_getLogs is larger than that.
-      transport: http(settings.rpcUrl, { maxResponseBodySize: 256 * 1024 * 1024 }),
+      // Every URL of RPC_URL (a ranked fallback), timeouts and retries, adaptive eth_getLogs ranges: lib/transport.ts.
+      transport: settleTransport(settings.rpcUrls, tuning, (range, why) =>
+        console.warn(`[indexer] eth_getLogs range now ${range} blocks network=${settings.network} why=${JSON.stringify(why)}`),
+      ),
       pollingInterval: pollingIntervalFor(settings, deployment.chainId),
-      // A local node answers as fast as it can; Ponder's default of 50 requests/s throttles a backfill.
-      maxRequestsPerSecond: isLocal ? 10_000 : 50,
+      // A local node answers as fast as it can; Ponder's default of 50 requests/s would throttle a backfill.
+      maxRequestsPerSecond: tuning.maxRequestsPerSecond,
       // A local node's chain is replaced when it restarts: never reuse cached RPC results for it.
       disableCache: isLocal,
     },

@@ -10,7 +10,7 @@
  */
 import { dirname } from "node:path";
 import { readIdentity } from "../../core/index-folder";
-import type { IndexIdentity } from "../../core/index-schema";
+import type { IndexIdentity, SyncHealth } from "../../core/index-schema";
 import { IndexNotReadyError } from "./errors";
 import { accountByAddress, escrowCreditsOf, stakeOf } from "./queries/accounts";
 import { historyByAccount, historyByInvoice, historyByTxHash, type HistoryQuery } from "./queries/history";
@@ -25,7 +25,7 @@ import {
 import { indexStats } from "./queries/stats";
 import type { AccountRow, EscrowCreditRow, HistoryRow, IndexStats, IndexStatus, InvoiceEventRow, InvoiceRow, Page, StakeRow } from "./rows";
 import { IndexSource } from "./source";
-import { readStatus, safeStatus } from "./status";
+import { readStatus, readSyncHealth, safeStatus, stalenessOf, type Staleness } from "./status";
 
 /** Options of {@link IndexReader}. */
 export interface IndexReaderOptions {
@@ -42,6 +42,7 @@ export interface IndexReaderOptions {
  */
 export class IndexReader {
   private readonly source: IndexSource;
+  private stalenessCache: { at: number; value: Staleness | undefined } | undefined;
 
   /** @param options where the database is. */
   constructor(options: IndexReaderOptions) {
@@ -86,6 +87,21 @@ export class IndexReader {
     const status = this.assertReady();
     if (!status.block) throw new IndexNotReadyError("building", "the index has no block yet: try again shortly");
     return status.block;
+  }
+
+  /** How the indexer's sync of each network stands (see readSyncHealth); `now` in ms since the epoch. */
+  syncHealth(now = Date.now()): Record<string, SyncHealth> {
+    return readSyncHealth(this.source, now);
+  }
+
+  /**
+   * How stale the index's answers are (undefined when current). Read at most once a second: every response asks.
+   */
+  staleness(now = Date.now()): Staleness | undefined {
+    if (this.stalenessCache && now - this.stalenessCache.at < 1_000) return this.stalenessCache.value;
+    const value = stalenessOf(this.syncHealth(now), now);
+    this.stalenessCache = { at: now, value };
+    return value;
   }
 
   /** The chain the index was built from, as recorded by the indexer next to the database. */

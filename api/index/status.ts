@@ -2,7 +2,14 @@
  * The index's status: Ponder's progress (its `_ponder_meta` status row) and the supervisor's caught-up record, and a
  * status that never throws for the routes that degrade instead of failing while the index is missing or building.
  */
-import { CAUGHT_UP_TABLE, PONDER_META_KEY, PONDER_META_TABLE, type PonderStatus } from "../../core/index-schema";
+import {
+  CAUGHT_UP_TABLE,
+  PONDER_META_KEY,
+  PONDER_META_TABLE,
+  SYNC_HEALTH_TABLE,
+  type PonderStatus,
+  type SyncHealth,
+} from "../../core/index-schema";
 import { IndexNotReadyError } from "./errors";
 import type { IndexStatus } from "./rows";
 import type { Queryable } from "./source";
@@ -16,8 +23,10 @@ const STATUS_SQL = `SELECT value FROM "${PONDER_META_TABLE}" WHERE key = '${POND
 const CAUGHT_UP_SQL = `SELECT block FROM "${CAUGHT_UP_TABLE}" WHERE id = 1`;
 
 /**
- * Ponder's progress as recorded in the database; ready only once the supervisor has recorded that the index caught
- * up. Throws {@link IndexNotReadyError} (`missing`) only when there is no database at all.
+ * Ponder's progress as recorded in the database; ready once the supervisor has recorded that the index caught up with
+ * the chain, and from then on while Ponder restarts or the RPC is down (the rows stay those of the same chain, only
+ * older: the sync health says by how much). Throws {@link IndexNotReadyError} (`missing`) only when there is no
+ * database at all.
  */
 export function readStatus(db: Queryable): IndexStatus {
   let value: string | null | undefined;
@@ -34,7 +43,7 @@ export function readStatus(db: Queryable): IndexStatus {
   if (entries.length === 0) return notReady();
   const [network, first] = entries[0]!;
   return {
-    ready: caughtUp && entries.every(([, entry]) => entry.ready),
+    ready: caughtUp,
     network,
     block: first.block ? { number: BigInt(first.block.number), timestamp: BigInt(first.block.timestamp) } : null,
   };
@@ -48,4 +57,55 @@ export function safeStatus(index: { status(): IndexStatus }): IndexStatus {
     if (err instanceof IndexNotReadyError) return notReady();
     throw err;
   }
+}
+
+/** The indexer's record of each network's sync. */
+const SYNC_HEALTH_SQL = `SELECT network, value FROM "${SYNC_HEALTH_TABLE}"`;
+
+/** A record older than this means the indexer is not checking the node any more (stopped or stuck). */
+export const SYNC_HEALTH_MAX_AGE_MS = 30_000;
+
+/**
+ * How the indexer's sync of each network stands, as it last recorded it; a record older than
+ * {@link SYNC_HEALTH_MAX_AGE_MS} is reported degraded ("the indexer has not checked since"). Empty before the first
+ * record or for a missing index.
+ */
+export function readSyncHealth(db: Queryable, now: number): Record<string, SyncHealth> {
+  let rows: { network: string; value: string }[];
+  try {
+    rows = db.all(SYNC_HEALTH_SQL, []) as typeof rows;
+  } catch {
+    return {};
+  }
+  const health: Record<string, SyncHealth> = {};
+  for (const row of rows) {
+    const record = JSON.parse(row.value) as SyncHealth;
+    health[row.network] =
+      now - record.checkedAt > SYNC_HEALTH_MAX_AGE_MS
+        ? {
+            ...record,
+            state: "degraded",
+            unreachableSince: record.unreachableSince ?? record.checkedAt,
+            lastError: `the indexer has not checked the node since ${new Date(record.checkedAt).toISOString()}: is it running?`,
+          }
+        : record;
+  }
+  return health;
+}
+
+/** How stale the index's answers are: the longest any network has not been current, and by how many blocks. */
+export interface Staleness {
+  seconds: number;
+  blocks: number | null;
+}
+
+/** The staleness of answers given `health` (undefined when every network is ok). */
+export function stalenessOf(health: Record<string, SyncHealth>, now: number): Staleness | undefined {
+  let stale: Staleness | undefined;
+  for (const record of Object.values(health)) {
+    if (record.state === "ok") continue;
+    const seconds = Math.max(0, Math.round((now - (record.currentAt ?? record.checkedAt)) / 1000));
+    if (!stale || seconds > stale.seconds) stale = { seconds, blocks: record.lagBlocks };
+  }
+  return stale;
 }

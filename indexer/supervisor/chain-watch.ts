@@ -1,58 +1,33 @@
 /**
- * The chain as the supervisor sees it: whether the deployment's contracts are on the node's chain, and a watch over
- * one Ponder run that stops it when that chain is gone (a restarted local node, a reorg deeper than Ponder's
- * finality) or the deployment file changes, and records when the index has caught up with the head.
+ * A watch over one Ponder run: it stops Ponder when the chain the index was built from is gone (a node that answers
+ * with another deploy block hash: a restarted local node; a reorg deeper than Ponder's finality) or the deployment
+ * file changes, records when the index has caught up with the head, and records the sync's health (ok, lagging,
+ * degraded) for /health. A node that does not answer never stops Ponder: Ponder retries, the watch backs off and says
+ * what it waits for once per interval.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
+import type { Deployment } from "../../core/deployment";
 import { isLocalChain } from "../../core/chains";
-import { startBlockOf, type Deployment } from "../../core/deployment";
-import { readDeployment } from "../../core/deployment-file";
 import type { IndexerSettings } from "../lib/settings";
+import { Backoff, logWait } from "./backoff";
 import { log } from "./log";
-import { finalizedBlock, releasePonderLock, setCaughtUp, type FinalizedBlock } from "./ponder-db";
+import { finalizedBlock, releasePonderLock, setCaughtUp, writeSyncHealth, type FinalizedBlock } from "./ponder-db";
 import { ponderStatus, startPonder } from "./ponder-process";
-import { RpcUnavailableError, type BlockRef, type RpcClient } from "./rpc";
+import { wrongChainMessage } from "./chain-check";
+import type { BlockRef, RpcClient } from "./rpc";
+import { SyncHealthTracker } from "./sync-health";
 
 /** Why the supervisor stopped a Ponder run. */
 export type RunOutcome =
-  | { kind: "exited"; code: number | null; wasReady: boolean }
+  | { kind: "exited"; code: number | null; ranMs: number }
   | { kind: "chain-gone"; reason: string }
+  | { kind: "wrong-chain"; message: string }
   | { kind: "deployment-changed" }
   | { kind: "stopping" };
 
-/** Outcome of {@link checkDeployment}. */
-export type DeploymentCheck =
-  { ok: true; deployment: Deployment; startBlock: BlockRef } | { ok: false; reason: string; chainGone: boolean };
-
-/** True for the error of a node that refuses connections: a local node that does has lost its chain (it lives in memory). */
-const isRefusal = (error: unknown): boolean => error instanceof RpcUnavailableError && /ECONNREFUSED|fetch failed/.test(error.message);
-
-/** Checks that the deployment file describes contracts that exist on the node's chain. */
-export async function checkDeployment(settings: IndexerSettings, rpc: RpcClient): Promise<DeploymentCheck> {
-  let deployment: Deployment;
-  try {
-    deployment = readDeployment(settings.deploymentsDir, settings.network);
-  } catch (error) {
-    return { ok: false, reason: (error as Error).message, chainGone: false };
-  }
-  try {
-    const chainId = await rpc.chainId();
-    if (chainId !== deployment.chainId) {
-      return { ok: false, reason: `the node is chain ${chainId}, the deployment is for chain ${deployment.chainId}`, chainGone: true };
-    }
-    const start = startBlockOf(deployment);
-    const startBlock = await rpc.blockAt(start);
-    if (!startBlock) return { ok: false, reason: `the chain has no block ${start} (deploy block): node restarted?`, chainGone: true };
-    for (const [name, contract] of Object.entries(deployment.contracts)) {
-      const code = await rpc.request<string>("eth_getCode", [contract.address, "latest"]);
-      if (code === "0x") return { ok: false, reason: `no ${name} code at ${contract.address}: deploy again`, chainGone: true };
-    }
-    return { ok: true, deployment, startBlock };
-  } catch (error) {
-    return { ok: false, reason: (error as Error).message, chainGone: isLocalChain(deployment.chainId) && isRefusal(error) };
-  }
-}
+/** What a check of the chain found that ends the run, if anything. */
+type Verdict = Extract<RunOutcome, { kind: "chain-gone" | "wrong-chain" }> | undefined;
 
 /**
  * Runs `ponder start` until it exits, the chain is gone, the deployment changes or `stop` resolves, and returns why.
@@ -67,21 +42,66 @@ export async function runPonder(
 ): Promise<RunOutcome> {
   const deploymentText = readFileSync(settings.deploymentPath, "utf8");
   const local = isLocalChain(deployment.chainId);
+  const tickMs = local ? 250 : 5_000;
   releasePonderLock(settings);
-  setCaughtUp(settings, undefined);
+  const startedAt = Date.now();
   const ponder = startPonder(settings);
-  let readyAt: number | undefined;
-  const exited = ponder.exited.then((code): RunOutcome => ({ kind: "exited", code, wasReady: readyAt !== undefined }));
-
-  let refusals = 0;
+  const exited = ponder.exited.then((code): RunOutcome => ({ kind: "exited", code, ranMs: Date.now() - startedAt }));
+  const health = new SyncHealthTracker();
+  // Capped low: the sync health must say "ok" again soon after the node is back.
+  const backoff = new Backoff(tickMs, local ? 2_000 : 10_000);
+  let caughtUp = false;
   let headAtReady: number | undefined;
   // Ponder's finalized block (it never revisits it) and its hash when first seen here.
   let finalized: (FinalizedBlock & { hash?: string }) | undefined;
-  const tick = local ? 250 : 5_000;
+
+  /** One check of the chain and of Ponder's progress; throws when the node does not answer. */
+  const check = async (): Promise<Verdict> => {
+    const chainId = await rpc.chainId();
+    if (chainId !== deployment.chainId)
+      return { kind: "wrong-chain", message: wrongChainMessage(settings, rpc, chainId, deployment.chainId) };
+    const start = await rpc.blockAt(startBlock.number);
+    // A remote node (or one of several providers) may lag behind; a local node without the block lost its chain.
+    if (start === null && !local) throw new Error(`the node has no block ${startBlock.number} (the deploy block) yet: it lags behind`);
+    if (start?.hash !== startBlock.hash) {
+      return {
+        kind: "chain-gone",
+        reason: `the node answers without the index's block ${startBlock.number} (${start ? "another hash" : "no such block"})`,
+      };
+    }
+    const current = finalizedBlock(settings);
+    if (current && current.number !== finalized?.number) finalized = current;
+    if (finalized) {
+      const block = await rpc.blockAt(finalized.number);
+      if (!block || block.timestamp !== finalized.timestamp || (finalized.hash !== undefined && block.hash !== finalized.hash)) {
+        return {
+          kind: "chain-gone",
+          reason: `Ponder's finalized block ${finalized.number} was replaced (a reorg deeper than its finality)`,
+        };
+      }
+      finalized.hash = block.hash;
+    }
+    const head = await rpc.head();
+    const status = await ponderStatus(settings, deployment.network);
+    health.answered(head, status?.block);
+    // Ponder says ready once the finalized part is indexed; the index is served once it has also caught up with the
+    // head the chain had then.
+    if (!caughtUp && status?.ready && status.block !== undefined) {
+      headAtReady ??= head.number;
+      if (status.block.number >= headAtReady) {
+        caughtUp = true;
+        setCaughtUp(settings, status.block.number);
+        log(`ready at block ${status.block.number}`);
+      }
+    }
+    return undefined;
+  };
+
   const watch = async (): Promise<RunOutcome> => {
+    let delayMs = tickMs;
     while (true) {
       const woke = await Promise.race([
-        sleep(tick).then(() => "tick" as const),
+        sleep(delayMs).then(() => "tick" as const),
         exited.then(() => "exited" as const),
         stop.then(() => "stop" as const),
       ]);
@@ -91,42 +111,22 @@ export async function runPonder(
       if (!existsSync(settings.deploymentPath) || readFileSync(settings.deploymentPath, "utf8") !== deploymentText) {
         return { kind: "deployment-changed" };
       }
+      const downSince = health.downSince;
       try {
-        const start = await rpc.blockAt(startBlock.number);
-        if (start?.hash !== startBlock.hash) {
-          return { kind: "chain-gone", reason: `block ${startBlock.number} ${start ? "has another hash" : "is gone"}` };
-        }
-        const current = finalizedBlock(settings);
-        if (current && current.number !== finalized?.number) finalized = current;
-        if (finalized) {
-          const block = await rpc.blockAt(finalized.number);
-          const replaced =
-            !block || block.timestamp !== finalized.timestamp || (finalized.hash !== undefined && block.hash !== finalized.hash);
-          if (replaced)
-            return {
-              kind: "chain-gone",
-              reason: `Ponder's finalized block ${finalized.number} was replaced (a reorg deeper than its finality)`,
-            };
-          finalized.hash = block.hash;
-        }
-        refusals = 0;
-        // Ponder says ready once the finalized part is indexed; the index is served once it has also
-        // caught up with the head the chain had then.
-        const status = await ponderStatus(settings, deployment.network);
-        if (status?.ready && status.block !== undefined && readyAt === undefined) {
-          if (headAtReady === undefined) headAtReady = await rpc.blockNumber();
-          if (status.block >= headAtReady) {
-            readyAt = status.block;
-            setCaughtUp(settings, status.block);
-            log(`ready at block ${status.block}`);
-          }
-        }
+        const verdict = await check();
+        if (verdict) return verdict;
+        if (downSince !== null) log("the node answers again", { downS: Math.round((Date.now() - downSince) / 1000) });
+        backoff.reset();
+        delayMs = tickMs;
       } catch (error) {
-        // Two refusals in a row: the local node is down, and its chain with it.
-        if (local && isRefusal(error) && ++refusals >= 2) {
-          return { kind: "chain-gone", reason: `the node refuses connections (${(error as Error).message})` };
-        }
+        health.failed(error as Error);
+        delayMs = backoff.next();
+        logWait(
+          { what: "the node to answer (Ponder keeps retrying)", reason: (error as Error).message, since: health.downSince! },
+          delayMs,
+        );
       }
+      writeSyncHealth(settings, deployment.network, health.snapshot());
     }
   };
 

@@ -6,6 +6,7 @@ import { startBlockOf, type Deployment } from "../../core/deployment";
 import { indexDatabasePath } from "../../core/index-folder";
 import { IDENTITY_FILE, PONDER_FILES, type IndexIdentity } from "../../core/index-schema";
 import { INDEXER_DIR } from "../lib/settings";
+import type { ChainFacts } from "./chain-check";
 
 /** Files whose content defines the index: a change to any of them rebuilds it. */
 function codeFiles(): string[] {
@@ -34,17 +35,18 @@ export function indexerCodeHash(): string {
   return "0x" + hash.digest("hex");
 }
 
-/** The identity of an index of `deployment` whose start block has hash `startBlockHash`. */
-export function identityOf(deployment: Deployment, startBlockHash: `0x${string}`): IndexIdentity {
+/** The identity of an index of `deployment` on the chain the node described as `chain`. */
+export function identityOf(deployment: Deployment, chain: ChainFacts): IndexIdentity {
   const contracts: IndexIdentity["contracts"] = {};
   for (const [name, contract] of Object.entries(deployment.contracts)) {
     contracts[name] = { address: contract.address.toLowerCase() as `0x${string}`, deployBlock: contract.deployBlock };
   }
   return {
-    version: 1,
+    version: 2,
     network: deployment.network,
-    chainId: deployment.chainId,
-    startBlock: { number: startBlockOf(deployment), hash: startBlockHash },
+    chainId: chain.chainId,
+    genesisHash: chain.genesisHash,
+    startBlock: { number: startBlockOf(deployment), hash: chain.startBlock.hash },
     contracts,
     codeHash: indexerCodeHash(),
   };
@@ -76,7 +78,9 @@ export function deleteIndex(indexDir: string): void {
 /** Says what differs between the recorded identity and the current one, for the log. */
 export function describeDifference(recorded: IndexIdentity | undefined, current: IndexIdentity): string {
   if (!recorded) return "an unknown chain (no identity recorded)";
+  if (recorded.version !== current.version) return "an older index format";
   if (recorded.chainId !== current.chainId) return `chain ${recorded.chainId}`;
+  if (recorded.genesisHash !== current.genesisHash) return "another chain (the genesis block's hash differs)";
   if (recorded.startBlock.hash !== current.startBlock.hash) return "another chain (the deploy block's hash differs)";
   if (JSON.stringify(recorded.contracts) !== JSON.stringify(current.contracts)) return "another deployment";
   if (recorded.codeHash !== current.codeHash) return "other indexer code";

@@ -1,23 +1,29 @@
 /**
  * The indexer's supervisor: `npm start` in indexer/ (or `npm run index` at the root).
  *
- * 1. Checks that deployments/<network>.json describes contracts on the node's chain, and compares the index's
- *    recorded identity (chain, start block hash, contracts, indexer code) with it: on any difference the index is
- *    deleted and rebuilt from scratch.
+ * 1. Asks the node which chain it is on (./chain-check.ts: chain id, genesis hash, the deploy block's hash) and
+ *    compares that with the index's recorded identity (plus the contracts and the indexer's code): on a difference
+ *    reported by a node that answers, the index is deleted and rebuilt from scratch (one log line). A node that does
+ *    not answer, or answers with errors, only makes it wait (capped exponential back-off with jitter, one log line per
+ *    interval); a node on another chain id stops it with a message naming both ids.
  * 2. Runs `ponder start` and watches the chain while it runs (./chain-watch.ts). When the chain the index was built
- *    from is gone (a restarted local node: the start block's hash changed or the node refuses connections; or a reorg
- *    deeper than Ponder's finality), it stops Ponder, deletes the index and starts again, waiting for a valid
- *    deployment if need be. When the deployment file changes, it restarts Ponder (which re-reads it).
+ *    from is gone (a node that answers without the index's deploy block: a restarted local node; or a reorg deeper
+ *    than Ponder's finality), it stops Ponder, deletes the index and starts again. When the deployment file changes,
+ *    it restarts Ponder (which re-reads it). When Ponder exits, it restarts it on the same database (its checkpoint and
+ *    its RPC cache kept), with back-off between restarts.
  *
- * Lines of its own start with `[indexer]`: `[indexer] database <path>` at start-up and `[indexer] ready at block <n>`
- * each time the index has caught up. SIGINT/SIGTERM stop it cleanly.
+ * Lines of its own start with `[indexer]`: `[indexer] database <path>` at start-up, `[indexer] ready at block <n>`
+ * each time the index has caught up, `[indexer] rebuilding the index from scratch reason=…` on each rebuild.
+ * SIGINT/SIGTERM stop it cleanly.
  */
 import { mkdirSync } from "node:fs";
-import { setTimeout as sleep } from "node:timers/promises";
+import { isLocalChain } from "../../core/chains";
 import { readIdentity, writeIdentity } from "../../core/index-folder";
 import { readDeployment } from "../../core/deployment-file";
 import { SettingsError, resolveSettings, type IndexerSettings } from "../lib/settings";
-import { checkDeployment, runPonder } from "./chain-watch";
+import { Backoff, logWait, pause, type Waiting } from "./backoff";
+import { checkChain } from "./chain-check";
+import { runPonder } from "./chain-watch";
 import { deleteIndex, describeDifference, hasIndex, identityOf, sameIdentity } from "./identity";
 import { acquireLock } from "./lock";
 import { log } from "./log";
@@ -49,72 +55,88 @@ async function main(): Promise<void> {
     });
   }
 
-  log(`network ${settings.network} at ${settings.rpcUrl}, deployment ${settings.deploymentPath}`);
+  log(`network ${settings.network} at ${settings.rpcUrls.join(", ")}, deployment ${settings.deploymentPath}`);
   log(`database ${settings.databasePath}`);
   log(`ponder http://127.0.0.1:${settings.port} (/ready, /status)`);
 
   // A missing or broken deployment at start-up is an error; later, after the chain was replaced,
   // the supervisor waits for the new deployment instead.
   readDeployment(settings.deploymentsDir, settings.network);
-  await supervise(settings, new RpcClient(settings.rpcUrl));
+  await supervise(settings, new RpcClient(settings.rpcUrls));
   log("stopped");
+}
+
+/** Deletes the index (when there is one) and says why, in the one line a rebuild logs. */
+function rebuild(settings: IndexerSettings, reason: string): void {
+  if (hasIndex(settings.indexDir) || readIdentity(settings.indexDir)) log("rebuilding the index from scratch", { reason });
+  deleteIndex(settings.indexDir);
 }
 
 /** Checks, (re)builds and runs the index until a stop is requested. */
 async function supervise(settings: IndexerSettings, rpc: RpcClient): Promise<void> {
-  let crashes = 0;
-  let waitingFor = "";
+  // Capped at 10 s: a node back from an outage is noticed within that.
+  const waitBackoff = new Backoff(1_000, 10_000);
+  const restartBackoff = new Backoff(1_000, 30_000);
+  let waiting: Waiting | undefined;
+  // Why the last run said the chain is gone: the index goes once a node that answers has confirmed the chain.
+  let chainGone: string | undefined;
   while (!stopping) {
-    const check = await checkDeployment(settings, rpc);
-    if (!check.ok) {
-      if (check.chainGone && hasIndex(settings.indexDir)) {
-        deleteIndex(settings.indexDir);
-        log(`${check.reason}: deleted the index of the old chain`);
-      }
-      if (waitingFor !== check.reason) log(`waiting: ${check.reason}`);
-      waitingFor = check.reason;
-      await Promise.race([sleep(1_000), stopSignal]);
+    const check = await checkChain(settings, rpc);
+    if (check.kind === "wrong-chain") throw new SettingsError(check.message);
+    if (check.kind === "replaced") {
+      rebuild(settings, chainGone ?? check.reason);
+      chainGone = undefined;
+    }
+    if (check.kind !== "ok") {
+      const what = check.kind === "replaced" ? { what: "a deployment on the new chain", reason: check.reason } : check.waiting;
+      if (waiting?.what !== what.what) waiting = { ...what, since: Date.now() };
+      const delayMs = waitBackoff.next();
+      logWait({ ...waiting, reason: what.reason }, delayMs);
+      await pause(delayMs, stopSignal);
       continue;
     }
-    waitingFor = "";
-    const identity = identityOf(check.deployment, check.startBlock.hash);
-    const recorded = readIdentity(settings.indexDir);
-    if (!sameIdentity(recorded, identity)) {
-      if (hasIndex(settings.indexDir) || recorded) {
-        log(`the index was built from ${describeDifference(recorded, identity)}: rebuilding it from scratch`);
-      }
-      deleteIndex(settings.indexDir);
-      writeIdentity(settings.indexDir, identity);
-    }
+    if (waiting) log(`done waiting for ${waiting.what}`, { waitedS: Math.round((Date.now() - waiting.since) / 1000) });
+    waiting = undefined;
+    waitBackoff.reset();
 
+    const identity = identityOf(check.deployment, check.chain);
+    const recorded = readIdentity(settings.indexDir);
+    if (chainGone || !sameIdentity(recorded, identity)) {
+      rebuild(settings, chainGone ?? `the index was built from ${describeDifference(recorded, identity)}`);
+      writeIdentity(settings.indexDir, identity);
+      chainGone = undefined;
+    }
     const kept = finalizedBlock(settings);
     if (kept) {
       const block = await rpc.blockAt(kept.number).catch(() => undefined);
-      if (block === null || (block && block.timestamp !== kept.timestamp)) {
-        log(`the index's finalized block ${kept.number} is no longer on the chain: rebuilding it from scratch`);
-        deleteIndex(settings.indexDir);
+      // A remote node (one of several providers) may lag behind the block; a local node without it lost its chain.
+      const gone = block === null ? isLocalChain(check.chain.chainId) : block !== undefined && block.timestamp !== kept.timestamp;
+      if (gone) {
+        rebuild(settings, `the index's finalized block ${kept.number} is no longer on the chain`);
         writeIdentity(settings.indexDir, identity);
       }
     }
 
-    const outcome = await runPonder(settings, rpc, check.deployment, check.startBlock, stopSignal);
+    const outcome = await runPonder(settings, rpc, check.deployment, check.chain.startBlock, stopSignal);
     if (outcome.kind === "stopping") break;
+    if (outcome.kind === "wrong-chain") throw new SettingsError(outcome.message);
     if (outcome.kind === "chain-gone") {
-      log(`${outcome.reason}: the chain the index was built from is gone, rebuilding from scratch`);
-      deleteIndex(settings.indexDir);
-      crashes = 0;
+      chainGone = `${outcome.reason}: the chain the index was built from is gone`;
+      restartBackoff.reset();
     } else if (outcome.kind === "deployment-changed") {
       log(`${settings.deploymentPath} changed: restarting`);
-      crashes = 0;
+      restartBackoff.reset();
     } else {
-      crashes = outcome.wasReady ? 1 : crashes + 1;
-      log(`ponder exited with code ${outcome.code}`);
-      if (crashes >= 3) {
-        log("ponder failed 3 times in a row: rebuilding the index from scratch");
-        deleteIndex(settings.indexDir);
-        crashes = 0;
-      }
-      await Promise.race([sleep(Math.min(1_000 * 2 ** crashes, 30_000)), stopSignal]);
+      // A run that lasted a while was a success: start the back-off again from its first step.
+      if (outcome.ranMs > 60_000) restartBackoff.reset();
+      const delayMs = restartBackoff.next();
+      log("ponder exited: restarting it on the same index (checkpoint and RPC cache kept)", {
+        code: outcome.code,
+        ranS: Math.round(outcome.ranMs / 1000),
+        restarts: restartBackoff.attempts,
+        nextStartS: Number((delayMs / 1000).toFixed(1)),
+      });
+      await pause(delayMs, stopSignal);
     }
   }
 }

@@ -3,7 +3,14 @@
  * block, Ponder's build lock, and the supervisor's own caught-up record. Each call opens the file and closes it.
  */
 import Database from "better-sqlite3";
-import { CAUGHT_UP_TABLE, PONDER_META_KEY, PONDER_META_TABLE, checkpointBlock } from "../../core/index-schema";
+import {
+  CAUGHT_UP_TABLE,
+  PONDER_META_KEY,
+  PONDER_META_TABLE,
+  SYNC_HEALTH_TABLE,
+  checkpointBlock,
+  type SyncHealth,
+} from "../../core/index-schema";
 import type { IndexerSettings } from "../lib/settings";
 import { hasIndex } from "./identity";
 import { log } from "./log";
@@ -32,9 +39,9 @@ export function finalizedBlock(settings: IndexerSettings): FinalizedBlock | unde
 }
 
 /**
- * Records in the index that it has caught up with the chain (`block`), or clears that record (undefined) before
- * Ponder starts on it. The read module serves the index only while the record is there: Ponder alone says ready up
- * to 30 blocks (its finality) before it has caught up.
+ * Records in the index that it has caught up with the chain (`block`), or clears that record (undefined). The read
+ * module serves the index only once the record is there: Ponder alone says ready up to 30 blocks (its finality)
+ * before it has caught up. A restart of Ponder on the same index keeps it: the rows are the same chain's, only older.
  */
 export function setCaughtUp(settings: IndexerSettings, block: number | undefined): void {
   if (!hasIndex(settings.indexDir)) return;
@@ -46,6 +53,24 @@ export function setCaughtUp(settings: IndexerSettings, block: number | undefined
     );
     if (block === undefined) db.exec(`DELETE FROM ${CAUGHT_UP_TABLE}`);
     else db.prepare(`INSERT OR REPLACE INTO ${CAUGHT_UP_TABLE} (id, block, at) VALUES (1, ?, ?)`).run(block, Date.now());
+  } finally {
+    db?.close();
+  }
+}
+
+/**
+ * Records how the sync of `network` stands (see {@link SyncHealth}); does nothing before Ponder has created the
+ * index, and never throws (a busy database only delays the record to the next check).
+ */
+export function writeSyncHealth(settings: IndexerSettings, network: string, health: SyncHealth): void {
+  if (!hasIndex(settings.indexDir)) return;
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(settings.databasePath, { fileMustExist: true, timeout: 1_000 });
+    db.exec(`CREATE TABLE IF NOT EXISTS ${SYNC_HEALTH_TABLE} (network TEXT PRIMARY KEY, value TEXT NOT NULL)`);
+    db.prepare(`INSERT OR REPLACE INTO ${SYNC_HEALTH_TABLE} (network, value) VALUES (?, ?)`).run(network, JSON.stringify(health));
+  } catch {
+    // Busy or being deleted: the next check writes it.
   } finally {
     db?.close();
   }

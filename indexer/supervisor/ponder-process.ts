@@ -78,13 +78,16 @@ async function stopChild(child: ChildProcess, exited: Promise<unknown>): Promise
 }
 
 /** Ponder's status for `network` (its GET /status), or undefined when it does not answer yet. */
-export async function ponderStatus(settings: IndexerSettings, network: string): Promise<{ ready: boolean; block?: number } | undefined> {
+export async function ponderStatus(
+  settings: IndexerSettings,
+  network: string,
+): Promise<{ ready: boolean; block?: { number: number; timestamp: number } } | undefined> {
   try {
     const response = await fetch(`http://127.0.0.1:${settings.port}/status`, { signal: AbortSignal.timeout(2_000) });
     if (!response.ok) return undefined;
     const status = (await response.json()) as PonderStatus | null;
     const entry = status?.[network];
-    return entry ? { ready: entry.ready, block: entry.block?.number } : undefined;
+    return entry ? { ready: entry.ready, block: entry.block ?? undefined } : undefined;
   } catch {
     return undefined;
   }

@@ -8,6 +8,16 @@ import type { Chain } from "../../api/services/chain";
 import { ORIGIN, type TestApp, errorCode, jsonRequest, makeApp, signIn, unbuiltIndex } from "../helpers/api-app";
 import { realIndex, useRealIndex } from "../helpers/real-index";
 import { Wallet } from "ethers";
+import Database from "better-sqlite3";
+import { SYNC_HEALTH_TABLE, type SyncHealth } from "../../core/index-schema";
+
+/** Writes the indexer's sync health record of `localhost` into the index at `path`. */
+function writeHealth(path: string, health: SyncHealth): void {
+  const db = new Database(path);
+  db.exec(`CREATE TABLE IF NOT EXISTS ${SYNC_HEALTH_TABLE} (network TEXT PRIMARY KEY, value TEXT NOT NULL)`);
+  db.prepare(`INSERT OR REPLACE INTO ${SYNC_HEALTH_TABLE} (network, value) VALUES ('localhost', ?)`).run(JSON.stringify(health));
+  db.close();
+}
 
 const deadChain: Chain = {
   blockNumber: () => Promise.reject(new Error("ECONNREFUSED")),
@@ -191,18 +201,61 @@ describe("API platform", function () {
       await t.close();
     });
 
-    it("is 503 when the index lags more than INDEX_MAX_LAG_BLOCKS", async function () {
+    it("is 200 degraded, still serving, when the index lags more than INDEX_MAX_LAG_BLOCKS", async function () {
       // A copy of the real index, left at today's block while the chain moves on.
       const lagging = await (await realIndex()).snapshot();
       const t = await makeApp({ index: lagging, env: { INDEX_MAX_LAG_BLOCKS: "1" } });
       expect((await t.app.request("/health")).status).to.equal(200);
       await t.real.node.mine(2);
       const res = await t.app.request("/health");
-      expect(res.status).to.equal(503);
-      const body = (await res.json()) as { error: { details: { checks: Record<string, { ok: boolean }> } } };
-      expect(body.error.details.checks.index!.ok).to.equal(false);
-      expect(body.error.details.checks.node!.ok).to.equal(true);
+      expect(res.status).to.equal(200);
+      const body = (await res.json()) as { status: string; checks: Record<string, { ok: boolean }> };
+      expect(body.status).to.equal("degraded");
+      expect(body.checks.index!.ok).to.equal(false);
+      expect(body.checks.node!.ok).to.equal(true);
       lagging.close();
+      await t.close();
+    });
+
+    it("is 200 degraded with each network's sync while the node is down, and marks answers stale", async function () {
+      const snapshot = await (await realIndex()).snapshot();
+      const t = await makeApp({ chain: deadChain, index: snapshot });
+      // The indexer's record, as it writes it during an RPC outage: not current for a minute.
+      const now = t.clock.now;
+      const record = { headBlock: 10, indexedBlock: 8, lagBlocks: 2, lagSeconds: 2, checkedAt: now };
+      writeHealth(snapshot.path, {
+        ...record,
+        state: "degraded",
+        currentAt: now - 60_000,
+        unreachableSince: now - 58_000,
+        lastError: "ECONNREFUSED",
+      });
+      const res = await t.app.request("/health");
+      const body = (await res.json()) as { status: string; networks: Record<string, { state: string; unreachableSince: string | null }> };
+      expect(res.status, JSON.stringify(body)).to.equal(200);
+      expect(body.status).to.equal("degraded");
+      expect(body.networks.localhost?.state).to.equal("degraded");
+      expect(body.networks.localhost?.unreachableSince).to.equal(new Date(now - 58_000).toISOString());
+      const stale = await t.app.request("/blockchain/contracts");
+      expect(stale.status).to.equal(200);
+      expect(stale.headers.get("X-Index-Stale-Seconds")).to.equal("60");
+      expect(((await stale.json()) as { indexStale?: { seconds: number; blocks: number } }).indexStale).to.deep.equal({
+        seconds: 60,
+        blocks: 2,
+      });
+      // Current again: no mark.
+      t.clock.now += 2_000;
+      writeHealth(snapshot.path, {
+        ...record,
+        lagBlocks: 0,
+        state: "ok",
+        currentAt: t.clock.now,
+        unreachableSince: null,
+        lastError: null,
+        checkedAt: t.clock.now,
+      });
+      expect((await t.app.request("/blockchain/contracts")).headers.get("X-Index-Stale-Seconds")).to.equal(null);
+      snapshot.close();
       await t.close();
     });
   });

@@ -1,6 +1,8 @@
 import { expect } from "chai";
+import { existsSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { JsonRpcProvider } from "ethers";
-import { IndexNotReadyError } from "../../api/index/errors";
 import { dumpIndex } from "../helpers/index-dump";
 import { startIndexer } from "../helpers/indexer";
 import { deploySettle, startHardhatNode } from "../helpers/node";
@@ -15,7 +17,7 @@ describe("Indexer: a restarted node (a new chain)", function () {
     await stopAllProcesses();
   });
 
-  it("stops serving the old chain's rows at once, then rebuilds from the new chain by itself", async function () {
+  it("keeps serving the old chain's rows while the node is down, then rebuilds once from the new chain by itself", async function () {
     const node = await startHardhatNode();
     const deployment = await deploySettle(node);
     const accounts = await node.rpc<string[]>("eth_accounts");
@@ -25,10 +27,12 @@ describe("Indexer: a restarted node (a new chain)", function () {
     await indexer.waitUntilIndexed();
     expect(indexer.reader.historyByTxHash(oldOnly[0]!)).to.have.length.greaterThan(0);
 
-    // The node goes away with its chain: the index of that chain is withdrawn.
+    // The node goes away: nobody can tell yet whether its chain is gone, so the index stays, and the indexer waits.
     await node.stop();
-    await waitFor("the old chain's index to be withdrawn", () => !indexer.reader.isReady(), { timeoutMs: 30_000 });
-    expect(() => indexer.reader.historyByTxHash(oldOnly[0]!)).to.throw(IndexNotReadyError);
+    await waitFor("the indexer to say it waits for the node", () => /waiting for the node to answer/.test(indexer.log()), { timeoutMs: 30_000 });
+    expect(indexer.reader.isReady()).to.equal(true);
+    expect(indexer.reader.historyByTxHash(oldOnly[0]!)).to.have.length.greaterThan(0);
+    expect(indexer.log()).not.to.match(/rebuilding the index/);
 
     // A new node on the same port, the same deploy (same addresses and deploy blocks, other block hashes).
     const fresh = await startHardhatNode({ port: node.port });
@@ -48,6 +52,37 @@ describe("Indexer: a restarted node (a new chain)", function () {
     } finally {
       provider.destroy();
     }
+    expect(indexer.log().match(/rebuilding the index from scratch/g), "rebuilds").to.have.length(1);
     expect(indexer.log()).to.match(/the chain the index was built from is gone/);
+  });
+  it("stops with both chain ids, keeping the index, when the node now reports another chain id", async function () {
+    const node = await startHardhatNode();
+    const deployment = await deploySettle(node);
+    // In front of the node: answers eth_chainId with 1 (Ethereum) once told to, forwards everything else.
+    let lie = false;
+    const server = createServer(async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { id: number; method: string };
+      const answer =
+        lie && body.method === "eth_chainId"
+          ? JSON.stringify({ jsonrpc: "2.0", id: body.id, result: "0x1" })
+          : await (await fetch(node.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) })).text();
+      res.writeHead(200, { "content-type": "application/json" }).end(answer);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const indexer = await startIndexer({ rpcUrl: url, deploymentsDir: deployment.deploymentsDir });
+      await indexer.waitUntilIndexed(await node.blockNumber());
+      lie = true;
+      await waitFor("the indexer to stop", () => indexer.process.hasExited(), { timeoutMs: 30_000 });
+      expect(indexer.log()).to.match(/reports chain id 1, but .* are for chain id 31337/);
+      expect(indexer.log()).not.to.match(/rebuilding the index/);
+      expect(existsSync(indexer.databasePath), "the index is kept").to.equal(true);
+      indexer.reader.close();
+    } finally {
+      server.close();
+    }
   });
 });

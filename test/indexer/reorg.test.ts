@@ -75,6 +75,6 @@ describe("Indexer: reorgs", function () {
     const dump = await expectIndexMatchesChain(provider, deployment, indexer.databasePath, { accounts: accounts.slice(0, 3), tokens: [] });
     const indexed = indexedTxHashes(dump);
     for (const hash of dropped) expect(indexed.has(hash), `row of dropped transaction ${hash}`).to.equal(false);
-    expect(indexer.log()).to.match(/rebuilding from scratch/);
+    expect(indexer.log()).to.match(/rebuilding the index from scratch/);
   });
 });

@@ -5,9 +5,22 @@ import { errorResponse, errorResponses } from "../../lib/errors";
 import { safeStatus } from "../../index/status";
 
 const CheckSchema = z.object({ ok: z.boolean(), detail: z.string().optional() });
+const NetworkSchema = z.object({
+  state: z
+    .enum(["ok", "lagging", "degraded"])
+    .openapi({ description: "ok: current; lagging: behind the node's head; degraded: the RPC does not answer" }),
+  headBlock: z.number().int().nullable(),
+  indexedBlock: z.number().int().nullable(),
+  lagBlocks: z.number().int().nullable(),
+  lagSeconds: z.number().int().nullable(),
+  currentAt: z.string().nullable().openapi({ description: "when the index was last current (ISO 8601)" }),
+  unreachableSince: z.string().nullable().openapi({ description: "since when the indexer's RPC has not answered (ISO 8601)" }),
+  lastError: z.string().nullable(),
+});
 const HealthSchema = z
   .object({
-    status: z.literal("ok"),
+    status: z.enum(["ok", "degraded"]).openapi({ description: "degraded: served, but a check failed or a network is not ok" }),
+    networks: z.record(z.string(), NetworkSchema).openapi({ description: "the indexer's sync of each network, as it last recorded it" }),
     checks: z.object({
       appDb: CheckSchema,
       deployment: CheckSchema.extend({ chainId: z.number().int().optional() }),
@@ -27,14 +40,22 @@ async function within<T>(p: Promise<T>, ms: number): Promise<T> {
   }
 }
 
-/** /health: app db, deployment, node reachable, index ready and fresh; 503 when any is not. */
+/** An ISO 8601 time, or null. */
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/**
+ * /health: app db, deployment, node reachable, index ready and fresh, and each network's sync as the indexer sees it.
+ * 503 only when the API cannot serve (app db, deployment or index missing); an unreachable node or a lagging index is
+ * 200 `degraded`: the index is still served, its answers marked stale (middleware/stale.ts).
+ */
 export function healthRoutes(deps: AppDeps) {
+  const now = deps.now ?? Date.now;
   return newRouter().openapi(
     createRoute({
       method: "get",
       path: "/",
       tags: ["health"],
-      summary: "Readiness: app db, deployment, node reachable, index ready and within INDEX_MAX_LAG_BLOCKS",
+      summary: "Readiness: app db, deployment, node reachable, index ready and within INDEX_MAX_LAG_BLOCKS, each network's sync",
       responses: {
         200: { description: "Ready", content: { "application/json": { schema: HealthSchema } } },
         ...errorResponses(503),
@@ -76,8 +97,23 @@ export function healthRoutes(deps: AppDeps) {
       } catch {
         checks.index = { ok: false, detail: "index unreadable" };
       }
-      if (Object.values(checks).every((check) => check.ok)) return c.json({ status: "ok" as const, checks }, 200);
-      return errorResponse(c, 503, "not_ready", "Some dependencies are not ready", { checks }) as never;
+      const networks: z.infer<typeof HealthSchema>["networks"] = {};
+      for (const [name, record] of Object.entries(deps.index.syncHealth(now()))) {
+        networks[name] = {
+          state: record.state,
+          headBlock: record.headBlock,
+          indexedBlock: record.indexedBlock,
+          lagBlocks: record.lagBlocks,
+          lagSeconds: record.lagSeconds,
+          currentAt: iso(record.currentAt),
+          unreachableSince: iso(record.unreachableSince),
+          lastError: record.lastError,
+        };
+      }
+      const canServe = checks.appDb.ok && checks.deployment.ok && safeStatus(deps.index).ready;
+      if (!canServe) return errorResponse(c, 503, "not_ready", "Some dependencies are not ready", { checks, networks }) as never;
+      const allOk = Object.values(checks).every((check) => check.ok) && Object.values(networks).every((n) => n.state === "ok");
+      return c.json({ status: allOk ? ("ok" as const) : ("degraded" as const), networks, checks }, 200);
     },
   );
 }

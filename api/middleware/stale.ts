@@ -1,0 +1,34 @@
+/**
+ * Marks answers served from an index that is not current (the RPC is down or the indexer is behind): a header
+ * `X-Index-Stale-Seconds` (how long since the index was last current) and, in JSON object bodies, a field
+ * `indexStale: { seconds, blocks }`. The index is still served: stale data with its age beats an error. Answers from
+ * a current index are untouched (one cached read a second).
+ */
+import type { MiddlewareHandler } from "hono";
+import type { IndexReader } from "../index/reader";
+import type { AppEnv } from "./context";
+
+/** The header that carries the index's staleness, in seconds. */
+export const STALE_HEADER = "X-Index-Stale-Seconds";
+
+/** The middleware, over `index`; `now` is the app's clock (ms since the epoch). */
+export function markStale(index: IndexReader, now: () => number): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    await next();
+    if (c.req.method !== "GET" || c.res.status !== 200) return;
+    let stale: ReturnType<IndexReader["staleness"]>;
+    try {
+      stale = index.staleness(now());
+    } catch {
+      return;
+    }
+    if (!stale) return;
+    c.res.headers.set(STALE_HEADER, String(stale.seconds));
+    if (!c.res.headers.get("content-type")?.startsWith("application/json")) return;
+    const body = (await c.res.clone().json()) as unknown;
+    if (body === null || typeof body !== "object" || Array.isArray(body)) return;
+    const headers = new Headers(c.res.headers);
+    headers.delete("content-length");
+    c.res = new Response(JSON.stringify({ ...body, indexStale: stale }), { status: c.res.status, headers });
+  };
+}

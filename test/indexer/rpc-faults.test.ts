@@ -11,14 +11,9 @@ import { startIndexer, type RunningIndexer } from "../helpers/indexer";
 import { deploySettle, startHardhatNode, type HardhatNode, type TestDeployment } from "../helpers/node";
 import { stopAllProcesses, waitFor } from "../helpers/processes";
 
-/**
- * Outage lengths: the issue's figures are 30 s (outages) and 20 s (resets); a shorter outage exercises the same paths
- * (Ponder's requests fail, are retried, and succeed once the RPC is back) in a third of the time. SETTLE_LONG_OUTAGES=1
- * runs the issue's figures.
- */
-const LONG = process.env.SETTLE_LONG_OUTAGES === "1";
-const OUTAGE_MS = LONG ? 30_000 : 12_000;
-const RESETS_MS = LONG ? 20_000 : 8_000;
+/** An outage of the RPC (during the backfill, during the live tail), and a spell that resets every connection. */
+const OUTAGE_MS = 30_000;
+const RESETS_MS = 20_000;
 /** The index must be current this soon after the RPC is back. */
 const RECOVERY_MS = 10_000;
 

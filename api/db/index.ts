@@ -6,6 +6,7 @@ import * as m0001 from "./migrations/0001_init";
 import * as m0002 from "./migrations/0002_share_links";
 import * as m0003 from "./migrations/0003_merchant";
 import * as m0004 from "./migrations/0004_drop_api_keys";
+import * as m0005 from "./migrations/0005_taxes";
 import type { AppDatabase } from "./types";
 
 /** Kysely handle on app.sqlite. */
@@ -17,6 +18,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0002_share_links": m0002,
   "0003_merchant": m0003,
   "0004_drop_api_keys": m0004,
+  "0005_taxes": m0005,
 };
 
 /** Serves MIGRATIONS to Kysely's Migrator (no file-system scanning, works under ts-node and compiled). */

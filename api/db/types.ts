@@ -49,9 +49,15 @@ export interface InvoiceDraftsTable {
   onchain_id: string | null;
   linked_at: number | null;
   created_at: number;
+  /** The canonical document's version: settle.invoice.v1 (no taxes) or settle.invoice.v2. */
+  schema: string;
+  /** v2: Σ net, decimal text (null for v1). */
+  subtotal: string | null;
+  /** v2: JSON text of [{ rate, base, amount }] by increasing rate (null for v1). */
+  taxes: string | null;
 }
 
-/** Line items of a draft, in order. Amounts are uint256 decimal text. */
+/** Line items of a draft, in order. Amounts are uint256 decimal text; `amount` is the line's net (v2) or quantity × unit price (v1). */
 export interface InvoiceLineItemsTable {
   draft_id: string;
   position: number;
@@ -59,6 +65,12 @@ export interface InvoiceLineItemsTable {
   quantity: string;
   unit_price: string;
   amount: string;
+  /** v2: fixed discount in base units (null for v1). */
+  discount: string | null;
+  /** v2: tax rate in percent, normalized (null for v1). */
+  tax_rate: string | null;
+  /** v2: exempt | reverse_charge | null. */
+  tax_mention: string | null;
 }
 
 /** Idempotency-Key records: the first result of a creating POST, per caller and key. */

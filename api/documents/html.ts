@@ -45,6 +45,7 @@ td.num,th.num{text-align:right;white-space:nowrap}
 .totals{margin:14px 0 0 auto;width:58%}
 .totals td{border:0;padding:4px 8px}
 .totals tr.due td{border-top:2px solid var(--ink);padding-top:9px;font-size:16px;font-weight:600}
+.mention{margin:8px 0 0;font-size:11px;color:var(--muted)}
 .notes{margin-top:18px;padding:12px 14px;background:var(--soft);border-radius:6px;white-space:pre-wrap;overflow-wrap:anywhere}
 .verify{margin-top:22px;padding:12px 14px;border-radius:6px;border:1px solid var(--line);display:flex;gap:12px;align-items:flex-start}
 .verify .mark{flex:none;width:22px;height:22px;border-radius:50%;color:#fff;font-weight:600;text-align:center;line-height:22px}
@@ -69,15 +70,22 @@ function partyHtml(label: string, p: PartyModel | null): string {
 
 /** Renders the whole page. */
 export function renderInvoiceHtml(m: InvoiceDocumentModel): string {
+  const optional = (cell: string | null, shown: boolean) => (shown ? `<td class="num">${e(cell ?? "")}</td>` : "");
+  const width = 4 + Number(m.columns.discount) + Number(m.columns.tax);
   const items =
     m.lineItems.length === 0
-      ? `<tr><td colspan="4" class="empty">No line items: this API does not hold this invoice's details.</td></tr>`
+      ? `<tr><td colspan="${width}" class="empty">No line items: this API does not hold this invoice's details.</td></tr>`
       : m.lineItems
           .map(
             (i) =>
-              `<tr><td class="desc">${e(i.description)}</td><td class="num">${e(i.quantity)}</td><td class="num">${e(i.unitPrice)}</td><td class="num">${e(i.amount)}</td></tr>`,
+              `<tr><td class="desc">${e(i.description)}</td><td class="num">${e(i.quantity)}</td><td class="num">${e(i.unitPrice)}</td>` +
+              `${optional(i.discount, m.columns.discount)}${optional(i.tax, m.columns.tax)}<td class="num">${e(i.amount)}</td></tr>`,
           )
           .join("");
+  const head =
+    `<th>Description</th><th class="num">Qty</th><th class="num">Unit price</th>` +
+    `${m.columns.discount ? '<th class="num">Discount</th>' : ""}${m.columns.tax ? '<th class="num">Tax</th>' : ""}` +
+    `<th class="num">${m.columns.tax ? "Net" : "Amount"}</th>`;
   const totals = m.totals
     .map((t) => `<tr${t.emphasis ? ' class="due"' : ""}><td>${e(t.label)}</td><td class="num">${e(t.value)}</td></tr>`)
     .join("");
@@ -102,8 +110,9 @@ export function renderInvoiceHtml(m: InvoiceDocumentModel): string {
 <div class="right"><h1>${e(m.title)}</h1><span class="status ${m.status.tone}" data-status="${e(m.status.code)}">${e(m.status.label)}</span></div></header>
 <div class="parties">${partyHtml("From", m.merchant)}${partyHtml("Bill to", m.payer)}
 <section><dl><dt>Issued</dt><dd>${e(m.issued)}</dd><dt>Due</dt><dd>${e(m.due)}</dd><dt>Currency</dt><dd>${e(m.token.symbol)}</dd><dt>Chain</dt><dd>${m.chain.id}</dd></dl></section></div>
-<table class="items"><thead><tr><th>Description</th><th class="num">Qty</th><th class="num">Unit price</th><th class="num">Amount</th></tr></thead><tbody>${items}</tbody></table>
+<table class="items"><thead><tr>${head}</tr></thead><tbody>${items}</tbody></table>
 <table class="totals"><tbody>${totals}</tbody></table>
+${m.taxMentions.map((t) => `<p class="mention">${e(t)}</p>`).join("")}
 ${m.notes ? `<div class="notes"><div class="label">Notes</div>${e(m.notes)}</div>` : ""}
 <div class="verify ${v.verified ? "ok" : "fail"}" data-verification="${e(v.state)}"><div class="mark">${v.verified ? "✓" : "!"}</div><div><div class="headline">${e(v.headline)}</div><div class="detail">${e(v.detail)}</div></div></div>
 <h2>Payments and settlement</h2>

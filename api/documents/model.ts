@@ -10,6 +10,7 @@ import type { InvoiceDraftsTable, InvoiceLineItemsTable, UsersTable } from "../d
 import type { InvoiceEventRow, InvoiceRow } from "../index/rows";
 import { chainName as chainNameOf } from "../../core/chains";
 import { type InvoiceDocument, invoiceReference } from "../../core/invoice/reference";
+import type { TaxMention } from "../../core/invoice/totals";
 import { INVOICE_STATUSES, STATUS_TONE, type InvoiceStatus, type StatusTone } from "../../core/invoice/status";
 import { eventLabel, statusLabel } from "../../core/labels";
 import { type InvoiceTerms, keccak256Utf8, orNull, termsMatch } from "./hash";
@@ -58,7 +59,7 @@ export interface VerificationModel {
   headline: string;
   /** What was compared, for people. */
   detail: string;
-  /** keccak256 of these details in canonical form (settle.invoice.v1), when the API holds them. */
+  /** keccak256 of these details in canonical form (settle.invoice.v1 or v2), when the API holds them. */
   computedReference: string | null;
   /** The reference recorded on chain, once the invoice exists there. */
   onchainReference: string | null;
@@ -94,10 +95,22 @@ export interface InvoiceDocumentModel {
   payer: PartyModel | null;
   arbiter: string | null;
   token: TokenInfo & { native: boolean };
-  lineItems: Array<{ description: string; quantity: string; unitPrice: string; amount: string }>;
+  /** Each line; `discount` and `tax` are null when the line has none (tax: "20%", or the mention's label). */
+  lineItems: Array<{
+    description: string;
+    quantity: string;
+    unitPrice: string;
+    discount: string | null;
+    tax: string | null;
+    amount: string;
+  }>;
+  /** Which optional columns any line uses. */
+  columns: { discount: boolean; tax: boolean };
   /** Label/value rows under the line items; the one with `emphasis` is the amount still due. */
   totals: Array<{ label: string; value: string; emphasis?: boolean }>;
   notes: string | null;
+  /** The legal mentions of untaxed lines (exemption, reverse charge), once each. */
+  taxMentions: string[];
   activity: ActivityModel[];
   chain: { id: number; name: string };
   escrow: string;
@@ -121,6 +134,15 @@ function statusBadge(code: string): InvoiceDocumentModel["status"] {
   const status = code as InvoiceStatus | "draft";
   return { code, label: statusLabel(status), tone: DOCUMENT_TONE[STATUS_TONE[status]] };
 }
+
+/** A tax mention in the tax column. */
+const TAX_MENTION_SHORT: Record<TaxMention, string> = { exempt: "Exempt", reverse_charge: "Reverse charge" };
+
+/** A tax mention as the document states it under the totals. */
+const TAX_MENTION_TEXT: Record<TaxMention, string> = {
+  exempt: "VAT exempt: no tax is charged on the lines marked Exempt.",
+  reverse_charge: "Reverse charge: the customer accounts for the VAT on the lines so marked.",
+};
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
@@ -171,10 +193,9 @@ function party(address: string, profile: UsersTable | undefined): PartyModel {
   };
 }
 
-/** The canonical document (settle.invoice.v1) of the details exactly as they are stored, hence shown. */
+/** The canonical document (its stored version) of the details exactly as they are stored, hence shown. */
 export function storedDocument(draft: InvoiceDraftsTable, items: InvoiceLineItemsTable[]): InvoiceDocument {
-  return {
-    schema: "settle.invoice.v1",
+  const common = {
     draftId: draft.id,
     chainId: draft.chain_id,
     escrow: draft.escrow,
@@ -183,10 +204,36 @@ export function storedDocument(draft: InvoiceDraftsTable, items: InvoiceLineItem
     arbiter: draft.arbiter,
     token: draft.token,
     dueDate: draft.due_date,
-    lineItems: items.map((i) => ({ description: i.description, quantity: i.quantity, unitPrice: i.unit_price, amount: i.amount })),
     total: draft.total,
     notes: draft.notes,
   };
+  if (draft.schema === "settle.invoice.v1") {
+    return {
+      schema: "settle.invoice.v1",
+      ...common,
+      lineItems: items.map((i) => ({ description: i.description, quantity: i.quantity, unitPrice: i.unit_price, amount: i.amount })),
+    };
+  }
+  return {
+    schema: "settle.invoice.v2",
+    ...common,
+    lineItems: items.map((i) => ({
+      description: i.description,
+      quantity: i.quantity,
+      unitPrice: i.unit_price,
+      discount: i.discount ?? "0",
+      net: i.amount,
+      taxRate: i.tax_rate ?? "0",
+      taxMention: i.tax_mention,
+    })),
+    subtotal: draft.subtotal ?? draft.total,
+    taxes: storedTaxes(draft),
+  };
+}
+
+/** The taxes per rate a draft stored (none for v1). */
+export function storedTaxes(draft: InvoiceDraftsTable): Array<{ rate: string; base: string; amount: string }> {
+  return draft.taxes === null ? [] : (JSON.parse(draft.taxes) as Array<{ rate: string; base: string; amount: string }>);
 }
 
 /**
@@ -242,7 +289,7 @@ export function verifyDocument(inputs: {
     state: "verified",
     verified: true,
     headline: `Verified against chain ${chainId}, invoice #${row.id}`,
-    detail: `keccak256 of these details in canonical form (settle.invoice.v1) equals the reference ${row.reference} recorded by escrow ${escrow}.`,
+    detail: `keccak256 of these details in canonical form (${storedDocument(draft.draft, draft.items).schema}) equals the reference ${row.reference} recorded by escrow ${escrow}.`,
     computedReference,
     onchainReference,
   };
@@ -268,8 +315,12 @@ export function buildInvoiceDocument(inputs: DocumentInputs): InvoiceDocumentMod
 
   const totals: InvoiceDocumentModel["totals"] = [];
   const lineSum = (draft?.items ?? []).reduce((sum, i) => sum + BigInt(i.amount), 0n);
-  if (draft && lineSum !== amount) totals.push({ label: "Sum of line items", value: fmt(lineSum) });
-  totals.push({ label: "Invoice total", value: fmt(amount) });
+  const taxes = d ? storedTaxes(d) : [];
+  if (taxes.length > 0) {
+    totals.push({ label: "Subtotal (net)", value: fmt(lineSum) });
+    for (const t of taxes) totals.push({ label: `Tax ${t.rate}% on ${fmt(BigInt(t.base))}`, value: fmt(BigInt(t.amount)) });
+  } else if (draft && lineSum !== amount) totals.push({ label: "Sum of line items", value: fmt(lineSum) });
+  totals.push({ label: taxes.length > 0 ? "Invoice total (gross)" : "Invoice total", value: fmt(amount) });
   if (row) {
     const held = row.paid - row.released - row.refunded;
     totals.push({ label: "Paid into escrow", value: fmt(row.paid) });
@@ -297,10 +348,17 @@ export function buildInvoiceDocument(inputs: DocumentInputs): InvoiceDocumentMod
       description: i.description,
       quantity: BigInt(i.quantity).toLocaleString("en-US"),
       unitPrice: fmt(BigInt(i.unit_price)),
+      discount: i.discount && i.discount !== "0" ? `−${fmt(BigInt(i.discount))}` : null,
+      tax: i.tax_mention ? TAX_MENTION_SHORT[i.tax_mention as TaxMention] : i.tax_rate === null ? null : `${i.tax_rate}%`,
       amount: fmt(BigInt(i.amount)),
     })),
+    columns: {
+      discount: (draft?.items ?? []).some((i) => i.discount && i.discount !== "0"),
+      tax: d?.schema === "settle.invoice.v2",
+    },
     totals,
     notes: d?.notes ?? null,
+    taxMentions: [...new Set((draft?.items ?? []).flatMap((i) => (i.tax_mention ? [TAX_MENTION_TEXT[i.tax_mention as TaxMention]] : [])))],
     activity: inputs.events.map((e) => ({
       label: eventLabel(e.kind),
       amount: activityAmount(e, fmt),

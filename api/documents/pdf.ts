@@ -101,6 +101,26 @@ function partyBlock(w: Writer, title: string, p: PartyModel | null, x: number, y
   return w.text(p.address, x, y + 2, { width, size: 7.5, color: MUTED });
 }
 
+/** The line-item columns, left to right: description, quantity, unit price, [discount], [tax], amount. */
+function itemColumns(show: InvoiceDocumentModel["columns"]): Array<{ title: string; x: number; width: number; align: "left" | "right" }> {
+  const fixed = [
+    { title: "Qty", width: 40 },
+    { title: "Unit price", width: 90 },
+    ...(show.discount ? [{ title: "Discount", width: 80 }] : []),
+    ...(show.tax ? [{ title: "Tax", width: 55 }] : []),
+    { title: show.tax ? "Net" : "Amount", width: 95 },
+  ];
+  const gap = 5;
+  const description = CONTENT - fixed.reduce((sum, c) => sum + c.width + gap, 0);
+  let x = MARGIN + description + gap;
+  const rest = fixed.map((c) => {
+    const col = { ...c, x, align: "right" as const };
+    x += c.width + gap;
+    return col;
+  });
+  return [{ title: "Description", x: MARGIN, width: description, align: "left" }, ...rest];
+}
+
 /** Renders the model as a PDF (A4) and returns its bytes. */
 export function renderInvoicePdf(m: InvoiceDocumentModel): Promise<Buffer> {
   const doc = new PDFDocument({
@@ -170,13 +190,8 @@ export function renderInvoicePdf(m: InvoiceDocumentModel): Promise<Buffer> {
   }
   y = Math.max(fromBottom, toBottom, metaY) + 16;
 
-  // Line items.
-  const cols = [
-    { title: "Description", x: MARGIN, width: 245, align: "left" as const },
-    { title: "Qty", x: MARGIN + 250, width: 45, align: "right" as const },
-    { title: "Unit price", x: MARGIN + 300, width: 100, align: "right" as const },
-    { title: "Amount", x: MARGIN + 403, width: CONTENT - 403, align: "right" as const },
-  ];
+  // Line items: the description takes what the optional columns (discount, tax) leave.
+  const cols = itemColumns(m.columns);
   const itemsHeader = (top = MARGIN) => {
     for (const c of cols) label(w, c.title, c.x, top, c.width, c.align);
     rule(top + 13, INK, 1);
@@ -190,7 +205,10 @@ export function renderInvoicePdf(m: InvoiceDocumentModel): Promise<Buffer> {
   for (const item of m.lineItems) {
     const height = w.height(item.description, { width: cols[0]!.width });
     y = ensure(y, height + 10, itemsHeader);
-    const cells = [item.description, item.quantity, item.unitPrice, item.amount];
+    const cells = [item.description, item.quantity, item.unitPrice];
+    if (m.columns.discount) cells.push(item.discount ?? "");
+    if (m.columns.tax) cells.push(item.tax ?? "");
+    cells.push(item.amount);
     cells.forEach((cell, n) => w.text(cell, cols[n]!.x, y, { width: cols[n]!.width, align: cols[n]!.align }));
     y += height + 6;
     rule(y);
@@ -213,6 +231,12 @@ export function renderInvoicePdf(m: InvoiceDocumentModel): Promise<Buffer> {
     const o = t.emphasis ? { weight: 600 as const, size: 12.5 } : { color: MUTED };
     w.text(t.label, totalsX, y, { ...o, width: 150 });
     y = w.text(t.value, totalsX + 100, y, { ...o, color: INK, width: 190, align: "right" }) + 4;
+  }
+
+  // Tax mentions.
+  for (const mention of m.taxMentions) {
+    y = ensure(y + 4, 14);
+    y = w.text(mention, MARGIN, y + 4, { size: 8.5, color: MUTED, width: CONTENT });
   }
 
   // Notes.

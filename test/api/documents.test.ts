@@ -80,8 +80,23 @@ describe("Invoice document model", function () {
       onchain_id: "1",
       linked_at: 0,
       created_at: 0,
+      schema: "settle.invoice.v1",
+      subtotal: null,
+      taxes: null,
     };
-    const items = [{ draft_id: draft.id, position: 0, description: "Tea", quantity: "5", unit_price: "1", amount: "5" }];
+    const items = [
+      {
+        draft_id: draft.id,
+        position: 0,
+        description: "Tea",
+        quantity: "5",
+        unit_price: "1",
+        amount: "5",
+        discount: null,
+        tax_rate: null,
+        tax_mention: null,
+      },
+    ];
     draft.reference = verifyDocument({ draft: { draft, items }, row: undefined, chainId: 31337, escrow }).computedReference!;
     const row = {
       id: 1n,

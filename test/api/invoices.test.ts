@@ -70,7 +70,7 @@ describe("API invoices: drafts", function () {
     const doc = JSON.parse(body.canonical) as Record<string, unknown>;
     expect(Object.keys(doc)).to.deep.equal([...Object.keys(doc)].sort());
     expect(doc).to.include({
-      schema: "settle.invoice.v1",
+      schema: "settle.invoice.v2",
       draftId: body.id,
       payer: null,
       arbiter: null,
@@ -139,6 +139,13 @@ describe("API invoices: drafts", function () {
     ["a negative price", { lineItems: [{ description: "x", quantity: 1, unitPrice: "-1" }] }, "lineItems.0.unitPrice"],
     ["a bad token address", { token: "0x123" }, "token"],
     ["an unknown field", { discount: 5 }, ""],
+    ["a tax rate over 100", { lineItems: [{ description: "x", quantity: 1, unitPrice: "1", taxRate: "120" }] }, "lineItems.0.taxRate"],
+    ["a discount over the line", { lineItems: [{ description: "x", quantity: 1, unitPrice: "5", discount: "6" }] }, "lineItems.0.discount"],
+    [
+      "a tax mention on a taxed line",
+      { lineItems: [{ description: "x", quantity: 1, unitPrice: "5", taxRate: "20", taxMention: "exempt" }] },
+      "lineItems.0.taxMention",
+    ],
     [
       "a total over uint96 (the escrow's storage)",
       { lineItems: [{ description: "x", quantity: 2, unitPrice: (2n ** 95n).toString() }] },

@@ -1,6 +1,7 @@
 import type { z } from "@hono/zod-openapi";
 import type { InvoiceDraftsTable, InvoiceLineItemsTable } from "../../db/types";
 import { referenceMatches } from "../../../core/invoice/reference";
+import type { TaxMention } from "../../../core/invoice/totals";
 import { keccak256Utf8, orNull, termsMatch } from "../../documents/hash";
 import type { InvoiceRow } from "../../index/rows";
 import type { InvoiceRecord } from "../../services/drafts";
@@ -20,7 +21,17 @@ export function draftJson(draft: InvoiceDraftsTable, items: InvoiceLineItemsTabl
     escrow: draft.escrow,
     dueDate: new Date(draft.due_date * 1000).toISOString(),
     notes: draft.notes,
-    lineItems: items.map((i) => ({ description: i.description, quantity: i.quantity, unitPrice: i.unit_price, amount: i.amount })),
+    lineItems: items.map((i) => ({
+      description: i.description,
+      quantity: i.quantity,
+      unitPrice: i.unit_price,
+      discount: i.discount ?? "0",
+      taxRate: i.tax_rate ?? "0",
+      taxMention: (i.tax_mention as TaxMention | null) ?? null,
+      amount: i.amount,
+    })),
+    subtotal: draft.subtotal ?? draft.total,
+    taxes: draft.taxes === null ? [] : (JSON.parse(draft.taxes) as Array<{ rate: string; base: string; amount: string }>),
     total: draft.total,
     onchainId: draft.onchain_id,
     detailsMatch: referenceMatches(draft.canonical, draft.reference, keccak256Utf8),

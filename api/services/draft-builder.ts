@@ -1,0 +1,134 @@
+import { randomUUID } from "node:crypto";
+import { ZeroAddress } from "ethers";
+import type { InvoiceDraftsTable, InvoiceLineItemsTable } from "../db/types";
+import { ApiError } from "../lib/errors";
+import { type InvoiceDocumentV2, invoiceReference } from "../../core/invoice/reference";
+import { computeInvoiceTotals } from "../../core/invoice/totals";
+import { MAX_INVOICE_AMOUNT } from "../../core/invoice/limits";
+import { keccak256Utf8 } from "../documents/hash";
+import type { TaxMention } from "../../core/invoice/totals";
+
+/** A draft ready to store: its row, its line rows and the canonical document with its hash. */
+export interface BuiltDraft {
+  draft: InvoiceDraftsTable;
+  items: InvoiceLineItemsTable[];
+  total: bigint;
+}
+
+/** A draft request as the route's zod schema leaves it (text normalized, defaults applied, rates normalized). */
+export interface DraftInput {
+  token: string;
+  payer?: string | null;
+  arbiter?: string | null;
+  /** ISO 8601. */
+  dueDate: string;
+  lineItems: Array<{
+    description: string;
+    quantity: number;
+    unitPrice: string;
+    discount: string;
+    taxRate: string;
+    taxMention?: TaxMention | null;
+  }>;
+  notes?: string | null;
+}
+
+/** Where the draft will be created: this API's chain and escrow. */
+export interface DraftTarget {
+  chainId: number;
+  escrow: string;
+}
+
+/** A 400 validation_failed naming one field of the JSON body. */
+export function fieldError(path: string, message: string): ApiError {
+  return new ApiError(400, "validation_failed", "The request is invalid", [{ in: "json", path, message }]);
+}
+
+/**
+ * Checks a draft's parties, dates and figures, computes its net, taxes per rate and gross (core/invoice/totals) and
+ * builds its canonical settle.invoice.v2 document and reference.
+ *
+ * @throws ApiError 400 for a past due date, clashing parties, a discount above its line, a zero or too large total
+ */
+export function buildDraft(input: DraftInput, merchant: string, target: DraftTarget, now: number): BuiltDraft {
+  const dueDate = Math.floor(Date.parse(input.dueDate) / 1000);
+  if (dueDate * 1000 <= now) throw fieldError("dueDate", "must be in the future");
+  const payer = input.payer ?? null;
+  const arbiter = input.arbiter ?? null;
+  if (payer === merchant) throw fieldError("payer", "must not be the merchant");
+  if (arbiter !== null && (arbiter === merchant || arbiter === payer))
+    throw fieldError("arbiter", "must be neither the merchant nor the payer");
+  if (payer === ZeroAddress) throw fieldError("payer", "use null for an invoice anyone may pay");
+
+  const lines = input.lineItems.map((i) => ({
+    ...i,
+    quantity: BigInt(i.quantity),
+    unitPrice: BigInt(i.unitPrice),
+    discount: BigInt(i.discount),
+  }));
+  lines.forEach((line, n) => {
+    if (line.discount > line.quantity * line.unitPrice) throw fieldError(`lineItems.${n}.discount`, "must not exceed quantity × unitPrice");
+  });
+  const totals = computeInvoiceTotals(lines);
+  if (totals.total === 0n) throw fieldError("lineItems", "the total must be greater than zero");
+  if (totals.total > MAX_INVOICE_AMOUNT) throw fieldError("lineItems", "the total is larger than the escrow accepts");
+
+  const id = randomUUID();
+  const doc: InvoiceDocumentV2 = {
+    schema: "settle.invoice.v2",
+    draftId: id,
+    chainId: target.chainId,
+    escrow: target.escrow,
+    merchant,
+    payer,
+    arbiter,
+    token: input.token,
+    dueDate,
+    lineItems: lines.map((line, n) => ({
+      description: line.description,
+      quantity: line.quantity.toString(),
+      unitPrice: line.unitPrice.toString(),
+      discount: line.discount.toString(),
+      net: totals.nets[n]!.toString(),
+      taxRate: line.taxRate,
+      taxMention: line.taxMention ?? null,
+    })),
+    subtotal: totals.subtotal.toString(),
+    taxes: totals.taxes.map((t) => ({ rate: t.rate, base: t.base.toString(), amount: t.amount.toString() })),
+    total: totals.total.toString(),
+    notes: input.notes ?? null,
+  };
+  const { canonical, reference } = invoiceReference(doc, keccak256Utf8);
+  const draft: InvoiceDraftsTable = {
+    id,
+    merchant,
+    payer,
+    arbiter,
+    token: input.token,
+    chain_id: target.chainId,
+    escrow: target.escrow,
+    due_date: dueDate,
+    notes: doc.notes,
+    total: doc.total,
+    reference,
+    canonical,
+    onchain_id: null,
+    linked_at: null,
+    created_at: now,
+    schema: doc.schema,
+    subtotal: doc.subtotal,
+    taxes: JSON.stringify(doc.taxes),
+  };
+  const items: InvoiceLineItemsTable[] = doc.lineItems.map((i, position) => ({
+    draft_id: id,
+    position,
+    description: i.description,
+    quantity: i.quantity,
+    unit_price: i.unitPrice,
+    amount: i.net,
+    discount: i.discount,
+    tax_rate: i.taxRate,
+    tax_mention: i.taxMention,
+  }));
+  return { draft, items, total: totals.total };
+}

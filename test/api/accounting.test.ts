@@ -1,0 +1,128 @@
+/**
+ * Invoices for accountants (issue 14) through the API on the shared real index: taxed drafts whose gross is the
+ * on-chain amount and whose every figure the reference covers.
+ */
+import { expect } from "chai";
+import { type JsonRpcSigner, parseEther } from "ethers";
+import { invoiceReference } from "../../core/invoice/reference";
+import { keccak256Utf8 } from "../../api/documents/hash";
+import { storedDocument } from "../../api/documents/model";
+import { loadDraft } from "../../api/services/drafts";
+import { type TestApp, jsonRequest, makeApp, signIn } from "../helpers/api-app";
+import { useRealIndex } from "../helpers/real-index";
+
+interface Party {
+  signer: JsonRpcSigner;
+  address: string;
+  auth: Record<string, string>;
+}
+
+/** A draft as POST /invoices answers it. */
+interface CreatedDraft {
+  id: string;
+  reference: string;
+  canonical: string;
+  subtotal: string;
+  taxes: Array<{ rate: string; base: string; amount: string }>;
+  total: string;
+  lineItems: Array<{ amount: string; discount: string; taxRate: string; taxMention: string | null }>;
+  transaction: { to: string; data: string; value: string };
+}
+
+const UNIT = 10n ** 18n;
+
+/** Three lines at 20 %, 5.5 % and exempt, one discounted: net 2 900 + 10 + 3 = 2 913 SETL. */
+const TAXED_LINES = [
+  { description: "Conseil (jours)", quantity: 3, unitPrice: (1000n * UNIT).toString(), discount: (100n * UNIT).toString(), taxRate: "20" },
+  { description: "Livre", quantity: 1, unitPrice: (10n * UNIT).toString(), taxRate: "5.50" },
+  { description: "Formation", quantity: 1, unitPrice: (3n * UNIT).toString(), taxRate: "0", taxMention: "exempt" },
+];
+
+describe("API accounting", function () {
+  useRealIndex();
+  this.timeout(300_000);
+  let t: TestApp;
+  let merchant: Party;
+  let payer: Party;
+  let setl: string;
+
+  const party = async (i: number): Promise<Party> => {
+    const signer = await t.real.signer(i);
+    return { signer, ...(await signIn(t, signer)) };
+  };
+
+  /** POSTs a draft as the merchant; sends its createInvoice transaction unless `onchain` is false. */
+  async function draft(lineItems: unknown[], onchain = true): Promise<CreatedDraft> {
+    const head = (await t.real.provider.getBlock("latest"))!.timestamp;
+    const body = { token: setl, payer: payer.address, dueDate: new Date((head + 30 * 86400) * 1000).toISOString(), lineItems };
+    const res = await t.app.request("/invoices", jsonRequest("POST", body, merchant.auth));
+    expect(res.status, await res.clone().text()).to.equal(201);
+    const created = (await res.json()) as CreatedDraft;
+    if (onchain) {
+      const tx = created.transaction;
+      await (await merchant.signer.sendTransaction({ to: tx.to, data: tx.data, value: BigInt(tx.value) })).wait();
+      await t.real.waitForIndex();
+    }
+    return created;
+  }
+
+  before(async function () {
+    t = await makeApp();
+    setl = t.real.deployment.contracts.SettleToken.address;
+    // Accounts no other API test uses.
+    [merchant, payer] = [await party(18), await party(19)];
+    await (await t.real.contracts.setl.getFunction("transfer")(payer.address, parseEther("10000"))).wait();
+  });
+  after(async function () {
+    await t.close();
+  });
+
+  describe("taxes and discounts", function () {
+    it("computes net, tax per rate on the sum of nets (half-up) and the gross, which is the on-chain amount", async function () {
+      const created = await draft(TAXED_LINES);
+      expect(created.lineItems.map((i) => i.amount)).to.deep.equal([2900n * UNIT, 10n * UNIT, 3n * UNIT].map(String));
+      expect(created.lineItems.map((i) => i.taxRate)).to.deep.equal(["20", "5.5", "0"]);
+      expect(created.subtotal).to.equal((2913n * UNIT).toString());
+      expect(created.taxes).to.deep.equal([
+        { rate: "0", base: (3n * UNIT).toString(), amount: "0" },
+        { rate: "5.5", base: (10n * UNIT).toString(), amount: ((55n * UNIT) / 100n).toString() },
+        { rate: "20", base: (2900n * UNIT).toString(), amount: (580n * UNIT).toString() },
+      ]);
+      const gross = 2913n * UNIT + 580n * UNIT + (55n * UNIT) / 100n;
+      expect(created.total).to.equal(gross.toString());
+      const row = t.real.reader.invoiceByReference(created.reference)!;
+      expect(row.amount).to.equal(gross);
+      const res = await t.app.request(`/invoices/${row.id}`, { headers: merchant.auth });
+      const invoice = (await res.json()) as { detailsMatch: boolean; details: { taxes: unknown[] } };
+      expect(invoice.detailsMatch).to.equal(true);
+      expect(invoice.details.taxes).to.deep.equal(created.taxes);
+    });
+
+    it("hashes every figure and mention of the document (settle.invoice.v2)", async function () {
+      const created = await draft(TAXED_LINES, false);
+      const doc = JSON.parse(created.canonical) as { schema: string; lineItems: Array<Record<string, unknown>>; taxes: unknown[] };
+      expect(doc.schema).to.equal("settle.invoice.v2");
+      expect(doc.lineItems[0]).to.include({ discount: (100n * UNIT).toString(), net: (2900n * UNIT).toString(), taxRate: "20" });
+      expect(doc.lineItems[2]).to.include({ taxMention: "exempt" });
+      expect(doc.taxes).to.deep.equal(created.taxes);
+      const loaded = (await loadDraft(t.db, { id: created.id }))!;
+      expect(invoiceReference(storedDocument(loaded.draft, loaded.items), keccak256Utf8).reference).to.equal(created.reference);
+      // Changing a stored rate (the figures shown) breaks the hash.
+      const altered = loaded.items.map((i, n) => (n === 1 ? { ...i, tax_rate: "7" } : i));
+      expect(invoiceReference(storedDocument(loaded.draft, altered), keccak256Utf8).reference).not.to.equal(created.reference);
+    });
+
+    it("shows the discount, the tax column, the tax per rate and the exemption on the document", async function () {
+      const created = await draft(TAXED_LINES);
+      const id = t.real.reader.invoiceByReference(created.reference)!.id;
+      const html = await (await t.app.request(`/invoices/${id}/document`, { headers: merchant.auth })).text();
+      for (const text of ["Discount", "−100.00 SETL", "5.5%", "Tax 20% on 2,900.00 SETL", "580.00 SETL", "Subtotal (net)", "VAT exempt"]) {
+        expect(html, text).to.include(text);
+      }
+      expect(html).to.include('data-verification="verified"');
+      const pdf = await t.app.request(`/invoices/${id}/document.pdf`, { headers: merchant.auth });
+      expect(pdf.status).to.equal(200);
+      expect(pdf.headers.get("content-type")).to.equal("application/pdf");
+    });
+  });
+});

@@ -7,6 +7,8 @@ export interface UsersTable {
   /** JSON text of { line1, line2?, city, postalCode?, region?, country }. */
   billing_address: string | null;
   tax_id: string | null;
+  /** Invoice number prefix template (core/invoice/numbering); null: the default. */
+  invoice_prefix: string | null;
   created_at: number;
   updated_at: number;
   last_sign_in_at: number | null;
@@ -55,6 +57,8 @@ export interface InvoiceDraftsTable {
   subtotal: string | null;
   /** v2: JSON text of [{ rate, base, amount }] by increasing rate (null for v1). */
   taxes: string | null;
+  /** The merchant's invoice number, assigned with onchain_id (api/services/numbering); never changed. */
+  number: string | null;
 }
 
 /** Line items of a draft, in order. Amounts are uint256 decimal text; `amount` is the line's net (v2) or quantity × unit price (v1). */
@@ -196,6 +200,13 @@ export interface WebhookCursorTable {
   block_number: number;
 }
 
+/** One counter per merchant and expanded number prefix: the last number given. */
+export interface InvoiceSequencesTable {
+  merchant: string;
+  prefix: string;
+  last: number;
+}
+
 /** The app.sqlite schema as Kysely sees it. */
 export interface AppDatabase {
   users: UsersTable;
@@ -211,4 +222,5 @@ export interface AppDatabase {
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
   webhook_cursor: WebhookCursorTable;
+  invoice_sequences: InvoiceSequencesTable;
 }

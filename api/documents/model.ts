@@ -80,8 +80,10 @@ export interface ActivityModel {
 
 /** Everything a rendered invoice shows. */
 export interface InvoiceDocumentModel {
-  /** "Invoice #12", or "Invoice draft" while it is not on chain. */
+  /** "Invoice F-2026-0001" (its number), "Invoice #12" (on chain, no number here), or "Invoice draft". */
   title: string;
+  /** The merchant's invoice number, once on chain. */
+  number: string | null;
   onchainId: string | null;
   draftId: string | null;
   status: { code: string; label: string; tone: "neutral" | "good" | "warn" | "bad" };
@@ -333,7 +335,8 @@ export function buildInvoiceDocument(inputs: DocumentInputs): InvoiceDocumentMod
   totals.push({ label: "Balance due", value: fmt(due < 0n ? 0n : due), emphasis: true });
 
   return {
-    title: row ? `Invoice #${row.id}` : "Invoice draft",
+    title: d?.number ? `Invoice ${d.number}` : row ? `Invoice #${row.id}` : "Invoice draft",
+    number: d?.number ?? null,
     onchainId: row ? row.id.toString() : null,
     draftId: d?.id ?? null,
     status: statusBadge(statusCode),
@@ -374,6 +377,7 @@ export function buildInvoiceDocument(inputs: DocumentInputs): InvoiceDocumentMod
       { label: "Escrow contract", value: `${getAddress(inputs.escrow)} (chain ${inputs.chainId}, ${chainName})` },
       { label: "Token", value: BigInt(token.address) === 0n ? "ETH (native)" : `${token.symbol} ${getAddress(token.address)}` },
       ...(arbiter === null ? [] : [{ label: "Arbiter", value: getAddress(arbiter) }]),
+      ...(d?.number && row ? [{ label: "On-chain invoice", value: `#${row.id}` }] : []),
       ...(d ? [{ label: "Document", value: d.id }] : []),
       { label: "Generated", value: formatTime(Math.floor(inputs.generatedAt / 1000)) },
     ],

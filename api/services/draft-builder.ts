@@ -118,6 +118,7 @@ export function buildDraft(input: DraftInput, merchant: string, target: DraftTar
     schema: doc.schema,
     subtotal: doc.subtotal,
     taxes: JSON.stringify(doc.taxes),
+    number: null,
   };
   const items: InvoiceLineItemsTable[] = doc.lineItems.map((i, position) => ({
     draft_id: id,

@@ -72,9 +72,55 @@ describe("API accounting", function () {
     // Accounts no other API test uses.
     [merchant, payer] = [await party(18), await party(19)];
     await (await t.real.contracts.setl.getFunction("transfer")(payer.address, parseEther("10000"))).wait();
+    const prefix = await t.app.request("/users/me", jsonRequest("PATCH", { invoicePrefix: "F-{YYYY}-" }, merchant.auth));
+    expect(prefix.status).to.equal(200);
   });
   after(async function () {
     await t.close();
+  });
+
+  describe("numbering", function () {
+    const numberOf = async (id: bigint | string) => {
+      const res = await t.app.request(`/invoices/${id}`, { headers: merchant.auth });
+      return (await res.json()) as { details: { number: string | null }; onchain: { status: string } | null };
+    };
+
+    it("numbers invoices in the merchant's sequence once on chain, never drafts", async function () {
+      const year = new Date(((await t.real.provider.getBlock("latest"))!.timestamp + 1) * 1000).getUTCFullYear();
+      const sent = await draft(TAXED_LINES);
+      const kept = await draft(TAXED_LINES, false);
+      expect((await numberOf(kept.id)).details.number).to.equal(null);
+      const id = t.real.reader.invoiceByReference(sent.reference)!.id;
+      const number = (await numberOf(id)).details.number!;
+      expect(number).to.match(new RegExp(`^F-${year}-\\d{4}$`));
+      const html = await (await t.app.request(`/invoices/${id}/document`, { headers: merchant.auth })).text();
+      expect(html).to.include(`Invoice ${number}`);
+    });
+
+    it("keeps a cancelled invoice's number, and gives the next invoice the next number", async function () {
+      const first = await draft(TAXED_LINES);
+      const id = t.real.reader.invoiceByReference(first.reference)!.id;
+      const number = (await numberOf(id)).details.number!;
+      const res = await t.app.request(`/invoices/${id}/transactions`, jsonRequest("POST", { action: "cancel" }, merchant.auth));
+      expect(res.status, await res.clone().text()).to.equal(200);
+      for (const tx of ((await res.json()) as { transactions: Array<{ to: string; data: string }> }).transactions) {
+        await (await merchant.signer.sendTransaction({ to: tx.to, data: tx.data })).wait();
+      }
+      await t.real.waitForIndex();
+      const cancelled = await numberOf(id);
+      expect(cancelled.onchain!.status).to.equal("cancelled");
+      expect(cancelled.details.number).to.equal(number);
+      const next = await draft(TAXED_LINES);
+      const seq = (n: string) => Number(n.slice(-4));
+      const nextNumber = (await numberOf(t.real.reader.invoiceByReference(next.reference)!.id)).details.number!;
+      expect(seq(nextNumber)).to.equal(seq(number) + 1);
+    });
+
+    it("refuses a prefix that is not one (400 with the field)", async function () {
+      const res = await t.app.request("/users/me", jsonRequest("PATCH", { invoicePrefix: "F<{YYYY}>" }, merchant.auth));
+      expect(res.status).to.equal(400);
+      expect(JSON.stringify(await res.json())).to.include("invoicePrefix");
+    });
   });
 
   describe("taxes and discounts", function () {

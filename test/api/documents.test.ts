@@ -83,6 +83,7 @@ describe("Invoice document model", function () {
       schema: "settle.invoice.v1",
       subtotal: null,
       taxes: null,
+      number: null,
     };
     const items = [
       {

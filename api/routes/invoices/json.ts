@@ -11,6 +11,7 @@ import type { DraftSchema, InvoiceSchema, OnchainSchema } from "./schemas";
 export function draftJson(draft: InvoiceDraftsTable, items: InvoiceLineItemsTable[]): z.infer<typeof DraftSchema> {
   return {
     id: draft.id,
+    number: draft.number,
     reference: draft.reference,
     canonical: draft.canonical,
     merchant: draft.merchant,

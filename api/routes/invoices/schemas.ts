@@ -86,6 +86,10 @@ const TaxLineSchema = z.object({ rate: z.string(), base: z.string(), amount: z.s
 export const DraftSchema = z
   .object({
     id: z.string().openapi({ description: "Draft id (UUID)" }),
+    number: z
+      .string()
+      .nullable()
+      .openapi({ description: "The merchant's invoice number, given when the invoice appears on chain (null before)" }),
     reference: z.string().openapi({ description: "keccak256 of `canonical`: the invoice's on-chain reference" }),
     canonical: z
       .string()

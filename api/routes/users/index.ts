@@ -6,6 +6,7 @@ import type { IndexReader } from "../../index/reader";
 import { AddressParamSchema } from "../../lib/schemas";
 import { requireAuth } from "../../middleware/session";
 import { sessionSettings } from "../../middleware/auth";
+import { DEFAULT_INVOICE_PREFIX, PREFIX_PATTERN } from "../../../core/invoice/numbering";
 
 /** Printable text without control characters, trimmed, NFC. */
 const text = (max: number) =>
@@ -43,6 +44,7 @@ const ProfileSchema = z
     company: z.string().nullable(),
     billingAddress: BillingAddressSchema.nullable(),
     taxId: z.string().nullable(),
+    invoicePrefix: z.string().openapi({ description: "Prefix of the invoice numbers; {YYYY} is the year the invoice was created" }),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
@@ -63,6 +65,12 @@ const ProfilePatchSchema = z
       .regex(/^[A-Za-z0-9][A-Za-z0-9 .\-/]{1,31}$/, "must be 2 to 32 letters, digits, spaces, dots, dashes or slashes")
       .nullable()
       .optional(),
+    invoicePrefix: z
+      .string()
+      .regex(PREFIX_PATTERN, "must be 1 to 24 letters, digits, spaces or -./_ with at most one {YYYY}, such as F-{YYYY}-")
+      .nullable()
+      .optional()
+      .openapi({ description: `Invoice number prefix (null: ${DEFAULT_INVOICE_PREFIX}); numbers already given never change` }),
   })
   .strict()
   .refine((v) => Object.keys(v).length > 0, "at least one field is required")
@@ -135,6 +143,7 @@ function profile(row: UsersTable) {
     company: row.company,
     billingAddress: row.billing_address === null ? null : (JSON.parse(row.billing_address) as z.infer<typeof BillingAddressSchema>),
     taxId: row.tax_id,
+    invoicePrefix: row.invoice_prefix ?? DEFAULT_INVOICE_PREFIX,
     createdAt: new Date(row.created_at).toISOString(),
     updatedAt: new Date(row.updated_at).toISOString(),
   };
@@ -187,6 +196,7 @@ export function userRoutes(deps: AppDeps) {
         if (patch.billingAddress !== undefined)
           set.billing_address = patch.billingAddress === null ? null : JSON.stringify(patch.billingAddress);
         if (patch.taxId !== undefined) set.tax_id = patch.taxId === null ? null : patch.taxId.toUpperCase();
+        if (patch.invoicePrefix !== undefined) set.invoice_prefix = patch.invoicePrefix;
         await deps.db.updateTable("users").set(set).where("address", "=", address).execute();
         return c.json(profile(await load(address)), 200);
       },

@@ -207,6 +207,30 @@ export interface InvoiceSequencesTable {
   last: number;
 }
 
+/** A credit note: one on-chain return of funds to the payer of a numbered invoice. Amounts are decimal text. */
+export interface CreditNotesTable {
+  id: string;
+  /** The index's InvoiceEvent id of the refund (one note per event). */
+  event_id: string;
+  merchant: string;
+  draft_id: string;
+  /** On-chain invoice id, decimal text. */
+  invoice_id: string;
+  /** CN- and the merchant's prefix and sequence (core/invoice/numbering). */
+  number: string;
+  /** Gross returned to the payer. */
+  amount: string;
+  /** Net part of `amount` (core/invoice/credit). */
+  net: string;
+  /** JSON text of [{ rate, base, amount }] credited per rate. */
+  taxes: string;
+  tx_hash: string;
+  block_number: number;
+  /** Block time of the refund, unix seconds. */
+  issued_at: number;
+  created_at: number;
+}
+
 /** The app.sqlite schema as Kysely sees it. */
 export interface AppDatabase {
   users: UsersTable;
@@ -223,4 +247,5 @@ export interface AppDatabase {
   webhook_attempts: WebhookAttemptsTable;
   webhook_cursor: WebhookCursorTable;
   invoice_sequences: InvoiceSequencesTable;
+  credit_notes: CreditNotesTable;
 }

@@ -8,6 +8,7 @@ import { invoiceReference } from "../../core/invoice/reference";
 import { keccak256Utf8 } from "../../api/documents/hash";
 import { storedDocument } from "../../api/documents/model";
 import { loadDraft } from "../../api/services/drafts";
+import { issuePendingCreditNotes } from "../../api/jobs/credit-notes";
 import { type TestApp, jsonRequest, makeApp, signIn } from "../helpers/api-app";
 import { useRealIndex } from "../helpers/real-index";
 
@@ -120,6 +121,55 @@ describe("API accounting", function () {
       const res = await t.app.request("/users/me", jsonRequest("PATCH", { invoicePrefix: "F<{YYYY}>" }, merchant.auth));
       expect(res.status).to.equal(400);
       expect(JSON.stringify(await res.json())).to.include("invoicePrefix");
+    });
+  });
+
+  describe("credit notes", function () {
+    /** Asks the API for `action`'s transactions as `actor` and sends them. */
+    async function act(actor: Party, id: bigint, body: Record<string, unknown>): Promise<void> {
+      const res = await t.app.request(`/invoices/${id}/transactions`, jsonRequest("POST", body, actor.auth));
+      expect(res.status, await res.clone().text()).to.equal(200);
+      for (const tx of ((await res.json()) as { transactions: Array<{ to: string; data: string; value: string }> }).transactions) {
+        await (await actor.signer.sendTransaction({ to: tx.to, data: tx.data, value: BigInt(tx.value) })).wait();
+      }
+      await t.real.waitForIndex();
+    }
+
+    it("gives each partial refund a numbered credit note with net and tax credited per rate, as HTML and PDF", async function () {
+      const created = await draft(TAXED_LINES);
+      const id = t.real.reader.invoiceByReference(created.reference)!.id;
+      await act(payer, id, { action: "pay" });
+      const refund = BigInt(created.total) / 4n;
+      await act(merchant, id, { action: "refund", amount: refund.toString() });
+      expect(await issuePendingCreditNotes(t.db, t.real.reader, Date.now())).to.be.greaterThan(0);
+      await act(merchant, id, { action: "refund", amount: "1000" });
+
+      const res = await t.app.request(`/invoices/${id}/credit-notes`, { headers: merchant.auth });
+      expect(res.status).to.equal(200);
+      const { items } = (await res.json()) as {
+        items: Array<{ number: string; amount: string; net: string; taxes: Array<{ base: string; amount: string }>; documentPath: string }>;
+      };
+      expect(items.map((n) => n.amount)).to.deep.equal([refund.toString(), "1000"]);
+      expect(items[0]!.number).to.match(/^CN-F-\d{4}-0001$/);
+      expect(items[1]!.number).to.match(/^CN-F-\d{4}-0002$/);
+      for (const note of items) {
+        const parts = note.taxes.reduce((sum, x) => sum + BigInt(x.base) + BigInt(x.amount), 0n);
+        expect(parts).to.equal(BigInt(note.amount));
+        expect(note.taxes.reduce((sum, x) => sum + BigInt(x.base), 0n)).to.equal(BigInt(note.net));
+      }
+      const invoice = (await (await t.app.request(`/invoices/${id}`, { headers: merchant.auth })).json()) as {
+        details: { number: string };
+      };
+      const number = invoice.details.number;
+      const html = await (await t.app.request(items[0]!.documentPath, { headers: payer.auth })).text();
+      for (const text of [`Credit note ${items[0]!.number}`, `Refund of invoice ${number}`, "Total credited", "Tax 20% credited"]) {
+        expect(html, text).to.include(text);
+      }
+      const pdf = await t.app.request(items[0]!.documentPath.replace("/document?", "/document.pdf?"), { headers: merchant.auth });
+      expect(pdf.status).to.equal(200);
+      expect(pdf.headers.get("content-disposition")).to.include(`credit-note-${items[0]!.number}.pdf`);
+      const missing = await t.app.request(`/invoices/${id}/document?creditNote=CN-nope`, { headers: merchant.auth });
+      expect(missing.status).to.equal(404);
     });
   });
 

@@ -14,6 +14,7 @@ import {
   parseTaxRate,
   taxOn,
 } from "../../core/invoice/totals";
+import { creditSplit } from "../../core/invoice/credit";
 
 const replay = { seed: process.env.FC_SEED ? Number(process.env.FC_SEED) : undefined, path: process.env.FC_PATH, numRuns: 300 };
 
@@ -167,5 +168,42 @@ describe("core/invoice/totals", function () {
         replay,
       );
     });
+  });
+});
+
+describe("core/invoice/credit", function () {
+  it("credits exactly the invoice's figures for a full refund", async function () {
+    await fc.assert(
+      fc.property(invoiceArb, (lines) => {
+        const t = computeInvoiceTotals(lines);
+        fc.pre(t.total > 0n);
+        expect(creditSplit(t.taxes, t.total).taxes).to.deep.equal(t.taxes);
+      }),
+      replay,
+    );
+  });
+
+  it("splits a partial refund into parts that add up to it, none above the invoice's", async function () {
+    await fc.assert(
+      fc.property(invoiceArb, fc.bigInt({ min: 0n, max: 10n ** 6n }), (lines, permille) => {
+        const t = computeInvoiceTotals(lines);
+        fc.pre(t.total > 0n);
+        const refund = (t.total * permille) / 10n ** 6n;
+        const credit = creditSplit(t.taxes, refund);
+        expect(credit.total).to.equal(refund);
+        expect(credit.net + credit.tax).to.equal(refund);
+        credit.taxes.forEach((c, n) => {
+          expect(c.base >= 0n && c.amount >= 0n).to.equal(true);
+          expect(c.amount <= t.taxes[n]!.amount && c.base <= t.taxes[n]!.base).to.equal(true);
+        });
+      }),
+      replay,
+    );
+  });
+
+  it("credits half of a 20% invoice as half its net and half its tax, and refuses more than the gross", function () {
+    const credit = creditSplit([{ rate: "20", base: 100n, amount: 20n }], 60n);
+    expect(credit).to.deep.equal({ taxes: [{ rate: "20", base: 50n, amount: 10n }], net: 50n, tax: 10n, total: 60n });
+    expect(() => creditSplit([{ rate: "20", base: 100n, amount: 20n }], 121n)).to.throw(RangeError);
   });
 });

@@ -8,9 +8,11 @@ import { buildDraft } from "../../services/draft-builder";
 import type { InvoiceRow } from "../../index/rows";
 import type { InvoiceStatus } from "../../../core/invoice/status";
 import { draftOf, loadDraft, locateInvoice } from "../../services/drafts";
-import { draftJson, invoiceJson } from "./json";
+import { creditNoteJson, draftJson, invoiceJson } from "./json";
+import { issueCreditNotes } from "../../services/credit-notes";
 import {
   ActionBodySchema,
+  CreditNoteListSchema,
   CreatedSchema,
   DraftInputSchema,
   InvoiceEventSchema,
@@ -187,6 +189,28 @@ export function invoiceRoutes(deps: AppDeps) {
           timestamp: new Date(Number(e.timestamp) * 1000).toISOString(),
         }));
         return c.json({ items }, 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: "get",
+        path: "/{id}/credit-notes",
+        tags: ["invoices"],
+        summary: "The invoice's credit notes: one per return of funds to the payer (refund, reclaim, payer's part of a split), numbered",
+        middleware: [read] as const,
+        security: [{ bearer: [] }],
+        request: { params: InvoiceIdParamSchema },
+        responses: {
+          200: { description: "Credit notes, oldest first", content: { "application/json": { schema: CreditNoteListSchema } } },
+          ...errorResponses(400, 401, 403, 404, 503),
+        },
+      }),
+      async (c) => {
+        const record = await locateInvoice(deps, c.req.valid("param").id, now());
+        assertParty(invoiceJson(record), c.get("auth").address);
+        const { row, loaded } = record;
+        const notes = row && loaded ? await issueCreditNotes(deps.db, row, loaded, deps.index.invoiceEvents(row.id), now()) : [];
+        return c.json({ items: notes.map(creditNoteJson) }, 200);
       },
     )
     .openapi(

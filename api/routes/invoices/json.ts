@@ -1,11 +1,11 @@
 import type { z } from "@hono/zod-openapi";
-import type { InvoiceDraftsTable, InvoiceLineItemsTable } from "../../db/types";
+import type { CreditNotesTable, InvoiceDraftsTable, InvoiceLineItemsTable } from "../../db/types";
 import { referenceMatches } from "../../../core/invoice/reference";
 import type { TaxMention } from "../../../core/invoice/totals";
 import { keccak256Utf8, orNull, termsMatch } from "../../documents/hash";
 import type { InvoiceRow } from "../../index/rows";
 import type { InvoiceRecord } from "../../services/drafts";
-import type { DraftSchema, InvoiceSchema, OnchainSchema } from "./schemas";
+import type { CreditNoteSchema, DraftSchema, InvoiceSchema, OnchainSchema } from "./schemas";
 
 /** A draft row with its line items, as JSON. */
 export function draftJson(draft: InvoiceDraftsTable, items: InvoiceLineItemsTable[]): z.infer<typeof DraftSchema> {
@@ -71,5 +71,20 @@ export function invoiceJson({ row, loaded }: InvoiceRecord): z.infer<typeof Invo
     onchain: onchainJson(row),
     details,
     detailsMatch: loaded ? referenceMatches(loaded.draft.canonical, row.reference, keccak256Utf8) && termsMatch(loaded.draft, row) : null,
+  };
+}
+
+/** A credit note as JSON. */
+export function creditNoteJson(note: CreditNotesTable): z.infer<typeof CreditNoteSchema> {
+  return {
+    number: note.number,
+    invoiceId: note.invoice_id,
+    amount: note.amount,
+    net: note.net,
+    taxes: JSON.parse(note.taxes) as Array<{ rate: string; base: string; amount: string }>,
+    txHash: note.tx_hash,
+    blockNumber: note.block_number,
+    issuedAt: new Date(note.issued_at * 1000).toISOString(),
+    documentPath: `/invoices/${note.invoice_id}/document?creditNote=${encodeURIComponent(note.number)}`,
   };
 }

@@ -205,3 +205,19 @@ export const ActionBodySchema = z
   })
   .strict()
   .openapi("InvoiceAction");
+
+export const CreditNoteSchema = z
+  .object({
+    number: z.string().openapi({ example: "CN-F-2026-0001" }),
+    invoiceId: z.string().openapi({ description: "On-chain id of the invoice it credits" }),
+    amount: z.string().openapi({ description: "Gross returned to the payer (base units)" }),
+    net: z.string(),
+    taxes: z.array(TaxLineSchema).openapi({ description: "Per rate of the invoice: net (base) and tax (amount) credited" }),
+    txHash: z.string(),
+    blockNumber: z.number().int(),
+    issuedAt: z.string().openapi({ description: "Block time of the refund" }),
+    documentPath: z.string().openapi({ description: "The credit note as HTML (append .pdf before the query for the PDF)" }),
+  })
+  .openapi("CreditNote");
+
+export const CreditNoteListSchema = z.object({ items: z.array(CreditNoteSchema) }).openapi("CreditNotes");

@@ -11,6 +11,7 @@ import { authRoutes } from "./routes/auth";
 import { blockchainRoutes } from "./routes/blockchain";
 import { docsRoutes } from "./routes/docs";
 import { documentRoutes } from "./routes/documents";
+import { customerRoutes } from "./routes/customers";
 import { healthRoutes } from "./routes/health";
 import { invoiceRoutes } from "./routes/invoices";
 import { oauthRoutes } from "./routes/oauth";
@@ -80,6 +81,7 @@ export function createApp(deps: AppDeps) {
     .route("/users", userRoutes(deps))
     .route("/invoices", invoiceRoutes(deps))
     .route("/invoices", documentRoutes(deps))
+    .route("/customers", customerRoutes(deps))
     .route("/transactions", transactionRoutes(deps))
     .route("/blockchain", blockchainRoutes(deps))
     .route("/api-clients", apiClientRoutes(deps))

@@ -9,6 +9,7 @@ import * as m0004 from "./migrations/0004_drop_api_keys";
 import * as m0005 from "./migrations/0005_taxes";
 import * as m0006 from "./migrations/0006_numbering";
 import * as m0007 from "./migrations/0007_credit_notes";
+import * as m0008 from "./migrations/0008_legal";
 import type { AppDatabase } from "./types";
 
 /** Kysely handle on app.sqlite. */
@@ -23,6 +24,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0005_taxes": m0005,
   "0006_numbering": m0006,
   "0007_credit_notes": m0007,
+  "0008_legal": m0008,
 };
 
 /** Serves MIGRATIONS to Kysely's Migrator (no file-system scanning, works under ts-node and compiled). */

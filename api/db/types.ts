@@ -9,6 +9,14 @@ export interface UsersTable {
   tax_id: string | null;
   /** Invoice number prefix template (core/invoice/numbering); null: the default. */
   invoice_prefix: string | null;
+  /** EU VAT number, normalized. */
+  vat_number: string | null;
+  /** Company registration number (SIRET, …). */
+  company_number: string | null;
+  /** Payment terms printed on invoices ("30 days net, late fee 10%"). */
+  payment_terms: string | null;
+  /** Footer printed on invoices (legal mentions). */
+  invoice_footer: string | null;
   created_at: number;
   updated_at: number;
   last_sign_in_at: number | null;
@@ -59,6 +67,10 @@ export interface InvoiceDraftsTable {
   taxes: string | null;
   /** The merchant's invoice number, assigned with onchain_id (api/services/numbering); never changed. */
   number: string | null;
+  /** v2: JSON of the seller's legal details when the draft was made (null: none given). */
+  seller: string | null;
+  /** v2: JSON of the customer's details (lib/legal-schemas CustomerDetails), or null. */
+  customer: string | null;
 }
 
 /** Line items of a draft, in order. Amounts are uint256 decimal text; `amount` is the line's net (v2) or quantity × unit price (v1). */
@@ -231,6 +243,15 @@ export interface CreditNotesTable {
   created_at: number;
 }
 
+/** A merchant's saved customer; `details` is the JSON of lib/legal-schemas CustomerDetails. */
+export interface CustomersTable {
+  id: string;
+  merchant: string;
+  details: string;
+  created_at: number;
+  updated_at: number;
+}
+
 /** The app.sqlite schema as Kysely sees it. */
 export interface AppDatabase {
   users: UsersTable;
@@ -248,4 +269,5 @@ export interface AppDatabase {
   webhook_cursor: WebhookCursorTable;
   invoice_sequences: InvoiceSequencesTable;
   credit_notes: CreditNotesTable;
+  customers: CustomersTable;
 }

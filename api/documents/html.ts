@@ -65,7 +65,8 @@ function partyHtml(label: string, p: PartyModel | null): string {
     return `<section class="party"><div class="label">${e(label)}</div><div class="name">Anyone</div><div class="empty">Open invoice: the first payment binds the payer</div></section>`;
   }
   const lines = p.lines.map((line) => `<div>${e(line)}</div>`).join("");
-  return `<section class="party"><div class="label">${e(label)}</div><div class="name">${e(p.heading)}</div>${lines}<div class="addr">${e(p.address)}</div></section>`;
+  const account = p.address === null ? "" : `<div class="addr">${e(p.address)}</div>`;
+  return `<section class="party"><div class="label">${e(label)}</div><div class="name">${e(p.heading)}</div>${lines}${account}</section>`;
 }
 
 /** Renders the whole page. */
@@ -113,10 +114,12 @@ export function renderInvoiceHtml(m: InvoiceDocumentModel): string {
 <table class="items"><thead><tr>${head}</tr></thead><tbody>${items}</tbody></table>
 <table class="totals"><tbody>${totals}</tbody></table>
 ${m.taxMentions.map((t) => `<p class="mention">${e(t)}</p>`).join("")}
+${m.terms ? `<p class="mention terms"><strong>Payment terms</strong> ${e(m.terms)}</p>` : ""}
 ${m.notes ? `<div class="notes"><div class="label">Notes</div>${e(m.notes)}</div>` : ""}
 <div class="verify ${v.verified ? "ok" : "fail"}" data-verification="${e(v.state)}"><div class="mark">${v.verified ? "✓" : "!"}</div><div><div class="headline">${e(v.headline)}</div><div class="detail">${e(v.detail)}</div></div></div>
 <h2>Payments and settlement</h2>
 <table class="activity"><thead><tr><th>Time</th><th>Event and transaction</th><th class="num">Amount</th></tr></thead>${activity}</table>
+${m.footer ? `<p class="mention legal-footer">${e(m.footer)}</p>` : ""}
 <footer>${m.facts.map((f) => `<span>${e(f.label)}</span><span class="mono">${e(f.value)}</span>`).join("")}</footer>
 </main></body></html>
 `;

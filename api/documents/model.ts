@@ -9,11 +9,11 @@ import { formatUnits, getAddress } from "ethers";
 import type { InvoiceDraftsTable, InvoiceLineItemsTable, UsersTable } from "../db/types";
 import type { InvoiceEventRow, InvoiceRow } from "../index/rows";
 import { chainName as chainNameOf } from "../../core/chains";
-import { type InvoiceDocument, invoiceReference } from "../../core/invoice/reference";
 import type { TaxMention } from "../../core/invoice/totals";
 import { INVOICE_STATUSES, STATUS_TONE, type InvoiceStatus, type StatusTone } from "../../core/invoice/status";
 import { eventLabel, statusLabel } from "../../core/labels";
-import { type InvoiceTerms, keccak256Utf8, orNull, termsMatch } from "./hash";
+import { orNull } from "./hash";
+import { storedTaxes, verifyDocument } from "./stored";
 
 /** What a token is called and how its amounts are scaled. */
 export interface TokenInfo {
@@ -43,7 +43,8 @@ export interface DocumentInputs {
 
 /** A party block: an address and whatever profile it has. */
 export interface PartyModel {
-  address: string;
+  /** EIP-55 account, or null for a customer known by its details only (an invoice open to anyone). */
+  address: string | null;
   /** Display name, else company, else "Unnamed account". */
   heading: string;
   /** Company (when not the heading), postal address, email and tax id, one per line. */
@@ -111,6 +112,9 @@ export interface InvoiceDocumentModel {
   /** Label/value rows under the line items; the one with `emphasis` is the amount still due. */
   totals: Array<{ label: string; value: string; emphasis?: boolean }>;
   notes: string | null;
+  /** The seller's payment terms and invoice footer, as they were when the draft was made. */
+  terms: string | null;
+  footer: string | null;
   /** The legal mentions of untaxed lines (exemption, reverse charge), once each. */
   taxMentions: string[];
   activity: ActivityModel[];
@@ -195,105 +199,39 @@ function party(address: string, profile: UsersTable | undefined): PartyModel {
   };
 }
 
-/** The canonical document (its stored version) of the details exactly as they are stored, hence shown. */
-export function storedDocument(draft: InvoiceDraftsTable, items: InvoiceLineItemsTable[]): InvoiceDocument {
-  const common = {
-    draftId: draft.id,
-    chainId: draft.chain_id,
-    escrow: draft.escrow,
-    merchant: draft.merchant,
-    payer: draft.payer,
-    arbiter: draft.arbiter,
-    token: draft.token,
-    dueDate: draft.due_date,
-    total: draft.total,
-    notes: draft.notes,
-  };
-  if (draft.schema === "settle.invoice.v1") {
-    return {
-      schema: "settle.invoice.v1",
-      ...common,
-      lineItems: items.map((i) => ({ description: i.description, quantity: i.quantity, unitPrice: i.unit_price, amount: i.amount })),
-    };
-  }
-  return {
-    schema: "settle.invoice.v2",
-    ...common,
-    lineItems: items.map((i) => ({
-      description: i.description,
-      quantity: i.quantity,
-      unitPrice: i.unit_price,
-      discount: i.discount ?? "0",
-      net: i.amount,
-      taxRate: i.tax_rate ?? "0",
-      taxMention: i.tax_mention,
-    })),
-    subtotal: draft.subtotal ?? draft.total,
-    taxes: storedTaxes(draft),
-  };
+/** Legal details as a draft snapshots them (api/services/draft-builder SellerDetails, lib/legal-schemas CustomerDetails). */
+interface LegalDetails {
+  legalName?: string | null;
+  name?: string;
+  address?: Partial<Record<"line1" | "line2" | "city" | "postalCode" | "region" | "country", string>> | null;
+  vatNumber?: string | null;
+  taxId?: string | null;
+  companyNumber?: string | null;
+  email?: string | null;
+  paymentTerms?: string | null;
+  footer?: string | null;
 }
 
-/** The taxes per rate a draft stored (none for v1). */
-export function storedTaxes(draft: InvoiceDraftsTable): Array<{ rate: string; base: string; amount: string }> {
-  return draft.taxes === null ? [] : (JSON.parse(draft.taxes) as Array<{ rate: string; base: string; amount: string }>);
-}
-
-/**
- * Compares the details as stored (and shown) with the chain: their canonical hash must equal the
- * on-chain reference, their terms (merchant, payer, arbiter, token, amount, due date) the on-chain
- * invoice's, and they must name this deployment's chain and escrow. Anything else is not verified.
- */
-export function verifyDocument(inputs: {
-  draft: DocumentInputs["draft"];
-  row: (InvoiceTerms & Pick<InvoiceRow, "id">) | undefined;
-  chainId: number;
-  escrow: string;
-}): VerificationModel {
-  const { draft, row, chainId, escrow } = inputs;
-  const onchainReference = row?.reference ?? null;
-  if (!draft) {
-    return {
-      state: "no_details",
-      verified: false,
-      headline: "Not verified: no off-chain details",
-      detail: `This API holds no line items for invoice #${row?.id ?? "?"} on chain ${chainId}; only its on-chain state is shown.`,
-      computedReference: null,
-      onchainReference,
-    };
-  }
-  const computedReference = invoiceReference(storedDocument(draft.draft, draft.items), keccak256Utf8).reference;
-  if (!row) {
-    return {
-      state: "not_on_chain",
-      verified: false,
-      headline: `Not found on chain ${chainId}`,
-      detail: `No invoice of escrow ${escrow} carries this document's reference ${computedReference} yet.`,
-      computedReference,
-      onchainReference,
-    };
-  }
-  const matches =
-    computedReference.toLowerCase() === row.reference.toLowerCase() &&
-    termsMatch(draft.draft, row) &&
-    draft.draft.chain_id === chainId &&
-    draft.draft.escrow.toLowerCase() === escrow.toLowerCase();
-  if (!matches) {
-    return {
-      state: "mismatch",
-      verified: false,
-      headline: "These details do not match the on-chain reference",
-      detail: `Invoice #${row.id} on chain ${chainId} records reference ${row.reference}; the details shown hash to ${computedReference}. They were changed after the invoice was created: do not rely on them.`,
-      computedReference,
-      onchainReference,
-    };
-  }
+/** A party block from a draft's snapshot of legal details (the account, when known, under it). */
+function legalParty(details: LegalDetails, address: string | null, fallback: string): PartyModel {
+  const a = details.address;
+  const heading = details.name ?? details.legalName ?? fallback;
+  const lines = [
+    details.legalName && details.legalName !== heading ? details.legalName : null,
+    a?.line1,
+    a?.line2,
+    [a?.postalCode, a?.city].filter(Boolean).join(" "),
+    a?.region,
+    a?.country,
+    details.vatNumber ? `VAT ${details.vatNumber}` : null,
+    details.companyNumber ? `Company no. ${details.companyNumber}` : null,
+    details.email,
+    details.taxId ? `Tax ID ${details.taxId}` : null,
+  ];
   return {
-    state: "verified",
-    verified: true,
-    headline: `Verified against chain ${chainId}, invoice #${row.id}`,
-    detail: `keccak256 of these details in canonical form (${storedDocument(draft.draft, draft.items).schema}) equals the reference ${row.reference} recorded by escrow ${escrow}.`,
-    computedReference,
-    onchainReference,
+    address: address === null ? null : getAddress(address),
+    heading,
+    lines: lines.filter((line): line is string => typeof line === "string" && line.length > 0),
   };
 }
 
@@ -313,7 +251,9 @@ export function buildInvoiceDocument(inputs: DocumentInputs): InvoiceDocumentMod
   const amount = row?.amount ?? BigInt(d!.total);
   const fmt = (value: bigint) => formatAmount(value, token);
   const chainName = chainNameOf(inputs.chainId);
-  const merchantParty = party(merchant, inputs.profiles.merchant);
+  const seller = d?.seller ? (JSON.parse(d.seller) as LegalDetails) : null;
+  const customer = d?.customer ? (JSON.parse(d.customer) as LegalDetails) : null;
+  const merchantParty = seller ? legalParty(seller, merchant, "Unnamed account") : party(merchant, inputs.profiles.merchant);
 
   const totals: InvoiceDocumentModel["totals"] = [];
   const lineSum = (draft?.items ?? []).reduce((sum, i) => sum + BigInt(i.amount), 0n);
@@ -342,9 +282,9 @@ export function buildInvoiceDocument(inputs: DocumentInputs): InvoiceDocumentMod
     status: statusBadge(statusCode),
     issued: formatDate(row ? Number(row.createdTimestamp) : Math.floor(d!.created_at / 1000)),
     due: formatDate(Number(row?.dueDate ?? d!.due_date)),
-    issuer: inputs.profiles.merchant?.company ?? inputs.profiles.merchant?.display_name ?? merchantParty.address,
+    issuer: seller?.legalName ?? inputs.profiles.merchant?.company ?? inputs.profiles.merchant?.display_name ?? getAddress(merchant),
     merchant: merchantParty,
-    payer: payer === null ? null : party(payer, inputs.profiles.payer),
+    payer: customer ? legalParty(customer, payer, "Customer") : payer === null ? null : party(payer, inputs.profiles.payer),
     arbiter: arbiter === null ? null : getAddress(arbiter),
     token: { ...token, native: BigInt(token.address) === 0n },
     lineItems: (draft?.items ?? []).map((i) => ({
@@ -361,6 +301,8 @@ export function buildInvoiceDocument(inputs: DocumentInputs): InvoiceDocumentMod
     },
     totals,
     notes: d?.notes ?? null,
+    terms: seller?.paymentTerms ?? null,
+    footer: seller?.footer ?? null,
     taxMentions: [...new Set((draft?.items ?? []).flatMap((i) => (i.tax_mention ? [TAX_MENTION_TEXT[i.tax_mention as TaxMention]] : [])))],
     activity: inputs.events.map((e) => ({
       label: eventLabel(e.kind),

@@ -98,7 +98,7 @@ function partyBlock(w: Writer, title: string, p: PartyModel | null, x: number, y
   }
   y = w.text(p.heading, x, y, { weight: 600, size: 10.5, width });
   for (const line of p.lines) y = w.text(line, x, y, { width, size: 9 });
-  return w.text(p.address, x, y + 2, { width, size: 7.5, color: MUTED });
+  return p.address === null ? y : w.text(p.address, x, y + 2, { width, size: 7.5, color: MUTED });
 }
 
 /** The line-item columns, left to right: description, quantity, unit price, [discount], [tax], amount. */
@@ -233,8 +233,8 @@ export function renderInvoicePdf(m: InvoiceDocumentModel): Promise<Buffer> {
     y = w.text(t.value, totalsX + 100, y, { ...o, color: INK, width: 190, align: "right" }) + 4;
   }
 
-  // Tax mentions.
-  for (const mention of m.taxMentions) {
+  // Tax mentions and payment terms.
+  for (const mention of [...m.taxMentions, ...(m.terms ? [`Payment terms: ${m.terms}`] : [])]) {
     y = ensure(y + 4, 14);
     y = w.text(mention, MARGIN, y + 4, { size: 8.5, color: MUTED, width: CONTENT });
   }
@@ -299,6 +299,12 @@ export function renderInvoicePdf(m: InvoiceDocumentModel): Promise<Buffer> {
     y += 5;
     rule(y);
     y += 6;
+  }
+
+  // The seller's footer (legal mentions).
+  if (m.footer) {
+    y = ensure(y + 12, w.height(m.footer, { width: CONTENT, size: 8 }) + 6);
+    y = w.text(m.footer, MARGIN, y + 12, { size: 8, color: MUTED, width: CONTENT });
   }
 
   // Closing facts: the first two (escrow contract, token: long addresses) across the page, the others in two columns.

@@ -6,7 +6,7 @@ import { CREDIT_NOTE_MARK } from "../../core/invoice/numbering";
 import { creditSplit } from "../../core/invoice/credit";
 import type { TaxLine } from "../../core/invoice/totals";
 import { type LoadedDraft } from "./drafts";
-import { storedTaxes } from "../documents/model";
+import { storedTaxes } from "../documents/stored";
 import { allocateNumber } from "./numbering";
 
 /** The amount an escrow event returns to the payer: refunds and reclaims, and the payer's part of a split. */

@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { ZeroAddress } from "ethers";
-import type { InvoiceDraftsTable, InvoiceLineItemsTable } from "../db/types";
+import type { InvoiceDraftsTable, InvoiceLineItemsTable, UsersTable } from "../db/types";
+import type { CustomerDetails } from "../lib/legal-schemas";
 import { ApiError } from "../lib/errors";
-import { type InvoiceDocumentV2, invoiceReference } from "../../core/invoice/reference";
+import { type CanonicalValue, type InvoiceDocumentV2, invoiceReference } from "../../core/invoice/reference";
 import { computeInvoiceTotals } from "../../core/invoice/totals";
 import { MAX_INVOICE_AMOUNT } from "../../core/invoice/limits";
 import { keccak256Utf8 } from "../documents/hash";
@@ -22,6 +23,7 @@ export interface DraftInput {
   arbiter?: string | null;
   /** ISO 8601. */
   dueDate: string;
+  customer?: CustomerDetails | null;
   lineItems: Array<{
     description: string;
     quantity: number;
@@ -33,11 +35,50 @@ export interface DraftInput {
   notes?: string | null;
 }
 
-/** Where the draft will be created: this API's chain and escrow. */
+/** Where the draft will be created (this API's chain and escrow) and the parties' legal details it snapshots. */
 export interface DraftTarget {
   chainId: number;
   escrow: string;
+  /** The merchant's legal details now ({@link sellerDetails}). */
+  seller: SellerDetails | null;
+  /** The customer: entered on the draft or chosen from the saved list. */
+  customer: CustomerDetails | null;
 }
+
+/** The merchant's legal details as a document shows them. */
+export interface SellerDetails {
+  /** Display name (a person), shown above the legal name like a profile. */
+  name: string | null;
+  legalName: string | null;
+  address: CustomerDetails["address"];
+  vatNumber: string | null;
+  /** The profile's free-form tax id (outside the EU VAT rules). */
+  taxId: string | null;
+  companyNumber: string | null;
+  email: string | null;
+  paymentTerms: string | null;
+  footer: string | null;
+}
+
+/** The legal details of merchant `user` (null when it has given none). */
+export function sellerDetails(user: UsersTable | undefined): SellerDetails | null {
+  if (!user) return null;
+  const details: SellerDetails = {
+    name: user.display_name,
+    legalName: user.company,
+    address: user.billing_address === null ? null : (JSON.parse(user.billing_address) as CustomerDetails["address"]),
+    vatNumber: user.vat_number,
+    taxId: user.tax_id,
+    companyNumber: user.company_number,
+    email: user.email,
+    paymentTerms: user.payment_terms,
+    footer: user.invoice_footer,
+  };
+  return Object.values(details).some((v) => v !== null) ? details : null;
+}
+
+/** A JSON object as canonical JSON takes it (absent optional keys dropped). */
+const plain = (value: object | null) => (value === null ? null : (JSON.parse(JSON.stringify(value)) as { [key: string]: CanonicalValue }));
 
 /** A 400 validation_failed naming one field of the JSON body. */
 export function fieldError(path: string, message: string): ApiError {
@@ -97,6 +138,8 @@ export function buildDraft(input: DraftInput, merchant: string, target: DraftTar
     taxes: totals.taxes.map((t) => ({ rate: t.rate, base: t.base.toString(), amount: t.amount.toString() })),
     total: totals.total.toString(),
     notes: input.notes ?? null,
+    seller: plain(target.seller),
+    customer: plain(target.customer),
   };
   const { canonical, reference } = invoiceReference(doc, keccak256Utf8);
   const draft: InvoiceDraftsTable = {
@@ -119,6 +162,8 @@ export function buildDraft(input: DraftInput, merchant: string, target: DraftTar
     subtotal: doc.subtotal,
     taxes: JSON.stringify(doc.taxes),
     number: null,
+    seller: doc.seller === null ? null : JSON.stringify(doc.seller),
+    customer: doc.customer === null ? null : JSON.stringify(doc.customer),
   };
   const items: InvoiceLineItemsTable[] = doc.lineItems.map((i, position) => ({
     draft_id: id,

@@ -55,6 +55,10 @@ export interface InvoiceDocumentV2 extends Omit<InvoiceDocumentV1, "schema" | "l
   }>;
   subtotal: string;
   taxes: Array<{ rate: string; base: string; amount: string }>;
+  /** The merchant's legal details when the draft was made (legal name, address, VAT and company numbers, terms, footer), or null. */
+  seller: { [key: string]: CanonicalValue } | null;
+  /** The customer's details (name, address, VAT and company numbers, email), or null. */
+  customer: { [key: string]: CanonicalValue } | null;
 }
 
 /** The document a reference is the hash of, in either version. */

@@ -6,7 +6,7 @@ import { expect } from "chai";
 import { type JsonRpcSigner, parseEther } from "ethers";
 import { invoiceReference } from "../../core/invoice/reference";
 import { keccak256Utf8 } from "../../api/documents/hash";
-import { storedDocument } from "../../api/documents/model";
+import { storedDocument } from "../../api/documents/stored";
 import { loadDraft } from "../../api/services/drafts";
 import { issuePendingCreditNotes } from "../../api/jobs/credit-notes";
 import { type TestApp, jsonRequest, makeApp, signIn } from "../helpers/api-app";
@@ -170,6 +170,89 @@ describe("API accounting", function () {
       expect(pdf.headers.get("content-disposition")).to.include(`credit-note-${items[0]!.number}.pdf`);
       const missing = await t.app.request(`/invoices/${id}/document?creditNote=CN-nope`, { headers: merchant.auth });
       expect(missing.status).to.equal(404);
+    });
+  });
+
+  describe("legal details", function () {
+    const CUSTOMER = {
+      name: "Atelier Dupont SARL",
+      address: { line1: "12 rue de la Paix", postalCode: "75002", city: "Paris", country: "FR" },
+      vatNumber: "fr 40 303 265 045",
+      companyNumber: "73282932000074",
+      email: "compta@dupont.example",
+    };
+
+    it("saves, lists, reads, replaces and deletes customers, each merchant its own", async function () {
+      const created = await t.app.request("/customers", jsonRequest("POST", CUSTOMER, merchant.auth));
+      expect(created.status, await created.clone().text()).to.equal(201);
+      const customer = (await created.json()) as { id: string; vatNumber: string };
+      expect(customer.vatNumber).to.equal("FR40303265045");
+      const list = (await (await t.app.request("/customers", { headers: merchant.auth })).json()) as { items: Array<{ id: string }> };
+      expect(list.items.map((c) => c.id)).to.include(customer.id);
+      const replaced = await t.app.request(
+        `/customers/${customer.id}`,
+        jsonRequest("PUT", { ...CUSTOMER, name: "Dupont SA" }, merchant.auth),
+      );
+      expect(((await replaced.json()) as { name: string }).name).to.equal("Dupont SA");
+      expect((await t.app.request(`/customers/${customer.id}`, { headers: payer.auth })).status).to.equal(404);
+      expect((await t.app.request(`/customers/${customer.id}`, { method: "DELETE", headers: merchant.auth })).status).to.equal(204);
+      expect((await t.app.request(`/customers/${customer.id}`, { headers: merchant.auth })).status).to.equal(404);
+    });
+
+    const refusals: Array<[string, Record<string, unknown>, string, RegExp]> = [
+      ["a VAT number of the wrong shape", { vatNumber: "FR123" }, "vatNumber", /FR followed by/],
+      ["a SIRET failing Luhn", { companyNumber: "73282932000075" }, "companyNumber", /Luhn/],
+      ["an email without a domain", { email: "compta@" }, "email", /email address/],
+    ];
+    for (const [what, over, path, message] of refusals) {
+      it(`refuses ${what} with a clear message (400)`, async function () {
+        const res = await t.app.request("/customers", jsonRequest("POST", { ...CUSTOMER, ...over }, merchant.auth));
+        expect(res.status).to.equal(400);
+        const details = ((await res.json()) as { error: { details: Array<{ path: string; message: string }> } }).error.details;
+        expect(details.find((d) => d.path === path)?.message).to.match(message);
+      });
+    }
+
+    it("prints and hashes the seller's and the customer's details as they were when the draft was made", async function () {
+      const profile = {
+        company: "Settle Conseil SAS",
+        billingAddress: { line1: "1 place de la Bourse", postalCode: "69002", city: "Lyon", country: "FR" },
+        vatNumber: "FR40303265045",
+        companyNumber: "732829320",
+        paymentTerms: "30 jours fin de mois",
+        invoiceFooter: "SAS au capital de 10 000 €, RCS Lyon 732 829 320",
+      };
+      expect((await t.app.request("/users/me", jsonRequest("PATCH", profile, merchant.auth))).status).to.equal(200);
+      const saved = (await (await t.app.request("/customers", jsonRequest("POST", CUSTOMER, merchant.auth))).json()) as { id: string };
+      const head = (await t.real.provider.getBlock("latest"))!.timestamp;
+      const body = {
+        token: setl,
+        payer: payer.address,
+        dueDate: new Date((head + 86400) * 1000).toISOString(),
+        customerId: saved.id,
+        lineItems: TAXED_LINES,
+      };
+      const res = await t.app.request("/invoices", jsonRequest("POST", body, merchant.auth));
+      expect(res.status, await res.clone().text()).to.equal(201);
+      const created = (await res.json()) as CreatedDraft & { id: string };
+      const doc = JSON.parse(created.canonical) as { seller: Record<string, unknown>; customer: Record<string, unknown> };
+      expect(doc.seller).to.include({ legalName: "Settle Conseil SAS", vatNumber: "FR40303265045", paymentTerms: "30 jours fin de mois" });
+      expect(doc.customer).to.include({ name: "Atelier Dupont SARL", vatNumber: "FR40303265045", email: "compta@dupont.example" });
+      // Later profile changes do not touch the draft.
+      await t.app.request("/users/me", jsonRequest("PATCH", { paymentTerms: "À réception" }, merchant.auth));
+      const html = await (await t.app.request(`/invoices/${created.id}/document`, { headers: merchant.auth })).text();
+      for (const text of [
+        "Settle Conseil SAS",
+        "Atelier Dupont SARL",
+        "VAT FR40303265045",
+        "Company no. 73282932000074",
+        "30 jours fin de mois",
+        "RCS Lyon",
+      ]) {
+        expect(html, text).to.include(text);
+      }
+      const unknown = await t.app.request("/invoices", jsonRequest("POST", { ...body, customerId: crypto.randomUUID() }, merchant.auth));
+      expect(unknown.status).to.equal(400);
     });
   });
 

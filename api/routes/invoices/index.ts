@@ -4,7 +4,9 @@ import { type AppDeps, newRouter } from "../../middleware/context";
 import { ApiError, errorResponses } from "../../lib/errors";
 import { actionTx, allowanceCall, approveTx, createInvoiceTx, decodeAllowance, payTx } from "../../services/escrow-tx";
 import { idempotency } from "../../middleware/idempotency";
-import { buildDraft } from "../../services/draft-builder";
+import { buildDraft, fieldError, sellerDetails } from "../../services/draft-builder";
+import { findCustomer } from "../../services/customers";
+import type { CustomerDetails } from "../../lib/legal-schemas";
 import type { InvoiceRow } from "../../index/rows";
 import type { InvoiceStatus } from "../../../core/invoice/status";
 import { draftOf, loadDraft, locateInvoice } from "../../services/drafts";
@@ -58,7 +60,12 @@ export function invoiceRoutes(deps: AppDeps) {
         const deployment = requireDeployment(deps);
         const escrow = deployment.contracts.PaymentEscrow.address;
         const input = c.req.valid("json");
-        const { draft, items: rows, total } = buildDraft(input, merchant, { chainId: deployment.chainId, escrow }, now());
+        const user = await deps.db.selectFrom("users").selectAll().where("address", "=", merchant).executeTakeFirst();
+        const saved = input.customerId === undefined ? undefined : await findCustomer(deps.db, merchant, input.customerId);
+        if (input.customerId !== undefined && !saved) throw fieldError("customerId", "is not one of your saved customers");
+        const customer = saved ? (JSON.parse(saved.details) as CustomerDetails) : (input.customer ?? null);
+        const target = { chainId: deployment.chainId, escrow, seller: sellerDetails(user), customer };
+        const { draft, items: rows, total } = buildDraft(input, merchant, target, now());
         const transaction = createInvoiceTx(
           {
             payer: draft.payer ?? ZeroAddress,

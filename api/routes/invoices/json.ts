@@ -34,6 +34,8 @@ export function draftJson(draft: InvoiceDraftsTable, items: InvoiceLineItemsTabl
     subtotal: draft.subtotal ?? draft.total,
     taxes: draft.taxes === null ? [] : (JSON.parse(draft.taxes) as Array<{ rate: string; base: string; amount: string }>),
     total: draft.total,
+    seller: draft.seller === null ? null : (JSON.parse(draft.seller) as Record<string, unknown>),
+    customer: draft.customer === null ? null : (JSON.parse(draft.customer) as Record<string, unknown>),
     onchainId: draft.onchain_id,
     detailsMatch: referenceMatches(draft.canonical, draft.reference, keccak256Utf8),
     createdAt: new Date(draft.created_at).toISOString(),

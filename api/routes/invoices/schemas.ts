@@ -4,6 +4,7 @@ import { INVOICE_ACTIONS } from "../../../core/invoice/actions";
 import { DESCRIPTION_FORBIDDEN, INVOICE_LIMITS, NOTES_FORBIDDEN } from "../../../core/invoice/limits";
 import { TAX_MENTIONS, isTaxRate, normalizeTaxRate } from "../../../core/invoice/totals";
 import { AddressSchema, TimeSchema, Uint256Schema } from "../../lib/schemas";
+import { CustomerInputSchema } from "../../lib/legal-schemas";
 
 const description = z
   .string()
@@ -51,6 +52,8 @@ export const DraftInputSchema = z
       .min(0)
       .max(INVOICE_LIMITS.maxDisputeWindowSeconds)
       .default(7 * 24 * 3600),
+    customer: CustomerInputSchema.nullable().optional().openapi({ description: "The customer's details, printed and hashed" }),
+    customerId: z.uuid("must be a saved customer's id").optional().openapi({ description: "Or: one of the merchant's saved customers" }),
     lineItems: z.array(LineItemInputSchema).min(1).max(INVOICE_LIMITS.maxLineItems),
     notes: z
       .string()
@@ -65,6 +68,7 @@ export const DraftInputSchema = z
       .optional(),
   })
   .strict()
+  .refine((v) => !(v.customer && v.customerId), { path: ["customerId"], message: "give either customer or customerId, not both" })
   .openapi("InvoiceDraftInput");
 
 export const UnsignedTxSchema = z
@@ -106,6 +110,8 @@ export const DraftSchema = z
     subtotal: z.string().openapi({ description: "Σ net of the lines" }),
     taxes: z.array(TaxLineSchema).openapi({ description: "Tax per rate, on the sum of the nets at that rate, rounded half-up" }),
     total: z.string().openapi({ description: "Gross: subtotal + Σ tax, the on-chain amount" }),
+    seller: z.record(z.string(), z.unknown()).nullable().openapi({ description: "The merchant's legal details when the draft was made" }),
+    customer: z.record(z.string(), z.unknown()).nullable().openapi({ description: "The customer's details" }),
     onchainId: z.string().nullable().openapi({ description: "On-chain invoice id once the index has seen the reference" }),
     detailsMatch: z.boolean().openapi({ description: "The stored details still hash to the reference" }),
     createdAt: z.string(),

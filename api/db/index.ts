@@ -10,6 +10,7 @@ import * as m0005 from "./migrations/0005_taxes";
 import * as m0006 from "./migrations/0006_numbering";
 import * as m0007 from "./migrations/0007_credit_notes";
 import * as m0008 from "./migrations/0008_legal";
+import * as m0009 from "./migrations/0009_language";
 import type { AppDatabase } from "./types";
 
 /** Kysely handle on app.sqlite. */
@@ -25,6 +26,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0006_numbering": m0006,
   "0007_credit_notes": m0007,
   "0008_legal": m0008,
+  "0009_language": m0009,
 };
 
 /** Serves MIGRATIONS to Kysely's Migrator (no file-system scanning, works under ts-node and compiled). */

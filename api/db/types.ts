@@ -71,6 +71,8 @@ export interface InvoiceDraftsTable {
   seller: string | null;
   /** v2: JSON of the customer's details (lib/legal-schemas CustomerDetails), or null. */
   customer: string | null;
+  /** v2: the language of its documents (core/labels Locale); null for older drafts (English). */
+  language: string | null;
 }
 
 /** Line items of a draft, in order. Amounts are uint256 decimal text; `amount` is the line's net (v2) or quantity × unit price (v1). */

@@ -4,24 +4,26 @@
  * rate, and the refund's transaction as its only activity.
  */
 import type { CreditNotesTable } from "../db/types";
+import { fill } from "../../core/labels";
 import { type DocumentInputs, type InvoiceDocumentModel, buildInvoiceDocument, formatAmount, formatDate } from "./model";
 
 /** Builds the model of `note`, a credit note of the invoice `inputs` describe. */
 export function buildCreditNoteDocument(inputs: DocumentInputs, note: CreditNotesTable): InvoiceDocumentModel {
   const invoice = buildInvoiceDocument(inputs);
-  const fmt = (value: string) => formatAmount(BigInt(value), inputs.token);
+  const l = invoice.labels;
+  const fmt = (value: string) => formatAmount(BigInt(value), inputs.token, invoice.lang);
   const taxes = JSON.parse(note.taxes) as Array<{ rate: string; base: string; amount: string }>;
   const taxed = taxes.some((t) => t.amount !== "0");
   return {
     ...invoice,
-    title: `Credit note ${note.number}`,
+    title: fill(l.creditNoteNumbered, { number: note.number }),
     number: note.number,
-    status: { code: "credit_note", label: "Credit note", tone: "neutral" },
-    issued: formatDate(note.issued_at),
-    due: formatDate(note.issued_at),
+    status: { code: "credit_note", label: l.creditNote, tone: "neutral" },
+    issued: formatDate(note.issued_at, invoice.lang),
+    due: formatDate(note.issued_at, invoice.lang),
     lineItems: [
       {
-        description: `Refund of invoice ${invoice.number ?? `#${note.invoice_id}`} of ${invoice.issued}`,
+        description: fill(l.refundOf, { number: invoice.number ?? `#${note.invoice_id}`, date: invoice.issued }),
         quantity: "1",
         unitPrice: fmt(note.net),
         discount: null,
@@ -31,12 +33,12 @@ export function buildCreditNoteDocument(inputs: DocumentInputs, note: CreditNote
     ],
     columns: { discount: false, tax: false },
     totals: [
-      { label: "Net credited", value: fmt(note.net) },
-      ...(taxed ? taxes.map((t) => ({ label: `Tax ${t.rate}% credited`, value: fmt(t.amount) })) : []),
-      { label: "Total credited", value: fmt(note.amount), emphasis: true },
+      { label: l.netCredited, value: fmt(note.net) },
+      ...(taxed ? taxes.map((t) => ({ label: fill(l.taxCredited, { rate: t.rate }), value: fmt(t.amount) })) : []),
+      { label: l.totalCredited, value: fmt(note.amount), emphasis: true },
     ],
     taxMentions: [],
     activity: invoice.activity.filter((a) => a.txHash === note.tx_hash),
-    facts: [...invoice.facts, { label: "Refers to invoice", value: `${invoice.number ?? "—"} (on-chain #${note.invoice_id})` }],
+    facts: [...invoice.facts, { label: l.refersTo, value: `${invoice.number ?? "—"} (on-chain #${note.invoice_id})` }],
   };
 }

@@ -11,7 +11,7 @@ import type { InvoiceEventRow, InvoiceRow } from "../index/rows";
 import { chainName as chainNameOf } from "../../core/chains";
 import type { TaxMention } from "../../core/invoice/totals";
 import { INVOICE_STATUSES, STATUS_TONE, type InvoiceStatus, type StatusTone } from "../../core/invoice/status";
-import { eventLabel, statusLabel } from "../../core/labels";
+import { CATALOGUES, type DocumentLabels, type Locale, eventLabel, fill, statusLabel } from "../../core/labels";
 import { orNull } from "./hash";
 import { storedTaxes, verifyDocument } from "./stored";
 
@@ -39,6 +39,11 @@ export interface DocumentInputs {
   escrow: string;
   /** When the document is produced, unix milliseconds. */
   generatedAt: number;
+}
+
+/** The language of an invoice's documents: its draft's (the customer's), else English. */
+export function documentLocale(draft: InvoiceDraftsTable | undefined): Locale {
+  return draft?.language === "fr" ? "fr" : "en";
 }
 
 /** A party block: an address and whatever profile it has. */
@@ -81,6 +86,9 @@ export interface ActivityModel {
 
 /** Everything a rendered invoice shows. */
 export interface InvoiceDocumentModel {
+  /** The document's language and its words (core/labels). */
+  lang: Locale;
+  labels: DocumentLabels;
   /** "Invoice F-2026-0001" (its number), "Invoice #12" (on chain, no number here), or "Invoice draft". */
   title: string;
   /** The merchant's invoice number, once on chain. */
@@ -135,27 +143,21 @@ const DOCUMENT_TONE: Record<StatusTone, InvoiceDocumentModel["status"]["tone"]> 
 };
 
 /** The document's badge for status `code` (an on-chain status or "draft"). */
-function statusBadge(code: string): InvoiceDocumentModel["status"] {
+function statusBadge(code: string, locale: Locale): InvoiceDocumentModel["status"] {
   if (code !== "draft" && !(INVOICE_STATUSES as readonly string[]).includes(code)) return { code, label: code, tone: "neutral" };
   const status = code as InvoiceStatus | "draft";
-  return { code, label: statusLabel(status), tone: DOCUMENT_TONE[STATUS_TONE[status]] };
+  return { code, label: statusLabel(status, locale), tone: DOCUMENT_TONE[STATUS_TONE[status]] };
 }
 
-/** A tax mention in the tax column. */
-const TAX_MENTION_SHORT: Record<TaxMention, string> = { exempt: "Exempt", reverse_charge: "Reverse charge" };
-
-/** A tax mention as the document states it under the totals. */
-const TAX_MENTION_TEXT: Record<TaxMention, string> = {
-  exempt: "VAT exempt: no tax is charged on the lines marked Exempt.",
-  reverse_charge: "Reverse charge: the customer accounts for the VAT on the lines so marked.",
-};
-
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-
-/** `D Mon YYYY` in UTC. */
-export function formatDate(unixSeconds: number): string {
+/** `D Mon YYYY` in UTC, with the month's abbreviation in `locale` (15 Jan 2026, 15 janv. 2026). */
+export function formatDate(unixSeconds: number, locale: Locale = "en"): string {
   const d = new Date(unixSeconds * 1000);
-  return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+  return `${d.getUTCDate()} ${CATALOGUES[locale].format.months[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+}
+
+/** A tax rate as `locale` writes it ("5.5", "5,5"). */
+function rate(value: string, locale: Locale): string {
+  return value.replace(".", CATALOGUES[locale].format.decimalSeparator);
 }
 
 /** `YYYY-MM-DD HH:MM UTC`. */
@@ -166,24 +168,25 @@ export function formatTime(unixSeconds: number): string {
 /**
  * A base-unit amount in human units with grouped thousands, at least two decimals and every
  * significant one after that (nothing is rounded away), and the symbol: `3,250.00 SETL`,
- * `0.000000000000000001 ETH`.
+ * `0.000000000000000001 ETH`; separators as `locale` writes them (`3 250,00 SETL` in French).
  */
-export function formatAmount(value: bigint, token: Pick<TokenInfo, "symbol" | "decimals">): string {
+export function formatAmount(value: bigint, token: Pick<TokenInfo, "symbol" | "decimals">, locale: Locale = "en"): string {
+  const { groupSeparator, decimalSeparator } = CATALOGUES[locale].format;
   const negative = value < 0n;
   const [whole, fraction = ""] = formatUnits(negative ? -value : value, token.decimals).split(".");
   const trimmed = fraction.replace(/0+$/, "").padEnd(token.decimals === 0 ? 0 : 2, "0");
-  const grouped = whole!.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-  return `${negative ? "-" : ""}${grouped}${trimmed ? `.${trimmed}` : ""} ${token.symbol}`;
+  const grouped = whole!.replace(/\B(?=(\d{3})+(?!\d))/g, groupSeparator);
+  return `${negative ? "-" : ""}${grouped}${trimmed ? `${decimalSeparator}${trimmed}` : ""} ${token.symbol}`;
 }
 
 /** The amount of an event line: a split names both shares; a cancellation has none. */
-function activityAmount(e: InvoiceEventRow, fmt: (value: bigint) => string): string | null {
-  if (e.toMerchant != null && e.toPayer != null) return `${fmt(e.toMerchant)} to merchant, ${fmt(e.toPayer)} to payer`;
+function activityAmount(e: InvoiceEventRow, fmt: (value: bigint) => string, l: DocumentLabels): string | null {
+  if (e.toMerchant != null && e.toPayer != null) return fill(l.split, { merchant: fmt(e.toMerchant), payer: fmt(e.toPayer) });
   return e.amount === null || e.kind === "InvoiceCancelled" ? null : fmt(e.amount);
 }
 
-function party(address: string, profile: UsersTable | undefined): PartyModel {
-  const heading = profile?.display_name ?? profile?.company ?? "Unnamed account";
+function party(address: string, profile: UsersTable | undefined, l: DocumentLabels): PartyModel {
+  const heading = profile?.display_name ?? profile?.company ?? l.unnamed;
   const lines: Array<string | null | undefined> = [profile?.company && profile.company !== heading ? profile.company : null];
   if (profile?.billing_address) {
     const b = JSON.parse(profile.billing_address) as Partial<
@@ -191,7 +194,7 @@ function party(address: string, profile: UsersTable | undefined): PartyModel {
     >;
     lines.push(b.line1, b.line2, [b.postalCode, b.city].filter(Boolean).join(" "), b.region, b.country);
   }
-  lines.push(profile?.email, profile?.tax_id ? `Tax ID ${profile.tax_id}` : null);
+  lines.push(profile?.email, profile?.tax_id ? `${l.taxId} ${profile.tax_id}` : null);
   return {
     address: getAddress(address),
     heading,
@@ -213,9 +216,9 @@ interface LegalDetails {
 }
 
 /** A party block from a draft's snapshot of legal details (the account, when known, under it). */
-function legalParty(details: LegalDetails, address: string | null, fallback: string): PartyModel {
+function legalParty(details: LegalDetails, address: string | null, l: DocumentLabels): PartyModel {
   const a = details.address;
-  const heading = details.name ?? details.legalName ?? fallback;
+  const heading = details.name ?? details.legalName ?? l.unnamed;
   const lines = [
     details.legalName && details.legalName !== heading ? details.legalName : null,
     a?.line1,
@@ -223,10 +226,10 @@ function legalParty(details: LegalDetails, address: string | null, fallback: str
     [a?.postalCode, a?.city].filter(Boolean).join(" "),
     a?.region,
     a?.country,
-    details.vatNumber ? `VAT ${details.vatNumber}` : null,
-    details.companyNumber ? `Company no. ${details.companyNumber}` : null,
+    details.vatNumber ? `${l.vat} ${details.vatNumber}` : null,
+    details.companyNumber ? `${l.companyNumber} ${details.companyNumber}` : null,
     details.email,
-    details.taxId ? `Tax ID ${details.taxId}` : null,
+    details.taxId ? `${l.taxId} ${details.taxId}` : null,
   ];
   return {
     address: address === null ? null : getAddress(address),
@@ -249,42 +252,52 @@ export function buildInvoiceDocument(inputs: DocumentInputs): InvoiceDocumentMod
   const payer = orNull(row?.payer ?? null) ?? d?.payer ?? null;
   const arbiter = orNull(row?.arbiter ?? null) ?? d?.arbiter ?? null;
   const amount = row?.amount ?? BigInt(d!.total);
-  const fmt = (value: bigint) => formatAmount(value, token);
+  const lang = documentLocale(d);
+  const l = CATALOGUES[lang].document;
+  const fmt = (value: bigint) => formatAmount(value, token, lang);
   const chainName = chainNameOf(inputs.chainId);
   const seller = d?.seller ? (JSON.parse(d.seller) as LegalDetails) : null;
   const customer = d?.customer ? (JSON.parse(d.customer) as LegalDetails) : null;
-  const merchantParty = seller ? legalParty(seller, merchant, "Unnamed account") : party(merchant, inputs.profiles.merchant);
+  const merchantParty = seller ? legalParty(seller, merchant, l) : party(merchant, inputs.profiles.merchant, l);
 
   const totals: InvoiceDocumentModel["totals"] = [];
   const lineSum = (draft?.items ?? []).reduce((sum, i) => sum + BigInt(i.amount), 0n);
   const taxes = d ? storedTaxes(d) : [];
   if (taxes.length > 0) {
-    totals.push({ label: "Subtotal (net)", value: fmt(lineSum) });
-    for (const t of taxes) totals.push({ label: `Tax ${t.rate}% on ${fmt(BigInt(t.base))}`, value: fmt(BigInt(t.amount)) });
-  } else if (draft && lineSum !== amount) totals.push({ label: "Sum of line items", value: fmt(lineSum) });
-  totals.push({ label: taxes.length > 0 ? "Invoice total (gross)" : "Invoice total", value: fmt(amount) });
+    totals.push({ label: l.subtotal, value: fmt(lineSum) });
+    for (const t of taxes)
+      totals.push({ label: fill(l.taxOn, { rate: rate(t.rate, lang), base: fmt(BigInt(t.base)) }), value: fmt(BigInt(t.amount)) });
+  } else if (draft && lineSum !== amount) totals.push({ label: l.sumOfLines, value: fmt(lineSum) });
+  totals.push({ label: taxes.length > 0 ? l.totalGross : l.total, value: fmt(amount) });
   if (row) {
     const held = row.paid - row.released - row.refunded;
-    totals.push({ label: "Paid into escrow", value: fmt(row.paid) });
-    if (row.released > 0n) totals.push({ label: "Released to merchant", value: fmt(row.released) });
-    if (row.refunded > 0n) totals.push({ label: "Returned to payer", value: fmt(row.refunded) });
-    if (held > 0n) totals.push({ label: "Held in escrow", value: fmt(held) });
+    totals.push({ label: l.paid, value: fmt(row.paid) });
+    if (row.released > 0n) totals.push({ label: l.releasedToMerchant, value: fmt(row.released) });
+    if (row.refunded > 0n) totals.push({ label: l.returnedToPayer, value: fmt(row.refunded) });
+    if (held > 0n) totals.push({ label: l.held, value: fmt(held) });
   }
   const closed = ["cancelled", "expired", "refunded", "resolved", "released"].includes(statusCode);
   const due = closed ? 0n : amount - (row?.paid ?? 0n);
-  totals.push({ label: "Balance due", value: fmt(due < 0n ? 0n : due), emphasis: true });
+  totals.push({ label: l.balanceDue, value: fmt(due < 0n ? 0n : due), emphasis: true });
 
+  const mentions = { exempt: [l.exempt, l.exemptMention], reverse_charge: [l.reverseCharge, l.reverseChargeMention] } as const;
   return {
-    title: d?.number ? `Invoice ${d.number}` : row ? `Invoice #${row.id}` : "Invoice draft",
+    lang,
+    labels: l,
+    title: d?.number
+      ? fill(l.invoiceNumbered, { number: d.number })
+      : row
+        ? fill(l.invoiceOnChain, { id: row.id.toString() })
+        : l.invoiceDraft,
     number: d?.number ?? null,
     onchainId: row ? row.id.toString() : null,
     draftId: d?.id ?? null,
-    status: statusBadge(statusCode),
-    issued: formatDate(row ? Number(row.createdTimestamp) : Math.floor(d!.created_at / 1000)),
-    due: formatDate(Number(row?.dueDate ?? d!.due_date)),
+    status: statusBadge(statusCode, lang),
+    issued: formatDate(row ? Number(row.createdTimestamp) : Math.floor(d!.created_at / 1000), lang),
+    due: formatDate(Number(row?.dueDate ?? d!.due_date), lang),
     issuer: seller?.legalName ?? inputs.profiles.merchant?.company ?? inputs.profiles.merchant?.display_name ?? getAddress(merchant),
     merchant: merchantParty,
-    payer: customer ? legalParty(customer, payer, "Customer") : payer === null ? null : party(payer, inputs.profiles.payer),
+    payer: customer ? legalParty(customer, payer, l) : payer === null ? null : party(payer, inputs.profiles.payer, l),
     arbiter: arbiter === null ? null : getAddress(arbiter),
     token: { ...token, native: BigInt(token.address) === 0n },
     lineItems: (draft?.items ?? []).map((i) => ({
@@ -292,7 +305,7 @@ export function buildInvoiceDocument(inputs: DocumentInputs): InvoiceDocumentMod
       quantity: BigInt(i.quantity).toLocaleString("en-US"),
       unitPrice: fmt(BigInt(i.unit_price)),
       discount: i.discount && i.discount !== "0" ? `−${fmt(BigInt(i.discount))}` : null,
-      tax: i.tax_mention ? TAX_MENTION_SHORT[i.tax_mention as TaxMention] : i.tax_rate === null ? null : `${i.tax_rate}%`,
+      tax: i.tax_mention ? mentions[i.tax_mention as TaxMention][0] : i.tax_rate === null ? null : `${rate(i.tax_rate, lang)}%`,
       amount: fmt(BigInt(i.amount)),
     })),
     columns: {
@@ -303,10 +316,10 @@ export function buildInvoiceDocument(inputs: DocumentInputs): InvoiceDocumentMod
     notes: d?.notes ?? null,
     terms: seller?.paymentTerms ?? null,
     footer: seller?.footer ?? null,
-    taxMentions: [...new Set((draft?.items ?? []).flatMap((i) => (i.tax_mention ? [TAX_MENTION_TEXT[i.tax_mention as TaxMention]] : [])))],
+    taxMentions: [...new Set((draft?.items ?? []).flatMap((i) => (i.tax_mention ? [mentions[i.tax_mention as TaxMention][1]] : [])))],
     activity: inputs.events.map((e) => ({
-      label: eventLabel(e.kind),
-      amount: activityAmount(e, fmt),
+      label: eventLabel(e.kind, lang),
+      amount: activityAmount(e, fmt, l),
       by: e.actor === null ? null : getAddress(e.actor),
       txHash: e.txHash,
       block: Number(e.blockNumber),
@@ -316,12 +329,12 @@ export function buildInvoiceDocument(inputs: DocumentInputs): InvoiceDocumentMod
     escrow: getAddress(inputs.escrow),
     verification: verifyDocument(inputs),
     facts: [
-      { label: "Escrow contract", value: `${getAddress(inputs.escrow)} (chain ${inputs.chainId}, ${chainName})` },
-      { label: "Token", value: BigInt(token.address) === 0n ? "ETH (native)" : `${token.symbol} ${getAddress(token.address)}` },
-      ...(arbiter === null ? [] : [{ label: "Arbiter", value: getAddress(arbiter) }]),
-      ...(d?.number && row ? [{ label: "On-chain invoice", value: `#${row.id}` }] : []),
-      ...(d ? [{ label: "Document", value: d.id }] : []),
-      { label: "Generated", value: formatTime(Math.floor(inputs.generatedAt / 1000)) },
+      { label: l.escrowContract, value: `${getAddress(inputs.escrow)} (chain ${inputs.chainId}, ${chainName})` },
+      { label: l.token, value: BigInt(token.address) === 0n ? "ETH (native)" : `${token.symbol} ${getAddress(token.address)}` },
+      ...(arbiter === null ? [] : [{ label: l.arbiter, value: getAddress(arbiter) }]),
+      ...(d?.number && row ? [{ label: l.onchainInvoice, value: `#${row.id}` }] : []),
+      ...(d ? [{ label: l.documentId, value: d.id }] : []),
+      { label: l.generated, value: formatTime(Math.floor(inputs.generatedAt / 1000)) },
     ],
   };
 }

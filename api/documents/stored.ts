@@ -43,6 +43,7 @@ export function storedDocument(draft: InvoiceDraftsTable, items: InvoiceLineItem
     })),
     subtotal: draft.subtotal ?? draft.total,
     taxes: storedTaxes(draft),
+    language: draft.language ?? "en",
     seller: draft.seller === null ? null : (JSON.parse(draft.seller) as { [key: string]: CanonicalValue }),
     customer: draft.customer === null ? null : (JSON.parse(draft.customer) as { [key: string]: CanonicalValue }),
   };

@@ -8,6 +8,7 @@ import { computeInvoiceTotals } from "../../core/invoice/totals";
 import { MAX_INVOICE_AMOUNT } from "../../core/invoice/limits";
 import { keccak256Utf8 } from "../documents/hash";
 import type { TaxMention } from "../../core/invoice/totals";
+import type { Locale } from "../../core/labels";
 
 /** A draft ready to store: its row, its line rows and the canonical document with its hash. */
 export interface BuiltDraft {
@@ -24,6 +25,8 @@ export interface DraftInput {
   /** ISO 8601. */
   dueDate: string;
   customer?: CustomerDetails | null;
+  /** The language of the documents (the customer's). */
+  language: Locale;
   lineItems: Array<{
     description: string;
     quantity: number;
@@ -138,6 +141,7 @@ export function buildDraft(input: DraftInput, merchant: string, target: DraftTar
     taxes: totals.taxes.map((t) => ({ rate: t.rate, base: t.base.toString(), amount: t.amount.toString() })),
     total: totals.total.toString(),
     notes: input.notes ?? null,
+    language: input.language,
     seller: plain(target.seller),
     customer: plain(target.customer),
   };
@@ -164,6 +168,7 @@ export function buildDraft(input: DraftInput, merchant: string, target: DraftTar
     number: null,
     seller: doc.seller === null ? null : JSON.stringify(doc.seller),
     customer: doc.customer === null ? null : JSON.stringify(doc.customer),
+    language: doc.language,
   };
   const items: InvoiceLineItemsTable[] = doc.lineItems.map((i, position) => ({
     draft_id: id,

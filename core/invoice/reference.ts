@@ -57,6 +57,8 @@ export interface InvoiceDocumentV2 extends Omit<InvoiceDocumentV1, "schema" | "l
   taxes: Array<{ rate: string; base: string; amount: string }>;
   /** The merchant's legal details when the draft was made (legal name, address, VAT and company numbers, terms, footer), or null. */
   seller: { [key: string]: CanonicalValue } | null;
+  /** The language the document is written in (en, fr). */
+  language: string;
   /** The customer's details (name, address, VAT and company numbers, email), or null. */
   customer: { [key: string]: CanonicalValue } | null;
 }

@@ -256,6 +256,49 @@ describe("API accounting", function () {
     });
   });
 
+  describe("languages", function () {
+    it("writes a French invoice's documents in French, with French numbers and dates, and hashes the language", async function () {
+      const head = (await t.real.provider.getBlock("latest"))!.timestamp;
+      const body = {
+        token: setl,
+        payer: payer.address,
+        dueDate: new Date((head + 86400) * 1000).toISOString(),
+        language: "fr",
+        lineItems: TAXED_LINES,
+      };
+      const res = await t.app.request("/invoices", jsonRequest("POST", body, merchant.auth));
+      expect(res.status, await res.clone().text()).to.equal(201);
+      const created = (await res.json()) as CreatedDraft & { id: string; language: string };
+      expect(created.language).to.equal("fr");
+      expect((JSON.parse(created.canonical) as { language: string }).language).to.equal("fr");
+      const html = await (await t.app.request(`/invoices/${created.id}/document`, { headers: merchant.auth })).text();
+      for (const text of [
+        '<html lang="fr">',
+        "Brouillon de facture",
+        "Total HT",
+        "TVA 5,5\u00a0%".replace("\u00a0", " "),
+        "2\u202f900,00 SETL",
+        "Exonéré",
+        "art. 293 B du CGI",
+        "Reste à payer",
+      ]) {
+        expect(html, text).to.include(text);
+      }
+      expect(html).to.match(/Échéance<\/dt><dd>\d{1,2} (janv\.|févr\.|mars|avr\.|mai|juin|juil\.|août|sept\.|oct\.|nov\.|déc\.) \d{4}/);
+      const pdf = await t.app.request(`/invoices/${created.id}/document.pdf`, { headers: merchant.auth });
+      expect(pdf.status).to.equal(200);
+    });
+
+    it("refuses a language it does not speak (400 with the field)", async function () {
+      const res = await t.app.request(
+        "/invoices",
+        jsonRequest("POST", { token: setl, language: "de", lineItems: TAXED_LINES, dueDate: "2099-01-01T00:00:00Z" }, merchant.auth),
+      );
+      expect(res.status).to.equal(400);
+      expect(JSON.stringify(await res.json())).to.include("language");
+    });
+  });
+
   describe("taxes and discounts", function () {
     it("computes net, tax per rate on the sum of nets (half-up) and the gross, which is the on-chain amount", async function () {
       const created = await draft(TAXED_LINES);

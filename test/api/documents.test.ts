@@ -87,6 +87,7 @@ describe("Invoice document model", function () {
       number: null,
       seller: null,
       customer: null,
+      language: null,
     };
     const items = [
       {

@@ -36,6 +36,7 @@ export function draftJson(draft: InvoiceDraftsTable, items: InvoiceLineItemsTabl
     total: draft.total,
     seller: draft.seller === null ? null : (JSON.parse(draft.seller) as Record<string, unknown>),
     customer: draft.customer === null ? null : (JSON.parse(draft.customer) as Record<string, unknown>),
+    language: draft.language ?? "en",
     onchainId: draft.onchain_id,
     detailsMatch: referenceMatches(draft.canonical, draft.reference, keccak256Utf8),
     createdAt: new Date(draft.created_at).toISOString(),

@@ -5,6 +5,7 @@ import { DESCRIPTION_FORBIDDEN, INVOICE_LIMITS, NOTES_FORBIDDEN } from "../../..
 import { TAX_MENTIONS, isTaxRate, normalizeTaxRate } from "../../../core/invoice/totals";
 import { AddressSchema, TimeSchema, Uint256Schema } from "../../lib/schemas";
 import { CustomerInputSchema } from "../../lib/legal-schemas";
+import { LOCALES, type Locale } from "../../../core/labels";
 
 const description = z
   .string()
@@ -53,6 +54,10 @@ export const DraftInputSchema = z
       .max(INVOICE_LIMITS.maxDisputeWindowSeconds)
       .default(7 * 24 * 3600),
     customer: CustomerInputSchema.nullable().optional().openapi({ description: "The customer's details, printed and hashed" }),
+    language: z
+      .enum(LOCALES as [Locale, ...Locale[]])
+      .default("en")
+      .openapi({ description: "The language of the invoice's documents and emails: the customer's" }),
     customerId: z.uuid("must be a saved customer's id").optional().openapi({ description: "Or: one of the merchant's saved customers" }),
     lineItems: z.array(LineItemInputSchema).min(1).max(INVOICE_LIMITS.maxLineItems),
     notes: z
@@ -112,6 +117,7 @@ export const DraftSchema = z
     total: z.string().openapi({ description: "Gross: subtotal + Σ tax, the on-chain amount" }),
     seller: z.record(z.string(), z.unknown()).nullable().openapi({ description: "The merchant's legal details when the draft was made" }),
     customer: z.record(z.string(), z.unknown()).nullable().openapi({ description: "The customer's details" }),
+    language: z.string().openapi({ description: "The language of its documents" }),
     onchainId: z.string().nullable().openapi({ description: "On-chain invoice id once the index has seen the reference" }),
     detailsMatch: z.boolean().openapi({ description: "The stored details still hash to the reference" }),
     createdAt: z.string(),

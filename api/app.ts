@@ -12,6 +12,7 @@ import { blockchainRoutes } from "./routes/blockchain";
 import { docsRoutes } from "./routes/docs";
 import { documentRoutes } from "./routes/documents";
 import { customerRoutes } from "./routes/customers";
+import { exportRoutes } from "./routes/export";
 import { healthRoutes } from "./routes/health";
 import { invoiceRoutes } from "./routes/invoices";
 import { oauthRoutes } from "./routes/oauth";
@@ -79,6 +80,7 @@ export function createApp(deps: AppDeps) {
   const routed = app
     .route("/auth", authRoutes(deps))
     .route("/users", userRoutes(deps))
+    .route("/invoices", exportRoutes(deps))
     .route("/invoices", invoiceRoutes(deps))
     .route("/invoices", documentRoutes(deps))
     .route("/customers", customerRoutes(deps))

@@ -11,6 +11,8 @@ import { authRoutes } from "./routes/auth";
 import { blockchainRoutes } from "./routes/blockchain";
 import { docsRoutes } from "./routes/docs";
 import { documentRoutes } from "./routes/documents";
+import { customerRoutes } from "./routes/customers";
+import { exportRoutes } from "./routes/export";
 import { healthRoutes } from "./routes/health";
 import { invoiceRoutes } from "./routes/invoices";
 import { invoiceTransactionRoutes } from "./routes/invoices/transactions";
@@ -86,9 +88,11 @@ export function createApp(deps: AppDeps) {
   const routed = app
     .route("/auth", authRoutes(deps))
     .route("/users", userRoutes(deps))
+    .route("/invoices", exportRoutes(deps))
     .route("/invoices", invoiceRoutes(deps))
     .route("/invoices", invoiceTransactionRoutes(deps))
     .route("/invoices", documentRoutes(deps))
+    .route("/customers", customerRoutes(deps))
     .route("/transactions", transactionRoutes(deps))
     .route("/blockchain", blockchainRoutes(deps))
     .route("/api-clients", apiClientRoutes(deps))

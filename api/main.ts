@@ -8,6 +8,7 @@ import { IndexReader } from "./index/reader";
 import { createLogger } from "./lib/logger";
 import { startWebhookWorker } from "./jobs/webhooks/worker";
 import { linkPendingDrafts } from "./jobs/draft-linker";
+import { issuePendingCreditNotes } from "./jobs/credit-notes";
 
 /**
  * Starts the API: validates the environment (one line per bad value, exit 1), opens, checks and migrates
@@ -43,9 +44,11 @@ export async function main(): Promise<void> {
     process.stdout.write(`Settle API listening on ${url} (public origin ${config.publicOrigin}; docs at /docs, readiness at /health)\n`);
   });
 
-  // Link drafts to their on-chain invoices once the index has seen them created.
+  // Link (and number) drafts once the index has seen them created; then issue the credit notes of refunds.
   const linker = setInterval(() => {
-    linkPendingDrafts(db, index, Date.now()).catch((err: unknown) => logger.warn({ err }, "draft linking failed"));
+    linkPendingDrafts(db, index, Date.now())
+      .then(() => issuePendingCreditNotes(db, index, Date.now()))
+      .catch((err: unknown) => logger.warn({ err }, "draft linking or credit notes failed"));
   }, 5000);
   linker.unref();
 

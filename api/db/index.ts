@@ -6,6 +6,11 @@ import * as m0001 from "./migrations/0001_init";
 import * as m0002 from "./migrations/0002_share_links";
 import * as m0003 from "./migrations/0003_merchant";
 import * as m0004 from "./migrations/0004_drop_api_keys";
+import * as m0005 from "./migrations/0005_taxes";
+import * as m0006 from "./migrations/0006_numbering";
+import * as m0007 from "./migrations/0007_credit_notes";
+import * as m0008 from "./migrations/0008_legal";
+import * as m0009 from "./migrations/0009_language";
 import type { AppDatabase } from "./types";
 import { dialectOf } from "./dialect";
 import { checkPostgres, openPostgresDb } from "./postgres";
@@ -19,6 +24,11 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0002_share_links": m0002,
   "0003_merchant": m0003,
   "0004_drop_api_keys": m0004,
+  "0005_taxes": m0005,
+  "0006_numbering": m0006,
+  "0007_credit_notes": m0007,
+  "0008_legal": m0008,
+  "0009_language": m0009,
 };
 
 /** Serves MIGRATIONS to Kysely's Migrator (no file-system scanning, works under ts-node and compiled). */

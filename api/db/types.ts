@@ -7,6 +7,16 @@ export interface UsersTable {
   /** JSON text of { line1, line2?, city, postalCode?, region?, country }. */
   billing_address: string | null;
   tax_id: string | null;
+  /** Invoice number prefix template (core/invoice/numbering); null: the default. */
+  invoice_prefix: string | null;
+  /** EU VAT number, normalized. */
+  vat_number: string | null;
+  /** Company registration number (SIRET, …). */
+  company_number: string | null;
+  /** Payment terms printed on invoices ("30 days net, late fee 10%"). */
+  payment_terms: string | null;
+  /** Footer printed on invoices (legal mentions). */
+  invoice_footer: string | null;
   created_at: number;
   updated_at: number;
   last_sign_in_at: number | null;
@@ -49,9 +59,23 @@ export interface InvoiceDraftsTable {
   onchain_id: string | null;
   linked_at: number | null;
   created_at: number;
+  /** The canonical document's version: settle.invoice.v1 (no taxes) or settle.invoice.v2. */
+  schema: string;
+  /** v2: Σ net, decimal text (null for v1). */
+  subtotal: string | null;
+  /** v2: JSON text of [{ rate, base, amount }] by increasing rate (null for v1). */
+  taxes: string | null;
+  /** The merchant's invoice number, assigned with onchain_id (api/services/numbering); never changed. */
+  number: string | null;
+  /** v2: JSON of the seller's legal details when the draft was made (null: none given). */
+  seller: string | null;
+  /** v2: JSON of the customer's details (lib/legal-schemas CustomerDetails), or null. */
+  customer: string | null;
+  /** v2: the language of its documents (core/labels Locale); null for older drafts (English). */
+  language: string | null;
 }
 
-/** Line items of a draft, in order. Amounts are uint256 decimal text. */
+/** Line items of a draft, in order. Amounts are uint256 decimal text; `amount` is the line's net (v2) or quantity × unit price (v1). */
 export interface InvoiceLineItemsTable {
   draft_id: string;
   position: number;
@@ -59,6 +83,12 @@ export interface InvoiceLineItemsTable {
   quantity: string;
   unit_price: string;
   amount: string;
+  /** v2: fixed discount in base units (null for v1). */
+  discount: string | null;
+  /** v2: tax rate in percent, normalized (null for v1). */
+  tax_rate: string | null;
+  /** v2: exempt | reverse_charge | null. */
+  tax_mention: string | null;
 }
 
 /** Idempotency-Key records: the first result of a creating POST, per caller and key. */
@@ -184,6 +214,46 @@ export interface WebhookCursorTable {
   block_number: number;
 }
 
+/** One counter per merchant and expanded number prefix: the last number given. */
+export interface InvoiceSequencesTable {
+  merchant: string;
+  prefix: string;
+  last: number;
+}
+
+/** A credit note: one on-chain return of funds to the payer of a numbered invoice. Amounts are decimal text. */
+export interface CreditNotesTable {
+  id: string;
+  /** The index's InvoiceEvent id of the refund (one note per event). */
+  event_id: string;
+  merchant: string;
+  draft_id: string;
+  /** On-chain invoice id, decimal text. */
+  invoice_id: string;
+  /** CN- and the merchant's prefix and sequence (core/invoice/numbering). */
+  number: string;
+  /** Gross returned to the payer. */
+  amount: string;
+  /** Net part of `amount` (core/invoice/credit). */
+  net: string;
+  /** JSON text of [{ rate, base, amount }] credited per rate. */
+  taxes: string;
+  tx_hash: string;
+  block_number: number;
+  /** Block time of the refund, unix seconds. */
+  issued_at: number;
+  created_at: number;
+}
+
+/** A merchant's saved customer; `details` is the JSON of lib/legal-schemas CustomerDetails. */
+export interface CustomersTable {
+  id: string;
+  merchant: string;
+  details: string;
+  created_at: number;
+  updated_at: number;
+}
+
 /** The app.sqlite schema as Kysely sees it. */
 export interface AppDatabase {
   users: UsersTable;
@@ -199,4 +269,7 @@ export interface AppDatabase {
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
   webhook_cursor: WebhookCursorTable;
+  invoice_sequences: InvoiceSequencesTable;
+  credit_notes: CreditNotesTable;
+  customers: CustomersTable;
 }

@@ -4,6 +4,7 @@
  * through {@link escapeHtml}.
  */
 import type { InvoiceDocumentModel, PartyModel } from "./model";
+import { type DocumentLabels, fill } from "../../core/labels";
 import { fontFaceCss } from "./fonts";
 
 /** The Content-Security-Policy the page is served with: nothing may load, styles and fonts are inline. */
@@ -45,6 +46,7 @@ td.num,th.num{text-align:right;white-space:nowrap}
 .totals{margin:14px 0 0 auto;width:58%}
 .totals td{border:0;padding:4px 8px}
 .totals tr.due td{border-top:2px solid var(--ink);padding-top:9px;font-size:16px;font-weight:600}
+.mention{margin:8px 0 0;font-size:11px;color:var(--muted)}
 .notes{margin-top:18px;padding:12px 14px;background:var(--soft);border-radius:6px;white-space:pre-wrap;overflow-wrap:anywhere}
 .verify{margin-top:22px;padding:12px 14px;border-radius:6px;border:1px solid var(--line);display:flex;gap:12px;align-items:flex-start}
 .verify .mark{flex:none;width:22px;height:22px;border-radius:50%;color:#fff;font-weight:600;text-align:center;line-height:22px}
@@ -59,31 +61,40 @@ footer{margin-top:28px;padding-top:12px;border-top:1px solid var(--line);font-si
 @media print{html{background:#fff}.sheet{width:auto;min-height:0;margin:0;padding:0;box-shadow:none}tr{break-inside:avoid}.verify,.totals{break-inside:avoid}}
 `;
 
-function partyHtml(label: string, p: PartyModel | null): string {
+function partyHtml(label: string, p: PartyModel | null, l: DocumentLabels): string {
   if (!p) {
-    return `<section class="party"><div class="label">${e(label)}</div><div class="name">Anyone</div><div class="empty">Open invoice: the first payment binds the payer</div></section>`;
+    return `<section class="party"><div class="label">${e(label)}</div><div class="name">${e(l.anyone)}</div><div class="empty">${e(l.openInvoice)}</div></section>`;
   }
   const lines = p.lines.map((line) => `<div>${e(line)}</div>`).join("");
-  return `<section class="party"><div class="label">${e(label)}</div><div class="name">${e(p.heading)}</div>${lines}<div class="addr">${e(p.address)}</div></section>`;
+  const account = p.address === null ? "" : `<div class="addr">${e(p.address)}</div>`;
+  return `<section class="party"><div class="label">${e(label)}</div><div class="name">${e(p.heading)}</div>${lines}${account}</section>`;
 }
 
 /** Renders the whole page. */
 export function renderInvoiceHtml(m: InvoiceDocumentModel): string {
+  const l = m.labels;
+  const optional = (cell: string | null, shown: boolean) => (shown ? `<td class="num">${e(cell ?? "")}</td>` : "");
+  const width = 4 + Number(m.columns.discount) + Number(m.columns.tax);
   const items =
     m.lineItems.length === 0
-      ? `<tr><td colspan="4" class="empty">No line items: this API does not hold this invoice's details.</td></tr>`
+      ? `<tr><td colspan="${width}" class="empty">${e(l.noLineItems)}</td></tr>`
       : m.lineItems
           .map(
             (i) =>
-              `<tr><td class="desc">${e(i.description)}</td><td class="num">${e(i.quantity)}</td><td class="num">${e(i.unitPrice)}</td><td class="num">${e(i.amount)}</td></tr>`,
+              `<tr><td class="desc">${e(i.description)}</td><td class="num">${e(i.quantity)}</td><td class="num">${e(i.unitPrice)}</td>` +
+              `${optional(i.discount, m.columns.discount)}${optional(i.tax, m.columns.tax)}<td class="num">${e(i.amount)}</td></tr>`,
           )
           .join("");
+  const head =
+    `<th>${e(l.description)}</th><th class="num">${e(l.quantity)}</th><th class="num">${e(l.unitPrice)}</th>` +
+    `${m.columns.discount ? `<th class="num">${e(l.discount)}</th>` : ""}${m.columns.tax ? `<th class="num">${e(l.tax)}</th>` : ""}` +
+    `<th class="num">${e(m.columns.tax ? l.net : l.amount)}</th>`;
   const totals = m.totals
     .map((t) => `<tr${t.emphasis ? ' class="due"' : ""}><td>${e(t.label)}</td><td class="num">${e(t.value)}</td></tr>`)
     .join("");
   const activity =
     m.activity.length === 0
-      ? `<tbody><tr><td colspan="3" class="empty">Nothing on chain yet: the invoice is created when the merchant sends its transaction.</td></tr></tbody>`
+      ? `<tbody><tr><td colspan="3" class="empty">${e(l.nothingOnChain)}</td></tr></tbody>`
       : m.activity
           .map(
             (a) =>
@@ -94,20 +105,23 @@ export function renderInvoiceHtml(m: InvoiceDocumentModel): string {
   const v = m.verification;
   const text = JSON.stringify(m);
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<html lang="${m.lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${e(`${m.title} — ${m.issuer}`)}</title>
 <style>${fontFaceCss(text)}${STYLE}</style></head>
 <body><main class="sheet">
-<header><div class="brand">${e(m.issuer)}<small>Paid through Settle escrow on ${e(m.chain.name)}</small></div>
+<header><div class="brand">${e(m.issuer)}<small>${e(fill(l.paidThrough, { chain: m.chain.name }))}</small></div>
 <div class="right"><h1>${e(m.title)}</h1><span class="status ${m.status.tone}" data-status="${e(m.status.code)}">${e(m.status.label)}</span></div></header>
-<div class="parties">${partyHtml("From", m.merchant)}${partyHtml("Bill to", m.payer)}
-<section><dl><dt>Issued</dt><dd>${e(m.issued)}</dd><dt>Due</dt><dd>${e(m.due)}</dd><dt>Currency</dt><dd>${e(m.token.symbol)}</dd><dt>Chain</dt><dd>${m.chain.id}</dd></dl></section></div>
-<table class="items"><thead><tr><th>Description</th><th class="num">Qty</th><th class="num">Unit price</th><th class="num">Amount</th></tr></thead><tbody>${items}</tbody></table>
+<div class="parties">${partyHtml(l.from, m.merchant, l)}${partyHtml(l.billTo, m.payer, l)}
+<section><dl><dt>${e(l.issued)}</dt><dd>${e(m.issued)}</dd><dt>${e(l.due)}</dt><dd>${e(m.due)}</dd><dt>${e(l.currency)}</dt><dd>${e(m.token.symbol)}</dd><dt>${e(l.chain)}</dt><dd>${m.chain.id}</dd></dl></section></div>
+<table class="items"><thead><tr>${head}</tr></thead><tbody>${items}</tbody></table>
 <table class="totals"><tbody>${totals}</tbody></table>
-${m.notes ? `<div class="notes"><div class="label">Notes</div>${e(m.notes)}</div>` : ""}
+${m.taxMentions.map((t) => `<p class="mention">${e(t)}</p>`).join("")}
+${m.terms ? `<p class="mention terms"><strong>${e(l.paymentTerms)}</strong> ${e(m.terms)}</p>` : ""}
+${m.notes ? `<div class="notes"><div class="label">${e(l.notes)}</div>${e(m.notes)}</div>` : ""}
 <div class="verify ${v.verified ? "ok" : "fail"}" data-verification="${e(v.state)}"><div class="mark">${v.verified ? "✓" : "!"}</div><div><div class="headline">${e(v.headline)}</div><div class="detail">${e(v.detail)}</div></div></div>
-<h2>Payments and settlement</h2>
-<table class="activity"><thead><tr><th>Time</th><th>Event and transaction</th><th class="num">Amount</th></tr></thead>${activity}</table>
+<h2>${e(l.activity)}</h2>
+<table class="activity"><thead><tr><th>${e(l.time)}</th><th>${e(l.eventAndTx)}</th><th class="num">${e(l.amount)}</th></tr></thead>${activity}</table>
+${m.footer ? `<p class="mention legal-footer">${e(m.footer)}</p>` : ""}
 <footer>${m.facts.map((f) => `<span>${e(f.label)}</span><span class="mono">${e(f.value)}</span>`).join("")}</footer>
 </main></body></html>
 `;

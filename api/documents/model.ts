@@ -9,10 +9,11 @@ import { formatUnits, getAddress } from "ethers";
 import type { InvoiceDraftsTable, InvoiceLineItemsTable, UsersTable } from "../db/types";
 import type { InvoiceEventRow, InvoiceRow } from "../index/rows";
 import { chainName as chainNameOf } from "../../core/chains";
-import { type InvoiceDocument, invoiceReference } from "../../core/invoice/reference";
+import type { TaxMention } from "../../core/invoice/totals";
 import { INVOICE_STATUSES, STATUS_TONE, type InvoiceStatus, type StatusTone } from "../../core/invoice/status";
-import { eventLabel, statusLabel } from "../../core/labels";
-import { type InvoiceTerms, keccak256Utf8, orNull, termsMatch } from "./hash";
+import { CATALOGUES, type DocumentLabels, type Locale, eventLabel, fill, statusLabel } from "../../core/labels";
+import { orNull } from "./hash";
+import { storedTaxes, verifyDocument } from "./stored";
 
 /** What a token is called and how its amounts are scaled. */
 export interface TokenInfo {
@@ -40,9 +41,15 @@ export interface DocumentInputs {
   generatedAt: number;
 }
 
+/** The language of an invoice's documents: its draft's (the customer's), else English. */
+export function documentLocale(draft: InvoiceDraftsTable | undefined): Locale {
+  return draft?.language === "fr" ? "fr" : "en";
+}
+
 /** A party block: an address and whatever profile it has. */
 export interface PartyModel {
-  address: string;
+  /** EIP-55 account, or null for a customer known by its details only (an invoice open to anyone). */
+  address: string | null;
   /** Display name, else company, else "Unnamed account". */
   heading: string;
   /** Company (when not the heading), postal address, email and tax id, one per line. */
@@ -58,7 +65,7 @@ export interface VerificationModel {
   headline: string;
   /** What was compared, for people. */
   detail: string;
-  /** keccak256 of these details in canonical form (settle.invoice.v1), when the API holds them. */
+  /** keccak256 of these details in canonical form (settle.invoice.v1 or v2), when the API holds them. */
   computedReference: string | null;
   /** The reference recorded on chain, once the invoice exists there. */
   onchainReference: string | null;
@@ -79,8 +86,13 @@ export interface ActivityModel {
 
 /** Everything a rendered invoice shows. */
 export interface InvoiceDocumentModel {
-  /** "Invoice #12", or "Invoice draft" while it is not on chain. */
+  /** The document's language and its words (core/labels). */
+  lang: Locale;
+  labels: DocumentLabels;
+  /** "Invoice F-2026-0001" (its number), "Invoice #12" (on chain, no number here), or "Invoice draft". */
   title: string;
+  /** The merchant's invoice number, once on chain. */
+  number: string | null;
   onchainId: string | null;
   draftId: string | null;
   status: { code: string; label: string; tone: "neutral" | "good" | "warn" | "bad" };
@@ -94,10 +106,25 @@ export interface InvoiceDocumentModel {
   payer: PartyModel | null;
   arbiter: string | null;
   token: TokenInfo & { native: boolean };
-  lineItems: Array<{ description: string; quantity: string; unitPrice: string; amount: string }>;
+  /** Each line; `discount` and `tax` are null when the line has none (tax: "20%", or the mention's label). */
+  lineItems: Array<{
+    description: string;
+    quantity: string;
+    unitPrice: string;
+    discount: string | null;
+    tax: string | null;
+    amount: string;
+  }>;
+  /** Which optional columns any line uses. */
+  columns: { discount: boolean; tax: boolean };
   /** Label/value rows under the line items; the one with `emphasis` is the amount still due. */
   totals: Array<{ label: string; value: string; emphasis?: boolean }>;
   notes: string | null;
+  /** The seller's payment terms and invoice footer, as they were when the draft was made. */
+  terms: string | null;
+  footer: string | null;
+  /** The legal mentions of untaxed lines (exemption, reverse charge), once each. */
+  taxMentions: string[];
   activity: ActivityModel[];
   chain: { id: number; name: string };
   escrow: string;
@@ -116,18 +143,21 @@ const DOCUMENT_TONE: Record<StatusTone, InvoiceDocumentModel["status"]["tone"]> 
 };
 
 /** The document's badge for status `code` (an on-chain status or "draft"). */
-function statusBadge(code: string): InvoiceDocumentModel["status"] {
+function statusBadge(code: string, locale: Locale): InvoiceDocumentModel["status"] {
   if (code !== "draft" && !(INVOICE_STATUSES as readonly string[]).includes(code)) return { code, label: code, tone: "neutral" };
   const status = code as InvoiceStatus | "draft";
-  return { code, label: statusLabel(status), tone: DOCUMENT_TONE[STATUS_TONE[status]] };
+  return { code, label: statusLabel(status, locale), tone: DOCUMENT_TONE[STATUS_TONE[status]] };
 }
 
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-
-/** `D Mon YYYY` in UTC. */
-export function formatDate(unixSeconds: number): string {
+/** `D Mon YYYY` in UTC, with the month's abbreviation in `locale` (15 Jan 2026, 15 janv. 2026). */
+export function formatDate(unixSeconds: number, locale: Locale = "en"): string {
   const d = new Date(unixSeconds * 1000);
-  return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+  return `${d.getUTCDate()} ${CATALOGUES[locale].format.months[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+}
+
+/** A tax rate as `locale` writes it ("5.5", "5,5"). */
+function rate(value: string, locale: Locale): string {
+  return value.replace(".", CATALOGUES[locale].format.decimalSeparator);
 }
 
 /** `YYYY-MM-DD HH:MM UTC`. */
@@ -138,24 +168,25 @@ export function formatTime(unixSeconds: number): string {
 /**
  * A base-unit amount in human units with grouped thousands, at least two decimals and every
  * significant one after that (nothing is rounded away), and the symbol: `3,250.00 SETL`,
- * `0.000000000000000001 ETH`.
+ * `0.000000000000000001 ETH`; separators as `locale` writes them (`3 250,00 SETL` in French).
  */
-export function formatAmount(value: bigint, token: Pick<TokenInfo, "symbol" | "decimals">): string {
+export function formatAmount(value: bigint, token: Pick<TokenInfo, "symbol" | "decimals">, locale: Locale = "en"): string {
+  const { groupSeparator, decimalSeparator } = CATALOGUES[locale].format;
   const negative = value < 0n;
   const [whole, fraction = ""] = formatUnits(negative ? -value : value, token.decimals).split(".");
   const trimmed = fraction.replace(/0+$/, "").padEnd(token.decimals === 0 ? 0 : 2, "0");
-  const grouped = whole!.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-  return `${negative ? "-" : ""}${grouped}${trimmed ? `.${trimmed}` : ""} ${token.symbol}`;
+  const grouped = whole!.replace(/\B(?=(\d{3})+(?!\d))/g, groupSeparator);
+  return `${negative ? "-" : ""}${grouped}${trimmed ? `${decimalSeparator}${trimmed}` : ""} ${token.symbol}`;
 }
 
 /** The amount of an event line: a split names both shares; a cancellation has none. */
-function activityAmount(e: InvoiceEventRow, fmt: (value: bigint) => string): string | null {
-  if (e.toMerchant != null && e.toPayer != null) return `${fmt(e.toMerchant)} to merchant, ${fmt(e.toPayer)} to payer`;
+function activityAmount(e: InvoiceEventRow, fmt: (value: bigint) => string, l: DocumentLabels): string | null {
+  if (e.toMerchant != null && e.toPayer != null) return fill(l.split, { merchant: fmt(e.toMerchant), payer: fmt(e.toPayer) });
   return e.amount === null || e.kind === "InvoiceCancelled" ? null : fmt(e.amount);
 }
 
-function party(address: string, profile: UsersTable | undefined): PartyModel {
-  const heading = profile?.display_name ?? profile?.company ?? "Unnamed account";
+function party(address: string, profile: UsersTable | undefined, l: DocumentLabels): PartyModel {
+  const heading = profile?.display_name ?? profile?.company ?? l.unnamed;
   const lines: Array<string | null | undefined> = [profile?.company && profile.company !== heading ? profile.company : null];
   if (profile?.billing_address) {
     const b = JSON.parse(profile.billing_address) as Partial<
@@ -163,7 +194,7 @@ function party(address: string, profile: UsersTable | undefined): PartyModel {
     >;
     lines.push(b.line1, b.line2, [b.postalCode, b.city].filter(Boolean).join(" "), b.region, b.country);
   }
-  lines.push(profile?.email, profile?.tax_id ? `Tax ID ${profile.tax_id}` : null);
+  lines.push(profile?.email, profile?.tax_id ? `${l.taxId} ${profile.tax_id}` : null);
   return {
     address: getAddress(address),
     heading,
@@ -171,80 +202,39 @@ function party(address: string, profile: UsersTable | undefined): PartyModel {
   };
 }
 
-/** The canonical document (settle.invoice.v1) of the details exactly as they are stored, hence shown. */
-export function storedDocument(draft: InvoiceDraftsTable, items: InvoiceLineItemsTable[]): InvoiceDocument {
-  return {
-    schema: "settle.invoice.v1",
-    draftId: draft.id,
-    chainId: draft.chain_id,
-    escrow: draft.escrow,
-    merchant: draft.merchant,
-    payer: draft.payer,
-    arbiter: draft.arbiter,
-    token: draft.token,
-    dueDate: draft.due_date,
-    lineItems: items.map((i) => ({ description: i.description, quantity: i.quantity, unitPrice: i.unit_price, amount: i.amount })),
-    total: draft.total,
-    notes: draft.notes,
-  };
+/** Legal details as a draft snapshots them (api/services/draft-builder SellerDetails, lib/legal-schemas CustomerDetails). */
+interface LegalDetails {
+  legalName?: string | null;
+  name?: string;
+  address?: Partial<Record<"line1" | "line2" | "city" | "postalCode" | "region" | "country", string>> | null;
+  vatNumber?: string | null;
+  taxId?: string | null;
+  companyNumber?: string | null;
+  email?: string | null;
+  paymentTerms?: string | null;
+  footer?: string | null;
 }
 
-/**
- * Compares the details as stored (and shown) with the chain: their canonical hash must equal the
- * on-chain reference, their terms (merchant, payer, arbiter, token, amount, due date) the on-chain
- * invoice's, and they must name this deployment's chain and escrow. Anything else is not verified.
- */
-export function verifyDocument(inputs: {
-  draft: DocumentInputs["draft"];
-  row: (InvoiceTerms & Pick<InvoiceRow, "id">) | undefined;
-  chainId: number;
-  escrow: string;
-}): VerificationModel {
-  const { draft, row, chainId, escrow } = inputs;
-  const onchainReference = row?.reference ?? null;
-  if (!draft) {
-    return {
-      state: "no_details",
-      verified: false,
-      headline: "Not verified: no off-chain details",
-      detail: `This API holds no line items for invoice #${row?.id ?? "?"} on chain ${chainId}; only its on-chain state is shown.`,
-      computedReference: null,
-      onchainReference,
-    };
-  }
-  const computedReference = invoiceReference(storedDocument(draft.draft, draft.items), keccak256Utf8).reference;
-  if (!row) {
-    return {
-      state: "not_on_chain",
-      verified: false,
-      headline: `Not found on chain ${chainId}`,
-      detail: `No invoice of escrow ${escrow} carries this document's reference ${computedReference} yet.`,
-      computedReference,
-      onchainReference,
-    };
-  }
-  const matches =
-    computedReference.toLowerCase() === row.reference.toLowerCase() &&
-    termsMatch(draft.draft, row) &&
-    draft.draft.chain_id === chainId &&
-    draft.draft.escrow.toLowerCase() === escrow.toLowerCase();
-  if (!matches) {
-    return {
-      state: "mismatch",
-      verified: false,
-      headline: "These details do not match the on-chain reference",
-      detail: `Invoice #${row.id} on chain ${chainId} records reference ${row.reference}; the details shown hash to ${computedReference}. They were changed after the invoice was created: do not rely on them.`,
-      computedReference,
-      onchainReference,
-    };
-  }
+/** A party block from a draft's snapshot of legal details (the account, when known, under it). */
+function legalParty(details: LegalDetails, address: string | null, l: DocumentLabels): PartyModel {
+  const a = details.address;
+  const heading = details.name ?? details.legalName ?? l.unnamed;
+  const lines = [
+    details.legalName && details.legalName !== heading ? details.legalName : null,
+    a?.line1,
+    a?.line2,
+    [a?.postalCode, a?.city].filter(Boolean).join(" "),
+    a?.region,
+    a?.country,
+    details.vatNumber ? `${l.vat} ${details.vatNumber}` : null,
+    details.companyNumber ? `${l.companyNumber} ${details.companyNumber}` : null,
+    details.email,
+    details.taxId ? `${l.taxId} ${details.taxId}` : null,
+  ];
   return {
-    state: "verified",
-    verified: true,
-    headline: `Verified against chain ${chainId}, invoice #${row.id}`,
-    detail: `keccak256 of these details in canonical form (settle.invoice.v1) equals the reference ${row.reference} recorded by escrow ${escrow}.`,
-    computedReference,
-    onchainReference,
+    address: address === null ? null : getAddress(address),
+    heading,
+    lines: lines.filter((line): line is string => typeof line === "string" && line.length > 0),
   };
 }
 
@@ -262,48 +252,74 @@ export function buildInvoiceDocument(inputs: DocumentInputs): InvoiceDocumentMod
   const payer = orNull(row?.payer ?? null) ?? d?.payer ?? null;
   const arbiter = orNull(row?.arbiter ?? null) ?? d?.arbiter ?? null;
   const amount = row?.amount ?? BigInt(d!.total);
-  const fmt = (value: bigint) => formatAmount(value, token);
+  const lang = documentLocale(d);
+  const l = CATALOGUES[lang].document;
+  const fmt = (value: bigint) => formatAmount(value, token, lang);
   const chainName = chainNameOf(inputs.chainId);
-  const merchantParty = party(merchant, inputs.profiles.merchant);
+  const seller = d?.seller ? (JSON.parse(d.seller) as LegalDetails) : null;
+  const customer = d?.customer ? (JSON.parse(d.customer) as LegalDetails) : null;
+  const merchantParty = seller ? legalParty(seller, merchant, l) : party(merchant, inputs.profiles.merchant, l);
 
   const totals: InvoiceDocumentModel["totals"] = [];
   const lineSum = (draft?.items ?? []).reduce((sum, i) => sum + BigInt(i.amount), 0n);
-  if (draft && lineSum !== amount) totals.push({ label: "Sum of line items", value: fmt(lineSum) });
-  totals.push({ label: "Invoice total", value: fmt(amount) });
+  const taxes = d ? storedTaxes(d) : [];
+  if (taxes.length > 0) {
+    totals.push({ label: l.subtotal, value: fmt(lineSum) });
+    for (const t of taxes)
+      totals.push({ label: fill(l.taxOn, { rate: rate(t.rate, lang), base: fmt(BigInt(t.base)) }), value: fmt(BigInt(t.amount)) });
+  } else if (draft && lineSum !== amount) totals.push({ label: l.sumOfLines, value: fmt(lineSum) });
+  totals.push({ label: taxes.length > 0 ? l.totalGross : l.total, value: fmt(amount) });
   if (row) {
     const held = row.paid - row.released - row.refunded;
-    totals.push({ label: "Paid into escrow", value: fmt(row.paid) });
-    if (row.released > 0n) totals.push({ label: "Released to merchant", value: fmt(row.released) });
-    if (row.refunded > 0n) totals.push({ label: "Returned to payer", value: fmt(row.refunded) });
-    if (held > 0n) totals.push({ label: "Held in escrow", value: fmt(held) });
+    totals.push({ label: l.paid, value: fmt(row.paid) });
+    if (row.released > 0n) totals.push({ label: l.releasedToMerchant, value: fmt(row.released) });
+    if (row.refunded > 0n) totals.push({ label: l.returnedToPayer, value: fmt(row.refunded) });
+    if (held > 0n) totals.push({ label: l.held, value: fmt(held) });
   }
   const closed = ["cancelled", "expired", "refunded", "resolved", "released"].includes(statusCode);
   const due = closed ? 0n : amount - (row?.paid ?? 0n);
-  totals.push({ label: "Balance due", value: fmt(due < 0n ? 0n : due), emphasis: true });
+  totals.push({ label: l.balanceDue, value: fmt(due < 0n ? 0n : due), emphasis: true });
 
+  const mentions = { exempt: [l.exempt, l.exemptMention], reverse_charge: [l.reverseCharge, l.reverseChargeMention] } as const;
   return {
-    title: row ? `Invoice #${row.id}` : "Invoice draft",
+    lang,
+    labels: l,
+    title: d?.number
+      ? fill(l.invoiceNumbered, { number: d.number })
+      : row
+        ? fill(l.invoiceOnChain, { id: row.id.toString() })
+        : l.invoiceDraft,
+    number: d?.number ?? null,
     onchainId: row ? row.id.toString() : null,
     draftId: d?.id ?? null,
-    status: statusBadge(statusCode),
-    issued: formatDate(row ? Number(row.createdTimestamp) : Math.floor(d!.created_at / 1000)),
-    due: formatDate(Number(row?.dueDate ?? d!.due_date)),
-    issuer: inputs.profiles.merchant?.company ?? inputs.profiles.merchant?.display_name ?? merchantParty.address,
+    status: statusBadge(statusCode, lang),
+    issued: formatDate(row ? Number(row.createdTimestamp) : Math.floor(d!.created_at / 1000), lang),
+    due: formatDate(Number(row?.dueDate ?? d!.due_date), lang),
+    issuer: seller?.legalName ?? inputs.profiles.merchant?.company ?? inputs.profiles.merchant?.display_name ?? getAddress(merchant),
     merchant: merchantParty,
-    payer: payer === null ? null : party(payer, inputs.profiles.payer),
+    payer: customer ? legalParty(customer, payer, l) : payer === null ? null : party(payer, inputs.profiles.payer, l),
     arbiter: arbiter === null ? null : getAddress(arbiter),
     token: { ...token, native: BigInt(token.address) === 0n },
     lineItems: (draft?.items ?? []).map((i) => ({
       description: i.description,
       quantity: BigInt(i.quantity).toLocaleString("en-US"),
       unitPrice: fmt(BigInt(i.unit_price)),
+      discount: i.discount && i.discount !== "0" ? `−${fmt(BigInt(i.discount))}` : null,
+      tax: i.tax_mention ? mentions[i.tax_mention as TaxMention][0] : i.tax_rate === null ? null : `${rate(i.tax_rate, lang)}%`,
       amount: fmt(BigInt(i.amount)),
     })),
+    columns: {
+      discount: (draft?.items ?? []).some((i) => i.discount && i.discount !== "0"),
+      tax: d?.schema === "settle.invoice.v2",
+    },
     totals,
     notes: d?.notes ?? null,
+    terms: seller?.paymentTerms ?? null,
+    footer: seller?.footer ?? null,
+    taxMentions: [...new Set((draft?.items ?? []).flatMap((i) => (i.tax_mention ? [mentions[i.tax_mention as TaxMention][1]] : [])))],
     activity: inputs.events.map((e) => ({
-      label: eventLabel(e.kind),
-      amount: activityAmount(e, fmt),
+      label: eventLabel(e.kind, lang),
+      amount: activityAmount(e, fmt, l),
       by: e.actor === null ? null : getAddress(e.actor),
       txHash: e.txHash,
       block: Number(e.blockNumber),
@@ -313,11 +329,12 @@ export function buildInvoiceDocument(inputs: DocumentInputs): InvoiceDocumentMod
     escrow: getAddress(inputs.escrow),
     verification: verifyDocument(inputs),
     facts: [
-      { label: "Escrow contract", value: `${getAddress(inputs.escrow)} (chain ${inputs.chainId}, ${chainName})` },
-      { label: "Token", value: BigInt(token.address) === 0n ? "ETH (native)" : `${token.symbol} ${getAddress(token.address)}` },
-      ...(arbiter === null ? [] : [{ label: "Arbiter", value: getAddress(arbiter) }]),
-      ...(d ? [{ label: "Document", value: d.id }] : []),
-      { label: "Generated", value: formatTime(Math.floor(inputs.generatedAt / 1000)) },
+      { label: l.escrowContract, value: `${getAddress(inputs.escrow)} (chain ${inputs.chainId}, ${chainName})` },
+      { label: l.token, value: BigInt(token.address) === 0n ? "ETH (native)" : `${token.symbol} ${getAddress(token.address)}` },
+      ...(arbiter === null ? [] : [{ label: l.arbiter, value: getAddress(arbiter) }]),
+      ...(d?.number && row ? [{ label: l.onchainInvoice, value: `#${row.id}` }] : []),
+      ...(d ? [{ label: l.documentId, value: d.id }] : []),
+      { label: l.generated, value: formatTime(Math.floor(inputs.generatedAt / 1000)) },
     ],
   };
 }

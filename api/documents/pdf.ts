@@ -5,6 +5,7 @@
  */
 import PDFDocument from "pdfkit";
 import type { InvoiceDocumentModel, PartyModel } from "./model";
+import { type DocumentLabels, fill } from "../../core/labels";
 import { type FontWeight, fontFile, fontRuns } from "./fonts";
 
 const A4 = { width: 595.28, height: 841.89 };
@@ -90,15 +91,36 @@ function label(w: Writer, text: string, x: number, y: number, width?: number, al
   return w.text(text.toUpperCase(), x, y, { size: 7.5, weight: 600, color: MUTED, width, align });
 }
 
-function partyBlock(w: Writer, title: string, p: PartyModel | null, x: number, y: number, width: number): number {
+function partyBlock(w: Writer, title: string, p: PartyModel | null, x: number, y: number, width: number, l: DocumentLabels): number {
   y = label(w, title, x, y, width) + 3;
   if (!p) {
-    y = w.text("Anyone", x, y, { weight: 600, size: 10.5, width });
-    return w.text("Open invoice: the first payment binds the payer", x, y, { color: MUTED, width, size: 8.5 });
+    y = w.text(l.anyone, x, y, { weight: 600, size: 10.5, width });
+    return w.text(l.openInvoice, x, y, { color: MUTED, width, size: 8.5 });
   }
   y = w.text(p.heading, x, y, { weight: 600, size: 10.5, width });
   for (const line of p.lines) y = w.text(line, x, y, { width, size: 9 });
-  return w.text(p.address, x, y + 2, { width, size: 7.5, color: MUTED });
+  return p.address === null ? y : w.text(p.address, x, y + 2, { width, size: 7.5, color: MUTED });
+}
+
+/** The line-item columns, left to right: description, quantity, unit price, [discount], [tax], amount. */
+function itemColumns(m: InvoiceDocumentModel): Array<{ title: string; x: number; width: number; align: "left" | "right" }> {
+  const { columns: show, labels: l } = m;
+  const fixed = [
+    { title: l.quantity, width: 40 },
+    { title: l.unitPrice, width: 90 },
+    ...(show.discount ? [{ title: l.discount, width: 80 }] : []),
+    ...(show.tax ? [{ title: l.tax, width: 55 }] : []),
+    { title: show.tax ? l.net : l.amount, width: 95 },
+  ];
+  const gap = 5;
+  const description = CONTENT - fixed.reduce((sum, c) => sum + c.width + gap, 0);
+  let x = MARGIN + description + gap;
+  const rest = fixed.map((c) => {
+    const col = { ...c, x, align: "right" as const };
+    x += c.width + gap;
+    return col;
+  });
+  return [{ title: m.labels.description, x: MARGIN, width: description, align: "left" }, ...rest];
 }
 
 /** Renders the model as a PDF (A4) and returns its bytes. */
@@ -121,6 +143,7 @@ export function renderInvoicePdf(m: InvoiceDocumentModel): Promise<Buffer> {
     doc.on("error", reject);
   });
   const w = new Writer(doc);
+  const l = m.labels;
   const rule = (y: number, color = LINE, width = 0.75) =>
     doc
       .moveTo(MARGIN, y)
@@ -137,7 +160,7 @@ export function renderInvoicePdf(m: InvoiceDocumentModel): Promise<Buffer> {
   // Header: who issues it, the title and the status.
   let y = MARGIN;
   const brandBottom = w.text(m.issuer, MARGIN, y, { weight: 600, size: 12.5, width: 260 });
-  w.text(`Paid through Settle escrow on ${m.chain.name}`, MARGIN, brandBottom, { size: 8, color: MUTED, width: 260 });
+  w.text(fill(l.paidThrough, { chain: m.chain.name }), MARGIN, brandBottom, { size: 8, color: MUTED, width: 260 });
   const titleBottom = w.text(m.title, MARGIN + CONTENT - 240, y - 3, { weight: 600, size: 22, width: 240, align: "right" });
   const tone = TONES[m.status.tone];
   const pillText = m.status.label.toUpperCase();
@@ -156,27 +179,22 @@ export function renderInvoicePdf(m: InvoiceDocumentModel): Promise<Buffer> {
   // Parties and dates.
   y += 16;
   const col = (CONTENT - 40) / 3;
-  const fromBottom = partyBlock(w, "From", m.merchant, MARGIN, y, col);
-  const toBottom = partyBlock(w, "Bill to", m.payer, MARGIN + col + 20, y, col);
+  const fromBottom = partyBlock(w, l.from, m.merchant, MARGIN, y, col, l);
+  const toBottom = partyBlock(w, l.billTo, m.payer, MARGIN + col + 20, y, col, l);
   let metaY = y;
   for (const [k, v] of [
-    ["Issued", m.issued],
-    ["Due", m.due],
-    ["Currency", m.token.symbol],
-    ["Chain", String(m.chain.id)],
+    [l.issued, m.issued],
+    [l.due, m.due],
+    [l.currency, m.token.symbol],
+    [l.chain, String(m.chain.id)],
   ] as const) {
     w.text(k, MARGIN + 2 * (col + 20), metaY, { color: MUTED, width: col });
     metaY = w.text(v, MARGIN + 2 * (col + 20), metaY, { weight: 600, width: col, align: "right" }) + 2;
   }
   y = Math.max(fromBottom, toBottom, metaY) + 16;
 
-  // Line items.
-  const cols = [
-    { title: "Description", x: MARGIN, width: 245, align: "left" as const },
-    { title: "Qty", x: MARGIN + 250, width: 45, align: "right" as const },
-    { title: "Unit price", x: MARGIN + 300, width: 100, align: "right" as const },
-    { title: "Amount", x: MARGIN + 403, width: CONTENT - 403, align: "right" as const },
-  ];
+  // Line items: the description takes what the optional columns (discount, tax) leave.
+  const cols = itemColumns(m);
   const itemsHeader = (top = MARGIN) => {
     for (const c of cols) label(w, c.title, c.x, top, c.width, c.align);
     rule(top + 13, INK, 1);
@@ -184,13 +202,16 @@ export function renderInvoicePdf(m: InvoiceDocumentModel): Promise<Buffer> {
   };
   y = itemsHeader(y);
   if (m.lineItems.length === 0) {
-    y = w.text("No line items: this API does not hold this invoice's details.", MARGIN, y, { color: MUTED, width: CONTENT }) + 8;
+    y = w.text(l.noLineItems, MARGIN, y, { color: MUTED, width: CONTENT }) + 8;
     rule(y - 4);
   }
   for (const item of m.lineItems) {
     const height = w.height(item.description, { width: cols[0]!.width });
     y = ensure(y, height + 10, itemsHeader);
-    const cells = [item.description, item.quantity, item.unitPrice, item.amount];
+    const cells = [item.description, item.quantity, item.unitPrice];
+    if (m.columns.discount) cells.push(item.discount ?? "");
+    if (m.columns.tax) cells.push(item.tax ?? "");
+    cells.push(item.amount);
     cells.forEach((cell, n) => w.text(cell, cols[n]!.x, y, { width: cols[n]!.width, align: cols[n]!.align }));
     y += height + 6;
     rule(y);
@@ -215,12 +236,18 @@ export function renderInvoicePdf(m: InvoiceDocumentModel): Promise<Buffer> {
     y = w.text(t.value, totalsX + 100, y, { ...o, color: INK, width: 190, align: "right" }) + 4;
   }
 
+  // Tax mentions and payment terms.
+  for (const mention of [...m.taxMentions, ...(m.terms ? [`${l.paymentTerms}: ${m.terms}`] : [])]) {
+    y = ensure(y + 4, 14);
+    y = w.text(mention, MARGIN, y + 4, { size: 8.5, color: MUTED, width: CONTENT });
+  }
+
   // Notes.
   if (m.notes) {
     const height = w.height(m.notes, { width: CONTENT - 24 }) + 30;
     y = ensure(y + 12, height);
     doc.roundedRect(MARGIN, y, CONTENT, height, 5).fill(SOFT);
-    label(w, "Notes", MARGIN + 12, y + 9);
+    label(w, l.notes, MARGIN + 12, y + 9);
     w.text(m.notes, MARGIN + 12, y + 21, { width: CONTENT - 24 });
     y += height;
   }
@@ -250,14 +277,14 @@ export function renderInvoicePdf(m: InvoiceDocumentModel): Promise<Buffer> {
 
   // Activity: one block per event, the transaction on its own line.
   const activityHeader = (top = MARGIN) => {
-    w.text("PAYMENTS AND SETTLEMENT", MARGIN, top, { weight: 600, size: 9 });
+    w.text(l.activity.toUpperCase(), MARGIN, top, { weight: 600, size: 9 });
     rule(top + 14, INK, 1);
     return top + 21;
   };
   y = ensure(y + 22, 60, activityHeader);
   y = activityHeader(y);
   if (m.activity.length === 0) {
-    y = w.text("Nothing on chain yet: the invoice is created when the merchant sends its transaction.", MARGIN, y, {
+    y = w.text(l.nothingOnChain, MARGIN, y, {
       color: MUTED,
       width: CONTENT,
     });
@@ -275,6 +302,12 @@ export function renderInvoicePdf(m: InvoiceDocumentModel): Promise<Buffer> {
     y += 5;
     rule(y);
     y += 6;
+  }
+
+  // The seller's footer (legal mentions).
+  if (m.footer) {
+    y = ensure(y + 12, w.height(m.footer, { width: CONTENT, size: 8 }) + 6);
+    y = w.text(m.footer, MARGIN, y + 12, { size: 8, color: MUTED, width: CONTENT });
   }
 
   // Closing facts: the first two (escrow contract, token: long addresses) across the page, the others in two columns.
@@ -299,7 +332,7 @@ export function renderInvoicePdf(m: InvoiceDocumentModel): Promise<Buffer> {
   for (let page = range.start; page < range.start + range.count; page++) {
     doc.switchToPage(page);
     doc.page.margins.bottom = 0;
-    w.text(`${m.title} · page ${page + 1} of ${range.count}`, MARGIN, A4.height - MARGIN + 8, {
+    w.text(fill(l.page, { title: m.title, page: page + 1, pages: range.count }), MARGIN, A4.height - MARGIN + 8, {
       size: 7,
       color: MUTED,
       width: CONTENT,

@@ -6,7 +6,8 @@ import { linkDraft, loadDraft } from "../services/drafts";
 
 /**
  * Links drafts whose reference the index has seen created on chain (run periodically by main.ts,
- * and on reads). Returns how many were linked.
+ * and on reads), oldest on-chain invoice first so that the numbers they receive follow the chain's order.
+ * Returns how many were linked.
  */
 export async function linkPendingDrafts(db: AppDb, index: IndexReader, now: number, max = 200): Promise<number> {
   if (!safeStatus(index).ready) return 0;
@@ -17,14 +18,11 @@ export async function linkPendingDrafts(db: AppDb, index: IndexReader, now: numb
     .orderBy("created_at", "desc")
     .limit(max)
     .execute();
+  const rows = pending.flatMap(({ reference }) => index.invoiceByReference(reference) ?? []).sort((a, b) => (a.id < b.id ? -1 : 1));
   let linked = 0;
-  for (const { reference } of pending) {
-    const row = index.invoiceByReference(reference);
-    const loaded = row ? await loadDraft(db, { reference }) : undefined;
-    if (row && loaded && termsMatch(loaded.draft, row)) {
-      await linkDraft(db, row, now);
-      linked += 1;
-    }
+  for (const row of rows) {
+    const loaded = await loadDraft(db, { reference: row.reference });
+    if (loaded && termsMatch(loaded.draft, row) && (await linkDraft(db, row, now)) !== undefined) linked += 1;
   }
   return linked;
 }

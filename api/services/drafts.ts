@@ -4,6 +4,7 @@ import { ApiError } from "../lib/errors";
 import type { InvoiceRow } from "../index/rows";
 import { safeStatus } from "../index/status";
 import type { AppDeps } from "../middleware/context";
+import { allocateNumber } from "./numbering";
 
 /** A draft and its line items by draft id or by reference, or undefined. */
 export async function loadDraft(db: AppDb, by: { id: string } | { reference: string } | { onchainId: string }) {
@@ -26,14 +27,42 @@ export interface InvoiceRecord {
   loaded: LoadedDraft | undefined;
 }
 
-/** Records that the draft with `row.reference` became on-chain invoice `row.id`. */
-export async function linkDraft(db: AppDb, row: InvoiceRow, now: number): Promise<void> {
-  await db
+/**
+ * Records that the draft with `row.reference` became on-chain invoice `row.id` and gives it the merchant's next
+ * invoice number, in one transaction: a draft is linked and numbered once (the update only takes an unlinked
+ * draft), and a number is consumed only by a link that commits. Returns the number, or undefined when the draft
+ * was already linked.
+ */
+export async function linkDraft(db: AppDb, row: InvoiceRow, now: number): Promise<string | undefined> {
+  return db.transaction().execute((trx) => linkDraftIn(trx, row, now));
+}
+
+/** {@link linkDraft} inside the caller's transaction `trx`. */
+export async function linkDraftIn(trx: AppDb, row: InvoiceRow, now: number): Promise<string | undefined> {
+  const reference = row.reference.toLowerCase();
+  const claimed = await trx
     .updateTable("invoice_drafts")
     .set({ onchain_id: row.id.toString(), linked_at: now })
-    .where("reference", "=", row.reference.toLowerCase())
+    .where("reference", "=", reference)
     .where("onchain_id", "is", null)
-    .execute();
+    .returning("merchant")
+    .executeTakeFirst();
+  if (!claimed) return undefined;
+  const number = await allocateNumber(trx, claimed.merchant, Number(row.createdTimestamp));
+  await trx.updateTable("invoice_drafts").set({ number }).where("reference", "=", reference).execute();
+  return number;
+}
+
+/**
+ * The invoice number of on-chain invoice `row` (linking and numbering its draft first when its terms match), or
+ * null when this API holds no draft for it. `db` may be a transaction.
+ */
+export async function numberOf(db: AppDb, row: InvoiceRow, now: number): Promise<string | null> {
+  const linked = await db.selectFrom("invoice_drafts").select("number").where("onchain_id", "=", row.id.toString()).executeTakeFirst();
+  if (linked) return linked.number;
+  const candidate = await loadDraft(db, { reference: row.reference });
+  if (!candidate || !termsMatch(candidate.draft, row)) return null;
+  return (await linkDraftIn(db, row, now)) ?? null;
 }
 
 /** The draft holding the details of on-chain invoice `row` (linking it when its terms match), or undefined. */
@@ -43,8 +72,7 @@ export async function draftOf(deps: AppDeps, row: InvoiceRow, now: number): Prom
   const candidate = await loadDraft(deps.db, { reference: row.reference });
   if (!candidate || !termsMatch(candidate.draft, row)) return undefined;
   await linkDraft(deps.db, row, now);
-  candidate.draft.onchain_id = row.id.toString();
-  return candidate;
+  return loadDraft(deps.db, { onchainId: row.id.toString() });
 }
 
 /**

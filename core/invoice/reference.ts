@@ -1,6 +1,10 @@
 /**
  * The invoice reference: the off-chain invoice document whose hash is the on-chain `reference` (bytes32).
  *
+ * Two versions: drafts made before taxes keep `settle.invoice.v1`; every new draft is `settle.invoice.v2`, which
+ * covers every figure and mention on the document (see {@link InvoiceDocumentV2}). The invoice number is not in the
+ * hash: it is assigned after the invoice exists on chain (see api/jobs/draft-linker).
+ *
  * Canonical form, version `settle.invoice.v1` (reproducible by anyone, e.g. the invoice renderer):
  * - a JSON object with exactly these keys; object keys sorted by UTF-16 code unit order at every level (as
  *   JavaScript's default sort does), no whitespace, strings escaped as JSON.stringify does;
@@ -15,8 +19,8 @@
  * `reference = keccak256(utf8(canonicalJson(document)))`, see {@link invoiceReference}.
  */
 
-/** The document a reference is the hash of. */
-export interface InvoiceDocument {
+/** A version 1 document (drafts made before taxes and discounts). */
+export interface InvoiceDocumentV1 {
   schema: "settle.invoice.v1";
   draftId: string;
   chainId: number;
@@ -30,6 +34,37 @@ export interface InvoiceDocument {
   total: string;
   notes: string | null;
 }
+
+/**
+ * A version 2 document: v1's parties, token and dates, and per line a fixed `discount`, the `net` amount
+ * (quantity × unitPrice − discount), a `taxRate` (percent, normalized: "20", "5.5") and a `taxMention`
+ * (exempt / reverse_charge, or null); `subtotal` = Σ net, `taxes` one entry per rate by increasing rate with its
+ * `base` and `amount`, `total` = subtotal + Σ tax (the on-chain amount), as core/invoice/totals computes them.
+ * Amounts are base-10 integer strings in base units.
+ */
+export interface InvoiceDocumentV2 extends Omit<InvoiceDocumentV1, "schema" | "lineItems"> {
+  schema: "settle.invoice.v2";
+  lineItems: Array<{
+    description: string;
+    quantity: string;
+    unitPrice: string;
+    discount: string;
+    net: string;
+    taxRate: string;
+    taxMention: string | null;
+  }>;
+  subtotal: string;
+  taxes: Array<{ rate: string; base: string; amount: string }>;
+  /** The merchant's legal details when the draft was made (legal name, address, VAT and company numbers, terms, footer), or null. */
+  seller: { [key: string]: CanonicalValue } | null;
+  /** The language the document is written in (en, fr). */
+  language: string;
+  /** The customer's details (name, address, VAT and company numbers, email), or null. */
+  customer: { [key: string]: CanonicalValue } | null;
+}
+
+/** The document a reference is the hash of, in either version. */
+export type InvoiceDocument = InvoiceDocumentV1 | InvoiceDocumentV2;
 
 /** A JSON value as the canonical encoder accepts it (no floats, no undefined). */
 export type CanonicalValue = string | number | boolean | null | CanonicalValue[] | { [key: string]: CanonicalValue };
@@ -53,18 +88,13 @@ export function canonicalJson(value: CanonicalValue): string {
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k]!)}`).join(",")}}`;
 }
 
-/** Line amounts and total of raw line items (quantity × unitPrice, summed) as bigint. */
-export function computeTotals(items: ReadonlyArray<{ quantity: bigint; unitPrice: bigint }>): { amounts: bigint[]; total: bigint } {
-  const amounts = items.map((i) => i.quantity * i.unitPrice);
-  return { amounts, total: amounts.reduce((a, b) => a + b, 0n) };
-}
-
 /** The canonical text and its keccak256 (the on-chain reference) of `doc`. */
 export function invoiceReference(doc: InvoiceDocument, keccak256Utf8: Keccak256Utf8): { canonical: string; reference: string } {
-  const normalized: InvoiceDocument = {
+  const lineItems: Array<{ description: string }> = doc.lineItems;
+  const normalized = {
     ...doc,
     notes: doc.notes === null ? null : doc.notes.normalize("NFC"),
-    lineItems: doc.lineItems.map((i) => ({ ...i, description: i.description.normalize("NFC") })),
+    lineItems: lineItems.map((i) => ({ ...i, description: i.description.normalize("NFC") })),
   };
   const canonical = canonicalJson(normalized as unknown as CanonicalValue);
   return { canonical, reference: keccak256Utf8(canonical) };

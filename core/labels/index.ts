@@ -1,21 +1,97 @@
 /**
  * One label table per language for what every layer shows people: invoice statuses, History kinds and invoice
- * events. A language is one file beside this one (en.ts); add it to {@link CATALOGUES} and type-checking makes sure
- * it has every key.
+ * events, the words of invoice documents and how numbers and dates are written. A language is one file beside this
+ * one (en.ts, fr.ts); add it to {@link CATALOGUES} and type-checking makes sure it has every key.
  */
 import type { HistoryKind, InvoiceEventKind } from "../history";
 import type { InvoiceStatus } from "../invoice/status";
 import { en } from "./en";
+import { fr } from "./fr";
 
 /** Every label of one language. */
 export interface Catalogue {
   status: Record<InvoiceStatus | "draft", string>;
   history: Record<HistoryKind, string>;
   event: Record<InvoiceEventKind, string>;
+  /** Invoice and credit-note documents (HTML, PDF). `{name}` marks a value {@link fill} puts in. */
+  document: DocumentLabels;
+  /** How numbers, amounts and dates are written. */
+  format: { groupSeparator: string; decimalSeparator: string; months: readonly string[] };
+}
+
+/** The words of a document, in one language. */
+export interface DocumentLabels {
+  invoiceNumbered: string;
+  invoiceOnChain: string;
+  invoiceDraft: string;
+  creditNoteNumbered: string;
+  creditNote: string;
+  paidThrough: string;
+  from: string;
+  billTo: string;
+  anyone: string;
+  openInvoice: string;
+  unnamed: string;
+  issued: string;
+  due: string;
+  currency: string;
+  chain: string;
+  description: string;
+  quantity: string;
+  unitPrice: string;
+  discount: string;
+  tax: string;
+  net: string;
+  amount: string;
+  noLineItems: string;
+  sumOfLines: string;
+  subtotal: string;
+  taxOn: string;
+  total: string;
+  totalGross: string;
+  paid: string;
+  releasedToMerchant: string;
+  returnedToPayer: string;
+  held: string;
+  balanceDue: string;
+  exempt: string;
+  reverseCharge: string;
+  exemptMention: string;
+  reverseChargeMention: string;
+  paymentTerms: string;
+  notes: string;
+  activity: string;
+  time: string;
+  eventAndTx: string;
+  nothingOnChain: string;
+  split: string;
+  vat: string;
+  companyNumber: string;
+  taxId: string;
+  escrowContract: string;
+  token: string;
+  arbiter: string;
+  onchainInvoice: string;
+  documentId: string;
+  generated: string;
+  page: string;
+  refundOf: string;
+  netCredited: string;
+  taxCredited: string;
+  totalCredited: string;
+  refersTo: string;
+}
+
+/** `template` with each `{name}` replaced by `values.name`. */
+export function fill(template: string, values: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
 }
 
 /** The languages Settle speaks, by BCP 47 tag. */
-export const CATALOGUES = { en } as const satisfies Record<string, Catalogue>;
+export const CATALOGUES = { en, fr } as const satisfies Record<string, Catalogue>;
+
+/** The languages, for input validation. */
+export const LOCALES = Object.keys(CATALOGUES) as Locale[];
 
 /** A language Settle speaks. */
 export type Locale = keyof typeof CATALOGUES;

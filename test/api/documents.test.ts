@@ -6,7 +6,8 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Contract, ContractFactory, type JsonRpcSigner, parseEther } from "ethers";
 import { type Browser, chromium } from "playwright-core";
-import { formatAmount, verifyDocument } from "../../api/documents/model";
+import { formatAmount } from "../../api/documents/model";
+import { verifyDocument } from "../../api/documents/stored";
 import { REPO_ROOT } from "../helpers/node";
 import { type TestApp, errorCode, jsonRequest, makeApp, signIn, unbuiltIndex } from "../helpers/api-app";
 import { describeBackends } from "../helpers/app-db";
@@ -83,8 +84,27 @@ describe("Invoice document model", function () {
       onchain_id: "1",
       linked_at: 0,
       created_at: 0,
+      schema: "settle.invoice.v1",
+      subtotal: null,
+      taxes: null,
+      number: null,
+      seller: null,
+      customer: null,
+      language: null,
     };
-    const items = [{ draft_id: draft.id, position: 0, description: "Tea", quantity: "5", unit_price: "1", amount: "5" }];
+    const items = [
+      {
+        draft_id: draft.id,
+        position: 0,
+        description: "Tea",
+        quantity: "5",
+        unit_price: "1",
+        amount: "5",
+        discount: null,
+        tax_rate: null,
+        tax_mention: null,
+      },
+    ];
     draft.reference = verifyDocument({ draft: { draft, items }, row: undefined, chainId: 31337, escrow }).computedReference!;
     const row = {
       id: 1n,

@@ -79,7 +79,7 @@ describeBackends("API invoices: drafts", function () {
     const doc = JSON.parse(body.canonical) as Record<string, unknown>;
     expect(Object.keys(doc)).to.deep.equal([...Object.keys(doc)].sort());
     expect(doc).to.include({
-      schema: "settle.invoice.v1",
+      schema: "settle.invoice.v2",
       draftId: body.id,
       payer: null,
       arbiter: null,
@@ -151,6 +151,13 @@ describeBackends("API invoices: drafts", function () {
     ["a token address with no contract code", { token: Wallet.createRandom().address }, "token"],
     ["a fee cap below the escrow's fee now (1%)", { maxFeeBps: 99 }, "maxFeeBps"],
     ["a fee cap above the escrow's maximum", { maxFeeBps: 501 }, "maxFeeBps"],
+    ["a tax rate over 100", { lineItems: [{ description: "x", quantity: 1, unitPrice: "1", taxRate: "120" }] }, "lineItems.0.taxRate"],
+    ["a discount over the line", { lineItems: [{ description: "x", quantity: 1, unitPrice: "5", discount: "6" }] }, "lineItems.0.discount"],
+    [
+      "a tax mention on a taxed line",
+      { lineItems: [{ description: "x", quantity: 1, unitPrice: "5", taxRate: "20", taxMention: "exempt" }] },
+      "lineItems.0.taxMention",
+    ],
     [
       "a total over uint96 (the escrow's storage)",
       { lineItems: [{ description: "x", quantity: 2, unitPrice: (2n ** 95n).toString() }] },

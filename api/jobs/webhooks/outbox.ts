@@ -5,6 +5,7 @@ import type { AppDb } from "../../db";
 import { dialectOf, greatest, jsonListMatches } from "../../db/dialect";
 import type { IndexReader } from "../../index/reader";
 import { type WebhookEventType, describeEvent, invoiceSnapshot, webhookEventId } from "../../services/webhooks/events";
+import { numberOf } from "../../services/drafts";
 
 /** What the poller reads from the index. */
 export type OutboxIndex = Pick<IndexReader, "status" | "invoice" | "invoiceEventsInBlocks" | "invoicesByAccount">;
@@ -143,7 +144,7 @@ export class WebhookOutbox {
         if (known.has(event.id) || event.invoiceId === null) continue;
         if (!invoices.has(event.invoiceId)) invoices.set(event.invoiceId, this.index.invoice(event.invoiceId));
         const invoice = invoices.get(event.invoiceId);
-        const described = invoice ? describeEvent(event, invoice) : undefined;
+        const described = invoice ? describeEvent(event, invoice, await numberOf(trx, invoice, time)) : undefined;
         if (!invoice || !described) continue;
         await this.recordEvent(trx, {
           sourceId: event.id,
@@ -175,22 +176,26 @@ export class WebhookOutbox {
       for (const invoice of page.items) {
         if (Number(invoice.dueDate) * 1000 < since) continue;
         const sourceId = `expired:${invoice.id}`;
-        const data = {
-          invoiceId: invoice.id.toString(),
-          event: { name: "Expired", blockNumber: Number(head), timestamp: new Date(Number(headTimestamp) * 1000).toISOString() },
-          invoice: invoiceSnapshot(invoice),
-          createdAt: new Date(Number(invoice.dueDate) * 1000).toISOString(),
-        };
-        const event = {
-          sourceId,
-          type: "invoice.expired" as const,
-          merchant: invoice.merchant,
-          invoiceId: invoice.id,
-          blockNumber: head,
-          logIndex: 0,
-          data,
-        };
-        await this.db.transaction().execute((trx) => this.recordEvent(trx, event));
+        await this.db.transaction().execute(async (trx) => {
+          const number = await numberOf(trx, invoice, this.now());
+          const data = {
+            invoiceId: invoice.id.toString(),
+            number,
+            event: { name: "Expired", blockNumber: Number(head), timestamp: new Date(Number(headTimestamp) * 1000).toISOString() },
+            invoice: invoiceSnapshot(invoice, number),
+            createdAt: new Date(Number(invoice.dueDate) * 1000).toISOString(),
+          };
+          const type = "invoice.expired" as const;
+          await this.recordEvent(trx, {
+            sourceId,
+            type,
+            merchant: invoice.merchant,
+            invoiceId: invoice.id,
+            blockNumber: head,
+            logIndex: 0,
+            data,
+          });
+        });
       }
     }
   }

@@ -7,7 +7,9 @@ import { type AppDeps, type AppEnv, newRouter } from "../../middleware/context";
 import { ApiError, errorResponses } from "../../lib/errors";
 import { IndexNotReadyError } from "../../index/errors";
 import { safeStatus } from "../../index/status";
-import { type InvoiceDocumentModel, type TokenInfo, buildInvoiceDocument } from "../../documents/model";
+import { type DocumentInputs, type InvoiceDocumentModel, type TokenInfo, buildInvoiceDocument } from "../../documents/model";
+import { buildCreditNoteDocument } from "../../documents/credit-note";
+import { issueCreditNotes } from "../../services/credit-notes";
 import { DOCUMENT_CSP, renderInvoiceHtml } from "../../documents/html";
 import { renderInvoicePdf } from "../../documents/pdf";
 import { type AuthInfo, assertScope, authenticate, requireAuth, tokenOf } from "../../middleware/session";
@@ -26,7 +28,14 @@ const ShareTokenSchema = z
   .regex(/^[A-Za-z0-9_-]{43}$/, "must be a share token (43 base64url characters)")
   .openapi({ description: "A share link's token", example: "q3v1b2Jm6cJ2m3Xo0n0Zr2b0eYwq8yA9mTQ1d1G4K7s" });
 
-const DocumentQuerySchema = z.object({ share: ShareTokenSchema.optional() });
+const DocumentQuerySchema = z.object({
+  share: ShareTokenSchema.optional(),
+  creditNote: z
+    .string()
+    .max(64)
+    .optional()
+    .openapi({ description: "The number of one of the invoice's credit notes (CN-…): that credit note instead of the invoice" }),
+});
 
 const ShareLinkSchema = z
   .object({
@@ -176,24 +185,30 @@ export function documentRoutes(deps: AppDeps) {
     return info;
   }
 
-  /** Gathers everything the model needs and builds it. */
-  async function documentModel(record: InvoiceRecord): Promise<InvoiceDocumentModel> {
+  /** Gathers everything the model needs and builds it: the invoice's, or that of its credit note `creditNote`. */
+  async function documentModel(record: InvoiceRecord, creditNote?: string): Promise<InvoiceDocumentModel> {
     const deployment = requireDeployment(deps);
     const { row, loaded } = record;
     const merchant = row?.merchant ?? loaded!.draft.merchant;
     const payer = row?.payer ?? loaded?.draft.payer ?? null;
     const profile = async (address: string | null): Promise<UsersTable | undefined> =>
       address === null ? undefined : deps.db.selectFrom("users").selectAll().where("address", "=", getAddress(address)).executeTakeFirst();
-    return buildInvoiceDocument({
+    const events = row ? deps.index.invoiceEvents(row.id) : [];
+    const inputs: DocumentInputs = {
       draft: loaded,
       row,
-      events: row ? deps.index.invoiceEvents(row.id) : [],
+      events,
       profiles: { merchant: await profile(merchant), payer: await profile(payer) },
       token: await tokenInfo(row?.token ?? loaded!.draft.token, deployment.chainId),
       chainId: deployment.chainId,
       escrow: deployment.contracts.PaymentEscrow.address,
       generatedAt: now(),
-    });
+    };
+    if (creditNote === undefined) return buildInvoiceDocument(inputs);
+    const notes = row && loaded ? await issueCreditNotes(deps.db, row, loaded, events, now()) : [];
+    const note = notes.find((n) => n.number === creditNote);
+    if (!note) throw new ApiError(404, "credit_note_not_found", `This invoice has no credit note ${creditNote}`);
+    return buildCreditNoteDocument(inputs, note);
   }
 
   const documentHeaders = (c: Context<AppEnv>) => {
@@ -202,7 +217,8 @@ export function documentRoutes(deps: AppDeps) {
     c.header("X-Robots-Tag", "noindex");
   };
 
-  const fileName = (m: InvoiceDocumentModel) => `invoice-${m.onchainId ?? m.draftId}.pdf`;
+  const fileName = (m: InvoiceDocumentModel) =>
+    m.status.code === "credit_note" ? `credit-note-${m.number}.pdf` : `invoice-${m.onchainId ?? m.draftId}.pdf`;
 
   const linkUrl = (record: InvoiceRecord, token: string, suffix: string) =>
     `${deps.config.publicOrigin}/invoices/${record.loaded?.draft.id ?? record.row!.id}/document${suffix}?share=${token}`;
@@ -228,7 +244,7 @@ export function documentRoutes(deps: AppDeps) {
       async (c) => {
         const record = await locate(c.req.valid("param").id);
         await authorizeDocument(c, record, c.req.valid("query").share);
-        const html = renderInvoiceHtml(await documentModel(record));
+        const html = renderInvoiceHtml(await documentModel(record, c.req.valid("query").creditNote));
         documentHeaders(c);
         return c.html(html, 200);
       },
@@ -250,7 +266,7 @@ export function documentRoutes(deps: AppDeps) {
       async (c) => {
         const record = await locate(c.req.valid("param").id);
         await authorizeDocument(c, record, c.req.valid("query").share);
-        const model = await documentModel(record);
+        const model = await documentModel(record, c.req.valid("query").creditNote);
         const pdf = await renderInvoicePdf(model);
         documentHeaders(c);
         c.header("Content-Disposition", `inline; filename="${fileName(model)}"`);

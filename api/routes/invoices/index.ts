@@ -1,19 +1,26 @@
-import { randomUUID } from "node:crypto";
 import { createRoute, z } from "@hono/zod-openapi";
 import { ZeroAddress } from "ethers";
-import type { InvoiceDraftsTable, InvoiceLineItemsTable } from "../../db/types";
 import { type AppDeps, newRouter } from "../../middleware/context";
 import { ApiError, errorResponses } from "../../lib/errors";
 import { createInvoiceTx } from "../../services/escrow-tx";
 import { idempotency } from "../../middleware/idempotency";
-import { type InvoiceDocument, computeTotals, invoiceReference } from "../../../core/invoice/reference";
-import { keccak256Utf8 } from "../../documents/hash";
+import { buildDraft, fieldError, sellerDetails } from "../../services/draft-builder";
+import { findCustomer } from "../../services/customers";
+import type { CustomerDetails } from "../../lib/legal-schemas";
 import type { InvoiceRow } from "../../index/rows";
 import type { InvoiceStatus } from "../../../core/invoice/status";
-import { draftOf, loadDraft } from "../../services/drafts";
-import { draftJson, findInvoiceJson, invoiceJson } from "./json";
-import { CreatedSchema, DraftInputSchema, InvoiceEventSchema, InvoiceListQuerySchema, InvoiceListSchema, InvoiceSchema } from "./schemas";
-import { MAX_INVOICE_AMOUNT } from "../../../core/invoice/limits";
+import { draftOf, loadDraft, locateInvoice } from "../../services/drafts";
+import { creditNoteJson, draftJson, findInvoiceJson, invoiceJson } from "./json";
+import { issueCreditNotes } from "../../services/credit-notes";
+import {
+  CreditNoteListSchema,
+  CreatedSchema,
+  DraftInputSchema,
+  InvoiceEventSchema,
+  InvoiceListQuerySchema,
+  InvoiceListSchema,
+  InvoiceSchema,
+} from "./schemas";
 import { InvoiceIdParamSchema } from "../../lib/schemas";
 import { requireAuth } from "../../middleware/session";
 import { sessionSettings } from "../../middleware/auth";
@@ -34,7 +41,7 @@ export function invoiceRoutes(deps: AppDeps) {
         tags: ["invoices"],
         summary: "Create an invoice draft; returns its canonical hash and the unsigned createInvoice transaction",
         description:
-          "The API computes each line's amount (quantity × unitPrice) and the total, builds the canonical document (settle.invoice.v1: sorted-key JSON, see core/invoice/reference.ts), hashes it with keccak256 into the on-chain reference, and encodes PaymentEscrow.createInvoice for the signed-in merchant to send. Accepts an Idempotency-Key header.",
+          "The API computes each line's net (quantity × unitPrice − discount), the tax of each rate on the sum of the nets at that rate (rounded half-up to a base unit) and the gross (the on-chain amount), builds the canonical document (settle.invoice.v2: sorted-key JSON, see core/invoice/reference.ts), hashes it with keccak256 into the on-chain reference, and encodes PaymentEscrow.createInvoice for the signed-in merchant to send. Accepts an Idempotency-Key header.",
         middleware: [write, idempotency(deps.db, now)] as const,
         security: [{ bearer: [] }],
         request: {
@@ -47,98 +54,39 @@ export function invoiceRoutes(deps: AppDeps) {
         },
       }),
       async (c) => {
-        const input = c.req.valid("json");
         const merchant = c.get("auth").address;
         const deployment = requireDeployment(deps);
         const escrow = deployment.contracts.PaymentEscrow.address;
-        const time = now();
-        const dueDate = Math.floor(Date.parse(input.dueDate) / 1000);
-        const fieldError = (path: string, message: string) =>
-          new ApiError(400, "validation_failed", "The request is invalid", [{ in: "json", path, message }]);
-        if (dueDate * 1000 <= time) throw fieldError("dueDate", "must be in the future");
-        const payer = input.payer ?? null;
-        const arbiter = input.arbiter ?? null;
-        if (payer === merchant) throw fieldError("payer", "must not be the merchant");
-        if (arbiter !== null && (arbiter === merchant || arbiter === payer))
-          throw fieldError("arbiter", "must be neither the merchant nor the payer");
-        if (payer === ZeroAddress) throw fieldError("payer", "use null for an invoice anyone may pay");
-
-        const items = input.lineItems.map((i) => ({ ...i, quantity: BigInt(i.quantity), unitPrice: BigInt(i.unitPrice) }));
-        const { amounts, total } = computeTotals(items);
-        if (total === 0n) throw fieldError("lineItems", "the total must be greater than zero");
-        if (total > MAX_INVOICE_AMOUNT) throw fieldError("lineItems", "the total is larger than the escrow accepts");
-
+        const input = c.req.valid("json");
+        const user = await deps.db.selectFrom("users").selectAll().where("address", "=", merchant).executeTakeFirst();
+        const saved = input.customerId === undefined ? undefined : await findCustomer(deps.db, merchant, input.customerId);
+        if (input.customerId !== undefined && !saved) throw fieldError("customerId", "is not one of your saved customers");
+        const customer = saved ? (JSON.parse(saved.details) as CustomerDetails) : (input.customer ?? null);
+        const target = { chainId: deployment.chainId, escrow, seller: sellerDetails(user), customer };
+        const { draft, items: rows, total } = buildDraft(input, merchant, target, now());
         const terms = await checkEscrowTerms(deps.chain, escrow, input.token);
         if (terms.tokenProblem) throw fieldError("token", terms.tokenProblem);
         const maxFeeBps = input.maxFeeBps ?? terms.feeBps;
         if (maxFeeBps < terms.feeBps)
           throw fieldError("maxFeeBps", `is below the escrow's fee of ${terms.feeBps} bps now: the escrow would refuse the invoice`);
-
-        const id = randomUUID();
-        const doc: InvoiceDocument = {
-          schema: "settle.invoice.v1",
-          draftId: id,
-          chainId: deployment.chainId,
-          escrow,
-          merchant,
-          payer,
-          arbiter,
-          token: input.token,
-          dueDate,
-          lineItems: items.map((i, n) => ({
-            description: i.description,
-            quantity: i.quantity.toString(),
-            unitPrice: i.unitPrice.toString(),
-            amount: amounts[n]!.toString(),
-          })),
-          total: total.toString(),
-          notes: input.notes ?? null,
-        };
-        const { canonical, reference } = invoiceReference(doc, keccak256Utf8);
         const transaction = createInvoiceTx(
           {
-            payer: payer ?? ZeroAddress,
+            payer: draft.payer ?? ZeroAddress,
             token: input.token,
             amount: total,
-            dueDate: BigInt(dueDate),
+            dueDate: BigInt(draft.due_date),
             disputeWindow: BigInt(input.disputeWindowSeconds),
-            arbiter: arbiter ?? ZeroAddress,
+            arbiter: draft.arbiter ?? ZeroAddress,
             maxFeeBps: BigInt(maxFeeBps),
-            referenceHash: reference,
+            referenceHash: draft.reference,
           },
           { to: escrow, chainId: deployment.chainId },
         );
-
-        const draft: InvoiceDraftsTable = {
-          id,
-          merchant,
-          payer,
-          arbiter,
-          token: input.token,
-          chain_id: deployment.chainId,
-          escrow,
-          due_date: dueDate,
-          notes: doc.notes,
-          total: doc.total,
-          reference,
-          canonical,
-          onchain_id: null,
-          linked_at: null,
-          created_at: time,
-        };
-        const rows: InvoiceLineItemsTable[] = doc.lineItems.map((i, position) => ({
-          draft_id: id,
-          position,
-          description: i.description,
-          quantity: i.quantity,
-          unit_price: i.unitPrice,
-          amount: i.amount,
-        }));
         await deps.db.transaction().execute(async (trx) => {
           await trx.insertInto("invoice_drafts").values(draft).execute();
           await trx.insertInto("invoice_line_items").values(rows).execute();
         });
-        c.header("Location", `/invoices/${id}`);
+        c.header("Location", `/invoices/${draft.id}`);
         return c.json({ ...draftJson(draft, rows), transaction }, 201);
       },
     )
@@ -252,6 +200,28 @@ export function invoiceRoutes(deps: AppDeps) {
           timestamp: new Date(Number(e.timestamp) * 1000).toISOString(),
         }));
         return c.json({ items }, 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: "get",
+        path: "/{id}/credit-notes",
+        tags: ["invoices"],
+        summary: "The invoice's credit notes: one per return of funds to the payer (refund, reclaim, payer's part of a split), numbered",
+        middleware: [read] as const,
+        security: [{ bearer: [] }],
+        request: { params: InvoiceIdParamSchema },
+        responses: {
+          200: { description: "Credit notes, oldest first", content: { "application/json": { schema: CreditNoteListSchema } } },
+          ...errorResponses(400, 401, 403, 404, 503),
+        },
+      }),
+      async (c) => {
+        const record = await locateInvoice(deps, c.req.valid("param").id, now());
+        assertParty(invoiceJson(record), c.get("auth").address);
+        const { row, loaded } = record;
+        const notes = row && loaded ? await issueCreditNotes(deps.db, row, loaded, deps.index.invoiceEvents(row.id), now()) : [];
+        return c.json({ items: notes.map(creditNoteJson) }, 200);
       },
     );
 

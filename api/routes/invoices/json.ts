@@ -1,16 +1,18 @@
 import type { z } from "@hono/zod-openapi";
-import type { InvoiceDraftsTable, InvoiceLineItemsTable } from "../../db/types";
+import type { CreditNotesTable, InvoiceDraftsTable, InvoiceLineItemsTable } from "../../db/types";
 import { referenceMatches } from "../../../core/invoice/reference";
+import type { TaxMention } from "../../../core/invoice/totals";
 import { keccak256Utf8, orNull, termsMatch } from "../../documents/hash";
 import type { InvoiceRow } from "../../index/rows";
 import type { AppDeps } from "../../middleware/context";
 import { type InvoiceRecord, locateInvoice } from "../../services/drafts";
-import type { DraftSchema, InvoiceSchema, OnchainSchema } from "./schemas";
+import type { CreditNoteSchema, DraftSchema, InvoiceSchema, OnchainSchema } from "./schemas";
 
 /** A draft row with its line items, as JSON. */
 export function draftJson(draft: InvoiceDraftsTable, items: InvoiceLineItemsTable[]): z.infer<typeof DraftSchema> {
   return {
     id: draft.id,
+    number: draft.number,
     reference: draft.reference,
     canonical: draft.canonical,
     merchant: draft.merchant,
@@ -21,8 +23,21 @@ export function draftJson(draft: InvoiceDraftsTable, items: InvoiceLineItemsTabl
     escrow: draft.escrow,
     dueDate: new Date(draft.due_date * 1000).toISOString(),
     notes: draft.notes,
-    lineItems: items.map((i) => ({ description: i.description, quantity: i.quantity, unitPrice: i.unit_price, amount: i.amount })),
+    lineItems: items.map((i) => ({
+      description: i.description,
+      quantity: i.quantity,
+      unitPrice: i.unit_price,
+      discount: i.discount ?? "0",
+      taxRate: i.tax_rate ?? "0",
+      taxMention: (i.tax_mention as TaxMention | null) ?? null,
+      amount: i.amount,
+    })),
+    subtotal: draft.subtotal ?? draft.total,
+    taxes: draft.taxes === null ? [] : (JSON.parse(draft.taxes) as Array<{ rate: string; base: string; amount: string }>),
     total: draft.total,
+    seller: draft.seller === null ? null : (JSON.parse(draft.seller) as Record<string, unknown>),
+    customer: draft.customer === null ? null : (JSON.parse(draft.customer) as Record<string, unknown>),
+    language: draft.language ?? "en",
     onchainId: draft.onchain_id,
     detailsMatch: referenceMatches(draft.canonical, draft.reference, keccak256Utf8),
     createdAt: new Date(draft.created_at).toISOString(),
@@ -66,4 +81,19 @@ export function invoiceJson({ row, loaded }: InvoiceRecord): z.infer<typeof Invo
 /** An invoice by on-chain id (index) or draft id (app database, merged with the chain once linked), as JSON; 404 otherwise. */
 export async function findInvoiceJson(deps: AppDeps, id: string, now: number): Promise<z.infer<typeof InvoiceSchema>> {
   return invoiceJson(await locateInvoice(deps, id, now));
+}
+
+/** A credit note as JSON. */
+export function creditNoteJson(note: CreditNotesTable): z.infer<typeof CreditNoteSchema> {
+  return {
+    number: note.number,
+    invoiceId: note.invoice_id,
+    amount: note.amount,
+    net: note.net,
+    taxes: JSON.parse(note.taxes) as Array<{ rate: string; base: string; amount: string }>,
+    txHash: note.tx_hash,
+    blockNumber: note.block_number,
+    issuedAt: new Date(note.issued_at * 1000).toISOString(),
+    documentPath: `/invoices/${note.invoice_id}/document?creditNote=${encodeURIComponent(note.number)}`,
+  };
 }

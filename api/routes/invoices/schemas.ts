@@ -2,7 +2,10 @@ import { z } from "@hono/zod-openapi";
 import { INVOICE_STATUSES as ON_CHAIN_STATUSES } from "../../../core/invoice/status";
 import { INVOICE_ACTIONS } from "../../../core/invoice/actions";
 import { DESCRIPTION_FORBIDDEN, INVOICE_LIMITS, MAX_FEE_BPS, NOTES_FORBIDDEN } from "../../../core/invoice/limits";
+import { TAX_MENTIONS, isTaxRate, normalizeTaxRate } from "../../../core/invoice/totals";
 import { AddressSchema, TimeSchema, Uint256Schema } from "../../lib/schemas";
+import { CustomerInputSchema } from "../../lib/legal-schemas";
+import { LOCALES, type Locale } from "../../../core/labels";
 
 const description = z
   .string()
@@ -15,13 +18,28 @@ const description = z
       .refine((v) => !DESCRIPTION_FORBIDDEN.test(v), "must not contain control characters"),
   );
 
+/** A tax rate in percent as text ("20", "5.5"); output normalized. */
+const TaxRateSchema = z
+  .string()
+  .refine(isTaxRate, "must be a percentage from 0 to 100 like 20 or 5.5, at most 3 decimals")
+  .transform(normalizeTaxRate)
+  .openapi({ type: "string", example: "20", description: "Tax rate in percent (VAT, GST), applied to the line's net amount" });
+
 const LineItemInputSchema = z
   .object({
     description,
     quantity: z.number().int("must be a whole number").min(1).max(INVOICE_LIMITS.maxQuantity),
     unitPrice: Uint256Schema.openapi({ description: "Price of one unit in the token's smallest unit (decimal string)" }),
+    discount: Uint256Schema.default("0").openapi({ description: "A fixed amount off the line, in the token's smallest unit" }),
+    taxRate: TaxRateSchema.default("0"),
+    taxMention: z
+      .enum(TAX_MENTIONS)
+      .nullable()
+      .optional()
+      .openapi({ description: "Why an untaxed line carries no tax: exempt, or reverse charge (the customer accounts for it)" }),
   })
-  .strict();
+  .strict()
+  .refine((line) => !line.taxMention || line.taxRate === "0", { path: ["taxMention"], message: "only for a line whose taxRate is 0" });
 
 export const DraftInputSchema = z
   .object({
@@ -39,6 +57,12 @@ export const DraftInputSchema = z
       description:
         "The highest protocol fee (basis points) the merchant accepts; the escrow refuses the invoice if the fee is raised above it before createInvoice lands. Default: the fee now.",
     }),
+    customer: CustomerInputSchema.nullable().optional().openapi({ description: "The customer's details, printed and hashed" }),
+    language: z
+      .enum(LOCALES as [Locale, ...Locale[]])
+      .default("en")
+      .openapi({ description: "The language of the invoice's documents and emails: the customer's" }),
+    customerId: z.uuid("must be a saved customer's id").optional().openapi({ description: "Or: one of the merchant's saved customers" }),
     lineItems: z.array(LineItemInputSchema).min(1).max(INVOICE_LIMITS.maxLineItems),
     notes: z
       .string()
@@ -53,19 +77,36 @@ export const DraftInputSchema = z
       .optional(),
   })
   .strict()
+  .refine((v) => !(v.customer && v.customerId), { path: ["customerId"], message: "give either customer or customerId, not both" })
   .openapi("InvoiceDraftInput");
 
 export const UnsignedTxSchema = z
   .object({ action: z.string(), to: z.string(), data: z.string(), value: z.string(), chainId: z.number().int() })
   .openapi("UnsignedTransaction");
 
-const LineItemSchema = z.object({ description: z.string(), quantity: z.string(), unitPrice: z.string(), amount: z.string() });
+const LineItemSchema = z.object({
+  description: z.string(),
+  quantity: z.string(),
+  unitPrice: z.string(),
+  discount: z.string().openapi({ description: "Fixed discount in base units (0 for v1 drafts)" }),
+  taxRate: z.string().openapi({ description: "Tax rate in percent (0 for v1 drafts)" }),
+  taxMention: z.enum(TAX_MENTIONS).nullable(),
+  amount: z.string().openapi({ description: "The line's net: quantity × unitPrice − discount" }),
+});
+
+const TaxLineSchema = z.object({ rate: z.string(), base: z.string(), amount: z.string() }).openapi("TaxLine");
 
 export const DraftSchema = z
   .object({
     id: z.string().openapi({ description: "Draft id (UUID)" }),
+    number: z
+      .string()
+      .nullable()
+      .openapi({ description: "The merchant's invoice number, given when the invoice appears on chain (null before)" }),
     reference: z.string().openapi({ description: "keccak256 of `canonical`: the invoice's on-chain reference" }),
-    canonical: z.string().openapi({ description: "The canonical JSON text that was hashed (settle.invoice.v1)" }),
+    canonical: z
+      .string()
+      .openapi({ description: "The canonical JSON text that was hashed (settle.invoice.v2; v1 for drafts made before taxes)" }),
     merchant: z.string(),
     payer: z.string().nullable(),
     arbiter: z.string().nullable(),
@@ -75,7 +116,12 @@ export const DraftSchema = z
     dueDate: z.string(),
     notes: z.string().nullable(),
     lineItems: z.array(LineItemSchema),
-    total: z.string(),
+    subtotal: z.string().openapi({ description: "Σ net of the lines" }),
+    taxes: z.array(TaxLineSchema).openapi({ description: "Tax per rate, on the sum of the nets at that rate, rounded half-up" }),
+    total: z.string().openapi({ description: "Gross: subtotal + Σ tax, the on-chain amount" }),
+    seller: z.record(z.string(), z.unknown()).nullable().openapi({ description: "The merchant's legal details when the draft was made" }),
+    customer: z.record(z.string(), z.unknown()).nullable().openapi({ description: "The customer's details" }),
+    language: z.string().openapi({ description: "The language of its documents" }),
     onchainId: z.string().nullable().openapi({ description: "On-chain invoice id once the index has seen the reference" }),
     detailsMatch: z.boolean().openapi({ description: "The stored details still hash to the reference" }),
     createdAt: z.string(),
@@ -175,3 +221,19 @@ export const ActionBodySchema = z
   })
   .strict()
   .openapi("InvoiceAction");
+
+export const CreditNoteSchema = z
+  .object({
+    number: z.string().openapi({ example: "CN-F-2026-0001" }),
+    invoiceId: z.string().openapi({ description: "On-chain id of the invoice it credits" }),
+    amount: z.string().openapi({ description: "Gross returned to the payer (base units)" }),
+    net: z.string(),
+    taxes: z.array(TaxLineSchema).openapi({ description: "Per rate of the invoice: net (base) and tax (amount) credited" }),
+    txHash: z.string(),
+    blockNumber: z.number().int(),
+    issuedAt: z.string().openapi({ description: "Block time of the refund" }),
+    documentPath: z.string().openapi({ description: "The credit note as HTML (append .pdf before the query for the PDF)" }),
+  })
+  .openapi("CreditNote");
+
+export const CreditNoteListSchema = z.object({ items: z.array(CreditNoteSchema) }).openapi("CreditNotes");

@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { csvDocument } from "../../lib/csv";
 import { Interface, type InterfaceAbi, type Log } from "ethers";
 import type { ContractName } from "../../../core/deployment";
 import { type AppDeps, newRouter } from "../../middleware/context";
@@ -149,13 +150,6 @@ const CSV_COLUMNS = [
   "final",
 ] as const;
 
-/** RFC 4180 field; cells starting with = + - @ are prefixed with ' (spreadsheet formula injection). */
-function csvField(value: unknown): string {
-  let text = value === null || value === undefined ? "" : String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 /** Decodes the logs emitted by Settle's contracts (other logs are skipped). */
 export function decodeSettleLogs(
   logs: readonly Pick<Log, "address" | "topics" | "data" | "index">[],
@@ -254,9 +248,7 @@ export function transactionRoutes(deps: AppDeps) {
         });
         const items = page.items.map((row) => historyJson(row, head, finality));
         if (q.format === "csv") {
-          const lines = [CSV_COLUMNS.join(",")];
-          for (const item of items) lines.push(CSV_COLUMNS.map((col) => csvField(item[col])).join(","));
-          const body = Buffer.from(lines.join("\r\n") + "\r\n");
+          const body = Buffer.from(csvDocument(CSV_COLUMNS, items));
           const type = "text/csv; charset=utf-8";
           pages.set(key, { body, type, nextCursor: page.nextCursor }, now());
           if (page.nextCursor) c.header("X-Next-Cursor", page.nextCursor);

@@ -3,37 +3,13 @@ import type { UsersTable } from "../../db/types";
 import { type AppDeps, newRouter } from "../../middleware/context";
 import { ApiError, errorResponses } from "../../lib/errors";
 import type { IndexReader } from "../../index/reader";
-import { AddressParamSchema, NO_CONTROL_CHARACTERS } from "../../lib/schemas";
+import { AddressParamSchema } from "../../lib/schemas";
 import { requireAuth } from "../../middleware/session";
 import { sessionSettings } from "../../middleware/auth";
+import { DEFAULT_INVOICE_PREFIX, PREFIX_PATTERN } from "../../../core/invoice/numbering";
+import { CompanyNumberSchema, PostalAddressSchema, VatNumberSchema, checkFrenchCompanyNumber, text } from "../../lib/legal-schemas";
 
-/** Printable text without control characters, trimmed, NFC. */
-const text = (max: number) =>
-  z
-    .string()
-    .transform((v) => v.normalize("NFC").trim())
-    .pipe(
-      z
-        .string()
-        .min(1, "must not be empty")
-        .max(max, `must be at most ${max} characters`)
-        .regex(NO_CONTROL_CHARACTERS, "must not contain control characters"),
-    );
-
-const BillingAddressSchema = z
-  .object({
-    line1: text(200),
-    line2: text(200).optional(),
-    city: text(100),
-    postalCode: z
-      .string()
-      .regex(/^[A-Za-z0-9 -]{2,12}$/, "must be 2 to 12 letters, digits, spaces or dashes")
-      .optional(),
-    region: text(100).optional(),
-    country: z.string().regex(/^[A-Z]{2}$/, "must be an ISO 3166-1 alpha-2 code such as FR"),
-  })
-  .strict()
-  .openapi("BillingAddress");
+const BillingAddressSchema = PostalAddressSchema;
 
 const ProfileSchema = z
   .object({
@@ -43,6 +19,11 @@ const ProfileSchema = z
     company: z.string().nullable(),
     billingAddress: BillingAddressSchema.nullable(),
     taxId: z.string().nullable(),
+    vatNumber: z.string().nullable(),
+    companyNumber: z.string().nullable(),
+    paymentTerms: z.string().nullable(),
+    invoiceFooter: z.string().nullable(),
+    invoicePrefix: z.string().openapi({ description: "Prefix of the invoice numbers; {YYYY} is the year the invoice was created" }),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
@@ -63,8 +44,19 @@ const ProfilePatchSchema = z
       .regex(/^[A-Za-z0-9][A-Za-z0-9 .\-/]{1,31}$/, "must be 2 to 32 letters, digits, spaces, dots, dashes or slashes")
       .nullable()
       .optional(),
+    invoicePrefix: z
+      .string()
+      .regex(PREFIX_PATTERN, "must be 1 to 24 letters, digits, spaces or -./_ with at most one {YYYY}, such as F-{YYYY}-")
+      .nullable()
+      .optional()
+      .openapi({ description: `Invoice number prefix (null: ${DEFAULT_INVOICE_PREFIX}); numbers already given never change` }),
+    vatNumber: VatNumberSchema.nullable().optional(),
+    companyNumber: CompanyNumberSchema.nullable().optional(),
+    paymentTerms: text(300).nullable().optional(),
+    invoiceFooter: text(1000).nullable().optional(),
   })
   .strict()
+  .superRefine((v, ctx) => checkFrenchCompanyNumber(v, ctx, v.billingAddress?.country))
   .refine((v) => Object.keys(v).length > 0, "at least one field is required")
   .openapi("ProfilePatch");
 
@@ -135,6 +127,11 @@ function profile(row: UsersTable) {
     company: row.company,
     billingAddress: row.billing_address === null ? null : (JSON.parse(row.billing_address) as z.infer<typeof BillingAddressSchema>),
     taxId: row.tax_id,
+    invoicePrefix: row.invoice_prefix ?? DEFAULT_INVOICE_PREFIX,
+    vatNumber: row.vat_number,
+    companyNumber: row.company_number,
+    paymentTerms: row.payment_terms,
+    invoiceFooter: row.invoice_footer,
     createdAt: new Date(row.created_at).toISOString(),
     updatedAt: new Date(row.updated_at).toISOString(),
   };
@@ -187,6 +184,11 @@ export function userRoutes(deps: AppDeps) {
         if (patch.billingAddress !== undefined)
           set.billing_address = patch.billingAddress === null ? null : JSON.stringify(patch.billingAddress);
         if (patch.taxId !== undefined) set.tax_id = patch.taxId === null ? null : patch.taxId.toUpperCase();
+        if (patch.invoicePrefix !== undefined) set.invoice_prefix = patch.invoicePrefix;
+        if (patch.vatNumber !== undefined) set.vat_number = patch.vatNumber;
+        if (patch.companyNumber !== undefined) set.company_number = patch.companyNumber;
+        if (patch.paymentTerms !== undefined) set.payment_terms = patch.paymentTerms;
+        if (patch.invoiceFooter !== undefined) set.invoice_footer = patch.invoiceFooter;
         await deps.db.updateTable("users").set(set).where("address", "=", address).execute();
         return c.json(profile(await load(address)), 200);
       },

@@ -41,6 +41,7 @@ export const WebhookPayloadSchema = z
     data: z
       .object({
         invoiceId: z.string(),
+        number: z.string().nullable().optional().openapi({ description: "The merchant's invoice number (null: no draft held here)" }),
         event: z
           .object({
             name: z.string(),
@@ -68,10 +69,11 @@ export function webhookEventId(sourceId: string): string {
   return `evt_${createHash("sha256").update(sourceId).digest("hex").slice(0, 32)}`;
 }
 
-/** The invoice as a payload shows it (amounts as decimal strings, times ISO 8601). */
-export function invoiceSnapshot(invoice: InvoiceRow) {
+/** The invoice as a payload shows it (amounts as decimal strings, times ISO 8601), with the merchant's invoice number. */
+export function invoiceSnapshot(invoice: InvoiceRow, number: string | null) {
   return {
     id: invoice.id.toString(),
+    number,
     merchant: invoice.merchant,
     payer: invoice.payer,
     arbiter: invoice.arbiter,
@@ -90,9 +92,13 @@ export function invoiceSnapshot(invoice: InvoiceRow) {
 /**
  * The webhook type and payload `data` of an escrow event of `invoice`, or undefined for events no
  * webhook reports (settlement proposals, credits). A payment is `invoice.paid` when it completes
- * the amount, `invoice.partially_paid` otherwise.
+ * the amount, `invoice.partially_paid` otherwise. `number` is the merchant's invoice number, or null.
  */
-export function describeEvent(event: InvoiceEventRow, invoice: InvoiceRow): { type: WebhookEventType; data: object } | undefined {
+export function describeEvent(
+  event: InvoiceEventRow,
+  invoice: InvoiceRow,
+  number: string | null,
+): { type: WebhookEventType; data: object } | undefined {
   let type = TYPE_OF_KIND[event.kind];
   if (event.kind === "InvoicePaid") {
     const total = typeof event.args.totalPaid === "string" ? BigInt(event.args.totalPaid) : 0n;
@@ -103,6 +109,7 @@ export function describeEvent(event: InvoiceEventRow, invoice: InvoiceRow): { ty
     type,
     data: {
       invoiceId: invoice.id.toString(),
+      number,
       event: {
         name: event.kind,
         txHash: event.txHash,
@@ -111,7 +118,7 @@ export function describeEvent(event: InvoiceEventRow, invoice: InvoiceRow): { ty
         timestamp: new Date(Number(event.timestamp) * 1000).toISOString(),
         args: event.args,
       },
-      invoice: invoiceSnapshot(invoice),
+      invoice: invoiceSnapshot(invoice, number),
     },
   };
 }

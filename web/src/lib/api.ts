@@ -194,6 +194,11 @@ export function historyCsvUrl(filters: HistoryFilters, limit = 500): string {
   return withQuery("/transactions", { ...filters, format: "csv", limit });
 }
 
+/** The CSV of the merchant's invoices and credit notes of UTC year `year`, for an accountant (the session cookie authorises it). */
+export function invoiceExportUrl(year: number): string {
+  return withQuery("/invoices/export", { from: `${year}-01-01T00:00:00Z`, to: `${year + 1}-01-01T00:00:00Z`, format: "csv" });
+}
+
 /** Links to an invoice's printable document and its PDF, served by the API. */
 export function invoiceDocumentUrls(id: string): { html: string; pdf: string } {
   const base = `/invoices/${encodeURIComponent(id)}/document`;

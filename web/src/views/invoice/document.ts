@@ -28,6 +28,7 @@ export function documentCard(data: Loaded, account: string): HTMLElement {
         h(
           "dl",
           { class: "kv kv-compact" },
+          details?.number ? [h("dt", null, "Number"), h("dd", { id: "invoice-number" }, details.number)] : null,
           h("dt", null, "Due"),
           h("dd", null, formatDate(chain.dueDate)),
           h("dt", null, "Dispute window"),
@@ -73,6 +74,24 @@ export function documentCard(data: Loaded, account: string): HTMLElement {
             h(
               "tfoot",
               null,
+              details.taxes.length > 0
+                ? [
+                    h(
+                      "tr",
+                      null,
+                      h("th", { scope: "row", colspan: 3 }, "Subtotal (net)"),
+                      h("td", { class: "num" }, formatToken(BigInt(details.subtotal), token)),
+                    ),
+                    details.taxes.map((t) =>
+                      h(
+                        "tr",
+                        null,
+                        h("th", { scope: "row", colspan: 3 }, `Tax ${t.rate}%`),
+                        h("td", { class: "num" }, formatToken(BigInt(t.amount), token)),
+                      ),
+                    ),
+                  ]
+                : null,
               h(
                 "tr",
                 null,

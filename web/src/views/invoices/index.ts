@@ -1,4 +1,4 @@
-import { api, ApiError, type Invoice } from "../../lib/api";
+import { api, ApiError, invoiceExportUrl, type Invoice } from "../../lib/api";
 import { tokenInfo } from "../../lib/contracts";
 import { ETH, formatDate, formatToken, shortAddress, type TokenInfo } from "../../lib/format";
 import { isZeroAddress } from "../../../../core/address";
@@ -30,7 +30,19 @@ export const invoicesView: View = (root, _params, query) => {
     pageHeader(
       role === "merchant" ? "Invoices" : "Invoices to pay",
       role === "merchant" ? "Everything you issued, from draft to paid out." : "Invoices addressed to you or that you paid.",
-      h("a", { class: "btn btn-primary", href: "#/invoices/new", id: "new-invoice" }, icon("plus", 18), " New invoice"),
+      h(
+        "div",
+        { class: "page-actions" },
+        role === "merchant"
+          ? h(
+              "a",
+              { class: "btn btn-secondary", href: invoiceExportUrl(new Date().getUTCFullYear()), id: "export-csv", download: "" },
+              icon("download", 18),
+              " Export for accounting",
+            )
+          : null,
+        h("a", { class: "btn btn-primary", href: "#/invoices/new", id: "new-invoice" }, icon("plus", 18), " New invoice"),
+      ),
     ),
   );
   if (!gate(root, { wallet: true, chain: true, session: true, reason: "Sign in to see your invoices." })) return;

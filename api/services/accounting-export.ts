@@ -1,0 +1,110 @@
+import type { AppDb } from "../db";
+import type { IndexReader } from "../index/reader";
+import { storedTaxes } from "../documents/stored";
+
+/** The fixed columns of the export; one `tax_<rate>` column per rate met in the period goes after `net`. */
+export const EXPORT_COLUMNS = [
+  "kind",
+  "number",
+  "refers_to",
+  "issued",
+  "due",
+  "customer",
+  "customer_vat",
+  "token",
+  "net",
+  "TAXES",
+  "gross",
+  "paid",
+  "released",
+  "refunded",
+  "fees",
+  "status",
+  "onchain_id",
+  "tx_hashes",
+] as const;
+
+/** One row of the export: an invoice or a credit note. Amounts are base units of `token` (decimal text). */
+export type ExportRow = Record<string, string>;
+
+const day = (unixSeconds: number | bigint) => new Date(Number(unixSeconds) * 1000).toISOString().slice(0, 10);
+
+/**
+ * The rows of `merchant`'s numbered invoices created on chain in [from, to) and of its credit notes issued in that
+ * time, by date then number, and the tax columns they need. Invoice figures come from the index (paid, released,
+ * refunded, fees, status) and the draft (net, taxes, customer); credit notes' from their records. Amounts are base
+ * units so that the export reconciles with the index to the unit.
+ */
+export async function exportRows(db: AppDb, index: IndexReader, merchant: string, from: bigint, to: bigint) {
+  const rows: Array<ExportRow & { sortKey: string }> = [];
+  const rates = new Set<string>();
+  const drafts = await db
+    .selectFrom("invoice_drafts")
+    .selectAll()
+    .where("merchant", "=", merchant)
+    .where("number", "is not", null)
+    .execute();
+  const numbers = new Map(drafts.map((d) => [d.onchain_id!, d.number!]));
+  for (const d of drafts) {
+    const row = index.invoice(BigInt(d.onchain_id!));
+    if (!row || row.createdTimestamp < from || row.createdTimestamp >= to) continue;
+    const customer = d.customer === null ? null : (JSON.parse(d.customer) as { name?: string; vatNumber?: string | null });
+    const taxes = storedTaxes(d);
+    for (const t of taxes) rates.add(t.rate);
+    const events = index.invoiceEvents(row.id);
+    rows.push({
+      sortKey: `${day(row.createdTimestamp)} ${d.number}`,
+      kind: "invoice",
+      number: d.number!,
+      refers_to: "",
+      issued: day(row.createdTimestamp),
+      due: day(row.dueDate),
+      customer: customer?.name ?? row.payer ?? "",
+      customer_vat: customer?.vatNumber ?? "",
+      token: row.token,
+      net: d.subtotal ?? d.total,
+      ...Object.fromEntries(taxes.map((t) => [`tax_${t.rate}`, t.amount])),
+      gross: row.amount.toString(),
+      paid: row.paid.toString(),
+      released: row.released.toString(),
+      refunded: row.refunded.toString(),
+      fees: row.fees.toString(),
+      status: row.status,
+      onchain_id: row.id.toString(),
+      tx_hashes: [...new Set(events.map((e) => e.txHash))].join(" "),
+    });
+  }
+  const notes = await db
+    .selectFrom("credit_notes")
+    .selectAll()
+    .where("merchant", "=", merchant)
+    .where("issued_at", ">=", Number(from))
+    .where("issued_at", "<", Number(to))
+    .execute();
+  for (const note of notes) {
+    const taxes = JSON.parse(note.taxes) as Array<{ rate: string; amount: string }>;
+    for (const t of taxes) rates.add(t.rate);
+    const row = index.invoice(BigInt(note.invoice_id));
+    rows.push({
+      sortKey: `${day(note.issued_at)} ${note.number}`,
+      kind: "credit_note",
+      number: note.number,
+      refers_to: numbers.get(note.invoice_id) ?? "",
+      issued: day(note.issued_at),
+      due: "",
+      customer: row?.payer ?? "",
+      customer_vat: "",
+      token: row?.token ?? "",
+      net: note.net,
+      ...Object.fromEntries(taxes.map((t) => [`tax_${t.rate}`, t.amount])),
+      gross: note.amount,
+      status: "credit_note",
+      onchain_id: note.invoice_id,
+      tx_hashes: note.tx_hash,
+    });
+  }
+  rows.sort((a, b) => (a.sortKey < b.sortKey ? -1 : 1));
+  const taxColumns = [...rates].sort((a, b) => Number(a) - Number(b)).map((rate) => `tax_${rate}`);
+  const columns = EXPORT_COLUMNS.flatMap((col) => (col === "TAXES" ? taxColumns : [col]));
+  return { columns, rows };
+}

@@ -1,0 +1,113 @@
+/**
+ * GET /invoices/export on the shared real index: one CSV row per invoice and per credit note, reconciling with the
+ * index to the base unit.
+ */
+import { expect } from "chai";
+import { type JsonRpcSigner, parseEther } from "ethers";
+import { type TestApp, jsonRequest, makeApp, signIn } from "../helpers/api-app";
+import { useRealIndex } from "../helpers/real-index";
+
+interface Party {
+  signer: JsonRpcSigner;
+  address: string;
+  auth: Record<string, string>;
+}
+
+/** A CSV body as records by header (the fields here never hold commas or quotes). */
+function parseCsv(text: string): Array<Record<string, string>> {
+  const [header, ...lines] = text.trimEnd().split("\r\n");
+  const columns = header!.split(",");
+  return lines.map((line) => Object.fromEntries(line.split(",").map((cell, n) => [columns[n]!, cell])));
+}
+
+describe("API invoice export", function () {
+  useRealIndex();
+  this.timeout(300_000);
+  let t: TestApp;
+  let merchant: Party;
+  let payer: Party;
+
+  const party = async (i: number): Promise<Party> => {
+    const signer = await t.real.signer(i);
+    return { signer, ...(await signIn(t, signer)) };
+  };
+  const send = async (actor: Party, txs: Array<{ to: string; data: string; value: string }>) => {
+    for (const tx of txs) await (await actor.signer.sendTransaction({ to: tx.to, data: tx.data, value: BigInt(tx.value) })).wait();
+    await t.real.waitForIndex();
+  };
+  const act = async (actor: Party, id: bigint, body: Record<string, unknown>) => {
+    const res = await t.app.request(`/invoices/${id}/transactions`, jsonRequest("POST", body, actor.auth));
+    expect(res.status, await res.clone().text()).to.equal(200);
+    await send(actor, ((await res.json()) as { transactions: Array<{ to: string; data: string; value: string }> }).transactions);
+  };
+
+  before(async function () {
+    t = await makeApp();
+    // Accounts no other API test uses.
+    [merchant, payer] = [await party(12), await party(13)];
+    await (await t.real.contracts.setl.getFunction("transfer")(payer.address, parseEther("10000"))).wait();
+  });
+  after(async function () {
+    await t.close();
+  });
+
+  it("lists invoices and credit notes with number, customer, net, tax per rate, gross and on-chain figures", async function () {
+    const setl = t.real.deployment.contracts.SettleToken.address;
+    const head = (await t.real.provider.getBlock("latest"))!.timestamp;
+    const ids: bigint[] = [];
+    for (const rate of ["20", "5.5"]) {
+      const body = {
+        token: setl,
+        payer: payer.address,
+        dueDate: new Date((head + 30 * 86400) * 1000).toISOString(),
+        customer: { name: "Dupont SARL", vatNumber: "FR40303265045" },
+        lineItems: [{ description: "Travail", quantity: 3, unitPrice: "333333", taxRate: rate }],
+      };
+      const res = await t.app.request("/invoices", jsonRequest("POST", body, merchant.auth));
+      const created = (await res.json()) as { reference: string; transaction: { to: string; data: string; value: string } };
+      await send(merchant, [created.transaction]);
+      ids.push(t.real.reader.invoiceByReference(created.reference)!.id);
+    }
+    await act(payer, ids[0]!, { action: "pay" });
+    await act(merchant, ids[0]!, { action: "refund", amount: "100001" });
+
+    const res = await t.app.request(`/invoices/export?from=0&to=${head + 365 * 86400}&format=csv`, { headers: merchant.auth });
+    expect(res.status, await res.clone().text()).to.equal(200);
+    expect(res.headers.get("content-type")).to.match(/^text\/csv/);
+    const text = await res.text();
+    expect(text.split("\r\n")[0]).to.equal(
+      "kind,number,refers_to,issued,due,customer,customer_vat,token,net,tax_5.5,tax_20,gross,paid,released,refunded,fees,status,onchain_id,tx_hashes",
+    );
+    const rows = parseCsv(text);
+    const invoices = rows.filter((r) => r.kind === "invoice");
+    const notes = rows.filter((r) => r.kind === "credit_note");
+    expect(invoices).to.have.length(2);
+    expect(notes).to.have.length(1);
+    for (const r of invoices) {
+      const row = t.real.reader.invoice(BigInt(r.onchain_id!))!;
+      expect(r).to.include({ customer: "Dupont SARL", customer_vat: "FR40303265045", net: "999999", token: row.token });
+      expect(r.gross).to.equal(row.amount.toString());
+      expect(BigInt(r.net!) + BigInt(r["tax_20"] || "0") + BigInt(r["tax_5.5"] || "0")).to.equal(row.amount);
+      expect([r.paid, r.released, r.refunded, r.fees, r.status]).to.deep.equal([
+        row.paid.toString(),
+        row.released.toString(),
+        row.refunded.toString(),
+        row.fees.toString(),
+        row.status,
+      ]);
+      expect(r.tx_hashes!.split(" ")).to.include(row.createdTxHash);
+    }
+    const refunded = invoices.find((r) => r.onchain_id === ids[0]!.toString())!;
+    expect(notes[0]).to.include({ refers_to: refunded.number, gross: "100001", onchain_id: refunded.onchain_id });
+    expect(notes[0]!.number).to.equal(`CN-${refunded.number!.slice(0, -4)}0001`);
+    expect(BigInt(notes[0]!.net!) + BigInt(notes[0]!.tax_20!)).to.equal(100001n);
+    expect(refunded.refunded).to.equal(notes[0]!.gross);
+  });
+
+  it("refuses a bad period or format (400) and a caller signed out (401)", async function () {
+    for (const query of ["from=10&to=5", "from=0&to=10&format=xlsx", "to=10"]) {
+      expect((await t.app.request(`/invoices/export?${query}`, { headers: merchant.auth })).status, query).to.equal(400);
+    }
+    expect((await t.app.request("/invoices/export?from=0&to=10")).status).to.equal(401);
+  });
+});

@@ -13,6 +13,7 @@ import { docsRoutes } from "./routes/docs";
 import { documentRoutes } from "./routes/documents";
 import { healthRoutes } from "./routes/health";
 import { invoiceRoutes } from "./routes/invoices";
+import { invoiceRelayRoutes } from "./routes/invoices/relay";
 import { invoiceTransactionRoutes } from "./routes/invoices/transactions";
 import { oauthRoutes } from "./routes/oauth";
 import { transactionRoutes } from "./routes/transactions";
@@ -81,6 +82,7 @@ export function createApp(deps: AppDeps) {
     .route("/users", userRoutes(deps))
     .route("/invoices", invoiceRoutes(deps))
     .route("/invoices", invoiceTransactionRoutes(deps))
+    .route("/invoices", invoiceRelayRoutes(deps))
     .route("/invoices", documentRoutes(deps))
     .route("/transactions", transactionRoutes(deps))
     .route("/blockchain", blockchainRoutes(deps))

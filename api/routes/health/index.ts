@@ -5,6 +5,29 @@ import { errorResponse, errorResponses } from "../../lib/errors";
 import { safeStatus } from "../../index/status";
 
 const CheckSchema = z.object({ ok: z.boolean(), detail: z.string().optional() });
+const RelayerSchema = z
+  .object({
+    enabled: z.boolean().openapi({ description: "Whether POST /invoices/{id}/relay submits signed payments (RELAYER_PRIVATE_KEY set)" }),
+    address: z.string().optional(),
+    balance: z.string().optional().openapi({ description: "The relayer's ETH balance in wei" }),
+    state: z.enum(["ok", "low", "unknown"]).optional().openapi({
+      description: "low: balance under RELAYER_LOW_BALANCE_ETH (top it up); unknown: the node did not answer. Never fails readiness",
+    }),
+  })
+  .openapi("RelayerHealth");
+
+/** The relayer's part of /health: off, or its address and balance against the low-balance threshold. */
+async function relayerHealth(deps: AppDeps): Promise<z.infer<typeof RelayerSchema>> {
+  if (!deps.relayer) return { enabled: false };
+  const address = deps.relayer.address;
+  try {
+    const balance = await within(deps.relayer.balance(), 3000);
+    return { enabled: true, address, balance: balance.toString(), state: balance < deps.config.relayerLowBalanceWei ? "low" : "ok" };
+  } catch {
+    return { enabled: true, address, state: "unknown" };
+  }
+}
+
 const HealthSchema = z
   .object({
     status: z.literal("ok"),
@@ -14,6 +37,7 @@ const HealthSchema = z
       node: CheckSchema.extend({ blockNumber: z.number().int().optional() }),
       index: CheckSchema.extend({ indexedBlock: z.number().int().nullable().optional(), lagBlocks: z.number().int().optional() }),
     }),
+    relayer: RelayerSchema,
   })
   .openapi("Health");
 
@@ -27,7 +51,7 @@ async function within<T>(p: Promise<T>, ms: number): Promise<T> {
   }
 }
 
-/** /health: app db, deployment, node reachable, index ready and fresh; 503 when any is not. */
+/** /health: app db, deployment, node reachable, index ready and fresh (503 when any is not), and the relayer's state. */
 export function healthRoutes(deps: AppDeps) {
   return newRouter().openapi(
     createRoute({
@@ -76,8 +100,9 @@ export function healthRoutes(deps: AppDeps) {
       } catch {
         checks.index = { ok: false, detail: "index unreadable" };
       }
-      if (Object.values(checks).every((check) => check.ok)) return c.json({ status: "ok" as const, checks }, 200);
-      return errorResponse(c, 503, "not_ready", "Some dependencies are not ready", { checks }) as never;
+      const relayer = await relayerHealth(deps);
+      if (Object.values(checks).every((check) => check.ok)) return c.json({ status: "ok" as const, checks, relayer }, 200);
+      return errorResponse(c, 503, "not_ready", "Some dependencies are not ready", { checks, relayer }) as never;
     },
   );
 }

@@ -175,3 +175,41 @@ export const ActionBodySchema = z
   })
   .strict()
   .openapi("InvoiceAction");
+
+/** The payer's EIP-712 RelayedPayment (core/relay), uint256 as decimal text. */
+export const RelayedPaymentSchema = z
+  .object({
+    id: Uint256Schema.transform(BigInt),
+    amount: Uint256Schema.transform(BigInt),
+    payer: AddressSchema,
+    nonce: Uint256Schema.transform(BigInt),
+    deadline: Uint256Schema.transform(BigInt).openapi({ type: "string", description: "Unix seconds; void from then on" }),
+  })
+  .strict()
+  .openapi("RelayedPayment");
+
+const Bytes32Hex = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be 0x followed by 64 hex digits");
+
+/** POST /invoices/{id}/relay: the signed payment, its signature and how the escrow pulls the tokens. */
+export const RelayBodySchema = z
+  .object({
+    payment: RelayedPaymentSchema,
+    signature: z
+      .string()
+      .regex(/^0x([0-9a-fA-F]{2}){65,}$/, "must be 0x followed by a signature of at least 65 bytes")
+      .max(2 + 2 * 4096)
+      .openapi({ description: "The payer's EIP-712 signature of `payment` (65 bytes; longer for an ERC-1271 contract payer)" }),
+    pull: z
+      .object({
+        kind: z.enum(["Allowance", "Permit", "ReceiveWithAuthorization"]).openapi({
+          description: "Allowance: the payer approved the escrow already; Permit: EIP-2612; ReceiveWithAuthorization: EIP-3009",
+        }),
+        v: z.number().int().min(0).max(255).default(0),
+        r: Bytes32Hex.default("0x" + "0".repeat(64)),
+        s: Bytes32Hex.default("0x" + "0".repeat(64)),
+      })
+      .strict()
+      .openapi({ description: "The token-side signature (v, r, s; omitted for Allowance)" }),
+  })
+  .strict()
+  .openapi("RelayRequest");

@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { mayTake, minimumPayment, rolesOf } from "../../../core/invoice/actions";
+import { mayTake, rolesOf } from "../../../core/invoice/actions";
 import { ApiError, errorResponses } from "../../lib/errors";
 import { InvoiceIdParamSchema } from "../../lib/schemas";
 import { sessionSettings } from "../../middleware/auth";
@@ -7,6 +7,7 @@ import { type AppDeps, newRouter } from "../../middleware/context";
 import { requireAuth } from "../../middleware/session";
 import { actionTx, allowanceCall, approveTx, decodeAllowance, payTx } from "../../services/escrow-tx";
 import { fromNode, requireDeployment } from "../../services/node";
+import { checkPayment } from "../../services/payment-rules";
 import { findInvoiceJson } from "./json";
 import { ActionBodySchema, UnsignedTxSchema } from "./schemas";
 
@@ -50,22 +51,7 @@ export function invoiceTransactionRoutes(deps: AppDeps) {
       const transactions = [];
 
       if (body.action === "pay") {
-        if (!mayTake("pay", rolesOf(onchain, me))) throw new ApiError(403, "not_invoice_payer", "Only the invoice's payer can pay it");
-        const owed = BigInt(onchain.amount) - BigInt(onchain.paid);
-        if (owed <= 0n) throw new ApiError(409, "invoice_already_paid", "Nothing is left to pay on this invoice");
-        const amount = body.amount === undefined ? owed : BigInt(body.amount);
-        const least = minimumPayment(onchain, owed);
-        if (amount < least || amount > owed)
-          throw new ApiError(400, "validation_failed", "The request is invalid", [
-            {
-              in: "json",
-              path: "amount",
-              message:
-                least === owed
-                  ? `must be ${owed}: an invoice open to anyone is paid in full in one payment`
-                  : `must be between 1 and ${owed}`,
-            },
-          ]);
+        const amount = checkPayment(onchain, me, body.amount === undefined ? undefined : BigInt(body.amount), "amount");
         if (BigInt(onchain.token) !== 0n) {
           const raw = await fromNode(deps.chain.call(onchain.token, allowanceCall(me, escrow)));
           let allowance: bigint;

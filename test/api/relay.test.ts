@@ -1,14 +1,14 @@
 import { expect } from "chai";
-import { type HDNodeWallet, type JsonRpcSigner, Wallet } from "ethers";
+import { type Contract, type HDNodeWallet, type JsonRpcSigner, Signature, Wallet } from "ethers";
 import { testAccount } from "../../scripts/lib/test-accounts";
-import { type TestApp, errorCode, jsonRequest, makeApp } from "../helpers/api-app";
+import { type TestApp, errorCode, jsonRequest, makeApp, signIn } from "../helpers/api-app";
 import { type RealIndex, useRealIndex } from "../helpers/real-index";
 import { RelayKit, usd } from "../helpers/relay";
 
 /** The relayer's key in these specs: Hardhat account 15 (accounts 0 to 5 belong to the scripted index, 6 to 12 to other specs). */
 const RELAYER = testAccount(15);
 
-describe("API relayed payments (POST /invoices/:id/relay)", function () {
+describe("API relayed payments", function () {
   useRealIndex();
   let t: TestApp;
   let real: RealIndex;
@@ -125,6 +125,78 @@ describe("API relayed payments (POST /invoices/:id/relay)", function () {
       const { relayer } = (await res.json()) as { relayer: { enabled: boolean; address: string; balance: string; state: string } };
       expect(relayer).to.include({ enabled: true, address: RELAYER.address, state: "ok" });
       expect(BigInt(relayer.balance) > 0n).to.equal(true);
+    });
+  });
+
+  describe("POST /invoices/:id/transactions offers the permit and relayed paths", function () {
+    type Typed = {
+      types: Record<string, Array<{ name: string; type: string }>>;
+      domain: Record<string, unknown>;
+      message: Record<string, unknown>;
+    };
+    type Alternatives = {
+      permit?: { typedData: Typed; then: { to: string; args: Record<string, string> } };
+      relayed?: { endpoint: string; pull: string; payment: Record<string, string>; typedData: { payment: Typed; pull: Typed } };
+    };
+    /** Signs an eth_signTypedData_v4 payload with an ethers signer (which takes the types without EIP712Domain). */
+    const signPayload = (signer: JsonRpcSigner, { types, domain, message }: Typed) => {
+      const rest = Object.fromEntries(Object.entries(types).filter(([name]) => name !== "EIP712Domain"));
+      return signer.signTypedData(domain, rest, message);
+    };
+    let buyer: JsonRpcSigner;
+    let auth: Record<string, string>;
+    const alternativesOf = async (app: TestApp, id: bigint) => {
+      const res = await app.app.request(`/invoices/${id}/transactions`, jsonRequest("POST", { action: "pay" }, auth));
+      expect(res.status, await res.clone().text()).to.equal(200);
+      const body = (await res.json()) as { transactions: Array<{ action: string }>; alternatives: Alternatives };
+      expect(body.transactions.map((x) => x.action)).to.deep.equal(["approve", "pay"]);
+      return body.alternatives;
+    };
+    before(async function () {
+      buyer = await real.signer(12);
+      auth = (await signIn(t, buyer)).auth;
+      await kit.mint(await buyer.getAddress(), usd(100));
+    });
+
+    it("offers the relayed path with EIP-3009 for TestUSD: its two signatures, posted to the endpoint, pay the invoice", async function () {
+      const id = await kit.invoice(merchant, await buyer.getAddress(), usd(25));
+      await real.waitForIndex();
+      const { relayed } = await alternativesOf(t, id);
+      expect(relayed).to.include({ endpoint: `/invoices/${id}/relay`, pull: "ReceiveWithAuthorization" });
+      const signature = await signPayload(buyer, relayed!.typedData.payment);
+      const pull = Signature.from(await signPayload(buyer, relayed!.typedData.pull));
+      const res = await t.app.request(
+        relayed!.endpoint,
+        jsonRequest("POST", { payment: relayed!.payment, signature, pull: { kind: relayed!.pull, v: pull.v, r: pull.r, s: pull.s } }),
+      );
+      expect(res.status, await res.clone().text()).to.equal(200);
+      await real.provider.waitForTransaction(((await res.json()) as { txHash: string }).txHash);
+      expect(await paidOf(id)).to.equal(usd(25));
+    });
+
+    it("offers the permit path: the signed permit and payWithPermit pay the invoice in one transaction", async function () {
+      const id = await kit.invoice(merchant, await buyer.getAddress(), usd(15));
+      await real.waitForIndex();
+      const { permit } = await alternativesOf(t, id);
+      const sig = Signature.from(await signPayload(buyer, permit!.typedData));
+      const escrow = real.contracts.escrow.connect(buyer) as Contract;
+      const { id: invoiceId, amount, deadline } = permit!.then.args;
+      await (await escrow.getFunction("payWithPermit")(invoiceId, amount, deadline, sig.v, sig.r, sig.s)).wait();
+      expect(await paidOf(id)).to.equal(usd(15));
+    });
+
+    it("leaves the relayed path out when the relayer is off", async function () {
+      const off = await makeApp();
+      try {
+        auth = (await signIn(off, buyer)).auth;
+        const id = await kit.invoice(merchant, await buyer.getAddress(), usd(5));
+        await real.waitForIndex();
+        const alternatives = await alternativesOf(off, id);
+        expect(alternatives.permit).to.not.equal(undefined);
+        expect(alternatives.relayed).to.equal(undefined);
+      } finally {
+        await off.close();
+      }
     });
   });
 

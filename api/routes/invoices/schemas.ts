@@ -213,3 +213,50 @@ export const RelayBodySchema = z
   })
   .strict()
   .openapi("RelayRequest");
+
+/** An eth_signTypedData_v4 payload: types with EIP712Domain, domain, primaryType, message (uint256 as decimal text). */
+const TypedDataSchema = z
+  .object({
+    types: z.record(z.string(), z.array(z.object({ name: z.string(), type: z.string() }))),
+    domain: z.record(z.string(), z.unknown()),
+    primaryType: z.string(),
+    message: z.record(z.string(), z.unknown()),
+  })
+  .openapi("TypedData");
+
+/** The other ways to pay an ERC-20 invoice (POST /invoices/{id}/transactions with action pay). */
+export const PayAlternativesSchema = z
+  .object({
+    permit: z
+      .object({
+        typedData: TypedDataSchema.openapi({ description: "The EIP-2612 permit to sign (eth_signTypedData_v4)" }),
+        then: z
+          .object({
+            action: z.literal("payWithPermit"),
+            to: z.string(),
+            value: z.string(),
+            chainId: z.number().int(),
+            function: z.string(),
+            args: z.record(z.string(), z.string()),
+          })
+          .openapi({ description: "Then send payWithPermit with `args` and the v, r, s of the signature (one transaction, no approve)" }),
+      })
+      .optional()
+      .openapi({ description: "Present when the token supports EIP-2612" }),
+    relayed: z
+      .object({
+        endpoint: z.string().openapi({ description: "POST the signed payment here (no session needed)" }),
+        pull: z.enum(["Permit", "ReceiveWithAuthorization"]),
+        payment: z.object({ id: z.string(), amount: z.string(), payer: z.string(), nonce: z.string(), deadline: z.string() }),
+        typedData: z.object({
+          payment: TypedDataSchema.openapi({ description: "Sign first: its signature is the body's `signature`" }),
+          pull: TypedDataSchema.openapi({ description: "Sign second: its v, r, s go in the body's `pull` with `kind`" }),
+        }),
+      })
+      .optional()
+      .openapi({
+        description:
+          "Present when the relayer is on and the token supports EIP-3009 or EIP-2612: the payer signs twice and pays no gas. Body: { payment, signature, pull: { kind, v, r, s } }",
+      }),
+  })
+  .openapi("PayAlternatives");

@@ -7,11 +7,15 @@ import { type AppDeps, newRouter } from "../../middleware/context";
 import { requireAuth } from "../../middleware/session";
 import { actionTx, allowanceCall, approveTx, decodeAllowance, payTx } from "../../services/escrow-tx";
 import { fromNode, requireDeployment } from "../../services/node";
+import { SIGNATURE_LIFETIME_SECONDS, permitAlternative, readTokenSigning, relayedAlternative } from "../../services/pay-alternatives";
 import { checkPayment } from "../../services/payment-rules";
 import { findInvoiceJson } from "./json";
-import { ActionBodySchema, UnsignedTxSchema } from "./schemas";
+import { ActionBodySchema, PayAlternativesSchema, UnsignedTxSchema } from "./schemas";
 
-/** POST /invoices/{id}/transactions: the unsigned escrow calls (with an approve when needed) for one action. */
+/**
+ * POST /invoices/{id}/transactions: the unsigned escrow calls (with an approve when needed) for one action; for paying
+ * an ERC-20 invoice also `alternatives`: the permit path and, with the relayer on, the relayed path (no ETH needed).
+ */
 export function invoiceTransactionRoutes(deps: AppDeps) {
   const now = deps.now ?? Date.now;
   const write = requireAuth(sessionSettings(deps), now, "invoices:write");
@@ -31,7 +35,11 @@ export function invoiceTransactionRoutes(deps: AppDeps) {
         200: {
           description: "Transactions to send in order",
           content: {
-            "application/json": { schema: z.object({ transactions: z.array(UnsignedTxSchema) }).openapi("InvoiceTransactions") },
+            "application/json": {
+              schema: z
+                .object({ transactions: z.array(UnsignedTxSchema), alternatives: PayAlternativesSchema.optional() })
+                .openapi("InvoiceTransactions"),
+            },
           },
         },
         ...errorResponses(400, 401, 403, 404, 409, 413, 415, 503),
@@ -67,6 +75,13 @@ export function invoiceTransactionRoutes(deps: AppDeps) {
           if (allowance < amount) transactions.push(approveTx(onchain.token, escrow, amount, deployment.chainId));
         }
         transactions.push(payTx(id, amount, onchain.token, target));
+        if (BigInt(onchain.token) !== 0n) {
+          const signing = await fromNode(readTokenSigning(deps.chain, onchain.token, me, deployment.chainId));
+          const deadline = BigInt(Math.floor(now() / 1000) + SIGNATURE_LIFETIME_SECONDS);
+          const permit = permitAlternative(me, id, amount, deadline, signing, target);
+          const relayed = deps.relayer ? relayedAlternative(me, id, amount, deadline, signing, target) : undefined;
+          return c.json({ transactions, alternatives: { ...(permit ? { permit } : {}), ...(relayed ? { relayed } : {}) } }, 200);
+        }
       } else {
         if (!mayTake(body.action, rolesOf(onchain, me)))
           throw new ApiError(403, "not_allowed_for_invoice", `The signed-in account cannot ${body.action} this invoice`);

@@ -57,6 +57,16 @@ export interface Config {
   webhookRetryScheduleMs: number[];
   /** How often the webhook poller and sender look for work, in milliseconds (WEBHOOK_POLL_MS, default 1000). */
   webhookPollMs: number;
+  /** The relayer's key: POST /invoices/{id}/relay submits signed payments with it (RELAYER_PRIVATE_KEY; unset: relayer off). */
+  relayerPrivateKey: string | undefined;
+  /** Highest gas price the relayer pays, in wei (RELAYER_MAX_GAS_PRICE_GWEI, default 50 gwei); above it the relay answers 503. */
+  relayerMaxGasPriceWei: bigint;
+  /** Balance under which /health reports the relayer low, in wei (RELAYER_LOW_BALANCE_ETH, default 0.05 ETH). */
+  relayerLowBalanceWei: bigint;
+  /** Relayed payments accepted per payer per hour (RELAYER_PAYER_LIMIT_PER_HOUR, default 10). */
+  relayerPayerLimitPerHour: number;
+  /** Relay requests accepted per client IP per hour (RELAYER_IP_LIMIT_PER_HOUR, default 30). */
+  relayerIpLimitPerHour: number;
 }
 
 /** A bad environment: one line per bad value, ready to print. */
@@ -114,6 +124,18 @@ const bool = (name: string, fallback: boolean) =>
   checked(name, String(fallback), (raw) => ["true", "false", "1", "0"].includes(raw.toLowerCase()), "must be true or false").transform(
     (raw) => raw.toLowerCase() === "true" || raw === "1",
   );
+
+/** A non-negative decimal such as "0.05" with at most `decimals` fraction digits, as an integer of 10^-decimals units. */
+const decimal = (name: string, fallback: string, decimals: number) =>
+  checked(
+    name,
+    fallback,
+    (raw) => new RegExp(`^\\d{1,12}(\\.\\d{1,${decimals}})?$`).test(raw),
+    `must be a non-negative number with at most ${decimals} decimals`,
+  ).transform((raw) => {
+    const [whole, fraction = ""] = raw.split(".");
+    return BigInt(whole!) * 10n ** BigInt(decimals) + BigInt(fraction.padEnd(decimals, "0"));
+  });
 
 /** The origin of `raw` ("http://localhost:8000"), or undefined when `raw` is not just an origin. */
 function originOf(raw: string): string | undefined {
@@ -207,6 +229,16 @@ const EnvSchema = z.object({
     "must be 1 to 30 comma-separated durations like 30s,2m,1h",
   ).transform((raw) => parseDurations(raw)!),
   WEBHOOK_POLL_MS: int("WEBHOOK_POLL_MS", 1000, 10, 60_000),
+  RELAYER_PRIVATE_KEY: checked(
+    "RELAYER_PRIVATE_KEY",
+    "",
+    (raw) => raw === "" || /^(0x)?[0-9a-fA-F]{64}$/.test(raw),
+    "must be a 32-byte hex private key",
+  ).transform((raw) => (raw === "" ? undefined : raw.startsWith("0x") ? raw : `0x${raw}`)),
+  RELAYER_MAX_GAS_PRICE_GWEI: decimal("RELAYER_MAX_GAS_PRICE_GWEI", "50", 9),
+  RELAYER_LOW_BALANCE_ETH: decimal("RELAYER_LOW_BALANCE_ETH", "0.05", 18),
+  RELAYER_PAYER_LIMIT_PER_HOUR: int("RELAYER_PAYER_LIMIT_PER_HOUR", 10, 1, 100_000),
+  RELAYER_IP_LIMIT_PER_HOUR: int("RELAYER_IP_LIMIT_PER_HOUR", 30, 1, 100_000),
 });
 
 /**
@@ -254,6 +286,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookTimeoutMs: e.WEBHOOK_TIMEOUT_MS,
     webhookRetryScheduleMs: e.WEBHOOK_RETRY_SCHEDULE,
     webhookPollMs: e.WEBHOOK_POLL_MS,
+    relayerPrivateKey: e.RELAYER_PRIVATE_KEY,
+    relayerMaxGasPriceWei: e.RELAYER_MAX_GAS_PRICE_GWEI,
+    relayerLowBalanceWei: e.RELAYER_LOW_BALANCE_ETH,
+    relayerPayerLimitPerHour: e.RELAYER_PAYER_LIMIT_PER_HOUR,
+    relayerIpLimitPerHour: e.RELAYER_IP_LIMIT_PER_HOUR,
   };
 }
 

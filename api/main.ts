@@ -3,6 +3,7 @@ import { createApp } from "./app";
 import { ConfigError, loadConfig, resolveJwtSecret } from "./env";
 import { migrateToLatest, openAppDatabase } from "./db";
 import { jsonRpcChain } from "./services/chain";
+import { walletRelayer } from "./services/relayer";
 import { fileDeployment } from "./services/deployment";
 import { IndexReader } from "./index/reader";
 import { createLogger } from "./lib/logger";
@@ -36,7 +37,9 @@ export async function main(): Promise<void> {
   const deployment = fileDeployment(config.network);
   const node = jsonRpcChain(config.rpcUrl, deployment.get()?.chainId ?? 31337);
   const index = new IndexReader({ path: config.indexDbPath });
-  const app = createApp({ config, jwtSecret, db, chain: node.chain, deployment, index, logger });
+  const relayer = config.relayerPrivateKey ? walletRelayer(config.relayerPrivateKey, node.provider) : undefined;
+  if (relayer) logger.info({ relayer: relayer.address }, "relayer on");
+  const app = createApp({ config, jwtSecret, db, chain: node.chain, deployment, index, logger, relayer });
 
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     const url = `http://${info.address.includes(":") ? `[${info.address}]` : info.address}:${info.port}`;

@@ -4,6 +4,7 @@ import type { Config } from "../env";
 import type { AppDb } from "../db";
 import type { Chain } from "../services/chain";
 import type { DeploymentSource } from "../services/deployment";
+import type { Relayer } from "../services/relayer";
 import { validationHook } from "../lib/errors";
 import type { IndexReader } from "../index/reader";
 import type { AuthInfo } from "./session";
@@ -22,6 +23,8 @@ export interface AppDeps {
   /** The index (Ponder's SQLite) read module. */
   index: IndexReader;
   logger: Logger;
+  /** The relayer's account when RELAYER_PRIVATE_KEY is set (POST /invoices/{id}/relay); absent: relayer off. */
+  relayer?: Relayer;
   /** Clock in unix milliseconds (tests move it). */
   now?: () => number;
 }

@@ -36,11 +36,12 @@ export function chainFromProvider(provider: ProviderLike): Chain {
 
 /**
  * A {@link Chain} over JSON-RPC at `url` for `chainId`: static network (no detection loop when the
- * node is down) and a per-request timeout so a dead node fails fast.
+ * node is down) and a per-request timeout so a dead node fails fast. `provider` is the same connection (the relayer
+ * sends through it).
  */
-export function jsonRpcChain(url: string, chainId: number, timeoutMs = 3000): { chain: Chain; destroy(): void } {
+export function jsonRpcChain(url: string, chainId: number, timeoutMs = 3000): { chain: Chain; provider: JsonRpcProvider; destroy(): void } {
   const request = new FetchRequest(url);
   request.timeout = timeoutMs;
   const provider = new JsonRpcProvider(request, Network.from(chainId), { staticNetwork: true, batchMaxCount: 1 });
-  return { chain: chainFromProvider(provider), destroy: () => provider.destroy() };
+  return { chain: chainFromProvider(provider), provider, destroy: () => provider.destroy() };
 }

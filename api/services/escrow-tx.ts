@@ -134,3 +134,34 @@ export function allowanceCall(owner: string, spender: string): string {
 export function decodeAllowance(result: string): bigint {
   return ERC20.decodeFunctionResult("allowance", result)[0] as bigint;
 }
+
+/** PaymentEscrow.payWithPermit: pays `amount` after an EIP-2612 permit of the escrow signed by the payer. */
+export function payWithPermitTx(
+  id: bigint,
+  amount: bigint,
+  permit: { deadline: bigint; v: number; r: string; s: string },
+  escrow: Target,
+): UnsignedTx {
+  return escrowTx("payWithPermit", [id, amount, permit.deadline, BigInt(permit.v), permit.r, permit.s], escrow);
+}
+
+/** The arguments of PaymentEscrow.payRelayed: the signed payment, the payer's signature and the token pull. */
+export type PayRelayedArgs = EscrowArgs<"payRelayed">;
+
+/** Call data of PaymentEscrow.payRelayed (what the relayer sends, and simulates first). */
+export function payRelayedCall(args: PayRelayedArgs): string {
+  return ESCROW.encodeFunctionData("payRelayed", args);
+}
+
+/** The custom errors of PaymentEscrow and of the ERC-20s it pulls from, to read a simulation's revert. */
+const REVERTS = new Interface([...PaymentEscrowAbi, ...ERC20Abi].filter((entry) => entry.type === "error"));
+
+/** The custom error in revert data `data` (name and arguments), or undefined when neither ABI knows it. */
+export function decodeRevert(data: string): { name: string; args: ArrayLike<unknown> } | undefined {
+  try {
+    const parsed = REVERTS.parseError(data);
+    return parsed ? { name: parsed.name, args: parsed.args } : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -10,6 +10,7 @@ import { type AppDb, migrateToLatest, openAppDatabase } from "../../api/db";
 import { type Chain, chainFromProvider } from "../../api/services/chain";
 import type { AppDeps } from "../../api/middleware/context";
 import { staticDeployment } from "../../api/services/deployment";
+import { walletRelayer } from "../../api/services/relayer";
 import { IndexReader } from "../../api/index/reader";
 import type { Deployment } from "../../core/deployment";
 import { type RealIndex, realIndex } from "./real-index";
@@ -36,8 +37,8 @@ export interface TestApp {
 
 /**
  * Builds a test app on the shared real index, node and deployment; `index`, `chain`, `deployment`
- * (null: none) replaces them, `env` feeds loadConfig. The app database is on `backend`, by default the running
- * suite's (see describeBackends in ./app-db).
+ * (null: none) replaces them, `env` feeds loadConfig (RELAYER_PRIVATE_KEY turns the relayer on, on the real node). The
+ * app database is on `backend`, by default the running suite's (see describeBackends in ./app-db).
  */
 export async function makeApp(
   options: { env?: Record<string, string>; deployment?: Deployment | null; chain?: Chain; index?: IndexReader; backend?: Backend } = {},
@@ -67,6 +68,7 @@ export async function makeApp(
     deployment: staticDeployment(options.deployment === undefined ? real.deploymentFile : options.deployment),
     index: options.index ?? real.reader,
     logger: pino({ level: "silent" }),
+    relayer: config.relayerPrivateKey ? walletRelayer(config.relayerPrivateKey, real.provider) : undefined,
     now: () => clock.now,
   };
   const app = createApp(deps);

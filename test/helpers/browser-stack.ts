@@ -94,6 +94,8 @@ export class Backend {
             AUTH_RATE_LIMIT_PER_MINUTE: "1000",
             HISTORY_CACHE_MS: "0",
             LOG_LEVEL: "warn",
+            // The relayer ("Pay without ETH"): Hardhat account 16, used by no journey.
+            RELAYER_PRIVATE_KEY: testAccount(16).privateKey,
           },
         },
       }),

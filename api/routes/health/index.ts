@@ -17,6 +17,30 @@ const NetworkSchema = z.object({
   unreachableSince: z.string().nullable().openapi({ description: "since when the indexer's RPC has not answered (ISO 8601)" }),
   lastError: z.string().nullable(),
 });
+
+const RelayerSchema = z
+  .object({
+    enabled: z.boolean().openapi({ description: "Whether POST /invoices/{id}/relay submits signed payments (RELAYER_PRIVATE_KEY set)" }),
+    address: z.string().optional(),
+    balance: z.string().optional().openapi({ description: "The relayer's ETH balance in wei" }),
+    state: z.enum(["ok", "low", "unknown"]).optional().openapi({
+      description: "low: balance under RELAYER_LOW_BALANCE_ETH (top it up); unknown: the node did not answer. Never fails readiness",
+    }),
+  })
+  .openapi("RelayerHealth");
+
+/** The relayer's part of /health: off, or its address and balance against the low-balance threshold. */
+async function relayerHealth(deps: AppDeps): Promise<z.infer<typeof RelayerSchema>> {
+  if (!deps.relayer) return { enabled: false };
+  const address = deps.relayer.address;
+  try {
+    const balance = await within(deps.relayer.balance(), 3000);
+    return { enabled: true, address, balance: balance.toString(), state: balance < deps.config.relayerLowBalanceWei ? "low" : "ok" };
+  } catch {
+    return { enabled: true, address, state: "unknown" };
+  }
+}
+
 const HealthSchema = z
   .object({
     status: z.enum(["ok", "degraded"]).openapi({ description: "degraded: served, but a check failed or a network is not ok" }),
@@ -27,6 +51,7 @@ const HealthSchema = z
       node: CheckSchema.extend({ blockNumber: z.number().int().optional() }),
       index: CheckSchema.extend({ indexedBlock: z.number().int().nullable().optional(), lagBlocks: z.number().int().optional() }),
     }),
+    relayer: RelayerSchema,
   })
   .openapi("Health");
 
@@ -44,7 +69,8 @@ async function within<T>(p: Promise<T>, ms: number): Promise<T> {
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /**
- * /health: app db, deployment, node reachable, index ready and fresh, and each network's sync as the indexer sees it.
+ * /health: app db, deployment, node reachable, index ready and fresh, each network's sync as the indexer sees it, and
+ * the relayer's state (never a readiness failure).
  * 503 only when the API cannot serve (app db, deployment or index missing); an unreachable node or a lagging index is
  * 200 `degraded`: the index is still served, its answers marked stale (middleware/stale.ts).
  */
@@ -110,10 +136,11 @@ export function healthRoutes(deps: AppDeps) {
           lastError: record.lastError,
         };
       }
+      const relayer = await relayerHealth(deps);
       const canServe = checks.appDb.ok && checks.deployment.ok && safeStatus(deps.index).ready;
-      if (!canServe) return errorResponse(c, 503, "not_ready", "Some dependencies are not ready", { checks, networks }) as never;
+      if (!canServe) return errorResponse(c, 503, "not_ready", "Some dependencies are not ready", { checks, networks, relayer }) as never;
       const allOk = Object.values(checks).every((check) => check.ok) && Object.values(networks).every((n) => n.state === "ok");
-      return c.json({ status: allOk ? ("ok" as const) : ("degraded" as const), networks, checks }, 200);
+      return c.json({ status: allOk ? ("ok" as const) : ("degraded" as const), networks, checks, relayer }, 200);
     },
   );
 }

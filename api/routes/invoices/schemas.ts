@@ -237,3 +237,88 @@ export const CreditNoteSchema = z
   .openapi("CreditNote");
 
 export const CreditNoteListSchema = z.object({ items: z.array(CreditNoteSchema) }).openapi("CreditNotes");
+
+/** The payer's EIP-712 RelayedPayment (core/relay), uint256 as decimal text. */
+export const RelayedPaymentSchema = z
+  .object({
+    id: Uint256Schema.transform(BigInt),
+    amount: Uint256Schema.transform(BigInt),
+    payer: AddressSchema,
+    nonce: Uint256Schema.transform(BigInt),
+    deadline: Uint256Schema.transform(BigInt).openapi({ type: "string", description: "Unix seconds; void from then on" }),
+  })
+  .strict()
+  .openapi("RelayedPayment");
+
+const Bytes32Hex = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be 0x followed by 64 hex digits");
+
+/** POST /invoices/{id}/relay: the signed payment, its signature and how the escrow pulls the tokens. */
+export const RelayBodySchema = z
+  .object({
+    payment: RelayedPaymentSchema,
+    signature: z
+      .string()
+      .regex(/^0x([0-9a-fA-F]{2}){65,}$/, "must be 0x followed by a signature of at least 65 bytes")
+      .max(2 + 2 * 4096)
+      .openapi({ description: "The payer's EIP-712 signature of `payment` (65 bytes; longer for an ERC-1271 contract payer)" }),
+    pull: z
+      .object({
+        kind: z.enum(["Allowance", "Permit", "ReceiveWithAuthorization"]).openapi({
+          description: "Allowance: the payer approved the escrow already; Permit: EIP-2612; ReceiveWithAuthorization: EIP-3009",
+        }),
+        v: z.number().int().min(0).max(255).default(0),
+        r: Bytes32Hex.default("0x" + "0".repeat(64)),
+        s: Bytes32Hex.default("0x" + "0".repeat(64)),
+      })
+      .strict()
+      .openapi({ description: "The token-side signature (v, r, s; omitted for Allowance)" }),
+  })
+  .strict()
+  .openapi("RelayRequest");
+
+/** An eth_signTypedData_v4 payload: types with EIP712Domain, domain, primaryType, message (uint256 as decimal text). */
+const TypedDataSchema = z
+  .object({
+    types: z.record(z.string(), z.array(z.object({ name: z.string(), type: z.string() }))),
+    domain: z.record(z.string(), z.unknown()),
+    primaryType: z.string(),
+    message: z.record(z.string(), z.unknown()),
+  })
+  .openapi("TypedData");
+
+/** The other ways to pay an ERC-20 invoice (POST /invoices/{id}/transactions with action pay). */
+export const PayAlternativesSchema = z
+  .object({
+    permit: z
+      .object({
+        typedData: TypedDataSchema.openapi({ description: "The EIP-2612 permit to sign (eth_signTypedData_v4)" }),
+        then: z
+          .object({
+            action: z.literal("payWithPermit"),
+            to: z.string(),
+            value: z.string(),
+            chainId: z.number().int(),
+            function: z.string(),
+            args: z.record(z.string(), z.string()),
+          })
+          .openapi({ description: "Then send payWithPermit with `args` and the v, r, s of the signature (one transaction, no approve)" }),
+      })
+      .optional()
+      .openapi({ description: "Present when the token supports EIP-2612" }),
+    relayed: z
+      .object({
+        endpoint: z.string().openapi({ description: "POST the signed payment here (no session needed)" }),
+        pull: z.enum(["Permit", "ReceiveWithAuthorization"]),
+        payment: z.object({ id: z.string(), amount: z.string(), payer: z.string(), nonce: z.string(), deadline: z.string() }),
+        typedData: z.object({
+          payment: TypedDataSchema.openapi({ description: "Sign first: its signature is the body's `signature`" }),
+          pull: TypedDataSchema.openapi({ description: "Sign second: its v, r, s go in the body's `pull` with `kind`" }),
+        }),
+      })
+      .optional()
+      .openapi({
+        description:
+          "Present when the relayer is on and the token supports EIP-3009 or EIP-2612: the payer signs twice and pays no gas. Body: { payment, signature, pull: { kind, v, r, s } }",
+      }),
+  })
+  .openapi("PayAlternatives");

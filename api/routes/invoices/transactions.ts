@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { mayTake, minimumPayment, rolesOf } from "../../../core/invoice/actions";
+import { mayTake, rolesOf } from "../../../core/invoice/actions";
 import { ApiError, errorResponses } from "../../lib/errors";
 import { InvoiceIdParamSchema } from "../../lib/schemas";
 import { sessionSettings } from "../../middleware/auth";
@@ -7,10 +7,15 @@ import { type AppDeps, newRouter } from "../../middleware/context";
 import { requireAuth } from "../../middleware/session";
 import { actionTx, allowanceCall, approveTx, decodeAllowance, payTx } from "../../services/escrow-tx";
 import { fromNode, requireDeployment } from "../../services/node";
+import { SIGNATURE_LIFETIME_SECONDS, permitAlternative, readTokenSigning, relayedAlternative } from "../../services/pay-alternatives";
+import { checkPayment } from "../../services/payment-rules";
 import { findInvoiceJson } from "./json";
-import { ActionBodySchema, UnsignedTxSchema } from "./schemas";
+import { ActionBodySchema, PayAlternativesSchema, UnsignedTxSchema } from "./schemas";
 
-/** POST /invoices/{id}/transactions: the unsigned escrow calls (with an approve when needed) for one action. */
+/**
+ * POST /invoices/{id}/transactions: the unsigned escrow calls (with an approve when needed) for one action; for paying
+ * an ERC-20 invoice also `alternatives`: the permit path and, with the relayer on, the relayed path (no ETH needed).
+ */
 export function invoiceTransactionRoutes(deps: AppDeps) {
   const now = deps.now ?? Date.now;
   const write = requireAuth(sessionSettings(deps), now, "invoices:write");
@@ -30,7 +35,11 @@ export function invoiceTransactionRoutes(deps: AppDeps) {
         200: {
           description: "Transactions to send in order",
           content: {
-            "application/json": { schema: z.object({ transactions: z.array(UnsignedTxSchema) }).openapi("InvoiceTransactions") },
+            "application/json": {
+              schema: z
+                .object({ transactions: z.array(UnsignedTxSchema), alternatives: PayAlternativesSchema.optional() })
+                .openapi("InvoiceTransactions"),
+            },
           },
         },
         ...errorResponses(400, 401, 403, 404, 409, 413, 415, 503),
@@ -50,22 +59,7 @@ export function invoiceTransactionRoutes(deps: AppDeps) {
       const transactions = [];
 
       if (body.action === "pay") {
-        if (!mayTake("pay", rolesOf(onchain, me))) throw new ApiError(403, "not_invoice_payer", "Only the invoice's payer can pay it");
-        const owed = BigInt(onchain.amount) - BigInt(onchain.paid);
-        if (owed <= 0n) throw new ApiError(409, "invoice_already_paid", "Nothing is left to pay on this invoice");
-        const amount = body.amount === undefined ? owed : BigInt(body.amount);
-        const least = minimumPayment(onchain, owed);
-        if (amount < least || amount > owed)
-          throw new ApiError(400, "validation_failed", "The request is invalid", [
-            {
-              in: "json",
-              path: "amount",
-              message:
-                least === owed
-                  ? `must be ${owed}: an invoice open to anyone is paid in full in one payment`
-                  : `must be between 1 and ${owed}`,
-            },
-          ]);
+        const amount = checkPayment(onchain, me, body.amount === undefined ? undefined : BigInt(body.amount), "amount");
         if (BigInt(onchain.token) !== 0n) {
           const raw = await fromNode(deps.chain.call(onchain.token, allowanceCall(me, escrow)));
           let allowance: bigint;
@@ -81,6 +75,13 @@ export function invoiceTransactionRoutes(deps: AppDeps) {
           if (allowance < amount) transactions.push(approveTx(onchain.token, escrow, amount, deployment.chainId));
         }
         transactions.push(payTx(id, amount, onchain.token, target));
+        if (BigInt(onchain.token) !== 0n) {
+          const signing = await fromNode(readTokenSigning(deps.chain, onchain.token, me, deployment.chainId));
+          const deadline = BigInt(Math.floor(now() / 1000) + SIGNATURE_LIFETIME_SECONDS);
+          const permit = permitAlternative(me, id, amount, deadline, signing, target);
+          const relayed = deps.relayer ? relayedAlternative(me, id, amount, deadline, signing, target) : undefined;
+          return c.json({ transactions, alternatives: { ...(permit ? { permit } : {}), ...(relayed ? { relayed } : {}) } }, 200);
+        }
       } else {
         if (!mayTake(body.action, rolesOf(onchain, me)))
           throw new ApiError(403, "not_allowed_for_invoice", `The signed-in account cannot ${body.action} this invoice`);

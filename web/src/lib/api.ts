@@ -164,6 +164,15 @@ export type HistoryFilters = Partial<
 /** GET /transactions/:hash. */
 export type TransactionVerification = InferResponseType<Client["transactions"][":hash"]["$get"], 200>;
 
+/** POST /invoices/:id/transactions. */
+export type InvoiceTransactions = InferResponseType<Client["invoices"][":id"]["transactions"]["$post"], 200>;
+
+/** POST /invoices/:id/transactions's relayed path (present when the relayer is on and the token allows it). */
+export type RelayedPath = NonNullable<NonNullable<InvoiceTransactions["alternatives"]>["relayed"]>;
+
+/** GET /health's relayer part. */
+export type RelayerHealth = InferResponseType<Client["health"]["$get"], 200>["relayer"];
+
 // ------------------------------------------------------------------ endpoints
 
 /** The API's routes, typed. */
@@ -187,6 +196,12 @@ export const api = {
   history: (filters: HistoryFilters & { cursor?: string; limit?: number }) =>
     request<HistoryPage>("GET", "/transactions", { query: { ...filters } }),
   transaction: (hash: string) => request<TransactionVerification>("GET", `/transactions/${encodeURIComponent(hash)}`),
+  health: () => request<{ relayer: RelayerHealth }>("GET", "/health"),
+  payTransactions: (id: string, amount: bigint) =>
+    request<InvoiceTransactions>("POST", `/invoices/${encodeURIComponent(id)}/transactions`, {
+      body: { action: "pay", amount: amount.toString() },
+    }),
+  relay: (endpoint: string, body: unknown) => request<{ txHash: string; relayer: string }>("POST", endpoint, { body }),
 };
 
 /** The URL of the CSV download of the history with `filters` (the session cookie authorises it). */

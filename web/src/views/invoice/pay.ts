@@ -1,4 +1,7 @@
-/** The invoice screen's pay form: ETH, or an ERC-20 by permit (one transaction) or approve + pay (two). */
+/**
+ * The invoice screen's pay form: ETH, or an ERC-20 by permit (one transaction), approve + pay (two), or without ETH
+ * through the API's relayer (two signatures) when it is on.
+ */
 import { isZeroAddress } from "../../../../core/address";
 import { minimumPayment, type Roles } from "../../../../core/invoice/actions";
 import { erc20 } from "../../lib/contracts";
@@ -8,6 +11,7 @@ import { app } from "../../lib/state";
 import { clearFieldErrors, field, setFieldError } from "../../ui/controls";
 import { h } from "../../ui/dom";
 import { radioCard } from "./action-forms";
+import { payWithoutEth, relayerOn } from "./pay-gasless";
 import type { Loaded } from "./screen";
 import type { InvoiceSender } from "./send";
 
@@ -39,6 +43,21 @@ export function payForm(data: Loaded, roles: Roles, sender: InvoiceSender): HTML
         ),
         radioCard("pay-method", "approve", "Approve, then pay", "Two transactions, for wallets or tokens without permits.", false),
       );
+  // Offered once the API says its relayer is on; the token's support is checked when the payer chooses it.
+  if (methods) {
+    void relayerOn().then((on) => {
+      if (on)
+        methods.append(
+          radioCard(
+            "pay-method",
+            "gasless",
+            "Pay without ETH",
+            "Sign twice in your wallet; Settle submits the payment and pays the gas.",
+            false,
+          ),
+        );
+    });
+  }
   const button = h(
     "button",
     { type: "submit", class: "btn btn-primary btn-lg btn-block", id: "action-pay" },
@@ -92,6 +111,14 @@ export function payForm(data: Loaded, roles: Roles, sender: InvoiceSender): HTML
               const escrow = app.deployment!.contract("PaymentEscrow", signer);
               return escrow.payWithPermit(chain.id, amount, permit.deadline, permit.v, permit.r, permit.s);
             },
+            { withSignature: true },
+          )
+          .then(sender.after);
+      } else if (method === "gasless") {
+        await sender
+          .send(
+            `Pay ${formatToken(amount, token)} without ETH`,
+            async (signer, phase) => (phase("signature"), payWithoutEth(signer, chain.id.toString(), amount, token.symbol)),
             { withSignature: true },
           )
           .then(sender.after);

@@ -115,16 +115,18 @@ describeBackends("API users", function () {
       expect(res.status).to.equal(200);
       return (await res.json()) as Record<string, unknown>;
     };
-    const indexedBlock = Number(reader.headBlock().number);
+    const indexedBefore = Number(reader.headBlock().number);
     // The script: four invoices from the merchant to the payer, three of them paid in full.
-    expect(await stats(merchant.address)).to.deep.equal({
+    const { indexedBlock, ...merchantStats } = await stats(merchant.address);
+    // Other suites may mine blocks meanwhile: the answer is at least as current as the index was before it.
+    expect(indexedBlock as number).to.be.at.least(indexedBefore);
+    expect(merchantStats).to.deep.equal({
       address: merchant.address,
       invoicesIssued: 4,
       invoicesPaid: 0,
       volumeByToken: [{ token, issued: (4n * invoiceAmount).toString(), paid: "0" }],
       staked: "0",
       truncated: false,
-      indexedBlock,
     });
     expect(await stats(payer.address)).to.deep.include({
       invoicesIssued: 0,

@@ -32,6 +32,7 @@ export async function simulateRelay(relayer: Relayer, escrow: string, data: stri
       });
     }
     const sentence = describeContractError(decoded.name, decoded.args, FORMAT) ?? `The payment would fail on chain (${decoded.name}).`;
-    throw new ApiError(CONFLICTS.has(decoded.name) ? 409 : 400, "relay_refused", sentence, { error: decoded.name });
+    const code = decoded.name === "EscrowRelayExpired" ? "relay_expired" : "relay_refused";
+    throw new ApiError(CONFLICTS.has(decoded.name) ? 409 : 400, code, sentence, { error: decoded.name });
   }
 }

@@ -79,7 +79,8 @@ async function main(): Promise<void> {
       port: API_PORT,
       origin: API_URL,
       // The accounts, drafts and sessions outlive a restart, as `npm run api` keeps them.
-      env: { APP_DB_PATH: join(REPO_ROOT, "data", "app.sqlite") },
+      // "Pay without ETH": a relayer with Hardhat account 16 (a public test key: local chains only).
+      env: { APP_DB_PATH: join(REPO_ROOT, "data", "app.sqlite"), RELAYER_PRIVATE_KEY: testAccount(16).privateKey },
     },
     progress,
   });

@@ -7,6 +7,7 @@ import { SOLIDITY_STATUS, type SolidityStatusName } from "../core/invoice/status
 import { parseAmount, resolveAddress, resolveSigner } from "./lib/args";
 import { requireBalance } from "./lib/checks";
 import { CliError, runCli } from "./lib/cli";
+import { DEFAULT_API_URL, payGasless } from "./lib/gasless";
 import { reportSend, sendOrSimulate, type SendOutcome } from "./lib/send";
 import { loadSettle, resolveToken, tokenUnits, type Settle } from "./lib/settle";
 import { output, readingTask, type SendArgs, sendingTask } from "./lib/task";
@@ -191,7 +192,9 @@ sendingTask("invoice:pay", "Pays an invoice: ETH, or an ERC-20 with approve + pa
   .addParam("id", "invoice id")
   .addOptionalParam("amount", "amount to pay (default: everything due)")
   .addFlag("permit", "pay an ERC-20 invoice in one transaction with an EIP-2612 permit instead of approve + pay")
-  .setAction(async (args: SendArgs & { id: string; amount?: string; permit: boolean }, hre) =>
+  .addFlag("gasless", "pay an ERC-20 invoice without ETH: sign, and the API's relayer submits the payment (POST /invoices/{id}/relay)")
+  .addOptionalParam("api", "the Settle API that relays --gasless payments", DEFAULT_API_URL)
+  .setAction(async (args: SendArgs & { id: string; amount?: string; permit: boolean; gasless: boolean; api: string }, hre) =>
     runCli(async () => {
       const signer = await resolveSigner(hre, args.from);
       const settle = await loadSettle(hre, signer);
@@ -208,6 +211,24 @@ sendingTask("invoice:pay", "Pays an invoice: ETH, or an ERC-20 with approve + pa
           `invoice ${invoice.id} is open to anyone, so it is paid in full in one payment: pay ${formatAmount(invoice, due)}`,
         );
       let outcome: SendOutcome;
+      if (args.gasless) {
+        if (invoice.token === ZeroAddress) throw new CliError("an ETH invoice cannot be paid without ETH: drop --gasless");
+        if (args.dryRun) throw new CliError("dry run: a --gasless payment is simulated by the API before it is sent; drop --dry-run");
+        const token = await hre.ethers.getContractAt("SettleToken", invoice.token, signer);
+        await requireBalance(token, signer.address, amount);
+        const { relayer, ...relayed } = await payGasless(hre, settle, signer, invoice, amount, args.api);
+        report(
+          `paid ${formatAmount(invoice, amount)} into invoice ${invoice.id} without ETH (gas paid by ${relayer})`,
+          invoice,
+          relayed,
+          args.json,
+          {
+            amount,
+            relayer,
+          },
+        );
+        return;
+      }
       if (invoice.token === ZeroAddress) {
         const balance = await hre.ethers.provider.getBalance(signer.address);
         if (balance < amount)

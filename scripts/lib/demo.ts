@@ -5,13 +5,13 @@
  * a draft with line items (so that the page shows the document and its verification mark), then the
  * test accounts send the real transactions to the node.
  */
-import { Contract, JsonRpcProvider, Network, ZeroAddress, parseEther, type HDNodeWallet, type Wallet } from "ethers";
+import { Contract, JsonRpcProvider, Network, ZeroAddress, parseEther, parseUnits, type HDNodeWallet, type Wallet } from "ethers";
 import { PaymentEscrowAbi } from "../../core/abis/PaymentEscrow";
 import { SettleTokenAbi } from "../../core/abis/SettleToken";
 import { StakingRewardsAbi } from "../../core/abis/StakingRewards";
 import type { Deployment } from "../../core/deployment";
 import type { InvoiceStatus } from "../../core/invoice/status";
-import { SIWE_STATEMENT, siweMessage } from "../../core/siwe";
+import { apiRequest, signIn, signRelayed, untilIndexed } from "./demo-api";
 import { signPermit, type EthersPermitToken } from "./permit";
 import { testAccount } from "./test-accounts";
 
@@ -22,7 +22,7 @@ export interface DemoTarget {
   /** The API's public origin (SIWE's domain and URI). */
   apiUrl: string;
   /** The contracts the demo uses. */
-  deployment: Pick<Deployment, "chainId" | "contracts">;
+  deployment: Pick<Deployment, "chainId" | "contracts" | "tokens">;
   /** Prints one progress line. */
   log?: (line: string) => void;
 }
@@ -37,7 +37,8 @@ interface DemoInvoice {
   merchant: Role;
   payer: Role | null;
   arbiter?: Role;
-  token: "SETL" | "ETH";
+  /** USD: TestUSD, the local USDC-like stablecoin (6 decimals, EIP-3009). */
+  token: "SETL" | "ETH" | "USD";
   lines: [description: string, quantity: number, unitPrice: string][];
   notes?: string;
   /** The status the steps lead to (as the index names it). */
@@ -46,7 +47,8 @@ interface DemoInvoice {
 }
 
 type Step =
-  | { pay: "permit" | "approve" | "eth"; amount?: string }
+  /** relayed: the payer signs, the API's relayer submits (POST /invoices/{id}/relay) and pays the gas. */
+  | { pay: "permit" | "approve" | "eth" | "relayed"; amount?: string }
   | { release: string }
   | { refund: string }
   | { resolve: [toMerchant: string, toPayer: string] }
@@ -142,6 +144,23 @@ export const DEMO_INVOICES: readonly DemoInvoice[] = [
     expect: "open",
     steps: [],
   },
+  {
+    merchant: "merchant",
+    payer: "client",
+    token: "USD",
+    lines: [["Support retainer, December", 1, "250"]],
+    notes: "Paid without ETH: signed by the client, submitted by Settle's relayer.",
+    expect: "paid",
+    steps: [{ pay: "relayed" }],
+  },
+  {
+    merchant: "freelancer",
+    payer: "client",
+    token: "USD",
+    lines: [["Consulting, per hour", 4, "120.50"]],
+    expect: "open",
+    steps: [],
+  },
 ];
 
 /** SETL the demo stakes, per account. */
@@ -172,7 +191,8 @@ export async function fillDemo(target: DemoTarget): Promise<{ invoices: { id: bi
   try {
     const { SettleToken, StakingRewards, PaymentEscrow } = target.deployment.contracts;
     const escrowAt = (signer: Actor["wallet"]) => new Contract(PaymentEscrow.address, PaymentEscrowAbi, signer);
-    const tokenAt = (signer: Actor["wallet"]) => new Contract(SettleToken.address, SettleTokenAbi, signer);
+    const tokenAt = (signer: Actor["wallet"], address: string = SettleToken.address) => new Contract(address, SettleTokenAbi, signer);
+    const usd = target.deployment.tokens?.TestUSD?.address;
     const actors = Object.fromEntries(
       Object.entries(DEMO_ACCOUNTS).map(([role, index]) => [role, { wallet: testAccount(index).connect(provider) }]),
     ) as Record<Role, Actor>;
@@ -197,7 +217,9 @@ export async function fillDemo(target: DemoTarget): Promise<{ invoices: { id: bi
     for (const invoice of DEMO_INVOICES) {
       const merchant = actors[invoice.merchant];
       merchant.token ??= await signIn(target, merchant.wallet);
-      const tokenAddress = invoice.token === "ETH" ? ZeroAddress : SettleToken.address;
+      if (invoice.token === "USD" && !usd) throw new Error("the deployment has no TestUSD (a local chain's deploy makes it)");
+      const tokenAddress = invoice.token === "ETH" ? ZeroAddress : invoice.token === "USD" ? usd! : SettleToken.address;
+      const units = (value: string) => parseUnits(value, invoice.token === "USD" ? 6 : 18);
       const draft = await apiRequest<{ transaction: { to: string; data: string; value: string } }>(
         target,
         "POST",
@@ -212,7 +234,7 @@ export async function fillDemo(target: DemoTarget): Promise<{ invoices: { id: bi
           lineItems: invoice.lines.map(([description, quantity, price]) => ({
             description,
             quantity,
-            unitPrice: parseEther(price).toString(),
+            unitPrice: units(price).toString(),
           })),
           notes: invoice.notes ?? null,
         },
@@ -223,7 +245,7 @@ export async function fillDemo(target: DemoTarget): Promise<{ invoices: { id: bi
       const escrow = escrowAt(merchant.wallet);
       const created = receipt!.logs.map((entry) => escrow.interface.parseLog(entry)).find((parsed) => parsed?.name === "InvoiceCreated");
       const id = created!.args.getValue("id") as bigint;
-      const total = invoice.lines.reduce((sum, [, quantity, price]) => sum + BigInt(quantity) * parseEther(price), 0n);
+      const total = invoice.lines.reduce((sum, [, quantity, price]) => sum + BigInt(quantity) * units(price), 0n);
       log(`invoice #${id} "${invoice.lines[0]![0]}" created by ${invoice.merchant}`);
 
       for (const step of invoice.steps) {
@@ -232,20 +254,35 @@ export async function fillDemo(target: DemoTarget): Promise<{ invoices: { id: bi
         if (step === "dispute") await send(`invoice #${id} disputed`, asPayer.getFunction("dispute")(id));
         else if (step === "cancel") await send(`invoice #${id} cancelled`, escrow.getFunction("cancel")(id));
         else if ("pay" in step) {
-          const amount = step.amount ? parseEther(step.amount) : total;
-          if (step.pay === "eth") await send(`invoice #${id} paid in ETH`, asPayer.getFunction("payNative")(id, { value: amount }));
+          const amount = step.amount ? units(step.amount) : total;
+          if (step.pay === "relayed") {
+            // The relay reads the invoice from the index: wait until it has it.
+            await untilIndexed(target, id, merchant.token);
+            const { txHash } = await apiRequest<{ txHash: string }>(
+              target,
+              "POST",
+              `/invoices/${id}/relay`,
+              undefined,
+              await signRelayed(provider, target, payer, { token: tokenAddress, id, amount }),
+            );
+            await provider.waitForTransaction(txHash);
+            log(`invoice #${id} paid without ETH (relayed)`);
+          } else if (step.pay === "eth") await send(`invoice #${id} paid in ETH`, asPayer.getFunction("payNative")(id, { value: amount }));
           else if (step.pay === "approve") {
-            await send(`invoice #${id}: payment approved`, tokenAt(payer).getFunction("approve")(PaymentEscrow.address, amount));
+            await send(
+              `invoice #${id}: payment approved`,
+              tokenAt(payer, tokenAddress).getFunction("approve")(PaymentEscrow.address, amount),
+            );
             await send(`invoice #${id} paid`, asPayer.getFunction("pay")(id, amount));
           } else {
             const p = await permit(payer, PaymentEscrow.address, amount);
             await send(`invoice #${id} paid with a permit`, asPayer.getFunction("payWithPermit")(id, p.value, p.deadline, p.v, p.r, p.s));
           }
         } else if ("release" in step)
-          await send(`invoice #${id}: ${step.release} released`, asPayer.getFunction("release")(id, parseEther(step.release)));
-        else if ("refund" in step) await send(`invoice #${id} refunded`, escrow.getFunction("refund")(id, parseEther(step.refund)));
+          await send(`invoice #${id}: ${step.release} released`, asPayer.getFunction("release")(id, units(step.release)));
+        else if ("refund" in step) await send(`invoice #${id} refunded`, escrow.getFunction("refund")(id, units(step.refund)));
         else {
-          const [toMerchant, toPayer] = step.resolve.map((value) => parseEther(value));
+          const [toMerchant, toPayer] = step.resolve.map(units);
           await send(
             `invoice #${id} resolved by the arbiter`,
             escrowAt(actors.arbiter.wallet).getFunction("resolve")(id, toMerchant, toPayer),
@@ -265,46 +302,4 @@ export async function fillDemo(target: DemoTarget): Promise<{ invoices: { id: bi
   } finally {
     provider.destroy();
   }
-}
-
-/** Signs `wallet` in to the API with Ethereum (nonce, EIP-4361 message, verify) and returns the session token. */
-async function signIn(target: DemoTarget, wallet: Actor["wallet"]): Promise<string> {
-  // The nonce is bound to this client by a cookie that POST /auth/verify needs back.
-  const issued = await fetch(new URL("/auth/nonce", target.apiUrl));
-  if (!issued.ok) throw new Error(`GET /auth/nonce: HTTP ${issued.status}`);
-  const fields = (await issued.json()) as { nonce: string; domain: string; uri: string; chainId: number };
-  const cookie = issued.headers
-    .getSetCookie()
-    .map((line) => line.split(";")[0])
-    .join("; ");
-  const message = siweMessage({
-    domain: fields.domain,
-    address: wallet.address,
-    statement: SIWE_STATEMENT,
-    uri: fields.uri,
-    chainId: fields.chainId,
-    nonce: fields.nonce,
-    issuedAt: new Date().toISOString(),
-  });
-  const signature = await wallet.signMessage(message);
-  return (await apiRequest<{ token: string }>(target, "POST", "/auth/verify", undefined, { message, signature }, { cookie })).token;
-}
-
-/** One JSON request to the API (`headers` added to it); throws with the API's own message on an error answer. */
-async function apiRequest<T>(
-  target: DemoTarget,
-  method: string,
-  path: string,
-  token?: string,
-  body?: unknown,
-  headers: Record<string, string> = {},
-): Promise<T> {
-  const response = await fetch(new URL(path, target.apiUrl), {
-    method,
-    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const answer = (await response.json()) as T & { error?: { message: string } };
-  if (!response.ok) throw new Error(`${method} ${path}: ${answer.error?.message ?? `HTTP ${response.status}`}`);
-  return answer;
 }

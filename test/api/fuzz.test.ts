@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import fc from "fast-check";
+import { testAccount } from "../../scripts/lib/test-accounts";
 import { type TestApp, makeApp, signIn } from "../helpers/api-app";
 import { useRealIndex } from "../helpers/real-index";
 
@@ -18,6 +19,7 @@ const ROUTES: Array<[string, string]> = [
   ["GET", "/invoices/:id"],
   ["GET", "/invoices/:id/events"],
   ["POST", "/invoices/:id/transactions"],
+  ["POST", "/invoices/:id/relay"],
   ["GET", "/transactions"],
   ["GET", "/transactions/:hash"],
   ["GET", "/blockchain/contracts"],
@@ -113,7 +115,8 @@ describe("API fuzz: random bodies, headers and query strings on every route", fu
   let known: string[];
 
   before(async function () {
-    t = await makeApp();
+    // The relayer on (Hardhat account 15), so that the relay route is fuzzed past its relayer_off answer.
+    t = await makeApp({ env: { RELAYER_PRIVATE_KEY: testAccount(15).privateKey } });
     const { payer, invoices, transfers } = t.real;
     auth = (await signIn(t, payer)).auth;
     known = [...Object.values(invoices).map(String), "0", "999", payer.address, transfers[1]!];

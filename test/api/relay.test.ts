@@ -229,6 +229,22 @@ describe("API relayed payments", function () {
       expect(await errorCode(again)).to.equal("rate_limited");
     });
 
+    it("submits at most RELAYER_PAYER_LIMIT_PER_HOUR payments per payer (429 after)", async function () {
+      const once = await makeApp({ env: { RELAYER_PRIVATE_KEY: RELAYER.privateKey, RELAYER_PAYER_LIMIT_PER_HOUR: "1" } });
+      try {
+        const [first, second] = [await kit.invoice(merchant, payer.address, usd(5)), await kit.invoice(merchant, payer.address, usd(5))];
+        await real.waitForIndex();
+        const sent = await relay(first, await kit.sign(payer, "ReceiveWithAuthorization", first, usd(5)), once);
+        expect(sent.status, await sent.clone().text()).to.equal(200);
+        await real.provider.waitForTransaction(((await sent.json()) as { txHash: string }).txHash);
+        const refused = await relay(second, await kit.sign(payer, "ReceiveWithAuthorization", second, usd(5)), once);
+        expect(refused.status).to.equal(429);
+        expect(await errorCode(refused)).to.equal("rate_limited");
+      } finally {
+        await once.close();
+      }
+    });
+
     it("reports a balance under RELAYER_LOW_BALANCE_ETH as low in /health", async function () {
       const { relayer } = (await (await strict.app.request("/health")).json()) as { relayer: { state: string } };
       expect(relayer.state).to.equal("low");

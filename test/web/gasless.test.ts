@@ -13,14 +13,16 @@ describe("web: pay without ETH", function () {
 
   before(async function () {
     backend = await Backend.shared();
-    // Account 4 holds TestUSD from the local deploy; account 5 bills it in TestUSD straight on chain.
-    payer = await BrowserSession.start(backend, { name: "gasless-payer", accountIndex: 4 });
-    const merchant = backend.signer(5);
+    // Accounts no other journey uses: 7 pays with TestUSD minted here (mint is open), 6 bills it straight on chain.
+    payer = await BrowserSession.start(backend, { name: "gasless-payer", accountIndex: 7 });
+    const merchant = backend.signer(6);
     const escrow = new Contract(
       backend.deployment.contracts.PaymentEscrow.address,
       artifactAbi("PaymentEscrow.sol/PaymentEscrow.json"),
       merchant,
     );
+    const usd = new Contract(backend.deployment.tokens!.TestUSD!.address, artifactAbi("tokens/TestUSD.sol/TestUSD.json"), merchant);
+    await (await usd.getFunction("mint")(payer.wallet.address, 75_000_000n)).wait();
     const block = await merchant.provider!.getBlock("latest");
     const terms = invoiceTerms({
       payer: payer.wallet.address,

@@ -146,7 +146,7 @@ describe("environment network", function () {
       "PRIVATE_KEY must be 0x followed by 64 hex digits",
     );
     expect(() => environmentNetwork({ RPC_URL: "rpc.example", PRIVATE_KEY: key })).to.throw(
-      'RPC_URL must be an http(s) URL, got "rpc.example"',
+      'RPC_URL must be an http(s) URL or a comma-separated list of them, got "rpc.example"',
     );
     expect(() => environmentNetwork({ RPC_URL: "https://rpc.example", PRIVATE_KEY: key, CHAIN_ID: "abc" })).to.throw(
       "CHAIN_ID must be a positive integer",

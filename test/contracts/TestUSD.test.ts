@@ -3,24 +3,11 @@ import { ethers } from "hardhat";
 import type { Signer } from "ethers";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { TestUSD } from "../../typechain-types";
+import { PERMIT_TYPES } from "../../core/permit";
+import { RECEIVE_WITH_AUTHORIZATION_TYPES } from "../../core/relay";
 
-const AUTH_FIELDS = [
-  { name: "from", type: "address" },
-  { name: "to", type: "address" },
-  { name: "value", type: "uint256" },
-  { name: "validAfter", type: "uint256" },
-  { name: "validBefore", type: "uint256" },
-  { name: "nonce", type: "bytes32" },
-];
-const PERMIT_TYPES = {
-  Permit: [
-    { name: "owner", type: "address" },
-    { name: "spender", type: "address" },
-    { name: "value", type: "uint256" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
-};
+/** EIP-3009's authorisation fields: the same for transferWithAuthorization and receiveWithAuthorization. */
+const AUTH_FIELDS = RECEIVE_WITH_AUTHORIZATION_TYPES.ReceiveWithAuthorization;
 const NONCE = ethers.id("nonce 1");
 
 async function domain(token: TestUSD) {

@@ -5,7 +5,8 @@ import { InvoiceIdParamSchema } from "../../lib/schemas";
 import { sessionSettings } from "../../middleware/auth";
 import { type AppDeps, newRouter } from "../../middleware/context";
 import { requireAuth } from "../../middleware/session";
-import { actionTx, allowanceCall, approveTx, decodeAllowance, payTx } from "../../services/escrow-tx";
+import { readAllowance } from "../../services/allowance";
+import { actionTx, approveTx, payTx } from "../../services/escrow-tx";
 import { fromNode, requireDeployment } from "../../services/node";
 import { SIGNATURE_LIFETIME_SECONDS, permitAlternative, readTokenSigning, relayedAlternative } from "../../services/pay-alternatives";
 import { checkPayment } from "../../services/payment-rules";
@@ -61,17 +62,7 @@ export function invoiceTransactionRoutes(deps: AppDeps) {
       if (body.action === "pay") {
         const amount = checkPayment(onchain, me, body.amount === undefined ? undefined : BigInt(body.amount), "amount");
         if (BigInt(onchain.token) !== 0n) {
-          const raw = await fromNode(deps.chain.call(onchain.token, allowanceCall(me, escrow)));
-          let allowance: bigint;
-          try {
-            allowance = decodeAllowance(raw);
-          } catch {
-            throw new ApiError(
-              409,
-              "token_unreadable",
-              "The invoice's token does not answer allowance(): it is not an ERC-20 on this chain",
-            );
-          }
+          const allowance = await readAllowance(deps.chain, onchain.token, me, escrow);
           if (allowance < amount) transactions.push(approveTx(onchain.token, escrow, amount, deployment.chainId));
         }
         transactions.push(payTx(id, amount, onchain.token, target));

@@ -1,5 +1,5 @@
 import { type InvoiceParties, mayTake, minimumPayment, rolesOf } from "../../core/invoice/actions";
-import type { InvoiceStatus } from "../../core/invoice/status";
+import { isPayableStatus } from "../../core/invoice/status";
 import { ApiError } from "../lib/errors";
 
 /** What {@link checkPayment} reads of an on-chain invoice (amounts as decimal text, as the index JSON has them). */
@@ -10,8 +10,6 @@ export interface PayableInvoice extends InvoiceParties {
   status: string;
 }
 
-/** The statuses in which PaymentEscrow takes a payment. */
-const PAYABLE_STATUSES: readonly string[] = ["open", "partially_paid"] satisfies InvoiceStatus[];
 
 /**
  * The amount `account` may pay on `invoice` now: `requested`, or what is left when it is undefined. The same rules
@@ -25,7 +23,7 @@ export function checkPayment(invoice: PayableInvoice, account: string, requested
   if (!mayTake("pay", rolesOf(invoice, account))) throw new ApiError(403, "not_invoice_payer", "Only the invoice's payer can pay it");
   const owed = BigInt(invoice.amount) - BigInt(invoice.paid);
   if (owed <= 0n) throw new ApiError(409, "invoice_already_paid", "Nothing is left to pay on this invoice");
-  if (!PAYABLE_STATUSES.includes(invoice.status))
+  if (!isPayableStatus(invoice.status))
     throw new ApiError(409, "invoice_not_payable", `This invoice is ${invoice.status.replace("_", " ")}: only open invoices take payments`);
   const amount = requested ?? owed;
   const least = minimumPayment(invoice, owed);

@@ -92,7 +92,14 @@ export async function planBatchPayment(deps: AppDeps, invoiceIds: readonly strin
       transactions.push(approveTx(token, ctx.escrow.to, total, ctx.escrow.chainId));
   }
   const ids = ordered.map((p) => BigInt(p.id));
-  transactions.push(payManyTx(ids, ordered.map((p) => BigInt(p.amount)), value, ctx.escrow));
+  transactions.push(
+    payManyTx(
+      ids,
+      ordered.map((p) => BigInt(p.amount)),
+      value,
+      ctx.escrow,
+    ),
+  );
   return { transactions, payments: ordered };
 }
 

@@ -10,7 +10,6 @@ export interface PayableInvoice extends InvoiceParties {
   status: string;
 }
 
-
 /**
  * The amount `account` may pay on `invoice` now: `requested`, or what is left when it is undefined. The same rules
  * for a payment the payer sends and one the relayer submits (core/invoice/actions).

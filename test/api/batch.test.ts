@@ -105,7 +105,9 @@ describeBackends("API POST /invoices/batch-transactions (real chain and index)",
     await real.waitForIndex();
     const { transactions, payments } = await plan({ invoiceIds: ids.map(String) });
     expect(transactions.map((x) => x.action)).to.deep.equal(["approve", "approve", "payMany"]);
-    const approved = transactions.slice(0, 2).map((x) => [x.to.toLowerCase(), ESCROW.getAbiCoder().decode(["address", "uint256"], `0x${x.data.slice(10)}`)[1]]);
+    const approved = transactions
+      .slice(0, 2)
+      .map((x) => [x.to.toLowerCase(), ESCROW.getAbiCoder().decode(["address", "uint256"], `0x${x.data.slice(10)}`)[1]]);
     expect(approved).to.have.deep.members([
       [setl.toLowerCase(), parseEther("3")],
       [testUsd.toLowerCase(), usd(65)],
@@ -165,7 +167,12 @@ describeBackends("API POST /invoices/batch-transactions (real chain and index)",
     await sendAll((await plan({ invoiceIds: [String(id)] })).transactions);
     await real.waitForIndex();
     expect((await refusal({ invoiceIds: [String(id)] }, 409)).code).to.equal("invoice_already_paid");
-    for (const invoiceIds of [[], [String(id), String(id)], Array.from({ length: MAX_BATCH_INVOICES + 1 }, (_, i) => String(i + 1)), ["-1"]]) {
+    for (const invoiceIds of [
+      [],
+      [String(id), String(id)],
+      Array.from({ length: MAX_BATCH_INVOICES + 1 }, (_, i) => String(i + 1)),
+      ["-1"],
+    ]) {
       expect((await refusal({ invoiceIds }, 400)).code, JSON.stringify(invoiceIds).slice(0, 40)).to.equal("validation_failed");
     }
     expect((await refusal({ invoiceIds: ["1"], payer: "0x12" }, 400)).code).to.equal("validation_failed");

@@ -340,8 +340,7 @@ class EscrowModel {
    */
   mayPay(i: ModelInvoice, caller: number, amount: bigint, t: bigint): boolean {
     const due = i.amount - i.paid;
-    const payerOk =
-      i.payer === null ? caller !== i.merchant && !(i.arbiter && caller === ARBITER) && amount === due : caller === i.payer;
+    const payerOk = i.payer === null ? caller !== i.merchant && !(i.arbiter && caller === ARBITER) && amount === due : caller === i.payer;
     return i.stored === "Open" && due > 0n && t <= i.due && payerOk && amount > 0n && amount <= due;
   }
 

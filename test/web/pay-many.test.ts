@@ -29,7 +29,11 @@ describe("web: pay several invoices at once", function () {
     // Accounts no other journey uses: 8 pays, 9 bills it straight on chain.
     payer = await BrowserSession.start(backend, { name: "pay-many", accountIndex: 8 });
     merchant = backend.signer(9);
-    escrow = new Contract(backend.deployment.contracts.PaymentEscrow.address, artifactAbi("PaymentEscrow.sol/PaymentEscrow.json"), merchant);
+    escrow = new Contract(
+      backend.deployment.contracts.PaymentEscrow.address,
+      artifactAbi("PaymentEscrow.sol/PaymentEscrow.json"),
+      merchant,
+    );
     const admin = backend.signer(0);
     const setl = new Contract(backend.deployment.contracts.SettleToken.address, artifactAbi("SettleToken.sol/SettleToken.json"), admin);
     const usd = new Contract(backend.deployment.tokens!.TestUSD!.address, artifactAbi("tokens/TestUSD.sol/TestUSD.json"), admin);
@@ -64,12 +68,19 @@ describe("web: pay several invoices at once", function () {
     expect(await payer.waitForText("#pay-selected", "Pay selected (3)")).to.equal("Pay selected (3)");
     const sentBefore = payer.wallet.requestsOf("eth_sendTransaction").length;
     await payer.page.click("#pay-selected");
-    await payer.txCard("#pay-many-tx", "confirmed", "step 1 of 3");
     const card = await payer.txCard("#pay-many-tx", "indexed", "Pay 3 invoices", 60_000);
     expect(card).to.contain("step 3 of 3").and.to.contain("120 SETL").and.to.contain("0.3 ETH");
     await payer.waitForText("#pay-many-status", /Paid 3 invoices/);
+    // The two approvals stay on show above the payment, each confirmed.
+    const titles = await payer.page.locator("#pay-many-tx .tx-card .tx-title").allTextContents();
+    expect(titles).to.have.length(3);
+    expect(titles.slice(0, 2).every((title, i) => title.startsWith("Approve") && title.endsWith(`(step ${i + 1} of 3)`))).to.equal(true);
+    expect(await payer.page.locator('#pay-many-tx .tx-card[data-phase="confirmed"]').count()).to.equal(2);
     const sent = payer.wallet.requestsOf("eth_sendTransaction").slice(sentBefore);
-    expect(sent.filter((r) => !r.error)).to.have.length(3);
+    expect(sent.filter((r) => !r.error).map((r) => (r.params[0] as { to: string }).to.toLowerCase())).to.deep.equal([
+      ...[backend.deployment.contracts.SettleToken.address, backend.deployment.tokens!.TestUSD!.address].map((a) => a.toLowerCase()).sort(),
+      backend.deployment.contracts.PaymentEscrow.address.toLowerCase(),
+    ]);
     await payer.screenshot("paid");
   });
 

@@ -204,8 +204,7 @@ export const api = {
     request<InvoiceTransactions>("POST", `/invoices/${encodeURIComponent(id)}/transactions`, {
       body: { action: "pay", amount: amount.toString() },
     }),
-  batchTransactions: (invoiceIds: string[]) =>
-    request<BatchTransactions>("POST", "/invoices/batch-transactions", { body: { invoiceIds } }),
+  batchTransactions: (invoiceIds: string[]) => request<BatchTransactions>("POST", "/invoices/batch-transactions", { body: { invoiceIds } }),
   relay: (endpoint: string, body: unknown) => request<{ txHash: string; relayer: string }>("POST", endpoint, { body }),
 };
 

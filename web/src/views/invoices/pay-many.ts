@@ -65,6 +65,7 @@ export function payManySelection(account: string, onPaid: () => void): PayManySe
 
   button.addEventListener("click", async () => {
     replace(status);
+    replace(slot);
     if (selected.size > MAX_BATCH_INVOICES) return replace(status, notice("warning", PAY_MANY_TEXT.tooMany));
     const done = busy(button);
     try {
@@ -83,7 +84,7 @@ export function payManySelection(account: string, onPaid: () => void): PayManySe
     }
   });
 
-  /** Sends the batch's calls in order; true when every one was mined (the payMany indexed too). */
+  /** Sends the batch's calls in order, each with its own progress card; true when every one was mined. */
   async function send({ transactions, payments }: BatchTransactions): Promise<boolean> {
     const provider = app.connection!.provider();
     const chainId = app.deployment!.chainId;
@@ -97,9 +98,11 @@ export function payManySelection(account: string, onPaid: () => void): PayManySe
         tx.action === "approve"
           ? PAY_MANY_TEXT.approve(amountIn(tx.to.toLowerCase()))
           : PAY_MANY_TEXT.payMany(payments.length, [...totals.keys()].map(amountIn).join(" + "));
+      const stepSlot = h("div", { class: "pay-many-step" });
+      slot.append(stepSlot);
       const result = await runTransaction({
         title: PAY_MANY_TEXT.step(what, i + 1, transactions.length),
-        slot,
+        slot: stepSlot,
         // An approval leaves no history row to wait for.
         waitForIndex: tx.action === "approve" ? false : undefined,
         send: async (phase) => {

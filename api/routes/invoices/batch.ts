@@ -10,7 +10,7 @@ import { requireDeployment } from "../../services/node";
 import { UnsignedTxSchema } from "./schemas";
 
 /** POST /invoices/batch-transactions body: the invoices to pay together and who pays them. */
-export const BatchBodySchema = z
+const BatchBodySchema = z
   .object({
     invoiceIds: z
       .array(InvoiceIdParamSchema.shape.id.openapi({ param: undefined, example: "3" }))

@@ -187,6 +187,27 @@ describeBackends("API POST /invoices/batch-transactions (real chain and index)",
     expect((await refusal({ invoiceIds: [String(id)], payer: payer.address }, 403, strangerAuth)).code).to.equal("not_invoice_merchant");
   });
 
+  it("takes draft ids: 409 while the draft is not on chain, then 400 for the draft and its on-chain id together", async function () {
+    const body = {
+      token: await kit.usd.getAddress(),
+      payer: payer.address,
+      dueDate: new Date(t.clock.now + 14 * 86_400_000).toISOString(),
+      lineItems: [{ description: "Batch audit", quantity: 1, unitPrice: usd(12).toString() }],
+    };
+    const res = await t.app.request("/invoices", jsonRequest("POST", body, merchantAuth));
+    expect(res.status, await res.clone().text()).to.equal(201);
+    const draft = (await res.json()) as { id: string; transaction: Tx };
+    expect((await refusal({ invoiceIds: [draft.id] }, 409)).code).to.equal("invoice_not_onchain");
+    const { to, data } = draft.transaction;
+    await (await merchant.sendTransaction({ to, data })).wait();
+    await real.waitForIndex();
+    const { payments } = await plan({ invoiceIds: [draft.id] });
+    expect(payments.map((p) => p.amount)).to.deep.equal([usd(12).toString()]);
+    const twice = await refusal({ invoiceIds: [draft.id, payments[0]!.id] }, 400);
+    expect(twice.code).to.equal("invoice_listed_twice");
+    expect(twice.message).to.contain(`already listed as ${draft.id}`);
+  });
+
   it("is 401 when signed out", async function () {
     expect((await t.app.request("/invoices/batch-transactions", jsonRequest("POST", { invoiceIds: ["1"] }))).status).to.equal(401);
   });

@@ -51,9 +51,10 @@ export function payManySelection(account: string, onPaid: () => void): PayManySe
   const button = h("button", { type: "button", class: "btn btn-primary", id: "pay-selected", disabled: true }, PAY_MANY_TEXT.button(0));
   const status = h("div", { id: "pay-many-status" });
   const slot = h("div", { id: "pay-many-tx" });
+  // Shown once the list holds an invoice it can pay.
   const bar = h(
     "div",
-    { class: "pay-many-bar", id: "pay-many" },
+    { class: "pay-many-bar", id: "pay-many", hidden: true },
     h("div", { class: "pay-many-row" }, button, h("span", { class: "muted small" }, PAY_MANY_TEXT.hint)),
     status,
     slot,
@@ -122,6 +123,7 @@ export function payManySelection(account: string, onPaid: () => void): PayManySe
     cell(item) {
       const id = item.onchain?.id;
       if (!id || !batchPayable(item, account)) return h("td", { class: "select-cell" });
+      bar.hidden = false;
       const box = h("input", {
         type: "checkbox",
         id: `select-${id}`,

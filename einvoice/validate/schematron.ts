@@ -124,7 +124,7 @@ function failingChecks(rule: Rule, checks: readonly Check[]): string {
     const failed = check.kind === "assert" ? `not(${check.test})` : `boolean(${check.test})`;
     return `(if (${failed}) then ${index} else ())`;
   });
-  return `array { $nodes ! ${bind(rule.lets, `array { ${each.join(", ")} }`)} }`;
+  return `array { $nodes ! (${bind(rule.lets, `array { ${each.join(", ")} }`)}) }`;
 }
 
 /** Strips the `[BR-CO-15]-` that CEN writes in front of each rule's text. */

@@ -8,6 +8,7 @@ import type { Party, SettleInvoice } from "./input";
 import { amount, decimal } from "./money";
 import { EinvoiceRefusal } from "./refusal";
 import { stablecoinCurrency } from "./stablecoins";
+import { checkTexts } from "./text";
 
 type Document = Invoice["ubl:Invoice"];
 type PartyJson = Document["cac:AccountingSupplierParty"]["cac:Party"];
@@ -97,7 +98,8 @@ function taxCategory(category: VatCategory, rate: string, withExemption: boolean
 
 /**
  * The EN 16931 model of a Settle invoice or credit note. Refuses (EinvoiceRefusal) an invoice whose token the deployment
- * does not declare a stablecoin of a currency, an amount that is not a whole number of cents, and a missing address.
+ * does not declare a stablecoin of a currency, an amount that is not a whole number of cents, a missing address or
+ * electronic address, and a text with a character XML cannot carry.
  */
 export function toEinvoiceModel(invoice: SettleInvoice): Invoice {
   const { payment } = invoice;
@@ -109,6 +111,7 @@ export function toEinvoiceModel(invoice: SettleInvoice): Invoice {
         `in config/stablecoins.json: an e-invoice's amounts must be in an ISO 4217 currency`,
     );
   }
+  checkTexts(invoice);
   const figures = einvoiceFigures(invoice);
   const withCurrency = <K extends string>(key: K, cents: bigint) =>
     ({ [key]: amount(cents), [`${key}@currencyID`]: currency }) as Record<K | `${K}@currencyID`, string>;

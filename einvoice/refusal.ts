@@ -3,6 +3,7 @@ export const REFUSALS = {
   not_a_currency: "the invoice's token is not declared a stablecoin of a currency",
   not_whole_cents: "an amount is not a whole number of cents",
   missing_detail: "a detail the standard requires is missing",
+  invalid_text: "a text has a character XML cannot carry",
 } as const;
 
 /** One of {@link REFUSALS}. */

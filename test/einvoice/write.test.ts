@@ -106,6 +106,13 @@ describe("Settle invoice to EN 16931 e-invoice", function () {
       expect(message).to.match(/^the tax at 5\.5 % is 2\.1989 TestUSD, not a whole number of cents/);
     });
 
+    it("refuses a control character in free text, naming the field and the character", async function () {
+      const lines = [{ ...frenchInvoice().lines[0]!, description: "Conseil\u0001" }];
+      const { code, message } = await refusal(() => writeEinvoice(frenchInvoice({ lines }), "cii"));
+      expect(code).to.equal("invalid_text");
+      expect(message).to.equal("line 1's description contains U+0001, which an XML e-invoice cannot carry: remove it");
+    });
+
     it("refuses a buyer without a postal address, naming the rule", async function () {
       const { code, message } = await refusal(() =>
         writeEinvoice(frenchInvoice({ buyer: { name: "Jane Doe", email: "jane@example.com" } }), "ubl"),

@@ -278,6 +278,8 @@ export interface EmailMessagesTable {
   sent_at: number | null;
   /** The Message-ID the SMTP server accepted. */
   provider_message_id: string | null;
+  /** Where what the message tells of happened on chain: block × 1e6 + log index (the invoice's creation: its block × 1e6). */
+  chain_order: number;
   created_at: number;
 }
 

@@ -20,6 +20,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn("last_error", "text")
     .addColumn("sent_at", "bigint")
     .addColumn("provider_message_id", "text")
+    .addColumn("chain_order", "bigint", (c) => c.notNull())
     .addColumn("created_at", "bigint", (c) => c.notNull())
     .addUniqueConstraint("email_messages_invoice_kind_recipient", ["invoice_id", "kind", "recipient"])
     .execute();

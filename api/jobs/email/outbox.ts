@@ -20,6 +20,11 @@ export const LATE_WINDOW_MS = 10 * 60_000;
 /** Most rows looked at per source in one poll. */
 const BATCH = 500;
 
+/** A message's place in chain order (see EmailMessagesTable.chain_order): messages are sent and listed in it. */
+function chainOrder(block: bigint, logIndex: number): number {
+  return Number(block) * 1_000_000 + logIndex;
+}
+
 /** The label of the share links made for customers' emails (the merchant sees and can revoke them). */
 export const EMAIL_SHARE_LINK_LABEL = "Sent by email";
 
@@ -97,7 +102,7 @@ export class EmailOutbox {
       if (!email || !row) continue;
       const loaded = (await loadDraft(this.db, { id: draft.id }))!;
       queued += await this.db.transaction().execute(async (trx) => {
-        const id = await this.insert(trx, row.id, "invoice_issued", email, documentLocale(loaded.draft));
+        const id = await this.insert(trx, row.id, "invoice_issued", email, documentLocale(loaded.draft), chainOrder(row.createdBlock, 0));
         if (id === undefined) return 0;
         const record = { row, loaded };
         const { token } = await createShareLink(
@@ -121,12 +126,13 @@ export class EmailOutbox {
     const since = await this.cursor("events");
     const events = await this.db
       .selectFrom("webhook_events")
-      .select(["type", "merchant", "invoice_id", "block_number", "observed_at"])
+      .select(["type", "merchant", "invoice_id", "block_number", "log_index", "observed_at"])
       .where("removed_at", "is", null)
       .where("type", "in", Object.keys(MERCHANT_NOTICE_OF_EVENT))
       .where("observed_at", ">=", since - LATE_WINDOW_MS)
       .orderBy("observed_at")
       .orderBy("block_number")
+      .orderBy("log_index")
       .limit(BATCH)
       .execute();
     let queued = 0;
@@ -142,7 +148,15 @@ export class EmailOutbox {
         .executeTakeFirst();
       if (!merchant?.email) continue;
       const loaded = await loadDraft(this.db, { onchainId: event.invoice_id });
-      const id = await this.insert(this.db, BigInt(event.invoice_id), noticeOf(event.type)!, merchant.email, documentLocale(loaded?.draft));
+      const order = chainOrder(BigInt(event.block_number), event.log_index);
+      const id = await this.insert(
+        this.db,
+        BigInt(event.invoice_id),
+        noticeOf(event.type)!,
+        merchant.email,
+        documentLocale(loaded?.draft),
+        order,
+      );
       if (id !== undefined) queued += 1;
     }
     if (through !== undefined) await this.moveCursor("events", through);
@@ -150,7 +164,14 @@ export class EmailOutbox {
   }
 
   /** Queues one message unless the invoice already has one of this kind to this recipient; returns its id when new. */
-  private async insert(db: AppDb, invoiceId: bigint, kind: EmailKind, recipient: string, language: string): Promise<string | undefined> {
+  private async insert(
+    db: AppDb,
+    invoiceId: bigint,
+    kind: EmailKind,
+    recipient: string,
+    language: string,
+    order: number,
+  ): Promise<string | undefined> {
     const id = `eml_${randomUUID().replace(/-/g, "")}`;
     const time = this.now();
     const inserted = await db
@@ -169,6 +190,7 @@ export class EmailOutbox {
         last_error: null,
         sent_at: null,
         provider_message_id: null,
+        chain_order: order,
         created_at: time,
       })
       .onConflict((oc) => oc.doNothing())

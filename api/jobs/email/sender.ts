@@ -77,7 +77,7 @@ export class EmailSender {
       const due = await sql<EmailMessagesTable>`
         SELECT * FROM email_messages
         WHERE state = 'pending' AND next_attempt_at <= ${time} AND (locked_until IS NULL OR locked_until <= ${time})
-        ORDER BY next_attempt_at, created_at, id
+        ORDER BY next_attempt_at, chain_order, id
         LIMIT ${BATCH}
         ${skipLocked}`.execute(trx);
       for (const row of due.rows) {

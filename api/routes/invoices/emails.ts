@@ -37,13 +37,13 @@ function emailJson(message: EmailMessagesTable): z.infer<typeof InvoiceEmailSche
   };
 }
 
-/** The emails of on-chain invoice `onchainId`, oldest first, as JSON. */
+/** The emails of on-chain invoice `onchainId` in the order of what they tell of on chain, as JSON. */
 export async function invoiceEmailsJson(db: AppDb, onchainId: string): Promise<Array<z.infer<typeof InvoiceEmailSchema>>> {
   const messages = await db
     .selectFrom("email_messages")
     .selectAll()
     .where("invoice_id", "=", onchainId)
-    .orderBy("created_at")
+    .orderBy("chain_order")
     .orderBy("id")
     .execute();
   return messages.map(emailJson);

@@ -164,7 +164,9 @@ export const InvoiceSchema = z
     emails: z
       .array(InvoiceEmailSchema)
       .optional()
-      .openapi({ description: "GET /invoices/{id}, to its merchant only: the invoice's emails, oldest first (SMTP_URL set)" }),
+      .openapi({
+        description: "GET /invoices/{id}, to its merchant only: the invoice's emails, in the chain order of what they tell (SMTP_URL set)",
+      }),
   })
   .openapi("Invoice");
 

@@ -161,12 +161,9 @@ export const InvoiceSchema = z
       .boolean()
       .nullable()
       .openapi({ description: "The details hash to the on-chain reference (null when either side is missing)" }),
-    emails: z
-      .array(InvoiceEmailSchema)
-      .optional()
-      .openapi({
-        description: "GET /invoices/{id}, to its merchant only: the invoice's emails, in the chain order of what they tell (SMTP_URL set)",
-      }),
+    emails: z.array(InvoiceEmailSchema).optional().openapi({
+      description: "GET /invoices/{id}, to its merchant only: the invoice's emails, in the chain order of what they tell (SMTP_URL set)",
+    }),
   })
   .openapi("Invoice");
 

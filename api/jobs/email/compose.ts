@@ -1,4 +1,4 @@
-import { MERCHANT_NOTICE_OF_EVENT, type EmailKind } from "../../../core/email";
+import type { EmailKind } from "../../../core/email";
 import { CATALOGUES, type Locale, fill } from "../../../core/labels";
 import { type InvoiceDocumentModel, formatAmount } from "../../documents/model";
 
@@ -6,11 +6,6 @@ import { type InvoiceDocumentModel, formatAmount } from "../../documents/model";
 export interface ComposedEmail {
   subject: string;
   text: string;
-}
-
-/** The email kind of a merchant notice for webhook event type `type`, or undefined when that event sends none. */
-export function noticeOf(type: string): EmailKind | undefined {
-  return (MERCHANT_NOTICE_OF_EVENT as Record<string, EmailKind>)[type];
 }
 
 /**

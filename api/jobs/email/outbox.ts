@@ -7,7 +7,6 @@ import { documentLocale } from "../../documents/model";
 import type { IndexReader } from "../../index/reader";
 import { loadDraft } from "../../services/drafts";
 import { createShareLink, shareLinkUrl } from "../../services/share-links";
-import { noticeOf } from "./compose";
 
 /** What the email poller reads from the index. */
 export type EmailIndex = Pick<IndexReader, "status" | "invoice">;
@@ -16,7 +15,7 @@ export type EmailIndex = Pick<IndexReader, "status" | "invoice">;
  * How far back each poll looks again before its cursor: a draft linked (or an event recorded) by a transaction that
  * committed after a later one was seen is still picked up. Enqueuing is idempotent, so looking twice costs nothing.
  */
-export const LATE_WINDOW_MS = 10 * 60_000;
+const LATE_WINDOW_MS = 10 * 60_000;
 /** Most rows looked at per source in one poll. */
 const BATCH = 500;
 
@@ -26,7 +25,7 @@ function chainOrder(block: bigint, logIndex: number): number {
 }
 
 /** The label of the share links made for customers' emails (the merchant sees and can revoke them). */
-export const EMAIL_SHARE_LINK_LABEL = "Sent by email";
+const EMAIL_SHARE_LINK_LABEL = "Sent by email";
 
 /**
  * The email outbox's producer. Each {@link EmailOutbox.poll} queues, once per invoice, kind and recipient:
@@ -152,7 +151,7 @@ export class EmailOutbox {
       const id = await this.insert(
         this.db,
         BigInt(event.invoice_id),
-        noticeOf(event.type)!,
+        MERCHANT_NOTICE_OF_EVENT[event.type as keyof typeof MERCHANT_NOTICE_OF_EVENT],
         merchant.email,
         documentLocale(loaded?.draft),
         order,

@@ -7,6 +7,7 @@ import type { AppDb } from "../../db";
 import { dialectOf } from "../../db/dialect";
 import type { EmailMessagesTable } from "../../db/types";
 import type { IndexReader } from "../../index/reader";
+import { safeStatus } from "../../index/status";
 import { loadDraft } from "../../services/drafts";
 import type { InvoiceDocuments } from "../../services/invoice-document";
 import { retryDelay } from "../retry";
@@ -48,7 +49,7 @@ export class EmailSender {
    */
   constructor(
     private readonly db: AppDb,
-    private readonly index: Pick<IndexReader, "invoice">,
+    private readonly index: Pick<IndexReader, "invoice" | "status">,
     private readonly documents: InvoiceDocuments,
     private readonly transport: Transporter,
     private readonly settings: EmailSettings,
@@ -56,8 +57,12 @@ export class EmailSender {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Sends rounds until nothing is due (or `shouldStop` says so). Returns how many attempts were made. */
+  /**
+   * Sends rounds until nothing is due (or `shouldStop` says so); sends nothing while the index is not ready, so that
+   * no attempt is spent on it. Returns how many attempts were made.
+   */
   async drain(shouldStop: () => boolean = () => false): Promise<number> {
+    if (!safeStatus(this.index).ready) return 0;
     let total = 0;
     for (;;) {
       if (shouldStop()) return total;

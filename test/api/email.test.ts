@@ -79,11 +79,23 @@ describeBackends("Invoice email against a real SMTP server", function () {
 
   /** Lets the index catch up, links drafts (numbering them), records webhook events, queues and sends emails. */
   async function settle(): Promise<void> {
+    await queue();
+    await sender.drain();
+  }
+
+  /** {@link settle} without sending. */
+  async function queue(): Promise<void> {
     await real.waitForIndex();
     await linkPendingDrafts(t.db, real.reader, t.clock.now);
     await webhooks.poll();
     await outbox.poll();
-    await sender.drain();
+  }
+
+  /** Another replica's sender on the same app database. */
+  function replicaSender(): EmailSender {
+    const now = () => t.clock.now;
+    const settings = { from: FROM, publicOrigin: ORIGIN, retryScheduleMs: RETRY_MS };
+    return new EmailSender(t.db, real.reader, invoiceDocuments(t.deps, now), createTransport({ url: smtp.url }), settings, silent, now);
   }
 
   /** Creates an ETH invoice for `customer` through the API and sends its createInvoice transaction; returns both ids. */
@@ -228,6 +240,18 @@ describeBackends("Invoice email against a real SMTP server", function () {
     [email] = (await emailsOf(invoice.id))!;
     expect(email).to.include({ state: "sent", attempts: 3, lastError: null });
     expect(sentFor(invoice.id)).to.have.length(1);
+  });
+
+  it("sends each message once when several replicas drain the outbox at the same time", async function () {
+    const invoices = [];
+    for (const name of ["One", "Two", "Three"]) invoices.push(await issue({ name: `${name} Ltd`, email: `${name}@client.test` }, "en"));
+    await queue();
+    const attempts = await Promise.all([sender.drain(), replicaSender().drain(), replicaSender().drain()]);
+    expect(attempts.reduce((a, b) => a + b, 0)).to.equal(3);
+    for (const invoice of invoices) {
+      expect(sentFor(invoice.id)).to.have.length(1);
+      expect((await emailsOf(invoice.id))![0]).to.include({ state: "sent", attempts: 1 });
+    }
   });
 
   it("marks a message failed once the retry schedule is used up", async function () {

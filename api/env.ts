@@ -4,6 +4,7 @@ import { dirname, join, resolve } from "node:path";
 import { z } from "zod";
 import { DEFAULT_RPC_URL, rpcUrlFromEnv } from "../core/chains";
 import { indexDatabasePath } from "../core/index-folder";
+import { EMAIL_PATTERN } from "../core/legal";
 
 /** The API's configuration, read once from the environment at start-up. */
 export interface Config {
@@ -67,6 +68,10 @@ export interface Config {
   relayerPayerLimitPerHour: number;
   /** Relay requests accepted per client IP per hour (RELAYER_IP_LIMIT_PER_HOUR, default 30). */
   relayerIpLimitPerHour: number;
+  /** The SMTP server invoice emails go through (SMTP_URL, smtp:// or smtps://); unset: email off. */
+  smtpUrl: string | undefined;
+  /** The sender of invoice emails (SMTP_FROM, "name@example.com" or "Name <name@example.com>"), set whenever smtpUrl is. */
+  smtpFrom: string | undefined;
 }
 
 /** A bad environment: one line per bad value, ready to print. */
@@ -157,6 +162,22 @@ function isPostgresUrl(raw: string): boolean {
   }
 }
 
+/** True for an smtp:// or smtps:// URL with a host. */
+function isSmtpUrl(raw: string): boolean {
+  try {
+    const url = new URL(raw);
+    return (url.protocol === "smtp:" || url.protocol === "smtps:") && url.hostname !== "";
+  } catch {
+    return false;
+  }
+}
+
+/** True for "name@example.com" or "Display Name <name@example.com>". */
+function isSender(raw: string): boolean {
+  const match = /^(?:[^<>"\r\n]{1,100} )?<([^<>\s]+)>$/.exec(raw);
+  return EMAIL_PATTERN.test(match ? match[1]! : raw);
+}
+
 const ORIGIN_PROBLEM = "must be an origin like http://localhost:8000 (scheme, host, optional port; no path)";
 
 /** One zod schema over process.env: every variable the API reads, with its default and its rule. */
@@ -239,6 +260,20 @@ const EnvSchema = z.object({
   RELAYER_LOW_BALANCE_ETH: decimal("RELAYER_LOW_BALANCE_ETH", "0.05", 18),
   RELAYER_PAYER_LIMIT_PER_HOUR: int("RELAYER_PAYER_LIMIT_PER_HOUR", 10, 1, 100_000),
   RELAYER_IP_LIMIT_PER_HOUR: int("RELAYER_IP_LIMIT_PER_HOUR", 30, 1, 100_000),
+  // Not echoed back: the URL may hold a password.
+  SMTP_URL: text("").superRefine((raw, ctx) => {
+    if (raw !== "" && !isSmtpUrl(raw))
+      ctx.addIssue({
+        code: "custom",
+        message: "SMTP_URL must be an smtp:// or smtps:// URL like smtps://user:password@smtp.example.com:465 (unset it to turn email off)",
+      });
+  }),
+  SMTP_FROM: checked(
+    "SMTP_FROM",
+    "",
+    (raw) => raw === "" || isSender(raw),
+    'must be a sender address like billing@example.com or "Example Billing <billing@example.com>"',
+  ),
 });
 
 /**
@@ -249,7 +284,10 @@ const EnvSchema = z.object({
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = EnvSchema.safeParse(env);
-  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((issue) => issue.message));
+  const problems = parsed.success ? [] : parsed.error.issues.map((issue) => issue.message);
+  if (env.SMTP_URL?.trim() && !env.SMTP_FROM?.trim())
+    problems.push("SMTP_FROM must be set when SMTP_URL is: the sender address of invoice emails, like billing@example.com");
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
   const publicOrigin = originOf(e.PUBLIC_ORIGIN) ?? `http://localhost:${e.PORT}`;
   const corsOrigins =
@@ -291,6 +329,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     relayerLowBalanceWei: e.RELAYER_LOW_BALANCE_ETH,
     relayerPayerLimitPerHour: e.RELAYER_PAYER_LIMIT_PER_HOUR,
     relayerIpLimitPerHour: e.RELAYER_IP_LIMIT_PER_HOUR,
+    smtpUrl: e.SMTP_URL === "" ? undefined : e.SMTP_URL,
+    smtpFrom: e.SMTP_URL === "" ? undefined : e.SMTP_FROM,
   };
 }
 

@@ -8,13 +8,14 @@ import { fileDeployment } from "./services/deployment";
 import { IndexReader } from "./index/reader";
 import { createLogger } from "./lib/logger";
 import { startWebhookWorker } from "./jobs/webhooks/worker";
+import { startEmailWorker } from "./jobs/email/worker";
 import { linkPendingDrafts } from "./jobs/draft-linker";
 import { issuePendingCreditNotes } from "./jobs/credit-notes";
 
 /**
  * Starts the API: validates the environment (one line per bad value, exit 1), opens, checks and migrates
  * the app database (app.sqlite, or PostgreSQL at APP_DATABASE_URL: one line naming the fix when it is unusable), opens the index read-only, serves on HOST:PORT, prints the URL, runs the webhook
- * worker, and shuts down cleanly on SIGINT/SIGTERM.
+ * worker and (SMTP_URL set) the email worker, and shuts down cleanly on SIGINT/SIGTERM.
  */
 export async function main(): Promise<void> {
   let config;
@@ -57,6 +58,8 @@ export async function main(): Promise<void> {
 
   // Webhooks: the outbox poller and the sender.
   const webhooks = startWebhookWorker({ db, index, config, logger });
+  // Invoice email (SMTP_URL set): the customer's copy of issued invoices, the merchant's notices of the webhook events.
+  const email = startEmailWorker({ db, index, chain: node.chain, deployment, config, logger });
 
   let closing = false;
   const shutdown = (signal: string) => {
@@ -67,8 +70,7 @@ export async function main(): Promise<void> {
     force.unref();
     clearInterval(linker);
     server.close(() => {
-      void webhooks
-        .stop()
+      void Promise.all([webhooks.stop(), email?.stop()])
         .then(() => {
           logger.flush();
           node.destroy();

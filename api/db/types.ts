@@ -254,6 +254,41 @@ export interface CustomersTable {
   updated_at: number;
 }
 
+/** One invoice email (api/jobs/email): the customer's copy of an issued invoice or a notice to its merchant. */
+export interface EmailMessagesTable {
+  id: string;
+  /** On-chain invoice id, decimal text. */
+  invoice_id: string;
+  /** core/email EmailKind: invoice_issued (to the customer), invoice_paid, invoice_released, invoice_disputed, invoice_refunded. */
+  kind: string;
+  /** Lowercase email address. */
+  recipient: string;
+  /** core/labels Locale of the message. */
+  language: string;
+  /** invoice_issued: the share link (with its token) the message carries, made when the message was queued. */
+  link: string | null;
+  /** pending | sent | failed. */
+  state: string;
+  attempts: number;
+  /** When a pending message is due (unix ms). */
+  next_attempt_at: number | null;
+  /** A pending message being sent by a worker until then; due again after it (the worker stopped mid-send). */
+  locked_until: number | null;
+  last_error: string | null;
+  sent_at: number | null;
+  /** The Message-ID the SMTP server accepted. */
+  provider_message_id: string | null;
+  /** Where what the message tells of happened on chain: block × 1e6 + log index (the invoice's creation: its block × 1e6). */
+  chain_order: number;
+  created_at: number;
+}
+
+/** The email poller's cursors (unix ms of the newest draft link and webhook event considered). */
+export interface EmailCursorTable {
+  name: string;
+  position: number;
+}
+
 /** The app.sqlite schema as Kysely sees it. */
 export interface AppDatabase {
   users: UsersTable;
@@ -272,4 +307,6 @@ export interface AppDatabase {
   invoice_sequences: InvoiceSequencesTable;
   credit_notes: CreditNotesTable;
   customers: CustomersTable;
+  email_messages: EmailMessagesTable;
+  email_cursor: EmailCursorTable;
 }

@@ -3,7 +3,7 @@ import type { AppDeps } from "../middleware/context";
 import { ApiError } from "../lib/errors";
 
 /** The current deployment, or 503 `deployment_missing`. */
-export function requireDeployment(deps: AppDeps): Deployment {
+export function requireDeployment(deps: Pick<AppDeps, "deployment">): Deployment {
   const deployment = deps.deployment.get();
   if (!deployment) throw new ApiError(503, "deployment_missing", "No deployment yet: deploy the contracts first");
   return deployment;

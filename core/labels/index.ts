@@ -3,6 +3,7 @@
  * events, the words of invoice documents and how numbers and dates are written. A language is one file beside this
  * one (en.ts, fr.ts); add it to {@link CATALOGUES} and type-checking makes sure it has every key.
  */
+import type { EmailKind, EmailState } from "../email";
 import type { HistoryKind, InvoiceEventKind } from "../history";
 import type { InvoiceStatus } from "../invoice/status";
 import { en } from "./en";
@@ -15,6 +16,8 @@ export interface Catalogue {
   event: Record<InvoiceEventKind, string>;
   /** Invoice and credit-note documents (HTML, PDF). `{name}` marks a value {@link fill} puts in. */
   document: DocumentLabels;
+  /** Invoice emails (api/jobs/email) and their state on the page. `{name}` marks a value {@link fill} puts in. */
+  email: EmailLabels;
   /** How numbers, amounts and dates are written. */
   format: { groupSeparator: string; decimalSeparator: string; months: readonly string[] };
 }
@@ -80,6 +83,26 @@ export interface DocumentLabels {
   taxCredited: string;
   totalCredited: string;
   refersTo: string;
+}
+
+/** The words of invoice emails, in one language. */
+export interface EmailLabels {
+  /** What each kind of message is, as the page lists it. */
+  kind: Record<EmailKind, string>;
+  /** A message's state, as the page shows it. */
+  state: Record<EmailState, string>;
+  /** Subject line of each kind ({title}: the invoice's title, {merchant}: its issuer). */
+  subject: Record<EmailKind, string>;
+  /** First paragraph of each kind ({title}, {merchant}, {total}, {due}). */
+  body: Record<EmailKind, string>;
+  /** The line before the customer's share link. */
+  openLink: string;
+  /** The line before the merchant's link to the invoice page. */
+  pageLink: string;
+  /** Says the PDF is attached. */
+  attached: string;
+  /** Closing line. */
+  signature: string;
 }
 
 /** `template` with each `{name}` replaced by `values.name`. */

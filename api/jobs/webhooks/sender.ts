@@ -5,6 +5,7 @@ import type { Logger } from "pino";
 import type { AppDb } from "../../db";
 import { dialectOf } from "../../db/dialect";
 import type { WebhookDeliveriesTable } from "../../db/types";
+import { retryDelay } from "../retry";
 import { SIGNATURE_HEADER, signatureHeader } from "../../services/webhooks/signature";
 import { type UrlPolicy, checkWebhookUrl, guardedLookup } from "../../services/webhooks/ssrf";
 
@@ -19,7 +20,7 @@ const BATCH = 50;
 export interface SenderSettings extends UrlPolicy {
   /** Limit of one attempt, connection to last byte. */
   timeoutMs: number;
-  /** Waits before retry 1, 2, …; a delivery fails for good after schedule.length + 1 attempts. */
+  /** Waits before retry 1, 2, … (see {@link retryDelay}); a delivery fails for good after schedule.length + 1 attempts. */
   retryScheduleMs: readonly number[];
 }
 
@@ -179,7 +180,7 @@ export class WebhookSender {
     );
     const ok = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
     const finished = this.now();
-    const wait = this.settings.retryScheduleMs[delivery.attempts - 1];
+    const wait = retryDelay(this.settings.retryScheduleMs, delivery.attempts);
     const error = ok ? null : (result.error ?? `HTTP ${result.statusCode}`);
     await this.db.transaction().execute(async (trx) => {
       await trx

@@ -1,27 +1,18 @@
-import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { Interface, getAddress, isError } from "ethers";
-import type { ShareLinksTable, UsersTable } from "../../db/types";
+import type { ShareLinksTable } from "../../db/types";
 import { type AppDeps, type AppEnv, newRouter } from "../../middleware/context";
 import { ApiError, errorResponses } from "../../lib/errors";
 import { IndexNotReadyError } from "../../index/errors";
 import { safeStatus } from "../../index/status";
-import { type DocumentInputs, type InvoiceDocumentModel, type TokenInfo, buildInvoiceDocument } from "../../documents/model";
-import { buildCreditNoteDocument } from "../../documents/credit-note";
-import { issueCreditNotes } from "../../services/credit-notes";
 import { DOCUMENT_CSP, renderInvoiceHtml } from "../../documents/html";
-import { renderInvoicePdf } from "../../documents/pdf";
 import { type AuthInfo, assertScope, authenticate, requireAuth, tokenOf } from "../../middleware/session";
-import { TtlCache } from "../../lib/ttl-cache";
 import { sessionSettings } from "../../middleware/auth";
-import { requireDeployment } from "../../services/node";
 import { InvoiceIdParamSchema, NO_CONTROL_CHARACTERS } from "../../lib/schemas";
 import { locateInvoice } from "../../services/drafts";
 import type { InvoiceRecord } from "../../services/drafts";
-
-/** Bytes of randomness in a share token (256 bits), sent as 43 base64url characters. */
-const SHARE_TOKEN_BYTES = 32;
+import { invoiceDocuments } from "../../services/invoice-document";
+import { createShareLink, hashShareToken, invoiceKey, shareLinkUrl } from "../../services/share-links";
 
 const ShareTokenSchema = z
   .string()
@@ -70,19 +61,6 @@ const LinkParamSchema = InvoiceIdParamSchema.extend({
     .openapi({ param: { name: "linkId", in: "path" } }),
 });
 
-const ERC20_METADATA = new Interface(["function symbol() view returns (string)", "function decimals() view returns (uint8)"]);
-const ETH: Omit<TokenInfo, "address"> = { symbol: "ETH", decimals: 18 };
-
-/** SHA-256 (hex) of a share token: what share_links stores. */
-function hashShareToken(token: string): string {
-  return createHash("sha256").update(token).digest("hex");
-}
-
-/** What share links of an invoice are filed under: its draft id when the API holds its details, else its on-chain id. */
-function invoiceKey(record: InvoiceRecord): string {
-  return record.loaded ? record.loaded.draft.id : `onchain:${record.row!.id}`;
-}
-
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 function linkJson(link: ShareLinksTable, now: number): z.infer<typeof ShareLinkSchema> {
@@ -105,7 +83,7 @@ export function documentRoutes(deps: AppDeps) {
   const now = deps.now ?? Date.now;
   const settings = sessionSettings(deps);
   const auth = requireAuth(settings, now);
-  const tokens = new TtlCache<TokenInfo>(3600_000, 1000);
+  const documents = invoiceDocuments(deps, now);
 
   /** The invoice, once the index can answer (a draft is never called "not on chain" while it is still building). */
   async function locate(id: string): Promise<InvoiceRecord> {
@@ -157,71 +135,11 @@ export function documentRoutes(deps: AppDeps) {
       throw new ApiError(403, "not_invoice_merchant", "Only the invoice's merchant can manage its share links");
   }
 
-  /** Symbol and decimals of the invoice's token (ETH for the zero address), from the token contract. */
-  async function tokenInfo(address: string, chainId: number): Promise<TokenInfo> {
-    const checksummed = getAddress(address);
-    if (BigInt(address) === 0n) return { address: checksummed, ...ETH };
-    const key = `${chainId}:${checksummed}`;
-    const cached = tokens.get(key, now());
-    if (cached) return cached;
-    // A revert or an empty answer means "no such function"; anything else means the node is not answering.
-    const read = async (fn: "symbol" | "decimals"): Promise<unknown> => {
-      try {
-        return ERC20_METADATA.decodeFunctionResult(fn, await deps.chain.call(checksummed, ERC20_METADATA.encodeFunctionData(fn)))[0];
-      } catch (err) {
-        if (isError(err, "CALL_EXCEPTION") || isError(err, "BAD_DATA")) return undefined;
-        throw new ApiError(503, "node_unreachable", "The node did not answer");
-      }
-    };
-    const [symbolValue, decimalsValue] = await Promise.all([read("symbol"), read("decimals")]);
-    const symbol = typeof symbolValue === "string" ? symbolValue.replace(/[^\p{L}\p{N}._-]/gu, "").slice(0, 16) : "";
-    const decimals = typeof decimalsValue === "bigint" ? Number(decimalsValue) : undefined;
-    // Without usable metadata, amounts stay in base units, named by the address.
-    const info: TokenInfo =
-      decimals === undefined || decimals > 36
-        ? { address: checksummed, symbol: `units of ${checksummed.slice(0, 8)}…`, decimals: 0 }
-        : { address: checksummed, symbol: symbol || `${checksummed.slice(0, 8)}…`, decimals };
-    tokens.set(key, info, now());
-    return info;
-  }
-
-  /** Gathers everything the model needs and builds it: the invoice's, or that of its credit note `creditNote`. */
-  async function documentModel(record: InvoiceRecord, creditNote?: string): Promise<InvoiceDocumentModel> {
-    const deployment = requireDeployment(deps);
-    const { row, loaded } = record;
-    const merchant = row?.merchant ?? loaded!.draft.merchant;
-    const payer = row?.payer ?? loaded?.draft.payer ?? null;
-    const profile = async (address: string | null): Promise<UsersTable | undefined> =>
-      address === null ? undefined : deps.db.selectFrom("users").selectAll().where("address", "=", getAddress(address)).executeTakeFirst();
-    const events = row ? deps.index.invoiceEvents(row.id) : [];
-    const inputs: DocumentInputs = {
-      draft: loaded,
-      row,
-      events,
-      profiles: { merchant: await profile(merchant), payer: await profile(payer) },
-      token: await tokenInfo(row?.token ?? loaded!.draft.token, deployment.chainId),
-      chainId: deployment.chainId,
-      escrow: deployment.contracts.PaymentEscrow.address,
-      generatedAt: now(),
-    };
-    if (creditNote === undefined) return buildInvoiceDocument(inputs);
-    const notes = row && loaded ? await issueCreditNotes(deps.db, row, loaded, events, now()) : [];
-    const note = notes.find((n) => n.number === creditNote);
-    if (!note) throw new ApiError(404, "credit_note_not_found", `This invoice has no credit note ${creditNote}`);
-    return buildCreditNoteDocument(inputs, note);
-  }
-
   const documentHeaders = (c: Context<AppEnv>) => {
     c.header("Content-Security-Policy", DOCUMENT_CSP);
     c.header("Cache-Control", "private, no-store");
     c.header("X-Robots-Tag", "noindex");
   };
-
-  const fileName = (m: InvoiceDocumentModel) =>
-    m.status.code === "credit_note" ? `credit-note-${m.number}.pdf` : `invoice-${m.onchainId ?? m.draftId}.pdf`;
-
-  const linkUrl = (record: InvoiceRecord, token: string, suffix: string) =>
-    `${deps.config.publicOrigin}/invoices/${record.loaded?.draft.id ?? record.row!.id}/document${suffix}?share=${token}`;
 
   const documentAccess =
     "The invoice's merchant or payer (signed in: bearer token or session cookie), or anyone with `?share=<token>` from POST /invoices/{id}/share-links.";
@@ -244,7 +162,7 @@ export function documentRoutes(deps: AppDeps) {
       async (c) => {
         const record = await locate(c.req.valid("param").id);
         await authorizeDocument(c, record, c.req.valid("query").share);
-        const html = renderInvoiceHtml(await documentModel(record, c.req.valid("query").creditNote));
+        const html = renderInvoiceHtml(await documents.model(record, c.req.valid("query").creditNote));
         documentHeaders(c);
         return c.html(html, 200);
       },
@@ -266,10 +184,10 @@ export function documentRoutes(deps: AppDeps) {
       async (c) => {
         const record = await locate(c.req.valid("param").id);
         await authorizeDocument(c, record, c.req.valid("query").share);
-        const model = await documentModel(record, c.req.valid("query").creditNote);
-        const pdf = await renderInvoicePdf(model);
+        const model = await documents.model(record, c.req.valid("query").creditNote);
+        const pdf = await documents.pdf(model);
         documentHeaders(c);
-        c.header("Content-Disposition", `inline; filename="${fileName(model)}"`);
+        c.header("Content-Disposition", `inline; filename="${documents.fileName(model)}"`);
         return c.body(new Uint8Array(pdf), 200, { "Content-Type": "application/pdf" });
       },
     )
@@ -302,20 +220,16 @@ export function documentRoutes(deps: AppDeps) {
             { in: "json", path: "expiresAt", message: "must be in the future" },
           ]);
         }
-        const token = randomBytes(SHARE_TOKEN_BYTES).toString("base64url");
-        const link: ShareLinksTable = {
-          id: randomUUID(),
-          invoice_key: invoiceKey(record),
-          token_hash: hashShareToken(token),
-          created_by: me,
-          label: input.label ?? null,
-          created_at: time,
-          expires_at: expiresAt,
-          revoked_at: null,
-          last_used_at: null,
-        };
-        await deps.db.insertInto("share_links").values(link).execute();
-        return c.json({ ...linkJson(link, time), token, url: linkUrl(record, token, ""), pdfUrl: linkUrl(record, token, ".pdf") }, 201);
+        const { link, token } = await createShareLink(deps.db, record, me, { label: input.label ?? null, expiresAt }, time);
+        return c.json(
+          {
+            ...linkJson(link, time),
+            token,
+            url: shareLinkUrl(deps.config.publicOrigin, record, token, ""),
+            pdfUrl: shareLinkUrl(deps.config.publicOrigin, record, token, ".pdf"),
+          },
+          201,
+        );
       },
     )
     .openapi(

@@ -52,6 +52,9 @@ const HealthSchema = z
       index: CheckSchema.extend({ indexedBlock: z.number().int().nullable().optional(), lagBlocks: z.number().int().optional() }),
     }),
     relayer: RelayerSchema,
+    email: z
+      .object({ enabled: z.boolean().openapi({ description: "Whether invoice emails are sent (SMTP_URL set)" }) })
+      .openapi("EmailHealth"),
   })
   .openapi("Health");
 
@@ -70,7 +73,7 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
 
 /**
  * /health: app db, deployment, node reachable, index ready and fresh, each network's sync as the indexer sees it, and
- * the relayer's state (never a readiness failure).
+ * the relayer's state (never a readiness failure) and whether invoice email is on.
  * 503 only when the API cannot serve (app db, deployment or index missing); an unreachable node or a lagging index is
  * 200 `degraded`: the index is still served, its answers marked stale (middleware/stale.ts).
  */
@@ -137,10 +140,12 @@ export function healthRoutes(deps: AppDeps) {
         };
       }
       const relayer = await relayerHealth(deps);
+      const email = { enabled: deps.config.smtpUrl !== undefined };
       const canServe = checks.appDb.ok && checks.deployment.ok && safeStatus(deps.index).ready;
-      if (!canServe) return errorResponse(c, 503, "not_ready", "Some dependencies are not ready", { checks, networks, relayer }) as never;
+      if (!canServe)
+        return errorResponse(c, 503, "not_ready", "Some dependencies are not ready", { checks, networks, relayer, email }) as never;
       const allOk = Object.values(checks).every((check) => check.ok) && Object.values(networks).every((n) => n.state === "ok");
-      return c.json({ status: allOk ? ("ok" as const) : ("degraded" as const), networks, checks, relayer }, 200);
+      return c.json({ status: allOk ? ("ok" as const) : ("degraded" as const), networks, checks, relayer, email }, 200);
     },
   );
 }

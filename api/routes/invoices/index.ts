@@ -11,6 +11,7 @@ import type { InvoiceRow } from "../../index/rows";
 import type { InvoiceStatus } from "../../../core/invoice/status";
 import { draftOf, loadDraft, locateInvoice } from "../../services/drafts";
 import { creditNoteJson, draftJson, findInvoiceJson, invoiceJson } from "./json";
+import { invoiceEmailsJson } from "./emails";
 import { issueCreditNotes } from "../../services/credit-notes";
 import {
   CreditNoteListSchema,
@@ -156,7 +157,8 @@ export function invoiceRoutes(deps: AppDeps) {
         method: "get",
         path: "/{id}",
         tags: ["invoices"],
-        summary: "An invoice: on-chain state from the index merged with the off-chain details, and whether they still match the reference",
+        summary:
+          "An invoice: on-chain state from the index merged with the off-chain details, whether they still match the reference, and (to its merchant) its emails",
         middleware: [read] as const,
         security: [{ bearer: [] }],
         request: { params: InvoiceIdParamSchema },
@@ -167,7 +169,10 @@ export function invoiceRoutes(deps: AppDeps) {
       }),
       async (c) => {
         const invoice = await findInvoice(c.req.valid("param").id);
-        assertParty(invoice, c.get("auth").address);
+        const me = c.get("auth").address.toLowerCase();
+        assertParty(invoice, me);
+        const merchant = invoice.onchain?.merchant ?? invoice.details?.merchant;
+        if (invoice.onchain && merchant?.toLowerCase() === me) invoice.emails = await invoiceEmailsJson(deps.db, invoice.onchain.id);
         return c.json(invoice, 200);
       },
     )

@@ -6,6 +6,7 @@ import { TAX_MENTIONS, isTaxRate, normalizeTaxRate } from "../../../core/invoice
 import { AddressSchema, TimeSchema, Uint256Schema } from "../../lib/schemas";
 import { CustomerInputSchema } from "../../lib/legal-schemas";
 import { LOCALES, type Locale } from "../../../core/labels";
+import { InvoiceEmailSchema } from "./emails";
 
 const description = z
   .string()
@@ -160,6 +161,9 @@ export const InvoiceSchema = z
       .boolean()
       .nullable()
       .openapi({ description: "The details hash to the on-chain reference (null when either side is missing)" }),
+    emails: z.array(InvoiceEmailSchema).optional().openapi({
+      description: "GET /invoices/{id}, to its merchant only: the invoice's emails, in the chain order of what they tell (SMTP_URL set)",
+    }),
   })
   .openapi("Invoice");
 

@@ -36,7 +36,12 @@ const PublicProfileSchema = z
 const ProfilePatchSchema = z
   .object({
     displayName: text(80).nullable().optional(),
-    email: z.email("must be an email address").max(254).nullable().optional(),
+    email: z
+      .email("must be an email address")
+      .max(254)
+      .nullable()
+      .optional()
+      .openapi({ description: "Where the invoice notices go (paid, released, disputed, refunded) when the API sends email" }),
     company: text(120).nullable().optional(),
     billingAddress: BillingAddressSchema.nullable().optional(),
     taxId: z

@@ -10,6 +10,7 @@ import { notice, statusBadge } from "../../ui/feedback";
 import { errorCard, gate, loadingCard, type View } from "../../ui/page";
 import { actionsCard, roleLabel } from "./actions";
 import { documentCard } from "./document";
+import { emailsCard } from "./emails";
 import { loadInvoice, waitForDraft, type InvoiceScreen, type Loaded } from "./screen";
 import { shareCard } from "./share";
 import { summaryCard } from "./summary";
@@ -85,7 +86,14 @@ export const invoiceView: View = (root, params, query) => {
         "div",
         { class: "layout-main-side" },
         h("div", { class: "stack" }, documentCard(data, screen.account), timelineCard(data, screen.account)),
-        h("aside", { class: "stack" }, summaryCard(data), actionsCard(screen, data, roles, slot), shareCard(id, roles.merchant)),
+        h(
+          "aside",
+          { class: "stack" },
+          summaryCard(data),
+          actionsCard(screen, data, roles, slot),
+          shareCard(id, roles.merchant),
+          emailsCard(data),
+        ),
       ),
     );
   };

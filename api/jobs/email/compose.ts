@@ -1,0 +1,32 @@
+import type { EmailKind } from "../../../core/email";
+import { CATALOGUES, type Locale, fill } from "../../../core/labels";
+import { type InvoiceDocumentModel, formatAmount } from "../../documents/model";
+
+/** The text of one invoice email. */
+export interface ComposedEmail {
+  subject: string;
+  text: string;
+}
+
+/**
+ * Subject and plain-text body of a `kind` message about the invoice `model` shows, in `language` (core/labels
+ * `email`): a sentence with the invoice's title, total and due date, then `link` (the customer's share link, or the
+ * merchant's invoice page), the attachment line for the customer's copy, and the signature.
+ */
+export function composeEmail(kind: EmailKind, model: InvoiceDocumentModel, amount: bigint, link: string, language: Locale): ComposedEmail {
+  const l = CATALOGUES[language].email;
+  const values = {
+    title: model.title,
+    merchant: model.issuer,
+    total: formatAmount(amount, model.token, language),
+    due: model.due,
+  };
+  const customer = kind === "invoice_issued";
+  const paragraphs = [
+    fill(l.body[kind], values),
+    `${customer ? l.openLink : l.pageLink}\n${link}`,
+    ...(customer ? [l.attached] : []),
+    fill(l.signature, values),
+  ];
+  return { subject: fill(l.subject[kind], values), text: paragraphs.join("\n\n") + "\n" };
+}

@@ -1,0 +1,94 @@
+import { Interface, getAddress, isError } from "ethers";
+import type { UsersTable } from "../db/types";
+import { type DocumentInputs, type InvoiceDocumentModel, type TokenInfo, buildInvoiceDocument } from "../documents/model";
+import { buildCreditNoteDocument } from "../documents/credit-note";
+import { renderInvoicePdf } from "../documents/pdf";
+import { ApiError } from "../lib/errors";
+import { TtlCache } from "../lib/ttl-cache";
+import type { AppDeps } from "../middleware/context";
+import { issueCreditNotes } from "./credit-notes";
+import type { InvoiceRecord } from "./drafts";
+import { requireDeployment } from "./node";
+
+const ERC20_METADATA = new Interface(["function symbol() view returns (string)", "function decimals() view returns (uint8)"]);
+const ETH: Omit<TokenInfo, "address"> = { symbol: "ETH", decimals: 18 };
+
+/** What the document builder reads: the app database, the index, the node and the deployment. */
+export type DocumentDeps = Pick<AppDeps, "db" | "index" | "chain" | "deployment">;
+
+/** Builds invoice documents (the model the HTML and PDF are drawn from, and the PDF itself). */
+export interface InvoiceDocuments {
+  /** The model of `record`'s invoice, or of its credit note numbered `creditNote` (404 when it has none). */
+  model(record: InvoiceRecord, creditNote?: string): Promise<InvoiceDocumentModel>;
+  /** The PDF of a model. */
+  pdf(model: InvoiceDocumentModel): Promise<Buffer>;
+  /** The PDF's file name: invoice-<id>.pdf or credit-note-<number>.pdf. */
+  fileName(model: InvoiceDocumentModel): string;
+}
+
+/**
+ * The one builder of invoice documents: GET /invoices/{id}/document(.pdf) serve what it builds, and invoice emails
+ * attach the same PDF. Token metadata (symbol, decimals) is read from the token contract and cached for an hour.
+ */
+export function invoiceDocuments(deps: DocumentDeps, now: () => number): InvoiceDocuments {
+  const tokens = new TtlCache<TokenInfo>(3600_000, 1000);
+
+  /** Symbol and decimals of the invoice's token (ETH for the zero address), from the token contract. */
+  async function tokenInfo(address: string, chainId: number): Promise<TokenInfo> {
+    const checksummed = getAddress(address);
+    if (BigInt(address) === 0n) return { address: checksummed, ...ETH };
+    const key = `${chainId}:${checksummed}`;
+    const cached = tokens.get(key, now());
+    if (cached) return cached;
+    // A revert or an empty answer means "no such function"; anything else means the node is not answering.
+    const read = async (fn: "symbol" | "decimals"): Promise<unknown> => {
+      try {
+        return ERC20_METADATA.decodeFunctionResult(fn, await deps.chain.call(checksummed, ERC20_METADATA.encodeFunctionData(fn)))[0];
+      } catch (err) {
+        if (isError(err, "CALL_EXCEPTION") || isError(err, "BAD_DATA")) return undefined;
+        throw new ApiError(503, "node_unreachable", "The node did not answer");
+      }
+    };
+    const [symbolValue, decimalsValue] = await Promise.all([read("symbol"), read("decimals")]);
+    const symbol = typeof symbolValue === "string" ? symbolValue.replace(/[^\p{L}\p{N}._-]/gu, "").slice(0, 16) : "";
+    const decimals = typeof decimalsValue === "bigint" ? Number(decimalsValue) : undefined;
+    // Without usable metadata, amounts stay in base units, named by the address.
+    const info: TokenInfo =
+      decimals === undefined || decimals > 36
+        ? { address: checksummed, symbol: `units of ${checksummed.slice(0, 8)}…`, decimals: 0 }
+        : { address: checksummed, symbol: symbol || `${checksummed.slice(0, 8)}…`, decimals };
+    tokens.set(key, info, now());
+    return info;
+  }
+
+  return {
+    async model(record, creditNote) {
+      const deployment = requireDeployment(deps);
+      const { row, loaded } = record;
+      const merchant = row?.merchant ?? loaded!.draft.merchant;
+      const payer = row?.payer ?? loaded?.draft.payer ?? null;
+      const profile = async (address: string | null): Promise<UsersTable | undefined> =>
+        address === null
+          ? undefined
+          : deps.db.selectFrom("users").selectAll().where("address", "=", getAddress(address)).executeTakeFirst();
+      const events = row ? deps.index.invoiceEvents(row.id) : [];
+      const inputs: DocumentInputs = {
+        draft: loaded,
+        row,
+        events,
+        profiles: { merchant: await profile(merchant), payer: await profile(payer) },
+        token: await tokenInfo(row?.token ?? loaded!.draft.token, deployment.chainId),
+        chainId: deployment.chainId,
+        escrow: deployment.contracts.PaymentEscrow.address,
+        generatedAt: now(),
+      };
+      if (creditNote === undefined) return buildInvoiceDocument(inputs);
+      const notes = row && loaded ? await issueCreditNotes(deps.db, row, loaded, events, now()) : [];
+      const note = notes.find((n) => n.number === creditNote);
+      if (!note) throw new ApiError(404, "credit_note_not_found", `This invoice has no credit note ${creditNote}`);
+      return buildCreditNoteDocument(inputs, note);
+    },
+    pdf: renderInvoicePdf,
+    fileName: (m) => (m.status.code === "credit_note" ? `credit-note-${m.number}.pdf` : `invoice-${m.onchainId ?? m.draftId}.pdf`),
+  };
+}

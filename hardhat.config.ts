@@ -39,10 +39,12 @@ subtask(TASK_TEST_GET_TEST_FILES, async (args: { testFiles: string[] }, _hre, ru
 
 const config: HardhatUserConfig = {
   solidity: {
-    version: SOLIDITY_VERSION,
-    settings: {
-      evmVersion: "cancun",
-      optimizer: { enabled: true, runs: 10_000 },
+    compilers: [{ version: SOLIDITY_VERSION, settings: { evmVersion: "cancun", optimizer: { enabled: true, runs: 10_000 } } }],
+    overrides: {
+      "contracts/PaymentEscrow.sol": {
+        version: SOLIDITY_VERSION,
+        settings: { evmVersion: "cancun", optimizer: { enabled: true, runs: 1000 } },
+      },
     },
   },
   networks: {

@@ -3,6 +3,7 @@ import { type Result, ZeroAddress, formatUnits, id as keccakText, isHexString } 
 import { signPermit } from "../scripts/lib/permit";
 import { minimumPayment } from "../core/invoice/actions";
 import { MAX_FEE_BPS } from "../core/invoice/limits";
+import { NO_CURRENCY } from "../core/invoice/currency";
 import { SOLIDITY_STATUS, type SolidityStatusName } from "../core/invoice/status";
 import { parseAmount, resolveAddress, resolveSigner } from "./lib/args";
 import { requireBalance } from "./lib/checks";
@@ -163,7 +164,7 @@ sendingTask("invoice:create", "Creates an invoice with you as merchant")
         const window = parseDuration(args.window, "--window");
         const reference = parseReference(args.reference);
         const maxFeeBps = args.maxFee === undefined ? await settle.escrow.feeBps() : parseFeeBps(args.maxFee);
-        const terms = { payer, token, amount, dueDate, disputeWindow: window, arbiter, maxFeeBps, referenceHash: reference };
+        const terms = { payer, token, amount, dueDate, disputeWindow: window, arbiter, maxFeeBps, referenceHash: reference, currency: NO_CURRENCY };
         const callArgs = [terms];
         const nextId = (await settle.escrow.invoiceCount()) + 1n;
         const outcome = await sendOrSimulate(hre, settle.escrow, "createInvoice", callArgs, args);

@@ -59,3 +59,12 @@ export function ceilingFor(quoted: bigint, slippageBps: number = DEFAULT_SLIPPAG
   }
   return (quoted * BigInt(10_000 + slippageBps) + 9_999n) / 10_000n;
 }
+
+/** A feed's `answer` with `decimals` decimals as a decimal string without trailing zeros ("0.92", "2000"). */
+export function formatRate(answer: bigint, decimals: number): string {
+  const negative = answer < 0n;
+  const digits = (negative ? -answer : answer).toString().padStart(decimals + 1, "0");
+  const whole = digits.slice(0, digits.length - decimals);
+  const fraction = digits.slice(digits.length - decimals).replace(/0+$/, "");
+  return `${negative ? "-" : ""}${whole}${fraction ? `.${fraction}` : ""}`;
+}

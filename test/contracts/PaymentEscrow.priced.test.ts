@@ -6,7 +6,6 @@ import { deployEscrow, deployUsdc } from "../helpers/escrow";
 import { DAY, WINDOW, fee, invoiceTerms } from "../helpers/constants";
 
 const EUR = currencyToBytes3("EUR");
-const USD = currencyToBytes3("USD");
 const HOUR = 3600;
 /** 12.50 EUR, in hundredths. */
 const PRICE = 1250n;
@@ -57,18 +56,16 @@ describe("PaymentEscrow priced in a currency", function () {
   describe("createInvoice with a currency", function () {
     it("records the currency and the price, and stores nothing due until the payment converts it", async function () {
       const { escrow, merchant, payer, arbiter, usdc, due } = await loadFixture(deployFixture);
-      const tx = escrow
-        .connect(merchant)
-        .createInvoice(
-          invoiceTerms({
-            payer: payer.address,
-            token: usdc.target as string,
-            amount: PRICE,
-            dueDate: due,
-            arbiter: arbiter.address,
-            currency: EUR,
-          }),
-        );
+      const tx = escrow.connect(merchant).createInvoice(
+        invoiceTerms({
+          payer: payer.address,
+          token: usdc.target as string,
+          amount: PRICE,
+          dueDate: due,
+          arbiter: arbiter.address,
+          currency: EUR,
+        }),
+      );
       await expect(tx).to.emit(escrow, "InvoiceCreated");
       await expect(tx).to.emit(escrow, "InvoiceCurrencySet").withArgs(1n, EUR, PRICE);
       expect(await escrow.invoiceCurrency(1n)).to.deep.equal([EUR, PRICE]);

@@ -15,6 +15,7 @@ import { customerRoutes } from "./routes/customers";
 import { exportRoutes } from "./routes/export";
 import { healthRoutes } from "./routes/health";
 import { invoiceRoutes } from "./routes/invoices";
+import { invoiceBatchRoutes } from "./routes/invoices/batch";
 import { invoiceRelayRoutes } from "./routes/invoices/relay";
 import { invoiceTransactionRoutes } from "./routes/invoices/transactions";
 import { oauthRoutes } from "./routes/oauth";
@@ -93,6 +94,7 @@ export function createApp(deps: AppDeps) {
     .route("/invoices", invoiceRoutes(deps))
     .route("/invoices", invoiceTransactionRoutes(deps))
     .route("/invoices", invoiceRelayRoutes(deps))
+    .route("/invoices", invoiceBatchRoutes(deps))
     .route("/invoices", documentRoutes(deps))
     .route("/customers", customerRoutes(deps))
     .route("/transactions", transactionRoutes(deps))

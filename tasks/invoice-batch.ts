@@ -1,5 +1,6 @@
 // invoice:pay-many — several invoices paid in one transaction (PaymentEscrow.payMany).
 import { ZeroAddress, formatUnits } from "ethers";
+import { MAX_BATCH_INVOICES } from "../core/invoice/limits";
 import { SOLIDITY_STATUS } from "../core/invoice/status";
 import { resolveSigner } from "./lib/args";
 import { requireBalance } from "./lib/checks";
@@ -8,13 +9,15 @@ import { reportSend, sendOrSimulate } from "./lib/send";
 import { loadSettle, tokenUnits } from "./lib/settle";
 import { output, type SendArgs, sendingTask } from "./lib/task";
 
-/** --ids: distinct whole numbers from 1, comma-separated. */
+/** --ids: distinct whole numbers from 1, comma-separated, at most MAX_BATCH_INVOICES of them. */
 function parseIds(text: string): bigint[] {
   const parts = text.split(",").map((part) => part.trim());
   if (parts.some((part) => !/^\d+$/.test(part) || BigInt(part) === 0n))
     throw new CliError(`bad --ids "${text}": use invoice ids separated by commas, e.g. 3,4,7`);
   const ids = parts.map(BigInt);
   if (new Set(parts).size !== parts.length) throw new CliError(`bad --ids "${text}": an invoice is listed twice`);
+  if (ids.length > MAX_BATCH_INVOICES)
+    throw new CliError(`bad --ids: ${ids.length} invoices, at most ${MAX_BATCH_INVOICES} in one batch: pay the rest in another`);
   return ids;
 }
 

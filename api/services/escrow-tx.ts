@@ -24,8 +24,14 @@ type AbiParam = { type: string; name?: string; components?: readonly AbiParam[] 
 type AbiFunction = { type: "function"; name: string; inputs: readonly AbiParam[] };
 type FunctionOf<Abi extends readonly unknown[]> = Extract<Abi[number], AbiFunction>;
 
-/** The TypeScript value ethers takes for a Solidity type (the few types these calls use). */
-type SolidityValue<T> = T extends `uint${string}` | `int${string}` ? bigint : T extends "address" | `bytes${string}` ? string : never;
+/** The TypeScript value ethers takes for a Solidity type (the few types these calls use, and arrays of them). */
+type SolidityValue<T> = T extends `${infer Item}[]`
+  ? SolidityValue<Item>[]
+  : T extends `uint${string}` | `int${string}`
+    ? bigint
+    : T extends "address" | `bytes${string}`
+      ? string
+      : never;
 
 /** The value of one parameter: a tuple is an object keyed by its components' names. */
 type ValueOf<P extends AbiParam> = P extends { type: "tuple"; components: infer C extends readonly AbiParam[] }
@@ -93,6 +99,14 @@ export function payTx(id: bigint, amount: bigint, token: string, escrow: Target)
  */
 export function payPricedTx(id: bigint, token: string, maxTokenAmount: bigint, escrow: Target): UnsignedTx {
   return escrowTx("payPriced", [id, token, maxTokenAmount], escrow, BigInt(token) === 0n ? maxTokenAmount : 0n);
+}
+
+/**
+ * PaymentEscrow.payMany: pays `amounts[i]` on invoice `ids[i]` in one transaction, with `value` (the ETH invoices'
+ * total) attached. List each ERC-20's invoices together so that the escrow pulls each token once.
+ */
+export function payManyTx(ids: bigint[], amounts: bigint[], value: bigint, escrow: Target): UnsignedTx {
+  return escrowTx("payMany", [ids, amounts], escrow, value);
 }
 
 /** What the actions other than pay take besides the invoice id. */

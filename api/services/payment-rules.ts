@@ -1,10 +1,13 @@
 import { type InvoiceParties, mayTake, minimumPayment, rolesOf } from "../../core/invoice/actions";
+import { isPayableStatus } from "../../core/invoice/status";
 import { ApiError } from "../lib/errors";
 
 /** What {@link checkPayment} reads of an on-chain invoice (amounts as decimal text, as the index JSON has them). */
 export interface PayableInvoice extends InvoiceParties {
   amount: string;
   paid: string;
+  /** The status at the indexed head (expiry included). */
+  status: string;
 }
 
 /**
@@ -12,12 +15,15 @@ export interface PayableInvoice extends InvoiceParties {
  * for a payment the payer sends and one the relayer submits (core/invoice/actions).
  *
  * @param field where `requested` came from in the request body, for the 400's details (e.g. "amount")
- * @throws ApiError 403 when `account` may not pay it, 409 when nothing is left, 400 for an amount out of bounds
+ * @throws ApiError 403 when `account` may not pay it, 409 when nothing is left or the invoice no longer takes payments
+ * (cancelled, expired, closed), 400 for an amount out of bounds
  */
 export function checkPayment(invoice: PayableInvoice, account: string, requested: bigint | undefined, field: string): bigint {
   if (!mayTake("pay", rolesOf(invoice, account))) throw new ApiError(403, "not_invoice_payer", "Only the invoice's payer can pay it");
   const owed = BigInt(invoice.amount) - BigInt(invoice.paid);
   if (owed <= 0n) throw new ApiError(409, "invoice_already_paid", "Nothing is left to pay on this invoice");
+  if (!isPayableStatus(invoice.status))
+    throw new ApiError(409, "invoice_not_payable", `This invoice is ${invoice.status.replace("_", " ")}: only open invoices take payments`);
   const amount = requested ?? owed;
   const least = minimumPayment(invoice, owed);
   if (amount < least || amount > owed) {
@@ -31,4 +37,16 @@ export function checkPayment(invoice: PayableInvoice, account: string, requested
     ]);
   }
   return amount;
+}
+
+/**
+ * Whether `account` may pay `invoice`, priced in a currency and not paid yet, with payPriced now: the same party and
+ * status rules as {@link checkPayment} (the amount is the price, converted at payment).
+ *
+ * @throws ApiError 403 when `account` may not pay it, 409 when the invoice no longer takes payments
+ */
+export function checkPricedPayment(invoice: PayableInvoice, account: string): void {
+  if (!mayTake("pay", rolesOf(invoice, account))) throw new ApiError(403, "not_invoice_payer", "Only the invoice's payer can pay it");
+  if (!isPayableStatus(invoice.status))
+    throw new ApiError(409, "invoice_not_payable", `This invoice is ${invoice.status.replace("_", " ")}: only open invoices take payments`);
 }

@@ -3,7 +3,7 @@
  * refuse a transaction it would not let through) and the page (to offer only what works now) both use.
  */
 import { isZeroAddress, sameAddress } from "../address";
-import type { InvoiceStatus } from "./status";
+import { type InvoiceStatus, isPayableStatus } from "./status";
 
 /** The escrow calls a party can make on one invoice (PaymentEscrow's function names). */
 export const INVOICE_ACTIONS = [
@@ -106,7 +106,7 @@ export interface Timed {
 export function availableActions(inv: ActionableInvoice, roles: Roles, now: number) {
   const s = inv.status;
   const payer = mayTake("release", roles);
-  const payable = (s === "open" || s === "partially_paid") && inv.due > 0n;
+  const payable = isPayableStatus(s) && inv.due > 0n;
   const windowEnds = inv.paidAt + inv.disputeWindow;
   const timeoutAt = inv.disputedAt + inv.disputeTimeout;
   const held = inv.held > 0n;

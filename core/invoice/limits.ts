@@ -6,6 +6,13 @@
 /** PaymentEscrow stores amounts as uint96 (EscrowAmountTooLarge above it). */
 export const MAX_INVOICE_AMOUNT = 2n ** 96n - 1n;
 
+/**
+ * Most invoices one batch payment (PaymentEscrow.payMany, which has no cap of its own) may take: the API's
+ * POST /invoices/batch-transactions, the page's "Pay selected" and invoice:pay-many refuse more. Each invoice costs
+ * about 19,000 gas in a batch (bench escrow.payMany10), so a full batch stays near a million gas.
+ */
+export const MAX_BATCH_INVOICES = 50;
+
 /** The highest protocol fee PaymentEscrow can charge (its MAX_FEE_BPS), in basis points. */
 export const MAX_FEE_BPS = 500;
 

@@ -78,6 +78,14 @@ export function deriveInvoiceStatus(invoice: InvoiceStatusInputs, now: bigint): 
   return invoice.paid === 0n ? "open" : "partially_paid";
 }
 
+/** The statuses in which PaymentEscrow takes a payment (an open or partially paid invoice not past its due date). */
+export const PAYABLE_STATUSES: readonly InvoiceStatus[] = ["open", "partially_paid"];
+
+/** True when an invoice in `status` (as the API spells it) takes payments. */
+export function isPayableStatus(status: string): boolean {
+  return (PAYABLE_STATUSES as readonly string[]).includes(status);
+}
+
 /** The expiry rule alone: an unpaid or part-paid invoice expires once `now` is strictly after its due date. */
 export function isPastDue(dueDate: bigint, now: bigint): boolean {
   return now > dueDate;

@@ -10,7 +10,7 @@ import { NO_CURRENCY } from "../../core/invoice/currency";
 
 /*
  * Properties of PaymentEscrow over random sequences of 30 to 50 steps (create, pay in ERC-20, by permit or in ETH,
- * release, claim, refund, reclaim, cancel, dispute, resolve, propose/accept a settlement, withdraw, fee collection,
+ * batches of one to four payments in one payMany (tokens and ETH mixed, all or nothing), release, claim, refund, reclaim, cancel, dispute, resolve, propose/accept a settlement, withdraw, fee collection,
  * fee changes, pause, time jumps, tokens and ETH sent to the escrow directly, sweeps) on several invoices, two
  * merchants, three payers, two ERC-20 tokens and ETH. A model written here predicts whether each step succeeds and
  * what it does; after EVERY step:
@@ -71,6 +71,7 @@ type Step =
       maxFeeBps: bigint;
     }
   | { kind: "pay"; inv: number; right: boolean; who: number; part: PayKind; permit: boolean; wrongKind: boolean }
+  | { kind: "payMany"; entries: Array<{ inv: number; part: PayKind }>; right: boolean; who: number; valueOff: boolean }
   | { kind: "release" | "refund"; inv: number; right: boolean; part: OutKind }
   | { kind: "claim" | "reclaim" | "cancel" | "dispute"; inv: number; right: boolean }
   | { kind: "resolve"; inv: number; right: boolean; percent: bigint; exact: boolean }
@@ -84,6 +85,10 @@ type Step =
   | { kind: "pause"; span: number };
 
 const right = fc.integer({ min: 0, max: 4 }).map((x) => x !== 0); // the entitled party 4 times in 5
+/** How much of what is due one payment pays (mostly the rest). */
+const payPart = fc.constantFrom<PayKind>("rest", "rest", "rest", "rest", "half", "half", "one", "zero", "over");
+/** The same for each payment of a batch, where one bad payment fails all: the rest far more often. */
+const batchPart = fc.oneof({ weight: 12, arbitrary: fc.constant<PayKind>("rest") }, { weight: 4, arbitrary: payPart });
 // Which invoice a step acts on: 4 times in 5 one of those the action suits (see SUITS), otherwise any invoice.
 const inv = fc.nat({ max: 10_000 });
 /** A step, drawn with the given weight per kind of step. */
@@ -91,6 +96,7 @@ const inv = fc.nat({ max: 10_000 });
 interface Weights {
   create: number;
   pay: number;
+  payMany: number;
   releaseOrRefund: number;
   claimOrReclaim: number;
   cancel: number;
@@ -137,9 +143,20 @@ function stepArbitrary(w: Weights): fc.Arbitrary<Step> {
         inv,
         right, // the invoice's payer (a random payer if it is open to anyone), otherwise `who`
         who: fc.integer({ min: 0, max: 4 }), // 0-2 payers, 3 the merchant, 4 the arbiter
-        part: fc.constantFrom<PayKind>("rest", "rest", "rest", "rest", "half", "half", "one", "zero", "over"),
+        part: payPart,
         permit: fc.integer({ min: 0, max: 5 }).map((x) => x === 0),
         wrongKind: fc.integer({ min: 0, max: 15 }).map((x) => x === 0),
+      }),
+    },
+    {
+      weight: w.payMany,
+      arbitrary: fc.record({
+        kind: fc.constant("payMany" as const),
+        // Invoices the caller may pay (the first one, as for pay, any invoice 1 time in 5); repeats are dropped.
+        entries: fc.array(fc.record({ inv, part: batchPart }), { minLength: 1, maxLength: 4 }),
+        right, // one of the payers, otherwise `who`
+        who: fc.integer({ min: 0, max: 4 }), // 0-2 payers, 3 the first invoice's merchant, 4 the arbiter
+        valueOff: fc.integer({ min: 0, max: 9 }).map((x) => x === 0), // msg.value one wei above the ETH total
       }),
     },
     {
@@ -210,6 +227,7 @@ function stepArbitrary(w: Weights): fc.Arbitrary<Step> {
 const GENERAL: Weights = {
   create: 4,
   pay: 7,
+  payMany: 3,
   releaseOrRefund: 4,
   claimOrReclaim: 2,
   cancel: 1,
@@ -227,6 +245,7 @@ const DISPUTES: Weights = {
   ...GENERAL,
   create: 3,
   pay: 8,
+  payMany: 2,
   releaseOrRefund: 1,
   claimOrReclaim: 1,
   cancel: 0,
@@ -236,7 +255,7 @@ const DISPUTES: Weights = {
   withdraw: 1,
   wait: 1,
 };
-const EXPIRY: Weights = { ...GENERAL, pay: 5, claimOrReclaim: 6, dispute: 3, propose: 1, accept: 1, wait: 6 };
+const EXPIRY: Weights = { ...GENERAL, pay: 5, payMany: 2, claimOrReclaim: 6, dispute: 3, propose: 1, accept: 1, wait: 6 };
 const sequenceArb = fc.oneof(
   fc.array(stepArbitrary(GENERAL), { minLength: 30, maxLength: 50, size: "max" }),
   fc.array(stepArbitrary(DISPUTES), { minLength: 30, maxLength: 50, size: "max" }),
@@ -266,6 +285,11 @@ interface ModelInvoice {
   outflow: bigint;
   fees: bigint;
   merchantGross: bigint;
+}
+
+/** What a payment of `part` pays when `due` is left. */
+function partOf(part: PayKind, due: bigint): bigint {
+  return { rest: due, half: due / 2n, one: 1n, zero: 0n, over: due + 1n }[part];
 }
 
 /** Invoices each action suits, so that random sequences reach deep states (disputes, settlements) often. */
@@ -309,6 +333,23 @@ class EscrowModel {
 
   creditOf(account: number, token: number): bigint {
     return this.credits.get(`${account}:${token}`) ?? 0n;
+  }
+
+  /**
+   * Whether `caller` may pay `amount` into `i` at time `t` as one payment (pause and payment kind aside): its payer
+   * only, an invoice open to anyone in full and not by its merchant or arbiter (issue 11.1), before the due date.
+   */
+  mayPay(i: ModelInvoice, caller: number, amount: bigint, t: bigint): boolean {
+    const due = i.amount - i.paid;
+    const payerOk = i.payer === null ? caller !== i.merchant && !(i.arbiter && caller === ARBITER) && amount === due : caller === i.payer;
+    return i.stored === "Open" && due > 0n && t <= i.due && payerOk && amount > 0n && amount <= due;
+  }
+
+  /** Records `caller`'s payment of `amount` into `i` at time `t` (binding an open invoice to it). */
+  recordPayment(i: ModelInvoice, caller: number, amount: bigint, t: bigint): void {
+    i.paid += amount;
+    if (i.payer === null) i.payer = caller;
+    if (i.paid === i.amount) i.paidAt = t;
   }
 
   /** Moves `toMerchant` (gross) to the merchant side and accrues the fee: the fee on the cumulative total. */
@@ -374,13 +415,14 @@ describe("PaymentEscrow properties", function () {
           model.paused = false;
         }
         const t = now + 1n; // the timestamp of this step's transaction
-        let target: ModelInvoice | null = null;
-        if ("inv" in step && model.invoices.length > 0) {
+        /** The invoice `index` picks: 4 times in 5 one that `kind` suits (and `fits`), otherwise any. */
+        const pick = (kind: string, index: number, fits: (i: ModelInvoice) => boolean = () => true): ModelInvoice => {
           const all = [...model.invoices].reverse();
-          const suited = all.filter((i) => SUITS[step.kind]!(model, i, t));
-          const pool = step.inv % 5 !== 0 && suited.length > 0 ? suited : all;
-          target = pool[Math.floor(step.inv / 5) % pool.length]!;
-        }
+          const suited = all.filter((i) => SUITS[kind]!(model, i, t) && fits(i));
+          const pool = index % 5 !== 0 && suited.length > 0 ? suited : all;
+          return pool[Math.floor(index / 5) % pool.length]!;
+        };
+        const target = "inv" in step && model.invoices.length > 0 ? pick(step.kind, step.inv) : null;
         let expected: boolean;
         let logs: Log[] | null = null;
         let apply = () => {};
@@ -431,24 +473,10 @@ describe("PaymentEscrow properties", function () {
             if (!target) continue;
             const anyone = step.who < 3 ? PAYERS[step.who]! : step.who === 3 ? target.merchant : ARBITER;
             const caller = step.right ? (target.payer ?? PAYERS[step.who % 3]!) : anyone;
-            const due = target.amount - target.paid;
-            const amount = { rest: due, half: due / 2n, one: 1n, zero: 0n, over: due + 1n }[step.part];
+            const amount = partOf(step.part, target.amount - target.paid);
             const native = target.token === 0;
             const useNative = step.wrongKind ? !native : native;
-            // An invoice open to anyone takes only its whole amount in one payment (issue 11.1).
-            const payerOk =
-              target.payer === null
-                ? caller !== target.merchant && !(target.arbiter && caller === ARBITER) && amount === due
-                : caller === target.payer;
-            expected =
-              !model.paused &&
-              target.stored === "Open" &&
-              due > 0n &&
-              t <= target.due &&
-              useNative === native &&
-              payerOk &&
-              amount > 0n &&
-              amount <= due;
+            expected = !model.paused && useNative === native && model.mayPay(target, caller, amount, t);
             const signer = signers[caller]!;
             if (useNative) {
               logs = await send(signer, (o) => escrow.connect(signer).payNative(target.id, { ...o, value: amount }));
@@ -462,11 +490,30 @@ describe("PaymentEscrow properties", function () {
             } else {
               logs = await send(signer, (o) => escrow.connect(signer).pay(target.id, amount, o));
             }
-            apply = () => {
-              target.paid += amount;
-              if (target.payer === null) target.payer = caller;
-              if (target.paid === target.amount) target.paidAt = t;
-            };
+            apply = () => model.recordPayment(target, caller, amount, t);
+            break;
+          }
+          case "payMany": {
+            if (model.invoices.length === 0) continue;
+            const caller = step.right ? PAYERS[step.who % 3]! : step.who < 3 ? PAYERS[step.who]! : step.who === 3 ? MERCHANTS[0]! : ARBITER;
+            const payableBy = (i: ModelInvoice) => i.payer === null || i.payer === caller;
+            const batch = new Map<bigint, { invoice: ModelInvoice; amount: bigint }>();
+            for (const [k, entry] of step.entries.entries()) {
+              const invoice = pick("pay", k === 0 ? entry.inv : entry.inv * 5 + 1, payableBy);
+              if (!batch.has(invoice.id)) batch.set(invoice.id, { invoice, amount: partOf(entry.part, invoice.amount - invoice.paid) });
+            }
+            const payments = [...batch.values()];
+            const nativeTotal = payments.reduce((sum, p) => sum + (p.invoice.token === 0 ? p.amount : 0n), 0n);
+            expected = !model.paused && !step.valueOff && payments.every((p) => model.mayPay(p.invoice, caller, p.amount, t));
+            const signer = signers[caller]!;
+            logs = await send(signer, (o) =>
+              escrow.connect(signer).payMany(
+                payments.map((p) => p.invoice.id),
+                payments.map((p) => p.amount),
+                { ...o, value: nativeTotal + (step.valueOff ? 1n : 0n) },
+              ),
+            );
+            apply = () => payments.forEach((p) => model.recordPayment(p.invoice, caller, p.amount, t));
             break;
           }
           case "release": {

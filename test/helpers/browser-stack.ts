@@ -235,6 +235,15 @@ export class BrowserSession {
     await this.page.waitForSelector("#main .page:not(.page-loading)");
   }
 
+  /** Opens `hash`, connects the wallet and signs in with Ethereum (the page's gate card or the header's button). */
+  async signIn(hash: string): Promise<void> {
+    await this.open(hash);
+    await this.page.click("#gate-connect");
+    await this.page.locator("#sign-in").waitFor();
+    await this.page.click((await this.page.locator("#gate-signin").count()) > 0 ? "#gate-signin" : "#sign-in");
+    await this.page.locator("#account-button .signed-in-mark").waitFor();
+  }
+
   /** Goes to `hash` inside the running page (no reload). */
   async go(hash: string): Promise<void> {
     await this.page.evaluate(`location.hash = ${JSON.stringify(hash)}`);

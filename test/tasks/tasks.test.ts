@@ -7,6 +7,7 @@ import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { sendOrSimulate } from "../../tasks/lib/send";
 import { loadSettle } from "../../tasks/lib/settle";
 import { CliError } from "../../tasks/lib/cli";
+import { MAX_BATCH_INVOICES } from "../../core/invoice/limits";
 import { runJson, runTask } from "../helpers/task-runner";
 
 describe("Hardhat tasks", function () {
@@ -219,6 +220,8 @@ describe("Hardhat tasks", function () {
       for (const id of ["1", "2", "3"]) expect((await show(id)).status).to.equal("Paid");
       expect((await runTask("invoice:pay-many", { ids: "1,2", from: "2" })).err).to.contain("invoice 1 is Paid");
       expect((await runTask("invoice:pay-many", { ids: "4,4", from: "2" })).err).to.contain("an invoice is listed twice");
+      const tooMany = Array.from({ length: MAX_BATCH_INVOICES + 1 }, (_, i) => i + 1).join(",");
+      expect((await runTask("invoice:pay-many", { ids: tooMany, from: "2" })).err).to.contain(`at most ${MAX_BATCH_INVOICES} in one batch`);
     });
 
     it("decodes the contract's refusal by name", async function () {

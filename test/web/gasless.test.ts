@@ -45,11 +45,7 @@ describe("web: pay without ETH", function () {
   });
 
   it("pays a TestUSD invoice with two signatures and no transaction from the wallet", async function () {
-    await payer.open(`#/invoice/${invoiceId}`);
-    await payer.page.click("#gate-connect");
-    await payer.page.locator("#sign-in").waitFor();
-    await payer.page.click((await payer.page.locator("#gate-signin").count()) > 0 ? "#gate-signin" : "#sign-in");
-    await payer.page.locator("#account-button .signed-in-mark").waitFor();
+    await payer.signIn(`#/invoice/${invoiceId}`);
     await payer.page.locator("#pay-method-gasless").waitFor();
     await payer.screenshot("gasless-offered");
     const sent = payer.wallet.requestsOf("eth_sendTransaction").length;

@@ -5,12 +5,13 @@ import { InvoiceIdParamSchema } from "../../lib/schemas";
 import { sessionSettings } from "../../middleware/auth";
 import { type AppDeps, newRouter } from "../../middleware/context";
 import { requireAuth } from "../../middleware/session";
-import { actionTx, allowanceCall, approveTx, decodeAllowance, payPricedTx, payTx } from "../../services/escrow-tx";
+import { readAllowance } from "../../services/allowance";
+import { actionTx, approveTx, payPricedTx, payTx } from "../../services/escrow-tx";
 import { type PriceQuote, quotePrice } from "../../services/price-quote";
 import { DEFAULT_SLIPPAGE_BPS, parsePrice } from "../../../core/invoice/currency";
 import { fromNode, requireDeployment } from "../../services/node";
 import { SIGNATURE_LIFETIME_SECONDS, permitAlternative, readTokenSigning, relayedAlternative } from "../../services/pay-alternatives";
-import { checkPayment } from "../../services/payment-rules";
+import { checkPayment, checkPricedPayment } from "../../services/payment-rules";
 import { findInvoiceJson } from "./json";
 import { ActionBodySchema, PayAlternativesSchema, UnsignedTxSchema } from "./schemas";
 import { PriceQuoteSchema } from "./priced-schemas";
@@ -69,19 +70,13 @@ export function invoiceTransactionRoutes(deps: AppDeps) {
 
       /** An approve of `amount` of ERC-20 `token` first when the payer's allowance for the escrow is short. */
       const approveIfShort = async (token: string, amount: bigint) => {
-        const raw = await fromNode(deps.chain.call(token, allowanceCall(me, escrow)));
-        let allowance: bigint;
-        try {
-          allowance = decodeAllowance(raw);
-        } catch {
-          throw new ApiError(409, "token_unreadable", `The token ${token} does not answer allowance(): it is not an ERC-20 on this chain`);
-        }
-        if (allowance < amount) transactions.push(approveTx(token, escrow, amount, deployment.chainId));
+        if ((await readAllowance(deps.chain, token, me, escrow)) < amount)
+          transactions.push(approveTx(token, escrow, amount, deployment.chainId));
       };
 
       if (body.action === "pay" && onchain.pricing && !onchain.pricing.payment) {
         // Priced in a currency and not paid: quote it now, pay at most the ceiling with payPriced.
-        if (!mayTake("pay", rolesOf(onchain, me))) throw new ApiError(403, "not_invoice_payer", "Only the invoice's payer can pay it");
+        checkPricedPayment(onchain, me);
         const token = pricedPaymentToken(onchain.token, body.token, onchain.pricing.currency);
         const price = { currency: onchain.pricing.currency, priceHundredths: parsePrice(onchain.pricing.price) };
         const quote = await quotePrice(deps.chain, escrow, price, token, body.slippageBps ?? DEFAULT_SLIPPAGE_BPS);

@@ -170,6 +170,9 @@ export type InvoiceTransactions = InferResponseType<Client["invoices"][":id"]["t
 /** POST /invoices/:id/transactions's relayed path (present when the relayer is on and the token allows it). */
 export type RelayedPath = NonNullable<NonNullable<InvoiceTransactions["alternatives"]>["relayed"]>;
 
+/** POST /invoices/batch-transactions: the calls that pay several invoices in one payMany. */
+export type BatchTransactions = InferResponseType<Client["invoices"]["batch-transactions"]["$post"], 200>;
+
 /** GET /health's relayer part. */
 export type RelayerHealth = InferResponseType<Client["health"]["$get"], 200>["relayer"];
 
@@ -201,6 +204,7 @@ export const api = {
     request<InvoiceTransactions>("POST", `/invoices/${encodeURIComponent(id)}/transactions`, {
       body: { action: "pay", amount: amount.toString() },
     }),
+  batchTransactions: (invoiceIds: string[]) => request<BatchTransactions>("POST", "/invoices/batch-transactions", { body: { invoiceIds } }),
   relay: (endpoint: string, body: unknown) => request<{ txHash: string; relayer: string }>("POST", endpoint, { body }),
 };
 

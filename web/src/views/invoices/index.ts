@@ -8,6 +8,7 @@ import { h, replace } from "../../ui/dom";
 import { icon } from "../../ui/icons";
 import { identicon } from "../../ui/controls";
 import { errorCard, gate, loadingCard, pageHeader, type View } from "../../ui/page";
+import { payManySelection, type PayManySelection } from "./pay-many";
 
 /** The tabs of the list: a label and the statuses (GET /invoices?status=) they show. */
 export const INVOICE_TABS: { key: string; label: string; status?: string }[] = [
@@ -77,7 +78,9 @@ export const invoicesView: View = (root, _params, query) => {
   );
   const list = h("div", { id: "invoice-list" }, loadingCard("Loading invoices"));
   const more = h("div", { class: "pager" });
-  root.append(h("section", { class: "card" }, h("div", { class: "card-head" }, roleSwitch), tabs, list, more));
+  // The payer's list: checkboxes on open invoices and "Pay selected" (pay-many.ts); read again once a batch is paid.
+  const selection = role === "payer" ? payManySelection(app.account!, reload) : undefined;
+  root.append(h("section", { class: "card" }, h("div", { class: "card-head" }, roleSwitch), tabs, selection?.bar, list, more));
 
   const tab = INVOICE_TABS.find((t) => t.key === tabKey)!;
   let rows: HTMLTableRowElement[] = [];
@@ -88,8 +91,8 @@ export const invoicesView: View = (root, _params, query) => {
       const page = await api.invoices({ role, status: tab.status, cursor, limit: PAGE_SIZE });
       if (stopped) return;
       const tokens = await Promise.all(page.items.map((item) => tokenOf(item)));
-      rows = rows.concat(page.items.map((item, i) => row(item, tokens[i]!, role)));
-      replace(list, rows.length === 0 ? emptyState(role, tab.key) : table(rows, role));
+      rows = rows.concat(page.items.map((item, i) => row(item, tokens[i]!, role, selection)));
+      replace(list, rows.length === 0 ? emptyState(role, tab.key) : table(rows, role, selection));
       replace(
         more,
         h("span", { class: "muted small" }, `${rows.length} invoice${rows.length === 1 ? "" : "s"}`),
@@ -124,11 +127,17 @@ export const invoicesView: View = (root, _params, query) => {
     return tokenInfo(address, provider, chainId).catch(() => ({ address, symbol: shortAddress(address), decimals: 18, name: address }));
   };
 
+  /** Reads the list again from its first page. */
+  function reload(): void {
+    rows = [];
+    void load();
+  }
+
   void load();
   return () => (stopped = true);
 };
 
-function table(rows: HTMLTableRowElement[], role: "merchant" | "payer"): HTMLElement {
+function table(rows: HTMLTableRowElement[], role: "merchant" | "payer", selection?: PayManySelection): HTMLElement {
   return h(
     "div",
     { class: "table-wrap" },
@@ -141,6 +150,7 @@ function table(rows: HTMLTableRowElement[], role: "merchant" | "payer"): HTMLEle
         h(
           "tr",
           null,
+          selection?.headCell(),
           h("th", { scope: "col" }, "Invoice"),
           h("th", { scope: "col" }, role === "merchant" ? "Payer" : "Merchant"),
           h("th", { scope: "col" }, "Due"),
@@ -153,7 +163,7 @@ function table(rows: HTMLTableRowElement[], role: "merchant" | "payer"): HTMLEle
   );
 }
 
-function row(item: Invoice, token: TokenInfo, role: "merchant" | "payer"): HTMLTableRowElement {
+function row(item: Invoice, token: TokenInfo, role: "merchant" | "payer", selection?: PayManySelection): HTMLTableRowElement {
   const onchain = item.onchain;
   const details = item.details;
   const counterparty = role === "merchant" ? (onchain?.payer ?? details?.payer ?? null) : (onchain?.merchant ?? details?.merchant ?? null);
@@ -164,6 +174,7 @@ function row(item: Invoice, token: TokenInfo, role: "merchant" | "payer"): HTMLT
   return h(
     "tr",
     { "data-invoice": onchain?.id ?? item.id },
+    selection?.cell(item),
     h(
       "td",
       null,

@@ -37,12 +37,16 @@ subtask(TASK_TEST_GET_TEST_FILES, async (args: { testFiles: string[] }, _hre, ru
   return args.testFiles.length > 0 ? files : files.filter((file) => TEST_SPEC_PATTERN.test(file));
 });
 
+/** The one compiler of the project, optimized for `runs` calls per deployed byte. */
+const compiler = (runs: number) => ({ version: SOLIDITY_VERSION, settings: { evmVersion: "cancun", optimizer: { enabled: true, runs } } });
+
 const config: HardhatUserConfig = {
   solidity: {
-    version: SOLIDITY_VERSION,
-    settings: {
-      evmVersion: "cancun",
-      optimizer: { enabled: true, runs: 10_000 },
+    compilers: [compiler(10_000)],
+    // PaymentEscrow at 10,000 runs no longer fits EIP-170's 24,576 bytes; at 1,000 it is 24,046 bytes and its
+    // hot paths cost about 0.15% more gas (bench/README.md).
+    overrides: {
+      "contracts/PaymentEscrow.sol": compiler(1_000),
     },
   },
   networks: {

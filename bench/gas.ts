@@ -20,6 +20,7 @@ const RESULTS_FILE = join(__dirname, "results", "gas.json");
 /** `--check`: compare with the snapshot instead of writing it. */
 const CHECK = process.argv.slice(2).includes("--check");
 import { measureRelayedGas } from "./relayed-gas";
+import { measurePricedGas } from "./priced-gas";
 
 /** Gas used by one sent transaction. */
 async function gasOf(tx: Promise<ContractTransactionResponse>): Promise<bigint> {
@@ -99,6 +100,7 @@ async function main(): Promise<void> {
     ...(await measureTokenAndStaking()),
     ...(await measureEscrowGas()),
     ...(await measureRelayedGas()),
+    ...(await measurePricedGas()),
   };
   console.table(Object.fromEntries(Object.entries(gas).map(([k, v]) => [k, { gasUsed: Number(v) }])));
   const checks = TARGETS.filter(([operation]) => gas[operation] !== undefined).map(([operation, formula, limit]) => {

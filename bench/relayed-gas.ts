@@ -6,6 +6,7 @@
 import { ethers } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { RECEIVE_WITH_AUTHORIZATION_TYPES, RELAYED_PAYMENT_TYPES, TOKEN_PULL, relayDomain } from "../core/relay";
+import { NO_CURRENCY } from "../core/invoice/currency";
 
 /** Returns `escrow.payRelayed`: whole-transaction gas of a relayed payment on the EIP-3009 path. */
 export async function measureRelayedGas(): Promise<Record<string, bigint>> {
@@ -29,6 +30,7 @@ export async function measureRelayedGas(): Promise<Record<string, bigint>> {
       arbiter: arbiter.address,
       maxFeeBps: 100,
       referenceHash: ethers.id(`relayed ${++nonce}`),
+      currency: NO_CURRENCY,
     });
     const payment = {
       id: await escrow.invoiceCount(),

@@ -7,7 +7,7 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {EscrowPayouts} from "./EscrowPayouts.sol";
 import {EscrowRelay} from "./EscrowRelay.sol";
-import {EscrowArbiters} from "./EscrowArbiters.sol";
+import {EscrowPricing} from "./EscrowPricing.sol";
 import {IPaymentEscrow} from "./interfaces/IPaymentEscrow.sol";
 import {InvoiceLib} from "./libraries/InvoiceLib.sol";
 
@@ -27,7 +27,9 @@ import {InvoiceLib} from "./libraries/InvoiceLib.sol";
 ///   both sides sign at any time, or by the payer reclaiming from {DISPUTE_TIMEOUT} on.
 /// - Money: see {EscrowPayouts} (books per token, bounded-gas payouts with credit on failure, fees, sweep,
 ///   allowlist) and {EscrowRelay} (relayed payments). Every function that moves funds is nonReentrant.
-contract PaymentEscrow is EscrowArbiters {
+/// - Invoices priced in a currency: see {EscrowPricing}; {payPriced} turns one into an ordinary invoice of the
+///   converted amount in the chosen token and pays it in full, so everything after the payment is unchanged.
+contract PaymentEscrow is EscrowPricing {
     using SafeERC20 for IERC20;
     using InvoiceLib for InvoiceLib.Stored;
 
@@ -83,23 +85,51 @@ contract PaymentEscrow is EscrowArbiters {
 
         _invoiceCount = next;
         id = next;
-        uint24 arbiterIndex = arbiter == address(0) ? 0 : _registerArbiter(arbiter, id);
-        InvoiceLib.Stored storage inv = _invoices[id];
-        // The fields of slot 0 written with no branch between, so the optimizer makes it one SSTORE.
-        inv.payer = payer;
-        inv.dueDate = SafeCast.toUint40(dueDate);
-        inv.disputeWindow = disputeWindow;
-        inv.arbiterIndex = arbiterIndex;
-        inv.amount = uint96(amount);
-        inv.state = Status.Open;
-        inv.feeBps = rate;
-        if (token != address(0)) inv.token = token;
-        inv.merchant = msg.sender;
-        if (referenceHash != bytes32(0)) inv.referenceHash = referenceHash;
+        {
+            uint24 arbiterIndex = arbiter == address(0) ? 0 : _registerArbiter(arbiter, id);
+            // A price in a currency is kept apart; the invoice stores amount 0 until {payPriced} converts it.
+            uint96 storedAmount = terms.currency == bytes3(0) ? uint96(amount) : 0;
+            InvoiceLib.Stored storage inv = _invoices[id];
+            // The fields of slot 0 written with no branch between, so the optimizer makes it one SSTORE.
+            inv.payer = payer;
+            inv.dueDate = SafeCast.toUint40(dueDate);
+            inv.disputeWindow = disputeWindow;
+            inv.arbiterIndex = arbiterIndex;
+            inv.amount = storedAmount;
+            inv.state = Status.Open;
+            inv.feeBps = rate;
+            if (token != address(0)) inv.token = token;
+            inv.merchant = msg.sender;
+            if (referenceHash != bytes32(0)) inv.referenceHash = referenceHash;
+        }
 
         emit InvoiceCreated(
             id, msg.sender, payer, token, amount, dueDate, disputeWindow, arbiter, referenceHash, rate
         );
+        if (terms.currency != bytes3(0)) _setCurrency(id, terms.currency, amount);
+    }
+
+    /// @inheritdoc IPaymentEscrow
+    function payPriced(uint256 id, address token, uint256 maxTokenAmount) external payable nonReentrant whenNotPaused {
+        InvoiceLib.Stored storage inv = _invoices[id];
+        if (_currencyOf(id) == bytes3(0)) revert EscrowInvoiceNotPricedInCurrency(id);
+        if (inv.amount != 0) revert EscrowInvalidStatus(id, inv.status()); // converted only by its full payment
+        address accepted = inv.token;
+        if (accepted == address(0)) _checkInvoiceToken(token, _allowlistEnabled);
+        else if (token != accepted) revert EscrowTokenNotAccepted(id, token, accepted);
+        bool native = token == address(0);
+        uint256 value = native ? maxTokenAmount : 0;
+        if (msg.value != value) revert EscrowPricedValueMismatch(id, msg.value, value);
+
+        uint256 amount = _quote(id, token, maxTokenAmount);
+        inv.amount = uint96(amount); // _quote refused more than 2^96 - 1
+        if (!native) inv.token = token;
+        (, uint256 owed) = _recordPayment(id, amount, native, msg.sender);
+        if (native) {
+            _push(id, token, msg.sender, value - amount); // the ceiling beyond the price goes back to the payer
+        } else {
+            _pullToken(id, token, amount, owed);
+        }
     }
 
     /// @inheritdoc IPaymentEscrow
@@ -431,7 +461,7 @@ contract PaymentEscrow is EscrowArbiters {
         uint256 dueDate = inv.dueDate;
         token = inv.token;
         if (state != Status.Open) _requireState(id, inv, Status.Open);
-        if (due == 0 || block.timestamp > dueDate) revert EscrowInvalidStatus(id, inv.status());
+        if (due == 0 || block.timestamp > dueDate) _refusePayment(id, inv);
         if ((token == address(0)) != native) revert EscrowWrongPaymentKind(id, token);
         if (amount == 0) revert EscrowZeroAmount();
         if (amount > due) revert EscrowOverpayment(id, amount, due);
@@ -445,6 +475,14 @@ contract PaymentEscrow is EscrowArbiters {
         inv.paidAt = paidAt;
         owed = _addOwed(token, amount);
         emit InvoicePaid(id, from, token, amount, paid);
+    }
+
+    /// @dev Refuses a payment into invoice `id`, which has nothing due or is past its due date: a priced one not yet
+    /// converted is paid with {payPriced}.
+    function _refusePayment(uint256 id, InvoiceLib.Stored storage inv) private view {
+        bytes3 currency = _currencyOf(id);
+        if (currency != bytes3(0) && inv.amount == 0) revert EscrowInvoicePricedInCurrency(id, currency);
+        revert EscrowInvalidStatus(id, inv.status());
     }
 
     /// @dev Binds an open invoice to `from`, who pays `amount` of the `due` whole amount; the payer may be neither

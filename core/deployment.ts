@@ -4,7 +4,7 @@
  */
 
 /** The contracts Settle deploys, in deployment order. */
-export const CONTRACT_NAMES = ["SettleToken", "StakingRewards", "PaymentEscrow"] as const;
+export const CONTRACT_NAMES = ["SettleToken", "StakingRewards", "PriceFeeds", "PaymentEscrow"] as const;
 
 /** Name of one of Settle's deployed contracts. */
 export type ContractName = (typeof CONTRACT_NAMES)[number];
@@ -29,6 +29,11 @@ export interface Deployment {
    * contract name. Optional: absent on public chains, whose tokens are in config/tokens.json.
    */
   tokens?: Record<string, ContractDeployment>;
+  /**
+   * Price feeds the deploy created on a local chain and registered in PriceFeeds (TestPriceFeed), by "token/currency"
+   * ("TestUSD/EUR"). Optional: absent on public chains, whose PriceFeeds registers Chainlink's own feeds.
+   */
+  priceFeeds?: Record<string, ContractDeployment>;
   /** sha256 of the deployed contracts' ABIs: readers can tell when their ABIs are stale. */
   abiHash: string;
 }

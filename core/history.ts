@@ -45,6 +45,8 @@ export const INVOICE_EVENTS = [
   "Swept",
   "RelayedPaymentSubmitted",
   "RelayNonceCancelled",
+  "InvoiceCurrencySet",
+  "InvoicePriced",
 ] as const;
 
 /** One of {@link INVOICE_EVENTS}. */

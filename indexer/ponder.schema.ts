@@ -104,6 +104,17 @@ export default createSchema((p) => ({
       updatedTimestamp: p.bigint(),
       /** Number of InvoiceEvent rows of the invoice. */
       eventCount: p.int(),
+      /**
+       * An invoice priced in a currency (InvoiceCurrencySet): the ISO 4217 code and the price in hundredths of it; null
+       * for an invoice priced in its token. Until its payment converts the price, `amount` is 0 and `token` the one
+       * accepted token or `0x000…000` for any (as the contract's getInvoice says).
+       */
+      currency: p.string().optional(),
+      price: p.bigint().optional(),
+      /** The conversion of its payment (InvoicePriced): the feed's answer, the answer's decimals and the feed's round. */
+      rateAnswer: p.bigint().optional(),
+      rateDecimals: p.int().optional(),
+      rateRoundId: p.bigint().optional(),
     },
     {
       merchantIndex: p.index(["merchant", "id"]),
@@ -236,6 +247,13 @@ export default createSchema((p) => ({
       /** On rows whose amount is the merchant's gross payout (release, claim, the merchant's part of a split): the protocol fee taken from it; the merchant received amount − fee. */
       fee: p.bigint().optional(),
       invoiceId: p.bigint().optional(),
+      /** On the invoice_created and invoice_paid rows of an invoice priced in a currency: its code and price (hundredths). */
+      currency: p.string().optional(),
+      price: p.bigint().optional(),
+      /** On the invoice_paid row of such an invoice: the feed's answer that converted the price, its decimals and round. */
+      rateAnswer: p.bigint().optional(),
+      rateDecimals: p.int().optional(),
+      rateRoundId: p.bigint().optional(),
       txHash: p.hex(),
       logIndex: p.int(),
       blockNumber: p.bigint(),

@@ -2,6 +2,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { CONTRACT_NAMES, type Hex, type ContractDeployment, type ContractName, type Deployment } from "../core/deployment";
 import { isLocalChain } from "../core/chains";
 import { hashAbis } from "./lib/deployments";
+import { deployLocalFeeds } from "./lib/local-feeds";
 import tokenConfig from "../config/tokens.json";
 
 /** Settle's deployment parameters. */
@@ -51,7 +52,8 @@ export interface DeployResult {
 }
 
 /**
- * Deploys SettleToken, StakingRewards and PaymentEscrow, or keeps the ones recorded in `previous`
+ * Deploys SettleToken, StakingRewards, PriceFeeds and PaymentEscrow (which converts invoices priced in a currency
+ * with that PriceFeeds), or keeps the ones recorded in `previous`
  * when they are still on this chain with the same ABIs. `log` receives one line per step.
  */
 export async function deploySettle(
@@ -104,7 +106,15 @@ export async function deploySettle(
     policy.tokens.USDC = tokens.TestUSD.address;
     log(`${"TestUSD".padEnd(15)} ${tokens.TestUSD.address} (block ${receipt.blockNumber})`);
   }
-  await deploy("PaymentEscrow", [deployer.address, deployer.address, DEPLOY_PARAMS.feeBps, Object.values(policy.tokens), policy.allowlist]);
+  await deploy("PriceFeeds", [deployer.address]);
+  const escrow = await deploy("PaymentEscrow", [
+    deployer.address,
+    deployer.address,
+    DEPLOY_PARAMS.feeBps,
+    Object.values(policy.tokens),
+    policy.allowlist,
+  ]);
+  await (await escrow.getFunction("setPriceFeeds")(contracts.PriceFeeds.address)).wait();
   log(
     `PaymentEscrow tokens: ${Object.keys(policy.tokens).join(", ")} and ETH; allowlist ${policy.allowlist ? "on" : "off"} (config/tokens.json)`,
   );
@@ -120,7 +130,15 @@ export async function deploySettle(
     );
   }
   const deployment: Deployment = { chainId, network: hre.network.name, contracts, abiHash };
-  if (local) deployment.tokens = tokens;
+  if (local) {
+    deployment.tokens = tokens;
+    deployment.priceFeeds = await deployLocalFeeds(
+      hre,
+      contracts.PriceFeeds.address,
+      { TestUSD: tokens.TestUSD!.address, SettleToken: contracts.SettleToken.address },
+      log,
+    );
+  }
   return { deployment, reused: false };
 }
 

@@ -14,6 +14,7 @@ export const ABI_SOURCES: readonly AbiSource[] = [
   { name: "SettleToken", artifact: "contracts/SettleToken.sol/SettleToken.json" },
   { name: "StakingRewards", artifact: "contracts/StakingRewards.sol/StakingRewards.json" },
   { name: "PaymentEscrow", artifact: "contracts/PaymentEscrow.sol/PaymentEscrow.json" },
+  { name: "PriceFeeds", artifact: "contracts/PriceFeeds.sol/PriceFeeds.json" },
   { name: "ERC20", artifact: "@openzeppelin/contracts/token/ERC20/extensions/ERC20Permit.sol/ERC20Permit.json" },
 ];
 

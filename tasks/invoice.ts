@@ -3,6 +3,7 @@ import { type Result, ZeroAddress, formatUnits, id as keccakText, isHexString } 
 import { signPermit } from "../scripts/lib/permit";
 import { minimumPayment } from "../core/invoice/actions";
 import { MAX_FEE_BPS } from "../core/invoice/limits";
+import { DEFAULT_SLIPPAGE_BPS, NO_CURRENCY } from "../core/invoice/currency";
 import { SOLIDITY_STATUS, type SolidityStatusName } from "../core/invoice/status";
 import { parseAmount, resolveAddress, resolveSigner } from "./lib/args";
 import { requireBalance } from "./lib/checks";
@@ -10,6 +11,7 @@ import { CliError, runCli } from "./lib/cli";
 import { DEFAULT_API_URL, payGasless } from "./lib/gasless";
 import { reportSend, sendOrSimulate, type SendOutcome } from "./lib/send";
 import { loadSettle, resolveToken, tokenUnits, type Settle } from "./lib/settle";
+import { describePrice, payPricedInvoice, pricedTerms, readPrice } from "./lib/priced";
 import { output, readingTask, type SendArgs, sendingTask } from "./lib/task";
 
 /** Seconds a permit signed by a task stays valid. */
@@ -35,6 +37,17 @@ interface InvoiceView {
   status: SolidityStatusName;
   symbol: string;
   decimals: number;
+}
+
+/** invoice:pay's arguments. */
+interface PayArgs extends SendArgs {
+  id: string;
+  amount?: string;
+  permit: boolean;
+  gasless: boolean;
+  api: string;
+  token?: string;
+  slippage: string;
 }
 
 /** Reads invoice `id`, or fails with a one-line error when there is none. */
@@ -128,8 +141,10 @@ function invoiceAction(
 }
 
 sendingTask("invoice:create", "Creates an invoice with you as merchant")
-  .addParam("amount", "amount due, in the token's units (e.g. 250)")
-  .addOptionalParam("token", "SETL, ETH or an ERC-20 address", "SETL")
+  .addOptionalParam("amount", "amount due, in the token's units (e.g. 250); or --currency and --price")
+  .addOptionalParam("currency", "price the invoice in this ISO 4217 currency (e.g. EUR) instead of a token amount")
+  .addOptionalParam("price", "with --currency: the price in it, at most two decimals (e.g. 12.50)")
+  .addOptionalParam("token", "SETL, ETH or an ERC-20 address (default SETL; with --currency, any token with a feed)")
   .addOptionalParam("payer", "who must pay (address or index); anyone when omitted")
   .addOptionalParam("due", "time until the due date: seconds or 7d, 12h ...", "7d")
   .addOptionalParam("window", "dispute window after full payment: seconds or 3d, 12h ...", "3d")
@@ -139,8 +154,10 @@ sendingTask("invoice:create", "Creates an invoice with you as merchant")
   .setAction(
     async (
       args: SendArgs & {
-        amount: string;
-        token: string;
+        amount?: string;
+        currency?: string;
+        price?: string;
+        token?: string;
         payer?: string;
         due: string;
         window: string;
@@ -153,9 +170,22 @@ sendingTask("invoice:create", "Creates an invoice with you as merchant")
       runCli(async () => {
         const signer = await resolveSigner(hre, args.from);
         const settle = await loadSettle(hre, signer);
-        const token = await resolveToken(hre, settle, args.token);
+        if ((args.currency === undefined) !== (args.price === undefined))
+          throw new CliError("give --currency and --price together (e.g. --currency EUR --price 12.50)");
+        if ((args.amount === undefined) === (args.currency === undefined))
+          throw new CliError("give either --amount (in the token) or --currency with --price");
+        const priced = args.currency === undefined ? undefined : pricedTerms(args.currency, args.price!);
+        const token = priced && args.token === undefined ? ZeroAddress : await resolveToken(hre, settle, args.token ?? "SETL");
+        if (priced && args.token !== undefined && token === ZeroAddress)
+          throw new CliError(
+            "an invoice priced in a currency takes one ERC-20 token or any token: drop --token to accept any (ETH included)",
+          );
         const { symbol, decimals } = await tokenUnits(hre, token);
-        const amount = parseAmount(args.amount, decimals);
+        const amount = priced ? priced.amount : parseAmount(args.amount!, decimals);
+        const currency = priced ? priced.currency : NO_CURRENCY;
+        const what = priced
+          ? `${args.price} ${args.currency!.toUpperCase()} in ${args.token === undefined ? "any token" : symbol}`
+          : `${args.amount} ${symbol}`;
         const payer = args.payer ? await resolveAddress(hre, args.payer, "--payer") : ZeroAddress;
         const arbiter = args.arbiter ? await resolveAddress(hre, args.arbiter, "--arbiter") : ZeroAddress;
         const now = BigInt((await hre.ethers.provider.getBlock("latest"))!.timestamp);
@@ -163,15 +193,11 @@ sendingTask("invoice:create", "Creates an invoice with you as merchant")
         const window = parseDuration(args.window, "--window");
         const reference = parseReference(args.reference);
         const maxFeeBps = args.maxFee === undefined ? await settle.escrow.feeBps() : parseFeeBps(args.maxFee);
-        const terms = { payer, token, amount, dueDate, disputeWindow: window, arbiter, maxFeeBps, referenceHash: reference };
+        const terms = { payer, token, amount, dueDate, disputeWindow: window, arbiter, maxFeeBps, referenceHash: reference, currency };
         const callArgs = [terms];
         const nextId = (await settle.escrow.invoiceCount()) + 1n;
         const outcome = await sendOrSimulate(hre, settle.escrow, "createInvoice", callArgs, args);
-        reportSend(
-          `created invoice ${nextId} for ${args.amount} ${symbol}, due ${new Date(Number(dueDate) * 1000).toISOString()}`,
-          outcome,
-          args.json,
-        );
+        reportSend(`created invoice ${nextId} for ${what}, due ${new Date(Number(dueDate) * 1000).toISOString()}`, outcome, args.json);
         if (args.json)
           output(true, "", {
             invoice: nextId,
@@ -179,6 +205,7 @@ sendingTask("invoice:create", "Creates an invoice with you as merchant")
             payer,
             token,
             amount,
+            currency,
             dueDate,
             disputeWindow: window,
             arbiter,
@@ -194,7 +221,13 @@ sendingTask("invoice:pay", "Pays an invoice: ETH, or an ERC-20 with approve + pa
   .addFlag("permit", "pay an ERC-20 invoice in one transaction with an EIP-2612 permit instead of approve + pay")
   .addFlag("gasless", "pay an ERC-20 invoice without ETH: sign, and the API's relayer submits the payment (POST /invoices/{id}/relay)")
   .addOptionalParam("api", "the Settle API that relays --gasless payments", DEFAULT_API_URL)
-  .setAction(async (args: SendArgs & { id: string; amount?: string; permit: boolean; gasless: boolean; api: string }, hre) =>
+  .addOptionalParam("token", "an invoice priced in a currency: the token to pay with (SETL, ETH or an address)")
+  .addOptionalParam(
+    "slippage",
+    "an invoice priced in a currency: how far above the quote you pay at most, in basis points",
+    String(DEFAULT_SLIPPAGE_BPS),
+  )
+  .setAction(async (args: PayArgs, hre) =>
     runCli(async () => {
       const signer = await resolveSigner(hre, args.from);
       const settle = await loadSettle(hre, signer);
@@ -202,6 +235,16 @@ sendingTask("invoice:pay", "Pays an invoice: ETH, or an ERC-20 with approve + pa
       requireStatus(invoice, ["Open", "PartiallyPaid"], "paid");
       if (invoice.payer !== ZeroAddress && invoice.payer.toLowerCase() !== signer.address.toLowerCase()) {
         throw new CliError(`invoice ${invoice.id} can only be paid by its payer ${invoice.payer} (you are ${signer.address})`);
+      }
+      const price = invoice.amount === 0n ? await readPrice(settle, invoice.id) : undefined;
+      if (price) {
+        if (args.amount || args.permit || args.gasless)
+          throw new CliError(
+            `invoice ${invoice.id} is priced in ${describePrice(price)} and paid in full with approve + pay: drop --amount, --permit and --gasless`,
+          );
+        const paid = await payPricedInvoice(hre, settle, signer, invoice, price, args);
+        report(paid.text, invoice, paid.outcome, args.json, paid.data);
+        return;
       }
       const due = await settle.escrow.amountDue(invoice.id);
       const amount = args.amount ? parseAmount(args.amount, invoice.decimals) : due;
@@ -352,6 +395,7 @@ readingTask("invoice:show", "Shows every field of an invoice in human units")
       const settle = await loadSettle(hre);
       const invoice = await readInvoice(hre, settle, args.id);
       const [due, held] = [await settle.escrow.amountDue(invoice.id), await settle.escrow.amountHeld(invoice.id)];
+      const price = await readPrice(settle, invoice.id);
       const time = (t: bigint) => (t === 0n ? "-" : new Date(Number(t) * 1000).toISOString());
       const who = (a: string, none: string) => (a === ZeroAddress ? none : a);
       output(
@@ -367,8 +411,9 @@ readingTask("invoice:show", "Shows every field of an invoice in human units")
           `  due date   ${time(invoice.dueDate)}   paid at ${time(invoice.paidAt)}   disputed at ${time(invoice.disputedAt)}`,
           `  window     ${invoice.disputeWindow} s after full payment; fee ${Number(invoice.feeBps) / 100}%`,
           `  reference  ${invoice.referenceHash}`,
+          ...(price ? [`  price      ${describePrice(price)}${invoice.amount === 0n ? " (converted when paid)" : ""}`] : []),
         ].join("\n"),
-        { ...invoice, due, held },
+        { ...invoice, due, held, ...(price ? { currency: price.currency, price: price.price } : {}) },
       );
     }),
   );

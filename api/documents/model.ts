@@ -13,6 +13,7 @@ import type { TaxMention } from "../../core/invoice/totals";
 import { INVOICE_STATUSES, STATUS_TONE, type InvoiceStatus, type StatusTone } from "../../core/invoice/status";
 import { CATALOGUES, type DocumentLabels, type Locale, eventLabel, fill, statusLabel } from "../../core/labels";
 import { orNull } from "./hash";
+import { priceText, pricedTotals } from "./priced";
 import { storedTaxes, verifyDocument } from "./stored";
 
 /** What a token is called and how its amounts are scaled. */
@@ -268,7 +269,11 @@ export function buildInvoiceDocument(inputs: DocumentInputs): InvoiceDocumentMod
     for (const t of taxes)
       totals.push({ label: fill(l.taxOn, { rate: rate(t.rate, lang), base: fmt(BigInt(t.base)) }), value: fmt(BigInt(t.amount)) });
   } else if (draft && lineSum !== amount) totals.push({ label: l.sumOfLines, value: fmt(lineSum) });
-  totals.push({ label: taxes.length > 0 ? l.totalGross : l.total, value: fmt(amount) });
+  const pricing = row?.pricing ?? null;
+  if (pricing) totals.push(...pricedTotals(pricing, row!.amount, token, fmt, l));
+  // An unpaid invoice priced in a currency has no token amount yet: its price is what is due.
+  const unconverted = pricing !== null && pricing.rate === null;
+  if (!unconverted) totals.push({ label: taxes.length > 0 ? l.totalGross : l.total, value: fmt(amount) });
   if (row) {
     const held = row.paid - row.released - row.refunded;
     totals.push({ label: l.paid, value: fmt(row.paid) });
@@ -278,7 +283,8 @@ export function buildInvoiceDocument(inputs: DocumentInputs): InvoiceDocumentMod
   }
   const closed = ["cancelled", "expired", "refunded", "resolved", "released"].includes(statusCode);
   const due = closed ? 0n : amount - (row?.paid ?? 0n);
-  totals.push({ label: l.balanceDue, value: fmt(due < 0n ? 0n : due), emphasis: true });
+  const dueText = unconverted && !closed ? priceText(pricing) : fmt(due < 0n ? 0n : due);
+  totals.push({ label: l.balanceDue, value: dueText, emphasis: true });
 
   const mentions = { exempt: [l.exempt, l.exemptMention], reverse_charge: [l.reverseCharge, l.reverseChargeMention] } as const;
   return {

@@ -4,7 +4,7 @@
  */
 import { decodeBigint, decodeHex, encodeBigint, encodeHex, isHexBytes, type IndexTable } from "../../core/index-schema";
 import { IndexQueryError } from "./errors";
-import type { Hex } from "./rows";
+import type { Hex, PricingRow } from "./rows";
 
 /** A result row as better-sqlite3 returns it. */
 export type Row = Record<string, unknown>;
@@ -58,3 +58,12 @@ export const hexOrNull = (row: Row, column: string): Hex | null => (row[column] 
 
 /** Table `name` of the index (core/index-schema's INDEX_TABLES), quoted for SQL. */
 export const sqlTable = (name: IndexTable): string => `"${name}"`;
+
+/** The pricing columns of an Invoice or History row (currency, price, rateAnswer, rateDecimals, rateRoundId), or null. */
+export function pricingOrNull(row: Row): PricingRow | null {
+  if (row.currency === null || row.currency === undefined) return null;
+  const answer = bigOrNull(row, "rateAnswer");
+  const roundId = bigOrNull(row, "rateRoundId");
+  const rate = answer === null || roundId === null ? null : { answer, decimals: row.rateDecimals as number, roundId };
+  return { currency: row.currency as string, price: big(row, "price"), rate };
+}

@@ -29,6 +29,22 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
+/** The feed answer that converted an invoice's price into its token at payment (InvoicePriced). */
+export interface RateRow {
+  /** The feed's answer: one whole token in the currency, with `decimals` decimals. */
+  answer: bigint;
+  decimals: number;
+  /** The feed's round the answer comes from. */
+  roundId: bigint;
+}
+
+/** An invoice priced in a currency: the ISO 4217 code, the price in hundredths, and its payment's rate once paid. */
+export interface PricingRow {
+  currency: string;
+  price: bigint;
+  rate: RateRow | null;
+}
+
 /** One row of the unified transaction history. */
 export interface HistoryRow {
   /** Sorts in chain order; use it as the cursor. */
@@ -42,6 +58,8 @@ export interface HistoryRow {
   /** The protocol fee taken from `amount` when it is the merchant's gross payout (release, claim, split); else null. */
   fee: bigint | null;
   invoiceId: bigint | null;
+  /** On the invoice_created and invoice_paid rows of an invoice priced in a currency (the rate on invoice_paid). */
+  pricing: PricingRow | null;
   txHash: Hex;
   logIndex: number;
   blockNumber: bigint;
@@ -115,6 +133,8 @@ export interface InvoiceRow {
   updatedBlock: bigint;
   updatedTimestamp: bigint;
   eventCount: number;
+  /** Null for an invoice priced in its token. Until paid, a priced invoice's amount is 0. */
+  pricing: PricingRow | null;
 }
 
 /** One PaymentEscrow event. */

@@ -1,6 +1,7 @@
 import { existsSync, statSync } from "node:fs";
 import type { InterfaceAbi } from "ethers";
 import { PaymentEscrowAbi } from "../../core/abis/PaymentEscrow";
+import { PriceFeedsAbi } from "../../core/abis/PriceFeeds";
 import { SettleTokenAbi } from "../../core/abis/SettleToken";
 import { StakingRewardsAbi } from "../../core/abis/StakingRewards";
 import type { ContractName, Deployment } from "../../core/deployment";
@@ -47,5 +48,6 @@ export function fileDeployment(network: string): DeploymentSource {
 export const SETTLE_ABIS: Readonly<Record<ContractName, InterfaceAbi>> = {
   SettleToken: SettleTokenAbi,
   StakingRewards: StakingRewardsAbi,
+  PriceFeeds: PriceFeedsAbi,
   PaymentEscrow: PaymentEscrowAbi,
 };

@@ -76,7 +76,7 @@ export function createInvoiceTx(terms: CreateInvoiceTerms, escrow: Target): Unsi
 }
 
 /** The PaymentEscrow views the API reads before it prepares a call. */
-type EscrowView = "feeBps" | "allowlistEnabled" | "isTokenAllowed";
+type EscrowView = "feeBps" | "allowlistEnabled" | "isTokenAllowed" | "priceFeeds";
 
 /** Call data of PaymentEscrow view `fn`. */
 export function escrowViewCall<Fn extends EscrowView>(fn: Fn, args: EscrowArgs<Fn>): string {
@@ -91,6 +91,14 @@ export function decodeEscrowView(fn: EscrowView, result: string): unknown {
 /** A payment of `amount` on invoice `id`: payNative with the value attached for ETH (`token` zero), else pay. */
 export function payTx(id: bigint, amount: bigint, token: string, escrow: Target): UnsignedTx {
   return BigInt(token) === 0n ? escrowTx("payNative", [id], escrow, amount) : escrowTx("pay", [id, amount], escrow);
+}
+
+/**
+ * PaymentEscrow.payPriced of invoice `id` (priced in a currency) in `token` with the payer's ceiling
+ * `maxTokenAmount`, sent as the value in ETH (`token` zero; the escrow returns what the price does not need).
+ */
+export function payPricedTx(id: bigint, token: string, maxTokenAmount: bigint, escrow: Target): UnsignedTx {
+  return escrowTx("payPriced", [id, token, maxTokenAmount], escrow, BigInt(token) === 0n ? maxTokenAmount : 0n);
 }
 
 /**

@@ -38,3 +38,15 @@ export function checkPayment(invoice: PayableInvoice, account: string, requested
   }
   return amount;
 }
+
+/**
+ * Whether `account` may pay `invoice`, priced in a currency and not paid yet, with payPriced now: the same party and
+ * status rules as {@link checkPayment} (the amount is the price, converted at payment).
+ *
+ * @throws ApiError 403 when `account` may not pay it, 409 when the invoice no longer takes payments
+ */
+export function checkPricedPayment(invoice: PayableInvoice, account: string): void {
+  if (!mayTake("pay", rolesOf(invoice, account))) throw new ApiError(403, "not_invoice_payer", "Only the invoice's payer can pay it");
+  if (!isPayableStatus(invoice.status))
+    throw new ApiError(409, "invoice_not_payable", `This invoice is ${invoice.status.replace("_", " ")}: only open invoices take payments`);
+}

@@ -7,6 +7,7 @@
  */
 import { ethers } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
+import { NO_CURRENCY } from "../../core/invoice/currency";
 
 /** Deploys the scenario; `create` and `paidTokenInvoice` return the new invoice's id. */
 export async function deployEscrowScenario() {
@@ -33,6 +34,7 @@ export async function deployEscrowScenario() {
       arbiter: arbiter.address,
       maxFeeBps: 100,
       referenceHash: ethers.id(`invoice ${++reference}`),
+      currency: NO_CURRENCY,
     });
   /** Creates an invoice for `asset` and returns its id. */
   const create = async (asset: string) => {

@@ -84,8 +84,7 @@ interface IPaymentEscrow {
     }
 
     /// @notice The terms a merchant creates an invoice with (see {createInvoice}).
-    /// @dev New fields are appended at the end (a later version adds a pricing currency), so that code
-    /// building this struct by name keeps working.
+    /// @dev New fields are appended at the end, so that code building this struct by name keeps working.
     /// @param payer The only address that may pay; address(0) lets anyone pay, but only the whole amount in one
     /// payment (which binds the invoice to that payer), so nobody can lock the customer out for less.
     /// @param token ERC-20 token of the invoice, or address(0) for native ETH. It must have code and, while the
@@ -96,6 +95,9 @@ interface IPaymentEscrow {
     /// @param arbiter Address both sides accept to resolve a dispute; address(0) for none (no dispute possible).
     /// @param maxFeeBps Highest protocol fee rate the merchant accepts; creation fails if {feeBps} is above it.
     /// @param referenceHash Hash of the off-chain invoice details.
+    /// @param currency bytes3(0) for an invoice priced in its token. Otherwise an ISO 4217 code ("EUR"): `amount` is
+    /// the price in hundredths of that currency, `token` the one token accepted for it or address(0) for any token
+    /// {priceFeeds} prices in the currency (ETH included), and the invoice is paid with {payPriced} only.
     struct InvoiceTerms {
         address payer;
         address token;
@@ -105,6 +107,7 @@ interface IPaymentEscrow {
         address arbiter;
         uint16 maxFeeBps;
         bytes32 referenceHash;
+        bytes3 currency;
     }
 
     /// @notice How a relayed payment pulls the payer's tokens (see {payRelayed}).
@@ -240,6 +243,21 @@ interface IPaymentEscrow {
     error EscrowRelayInvalidSignature(address payer, bytes32 digest);
     /// @notice `payer` already used or cancelled relay nonce `nonce`.
     error EscrowRelayNonceUsed(address payer, uint256 nonce);
+    /// @notice Invoice `id` is priced in `currency` and not paid yet: only {payPriced} pays it.
+    error EscrowInvoicePricedInCurrency(uint256 id, bytes3 currency);
+    /// @notice Invoice `id` does not exist or is priced in its token: pay it with {pay}, {payNative} or the like.
+    error EscrowInvoiceNotPricedInCurrency(uint256 id);
+    /// @notice Invoice `id` accepts only `accepted` for its price, not `token`.
+    error EscrowTokenNotAccepted(uint256 id, address token, address accepted);
+    /// @notice The price of invoice `id` comes to `tokenAmount` now, above the payer's ceiling `maxTokenAmount`.
+    error EscrowPriceAboveMax(uint256 id, uint256 tokenAmount, uint256 maxTokenAmount);
+    /// @notice {payPriced} of invoice `id` came with `value` wei but needs `expected`: the ceiling in ETH, or none
+    /// for an ERC-20 token.
+    error EscrowPricedValueMismatch(uint256 id, uint256 value, uint256 expected);
+    /// @notice No price feed registry is set, so no invoice priced in a currency can be paid.
+    error EscrowNoPriceFeeds();
+    /// @notice `feeds` has no contract code, so it cannot be the price feed registry.
+    error EscrowPriceFeedsHasNoCode(address feeds);
 
     // ------------------------------------------------------------------ events
 
@@ -393,6 +411,27 @@ interface IPaymentEscrow {
     /// @notice `payer` cancelled relay nonce `nonce`: no signed payment with it can be submitted.
     event RelayNonceCancelled(address indexed payer, uint256 nonce);
 
+    /// @notice Invoice `id`, created just before (its {InvoiceCreated} has amount `price`), is priced in `currency`:
+    /// `price` hundredths of it, paid with {payPriced} in the invoice's token or, if that is address(0), any token
+    /// the registry prices in the currency.
+    event InvoiceCurrencySet(uint256 indexed id, bytes3 currency, uint256 price);
+
+    /// @notice `payer` paid invoice `id`, priced in a currency, with `tokenAmount` of `token`: the price at the
+    /// registry feed's `answer` (with `feedDecimals` decimals) of round `roundId`. From now on the invoice is one of
+    /// `tokenAmount` in `token`. Followed by the payment's {InvoicePaid}.
+    event InvoicePriced(
+        uint256 indexed id,
+        address indexed payer,
+        address token,
+        uint256 tokenAmount,
+        int256 answer,
+        uint8 feedDecimals,
+        uint80 roundId
+    );
+
+    /// @notice Invoices priced in a currency are converted by the registry `feeds` from now on.
+    event PriceFeedsSet(address indexed feeds);
+
     // ------------------------------------------------------------------ invoices
 
     /// @notice Creates an invoice on `terms` with the caller as merchant and returns its id (sequential from 1).
@@ -428,6 +467,19 @@ interface IPaymentEscrow {
     /// @notice The caller voids its relay nonce `nonce`, so a signed payment with it can never be submitted.
     /// @dev Requirements: the nonce is unused. Emits {RelayNonceCancelled}.
     function cancelRelayNonce(uint256 nonce) external;
+
+    /// @notice Pays invoice `id`, priced in a currency, in full with `token` (address(0) = ETH): the price converted
+    /// by {priceFeeds} now, rounded up, at most `maxTokenAmount` (the payer's ceiling against a price move). The
+    /// invoice then becomes an ordinary one of that amount in that token: release, claim, refund, reclaim, dispute
+    /// and settlement all use them. In ETH, send the ceiling as `msg.value` (equal to `maxTokenAmount`); what is
+    /// not needed is sent back (or credited, see {PayoutCredited}).
+    /// @dev Requirements: not paused; the invoice is priced in a currency and not paid; `token` is its token, or any
+    /// (allowed, while the allowlist is on) token if its token is address(0); the registry quotes it (a feed, a
+    /// fresh, positive, in-bounds answer; see {IPriceFeeds-quote}); the amount fits uint96 and is at most
+    /// `maxTokenAmount`; `msg.value` is `maxTokenAmount` for ETH, 0 otherwise; then everything {pay} requires (open
+    /// to pay, the caller is the payer or binds an open invoice, the token delivers exactly). Emits {InvoicePriced},
+    /// {InvoicePaid}.
+    function payPriced(uint256 id, address token, uint256 maxTokenAmount) external payable;
 
     /// @notice Pays `msg.value` of native ETH into a native-ETH invoice. Same requirements as {pay}.
     function payNative(uint256 id) external payable;
@@ -515,6 +567,10 @@ interface IPaymentEscrow {
     /// @notice Switches the allowlist on or off for new invoices (TOKEN_MANAGER_ROLE). Emits {AllowlistEnabled}.
     function setAllowlistEnabled(bool enabled) external;
 
+    /// @notice Sets the registry that converts invoices priced in a currency (TOKEN_MANAGER_ROLE; it must have code).
+    /// Emits {PriceFeedsSet}.
+    function setPriceFeeds(address feeds) external;
+
     /// @notice Stops new invoices and payments (PAUSER_ROLE). Funds can always leave.
     function pause() external;
 
@@ -529,7 +585,8 @@ interface IPaymentEscrow {
     /// @notice Current status of invoice `id` (None if it does not exist).
     function status(uint256 id) external view returns (Status);
 
-    /// @notice What may still be paid into invoice `id` now (0 unless Open or PartiallyPaid).
+    /// @notice What may still be paid into invoice `id` now (0 unless Open or PartiallyPaid; 0 for an invoice priced
+    /// in a currency until it is paid: see {invoiceCurrency}).
     function amountDue(uint256 id) external view returns (uint256);
 
     /// @notice What the escrow holds for invoice `id`.
@@ -564,6 +621,14 @@ interface IPaymentEscrow {
 
     /// @notice Number of invoices created; the last id (ids start at 1).
     function invoiceCount() external view returns (uint256);
+
+    /// @notice The currency invoice `id` is priced in and its price in hundredths of it (bytes3(0) and 0 for an
+    /// invoice priced in its token). Until it is paid, such an invoice's {getInvoice} amount is 0 (and its token the
+    /// accepted one or address(0) for any).
+    function invoiceCurrency(uint256 id) external view returns (bytes3 currency, uint256 price);
+
+    /// @notice The price feed registry that converts invoices priced in a currency (address(0) until set).
+    function priceFeeds() external view returns (address);
 
     /// @notice Whether `payer` used or cancelled relay nonce `nonce`.
     function relayNonceUsed(address payer, uint256 nonce) external view returns (bool);

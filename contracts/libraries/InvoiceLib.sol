@@ -68,7 +68,8 @@ library InvoiceLib {
         IPaymentEscrow.Status state = inv.state;
         if (state != IPaymentEscrow.Status.Open) return state;
         uint256 paid = inv.paid;
-        if (paid == inv.amount) {
+        uint256 amount = inv.amount; // 0 for an invoice priced in a currency until its payment converts it
+        if (paid == amount && amount != 0) {
             if (held(inv) != 0) return IPaymentEscrow.Status.Paid;
             return inv.released != 0 ? IPaymentEscrow.Status.Released : IPaymentEscrow.Status.Refunded;
         }

@@ -10,6 +10,7 @@ contract TestPriceFeed is AggregatorV3Interface {
     uint80 private _roundId;
     int256 private _answer;
     uint256 private _updatedAt;
+    uint80 private _answeredInRound;
 
     constructor(uint8 decimals_, int256 answer_) {
         _decimals = decimals_;
@@ -24,6 +25,12 @@ contract TestPriceFeed is AggregatorV3Interface {
     /// @notice Sets the answer as a new round updated now.
     function setAnswer(int256 answer) external {
         _set(_roundId + 1, answer, block.timestamp);
+    }
+
+    /// @notice Makes the latest round report it was answered in round `answeredInRound` (an incomplete round when
+    /// that is below the round id).
+    function setAnsweredInRound(uint80 answeredInRound) external {
+        _answeredInRound = answeredInRound;
     }
 
     /// @notice Sets the decimals of the answer.
@@ -43,12 +50,13 @@ contract TestPriceFeed is AggregatorV3Interface {
 
     /// @inheritdoc AggregatorV3Interface
     function latestRoundData() external view returns (uint80, int256, uint256, uint256, uint80) {
-        return (_roundId, _answer, _updatedAt, _updatedAt, _roundId);
+        return (_roundId, _answer, _updatedAt, _updatedAt, _answeredInRound);
     }
 
     function _set(uint80 roundId, int256 answer, uint256 updatedAt) private {
         _roundId = roundId;
         _answer = answer;
         _updatedAt = updatedAt;
+        _answeredInRound = roundId;
     }
 }

@@ -300,6 +300,33 @@ export const PaymentEscrowAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint256",
+        "name": "id",
+        "type": "uint256"
+      }
+    ],
+    "name": "EscrowInvoiceNotPricedInCurrency",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "id",
+        "type": "uint256"
+      },
+      {
+        "internalType": "bytes3",
+        "name": "currency",
+        "type": "bytes3"
+      }
+    ],
+    "name": "EscrowInvoicePricedInCurrency",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "address",
         "name": "to",
         "type": "address"
@@ -333,6 +360,11 @@ export const PaymentEscrowAbi = [
       }
     ],
     "name": "EscrowNoFeesAccrued",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "EscrowNoPriceFeeds",
     "type": "error"
   },
   {
@@ -552,6 +584,59 @@ export const PaymentEscrowAbi = [
     "inputs": [
       {
         "internalType": "uint256",
+        "name": "id",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "tokenAmount",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "maxTokenAmount",
+        "type": "uint256"
+      }
+    ],
+    "name": "EscrowPriceAboveMax",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "feeds",
+        "type": "address"
+      }
+    ],
+    "name": "EscrowPriceFeedsHasNoCode",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "id",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "value",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "expected",
+        "type": "uint256"
+      }
+    ],
+    "name": "EscrowPricedValueMismatch",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
         "name": "deadline",
         "type": "uint256"
       },
@@ -673,6 +758,27 @@ export const PaymentEscrowAbi = [
       }
     ],
     "name": "EscrowTokenHasNoCode",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "id",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "token",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "accepted",
+        "type": "address"
+      }
+    ],
+    "name": "EscrowTokenNotAccepted",
     "type": "error"
   },
   {
@@ -969,6 +1075,31 @@ export const PaymentEscrowAbi = [
         "type": "uint256"
       },
       {
+        "indexed": false,
+        "internalType": "bytes3",
+        "name": "currency",
+        "type": "bytes3"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "price",
+        "type": "uint256"
+      }
+    ],
+    "name": "InvoiceCurrencySet",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "id",
+        "type": "uint256"
+      },
+      {
         "indexed": true,
         "internalType": "address",
         "name": "payer",
@@ -1037,6 +1168,55 @@ export const PaymentEscrowAbi = [
       }
     ],
     "name": "InvoicePaid",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "id",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "payer",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "address",
+        "name": "token",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "tokenAmount",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "int256",
+        "name": "answer",
+        "type": "int256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint8",
+        "name": "feedDecimals",
+        "type": "uint8"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint80",
+        "name": "roundId",
+        "type": "uint80"
+      }
+    ],
+    "name": "InvoicePriced",
     "type": "event"
   },
   {
@@ -1332,6 +1512,19 @@ export const PaymentEscrowAbi = [
       }
     ],
     "name": "PayoutCredited",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "feeds",
+        "type": "address"
+      }
+    ],
+    "name": "PriceFeedsSet",
     "type": "event"
   },
   {
@@ -1884,6 +2077,11 @@ export const PaymentEscrowAbi = [
             "internalType": "bytes32",
             "name": "referenceHash",
             "type": "bytes32"
+          },
+          {
+            "internalType": "bytes3",
+            "name": "currency",
+            "type": "bytes3"
           }
         ],
         "internalType": "struct IPaymentEscrow.InvoiceTerms",
@@ -2157,6 +2355,30 @@ export const PaymentEscrowAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint256",
+        "name": "id",
+        "type": "uint256"
+      }
+    ],
+    "name": "invoiceCurrency",
+    "outputs": [
+      {
+        "internalType": "bytes3",
+        "name": "currency",
+        "type": "bytes3"
+      },
+      {
+        "internalType": "uint256",
+        "name": "price",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "address",
         "name": "token",
         "type": "address"
@@ -2238,6 +2460,29 @@ export const PaymentEscrowAbi = [
       }
     ],
     "name": "payNative",
+    "outputs": [],
+    "stateMutability": "payable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "id",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "token",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "maxTokenAmount",
+        "type": "uint256"
+      }
+    ],
+    "name": "payPriced",
     "outputs": [],
     "stateMutability": "payable",
     "type": "function"
@@ -2350,6 +2595,19 @@ export const PaymentEscrowAbi = [
     "name": "payWithPermit",
     "outputs": [],
     "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "priceFeeds",
+    "outputs": [
+      {
+        "internalType": "address",
+        "name": "",
+        "type": "address"
+      }
+    ],
+    "stateMutability": "view",
     "type": "function"
   },
   {
@@ -2583,6 +2841,19 @@ export const PaymentEscrowAbi = [
       }
     ],
     "name": "setFeeRecipient",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "feeds",
+        "type": "address"
+      }
+    ],
+    "name": "setPriceFeeds",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"

@@ -69,7 +69,8 @@ export interface InvoiceStatusInputs {
  */
 export function deriveInvoiceStatus(invoice: InvoiceStatusInputs, now: bigint): InvoiceStatus {
   if (invoice.state !== "open") return invoice.state;
-  if (invoice.paid === invoice.amount) {
+  // An invoice priced in a currency has amount 0 until its payment converts the price (PaymentEscrow.payPriced).
+  if (invoice.paid === invoice.amount && invoice.amount !== 0n) {
     if (invoice.held !== 0n) return "paid";
     return invoice.released !== 0n ? "released" : "refunded";
   }

@@ -57,6 +57,12 @@ export interface DocumentLabels {
   returnedToPayer: string;
   held: string;
   balanceDue: string;
+  /** An invoice priced in a currency: its price ("12.50 EUR"), the token amount its payment took, and the rate. */
+  price: string;
+  paidInToken: string;
+  rate: string;
+  /** The rate's value: {symbol}, {rate}, {currency}, {round}. */
+  rateValue: string;
   exempt: string;
   reverseCharge: string;
   exemptMention: string;

@@ -2,7 +2,7 @@
 import type { Address, Hex } from "viem";
 import { ZERO_ADDRESS } from "../../core/address";
 import { deriveInvoiceStatus, type InvoiceState, type InvoiceStatus } from "../../core/invoice/status";
-import type { Db, EventPosition } from "./history";
+import type { Db, EventPosition, Pricing } from "./history";
 /** An escrow event as the handlers see it: its position and its arguments. */
 export type EscrowEvent = EventPosition & { args: Record<string, unknown>; log: { address: Address } };
 
@@ -19,6 +19,14 @@ export interface InvoiceChange {
   settlementProposer?: Address | undefined;
   settlementToMerchant?: bigint | undefined;
   state?: InvoiceState;
+  /** Set by the pricing events (EscrowPricing.ts): a priced invoice's amount and token change with its payment. */
+  amount?: bigint;
+  token?: Address;
+  currency?: string;
+  price?: bigint;
+  rateAnswer?: bigint;
+  rateDecimals?: number;
+  rateRoundId?: bigint;
 }
 
 /** The Invoice row after an update: what the handlers need of it. */
@@ -27,6 +35,18 @@ interface InvoiceAfter {
   payer?: Hex | null;
   token: Hex;
   amount: bigint;
+  currency?: string | null;
+  price?: bigint | null;
+  rateAnswer?: bigint | null;
+  rateDecimals?: number | null;
+  rateRoundId?: bigint | null;
+}
+
+/** The History pricing of an invoice row: its currency and price, and its payment's rate once paid; none if unpriced. */
+export function pricingOf(invoice: InvoiceAfter): Pricing | undefined {
+  const { currency, price, rateAnswer, rateDecimals, rateRoundId } = invoice;
+  if (!currency || price === null || price === undefined) return undefined;
+  return { currency, price, rateAnswer: rateAnswer ?? undefined, rateDecimals: rateDecimals ?? undefined, rateRoundId: rateRoundId ?? undefined };
 }
 
 /** Event arguments as JSON (bigints as decimal strings) for InvoiceEvent.args. */

@@ -12,6 +12,15 @@ export interface EventPosition {
   block: { number: bigint; timestamp: bigint };
 }
 
+/** An invoice's price in a currency and, once paid, the conversion of its payment (columns of Invoice and History). */
+export interface Pricing {
+  currency: string;
+  price: bigint;
+  rateAnswer?: bigint;
+  rateDecimals?: number;
+  rateRoundId?: bigint;
+}
+
 /** Account counters a history row can bump besides `historyCount`. */
 export type AccountCounter = "transfersIn" | "transfersOut" | "invoicesCreated" | "paymentsMade" | "stakingActions";
 
@@ -26,6 +35,8 @@ export interface HistoryEntry {
   /** The protocol fee taken from `amount` when it is the merchant's gross payout. */
   fee?: bigint;
   invoiceId?: bigint;
+  /** The price of an invoice priced in a currency, and the rate of its payment (History's currency and rate columns). */
+  pricing?: Pricing;
   /** Counter of the account to increment along with `historyCount`. */
   counter?: AccountCounter;
 }
@@ -52,6 +63,7 @@ export async function recordHistory(db: Db, event: EventPosition, entries: reado
       amount: entry.amount,
       fee: entry.fee,
       invoiceId: entry.invoiceId,
+      ...entry.pricing,
       txHash: event.log.transactionHash,
       logIndex: event.log.logIndex,
       blockNumber: event.block.number,

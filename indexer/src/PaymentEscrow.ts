@@ -2,7 +2,7 @@ import { ponder } from "@/generated";
 import type { Address } from "viem";
 import { ZERO_ADDRESS } from "../../core/address";
 import { deriveInvoiceStatus } from "../../core/invoice/status";
-import { countStatus, orNone, recordEscrowEvent, updateInvoice, type EscrowEvent } from "../lib/escrow";
+import { countStatus, orNone, pricingOf, recordEscrowEvent, updateInvoice, type EscrowEvent } from "../lib/escrow";
 import { addTokenStats, recordHistory, type Db, type HistoryEntry } from "../lib/history";
 
 // PaymentEscrow's invoice lifecycle; the escrow-wide books (credits, fees, sweeps, settings, relay nonces) are in
@@ -53,9 +53,11 @@ ponder.on("PaymentEscrow:InvoicePaid", async ({ event, context }) => {
   });
   await addTokenStats(context.db, event, token, { escrowLocked: amount, escrowPaid: amount });
   await recordEscrowEvent(context.db, event, "InvoicePaid", { invoiceId: id, actor: payer, token, amount });
+  // A priced invoice's one payment follows its InvoicePriced: its rows carry the price and the rate.
+  const pricing = pricingOf(after);
   await recordHistory(context.db, event, [
-    { account: payer, counterparty: after.merchant, kind: "invoice_paid", token, amount, invoiceId: id, counter: "paymentsMade" },
-    { account: after.merchant, counterparty: payer, kind: "invoice_paid", token, amount, invoiceId: id },
+    { account: payer, counterparty: after.merchant, kind: "invoice_paid", token, amount, invoiceId: id, pricing, counter: "paymentsMade" },
+    { account: after.merchant, counterparty: payer, kind: "invoice_paid", token, amount, invoiceId: id, pricing },
   ]);
 });
 

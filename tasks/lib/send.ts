@@ -3,6 +3,7 @@ import { Interface, type BaseContract, type ContractTransactionResponse, type Er
 import { SOLIDITY_STATUS } from "../../core/invoice/status";
 import { findRevertData } from "../../core/revert";
 import { CliError } from "./cli";
+import { CONTRACT_NAMES } from "../../core/deployment";
 
 /** Options every sending task takes. */
 export interface SendOptions {
@@ -72,9 +73,8 @@ export async function describeRevert(hre: HardhatRuntimeEnvironment, error: unkn
 }
 
 async function decodeError(hre: HardhatRuntimeEnvironment, data: string): Promise<ErrorDescription | null> {
-  const names = ["SettleToken", "StakingRewards", "PaymentEscrow"];
   const fragments = new Map<string, unknown>();
-  for (const name of names) {
+  for (const name of CONTRACT_NAMES) {
     for (const item of (await hre.artifacts.readArtifact(name)).abi) {
       if (item.type === "error") fragments.set(JSON.stringify(item), item);
     }

@@ -3,6 +3,7 @@ import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { DAY } from "../helpers/constants";
 import { deployEscrow, deployUsdc } from "../helpers/escrow";
+import { NO_CURRENCY } from "../../core/invoice/currency";
 
 /*
  * payMany: several invoices, of several merchants and tokens and ETH, paid in one transaction; all or nothing, each
@@ -30,6 +31,7 @@ describe("PaymentEscrow.payMany", function () {
         arbiter: arbiter.address,
         maxFeeBps: 500,
         referenceHash: ethers.ZeroHash,
+        currency: NO_CURRENCY,
       });
       return escrow.invoiceCount();
     };

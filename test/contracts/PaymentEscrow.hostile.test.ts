@@ -6,6 +6,7 @@ import type { AddressLike, BaseContract } from "ethers";
 import type { PaymentEscrow } from "../../typechain-types";
 import { DAY, WINDOW, fee } from "../helpers/constants";
 import { deployEscrow } from "../helpers/escrow";
+import { NO_CURRENCY } from "../../core/invoice/currency";
 
 /*
  * PaymentEscrow against hostile counterparts: tokens that re-enter, take a fee on transfer, return false, return
@@ -41,6 +42,7 @@ describe("PaymentEscrow with hostile tokens and receivers", function () {
         arbiter: arbiter.address,
         maxFeeBps: 100,
         referenceHash: ethers.ZeroHash,
+        currency: NO_CURRENCY,
       };
       const data = escrow.interface.encodeFunctionData("createInvoice", [terms]);
       if (from === (await receiver.getAddress())) await receiver.act(escrow, data);

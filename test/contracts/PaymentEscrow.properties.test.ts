@@ -6,6 +6,7 @@ import type { ContractTransactionResponse, Log } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { SOLIDITY_STATUS, type SolidityStatusName } from "../../core/invoice/status";
 import { signPermit } from "../../scripts/lib/permit";
+import { NO_CURRENCY } from "../../core/invoice/currency";
 
 /*
  * Properties of PaymentEscrow over random sequences of 30 to 50 steps (create, pay in ERC-20, by permit or in ETH,
@@ -440,6 +441,7 @@ describe("PaymentEscrow properties", function () {
               arbiter: step.arbiter ? addresses[ARBITER]! : ethers.ZeroAddress,
               maxFeeBps: step.maxFeeBps,
               referenceHash: ethers.toBeHex(n + 1, 32),
+              currency: NO_CURRENCY,
             };
             logs = await send(signers[step.merchant]!, (o) => escrow.connect(signers[step.merchant]!).createInvoice(terms, o));
             apply = () =>

@@ -3,6 +3,7 @@ import hre, { ethers } from "hardhat";
 import fc from "fast-check";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { RELAYED_PAYMENT_TYPES, relayDomain } from "../../core/relay";
+import { NO_CURRENCY } from "../../core/invoice/currency";
 
 /**
  * Relayed payments, as random sequences of submissions (with replays, altered amounts, other relayers and
@@ -33,6 +34,7 @@ describe("PaymentEscrow relayed payments (properties)", function () {
         arbiter: ethers.ZeroAddress,
         maxFeeBps: 500,
         referenceHash: ethers.ZeroHash,
+        currency: NO_CURRENCY,
       });
     }
     return { escrow, token, payer, relayers: [r1, r2] };

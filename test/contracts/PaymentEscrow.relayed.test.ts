@@ -5,6 +5,7 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { PaymentEscrow, TestUSD } from "../../typechain-types";
 import { PERMIT_TYPES } from "../../core/permit";
 import { RECEIVE_WITH_AUTHORIZATION_TYPES, RELAYED_PAYMENT_TYPES, type RelayedPayment, TOKEN_PULL, relayDomain } from "../../core/relay";
+import { NO_CURRENCY } from "../../core/invoice/currency";
 
 const DAY = 24 * 3600;
 const usdc = (n: number | string) => ethers.parseUnits(String(n), 6);
@@ -65,6 +66,7 @@ describe("PaymentEscrow relayed payments", function () {
         arbiter: arbiter.address,
         maxFeeBps: 500,
         referenceHash: REF,
+        currency: NO_CURRENCY,
       });
       return escrow.invoiceCount();
     };

@@ -7,6 +7,7 @@ import { signPermit } from "../../scripts/lib/permit";
 import { SOLIDITY_STATUS_VALUE } from "../../core/invoice/status";
 import { DAY, DISPUTE_TIMEOUT, FEE_BPS, WINDOW, fee } from "../helpers/constants";
 import { deployEscrow, deployUsdc } from "../helpers/escrow";
+import { NO_CURRENCY } from "../../core/invoice/currency";
 
 const REF = ethers.id("invoice INV-0001: 3 hours of consulting");
 const usdc = (n: number | string) => ethers.parseUnits(String(n), 6);
@@ -24,7 +25,7 @@ const terms = (
   arbiter: AddressLike,
   referenceHash: string,
   maxFeeBps: BigNumberish = 500,
-) => ({ payer, token, amount, dueDate, disputeWindow, arbiter, maxFeeBps, referenceHash });
+) => ({ payer, token, amount, dueDate, disputeWindow, arbiter, maxFeeBps, referenceHash, currency: NO_CURRENCY });
 
 describe("PaymentEscrow", function () {
   /** The escrow as deployed (1% fee), a 6-decimal permit token, and funded, approving payers. */

@@ -5,6 +5,7 @@ import { SOLIDITY_STATUS_VALUE } from "../../core/invoice/status";
 import { deriveInvoiceStatus, statusFromValue, type InvoiceState } from "../../core/invoice/status";
 import { DAY, DISPUTE_TIMEOUT as TIMEOUT, WINDOW } from "../helpers/constants";
 import { deployEscrow, deployUsdc } from "../helpers/escrow";
+import { NO_CURRENCY } from "../../core/invoice/currency";
 
 /*
  * PaymentEscrow's state-transition table: every action tried from every status by the party entitled to it, with
@@ -145,6 +146,7 @@ describe("PaymentEscrow state transitions", function () {
       arbiter: arbiter.address,
       maxFeeBps: 100,
       referenceHash: ethers.ZeroHash,
+      currency: NO_CURRENCY,
     });
     return { escrow, merchant, payer, arbiter, dueDate, id: 1n };
   }

@@ -1,6 +1,7 @@
 /** The constants the contract specs share: time, and the escrow deployment's dispute window, timeout and fee. */
 import { ZERO_ADDRESS } from "../../core/address";
 import { MAX_FEE_BPS } from "../../core/invoice/limits";
+import { NO_CURRENCY } from "../../core/invoice/currency";
 
 const ZERO_HASH = `0x${"0".repeat(64)}`;
 
@@ -28,6 +29,8 @@ export interface TermsInput {
   arbiter?: string;
   maxFeeBps?: number | bigint;
   referenceHash?: string;
+  /** An ISO 4217 code as bytes3 for an invoice priced in a currency; none by default. */
+  currency?: string;
 }
 
 /**
@@ -45,5 +48,6 @@ export function invoiceTerms(input: TermsInput) {
     arbiter: input.arbiter ?? ZERO_ADDRESS,
     maxFeeBps: input.maxFeeBps ?? MAX_FEE_BPS,
     referenceHash: input.referenceHash ?? ZERO_HASH,
+    currency: input.currency ?? NO_CURRENCY,
   };
 }

@@ -8,6 +8,8 @@ import { Contract, Interface, JsonRpcProvider, ZeroAddress, id as topicOf, zeroP
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { IndexReader } from "../../api/index/reader";
+import { currencyFromBytes3 } from "../../core/invoice/currency";
+import type { PricingRow } from "../../api/index/rows";
 import { dumpIndex, type DumpRow, type IndexDump } from "./index-dump";
 import { REPO_ROOT, type TestDeployment } from "./node";
 
@@ -51,6 +53,42 @@ interface ExpectedHistory {
   blockNumber: bigint;
   timestamp: bigint;
   counter?: "transfersIn" | "transfersOut" | "invoicesCreated" | "paymentsMade" | "stakingActions";
+  /** On the invoice_created and invoice_paid rows of an invoice priced in a currency (the rate on invoice_paid). */
+  currency?: string | null;
+  price?: bigint | null;
+  rateAnswer?: bigint | null;
+  rateDecimals?: number | null;
+  rateRoundId?: bigint | null;
+}
+
+/** The price of an invoice priced in a currency and the rate of its payment, from its events. */
+interface ExpectedPricing {
+  currency: string;
+  price: bigint;
+  rateAnswer: bigint | null;
+  rateDecimals: number | null;
+  rateRoundId: bigint | null;
+}
+
+/** Every priced invoice's currency, price and (once paid) rate, from InvoiceCurrencySet and InvoicePriced. */
+function expectedPricing(events: ChainEvent[]): Map<bigint, ExpectedPricing> {
+  const prices = new Map<bigint, ExpectedPricing>();
+  for (const { event, source } of events) {
+    if (source !== "escrow") continue;
+    const a = event.args;
+    if (event.name === "InvoiceCurrencySet") {
+      const currency = currencyFromBytes3(a.currency as string)!;
+      prices.set(a.id as bigint, { currency, price: a.price as bigint, rateAnswer: null, rateDecimals: null, rateRoundId: null });
+    }
+    if (event.name === "InvoicePriced") {
+      Object.assign(prices.get(a.id as bigint)!, {
+        rateAnswer: a.answer as bigint,
+        rateDecimals: Number(a.feedDecimals),
+        rateRoundId: a.roundId as bigint,
+      });
+    }
+  }
+  return prices;
 }
 
 const lower = (address: string) => address.toLowerCase();
@@ -160,6 +198,13 @@ function expectedHistory(
         push(a.merchant, a.payer === ZeroAddress ? null : a.payer, "invoice_created", a.token, a.amount, id, "invoicesCreated");
         push(a.payer, a.merchant, "invoice_created", a.token, a.amount, id);
         break;
+      case "InvoiceCurrencySet":
+        inv!.amount = 0n;
+        break;
+      case "InvoicePriced":
+        inv!.amount = a.tokenAmount;
+        inv!.token = a.token;
+        break;
       case "InvoicePaid":
         inv!.payer = a.payer;
         push(a.payer, inv!.merchant, "invoice_paid", a.token, a.amount, id, "paymentsMade");
@@ -218,6 +263,12 @@ function expectedHistory(
         if (lower(a.to) !== lower(a.sweeper)) push(a.sweeper, a.to, "swept", a.token, a.amount);
         break;
     }
+  }
+  const prices = expectedPricing(events);
+  for (const row of rows) {
+    const pricing = row.invoiceId === null ? undefined : prices.get(row.invoiceId);
+    if (!pricing || (row.kind !== "invoice_created" && row.kind !== "invoice_paid")) continue;
+    Object.assign(row, row.kind === "invoice_paid" ? pricing : { currency: pricing.currency, price: pricing.price });
   }
   return rows.sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
 }
@@ -325,6 +376,11 @@ export async function expectIndexMatchesChain(
     "amount",
     "fee",
     "invoiceId",
+    "currency",
+    "price",
+    "rateAnswer",
+    "rateDecimals",
+    "rateRoundId",
     "txHash",
     "logIndex",
     "blockNumber",
@@ -375,6 +431,7 @@ export async function expectIndexMatchesChain(
     const count = Number(await escrow.getFunction("invoiceCount")());
     expect(dump.Invoice.length, "Invoice rows").to.equal(count);
     const byStatus: Record<string, number> = {};
+    const prices = expectedPricing(events);
     for (let id = 1n; id <= BigInt(count); id++) {
       const onChain = await escrow.getFunction("getInvoice")(id);
       const indexed = reader.invoice(id)!;
@@ -398,6 +455,7 @@ export async function expectIndexMatchesChain(
           feeBps: indexed.feeBps,
           status: indexed.status,
           held: indexed.held,
+          pricing: indexed.pricing,
         },
         `invoice ${id}`,
       ).to.deep.equal({
@@ -417,6 +475,7 @@ export async function expectIndexMatchesChain(
         feeBps: Number(onChain.feeBps),
         status,
         held: await escrow.getFunction("amountHeld")(id),
+        pricing: await chainPricing(escrow, id, prices.get(id)),
       });
     }
     expect(reader.stats().invoicesByStatus, "invoice counts by status").to.deep.equal(
@@ -476,6 +535,16 @@ export async function expectIndexMatchesChain(
     reader.close();
   }
   return dump;
+}
+
+/** Invoice `id`'s pricing as the read module returns it: the contract's invoiceCurrency, and the rate of its InvoicePriced. */
+async function chainPricing(escrow: Contract, id: bigint, fromEvents: ExpectedPricing | undefined): Promise<PricingRow | null> {
+  const [bytes3, price] = (await escrow.getFunction("invoiceCurrency")(id)) as [string, bigint];
+  const currency = currencyFromBytes3(bytes3);
+  if (currency === undefined) return null;
+  const { rateAnswer, rateDecimals, rateRoundId } = fromEvents!;
+  const rate = rateAnswer === null ? null : { answer: rateAnswer, decimals: rateDecimals!, roundId: rateRoundId! };
+  return { currency, price, rate };
 }
 
 /** Transaction hashes of every row of the index that carries one. */

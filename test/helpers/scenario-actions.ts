@@ -5,7 +5,7 @@
  * native ETH: release, claim, refund, reclaim (expired and after dispute), cancel, dispute with
  * resolution and settlement, payouts credited to a receiver that refuses ETH, withdrawals, fee
  * collection and changes, a sweep of surplus, allowlist changes, a relayed payment and a cancelled relay nonce, and
- * invoices left open, partially paid and expired.
+ * invoices left open, partially paid and expired; invoices priced in a currency paid in a token and in ETH.
  */
 import {
   Contract,
@@ -25,6 +25,7 @@ import { REPO_ROOT } from "./node";
 import { signPermit, type EthersPermitToken as PermitToken } from "../../scripts/lib/permit";
 import { RELAYED_PAYMENT_TYPES, TOKEN_PULL, relayDomain } from "../../core/relay";
 import { invoiceTerms } from "./constants";
+import { currencyToBytes3 } from "../../core/invoice/currency";
 
 function artifact(path: string): { abi: never; bytecode: string } {
   return JSON.parse(readFileSync(join(REPO_ROOT, "artifacts", "contracts", path), "utf8")) as { abi: never; bytecode: string };
@@ -66,7 +67,16 @@ export async function runScenario(node: HardhatNode, deployment: TestDeployment)
   let lastInvoice = 0n;
   const createInvoice = async (
     by: JsonRpcSigner,
-    args: { payer?: string; token: string; amount: bigint; due?: number; window?: number; arbiter?: string; reference?: string },
+    args: {
+      payer?: string;
+      token: string;
+      amount: bigint;
+      due?: number;
+      window?: number;
+      arbiter?: string;
+      reference?: string;
+      currency?: string;
+    },
   ) => {
     const due = (await now()) + (args.due ?? 90 * DAY);
     const reference = hashOf(args.reference ?? `invoice ${lastInvoice + 1n}`);
@@ -80,6 +90,7 @@ export async function runScenario(node: HardhatNode, deployment: TestDeployment)
           disputeWindow: args.window ?? DAY,
           arbiter: args.arbiter,
           referenceHash: reference,
+          currency: args.currency === undefined ? undefined : currencyToBytes3(args.currency),
         }),
       ),
     );
@@ -263,6 +274,17 @@ export async function runScenario(node: HardhatNode, deployment: TestDeployment)
   await send(escrow.getFunction("setAllowlistEnabled")(true));
   await send(escrow.getFunction("setAllowlistEnabled")(false));
 
+  // Invoices priced in a currency, converted by the deploy's local feeds: I16, 12.50 EUR in TestUSD only, paid with a
+  // ceiling above the quote and released; I17, 30.00 USD in any token, paid in ETH with a ceiling (the rest goes back).
+  const testUsd = new Contract(deployment.tokens!.TestUSD!.address, testTokenArtifact.abi, payer);
+  const i16 = await createInvoice(merchant, { payer: payer.address, token: await testUsd.getAddress(), amount: 1250n, currency: "EUR" });
+  await send(testUsd.getFunction("approve")(PaymentEscrow.address, parseUnits("14", 6)));
+  await send(as(escrow, payer).getFunction("payPriced")(i16, await testUsd.getAddress(), parseUnits("14", 6)));
+  const converted = (await escrow.getFunction("getInvoice")(i16)).amount as bigint;
+  await send(as(escrow, payer).getFunction("release")(i16, converted));
+  const i17 = await createInvoice(merchant, { token: ZeroAddress, amount: 3000n, currency: "USD" });
+  await send(as(escrow, payer2).getFunction("payPriced")(i17, ZeroAddress, parseEther("0.02"), { value: parseEther("0.02") }));
+
   // The reward period is over: a new duration, a new period, one more claim.
   await send(staking.getFunction("setRewardsDuration")(14 * DAY));
   await send(setl.getFunction("approve")(StakingRewards.address, parseEther("500")));
@@ -270,5 +292,5 @@ export async function runScenario(node: HardhatNode, deployment: TestDeployment)
   await send(as(staking, outsider).getFunction("claim")());
 
   const accounts = [admin, merchant, payer, payer2, arbiter, outsider, collector].map((signer) => signer.address);
-  return { accounts: [...accounts, receiverAddress], tokens: [tusdAddress] };
+  return { accounts: [...accounts, receiverAddress], tokens: [tusdAddress, await testUsd.getAddress()] };
 }

@@ -9,6 +9,8 @@ import type { Deployment, Hex } from "../../core/deployment";
 import { readDeployment } from "../../core/deployment-file";
 import { localDeploymentsDir } from "../../scripts/lib/deployments";
 import { environmentNetwork } from "../../scripts/lib/env-network";
+import { LOCAL_FEEDS, feedKey } from "../../scripts/lib/local-feeds";
+import { currencyToBytes3 } from "../../core/invoice/currency";
 
 describe("deploy", function () {
   let first: Deployment;
@@ -43,6 +45,22 @@ describe("deploy", function () {
     const escrow = await ethers.getContractAt("PaymentEscrow", first.contracts.PaymentEscrow.address);
     expect(await escrow.allowlistEnabled()).to.equal(false);
     expect(await escrow.isTokenAllowed(first.contracts.SettleToken.address)).to.equal(true);
+  });
+
+  it("deploys PriceFeeds, sets it on the escrow and registers a feed per local token and currency", async function () {
+    const escrow = await ethers.getContractAt("PaymentEscrow", first.contracts.PaymentEscrow.address);
+    const feeds = await ethers.getContractAt("PriceFeeds", first.contracts.PriceFeeds.address);
+    expect(await escrow.priceFeeds()).to.equal(first.contracts.PriceFeeds.address);
+    expect(Object.keys(first.priceFeeds ?? {})).to.deep.equal(["TestUSD/USD", "TestUSD/EUR", "SettleToken/EUR", "ETH/USD"]);
+    const tokenOf = { TestUSD: first.tokens!.TestUSD!.address, SettleToken: first.contracts.SettleToken.address, ETH: ethers.ZeroAddress };
+    for (const local of LOCAL_FEEDS) {
+      const feed = await feeds.feedOf(tokenOf[local.token], currencyToBytes3(local.currency));
+      expect(feed.feed, feedKey(local)).to.equal(first.priceFeeds![feedKey(local)]!.address);
+      expect(feed.feedDecimals, feedKey(local)).to.equal(BigInt(local.decimals));
+    }
+    // 12.50 EUR in TestUSD at 0.92 EUR per TestUSD, rounded up to the unit of 6 decimals.
+    const quote = await feeds.quote(tokenOf.TestUSD, currencyToBytes3("EUR"), 1250n);
+    expect(quote.tokenAmount).to.equal(13_586_957n);
   });
 
   describe("token config (config/tokens.json)", function () {
@@ -122,7 +140,7 @@ describe("deploy", function () {
         join(dir, "broken.json"),
         JSON.stringify({ chainId: 5, contracts: { SettleToken: { address: `0x${"1".repeat(40)}`, deployBlock: 1 } } }),
       );
-      expect(() => readDeployment(localDeploymentsDir(), "broken")).to.throw(/incomplete \(no StakingRewards, PaymentEscrow\)/);
+      expect(() => readDeployment(localDeploymentsDir(), "broken")).to.throw(/incomplete \(no StakingRewards, PriceFeeds, PaymentEscrow\)/);
     });
   });
 });

@@ -1,6 +1,18 @@
 /** Queries of the History table: an account's history (filtered, cursor-paginated), a transaction's, an invoice's. */
 import { HISTORY_KINDS, type HistoryKind } from "../../../core/history";
-import { addressParam, big, bigOrNull, bigintParam, hex, hexOrNull, hexParam, pageSize, sqlTable, type Row } from "../columns";
+import {
+  addressParam,
+  big,
+  bigOrNull,
+  bigintParam,
+  hex,
+  hexOrNull,
+  hexParam,
+  pageSize,
+  pricingOrNull,
+  sqlTable,
+  type Row,
+} from "../columns";
 import { IndexQueryError } from "../errors";
 import type { HistoryRow, Page } from "../rows";
 import type { Queryable } from "../source";
@@ -34,6 +46,7 @@ function toHistory(row: Row): HistoryRow {
     amount: big(row, "amount"),
     fee: bigOrNull(row, "fee"),
     invoiceId: bigOrNull(row, "invoiceId"),
+    pricing: pricingOrNull(row),
     txHash: hex(row, "txHash"),
     logIndex: row.logIndex as number,
     blockNumber: big(row, "blockNumber"),

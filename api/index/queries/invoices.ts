@@ -10,6 +10,7 @@ import {
   hexOrNull,
   hexParam,
   pageSize,
+  pricingOrNull,
   sqlTable,
   type Row,
 } from "../columns";
@@ -76,6 +77,7 @@ function toInvoice(row: Row, now: bigint): InvoiceRow {
     updatedBlock: big(row, "updatedBlock"),
     updatedTimestamp: big(row, "updatedTimestamp"),
     eventCount: row.eventCount as number,
+    pricing: pricingOrNull(row),
   };
 }
 

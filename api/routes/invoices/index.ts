@@ -27,6 +27,7 @@ import { requireAuth } from "../../middleware/session";
 import { sessionSettings } from "../../middleware/auth";
 import { checkEscrowTerms } from "../../services/escrow-terms";
 import { requireDeployment } from "../../services/node";
+import { NO_CURRENCY } from "../../../core/invoice/currency";
 
 /** /invoices: drafts with line items, their canonical hash and the unsigned createInvoice transaction. */
 export function invoiceRoutes(deps: AppDeps) {
@@ -80,6 +81,7 @@ export function invoiceRoutes(deps: AppDeps) {
             arbiter: draft.arbiter ?? ZeroAddress,
             maxFeeBps: BigInt(maxFeeBps),
             referenceHash: draft.reference,
+            currency: NO_CURRENCY,
           },
           { to: escrow, chainId: deployment.chainId },
         );

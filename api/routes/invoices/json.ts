@@ -7,6 +7,8 @@ import type { InvoiceRow } from "../../index/rows";
 import type { AppDeps } from "../../middleware/context";
 import { type InvoiceRecord, locateInvoice } from "../../services/drafts";
 import type { CreditNoteSchema, DraftSchema, InvoiceSchema, OnchainSchema } from "./schemas";
+import type { PricingSchema } from "./priced-schemas";
+import { formatPrice, formatRate } from "../../../core/invoice/currency";
 
 /** A draft row with its line items, as JSON. */
 export function draftJson(draft: InvoiceDraftsTable, items: InvoiceLineItemsTable[]): z.infer<typeof DraftSchema> {
@@ -63,6 +65,28 @@ export function onchainJson(row: InvoiceRow): z.infer<typeof OnchainSchema> {
     createdBlock: Number(row.createdBlock),
     createdTxHash: row.createdTxHash,
     updatedBlock: Number(row.updatedBlock),
+    pricing: pricingJson(row),
+  };
+}
+
+/** The price of an invoice priced in a currency and its payment's conversion as JSON; null for one priced in its token. */
+export function pricingJson(row: InvoiceRow): z.infer<typeof PricingSchema> | null {
+  const { pricing } = row;
+  if (!pricing) return null;
+  const price = formatPrice(pricing.price);
+  const { rate } = pricing;
+  return {
+    currency: pricing.currency,
+    price,
+    display: `${price} ${pricing.currency}`,
+    payment: rate && {
+      token: row.token,
+      tokenAmount: row.amount.toString(),
+      rate: formatRate(rate.answer, rate.decimals),
+      answer: rate.answer.toString(),
+      feedDecimals: rate.decimals,
+      roundId: rate.roundId.toString(),
+    },
   };
 }
 

@@ -7,6 +7,8 @@ import { AddressSchema, TimeSchema, Uint256Schema } from "../../lib/schemas";
 import { CustomerInputSchema } from "../../lib/legal-schemas";
 import { LOCALES, type Locale } from "../../../core/labels";
 import { InvoiceEmailSchema } from "./emails";
+import { DEFAULT_SLIPPAGE_BPS, MAX_SLIPPAGE_BPS } from "../../../core/invoice/currency";
+import { PricingSchema } from "./priced-schemas";
 
 const description = z
   .string()
@@ -149,6 +151,9 @@ export const OnchainSchema = z
     createdBlock: z.number().int(),
     createdTxHash: z.string(),
     updatedBlock: z.number().int(),
+    pricing: PricingSchema.nullable().openapi({
+      description: "For an invoice priced in a currency (amount 0 and token the accepted one, or 0x000…000 for any, until paid)",
+    }),
   })
   .openapi("OnchainInvoice");
 
@@ -222,6 +227,19 @@ export const ActionBodySchema = z
       description: "resolve, proposeSettlement, acceptSettlement: the merchant's gross share",
     }),
     toPayer: Uint256Schema.optional().openapi({ description: "resolve: the payer's share (defaults to held − toMerchant)" }),
+    token: AddressSchema.optional().openapi({
+      description:
+        "pay, invoice priced in a currency: the token to pay with (0x000…000 for ETH); defaults to the invoice's one accepted token",
+    }),
+    slippageBps: z
+      .number()
+      .int("must be whole basis points")
+      .min(0)
+      .max(MAX_SLIPPAGE_BPS)
+      .optional()
+      .openapi({
+        description: `pay, invoice priced in a currency: the ceiling above the quote in basis points (default ${DEFAULT_SLIPPAGE_BPS}, 1%)`,
+      }),
   })
   .strict()
   .openapi("InvoiceAction");

@@ -6,12 +6,15 @@ import { sessionSettings } from "../../middleware/auth";
 import { type AppDeps, newRouter } from "../../middleware/context";
 import { requireAuth } from "../../middleware/session";
 import { readAllowance } from "../../services/allowance";
-import { actionTx, approveTx, payTx } from "../../services/escrow-tx";
+import { actionTx, approveTx, payPricedTx, payTx } from "../../services/escrow-tx";
+import { type PriceQuote, quotePrice } from "../../services/price-quote";
+import { DEFAULT_SLIPPAGE_BPS, parsePrice } from "../../../core/invoice/currency";
 import { fromNode, requireDeployment } from "../../services/node";
 import { SIGNATURE_LIFETIME_SECONDS, permitAlternative, readTokenSigning, relayedAlternative } from "../../services/pay-alternatives";
-import { checkPayment } from "../../services/payment-rules";
+import { checkPayment, checkPricedPayment } from "../../services/payment-rules";
 import { findInvoiceJson } from "./json";
 import { ActionBodySchema, PayAlternativesSchema, UnsignedTxSchema } from "./schemas";
+import { PriceQuoteSchema } from "./priced-schemas";
 
 /**
  * POST /invoices/{id}/transactions: the unsigned escrow calls (with an approve when needed) for one action; for paying
@@ -38,7 +41,13 @@ export function invoiceTransactionRoutes(deps: AppDeps) {
           content: {
             "application/json": {
               schema: z
-                .object({ transactions: z.array(UnsignedTxSchema), alternatives: PayAlternativesSchema.optional() })
+                .object({
+                  transactions: z.array(UnsignedTxSchema),
+                  alternatives: PayAlternativesSchema.optional(),
+                  quote: PriceQuoteSchema.optional().openapi({
+                    description: "Paying an invoice priced in a currency: the quote payPriced uses",
+                  }),
+                })
                 .openapi("InvoiceTransactions"),
             },
           },
@@ -59,12 +68,25 @@ export function invoiceTransactionRoutes(deps: AppDeps) {
       const id = BigInt(onchain.id);
       const transactions = [];
 
+      /** An approve of `amount` of ERC-20 `token` first when the payer's allowance for the escrow is short. */
+      const approveIfShort = async (token: string, amount: bigint) => {
+        if ((await readAllowance(deps.chain, token, me, escrow)) < amount)
+          transactions.push(approveTx(token, escrow, amount, deployment.chainId));
+      };
+
+      if (body.action === "pay" && onchain.pricing && !onchain.pricing.payment) {
+        // Priced in a currency and not paid: quote it now, pay at most the ceiling with payPriced.
+        checkPricedPayment(onchain, me);
+        const token = pricedPaymentToken(onchain.token, body.token, onchain.pricing.currency);
+        const price = { currency: onchain.pricing.currency, priceHundredths: parsePrice(onchain.pricing.price) };
+        const quote = await quotePrice(deps.chain, escrow, price, token, body.slippageBps ?? DEFAULT_SLIPPAGE_BPS);
+        if (BigInt(token) !== 0n) await approveIfShort(token, quote.maxTokenAmount);
+        transactions.push(payPricedTx(id, token, quote.maxTokenAmount, target));
+        return c.json({ transactions, quote: quoteJson(quote) }, 200);
+      }
       if (body.action === "pay") {
         const amount = checkPayment(onchain, me, body.amount === undefined ? undefined : BigInt(body.amount), "amount");
-        if (BigInt(onchain.token) !== 0n) {
-          const allowance = await readAllowance(deps.chain, onchain.token, me, escrow);
-          if (allowance < amount) transactions.push(approveTx(onchain.token, escrow, amount, deployment.chainId));
-        }
+        if (BigInt(onchain.token) !== 0n) await approveIfShort(onchain.token, amount);
         transactions.push(payTx(id, amount, onchain.token, target));
         if (BigInt(onchain.token) !== 0n) {
           const signing = await fromNode(readTokenSigning(deps.chain, onchain.token, me, deployment.chainId));
@@ -96,4 +118,43 @@ export function invoiceTransactionRoutes(deps: AppDeps) {
       return c.json({ transactions }, 200);
     },
   );
+}
+
+/**
+ * The token a priced invoice is paid in: `requested`, which must be the invoice's accepted token when it has one;
+ * required when it takes any token with a feed (`accepted` zero).
+ */
+function pricedPaymentToken(accepted: string, requested: string | undefined, currency: string): string {
+  const any = BigInt(accepted) === 0n;
+  if (requested === undefined && any) {
+    throw new ApiError(400, "validation_failed", "The request is invalid", [
+      {
+        in: "json",
+        path: "token",
+        message: `is required: this invoice is priced in ${currency} and takes any token with a feed (0x000…000 for ETH)`,
+      },
+    ]);
+  }
+  if (requested !== undefined && !any && BigInt(requested) !== BigInt(accepted)) {
+    throw new ApiError(400, "validation_failed", "The request is invalid", [
+      { in: "json", path: "token", message: `must be ${accepted}, the one token this invoice accepts` },
+    ]);
+  }
+  return requested ?? accepted;
+}
+
+/** A {@link PriceQuote} as JSON (amounts as decimal text). */
+function quoteJson(quote: PriceQuote) {
+  return {
+    currency: quote.currency,
+    price: quote.price,
+    token: quote.token,
+    tokenAmount: quote.tokenAmount.toString(),
+    maxTokenAmount: quote.maxTokenAmount.toString(),
+    slippageBps: quote.slippageBps,
+    rate: quote.rate,
+    answer: quote.answer.toString(),
+    feedDecimals: quote.feedDecimals,
+    roundId: quote.roundId.toString(),
+  };
 }

@@ -5,6 +5,7 @@
 import { ErrorFragment, Interface, type ContractRunner, type Provider } from "ethers";
 import { ERC20Abi } from "../../../core/abis/ERC20";
 import { PaymentEscrowAbi } from "../../../core/abis/PaymentEscrow";
+import { PriceFeedsAbi } from "../../../core/abis/PriceFeeds";
 import { SettleTokenAbi } from "../../../core/abis/SettleToken";
 import { StakingRewardsAbi } from "../../../core/abis/StakingRewards";
 import { isZeroAddress, sameAddress } from "../../../core/address";
@@ -18,6 +19,7 @@ import { typedContract, type TypedContract } from "./typed-contract";
 const ABIS = {
   SettleToken: SettleTokenAbi,
   StakingRewards: StakingRewardsAbi,
+  PriceFeeds: PriceFeedsAbi,
   PaymentEscrow: PaymentEscrowAbi,
 } as const;
 
@@ -31,6 +33,7 @@ export type Erc20Contract = TypedContract<typeof ERC20Abi>;
 const CONTRACT_LABELS: Record<ContractName, string> = {
   SettleToken: "SETL token",
   StakingRewards: "Staking",
+  PriceFeeds: "Price feeds",
   PaymentEscrow: "Escrow",
 };
 

@@ -1,10 +1,15 @@
-/** The invoice screen's amounts card: what is due, a progress bar of paid, held, released and refunded. */
+/**
+ * The invoice screen's amounts card: what is due, a progress bar of paid, held, released and refunded, and the price
+ * and rate of an invoice priced in a currency.
+ */
 import { formatAmount, formatDate, formatToken } from "../../lib/format";
 import { h } from "../../ui/dom";
 import type { Loaded } from "./screen";
 
 /** The side card with the amounts and a progress bar. */
-export function summaryCard({ chain, token }: Loaded): HTMLElement {
+export function summaryCard({ chain, token, record }: Loaded): HTMLElement {
+  // An invoice priced in a currency (from the API): its price and, once paid, the rate its payment used.
+  const pricing = record?.onchain?.pricing ?? null;
   const pct = (v: bigint) => (chain.amount === 0n ? 0 : Number((v * 10_000n) / chain.amount) / 100);
   return h(
     "section",
@@ -26,6 +31,18 @@ export function summaryCard({ chain, token }: Loaded): HTMLElement {
     h(
       "dl",
       { class: "kv kv-compact" },
+      pricing
+        ? [
+            h("dt", null, "Price"),
+            h("dd", { class: "num", id: "invoice-price" }, pricing.display),
+            pricing.payment
+              ? [
+                  h("dt", null, "Rate"),
+                  h("dd", { class: "num", id: "invoice-rate" }, `1 ${token.symbol} = ${pricing.payment.rate} ${pricing.currency}`),
+                ]
+              : null,
+          ]
+        : null,
       h("dt", null, "Total"),
       h("dd", { class: "num" }, formatToken(chain.amount, token)),
       h("dt", null, "Paid"),

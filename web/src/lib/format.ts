@@ -69,6 +69,13 @@ export function parseAmount(text: string, decimals: number): { value: bigint } |
   }
 }
 
+/** An exact amount as the reader types it back into an input: no digit groups, the language's decimal separator ("2502.155"; "2502,155" in French). */
+export function amountInput(value: bigint, decimals: number): string {
+  const [whole = "0", fraction = ""] = formatUnits(value, decimals).split(".");
+  const trimmed = fraction.replace(/0+$/, "");
+  return trimmed ? `${whole}${separators().decimal}${trimmed}` : whole;
+}
+
 /** "0x1234…abcd". */
 export function shortAddress(address: string): string {
   const shown = checksummed(address) ?? address;

@@ -1,5 +1,5 @@
 /** The building blocks of the invoice screen's actions: a one-button action, a waiting note, an amount form, a radio card. */
-import { formatAmount, formatToken, parseAmount, type TokenInfo } from "../../lib/format";
+import { amountInput, formatToken, parseAmount, type TokenInfo } from "../../lib/format";
 import { clearFieldErrors, field, setFieldError } from "../../ui/controls";
 import { h } from "../../ui/dom";
 import { icon } from "../../ui/icons";
@@ -50,7 +50,7 @@ export function amountForm(options: {
     type: "text",
     inputmode: "decimal",
     autocomplete: "off",
-    value: formatAmount(options.max, token.decimals, token.decimals).replace(/,/g, ""),
+    value: amountInput(options.max, token.decimals),
   });
   const button = h(
     "button",

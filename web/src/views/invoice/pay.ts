@@ -5,7 +5,7 @@
 import { isZeroAddress } from "../../../../core/address";
 import { minimumPayment, type Roles } from "../../../../core/invoice/actions";
 import { erc20 } from "../../lib/contracts";
-import { formatAmount, formatToken, parseAmount } from "../../lib/format";
+import { amountInput, formatToken, parseAmount } from "../../lib/format";
 import { signWalletPermit, supportsPermit } from "../../lib/permit";
 import { app } from "../../lib/state";
 import { clearFieldErrors, field, setFieldError } from "../../ui/controls";
@@ -26,7 +26,7 @@ export function payForm(data: Loaded, roles: Roles, sender: InvoiceSender): HTML
     inputmode: "decimal",
     autocomplete: "off",
     readonly: inFull,
-    value: formatAmount(chain.due, token.decimals, token.decimals).replace(/,/g, ""),
+    value: amountInput(chain.due, token.decimals),
   });
   const methods = native
     ? null

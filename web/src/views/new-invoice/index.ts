@@ -169,6 +169,11 @@ export const newInvoiceView: View = (root) => {
     void loadToken();
   });
   customToken.addEventListener("change", () => void loadToken());
+  // A corrected value loses its error at once (the next submit checks everything again).
+  form.addEventListener("input", (event) => {
+    const control = event.target as HTMLElement;
+    if (control.id) setFieldError(form, control.id, "");
+  });
 
   const fields: InvoiceFields = { form, tokenSelect, payer, arbiter, due, windowDays, notes, customer };
   /** Checks everything as POST /invoices and the escrow would; returns the body or undefined. */

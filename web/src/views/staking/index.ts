@@ -1,6 +1,6 @@
 /** The staking screen: wallet balance, staked, earned (ticking), APR; stake by permit, withdraw, claim. */
 import { aprBps } from "../../../../core/staking";
-import { formatAmount, formatDuration, formatToken, parseAmount } from "../../lib/format";
+import { amountInput, formatAmount, formatDuration, formatToken, parseAmount } from "../../lib/format";
 import { signWalletPermit } from "../../lib/permit";
 import { app } from "../../lib/state";
 import { runTransaction } from "../../lib/tx";
@@ -136,8 +136,7 @@ export const stakingView: View = (root) => {
         id,
         onclick: () => {
           const v = value();
-          if (v !== undefined && snapshot)
-            input.value = formatAmount(v, snapshot.token.decimals, snapshot.token.decimals).replace(/,/g, "");
+          if (v !== undefined && snapshot) input.value = amountInput(v, snapshot.token.decimals);
           input.focus();
         },
       },

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { LOCALES } from "../../core/labels";
-import { localeFromNavigator, PAGE_MESSAGES } from "../../web/src/i18n";
+import { localeFromNavigator, PAGE_MESSAGES } from "../../web/src/i18n/catalogues";
 
 /** Every leaf of a catalogue as [path, value]. */
 function leaves(value: unknown, path = ""): Array<[string, unknown]> {

@@ -155,6 +155,7 @@ describe("web: a taxed invoice in French, and its credit note", function () {
     await backend.waitForIndex();
     await merchant.page.reload();
     await merchant.page.locator("#refund-amount").waitFor();
+    expect(plain(await merchant.page.textContent(".actions-card"))).to.contain("Rembourser le payeur");
     // Prefilled with everything held, written the French way (no digit groups, a decimal comma).
     expect(await merchant.page.inputValue("#refund-amount")).to.equal("3502,155");
     await merchant.page.fill("#refund-amount", "1000");

@@ -271,6 +271,25 @@ export const fr: Messages = {
     view: "Voir",
     pdf: "PDF",
   },
+  tx: {
+    phases: { signature: "Signature", wallet: "Portefeuille", pending: "En attente", confirmed: "Confirmée", indexed: "Indexée" },
+    sentences: {
+      signature: "En attente de votre signature dans le portefeuille…",
+      wallet: "En attente de votre confirmation dans le portefeuille…",
+      pending: "Envoyée. En attente d'inclusion dans un bloc…",
+      confirmed: "Confirmée sur la chaîne. En attente de l'indexeur…",
+      indexed: "Terminé : confirmée et indexée.",
+      failed: "Échec.",
+    },
+    dropped: "La transaction a été abandonnée.",
+    reverted: "Annulée",
+    revertedText: "La transaction a été incluse mais annulée : rien n'a changé.",
+    confirmedOnly: "Confirmée sur la chaîne.",
+    apiUnreachable: "Confirmée. L'API Settle est injoignable : l'indexation ne peut pas être vérifiée.",
+    indexLate: "Confirmée. L'indexeur n'a pas encore rattrapé la chaîne ; elle apparaîtra sous peu.",
+    dismiss: "Fermer {title}",
+    progress: "Progression",
+  },
   verify: {
     signIn: "Connectez-vous pour voir les lignes",
     signInText:

@@ -175,6 +175,14 @@ describe("web: a taxed invoice in French, and its credit note", function () {
     await merchant.screenshot("credit-note-fr");
   });
 
+  it("lists the invoice by its number, in French", async function () {
+    await merchant.go("#/invoices?role=merchant&tab=all");
+    const row = merchant.page.locator(`tr[data-invoice="${invoiceId}"]`);
+    await row.waitFor();
+    expect(plain(await row.locator("a.row-link").textContent())).to.match(/^INV-\d{4}-\d{4}$/);
+    expect(plain(await merchant.page.textContent("#tab-awaiting"))).to.equal("En attente de paiement");
+  });
+
   it("raised no uncaught error and broke no Content-Security-Policy rule", function () {
     expect(merchant.problems).to.deep.equal([]);
   });

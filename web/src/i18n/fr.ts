@@ -384,6 +384,26 @@ export const fr: Messages = {
     approveTx: "Autoriser {amount} (étape 1 sur 2)",
     stepTwo: "Payer {amount} (étape 2 sur 2)",
   },
+  dispute: {
+    resolve: "Trancher le litige",
+    resolveText:
+      "Répartissez les {amount} en séquestre entre le commerçant et le payeur. Les frais du protocole sont pris sur la part du commerçant.",
+    toMerchant: "Au commerçant ({symbol})",
+    toPayer: "Au payeur : ",
+    atMostHeld: "Au plus les {amount} en séquestre.",
+    resolveTx: "Trancher : {merchant} au commerçant, {payer} au payeur",
+    settle: "Transiger entre vous",
+    accept: "Accepter cette transaction",
+    acceptTx: "Accepter la transaction",
+    proposedByPayer: "Le payeur propose {merchant} au commerçant et {payer} au payeur.",
+    proposedByMerchant: "Le commerçant propose {merchant} au commerçant et {payer} au payeur.",
+    youProposed: "Vous avez proposé {merchant} au commerçant. En attente de l'accord de l'autre partie.",
+    proposeAnother: "Proposer une autre répartition",
+    propose: "Proposer une répartition",
+    proposeText: "Quelle part des fonds en séquestre doit aller au commerçant ? Le reste va au payeur.",
+    proposeButton: "Proposer",
+    proposeTx: "Proposer {merchant} au commerçant",
+  },
   verify: {
     signIn: "Connectez-vous pour voir les lignes",
     signInText:

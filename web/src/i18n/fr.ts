@@ -404,6 +404,36 @@ export const fr: Messages = {
     proposeButton: "Proposer",
     proposeTx: "Proposer {merchant} au commerçant",
   },
+  home: {
+    eyebrow: "Des paiements avec un séquestre vérifiable",
+    title: "Soyez payé sur la chaîne, avec le détail que l'on attend.",
+    lead: "Émettez des factures détaillées, soyez payé en ETH ou en jetons dans un séquestre, versez les fonds en plusieurs fois, réglez les litiges avec un arbitre, et stakez des SETL pour des récompenses.",
+    newInvoice: "Nouvelle facture",
+    payInvoice: "Payer une facture",
+    connect: "Connecter le portefeuille",
+    features: "Ce que vous pouvez faire",
+    invoices: "Factures",
+    invoicesText:
+      "Lignes, échéance, délai de contestation et arbitre. L'empreinte du détail est sur la chaîne : le payeur peut le vérifier.",
+    pay: "Payer",
+    payText:
+      "Payez en ETH, par autorisation + paiement, ou avec une seule signature permit. Versez en plusieurs fois, contestez, reprenez après expiration.",
+    staking: "Staking",
+    stakingText: "Stakez des SETL en une transaction permit et regardez vos récompenses croître chaque seconde.",
+    history: "Historique",
+    historyText: "Chaque paiement, versement et récompense de votre compte, filtrés, paginés et exportables en CSV.",
+    open: "Ouvrir",
+  },
+  payDoor: {
+    title: "Payer une facture",
+    lead: "Collez le lien ou le numéro que votre commerçant vous a envoyé. Vous verrez le montant dû et si le détail est vérifié avant de payer.",
+    placeholder: "https://…/#/invoice/12 ou 12",
+    label: "Lien ou numéro de la facture",
+    open: "Ouvrir la facture",
+    bad: "Collez un lien de facture (…#/invoice/12) ou son numéro (12).",
+    orSee: "Ou voyez ",
+    addressed: "les factures qui vous sont adressées",
+  },
   verify: {
     signIn: "Connectez-vous pour voir les lignes",
     signInText:

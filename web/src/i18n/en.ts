@@ -31,6 +31,12 @@ export const en = {
     signingOut: "Signing out…",
     profile: "Profile",
     disconnect: "Disconnect",
+    chain: "Chain {id}",
+    chooseWallet: "Choose a wallet",
+    otherAccount: "The session was for another account: sign in again.",
+    noWallet: "No wallet found in this browser. Install MetaMask (or another Ethereum wallet) and reload the page.",
+    switched: "You switched accounts in your wallet, so you were signed out. Sign in again with this account.",
+    sessionEnded: "Your session has ended. Sign in again to continue.",
   },
   gate: {
     unavailable: "Settle is not available",

@@ -29,6 +29,12 @@ export const fr: Messages = {
     signingOut: "Déconnexion…",
     profile: "Profil",
     disconnect: "Déconnecter le portefeuille",
+    chain: "Chaîne {id}",
+    chooseWallet: "Choisissez un portefeuille",
+    otherAccount: "La session était celle d'un autre compte : reconnectez-vous.",
+    noWallet: "Aucun portefeuille dans ce navigateur. Installez MetaMask (ou un autre portefeuille Ethereum) et rechargez la page.",
+    switched: "Vous avez changé de compte dans votre portefeuille : vous avez été déconnecté. Reconnectez-vous avec ce compte.",
+    sessionEnded: "Votre session a pris fin. Reconnectez-vous pour continuer.",
   },
   gate: {
     unavailable: "Settle n'est pas disponible",

@@ -5,7 +5,7 @@ import { announce, busy, dialog } from "./feedback";
 import { copyButton, identicon } from "./controls";
 import { h, replace } from "./dom";
 import { icon } from "./icons";
-import { t } from "../i18n";
+import { fill, t } from "../i18n";
 import type { DiscoveredWallet } from "../lib/wallet";
 
 let closeMenuOutside: ((target: Node) => void) | undefined;
@@ -50,7 +50,7 @@ export function renderAccountBar(bar: HTMLElement): void {
     bar.append(
       h(
         "span",
-        { class: "network-pill", title: `Chain ${deployment.chainId}` },
+        { class: "network-pill", title: fill(t().account.chain, { id: deployment.chainId }) },
         h("span", { class: "dot dot-ok", "aria-hidden": "true" }),
         h("span", { class: "network-name" }, deployment.chainName),
       ),
@@ -183,12 +183,12 @@ async function connect(button: HTMLButtonElement): Promise<void> {
     await chooseWallet(app.wallets);
     return;
   }
-  await run(button, () => app.connect(), "Waiting for your wallet…");
+  await run(button, () => app.connect(), t().gate.waitingWallet);
 }
 
 /** Lets the user pick one of several EIP-6963 wallets. */
 function chooseWallet(wallets: DiscoveredWallet[]): Promise<void> {
-  return dialog("Choose a wallet", (close) =>
+  return dialog(t().account.chooseWallet, (close) =>
     h(
       "ul",
       { class: "wallet-list" },
@@ -203,7 +203,7 @@ function chooseWallet(wallets: DiscoveredWallet[]): Promise<void> {
               class: "wallet-option",
               onclick: async (e: Event) => {
                 const button = e.currentTarget as HTMLButtonElement;
-                await run(button, () => app.connect(wallet), "Waiting for the wallet…");
+                await run(button, () => app.connect(wallet), t().gate.waitingWallet);
                 if (app.account) close();
               },
             },

@@ -26,7 +26,7 @@ const ROUTES: { path: string; title: () => string; view: View; nav?: string }[] 
   { path: "/pay", title: () => t().shell.nav.pay, view: payView, nav: "/pay" },
   { path: "/staking", title: () => t().shell.nav.staking, view: stakingView, nav: "/staking" },
   { path: "/history", title: () => t().shell.nav.history, view: historyView, nav: "/history" },
-  { path: "/tx/:hash", title: () => "Transaction", view: transactionView, nav: "/history" },
+  { path: "/tx/:hash", title: () => t().transaction.title, view: transactionView, nav: "/history" },
   { path: "/profile", title: () => t().shell.nav.profile, view: profileView, nav: "/profile" },
 ];
 

@@ -2,12 +2,13 @@
 import { locale, PAGE_LOCALES, PAGE_MESSAGES, setLocale, t } from "../i18n";
 import { h } from "./dom";
 
-/** A select of the page's languages, each in its own name; choosing one switches the page (and is remembered). */
+/** A select of the page's languages (EN, FR); choosing one switches the page (and is remembered). */
 export function languageSwitcher(): HTMLSelectElement {
   const select = h(
     "select",
     { id: "language-switcher", class: "language-switcher", "aria-label": t().shell.language },
-    PAGE_LOCALES.map((tag) => h("option", { value: tag, lang: tag }, PAGE_MESSAGES[tag].languageName)),
+    // Short codes keep the header narrow on phones; each option's title is the language's own name.
+    PAGE_LOCALES.map((tag) => h("option", { value: tag, lang: tag, title: PAGE_MESSAGES[tag].languageName }, tag.toUpperCase())),
   );
   select.value = locale();
   select.addEventListener("change", () => {

@@ -5,7 +5,14 @@
 export const en = {
   /** The language's own name, shown in the switcher. */
   languageName: "English",
-  common: { optional: "(optional)", copy: "Copy", copied: "Copied", copiedAnnounce: "Copied to the clipboard" },
+  common: {
+    optional: "(optional)",
+    copy: "Copy",
+    copied: "Copied",
+    copiedAnnounce: "Copied to the clipboard",
+    inAMoment: "in a moment",
+    justNow: "just now",
+  },
   shell: {
     skip: "Skip to content",
     home: "Settle home",

@@ -3,7 +3,14 @@ import type { Messages } from "./en";
 /** The page's French strings: the same keys as en.ts (type-checked, and compared by a test). */
 export const fr: Messages = {
   languageName: "Français",
-  common: { optional: "(facultatif)", copy: "Copier", copied: "Copié", copiedAnnounce: "Copié dans le presse-papiers" },
+  common: {
+    optional: "(facultatif)",
+    copy: "Copier",
+    copied: "Copié",
+    copiedAnnounce: "Copié dans le presse-papiers",
+    inAMoment: "dans un instant",
+    justNow: "à l'instant",
+  },
   shell: {
     skip: "Aller au contenu",
     home: "Accueil Settle",

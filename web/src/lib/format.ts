@@ -110,26 +110,27 @@ export function formatDateTime(date: Date | number): string {
   );
 }
 
-/** "3 days", "5 hours", "12 minutes", "40 seconds" for a duration in seconds. */
-export function formatDuration(seconds: number): string {
-  const units: [number, string][] = [
+/** The largest whole unit of a duration in seconds: [count, unit] ("day", "hour", "minute" or "second"). */
+function durationUnit(seconds: number): [number, "day" | "hour" | "minute" | "second"] {
+  const units: [number, "day" | "hour" | "minute" | "second"][] = [
     [86_400, "day"],
     [3_600, "hour"],
     [60, "minute"],
-    [1, "second"],
   ];
-  for (const [size, name] of units) {
-    if (seconds >= size || size === 1) {
-      const count = Math.floor(seconds / size);
-      return `${count} ${name}${count === 1 ? "" : "s"}`;
-    }
-  }
-  return "0 seconds";
+  for (const [size, unit] of units) if (seconds >= size) return [Math.floor(seconds / size), unit];
+  return [Math.max(0, Math.floor(seconds)), "second"];
 }
 
-/** "in 3 days" / "2 hours ago" relative to `now` (both unix seconds). */
+/** "3 days", "5 hours", "12 minutes", "40 seconds" ("3 jours" in French) for a duration in seconds. */
+export function formatDuration(seconds: number): string {
+  const [count, unit] = durationUnit(seconds);
+  return new Intl.NumberFormat(locale(), { style: "unit", unit, unitDisplay: "long" }).format(count);
+}
+
+/** "in 3 days" / "2 hours ago" ("dans 3 jours" / "il y a 2 heures") relative to `now` (both unix seconds). */
 export function formatRelative(at: number, now: number): string {
   const delta = at - now;
-  if (Math.abs(delta) < 60) return delta >= 0 ? "in a moment" : "just now";
-  return delta > 0 ? `in ${formatDuration(delta)}` : `${formatDuration(-delta)} ago`;
+  if (Math.abs(delta) < 60) return delta >= 0 ? t().common.inAMoment : t().common.justNow;
+  const [count, unit] = durationUnit(Math.abs(delta));
+  return new Intl.RelativeTimeFormat(locale(), { numeric: "always" }).format(delta > 0 ? count : -count, unit);
 }

@@ -3,7 +3,7 @@
  * {@link Messages} is derived from it, and a test compares the keys). `{name}` marks a value filled in with `fill`.
  */
 export const en = {
-  /** The language's own name, shown in the switcher. */
+  /** The language's own name: the switcher's tooltips and the document-language choice. */
   languageName: "English",
   common: {
     optional: "(optional)",

@@ -14,18 +14,20 @@ import { payView } from "./views/pay";
 import { historyView } from "./views/history";
 import { transactionView } from "./views/transaction";
 import { profileView } from "./views/profile";
+import { languageSwitcher, translateShell } from "./ui/language";
+import { onLocaleChange, t } from "./i18n";
 
 /** Routes by hash path: `#/invoice/12` matches `/invoice/:id`. */
-const ROUTES: { path: string; title: string; view: View; nav?: string }[] = [
-  { path: "/", title: "Settle", view: homeView },
-  { path: "/invoices", title: "Invoices", view: invoicesView, nav: "/invoices" },
-  { path: "/invoices/new", title: "New invoice", view: newInvoiceView, nav: "/invoices" },
-  { path: "/invoice/:id", title: "Invoice", view: invoiceView, nav: "/invoices" },
-  { path: "/pay", title: "Pay an invoice", view: payView, nav: "/pay" },
-  { path: "/staking", title: "Staking", view: stakingView, nav: "/staking" },
-  { path: "/history", title: "History", view: historyView, nav: "/history" },
-  { path: "/tx/:hash", title: "Transaction", view: transactionView, nav: "/history" },
-  { path: "/profile", title: "Profile", view: profileView, nav: "/profile" },
+const ROUTES: { path: string; title: () => string; view: View; nav?: string }[] = [
+  { path: "/", title: () => "Settle", view: homeView },
+  { path: "/invoices", title: () => t().shell.nav.invoices, view: invoicesView, nav: "/invoices" },
+  { path: "/invoices/new", title: () => t().newInvoice.title, view: newInvoiceView, nav: "/invoices" },
+  { path: "/invoice/:id", title: () => t().invoice.eyebrow, view: invoiceView, nav: "/invoices" },
+  { path: "/pay", title: () => t().shell.nav.pay, view: payView, nav: "/pay" },
+  { path: "/staking", title: () => t().shell.nav.staking, view: stakingView, nav: "/staking" },
+  { path: "/history", title: () => t().shell.nav.history, view: historyView, nav: "/history" },
+  { path: "/tx/:hash", title: () => t().transaction.title, view: transactionView, nav: "/history" },
+  { path: "/profile", title: () => t().shell.nav.profile, view: profileView, nav: "/profile" },
 ];
 
 /** The current hash route: path, parameters from the pattern and the query string. */
@@ -68,19 +70,20 @@ function render(force = false): void {
     else link.removeAttribute("aria-current");
   });
   if (!route) {
-    document.title = "Not found · Settle";
+    const shell = t().shell;
+    document.title = `${shell.notFound} · Settle`;
     replace(
       main,
       h(
         "section",
         { class: "page" },
-        h("h1", null, "Page not found"),
-        h("p", null, "There is nothing at this address. ", h("a", { href: "#/" }, "Go home"), "."),
+        h("h1", null, shell.notFound),
+        h("p", null, `${shell.notFoundText} `, h("a", { href: "#/" }, shell.goHome)),
       ),
     );
     return;
   }
-  document.title = route.path === "/" ? "Settle · on-chain invoices and staking" : `${route.title} · Settle`;
+  document.title = route.path === "/" ? "Settle · on-chain invoices and staking" : `${route.title()} · Settle`;
   const container = h("div", { class: "page" });
   replace(main, container);
   cleanup = route.view(container, params, query);
@@ -108,6 +111,13 @@ async function start(): Promise<void> {
   document.querySelectorAll<HTMLAnchorElement>(".nav a").forEach((link) => {
     const name = navIcons[link.getAttribute("href") ?? ""];
     if (name) link.replaceChildren(icon(name, 20), h("span", null, link.textContent ?? ""));
+  });
+  translateShell();
+  bar.before(languageSwitcher());
+  onLocaleChange(() => {
+    translateShell();
+    renderAccountBar(bar);
+    render(true);
   });
   replace(document.getElementById("main")!, h("div", { class: "page page-loading" }, spinner("Loading Settle")));
   window.addEventListener("hashchange", () => render());

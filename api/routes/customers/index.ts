@@ -24,7 +24,7 @@ const IdParamSchema = z.object({
   id: z.uuid("must be a customer id").openapi({ param: { name: "id", in: "path" } }),
 });
 
-const json = (schema: z.ZodType) => ({ content: { "application/json": { schema } } });
+const json = <T extends z.ZodType>(schema: T) => ({ content: { "application/json": { schema } } });
 
 /** /customers: the signed-in merchant's saved customers (legal details to pick on a draft), create, list, read, replace, delete. */
 export function customerRoutes(deps: AppDeps) {

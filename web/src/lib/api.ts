@@ -141,6 +141,14 @@ export type CreatedDraft = InferResponseType<Client["invoices"]["$post"], 201>;
 export type UnsignedTx = CreatedDraft["transaction"];
 /** POST /invoices body. */
 export type InvoiceDraftInput = InferRequestType<Client["invoices"]["$post"]>["json"];
+/** GET /customers: the merchant's saved customers. */
+export type CustomerList = InferResponseType<Client["customers"]["$get"], 200>;
+/** One saved customer. */
+export type SavedCustomer = CustomerList["items"][number];
+/** GET /invoices/:id/credit-notes. */
+export type CreditNoteList = Extract<InferResponseType<Client["invoices"][":id"]["credit-notes"]["$get"]>, { items: unknown }>;
+/** One credit note of an invoice. */
+export type CreditNote = CreditNoteList["items"][number];
 /** GET /invoices/:id. */
 export type Invoice = InferResponseType<Client["invoices"][":id"]["$get"], 200>;
 /** An invoice draft (the off-chain details). */
@@ -195,6 +203,8 @@ export const api = {
   invoices: (query: { role?: string; status?: string; cursor?: string; limit?: number }) =>
     request<InvoicePage>("GET", "/invoices", { query }),
   invoice: (id: string) => request<Invoice>("GET", `/invoices/${encodeURIComponent(id)}`),
+  customers: () => request<CustomerList>("GET", "/customers"),
+  creditNotes: (id: string) => request<CreditNoteList>("GET", `/invoices/${encodeURIComponent(id)}/credit-notes`),
   invoiceEvents: (id: string) => request<{ items: InvoiceEvent[] }>("GET", `/invoices/${encodeURIComponent(id)}/events`),
   history: (filters: HistoryFilters & { cursor?: string; limit?: number }) =>
     request<HistoryPage>("GET", "/transactions", { query: { ...filters } }),

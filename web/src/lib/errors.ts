@@ -5,6 +5,7 @@ import { ApiError } from "./api";
 import { CONTRACT_ERRORS } from "./contracts";
 import { formatAmount, formatDateTime, shortAddress } from "./format";
 import { errorCode } from "./wallet";
+import { fill, t } from "../i18n";
 
 /** What went wrong, for people: a short title, one or two sentences, and a kind the page can react to. */
 export interface HumanError {
@@ -66,54 +67,41 @@ function allText(error: unknown): string {
  * unreachable, ...
  */
 export function humanError(error: unknown, context: ErrorContext = {}): HumanError {
+  const words = t().errors;
   if (error instanceof WrongNetworkError) {
     return {
       kind: "wrong-network",
-      title: "Wrong network",
-      message: `Your wallet is on chain ${error.walletChainId}. Switch it to ${error.chainName} (chain ${error.expectedChainId}) to continue.`,
+      title: words.wrongNetwork,
+      message: fill(words.wrongNetworkText, { chain: error.walletChainId, name: error.chainName, id: error.expectedChainId }),
     };
   }
   if (error instanceof ApiError) {
-    const title = error.status === 0 ? "Settle API unreachable" : error.status === 401 ? "Signed out" : "The server refused";
+    const title = error.status === 0 ? words.apiUnreachable : error.status === 401 ? words.signedOut : words.serverRefused;
     return { kind: "api", title, message: error.message };
   }
   const code = errorCode(error);
   if (code === 4001 || isError(error, "ACTION_REJECTED")) {
-    return { kind: "rejected", title: "Rejected in your wallet", message: "You rejected the request in your wallet. Nothing was sent." };
+    return { kind: "rejected", title: words.rejected, message: words.rejectedText };
   }
   if (code === 4902) {
-    return {
-      kind: "wrong-network",
-      title: "Unknown network",
-      message: "Your wallet does not know this network yet. Add it when your wallet asks.",
-    };
+    return { kind: "wrong-network", title: words.unknownNetwork, message: words.unknownNetworkText };
   }
   if (code === -32002) {
-    return { kind: "wallet", title: "Wallet busy", message: "Your wallet already has a request waiting. Open it to continue." };
+    return { kind: "wallet", title: words.busy, message: words.busyText };
   }
-  if (code === 4100)
-    return { kind: "wallet", title: "Not authorised", message: "Your wallet has not authorised this site. Connect again." };
-  if (code === 4200) return { kind: "wallet", title: "Not supported", message: "Your wallet does not support this request." };
-  if (code === 4900 || code === 4901)
-    return { kind: "wallet", title: "Wallet disconnected", message: "Your wallet is not connected to the network." };
+  if (code === 4100) return { kind: "wallet", title: words.unauthorised, message: words.unauthorisedText };
+  if (code === 4200) return { kind: "wallet", title: words.unsupported, message: words.unsupportedText };
+  if (code === 4900 || code === 4901) return { kind: "wallet", title: words.disconnected, message: words.disconnectedText };
 
   const text = allText(error);
   if (isError(error, "INSUFFICIENT_FUNDS") || text.includes("insufficient funds") || text.includes("enough funds")) {
-    return {
-      kind: "insufficient-funds",
-      title: "Not enough ETH",
-      message: "Your account does not have enough ETH to pay for this transaction and its network fee.",
-    };
+    return { kind: "insufficient-funds", title: words.noEth, message: words.noEthText };
   }
   if (isError(error, "NETWORK_ERROR") && text.includes("network changed")) {
-    return { kind: "wrong-network", title: "Network changed", message: "Your wallet switched networks during the request. Try again." };
+    return { kind: "wrong-network", title: words.networkChanged, message: words.networkChangedText };
   }
   if (text.includes("nonce too low") || text.includes("nonce has already been used")) {
-    return {
-      kind: "wallet",
-      title: "Transaction out of order",
-      message: "Your wallet's transaction count is out of sync. Reset the account's activity in your wallet and try again.",
-    };
+    return { kind: "wallet", title: words.nonce, message: words.nonceText };
   }
 
   const decoded = decodeContractError(error);
@@ -126,8 +114,8 @@ export function humanError(error: unknown, context: ErrorContext = {}): HumanErr
     };
     return {
       kind: "contract",
-      title: `The contract refused: ${decoded.name}`,
-      message: describeContractError(decoded.name, decoded.args, format) ?? `The contract refused this transaction (${decoded.name}).`,
+      title: fill(words.contractNamed, { name: decoded.name }),
+      message: describeContractError(decoded.name, decoded.args, format) ?? fill(words.contractNamedText, { name: decoded.name }),
       errorName: decoded.name,
     };
   }
@@ -135,15 +123,13 @@ export function humanError(error: unknown, context: ErrorContext = {}): HumanErr
     const reason = (error as { reason?: string }).reason;
     return {
       kind: "contract",
-      title: "The contract refused",
-      message: reason
-        ? `The contract refused this transaction: ${reason}.`
-        : "The contract refused this transaction. Check the amounts and the invoice's state.",
+      title: words.contract,
+      message: reason ? fill(words.contractReason, { reason }) : words.contractText,
     };
   }
   if (error instanceof TypeError && /fetch|network/i.test(error.message)) {
-    return { kind: "api", title: "Offline", message: "The page could not reach the network. Check your connection and try again." };
+    return { kind: "api", title: words.offline, message: words.offlineText };
   }
   const message = (error as { shortMessage?: string })?.shortMessage ?? (error instanceof Error ? error.message : String(error));
-  return { kind: "unknown", title: "Something went wrong", message: message.length > 200 ? `${message.slice(0, 200)}…` : message };
+  return { kind: "unknown", title: words.unknown, message: message.length > 200 ? `${message.slice(0, 200)}…` : message };
 }

@@ -6,6 +6,7 @@ import { api, ApiError } from "./api";
 import { Deployment } from "./contracts";
 import { humanError, type HumanError, WrongNetworkError } from "./errors";
 import { type DiscoveredWallet, discoverWallets, WalletConnection } from "./wallet";
+import { t } from "../i18n";
 
 /** The signed-in account (from POST /auth/verify or GET /auth/me). */
 export interface Session {
@@ -99,18 +100,18 @@ export class App {
       this.session = undefined;
       if (error instanceof ApiError && (error.code === "api_unavailable" || error.code === "route_not_found")) this.apiAvailable = false;
     }
-    if (this.session && this.account && !this.signedIn) await this.dropSession("The session was for another account: sign in again.");
+    if (this.session && this.account && !this.signedIn) await this.dropSession(t().account.otherAccount);
   }
 
   /** Asks `wallet` (or the only/first one found) for its accounts and remembers it. */
   async connect(wallet?: DiscoveredWallet): Promise<void> {
     if (this.wallets.length === 0) this.wallets = await discoverWallets();
     const chosen = wallet ?? this.wallets[0];
-    if (!chosen) throw new Error("No wallet found in this browser. Install MetaMask (or another Ethereum wallet) and reload the page.");
+    if (!chosen) throw new Error(t().account.noWallet);
     const connection = await WalletConnection.connect(chosen);
     this.attach(connection);
     localStorage.setItem(WALLET_KEY, chosen.info.rdns || chosen.info.uuid);
-    if (this.session && !this.signedIn) await this.dropSession("The session was for another account: sign in again.");
+    if (this.session && !this.signedIn) await this.dropSession(t().account.otherAccount);
     this.emit();
   }
 
@@ -137,9 +138,7 @@ export class App {
         connection.close();
       }
       if (accountChanged && this.session) {
-        void this.dropSession("You switched accounts in your wallet, so you were signed out. Sign in again with this account.").then(() =>
-          this.emit(),
-        );
+        void this.dropSession(t().account.switched).then(() => this.emit());
       }
       this.emit();
     });
@@ -235,7 +234,7 @@ export class App {
   sessionExpired(): void {
     if (!this.session) return;
     this.session = undefined;
-    this.flash = "Your session has ended. Sign in again to continue.";
+    this.flash = t().account.sessionEnded;
     this.emit();
   }
 }

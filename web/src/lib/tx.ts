@@ -11,6 +11,7 @@ import { app } from "./state";
 import { announce } from "../ui/feedback";
 import { h, replace } from "../ui/dom";
 import { icon } from "../ui/icons";
+import { fill, t } from "../i18n";
 
 /** Where a transaction is. `signature` is an off-chain signature asked first (a permit). */
 export type TxPhase = "signature" | "wallet" | "pending" | "confirmed" | "indexed" | "failed";
@@ -57,23 +58,6 @@ export interface TxResult {
   state: TxState;
 }
 
-const PHASE_LABELS: Record<Exclude<TxPhase, "failed">, string> = {
-  signature: "Signature",
-  wallet: "Wallet",
-  pending: "Pending",
-  confirmed: "Confirmed",
-  indexed: "Indexed",
-};
-
-const PHASE_SENTENCES: Record<TxPhase, string> = {
-  signature: "Waiting for your signature in the wallet…",
-  wallet: "Waiting for you to confirm in your wallet…",
-  pending: "Sent. Waiting for it to be mined…",
-  confirmed: "Confirmed on chain. Waiting for the indexer…",
-  indexed: "Done: confirmed and indexed.",
-  failed: "Failed.",
-};
-
 /** How long to wait for the index before saying it is late (the transaction is confirmed anyway). */
 const INDEX_TIMEOUT_MS = 60_000;
 
@@ -95,25 +79,25 @@ export async function runTransaction(options: TxOptions): Promise<TxResult> {
   const update = (patch: Partial<TxState>) => {
     Object.assign(state, patch);
     card.render();
-    if (patch.phase) announce(`${state.title}: ${PHASE_SENTENCES[patch.phase]}`);
+    if (patch.phase) announce(`${state.title}: ${t().tx.sentences[patch.phase]}`);
   };
   let receipt: TransactionReceipt | null = null;
   try {
     const response = await options.send((phase) => update({ phase }));
     update({ phase: "pending", hash: response.hash });
     receipt = await response.wait(1);
-    if (!receipt) throw new Error("The transaction was dropped.");
+    if (!receipt) throw new Error(t().tx.dropped);
   } catch (error) {
     const human = transactionFailure(error, options.errorContext);
     update({ phase: "failed", error: human });
     return { error: human, state };
   }
   if (receipt.status !== 1) {
-    const human: HumanError = { kind: "contract", title: "Reverted", message: "The transaction was mined but reverted: nothing changed." };
+    const human: HumanError = { kind: "contract", title: t().tx.reverted, message: t().tx.revertedText };
     update({ phase: "failed", error: human, blockNumber: receipt.blockNumber });
     return { error: human, state };
   }
-  update({ phase: "confirmed", blockNumber: receipt.blockNumber, note: waitForIndex ? undefined : "Confirmed on chain." });
+  update({ phase: "confirmed", blockNumber: receipt.blockNumber, note: waitForIndex ? undefined : t().tx.confirmedOnly });
   if (waitForIndex) {
     const indexed = await waitUntilIndexed(receipt.hash);
     if (indexed === true) update({ phase: "indexed", note: undefined });
@@ -138,10 +122,9 @@ export async function waitUntilIndexed(hash: string, timeoutMs = INDEX_TIMEOUT_M
       const verification = await api.transaction(hash);
       if (verification.index.hasTransaction) return true;
     } catch (error) {
-      if (error instanceof ApiError && (error.status === 0 || error.code === "api_unavailable"))
-        return "Confirmed. The Settle API is unreachable, so indexing cannot be checked.";
+      if (error instanceof ApiError && (error.status === 0 || error.code === "api_unavailable")) return t().tx.apiUnreachable;
     }
-    if (Date.now() > deadline) return "Confirmed. The indexer has not caught up yet; it will appear shortly.";
+    if (Date.now() > deadline) return t().tx.indexLate;
     await new Promise((resolve) => setTimeout(resolve, delay));
     delay = Math.min(delay * 1.5, 2000);
   }
@@ -184,13 +167,18 @@ function activityCard(state: TxState, slot?: HTMLElement): { render(): void } {
         h("h3", { class: "tx-title" }, state.title),
         h(
           "button",
-          { type: "button", class: "btn btn-ghost btn-icon btn-sm", "aria-label": `Dismiss ${state.title}`, onclick: dismiss },
+          {
+            type: "button",
+            class: "btn btn-ghost btn-icon btn-sm",
+            "aria-label": fill(t().tx.dismiss, { title: state.title }),
+            onclick: dismiss,
+          },
           icon("x", 16),
         ),
       ),
       h(
         "ol",
-        { class: "tx-steps", "aria-label": "Progress" },
+        { class: "tx-steps", "aria-label": t().tx.progress },
         state.steps
           .filter((s) => s !== "failed")
           .map((step, i) =>
@@ -201,7 +189,7 @@ function activityCard(state: TxState, slot?: HTMLElement): { render(): void } {
                 "aria-current": i === reached && !done ? "step" : false,
               },
               h("span", { class: "step-dot" }),
-              h("span", { class: "step-label" }, PHASE_LABELS[step as Exclude<TxPhase, "failed">]),
+              h("span", { class: "step-label" }, t().tx.phases[step as Exclude<TxPhase, "failed">]),
             ),
           ),
       ),
@@ -209,7 +197,7 @@ function activityCard(state: TxState, slot?: HTMLElement): { render(): void } {
         "p",
         { class: "tx-message", role: failed ? "alert" : null },
         failed && state.error ? h("strong", null, `${state.error.title}. `) : null,
-        failed && state.error ? state.error.message : (state.note ?? PHASE_SENTENCES[state.phase]),
+        failed && state.error ? state.error.message : (state.note ?? t().tx.sentences[state.phase]),
       ),
       state.hash ? h("a", { class: "tx-hash mono", href: `#/tx/${state.hash}` }, icon("external", 14), ` ${shortHash(state.hash)}`) : null,
     );

@@ -5,6 +5,7 @@ import { announce, busy, dialog } from "./feedback";
 import { copyButton, identicon } from "./controls";
 import { h, replace } from "./dom";
 import { icon } from "./icons";
+import { fill, t } from "../i18n";
 import type { DiscoveredWallet } from "../lib/wallet";
 
 let closeMenuOutside: ((target: Node) => void) | undefined;
@@ -25,7 +26,7 @@ export function renderAccountBar(bar: HTMLElement): void {
           onclick: (e: Event) => void connect(e.currentTarget as HTMLButtonElement),
         },
         icon("wallet", 18),
-        h("span", null, "Connect wallet"),
+        h("span", null, t().account.connect),
       ),
     );
     return;
@@ -39,17 +40,17 @@ export function renderAccountBar(bar: HTMLElement): void {
           type: "button",
           class: "btn btn-warning btn-sm network-pill",
           id: "switch-network",
-          onclick: (e: Event) => void run(e.currentTarget as HTMLButtonElement, () => app.switchNetwork(), "Switching…"),
+          onclick: (e: Event) => void run(e.currentTarget as HTMLButtonElement, () => app.switchNetwork(), t().account.switching),
         },
         icon("alert", 16),
-        h("span", null, "Wrong network"),
+        h("span", null, t().account.wrongNetwork),
       ),
     );
   } else if (deployment) {
     bar.append(
       h(
         "span",
-        { class: "network-pill", title: `Chain ${deployment.chainId}` },
+        { class: "network-pill", title: fill(t().account.chain, { id: deployment.chainId }) },
         h("span", { class: "dot dot-ok", "aria-hidden": "true" }),
         h("span", { class: "network-name" }, deployment.chainName),
       ),
@@ -63,9 +64,9 @@ export function renderAccountBar(bar: HTMLElement): void {
           type: "button",
           class: "btn btn-secondary btn-sm",
           id: "sign-in",
-          onclick: (e: Event) => void run(e.currentTarget as HTMLButtonElement, () => app.signIn(), "Check your wallet…"),
+          onclick: (e: Event) => void run(e.currentTarget as HTMLButtonElement, () => app.signIn(), t().account.checkWallet),
         },
-        "Sign in",
+        t().account.signIn,
       ),
     );
   }
@@ -85,18 +86,18 @@ export function renderAccountBar(bar: HTMLElement): void {
     app.signedIn
       ? h(
           "span",
-          { class: "signed-in-mark", title: "Signed in" },
+          { class: "signed-in-mark", title: t().account.signedIn },
           icon("shield", 14),
-          h("span", { class: "visually-hidden" }, " (signed in)"),
+          h("span", { class: "visually-hidden" }, ` (${t().account.signedIn})`),
         )
       : null,
   );
   const menu = h(
     "div",
     { class: "account-menu", id: menuId, hidden: true },
-    h("p", { class: "menu-label" }, app.signedIn ? "Signed in as" : "Connected as"),
+    h("p", { class: "menu-label" }, app.signedIn ? t().account.signedInAs : t().account.connectedAs),
     h("p", { class: "mono menu-address" }, app.account),
-    copyButton(app.account, "Copy address"),
+    copyButton(app.account, t().account.copyAddress),
     h("hr"),
     app.signedIn
       ? h(
@@ -105,18 +106,18 @@ export function renderAccountBar(bar: HTMLElement): void {
             type: "button",
             class: "menu-item",
             id: "sign-out",
-            onclick: (e: Event) => void run(e.currentTarget as HTMLButtonElement, () => app.signOut(), "Signing out…"),
+            onclick: (e: Event) => void run(e.currentTarget as HTMLButtonElement, () => app.signOut(), t().account.signingOut),
           },
           icon("logout", 16),
-          " Sign out",
+          ` ${t().account.signOut}`,
         )
       : null,
-    h("a", { class: "menu-item", href: "#/profile" }, icon("user", 16), " Profile"),
+    h("a", { class: "menu-item", href: "#/profile" }, icon("user", 16), ` ${t().account.profile}`),
     h(
       "button",
       { type: "button", class: "menu-item", id: "disconnect", onclick: () => void app.disconnect() },
       icon("x", 16),
-      " Disconnect",
+      ` ${t().account.disconnect}`,
     ),
   );
   const setOpen = (open: boolean) => {
@@ -182,12 +183,12 @@ async function connect(button: HTMLButtonElement): Promise<void> {
     await chooseWallet(app.wallets);
     return;
   }
-  await run(button, () => app.connect(), "Waiting for your wallet…");
+  await run(button, () => app.connect(), t().gate.waitingWallet);
 }
 
 /** Lets the user pick one of several EIP-6963 wallets. */
 function chooseWallet(wallets: DiscoveredWallet[]): Promise<void> {
-  return dialog("Choose a wallet", (close) =>
+  return dialog(t().account.chooseWallet, (close) =>
     h(
       "ul",
       { class: "wallet-list" },
@@ -202,7 +203,7 @@ function chooseWallet(wallets: DiscoveredWallet[]): Promise<void> {
               class: "wallet-option",
               onclick: async (e: Event) => {
                 const button = e.currentTarget as HTMLButtonElement;
-                await run(button, () => app.connect(wallet), "Waiting for the wallet…");
+                await run(button, () => app.connect(wallet), t().gate.waitingWallet);
                 if (app.account) close();
               },
             },

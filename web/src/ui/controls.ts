@@ -2,9 +2,10 @@
 import { h, type Child } from "./dom";
 import { announce } from "./feedback";
 import { icon } from "./icons";
+import { t } from "../i18n";
 
 /** A button that copies `text` to the clipboard and says so. */
-export function copyButton(text: string, label = "Copy"): HTMLButtonElement {
+export function copyButton(text: string, label = t().common.copy): HTMLButtonElement {
   const button = h(
     "button",
     { type: "button", class: "btn btn-ghost btn-sm", "aria-label": `${label}: ${text}` },
@@ -14,8 +15,8 @@ export function copyButton(text: string, label = "Copy"): HTMLButtonElement {
   button.addEventListener("click", () => {
     const done = () => {
       const span = button.querySelector("span");
-      if (span) span.textContent = "Copied";
-      announce("Copied to the clipboard");
+      if (span) span.textContent = t().common.copied;
+      announce(t().common.copiedAnnounce);
       setTimeout(() => span && (span.textContent = label), 1500);
     };
     if (navigator.clipboard) navigator.clipboard.writeText(text).then(done, () => fallbackCopy(text, done));
@@ -77,7 +78,7 @@ export function field(options: {
   return h(
     "div",
     { class: "field", "data-field": id },
-    h("label", { for: id }, label, optional ? h("span", { class: "optional" }, " (optional)") : null),
+    h("label", { for: id }, label, optional ? h("span", { class: "optional" }, ` ${t().common.optional}`) : null),
     suffix ? h("div", { class: "input-group" }, control, suffix) : control,
     hint ? h("p", { class: "hint", id: hintId }, hint) : null,
     h("p", { class: "field-error", id: errorId, role: "alert" }),

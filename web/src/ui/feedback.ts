@@ -1,6 +1,7 @@
 /** Telling people what happens: live-region announcements, notices, badges, spinners, busy buttons, dialogs. */
 import { INVOICE_STATUSES, STATUS_TONE, type InvoiceStatus, type StatusTone } from "../../../core/invoice/status";
 import { statusLabel } from "../../../core/labels";
+import { locale } from "../i18n";
 import { append, h, type Child } from "./dom";
 import { icon } from "./icons";
 
@@ -40,7 +41,7 @@ export function statusBadge(status: string): HTMLSpanElement {
   const known = status === "draft" || (INVOICE_STATUSES as readonly string[]).includes(status);
   if (!known) return badge("Unknown", "neutral");
   const name = status as InvoiceStatus | "draft";
-  return badge(statusLabel(name), STATUS_TONE[name]);
+  return badge(statusLabel(name, locale()), STATUS_TONE[name]);
 }
 
 /** A small loading indicator with text for screen readers. */

@@ -3,6 +3,7 @@ import { app } from "../lib/state";
 import { busy, notice } from "./feedback";
 import { type Child, h } from "./dom";
 import { icon } from "./icons";
+import { fill, t } from "../i18n";
 
 /**
  * A page of the app: renders into `root` and may return a cleanup function (timers, listeners),
@@ -64,9 +65,9 @@ export function gate(root: HTMLElement, needs: Requirements): boolean {
     root.append(
       notice(
         "error",
-        app.deploymentError?.title ?? "Settle is not available",
-        app.deploymentError?.message ?? "The contracts' addresses could not be loaded.",
-        actionButton("Try again", async () => {
+        app.deploymentError?.title ?? t().gate.unavailable,
+        app.deploymentError?.message ?? t().gate.noAddresses,
+        actionButton(t().gate.tryAgain, async () => {
           await app.loadDeployment();
           app.emit();
         }),
@@ -78,10 +79,10 @@ export function gate(root: HTMLElement, needs: Requirements): boolean {
     root.append(
       gateCard(
         "wallet",
-        "Connect your wallet",
-        needs.reason ?? "Connect an Ethereum wallet such as MetaMask to continue.",
-        actionButton([icon("wallet", 18), " Connect wallet"], () => app.connect(), {
-          busyText: "Waiting for your wallet…",
+        t().gate.connectTitle,
+        needs.reason ?? t().gate.connectText,
+        actionButton([icon("wallet", 18), ` ${t().gate.connect}`], () => app.connect(), {
+          busyText: t().gate.waitingWallet,
           id: "gate-connect",
         }),
       ),
@@ -92,30 +93,28 @@ export function gate(root: HTMLElement, needs: Requirements): boolean {
     root.append(
       gateCard(
         "alert",
-        "Wrong network",
-        `Your wallet is on chain ${app.connection?.chainId}. Settle runs on ${app.deployment.chainName} (chain ${app.deployment.chainId}).`,
-        actionButton("Switch network", () => app.switchNetwork(), { busyText: "Waiting for your wallet…", id: "gate-switch" }),
+        t().gate.wrongNetwork,
+        fill(t().gate.wrongNetworkText, {
+          chain: app.connection?.chainId ?? "?",
+          name: app.deployment.chainName,
+          id: app.deployment.chainId,
+        }),
+        actionButton(t().gate.switchNetwork, () => app.switchNetwork(), { busyText: t().gate.waitingWallet, id: "gate-switch" }),
       ),
     );
     return false;
   }
   if (needs.session && !app.signedIn) {
     if (!app.apiAvailable) {
-      root.append(
-        notice(
-          "warning",
-          "Sign-in is not available",
-          "This server does not run the Settle API, so invoices, history and profiles are not available here.",
-        ),
-      );
+      root.append(notice("warning", t().gate.noApi, t().gate.noApiText));
       return false;
     }
     root.append(
       gateCard(
         "shield",
-        "Sign in with Ethereum",
-        needs.reason ?? "Sign a message in your wallet to prove this account is yours. It costs nothing and sends no transaction.",
-        actionButton("Sign in", () => app.signIn(), { busyText: "Waiting for your signature…", id: "gate-signin" }),
+        t().gate.signInTitle,
+        needs.reason ?? t().gate.signInText,
+        actionButton(t().gate.signIn, () => app.signIn(), { busyText: t().gate.waitingSignature, id: "gate-signin" }),
       ),
     );
     return false;
@@ -135,7 +134,7 @@ function gateCard(iconName: Parameters<typeof icon>[0], title: string, text: str
 }
 
 /** A loading placeholder for a card. */
-export function loadingCard(label = "Loading"): HTMLElement {
+export function loadingCard(label = t().gate.loading): HTMLElement {
   return h(
     "div",
     { class: "card card-loading", "aria-busy": "true" },
@@ -151,6 +150,6 @@ export function errorCard(error: unknown, retry?: () => void): HTMLElement {
     "error",
     human.title,
     human.message,
-    retry ? h("button", { type: "button", class: "btn btn-secondary btn-sm", onclick: retry }, "Try again") : null,
+    retry ? h("button", { type: "button", class: "btn btn-secondary btn-sm", onclick: retry }, t().gate.tryAgain) : null,
   );
 }

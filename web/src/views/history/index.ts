@@ -10,33 +10,33 @@ import { field } from "../../ui/controls";
 import { h, replace } from "../../ui/dom";
 import { icon } from "../../ui/icons";
 import { errorCard, gate, loadingCard, pageHeader, type View } from "../../ui/page";
+import { fill, locale, t, type Messages } from "../../i18n";
 
 /** The kind filter's groups (GET /transactions?kind=). */
-const KIND_GROUPS: { label: string; kinds: string }[] = [
-  { label: "All activity", kinds: "" },
-  { label: "Payments", kinds: "invoice_paid" },
-  { label: "Releases and claims", kinds: "released,claimed" },
-  { label: "Refunds and reclaims", kinds: "refunded,reclaimed" },
-  { label: "Invoices created", kinds: "invoice_created" },
-  { label: "Disputes", kinds: "disputed,resolved,settled" },
-  { label: "Staking", kinds: "staked,withdrawn,reward_claimed" },
-  { label: "Token transfers", kinds: "transfer_in,transfer_out" },
+const KIND_GROUPS: { key: keyof Messages["history"]["groups"]; kinds: string }[] = [
+  { key: "all", kinds: "" },
+  { key: "payments", kinds: "invoice_paid" },
+  { key: "releases", kinds: "released,claimed" },
+  { key: "refunds", kinds: "refunded,reclaimed" },
+  { key: "created", kinds: "invoice_created" },
+  { key: "disputes", kinds: "disputed,resolved,settled" },
+  { key: "staking", kinds: "staked,withdrawn,reward_claimed" },
+  { key: "transfers", kinds: "transfer_in,transfer_out" },
 ];
 
 const PAGE_SIZE = 25;
 
 /** The account's transactions: filters, cursor pagination (next / previous), CSV download. */
 export const historyView: View = (root, _params, query) => {
+  const text = t().history;
   const download = h(
     "a",
     { class: "btn btn-secondary", id: "download-csv", download: "settle-history.csv" },
     icon("download", 18),
-    " Download CSV",
+    ` ${text.download}`,
   );
-  root.append(
-    pageHeader("History", "Every payment, release, refund, stake and reward of your account, as indexed from the chain.", download),
-  );
-  if (!gate(root, { wallet: true, chain: true, session: true, reason: "Sign in to see your history." })) return;
+  root.append(pageHeader(text.title, text.lead, download));
+  if (!gate(root, { wallet: true, chain: true, session: true, reason: text.gate })) return;
   const deployment = app.deployment!;
   const provider = app.connection!.provider();
 
@@ -49,13 +49,13 @@ export const historyView: View = (root, _params, query) => {
   const kind = h(
     "select",
     { name: "kind" },
-    KIND_GROUPS.map((g) => h("option", { value: g.kinds, selected: (filters.kind ?? "") === g.kinds }, g.label)),
+    KIND_GROUPS.map((g) => h("option", { value: g.kinds, selected: (filters.kind ?? "") === g.kinds }, text.groups[g.key])),
   );
   const settle = deployment.address("SettleToken");
   const token = h(
     "select",
     { name: "token" },
-    h("option", { value: "" }, "Any token"),
+    h("option", { value: "" }, text.anyToken),
     h("option", { value: settle, selected: sameAddress(filters.token, settle) }, "SETL"),
     h("option", { value: ZERO_ADDRESS, selected: filters.token === ZERO_ADDRESS }, "ETH"),
   );
@@ -63,16 +63,16 @@ export const historyView: View = (root, _params, query) => {
   const to = h("input", { type: "date", name: "to", value: filters.to?.slice(0, 10) ?? "" });
   const form = h(
     "form",
-    { class: "filters", id: "history-filters", "aria-label": "Filters" },
-    field({ id: "filter-kind", label: "Activity", control: kind }),
-    field({ id: "filter-token", label: "Token", control: token }),
-    field({ id: "filter-from", label: "From", control: from }),
-    field({ id: "filter-to", label: "To", control: to }),
+    { class: "filters", id: "history-filters", "aria-label": text.filters },
+    field({ id: "filter-kind", label: text.activity, control: kind }),
+    field({ id: "filter-token", label: text.token, control: token }),
+    field({ id: "filter-from", label: text.from, control: from }),
+    field({ id: "filter-to", label: text.to, control: to }),
     h(
       "div",
       { class: "filter-actions" },
-      h("button", { type: "submit", class: "btn btn-primary" }, "Apply"),
-      h("a", { class: "btn btn-ghost", href: "#/history" }, "Reset"),
+      h("button", { type: "submit", class: "btn btn-primary" }, text.apply),
+      h("a", { class: "btn btn-ghost", href: "#/history" }, text.reset),
     ),
   );
   form.addEventListener("submit", (event) => {
@@ -85,7 +85,7 @@ export const historyView: View = (root, _params, query) => {
     location.hash = `#/history${params.toString() ? `?${params}` : ""}`;
   });
 
-  const list = h("div", { id: "history-list" }, loadingCard("Loading your history"));
+  const list = h("div", { id: "history-list" }, loadingCard(t().history.loading));
   const pager = h("div", { class: "pager" });
   root.append(h("section", { class: "card" }, form), h("section", { class: "card" }, list, pager));
   download.setAttribute("href", historyCsvUrl(filters));
@@ -113,7 +113,7 @@ export const historyView: View = (root, _params, query) => {
   };
 
   const load = async () => {
-    replace(list, loadingCard("Loading your history"));
+    replace(list, loadingCard(t().history.loading));
     try {
       const page = await api.history({ ...filters, cursor: cursors[pageIndex], limit: PAGE_SIZE });
       if (stopped) return;
@@ -123,30 +123,25 @@ export const historyView: View = (root, _params, query) => {
       replace(
         list,
         items.length === 0
-          ? h(
-              "div",
-              { class: "empty" },
-              icon("history", 40),
-              h("p", null, pageIndex === 0 ? "Nothing here yet for these filters." : "No more activity."),
-            )
+          ? h("div", { class: "empty" }, icon("history", 40), h("p", null, pageIndex === 0 ? text.empty : text.noMore))
           : table(items, infos),
       );
       if (page.nextCursor) cursors[pageIndex + 1] = page.nextCursor;
       replace(
         pager,
-        h("span", { class: "muted small" }, `Page ${pageIndex + 1} · indexed up to block ${page.indexedHead}`),
+        h("span", { class: "muted small" }, fill(text.page, { page: pageIndex + 1, block: page.indexedHead })),
         h(
           "div",
           { class: "pager-buttons" },
           h(
             "button",
             { type: "button", class: "btn btn-secondary btn-sm", id: "history-prev", disabled: pageIndex === 0, onclick: () => go(-1) },
-            "Previous",
+            text.previous,
           ),
           h(
             "button",
             { type: "button", class: "btn btn-secondary btn-sm", id: "history-next", disabled: !page.nextCursor, onclick: () => go(1) },
-            "Next",
+            text.next,
           ),
         ),
       );
@@ -167,6 +162,7 @@ export const historyView: View = (root, _params, query) => {
 };
 
 function table(items: HistoryItem[], tokens: TokenInfo[]): HTMLElement {
+  const text = t().history;
   return h(
     "div",
     { class: "table-wrap" },
@@ -179,11 +175,11 @@ function table(items: HistoryItem[], tokens: TokenInfo[]): HTMLElement {
         h(
           "tr",
           null,
-          h("th", { scope: "col" }, "When"),
-          h("th", { scope: "col" }, "Activity"),
-          h("th", { scope: "col" }, "Counterparty"),
-          h("th", { scope: "col", class: "num" }, "Amount"),
-          h("th", { scope: "col" }, "Transaction"),
+          h("th", { scope: "col" }, text.when),
+          h("th", { scope: "col" }, text.activity),
+          h("th", { scope: "col" }, text.counterparty),
+          h("th", { scope: "col", class: "num" }, text.amount),
+          h("th", { scope: "col" }, text.transaction),
         ),
       ),
       h(
@@ -200,7 +196,9 @@ function table(items: HistoryItem[], tokens: TokenInfo[]): HTMLElement {
               "td",
               null,
               h("span", { class: "kind" }, look.label),
-              item.invoiceId ? h("a", { class: "row-sub", href: `#/invoice/${item.invoiceId}` }, `Invoice #${item.invoiceId}`) : null,
+              item.invoiceId
+                ? h("a", { class: "row-sub", href: `#/invoice/${item.invoiceId}` }, fill(text.invoice, { id: item.invoiceId }))
+                : null,
             ),
             h("td", null, counterparty(item.counterparty)),
             h(
@@ -220,7 +218,7 @@ function table(items: HistoryItem[], tokens: TokenInfo[]): HTMLElement {
               null,
               h("a", { class: "mono", href: `#/tx/${item.txHash}` }, shortHash(item.txHash)),
               " ",
-              item.final ? badge("final", "success") : badge(`${item.confirmations} conf.`, "neutral"),
+              item.final ? badge(text.final, "success") : badge(fill(text.confirmations, { count: item.confirmations }), "neutral"),
             ),
           );
         }),
@@ -253,5 +251,5 @@ function counterparty(address: string | null): HTMLElement {
 /** A History kind as people read it, with the sign of the amount for the account (an unknown kind as it is). */
 function kindLook(kind: string): { label: string; sign: "+" | "-" | "" } {
   if (!(HISTORY_KINDS as readonly string[]).includes(kind)) return { label: kind, sign: "" };
-  return { label: historyLabel(kind as HistoryKind), sign: HISTORY_DIRECTION[kind as HistoryKind] };
+  return { label: historyLabel(kind as HistoryKind, locale()), sign: HISTORY_DIRECTION[kind as HistoryKind] };
 }

@@ -1,5 +1,6 @@
 /** The building blocks of the invoice screen's actions: a one-button action, a waiting note, an amount form, a radio card. */
-import { formatAmount, formatToken, parseAmount, type TokenInfo } from "../../lib/format";
+import { fill, t } from "../../i18n";
+import { amountInput, formatToken, parseAmount, type TokenInfo } from "../../lib/format";
 import { clearFieldErrors, field, setFieldError } from "../../ui/controls";
 import { h } from "../../ui/dom";
 import { icon } from "../../ui/icons";
@@ -50,7 +51,7 @@ export function amountForm(options: {
     type: "text",
     inputmode: "decimal",
     autocomplete: "off",
-    value: formatAmount(options.max, token.decimals, token.decimals).replace(/,/g, ""),
+    value: amountInput(options.max, token.decimals),
   });
   const button = h(
     "button",
@@ -64,9 +65,9 @@ export function amountForm(options: {
     h("p", { class: "muted" }, options.text),
     field({
       id: `${options.id}-amount`,
-      label: `Amount (${token.symbol})`,
+      label: fill(t().actions.amount, { symbol: token.symbol }),
       control: input,
-      hint: `At most ${formatToken(options.max, token)}`,
+      hint: fill(t().actions.atMost, { amount: formatToken(options.max, token) }),
     }),
     button,
   );
@@ -75,8 +76,9 @@ export function amountForm(options: {
     clearFieldErrors(form);
     const parsed = parseAmount(input.value, token.decimals);
     if ("error" in parsed) return setFieldError(form, input.id, parsed.error);
-    if (parsed.value === 0n) return setFieldError(form, input.id, "Enter an amount greater than zero.");
-    if (parsed.value > options.max) return setFieldError(form, input.id, `At most ${formatToken(options.max, token)}.`);
+    if (parsed.value === 0n) return setFieldError(form, input.id, t().actions.moreThanZero);
+    if (parsed.value > options.max)
+      return setFieldError(form, input.id, fill(t().actions.atMostSentence, { amount: formatToken(options.max, token) }));
     button.disabled = true;
     try {
       await options.onSubmit(parsed.value);

@@ -1,6 +1,7 @@
 /** The invoice screen's actions card: what the connected account's role and the invoice's state allow now. */
 import { availableActions, type Roles } from "../../../../core/invoice/actions";
-import { formatDateTime, formatRelative, formatToken } from "../../lib/format";
+import { fill, t } from "../../i18n";
+import { formatDateTime, formatNumber, formatRelative, formatToken } from "../../lib/format";
 import type { ChainInvoice } from "../../lib/invoice";
 import { h, type Child } from "../../ui/dom";
 import { amountForm, simpleAction, waitingAction } from "./action-forms";
@@ -16,18 +17,20 @@ export function actionsCard(screen: InvoiceScreen, data: Loaded, roles: Roles, s
   const can = availableActions(chain, roles, now);
   const parts: Child[] = [];
   const sender = invoiceSender(screen, slot, token);
+  const text = t().actions;
 
   if (can.pay) parts.push(payForm(data, roles, sender));
   if (can.release) {
     parts.push(
       amountForm({
         id: "release",
-        title: "Release to the merchant",
-        text: "Release what you received, in full or in parts (milestones). The protocol fee is taken from it.",
+        title: text.releaseTitle,
+        text: text.releaseText,
         max: chain.held,
         token,
-        button: "Release",
-        onSubmit: (amount) => sender.escrowCall(`Release ${formatToken(amount, token)}`, (escrow) => escrow.release(chain.id, amount)),
+        button: text.release,
+        onSubmit: (amount) =>
+          sender.escrowCall(fill(text.releaseTx, { amount: formatToken(amount, token) }), (escrow) => escrow.release(chain.id, amount)),
       }),
     );
   }
@@ -35,11 +38,11 @@ export function actionsCard(screen: InvoiceScreen, data: Loaded, roles: Roles, s
     parts.push(
       simpleAction({
         id: "dispute",
-        title: "Something wrong?",
-        text: `Dispute before ${formatDateTime(chain.paidAt + chain.disputeWindow)} to freeze the funds until the arbiter decides.`,
-        button: "Open a dispute",
+        title: text.disputeTitle,
+        text: fill(text.disputeText, { date: formatDateTime(chain.paidAt + chain.disputeWindow) }),
+        button: text.dispute,
         tone: "danger",
-        onClick: () => sender.escrowCall(`Dispute invoice #${id}`, (escrow) => escrow.dispute(chain.id)),
+        onClick: () => sender.escrowCall(fill(text.disputeTx, { id }), (escrow) => escrow.dispute(chain.id)),
       }),
     );
   }
@@ -48,15 +51,13 @@ export function actionsCard(screen: InvoiceScreen, data: Loaded, roles: Roles, s
       can.reclaim.now
         ? simpleAction({
             id: "reclaim",
-            title: chain.status === "expired" ? "The invoice expired" : "The arbiter did not decide in time",
-            text: `Take back the ${formatToken(chain.held, token)} held in escrow.`,
-            button: "Reclaim",
-            onClick: () => sender.escrowCall(`Reclaim ${formatToken(chain.held, token)}`, (escrow) => escrow.reclaim(chain.id)),
+            title: chain.status === "expired" ? text.expired : text.arbiterLate,
+            text: fill(text.reclaimText, { amount: formatToken(chain.held, token) }),
+            button: text.reclaim,
+            onClick: () =>
+              sender.escrowCall(fill(text.reclaimTx, { amount: formatToken(chain.held, token) }), (escrow) => escrow.reclaim(chain.id)),
           })
-        : waitingAction(
-            "Reclaim",
-            `If the arbiter has not decided by ${formatDateTime(can.reclaim.from!)}, you can take back what is held.`,
-          ),
+        : waitingAction(text.reclaim, fill(text.reclaimLater, { date: formatDateTime(can.reclaim.from!) })),
     );
   }
   if (can.claim) {
@@ -64,15 +65,16 @@ export function actionsCard(screen: InvoiceScreen, data: Loaded, roles: Roles, s
       can.claim.now
         ? simpleAction({
             id: "claim",
-            title: "Claim your funds",
-            text: `The dispute window is over: claim the ${formatToken(chain.held, token)} held (less the ${chain.feeBps / 100}% protocol fee).`,
-            button: "Claim",
+            title: text.claimTitle,
+            text: fill(text.claimText, { amount: formatToken(chain.held, token), fee: formatNumber(chain.feeBps / 100) }),
+            button: text.claim,
             tone: "success",
-            onClick: () => sender.escrowCall(`Claim ${formatToken(chain.held, token)}`, (escrow) => escrow.claim(chain.id)),
+            onClick: () =>
+              sender.escrowCall(fill(text.claimTx, { amount: formatToken(chain.held, token) }), (escrow) => escrow.claim(chain.id)),
           })
         : waitingAction(
-            "Claim",
-            `The payer can dispute until ${formatDateTime(can.claim.from!)} (${formatRelative(can.claim.from!, now)}). You can claim after that, or the payer can release earlier.`,
+            text.claim,
+            fill(text.claimLater, { date: formatDateTime(can.claim.from!), relative: formatRelative(can.claim.from!, now) }),
           ),
     );
   }
@@ -80,13 +82,14 @@ export function actionsCard(screen: InvoiceScreen, data: Loaded, roles: Roles, s
     parts.push(
       amountForm({
         id: "refund",
-        title: "Refund the payer",
-        text: "Send some or all of the held funds back to the payer. No fee is taken.",
+        title: text.refundTitle,
+        text: text.refundText,
         max: chain.held,
         token,
-        button: "Refund",
+        button: text.refund,
         tone: "secondary",
-        onSubmit: (amount) => sender.escrowCall(`Refund ${formatToken(amount, token)}`, (escrow) => escrow.refund(chain.id, amount)),
+        onSubmit: (amount) =>
+          sender.escrowCall(fill(text.refundTx, { amount: formatToken(amount, token) }), (escrow) => escrow.refund(chain.id, amount)),
       }),
     );
   }
@@ -94,11 +97,11 @@ export function actionsCard(screen: InvoiceScreen, data: Loaded, roles: Roles, s
     parts.push(
       simpleAction({
         id: "cancel",
-        title: "Cancel the invoice",
-        text: "Nothing was paid yet. Once cancelled it cannot be paid.",
-        button: "Cancel invoice",
+        title: text.cancelTitle,
+        text: text.cancelText,
+        button: text.cancel,
         tone: "danger",
-        onClick: () => sender.escrowCall(`Cancel invoice #${id}`, (escrow) => escrow.cancel(chain.id)),
+        onClick: () => sender.escrowCall(fill(text.cancelTx, { id }), (escrow) => escrow.cancel(chain.id)),
       }),
     );
   }
@@ -108,18 +111,19 @@ export function actionsCard(screen: InvoiceScreen, data: Loaded, roles: Roles, s
     parts.push(
       simpleAction({
         id: "withdraw-credit",
-        title: "Credited to you",
-        text: `${formatToken(data.credit, token)} could not be sent to you directly and waits in the escrow.`,
-        button: "Withdraw",
-        onClick: () => sender.escrowCall(`Withdraw ${formatToken(data.credit, token)}`, (escrow) => escrow.withdraw(chain.token)),
+        title: text.creditTitle,
+        text: fill(text.creditText, { amount: formatToken(data.credit, token) }),
+        button: text.withdraw,
+        onClick: () =>
+          sender.escrowCall(fill(text.withdrawTx, { amount: formatToken(data.credit, token) }), (escrow) => escrow.withdraw(chain.token)),
       }),
     );
   }
   if (parts.length === 0) parts.push(h("p", { class: "muted" }, nothingToDo(chain, roles)));
   return h(
     "section",
-    { class: "card actions-card", "aria-label": "Actions" },
-    h("h2", null, "Actions"),
+    { class: "card actions-card", "aria-label": text.title },
+    h("h2", null, text.title),
     h("div", { class: "actions" }, parts),
     slot,
   );
@@ -127,19 +131,20 @@ export function actionsCard(screen: InvoiceScreen, data: Loaded, roles: Roles, s
 
 /** Who the connected account is on this invoice, for the eyebrow. */
 export function roleLabel(roles: Roles): string {
-  if (roles.merchant) return "You issued this invoice";
-  if (roles.arbiter) return "You are the arbiter";
-  if (roles.openPayer) return "Open invoice: anyone can pay";
-  if (roles.payer) return "Addressed to you";
-  return "Invoice";
+  const text = t().actions;
+  if (roles.merchant) return text.roleMerchant;
+  if (roles.arbiter) return text.roleArbiter;
+  if (roles.openPayer) return text.roleOpen;
+  if (roles.payer) return text.rolePayer;
+  return t().invoice.eyebrow;
 }
 
 /** Why there is no action to offer, in one sentence. */
 function nothingToDo(chain: ChainInvoice, roles: Roles): string {
-  if (["released", "refunded", "resolved", "cancelled"].includes(chain.status)) return "This invoice is closed. Nothing is left to do.";
-  if (roles.merchant && (chain.status === "open" || chain.status === "partially_paid"))
-    return "Waiting for the payer. Share the link below.";
-  if (roles.merchant && chain.status === "disputed") return "The arbiter is reviewing the dispute.";
-  if (!roles.merchant && !roles.payer && !roles.arbiter) return "Your account has no role on this invoice.";
-  return "Nothing to do right now.";
+  const text = t().actions;
+  if (["released", "refunded", "resolved", "cancelled"].includes(chain.status)) return text.closed;
+  if (roles.merchant && (chain.status === "open" || chain.status === "partially_paid")) return text.waitingPayer;
+  if (roles.merchant && chain.status === "disputed") return text.reviewing;
+  if (!roles.merchant && !roles.payer && !roles.arbiter) return text.noRole;
+  return text.nothing;
 }

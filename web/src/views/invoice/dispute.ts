@@ -1,6 +1,7 @@
 /** The invoice screen's dispute actions: the arbiter's split, and a settlement merchant and payer agree on. */
 import { isZeroAddress, sameAddress } from "../../../../core/address";
 import type { Roles } from "../../../../core/invoice/actions";
+import { fill, t } from "../../i18n";
 import { formatToken, parseAmount } from "../../lib/format";
 import { app } from "../../lib/state";
 import { clearFieldErrors, field, setFieldError } from "../../ui/controls";
@@ -12,20 +13,17 @@ import type { InvoiceSender } from "./send";
 /** The arbiter's split of the held funds. */
 export function resolveForm(data: Loaded, sender: InvoiceSender): HTMLElement {
   const { chain, token } = data;
+  const text = t().dispute;
   const input = h("input", { type: "text", inputmode: "decimal", autocomplete: "off", value: "" });
   const toPayerText = h("strong", { id: "resolve-to-payer" }, formatToken(chain.held, token));
-  const button = h("button", { type: "submit", class: "btn btn-primary btn-block", id: "action-resolve" }, "Resolve the dispute");
+  const button = h("button", { type: "submit", class: "btn btn-primary btn-block", id: "action-resolve" }, text.resolve);
   const form = h(
     "form",
     { class: "action", novalidate: true },
-    h("h3", null, "Resolve the dispute"),
-    h(
-      "p",
-      { class: "muted" },
-      `Split the ${formatToken(chain.held, token)} held between the merchant and the payer. The protocol fee comes out of the merchant's share.`,
-    ),
-    field({ id: "resolve-merchant", label: `To the merchant (${token.symbol})`, control: input }),
-    h("p", { class: "split-line" }, "To the payer: ", toPayerText),
+    h("h3", null, text.resolve),
+    h("p", { class: "muted" }, fill(text.resolveText, { amount: formatToken(chain.held, token) })),
+    field({ id: "resolve-merchant", label: fill(text.toMerchant, { symbol: token.symbol }), control: input }),
+    h("p", { class: "split-line" }, text.toPayer, toPayerText),
     button,
   );
   const parse = () => {
@@ -40,12 +38,12 @@ export function resolveForm(data: Loaded, sender: InvoiceSender): HTMLElement {
     event.preventDefault();
     clearFieldErrors(form);
     const toMerchant = parse();
-    if (toMerchant === undefined) return setFieldError(form, input.id, "Enter a number such as 12.5.");
-    if (toMerchant > chain.held) return setFieldError(form, input.id, `At most the ${formatToken(chain.held, token)} held.`);
+    if (toMerchant === undefined) return setFieldError(form, input.id, t().validation.amount);
+    if (toMerchant > chain.held) return setFieldError(form, input.id, fill(text.atMostHeld, { amount: formatToken(chain.held, token) }));
     button.disabled = true;
     try {
       await sender.escrowCall(
-        `Resolve: ${formatToken(toMerchant, token)} to the merchant, ${formatToken(chain.held - toMerchant, token)} to the payer`,
+        fill(text.resolveTx, { merchant: formatToken(toMerchant, token), payer: formatToken(chain.held - toMerchant, token) }),
         (escrow) => escrow.resolve(chain.id, toMerchant, chain.held - toMerchant),
       );
     } finally {
@@ -61,50 +59,35 @@ export function settlementForm(data: Loaded, roles: Roles, sender: InvoiceSender
   const proposal = chain.settlement;
   const mine = sameAddress(proposal.proposer, app.account);
   const standing = !isZeroAddress(proposal.proposer);
-  const container = h("div", { class: "action" }, h("h3", null, "Settle between you"));
+  const text = t().dispute;
+  const split = { merchant: formatToken(proposal.toMerchant, token), payer: formatToken(chain.held - proposal.toMerchant, token) };
+  const container = h("div", { class: "action" }, h("h3", null, text.settle));
   if (standing && !mine) {
-    const button = h(
-      "button",
-      { type: "button", class: "btn btn-success btn-block", id: "action-accept-settlement" },
-      "Accept this settlement",
-    );
+    const button = h("button", { type: "button", class: "btn btn-success btn-block", id: "action-accept-settlement" }, text.accept);
     button.addEventListener("click", async () => {
       button.disabled = true;
       try {
-        await sender.escrowCall(`Accept the settlement`, (escrow) => escrow.acceptSettlement(chain.id, proposal.toMerchant));
+        await sender.escrowCall(text.acceptTx, (escrow) => escrow.acceptSettlement(chain.id, proposal.toMerchant));
       } finally {
         button.disabled = false;
       }
     });
-    container.append(
-      h(
-        "p",
-        { class: "muted" },
-        `The ${roles.merchant ? "payer" : "merchant"} proposes ${formatToken(proposal.toMerchant, token)} to the merchant and ${formatToken(chain.held - proposal.toMerchant, token)} to the payer.`,
-      ),
-      button,
-    );
+    container.append(h("p", { class: "muted" }, fill(roles.merchant ? text.proposedByPayer : text.proposedByMerchant, split)), button);
   } else if (standing && mine) {
-    container.append(
-      h(
-        "p",
-        { class: "muted" },
-        `You proposed ${formatToken(proposal.toMerchant, token)} to the merchant. Waiting for the other side to accept.`,
-      ),
-    );
+    container.append(h("p", { class: "muted" }, fill(text.youProposed, split)));
   }
   container.append(
     amountForm({
       id: "propose",
-      title: standing ? "Propose another split" : "Propose a split",
-      text: "How much of the held funds should go to the merchant? The rest goes to the payer.",
+      title: standing ? text.proposeAnother : text.propose,
+      text: text.proposeText,
       max: chain.held,
       token,
-      button: "Propose",
+      button: text.proposeButton,
       tone: "secondary",
       onSubmit: (toMerchant) =>
         sender.escrowCall(
-          `Propose ${formatToken(toMerchant, token)} to the merchant`,
+          fill(text.proposeTx, { merchant: formatToken(toMerchant, token) }),
           (escrow) => escrow.proposeSettlement(chain.id, toMerchant),
           { waitForIndex: false },
         ),

@@ -2,39 +2,61 @@
 import { keccak256, toUtf8Bytes } from "ethers";
 import { isZeroAddress, sameAddress } from "../../../../core/address";
 import { humanError } from "../../lib/errors";
-import { formatDate, formatToken, shortAddress, shortHash } from "../../lib/format";
+import { formatDate, formatNumber, formatToken, shortAddress, shortHash } from "../../lib/format";
 import { app } from "../../lib/state";
 import { identicon } from "../../ui/controls";
 import { h } from "../../ui/dom";
 import { badge } from "../../ui/feedback";
 import { icon } from "../../ui/icons";
+import { fill, isLocale, PAGE_MESSAGES, t } from "../../i18n";
 import type { Loaded } from "./screen";
 
 /** The invoice document: parties, line items, notes, and the verification mark. */
 export function documentCard(data: Loaded, account: string): HTMLElement {
   const { chain, token, record } = data;
   const details = record?.details ?? null;
+  const text = t().invoice;
+  const hasDiscounts = details?.lineItems.some((line) => BigInt(line.discount) > 0n) ?? false;
+  const hasTaxes = (details?.taxes.length ?? 0) > 0;
+  const span = 3 + (hasDiscounts ? 1 : 0) + (hasTaxes ? 1 : 0);
+  const customer = details?.customer as { name?: unknown; email?: unknown } | null | undefined;
   return h(
     "article",
-    { class: "card invoice-doc", "aria-label": "Invoice details" },
+    { class: "card invoice-doc", "aria-label": text.details },
     h(
       "div",
       { class: "doc-parties" },
-      party("From", chain.merchant, sameAddress(chain.merchant, account)),
-      party("Bill to", isZeroAddress(chain.payer) ? null : chain.payer, sameAddress(chain.payer, account)),
+      party(text.from, chain.merchant, sameAddress(chain.merchant, account)),
+      party(text.billTo, isZeroAddress(chain.payer) ? null : chain.payer, sameAddress(chain.payer, account)),
       h(
         "div",
         { class: "doc-meta" },
         h(
           "dl",
           { class: "kv kv-compact" },
-          details?.number ? [h("dt", null, "Number"), h("dd", { id: "invoice-number" }, details.number)] : null,
-          h("dt", null, "Due"),
+          details?.number ? [h("dt", null, text.number), h("dd", { id: "invoice-number" }, details.number)] : null,
+          typeof customer?.name === "string"
+            ? [
+                h("dt", null, text.customer),
+                h("dd", { id: "invoice-customer" }, customer.name, typeof customer.email === "string" ? ` · ${customer.email}` : ""),
+              ]
+            : null,
+          details
+            ? [
+                h("dt", null, text.language),
+                h(
+                  "dd",
+                  { id: "invoice-language", "data-language": details.language },
+                  isLocale(details.language) ? PAGE_MESSAGES[details.language].languageName : details.language,
+                ),
+              ]
+            : null,
+          h("dt", null, text.due),
           h("dd", null, formatDate(chain.dueDate)),
-          h("dt", null, "Dispute window"),
-          h("dd", null, chain.disputeWindow === 0 ? "None" : `${Math.round(chain.disputeWindow / 86_400)} days after payment`),
-          h("dt", null, "Arbiter"),
-          h("dd", null, isZeroAddress(chain.arbiter) ? "None" : addressChip(chain.arbiter, sameAddress(chain.arbiter, account))),
+          h("dt", null, text.disputeWindow),
+          h("dd", null, chain.disputeWindow === 0 ? text.none : fill(text.windowDays, { days: Math.round(chain.disputeWindow / 86_400) })),
+          h("dt", null, text.arbiter),
+          h("dd", null, isZeroAddress(chain.arbiter) ? text.none : addressChip(chain.arbiter, sameAddress(chain.arbiter, account))),
         ),
       ),
     ),
@@ -51,10 +73,12 @@ export function documentCard(data: Loaded, account: string): HTMLElement {
               h(
                 "tr",
                 null,
-                h("th", { scope: "col" }, "Description"),
-                h("th", { scope: "col", class: "num" }, "Qty"),
-                h("th", { scope: "col", class: "num" }, "Unit price"),
-                h("th", { scope: "col", class: "num" }, "Amount"),
+                h("th", { scope: "col" }, text.description),
+                h("th", { scope: "col", class: "num" }, text.quantity),
+                h("th", { scope: "col", class: "num" }, text.unitPrice),
+                hasDiscounts ? h("th", { scope: "col", class: "num" }, text.discount) : null,
+                hasTaxes ? h("th", { scope: "col", class: "num" }, text.tax) : null,
+                h("th", { scope: "col", class: "num" }, text.amount),
               ),
             ),
             h(
@@ -67,6 +91,8 @@ export function documentCard(data: Loaded, account: string): HTMLElement {
                   h("td", null, line.description),
                   h("td", { class: "num" }, line.quantity),
                   h("td", { class: "num" }, formatToken(BigInt(line.unitPrice), token)),
+                  hasDiscounts ? h("td", { class: "num" }, formatToken(BigInt(line.discount), token)) : null,
+                  hasTaxes ? h("td", { class: "num" }, `${formatNumber(line.taxRate)} %`) : null,
                   h("td", { class: "num" }, formatToken(BigInt(line.amount), token)),
                 ),
               ),
@@ -79,15 +105,15 @@ export function documentCard(data: Loaded, account: string): HTMLElement {
                     h(
                       "tr",
                       null,
-                      h("th", { scope: "row", colspan: 3 }, "Subtotal (net)"),
-                      h("td", { class: "num" }, formatToken(BigInt(details.subtotal), token)),
+                      h("th", { scope: "row", colspan: span }, text.subtotal),
+                      h("td", { class: "num", id: "invoice-doc-subtotal" }, formatToken(BigInt(details.subtotal), token)),
                     ),
-                    details.taxes.map((t) =>
+                    details.taxes.map((tax) =>
                       h(
                         "tr",
                         null,
-                        h("th", { scope: "row", colspan: 3 }, `Tax ${t.rate}%`),
-                        h("td", { class: "num" }, formatToken(BigInt(t.amount), token)),
+                        h("th", { scope: "row", colspan: span }, fill(text.taxAt, { rate: formatNumber(tax.rate) })),
+                        h("td", { class: "num", "data-rate": tax.rate }, formatToken(BigInt(tax.amount), token)),
                       ),
                     ),
                   ]
@@ -95,14 +121,14 @@ export function documentCard(data: Loaded, account: string): HTMLElement {
               h(
                 "tr",
                 null,
-                h("th", { scope: "row", colspan: 3 }, "Total"),
-                h("td", { class: "num total" }, formatToken(BigInt(details.total), token)),
+                h("th", { scope: "row", colspan: span }, text.total),
+                h("td", { class: "num total", id: "invoice-doc-total" }, formatToken(BigInt(details.total), token)),
               ),
             ),
           ),
         )
       : null,
-    details?.notes ? h("div", { class: "doc-notes" }, h("h3", null, "Notes"), h("p", null, details.notes)) : null,
+    details?.notes ? h("div", { class: "doc-notes" }, h("h3", null, text.notes), h("p", null, details.notes)) : null,
     verification(data),
   );
 }
@@ -113,17 +139,13 @@ export function documentCard(data: Loaded, account: string): HTMLElement {
  */
 function verification({ chain, token, record, recordError }: Loaded): HTMLElement {
   const details = record?.details;
+  const text = t().verify;
   if (!app.signedIn) {
     return h(
       "div",
       { class: "verify verify-unknown", id: "verification" },
       icon("shield", 20),
-      h(
-        "div",
-        null,
-        h("strong", null, "Sign in to see the line items"),
-        h("p", null, "The server shows an invoice's details to its merchant, payer and arbiter. The amounts here come from the chain."),
-      ),
+      h("div", null, h("strong", null, text.signIn), h("p", null, text.signInText)),
     );
   }
   if (recordError) {
@@ -132,7 +154,7 @@ function verification({ chain, token, record, recordError }: Loaded): HTMLElemen
       "div",
       { class: "verify verify-unknown", id: "verification" },
       icon("info", 20),
-      h("div", null, h("strong", null, "Details not available"), h("p", null, human.message)),
+      h("div", null, h("strong", null, text.unavailable), h("p", null, human.message)),
     );
   }
   if (!details) {
@@ -140,12 +162,7 @@ function verification({ chain, token, record, recordError }: Loaded): HTMLElemen
       "div",
       { class: "verify verify-unknown", id: "verification" },
       icon("info", 20),
-      h(
-        "div",
-        null,
-        h("strong", null, "No details on this server"),
-        h("p", null, `The chain holds only the reference ${shortHash(chain.referenceHash)}.`),
-      ),
+      h("div", null, h("strong", null, text.none), h("p", null, fill(text.noneText, { reference: shortHash(chain.referenceHash) }))),
     );
   }
   const hashOk = keccak256(toUtf8Bytes(details.canonical)).toLowerCase() === chain.referenceHash.toLowerCase();
@@ -163,12 +180,8 @@ function verification({ chain, token, record, recordError }: Loaded): HTMLElemen
       h(
         "div",
         null,
-        h("strong", null, "Verified"),
-        h(
-          "p",
-          null,
-          `These line items hash to the reference stored on chain (${shortHash(chain.referenceHash)}), and the total of ${formatToken(chain.amount, token)} matches.`,
-        ),
+        h("strong", null, text.ok),
+        h("p", null, fill(text.okText, { reference: shortHash(chain.referenceHash), total: formatToken(chain.amount, token) })),
       ),
     );
   }
@@ -176,12 +189,7 @@ function verification({ chain, token, record, recordError }: Loaded): HTMLElemen
     "div",
     { class: "verify verify-bad", id: "verification", role: "alert" },
     icon("alert", 22),
-    h(
-      "div",
-      null,
-      h("strong", null, "These details do not match the chain"),
-      h("p", null, "The line items shown here are not the ones the merchant committed to on chain. Do not rely on them."),
-    ),
+    h("div", null, h("strong", null, text.bad), h("p", null, text.badText)),
   );
 }
 
@@ -191,7 +199,7 @@ function party(label: string, address: string | null, isYou: boolean): HTMLEleme
     "div",
     { class: "doc-party" },
     h("p", { class: "stat-label" }, label),
-    address ? addressChip(address, isYou) : h("p", null, "Anyone with the link"),
+    address ? addressChip(address, isYou) : h("p", null, t().invoice.anyone),
   );
 }
 
@@ -202,6 +210,6 @@ function addressChip(address: string, isYou: boolean): HTMLElement {
     { class: "address-chip", title: address },
     identicon(address, 20),
     h("span", { class: "mono" }, shortAddress(address)),
-    isYou ? badge("you", "info") : null,
+    isYou ? badge(t().invoice.you, "info") : null,
   );
 }

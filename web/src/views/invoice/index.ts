@@ -15,23 +15,26 @@ import { loadInvoice, waitForDraft, type InvoiceScreen, type Loaded } from "./sc
 import { shareCard } from "./share";
 import { summaryCard } from "./summary";
 import { timelineCard } from "./timeline";
+import { creditNotesCard } from "./credit-notes";
+import { fill, t } from "../../i18n";
 
 /** One invoice (`#/invoice/:id`), or a draft (`#/invoice/<draft id>`) until it is on chain. */
 export const invoiceView: View = (root, params, query) => {
   const id = params.id ?? "";
+  const text = t().invoice;
   const header = h(
     "header",
     { class: "page-header" },
-    h("div", null, h("p", { class: "eyebrow" }, "Invoice"), h("h1", null, /^\d+$/.test(id) ? `Invoice #${id}` : "Invoice")),
+    h("div", null, h("p", { class: "eyebrow" }, text.eyebrow), h("h1", null, /^\d+$/.test(id) ? fill(text.title, { id }) : text.eyebrow)),
   );
   root.append(header);
-  if (!gate(root, { wallet: true, chain: true, reason: "Connect your wallet to see this invoice and pay it." })) return;
+  if (!gate(root, { wallet: true, chain: true, reason: text.gate })) return;
   const deployment = app.deployment!;
   if (!deployment.has("PaymentEscrow")) {
-    root.append(notice("warning", "Invoices are not available", "PaymentEscrow is not deployed on this server yet."));
+    root.append(notice("warning", t().newInvoice.unavailable, t().newInvoice.noEscrow));
     return;
   }
-  const body = h("div", { class: "invoice-page" }, loadingCard("Reading the invoice"));
+  const body = h("div", { class: "invoice-page" }, loadingCard(text.reading));
   // Kept across re-renders so that a transaction's progress stays on screen while the page refreshes.
   const slot = h("div", { class: "tx-slot", id: "invoice-tx" });
   root.append(body);
@@ -61,9 +64,9 @@ export const invoiceView: View = (root, params, query) => {
           human.errorName === "EscrowInvoiceNotFound"
             ? notice(
                 "warning",
-                `There is no invoice #${id}`,
-                "Check the number or the link you were given.",
-                h("a", { class: "btn btn-secondary btn-sm", href: "#/pay" }, "Open another invoice"),
+                fill(text.notFound, { id }),
+                text.notFoundText,
+                h("a", { class: "btn btn-secondary btn-sm", href: "#/pay" }, text.openAnother),
               )
             : errorCard(error, () => void screen.refresh()),
         );
@@ -73,19 +76,23 @@ export const invoiceView: View = (root, params, query) => {
 
   const render = (data: Loaded) => {
     const roles = rolesOf(data.chain, screen.account);
+    const number = data.record?.details?.number;
     header.replaceChildren(
-      h("div", null, h("p", { class: "eyebrow" }, roleLabel(roles)), h("h1", null, `Invoice #${id}`)),
+      h(
+        "div",
+        null,
+        h("p", { class: "eyebrow" }, roleLabel(roles)),
+        h("h1", { id: "invoice-title" }, number ? fill(text.numbered, { number }) : fill(text.title, { id })),
+      ),
       h("div", { class: "page-actions" }, statusBadge(data.chain.status)),
     );
     replace(
       body,
-      query.get("created")
-        ? notice("success", "Invoice created", "It is on chain and indexed. Share the link below with your payer.")
-        : null,
+      query.get("created") ? notice("success", text.created, text.createdText) : null,
       h(
         "div",
         { class: "layout-main-side" },
-        h("div", { class: "stack" }, documentCard(data, screen.account), timelineCard(data, screen.account)),
+        h("div", { class: "stack" }, documentCard(data, screen.account), creditNotesCard(data), timelineCard(data, screen.account)),
         h(
           "aside",
           { class: "stack" },

@@ -5,7 +5,8 @@
 import { isZeroAddress } from "../../../../core/address";
 import { minimumPayment, type Roles } from "../../../../core/invoice/actions";
 import { erc20 } from "../../lib/contracts";
-import { formatAmount, formatToken, parseAmount } from "../../lib/format";
+import { fill, t } from "../../i18n";
+import { amountInput, formatToken, parseAmount } from "../../lib/format";
 import { signWalletPermit, supportsPermit } from "../../lib/permit";
 import { app } from "../../lib/state";
 import { clearFieldErrors, field, setFieldError } from "../../ui/controls";
@@ -20,68 +21,53 @@ export function payForm(data: Loaded, roles: Roles, sender: InvoiceSender): HTML
   const { chain, token } = data;
   const native = isZeroAddress(chain.token);
   const least = minimumPayment(chain, chain.due);
+  const text = t().pay;
+  const money = (amount: bigint) => ({ amount: formatToken(amount, token) });
   const inFull = least === chain.due;
   const input = h("input", {
     type: "text",
     inputmode: "decimal",
     autocomplete: "off",
     readonly: inFull,
-    value: formatAmount(chain.due, token.decimals, token.decimals).replace(/,/g, ""),
+    value: amountInput(chain.due, token.decimals),
   });
   const methods = native
     ? null
     : h(
         "fieldset",
         { class: "radio-cards" },
-        h("legend", { class: "visually-hidden" }, "How to pay"),
-        radioCard(
-          "pay-method",
-          "permit",
-          "Permit + pay",
-          "One transaction: sign a permit for the exact amount, no approval left behind.",
-          true,
-        ),
-        radioCard("pay-method", "approve", "Approve, then pay", "Two transactions, for wallets or tokens without permits.", false),
+        h("legend", { class: "visually-hidden" }, text.how),
+        radioCard("pay-method", "permit", text.permit, text.permitText, true),
+        radioCard("pay-method", "approve", text.approve, text.approveText, false),
       );
   // Offered once the API says its relayer is on; the token's support is checked when the payer chooses it.
   if (methods) {
     void relayerOn().then((on) => {
-      if (on)
-        methods.append(
-          radioCard(
-            "pay-method",
-            "gasless",
-            "Pay without ETH",
-            "Sign twice in your wallet; Settle submits the payment and pays the gas.",
-            false,
-          ),
-        );
+      if (on) methods.append(radioCard("pay-method", "gasless", text.gasless, text.gaslessText, false));
     });
   }
   const button = h(
     "button",
     { type: "submit", class: "btn btn-primary btn-lg btn-block", id: "action-pay" },
-    `Pay ${formatToken(chain.due, token)}`,
+    fill(text.payAmount, money(chain.due)),
   );
   const form = h(
     "form",
     { class: "action", novalidate: true, id: "pay-form" },
-    h("h3", null, roles.openPayer ? "Pay this invoice" : "Pay"),
-    roles.openPayer ? h("p", { class: "muted" }, "Paying makes you this invoice's payer: only you can then release or dispute it.") : null,
+    h("h3", null, roles.openPayer ? text.payThis : text.pay),
+    roles.openPayer ? h("p", { class: "muted" }, text.openPayer) : null,
     field({
       id: "pay-amount",
-      label: `Amount (${token.symbol})`,
+      label: fill(t().actions.amount, { symbol: token.symbol }),
       control: input,
-      hint: inFull
-        ? `Open to anyone, so it is paid in full in one payment: ${formatToken(chain.due, token)}.`
-        : `Still due: ${formatToken(chain.due, token)}. You can pay in parts.`,
+      hint: fill(inFull ? text.inFull : text.inParts, money(chain.due)),
     }),
     methods,
     button,
   );
   input.addEventListener("input", () => {
     const parsed = parseAmount(input.value, token.decimals);
-    button.textContent = "value" in parsed && parsed.value > 0n ? `Pay ${formatToken(parsed.value, token)}` : "Pay";
+    button.textContent = "value" in parsed && parsed.value > 0n ? fill(text.payAmount, money(parsed.value)) : text.pay;
   });
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -89,22 +75,21 @@ export function payForm(data: Loaded, roles: Roles, sender: InvoiceSender): HTML
     const parsed = parseAmount(input.value, token.decimals);
     if ("error" in parsed) return setFieldError(form, input.id, parsed.error);
     const amount = parsed.value;
-    if (amount === 0n) return setFieldError(form, input.id, "Enter an amount greater than zero.");
-    if (amount > chain.due) return setFieldError(form, input.id, `Only ${formatToken(chain.due, token)} is due.`);
-    if (amount < least) return setFieldError(form, input.id, `Pay the full ${formatToken(chain.due, token)} in one payment.`);
+    if (amount === 0n) return setFieldError(form, input.id, t().actions.moreThanZero);
+    if (amount > chain.due) return setFieldError(form, input.id, fill(text.onlyDue, money(chain.due)));
+    if (amount < least) return setFieldError(form, input.id, fill(text.fullOnce, money(chain.due)));
     const method = native ? "native" : (form.querySelector<HTMLInputElement>('input[name="pay-method"]:checked')?.value ?? "permit");
     button.disabled = true;
     try {
       const escrowAddress = app.deployment!.address("PaymentEscrow");
       if (method === "native") {
-        await sender.escrowCall(`Pay ${formatToken(amount, token)}`, (escrow) => escrow.payNative(chain.id, { value: amount }));
+        await sender.escrowCall(fill(text.payAmount, money(amount)), (escrow) => escrow.payNative(chain.id, { value: amount }));
       } else if (method === "permit") {
         await sender
           .send(
-            `Pay ${formatToken(amount, token)} with a permit`,
+            fill(text.permitTx, money(amount)),
             async (signer, phase) => {
-              if (!(await supportsPermit(signer, chain.token)))
-                throw new Error(`${token.symbol} does not support permits: choose "Approve, then pay".`);
+              if (!(await supportsPermit(signer, chain.token))) throw new Error(fill(text.noPermit, { symbol: token.symbol }));
               phase("signature");
               const permit = await signWalletPermit(signer, chain.token, escrowAddress, amount);
               phase("wallet");
@@ -117,7 +102,7 @@ export function payForm(data: Loaded, roles: Roles, sender: InvoiceSender): HTML
       } else if (method === "gasless") {
         await sender
           .send(
-            `Pay ${formatToken(amount, token)} without ETH`,
+            fill(text.gaslessTx, money(amount)),
             async (signer, phase) => (phase("signature"), payWithoutEth(signer, chain.id.toString(), amount, token.symbol)),
             { withSignature: true },
           )
@@ -127,13 +112,13 @@ export function payForm(data: Loaded, roles: Roles, sender: InvoiceSender): HTML
         const allowance = signer ? await erc20(chain.token, signer.provider).allowance(signer.address, escrowAddress) : 0n;
         if (allowance < amount) {
           const approved = await sender.send(
-            `Approve ${formatToken(amount, token)} (step 1 of 2)`,
+            fill(text.approveTx, money(amount)),
             async (s, phase) => (phase("wallet"), erc20(chain.token, s).approve(escrowAddress, amount)),
             { waitForIndex: false },
           );
           if (!approved.receipt) return;
         }
-        await sender.escrowCall(`Pay ${formatToken(amount, token)}${allowance < amount ? " (step 2 of 2)" : ""}`, (escrow) =>
+        await sender.escrowCall(fill(allowance < amount ? text.stepTwo : text.payAmount, money(amount)), (escrow) =>
           escrow.pay(chain.id, amount),
         );
       }

@@ -1,6 +1,6 @@
 /** What every part of the invoice screen shares: the screen's context, and the invoice read with all around it. */
 import type { BrowserProvider } from "ethers";
-import { api, ApiError, type Invoice, type InvoiceEvent } from "../../lib/api";
+import { api, ApiError, type CreditNote, type Invoice, type InvoiceEvent } from "../../lib/api";
 import { tokenInfo, type Deployment } from "../../lib/contracts";
 import type { TokenInfo } from "../../lib/format";
 import { readInvoice, type ChainInvoice } from "../../lib/invoice";
@@ -8,6 +8,7 @@ import { app } from "../../lib/state";
 import { replace } from "../../ui/dom";
 import { notice } from "../../ui/feedback";
 import { errorCard } from "../../ui/page";
+import { t } from "../../i18n";
 
 /** The invoice screen's context: which invoice, for which account, and how to read it again. */
 export interface InvoiceScreen {
@@ -29,6 +30,8 @@ export interface Loaded {
   record?: Invoice;
   recordError?: unknown;
   events: InvoiceEvent[];
+  /** The invoice's credit notes (GET /invoices/:id/credit-notes), oldest first. */
+  creditNotes: CreditNote[];
   /** Chain time now (latest block time plus the time since it was read). */
   now: number;
   /** Credit of the connected account in the invoice's token (payouts that could not be pushed). */
@@ -46,22 +49,27 @@ export async function loadInvoice({ id, account, deployment, provider }: Invoice
   let record: Invoice | undefined;
   let recordError: unknown;
   let events: InvoiceEvent[] = [];
+  let creditNotes: CreditNote[] = [];
   if (app.signedIn) {
     try {
-      [record, events] = await Promise.all([api.invoice(id), api.invoiceEvents(id).then((e) => e.items)]);
+      [record, events, creditNotes] = await Promise.all([
+        api.invoice(id),
+        api.invoiceEvents(id).then((e) => e.items),
+        api.creditNotes(id).then((c) => c.items),
+      ]);
     } catch (error) {
       recordError = error;
       if (error instanceof ApiError && error.status === 401) app.sessionExpired();
     }
   }
   const blockTime = block?.timestamp ?? Math.floor(Date.now() / 1000);
-  return { chain, token, record, recordError, events, now: Math.max(blockTime, Math.floor(Date.now() / 1000)), credit };
+  return { chain, token, record, recordError, events, creditNotes, now: Math.max(blockTime, Math.floor(Date.now() / 1000)), credit };
 }
 
 /** While a draft is not on chain yet: poll the API until it is, then open the on-chain invoice. */
 export async function waitForDraft(draftId: string, body: HTMLElement, stopped: () => boolean): Promise<void> {
   if (!app.signedIn) {
-    replace(body, notice("info", "Sign in to see this draft", "Drafts are only visible to the merchant who created them."));
+    replace(body, notice("info", t().invoice.draftSignIn, t().invoice.draftSignInText));
     return;
   }
   for (let attempt = 0; !stopped(); attempt++) {
@@ -71,14 +79,7 @@ export async function waitForDraft(draftId: string, body: HTMLElement, stopped: 
         location.replace(`#/invoice/${invoice.onchain.id}`);
         return;
       }
-      replace(
-        body,
-        notice(
-          "info",
-          "Waiting for the chain",
-          "This invoice is a draft: its createInvoice transaction has not been indexed yet. This page opens it as soon as it is.",
-        ),
-      );
+      replace(body, notice("info", t().invoice.waiting, t().invoice.waitingText));
     } catch (error) {
       replace(body, errorCard(error));
       return;

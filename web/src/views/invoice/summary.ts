@@ -2,19 +2,21 @@
  * The invoice screen's amounts card: what is due, a progress bar of paid, held, released and refunded, and the price
  * and rate of an invoice priced in a currency.
  */
-import { formatAmount, formatDate, formatToken } from "../../lib/format";
+import { fill, t } from "../../i18n";
+import { formatAmount, formatDate, formatNumber, formatToken } from "../../lib/format";
 import { h } from "../../ui/dom";
 import type { Loaded } from "./screen";
 
 /** The side card with the amounts and a progress bar. */
 export function summaryCard({ chain, token, record }: Loaded): HTMLElement {
+  const text = t().invoice;
   // An invoice priced in a currency (from the API): its price and, once paid, the rate its payment used.
   const pricing = record?.onchain?.pricing ?? null;
   const pct = (v: bigint) => (chain.amount === 0n ? 0 : Number((v * 10_000n) / chain.amount) / 100);
   return h(
     "section",
-    { class: "card summary", "aria-label": "Amounts" },
-    h("p", { class: "stat-label" }, chain.due > 0n ? "Amount due" : "Invoice total"),
+    { class: "card summary", "aria-label": text.amounts },
+    h("p", { class: "stat-label" }, chain.due > 0n ? text.amountDue : text.invoiceTotal),
     h(
       "p",
       { class: "summary-amount", id: "invoice-due" },
@@ -23,7 +25,11 @@ export function summaryCard({ chain, token, record }: Loaded): HTMLElement {
     ),
     h(
       "div",
-      { class: "progress", role: "img", "aria-label": `${pct(chain.paid)}% paid, ${pct(chain.released)}% released` },
+      {
+        class: "progress",
+        role: "img",
+        "aria-label": fill(text.progress, { paid: formatNumber(pct(chain.paid)), released: formatNumber(pct(chain.released)) }),
+      },
       h("span", { class: "progress-released", style: `width:${pct(chain.released)}%` }),
       h("span", { class: "progress-held", style: `width:${Math.max(0, pct(chain.paid) - pct(chain.released) - pct(chain.refunded))}%` }),
       h("span", { class: "progress-refunded", style: `width:${pct(chain.refunded)}%` }),
@@ -33,31 +39,31 @@ export function summaryCard({ chain, token, record }: Loaded): HTMLElement {
       { class: "kv kv-compact" },
       pricing
         ? [
-            h("dt", null, "Price"),
+            h("dt", null, text.price),
             h("dd", { class: "num", id: "invoice-price" }, pricing.display),
             pricing.payment
               ? [
-                  h("dt", null, "Rate"),
+                  h("dt", null, text.rate),
                   h("dd", { class: "num", id: "invoice-rate" }, `1 ${token.symbol} = ${pricing.payment.rate} ${pricing.currency}`),
                 ]
               : null,
           ]
         : null,
-      h("dt", null, "Total"),
+      h("dt", null, text.total),
       h("dd", { class: "num" }, formatToken(chain.amount, token)),
-      h("dt", null, "Paid"),
+      h("dt", null, text.paid),
       h("dd", { class: "num", id: "invoice-paid" }, formatToken(chain.paid, token)),
-      h("dt", null, h("span", { class: "legend legend-held" }), "In escrow"),
+      h("dt", null, h("span", { class: "legend legend-held" }), text.held),
       h("dd", { class: "num", id: "invoice-held" }, formatToken(chain.held, token)),
-      h("dt", null, h("span", { class: "legend legend-released" }), "Released"),
+      h("dt", null, h("span", { class: "legend legend-released" }), text.released),
       h("dd", { class: "num", id: "invoice-released" }, formatToken(chain.released, token)),
       chain.refunded > 0n
         ? [
-            h("dt", null, h("span", { class: "legend legend-refunded" }), "Refunded"),
+            h("dt", null, h("span", { class: "legend legend-refunded" }), text.refunded),
             h("dd", { class: "num" }, formatToken(chain.refunded, token)),
           ]
         : null,
-      h("dt", null, "Due date"),
+      h("dt", null, text.dueDate),
       h("dd", { class: "num" }, formatDate(chain.dueDate)),
     ),
   );

@@ -1,6 +1,7 @@
 /** The invoice screen's activity card: the invoice's indexed events, newest last. */
 import { sameAddress } from "../../../../core/address";
 import { eventLabel } from "../../../../core/labels";
+import { locale, t } from "../../i18n";
 import { formatDateTime, formatToken, shortAddress } from "../../lib/format";
 import type { ChainInvoice } from "../../lib/invoice";
 import { app } from "../../lib/state";
@@ -9,16 +10,13 @@ import type { Loaded } from "./screen";
 
 /** The events of the invoice, as a timeline (or why there are none). */
 export function timelineCard({ events, token, chain }: Loaded, account: string): HTMLElement {
+  const text = t().activity;
   return h(
     "section",
-    { class: "card", "aria-label": "Activity" },
-    h("h2", null, "Activity"),
+    { class: "card", "aria-label": text.title },
+    h("h2", null, text.title),
     events.length === 0
-      ? h(
-          "p",
-          { class: "muted", style: "margin-top:8px" },
-          app.signedIn ? "No indexed activity yet." : `Created on chain. Sign in to see the full activity.`,
-        )
+      ? h("p", { class: "muted", style: "margin-top:8px" }, app.signedIn ? text.none : text.signIn)
       : h(
           "ol",
           { class: "timeline" },
@@ -33,7 +31,7 @@ export function timelineCard({ events, token, chain }: Loaded, account: string):
                 h(
                   "p",
                   { class: "timeline-title" },
-                  eventLabel(event.kind),
+                  eventLabel(event.kind, locale()),
                   event.amount && event.amount !== "0"
                     ? h("span", { class: "timeline-amount" }, ` · ${formatToken(BigInt(event.amount), token)}`)
                     : null,
@@ -44,7 +42,7 @@ export function timelineCard({ events, token, chain }: Loaded, account: string):
                   formatDateTime(new Date(event.timestamp)),
                   event.actor ? ` · ${actorName(event.actor, chain, account)}` : "",
                   " · ",
-                  h("a", { href: `#/tx/${event.txHash}` }, "transaction"),
+                  h("a", { href: `#/tx/${event.txHash}` }, text.transaction),
                 ),
               ),
             ),
@@ -55,13 +53,14 @@ export function timelineCard({ events, token, chain }: Loaded, account: string):
 
 /** Who did it, as the connected account sees it: "you", "merchant", "payer", "arbiter" or a short address. */
 function actorName(actor: string, chain: ChainInvoice, account: string): string {
+  const text = t().activity;
   return sameAddress(actor, account)
-    ? "you"
+    ? text.you
     : sameAddress(actor, chain.merchant)
-      ? "merchant"
+      ? text.merchant
       : sameAddress(actor, chain.payer)
-        ? "payer"
+        ? text.payer
         : sameAddress(actor, chain.arbiter)
-          ? "arbiter"
+          ? text.arbiter
           : shortAddress(actor);
 }

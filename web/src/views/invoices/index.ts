@@ -9,16 +9,17 @@ import { icon } from "../../ui/icons";
 import { identicon } from "../../ui/controls";
 import { errorCard, gate, loadingCard, pageHeader, type View } from "../../ui/page";
 import { payManySelection, type PayManySelection } from "./pay-many";
+import { fill, t, type Messages } from "../../i18n";
 
-/** The tabs of the list: a label and the statuses (GET /invoices?status=) they show. */
-export const INVOICE_TABS: { key: string; label: string; status?: string }[] = [
-  { key: "all", label: "All" },
-  { key: "awaiting", label: "Awaiting payment", status: "open,partially_paid" },
-  { key: "paid", label: "In escrow", status: "paid" },
-  { key: "disputed", label: "Disputed", status: "disputed" },
-  { key: "closed", label: "Completed", status: "released,refunded,resolved" },
-  { key: "inactive", label: "Cancelled & expired", status: "cancelled,expired" },
-  { key: "drafts", label: "Drafts", status: "draft" },
+/** The tabs of the list: the statuses (GET /invoices?status=) each shows; the labels are in the catalogues. */
+export const INVOICE_TABS: { key: keyof Messages["list"]["tabs"]; status?: string }[] = [
+  { key: "all" },
+  { key: "awaiting", status: "open,partially_paid" },
+  { key: "paid", status: "paid" },
+  { key: "disputed", status: "disputed" },
+  { key: "closed", status: "released,refunded,resolved" },
+  { key: "inactive", status: "cancelled,expired" },
+  { key: "drafts", status: "draft" },
 ];
 
 const PAGE_SIZE = 20;
@@ -26,11 +27,12 @@ const PAGE_SIZE = 20;
 /** The merchant's invoices (or the ones to pay), by status, newest first, with "load more". */
 export const invoicesView: View = (root, _params, query) => {
   const role = query.get("role") === "payer" ? "payer" : "merchant";
-  const tabKey = INVOICE_TABS.some((t) => t.key === query.get("tab")) ? query.get("tab")! : "all";
+  const tabKey = INVOICE_TABS.find((entry) => entry.key === query.get("tab"))?.key ?? "all";
+  const text = t().list;
   root.append(
     pageHeader(
-      role === "merchant" ? "Invoices" : "Invoices to pay",
-      role === "merchant" ? "Everything you issued, from draft to paid out." : "Invoices addressed to you or that you paid.",
+      role === "merchant" ? text.title : text.titlePayer,
+      role === "merchant" ? text.lead : text.leadPayer,
       h(
         "div",
         { class: "page-actions" },
@@ -39,50 +41,50 @@ export const invoicesView: View = (root, _params, query) => {
               "a",
               { class: "btn btn-secondary", href: invoiceExportUrl(new Date().getUTCFullYear()), id: "export-csv", download: "" },
               icon("download", 18),
-              " Export for accounting",
+              ` ${text.export}`,
             )
           : null,
-        h("a", { class: "btn btn-primary", href: "#/invoices/new", id: "new-invoice" }, icon("plus", 18), " New invoice"),
+        h("a", { class: "btn btn-primary", href: "#/invoices/new", id: "new-invoice" }, icon("plus", 18), ` ${text.create}`),
       ),
     ),
   );
-  if (!gate(root, { wallet: true, chain: true, session: true, reason: "Sign in to see your invoices." })) return;
+  if (!gate(root, { wallet: true, chain: true, session: true, reason: text.gate })) return;
   const provider = app.connection!.provider();
   const chainId = app.deployment!.chainId;
 
   const roleSwitch = h(
     "div",
-    { class: "segmented", role: "group", "aria-label": "Whose invoices" },
-    h("a", { href: `#/invoices?role=merchant&tab=${tabKey}`, "aria-current": role === "merchant" ? "true" : null }, "Issued by me"),
+    { class: "segmented", role: "group", "aria-label": text.whose },
+    h("a", { href: `#/invoices?role=merchant&tab=${tabKey}`, "aria-current": role === "merchant" ? "true" : null }, text.issued),
     h(
       "a",
       { href: `#/invoices?role=payer&tab=${tabKey === "drafts" ? "all" : tabKey}`, "aria-current": role === "payer" ? "true" : null },
-      "To pay / paid",
+      text.toPay,
     ),
   );
   const tabs = h(
     "nav",
-    { class: "tabs", "aria-label": "Filter by status" },
-    INVOICE_TABS.filter((t) => role === "merchant" || t.key !== "drafts").map((t) =>
+    { class: "tabs", "aria-label": text.filter },
+    INVOICE_TABS.filter((entry) => role === "merchant" || entry.key !== "drafts").map((entry) =>
       h(
         "a",
         {
           class: "tab",
-          href: `#/invoices?role=${role}&tab=${t.key}`,
-          "aria-current": t.key === tabKey ? "true" : null,
-          id: `tab-${t.key}`,
+          href: `#/invoices?role=${role}&tab=${entry.key}`,
+          "aria-current": entry.key === tabKey ? "true" : null,
+          id: `tab-${entry.key}`,
         },
-        t.label,
+        text.tabs[entry.key],
       ),
     ),
   );
-  const list = h("div", { id: "invoice-list" }, loadingCard("Loading invoices"));
+  const list = h("div", { id: "invoice-list" }, loadingCard(text.loading));
   const more = h("div", { class: "pager" });
   // The payer's list: checkboxes on open invoices and "Pay selected" (pay-many.ts); read again once a batch is paid.
   const selection = role === "payer" ? payManySelection(app.account!, reload) : undefined;
   root.append(h("section", { class: "card" }, h("div", { class: "card-head" }, roleSwitch), tabs, selection?.bar, list, more));
 
-  const tab = INVOICE_TABS.find((t) => t.key === tabKey)!;
+  const tab = INVOICE_TABS.find((entry) => entry.key === tabKey)!;
   let rows: HTMLTableRowElement[] = [];
   let stopped = false;
 
@@ -95,7 +97,7 @@ export const invoicesView: View = (root, _params, query) => {
       replace(list, rows.length === 0 ? emptyState(role, tab.key) : table(rows, role, selection));
       replace(
         more,
-        h("span", { class: "muted small" }, `${rows.length} invoice${rows.length === 1 ? "" : "s"}`),
+        h("span", { class: "muted small" }, fill(text.count, { count: rows.length })),
         page.nextCursor
           ? h(
               "button",
@@ -108,7 +110,7 @@ export const invoicesView: View = (root, _params, query) => {
                   void load(page.nextCursor!);
                 },
               },
-              "Load more",
+              text.more,
             )
           : null,
       );
@@ -138,6 +140,7 @@ export const invoicesView: View = (root, _params, query) => {
 };
 
 function table(rows: HTMLTableRowElement[], role: "merchant" | "payer", selection?: PayManySelection): HTMLElement {
+  const text = t().list;
   return h(
     "div",
     { class: "table-wrap" },
@@ -151,11 +154,11 @@ function table(rows: HTMLTableRowElement[], role: "merchant" | "payer", selectio
           "tr",
           null,
           selection?.headCell(),
-          h("th", { scope: "col" }, "Invoice"),
-          h("th", { scope: "col" }, role === "merchant" ? "Payer" : "Merchant"),
-          h("th", { scope: "col" }, "Due"),
-          h("th", { scope: "col" }, "Status"),
-          h("th", { scope: "col", class: "num" }, "Amount"),
+          h("th", { scope: "col" }, text.invoice),
+          h("th", { scope: "col" }, role === "merchant" ? text.payer : text.merchant),
+          h("th", { scope: "col" }, text.due),
+          h("th", { scope: "col" }, text.status),
+          h("th", { scope: "col", class: "num" }, text.amount),
         ),
       ),
       h("tbody", null, rows),
@@ -171,6 +174,7 @@ function row(item: Invoice, token: TokenInfo, role: "merchant" | "payer", select
   const paid = BigInt(onchain?.paid ?? "0");
   const href = `#/invoice/${onchain?.id ?? item.id}`;
   const title = details?.lineItems[0]?.description;
+  const text = t().list;
   return h(
     "tr",
     { "data-invoice": onchain?.id ?? item.id },
@@ -178,7 +182,7 @@ function row(item: Invoice, token: TokenInfo, role: "merchant" | "payer", select
     h(
       "td",
       null,
-      h("a", { class: "row-link", href }, onchain ? `#${onchain.id}` : "Draft"),
+      h("a", { class: "row-link", href }, details?.number ?? (onchain ? `#${onchain.id}` : text.draft)),
       title
         ? h(
             "span",
@@ -193,7 +197,7 @@ function row(item: Invoice, token: TokenInfo, role: "merchant" | "payer", select
       null,
       counterparty && !isZeroAddress(counterparty)
         ? h("span", { class: "address-chip" }, identicon(counterparty, 18), h("span", { class: "mono" }, shortAddress(counterparty)))
-        : h("span", { class: "muted" }, "Anyone"),
+        : h("span", { class: "muted" }, text.anyone),
     ),
     h("td", null, onchain?.dueDate || details?.dueDate ? formatDate(new Date((onchain?.dueDate ?? details?.dueDate)!)) : "—"),
     h("td", null, statusBadge(onchain?.status ?? "draft")),
@@ -201,27 +205,20 @@ function row(item: Invoice, token: TokenInfo, role: "merchant" | "payer", select
       "td",
       { class: "num" },
       h("strong", null, formatToken(amount, token)),
-      paid > 0n && paid < amount ? h("span", { class: "row-sub" }, `${formatToken(paid, token)} paid`) : null,
+      paid > 0n && paid < amount ? h("span", { class: "row-sub" }, fill(text.paidPart, { amount: formatToken(paid, token) })) : null,
     ),
   );
 }
 
 function emptyState(role: "merchant" | "payer", tab: string): HTMLElement {
+  const text = t().list;
   return h(
     "div",
     { class: "empty" },
     icon("invoice", 40),
-    h(
-      "p",
-      null,
-      tab === "all"
-        ? role === "merchant"
-          ? "You have not issued any invoice yet."
-          : "No invoice was addressed to you yet."
-        : "No invoice here.",
-    ),
+    h("p", null, tab === "all" ? (role === "merchant" ? text.noneIssued : text.noneToPay) : text.noneHere),
     role === "merchant" && tab === "all"
-      ? h("a", { class: "btn btn-primary", href: "#/invoices/new" }, icon("plus", 18), " Create your first invoice")
+      ? h("a", { class: "btn btn-primary", href: "#/invoices/new" }, icon("plus", 18), ` ${text.first}`)
       : null,
   );
 }

@@ -12,31 +12,21 @@ import { notice } from "../../ui/feedback";
 import { gate, pageHeader, type View } from "../../ui/page";
 import { lineItemsEditor } from "./line-items";
 import { INVOICE_LIMITS } from "../../../../core/invoice/limits";
+import { fill, t } from "../../i18n";
+import { customerCard } from "./customer";
 import { showApiProblems, validateInvoice, type InvoiceFields } from "./validate";
 
-/** New invoice: token, payer, arbiter, due date, dispute window, line items, notes. */
+/** New invoice: token, payer, arbiter, due date, dispute window, customer and language, taxed line items, notes. */
 export const newInvoiceView: View = (root) => {
-  root.append(
-    pageHeader(
-      "New invoice",
-      "Describe what you are billing. The details stay off chain; their hash goes on chain so the payer can verify them.",
-    ),
-  );
-  if (
-    !gate(root, {
-      wallet: true,
-      chain: true,
-      session: true,
-      reason: "Sign in to create invoices: the server keeps their line items for you.",
-    })
-  )
-    return;
+  const text = t().newInvoice;
+  root.append(pageHeader(text.title, text.lead));
+  if (!gate(root, { wallet: true, chain: true, session: true, reason: text.gate })) return;
   const deployment = app.deployment!;
   const provider = app.connection!.provider();
   const merchant = app.account!;
 
   if (!deployment.has("PaymentEscrow")) {
-    root.append(notice("warning", "Invoices are not available", "PaymentEscrow is not deployed on this server yet."));
+    root.append(notice("warning", text.unavailable, text.noEscrow));
     return;
   }
 
@@ -44,22 +34,22 @@ export const newInvoiceView: View = (root) => {
   const tokenSelect = h(
     "select",
     { name: "token" },
-    h("option", { value: settle }, "SETL (Settle token)"),
-    h("option", { value: ZERO_ADDRESS }, "ETH (native)"),
-    h("option", { value: "other" }, "Another ERC-20 token…"),
+    h("option", { value: settle }, text.settleToken),
+    h("option", { value: ZERO_ADDRESS }, text.ether),
+    h("option", { value: "other" }, text.otherToken),
   );
   const customToken = h("input", { type: "text", name: "custom-token", placeholder: "0x…", autocomplete: "off", spellcheck: "false" });
   const customField = field({
     id: "invoice-custom-token",
-    label: "Token address",
+    label: text.tokenAddress,
     control: customToken,
-    hint: "The ERC-20 contract the payer pays with.",
+    hint: text.tokenAddressHint,
   });
   customField.hidden = true;
   const payer = h("input", {
     type: "text",
     name: "payer",
-    placeholder: "0x… (leave empty to let anyone pay)",
+    placeholder: text.payerPlaceholder,
     autocomplete: "off",
     spellcheck: "false",
   });
@@ -83,14 +73,15 @@ export const newInvoiceView: View = (root) => {
     name: "notes",
     rows: 3,
     maxlength: INVOICE_LIMITS.maxNotes,
-    placeholder: "Payment terms, a thank-you, a reference for your books…",
+    placeholder: text.notesPlaceholder,
   });
   const slot = h("div", { class: "tx-slot", id: "create-tx" });
   const formError = h("div", { class: "form-error-slot" });
-  const submit = h("button", { type: "submit", class: "btn btn-primary btn-lg", id: "create-invoice" }, "Create invoice");
+  const submit = h("button", { type: "submit", class: "btn btn-primary btn-lg", id: "create-invoice" }, text.create);
 
   let token: TokenInfo | undefined;
-  const { lines, totalText, add: addLine, read: readLines, updateTotal } = lineItemsEditor(() => token);
+  const { lines, totals, add: addLine, read: readLines, updateTotal } = lineItemsEditor(() => token);
+  const customer = customerCard();
   const tokenAddress = () => (tokenSelect.value === "other" ? checksummed(customToken.value) : tokenSelect.value);
   const loadToken = async () => {
     const address = tokenAddress();
@@ -101,8 +92,7 @@ export const newInvoiceView: View = (root) => {
       token = address === ZERO_ADDRESS ? ETH : await tokenInfo(address, provider, deployment.chainId);
       setFieldError(form, "invoice-custom-token", "");
     } catch {
-      if (tokenSelect.value === "other")
-        setFieldError(form, "invoice-custom-token", "No ERC-20 token answers at this address on this chain.");
+      if (tokenSelect.value === "other") setFieldError(form, "invoice-custom-token", text.noToken);
     }
     updateTotal();
   };
@@ -113,60 +103,61 @@ export const newInvoiceView: View = (root) => {
     h(
       "section",
       { class: "card form-card" },
-      h("h2", null, "Terms"),
+      h("h2", null, text.terms),
       h(
         "div",
         { class: "form-grid" },
-        field({ id: "invoice-token", label: "Paid in", control: tokenSelect }),
+        field({ id: "invoice-token", label: text.paidIn, control: tokenSelect }),
         customField,
         field({
           id: "invoice-payer",
-          label: "Payer",
+          label: text.payer,
           control: payer,
           optional: true,
-          hint: "Only this address can pay, in one payment or in parts. Empty: anyone may pay, in full in one payment, and becomes the payer.",
+          hint: text.payerHint,
         }),
-        field({ id: "invoice-due", label: "Due date", control: due, hint: "After this date the invoice takes no more payments." }),
+        field({ id: "invoice-due", label: text.due, control: due, hint: text.dueHint }),
         field({
           id: "invoice-window",
-          label: "Dispute window (days)",
+          label: text.window,
           control: windowDays,
-          hint: "How long the payer may dispute once fully paid. You can claim after it.",
+          hint: text.windowHint,
         }),
         h(
           "div",
           { class: "span-2" },
           field({
             id: "invoice-arbiter",
-            label: "Arbiter",
+            label: text.arbiter,
             control: arbiter,
             optional: true,
-            hint: "Someone both sides trust to split the funds in a dispute. Without one, the invoice cannot be disputed.",
+            hint: text.arbiterHint,
           }),
         ),
       ),
     ),
+    customer.card,
     h(
       "section",
       { class: "card form-card" },
       h(
         "div",
         { class: "card-head" },
-        h("h2", null, "Line items"),
+        h("h2", null, text.lines),
         h(
           "button",
           { type: "button", class: "btn btn-secondary btn-sm", id: "add-line", onclick: () => addLine().focus() },
           icon("plus", 16),
-          " Add a line",
+          ` ${text.addLine}`,
         ),
       ),
       lines,
       h("p", { class: "field-error", id: "invoice-lines-error", role: "alert" }),
-      h("div", { class: "invoice-total" }, h("span", null, "Total"), totalText),
+      totals,
     ),
-    h("section", { class: "card form-card" }, field({ id: "invoice-notes", label: "Notes", control: notes, optional: true })),
+    h("section", { class: "card form-card" }, field({ id: "invoice-notes", label: text.notes, control: notes, optional: true })),
     formError,
-    h("div", { class: "form-actions" }, h("a", { class: "btn btn-secondary btn-lg", href: "#/invoices" }, "Cancel"), submit),
+    h("div", { class: "form-actions" }, h("a", { class: "btn btn-secondary btn-lg", href: "#/invoices" }, text.cancel), submit),
     slot,
   );
   root.append(form);
@@ -178,8 +169,13 @@ export const newInvoiceView: View = (root) => {
     void loadToken();
   });
   customToken.addEventListener("change", () => void loadToken());
+  // A corrected value loses its error at once (the next submit checks everything again).
+  form.addEventListener("input", (event) => {
+    const control = event.target as HTMLElement;
+    if (control.id) setFieldError(form, control.id, "");
+  });
 
-  const fields: InvoiceFields = { form, tokenSelect, payer, arbiter, due, windowDays, notes };
+  const fields: InvoiceFields = { form, tokenSelect, payer, arbiter, due, windowDays, notes, customer };
   /** Checks everything as POST /invoices and the escrow would; returns the body or undefined. */
   const validate = (): InvoiceDraftInput | undefined => {
     clearFieldErrors(form);
@@ -194,9 +190,9 @@ export const newInvoiceView: View = (root) => {
     const body = validate();
     if (!body) return;
     // The same form content retried (e.g. after a rejection in the wallet) reuses the same draft.
-    const text = JSON.stringify(body);
-    if (text !== lastBody) idempotencyKey = crypto.randomUUID();
-    lastBody = text;
+    const bodyText = JSON.stringify(body);
+    if (bodyText !== lastBody) idempotencyKey = crypto.randomUUID();
+    lastBody = bodyText;
     submit.disabled = true;
     try {
       let created;
@@ -210,12 +206,12 @@ export const newInvoiceView: View = (root) => {
       }
       const tx = created.transaction;
       const result = await runTransaction({
-        title: `Create invoice for ${formatToken(BigInt(created.total), token ?? ETH)}`,
+        title: fill(text.createTx, { amount: formatToken(BigInt(created.total), token ?? ETH) }),
         slot,
         errorContext: token ? { decimals: token.decimals, symbol: token.symbol } : undefined,
         send: async (phase) => {
           const signer = await app.signer();
-          if (tx.chainId !== deployment.chainId) throw new Error("The server prepared the transaction for another chain.");
+          if (tx.chainId !== deployment.chainId) throw new Error(text.otherChain);
           phase("wallet");
           return signer.sendTransaction({ to: tx.to, data: tx.data, value: BigInt(tx.value) });
         },

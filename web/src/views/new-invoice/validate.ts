@@ -1,12 +1,15 @@
 /** Checking the new-invoice form as POST /invoices and the escrow would, and showing the API's own field problems. */
 import { sameAddress, ZERO_ADDRESS } from "../../../../core/address";
+import { INVOICE_LIMITS, NOTES_FORBIDDEN } from "../../../../core/invoice/limits";
+import { computeInvoiceTotals } from "../../../../core/invoice/totals";
+import { fill, t } from "../../i18n";
 import type { ApiError, InvoiceDraftInput } from "../../lib/api";
-import { checksummed, parseAmount, type TokenInfo } from "../../lib/format";
+import { checksummed, type TokenInfo } from "../../lib/format";
 import { setFieldError } from "../../ui/controls";
 import { replace } from "../../ui/dom";
 import { notice } from "../../ui/feedback";
-import type { LineInputs } from "./line-items";
-import { DESCRIPTION_FORBIDDEN, INVOICE_LIMITS, NOTES_FORBIDDEN } from "../../../../core/invoice/limits";
+import type { CustomerCard } from "./customer";
+import { readLine, type LineInputs } from "./line-items";
 
 /** The form's controls besides the line items. */
 export interface InvoiceFields {
@@ -17,6 +20,7 @@ export interface InvoiceFields {
   due: HTMLInputElement;
   windowDays: HTMLInputElement;
   notes: HTMLTextAreaElement;
+  customer: CustomerCard;
 }
 
 /**
@@ -34,65 +38,68 @@ export function validateInvoice(
   merchant: string,
 ): InvoiceDraftInput | undefined {
   const { form, tokenSelect, payer, arbiter, due, windowDays, notes } = fields;
+  const messages = t().validation;
   let ok = true;
   const fail = (id: string, message: string) => {
     if (ok) form.querySelector<HTMLElement>(`#${id}`)?.focus();
     ok = false;
     setFieldError(form, id, message);
   };
-  if (!address) fail("invoice-custom-token", "Enter the token's address (0x followed by 40 hexadecimal digits).");
-  else if (!token)
-    fail(tokenSelect.value === "other" ? "invoice-custom-token" : "invoice-token", "This token could not be read on this chain.");
+  if (!address) fail("invoice-custom-token", messages.pickToken);
+  else if (!token) fail(tokenSelect.value === "other" ? "invoice-custom-token" : "invoice-token", messages.tokenUnread);
 
   const payerText = payer.value.trim();
   const payerAddress = payerText ? checksummed(payerText) : null;
-  if (payerText && !payerAddress)
-    fail("invoice-payer", "Enter a valid address (0x followed by 40 hexadecimal digits, with a correct checksum).");
-  else if (payerAddress === ZERO_ADDRESS) fail("invoice-payer", "Leave the payer empty to let anyone pay.");
-  else if (payerAddress && sameAddress(payerAddress, merchant)) fail("invoice-payer", "You cannot be the payer of your own invoice.");
+  if (payerText && !payerAddress) fail("invoice-payer", messages.badAddress);
+  else if (payerAddress === ZERO_ADDRESS) fail("invoice-payer", messages.anyonePays);
+  else if (payerAddress && sameAddress(payerAddress, merchant)) fail("invoice-payer", messages.selfPayer);
 
   const arbiterText = arbiter.value.trim();
   const arbiterAddress = arbiterText ? checksummed(arbiterText) : null;
-  if (arbiterText && (!arbiterAddress || arbiterAddress === ZERO_ADDRESS))
-    fail("invoice-arbiter", "Enter a valid address (0x followed by 40 hexadecimal digits, with a correct checksum).");
-  else if (arbiterAddress && sameAddress(arbiterAddress, merchant))
-    fail("invoice-arbiter", "You cannot be the arbiter of your own invoice.");
-  else if (arbiterAddress && sameAddress(arbiterAddress, payerAddress)) fail("invoice-arbiter", "The arbiter must not be the payer.");
+  if (arbiterText && (!arbiterAddress || arbiterAddress === ZERO_ADDRESS)) fail("invoice-arbiter", messages.badAddress);
+  else if (arbiterAddress && sameAddress(arbiterAddress, merchant)) fail("invoice-arbiter", messages.selfArbiter);
+  else if (arbiterAddress && sameAddress(arbiterAddress, payerAddress)) fail("invoice-arbiter", messages.arbiterPayer);
 
   const dueAt = due.value ? Date.parse(`${due.value}T23:59:59Z`) : NaN;
-  if (Number.isNaN(dueAt)) fail("invoice-due", "Pick a due date.");
-  else if (dueAt <= Date.now()) fail("invoice-due", "The due date must be in the future.");
+  if (Number.isNaN(dueAt)) fail("invoice-due", messages.pickDue);
+  else if (dueAt <= Date.now()) fail("invoice-due", messages.futureDue);
 
   const days = Number(windowDays.value);
   if (!/^\d+$/.test(windowDays.value.trim()) || days > INVOICE_LIMITS.maxDisputeDays)
-    fail("invoice-window", `Enter a whole number of days from 0 to ${INVOICE_LIMITS.maxDisputeDays}.`);
+    fail("invoice-window", fill(messages.windowDays, { max: INVOICE_LIMITS.maxDisputeDays }));
 
+  const customer = fields.customer.read(fail);
+
+  if (lines.length > INVOICE_LIMITS.maxLineItems) fail("invoice-lines", fill(messages.maxLines, { max: INVOICE_LIMITS.maxLineItems }));
   const items: InvoiceDraftInput["lineItems"] = [];
-  let total = 0n;
-  const rows = lines;
-  if (rows.length > INVOICE_LIMITS.maxLineItems) fail("invoice-lines", `An invoice has at most ${INVOICE_LIMITS.maxLineItems} lines.`);
-  for (const line of rows) {
-    const description = line.description.value.normalize("NFC").trim();
-    if (!description) fail(line.description.id, "Describe this line.");
-    else if (description.length > INVOICE_LIMITS.maxDescription)
-      fail(line.description.id, `At most ${INVOICE_LIMITS.maxDescription} characters.`);
-    else if (DESCRIPTION_FORBIDDEN.test(description)) fail(line.description.id, "Remove the control characters.");
-    const quantity = Number(line.quantity.value);
-    if (!/^\d+$/.test(line.quantity.value.trim()) || quantity < 1 || quantity > INVOICE_LIMITS.maxQuantity)
-      fail(line.quantity.id, "A whole number from 1.");
-    const price = token ? parseAmount(line.price.value, token.decimals) : undefined;
-    if (price && "error" in price) fail(line.price.id, price.error);
-    if (price && "value" in price && Number.isSafeInteger(quantity)) {
-      total += price.value * BigInt(quantity);
-      items.push({ description, quantity, unitPrice: price.value.toString() });
-    }
+  for (const line of lines) {
+    const read = readLine(line, token);
+    for (const [id, message] of read.problems) fail(id, message);
+    if (read.input)
+      items.push({
+        description: read.description,
+        quantity: Number(read.input.quantity),
+        unitPrice: read.input.unitPrice.toString(),
+        discount: read.input.discount.toString(),
+        taxRate: read.input.taxRate,
+      });
   }
-  if (ok && total === 0n) fail("invoice-lines", "The total must be more than zero.");
-  if (ok && total > INVOICE_LIMITS.maxTotal) fail("invoice-lines", "The total is larger than the escrow accepts.");
+  if (ok) {
+    const { total } = computeInvoiceTotals(
+      items.map((item) => ({
+        quantity: BigInt(item.quantity),
+        unitPrice: BigInt(item.unitPrice),
+        discount: BigInt(item.discount ?? "0"),
+        taxRate: item.taxRate ?? "0",
+      })),
+    );
+    if (total === 0n) fail("invoice-lines", messages.totalZero);
+    else if (total > INVOICE_LIMITS.maxTotal) fail("invoice-lines", messages.totalTooLarge);
+  }
 
   const noteText = notes.value.normalize("NFC");
-  if (noteText.length > INVOICE_LIMITS.maxNotes) fail("invoice-notes", `At most ${INVOICE_LIMITS.maxNotes} characters.`);
-  else if (NOTES_FORBIDDEN.test(noteText)) fail("invoice-notes", "Remove the control characters.");
+  if (noteText.length > INVOICE_LIMITS.maxNotes) fail("invoice-notes", fill(messages.maxChars, { max: INVOICE_LIMITS.maxNotes }));
+  else if (NOTES_FORBIDDEN.test(noteText)) fail("invoice-notes", messages.controlChars);
 
   if (!ok || !address) return undefined;
   return {
@@ -101,34 +108,56 @@ export function validateInvoice(
     arbiter: arbiterAddress,
     dueDate: new Date(dueAt).toISOString(),
     disputeWindowSeconds: days * 86_400,
+    ...customer,
     lineItems: items,
     notes: noteText.trim() ? noteText : null,
   };
 }
 
+/** Control ids of the body's fields, for the API's field problems. */
+const FIELD_IDS: Record<string, string> = {
+  token: "invoice-token",
+  payer: "invoice-payer",
+  arbiter: "invoice-arbiter",
+  dueDate: "invoice-due",
+  disputeWindowSeconds: "invoice-window",
+  notes: "invoice-notes",
+  lineItems: "invoice-lines",
+  customerId: "invoice-customer",
+  language: "invoice-language",
+  "customer.name": "customer-name",
+  "customer.vatNumber": "customer-vat",
+  "customer.companyNumber": "customer-company",
+  "customer.email": "customer-email",
+  "customer.address.line1": "customer-line1",
+  "customer.address.city": "customer-city",
+  "customer.address.postalCode": "customer-postal",
+  "customer.address.country": "customer-country",
+};
+
+/** A line's control for a field of POST /invoices's line item. */
+const LINE_PARTS: Record<string, keyof Omit<LineInputs, "row" | "amount">> = {
+  description: "description",
+  quantity: "quantity",
+  unitPrice: "price",
+  discount: "discount",
+  taxRate: "taxRate",
+};
+
 /** Puts the API's field problems (a 400 validation_failed) next to the matching fields, or says what failed. */
 export function showApiProblems(form: HTMLFormElement, formError: HTMLElement, error: ApiError, rows: LineInputs[]): void {
-  const ids: Record<string, string> = {
-    token: "invoice-token",
-    payer: "invoice-payer",
-    arbiter: "invoice-arbiter",
-    dueDate: "invoice-due",
-    disputeWindowSeconds: "invoice-window",
-    notes: "invoice-notes",
-    lineItems: "invoice-lines",
-  };
   let shown = 0;
   for (const problem of error.fieldProblems) {
     const [head, index, part] = problem.path.split(".");
-    let id = ids[head ?? ""];
+    let id = FIELD_IDS[problem.path] ?? FIELD_IDS[head ?? ""];
     if (head === "lineItems" && index !== undefined && part) {
-      const line = rows[Number(index)];
-      id = part === "description" ? line?.description.id : part === "quantity" ? line?.quantity.id : line?.price.id;
+      const control = LINE_PARTS[part];
+      id = control ? rows[Number(index)]?.[control].id : id;
     }
     if (id) {
       setFieldError(form, id, `${problem.message.charAt(0).toUpperCase()}${problem.message.slice(1)}.`);
       shown++;
     }
   }
-  if (shown === 0) replace(formError, notice("error", "The server refused the invoice", error.message));
+  if (shown === 0) replace(formError, notice("error", t().newInvoice.refused, error.message));
 }

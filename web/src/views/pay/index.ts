@@ -1,6 +1,7 @@
 import { clearFieldErrors, field, setFieldError } from "../../ui/controls";
 import { h } from "../../ui/dom";
 import { icon } from "../../ui/icons";
+import { t } from "../../i18n";
 import { app } from "../../lib/state";
 import { pageHeader, type View } from "../../ui/page";
 
@@ -20,36 +21,30 @@ export function invoiceIdFrom(text: string): string | undefined {
 
 /** The payer's door: open an invoice by link or number, or pick one addressed to you. */
 export const payView: View = (root) => {
-  root.append(
-    pageHeader(
-      "Pay an invoice",
-      "Paste the link or the number your merchant sent you. You will see the amount due and whether the details are verified before you pay.",
-    ),
-  );
+  const text = t().payDoor;
+  root.append(pageHeader(text.title, text.lead));
   const input = h("input", {
     type: "text",
     name: "invoice",
-    placeholder: "https://…/#/invoice/12 or 12",
+    placeholder: text.placeholder,
     autocomplete: "off",
     spellcheck: "false",
   });
   const form = h(
     "form",
     { class: "card form-card pay-open", id: "open-invoice", novalidate: true },
-    field({ id: "open-invoice-id", label: "Invoice link or number", control: input }),
-    h("button", { type: "submit", class: "btn btn-primary btn-lg" }, "Open invoice ", icon("arrowRight", 18)),
+    field({ id: "open-invoice-id", label: text.label, control: input }),
+    h("button", { type: "submit", class: "btn btn-primary btn-lg" }, `${text.open} `, icon("arrowRight", 18)),
   );
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     clearFieldErrors(form);
     const id = invoiceIdFrom(input.value);
-    if (!id) return setFieldError(form, input.id, "Paste an invoice link (…#/invoice/12) or its number (12).");
+    if (!id) return setFieldError(form, input.id, text.bad);
     location.hash = `#/invoice/${id}`;
   });
   root.append(form);
   if (app.signedIn) {
-    root.append(
-      h("p", { class: "muted" }, "Or see ", h("a", { href: "#/invoices?role=payer&tab=awaiting" }, "the invoices addressed to you"), "."),
-    );
+    root.append(h("p", { class: "muted" }, text.orSee, h("a", { href: "#/invoices?role=payer&tab=awaiting" }, text.addressed), "."));
   }
 };

@@ -6,6 +6,7 @@ import { clearFieldErrors, field, identicon, setFieldError } from "../../ui/cont
 import { h, replace } from "../../ui/dom";
 import { notice } from "../../ui/feedback";
 import { actionButton, errorCard, gate, loadingCard, pageHeader, type View } from "../../ui/page";
+import { fill, locale, t } from "../../i18n";
 
 /** PATCH /users/me's rules, mirrored for early messages. */
 const RULES = {
@@ -18,14 +19,10 @@ const RULES = {
 
 /** The signed-in user's profile: name, email, company, tax id and billing address. */
 export const profileView: View = (root) => {
-  root.append(
-    pageHeader(
-      "Profile",
-      "How you appear on the invoices you issue. Only you and your counterparties' invoice documents see these details.",
-    ),
-  );
-  if (!gate(root, { wallet: true, chain: true, session: true, reason: "Sign in to edit your profile." })) return;
-  const body = h("div", { class: "stack" }, loadingCard("Loading your profile"));
+  const words = t().profile;
+  root.append(pageHeader(words.title, words.lead));
+  if (!gate(root, { wallet: true, chain: true, session: true, reason: words.gate })) return;
+  const body = h("div", { class: "stack" }, loadingCard(words.loading));
   root.append(body);
   let stopped = false;
 
@@ -47,6 +44,8 @@ export const profileView: View = (root) => {
 };
 
 function form(profile: Profile): HTMLElement {
+  const words = t().profile;
+  const messages = t().validation;
   const input = (name: string, value: string | null | undefined, attrs: Record<string, string | number> = {}) =>
     h("input", { type: "text", name, value: value ?? "", autocomplete: "off", ...attrs });
   const displayName = input("displayName", profile.displayName, { maxlength: 80, autocomplete: "name" });
@@ -61,7 +60,7 @@ function form(profile: Profile): HTMLElement {
   const region = input("region", address?.region, { maxlength: 100, autocomplete: "address-level1" });
   const country = input("country", address?.country, { maxlength: 2, autocomplete: "country", placeholder: "FR", class: "input-short" });
   const status = h("div", { class: "form-status", "aria-live": "polite" });
-  const save = h("button", { type: "submit", class: "btn btn-primary btn-lg", id: "save-profile" }, "Save profile");
+  const save = h("button", { type: "submit", class: "btn btn-primary btn-lg", id: "save-profile" }, words.save);
 
   const element = h(
     "form",
@@ -74,53 +73,53 @@ function form(profile: Profile): HTMLElement {
         "div",
         null,
         h("p", { class: "mono break" }, profile.address),
-        h("p", { class: "muted small" }, `Member since ${formatDate(new Date(profile.createdAt))}`),
+        h("p", { class: "muted small" }, fill(words.memberSince, { date: formatDate(new Date(profile.createdAt)) })),
       ),
       h(
         "div",
         { class: "profile-head-actions" },
-        actionButton("Sign out", () => app.signOut(), { class: "btn btn-secondary btn-sm", id: "profile-sign-out" }),
+        actionButton(words.signOut, () => app.signOut(), { class: "btn btn-secondary btn-sm", id: "profile-sign-out" }),
       ),
     ),
     h(
       "section",
       { class: "card form-card" },
-      h("h2", null, "About you"),
+      h("h2", null, words.about),
       h(
         "div",
         { class: "form-grid" },
-        field({ id: "profile-name", label: "Display name", control: displayName, optional: true }),
+        field({ id: "profile-name", label: words.name, control: displayName, optional: true }),
         field({
           id: "profile-email",
-          label: "Email",
+          label: words.email,
           control: email,
           optional: true,
-          hint: "For invoice documents. Never shown publicly.",
+          hint: words.emailHint,
         }),
-        field({ id: "profile-company", label: "Company", control: company, optional: true }),
+        field({ id: "profile-company", label: words.company, control: company, optional: true }),
         field({
           id: "profile-tax",
-          label: "Tax ID",
+          label: words.taxId,
           control: taxId,
           optional: true,
-          hint: "VAT or company number, as printed on invoices.",
+          hint: words.taxIdHint,
         }),
       ),
     ),
     h(
       "section",
       { class: "card form-card" },
-      h("h2", null, "Billing address"),
-      h("p", { class: "muted" }, "Leave every field empty to remove the address."),
+      h("h2", null, words.billing),
+      h("p", { class: "muted" }, words.billingHint),
       h(
         "div",
         { class: "form-grid" },
-        h("div", { class: "span-2" }, field({ id: "profile-line1", label: "Address", control: line1 })),
-        h("div", { class: "span-2" }, field({ id: "profile-line2", label: "Address line 2", control: line2, optional: true })),
-        field({ id: "profile-city", label: "City", control: city }),
-        field({ id: "profile-postal", label: "Postal code", control: postalCode, optional: true }),
-        field({ id: "profile-region", label: "Region or state", control: region, optional: true }),
-        field({ id: "profile-country", label: "Country code", control: country, hint: "Two letters, such as FR, DE or US." }),
+        h("div", { class: "span-2" }, field({ id: "profile-line1", label: words.line1, control: line1 })),
+        h("div", { class: "span-2" }, field({ id: "profile-line2", label: words.line2, control: line2, optional: true })),
+        field({ id: "profile-city", label: words.city, control: city }),
+        field({ id: "profile-postal", label: words.postalCode, control: postalCode, optional: true }),
+        field({ id: "profile-region", label: words.region, control: region, optional: true }),
+        field({ id: "profile-country", label: words.country, control: country, hint: words.countryHint }),
       ),
     ),
     status,
@@ -138,8 +137,8 @@ function form(profile: Profile): HTMLElement {
     };
     const optionalText = (control: HTMLInputElement, id: string, max: number) => {
       const value = text(control);
-      if (value.length > max) fail(id, `At most ${max} characters.`);
-      else if (!RULES.text.test(value)) fail(id, "Remove the control characters.");
+      if (value.length > max) fail(id, fill(messages.maxChars, { max }));
+      else if (!RULES.text.test(value)) fail(id, messages.controlChars);
       return value || null;
     };
     const patch: ProfilePatch = {
@@ -147,25 +146,25 @@ function form(profile: Profile): HTMLElement {
       company: optionalText(company, "profile-company", 120),
     };
     const mail = text(email);
-    if (mail && (!RULES.email.test(mail) || mail.length > 254)) fail("profile-email", "Enter an email address such as name@example.com.");
+    if (mail && (!RULES.email.test(mail) || mail.length > 254)) fail("profile-email", messages.email);
     patch.email = mail || null;
     const tax = text(taxId);
-    if (tax && !RULES.taxId.test(tax)) fail("profile-tax", "2 to 32 letters, digits, spaces, dots, dashes or slashes.");
+    if (tax && !RULES.taxId.test(tax)) fail("profile-tax", words.taxIdError);
     patch.taxId = tax || null;
 
     const parts = [line1, line2, city, postalCode, region, country].map(text);
     if (parts.every((p) => p === "")) patch.billingAddress = null;
     else {
       const billing: BillingAddress = { line1: text(line1), city: text(city), country: text(country).toUpperCase() };
-      if (!billing.line1) fail("profile-line1", "Enter the street address.");
-      if (!billing.city) fail("profile-city", "Enter the city.");
-      if (!RULES.country.test(billing.country)) fail("profile-country", "Two letters, such as FR.");
+      if (!billing.line1) fail("profile-line1", messages.line1);
+      if (!billing.city) fail("profile-city", messages.city);
+      if (!RULES.country.test(billing.country)) fail("profile-country", words.countryError);
       const l2 = text(line2);
       const pc = text(postalCode);
       const rg = text(region);
       if (l2) billing.line2 = l2;
       if (pc) {
-        if (!RULES.postalCode.test(pc)) fail("profile-postal", "2 to 12 letters, digits, spaces or dashes.");
+        if (!RULES.postalCode.test(pc)) fail("profile-postal", messages.postalCode);
         billing.postalCode = pc;
       }
       if (rg) billing.region = rg;
@@ -175,7 +174,7 @@ function form(profile: Profile): HTMLElement {
         [city, "profile-city"],
         [region, "profile-region"],
       ] as const) {
-        if (!RULES.text.test(text(control))) fail(id, "Remove the control characters.");
+        if (!RULES.text.test(text(control))) fail(id, messages.controlChars);
       }
       patch.billingAddress = billing;
     }
@@ -203,7 +202,10 @@ function form(profile: Profile): HTMLElement {
     save.disabled = true;
     try {
       const updated = await api.updateProfile(patch);
-      replace(status, notice("success", "Profile saved", `Updated ${new Date(updated.updatedAt).toLocaleTimeString()}.`));
+      replace(
+        status,
+        notice("success", words.saved, fill(words.updated, { time: new Date(updated.updatedAt).toLocaleTimeString(locale()) })),
+      );
     } catch (error) {
       if (error instanceof ApiError && error.code === "validation_failed" && error.fieldProblems.length > 0) {
         for (const problem of error.fieldProblems)

@@ -1,6 +1,6 @@
 /** The staking screen: wallet balance, staked, earned (ticking), APR; stake by permit, withdraw, claim. */
 import { aprBps } from "../../../../core/staking";
-import { formatAmount, formatDuration, formatToken, parseAmount } from "../../lib/format";
+import { amountInput, formatAmount, formatDuration, formatToken, parseAmount } from "../../lib/format";
 import { signWalletPermit } from "../../lib/permit";
 import { app } from "../../lib/state";
 import { runTransaction } from "../../lib/tx";
@@ -9,13 +9,15 @@ import { h, replace } from "../../ui/dom";
 import { notice } from "../../ui/feedback";
 import { errorCard, gate, loadingCard, pageHeader, type View } from "../../ui/page";
 import { earnedNow, readSnapshot, type StakingSnapshot } from "./snapshot";
+import { fill, locale, t } from "../../i18n";
 
 const REFRESH_MS = 4000;
 
 /** Staking: wallet balance, staked, earned (ticking), APR; stake by permit, withdraw, claim. */
 export const stakingView: View = (root) => {
-  root.append(pageHeader("Staking", "Stake SETL and earn SETL rewards every second of the reward period. Withdraw and claim at any time."));
-  if (!gate(root, { wallet: true, chain: true, reason: "Connect your wallet to see your stake and rewards." })) return;
+  const text = t().staking;
+  root.append(pageHeader(text.title, text.lead));
+  if (!gate(root, { wallet: true, chain: true, reason: text.gate })) return;
   const deployment = app.deployment!;
   const account = app.account!;
   const provider = app.connection!.provider();
@@ -23,10 +25,10 @@ export const stakingView: View = (root) => {
   const read = () => readSnapshot(deployment, provider, account);
 
   const banner = h("div", { class: "banner-slot" });
-  const stats = h("section", { class: "stats-grid", "aria-label": "Your position" });
+  const stats = h("section", { class: "stats-grid", "aria-label": text.position });
   const forms = h("section", { class: "grid-2" });
   root.append(banner, stats);
-  replace(stats, loadingCard("Reading your position"));
+  replace(stats, loadingCard(text.reading));
 
   let snapshot: StakingSnapshot | undefined;
   let stopped = false;
@@ -35,26 +37,23 @@ export const stakingView: View = (root) => {
   const renderStats = (s: StakingSnapshot) => {
     const active = s.periodFinish > s.blockTime;
     const apr = aprBps(s.rewardRate, s.rateScale, s.totalStaked, active);
-    replace(
-      banner,
-      s.paused ? notice("warning", "Staking is paused", "New stakes are refused for now. Withdrawing and claiming still work.") : null,
-    );
+    replace(banner, s.paused ? notice("warning", text.paused, text.pausedText) : null);
     earnedElement = h("span", { class: "stat-value mono-num", id: "staking-earned" }, formatAmount(earnedNow(s), s.token.decimals, 6));
     replace(
       stats,
       statCard(
-        "Wallet balance",
+        text.wallet,
         h("span", { class: "stat-value", id: "staking-wallet" }, formatAmount(s.wallet, s.token.decimals)),
         s.token.symbol,
       ),
       statCard(
-        "Staked",
+        text.staked,
         h("span", { class: "stat-value", id: "staking-staked" }, formatAmount(s.staked, s.token.decimals)),
         s.token.symbol,
-        `of ${formatToken(s.totalStaked, s.token, 0)} in the pool`,
+        fill(text.pool, { amount: formatToken(s.totalStaked, s.token, 0) }),
       ),
       statCard(
-        "Earned",
+        text.earned,
         earnedElement,
         s.token.symbol,
         h(
@@ -66,19 +65,19 @@ export const stakingView: View = (root) => {
             disabled: s.staked === 0n && s.earned === 0n,
             onclick: () => void claim(),
           },
-          "Claim rewards",
+          text.claim,
         ),
         "stat-accent",
       ),
       statCard(
-        "APR",
+        text.apr,
         h(
           "span",
           { class: "stat-value", id: "staking-apr" },
-          apr === undefined ? (active ? "—" : "0") : `${(Number(apr) / 100).toLocaleString(undefined, { maximumFractionDigits: 2 })}`,
+          apr === undefined ? (active ? "—" : "0") : (Number(apr) / 100).toLocaleString(locale(), { maximumFractionDigits: 2 }),
         ),
         "%",
-        active ? `Reward period ends in ${formatDuration(s.periodFinish - s.blockTime)}` : "No reward period is running",
+        active ? fill(text.endsIn, { duration: formatDuration(s.periodFinish - s.blockTime) }) : text.noPeriod,
       ),
     );
   };
@@ -97,31 +96,31 @@ export const stakingView: View = (root) => {
   const stakeForm = h(
     "form",
     { class: "card form-card", id: "stake-form", novalidate: true },
-    h("h2", null, "Stake"),
-    h("p", { class: "muted" }, "One transaction: your wallet signs a permit for the exact amount, then stakes it. No separate approval."),
+    h("h2", null, text.stake),
+    h("p", { class: "muted" }, text.stakeText),
     field({
       id: "stake-amount",
-      label: "Amount to stake",
+      label: text.stakeAmount,
       control: stakeInput,
       hint: " ",
       suffix: maxButton("stake-max", () => snapshot?.wallet, stakeInput),
     }),
-    h("button", { type: "submit", class: "btn btn-primary btn-block", id: "stake-submit" }, "Stake with permit"),
+    h("button", { type: "submit", class: "btn btn-primary btn-block", id: "stake-submit" }, text.stakeButton),
     stakeSlot,
   );
   const withdrawForm = h(
     "form",
     { class: "card form-card", id: "withdraw-form", novalidate: true },
-    h("h2", null, "Withdraw"),
-    h("p", { class: "muted" }, "Take back some or all of your stake. Your earned rewards stay claimable."),
+    h("h2", null, text.withdraw),
+    h("p", { class: "muted" }, text.withdrawText),
     field({
       id: "withdraw-amount",
-      label: "Amount to withdraw",
+      label: text.withdrawAmount,
       control: withdrawInput,
       hint: " ",
       suffix: maxButton("withdraw-max", () => snapshot?.staked, withdrawInput),
     }),
-    h("button", { type: "submit", class: "btn btn-secondary btn-block", id: "withdraw-submit" }, "Withdraw"),
+    h("button", { type: "submit", class: "btn btn-secondary btn-block", id: "withdraw-submit" }, text.withdraw),
     withdrawSlot,
   );
   replace(forms, stakeForm, withdrawForm);
@@ -136,12 +135,11 @@ export const stakingView: View = (root) => {
         id,
         onclick: () => {
           const v = value();
-          if (v !== undefined && snapshot)
-            input.value = formatAmount(v, snapshot.token.decimals, snapshot.token.decimals).replace(/,/g, "");
+          if (v !== undefined && snapshot) input.value = amountInput(v, snapshot.token.decimals);
           input.focus();
         },
       },
-      "Max",
+      text.max,
     );
   }
 
@@ -150,7 +148,7 @@ export const stakingView: View = (root) => {
     if (!snapshot) return undefined;
     const parsed = parseAmount(input.value, snapshot.token.decimals);
     if ("error" in parsed) return void setFieldError(form, input.id, parsed.error);
-    if (parsed.value === 0n) return void setFieldError(form, input.id, "Enter an amount greater than zero.");
+    if (parsed.value === 0n) return void setFieldError(form, input.id, t().actions.moreThanZero);
     if (limit !== undefined && parsed.value > limit) return void setFieldError(form, input.id, tooMuch);
     return parsed.value;
   };
@@ -171,12 +169,12 @@ export const stakingView: View = (root) => {
       stakeForm,
       stakeInput,
       s?.wallet,
-      `You have only ${s ? formatToken(s.wallet, s.token) : "0"} in your wallet.`,
+      fill(text.onlyWallet, { amount: s ? formatToken(s.wallet, s.token) : "0" }),
     );
     if (amount === undefined || !s) return;
     void withButton(stakeForm.querySelector("button[type=submit]")!, async () => {
       const result = await runTransaction({
-        title: `Stake ${formatToken(amount, s.token)}`,
+        title: fill(text.stakeTx, { amount: formatToken(amount, s.token) }),
         slot: stakeSlot,
         withSignature: true,
         errorContext: { decimals: s.token.decimals, symbol: s.token.symbol },
@@ -197,11 +195,16 @@ export const stakingView: View = (root) => {
   withdrawForm.addEventListener("submit", (event) => {
     event.preventDefault();
     const s = snapshot;
-    const amount = amountFrom(withdrawForm, withdrawInput, s?.staked, `You have only ${s ? formatToken(s.staked, s.token) : "0"} staked.`);
+    const amount = amountFrom(
+      withdrawForm,
+      withdrawInput,
+      s?.staked,
+      fill(text.onlyStaked, { amount: s ? formatToken(s.staked, s.token) : "0" }),
+    );
     if (amount === undefined || !s) return;
     void withButton(withdrawForm.querySelector("button[type=submit]")!, async () => {
       const result = await runTransaction({
-        title: `Withdraw ${formatToken(amount, s.token)}`,
+        title: fill(text.withdrawTx, { amount: formatToken(amount, s.token) }),
         slot: withdrawSlot,
         errorContext: { decimals: s.token.decimals, symbol: s.token.symbol },
         send: async (phase) => {
@@ -221,7 +224,7 @@ export const stakingView: View = (root) => {
     const button = stats.querySelector<HTMLButtonElement>("#claim-button");
     await withButton(button ?? h("button"), async () => {
       await runTransaction({
-        title: `Claim ${formatToken(earnedNow(s), s.token)} rewards`,
+        title: fill(text.claimTx, { amount: formatToken(earnedNow(s), s.token) }),
         slot: claimSlot,
         errorContext: { decimals: s.token.decimals, symbol: s.token.symbol },
         send: async (phase) => {
@@ -242,8 +245,8 @@ export const stakingView: View = (root) => {
       snapshot = next;
       failures = 0;
       renderStats(next);
-      setHint(stakeForm, stakeInput.id, `In your wallet: ${formatToken(next.wallet, next.token)}`);
-      setHint(withdrawForm, withdrawInput.id, `Staked: ${formatToken(next.staked, next.token)}`);
+      setHint(stakeForm, stakeInput.id, fill(text.inWallet, { amount: formatToken(next.wallet, next.token) }));
+      setHint(withdrawForm, withdrawInput.id, fill(text.stakedHint, { amount: formatToken(next.staked, next.token) }));
     } catch (error) {
       if (stopped) return;
       if (++failures >= 2 || !snapshot)

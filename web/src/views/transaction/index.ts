@@ -1,5 +1,5 @@
 import { api, ApiError, type TransactionVerification } from "../../lib/api";
-import { checksummed, ETH, formatDateTime, formatToken, shortAddress, type TokenInfo } from "../../lib/format";
+import { checksummed, ETH, formatDateTime, formatNumber, formatToken, shortAddress, type TokenInfo } from "../../lib/format";
 import { isZeroAddress, sameAddress } from "../../../../core/address";
 import { app } from "../../lib/state";
 import { badge, notice } from "../../ui/feedback";
@@ -7,16 +7,18 @@ import { copyButton } from "../../ui/controls";
 import { type Child, h, replace } from "../../ui/dom";
 import { icon } from "../../ui/icons";
 import { errorCard, loadingCard, pageHeader, type View } from "../../ui/page";
+import { fill, t } from "../../i18n";
 
 /** One transaction as the API verifies it: receipt, confirmations, decoded Settle events, index coverage. */
 export const transactionView: View = (root, params) => {
   const hash = params.hash ?? "";
-  root.append(pageHeader("Transaction", h("span", { class: "mono break" }, hash)));
+  const text = t().transaction;
+  root.append(pageHeader(text.title, h("span", { class: "mono break" }, hash)));
   if (!/^0x[0-9a-fA-F]{64}$/.test(hash)) {
-    root.append(notice("error", "Not a transaction hash", "A transaction hash is 0x followed by 64 hexadecimal digits."));
+    root.append(notice("error", text.badHash, text.badHashText));
     return;
   }
-  const body = h("div", { class: "stack" }, loadingCard("Verifying the transaction"));
+  const body = h("div", { class: "stack" }, loadingCard(text.verifying));
   root.append(body);
   let stopped = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -31,14 +33,7 @@ export const transactionView: View = (root, params) => {
     } catch (error) {
       if (stopped) return;
       if (error instanceof ApiError && error.code === "transaction_not_found") {
-        replace(
-          body,
-          notice(
-            "warning",
-            "Unknown transaction",
-            "The node does not know this transaction. It may not have been broadcast, or it belongs to another chain.",
-          ),
-        );
+        replace(body, notice("warning", text.unknown, text.unknownText));
       } else
         replace(
           body,
@@ -54,61 +49,55 @@ export const transactionView: View = (root, params) => {
 };
 
 function summary(tx: TransactionVerification): HTMLElement {
+  const text = t().transaction;
   const status =
     tx.status === "pending"
-      ? badge("Pending", "info")
+      ? badge(text.pending, "info")
       : tx.status === "success"
-        ? badge("Succeeded", "success")
-        : badge("Reverted", "danger");
+        ? badge(text.succeeded, "success")
+        : badge(text.reverted, "danger");
   const indexed =
     tx.index.hasTransaction === null
-      ? badge("Index not ready", "neutral")
+      ? badge(text.indexNotReady, "neutral")
       : tx.index.hasTransaction
-        ? badge("Indexed", "success")
-        : badge("Not indexed yet", "warning");
+        ? badge(text.indexed, "success")
+        : badge(text.notIndexed, "warning");
   return h(
     "section",
     { class: "card" },
-    h("div", { class: "card-head" }, h("h2", null, "Verification"), h("div", { class: "badges" }, status, " ", indexed)),
+    h("div", { class: "card-head" }, h("h2", null, text.verification), h("div", { class: "badges" }, status, " ", indexed)),
     h(
       "dl",
       { class: "kv", id: "tx-summary" },
-      h("dt", null, "Hash"),
-      h("dd", null, h("span", { class: "mono break" }, tx.hash), " ", copyButton(tx.hash, "Copy")),
-      h("dt", null, "Block"),
-      h("dd", null, tx.blockNumber === null ? "Not mined yet" : String(tx.blockNumber)),
-      h("dt", null, "Confirmations"),
-      h("dd", { id: "tx-confirmations" }, `${tx.confirmations}${tx.final ? " (final)" : ""}`),
-      h("dt", null, "From"),
+      h("dt", null, text.hash),
+      h("dd", null, h("span", { class: "mono break" }, tx.hash), " ", copyButton(tx.hash, text.copy)),
+      h("dt", null, text.block),
+      h("dd", null, tx.blockNumber === null ? text.notMined : String(tx.blockNumber)),
+      h("dt", null, text.confirmations),
+      h("dd", { id: "tx-confirmations" }, `${tx.confirmations}${tx.final ? text.final : ""}`),
+      h("dt", null, text.from),
       h("dd", null, tx.from ? addressText(tx.from, true) : "—"),
-      h("dt", null, "To"),
+      h("dt", null, text.to),
       h("dd", null, tx.to ? addressText(tx.to, true) : "—"),
-      tx.gasUsed ? [h("dt", null, "Gas used"), h("dd", null, Number(tx.gasUsed).toLocaleString())] : null,
-      h("dt", null, "Index"),
+      tx.gasUsed ? [h("dt", null, text.gasUsed), h("dd", null, formatNumber(tx.gasUsed))] : null,
+      h("dt", null, text.index),
       h(
         "dd",
         null,
-        tx.index.indexedHead === null
-          ? "Not ready"
-          : `Indexed up to block ${tx.index.indexedHead} (${tx.index.rows} history row${tx.index.rows === 1 ? "" : "s"} for this transaction)`,
+        tx.index.indexedHead === null ? text.notReady : fill(text.indexedUpTo, { block: tx.index.indexedHead, rows: tx.index.rows }),
       ),
     ),
   );
 }
 
 function events(tx: TransactionVerification): HTMLElement {
+  const text = t().transaction;
   return h(
     "section",
     { class: "card" },
-    h("h2", null, "Settle events"),
+    h("h2", null, text.events),
     tx.events.length === 0
-      ? h(
-          "p",
-          { class: "muted", style: "margin-top:8px" },
-          tx.status === "pending"
-            ? "Events appear once the transaction is mined."
-            : "This transaction emitted no event of Settle's contracts.",
-        )
+      ? h("p", { class: "muted", style: "margin-top:8px" }, tx.status === "pending" ? text.eventsLater : text.noEvents)
       : h(
           "ol",
           { class: "event-list" },
@@ -121,7 +110,9 @@ function events(tx: TransactionVerification): HTMLElement {
                 { class: "event-head" },
                 h("strong", null, event.event),
                 h("span", { class: "muted small" }, ` on ${event.contract}`),
-                event.indexed === true ? h("span", { class: "event-indexed", title: "In the index" }, icon("check", 14), " indexed") : null,
+                event.indexed === true
+                  ? h("span", { class: "event-indexed", title: text.inIndex }, icon("check", 14), text.indexedMark)
+                  : null,
               ),
               h(
                 "dl",

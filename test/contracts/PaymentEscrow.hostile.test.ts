@@ -112,6 +112,7 @@ describe("PaymentEscrow with hostile tokens and receivers", function () {
         ["payWithPermit", i.encodeFunctionData("payWithPermit", [id, 1n, 0n, 27, none, none])],
         ["payNative", i.encodeFunctionData("payNative", [id])],
         ["payMany", i.encodeFunctionData("payMany", [[id], [1n]])],
+        ["payPriced", i.encodeFunctionData("payPriced", [id, token, 1n])],
         [
           "payRelayed",
           i.encodeFunctionData("payRelayed", [

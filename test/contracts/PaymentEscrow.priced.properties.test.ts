@@ -55,18 +55,16 @@ describe("PaymentEscrow priced payments: properties", function () {
         await feed.setAnswer(scaled(answer));
         await feeds.setFeed(token, EUR, feed, 3600, 1n, 10n ** 30n);
         const due = BigInt((await ethers.provider.getBlock("latest"))!.timestamp) + 30n * BigInt(DAY);
-        await escrow
-          .connect(merchant)
-          .createInvoice(
-            invoiceTerms({
-              payer: payer.address,
-              token: ethers.ZeroAddress,
-              amount: price,
-              dueDate: due,
-              disputeWindow: WINDOW,
-              currency: EUR,
-            }),
-          );
+        await escrow.connect(merchant).createInvoice(
+          invoiceTerms({
+            payer: payer.address,
+            token: ethers.ZeroAddress,
+            amount: price,
+            dueDate: due,
+            disputeWindow: WINDOW,
+            currency: EUR,
+          }),
+        );
         const id = await escrow.invoiceCount();
 
         const quoted = (await feeds.quote(token, EUR, price)).tokenAmount;

@@ -11,6 +11,7 @@ import { authRoutes } from "./routes/auth";
 import { blockchainRoutes } from "./routes/blockchain";
 import { docsRoutes } from "./routes/docs";
 import { documentRoutes } from "./routes/documents";
+import { einvoiceRoutes } from "./routes/einvoices";
 import { customerRoutes } from "./routes/customers";
 import { exportRoutes } from "./routes/export";
 import { healthRoutes } from "./routes/health";
@@ -91,6 +92,7 @@ export function createApp(deps: AppDeps) {
     .route("/auth", authRoutes(deps))
     .route("/users", userRoutes(deps))
     .route("/invoices", exportRoutes(deps))
+    .route("/invoices", einvoiceRoutes(deps))
     .route("/invoices", invoiceRoutes(deps))
     .route("/invoices", invoiceTransactionRoutes(deps))
     .route("/invoices", invoiceRelayRoutes(deps))

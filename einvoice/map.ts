@@ -38,6 +38,12 @@ export function remittanceReference(payment: SettleInvoice["payment"]): string {
   return `settle:${payment.chainId}:${payment.escrow}:${payment.onchainId}`;
 }
 
+/** The parts of a {@link remittanceReference}, or undefined when `text` is not one. */
+export function parseRemittanceReference(text: string): { chainId: number; escrow: string; onchainId: string } | undefined {
+  const match = /^settle:(\d{1,15}):(0x[0-9a-fA-F]{40}):(0|[1-9]\d{0,77})$/.exec(text);
+  return match ? { chainId: Number(match[1]), escrow: match[2]!, onchainId: match[3]! } : undefined;
+}
+
 /** A party with its address, VAT number and (in France) SIREN and SIRET; `role` names it in a refusal. */
 function party(details: Party, role: "seller" | "buyer"): PartyJson {
   const address = details.address;

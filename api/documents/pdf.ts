@@ -7,6 +7,7 @@ import PDFDocument from "pdfkit";
 import type { InvoiceDocumentModel, PartyModel } from "./model";
 import { type DocumentLabels, fill } from "../../core/labels";
 import { type FontWeight, fontFile, fontRuns } from "./fonts";
+import { type FacturXAttachment, attachFacturX, pdfaOptions } from "../../einvoice/facturx/pack";
 
 const A4 = { width: 595.28, height: 841.89 };
 const MARGIN = 46;
@@ -123,9 +124,14 @@ function itemColumns(m: InvoiceDocumentModel): Array<{ title: string; x: number;
   return [{ title: m.labels.description, x: MARGIN, width: description, align: "left" }, ...rest];
 }
 
-/** Renders the model as a PDF (A4) and returns its bytes. */
-export function renderInvoicePdf(m: InvoiceDocumentModel): Promise<Buffer> {
+/**
+ * Renders the model as a PDF (A4) and returns its bytes; with `facturx`, as a Factur-X invoice (PDF/A-3B carrying the
+ * CII as factur-x.xml, created at the attachment's time).
+ */
+export function renderInvoicePdf(m: InvoiceDocumentModel, facturx?: FacturXAttachment): Promise<Buffer> {
+  const pdfa = facturx ? pdfaOptions(facturx.createdAt) : undefined;
   const doc = new PDFDocument({
+    ...pdfa,
     size: "A4",
     margin: MARGIN,
     bufferPages: true,
@@ -134,6 +140,7 @@ export function renderInvoicePdf(m: InvoiceDocumentModel): Promise<Buffer> {
       Author: m.issuer,
       Subject: `${m.status.label}; ${m.verification.headline}`,
       Creator: "Settle API",
+      ...pdfa?.info,
     },
   });
   const chunks: Buffer[] = [];
@@ -339,6 +346,7 @@ export function renderInvoicePdf(m: InvoiceDocumentModel): Promise<Buffer> {
       align: "right",
     });
   }
+  if (facturx) attachFacturX(doc, facturx);
   doc.end();
   return done;
 }

@@ -114,7 +114,7 @@ export function validationHook(
 }
 
 /** OpenAPI response entries for the errors a route can answer. */
-export function errorResponses(...statuses: Array<400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 503>) {
+export function errorResponses(...statuses: Array<400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 503>) {
   const descriptions: Record<number, string> = {
     400: "Invalid input (details lists the field errors)",
     401: "Not signed in, or the session is no longer valid",
@@ -123,6 +123,7 @@ export function errorResponses(...statuses: Array<400 | 401 | 403 | 404 | 409 | 
     409: "Conflict (e.g. Idempotency-Key reused with another body)",
     413: "Body larger than the limit",
     415: "Unsupported Content-Type",
+    422: "Understood but not possible for this resource (e.g. an invoice that cannot be an e-invoice: the code says why)",
     429: "Too many requests",
     503: "Index, node or deployment not ready",
   };

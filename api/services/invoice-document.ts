@@ -1,5 +1,5 @@
 import { Interface, getAddress, isError } from "ethers";
-import type { UsersTable } from "../db/types";
+import type { CreditNotesTable, UsersTable } from "../db/types";
 import { type DocumentInputs, type InvoiceDocumentModel, type TokenInfo, buildInvoiceDocument } from "../documents/model";
 import { buildCreditNoteDocument } from "../documents/credit-note";
 import { renderInvoicePdf } from "../documents/pdf";
@@ -16,8 +16,16 @@ const ETH: Omit<TokenInfo, "address"> = { symbol: "ETH", decimals: 18 };
 /** What the document builder reads: the app database, the index, the node and the deployment. */
 export type DocumentDeps = Pick<AppDeps, "db" | "index" | "chain" | "deployment">;
 
+/** The documents' inputs of an invoice, and the credit note they are for (undefined: the invoice itself). */
+export interface DocumentSource {
+  readonly inputs: DocumentInputs;
+  readonly note?: CreditNotesTable;
+}
+
 /** Builds invoice documents (the model the HTML and PDF are drawn from, and the PDF itself). */
 export interface InvoiceDocuments {
+  /** Everything a document needs: the invoice's, or that of its credit note `creditNote` (404 when it has none). */
+  source(record: InvoiceRecord, creditNote?: string): Promise<DocumentSource>;
   /** The model of `record`'s invoice, or of its credit note numbered `creditNote` (404 when it has none). */
   model(record: InvoiceRecord, creditNote?: string): Promise<InvoiceDocumentModel>;
   /** The PDF of a model. */
@@ -62,7 +70,7 @@ export function invoiceDocuments(deps: DocumentDeps, now: () => number): Invoice
   }
 
   return {
-    async model(record, creditNote) {
+    async source(record, creditNote) {
       const deployment = requireDeployment(deps);
       const { row, loaded } = record;
       const merchant = row?.merchant ?? loaded!.draft.merchant;
@@ -82,11 +90,15 @@ export function invoiceDocuments(deps: DocumentDeps, now: () => number): Invoice
         escrow: deployment.contracts.PaymentEscrow.address,
         generatedAt: now(),
       };
-      if (creditNote === undefined) return buildInvoiceDocument(inputs);
+      if (creditNote === undefined) return { inputs };
       const notes = row && loaded ? await issueCreditNotes(deps.db, row, loaded, events, now()) : [];
       const note = notes.find((n) => n.number === creditNote);
       if (!note) throw new ApiError(404, "credit_note_not_found", `This invoice has no credit note ${creditNote}`);
-      return buildCreditNoteDocument(inputs, note);
+      return { inputs, note };
+    },
+    async model(record, creditNote) {
+      const { inputs, note } = await this.source(record, creditNote);
+      return note ? buildCreditNoteDocument(inputs, note) : buildInvoiceDocument(inputs);
     },
     pdf: renderInvoicePdf,
     fileName: (m) => (m.status.code === "credit_note" ? `credit-note-${m.number}.pdf` : `invoice-${m.onchainId ?? m.draftId}.pdf`),

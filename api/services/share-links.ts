@@ -16,6 +16,11 @@ export function invoiceKey(record: InvoiceRecord): string {
   return record.loaded ? record.loaded.draft.id : `onchain:${record.row!.id}`;
 }
 
+/** Whether a share link still opens its invoice's documents: not revoked and not expired at `now`. */
+export function linkActive(link: ShareLinksTable, now: number): boolean {
+  return link.revoked_at === null && (link.expires_at === null || link.expires_at > now);
+}
+
 /** The invoice's HTML document (`suffix` ""), or its PDF (".pdf"), opened with share token `token`. */
 export function shareLinkUrl(publicOrigin: string, record: InvoiceRecord, token: string, suffix: "" | ".pdf"): string {
   return `${publicOrigin}/invoices/${record.loaded?.draft.id ?? record.row!.id}/document${suffix}?share=${token}`;

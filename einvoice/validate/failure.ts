@@ -1,5 +1,5 @@
-/** Where a failure comes from: the XML schema (xmllint), the CEN Schematron rules, or the XML not parsing at all. */
-export type FailureSource = "xml" | "xsd" | "schematron";
+/** Where a failure comes from: the XML schema (xmllint), the CEN Schematron rules, the XML not parsing at all, or a Factur-X PDF's packaging. */
+export type FailureSource = "xml" | "xsd" | "schematron" | "facturx";
 
 /** How serious a failure is: a Schematron `flag` (CEN uses fatal and warning); schema and parse errors are fatal. */
 export type FailureFlag = "fatal" | "warning" | (string & {});

@@ -3,16 +3,13 @@ import type { Context } from "hono";
 import type { ShareLinksTable } from "../../db/types";
 import { type AppDeps, type AppEnv, newRouter } from "../../middleware/context";
 import { ApiError, errorResponses } from "../../lib/errors";
-import { IndexNotReadyError } from "../../index/errors";
-import { safeStatus } from "../../index/status";
 import { DOCUMENT_CSP, renderInvoiceHtml } from "../../documents/html";
-import { type AuthInfo, assertScope, authenticate, requireAuth, tokenOf } from "../../middleware/session";
+import { requireAuth } from "../../middleware/session";
 import { sessionSettings } from "../../middleware/auth";
 import { InvoiceIdParamSchema, NO_CONTROL_CHARACTERS } from "../../lib/schemas";
-import { locateInvoice } from "../../services/drafts";
 import type { InvoiceRecord } from "../../services/drafts";
-import { invoiceDocuments } from "../../services/invoice-document";
-import { createShareLink, hashShareToken, invoiceKey, shareLinkUrl } from "../../services/share-links";
+import { createShareLink, invoiceKey, linkActive, shareLinkUrl } from "../../services/share-links";
+import { documentSources } from "../../services/document-sources";
 
 const ShareTokenSchema = z
   .string()
@@ -71,7 +68,7 @@ function linkJson(link: ShareLinksTable, now: number): z.infer<typeof ShareLinkS
     expiresAt: iso(link.expires_at),
     revokedAt: iso(link.revoked_at),
     lastUsedAt: iso(link.last_used_at),
-    active: link.revoked_at === null && (link.expires_at === null || link.expires_at > now),
+    active: linkActive(link, now),
   };
 }
 
@@ -81,59 +78,8 @@ function linkJson(link: ShareLinksTable, now: number): z.infer<typeof ShareLinkS
  */
 export function documentRoutes(deps: AppDeps) {
   const now = deps.now ?? Date.now;
-  const settings = sessionSettings(deps);
-  const auth = requireAuth(settings, now);
-  const documents = invoiceDocuments(deps, now);
-
-  /** The invoice, once the index can answer (a draft is never called "not on chain" while it is still building). */
-  async function locate(id: string): Promise<InvoiceRecord> {
-    if (!safeStatus(deps.index).ready) throw new IndexNotReadyError("building", "the index is being built");
-    return locateInvoice(deps, id, now());
-  }
-
-  const isParty = (record: InvoiceRecord, address: string, roles: Array<"merchant" | "payer">) => {
-    const a = address.toLowerCase();
-    const candidates = roles.flatMap((role) => [record.row?.[role], record.loaded?.draft[role]]);
-    return candidates.some((p) => typeof p === "string" && p.toLowerCase() === a);
-  };
-
-  /** Lets the merchant or payer (signed in) or a valid share link through; 401/403 otherwise. */
-  async function authorizeDocument(c: Context<AppEnv>, record: InvoiceRecord, share: string | undefined): Promise<void> {
-    let caller: AuthInfo | undefined;
-    try {
-      const token = tokenOf(c);
-      caller = token ? await authenticate(settings, token, now()) : undefined;
-    } catch (err) {
-      // A stale cookie must not get in the way of a share link; without one, the 401 stands.
-      if (share === undefined) throw err;
-    }
-    if (caller && isParty(record, caller.address, ["merchant", "payer"])) {
-      assertScope(c, caller, "invoices:read");
-      return;
-    }
-    if (share !== undefined) {
-      const time = now();
-      const link = await deps.db.selectFrom("share_links").selectAll().where("token_hash", "=", hashShareToken(share)).executeTakeFirst();
-      if (link && link.invoice_key === invoiceKey(record) && linkJson(link, time).active) {
-        await deps.db.updateTable("share_links").set({ last_used_at: time }).where("id", "=", link.id).execute();
-        return;
-      }
-      throw new ApiError(
-        403,
-        "share_link_invalid",
-        "This share link is not valid for this invoice: it was revoked, has expired or never existed",
-      );
-    }
-    if (!caller)
-      throw new ApiError(401, "unauthenticated", "Sign in as the invoice's merchant or payer, or open it with a share link (?share=…)");
-    throw new ApiError(403, "not_invoice_party", "Only the invoice's merchant or payer, or a share link, can open this document");
-  }
-
-  /** 403 unless the signed-in caller is the invoice's merchant. */
-  function assertMerchant(record: InvoiceRecord, address: string): void {
-    if (!isParty(record, address, ["merchant"]))
-      throw new ApiError(403, "not_invoice_merchant", "Only the invoice's merchant can manage its share links");
-  }
+  const auth = requireAuth(sessionSettings(deps), now);
+  const { locate, authorizeDocument, assertMerchant, documents } = documentSources(deps);
 
   const documentHeaders = (c: Context<AppEnv>) => {
     c.header("Content-Security-Policy", DOCUMENT_CSP);

@@ -1,0 +1,148 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { getAddress } from "ethers";
+import { type AppDeps, newRouter } from "../../middleware/context";
+import { ApiError, errorResponses } from "../../lib/errors";
+import { InvoiceIdParamSchema } from "../../lib/schemas";
+import { EINVOICE_DOWNLOADS, type EinvoiceDownload, renderEinvoice } from "../../documents/einvoice";
+import { documentSources } from "../../services/document-sources";
+import { requireDeployment } from "../../services/node";
+import { EinvoiceRefusal } from "../../../einvoice/refusal";
+import { parseRemittanceReference } from "../../../einvoice/map";
+
+const FORMATS = Object.keys(EINVOICE_DOWNLOADS) as [EinvoiceDownload, ...EinvoiceDownload[]];
+
+const ShareSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{43}$/, "must be a share token (43 base64url characters)")
+  .optional()
+  .openapi({ description: "A share link's token (POST /invoices/{id}/share-links)" });
+
+const EinvoiceQuerySchema = z.object({
+  format: z.enum(FORMATS).openapi({
+    description: "facturx: the PDF/A-3 document carrying factur-x.xml (CII, EN 16931 profile); ubl: UBL 2.1; cii: UN/CEFACT CII",
+  }),
+  creditNote: z
+    .string()
+    .max(64)
+    .optional()
+    .openapi({ description: "The number of one of the invoice's credit notes (CN-…): that credit note's e-invoice" }),
+  share: ShareSchema,
+});
+
+const ReferenceQuerySchema = z.object({
+  ref: z
+    .string()
+    .max(200)
+    .refine((text) => parseRemittanceReference(text) !== undefined, "must be settle:<chainId>:<escrow address>:<on-chain invoice id>")
+    .openapi({
+      description: "The remittance reference an e-invoice's payment means carry",
+      example: "settle:31337:0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512:12",
+    }),
+  share: ShareSchema,
+});
+
+const ReferencedInvoiceSchema = z
+  .object({
+    id: z.string().openapi({ description: "On-chain invoice id" }),
+    number: z.string().nullable().openapi({ description: "The merchant's invoice number" }),
+    status: z.string(),
+    document: z.string().openapi({ description: "Path of its HTML document" }),
+    einvoice: z.string().openapi({ description: "Path of its Factur-X PDF (add &format=ubl or cii for the XML)" }),
+  })
+  .openapi("ReferencedInvoice");
+
+const access =
+  "Access as for the invoice's document: its merchant or payer (signed in), or anyone with `?share=<token>`. An invoice " +
+  "that cannot be an e-invoice answers 422 with the reason's code: `not_a_currency` (its token is not declared a " +
+  "stablecoin in config/stablecoins.json), `not_whole_cents`, `missing_detail` (not issued yet, or a legal detail the " +
+  "standard requires is missing) or `invalid_text`.";
+
+/**
+ * /invoices/{id}/einvoice (an invoice's or credit note's e-invoice as Factur-X PDF, UBL or CII) and
+ * /invoices/by-reference (an invoice found by the remittance reference an e-invoice's payment means carry).
+ */
+export function einvoiceRoutes(deps: AppDeps) {
+  const { locate, authorizeDocument, documents } = documentSources(deps);
+
+  return newRouter()
+    .openapi(
+      createRoute({
+        method: "get",
+        path: "/by-reference",
+        tags: ["documents"],
+        summary: "The invoice an e-invoice's remittance reference (settle:<chainId>:<escrow>:<id>) names",
+        description: "Access as for the invoice's document: its merchant or payer (signed in), or `?share=<token>`.",
+        security: [{ bearer: [] }, {}] as Array<Record<string, string[]>>,
+        request: { query: ReferenceQuerySchema },
+        responses: {
+          200: { description: "The invoice", content: { "application/json": { schema: ReferencedInvoiceSchema } } },
+          ...errorResponses(400, 401, 403, 404, 503),
+        },
+      }),
+      async (c) => {
+        const { ref, share } = c.req.valid("query");
+        const parsed = parseRemittanceReference(ref)!;
+        const deployment = requireDeployment(deps);
+        const escrow = deployment.contracts.PaymentEscrow.address;
+        if (parsed.chainId !== deployment.chainId || getAddress(parsed.escrow) !== getAddress(escrow)) {
+          throw new ApiError(
+            404,
+            "reference_not_here",
+            `This API serves escrow ${escrow} on chain ${deployment.chainId}; the reference names escrow ${parsed.escrow} on chain ${parsed.chainId}`,
+          );
+        }
+        const record = await locate(parsed.onchainId);
+        await authorizeDocument(c, record, share);
+        const suffix = share === undefined ? "" : `?share=${share}`;
+        const path = `/invoices/${parsed.onchainId}`;
+        return c.json(
+          {
+            id: parsed.onchainId,
+            number: record.loaded?.draft.number ?? null,
+            status: record.row?.status ?? "draft",
+            document: `${path}/document${suffix}`,
+            einvoice: `${path}/einvoice?format=facturx${share === undefined ? "" : `&share=${share}`}`,
+          },
+          200,
+        );
+      },
+    )
+    .openapi(
+      createRoute({
+        method: "get",
+        path: "/{id}/einvoice",
+        tags: ["documents"],
+        summary: "The invoice (or one of its credit notes) as an EN 16931 e-invoice: Factur-X PDF, UBL 2.1 or CII",
+        description: access,
+        security: [{ bearer: [] }, {}] as Array<Record<string, string[]>>,
+        request: { params: InvoiceIdParamSchema, query: EinvoiceQuerySchema },
+        responses: {
+          200: {
+            description: "The e-invoice (Content-Disposition names the file)",
+            content: {
+              "application/pdf": { schema: z.string().openapi({ format: "binary", description: "format=facturx" }) },
+              "application/xml": { schema: z.string().openapi({ description: "format=ubl or format=cii" }) },
+            },
+          },
+          ...errorResponses(400, 401, 403, 404, 422, 503),
+        },
+      }),
+      async (c) => {
+        const { format, creditNote, share } = c.req.valid("query");
+        const record = await locate(c.req.valid("param").id);
+        await authorizeDocument(c, record, share);
+        const { inputs, note } = await documents.source(record, creditNote);
+        const deployedTokens = requireDeployment(deps).tokens;
+        let file;
+        try {
+          file = await renderEinvoice(inputs, format, { note, deployedTokens });
+        } catch (error) {
+          if (error instanceof EinvoiceRefusal) throw new ApiError(422, error.code, error.message);
+          throw error;
+        }
+        c.header("Cache-Control", "private, no-store");
+        c.header("Content-Disposition", `attachment; filename="${file.fileName}"`);
+        return c.body(new Uint8Array(file.bytes), 200, { "Content-Type": file.mediaType });
+      },
+    );
+}

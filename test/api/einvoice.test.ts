@@ -1,0 +1,146 @@
+/**
+ * E-invoices through the API on the shared real index: an issued invoice in a declared stablecoin downloaded as
+ * Factur-X PDF, UBL and CII, each passing the CEN rules; refusals as 422 with their code; the lookup by the remittance
+ * reference the payment means carry.
+ */
+import { expect } from "chai";
+import { type JsonRpcSigner, parseEther } from "ethers";
+import { checkFacturX } from "../../einvoice/facturx/check";
+import { formatFailure, isFatal, validateXml, type Artifacts } from "../../einvoice/validate";
+import { type TestApp, errorCode, jsonRequest, makeApp, signIn } from "../helpers/api-app";
+import { describeBackends } from "../helpers/app-db";
+import { artifactsOrSkip } from "../helpers/einvoice";
+
+/** A signed-in node account. */
+interface Actor {
+  signer: JsonRpcSigner;
+  address: string;
+  auth: Record<string, string>;
+}
+
+/** TestUSD has 6 decimals. */
+const USD = 1_000_000n;
+
+/** 20 % with a discount, 5.5 % and reverse charge: every tax a whole number of cents. */
+const LINES = [
+  { description: "Conseil", quantity: 3, unitPrice: (1000n * USD).toString(), discount: (100n * USD).toString(), taxRate: "20" },
+  { description: "Livres", quantity: 2, unitPrice: (20n * USD).toString(), taxRate: "5.5" },
+  { description: "Maintenance", quantity: 1, unitPrice: (500n * USD).toString(), taxRate: "0", taxMention: "reverse_charge" },
+];
+
+const SELLER = {
+  company: "Settle Conseil SAS",
+  email: "factures@settle-conseil.example",
+  billingAddress: { line1: "12 rue de la Paix", postalCode: "75002", city: "Paris", country: "FR" },
+  vatNumber: "FR40303265045",
+  companyNumber: "73282932000074",
+  paymentTerms: "30 jours",
+};
+
+const CUSTOMER = {
+  name: "Atelier Dupont SARL",
+  address: { line1: "3 place Bellecour", postalCode: "69002", city: "Lyon", country: "FR" },
+  vatNumber: "FR44732829320",
+  companyNumber: "732829320",
+};
+
+describeBackends("API e-invoices (on the shared real index)", function () {
+  this.timeout(300_000);
+  let artifacts: Artifacts;
+  let t: TestApp;
+  let merchant: Actor, payer: Actor;
+  let usdInvoice: string, setlInvoice: string;
+
+  async function create(token: string, customerId: string): Promise<string> {
+    const head = (await t.real.provider.getBlock("latest"))!.timestamp;
+    const body = { token, payer: payer.address, dueDate: new Date((head + 30 * 86400) * 1000).toISOString(), customerId, lineItems: LINES };
+    const res = await t.app.request("/invoices", jsonRequest("POST", body, merchant.auth));
+    expect(res.status, await res.clone().text()).to.equal(201);
+    const draft = (await res.json()) as { reference: string; transaction: { to: string; data: string; value: string } };
+    const tx = draft.transaction;
+    await (await merchant.signer.sendTransaction({ to: tx.to, data: tx.data, value: BigInt(tx.value) })).wait();
+    await t.real.waitForIndex();
+    return t.real.reader.invoiceByReference(draft.reference)!.id.toString();
+  }
+
+  before(async function () {
+    artifacts = artifactsOrSkip(this);
+    t = await makeApp();
+    const actor = async (n: number): Promise<Actor> => {
+      const signer = await t.real.signer(n);
+      return { signer, ...(await signIn(t, signer)) };
+    };
+    [merchant, payer] = [await actor(7), await actor(8)];
+    await (await t.real.contracts.setl.getFunction("transfer")(payer.address, parseEther("100"))).wait();
+    expect((await t.app.request("/users/me", jsonRequest("PATCH", SELLER, merchant.auth))).status).to.equal(200);
+    const saved = await t.app.request("/customers", jsonRequest("POST", CUSTOMER, merchant.auth));
+    expect(saved.status, await saved.clone().text()).to.equal(201);
+    const customerId = ((await saved.json()) as { id: string }).id;
+    usdInvoice = await create(t.real.deployment.tokens!.TestUSD!.address, customerId);
+    setlInvoice = await create(t.real.deployment.contracts.SettleToken.address, customerId);
+  });
+  after(async function () {
+    await t?.close();
+  });
+
+  const download = (id: string, format: string, auth: Record<string, string>) =>
+    t.app.request(`/invoices/${id}/einvoice?format=${format}`, { headers: auth });
+
+  for (const format of ["facturx", "ubl", "cii"] as const) {
+    it(`serves an invoice in a declared stablecoin as ${format}, which the CEN rules accept`, async function () {
+      const res = await download(usdInvoice, format, payer.auth);
+      expect(res.status, await res.clone().text()).to.equal(200);
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      let xml: string;
+      if (format === "facturx") {
+        expect(res.headers.get("content-type")).to.equal("application/pdf");
+        const report = await checkFacturX(bytes);
+        expect(report.problems).to.deep.equal([]);
+        xml = report.xml!;
+      } else {
+        expect(res.headers.get("content-type")).to.equal("application/xml");
+        xml = new TextDecoder().decode(bytes);
+      }
+      expect(res.headers.get("content-disposition")).to.match(/^attachment; filename="invoice-.+\.(pdf|ubl\.xml|cii\.xml)"$/);
+      const { failures } = await validateXml(xml, { artifacts });
+      expect(failures.filter(isFatal).map(formatFailure)).to.deep.equal([]);
+      expect(xml).to.include(`settle:${t.real.deployment.chainId}:`);
+    });
+  }
+
+  it("answers 422 not_a_currency for an invoice in a token not declared a stablecoin", async function () {
+    const res = await download(setlInvoice, "ubl", merchant.auth);
+    expect(res.status).to.equal(422);
+    expect(await errorCode(res)).to.equal("not_a_currency");
+  });
+
+  it("lets in only the invoice's parties (401 signed out) and names a bad format (400)", async function () {
+    expect((await download(usdInvoice, "cii", {})).status).to.equal(401);
+    const res = await download(usdInvoice, "pdf", merchant.auth);
+    expect(res.status).to.equal(400);
+    expect(JSON.stringify(await res.json())).to.include("format");
+  });
+
+  it("finds the invoice by the remittance reference its e-invoice carries", async function () {
+    const escrow = t.real.deployment.contracts.PaymentEscrow.address;
+    const ref = `settle:${t.real.deployment.chainId}:${escrow}:${usdInvoice}`;
+    const res = await t.app.request(`/invoices/by-reference?ref=${encodeURIComponent(ref)}`, { headers: merchant.auth });
+    expect(res.status, await res.clone().text()).to.equal(200);
+    expect(await res.json()).to.include({ id: usdInvoice, einvoice: `/invoices/${usdInvoice}/einvoice?format=facturx` });
+    const elsewhere = `settle:1:${escrow}:${usdInvoice}`;
+    const other = await t.app.request(`/invoices/by-reference?ref=${encodeURIComponent(elsewhere)}`, { headers: merchant.auth });
+    expect(other.status).to.equal(404);
+    expect(await errorCode(other)).to.equal("reference_not_here");
+    expect((await t.app.request("/invoices/by-reference?ref=F-2026-0001", { headers: merchant.auth })).status).to.equal(400);
+  });
+
+  it("describes the route in the OpenAPI document with both media types and the 422", async function () {
+    const spec = (await (await t.app.request("/openapi.json")).json()) as {
+      paths: Record<string, { get: { responses: Record<string, { content: Record<string, unknown> }> } }>;
+    };
+    const route = spec.paths["/invoices/{id}/einvoice"]!.get;
+    expect(Object.keys(route.responses["200"]!.content)).to.have.members(["application/pdf", "application/xml"]);
+    expect(route.responses).to.have.property("422");
+    expect(spec.paths).to.have.property("/invoices/by-reference");
+  });
+});

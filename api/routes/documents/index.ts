@@ -7,7 +7,6 @@ import { DOCUMENT_CSP, renderInvoiceHtml } from "../../documents/html";
 import { requireAuth } from "../../middleware/session";
 import { sessionSettings } from "../../middleware/auth";
 import { InvoiceIdParamSchema, NO_CONTROL_CHARACTERS } from "../../lib/schemas";
-import type { InvoiceRecord } from "../../services/drafts";
 import { createShareLink, invoiceKey, linkActive, shareLinkUrl } from "../../services/share-links";
 import { documentSources } from "../../services/document-sources";
 

@@ -2,6 +2,7 @@
  * Contract reverts for people: one sentence per custom error of Settle's contracts and of OpenZeppelin's tokens, and
  * the search for revert data inside whatever error a provider or wallet throws. The page, the tasks and the API use it.
  */
+import { currencyFromBytes3 } from "./invoice/currency";
 import { statusFromValue } from "./invoice/status";
 import { statusLabel } from "./labels";
 import { formatBpsPercent } from "./staking";
@@ -59,6 +60,16 @@ const MESSAGES: Record<string, (a: ArrayLike<unknown>, f: RevertFormat) => strin
     `This invoice is open to anyone, so it is paid in full in one payment: pay ${f.amount(a[2])}. Ask the merchant to name you as payer to pay in parts.`,
   EscrowFeeAboveMerchantMax: (a) =>
     `The protocol fee is now ${formatBpsPercent(BigInt(String(a[0])))}%, above the ${formatBpsPercent(BigInt(String(a[1])))}% you accepted. Create the invoice again to accept the new fee.`,
+  EscrowInvoicePricedInCurrency: (a) =>
+    `This invoice is priced in ${currencyFromBytes3(String(a[1])) ?? "a currency"}: pay it at the current rate (payPriced), not with a token amount.`,
+  EscrowInvoiceNotPricedInCurrency: () => "This invoice is priced in its token, not in a currency: pay its token amount.",
+  EscrowTokenNotAccepted: (a, f) => `This invoice accepts only ${f.address(String(a[2]))} for its price.`,
+  EscrowPriceAboveMax: () =>
+    "At the current rate the price comes to more than the most you allowed to pay: ask for a new quote and pay again.",
+  EscrowPricedValueMismatch: () =>
+    "The ETH sent does not match the payment: in ETH send your ceiling (the rest comes back), with a token send no ETH.",
+  EscrowNoPriceFeeds: () => "The escrow has no price feed registry yet, so invoices priced in a currency cannot be paid.",
+  EscrowPriceFeedsHasNoCode: (a, f) => `${f.address(String(a[0]))} is not a contract, so it cannot be the price feed registry.`,
   EscrowTokenHasNoCode: (a, f) => `${f.address(String(a[0]))} is not a token contract on this network.`,
   EscrowTokenNotAllowed: (a, f) => `The token ${f.address(String(a[0]))} is not on the escrow's list of accepted tokens.`,
   EscrowDisputeTimedOut: (a, f) =>

@@ -88,11 +88,6 @@ ponder.on("PaymentEscrow:AllowlistEnabled", async ({ event, context }) => {
   await recordEscrowEvent(context.db, event, "AllowlistEnabled", {});
 });
 
-// The price feed registry that converts invoices priced in a currency: a setting, kept as its event (args: feeds).
-ponder.on("PaymentEscrow:PriceFeedsSet", async ({ event, context }) => {
-  await recordEscrowEvent(context.db, event, "PriceFeedsSet", {});
-});
-
 ponder.on("PaymentEscrow:RelayedPaymentSubmitted", async ({ event, context }) => {
   const { id, relayer } = event.args;
   // The payment itself is the InvoicePaid just before: this records who relayed it.

@@ -109,7 +109,7 @@ export function documentRoutes(deps: AppDeps) {
 
   /** The invoice, once the index can answer (a draft is never called "not on chain" while it is still building). */
   async function locate(id: string): Promise<InvoiceRecord> {
-    if (!safeStatus(deps.index).ready) throw new IndexNotReadyError("building", "the index is being built");
+    if (!(await safeStatus(deps.index)).ready) throw new IndexNotReadyError("building", "the index is being built");
     return locateInvoice(deps, id, now());
   }
 
@@ -193,7 +193,7 @@ export function documentRoutes(deps: AppDeps) {
     const payer = row?.payer ?? loaded?.draft.payer ?? null;
     const profile = async (address: string | null): Promise<UsersTable | undefined> =>
       address === null ? undefined : deps.db.selectFrom("users").selectAll().where("address", "=", getAddress(address)).executeTakeFirst();
-    const events = row ? deps.index.invoiceEvents(row.id) : [];
+    const events = row ? await deps.index.invoiceEvents(row.id) : [];
     const inputs: DocumentInputs = {
       draft: loaded,
       row,

@@ -3,6 +3,7 @@ import { Interface } from "ethers";
 import type { HistoryRow } from "../../api/index/rows";
 import { type TestApp, errorCode, makeApp, signIn, unbuiltIndex } from "../helpers/api-app";
 import { type RealIndex, artifactAbi, useRealIndex } from "../helpers/real-index";
+import { describeBackends } from "../helpers/app-db";
 
 interface Item {
   id: string;
@@ -21,7 +22,7 @@ interface ListBody {
   chainHead: number;
 }
 
-describe("API transactions (real index)", function () {
+describeBackends("API transactions (real index)", function () {
   useRealIndex();
   let t: TestApp;
   let real: RealIndex;

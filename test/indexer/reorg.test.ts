@@ -6,8 +6,9 @@ import { deploySettle, startHardhatNode, type HardhatNode, type TestDeployment }
 import { stopAllProcesses } from "../helpers/processes";
 import { Actor } from "../helpers/actor";
 import { expectIndexMatchesChain, indexedTxHashes } from "../helpers/index-truth";
+import { describeBackends } from "../helpers/app-db";
 
-describe("Indexer: reorgs", function () {
+describeBackends("Indexer: reorgs", function () {
   this.timeout(240_000);
 
   let node: HardhatNode;

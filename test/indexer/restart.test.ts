@@ -5,8 +5,9 @@ import { startIndexer } from "../helpers/indexer";
 import { deploySettle, startHardhatNode, type HardhatNode, type TestDeployment } from "../helpers/node";
 import { stopAllProcesses, waitFor } from "../helpers/processes";
 import { expectIndexMatchesChain } from "../helpers/index-truth";
+import { describeBackends } from "../helpers/app-db";
 
-describe("Indexer: restarts", function () {
+describeBackends("Indexer: restarts", function () {
   this.timeout(240_000);
 
   let node: HardhatNode;

@@ -37,7 +37,9 @@ export function connectProblem(variable: string, url: string, error: unknown): s
   if (failure.code === "28P01" || failure.code === "28000") {
     return `${variable}: ${where} refused the login (${reason}): fix the user or password in the URL`;
   }
-  if (isUnreachable(error)) return `${variable}: cannot connect to ${where} (${reason}): start PostgreSQL there or fix the URL`;
+  if (["ECONNREFUSED", "ENOTFOUND", "EHOSTUNREACH"].includes(failure.code ?? "") || /timeout/i.test(reason)) {
+    return `${variable}: cannot connect to ${where} (${reason}): start PostgreSQL there or fix the URL`;
+  }
   return `${variable}: ${where} is not a PostgreSQL server that answers (${reason.split("\n")[0]}): point the URL at PostgreSQL`;
 }
 

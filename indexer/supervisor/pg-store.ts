@@ -18,10 +18,13 @@ import {
   type IndexIdentity,
   type SyncHealth,
 } from "../../core/index-schema";
-import { connectProblem, describeUrl, versionProblem } from "../../core/postgres-check";
+import { connectProblem, describeUrl, isUnreachable, versionProblem } from "../../core/postgres-check";
 import { SettingsError, type IndexerSettings } from "../lib/settings";
 import { log } from "./log";
 import type { FinalizedBlock, IndexStore } from "./store";
+
+/** PostgreSQL is down or starting up: worth waiting for once the store has worked. */
+class TransientError extends Error {}
 
 /** Ponder 0.6 names its connections `<schema>_<pool>` after these pools. */
 const PONDER_POOLS = ["internal", "user", "readonly"];
@@ -29,6 +32,8 @@ const PONDER_POOLS = ["internal", "user", "readonly"];
 /** The deployment's schema in the database at INDEX_DATABASE_URL. */
 export class PostgresIndexStore implements IndexStore {
   private client: pg.Client | undefined;
+  /** True once a connection has worked: from then on, an unreachable server is waited for. */
+  private opened = false;
   /** The schema whose advisory lock {@link client} holds. */
   private locked: string | undefined;
 
@@ -161,17 +166,22 @@ export class PostgresIndexStore implements IndexStore {
     }
   }
 
-  /** Runs `body` on the connection with the deployment's schema; undefined while there is no deployment. */
+  /**
+   * Runs `body` on the connection with the deployment's schema (undefined while there is no deployment); once more,
+   * on a new connection, when the server dropped this one (a crash, a restart).
+   */
   private async run<T>(body: (db: pg.Client, schema: string) => Promise<T>): Promise<T | undefined> {
     const schema = this.schema();
     if (schema === undefined) return undefined;
-    const db = await this.connection();
-    try {
-      return await body(db, schema);
-    } catch (error) {
-      // A dropped connection is replaced (and the lock taken again) on the next call.
-      if (db !== this.client || !(error as { code?: string }).code) await this.close();
-      throw error;
+    for (let attempt = 1; ; attempt++) {
+      const db = await this.connection();
+      try {
+        return await body(db, schema);
+      } catch (error) {
+        if (!isUnreachable(error)) throw error;
+        await this.close();
+        if (attempt === 2) throw error;
+      }
     }
   }
 
@@ -184,6 +194,31 @@ export class PostgresIndexStore implements IndexStore {
     const schema = this.schema();
     if (this.client && this.locked === schema) return this.client;
     await this.close();
+    for (let waitingSince: number | undefined; ;) {
+      try {
+        const client = await this.connect();
+        if (schema !== undefined) await this.lock(client, schema, checkPonder);
+        this.client = client;
+        this.locked = schema;
+        if (waitingSince !== undefined) log("PostgreSQL answers again", { downS: Math.round((Date.now() - waitingSince) / 1000) });
+        this.opened = true;
+        return client;
+      } catch (error) {
+        // Once the store has worked, a server that is down or starting up (a crash, a restart) is waited for.
+        if (!this.opened || !(error instanceof TransientError)) throw error;
+        if (waitingSince === undefined) log("waiting for PostgreSQL to answer", { reason: error.message });
+        waitingSince ??= Date.now();
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+      }
+    }
+  }
+
+  /**
+   * A new connection to a server that says it is PostgreSQL.
+   *
+   * @throws TransientError when it is down or starting up, SettingsError (one line naming the fix) when it cannot be used
+   */
+  private async connect(): Promise<pg.Client> {
     const client = new pg.Client({
       connectionString: this.url,
       connectionTimeoutMillis: 10_000,
@@ -196,6 +231,7 @@ export class PostgresIndexStore implements IndexStore {
       version = (await client.query<{ version: string }>("SELECT version() AS version")).rows[0]?.version ?? "";
     } catch (error) {
       await client.end().catch(() => undefined);
+      if (isUnreachable(error)) throw new TransientError(connectProblem("INDEX_DATABASE_URL", this.url, error));
       throw new SettingsError(connectProblem("INDEX_DATABASE_URL", this.url, error));
     }
     const problem = versionProblem("INDEX_DATABASE_URL", this.url, version);
@@ -203,9 +239,6 @@ export class PostgresIndexStore implements IndexStore {
       await client.end().catch(() => undefined);
       throw new SettingsError(problem);
     }
-    if (schema !== undefined) await this.lock(client, schema, checkPonder);
-    this.client = client;
-    this.locked = schema;
     return client;
   }
 

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { DEFAULT_RPC_URL, rpcUrlFromEnv } from "../core/chains";
 import { indexDatabasePath } from "../core/index-folder";
 import { EMAIL_PATTERN } from "../core/legal";
+import { isPostgresUrl } from "../core/postgres-check";
 
 /** The API's configuration, read once from the environment at start-up. */
 export interface Config {
@@ -20,6 +21,11 @@ export interface Config {
   appDbPath: string;
   /** PostgreSQL URL of the app database (APP_DATABASE_URL, postgres://…); unset: SQLite at appDbPath. */
   appDatabaseUrl: string | undefined;
+  /**
+   * PostgreSQL URL of the index (INDEX_DATABASE_URL): the indexer's Ponder writes it into the deployment's schema
+   * (core/index-schema's indexSchemaName); unset: Ponder's SQLite file at indexDbPath.
+   */
+  indexDatabaseUrl: string | undefined;
   /** Path of Ponder's SQLite index, opened read-only (INDEX_DB_PATH; default $SETTLE_INDEX_DIR/public.db or indexer/.ponder/<network>/public.db). */
   indexDbPath: string;
   /** JSON-RPC URL of the node (RPC_URL). */
@@ -152,16 +158,6 @@ function originOf(raw: string): string | undefined {
     return undefined;
   }
 }
-/** True for a postgres:// or postgresql:// URL with a host. */
-function isPostgresUrl(raw: string): boolean {
-  try {
-    const url = new URL(raw);
-    return (url.protocol === "postgres:" || url.protocol === "postgresql:") && url.hostname !== "";
-  } catch {
-    return false;
-  }
-}
-
 /** True for an smtp:// or smtps:// URL with a host. */
 function isSmtpUrl(raw: string): boolean {
   try {
@@ -201,6 +197,15 @@ const EnvSchema = z.object({
         code: "custom",
         message:
           "APP_DATABASE_URL must be a PostgreSQL URL like postgres://user:password@127.0.0.1:5432/settle_app (unset it to use SQLite)",
+      });
+  }),
+  // Not echoed back: the URL may hold a password.
+  INDEX_DATABASE_URL: text("").superRefine((raw, ctx) => {
+    if (raw !== "" && !isPostgresUrl(raw))
+      ctx.addIssue({
+        code: "custom",
+        message:
+          "INDEX_DATABASE_URL must be a PostgreSQL URL like postgres://user:password@127.0.0.1:5432/settle_index (unset it to read the indexer's SQLite file)",
       });
   }),
   INDEX_DB_PATH: text(""),
@@ -305,6 +310,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     corsOrigins,
     appDbPath: resolve(e.APP_DB_PATH),
     appDatabaseUrl: e.APP_DATABASE_URL === "" ? undefined : e.APP_DATABASE_URL,
+    indexDatabaseUrl: e.INDEX_DATABASE_URL === "" ? undefined : e.INDEX_DATABASE_URL,
     indexDbPath: resolve(e.INDEX_DB_PATH || indexDatabasePath(indexDir)),
     rpcUrl: rpcUrlFromEnv({ RPC_URL: e.RPC_URL }),
     network: e.SETTLE_NETWORK,

@@ -5,7 +5,7 @@ import { migrateToLatest, openAppDatabase } from "./db";
 import { jsonRpcChain } from "./services/chain";
 import { walletRelayer } from "./services/relayer";
 import { fileDeployment } from "./services/deployment";
-import { IndexReader } from "./index/reader";
+import { openIndexReader } from "./index/open";
 import { createLogger } from "./lib/logger";
 import { startWebhookWorker } from "./jobs/webhooks/worker";
 import { startEmailWorker } from "./jobs/email/worker";
@@ -14,7 +14,8 @@ import { issuePendingCreditNotes } from "./jobs/credit-notes";
 
 /**
  * Starts the API: validates the environment (one line per bad value, exit 1), opens, checks and migrates
- * the app database (app.sqlite, or PostgreSQL at APP_DATABASE_URL: one line naming the fix when it is unusable), opens the index read-only, serves on HOST:PORT, prints the URL, runs the webhook
+ * the app database (app.sqlite, or PostgreSQL at APP_DATABASE_URL: one line naming the fix when it is unusable), opens the index read-only
+ * (Ponder's SQLite file, or the deployment's schema at INDEX_DATABASE_URL: one line naming the fix when it is unusable), serves on HOST:PORT, prints the URL, runs the webhook
  * worker and (SMTP_URL set) the email worker, and shuts down cleanly on SIGINT/SIGTERM.
  */
 export async function main(): Promise<void> {
@@ -37,7 +38,13 @@ export async function main(): Promise<void> {
 
   const deployment = fileDeployment(config.network);
   const node = jsonRpcChain(config.rpcUrl, deployment.get()?.chainId ?? 31337);
-  const index = new IndexReader({ path: config.indexDbPath });
+  const index = openIndexReader(config, () => deployment.get());
+  try {
+    await index.check();
+  } catch (err) {
+    process.stderr.write(`config: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
   const relayer = config.relayerPrivateKey ? walletRelayer(config.relayerPrivateKey, node.provider) : undefined;
   if (relayer) logger.info({ relayer: relayer.address }, "relayer on");
   const app = createApp({ config, jwtSecret, db, chain: node.chain, deployment, index, logger, relayer });
@@ -74,8 +81,7 @@ export async function main(): Promise<void> {
         .then(() => {
           logger.flush();
           node.destroy();
-          index.close();
-          return db.destroy();
+          return Promise.all([index.close(), db.destroy()]);
         })
         .finally(() => process.exit(0));
     });

@@ -193,11 +193,13 @@ async function main(): Promise<void> {
     rpcUrl: node.url,
     deploymentsDir: deployment.deploymentsDir,
     indexDir,
-    openReader: (path) => new IndexReader({ path }),
+    openReader: (location) => new IndexReader(location),
   });
   const progress = setInterval(() => {
-    const status = index.isReady() ? index.status() : undefined;
-    console.log(`  indexing: ${status?.block ? `block ${status.block.number}/${head}` : "starting"} (${seconds(started)})`);
+    void (async () => {
+      const status = (await index.isReady()) ? await index.status() : undefined;
+      console.log(`  indexing: ${status?.block ? `block ${status.block.number}/${head}` : "starting"} (${seconds(started)})`);
+    })();
   }, 5000);
   try {
     await indexer.waitUntilIndexed(head, 900_000);
@@ -207,7 +209,7 @@ async function main(): Promise<void> {
   await indexer.stop();
   const counter = new Database(config.indexDbPath, { readonly: true });
   const historyRows = (counter.prepare(`SELECT count(*) AS n FROM "History"`).get() as { n: number }).n;
-  const accountRows = index.account(account!.address)?.historyCount ?? 0;
+  const accountRows = (await index.account(account!.address))?.historyCount ?? 0;
   counter.close();
   console.log(`index: ${historyRows} History rows (${accountRows} of the bench account), indexed in ${seconds(started)}`);
   if (historyRows < ROWS) throw new Error(`the index has ${historyRows} History rows, fewer than BENCH_ROWS=${ROWS}`);
@@ -288,7 +290,7 @@ async function main(): Promise<void> {
   await baseline.close();
   chain.destroy();
   provider.destroy();
-  index.close();
+  await index.close();
   await db.destroy();
   if (!process.env.BENCH_KEEP) rmSync(dir, { recursive: true, force: true });
   if (!pass) process.exitCode = 1;

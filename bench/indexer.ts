@@ -67,12 +67,12 @@ async function main(): Promise<void> {
       indexer = await startIndexer({
         rpcUrl: node.url,
         deploymentsDir: deployment.deploymentsDir,
-        openReader: (path) => new IndexReader({ path }),
+        openReader: (location) => new IndexReader(location),
       });
       await indexer.waitUntilIndexed(head, 600_000);
       const seconds = (Date.now() - started) / 1000;
       backfillRounds.push(Number(seconds.toFixed(2)));
-      const indexed = indexer.reader.stats().block?.number;
+      const indexed = (await indexer.reader.stats()).block?.number;
       console.log(`backfill ${round}/${rounds}: ${seconds.toFixed(2)} s, ${Math.round(events / seconds)} events/s (head ${indexed})`);
     }
     if (!indexer) throw new Error("BENCH_ROUNDS must be at least 1");
@@ -95,7 +95,7 @@ async function main(): Promise<void> {
         { from, to: deployment.contracts.SettleToken.address, data, gas: "0x30000" },
       ]);
       const mined = performance.now();
-      while (indexer.reader.historyByTxHash(hash).length === 0) {
+      while ((await indexer.reader.historyByTxHash(hash)).length === 0) {
         if (performance.now() - mined > 10_000) throw new Error(`transaction ${hash} not indexed after 10 s`);
         await new Promise((resolve) => setTimeout(resolve, 2));
       }

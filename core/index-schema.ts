@@ -1,13 +1,7 @@
 /**
  * The index as stored on disk: what the indexer (Ponder 0.6, indexer/) writes and the API's read module (api/index/)
- * reads. Table names (the schema's and Ponder's private ones), the files of an index folder, and Ponder 0.6's SQLite
- * column encoding, both ways: a `bigint` is 79-character text (a sign character, then 78 zero-padded digits, so that
- * text order is numeric order: {@link encodeBigint}), a `hex` a BLOB of the raw bytes ({@link encodeHex}); a `json`
- * column is JSON text (`JSON.stringify`), `string`, `int` and enum columns are stored as they are, and an optional
- * column holds NULL when empty.
- *
- * Plain TypeScript with no import: bytes are `Uint8Array` (better-sqlite3 binds one as a BLOB and returns a Buffer,
- * which is one).
+ * reads: table names (the schema's and Ponder's private ones), the files of an index folder, the PostgreSQL schema of a
+ * deployment. How each backend stores a column: ./index-codec.ts. Plain TypeScript with no import.
  */
 
 /** The tables of indexer/ponder.schema.ts, as Ponder names them in SQLite. */
@@ -109,58 +103,24 @@ export function checkpointBlock(checkpoint: string | null | undefined): { number
   return { timestamp: Number(checkpoint.slice(0, 10)), number: Number(checkpoint.slice(26, 42)) };
 }
 
-// ---------------------------------------------------------------------------------------------------------------------
-// Column codec.
+/**
+ * The supervisor's record of the identity on PostgreSQL (one row, `id` 1, the {@link IndexIdentity} as JSON text in
+ * `value`), in the deployment's schema: what {@link IDENTITY_FILE} is to an index folder.
+ */
+export const IDENTITY_TABLE = "_settle_identity";
 
-/** int256's minimum: negative bigints are stored offset by it (Ponder's EVM_MIN_INT). */
-const EVM_MIN_INT = -(2n ** 255n);
-
-/** Ponder's text encoding of a bigint column: sign character and 78 digits (negatives offset by 2^255). */
-export function encodeBigint(value: bigint): string {
-  if (value < 0n) return "-" + (value - EVM_MIN_INT).toString().padStart(78, "0");
-  return "0" + value.toString().padStart(78, "0");
-}
-
-/** Inverse of {@link encodeBigint}. */
-export function decodeBigint(text: string): bigint {
-  const value = BigInt(text.slice(1));
-  return text[0] === "-" ? value + EVM_MIN_INT : value;
-}
-
-/** Each byte's two lowercase hex digits, by byte value. */
-const BYTE_HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, "0"));
-
-/** Each pair of bytes' four hex digits, by 16-bit value: built on the first decode (about 2 MB). */
-let wordHex: string[] | undefined;
+/** PostgreSQL's limit on an identifier's length, in bytes. */
+const MAX_IDENTIFIER = 63;
 
 /**
- * A hex column's bytes as a lowercase `0x` string. Two bytes per step through a 65,536-entry table: as fast as
- * Node's Buffer#toString("hex") on the read module's hot path (every address and hash of a page), where a byte per
- * step costs the API about 7 % of a history page.
+ * The PostgreSQL schema that holds the index of one deployment (Ponder 0.6 keeps one app per schema):
+ * `settle_<chainId>_<escrow address without 0x>`, lowercase, so two deployments never share one and the indexer and
+ * the API agree on it from the deployment file alone.
  */
-export function decodeHex(bytes: Uint8Array): `0x${string}` {
-  wordHex ??= Array.from({ length: 65_536 }, (_, word) => BYTE_HEX[word >> 8]! + BYTE_HEX[word & 255]!);
-  let hex = "0x";
-  const end = bytes.length - 1;
-  let i = 0;
-  for (; i < end; i += 2) hex += wordHex[(bytes[i]! << 8) | bytes[i + 1]!];
-  if (i === end) hex += BYTE_HEX[bytes[i]!];
-  return hex as `0x${string}`;
-}
-
-/** Whether `value` is `0x` and an even number of hex digits (exactly `bytes` bytes when given). */
-export function isHexBytes(value: string, bytes?: number): boolean {
-  return /^0x([0-9a-fA-F]{2})*$/.test(value) && (bytes === undefined || value.length === 2 + 2 * bytes);
-}
-
-/**
- * A hex column's stored bytes.
- *
- * @throws TypeError when `value` is not `0x` followed by an even number of hex digits (see {@link isHexBytes})
- */
-export function encodeHex(value: string): Uint8Array {
-  if (!isHexBytes(value)) throw new TypeError(`not 0x followed by an even number of hex digits: "${value}"`);
-  const bytes = new Uint8Array((value.length - 2) / 2);
-  for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(value.slice(2 + 2 * i, 4 + 2 * i), 16);
-  return bytes;
+export function indexSchemaName(chainId: number, escrowAddress: string): string {
+  const name = `settle_${chainId}_${escrowAddress.toLowerCase().replace(/^0x/, "")}`;
+  if (!/^[a-z0-9_]+$/.test(name) || name.length > MAX_IDENTIFIER) {
+    throw new TypeError(`no schema name for chain ${chainId} and escrow ${escrowAddress}`);
+  }
+  return name;
 }

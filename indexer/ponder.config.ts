@@ -5,6 +5,7 @@ import { SettleTokenAbi } from "../core/abis/SettleToken";
 import { StakingRewardsAbi } from "../core/abis/StakingRewards";
 import { isLocalChain } from "../core/chains";
 import { readDeployment } from "../core/deployment-file";
+import { indexSchemaName } from "../core/index-schema";
 import { pollingIntervalFor, resolveSettings } from "./lib/settings";
 import { rpcTuningFor, settleTransport } from "./lib/transport";
 
@@ -14,6 +15,8 @@ const deployment = readDeployment(settings.deploymentsDir, settings.network);
 const { SettleToken, StakingRewards, PaymentEscrow } = deployment.contracts;
 const isLocal = isLocalChain(deployment.chainId);
 const tuning = rpcTuningFor(settings, deployment.chainId);
+/** Connections of Ponder's pool on PostgreSQL: 2 of its own, a third of the rest each for reads, writes and the sync. */
+const PONDER_POOL_SIZE = 14;
 
 export default createConfig({
   networks: {
@@ -30,7 +33,15 @@ export default createConfig({
       disableCache: isLocal,
     },
   },
-  database: { kind: "sqlite", directory: settings.indexDir },
+  // PostgreSQL (INDEX_DATABASE_URL): one schema per deployment, as Ponder keeps one app per schema; else SQLite files.
+  database: settings.indexDatabaseUrl
+    ? {
+        kind: "postgres",
+        connectionString: settings.indexDatabaseUrl,
+        schema: indexSchemaName(deployment.chainId, PaymentEscrow.address),
+        poolConfig: { max: PONDER_POOL_SIZE },
+      }
+    : { kind: "sqlite", directory: settings.indexDir },
   contracts: {
     SettleToken: {
       network: settings.network,

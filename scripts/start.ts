@@ -4,12 +4,16 @@
  * starts the indexer (Ponder into .settle/index) and the API on port 8000 (which serves the page
  * from its origin), waits until each is healthy, prints the one URL to open and the funded test
  * accounts, keeps running, and on Ctrl-C stops every process it started. With `--demo`
- * (`npm start -- --demo`), it also fills the new chain with demo invoices, payments and stakes.
+ * (`npm start -- --demo`), it also fills the new chain with demo invoices, payments and stakes. With `--postgres`, the
+ * index and the app data live in PostgreSQL instead of SQLite: the databases at INDEX_DATABASE_URL and
+ * APP_DATABASE_URL when both are set, else a throwaway cluster under .settle/postgres (Debian's postgresql; as root,
+ * run as the postgres user) with two databases, settle_index and settle_app.
  */
 import { join } from "node:path";
 import { DEMO_ACCOUNTS, fillDemo } from "./lib/demo";
 import { testAccount } from "./lib/test-accounts";
 import { BIN, QUIET_ENV, REPO_ROOT } from "./stack/paths";
+import { startPostgres, type PostgresCluster } from "./stack/postgres";
 import { runToCompletion, waitFor, type ManagedProcess } from "./stack/processes";
 import { startStack, type LocalStack } from "./stack/stack";
 import { buildPage } from "./stack/web";
@@ -24,8 +28,13 @@ const API_PORT = Number(process.env.PORT ?? 8000);
 const API_URL = `http://localhost:${API_PORT}`;
 const SHOWN_ACCOUNTS = 5;
 const DEMO = process.argv.slice(2).includes("--demo");
+const POSTGRES = process.argv.slice(2).includes("--postgres");
+/** The throwaway cluster of `--postgres` (its data kept across runs, like app.sqlite) and its port. */
+const POSTGRES_DIR = join(REPO_ROOT, ".settle", "postgres");
+const POSTGRES_PORT = 5433;
 
 let stack: LocalStack<undefined> | undefined;
+let cluster: PostgresCluster | undefined;
 let stopping = false;
 
 /** Prints one progress line for operators. */
@@ -38,6 +47,25 @@ async function stopAll(): Promise<void> {
   if (stopping) return;
   stopping = true;
   await stack?.stop();
+  await cluster?.stop();
+}
+
+/**
+ * The PostgreSQL databases of `--postgres`: INDEX_DATABASE_URL and APP_DATABASE_URL when both are set, else two
+ * databases of the cluster under .settle/postgres, started (created on first use) here.
+ */
+async function postgresDatabases(): Promise<{ indexUrl: string; appUrl: string }> {
+  const { INDEX_DATABASE_URL: indexUrl, APP_DATABASE_URL: appUrl } = process.env;
+  if (indexUrl && appUrl) {
+    progress("using PostgreSQL at INDEX_DATABASE_URL and APP_DATABASE_URL");
+    return { indexUrl, appUrl };
+  }
+  if (indexUrl || appUrl) throw new Error("--postgres: set both INDEX_DATABASE_URL and APP_DATABASE_URL, or neither (a local cluster)");
+  progress(`starting PostgreSQL in ${POSTGRES_DIR} on port ${POSTGRES_PORT}`);
+  cluster = await startPostgres({ port: POSTGRES_PORT, dir: POSTGRES_DIR });
+  // Separate databases: the index is derived, the app data is not.
+  for (const name of ["settle_index", "settle_app"]) await cluster.createDatabase(name);
+  return { indexUrl: cluster.url("settle_index"), appUrl: cluster.url("settle_app") };
 }
 
 /** If `service` dies while the stack runs, stops everything and says why. */
@@ -68,6 +96,7 @@ async function main(): Promise<void> {
   await runToCompletion("compile", join(BIN, "hardhat"), ["compile", "--quiet"], { cwd: REPO_ROOT, env: QUIET_ENV });
   progress("building the web page");
   await buildPage();
+  const databases = POSTGRES ? await postgresDatabases() : undefined;
 
   stack = await startStack({
     dir: LOG_DIR,
@@ -75,6 +104,7 @@ async function main(): Promise<void> {
     deploymentsDir: join(REPO_ROOT, "deployments"),
     indexDir: INDEX_DIR,
     indexerPort: INDEXER_PORT,
+    databases,
     api: {
       port: API_PORT,
       origin: API_URL,
@@ -117,6 +147,7 @@ async function main(): Promise<void> {
   }
   console.log("  (public test keys: never use them on a real network)");
   console.log(`Logs: ${LOG_DIR}`);
+  if (databases) console.log(`Index and app data in PostgreSQL${cluster ? ` (${POSTGRES_DIR}, port ${POSTGRES_PORT})` : ""}`);
   console.log(`\nOpen ${API_URL}\n`);
   console.log("Press Ctrl-C to stop everything.");
 }

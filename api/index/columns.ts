@@ -1,12 +1,14 @@
 /**
- * Between the read module and Ponder's SQLite columns (codec: core/index-schema.ts): query arguments checked and
- * encoded (a malformed one is an {@link IndexQueryError}), and the columns of a result row decoded.
+ * Between the read module and Ponder's columns (codec of each backend: core/index-codec.ts): query arguments checked
+ * (a malformed one is an {@link IndexQueryError}) and given as plain values (a `bigint` for a bigint column, bytes for
+ * a hex column: the source encodes them for its backend), and the columns of a result row decoded.
  */
-import { decodeBigint, decodeHex, encodeBigint, encodeHex, isHexBytes, type IndexTable } from "../../core/index-schema";
+import { decodeHex, encodeHex, isHexBytes, type IndexCodec } from "../../core/index-codec";
+import type { IndexTable } from "../../core/index-schema";
 import { IndexQueryError } from "./errors";
 import type { Hex, PricingRow } from "./rows";
 
-/** A result row as better-sqlite3 returns it. */
+/** A result row as the driver returns it. */
 export type Row = Record<string, unknown>;
 
 /** The stored bytes of a hex argument `value`, named `what` in the error; exactly `bytes` long when given. */
@@ -23,9 +25,6 @@ export function hexParam(value: string, what: string, bytes?: number): Uint8Arra
 export function addressParam(value: string, what = "address"): Uint8Array {
   return hexParam(value, what, 20);
 }
-
-/** The stored text of a bigint argument. */
-export const bigintParam = encodeBigint;
 
 /** Default page size. */
 export const DEFAULT_PAGE_SIZE = 50;
@@ -47,23 +46,45 @@ export function decimalCursor(cursor: string): bigint {
   return BigInt(cursor);
 }
 
-/** Bigint column `column` of `row`. */
-export const big = (row: Row, column: string): bigint => decodeBigint(row[column] as string);
-/** Optional bigint column `column` of `row`. */
-export const bigOrNull = (row: Row, column: string): bigint | null => (row[column] === null ? null : decodeBigint(row[column] as string));
-/** Hex column `column` of `row`. */
-export const hex = (row: Row, column: string): Hex => decodeHex(row[column] as Uint8Array);
-/** Optional hex column `column` of `row`. */
-export const hexOrNull = (row: Row, column: string): Hex | null => (row[column] === null ? null : decodeHex(row[column] as Uint8Array));
+/** Decodes the columns of result rows with one backend's codec. */
+export class Columns {
+  /** @param codec the backend's codec. */
+  constructor(readonly codec: IndexCodec) {}
+
+  /** Bigint column `column` of `row`. */
+  big(row: Row, column: string): bigint {
+    return this.codec.decodeBigint(row[column]);
+  }
+
+  /** Optional bigint column `column` of `row`. */
+  bigOrNull(row: Row, column: string): bigint | null {
+    return row[column] === null ? null : this.codec.decodeBigint(row[column]);
+  }
+
+  /** Hex column `column` of `row`. */
+  hex(row: Row, column: string): Hex {
+    return decodeHex(row[column] as Uint8Array);
+  }
+
+  /** Optional hex column `column` of `row`. */
+  hexOrNull(row: Row, column: string): Hex | null {
+    return row[column] === null ? null : decodeHex(row[column] as Uint8Array);
+  }
+
+  /** The pricing columns of an Invoice or History row (currency, price, rateAnswer, rateDecimals, rateRoundId), or null. */
+  pricingOrNull(row: Row): PricingRow | null {
+    if (row.currency === null || row.currency === undefined) return null;
+    const answer = this.bigOrNull(row, "rateAnswer");
+    const roundId = this.bigOrNull(row, "rateRoundId");
+    const rate = answer === null || roundId === null ? null : { answer, decimals: row.rateDecimals as number, roundId };
+    return { currency: row.currency as string, price: this.big(row, "price"), rate };
+  }
+
+  /** Json column `column` of `row`. */
+  json<T>(row: Row, column: string): T {
+    return this.codec.decodeJson(row[column]) as T;
+  }
+}
 
 /** Table `name` of the index (core/index-schema's INDEX_TABLES), quoted for SQL. */
 export const sqlTable = (name: IndexTable): string => `"${name}"`;
-
-/** The pricing columns of an Invoice or History row (currency, price, rateAnswer, rateDecimals, rateRoundId), or null. */
-export function pricingOrNull(row: Row): PricingRow | null {
-  if (row.currency === null || row.currency === undefined) return null;
-  const answer = bigOrNull(row, "rateAnswer");
-  const roundId = bigOrNull(row, "rateRoundId");
-  const rate = answer === null || roundId === null ? null : { answer, decimals: row.rateDecimals as number, roundId };
-  return { currency: row.currency as string, price: big(row, "price"), rate };
-}

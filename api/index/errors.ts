@@ -18,6 +18,16 @@ export class IndexNotReadyError extends Error {
   }
 }
 
+/** A table of the index is not there yet: Ponder has just created the database, or is recreating its tables. */
+export class IndexTableMissingError extends IndexNotReadyError {
+  override name = "IndexTableMissingError";
+
+  /** @param detail the driver's message. */
+  constructor(detail: string) {
+    super("building", `the index is being created (${detail}): try again shortly`);
+  }
+}
+
 /** A query argument is malformed (not an address, a negative limit...): a caller bug or bad input (HTTP 400). */
 export class IndexQueryError extends Error {
   override name = "IndexQueryError";

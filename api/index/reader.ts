@@ -1,16 +1,15 @@
 /**
- * Read-only access to Settle's index: the SQLite database that the indexer (Ponder 0.6, indexer/) writes. The API
- * never imports Ponder; it reads Ponder's tables through this module (table names and column codec:
- * core/index-schema.ts). Amounts, block numbers and timestamps come back as `bigint`, addresses and hashes as
+ * Read-only access to Settle's index: the database that the indexer (Ponder 0.6, indexer/) writes, Ponder's SQLite file
+ * or the deployment's schema on PostgreSQL (INDEX_DATABASE_URL). The API never imports Ponder; it reads Ponder's tables
+ * through this module (table names: core/index-schema.ts; each backend's column codec: core/index-codec.ts), and
+ * gives the same answers on both. Amounts, block numbers and timestamps come back as `bigint`, addresses and hashes as
  * lowercase `0x` strings (./rows.ts).
  *
  * The index is only served once Ponder says it is ready and the indexer's supervisor has seen it catch up with the
  * chain; before that, and while the indexer rebuilds it, every query throws {@link IndexNotReadyError}, which the API
  * maps to HTTP 503.
  */
-import { dirname } from "node:path";
-import { readIdentity } from "../../core/index-folder";
-import type { IndexIdentity, SyncHealth } from "../../core/index-schema";
+import type { SyncHealth } from "../../core/index-schema";
 import { IndexNotReadyError } from "./errors";
 import { accountByAddress, escrowCreditsOf, stakeOf } from "./queries/accounts";
 import { historyByAccount, historyByInvoice, historyByTxHash, type HistoryQuery } from "./queries/history";
@@ -24,52 +23,72 @@ import {
 } from "./queries/invoices";
 import { indexStats } from "./queries/stats";
 import type { AccountRow, EscrowCreditRow, HistoryRow, IndexStats, IndexStatus, InvoiceEventRow, InvoiceRow, Page, StakeRow } from "./rows";
-import { IndexSource } from "./source";
+import { PostgresIndexSource } from "./pg-source";
+import { SqliteIndexSource, type Queryable } from "./source";
 import { readStatus, readSyncHealth, safeStatus, stalenessOf, type Staleness } from "./status";
 
-/** Options of {@link IndexReader}. */
-export interface IndexReaderOptions {
-  /** Path of Ponder's public.db. */
-  path: string;
-  /** How long a read waits for the writer's lock, in milliseconds (default 2000). */
-  busyTimeoutMs?: number;
-}
+/** Options of {@link IndexReader}: Ponder's SQLite file, or its schema on PostgreSQL. */
+export type IndexReaderOptions =
+  | {
+      /** Path of Ponder's public.db. */
+      path: string;
+      /** How long a read waits for the writer's lock, in milliseconds (default 2000). */
+      busyTimeoutMs?: number;
+    }
+  | {
+      /** INDEX_DATABASE_URL. */
+      url: string;
+      /** The deployment's schema (core/index-schema's indexSchemaName), or what gives the current one. */
+      schema: string | (() => string | undefined);
+    };
 
 /**
  * Typed, read-only queries over the index. Every query first checks that the index is ready and throws
  * {@link IndexNotReadyError} otherwise; a malformed argument throws an IndexQueryError. One instance is meant to be
- * shared by the whole API process; it is synchronous (better-sqlite3).
+ * shared by the whole API process.
  */
 export class IndexReader {
-  private readonly source: IndexSource;
+  private readonly source: Queryable;
   private stalenessCache: { at: number; value: Staleness | undefined } | undefined;
 
   /** @param options where the database is. */
   constructor(options: IndexReaderOptions) {
-    this.source = new IndexSource(options.path, options.busyTimeoutMs ?? 2_000);
+    this.source =
+      "path" in options
+        ? new SqliteIndexSource(options.path, options.busyTimeoutMs ?? 2_000)
+        : new PostgresIndexSource(options.url, options.schema);
   }
 
-  /** Path of the database file. */
-  get path(): string {
-    return this.source.path;
+  /** Path of the SQLite database file, or undefined on PostgreSQL. */
+  get path(): string | undefined {
+    return this.source instanceof SqliteIndexSource ? this.source.path : undefined;
   }
 
   /** Closes the database (the next query opens it again). */
-  close(): void {
-    this.source.close();
+  close(): Promise<void> {
+    return this.source.close();
+  }
+
+  /**
+   * Checks that INDEX_DATABASE_URL reaches PostgreSQL (nothing to check for a SQLite file, which may appear later).
+   *
+   * @throws Error with one line that names the fix
+   */
+  async check(): Promise<void> {
+    if (this.source instanceof PostgresIndexSource) await this.source.check();
   }
 
   /**
    * Ponder's progress, without throwing when the index is not ready; throws {@link IndexNotReadyError} (`missing`)
    * only when there is no database at all.
    */
-  status(): IndexStatus {
+  async status(): Promise<IndexStatus> {
     return readStatus(this.source);
   }
 
   /** Throws {@link IndexNotReadyError} unless the index is ready; returns its status. */
-  assertReady(): IndexStatus {
-    const status = this.status();
+  async assertReady(): Promise<IndexStatus> {
+    const status = await this.status();
     if (!status.ready) {
       const progress = status.block ? ` (at block ${status.block.number} so far)` : "";
       throw new IndexNotReadyError("building", `the index is being built${progress}: try again shortly`);
@@ -78,107 +97,102 @@ export class IndexReader {
   }
 
   /** True when the index can be served. Never throws for a missing or building index. */
-  isReady(): boolean {
-    return safeStatus(this).ready;
+  async isReady(): Promise<boolean> {
+    return (await safeStatus(this)).ready;
   }
 
   /** Latest block whose events are in the index (throws {@link IndexNotReadyError} until ready). */
-  headBlock(): { number: bigint; timestamp: bigint } {
-    const status = this.assertReady();
+  async headBlock(): Promise<{ number: bigint; timestamp: bigint }> {
+    const status = await this.assertReady();
     if (!status.block) throw new IndexNotReadyError("building", "the index has no block yet: try again shortly");
     return status.block;
   }
 
   /** How the indexer's sync of each network stands (see readSyncHealth); `now` in ms since the epoch. */
-  syncHealth(now = Date.now()): Record<string, SyncHealth> {
+  async syncHealth(now = Date.now()): Promise<Record<string, SyncHealth>> {
     return readSyncHealth(this.source, now);
   }
 
   /**
    * How stale the index's answers are (undefined when current). Read at most once a second: every response asks.
    */
-  staleness(now = Date.now()): Staleness | undefined {
+  async staleness(now = Date.now()): Promise<Staleness | undefined> {
     if (this.stalenessCache && now - this.stalenessCache.at < 1_000) return this.stalenessCache.value;
-    const value = stalenessOf(this.syncHealth(now), now);
+    const value = stalenessOf(await this.syncHealth(now), now);
     this.stalenessCache = { at: now, value };
     return value;
   }
 
-  /** The chain the index was built from, as recorded by the indexer next to the database. */
-  identity(): IndexIdentity | undefined {
-    return readIdentity(dirname(this.path));
-  }
-
   /** History rows of `account` (as the account, not the counterparty), newest first by default, paginated and filtered. */
-  historyByAccount(account: string, query: HistoryQuery = {}): Page<HistoryRow> {
-    this.assertReady();
+  async historyByAccount(account: string, query: HistoryQuery = {}): Promise<Page<HistoryRow>> {
+    await this.assertReady();
     return historyByAccount(this.source, account, query);
   }
 
   /** Every History row of one transaction, in log order. */
-  historyByTxHash(txHash: string): HistoryRow[] {
-    this.assertReady();
+  async historyByTxHash(txHash: string): Promise<HistoryRow[]> {
+    await this.assertReady();
     return historyByTxHash(this.source, txHash);
   }
 
   /** Every History row about invoice `id`, in chain order. */
-  historyByInvoice(id: bigint): HistoryRow[] {
-    this.assertReady();
+  async historyByInvoice(id: bigint): Promise<HistoryRow[]> {
+    await this.assertReady();
     return historyByInvoice(this.source, id);
   }
 
   /** Invoice `id` as of the indexed head, or undefined when there is no such invoice. */
-  invoice(id: bigint): InvoiceRow | undefined {
-    return invoiceById(this.source, id, this.now());
+  async invoice(id: bigint): Promise<InvoiceRow | undefined> {
+    return invoiceById(this.source, id, await this.now());
   }
 
   /** The latest invoice created with reference hash `reference`, or undefined. */
-  invoiceByReference(reference: string): InvoiceRow | undefined {
-    return invoiceByReference(this.source, reference, this.now());
+  async invoiceByReference(reference: string): Promise<InvoiceRow | undefined> {
+    return invoiceByReference(this.source, reference, await this.now());
   }
 
   /** Invoices of `account` as merchant, payer or either, newest first by default, paginated and filtered. */
-  invoicesByAccount(account: string, query: InvoiceQuery = {}): Page<InvoiceRow> {
-    return invoicesByAccount(this.source, account, query, this.now());
+  async invoicesByAccount(account: string, query: InvoiceQuery = {}): Promise<Page<InvoiceRow>> {
+    return invoicesByAccount(this.source, account, query, await this.now());
   }
 
   /** Every event of invoice `id`, in chain order. */
-  invoiceEvents(id: bigint): InvoiceEventRow[] {
-    this.assertReady();
+  async invoiceEvents(id: bigint): Promise<InvoiceEventRow[]> {
+    await this.assertReady();
     return invoiceEvents(this.source, id);
   }
 
   /** Every invoice event (escrow-wide ones left out) in blocks `fromBlock` to `toBlock` inclusive, in chain order. */
-  invoiceEventsInBlocks(fromBlock: bigint, toBlock: bigint): InvoiceEventRow[] {
-    this.assertReady();
+  async invoiceEventsInBlocks(fromBlock: bigint, toBlock: bigint): Promise<InvoiceEventRow[]> {
+    await this.assertReady();
     return invoiceEventsInBlocks(this.source, fromBlock, toBlock);
   }
 
   /** What the escrow holds for `account`, per token (fees, payouts that could not be pushed). */
-  escrowCredits(account: string): EscrowCreditRow[] {
-    this.assertReady();
+  async escrowCredits(account: string): Promise<EscrowCreditRow[]> {
+    await this.assertReady();
     return escrowCreditsOf(this.source, account);
   }
 
   /** The Account row of `address`, or undefined when the address never appeared. */
-  account(address: string): AccountRow | undefined {
-    this.assertReady();
+  async account(address: string): Promise<AccountRow | undefined> {
+    await this.assertReady();
     return accountByAddress(this.source, address);
   }
 
   /** The current stake of `account`, or undefined when it never staked. */
-  stake(account: string): StakeRow | undefined {
-    this.assertReady();
+  async stake(account: string): Promise<StakeRow | undefined> {
+    await this.assertReady();
     return stakeOf(this.source, account);
   }
 
   /** Per-token totals, invoice counts by status (at the indexed head), and the indexed head. */
-  stats(): IndexStats {
-    return indexStats(this.source, this.assertReady().block);
+  async stats(): Promise<IndexStats> {
+    return indexStats(this.source, (await this.assertReady()).block);
   }
 
   /** Timestamp of the indexed head: "now" for invoice statuses (throws {@link IndexNotReadyError} until ready). */
-  private now(): bigint {
-    return this.assertReady().block?.timestamp ?? 0n;
+  private async now(): Promise<bigint> {
+    return (await this.assertReady()).block?.timestamp ?? 0n;
   }
 }

@@ -10,7 +10,7 @@ import {
   type PonderStatus,
   type SyncHealth,
 } from "../../core/index-schema";
-import { IndexNotReadyError } from "./errors";
+import { IndexNotReadyError, IndexTableMissingError } from "./errors";
 import type { IndexStatus } from "./rows";
 import type { Queryable } from "./source";
 
@@ -28,18 +28,20 @@ const CAUGHT_UP_SQL = `SELECT block FROM "${CAUGHT_UP_TABLE}" WHERE id = 1`;
  * older: the sync health says by how much). Throws {@link IndexNotReadyError} (`missing`) only when there is no
  * database at all.
  */
-export function readStatus(db: Queryable): IndexStatus {
-  let value: string | null | undefined;
+export async function readStatus(db: Queryable): Promise<IndexStatus> {
+  let value: unknown;
   let caughtUp = false;
   try {
-    value = db.get(STATUS_SQL, [])?.value as string | null;
-    caughtUp = db.get(CAUGHT_UP_SQL, []) !== undefined;
+    value = (await db.get(STATUS_SQL, []))?.value;
+    caughtUp = (await db.get(CAUGHT_UP_SQL, [])) !== undefined;
   } catch (error) {
     // A database Ponder has just created has no tables yet; the supervisor adds its own once caught up.
-    if (!/no such table/.test((error as Error).message)) throw error;
+    if (!(error instanceof IndexTableMissingError)) throw error;
   }
-  if (!value) return notReady();
-  const entries = Object.entries(JSON.parse(value) as PonderStatus);
+  if (value === null || value === undefined) return notReady();
+  const status = db.columns.codec.decodeJson(value) as PonderStatus | null;
+  if (!status) return notReady();
+  const entries = Object.entries(status);
   if (entries.length === 0) return notReady();
   const [network, first] = entries[0]!;
   return {
@@ -50,9 +52,9 @@ export function readStatus(db: Queryable): IndexStatus {
 }
 
 /** The index's status that never throws: { ready: false } for a missing index. */
-export function safeStatus(index: { status(): IndexStatus }): IndexStatus {
+export async function safeStatus(index: { status(): Promise<IndexStatus> }): Promise<IndexStatus> {
   try {
-    return index.status();
+    return await index.status();
   } catch (err) {
     if (err instanceof IndexNotReadyError) return notReady();
     throw err;
@@ -70,10 +72,10 @@ export const SYNC_HEALTH_MAX_AGE_MS = 30_000;
  * {@link SYNC_HEALTH_MAX_AGE_MS} is reported degraded ("the indexer has not checked since"). Empty before the first
  * record or for a missing index.
  */
-export function readSyncHealth(db: Queryable, now: number): Record<string, SyncHealth> {
+export async function readSyncHealth(db: Queryable, now: number): Promise<Record<string, SyncHealth>> {
   let rows: { network: string; value: string }[];
   try {
-    rows = db.all(SYNC_HEALTH_SQL, []) as typeof rows;
+    rows = (await db.all(SYNC_HEALTH_SQL, [])) as typeof rows;
   } catch {
     return {};
   }

@@ -10,7 +10,7 @@ import { linkDraft, loadDraft } from "../services/drafts";
  * Returns how many were linked.
  */
 export async function linkPendingDrafts(db: AppDb, index: IndexReader, now: number, max = 200): Promise<number> {
-  if (!safeStatus(index).ready) return 0;
+  if (!(await safeStatus(index)).ready) return 0;
   const pending = await db
     .selectFrom("invoice_drafts")
     .select("reference")
@@ -18,7 +18,8 @@ export async function linkPendingDrafts(db: AppDb, index: IndexReader, now: numb
     .orderBy("created_at", "desc")
     .limit(max)
     .execute();
-  const rows = pending.flatMap(({ reference }) => index.invoiceByReference(reference) ?? []).sort((a, b) => (a.id < b.id ? -1 : 1));
+  const found = await Promise.all(pending.map(({ reference }) => index.invoiceByReference(reference)));
+  const rows = found.flatMap((row) => row ?? []).sort((a, b) => (a.id < b.id ? -1 : 1));
   let linked = 0;
   for (const row of rows) {
     const loaded = await loadDraft(db, { reference: row.reference });

@@ -16,9 +16,9 @@ export function markStale(index: IndexReader, now: () => number): MiddlewareHand
   return async (c, next) => {
     await next();
     if (c.req.method !== "GET" || c.res.status !== 200) return;
-    let stale: ReturnType<IndexReader["staleness"]>;
+    let stale: Awaited<ReturnType<IndexReader["staleness"]>>;
     try {
-      stale = index.staleness(now());
+      stale = await index.staleness(now());
     } catch {
       return;
     }

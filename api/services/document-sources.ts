@@ -21,7 +21,7 @@ export function documentSources(deps: AppDeps) {
 
   /** The invoice, once the index can answer (a draft is never called "not on chain" while it is still building). */
   async function locate(id: string): Promise<InvoiceRecord> {
-    if (!safeStatus(deps.index).ready) throw new IndexNotReadyError("building", "the index is being built");
+    if (!(await safeStatus(deps.index)).ready) throw new IndexNotReadyError("building", "the index is being built");
     return locateInvoice(deps, id, now());
   }
 

@@ -83,16 +83,16 @@ export async function draftOf(deps: AppDeps, row: InvoiceRow, now: number): Prom
  */
 export async function locateInvoice(deps: AppDeps, id: string, now: number): Promise<InvoiceRecord> {
   if (/^\d+$/.test(id)) {
-    const row = deps.index.invoice(BigInt(id));
+    const row = await deps.index.invoice(BigInt(id));
     if (!row) throw new ApiError(404, "invoice_not_found", `No invoice ${id} on chain`);
     return { row, loaded: await draftOf(deps, row, now) };
   }
   const loaded = await loadDraft(deps.db, { id });
   if (!loaded) throw new ApiError(404, "invoice_not_found", "No invoice draft with this id");
-  const onchain = safeStatus(deps.index).ready
+  const onchain = (await safeStatus(deps.index)).ready
     ? loaded.draft.onchain_id !== null
-      ? deps.index.invoice(BigInt(loaded.draft.onchain_id))
-      : deps.index.invoiceByReference(loaded.draft.reference)
+      ? await deps.index.invoice(BigInt(loaded.draft.onchain_id))
+      : await deps.index.invoiceByReference(loaded.draft.reference)
     : undefined;
   if (onchain && (loaded.draft.onchain_id !== null || termsMatch(loaded.draft, onchain))) {
     return { row: onchain, loaded: await draftOf(deps, onchain, now) };

@@ -79,7 +79,7 @@ export function invoiceDocuments(deps: DocumentDeps, now: () => number): Invoice
         address === null
           ? undefined
           : deps.db.selectFrom("users").selectAll().where("address", "=", getAddress(address)).executeTakeFirst();
-      const events = row ? deps.index.invoiceEvents(row.id) : [];
+      const events = row ? await deps.index.invoiceEvents(row.id) : [];
       const inputs: DocumentInputs = {
         draft: loaded,
         row,

@@ -52,7 +52,7 @@ export async function benchRpcFaults(
     const indexer = await startIndexer({
       rpcUrl: proxy.url,
       deploymentsDir: deployment.deploymentsDir,
-      openReader: (path) => new IndexReader({ path }),
+      openReader: (location) => new IndexReader(location),
     });
     // An outage of 3 s once Ponder has started asking for logs.
     const outageTimer = outage ? setTimeout(() => proxy.startOutage(3_000), 4_000) : undefined;
@@ -97,7 +97,7 @@ export async function benchRpcFaults(
 /** Seconds until the History rows of `hash` are readable. */
 async function secondsUntilIndexed(indexer: RunningIndexer<IndexReader>, hash: string): Promise<number> {
   const started = Date.now();
-  while (indexer.reader.historyByTxHash(hash).length === 0) {
+  while ((await indexer.reader.historyByTxHash(hash)).length === 0) {
     if (Date.now() - started > 120_000) throw new Error(`transaction ${hash} not indexed 120 s after the outage`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }

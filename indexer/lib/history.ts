@@ -101,7 +101,15 @@ async function touchAccount(db: Db, event: EventPosition, address: Address, coun
 
 /** Columns of TokenStat that hold amounts. */
 export type TokenStatColumn =
-  "escrowLocked" | "escrowCredits" | "escrowPaid" | "stakingLocked" | "feesEarned" | "feesAccrued" | "swept" | "rewardsFunded" | "rewardsPaid";
+  | "escrowLocked"
+  | "escrowCredits"
+  | "escrowPaid"
+  | "stakingLocked"
+  | "feesEarned"
+  | "feesAccrued"
+  | "swept"
+  | "rewardsFunded"
+  | "rewardsPaid";
 
 const ZERO_STATS: Record<TokenStatColumn, bigint> = {
   escrowLocked: 0n,

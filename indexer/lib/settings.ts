@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { isLocalChain, rpcUrlsFromEnv } from "../../core/chains";
 import { NETWORK_NAME, deploymentPath, deploymentsDir } from "../../core/deployment-file";
 import { indexDatabasePath } from "../../core/index-folder";
+import { isPostgresUrl } from "../../core/postgres-check";
 
 /** The indexer package's folder (indexer/). */
 export const INDEXER_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -22,8 +23,13 @@ export interface IndexerSettings {
   rpcUrls: string[];
   /** Folder of Ponder's SQLite files (public.db, ponder_sync.db) and of the chain identity file. */
   indexDir: string;
-  /** Path of the index database the API reads (`<indexDir>/public.db`). */
+  /** Path of the index database the API reads (`<indexDir>/public.db`) while {@link indexDatabaseUrl} is unset. */
   databasePath: string;
+  /**
+   * PostgreSQL URL of the index (INDEX_DATABASE_URL): Ponder writes into the deployment's schema there
+   * (core/index-schema's indexSchemaName); unset: SQLite files in {@link indexDir}.
+   */
+  indexDatabaseUrl: string | undefined;
   /** How often Ponder polls the node for new blocks, in milliseconds (0: the chain's default). */
   pollingIntervalMs: number;
   /** One RPC request's timeout in milliseconds (0: the chain's default, lib/transport). */
@@ -46,7 +52,8 @@ export class SettingsError extends Error {
  * - SETTLE_NETWORK (default `localhost`): which deployments/<network>.json to index;
  * - SETTLE_DEPLOYMENTS_DIR: the deployments folder (default <repo>/deployments);
  * - RPC_URL: the node's URL, or several separated by commas (default http://127.0.0.1:8545, core/chains);
- * - SETTLE_INDEX_DIR: where the SQLite files live (default indexer/.ponder/<network>);
+ * - SETTLE_INDEX_DIR: where the SQLite files live (default indexer/.ponder/<network>), and the supervisor's lock file;
+ * - INDEX_DATABASE_URL: a PostgreSQL URL to index into instead of SQLite (one schema per deployment);
  * - SETTLE_POLLING_INTERVAL_MS: block polling interval (default 100 on local chains, 1000 elsewhere);
  * - SETTLE_RPC_TIMEOUT_MS: one RPC request's timeout (default 10000 on local chains, 15000 elsewhere);
  * - SETTLE_RPC_PATIENCE_MS: how long a transient RPC failure is retried before Ponder hears of it (default 90000);
@@ -67,6 +74,12 @@ export function resolveSettings(env: NodeJS.ProcessEnv = process.env): IndexerSe
   const indexDir = isAbsolute(indexDirSetting) ? indexDirSetting : resolve(indexDirSetting);
   const port = env.PORT ? Number(env.PORT) : 42069;
   if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new SettingsError(`PORT must be a port number, got "${env.PORT}"`);
+  const indexDatabaseUrl = env.INDEX_DATABASE_URL || undefined;
+  if (indexDatabaseUrl !== undefined && !isPostgresUrl(indexDatabaseUrl)) {
+    throw new SettingsError(
+      "INDEX_DATABASE_URL must be a PostgreSQL URL like postgres://user:password@127.0.0.1:5432/settle_index (unset it to index into SQLite)",
+    );
+  }
   const pollingIntervalMs = positiveInteger(env, "SETTLE_POLLING_INTERVAL_MS", 10);
   const rpcTimeoutMs = positiveInteger(env, "SETTLE_RPC_TIMEOUT_MS", 100);
   const rpcPatienceMs = positiveInteger(env, "SETTLE_RPC_PATIENCE_MS", 0);
@@ -78,6 +91,7 @@ export function resolveSettings(env: NodeJS.ProcessEnv = process.env): IndexerSe
     rpcUrls,
     indexDir,
     databasePath: indexDatabasePath(indexDir),
+    indexDatabaseUrl,
     pollingIntervalMs,
     rpcTimeoutMs,
     rpcPatienceMs,

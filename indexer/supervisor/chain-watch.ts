@@ -12,7 +12,7 @@ import { isLocalChain } from "../../core/chains";
 import type { IndexerSettings } from "../lib/settings";
 import { Backoff, logWait } from "./backoff";
 import { log } from "./log";
-import { finalizedBlock, releasePonderLock, setCaughtUp, writeSyncHealth, type FinalizedBlock } from "./ponder-db";
+import type { FinalizedBlock, IndexStore } from "./store";
 import { ponderStatus, startPonder } from "./ponder-process";
 import { wrongChainMessage } from "./chain-check";
 import type { BlockRef, RpcClient } from "./rpc";
@@ -35,6 +35,7 @@ type Verdict = Extract<RunOutcome, { kind: "chain-gone" | "wrong-chain" }> | und
  */
 export async function runPonder(
   settings: IndexerSettings,
+  store: IndexStore,
   rpc: RpcClient,
   deployment: Deployment,
   startBlock: BlockRef,
@@ -43,7 +44,7 @@ export async function runPonder(
   const deploymentText = readFileSync(settings.deploymentPath, "utf8");
   const local = isLocalChain(deployment.chainId);
   const tickMs = local ? 250 : 5_000;
-  releasePonderLock(settings);
+  await store.releasePonderLock();
   const startedAt = Date.now();
   const ponder = startPonder(settings);
   const exited = ponder.exited.then((code): RunOutcome => ({ kind: "exited", code, ranMs: Date.now() - startedAt }));
@@ -69,7 +70,7 @@ export async function runPonder(
         reason: `the node answers without the index's block ${startBlock.number} (${start ? "another hash" : "no such block"})`,
       };
     }
-    const current = finalizedBlock(settings);
+    const current = await store.finalizedBlock();
     if (current && current.number !== finalized?.number) finalized = current;
     if (finalized) {
       const block = await rpc.blockAt(finalized.number);
@@ -90,7 +91,7 @@ export async function runPonder(
       headAtReady ??= head.number;
       if (status.block.number >= headAtReady) {
         caughtUp = true;
-        setCaughtUp(settings, status.block.number);
+        await store.setCaughtUp(status.block.number);
         log(`ready at block ${status.block.number}`);
       }
     }
@@ -126,7 +127,7 @@ export async function runPonder(
           delayMs,
         );
       }
-      writeSyncHealth(settings, deployment.network, health.snapshot());
+      await store.writeSyncHealth(deployment.network, health.snapshot());
     }
   };
 

@@ -1,10 +1,9 @@
-/** The index's identity (what it was built from: read and written by core/index-folder) and deleting an index. */
+/** The index's identity: what it was built from (recorded by ./store.ts beside the index). */
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { startBlockOf, type Deployment } from "../../core/deployment";
-import { indexDatabasePath } from "../../core/index-folder";
-import { IDENTITY_FILE, PONDER_FILES, type IndexIdentity } from "../../core/index-schema";
+import type { IndexIdentity } from "../../core/index-schema";
 import { INDEXER_DIR } from "../lib/settings";
 import type { ChainFacts } from "./chain-check";
 
@@ -55,24 +54,6 @@ export function identityOf(deployment: Deployment, chain: ChainFacts): IndexIden
 /** True when both identities describe the same index. */
 export function sameIdentity(a: IndexIdentity | undefined, b: IndexIdentity): boolean {
   return a !== undefined && JSON.stringify(a) === JSON.stringify(b);
-}
-
-/** True when `indexDir` holds an index database. */
-export function hasIndex(indexDir: string): boolean {
-  return existsSync(indexDatabasePath(indexDir));
-}
-
-/**
- * Deletes the index in `indexDir` (Ponder's databases and the identity file), so the next start
- * rebuilds it from the chain. Ponder must not be running on it.
- */
-export function deleteIndex(indexDir: string): void {
-  if (!existsSync(indexDir)) return;
-  // The identity goes first: a crash half-way leaves an index without identity, which is rebuilt.
-  rmSync(join(indexDir, IDENTITY_FILE), { force: true });
-  for (const entry of readdirSync(indexDir)) {
-    if (PONDER_FILES.test(entry)) rmSync(join(indexDir, entry), { force: true });
-  }
 }
 
 /** Says what differs between the recorded identity and the current one, for the log. */

@@ -18,17 +18,16 @@
  */
 import { mkdirSync } from "node:fs";
 import { isLocalChain } from "../../core/chains";
-import { readIdentity, writeIdentity } from "../../core/index-folder";
 import { readDeployment } from "../../core/deployment-file";
 import { SettingsError, resolveSettings, type IndexerSettings } from "../lib/settings";
 import { Backoff, logWait, pause, type Waiting } from "./backoff";
 import { checkChain } from "./chain-check";
 import { runPonder } from "./chain-watch";
-import { deleteIndex, describeDifference, hasIndex, identityOf, sameIdentity } from "./identity";
+import { describeDifference, identityOf, sameIdentity } from "./identity";
 import { acquireLock } from "./lock";
 import { log } from "./log";
-import { finalizedBlock } from "./ponder-db";
 import { RpcClient } from "./rpc";
+import { openIndexStore, type IndexStore } from "./store";
 
 let stopping = false;
 let stopRequested: () => void = () => {};
@@ -56,24 +55,30 @@ async function main(): Promise<void> {
   }
 
   log(`network ${settings.network} at ${settings.rpcUrls.join(", ")}, deployment ${settings.deploymentPath}`);
-  log(`database ${settings.databasePath}`);
+  const store = openIndexStore(settings);
+  log(`database ${store.where}`);
+  await store.open();
   log(`ponder http://127.0.0.1:${settings.port} (/ready, /status)`);
 
   // A missing or broken deployment at start-up is an error; later, after the chain was replaced,
   // the supervisor waits for the new deployment instead.
   readDeployment(settings.deploymentsDir, settings.network);
-  await supervise(settings, new RpcClient(settings.rpcUrls));
+  try {
+    await supervise(settings, store, new RpcClient(settings.rpcUrls));
+  } finally {
+    await store.close();
+  }
   log("stopped");
 }
 
 /** Deletes the index (when there is one) and says why, in the one line a rebuild logs. */
-function rebuild(settings: IndexerSettings, reason: string): void {
-  if (hasIndex(settings.indexDir) || readIdentity(settings.indexDir)) log("rebuilding the index from scratch", { reason });
-  deleteIndex(settings.indexDir);
+async function rebuild(store: IndexStore, reason: string): Promise<void> {
+  if ((await store.exists()) || (await store.readIdentity())) log("rebuilding the index from scratch", { reason });
+  await store.delete();
 }
 
 /** Checks, (re)builds and runs the index until a stop is requested. */
-async function supervise(settings: IndexerSettings, rpc: RpcClient): Promise<void> {
+async function supervise(settings: IndexerSettings, store: IndexStore, rpc: RpcClient): Promise<void> {
   // Capped at 10 s: a node back from an outage is noticed within that.
   const waitBackoff = new Backoff(1_000, 10_000);
   const restartBackoff = new Backoff(1_000, 30_000);
@@ -84,7 +89,7 @@ async function supervise(settings: IndexerSettings, rpc: RpcClient): Promise<voi
     const check = await checkChain(settings, rpc);
     if (check.kind === "wrong-chain") throw new SettingsError(check.message);
     if (check.kind === "replaced") {
-      rebuild(settings, chainGone ?? check.reason);
+      await rebuild(store, chainGone ?? check.reason);
       chainGone = undefined;
     }
     if (check.kind !== "ok") {
@@ -100,24 +105,24 @@ async function supervise(settings: IndexerSettings, rpc: RpcClient): Promise<voi
     waitBackoff.reset();
 
     const identity = identityOf(check.deployment, check.chain);
-    const recorded = readIdentity(settings.indexDir);
+    const recorded = await store.readIdentity();
     if (chainGone || !sameIdentity(recorded, identity)) {
-      rebuild(settings, chainGone ?? `the index was built from ${describeDifference(recorded, identity)}`);
-      writeIdentity(settings.indexDir, identity);
+      await rebuild(store, chainGone ?? `the index was built from ${describeDifference(recorded, identity)}`);
+      await store.writeIdentity(identity);
       chainGone = undefined;
     }
-    const kept = finalizedBlock(settings);
+    const kept = await store.finalizedBlock();
     if (kept) {
       const block = await rpc.blockAt(kept.number).catch(() => undefined);
       // A remote node (one of several providers) may lag behind the block; a local node without it lost its chain.
       const gone = block === null ? isLocalChain(check.chain.chainId) : block !== undefined && block.timestamp !== kept.timestamp;
       if (gone) {
-        rebuild(settings, `the index's finalized block ${kept.number} is no longer on the chain`);
-        writeIdentity(settings.indexDir, identity);
+        await rebuild(store, `the index's finalized block ${kept.number} is no longer on the chain`);
+        await store.writeIdentity(identity);
       }
     }
 
-    const outcome = await runPonder(settings, rpc, check.deployment, check.chain.startBlock, stopSignal);
+    const outcome = await runPonder(settings, store, rpc, check.deployment, check.chain.startBlock, stopSignal);
     if (outcome.kind === "stopping") break;
     if (outcome.kind === "wrong-chain") throw new SettingsError(outcome.message);
     if (outcome.kind === "chain-gone") {

@@ -1,11 +1,14 @@
 /**
  * The real indexer (indexer/supervisor/: chain-identity check, then `ponder start`, as `npm run index`
  * runs it) with its index in a folder of its own (.settle/index for `npm start`, a temporary one
- * for tests and benchmarks) and its HTTP server on a given or free port.
+ * for tests and benchmarks), or in the deployment's schema of a PostgreSQL database, and its HTTP server on a given
+ * or free port.
  */
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { readDeployment } from "../../core/deployment-file";
+import { indexSchemaName } from "../../core/index-schema";
 import { QUIET_ENV, REPO_ROOT } from "./paths";
 import { freePort, startProcess, waitForProcess, type ManagedProcess } from "./processes";
 
@@ -19,11 +22,44 @@ const INDEXER_DIR = join(REPO_ROOT, "indexer");
  */
 export interface IndexProgressReader {
   /** True once the index is ready to be read. */
-  isReady(): boolean;
+  isReady(): Promise<boolean>;
   /** The indexed head (null before the first block). */
-  status(): { block: { number: bigint } | null };
+  status(): Promise<{ block: { number: bigint } | null }>;
   /** Closes the database. */
-  close(): void;
+  close(): Promise<void>;
+}
+
+/**
+ * Where an index is, as the API's read module takes it: Ponder's SQLite file, or a PostgreSQL database and the
+ * schema of the deployment (a function: the deployment file may be rewritten while the indexer runs).
+ */
+export type IndexLocation = { path: string } | { url: string; schema: () => string | undefined };
+
+/**
+ * The schema of the deployment in `deploymentsDir`/<network>.json (core/index-schema's indexSchemaName), read again
+ * when the file changes; undefined while there is none.
+ */
+export function deploymentSchema(deploymentsDir: string, network = "localhost"): () => string | undefined {
+  let seen: { mtimeMs: number; schema: string | undefined } | undefined;
+  return () => {
+    let mtimeMs: number;
+    try {
+      mtimeMs = statSync(join(deploymentsDir, `${network}.json`)).mtimeMs;
+    } catch {
+      return undefined;
+    }
+    if (seen?.mtimeMs !== mtimeMs) {
+      let schema: string | undefined;
+      try {
+        const deployment = readDeployment(deploymentsDir, network);
+        schema = indexSchemaName(deployment.chainId, deployment.contracts.PaymentEscrow.address);
+      } catch {
+        schema = undefined;
+      }
+      seen = { mtimeMs, schema };
+    }
+    return seen.schema;
+  };
 }
 
 /** How to start an indexer. */
@@ -32,8 +68,10 @@ export interface IndexerOptions<Reader extends IndexProgressReader | undefined> 
   rpcUrl: string;
   /** Folder holding localhost.json (SETTLE_DEPLOYMENTS_DIR). */
   deploymentsDir: string;
-  /** Opens a reader on the index database (given its path); without one, only {@link RunningIndexer.waitUntilReady} waits. */
-  openReader?: (databasePath: string) => Reader;
+  /** Opens a reader on the index (given where it is); without one, only {@link RunningIndexer.waitUntilReady} waits. */
+  openReader?: (location: IndexLocation) => Reader;
+  /** A PostgreSQL database to index into (INDEX_DATABASE_URL); SQLite files in the index folder by default. */
+  indexDatabaseUrl?: string;
   /** Folder of the index (SETTLE_INDEX_DIR); a new temporary folder by default. Reuse it to restart on the same index. */
   indexDir?: string;
   /** Where its log goes (default `indexer.log` in the index folder). */
@@ -48,8 +86,10 @@ export interface IndexerOptions<Reader extends IndexProgressReader | undefined> 
 export interface RunningIndexer<Reader extends IndexProgressReader | undefined = IndexProgressReader> {
   /** Folder of the index. */
   indexDir: string;
-  /** Path of the database the API reads. */
+  /** Path of the SQLite database the API reads (unused on PostgreSQL). */
   databasePath: string;
+  /** Where the index is. */
+  location: IndexLocation;
   /** Ponder's HTTP port. */
   port: number;
   /** The indexer supervisor process (indexer/supervisor/main.ts). */
@@ -87,13 +127,17 @@ export async function startIndexer<Reader extends IndexProgressReader | undefine
       SETTLE_DEPLOYMENTS_DIR: options.deploymentsDir,
       SETTLE_INDEX_DIR: indexDir,
       PORT: String(port),
+      ...(options.indexDatabaseUrl ? { INDEX_DATABASE_URL: options.indexDatabaseUrl } : {}),
       ...options.env,
     },
     logFile,
     truncateLog: options.logFile !== undefined,
   });
   const databasePath = join(indexDir, "public.db");
-  const reader = options.openReader?.(databasePath) as Reader;
+  const location: IndexLocation = options.indexDatabaseUrl
+    ? { url: options.indexDatabaseUrl, schema: deploymentSchema(options.deploymentsDir) }
+    : { path: databasePath };
+  const reader = options.openReader?.(location) as Reader;
   const rpc = async (method: string) => {
     const response = await fetch(options.rpcUrl, {
       method: "POST",
@@ -106,6 +150,7 @@ export async function startIndexer<Reader extends IndexProgressReader | undefine
   return {
     indexDir,
     databasePath,
+    location,
     port,
     process: proc,
     reader,
@@ -138,15 +183,15 @@ export async function startIndexer<Reader extends IndexProgressReader | undefine
       await waitForProcess(
         proc,
         `the index to reach block ${target}`,
-        () => {
-          const status = reader.isReady() ? reader.status() : undefined;
+        async () => {
+          const status = (await reader.isReady()) ? await reader.status() : undefined;
           return status?.block !== null && status !== undefined && status.block.number >= BigInt(target);
         },
         { timeoutMs, intervalMs: 50 },
       );
     },
     async stop() {
-      reader?.close();
+      await reader?.close();
       await proc.stop();
     },
   };

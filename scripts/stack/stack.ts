@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startApiProcess, type ApiProcess } from "./api";
-import { startIndexer, type IndexProgressReader, type RunningIndexer } from "./indexer";
+import { startIndexer, type IndexLocation, type IndexProgressReader, type RunningIndexer } from "./indexer";
 import { deploySettle, startHardhatNode, type HardhatNode, type LocalDeployment } from "./node";
 
 /** How to run a stack; every port is a free one and every folder a temporary one unless given. */
@@ -24,7 +24,9 @@ export interface StackOptions<Reader extends IndexProgressReader | undefined> {
   /** Ponder's HTTP port. */
   indexerPort?: number;
   /** Opens a reader on the index (the API's read module), for {@link RunningIndexer.waitUntilIndexed}. */
-  openReader?: (databasePath: string) => Reader;
+  openReader?: (location: IndexLocation) => Reader;
+  /** PostgreSQL databases of the index (INDEX_DATABASE_URL) and of the API (APP_DATABASE_URL); SQLite files by default. */
+  databases?: { indexUrl: string; appUrl: string };
   /** Extra environment of the indexer. */
   indexerEnv?: NodeJS.ProcessEnv;
   /** The API (its port, public origin and configuration variables); `false` for no API. */
@@ -75,6 +77,7 @@ export async function startStack<Reader extends IndexProgressReader | undefined 
       logFile: join(dir, "indexer.log"),
       port: options.indexerPort,
       openReader: options.openReader,
+      indexDatabaseUrl: options.databases?.indexUrl,
       env: options.indexerEnv,
     });
     started.push(indexer);
@@ -88,6 +91,7 @@ export async function startStack<Reader extends IndexProgressReader | undefined 
           SETTLE_DEPLOYMENTS_DIR: deployment.deploymentsDir,
           APP_DB_PATH: join(dir, "app", "app.sqlite"),
           INDEX_DB_PATH: indexer.databasePath,
+          ...(options.databases ? { INDEX_DATABASE_URL: options.databases.indexUrl, APP_DATABASE_URL: options.databases.appUrl } : {}),
           ...settings.env,
         },
         dir,

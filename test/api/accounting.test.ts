@@ -91,7 +91,7 @@ describe("API accounting", function () {
       const sent = await draft(TAXED_LINES);
       const kept = await draft(TAXED_LINES, false);
       expect((await numberOf(kept.id)).details.number).to.equal(null);
-      const id = t.real.reader.invoiceByReference(sent.reference)!.id;
+      const id = (await t.real.reader.invoiceByReference(sent.reference))!.id;
       const number = (await numberOf(id)).details.number!;
       expect(number).to.match(new RegExp(`^F-${year}-\\d{4}$`));
       const html = await (await t.app.request(`/invoices/${id}/document`, { headers: merchant.auth })).text();
@@ -100,7 +100,7 @@ describe("API accounting", function () {
 
     it("keeps a cancelled invoice's number, and gives the next invoice the next number", async function () {
       const first = await draft(TAXED_LINES);
-      const id = t.real.reader.invoiceByReference(first.reference)!.id;
+      const id = (await t.real.reader.invoiceByReference(first.reference))!.id;
       const number = (await numberOf(id)).details.number!;
       const res = await t.app.request(`/invoices/${id}/transactions`, jsonRequest("POST", { action: "cancel" }, merchant.auth));
       expect(res.status, await res.clone().text()).to.equal(200);
@@ -113,7 +113,7 @@ describe("API accounting", function () {
       expect(cancelled.details.number).to.equal(number);
       const next = await draft(TAXED_LINES);
       const seq = (n: string) => Number(n.slice(-4));
-      const nextNumber = (await numberOf(t.real.reader.invoiceByReference(next.reference)!.id)).details.number!;
+      const nextNumber = (await numberOf((await t.real.reader.invoiceByReference(next.reference))!.id)).details.number!;
       expect(seq(nextNumber)).to.equal(seq(number) + 1);
     });
 
@@ -137,7 +137,7 @@ describe("API accounting", function () {
 
     it("gives each partial refund a numbered credit note with net and tax credited per rate, as HTML and PDF", async function () {
       const created = await draft(TAXED_LINES);
-      const id = t.real.reader.invoiceByReference(created.reference)!.id;
+      const id = (await t.real.reader.invoiceByReference(created.reference))!.id;
       await act(payer, id, { action: "pay" });
       const refund = BigInt(created.total) / 4n;
       await act(merchant, id, { action: "refund", amount: refund.toString() });
@@ -312,7 +312,7 @@ describe("API accounting", function () {
       ]);
       const gross = 2913n * UNIT + 580n * UNIT + (55n * UNIT) / 100n;
       expect(created.total).to.equal(gross.toString());
-      const row = t.real.reader.invoiceByReference(created.reference)!;
+      const row = (await t.real.reader.invoiceByReference(created.reference))!;
       expect(row.amount).to.equal(gross);
       const res = await t.app.request(`/invoices/${row.id}`, { headers: merchant.auth });
       const invoice = (await res.json()) as { detailsMatch: boolean; details: { taxes: unknown[] } };
@@ -336,7 +336,7 @@ describe("API accounting", function () {
 
     it("shows the discount, the tax column, the tax per rate and the exemption on the document", async function () {
       const created = await draft(TAXED_LINES);
-      const id = t.real.reader.invoiceByReference(created.reference)!.id;
+      const id = (await t.real.reader.invoiceByReference(created.reference))!.id;
       const html = await (await t.app.request(`/invoices/${id}/document`, { headers: merchant.auth })).text();
       for (const text of ["Discount", "−100.00 SETL", "5.5%", "Tax 20% on 2,900.00 SETL", "580.00 SETL", "Subtotal (net)", "VAT exempt"]) {
         expect(html, text).to.include(text);

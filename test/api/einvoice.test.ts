@@ -60,7 +60,7 @@ describeBackends("API e-invoices (on the shared real index)", function () {
     const tx = draft.transaction;
     await (await merchant.signer.sendTransaction({ to: tx.to, data: tx.data, value: BigInt(tx.value) })).wait();
     await t.real.waitForIndex();
-    return t.real.reader.invoiceByReference(draft.reference)!.id.toString();
+    return (await t.real.reader.invoiceByReference(draft.reference))!.id.toString();
   }
 
   before(async function () {

@@ -66,7 +66,7 @@ describe("API invoice export", function () {
       const res = await t.app.request("/invoices", jsonRequest("POST", body, merchant.auth));
       const created = (await res.json()) as { reference: string; transaction: { to: string; data: string; value: string } };
       await send(merchant, [created.transaction]);
-      ids.push(t.real.reader.invoiceByReference(created.reference)!.id);
+      ids.push((await t.real.reader.invoiceByReference(created.reference))!.id);
     }
     await act(payer, ids[0]!, { action: "pay" });
     await act(merchant, ids[0]!, { action: "refund", amount: "100001" });
@@ -84,7 +84,7 @@ describe("API invoice export", function () {
     expect(invoices).to.have.length(2);
     expect(notes).to.have.length(1);
     for (const r of invoices) {
-      const row = t.real.reader.invoice(BigInt(r.onchain_id!))!;
+      const row = (await t.real.reader.invoice(BigInt(r.onchain_id!)))!;
       expect(r).to.include({ customer: "Dupont SARL", customer_vat: "FR40303265045", net: "999999", token: row.token });
       expect(r.gross).to.equal(row.amount.toString());
       expect(BigInt(r.net!) + BigInt(r["tax_20"] || "0") + BigInt(r["tax_5.5"] || "0")).to.equal(row.amount);

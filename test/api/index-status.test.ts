@@ -1,7 +1,7 @@
 import Database from "better-sqlite3";
 import { expect } from "chai";
 import { STATUS_AT_SQL } from "../../api/index/queries/invoice-status";
-import { encodeBigint } from "../../core/index-schema";
+import { encodeBigint } from "../../core/index-codec";
 import { deriveInvoiceStatus, type InvoiceState, type InvoiceStatusInputs } from "../../core/invoice/status";
 
 /** The Invoice columns the status depends on, stored as Ponder 0.6 stores them. */

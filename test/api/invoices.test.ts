@@ -265,7 +265,7 @@ describe("API invoices: on-chain (real index)", function () {
     await (await real.contracts.setl.connect(payer.signer).getFunction("approve")(escrow, 2n * AMOUNT)).wait();
     await real.waitForIndex();
     for (const invoice of [open, background, altered, paid, disputed, eth, copied]) {
-      invoice.id = real.reader.invoiceByReference(invoice.reference)!.id;
+      invoice.id = (await real.reader.invoiceByReference(invoice.reference))!.id;
     }
     await (await escrowAs(payer).getFunction("pay")(paid.id, AMOUNT)).wait();
     await (await escrowAs(payer).getFunction("pay")(disputed.id, AMOUNT)).wait();
@@ -385,7 +385,7 @@ describe("API invoices: on-chain (real index)", function () {
     const res = await t.app.request(`/invoices/${disputed.id}/events`, { headers: payer.auth });
     expect(res.status).to.equal(200);
     const body = (await res.json()) as { items: Array<{ kind: string; actor: string; amount: string | null; txHash: string }> };
-    expect(body.items.map((e) => e.kind)).to.deep.equal(real.reader.invoiceEvents(disputed.id).map((e) => e.kind));
+    expect(body.items.map((e) => e.kind)).to.deep.equal((await real.reader.invoiceEvents(disputed.id)).map((e) => e.kind));
     expect(body.items.map((e) => e.kind)).to.include.members(["InvoiceCreated", "InvoicePaid", "InvoiceDisputed"]);
     const created = body.items.find((e) => e.kind === "InvoiceCreated")!;
     expect(created.actor).to.equal(merchant.address.toLowerCase());

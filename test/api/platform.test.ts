@@ -213,7 +213,7 @@ describe("API platform", function () {
       expect(body.status).to.equal("degraded");
       expect(body.checks.index!.ok).to.equal(false);
       expect(body.checks.node!.ok).to.equal(true);
-      lagging.close();
+      await lagging.close();
       await t.close();
     });
 
@@ -223,7 +223,7 @@ describe("API platform", function () {
       // The indexer's record, as it writes it during an RPC outage: not current for a minute.
       const now = t.clock.now;
       const record = { headBlock: 10, indexedBlock: 8, lagBlocks: 2, lagSeconds: 2, checkedAt: now };
-      writeHealth(snapshot.path, {
+      writeHealth(snapshot.path!, {
         ...record,
         state: "degraded",
         currentAt: now - 60_000,
@@ -245,7 +245,7 @@ describe("API platform", function () {
       });
       // Current again: no mark.
       t.clock.now += 2_000;
-      writeHealth(snapshot.path, {
+      writeHealth(snapshot.path!, {
         ...record,
         lagBlocks: 0,
         state: "ok",
@@ -255,7 +255,7 @@ describe("API platform", function () {
         checkedAt: t.clock.now,
       });
       expect((await t.app.request("/blockchain/contracts")).headers.get("X-Index-Stale-Seconds")).to.equal(null);
-      snapshot.close();
+      await snapshot.close();
       await t.close();
     });
   });
@@ -283,7 +283,7 @@ describe("API platform", function () {
     it("GET /blockchain/status reports chain head, indexed head and lag", async function () {
       const lagging = await (await realIndex()).snapshot();
       const t = await makeApp({ index: lagging });
-      const indexed = Number(lagging.headBlock().number);
+      const indexed = Number((await lagging.headBlock()).number);
       await t.real.node.mine(3);
       const res = await t.app.request("/blockchain/status");
       expect(res.status).to.equal(200);
@@ -291,7 +291,7 @@ describe("API platform", function () {
       expect(body.chainHead).to.equal(await t.real.node.blockNumber());
       expect(body.indexedHead).to.equal(indexed);
       expect(body.lagBlocks).to.equal(body.chainHead - indexed);
-      lagging.close();
+      await lagging.close();
       await t.close();
     });
 

@@ -20,7 +20,7 @@ describe("API staking: GET /blockchain/staking/:address", function () {
       aprPercent: string;
       pool: { totalStaked: string; rewardRatePerSecond: string };
     };
-    const row = reader.stake(staker.address)!;
+    const row = (await reader.stake(staker.address))!;
     expect(body.principal).to.equal(staked.toString());
     expect(BigInt(body.earned)).to.equal((await contracts.staking.getFunction("earned")(staker.address)) as bigint);
     expect(BigInt(body.earned)).to.be.greaterThan(0n);

@@ -3,6 +3,7 @@ import { Interface } from "ethers";
 import type { HistoryRow } from "../../api/index/rows";
 import { type TestApp, errorCode, makeApp, signIn, unbuiltIndex } from "../helpers/api-app";
 import { type RealIndex, artifactAbi, useRealIndex } from "../helpers/real-index";
+import { describeBackends } from "../helpers/app-db";
 
 interface Item {
   id: string;
@@ -21,7 +22,7 @@ interface ListBody {
   chainHead: number;
 }
 
-describe("API transactions (real index)", function () {
+describeBackends("API transactions (real index)", function () {
   useRealIndex();
   let t: TestApp;
   let real: RealIndex;
@@ -33,7 +34,7 @@ describe("API transactions (real index)", function () {
     t = await makeApp();
     real = t.real;
     ({ auth } = await signIn(t, real.payer));
-    rows = real.reader.historyByAccount(real.payer.address, { limit: 500 }).items;
+    rows = (await real.reader.historyByAccount(real.payer.address, { limit: 500 })).items;
   });
   after(async function () {
     await t?.close();
@@ -177,9 +178,9 @@ describe("API transactions (real index)", function () {
       expect(body.events[0]!.args).to.deep.equal({ from: transfer.args[0], to: transfer.args[1], value: transfer.args[2].toString() });
       expect(body.index).to.deep.equal({
         ready: true,
-        indexedHead: Number(real.reader.headBlock().number),
+        indexedHead: Number((await real.reader.headBlock()).number),
         hasTransaction: true,
-        rows: real.reader.historyByTxHash(hash).length,
+        rows: (await real.reader.historyByTxHash(hash)).length,
       });
     });
 

@@ -115,7 +115,7 @@ describeBackends("API users", function () {
       expect(res.status).to.equal(200);
       return (await res.json()) as Record<string, unknown>;
     };
-    const indexedBefore = Number(reader.headBlock().number);
+    const indexedBefore = Number((await reader.headBlock()).number);
     // The script: four invoices from the merchant to the payer, three of them paid in full.
     const merchantStats = await stats(merchant.address);
     // Other suites may mine blocks or stop the shared indexer meanwhile: the answer is at least as current as the

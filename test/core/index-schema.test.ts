@@ -1,6 +1,7 @@
 import Database from "better-sqlite3";
 import { expect } from "chai";
-import { checkpointBlock, decodeBigint, decodeHex, encodeBigint, encodeHex, isHexBytes } from "../../core/index-schema";
+import { decodeBigint, decodeHex, encodeBigint, encodeHex, isHexBytes } from "../../core/index-codec";
+import { checkpointBlock } from "../../core/index-schema";
 
 /** One column of each type the index uses, stored as Ponder 0.6 declares them in SQLite. */
 const TABLE = `CREATE TABLE t (id TEXT PRIMARY KEY, s TEXT, i INTEGER, b TEXT, h BLOB, j TEXT, e TEXT)`;

@@ -21,7 +21,10 @@ export const ORIGIN = "http://localhost:8000";
 /** A JWT secret of the right length. */
 export const SECRET = "test-secret-test-secret-test-secret-0123456789";
 
-/** A test app over a fresh app database (app.sqlite in a temp dir, or a new PostgreSQL database), with a movable clock, reading the shared real index. */
+/**
+ * A test app over a fresh app database (app.sqlite in a temp dir, or a new PostgreSQL database), with a movable clock,
+ * reading the shared real index on the same backend.
+ */
 export interface TestApp {
   /** Where its app database lives. */
   backend: Backend;
@@ -38,7 +41,7 @@ export interface TestApp {
 /**
  * Builds a test app on the shared real index, node and deployment; `index`, `chain`, `deployment`
  * (null: none) replaces them, `env` feeds loadConfig (RELAYER_PRIVATE_KEY turns the relayer on, on the real node). The
- * app database is on `backend`, by default the running suite's (see describeBackends in ./app-db).
+ * app database and the index it reads are on `backend`, by default the running suite's (see describeBackends in ./app-db).
  */
 export async function makeApp(
   options: { env?: Record<string, string>; deployment?: Deployment | null; chain?: Chain; index?: IndexReader; backend?: Backend } = {},
@@ -47,10 +50,10 @@ export async function makeApp(
   const dir = mkdtempSync(join(tmpdir(), "settle-api-"));
   const backend = options.backend ?? currentBackend();
   const postgres = backend === "postgres" ? await freshPostgresDatabase() : undefined;
+  const index = options.index ?? (await real.onBackend(backend)).reader;
   const config: Config = loadConfig({
     PUBLIC_ORIGIN: ORIGIN,
     APP_DB_PATH: join(dir, "app.sqlite"),
-    INDEX_DB_PATH: (options.index ?? real.reader).path,
     JWT_SECRET: SECRET,
     LOG_LEVEL: "silent",
     AUTH_RATE_LIMIT_PER_MINUTE: "1000",
@@ -66,7 +69,7 @@ export async function makeApp(
     db,
     chain: options.chain ?? chainFromProvider(real.provider),
     deployment: staticDeployment(options.deployment === undefined ? real.deploymentFile : options.deployment),
-    index: options.index ?? real.reader,
+    index,
     logger: pino({ level: "silent" }),
     relayer: config.relayerPrivateKey ? walletRelayer(config.relayerPrivateKey, real.provider) : undefined,
     now: () => clock.now,

@@ -1,13 +1,14 @@
 /**
- * The app database of the API tests on either backend: SQLite files (the default) or a throwaway PostgreSQL cluster
- * (scripts/stack/postgres.ts) shared by the whole run, with a fresh database per test app. A suite written once runs
- * on both through {@link describeBackends}.
+ * The databases of the tests on either backend: SQLite files (the default) or a throwaway PostgreSQL cluster
+ * (scripts/stack/postgres.ts) shared by the whole run, with a fresh database per test app and per indexer. A suite
+ * written once runs on both through {@link describeBackends}: its test apps' app database and its indexers' index are
+ * on that suite's backend.
  */
 import { Client } from "pg";
 import { type PostgresCluster, startPostgres } from "../../scripts/stack/postgres";
 import { freePort } from "./processes";
 
-/** The app database engines the API supports. */
+/** The database engines the API and the indexer support. */
 export type Backend = "sqlite" | "postgres";
 /** Every backend, in the order suites run on them. */
 export const BACKENDS: readonly Backend[] = ["sqlite", "postgres"];
@@ -58,10 +59,10 @@ async function admin(cluster: PostgresCluster, statement: string): Promise<void>
   }
 }
 
-/** A new empty database on the run's cluster; returns its URL and a function that drops it. */
-export async function freshPostgresDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+/** A new empty database (named `<prefix>_…`) on the run's cluster; returns its URL and a function that drops it. */
+export async function freshPostgresDatabase(prefix = "settle_app"): Promise<{ url: string; drop: () => Promise<void> }> {
   const cluster = await testPostgres();
-  const name = `settle_app_${process.pid}_${++created}`;
+  const name = `${prefix}_${process.pid}_${++created}`;
   await admin(cluster, `CREATE DATABASE ${name}`);
   return { url: cluster.url(name), drop: () => admin(cluster, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }

@@ -84,7 +84,7 @@ export class Backend {
     [this.stack] = await Promise.all([
       startStack({
         dir: this.tmp,
-        openReader: (path) => new IndexReader({ path }),
+        openReader: (location) => new IndexReader(location),
         indexerEnv: { SETTLE_POLLING_INTERVAL_MS: "200" },
         api: {
           port: apiPort,

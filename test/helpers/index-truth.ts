@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { IndexReader } from "../../api/index/reader";
 import { currencyFromBytes3 } from "../../core/invoice/currency";
 import type { PricingRow } from "../../api/index/rows";
+import type { IndexLocation } from "../../scripts/stack/indexer";
 import { dumpIndex, type DumpRow, type IndexDump } from "./index-dump";
 import { REPO_ROOT, type TestDeployment } from "./node";
 
@@ -297,17 +298,17 @@ export interface TruthOptions {
 }
 
 /**
- * Asserts that the index at `databasePath` equals what the chain implies: every table row by row
+ * Asserts that the index at `location` (either backend) equals what the chain implies: every table row by row
  * against the decoded logs, invoices, stakes and credits against the contracts' views, per-token
  * totals against balances. Returns the dump for further checks.
  */
 export async function expectIndexMatchesChain(
   provider: JsonRpcProvider,
   deployment: TestDeployment,
-  databasePath: string,
+  location: IndexLocation,
   options: TruthOptions,
 ): Promise<IndexDump> {
-  const dump = dumpIndex(databasePath);
+  const dump = await dumpIndex(location);
   const { SettleToken, StakingRewards, PaymentEscrow } = deployment.contracts;
   const events = await chainEvents(provider, deployment);
   const staking = new Contract(StakingRewards.address, STAKING_ABI, provider);
@@ -426,7 +427,7 @@ export async function expectIndexMatchesChain(
   );
 
   // Invoices against the contract's views (statuses as `status()` says at the latest block).
-  const reader = new IndexReader({ path: databasePath });
+  const reader = new IndexReader(location);
   try {
     const count = Number(await escrow.getFunction("invoiceCount")());
     expect(dump.Invoice.length, "Invoice rows").to.equal(count);
@@ -434,7 +435,7 @@ export async function expectIndexMatchesChain(
     const prices = expectedPricing(events);
     for (let id = 1n; id <= BigInt(count); id++) {
       const onChain = await escrow.getFunction("getInvoice")(id);
-      const indexed = reader.invoice(id)!;
+      const indexed = (await reader.invoice(id))!;
       const status = STATUS_NAMES[Number(onChain.status)]!;
       byStatus[status] = (byStatus[status] ?? 0) + 1;
       expect(
@@ -478,13 +479,13 @@ export async function expectIndexMatchesChain(
         pricing: await chainPricing(escrow, id, prices.get(id)),
       });
     }
-    expect(reader.stats().invoicesByStatus, "invoice counts by status").to.deep.equal(
+    expect((await reader.stats()).invoicesByStatus, "invoice counts by status").to.deep.equal(
       Object.fromEntries(STATUS_NAMES.filter((name) => byStatus[name]).map((name) => [name, byStatus[name]])),
     );
 
     // Stakes and credits against the contracts.
     for (const account of options.accounts) {
-      const stake = reader.stake(account);
+      const stake = await reader.stake(account);
       const paid = events
         .filter((e) => e.event.name === "RewardPaid" && lower(e.event.args.account) === lower(account))
         .reduce((sum, e) => sum + (e.event.args.reward as bigint), 0n);
@@ -493,7 +494,7 @@ export async function expectIndexMatchesChain(
         rewardsClaimed: paid,
       });
       for (const token of [SettleToken.address, ZeroAddress, ...options.tokens]) {
-        const credit = reader.escrowCredits(account).find((row) => row.token === lower(token));
+        const credit = (await reader.escrowCredits(account)).find((row) => row.token === lower(token));
         expect(credit?.balance ?? 0n, `escrow credit of ${account} in ${token}`).to.equal(
           await escrow.getFunction("credits")(account, token),
         );
@@ -502,7 +503,7 @@ export async function expectIndexMatchesChain(
 
     // Per-token totals: what the escrow owes (held for invoices, credits, fees awaiting collection: its totalOwed), and
     // its balance: that plus the surplus no invoice accounts for.
-    const stats = reader.stats();
+    const stats = await reader.stats();
     for (const token of [SettleToken.address, ZeroAddress, ...options.tokens]) {
       const row = stats.tokens.find((t) => t.token === lower(token));
       const balance =
@@ -532,7 +533,7 @@ export async function expectIndexMatchesChain(
     expect(setl.rewardsFunded, "rewards funded").to.equal(stakingSum("RewardAdded", "reward"));
     expect(setl.rewardsPaid, "rewards paid").to.equal(stakingSum("RewardPaid", "reward"));
   } finally {
-    reader.close();
+    await reader.close();
   }
   return dump;
 }

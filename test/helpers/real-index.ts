@@ -2,7 +2,8 @@
  * The index every API test reads: a real Hardhat node, the real deploy, a short scripted set of
  * real transactions (SETL transfers, a stake, invoices created, paid, released, disputed and
  * resolved), and the real indexer (launcher + Ponder) kept running so that tests which send more
- * transactions can wait for them to be indexed. Built once per test run (memoized; the first
+ * transactions can wait for them to be indexed: into SQLite, and (from the first suite on PostgreSQL)
+ * a second one into PostgreSQL, so that the same suites read the same chain from either backend. Built once per test run (memoized; the first
  * suite's {@link useRealIndex} hook builds it) and shared by every API test file; a root `after`
  * hook stops the node and the indexer.
  */
@@ -14,6 +15,7 @@ import { dirname, join } from "node:path";
 import { IndexReader } from "../../api/index/reader";
 import type { Deployment } from "../../core/deployment";
 import { invoiceTerms } from "./constants";
+import type { Backend } from "./app-db";
 import { type RunningIndexer, startIndexer } from "./indexer";
 import { REPO_ROOT, deploySettle, startHardhatNode, type HardhatNode, type TestDeployment } from "./node";
 import { stopAllProcesses } from "./processes";
@@ -45,10 +47,12 @@ export interface RealIndex {
   deploymentFile: Deployment;
   /** A provider on the node, without response cache. */
   provider: JsonRpcProvider;
-  /** The running indexer. */
+  /** The running indexer (SQLite). */
   indexer: RunningIndexer;
-  /** Read module on the live index (ready once the fixture is built). */
+  /** Read module on the live index (SQLite; ready once the fixture is built). */
   reader: IndexReader;
+  /** The indexer and read module of `backend` (the PostgreSQL one is started on first use, and ready when returned). */
+  onBackend(backend: Backend): Promise<{ indexer: RunningIndexer; reader: IndexReader }>;
   /** The node's unlocked account `i` (they sign SIWE messages too). */
   signer(i: number): Promise<JsonRpcSigner>;
   /** Accounts 0 to 5; the stranger never appears in the index. Accounts 6 and up are free for tests that transact. */
@@ -67,7 +71,7 @@ export interface RealIndex {
   transfers: string[];
   /** Contracts of the deployment, connected to the admin. */
   contracts: { setl: Contract; staking: Contract; escrow: Contract };
-  /** Waits until the index has every block the node has mined so far. */
+  /** Waits until the index (each running one) has every block the node has mined so far. */
   waitForIndex(): Promise<void>;
   /**
    * A copy of the index as it is now (SQLite backup of the real database): a real, ready index
@@ -133,8 +137,12 @@ async function build(): Promise<RealIndex> {
   await pay(paid);
   const open = await create("api-test open", false);
 
-  const indexer = await startIndexer({ rpcUrl: node.url, deploymentsDir: deployment.deploymentsDir });
-  const waitForIndex = () => indexer.waitUntilIndexed(undefined, 180_000);
+  const indexer = await startIndexer({ rpcUrl: node.url, deploymentsDir: deployment.deploymentsDir, backend: "sqlite" });
+  let postgres: Promise<RunningIndexer> | undefined;
+  const waitForIndex = async () => {
+    await indexer.waitUntilIndexed(undefined, 180_000);
+    if (postgres) await (await postgres).waitUntilIndexed(undefined, 180_000);
+  };
   await waitForIndex();
   const reader = new IndexReader({ path: indexer.databasePath });
   return {
@@ -144,6 +152,17 @@ async function build(): Promise<RealIndex> {
     provider,
     indexer,
     reader,
+    async onBackend(backend) {
+      if (backend === "sqlite") return { indexer, reader };
+      postgres ??= startIndexer({ rpcUrl: node.url, deploymentsDir: deployment.deploymentsDir, backend: "postgres" }).then(
+        async (started) => {
+          await started.waitUntilIndexed(undefined, 300_000);
+          return started;
+        },
+      );
+      const started = await postgres;
+      return { indexer: started, reader: started.reader };
+    },
     signer,
     admin: admin!,
     merchant: merchant!,
@@ -197,7 +216,7 @@ after(async function () {
   this.timeout(60_000);
   if (!built) return;
   const index = await built.catch(() => undefined);
-  index?.reader.close();
+  await index?.reader.close();
   index?.provider.destroy();
   await stopAllProcesses();
 });

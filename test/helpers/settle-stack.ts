@@ -54,7 +54,7 @@ export interface SettleStack {
  * (which the shared index of test/helpers/real-index.ts must not see).
  */
 export async function startSettleStack(): Promise<SettleStack> {
-  const stack = await startStack({ api: false, openReader: (path) => new IndexReader({ path }) });
+  const stack = await startStack({ api: false, openReader: (location) => new IndexReader(location) });
   const { node, deployment, indexer } = stack;
   const escrowAddress = deployment.contracts.PaymentEscrow.address;
   const send: SettleStack["send"] = async (from, tx) => {

@@ -25,13 +25,13 @@ describe("Indexer: a restarted node (a new chain)", function () {
     const old = new Actor(node, deployment, accounts);
     const oldOnly = [await old.transfer("old chain 1"), ...(await old.paidInvoice("old chain")), await old.transfer("old chain 2")];
     await indexer.waitUntilIndexed();
-    expect(indexer.reader.historyByTxHash(oldOnly[0]!)).to.have.length.greaterThan(0);
+    expect((await indexer.reader.historyByTxHash(oldOnly[0]!))).to.have.length.greaterThan(0);
 
     // The node goes away: nobody can tell yet whether its chain is gone, so the index stays, and the indexer waits.
     await node.stop();
     await waitFor("the indexer to say it waits for the node", () => /waiting for the node to answer/.test(indexer.log()), { timeoutMs: 30_000 });
-    expect(indexer.reader.isReady()).to.equal(true);
-    expect(indexer.reader.historyByTxHash(oldOnly[0]!)).to.have.length.greaterThan(0);
+    expect((await indexer.reader.isReady())).to.equal(true);
+    expect((await indexer.reader.historyByTxHash(oldOnly[0]!))).to.have.length.greaterThan(0);
     expect(indexer.log()).not.to.match(/rebuilding the index/);
 
     // A new node on the same port, the same deploy (same addresses and deploy blocks, other block hashes).
@@ -45,10 +45,10 @@ describe("Indexer: a restarted node (a new chain)", function () {
 
     const provider = new JsonRpcProvider(fresh.url, undefined, { staticNetwork: true });
     try {
-      const dump = await expectIndexMatchesChain(provider, redeployed, indexer.databasePath, { accounts: accounts.slice(0, 3), tokens: [] });
+      const dump = await expectIndexMatchesChain(provider, redeployed, indexer.location, { accounts: accounts.slice(0, 3), tokens: [] });
       const indexed = indexedTxHashes(dump);
       for (const hash of oldOnly) expect(indexed.has(hash), `row of the old chain's transaction ${hash}`).to.equal(false);
-      expect(dumpIndex(indexer.databasePath).History.length).to.be.greaterThan(0);
+      expect((await dumpIndex(indexer.location)).History.length).to.be.greaterThan(0);
     } finally {
       provider.destroy();
     }
@@ -80,7 +80,7 @@ describe("Indexer: a restarted node (a new chain)", function () {
       expect(indexer.log()).to.match(/reports chain id 1, but .* are for chain id 31337/);
       expect(indexer.log()).not.to.match(/rebuilding the index/);
       expect(existsSync(indexer.databasePath), "the index is kept").to.equal(true);
-      indexer.reader.close();
+      await indexer.reader.close();
     } finally {
       server.close();
     }

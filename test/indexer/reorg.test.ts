@@ -6,8 +6,9 @@ import { deploySettle, startHardhatNode, type HardhatNode, type TestDeployment }
 import { stopAllProcesses } from "../helpers/processes";
 import { Actor } from "../helpers/actor";
 import { expectIndexMatchesChain, indexedTxHashes } from "../helpers/index-truth";
+import { describeBackends } from "../helpers/app-db";
 
-describe("Indexer: reorgs", function () {
+describeBackends("Indexer: reorgs", function () {
   this.timeout(240_000);
 
   let node: HardhatNode;
@@ -39,7 +40,7 @@ describe("Indexer: reorgs", function () {
     const snapshot = await node.rpc<string>("evm_snapshot");
     const hashes = await branch();
     await indexer.waitUntilIndexed();
-    const indexed = indexedTxHashes(dumpIndex(indexer.databasePath));
+    const indexed = indexedTxHashes((await dumpIndex(indexer.location)));
     for (const hash of hashes) expect(indexed.has(hash), `dropped-to-be transaction ${hash} was indexed`).to.equal(true);
     expect(await node.rpc<boolean>("evm_revert", [snapshot])).to.equal(true);
     return hashes;
@@ -56,7 +57,7 @@ describe("Indexer: reorgs", function () {
     await actor.paidInvoice("kept");
     await node.mine(1);
     await indexer.waitUntilIndexed();
-    const dump = await expectIndexMatchesChain(provider, deployment, indexer.databasePath, { accounts: accounts.slice(0, 3), tokens: [] });
+    const dump = await expectIndexMatchesChain(provider, deployment, indexer.location, { accounts: accounts.slice(0, 3), tokens: [] });
     const indexed = indexedTxHashes(dump);
     for (const hash of dropped) expect(indexed.has(hash), `row of dropped transaction ${hash}`).to.equal(false);
     expect(indexer.log()).to.match(/Reconciled \d+-block reorg/);
@@ -72,7 +73,7 @@ describe("Indexer: reorgs", function () {
     await actor.transfer("deep kept");
     await node.mine(70);
     await indexer.waitUntilIndexed();
-    const dump = await expectIndexMatchesChain(provider, deployment, indexer.databasePath, { accounts: accounts.slice(0, 3), tokens: [] });
+    const dump = await expectIndexMatchesChain(provider, deployment, indexer.location, { accounts: accounts.slice(0, 3), tokens: [] });
     const indexed = indexedTxHashes(dump);
     for (const hash of dropped) expect(indexed.has(hash), `row of dropped transaction ${hash}`).to.equal(false);
     expect(indexer.log()).to.match(/rebuilding the index from scratch/);

@@ -86,12 +86,12 @@ describe("Indexer: a flaky RPC (through the fault proxy)", function () {
     proxy.setProfile({ latencyMs: 20, maxLogsBlockRange: 50, logsErrorWording: "generic" });
     indexer = await startIndexer({ rpcUrl: proxy.url, deploymentsDir: deployment.deploymentsDir });
     await waitFor("the backfill to be under way", () => proxy.counts.logsRefused > 0, { timeoutMs: 60_000, intervalMs: 5 });
-    expect(indexer.reader.isReady(), "ready before the outage").to.equal(false);
+    expect((await indexer.reader.isReady()), "ready before the outage").to.equal(false);
     proxy.startOutage(OUTAGE_MS);
     await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS));
     const recovery = await timeToCurrent();
     expect(recovery, "ms from the RPC's return to a current index").to.be.below(RECOVERY_MS + 20_000);
-    await expectIndexMatchesChain(provider, deployment, indexer.databasePath, { accounts, tokens: [] });
+    await expectIndexMatchesChain(provider, deployment, indexer.location, { accounts, tokens: [] });
     expect(indexer.log()).to.match(/eth_getLogs range now \d+ blocks/);
   });
 
@@ -107,11 +107,11 @@ describe("Indexer: a flaky RPC (through the fault proxy)", function () {
     const health = syncHealth(indexer.databasePath)!;
     expect(health.unreachableSince).to.be.a("number");
     expect(health.lastError).to.be.a("string");
-    expect(indexer.reader.isReady(), "the index is still served during the outage").to.equal(true);
+    expect((await indexer.reader.isReady()), "the index is still served during the outage").to.equal(true);
     await new Promise((resolve) => setTimeout(resolve, outageEnds - Date.now()));
     expect(await timeToCurrent()).to.be.below(RECOVERY_MS);
     await waitFor("the sync health to say ok", () => syncHealth(indexer.databasePath)?.state === "ok", { timeoutMs: 5_000 });
-    await expectIndexMatchesChain(provider, deployment, indexer.databasePath, { accounts, tokens: [] });
+    await expectIndexMatchesChain(provider, deployment, indexer.location, { accounts, tokens: [] });
   });
 
   it("rides out every connection reset, then a 429 storm with Retry-After and 5xx answers", async function () {
@@ -125,7 +125,7 @@ describe("Indexer: a flaky RPC (through the fault proxy)", function () {
     });
     expect(await timeToCurrent()).to.be.below(RECOVERY_MS);
     expect(proxy.counts.rateLimited).to.be.greaterThan(0);
-    await expectIndexMatchesChain(provider, deployment, indexer.databasePath, { accounts, tokens: [] });
+    await expectIndexMatchesChain(provider, deployment, indexer.location, { accounts, tokens: [] });
   });
 
   it("never rebuilt the index nor let Ponder exit", function () {
@@ -140,10 +140,10 @@ describe("Indexer: a flaky RPC (through the fault proxy)", function () {
     const ponder = Number(execFileSync("pgrep", ["-P", String(supervisor), "-f", "ponder.js start"], { encoding: "utf8" }).trim());
     process.kill(ponder, "SIGKILL");
     await waitFor("the supervisor to restart Ponder", () => /ponder exited: restarting it on the same index/.test(indexer.log()), { timeoutMs: 10_000 });
-    expect(indexer.reader.isReady(), "the index is served while Ponder restarts").to.equal(true);
+    expect((await indexer.reader.isReady()), "the index is served while Ponder restarts").to.equal(true);
     await actor.transfer("after the restart");
     await timeToCurrent(60_000);
-    await expectIndexMatchesChain(provider, deployment, indexer.databasePath, { accounts, tokens: [] });
+    await expectIndexMatchesChain(provider, deployment, indexer.location, { accounts, tokens: [] });
     expect(indexer.log()).not.to.match(/rebuilding the index/);
   });
 
@@ -154,7 +154,7 @@ describe("Indexer: a flaky RPC (through the fault proxy)", function () {
       const second = await startIndexer({ rpcUrl: `${down.url},${proxy.url}`, deploymentsDir: deployment.deploymentsDir });
       await actor.transfer("through the second URL");
       await second.waitUntilIndexed(await node.blockNumber(), 120_000);
-      await expectIndexMatchesChain(provider, deployment, second.databasePath, { accounts, tokens: [] });
+      await expectIndexMatchesChain(provider, deployment, second.location, { accounts, tokens: [] });
       expect(second.log()).to.match(new RegExp(`network localhost at ${down.url}, ${proxy.url}`));
       expect(second.log()).not.to.match(/rebuilding the index|ponder exited/);
       await second.stop();

@@ -44,7 +44,7 @@ describe("web: the demo data (npm start -- --demo)", function () {
 
   it("leaves every invoice in the index in its intended status (all eight kinds), and the stakes", async function () {
     await backend.waitForIndex();
-    const statuses = made.invoices.map(({ id }) => backend.index.invoice(id)?.status);
+    const statuses = (await Promise.all(made.invoices.map(({ id }) => backend.index.invoice(id)))).map((row) => row?.status);
     expect(statuses).to.deep.equal(made.invoices.map((i) => i.expect));
     expect([...new Set(statuses)]).to.have.members([
       "open",
@@ -58,7 +58,7 @@ describe("web: the demo data (npm start -- --demo)", function () {
     ]);
     for (const [role, amount] of Object.entries(DEMO_STAKES)) {
       const staker = testAccount(DEMO_ACCOUNTS[role as keyof typeof DEMO_ACCOUNTS]).address;
-      expect(backend.index.stake(staker)?.balance, `${role}'s stake`).to.equal(parseEther(amount));
+      expect((await backend.index.stake(staker))?.balance, `${role}'s stake`).to.equal(parseEther(amount));
     }
   });
 

@@ -1,5 +1,5 @@
 /** Queries of what the index keeps per account: its Account counters, its stake, its credits in the escrow. */
-import { addressParam, big, hex, sqlTable, type Row } from "../columns";
+import { addressParam, Columns, type Row, sqlTable } from "../columns";
 import type { AccountRow, EscrowCreditRow, StakeRow } from "../rows";
 import type { Queryable } from "../source";
 
@@ -7,13 +7,13 @@ const ACCOUNT = sqlTable("Account");
 const STAKE = sqlTable("Stake");
 const ESCROW_CREDIT = sqlTable("EscrowCredit");
 
-function toAccount(row: Row): AccountRow {
+function toAccount(row: Row, c: Columns): AccountRow {
   return {
-    address: hex(row, "id"),
-    firstSeenBlock: big(row, "firstSeenBlock"),
-    firstSeenTimestamp: big(row, "firstSeenTimestamp"),
-    lastSeenBlock: big(row, "lastSeenBlock"),
-    lastSeenTimestamp: big(row, "lastSeenTimestamp"),
+    address: c.hex(row, "id"),
+    firstSeenBlock: c.big(row, "firstSeenBlock"),
+    firstSeenTimestamp: c.big(row, "firstSeenTimestamp"),
+    lastSeenBlock: c.big(row, "lastSeenBlock"),
+    lastSeenTimestamp: c.big(row, "lastSeenTimestamp"),
     historyCount: row.historyCount as number,
     transfersIn: row.transfersIn as number,
     transfersOut: row.transfersOut as number,
@@ -23,44 +23,46 @@ function toAccount(row: Row): AccountRow {
   };
 }
 
-function toStake(row: Row): StakeRow {
+function toStake(row: Row, c: Columns): StakeRow {
   return {
-    account: hex(row, "id"),
-    token: hex(row, "token"),
-    balance: big(row, "balance"),
-    totalStaked: big(row, "totalStaked"),
-    totalWithdrawn: big(row, "totalWithdrawn"),
-    rewardsToken: hex(row, "rewardsToken"),
-    rewardsClaimed: big(row, "rewardsClaimed"),
-    updatedBlock: big(row, "updatedBlock"),
-    updatedTimestamp: big(row, "updatedTimestamp"),
+    account: c.hex(row, "id"),
+    token: c.hex(row, "token"),
+    balance: c.big(row, "balance"),
+    totalStaked: c.big(row, "totalStaked"),
+    totalWithdrawn: c.big(row, "totalWithdrawn"),
+    rewardsToken: c.hex(row, "rewardsToken"),
+    rewardsClaimed: c.big(row, "rewardsClaimed"),
+    updatedBlock: c.big(row, "updatedBlock"),
+    updatedTimestamp: c.big(row, "updatedTimestamp"),
   };
 }
 
-function toCredit(row: Row): EscrowCreditRow {
+function toCredit(row: Row, c: Columns): EscrowCreditRow {
   return {
-    account: hex(row, "account"),
-    token: hex(row, "token"),
-    balance: big(row, "balance"),
-    credited: big(row, "credited"),
-    withdrawn: big(row, "withdrawn"),
-    updatedBlock: big(row, "updatedBlock"),
+    account: c.hex(row, "account"),
+    token: c.hex(row, "token"),
+    balance: c.big(row, "balance"),
+    credited: c.big(row, "credited"),
+    withdrawn: c.big(row, "withdrawn"),
+    updatedBlock: c.big(row, "updatedBlock"),
   };
 }
 
 /** The Account row of `address`, or undefined when the address never appeared. */
-export function accountByAddress(db: Queryable, address: string): AccountRow | undefined {
-  const row = db.get(`SELECT * FROM ${ACCOUNT} WHERE id = ?`, [addressParam(address)]);
-  return row ? toAccount(row) : undefined;
+export async function accountByAddress(db: Queryable, address: string): Promise<AccountRow | undefined> {
+  const row = await db.get(`SELECT * FROM ${ACCOUNT} WHERE id = ?`, [addressParam(address)]);
+  return row ? toAccount(row, db.columns) : undefined;
 }
 
 /** The current stake of `account`, or undefined when it never staked. */
-export function stakeOf(db: Queryable, account: string): StakeRow | undefined {
-  const row = db.get(`SELECT * FROM ${STAKE} WHERE id = ?`, [addressParam(account, "account")]);
-  return row ? toStake(row) : undefined;
+export async function stakeOf(db: Queryable, account: string): Promise<StakeRow | undefined> {
+  const row = await db.get(`SELECT * FROM ${STAKE} WHERE id = ?`, [addressParam(account, "account")]);
+  return row ? toStake(row, db.columns) : undefined;
 }
 
 /** What the escrow holds for `account`, per token (fees, payouts that could not be pushed). */
-export function escrowCreditsOf(db: Queryable, account: string): EscrowCreditRow[] {
-  return db.all(`SELECT * FROM ${ESCROW_CREDIT} WHERE account = ? ORDER BY token`, [addressParam(account, "account")]).map(toCredit);
+export async function escrowCreditsOf(db: Queryable, account: string): Promise<EscrowCreditRow[]> {
+  return (await db.all(`SELECT * FROM ${ESCROW_CREDIT} WHERE account = ? ORDER BY token`, [addressParam(account, "account")])).map((row) =>
+    toCredit(row, db.columns),
+  );
 }

@@ -1,18 +1,6 @@
 /** Queries of the History table: an account's history (filtered, cursor-paginated), a transaction's, an invoice's. */
 import { HISTORY_KINDS, type HistoryKind } from "../../../core/history";
-import {
-  addressParam,
-  big,
-  bigOrNull,
-  bigintParam,
-  hex,
-  hexOrNull,
-  hexParam,
-  pageSize,
-  pricingOrNull,
-  sqlTable,
-  type Row,
-} from "../columns";
+import { addressParam, Columns, hexParam, pageSize, type Row, sqlTable } from "../columns";
 import { IndexQueryError } from "../errors";
 import type { HistoryRow, Page } from "../rows";
 import type { Queryable } from "../source";
@@ -36,21 +24,21 @@ export interface HistoryQuery {
 
 const HISTORY = sqlTable("History");
 
-function toHistory(row: Row): HistoryRow {
+function toHistory(row: Row, c: Columns): HistoryRow {
   return {
     id: row.id as string,
-    account: hex(row, "account"),
-    counterparty: hexOrNull(row, "counterparty"),
+    account: c.hex(row, "account"),
+    counterparty: c.hexOrNull(row, "counterparty"),
     kind: row.kind as HistoryKind,
-    token: hex(row, "token"),
-    amount: big(row, "amount"),
-    fee: bigOrNull(row, "fee"),
-    invoiceId: bigOrNull(row, "invoiceId"),
-    pricing: pricingOrNull(row),
-    txHash: hex(row, "txHash"),
+    token: c.hex(row, "token"),
+    amount: c.big(row, "amount"),
+    fee: c.bigOrNull(row, "fee"),
+    invoiceId: c.bigOrNull(row, "invoiceId"),
+    pricing: c.pricingOrNull(row),
+    txHash: c.hex(row, "txHash"),
     logIndex: row.logIndex as number,
-    blockNumber: big(row, "blockNumber"),
-    timestamp: big(row, "timestamp"),
+    blockNumber: c.big(row, "blockNumber"),
+    timestamp: c.big(row, "timestamp"),
   };
 }
 
@@ -58,8 +46,10 @@ function toHistory(row: Row): HistoryRow {
  * History rows of `account` (the rows where it is the account, not the counterparty), newest first by default, with
  * cursor pagination (the row id) and filters.
  */
-export function historyByAccount(db: Queryable, account: string, query: HistoryQuery): Page<HistoryRow> {
+export async function historyByAccount(db: Queryable, account: string, query: HistoryQuery): Promise<Page<HistoryRow>> {
   const limit = pageSize(query.limit);
+  // History ids sort in chain order as bytes (indexer/lib/history's historyId).
+  const id = db.columns.codec.bytewise("id");
   const desc = (query.order ?? "desc") === "desc";
   const where = [`account = ?`];
   const params: unknown[] = [addressParam(account, "account")];
@@ -76,32 +66,38 @@ export function historyByAccount(db: Queryable, account: string, query: HistoryQ
   }
   if (query.invoiceId !== undefined) {
     where.push(`"invoiceId" = ?`);
-    params.push(bigintParam(query.invoiceId));
+    params.push(query.invoiceId);
   }
   if (query.fromTimestamp !== undefined) {
     where.push(`timestamp >= ?`);
-    params.push(bigintParam(query.fromTimestamp));
+    params.push(query.fromTimestamp);
   }
   if (query.toTimestamp !== undefined) {
     where.push(`timestamp < ?`);
-    params.push(bigintParam(query.toTimestamp));
+    params.push(query.toTimestamp);
   }
   if (query.cursor !== undefined) {
-    where.push(desc ? `id < ?` : `id > ?`);
+    where.push(desc ? `${id} < ?` : `${id} > ?`);
     params.push(query.cursor);
   }
-  const sql = `SELECT * FROM ${HISTORY} WHERE ${where.join(" AND ")} ORDER BY id ${desc ? "DESC" : "ASC"} LIMIT ?`;
-  const rows = db.all(sql, [...params, limit + 1]).map(toHistory);
+  const sql = `SELECT * FROM ${HISTORY} WHERE ${where.join(" AND ")} ORDER BY ${id} ${desc ? "DESC" : "ASC"} LIMIT ?`;
+  const rows = (await db.all(sql, [...params, limit + 1])).map((row) => toHistory(row, db.columns));
   const items = rows.slice(0, limit);
   return { items, nextCursor: rows.length > limit ? items[items.length - 1]!.id : null };
 }
 
 /** Every History row of one transaction, in log order. */
-export function historyByTxHash(db: Queryable, txHash: string): HistoryRow[] {
-  return db.all(`SELECT * FROM ${HISTORY} WHERE "txHash" = ? ORDER BY id`, [hexParam(txHash, "txHash", 32)]).map(toHistory);
+export async function historyByTxHash(db: Queryable, txHash: string): Promise<HistoryRow[]> {
+  return (
+    await db.all(`SELECT * FROM ${HISTORY} WHERE "txHash" = ? ORDER BY ${db.columns.codec.bytewise("id")}`, [
+      hexParam(txHash, "txHash", 32),
+    ])
+  ).map((row) => toHistory(row, db.columns));
 }
 
 /** Every History row about invoice `id`, in chain order. */
-export function historyByInvoice(db: Queryable, id: bigint): HistoryRow[] {
-  return db.all(`SELECT * FROM ${HISTORY} WHERE "invoiceId" = ? ORDER BY id`, [bigintParam(id)]).map(toHistory);
+export async function historyByInvoice(db: Queryable, id: bigint): Promise<HistoryRow[]> {
+  return (await db.all(`SELECT * FROM ${HISTORY} WHERE "invoiceId" = ? ORDER BY ${db.columns.codec.bytewise("id")}`, [id])).map((row) =>
+    toHistory(row, db.columns),
+  );
 }

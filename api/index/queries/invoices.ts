@@ -1,19 +1,6 @@
 /** Queries of the Invoice and InvoiceEvent tables: one invoice, an account's invoices (filtered, paginated), events. */
 import { INVOICE_STATUSES, deriveInvoiceStatus, type InvoiceState, type InvoiceStatus } from "../../../core/invoice/status";
-import {
-  addressParam,
-  big,
-  bigOrNull,
-  bigintParam,
-  decimalCursor,
-  hex,
-  hexOrNull,
-  hexParam,
-  pageSize,
-  pricingOrNull,
-  sqlTable,
-  type Row,
-} from "../columns";
+import { addressParam, Columns, decimalCursor, hexParam, pageSize, type Row, sqlTable } from "../columns";
 import { IndexQueryError } from "../errors";
 import type { InvoiceEventRow, InvoiceRow, Page } from "../rows";
 import type { Queryable } from "../source";
@@ -42,82 +29,81 @@ export interface InvoiceQuery {
 }
 
 /** An Invoice row with its status at time `now` (core's derivation from the stored state and amounts). */
-function toInvoice(row: Row, now: bigint): InvoiceRow {
-  const amount = big(row, "amount");
-  const paid = big(row, "paid");
-  const released = big(row, "released");
-  const held = big(row, "held");
-  const dueDate = big(row, "dueDate");
+function toInvoice(row: Row, c: Columns, now: bigint): InvoiceRow {
+  const amount = c.big(row, "amount");
+  const paid = c.big(row, "paid");
+  const released = c.big(row, "released");
+  const held = c.big(row, "held");
+  const dueDate = c.big(row, "dueDate");
   const state = row.state as InvoiceState;
   return {
-    id: big(row, "id"),
-    merchant: hex(row, "merchant"),
-    payer: hexOrNull(row, "payer"),
-    token: hex(row, "token"),
-    arbiter: hexOrNull(row, "arbiter"),
+    id: c.big(row, "id"),
+    merchant: c.hex(row, "merchant"),
+    payer: c.hexOrNull(row, "payer"),
+    token: c.hex(row, "token"),
+    arbiter: c.hexOrNull(row, "arbiter"),
     amount,
     paid,
     released,
-    refunded: big(row, "refunded"),
-    fees: big(row, "fees"),
+    refunded: c.big(row, "refunded"),
+    fees: c.big(row, "fees"),
     held,
-    reference: hex(row, "reference"),
+    reference: c.hex(row, "reference"),
     dueDate,
     disputeWindow: row.disputeWindow as number,
     feeBps: row.feeBps as number,
-    paidAt: bigOrNull(row, "paidAt"),
-    disputedAt: bigOrNull(row, "disputedAt"),
-    disputeTimeoutAt: bigOrNull(row, "disputeTimeoutAt"),
-    settlementProposer: hexOrNull(row, "settlementProposer"),
-    settlementToMerchant: bigOrNull(row, "settlementToMerchant"),
+    paidAt: c.bigOrNull(row, "paidAt"),
+    disputedAt: c.bigOrNull(row, "disputedAt"),
+    disputeTimeoutAt: c.bigOrNull(row, "disputeTimeoutAt"),
+    settlementProposer: c.hexOrNull(row, "settlementProposer"),
+    settlementToMerchant: c.bigOrNull(row, "settlementToMerchant"),
     status: deriveInvoiceStatus({ state, amount, paid, released, held, dueDate }, now),
-    createdBlock: big(row, "createdBlock"),
-    createdTimestamp: big(row, "createdTimestamp"),
-    createdTxHash: hex(row, "createdTxHash"),
-    updatedBlock: big(row, "updatedBlock"),
-    updatedTimestamp: big(row, "updatedTimestamp"),
+    createdBlock: c.big(row, "createdBlock"),
+    createdTimestamp: c.big(row, "createdTimestamp"),
+    createdTxHash: c.hex(row, "createdTxHash"),
+    updatedBlock: c.big(row, "updatedBlock"),
+    updatedTimestamp: c.big(row, "updatedTimestamp"),
     eventCount: row.eventCount as number,
-    pricing: pricingOrNull(row),
+    pricing: c.pricingOrNull(row),
   };
 }
 
-function toInvoiceEvent(row: Row): InvoiceEventRow {
+function toInvoiceEvent(row: Row, c: Columns): InvoiceEventRow {
   return {
     id: row.id as string,
-    invoiceId: bigOrNull(row, "invoiceId"),
+    invoiceId: c.bigOrNull(row, "invoiceId"),
     kind: row.kind as string,
-    actor: hexOrNull(row, "actor"),
-    token: hexOrNull(row, "token"),
-    amount: bigOrNull(row, "amount"),
-    toMerchant: bigOrNull(row, "toMerchant"),
-    toPayer: bigOrNull(row, "toPayer"),
-    fee: bigOrNull(row, "fee"),
-    // A json column: JSON text (core/index-schema).
-    args: JSON.parse(row.args as string) as Record<string, unknown>,
-    txHash: hex(row, "txHash"),
+    actor: c.hexOrNull(row, "actor"),
+    token: c.hexOrNull(row, "token"),
+    amount: c.bigOrNull(row, "amount"),
+    toMerchant: c.bigOrNull(row, "toMerchant"),
+    toPayer: c.bigOrNull(row, "toPayer"),
+    fee: c.bigOrNull(row, "fee"),
+    args: c.json<Record<string, unknown>>(row, "args"),
+    txHash: c.hex(row, "txHash"),
     logIndex: row.logIndex as number,
-    blockNumber: big(row, "blockNumber"),
-    timestamp: big(row, "timestamp"),
+    blockNumber: c.big(row, "blockNumber"),
+    timestamp: c.big(row, "timestamp"),
   };
 }
 
 /** Invoice `id` at time `now`, or undefined when there is no such invoice. */
-export function invoiceById(db: Queryable, id: bigint, now: bigint): InvoiceRow | undefined {
-  const row = db.get(`SELECT * FROM ${INVOICE} WHERE id = ?`, [bigintParam(id)]);
-  return row ? toInvoice(row, now) : undefined;
+export async function invoiceById(db: Queryable, id: bigint, now: bigint): Promise<InvoiceRow | undefined> {
+  const row = await db.get(`SELECT * FROM ${INVOICE} WHERE id = ?`, [id]);
+  return row ? toInvoice(row, db.columns, now) : undefined;
 }
 
 /** The latest invoice created with reference hash `reference`, at time `now`, or undefined. */
-export function invoiceByReference(db: Queryable, reference: string, now: bigint): InvoiceRow | undefined {
-  const row = db.get(`SELECT * FROM ${INVOICE} WHERE reference = ? ORDER BY id DESC LIMIT 1`, [hexParam(reference, "reference", 32)]);
-  return row ? toInvoice(row, now) : undefined;
+export async function invoiceByReference(db: Queryable, reference: string, now: bigint): Promise<InvoiceRow | undefined> {
+  const row = await db.get(`SELECT * FROM ${INVOICE} WHERE reference = ? ORDER BY id DESC LIMIT 1`, [hexParam(reference, "reference", 32)]);
+  return row ? toInvoice(row, db.columns, now) : undefined;
 }
 
 /**
  * Invoices of `account` as merchant, payer or either, newest first by default, with cursor pagination (the id) and
  * filters (status at time `now`, token, creation time).
  */
-export function invoicesByAccount(db: Queryable, account: string, query: InvoiceQuery, now: bigint): Page<InvoiceRow> {
+export async function invoicesByAccount(db: Queryable, account: string, query: InvoiceQuery, now: bigint): Promise<Page<InvoiceRow>> {
   const limit = pageSize(query.limit);
   const desc = (query.order ?? "desc") === "desc";
   const address = addressParam(account, "account");
@@ -134,7 +120,7 @@ export function invoicesByAccount(db: Queryable, account: string, query: Invoice
       if (!(INVOICE_STATUSES as readonly string[]).includes(status)) throw new IndexQueryError(`unknown invoice status "${status}"`);
     }
     where.push(`${STATUS_AT_SQL} IN (${query.status.map(() => "?").join(", ")})`);
-    params.push(bigintParam(now), ...query.status);
+    params.push(now, ...query.status);
   }
   if (query.token !== undefined) {
     where.push(`token = ?`);
@@ -142,38 +128,38 @@ export function invoicesByAccount(db: Queryable, account: string, query: Invoice
   }
   if (query.fromTimestamp !== undefined) {
     where.push(`"createdTimestamp" >= ?`);
-    params.push(bigintParam(query.fromTimestamp));
+    params.push(query.fromTimestamp);
   }
   if (query.toTimestamp !== undefined) {
     where.push(`"createdTimestamp" < ?`);
-    params.push(bigintParam(query.toTimestamp));
+    params.push(query.toTimestamp);
   }
   if (query.cursor !== undefined) {
     where.push(desc ? `id < ?` : `id > ?`);
-    params.push(bigintParam(decimalCursor(query.cursor)));
+    params.push(decimalCursor(query.cursor));
   }
   const sql = `SELECT * FROM ${INVOICE} WHERE ${where.join(" AND ")} ORDER BY id ${desc ? "DESC" : "ASC"} LIMIT ?`;
-  const rows = db.all(sql, [...params, limit + 1]).map((row) => toInvoice(row, now));
+  const rows = (await db.all(sql, [...params, limit + 1])).map((row) => toInvoice(row, db.columns, now));
   const items = rows.slice(0, limit);
   return { items, nextCursor: rows.length > limit ? items[items.length - 1]!.id.toString() : null };
 }
 
 /** Every event of invoice `id`, in chain order. */
-export function invoiceEvents(db: Queryable, id: bigint): InvoiceEventRow[] {
-  return db
-    .all(`SELECT * FROM ${INVOICE_EVENT} WHERE "invoiceId" = ? ORDER BY "blockNumber", "logIndex"`, [bigintParam(id)])
-    .map(toInvoiceEvent);
+export async function invoiceEvents(db: Queryable, id: bigint): Promise<InvoiceEventRow[]> {
+  return (await db.all(`SELECT * FROM ${INVOICE_EVENT} WHERE "invoiceId" = ? ORDER BY "blockNumber", "logIndex"`, [id])).map((row) =>
+    toInvoiceEvent(row, db.columns),
+  );
 }
 
 /**
  * Every event of an invoice (escrow-wide events left out) in blocks `fromBlock` to `toBlock` inclusive, in chain
  * order: what the webhook poller scans.
  */
-export function invoiceEventsInBlocks(db: Queryable, fromBlock: bigint, toBlock: bigint): InvoiceEventRow[] {
-  return db
-    .all(
+export async function invoiceEventsInBlocks(db: Queryable, fromBlock: bigint, toBlock: bigint): Promise<InvoiceEventRow[]> {
+  return (
+    await db.all(
       `SELECT * FROM ${INVOICE_EVENT} WHERE "blockNumber" >= ? AND "blockNumber" <= ? AND "invoiceId" IS NOT NULL ORDER BY "blockNumber", "logIndex"`,
-      [bigintParam(fromBlock), bigintParam(toBlock)],
+      [fromBlock, toBlock],
     )
-    .map(toInvoiceEvent);
+  ).map((row) => toInvoiceEvent(row, db.columns));
 }

@@ -56,7 +56,7 @@ export class EmailOutbox {
   async poll(): Promise<number> {
     let status;
     try {
-      status = this.index.status();
+      status = await this.index.status();
     } catch {
       return 0;
     }
@@ -97,7 +97,7 @@ export class EmailOutbox {
     let queued = 0;
     for (const draft of linked) {
       const email = (JSON.parse(draft.customer!) as { email?: string | null }).email;
-      const row = this.index.invoice(BigInt(draft.onchain_id!));
+      const row = await this.index.invoice(BigInt(draft.onchain_id!));
       if (!email || !row) continue;
       const loaded = (await loadDraft(this.db, { id: draft.id }))!;
       queued += await this.db.transaction().execute(async (trx) => {

@@ -62,7 +62,7 @@ export class EmailSender {
    * no attempt is spent on it. Returns how many attempts were made.
    */
   async drain(shouldStop: () => boolean = () => false): Promise<number> {
-    if (!safeStatus(this.index).ready) return 0;
+    if (!(await safeStatus(this.index)).ready) return 0;
     let total = 0;
     for (;;) {
       if (shouldStop()) return total;
@@ -127,7 +127,7 @@ export class EmailSender {
 
   /** Builds the message from the invoice as it is now and hands it to the SMTP server; returns its Message-ID. */
   private async send(message: EmailMessagesTable): Promise<string> {
-    const row = this.index.invoice(BigInt(message.invoice_id));
+    const row = await this.index.invoice(BigInt(message.invoice_id));
     if (!row) throw new Error(`invoice ${message.invoice_id} is not in the index`);
     const loaded = await loadDraft(this.db, { onchainId: message.invoice_id });
     const model = await this.documents.model({ row, loaded });

@@ -65,7 +65,7 @@ export class WebhookOutbox {
   async poll(): Promise<number> {
     let status;
     try {
-      status = this.index.status();
+      status = await this.index.status();
     } catch {
       return 0;
     }
@@ -94,9 +94,9 @@ export class WebhookOutbox {
     }
     const to = head < cursor + MAX_SCAN_BLOCKS ? head : cursor + MAX_SCAN_BLOCKS;
     const from = cursor > BigInt(REORG_WINDOW_BLOCKS) ? cursor - BigInt(REORG_WINDOW_BLOCKS) + 1n : 1n;
-    const events = this.index.invoiceEventsInBlocks(from, to);
+    const events = await this.index.invoiceEventsInBlocks(from, to);
     const present = new Set(events.map((e) => e.id));
-    const invoices = new Map<bigint, ReturnType<OutboxIndex["invoice"]>>();
+    const invoices = new Map<bigint, Awaited<ReturnType<OutboxIndex["invoice"]>>>();
     const time = this.now();
 
     await this.db.transaction().execute(async (trx) => {
@@ -142,7 +142,7 @@ export class WebhookOutbox {
       }
       for (const event of events) {
         if (known.has(event.id) || event.invoiceId === null) continue;
-        if (!invoices.has(event.invoiceId)) invoices.set(event.invoiceId, this.index.invoice(event.invoiceId));
+        if (!invoices.has(event.invoiceId)) invoices.set(event.invoiceId, await this.index.invoice(event.invoiceId));
         const invoice = invoices.get(event.invoiceId);
         const described = invoice ? describeEvent(event, invoice, await numberOf(trx, invoice, time)) : undefined;
         if (!invoice || !described) continue;
@@ -172,7 +172,7 @@ export class WebhookOutbox {
       WHERE deleted_at IS NULL AND ${subscribed}
       GROUP BY owner`.execute(this.db);
     for (const { owner, since } of merchants.rows) {
-      const page = this.index.invoicesByAccount(owner.toLowerCase(), { role: "merchant", status: ["expired"], limit: 500 });
+      const page = await this.index.invoicesByAccount(owner.toLowerCase(), { role: "merchant", status: ["expired"], limit: 500 });
       for (const invoice of page.items) {
         if (Number(invoice.dueDate) * 1000 < since) continue;
         const sourceId = `expired:${invoice.id}`;

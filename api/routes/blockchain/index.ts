@@ -90,7 +90,7 @@ export function blockchainRoutes(deps: AppDeps) {
       async (c) => {
         const d = requireDeployment(deps);
         const chainHead = await fromNode(deps.chain.blockNumber());
-        const index = safeStatus(deps.index);
+        const index = await safeStatus(deps.index);
         const indexedHead = index.block === null ? null : Number(index.block.number);
         return c.json(
           {
@@ -142,8 +142,8 @@ export function blockchainRoutes(deps: AppDeps) {
           view("RATE_SCALE"),
         ]);
         let indexed = null;
-        if (safeStatus(deps.index).ready) {
-          const row = deps.index.stake(address.toLowerCase());
+        if ((await safeStatus(deps.index)).ready) {
+          const row = await deps.index.stake(address.toLowerCase());
           if (row) {
             indexed = {
               principal: row.balance.toString(),

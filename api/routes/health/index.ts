@@ -113,7 +113,7 @@ export function healthRoutes(deps: AppDeps) {
         checks.node = { ok: false, detail: "node unreachable" };
       }
       try {
-        const status = safeStatus(deps.index);
+        const status = await safeStatus(deps.index);
         const block = status.block === null ? null : Number(status.block.number);
         const lag = head !== null && block !== null ? Math.max(0, head - block) : undefined;
         const fresh = lag !== undefined && lag <= deps.config.indexMaxLagBlocks;
@@ -127,7 +127,7 @@ export function healthRoutes(deps: AppDeps) {
         checks.index = { ok: false, detail: "index unreadable" };
       }
       const networks: z.infer<typeof HealthSchema>["networks"] = {};
-      for (const [name, record] of Object.entries(deps.index.syncHealth(now()))) {
+      for (const [name, record] of Object.entries(await deps.index.syncHealth(now()))) {
         networks[name] = {
           state: record.state,
           headBlock: record.headBlock,
@@ -141,7 +141,7 @@ export function healthRoutes(deps: AppDeps) {
       }
       const relayer = await relayerHealth(deps);
       const email = { enabled: deps.config.smtpUrl !== undefined };
-      const canServe = checks.appDb.ok && checks.deployment.ok && safeStatus(deps.index).ready;
+      const canServe = checks.appDb.ok && checks.deployment.ok && (await safeStatus(deps.index)).ready;
       if (!canServe)
         return errorResponse(c, 503, "not_ready", "Some dependencies are not ready", { checks, networks, relayer, email }) as never;
       const allOk = Object.values(checks).every((check) => check.ok) && Object.values(networks).every((n) => n.state === "ok");

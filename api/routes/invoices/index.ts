@@ -140,7 +140,7 @@ export function invoiceRoutes(deps: AppDeps) {
           const last = page[page.length - 1];
           return c.json({ items, nextCursor: drafts.length > q.limit && last ? `${last.created_at}:${last.id}` : null }, 200);
         }
-        const page = deps.index.invoicesByAccount(me.toLowerCase(), {
+        const page = await deps.index.invoicesByAccount(me.toLowerCase(), {
           role: q.role,
           status: q.status as InvoiceStatus[] | undefined,
           token: q.token?.toLowerCase(),
@@ -196,7 +196,7 @@ export function invoiceRoutes(deps: AppDeps) {
         const invoice = await findInvoice(c.req.valid("param").id);
         assertParty(invoice, c.get("auth").address);
         if (!invoice.onchain) return c.json({ items: [] }, 200);
-        const items = deps.index.invoiceEvents(BigInt(invoice.onchain.id)).map((e) => ({
+        const items = (await deps.index.invoiceEvents(BigInt(invoice.onchain.id))).map((e) => ({
           id: e.id,
           kind: e.kind,
           actor: e.actor,
@@ -227,7 +227,7 @@ export function invoiceRoutes(deps: AppDeps) {
         const record = await locateInvoice(deps, c.req.valid("param").id, now());
         assertParty(invoiceJson(record), c.get("auth").address);
         const { row, loaded } = record;
-        const notes = row && loaded ? await issueCreditNotes(deps.db, row, loaded, deps.index.invoiceEvents(row.id), now()) : [];
+        const notes = row && loaded ? await issueCreditNotes(deps.db, row, loaded, await deps.index.invoiceEvents(row.id), now()) : [];
         return c.json({ items: notes.map(creditNoteJson) }, 200);
       },
     );

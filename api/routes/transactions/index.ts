@@ -216,7 +216,7 @@ export function transactionRoutes(deps: AppDeps) {
         const q = c.req.valid("query");
         const account = c.get("auth").address;
         let indexed = statusCache.get("status", now());
-        if (!indexed) statusCache.set("status", (indexed = safeStatus(deps.index)), now());
+        if (!indexed) statusCache.set("status", (indexed = await safeStatus(deps.index)), now());
         if (!indexed.ready || indexed.block === null)
           throw new IndexNotReadyError("building", "the index is being built: try again shortly");
         const indexedHead = Number(indexed.block.number);
@@ -237,7 +237,7 @@ export function transactionRoutes(deps: AppDeps) {
           if (q.format === "csv") c.header("Content-Disposition", 'attachment; filename="settle-history.csv"');
           return c.body(cached.body, 200, { "Content-Type": cached.type });
         }
-        const page = deps.index.historyByAccount(account.toLowerCase(), {
+        const page = await deps.index.historyByAccount(account.toLowerCase(), {
           kinds: q.kind as HistoryKind[] | undefined,
           token: q.token?.toLowerCase(),
           invoiceId: q.invoice === undefined ? undefined : BigInt(q.invoice),
@@ -279,10 +279,10 @@ export function transactionRoutes(deps: AppDeps) {
         const tx = receipt ? null : await fromNode(deps.chain.getTransaction(hash));
         if (!receipt && !tx) throw new ApiError(404, "transaction_not_found", "The node knows no transaction with this hash");
 
-        const status = safeStatus(deps.index);
+        const status = await safeStatus(deps.index);
         const indexedHead = status.block === null ? null : Number(status.block.number);
         let rows: HistoryRow[] = [];
-        if (status.ready) rows = deps.index.historyByTxHash(hash);
+        if (status.ready) rows = await deps.index.historyByTxHash(hash);
         const indexedLogs = new Set(rows.map((r) => r.logIndex));
 
         if (!receipt) {

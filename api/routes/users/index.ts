@@ -86,8 +86,8 @@ export const STATS_MAX_ROWS = 20_000;
  * stake. (History rows cannot tell these apart: the indexer writes an invoice_created and an
  * invoice_paid row for both parties.)
  */
-export function userStats(index: IndexReader, address: string): z.infer<typeof StatsSchema> {
-  const head = index.headBlock();
+export async function userStats(index: IndexReader, address: string): Promise<z.infer<typeof StatsSchema>> {
+  const head = await index.headBlock();
   const account = address.toLowerCase();
   const volumes = new Map<string, { issued: bigint; paid: bigint }>();
   const volume = (token: string) => volumes.get(token) ?? volumes.set(token, { issued: 0n, paid: 0n }).get(token)!;
@@ -98,7 +98,7 @@ export function userStats(index: IndexReader, address: string): z.infer<typeof S
     let cursor: string | undefined;
     let scanned = 0;
     do {
-      const page = index.invoicesByAccount(account, { role, limit: 500, cursor });
+      const page = await index.invoicesByAccount(account, { role, limit: 500, cursor });
       for (const invoice of page.items) {
         if (role === "merchant") {
           invoicesIssued += 1;
@@ -118,7 +118,7 @@ export function userStats(index: IndexReader, address: string): z.infer<typeof S
     invoicesIssued,
     invoicesPaid,
     volumeByToken: [...volumes].map(([token, v]) => ({ token, issued: v.issued.toString(), paid: v.paid.toString() })),
-    staked: (index.stake(account)?.balance ?? 0n).toString(),
+    staked: ((await index.stake(account))?.balance ?? 0n).toString(),
     truncated,
     indexedBlock: Number(head.number),
   };
@@ -237,7 +237,7 @@ export function userRoutes(deps: AppDeps) {
       }),
       async (c) => {
         const { address } = c.req.valid("param");
-        return c.json(userStats(deps.index, address), 200);
+        return c.json(await userStats(deps.index, address), 200);
       },
     );
 }

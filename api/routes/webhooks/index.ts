@@ -210,7 +210,7 @@ export function webhookRoutes(deps: AppDeps) {
           throw new ApiError(400, "webhook_url_not_allowed", `The URL ${err.message}`, [{ in: "json", path: "url", message: err.message }]);
         }
         const cursor = await deps.db.selectFrom("webhook_cursor").select("block_number").executeTakeFirst();
-        const fromBlock = Number(safeStatus(deps.index).block?.number ?? cursor?.block_number ?? 0);
+        const fromBlock = Number((await safeStatus(deps.index)).block?.number ?? cursor?.block_number ?? 0);
         const row: WebhookEndpointsTable = {
           id: `wh_${randomUUID().replace(/-/g, "")}`,
           owner: c.get("auth").address,

@@ -333,7 +333,7 @@ export function buildInvoiceDocument(inputs: DocumentInputs): InvoiceDocumentMod
     })),
     chain: { id: inputs.chainId, name: chainName },
     escrow: getAddress(inputs.escrow),
-    verification: verifyDocument(inputs),
+    verification: verifyDocument(inputs, l.verification),
     facts: [
       { label: l.escrowContract, value: `${getAddress(inputs.escrow)} (chain ${inputs.chainId}, ${chainName})` },
       { label: l.token, value: BigInt(token.address) === 0n ? "ETH (native)" : `${token.symbol} ${getAddress(token.address)}` },

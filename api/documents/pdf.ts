@@ -35,6 +35,14 @@ interface TextOptions {
 }
 
 /** Draws text with pdfkit, switching to each character's font subset. */
+/**
+ * `text` with the characters the embedded Inter subsets cannot draw replaced by ones they can: the narrow no-break
+ * space French uses between digit groups (U+202F) becomes a no-break space (U+00A0), the same width in print.
+ */
+function printable(text: string): string {
+  return text.replace(/\u202f/g, "\u00a0");
+}
+
 class Writer {
   private readonly registered = new Set<string>();
 
@@ -55,7 +63,8 @@ class Writer {
   }
 
   /** Writes `text` at (x, y); returns the y below it. */
-  text(text: string, x: number, y: number, o: TextOptions = {}): number {
+  text(raw: string, x: number, y: number, o: TextOptions = {}): number {
+    const text = printable(raw);
     const weight = o.weight ?? 400;
     const options = this.style(o);
     const runs = fontRuns(text === "" ? " " : text, weight);
@@ -71,13 +80,13 @@ class Writer {
   /** Height `text` takes at `o.width` (measured with the latin subset). */
   height(text: string, o: TextOptions & { width: number }): number {
     const options = this.measuring(o);
-    return this.doc.heightOfString(text === "" ? " " : text, options);
+    return this.doc.heightOfString(text === "" ? " " : printable(text), options);
   }
 
   /** Width of `text` on one line (measured with the latin subset). */
   width(text: string, o: TextOptions = {}): number {
     this.measuring(o);
-    return this.doc.widthOfString(text);
+    return this.doc.widthOfString(printable(text));
   }
 
   private measuring(o: TextOptions): PDFKit.Mixins.TextOptions {

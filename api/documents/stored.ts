@@ -7,6 +7,7 @@ import type { InvoiceRow } from "../index/rows";
 import { type CanonicalValue, type InvoiceDocument, invoiceReference } from "../../core/invoice/reference";
 import { type InvoiceTerms, keccak256Utf8, termsMatch } from "./hash";
 import type { DocumentInputs, VerificationModel } from "./model";
+import { CATALOGUES, type VerificationLabels, fill } from "../../core/labels";
 
 /** The canonical document (its stored version) of the details exactly as they are stored, hence shown. */
 export function storedDocument(draft: InvoiceDraftsTable, items: InvoiceLineItemsTable[]): InvoiceDocument {
@@ -59,20 +60,24 @@ export function storedTaxes(draft: InvoiceDraftsTable): Array<{ rate: string; ba
  * on-chain reference, their terms (merchant, payer, arbiter, token, amount, due date) the on-chain
  * invoice's, and they must name this deployment's chain and escrow. Anything else is not verified.
  */
-export function verifyDocument(inputs: {
-  draft: DocumentInputs["draft"];
-  row: (InvoiceTerms & Pick<InvoiceRow, "id">) | undefined;
-  chainId: number;
-  escrow: string;
-}): VerificationModel {
+export function verifyDocument(
+  inputs: {
+    draft: DocumentInputs["draft"];
+    row: (InvoiceTerms & Pick<InvoiceRow, "id">) | undefined;
+    chainId: number;
+    escrow: string;
+  },
+  labels: VerificationLabels = CATALOGUES.en.document.verification,
+): VerificationModel {
   const { draft, row, chainId, escrow } = inputs;
+  const say = (template: string, values: Record<string, string | number>) => fill(template, { chain: chainId, escrow, ...values });
   const onchainReference = row?.reference ?? null;
   if (!draft) {
     return {
       state: "no_details",
       verified: false,
-      headline: "Not verified: no off-chain details",
-      detail: `This API holds no line items for invoice #${row?.id ?? "?"} on chain ${chainId}; only its on-chain state is shown.`,
+      headline: labels.noDetailsHeadline,
+      detail: say(labels.noDetails, { id: row?.id.toString() ?? "?" }),
       computedReference: null,
       onchainReference,
     };
@@ -82,8 +87,8 @@ export function verifyDocument(inputs: {
     return {
       state: "not_on_chain",
       verified: false,
-      headline: `Not found on chain ${chainId}`,
-      detail: `No invoice of escrow ${escrow} carries this document's reference ${computedReference} yet.`,
+      headline: say(labels.notOnChainHeadline, {}),
+      detail: say(labels.notOnChain, { reference: computedReference }),
       computedReference,
       onchainReference,
     };
@@ -97,8 +102,8 @@ export function verifyDocument(inputs: {
     return {
       state: "mismatch",
       verified: false,
-      headline: "These details do not match the on-chain reference",
-      detail: `Invoice #${row.id} on chain ${chainId} records reference ${row.reference}; the details shown hash to ${computedReference}. They were changed after the invoice was created: do not rely on them.`,
+      headline: labels.mismatchHeadline,
+      detail: say(labels.mismatch, { id: row.id.toString(), onchain: row.reference, reference: computedReference }),
       computedReference,
       onchainReference,
     };
@@ -106,8 +111,8 @@ export function verifyDocument(inputs: {
   return {
     state: "verified",
     verified: true,
-    headline: `Verified against chain ${chainId}, invoice #${row.id}`,
-    detail: `keccak256 of these details in canonical form (${storedDocument(draft.draft, draft.items).schema}) equals the reference ${row.reference} recorded by escrow ${escrow}.`,
+    headline: say(labels.verifiedHeadline, { id: row.id.toString() }),
+    detail: say(labels.verified, { schema: storedDocument(draft.draft, draft.items).schema, reference: row.reference }),
     computedReference,
     onchainReference,
   };

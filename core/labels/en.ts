@@ -59,6 +59,17 @@ export const en: Catalogue = {
     InvoicePriced: "Price converted at the feed rate",
   },
   document: {
+    verification: {
+      noDetailsHeadline: "Not verified: no off-chain details",
+      noDetails: "This API holds no line items for invoice #{id} on chain {chain}; only its on-chain state is shown.",
+      notOnChainHeadline: "Not found on chain {chain}",
+      notOnChain: "No invoice of escrow {escrow} carries this document's reference {reference} yet.",
+      mismatchHeadline: "These details do not match the on-chain reference",
+      mismatch:
+        "Invoice #{id} on chain {chain} records reference {onchain}; the details shown hash to {reference}. They were changed after the invoice was created: do not rely on them.",
+      verifiedHeadline: "Verified against chain {chain}, invoice #{id}",
+      verified: "keccak256 of these details in canonical form ({schema}) equals the reference {reference} recorded by escrow {escrow}.",
+    },
     invoiceNumbered: "Invoice {number}",
     invoiceOnChain: "Invoice #{id}",
     invoiceDraft: "Invoice draft",

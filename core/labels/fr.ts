@@ -59,6 +59,19 @@ export const fr: Catalogue = {
     InvoicePriced: "Prix converti au taux du flux",
   },
   document: {
+    verification: {
+      noDetailsHeadline: "Non vérifiée : aucun détail hors chaîne",
+      noDetails:
+        "Cette API ne détient pas les lignes de la facture n° {id} sur la chaîne {chain} ; seul son état sur la chaîne est affiché.",
+      notOnChainHeadline: "Introuvable sur la chaîne {chain}",
+      notOnChain: "Aucune facture du séquestre {escrow} ne porte encore la référence {reference} de ce document.",
+      mismatchHeadline: "Ces détails ne correspondent pas à la référence sur la chaîne",
+      mismatch:
+        "La facture n° {id} sur la chaîne {chain} enregistre la référence {onchain} ; les détails affichés donnent l'empreinte {reference}. Ils ont été modifiés après la création de la facture : ne vous y fiez pas.",
+      verifiedHeadline: "Vérifiée sur la chaîne {chain}, facture n° {id}",
+      verified:
+        "Le keccak256 de ces détails sous forme canonique ({schema}) est égal à la référence {reference} enregistrée par le séquestre {escrow}.",
+    },
     invoiceNumbered: "Facture {number}",
     invoiceOnChain: "Facture n° {id}",
     invoiceDraft: "Brouillon de facture",

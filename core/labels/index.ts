@@ -23,7 +23,21 @@ export interface Catalogue {
 }
 
 /** The words of a document, in one language. */
+/** The verification box of a document: a headline and a detail per outcome ({id}, {chain}, {escrow}, {reference}, {onchain}, {schema}). */
+export interface VerificationLabels {
+  noDetailsHeadline: string;
+  noDetails: string;
+  notOnChainHeadline: string;
+  notOnChain: string;
+  mismatchHeadline: string;
+  mismatch: string;
+  verifiedHeadline: string;
+  verified: string;
+}
+
 export interface DocumentLabels {
+  /** The verification box's sentences. */
+  verification: VerificationLabels;
   invoiceNumbered: string;
   invoiceOnChain: string;
   invoiceDraft: string;

@@ -4,7 +4,7 @@
  * reference the payment means carry.
  */
 import { expect } from "chai";
-import { type JsonRpcSigner, parseEther } from "ethers";
+import { type HDNodeWallet, parseEther } from "ethers";
 import { checkFacturX } from "../../einvoice/facturx/check";
 import { formatFailure, isFatal, validateXml, type Artifacts } from "../../einvoice/validate";
 import { type TestApp, errorCode, jsonRequest, makeApp, signIn } from "../helpers/api-app";
@@ -13,7 +13,7 @@ import { artifactsOrSkip } from "../helpers/einvoice";
 
 /** A signed-in node account. */
 interface Actor {
-  signer: JsonRpcSigner;
+  signer: HDNodeWallet;
   address: string;
   auth: Record<string, string>;
 }
@@ -66,11 +66,11 @@ describeBackends("API e-invoices (on the shared real index)", function () {
   before(async function () {
     artifacts = artifactsOrSkip(this);
     t = await makeApp();
-    const actor = async (n: number): Promise<Actor> => {
-      const signer = await t.real.signer(n);
+    const actor = async (): Promise<Actor> => {
+      const signer = await t.real.freshSigner();
       return { signer, ...(await signIn(t, signer)) };
     };
-    [merchant, payer] = [await actor(7), await actor(8)];
+    [merchant, payer] = [await actor(), await actor()];
     await (await t.real.contracts.setl.getFunction("transfer")(payer.address, parseEther("100"))).wait();
     expect((await t.app.request("/users/me", jsonRequest("PATCH", SELLER, merchant.auth))).status).to.equal(200);
     const saved = await t.app.request("/customers", jsonRequest("POST", CUSTOMER, merchant.auth));

@@ -58,7 +58,7 @@ describeBackends("Invoice email in the API process", function () {
       expect(worker).not.to.equal(undefined);
       const health = (await (await t.app.request("/health")).json()) as { email: { enabled: boolean } };
       expect(health.email).to.deep.equal({ enabled: true });
-      const signer = await real.signer(9);
+      const signer = await real.freshSigner();
       const merchant = await signIn(t, signer);
       const res = await t.app.request(
         "/invoices",
@@ -101,7 +101,8 @@ describeBackends("Invoice email when SMTP_URL is unset", function () {
       expect(startEmailWorker({ ...t.deps, logger: silent })).to.equal(undefined);
       const health = (await (await t.app.request("/health")).json()) as { email: { enabled: boolean } };
       expect(health.email).to.deep.equal({ enabled: false });
-      const merchant = await signIn(t, await real.signer(8));
+      const merchantSigner = await real.freshSigner();
+      const merchant = await signIn(t, merchantSigner);
       const res = await t.app.request(
         "/invoices",
         jsonRequest(
@@ -117,7 +118,7 @@ describeBackends("Invoice email when SMTP_URL is unset", function () {
       );
       expect(res.status).to.equal(201);
       const { id, transaction } = (await res.json()) as { id: string; transaction: { to: string; data: string } };
-      await (await (await real.signer(8)).sendTransaction(transaction)).wait();
+      await (await merchantSigner.sendTransaction(transaction)).wait();
       await real.waitForIndex();
       expect(await linkPendingDrafts(t.db, real.reader, t.clock.now)).to.be.greaterThan(0);
       const invoice = (await (await t.app.request(`/invoices/${id}`, { headers: merchant.auth })).json()) as {

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { type Contract, type JsonRpcSigner, ZeroAddress, parseEther } from "ethers";
+import { type Contract, type HDNodeWallet, ZeroAddress, parseEther } from "ethers";
 import { createTransport } from "nodemailer";
 import pino from "pino";
 import type { EmailKind } from "../../core/email";
@@ -37,8 +37,8 @@ describeBackends("Invoice email against a real SMTP server", function () {
   let smtp: TestSmtpServer;
   let t: TestApp;
   let merchant: { auth: Record<string, string>; address: string };
-  let merchantSigner: JsonRpcSigner;
-  let payer: JsonRpcSigner;
+  let merchantSigner: HDNodeWallet;
+  let payer: HDNodeWallet;
   let escrow: Contract;
   let webhooks: WebhookOutbox;
   let outbox: EmailOutbox;
@@ -50,8 +50,8 @@ describeBackends("Invoice email against a real SMTP server", function () {
     t = await makeApp({
       env: { SMTP_URL: smtp.url, SMTP_FROM: FROM, WEBHOOK_CONFIRMATIONS: "1", WEBHOOK_RETRY_SCHEDULE: "1m,2m" },
     });
-    merchantSigner = await real.signer(6);
-    payer = await real.signer(7);
+    merchantSigner = await real.freshSigner();
+    payer = await real.freshSigner();
     escrow = real.contracts.escrow;
     merchant = await signIn(t, merchantSigner);
     const res = await t.app.request("/users/me", jsonRequest("PATCH", { email: MERCHANT_EMAIL, company: "Atelier Durand" }, merchant.auth));
@@ -123,7 +123,7 @@ describeBackends("Invoice email against a real SMTP server", function () {
     return { id: id.toString(), draftId };
   }
 
-  async function call(signer: JsonRpcSigner, fn: string, args: unknown[], value = 0n): Promise<void> {
+  async function call(signer: HDNodeWallet, fn: string, args: unknown[], value = 0n): Promise<void> {
     await (await (escrow.connect(signer) as Contract).getFunction(fn)(...args, { value })).wait();
   }
 
@@ -201,7 +201,7 @@ describeBackends("Invoice email against a real SMTP server", function () {
   });
 
   it("tells the merchant in French when a French invoice is refunded and disputed", async function () {
-    const invoice = await issue({ name: "Client Dupont" }, "fr", (await real.signer(3)).address);
+    const invoice = await issue({ name: "Client Dupont" }, "fr", (await real.freshSigner()).address);
     await call(payer, "payNative", [invoice.id], AMOUNT);
     await call(merchantSigner, "refund", [invoice.id, AMOUNT / 4n]);
     await call(payer, "dispute", [invoice.id]);

@@ -243,6 +243,10 @@ describe("API platform", function () {
         seconds: 60,
         blocks: 2,
       });
+      // The OpenAPI document does not come from the index: never marked, so it stays a valid document.
+      const openapi = await t.app.request("/openapi.json");
+      expect(openapi.headers.get("X-Index-Stale-Seconds")).to.equal(null);
+      expect(await openapi.json()).to.not.have.property("indexStale");
       // Current again: no mark.
       t.clock.now += 2_000;
       writeHealth(snapshot.path!, {

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { Contract, Interface, type JsonRpcSigner, ZeroAddress, id as hashOf, parseEther, parseUnits } from "ethers";
+import { Contract, type HDNodeWallet, Interface, ZeroAddress, id as hashOf, parseEther, parseUnits } from "ethers";
 import { PaymentEscrowAbi } from "../../core/abis/PaymentEscrow";
 import { ceilingFor, currencyToBytes3 } from "../../core/invoice/currency";
 import { type TestApp, errorCode, jsonRequest, makeApp, signIn } from "../helpers/api-app";
@@ -38,7 +38,7 @@ describeBackends("API invoices priced in a currency (real chain and index)", fun
   useRealIndex();
   let t: TestApp;
   let real: RealIndex;
-  let payer: JsonRpcSigner;
+  let payer: HDNodeWallet;
   let auth: Record<string, string>;
   let testUsd: string;
   /** 12.50 EUR in TestUSD only; 30.00 USD in any token; 5.00 EUR in any token. */
@@ -50,11 +50,11 @@ describeBackends("API invoices priced in a currency (real chain and index)", fun
     this.timeout(120_000);
     t = await makeApp();
     real = t.real;
-    payer = await real.signer(7);
+    payer = await real.freshSigner();
     testUsd = real.deploymentFile.tokens!.TestUSD!.address;
     const usdc = new Contract(testUsd, artifactAbi("tokens/TestUSD.sol/TestUSD.json"), real.admin);
     await (await usdc.getFunction("mint")(payer.address, parseUnits("1000", 6))).wait();
-    const escrow = real.contracts.escrow.connect(real.merchant) as Contract;
+    const escrow = real.contracts.escrow.connect(await real.freshSigner()) as Contract;
     const due = (await real.provider.getBlock("latest"))!.timestamp + 30 * 24 * 3600;
     const create = async (token: string, amount: bigint, currency: string, reference: string) => {
       const terms = invoiceTerms({

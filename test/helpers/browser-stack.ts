@@ -19,6 +19,7 @@ import { startStack, type LocalStack } from "../../scripts/stack/stack";
 import { buildPage } from "../../scripts/stack/web";
 import { testAccount } from "../../scripts/lib/test-accounts";
 import { TestWallet } from "./injected-provider";
+import { type TestSmtpServer, startSmtpServer } from "./smtp";
 
 /** Where journeys save their screenshots (gitignored; CI keeps them as artifacts). */
 export const ARTIFACTS_DIR = join(REPO_ROOT, "test-artifacts", "web");
@@ -43,6 +44,8 @@ export class Backend {
   private node: HardhatNode | undefined;
   /** The index as the API reads it (after {@link Backend.start}). */
   index!: IndexReader;
+  /** The real SMTP server the API sends its emails to (SMTP_URL), with every message it received. */
+  smtp: TestSmtpServer | undefined;
   /** The node's JSON-RPC URL. */
   rpcUrl = "";
   /** The API's origin, which serves the page too (SIWE's domain is its host). */
@@ -81,6 +84,7 @@ export class Backend {
     const distDir = join(this.tmp, "dist");
     const apiPort = await freePort();
     this.baseUrl = `http://127.0.0.1:${apiPort}`;
+    this.smtp = await startSmtpServer();
     [this.stack] = await Promise.all([
       startStack({
         dir: this.tmp,
@@ -94,6 +98,8 @@ export class Backend {
             AUTH_RATE_LIMIT_PER_MINUTE: "1000",
             HISTORY_CACHE_MS: "0",
             LOG_LEVEL: "warn",
+            SMTP_URL: this.smtp.url,
+            SMTP_FROM: "Settle <billing@settle.example>",
             // The relayer ("Pay without ETH"): Hardhat account 16, used by no journey.
             RELAYER_PRIVATE_KEY: testAccount(16).privateKey,
           },
@@ -145,6 +151,7 @@ export class Backend {
   /** Stops the API, the indexer and the node, and removes the temporary folder (kept with SETTLE_KEEP_TMP=1). */
   async stop(): Promise<void> {
     await this.stack?.stop();
+    await this.smtp?.stop();
     if (!process.env.SETTLE_KEEP_TMP) rmSync(this.tmp, { recursive: true, force: true });
   }
 }

@@ -8,7 +8,7 @@
  * hook stops the node and the indexer.
  */
 import Database from "better-sqlite3";
-import { Contract, JsonRpcProvider, type JsonRpcSigner, id as hashOf, parseEther } from "ethers";
+import { Contract, type HDNodeWallet, JsonRpcProvider, type JsonRpcSigner, Wallet, id as hashOf, parseEther } from "ethers";
 import { copyFileSync, existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -55,6 +55,11 @@ export interface RealIndex {
   onBackend(backend: Backend): Promise<{ indexer: RunningIndexer; reader: IndexReader }>;
   /** The node's unlocked account `i` (they sign SIWE messages too). */
   signer(i: number): Promise<JsonRpcSigner>;
+  /**
+   * A new random account with 100 ETH from the admin: for specs that transact on this shared chain, so that what they
+   * create never shows in another spec's lists and stats (the node's accounts 6 and up are few and shared).
+   */
+  freshSigner(): Promise<HDNodeWallet>;
   /** Accounts 0 to 5; the stranger never appears in the index. Accounts 6 and up are free for tests that transact. */
   admin: JsonRpcSigner;
   merchant: JsonRpcSigner;
@@ -164,6 +169,11 @@ async function build(): Promise<RealIndex> {
       return { indexer: started, reader: started.reader };
     },
     signer,
+    async freshSigner() {
+      const wallet = Wallet.createRandom().connect(provider);
+      await (await admin!.sendTransaction({ to: wallet.address, value: parseEther("100") })).wait();
+      return wallet;
+    },
     admin: admin!,
     merchant: merchant!,
     payer: payer!,

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { Contract, parseEther } from "ethers";
 import { Backend, BrowserSession, journeySteps } from "../helpers/browser-stack";
 import { artifactAbi } from "../helpers/real-index";
+import { waitFor } from "../../scripts/stack/processes";
 
 /** French digit groups are narrow no-break spaces; the test compares with plain spaces. */
 const plain = (text: string | null) => (text ?? "").replace(/[\u202f\u00a0]/g, " ").trim();
@@ -131,6 +132,25 @@ describe("web: a taxed invoice in French, and its credit note", function () {
     expect(plain(await merchant.page.textContent("#invoice-customer"))).to.contain("compta@dupont.example");
     expect(await merchant.page.textContent("#no-credit-notes")).to.equal("Aucun avoir : rien n'a été rendu au payeur.");
     await merchant.screenshot("invoice-fr");
+  });
+
+  it("emails the invoice to the customer, in French, with its PDF and link", async function () {
+    const number = await merchant.waitForText("#invoice-number", /^INV-\d{4}-\d{4}$/);
+    const smtp = backend.smtp!;
+    await waitFor("the customer's email", async () => smtp.received.some((m) => m.envelopeTo.includes("compta@dupont.example")), {
+      timeoutMs: 60_000,
+    });
+    const message = smtp.received.find((m) => m.envelopeTo.includes("compta@dupont.example"))!;
+    expect(message.mail.subject).to.match(new RegExp(`^Facture ${number} de `));
+    expect(message.mail.text).to.contain(`${backend.baseUrl}/invoices/`).and.to.contain("?share=");
+    const [pdf] = message.mail.attachments;
+    expect(pdf!.contentType).to.equal("application/pdf");
+    expect(pdf!.content.subarray(0, 5).toString()).to.equal("%PDF-");
+    // The page says it was sent.
+    await merchant.page.reload();
+    expect(
+      await merchant.page.locator('#invoice-emails [data-kind="invoice_issued"]').getAttribute("data-state", { timeout: 30_000 }),
+    ).to.equal("sent");
   });
 
   it("lists a numbered credit note after a partial refund", async function () {

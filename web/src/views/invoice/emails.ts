@@ -1,21 +1,21 @@
 /** The invoice screen's email card (merchant only): each email of the invoice, to whom, and whether it was sent. */
 import { EMAIL_STATE_TONE } from "../../../../core/email";
 import { CATALOGUES } from "../../../../core/labels";
+import { locale, t } from "../../i18n";
 import { formatDateTime } from "../../lib/format";
 import { h } from "../../ui/dom";
 import { badge } from "../../ui/feedback";
 import type { Loaded } from "./screen";
 
-const labels = CATALOGUES.en.email;
-
 /** The emails card, or null when the API lists no email for this invoice (not the merchant, or email off). */
 export function emailsCard({ record }: Loaded): HTMLElement | null {
   const emails = record?.emails ?? [];
   if (emails.length === 0) return null;
+  const labels = CATALOGUES[locale()].email;
   return h(
     "section",
-    { class: "card emails-card", "aria-label": "Emails", id: "invoice-emails" },
-    h("h2", null, "Emails"),
+    { class: "card emails-card", "aria-label": t().emails.title, id: "invoice-emails" },
+    h("h2", null, t().emails.title),
     h(
       "dl",
       { class: "kv kv-compact" },

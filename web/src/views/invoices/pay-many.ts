@@ -13,21 +13,22 @@ import { app } from "../../lib/state";
 import { runTransaction } from "../../lib/tx";
 import { h, replace } from "../../ui/dom";
 import { busy, notice } from "../../ui/feedback";
+import { fill, t } from "../../i18n";
 
-/** Every string of this feature, kept together so that they can move into the catalogues. */
+/** Every string of this feature, in the page's language (catalogue section `payMany`). */
 export const PAY_MANY_TEXT = {
-  column: "Select",
-  select: (id: string) => `Select invoice #${id} to pay`,
-  button: (count: number) => (count === 0 ? "Pay selected" : `Pay selected (${count})`),
-  hint: "Tick the open invoices addressed to you to pay them together: one transaction, plus an approval per token.",
-  tooMany: `Select at most ${MAX_BATCH_INVOICES} invoices at once: pay the rest in another batch.`,
-  refused: "The batch cannot be paid",
-  step: (title: string, step: number, steps: number) => `${title} (step ${step} of ${steps})`,
-  approve: (amount: string) => `Approve ${amount}`,
-  payMany: (count: number, total: string) => `Pay ${count} invoice${count === 1 ? "" : "s"}: ${total}`,
-  paid: (count: number) => `Paid ${count} invoice${count === 1 ? "" : "s"}`,
-  stopped: "Stopped: nothing more was sent. The invoices stay selected; try again when ready.",
-} as const;
+  column: () => t().payMany.column,
+  select: (id: string) => fill(t().payMany.select, { id }),
+  button: (count: number) => (count === 0 ? t().payMany.button : fill(t().payMany.buttonCount, { count })),
+  hint: () => t().payMany.hint,
+  tooMany: () => fill(t().payMany.tooMany, { max: MAX_BATCH_INVOICES }),
+  refused: () => t().payMany.refused,
+  step: (title: string, step: number, steps: number) => fill(t().payMany.step, { title, step, steps }),
+  approve: (amount: string) => fill(t().payMany.approve, { amount }),
+  payMany: (count: number, total: string) => fill(count === 1 ? t().payMany.payOne : t().payMany.payMany, { count, total }),
+  paid: (count: number) => (count === 1 ? t().payMany.paidOne : fill(t().payMany.paidMany, { count })),
+  stopped: () => t().payMany.stopped,
+};
 
 /** The checkboxes and the "Pay selected" bar of one list. */
 export interface PayManySelection {
@@ -55,7 +56,7 @@ export function payManySelection(account: string, onPaid: () => void): PayManySe
   const bar = h(
     "div",
     { class: "pay-many-bar", id: "pay-many", hidden: true },
-    h("div", { class: "pay-many-row" }, button, h("span", { class: "muted small" }, PAY_MANY_TEXT.hint)),
+    h("div", { class: "pay-many-row" }, button, h("span", { class: "muted small" }, PAY_MANY_TEXT.hint())),
     status,
     slot,
   );
@@ -67,7 +68,7 @@ export function payManySelection(account: string, onPaid: () => void): PayManySe
   button.addEventListener("click", async () => {
     replace(status);
     replace(slot);
-    if (selected.size > MAX_BATCH_INVOICES) return replace(status, notice("warning", PAY_MANY_TEXT.tooMany));
+    if (selected.size > MAX_BATCH_INVOICES) return replace(status, notice("warning", PAY_MANY_TEXT.tooMany()));
     const done = busy(button);
     try {
       const batch = await api.batchTransactions([...selected]);
@@ -75,10 +76,10 @@ export function payManySelection(account: string, onPaid: () => void): PayManySe
         replace(status, notice("success", PAY_MANY_TEXT.paid(batch.payments.length)));
         selected.clear();
         onPaid();
-      } else replace(status, notice("warning", PAY_MANY_TEXT.stopped));
+      } else replace(status, notice("warning", PAY_MANY_TEXT.stopped()));
     } catch (error) {
       if (error instanceof ApiError && error.status === 401) return app.sessionExpired();
-      replace(status, notice("error", PAY_MANY_TEXT.refused, error instanceof Error ? error.message : String(error)));
+      replace(status, notice("error", PAY_MANY_TEXT.refused(), error instanceof Error ? error.message : String(error)));
     } finally {
       done();
       refresh();
@@ -119,7 +120,7 @@ export function payManySelection(account: string, onPaid: () => void): PayManySe
 
   return {
     bar,
-    headCell: () => h("th", { scope: "col", class: "select-cell" }, h("span", { class: "visually-hidden" }, PAY_MANY_TEXT.column)),
+    headCell: () => h("th", { scope: "col", class: "select-cell" }, h("span", { class: "visually-hidden" }, PAY_MANY_TEXT.column())),
     cell(item) {
       const id = item.onchain?.id;
       if (!id || !batchPayable(item, account)) return h("td", { class: "select-cell" });

@@ -1,6 +1,7 @@
 import { createTransport } from "nodemailer";
 import type { Logger } from "pino";
 import type { Config } from "../../env";
+import { startPollingLoop } from "../polling-loop";
 import type { DocumentDeps } from "../../services/invoice-document";
 import { invoiceDocuments } from "../../services/invoice-document";
 import { EmailOutbox } from "./outbox";
@@ -43,27 +44,19 @@ export function startEmailWorker(deps: DocumentDeps & { config: Config; logger: 
     logger,
     now,
   );
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let round: Promise<void> = Promise.resolve();
-  const loop = () => {
-    round = (async () => {
-      try {
-        await outbox.poll();
-        await sender.drain(() => stopped);
-      } catch (err) {
-        logger.error({ err }, "email round failed");
-      }
-      if (!stopped) timer = setTimeout(loop, config.webhookPollMs);
-    })();
-  };
-  loop();
+  const loop = startPollingLoop(
+    async (stopped) => {
+      await outbox.poll();
+      await sender.drain(stopped);
+    },
+    config.webhookPollMs,
+    logger,
+    "email",
+  );
   logger.info({ from: config.smtpFrom }, "email worker started");
   return {
     async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await round;
+      await loop.stop();
       transport.close();
       logger.info("email worker stopped");
     },

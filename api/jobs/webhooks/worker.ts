@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import type { Config } from "../../env";
+import { startPollingLoop } from "../polling-loop";
 import type { AppDb } from "../../db";
 import { type OutboxIndex, WebhookOutbox } from "./outbox";
 import { WebhookSender } from "./sender";
@@ -30,28 +31,19 @@ export function startWebhookWorker(deps: {
     logger,
     now,
   );
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let round: Promise<void> = Promise.resolve();
-
-  const loop = () => {
-    round = (async () => {
-      try {
-        await outbox.poll();
-        await sender.drain(() => stopped);
-      } catch (err) {
-        logger.error({ err }, "webhook round failed");
-      }
-      if (!stopped) timer = setTimeout(loop, deps.config.webhookPollMs);
-    })();
-  };
-  loop();
+  const loop = startPollingLoop(
+    async (stopped) => {
+      await outbox.poll();
+      await sender.drain(stopped);
+    },
+    deps.config.webhookPollMs,
+    logger,
+    "webhook",
+  );
   logger.info({ pollMs: deps.config.webhookPollMs, production: deps.config.production }, "webhook worker started");
   return {
     async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await round;
+      await loop.stop();
       logger.info("webhook worker stopped");
     },
   };

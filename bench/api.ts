@@ -13,76 +13,58 @@
  * burst of load from elsewhere on the machine hits them alike); each figure is the median over the
  * rounds (every round is kept in meta.rounds).
  *
+ * Both backends in one run: a second indexer follows the same chain into a throwaway PostgreSQL cluster
+ * (scripts/stack/postgres.ts), and a second app reads that index and keeps its app database there; its routes are
+ * measured in the same rounds and written under `postgres`.
+ *
  * Environment: BENCH_ROWS (default 50,000) History rows at least; BENCH_SECONDS (default 10) per
- * route and round; BENCH_ROUNDS (default 5); BENCH_CONNECTIONS (default 10). Targets: GET
- * /transactions ≥ 40 % of the baseline's rps, p99 ≤ 25 ms.
+ * route and round; BENCH_ROUNDS (default 3); BENCH_CONNECTIONS (default 10). Targets: on SQLite GET
+ * /transactions ≥ 40 % of the baseline's rps; on PostgreSQL its p99 ≤ 25 ms.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import type { AddressInfo } from "node:net";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
-import { serve } from "@hono/node-server";
-import autocannon from "autocannon";
 import Database from "better-sqlite3";
 import { Contract, JsonRpcProvider, getAddress } from "ethers";
 import { Hono } from "hono";
-import { SiweMessage } from "siwe";
 import { createApp } from "../api/app";
 import { loadConfig } from "../api/env";
-import { migrateToLatest, openAppDb } from "../api/db";
+import { migrateToLatest, openAppDatabase, openAppDb } from "../api/db";
 import { jsonRpcChain } from "../api/services/chain";
 import { staticDeployment } from "../api/services/deployment";
 import { IndexReader } from "../api/index/reader";
+import { openIndexReader } from "../api/index/open";
 import { createLogger } from "../api/lib/logger";
 import type { Deployment } from "../core/deployment";
 import { deployEventGenerator } from "../scripts/stack/events";
 import { startIndexer } from "../scripts/stack/indexer";
 import { deploySettle, startHardhatNode } from "../scripts/stack/node";
 import { REPO_ROOT } from "../scripts/stack/paths";
-import { stopAllProcesses } from "../scripts/stack/processes";
+import { type PostgresCluster, startPostgres } from "../scripts/stack/postgres";
+import { freePort, stopAllProcesses } from "../scripts/stack/processes";
+import { listen, loadRoute, signIn, type RoundResult, type RouteResult } from "./lib/api-bench";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const ROWS = Number(process.env.BENCH_ROWS ?? 50_000);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const ORIGIN = "http://localhost:8000";
 /** Transfers per BenchSettle transaction: 28 rounds over 100 recipients (each one 2 History rows: out and in). */
 const TRANSFER_ROUNDS = 28;
-
-/** One route's figures. */
-export interface RouteResult {
-  rps: number;
-  p50Ms: number;
-  p99Ms: number;
-}
+/** Prefix of the PostgreSQL app's routes in the rounds (written under `postgres` in api.json). */
+const PG = "postgres: ";
 
 const abiOf = (path: string): never =>
   (JSON.parse(readFileSync(join(REPO_ROOT, "artifacts", "contracts", path), "utf8")) as { abi: never }).abi;
 const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
 
-function run(url: string, headers: Record<string, string> = {}): Promise<RouteResult & { non2xx: number }> {
-  return new Promise((resolve, reject) => {
-    // The load generator runs in a worker thread so that the server keeps the main thread to itself.
-    autocannon({ url, connections: CONNECTIONS, duration: SECONDS, headers, workers: 1 } as autocannon.Options, (err, result) => {
-      if (err) return reject(err);
-      resolve({ rps: Math.round(result.requests.average), p50Ms: result.latency.p50, p99Ms: result.latency.p99, non2xx: result.non2xx });
-    });
-  });
-}
-
-function listen(fetch: (req: Request) => Response | Promise<Response>): Promise<{ url: string; close(): Promise<void> }> {
-  return new Promise((resolve) => {
-    const server = serve({ fetch, port: 0, hostname: "127.0.0.1" }, () => {
-      resolve({
-        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-        close: () => new Promise((r) => server.close(() => r())),
-      });
-    });
-  });
-}
+/** The run's PostgreSQL cluster, dropped however the run ends. */
+let pgCluster: PostgresCluster | undefined;
 
 async function main(): Promise<void> {
   console.log(`bench:api — ${cpus().length} cores (${cpus()[0]?.model}), ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}`);
+  const cluster = (pgCluster = await startPostgres({ port: await freePort() }));
+  await Promise.all(["bench_app", "bench_index"].map((name) => cluster.createDatabase(name)));
   const dir = mkdtempSync(join(tmpdir(), "settle-bench-api-"));
   const indexDir = join(dir, "index");
   mkdirSync(indexDir);
@@ -125,29 +107,7 @@ async function main(): Promise<void> {
   const baseline = await listen(new Hono().get("/", (c) => c.json({ ok: true })).fetch);
 
   // Sign in the bench account (a real SIWE signature by the node's account 1).
-  const issued = await fetch(`${api.url}/auth/nonce`);
-  const { nonce } = (await issued.json()) as { nonce: string };
-  // The nonce is bound to the client that asked for it by a cookie, sent back with the signature.
-  const nonceCookie = issued.headers
-    .getSetCookie()
-    .map((line) => line.split(";")[0])
-    .join("; ");
-  const message = new SiweMessage({
-    domain: new URL(ORIGIN).host,
-    address: account!.address,
-    uri: ORIGIN,
-    version: "1",
-    chainId: deploymentFile.chainId,
-    nonce,
-    issuedAt: new Date().toISOString(),
-  }).prepareMessage();
-  const signIn = await fetch(`${api.url}/auth/verify`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json", Cookie: nonceCookie },
-    body: JSON.stringify({ message, signature: await account!.signMessage(message) }),
-  });
-  if (signIn.status !== 200) throw new Error(`sign-in: ${signIn.status} ${await signIn.text()}`);
-  const auth = { Authorization: `Bearer ${((await signIn.json()) as { token: string }).token}` };
+  const auth = await signIn(api.url, ORIGIN, deploymentFile.chainId, account!);
 
   // One invoice: drafted through the API, created on chain by the bench account, paid by account 2.
   const { SettleToken, PaymentEscrow } = deploymentFile.contracts;
@@ -207,6 +167,32 @@ async function main(): Promise<void> {
     clearInterval(progress);
   }
   await indexer.stop();
+  // The same chain into PostgreSQL, and the app on it (app database there too).
+  started = Date.now();
+  const pgConfig = loadConfig({
+    PUBLIC_ORIGIN: ORIGIN,
+    APP_DATABASE_URL: cluster.url("bench_app"),
+    INDEX_DATABASE_URL: cluster.url("bench_index"),
+    JWT_SECRET: config.jwtSecret!,
+    LOG_LEVEL: "info",
+    AUTH_RATE_LIMIT_PER_MINUTE: "100000",
+  });
+  const pgIndexer = await startIndexer({
+    rpcUrl: node.url,
+    deploymentsDir: deployment.deploymentsDir,
+    indexDatabaseUrl: pgConfig.indexDatabaseUrl,
+    openReader: (location) => new IndexReader(location),
+  });
+  await pgIndexer.waitUntilIndexed(head, 900_000);
+  await pgIndexer.stop();
+  console.log(`index on PostgreSQL: indexed in ${seconds(started)}`);
+  const pgDb = await openAppDatabase(pgConfig);
+  await migrateToLatest(pgDb);
+  const pgIndex = openIndexReader(pgConfig, () => deploymentFile);
+  const pgDeps = { ...deps, config: pgConfig, db: pgDb, index: pgIndex };
+  const pgApi = await listen(createApp(pgDeps).fetch);
+  const pgUncached = await listen(createApp({ ...pgDeps, config: { ...pgConfig, historyCacheMs: 0 } }).fetch);
+  const pgAuth = await signIn(pgApi.url, ORIGIN, deploymentFile.chainId, account!);
   const counter = new Database(config.indexDbPath, { readonly: true });
   const historyRows = (counter.prepare(`SELECT count(*) AS n FROM "History"`).get() as { n: number }).n;
   const accountRows = (await index.account(account!.address))?.historyCount ?? 0;
@@ -225,22 +211,33 @@ async function main(): Promise<void> {
     throw new Error(`GET /invoices/${invoiceId} probe: ${invoiceProbe.status} ${JSON.stringify(invoice).slice(0, 300)}`);
   }
 
+  const pgProbe = await fetch(`${pgApi.url}/transactions?limit=50`, { headers: pgAuth });
+  const pgPage = (await pgProbe.json()) as { items?: unknown[] };
+  if (pgProbe.status !== 200 || JSON.stringify(pgPage.items) !== JSON.stringify(page.items)) {
+    throw new Error(
+      `GET /transactions probe on PostgreSQL: ${pgProbe.status}, not the SQLite page: ${JSON.stringify(pgPage).slice(0, 300)}`,
+    );
+  }
+
   const routes: Array<[string, string, Record<string, string>]> = [
     ["baseline", `${baseline.url}/`, {}],
     ["GET /transactions?limit=50", `${api.url}/transactions?limit=50`, auth],
     ["GET /transactions?limit=50 (page cache off)", `${uncached.url}/transactions?limit=50`, auth],
     ["GET /invoices/:id", `${api.url}/invoices/${invoiceId}`, auth],
+    [`${PG}GET /transactions?limit=50`, `${pgApi.url}/transactions?limit=50`, pgAuth],
+    [`${PG}GET /transactions?limit=50 (page cache off)`, `${pgUncached.url}/transactions?limit=50`, pgAuth],
+    [`${PG}GET /invoices/:id`, `${pgApi.url}/invoices/${invoiceId}`, pgAuth],
   ];
-  const rounds: Array<Record<string, RouteResult & { non2xx: number }>> = [];
-  const row = (name: string, r: RouteResult & { non2xx: number }) =>
+  const rounds: Array<Record<string, RoundResult>> = [];
+  const row = (name: string, r: RoundResult) =>
     console.log(
       `${name.padEnd(44)} ${String(r.rps).padStart(7)}   ${String(r.p50Ms).padStart(3)} ms ${String(r.p99Ms).padStart(3)} ms   ${r.non2xx}`,
     );
   const header = `${"route".padEnd(44)} ${"req/s".padStart(7)}   p50    p99   non-2xx`;
   for (let round = 1; round <= ROUNDS; round++) {
     console.log(`\nround ${round}/${ROUNDS} (${SECONDS} s per route, ${CONNECTIONS} connections)\n${header}`);
-    const figures: Record<string, RouteResult & { non2xx: number }> = {};
-    for (const [name, url, headers] of routes) row(name, (figures[name] = await run(url, headers)));
+    const figures: Record<string, RoundResult> = {};
+    for (const [name, url, headers] of routes) row(name, (figures[name] = await loadRoute(url, headers, SECONDS, CONNECTIONS)));
     rounds.push(figures);
   }
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -254,14 +251,25 @@ async function main(): Promise<void> {
     row(name, { ...results[name], non2xx: non2xx[name] });
   }
   const tx = results["GET /transactions?limit=50"]!;
+  const pgTx = results[`${PG}GET /transactions?limit=50`]!;
   const ratio = tx.rps / results.baseline!.rps;
-  const pass = ratio >= 0.4 && tx.p99Ms <= 25 && non2xx["GET /transactions?limit=50"] === 0;
-  console.log(
-    `\nGET /transactions: ${(ratio * 100).toFixed(1)} % of the baseline (target ≥ 40 %), p99 ${tx.p99Ms} ms (target ≤ 25 ms): ${pass ? "PASS" : "FAIL"}`,
+  const targets = {
+    "sqlite GET /transactions ≥ 0.4 × baseline rps": { target: ">= 0.4", figure: Number(ratio.toFixed(3)), met: ratio >= 0.4 },
+    "sqlite GET /transactions p99 ≤ 25 ms": { target: "<= 25", figure: tx.p99Ms, met: tx.p99Ms <= 25 },
+    "postgres GET /transactions p99 ≤ 25 ms": { target: "<= 25", figure: pgTx.p99Ms, met: pgTx.p99Ms <= 25 },
+  };
+  const pass = Object.values(targets).every((t) => t.met) && Object.values(non2xx).every((n) => n === 0);
+  for (const [name, t] of Object.entries(targets)) console.log(`target ${name}: ${t.figure} (${t.met ? "met" : "MISSED"})`);
+  const postgres = Object.fromEntries(
+    Object.entries(results)
+      .filter(([name]) => name.startsWith(PG))
+      .map(([name, figures]) => [name.slice(PG.length), figures]),
   );
 
   const out = {
-    ...results,
+    ...Object.fromEntries(Object.entries(results).filter(([name]) => !name.startsWith(PG))),
+    postgres,
+    targets,
     meta: {
       settings: {
         command: "npm run bench:api",
@@ -273,7 +281,7 @@ async function main(): Promise<void> {
         historyCacheMs: config.historyCacheMs,
         logLevel: config.logLevel,
       },
-      index: { source: "real indexer over a Hardhat node", historyRows, accountRows, headBlock: head },
+      index: { source: "real indexer over a Hardhat node (and a second one into PostgreSQL)", historyRows, accountRows, headBlock: head },
       non2xx,
       rounds,
       transactionsVsBaseline: Number(ratio.toFixed(3)),
@@ -288,6 +296,10 @@ async function main(): Promise<void> {
   await api.close();
   await uncached.close();
   await baseline.close();
+  await pgApi.close();
+  await pgUncached.close();
+  await pgIndex.close();
+  await pgDb.destroy();
   chain.destroy();
   provider.destroy();
   await index.close();
@@ -301,4 +313,7 @@ main()
     console.error(`bench:api failed: ${err instanceof Error ? err.message : String(err)}`);
     process.exitCode = 1;
   })
-  .finally(() => stopAllProcesses());
+  .finally(async () => {
+    await stopAllProcesses();
+    await pgCluster?.drop();
+  });

@@ -3,9 +3,12 @@
  * machine against a real Hardhat node, the real deploy, the real indexer (launcher + Ponder) and
  * the API's read module. Writes bench/results/indexer.json; see bench/README.md for the method.
  *
- * Environment: BENCH_EVENTS (default 50000) sets how many Settle events to generate at least;
- * BENCH_ROUNDS (default 3) how many backfills from scratch are timed (the median is reported: the
- * machine is shared); BENCH_LAG_SAMPLES (default 200) how many transactions the lag is measured over;
+ * Both backends in one run (a throwaway PostgreSQL cluster, scripts/stack/postgres.ts), each backfill also timed with
+ * handlers that write nothing (bench/lib/backfill.ts), and where Settle's handlers spend their time, per file.
+ *
+ * Environment: BENCH_EVENTS (default 20000) sets how many Settle events to generate at least;
+ * BENCH_ROUNDS (default 1) how many backfills from scratch of each variant are timed (the median is reported: the
+ * machine is shared); BENCH_LAG_SAMPLES (default 100) how many transactions the lag is measured over;
  * BENCH_OUTAGE_MS (default 10000) the outage the recovery time is measured after (bench/lib/rpc-faults.ts).
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -16,24 +19,35 @@ import { generateSettleEvents } from "../scripts/stack/events";
 import { deploySettle, startHardhatNode } from "../scripts/stack/node";
 import { REPO_ROOT } from "../scripts/stack/paths";
 import { IndexReader } from "../api/index/reader";
-import { startIndexer, type RunningIndexer } from "../scripts/stack/indexer";
-import { stopAllProcesses } from "../scripts/stack/processes";
+import type { RunningIndexer } from "../scripts/stack/indexer";
+import { type PostgresCluster, startPostgres } from "../scripts/stack/postgres";
+import { freePort, stopAllProcesses } from "../scripts/stack/processes";
+import { benchBackfills, type BackendBackfill, type BenchBackend } from "./lib/backfill";
 import { benchRpcFaults, type RpcFaultsBenchResult } from "./lib/rpc-faults";
 
 function artifact(path: string): { abi: InterfaceAbi } {
   return JSON.parse(readFileSync(join(REPO_ROOT, "artifacts", "contracts", path), "utf8")) as { abi: InterfaceAbi };
 }
 
-/** Result written to bench/results/indexer.json. */
-export interface IndexerBenchResult {
-  events: number;
-  backfillSeconds: number;
-  eventsPerSecond: number;
+/** One backend's figures: the backfill (ours and the no-op handlers') and the lag. */
+export interface BackendFigures extends BackendBackfill {
   lagMsP50: number;
   lagMsP99: number;
-  /** Every backfill's seconds, in the order they ran (`backfillSeconds` is their median). */
-  backfillRounds: number[];
-  /** The same backfill through a flaky RPC (fault proxy) next to a latency-only one, and the recovery after an outage. */
+}
+
+/** A target of the benchmark: what it asks, the figure measured, whether met. */
+export interface BenchTarget {
+  target: string;
+  figure: number;
+  met: boolean;
+}
+
+/** Result written to bench/results/indexer.json: SQLite's figures at the top level, PostgreSQL's beside them. */
+export interface IndexerBenchResult extends BackendFigures {
+  events: number;
+  postgres: BackendFigures;
+  targets: Record<string, BenchTarget>;
+  /** The same backfill through a flaky RPC (fault proxy) next to a latency-only one, and the recovery after an outage (SQLite). */
   rpcFaults: RpcFaultsBenchResult;
 }
 
@@ -42,44 +56,46 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.max(0, index)]!;
 }
 
+/** Milliseconds from a mined SETL transfer to its History rows in `indexer`'s read module, over `samples` transfers. */
+async function measureLag(
+  indexer: RunningIndexer<IndexReader>,
+  samples: number,
+  transfer: () => Promise<string>,
+): Promise<{ p50: number; p99: number }> {
+  const lags: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 100));
+    const hash = await transfer();
+    const mined = performance.now();
+    while ((await indexer.reader.historyByTxHash(hash)).length === 0) {
+      if (performance.now() - mined > 60_000) throw new Error(`transaction ${hash} not indexed after 60 s`);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    lags.push(performance.now() - mined);
+  }
+  lags.sort((a, b) => a - b);
+  return { p50: Number(percentile(lags, 50).toFixed(1)), p99: Number(percentile(lags, 99).toFixed(1)) };
+}
+
 async function main(): Promise<void> {
-  const target = Number(process.env.BENCH_EVENTS ?? 50_000);
-  const samples = Number(process.env.BENCH_LAG_SAMPLES ?? 200);
+  const target = Number(process.env.BENCH_EVENTS ?? 20_000);
+  const samples = Number(process.env.BENCH_LAG_SAMPLES ?? 100);
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 1);
+  if (!(rounds >= 1)) throw new Error("BENCH_ROUNDS must be at least 1");
+  let cluster: PostgresCluster | undefined;
   try {
     console.log(
       `bench:indexer — ${cpus().length} cores (${cpus()[0]?.model}), ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}`,
     );
+    cluster = await startPostgres({ port: await freePort() });
     const node = await startHardhatNode();
     const deployment = await deploySettle(node);
-    let started = Date.now();
+    const started = Date.now();
     const events = await generateSettleEvents(node, deployment, target);
     const head = await node.blockNumber();
     console.log(`generated ${events} indexed events up to block ${head} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
-    // Backfill: from launching the indexer on an empty index to every event readable; the last
-    // round's indexer stays up for the lag measurement.
-    const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
-    const backfillRounds: number[] = [];
-    let indexer: RunningIndexer<IndexReader> | undefined;
-    for (let round = 1; round <= rounds; round++) {
-      await indexer?.stop();
-      started = Date.now();
-      indexer = await startIndexer({
-        rpcUrl: node.url,
-        deploymentsDir: deployment.deploymentsDir,
-        openReader: (location) => new IndexReader(location),
-      });
-      await indexer.waitUntilIndexed(head, 600_000);
-      const seconds = (Date.now() - started) / 1000;
-      backfillRounds.push(Number(seconds.toFixed(2)));
-      const indexed = (await indexer.reader.stats()).block?.number;
-      console.log(`backfill ${round}/${rounds}: ${seconds.toFixed(2)} s, ${Math.round(events / seconds)} events/s (head ${indexed})`);
-    }
-    if (!indexer) throw new Error("BENCH_ROUNDS must be at least 1");
-    const backfillSeconds = percentile(
-      [...backfillRounds].sort((a, b) => a - b),
-      50,
-    );
+    const { results, keep } = await benchBackfills(node, deployment, head, events, cluster, rounds);
 
     // Lag: a SETL transfer is mined (the node answers eth_sendTransaction once the block exists),
     // then the read module is polled until its History rows are there.
@@ -88,51 +104,47 @@ async function main(): Promise<void> {
       deployment.contracts.SettleToken.address,
       artifact("SettleToken.sol/SettleToken.json").abi,
     ).interface.encodeFunctionData("transfer", ["0x00000000000000000000000000000000000be001", 1n]);
-    const lags: number[] = [];
-    for (let i = 0; i < samples; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 100));
-      const hash = await node.rpc<string>("eth_sendTransaction", [
-        { from, to: deployment.contracts.SettleToken.address, data, gas: "0x30000" },
-      ]);
-      const mined = performance.now();
-      while ((await indexer.reader.historyByTxHash(hash)).length === 0) {
-        if (performance.now() - mined > 10_000) throw new Error(`transaction ${hash} not indexed after 10 s`);
-        await new Promise((resolve) => setTimeout(resolve, 2));
+    const transfer = () =>
+      node.rpc<string>("eth_sendTransaction", [{ from, to: deployment.contracts.SettleToken.address, data, gas: "0x30000" }]);
+    const figures = {} as Record<BenchBackend, BackendFigures>;
+    for (const backend of ["sqlite", "postgres"] as const) {
+      const lag = await measureLag(keep[backend], samples, transfer);
+      await keep[backend].stop();
+      figures[backend] = { ...results[backend], lagMsP50: lag.p50, lagMsP99: lag.p99 };
+      const f = figures[backend];
+      console.log(
+        `${backend}: backfill ${f.backfillSeconds} s (${f.eventsPerSecond} events/s), no-op handlers ${f.noopBackfillSeconds} s ` +
+          `(${f.noopEventsPerSecond} events/s), handlerRatio ${f.handlerRatio}; lag p50 ${f.lagMsP50} ms, p99 ${f.lagMsP99} ms`,
+      );
+      for (const [file, cost] of Object.entries(f.handlerCost)) {
+        console.log(
+          `  ${file}: ${cost.events} events, ${cost.totalMs} ms (${cost.msPerEvent} ms/event, ${Math.round(cost.share * 100)} %)`,
+        );
       }
-      lags.push(performance.now() - mined);
     }
-    lags.sort((a, b) => a - b);
-    await indexer.stop();
-    const rpcFaults = await benchRpcFaults(node, deployment, head, () =>
-      node.rpc<string>("eth_sendTransaction", [{ from, to: deployment.contracts.SettleToken.address, data, gas: "0x30000" }]),
-    );
-    const result: IndexerBenchResult = {
-      events,
-      backfillSeconds,
-      eventsPerSecond: Math.round(events / backfillSeconds),
-      lagMsP50: Number(percentile(lags, 50).toFixed(1)),
-      lagMsP99: Number(percentile(lags, 99).toFixed(1)),
-      backfillRounds,
-      rpcFaults,
+    const rpcFaults = await benchRpcFaults(node, deployment, head, transfer);
+    const pgVsSqlite = Number((figures.postgres.eventsPerSecond / figures.sqlite.eventsPerSecond).toFixed(2));
+    const targets: Record<string, BenchTarget> = {
+      "postgres backfill ≥ 0.5 × sqlite (same run)": { target: ">= 0.5", figure: pgVsSqlite, met: pgVsSqlite >= 0.5 },
+      "sqlite lag p99 ≤ 300 ms": { target: "<= 300", figure: figures.sqlite.lagMsP99, met: figures.sqlite.lagMsP99 <= 300 },
+      "postgres lag p99 ≤ 300 ms": { target: "<= 300", figure: figures.postgres.lagMsP99, met: figures.postgres.lagMsP99 <= 300 },
+      "flaky RPC: faulty ≤ 2 × latency-only": {
+        target: "<= 2",
+        figure: rpcFaults.faultyToLatencyOnly,
+        met: rpcFaults.faultyToLatencyOnly <= 2,
+      },
+      "recovery after an outage < 10 s": { target: "< 10", figure: rpcFaults.recoverySeconds, met: rpcFaults.recoverySeconds < 10 },
     };
-    console.log(
-      `lag over ${samples} transactions: p50 ${result.lagMsP50} ms, p99 ${result.lagMsP99} ms (max ${lags[lags.length - 1]!.toFixed(1)} ms)`,
-    );
-    console.log(`backfill median of ${rounds}: ${backfillSeconds} s, ${result.eventsPerSecond} events/s`);
-    console.log(
-      `targets: >= 3000 events/s (${result.eventsPerSecond >= 3000 ? "met" : "MISSED"}), lag p99 <= 300 ms (${result.lagMsP99 <= 300 ? "met" : "MISSED"})`,
-    );
+    const result: IndexerBenchResult = { events, ...figures.sqlite, postgres: figures.postgres, targets, rpcFaults };
+    for (const [name, t] of Object.entries(targets)) console.log(`target ${name}: ${t.figure} (${t.met ? "met" : "MISSED"})`);
     const out = join(REPO_ROOT, "bench", "results", "indexer.json");
     mkdirSync(join(REPO_ROOT, "bench", "results"), { recursive: true });
     writeFileSync(out, JSON.stringify(result, null, 2) + "\n");
-    console.log(
-      `flaky RPC: faulty backfill ${rpcFaults.faultyToLatencyOnly}x the latency-only one (goal <= 2: ${rpcFaults.faultyToLatencyOnly <= 2 ? "met" : "MISSED"}), ` +
-        `recovery ${rpcFaults.recoverySeconds} s (goal < 10: ${rpcFaults.recoverySeconds < 10 ? "met" : "MISSED"}), ${rpcFaults.rebuilds} rebuilds, ${rpcFaults.ponderExits} Ponder exits`,
-    );
     console.log(`wrote ${out}`);
     await node.stop();
   } finally {
     await stopAllProcesses();
+    await cluster?.drop();
   }
 }
 

@@ -40,6 +40,12 @@ export function startPonder(settings: IndexerSettings): PonderProcess {
   };
 }
 
+/**
+ * The Ponder project Ponder is started on: indexer/, or SETTLE_PONDER_ROOT (bench:indexer's copy whose handlers write
+ * nothing, bench/lib/noop-handlers.ts).
+ */
+const PONDER_ROOT = process.env.SETTLE_PONDER_ROOT ?? INDEXER_DIR;
+
 function spawnPonder(settings: IndexerSettings): ChildProcess {
   const ponderBin = join(INDEXER_DIR, "node_modules", "@ponder", "core", "dist", "bin", "ponder.js");
   // A backfill allocates short-lived objects by the million and a fifth of Ponder's CPU went to
@@ -49,7 +55,7 @@ function spawnPonder(settings: IndexerSettings): ChildProcess {
     ponderBin,
     "start",
     "--root",
-    INDEXER_DIR,
+    PONDER_ROOT,
     "--port",
     String(settings.port),
     "--hostname",

@@ -73,6 +73,11 @@ export interface InvoiceDraftsTable {
   customer: string | null;
   /** v2: the language of its documents (core/labels Locale); null for older drafts (English). */
   language: string | null;
+  /**
+   * v2: the ISO 4217 code of a draft priced in a currency (its line amounts, taxes and total in hundredths of it; the
+   * total is the on-chain price); null for a draft priced in its token.
+   */
+  currency: string | null;
 }
 
 /** Line items of a draft, in order. Amounts are uint256 decimal text; `amount` is the line's net (v2) or quantity × unit price (v1). */

@@ -12,7 +12,7 @@ import type { Keccak256Utf8 } from "../../core/invoice/reference";
 export const keccak256Utf8: Keccak256Utf8 = (text) => keccak256(toUtf8Bytes(text));
 
 /** The on-chain fields {@link termsMatch} compares. */
-export type InvoiceTerms = Pick<InvoiceRow, "merchant" | "payer" | "arbiter" | "token" | "amount" | "dueDate" | "reference">;
+export type InvoiceTerms = Pick<InvoiceRow, "merchant" | "payer" | "arbiter" | "token" | "amount" | "dueDate" | "reference" | "pricing">;
 
 /** null for an absent or zero address. */
 export const orNull = (address: string | null): string | null => (address === null || BigInt(address) === 0n ? null : address);
@@ -29,9 +29,23 @@ export function termsMatch(draft: InvoiceDraftsTable, row: InvoiceTerms): boolea
     same(draft.merchant, row.merchant) &&
     (draft.payer === null || same(draft.payer, row.payer)) &&
     same(draft.arbiter, row.arbiter) &&
-    same(draft.token, row.token) &&
-    BigInt(draft.total) === row.amount &&
+    amountsMatch(draft, row) &&
     BigInt(draft.due_date) === row.dueDate &&
     draft.reference.toLowerCase() === row.reference.toLowerCase()
+  );
+}
+
+/**
+ * The token and amount part of {@link termsMatch}. A draft priced in a currency matches an invoice priced in the same
+ * currency at its total: the invoice's amount is 0 until its payment converts the price, and a draft taking any token
+ * (the zero address) matches whichever token paid it. A draft priced in its token matches an unpriced invoice only.
+ */
+function amountsMatch(draft: InvoiceDraftsTable, row: InvoiceTerms): boolean {
+  const currency = draft.currency ?? null;
+  if (currency === null) return row.pricing === null && same(draft.token, row.token) && BigInt(draft.total) === row.amount;
+  return (
+    row.pricing?.currency === currency &&
+    row.pricing.price === BigInt(draft.total) &&
+    (orNull(draft.token) === null || same(draft.token, row.token))
   );
 }

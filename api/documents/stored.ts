@@ -47,6 +47,7 @@ export function storedDocument(draft: InvoiceDraftsTable, items: InvoiceLineItem
     language: draft.language ?? "en",
     seller: draft.seller === null ? null : (JSON.parse(draft.seller) as { [key: string]: CanonicalValue }),
     customer: draft.customer === null ? null : (JSON.parse(draft.customer) as { [key: string]: CanonicalValue }),
+    ...(draft.currency === null ? {} : { currency: draft.currency }),
   };
 }
 

@@ -36,6 +36,11 @@ export interface DraftInput {
     taxMention?: TaxMention | null;
   }>;
   notes?: string | null;
+  /**
+   * An ISO 4217 code when the draft is priced in that currency: `unitPrice` and `discount` are then in hundredths of
+   * it and the total is the on-chain price (core/invoice/currency); `token` may be the zero address for any token.
+   */
+  currency?: string;
 }
 
 /** Where the draft will be created (this API's chain and escrow) and the parties' legal details it snapshots. */
@@ -144,6 +149,7 @@ export function buildDraft(input: DraftInput, merchant: string, target: DraftTar
     language: input.language,
     seller: plain(target.seller),
     customer: plain(target.customer),
+    ...(input.currency === undefined ? {} : { currency: input.currency }),
   };
   const { canonical, reference } = invoiceReference(doc, keccak256Utf8);
   const draft: InvoiceDraftsTable = {
@@ -169,6 +175,7 @@ export function buildDraft(input: DraftInput, merchant: string, target: DraftTar
     seller: doc.seller === null ? null : JSON.stringify(doc.seller),
     customer: doc.customer === null ? null : JSON.stringify(doc.customer),
     language: doc.language,
+    currency: doc.currency ?? null,
   };
   const items: InvoiceLineItemsTable[] = doc.lineItems.map((i, position) => ({
     draft_id: id,

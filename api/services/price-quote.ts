@@ -11,6 +11,7 @@ import { ApiError } from "../lib/errors";
 import type { Chain } from "./chain";
 import { decodeEscrowView, escrowViewCall } from "./escrow-tx";
 import { fromNode } from "./node";
+import { fieldError } from "./draft-builder";
 
 const FEEDS = new Interface(PriceFeedsAbi);
 
@@ -100,4 +101,32 @@ export async function quotePrice(
     feedDecimals,
     roundId: quote.roundId,
   };
+}
+
+/**
+ * Refuses a draft priced in `currency` that accepts only `token` when the escrow's registry has no feed converting the
+ * currency into it (the invoice could never be paid). A draft taking any token (the zero address) needs the registry
+ * only; a feed with no usable answer now is no reason to refuse a draft, as the payment is quoted later.
+ *
+ * @throws ApiError 400 naming `currency` when no feed exists, 409 when the escrow has no registry, 503 if the node is down
+ */
+export async function checkDraftFeed(
+  chain: Chain,
+  escrow: string,
+  currency: string,
+  token: string,
+  priceHundredths: bigint,
+): Promise<void> {
+  if (isZeroAddress(token)) {
+    await registryOf(chain, escrow);
+    return;
+  }
+  try {
+    await quotePrice(chain, escrow, { currency, priceHundredths }, token, 0);
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    if (error.code === "no_price_feed")
+      throw fieldError("currency", `has no price feed for token ${token}: choose a token with one, or 0x000…000 for any token`);
+    if (error.code !== "price_unavailable") throw error;
+  }
 }

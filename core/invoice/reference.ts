@@ -61,6 +61,12 @@ export interface InvoiceDocumentV2 extends Omit<InvoiceDocumentV1, "schema" | "l
   language: string;
   /** The customer's details (name, address, VAT and company numbers, email), or null. */
   customer: { [key: string]: CanonicalValue } | null;
+  /**
+   * Only on a draft priced in a currency: its ISO 4217 code ("USD"). Every amount of the document is then in
+   * hundredths of it (core/invoice/currency) and `total` is the on-chain price; `token` is the one token accepted for
+   * it, or the zero address for any token with a feed. Absent (not null) otherwise, so older references still hash.
+   */
+  currency?: string;
 }
 
 /** The document a reference is the hash of, in either version. */

@@ -88,6 +88,7 @@ function issuedInvoice(spec: ExampleSpec): DocumentInputs {
     seller: JSON.stringify(spec.seller),
     customer: JSON.stringify(spec.customer),
     language: spec.language,
+    currency: null,
   };
   const { reference, canonical } = invoiceReference(storedDocument(draft, items), keccak256Utf8);
   Object.assign(draft, { reference, canonical });

@@ -91,6 +91,7 @@ describe("Invoice document model", function () {
       seller: null,
       customer: null,
       language: null,
+      currency: null,
     };
     const items = [
       {
@@ -115,6 +116,7 @@ describe("Invoice document model", function () {
       amount: 5n,
       dueDate: 2_000_000_000n,
       reference: draft.reference as `0x${string}`,
+      pricing: null,
     };
     expect(verifyDocument({ draft: { draft, items }, row, chainId: 31337, escrow }).headline).to.equal(
       "Verified against chain 31337, invoice #1",

@@ -27,7 +27,8 @@ import { requireAuth } from "../../middleware/session";
 import { sessionSettings } from "../../middleware/auth";
 import { checkEscrowTerms } from "../../services/escrow-terms";
 import { requireDeployment } from "../../services/node";
-import { NO_CURRENCY } from "../../../core/invoice/currency";
+import { NO_CURRENCY, currencyToBytes3 } from "../../../core/invoice/currency";
+import { checkDraftFeed } from "../../services/price-quote";
 
 /** /invoices: drafts with line items, their canonical hash and the unsigned createInvoice transaction. */
 export function invoiceRoutes(deps: AppDeps) {
@@ -43,7 +44,7 @@ export function invoiceRoutes(deps: AppDeps) {
         tags: ["invoices"],
         summary: "Create an invoice draft; returns its canonical hash and the unsigned createInvoice transaction",
         description:
-          "The API computes each line's net (quantity × unitPrice − discount), the tax of each rate on the sum of the nets at that rate (rounded half-up to a base unit) and the gross (the on-chain amount), builds the canonical document (settle.invoice.v2: sorted-key JSON, see core/invoice/reference.ts), hashes it with keccak256 into the on-chain reference, and encodes PaymentEscrow.createInvoice for the signed-in merchant to send. Accepts an Idempotency-Key header.",
+          "A draft priced in a currency (`currency`, amounts in hundredths of it) creates an invoice whose total is the price, paid in the token (or, with token 0x000…000, any token with a feed) converted at payment time. The API computes each line's net (quantity × unitPrice − discount), the tax of each rate on the sum of the nets at that rate (rounded half-up to a base unit) and the gross (the on-chain amount), builds the canonical document (settle.invoice.v2: sorted-key JSON, see core/invoice/reference.ts), hashes it with keccak256 into the on-chain reference, and encodes PaymentEscrow.createInvoice for the signed-in merchant to send. Accepts an Idempotency-Key header.",
         middleware: [write, idempotency(deps.db, now)] as const,
         security: [{ bearer: [] }],
         request: {
@@ -71,6 +72,7 @@ export function invoiceRoutes(deps: AppDeps) {
         const maxFeeBps = input.maxFeeBps ?? terms.feeBps;
         if (maxFeeBps < terms.feeBps)
           throw fieldError("maxFeeBps", `is below the escrow's fee of ${terms.feeBps} bps now: the escrow would refuse the invoice`);
+        if (input.currency !== undefined) await checkDraftFeed(deps.chain, escrow, input.currency, input.token, total);
         const transaction = createInvoiceTx(
           {
             payer: draft.payer ?? ZeroAddress,
@@ -81,7 +83,7 @@ export function invoiceRoutes(deps: AppDeps) {
             arbiter: draft.arbiter ?? ZeroAddress,
             maxFeeBps: BigInt(maxFeeBps),
             referenceHash: draft.reference,
-            currency: NO_CURRENCY,
+            currency: input.currency === undefined ? NO_CURRENCY : currencyToBytes3(input.currency),
           },
           { to: escrow, chainId: deployment.chainId },
         );

@@ -40,6 +40,7 @@ export function draftJson(draft: InvoiceDraftsTable, items: InvoiceLineItemsTabl
     seller: draft.seller === null ? null : (JSON.parse(draft.seller) as Record<string, unknown>),
     customer: draft.customer === null ? null : (JSON.parse(draft.customer) as Record<string, unknown>),
     language: draft.language ?? "en",
+    currency: draft.currency,
     onchainId: draft.onchain_id,
     detailsMatch: referenceMatches(draft.canonical, draft.reference, keccak256Utf8),
     createdAt: new Date(draft.created_at).toISOString(),

@@ -7,7 +7,7 @@ import { AddressSchema, TimeSchema, Uint256Schema } from "../../lib/schemas";
 import { CustomerInputSchema } from "../../lib/legal-schemas";
 import { LOCALES, type Locale } from "../../../core/labels";
 import { InvoiceEmailSchema } from "./emails";
-import { DEFAULT_SLIPPAGE_BPS, MAX_SLIPPAGE_BPS } from "../../../core/invoice/currency";
+import { CURRENCY_CODE, DEFAULT_SLIPPAGE_BPS, MAX_SLIPPAGE_BPS } from "../../../core/invoice/currency";
 import { PricingSchema } from "./priced-schemas";
 
 const description = z
@@ -32,8 +32,12 @@ const LineItemInputSchema = z
   .object({
     description,
     quantity: z.number().int("must be a whole number").min(1).max(INVOICE_LIMITS.maxQuantity),
-    unitPrice: Uint256Schema.openapi({ description: "Price of one unit in the token's smallest unit (decimal string)" }),
-    discount: Uint256Schema.default("0").openapi({ description: "A fixed amount off the line, in the token's smallest unit" }),
+    unitPrice: Uint256Schema.openapi({
+      description: "Price of one unit in the token's smallest unit, or in hundredths of `currency` when given (decimal string)",
+    }),
+    discount: Uint256Schema.default("0").openapi({
+      description: "A fixed amount off the line, in the token's smallest unit (hundredths of `currency` when given)",
+    }),
     taxRate: TaxRateSchema.default("0"),
     taxMention: z
       .enum(TAX_MENTIONS)
@@ -46,7 +50,14 @@ const LineItemInputSchema = z
 
 export const DraftInputSchema = z
   .object({
-    token: AddressSchema.openapi({ description: "ERC-20 address, or 0x0000000000000000000000000000000000000000 for ETH" }),
+    token: AddressSchema.openapi({
+      description: "ERC-20 address, or 0x0000000000000000000000000000000000000000 for ETH (with `currency`: any token with a price feed)",
+    }),
+    currency: z.string().regex(CURRENCY_CODE, "must be an ISO 4217 code in capitals, e.g. USD or EUR").optional().openapi({
+      example: "USD",
+      description:
+        "Price the invoice in this currency instead of the token: amounts are then hundredths of it (1250 = 12.50), and the payer pays the total converted at payment time (payPriced)",
+    }),
     payer: AddressSchema.nullable().optional().openapi({ description: "Who must pay; absent or null: anyone" }),
     arbiter: AddressSchema.nullable().optional(),
     dueDate: z.iso.datetime({ offset: true }).openapi({ example: "2030-01-31T23:59:59Z" }),
@@ -125,6 +136,10 @@ export const DraftSchema = z
     seller: z.record(z.string(), z.unknown()).nullable().openapi({ description: "The merchant's legal details when the draft was made" }),
     customer: z.record(z.string(), z.unknown()).nullable().openapi({ description: "The customer's details" }),
     language: z.string().openapi({ description: "The language of its documents" }),
+    currency: z.string().nullable().openapi({
+      example: "USD",
+      description: "Priced in this ISO 4217 currency: every amount of the draft is in hundredths of it (null: in the token)",
+    }),
     onchainId: z.string().nullable().openapi({ description: "On-chain invoice id once the index has seen the reference" }),
     detailsMatch: z.boolean().openapi({ description: "The stored details still hash to the reference" }),
     createdAt: z.string(),

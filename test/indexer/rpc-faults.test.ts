@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import { execFileSync } from "node:child_process";
+import Database from "better-sqlite3";
 import { JsonRpcProvider } from "ethers";
-import type { SyncHealth } from "../../core/index-schema";
+import { SYNC_HEALTH_TABLE, type SyncHealth } from "../../core/index-schema";
 import { startFaultProxy, type FaultProfile, type FaultProxy } from "../../scripts/stack/rpc-fault-proxy";
 import { Actor } from "../helpers/actor";
 import { deployEventGenerator, generateSettleEvents } from "../helpers/events";
@@ -9,7 +10,6 @@ import { expectIndexMatchesChain } from "../helpers/index-truth";
 import { startIndexer, type RunningIndexer } from "../helpers/indexer";
 import { deploySettle, startHardhatNode, type HardhatNode, type TestDeployment } from "../helpers/node";
 import { stopAllProcesses, waitFor } from "../helpers/processes";
-import { describeBackends } from "../helpers/app-db";
 
 /** An outage of the RPC (during the backfill, during the live tail), and a spell that resets every connection. */
 const OUTAGE_MS = 30_000;
@@ -17,15 +17,21 @@ const RESETS_MS = 20_000;
 /** The index must be current this soon after the RPC is back. */
 const RECOVERY_MS = 10_000;
 
-/**
- * On PostgreSQL the spec runs the cases whose code depends on the index's backend (Ponder's backfill and retries into
- * the database, the sync health the supervisor writes there, Ponder restarted on the same schema and its lock); the
- * cases that only exercise the RPC side (connection resets, 429 storm, several RPC URLs) run on SQLite alone.
- */
-describeBackends("Indexer: a flaky RPC (through the fault proxy)", function (backend) {
-  this.timeout(backend === "postgres" ? 420_000 : 300_000);
-  /** A case that exercises only the RPC side: the same code on either backend, so run once. */
-  const rpcOnly = backend === "sqlite" ? it : it.skip;
+/** The sync health the supervisor recorded for `localhost`, or undefined before the first record. */
+function syncHealth(databasePath: string): SyncHealth | undefined {
+  const db = new Database(databasePath, { readonly: true, fileMustExist: true });
+  try {
+    const row = db.prepare(`SELECT value FROM ${SYNC_HEALTH_TABLE} WHERE network = 'localhost'`).get() as { value: string } | undefined;
+    return row ? (JSON.parse(row.value) as SyncHealth) : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    db.close();
+  }
+}
+
+describe("Indexer: a flaky RPC (through the fault proxy)", function () {
+  this.timeout(300_000);
 
   let node: HardhatNode;
   let deployment: TestDeployment;
@@ -40,11 +46,6 @@ describeBackends("Indexer: a flaky RPC (through the fault proxy)", function (bac
     const started = Date.now();
     await indexer.waitUntilIndexed(await node.blockNumber(), timeoutMs);
     return Date.now() - started;
-  }
-
-  /** The sync health the supervisor recorded for `localhost`, or undefined before the first record. */
-  async function syncHealth(): Promise<SyncHealth | undefined> {
-    return (await indexer.reader.syncHealth().catch(() => ({}) as Record<string, SyncHealth>))["localhost"];
   }
 
   /** Runs `during` while the proxy has `profile` for `ms`, then a clean pass-through again. */
@@ -97,23 +98,23 @@ describeBackends("Indexer: a flaky RPC (through the fault proxy)", function (bac
   it("rides out an outage during the live tail, serving the index marked degraded, current within 10 s after", async function () {
     proxy.setProfile({ latencyMs: 2 });
     await timeToCurrent();
-    await waitFor("the sync health to say ok", async () => (await syncHealth())?.state === "ok", { timeoutMs: 10_000 });
+    await waitFor("the sync health to say ok", () => syncHealth(indexer.databasePath)?.state === "ok", { timeoutMs: 10_000 });
     proxy.startOutage(OUTAGE_MS);
     const outageEnds = Date.now() + OUTAGE_MS;
     for (let i = 0; i < 3; i++) await actor.transfer(`during the outage ${i}`);
     await actor.paidInvoice("during the outage");
-    await waitFor("the sync health to say degraded", async () => (await syncHealth())?.state === "degraded", { timeoutMs: 10_000 });
-    const health = (await syncHealth())!;
+    await waitFor("the sync health to say degraded", () => syncHealth(indexer.databasePath)?.state === "degraded", { timeoutMs: 10_000 });
+    const health = syncHealth(indexer.databasePath)!;
     expect(health.unreachableSince).to.be.a("number");
     expect(health.lastError).to.be.a("string");
     expect((await indexer.reader.isReady()), "the index is still served during the outage").to.equal(true);
     await new Promise((resolve) => setTimeout(resolve, outageEnds - Date.now()));
     expect(await timeToCurrent()).to.be.below(RECOVERY_MS);
-    await waitFor("the sync health to say ok", async () => (await syncHealth())?.state === "ok", { timeoutMs: 5_000 });
+    await waitFor("the sync health to say ok", () => syncHealth(indexer.databasePath)?.state === "ok", { timeoutMs: 5_000 });
     await expectIndexMatchesChain(provider, deployment, indexer.location, { accounts, tokens: [] });
   });
 
-  rpcOnly("rides out every connection reset, then a 429 storm with Retry-After and 5xx answers", async function () {
+  it("rides out every connection reset, then a 429 storm with Retry-After and 5xx answers", async function () {
     await withFaults({ dropProbability: 1 }, RESETS_MS, async () => {
       for (let i = 0; i < 3; i++) await actor.transfer(`during the resets ${i}`);
     });
@@ -146,7 +147,7 @@ describeBackends("Indexer: a flaky RPC (through the fault proxy)", function (bac
     expect(indexer.log()).not.to.match(/rebuilding the index/);
   });
 
-  rpcOnly("indexes through the second of several RPC URLs while the first is down", async function () {
+  it("indexes through the second of several RPC URLs while the first is down", async function () {
     const down = await startFaultProxy(node.url);
     down.startOutage();
     try {

@@ -133,18 +133,31 @@ export class WebhookSender {
     const time = this.now();
     // Outlives the attempt's own time limit: a row still locked after that belongs to a stopped process.
     const lock = time + 2 * this.settings.timeoutMs + 1000;
-    // PostgreSQL: rows another replica is claiming are skipped, and so are the deliveries of an endpoint whose row it
-    // holds, so that each endpoint still has one delivery in flight, in order, across replicas.
-    const skipLocked = dialectOf(this.db) === "postgres" ? sql`FOR UPDATE OF d, w SKIP LOCKED` : sql``;
+    const postgres = dialectOf(this.db) === "postgres";
     return this.db.transaction().execute(async (trx) => {
+      // PostgreSQL: first lock the endpoints with due deliveries, skipping those another replica holds; the deliveries
+      // are read after, by a statement whose snapshot sees what that replica committed before releasing them. So each
+      // endpoint has one delivery in flight, in order, across replicas (one statement locking both would re-check
+      // only the rows it locks, not the in-flight test, against the newest data).
+      let endpoints = sql``;
+      if (postgres) {
+        const held = await sql<{ id: string }>`
+          SELECT w.id FROM webhook_endpoints w
+          WHERE w.deleted_at IS NULL AND EXISTS (
+            SELECT 1 FROM webhook_deliveries d WHERE d.endpoint_id = w.id
+              AND ((d.status = 'pending' AND d.next_attempt_at <= ${time}) OR (d.status = 'sending' AND d.locked_until <= ${time})))
+          LIMIT ${BATCH}
+          FOR UPDATE SKIP LOCKED`.execute(trx);
+        if (held.rows.length === 0) return [];
+        endpoints = sql`AND d.endpoint_id IN (${sql.join(held.rows.map((row) => row.id))})`;
+      }
       const due = await sql<WebhookDeliveriesTable & { url: string; secret: string }>`
         SELECT d.*, w.url, w.secret FROM webhook_deliveries d JOIN webhook_endpoints w ON w.id = d.endpoint_id
-        WHERE w.deleted_at IS NULL
+        WHERE w.deleted_at IS NULL ${endpoints}
           AND ((d.status = 'pending' AND d.next_attempt_at <= ${time}) OR (d.status = 'sending' AND d.locked_until <= ${time}))
           AND NOT EXISTS (SELECT 1 FROM webhook_deliveries f WHERE f.endpoint_id = d.endpoint_id AND f.status = 'sending' AND f.locked_until > ${time})
         ORDER BY d.seq
-        LIMIT ${BATCH}
-        ${skipLocked}`.execute(trx);
+        LIMIT ${BATCH}`.execute(trx);
       const picked = new Map<string, WebhookDeliveriesTable & { url: string; secret: string }>();
       for (const row of due.rows) if (!picked.has(row.endpoint_id)) picked.set(row.endpoint_id, row);
       const out = [];

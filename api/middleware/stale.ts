@@ -28,10 +28,14 @@ export function markStale(index: IndexReader, now: () => number): MiddlewareHand
     if (!stale) return;
     c.res.headers.set(STALE_HEADER, String(stale.seconds));
     if (!c.res.headers.get("content-type")?.startsWith("application/json")) return;
-    const body = (await c.res.clone().json()) as unknown;
-    if (body === null || typeof body !== "object" || Array.isArray(body)) return;
+    // Routes write compact JSON: an object body ends with its closing brace, before which the field goes (no parse
+    // and re-serialise of a page that may be large).
+    const text = (await c.res.clone().text()).trim();
+    if (!text.startsWith("{") || !text.endsWith("}")) return;
+    const field = `"indexStale":${JSON.stringify(stale)}`;
+    const body = text === "{}" ? `{${field}}` : `${text.slice(0, -1)},${field}}`;
     const headers = new Headers(c.res.headers);
     headers.delete("content-length");
-    c.res = new Response(JSON.stringify({ ...body, indexStale: stale }), { status: c.res.status, headers });
+    c.res = new Response(body, { status: c.res.status, headers });
   };
 }

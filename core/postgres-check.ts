@@ -49,6 +49,44 @@ export function versionProblem(variable: string, url: string, version: string): 
   return `${variable}: ${describeUrl(url)} is not PostgreSQL (it says "${version.slice(0, 60)}"): point the URL at PostgreSQL`;
 }
 
+/** Why a PostgreSQL URL cannot be used: the one-line message, and whether the server is only unreachable for now. */
+export interface ServerProblem {
+  message: string;
+  unreachable: boolean;
+}
+
+/**
+ * The start-up check every user of a PostgreSQL URL runs: `askVersion` connects with the caller's driver and returns
+ * the server's `SELECT version()`. Undefined when it is PostgreSQL; else the problem, naming the fix.
+ */
+export async function serverProblem(
+  variable: string,
+  url: string,
+  askVersion: () => Promise<string | undefined>,
+): Promise<ServerProblem | undefined> {
+  let version: string;
+  try {
+    version = (await askVersion()) ?? "";
+  } catch (error) {
+    return { message: connectProblem(variable, url, error), unreachable: isUnreachable(error) };
+  }
+  const problem = versionProblem(variable, url, version);
+  return problem === undefined ? undefined : { message: problem, unreachable: false };
+}
+
+/** As much of a node-postgres client as {@link clientVersion} uses (this module imports no driver). */
+export interface VersionClient {
+  connect(): Promise<unknown>;
+  query(sql: string): Promise<{ rows: Array<{ version?: unknown }> }>;
+}
+
+/** Connects `client` and returns the server's `SELECT version()`. */
+export async function clientVersion(client: VersionClient): Promise<string | undefined> {
+  await client.connect();
+  const version = (await client.query("SELECT version() AS version")).rows[0]?.version;
+  return typeof version === "string" ? version : undefined;
+}
+
 /** Whether `raw` is a PostgreSQL URL (postgres:// or postgresql://, with a host). */
 export function isPostgresUrl(raw: string): boolean {
   try {

@@ -1,6 +1,6 @@
 import { Kysely, PostgresDialect, sql } from "kysely";
 import { Pool, types } from "pg";
-import { connectProblem, versionProblem } from "../../core/postgres-check";
+import { serverProblem } from "../../core/postgres-check";
 import type { AppDatabase } from "./types";
 
 /** OID of PostgreSQL's int8 (bigint), the type of every unix-millisecond column and of count(*). */
@@ -29,13 +29,9 @@ export function openPostgresDb(url: string, onIdleError: (err: Error) => void = 
  *   login or the database, or is not PostgreSQL
  */
 export async function checkPostgres(db: Kysely<AppDatabase>, url: string): Promise<void> {
-  let version: string;
-  try {
+  const problem = await serverProblem("APP_DATABASE_URL", url, async () => {
     const { rows } = await sql<{ version: string }>`SELECT version() AS version`.execute(db);
-    version = rows[0]?.version ?? "";
-  } catch (error) {
-    throw new Error(connectProblem("APP_DATABASE_URL", url, error));
-  }
-  const problem = versionProblem("APP_DATABASE_URL", url, version);
-  if (problem) throw new Error(problem);
+    return rows[0]?.version;
+  });
+  if (problem) throw new Error(problem.message);
 }

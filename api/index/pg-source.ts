@@ -6,7 +6,7 @@
  */
 import { Client, Pool } from "pg";
 import { POSTGRES_CODEC } from "../../core/index-codec";
-import { connectProblem, describeUrl, isUnreachable, versionProblem } from "../../core/postgres-check";
+import { clientVersion, describeUrl, isUnreachable, serverProblem } from "../../core/postgres-check";
 import { Columns, type Row } from "./columns";
 import { IndexNotReadyError, IndexTableMissingError } from "./errors";
 import { bindParams, type Queryable } from "./source";
@@ -72,17 +72,12 @@ export class PostgresIndexSource implements Queryable {
   async check(): Promise<void> {
     const client = new Client({ connectionString: this.url, connectionTimeoutMillis: this.timeoutMs });
     client.on("error", () => undefined);
-    let version: string;
     try {
-      await client.connect();
-      version = (await client.query<{ version: string }>("SELECT version() AS version")).rows[0]?.version ?? "";
-    } catch (error) {
-      throw new Error(connectProblem("INDEX_DATABASE_URL", this.url, error));
+      const problem = await serverProblem("INDEX_DATABASE_URL", this.url, () => clientVersion(client));
+      if (problem) throw new Error(problem.message);
     } finally {
       await client.end().catch(() => undefined);
     }
-    const problem = versionProblem("INDEX_DATABASE_URL", this.url, version);
-    if (problem) throw new Error(problem);
   }
 
   private async query(sql: string, params: readonly unknown[]): Promise<Row[]> {

@@ -18,7 +18,7 @@ import {
   type IndexIdentity,
   type SyncHealth,
 } from "../../core/index-schema";
-import { connectProblem, describeUrl, isUnreachable, versionProblem } from "../../core/postgres-check";
+import { clientVersion, describeUrl, isUnreachable, serverProblem } from "../../core/postgres-check";
 import { SettingsError, type IndexerSettings } from "../lib/settings";
 import { log } from "./log";
 import type { FinalizedBlock, IndexStore } from "./store";
@@ -225,19 +225,10 @@ export class PostgresIndexStore implements IndexStore {
       application_name: `settle_indexer_${process.pid}`,
     });
     client.on("error", () => undefined);
-    let version: string;
-    try {
-      await client.connect();
-      version = (await client.query<{ version: string }>("SELECT version() AS version")).rows[0]?.version ?? "";
-    } catch (error) {
-      await client.end().catch(() => undefined);
-      if (isUnreachable(error)) throw new TransientError(connectProblem("INDEX_DATABASE_URL", this.url, error));
-      throw new SettingsError(connectProblem("INDEX_DATABASE_URL", this.url, error));
-    }
-    const problem = versionProblem("INDEX_DATABASE_URL", this.url, version);
+    const problem = await serverProblem("INDEX_DATABASE_URL", this.url, () => clientVersion(client));
     if (problem) {
       await client.end().catch(() => undefined);
-      throw new SettingsError(problem);
+      throw problem.unreachable ? new TransientError(problem.message) : new SettingsError(problem.message);
     }
     return client;
   }

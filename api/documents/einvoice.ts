@@ -93,6 +93,7 @@ export function settleInvoiceOf(
     seller: partyOf(d.seller, "seller"),
     buyer: partyOf(d.customer, "buyer"),
     lines,
+    pricedIn: d.currency,
     paymentTerms: seller.paymentTerms ?? null,
     notes: d.notes,
     payment: {

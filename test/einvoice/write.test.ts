@@ -4,7 +4,7 @@ import { computeInvoiceTotals } from "../../core/invoice/totals";
 import { formatFailure, validateXml, type Artifacts } from "../../einvoice/validate";
 import { EinvoiceRefusal, type RefusalCode } from "../../einvoice/refusal";
 import type { SettleInvoice } from "../../einvoice/input";
-import { stablecoinCurrency } from "../../einvoice/stablecoins";
+import { stablecoinCurrency } from "../../core/invoice/stablecoins";
 import { writeEinvoice } from "../../einvoice/write";
 import { EINVOICE_FORMATS, type EinvoiceFormat } from "../../einvoice/map";
 import { artifactsOrSkip } from "../helpers/einvoice";

@@ -107,7 +107,8 @@ function paymentMeansName(invoice: SettleInvoice): string {
   const { payment } = invoice;
   const where = `to the Settle escrow on chain ${payment.chainId}`;
   if (!invoice.pricedIn) return `${payment.token.symbol} (${payment.token.address}) ${where}`;
-  const tokens = BigInt(payment.token.address) === 0n ? "Any token with a price feed" : `${payment.token.symbol} (${payment.token.address})`;
+  const tokens =
+    BigInt(payment.token.address) === 0n ? "Any token with a price feed" : `${payment.token.symbol} (${payment.token.address})`;
   return `${tokens} at its ${invoice.pricedIn} rate when paid, ${where}`;
 }
 

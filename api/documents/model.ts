@@ -270,7 +270,10 @@ export function buildInvoiceDocument(inputs: DocumentInputs): InvoiceDocumentMod
   if (taxes.length > 0) {
     totals.push({ label: l.subtotal, value: draftFmt(lineSum) });
     for (const t of taxes)
-      totals.push({ label: fill(l.taxOn, { rate: rate(t.rate, lang), base: draftFmt(BigInt(t.base)) }), value: draftFmt(BigInt(t.amount)) });
+      totals.push({
+        label: fill(l.taxOn, { rate: rate(t.rate, lang), base: draftFmt(BigInt(t.base)) }),
+        value: draftFmt(BigInt(t.amount)),
+      });
   } else if (draft && lineSum !== amount) totals.push({ label: l.sumOfLines, value: draftFmt(lineSum) });
   const pricing = row?.pricing ?? null;
   if (pricing) totals.push(...pricedTotals(pricing, row!.amount, token, fmt, l));

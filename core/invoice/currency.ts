@@ -18,9 +18,10 @@ export const CURRENCY_CODE = /^[A-Z]{3}$/;
  */
 export const MINOR_UNITS: Readonly<Record<string, number>> = {
   ...Object.fromEntries(
-    ["BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI", "VND", "VUV", "XAF", "XOF", "XPF"].map(
-      (code) => [code, 0],
-    ),
+    ["BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI", "VND", "VUV", "XAF", "XOF", "XPF"].map((code) => [
+      code,
+      0,
+    ]),
   ),
   ...Object.fromEntries(["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"].map((code) => [code, 3])),
   CLF: 4,

@@ -54,19 +54,27 @@ describe("Settle invoice to EN 16931 e-invoice (properties)", function () {
   });
 
   it("writes every random invoice as CII and UBL that pass the CEN rules, with the human document's totals to the cent", async function () {
-    const property = fc.asyncProperty(fc.array(LINE, { minLength: 1, maxLength: 4 }), TEXT, fc.boolean(), async (lines, buyerName, priced) => {
-      const buyer = { ...frenchInvoice().buyer, name: buyerName };
-      // Priced in euros, the same lines are in hundredths of a euro.
-      const invoice = priced
-        ? pricedInvoice({ lines: lines.map((line) => ({ ...line, unitPrice: line.unitPrice / CENT, discount: line.discount / CENT })), buyer })
-        : frenchInvoice({ lines, buyer });
-      for (const format of Object.keys(EINVOICE_FORMATS) as EinvoiceFormat[]) {
-        const xml = await writeEinvoice(invoice, format);
-        const { failures } = await validateXml(xml, { artifacts });
-        expect(failures.map(formatFailure), format).to.deep.equal([]);
-        expect(await writtenTotals(xml, format), format).to.deep.equal(documentTotals(invoice));
-      }
-    });
+    const property = fc.asyncProperty(
+      fc.array(LINE, { minLength: 1, maxLength: 4 }),
+      TEXT,
+      fc.boolean(),
+      async (lines, buyerName, priced) => {
+        const buyer = { ...frenchInvoice().buyer, name: buyerName };
+        // Priced in euros, the same lines are in hundredths of a euro.
+        const invoice = priced
+          ? pricedInvoice({
+              lines: lines.map((line) => ({ ...line, unitPrice: line.unitPrice / CENT, discount: line.discount / CENT })),
+              buyer,
+            })
+          : frenchInvoice({ lines, buyer });
+        for (const format of Object.keys(EINVOICE_FORMATS) as EinvoiceFormat[]) {
+          const xml = await writeEinvoice(invoice, format);
+          const { failures } = await validateXml(xml, { artifacts });
+          expect(failures.map(formatFailure), format).to.deep.equal([]);
+          expect(await writtenTotals(xml, format), format).to.deep.equal(documentTotals(invoice));
+        }
+      },
+    );
     const seed = process.env.FC_SEED === undefined ? undefined : Number(process.env.FC_SEED);
     // The fixture's invoice first: whatever the random runs draw, at least one invoice is written and validated.
     const examples: Array<[InvoiceLine[], string, boolean]> = [[[...frenchInvoice().lines], frenchInvoice().buyer.name, false]];

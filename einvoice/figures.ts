@@ -1,3 +1,4 @@
+import { taxRoundingUnit } from "../core/invoice/currency";
 import { computeInvoiceTotals, normalizeTaxRate, parseTaxRate, type TaxMention } from "../core/invoice/totals";
 import type { SettleInvoice } from "./input";
 import { toCents } from "./money";
@@ -50,14 +51,20 @@ export interface EinvoiceFigures {
   readonly grandTotal: bigint;
 }
 
+/** The currency of an invoice's amounts and their decimals (core/invoice/stablecoins amountsCurrency). */
+export interface Amounts {
+  readonly currency: string;
+  readonly decimals: number;
+}
+
 /**
  * The e-invoice's figures from the same arithmetic as the human document (tax per rate on the sum of the nets, rounded
- * half-up), each converted to cents; an amount that is not a whole number of cents is refused, never rounded, so the
- * two documents agree to the cent.
+ * half-up to the currency's minor unit), each converted to cents; an amount that is not a whole number of cents (a line
+ * priced below the cent) is refused, never rounded, so the two documents agree to the cent.
  */
-export function einvoiceFigures(invoice: SettleInvoice): EinvoiceFigures {
-  const token = invoice.payment.token;
-  const totals = computeInvoiceTotals(invoice.lines);
+export function einvoiceFigures(invoice: SettleInvoice, amounts: Amounts): EinvoiceFigures {
+  const token = { decimals: amounts.decimals, symbol: invoice.pricedIn ? amounts.currency : invoice.payment.token.symbol };
+  const totals = computeInvoiceTotals(invoice.lines, taxRoundingUnit(amounts.decimals, amounts.currency));
   const lines = invoice.lines.map((line, index) => ({
     net: toCents(totals.nets[index]!, token, `line ${index + 1}'s net amount`),
     discount: toCents(line.discount, token, `line ${index + 1}'s discount`),

@@ -1,3 +1,4 @@
+import type { DeployedTokens } from "../core/invoice/stablecoins";
 import type { TaxMention } from "../core/invoice/totals";
 
 /** A postal address as Settle stores it (api/lib/legal-schemas PostalAddressSchema): the country as ISO 3166-1 alpha-2. */
@@ -22,7 +23,10 @@ export interface Party {
   readonly email?: string | null;
 }
 
-/** A line of the invoice, amounts in the token's base units (as core/invoice/totals computes them). */
+/**
+ * A line of the invoice, amounts in the token's base units (as core/invoice/totals computes them), or in hundredths of
+ * the currency of an invoice priced in one.
+ */
 export interface InvoiceLine {
   readonly description: string;
   readonly quantity: bigint;
@@ -47,16 +51,21 @@ export interface SettleInvoice {
   readonly seller: Party;
   readonly buyer: Party;
   readonly lines: readonly InvoiceLine[];
+  /** The ISO 4217 code of an invoice priced in a currency (PaymentEscrow.payPriced): its amounts are hundredths of it. */
+  readonly pricedIn?: string | null;
   /** The seller's payment terms, printed as the terms' note. */
   readonly paymentTerms?: string | null;
   readonly notes?: string | null;
-  /** Where it is paid: the chain, the escrow, the on-chain invoice id (the remittance reference) and the token. */
+  /**
+   * Where it is paid: the chain, the escrow, the on-chain invoice id (the remittance reference) and the token (for an
+   * invoice priced in a currency, the one it accepts, or the zero address for any token with a price feed).
+   */
   readonly payment: {
     readonly chainId: number;
     readonly escrow: string;
     readonly onchainId: string;
     readonly token: { readonly address: string; readonly symbol: string; readonly decimals: number };
     /** Tokens the deploy created (deployments/<network>.json `tokens`), to resolve names in config/stablecoins.json. */
-    readonly deployedTokens?: Readonly<Record<string, { address: string }>>;
+    readonly deployedTokens?: DeployedTokens;
   };
 }

@@ -3,11 +3,11 @@
  * @e-invoice-eu/core writes as CII, UBL or Factur-X (its "internal format", shaped like UBL 2.1).
  */
 import type { Invoice } from "@e-invoice-eu/core";
+import { amountsCurrency } from "../core/invoice/stablecoins";
 import { einvoiceFigures, type VatCategory } from "./figures";
 import type { Party, SettleInvoice } from "./input";
 import { amount, decimal } from "./money";
 import { EinvoiceRefusal } from "./refusal";
-import { stablecoinCurrency } from "./stablecoins";
 import { checkTexts } from "./text";
 
 type Document = Invoice["ubl:Invoice"];
@@ -102,23 +102,35 @@ function taxCategory(category: VatCategory, rate: string, withExemption: boolean
   };
 }
 
+/** The payment means' name: the token(s) accepted, the escrow and the chain. */
+function paymentMeansName(invoice: SettleInvoice): string {
+  const { payment } = invoice;
+  const where = `to the Settle escrow on chain ${payment.chainId}`;
+  if (!invoice.pricedIn) return `${payment.token.symbol} (${payment.token.address}) ${where}`;
+  const tokens =
+    BigInt(payment.token.address) === 0n ? "Any token with a price feed" : `${payment.token.symbol} (${payment.token.address})`;
+  return `${tokens} at its ${invoice.pricedIn} rate when paid, ${where}`;
+}
+
 /**
- * The EN 16931 model of a Settle invoice or credit note. Refuses (EinvoiceRefusal) an invoice whose token the deployment
- * does not declare a stablecoin of a currency, an amount that is not a whole number of cents, a missing address or
- * electronic address, and a text with a character XML cannot carry.
+ * The EN 16931 model of a Settle invoice or credit note, in the currency it is priced in or its token's (a declared
+ * stablecoin). Refuses (EinvoiceRefusal) an invoice in a token the deployment does not declare a stablecoin of a
+ * currency, an amount that is not a whole number of cents, a missing address or electronic address, and a text with a
+ * character XML cannot carry.
  */
 export function toEinvoiceModel(invoice: SettleInvoice): Invoice {
   const { payment } = invoice;
-  const currency = stablecoinCurrency(payment.chainId, payment.token.address, payment.deployedTokens);
-  if (currency === null) {
+  const amounts = amountsCurrency({ ...payment, pricedIn: invoice.pricedIn });
+  if (amounts === null) {
     throw new EinvoiceRefusal(
       "not_a_currency",
       `${payment.token.symbol} (${payment.token.address}) on chain ${payment.chainId} is not declared a stablecoin of a currency ` +
         `in config/stablecoins.json: an e-invoice's amounts must be in an ISO 4217 currency`,
     );
   }
+  const { currency } = amounts;
   checkTexts(invoice);
-  const figures = einvoiceFigures(invoice);
+  const figures = einvoiceFigures(invoice, amounts);
   const withCurrency = <K extends string>(key: K, cents: bigint) =>
     ({ [key]: amount(cents), [`${key}@currencyID`]: currency }) as Record<K | `${K}@currencyID`, string>;
   const document = {
@@ -139,7 +151,7 @@ export function toEinvoiceModel(invoice: SettleInvoice): Invoice {
     "cac:PaymentMeans": [
       {
         "cbc:PaymentMeansCode": ONCHAIN_PAYMENT_MEANS,
-        "cbc:PaymentMeansCode@name": `${payment.token.symbol} (${payment.token.address}) to the Settle escrow on chain ${payment.chainId}`,
+        "cbc:PaymentMeansCode@name": paymentMeansName(invoice),
         "cbc:PaymentID": remittanceReference(payment),
         "cac:PayeeFinancialAccount": { "cbc:ID": payment.escrow },
       },
@@ -183,7 +195,7 @@ export function toEinvoiceModel(invoice: SettleInvoice): Invoice {
           "cbc:Name": line.description,
           "cac:ClassifiedTaxCategory": taxCategory(lineFigures.category, lineFigures.rate, false),
         },
-        "cac:Price": { "cbc:PriceAmount": decimal(line.unitPrice, payment.token.decimals), "cbc:PriceAmount@currencyID": currency },
+        "cac:Price": { "cbc:PriceAmount": decimal(line.unitPrice, amounts.decimals), "cbc:PriceAmount@currencyID": currency },
       };
     }),
   };

@@ -1,7 +1,5 @@
+import { EN16931_DECIMALS as CURRENCY_DECIMALS } from "../core/invoice/currency";
 import { EinvoiceRefusal } from "./refusal";
-
-/** EN 16931 amounts have at most two decimals (BR-DEC rules): the mapping works in cents. */
-export const CURRENCY_DECIMALS = 2;
 
 /**
  * A token amount in cents of its currency, when it is a whole number of cents; refuses otherwise, naming the amount.
@@ -15,7 +13,7 @@ export function toCents(base: bigint, token: { decimals: number; symbol: string 
     throw new EinvoiceRefusal(
       "not_whole_cents",
       `${what} is ${decimal(base, token.decimals)} ${token.symbol}, not a whole number of cents: ` +
-        `an e-invoice's amounts have at most ${CURRENCY_DECIMALS} decimals; price the lines in whole cents`,
+        `an e-invoice's amounts have at most ${CURRENCY_DECIMALS} decimals; price the lines and discounts in whole cents`,
     );
   }
   return base / scale;

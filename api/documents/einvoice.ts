@@ -50,7 +50,8 @@ function partyOf(json: string | null, role: "seller" | "buyer"): Party {
 
 /**
  * The SettleInvoice of the invoice `inputs` describe, or of its credit note `note` (one line per VAT rate credited);
- * refused (`missing_detail`) before the invoice is numbered on chain or when its draft predates taxes and legal details.
+ * refused (`missing_detail`) before the invoice is numbered on chain or when its draft predates taxes and legal details,
+ * and (`not_a_currency`) for a credit note of an invoice priced in a currency (its refund is in tokens).
  */
 export function settleInvoiceOf(
   inputs: DocumentInputs,
@@ -64,6 +65,12 @@ export function settleInvoiceOf(
   }
   if (d.schema !== "settle.invoice.v2") {
     throw new EinvoiceRefusal("missing_detail", "the invoice was drafted without taxes and legal details (settle.invoice.v1)");
+  }
+  if (note && d.currency !== null) {
+    throw new EinvoiceRefusal(
+      "not_a_currency",
+      `credit note ${note.number} is in the token refunded, not in ${d.currency}: a credit note of an invoice priced in a currency is not an e-invoice yet`,
+    );
   }
   const seller = JSON.parse(d.seller ?? "{}") as LegalSnapshot;
   const mentionOf = (rate: string) => (items.find((i) => i.tax_rate === rate && i.tax_mention)?.tax_mention ?? null) as TaxMention | null;
@@ -93,6 +100,7 @@ export function settleInvoiceOf(
     seller: partyOf(d.seller, "seller"),
     buyer: partyOf(d.customer, "buyer"),
     lines,
+    pricedIn: d.currency,
     paymentTerms: seller.paymentTerms ?? null,
     notes: d.notes,
     payment: {

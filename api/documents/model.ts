@@ -9,6 +9,7 @@ import { formatUnits, getAddress } from "ethers";
 import type { InvoiceDraftsTable, InvoiceLineItemsTable, UsersTable } from "../db/types";
 import type { InvoiceEventRow, InvoiceRow } from "../index/rows";
 import { chainName as chainNameOf } from "../../core/chains";
+import { PRICE_DECIMALS } from "../../core/invoice/currency";
 import type { TaxMention } from "../../core/invoice/totals";
 import { INVOICE_STATUSES, STATUS_TONE, type InvoiceStatus, type StatusTone } from "../../core/invoice/status";
 import { CATALOGUES, type DocumentLabels, type Locale, eventLabel, fill, statusLabel } from "../../core/labels";
@@ -256,6 +257,8 @@ export function buildInvoiceDocument(inputs: DocumentInputs): InvoiceDocumentMod
   const lang = documentLocale(d);
   const l = CATALOGUES[lang].document;
   const fmt = (value: bigint) => formatAmount(value, token, lang);
+  // A draft priced in a currency holds its lines, taxes and total in hundredths of it.
+  const draftFmt = d?.currency ? (value: bigint) => formatAmount(value, { symbol: d.currency!, decimals: PRICE_DECIMALS }, lang) : fmt;
   const chainName = chainNameOf(inputs.chainId);
   const seller = d?.seller ? (JSON.parse(d.seller) as LegalDetails) : null;
   const customer = d?.customer ? (JSON.parse(d.customer) as LegalDetails) : null;
@@ -265,10 +268,13 @@ export function buildInvoiceDocument(inputs: DocumentInputs): InvoiceDocumentMod
   const lineSum = (draft?.items ?? []).reduce((sum, i) => sum + BigInt(i.amount), 0n);
   const taxes = d ? storedTaxes(d) : [];
   if (taxes.length > 0) {
-    totals.push({ label: l.subtotal, value: fmt(lineSum) });
+    totals.push({ label: l.subtotal, value: draftFmt(lineSum) });
     for (const t of taxes)
-      totals.push({ label: fill(l.taxOn, { rate: rate(t.rate, lang), base: fmt(BigInt(t.base)) }), value: fmt(BigInt(t.amount)) });
-  } else if (draft && lineSum !== amount) totals.push({ label: l.sumOfLines, value: fmt(lineSum) });
+      totals.push({
+        label: fill(l.taxOn, { rate: rate(t.rate, lang), base: draftFmt(BigInt(t.base)) }),
+        value: draftFmt(BigInt(t.amount)),
+      });
+  } else if (draft && lineSum !== amount) totals.push({ label: l.sumOfLines, value: draftFmt(lineSum) });
   const pricing = row?.pricing ?? null;
   if (pricing) totals.push(...pricedTotals(pricing, row!.amount, token, fmt, l));
   // An unpaid invoice priced in a currency has no token amount yet: its price is what is due.
@@ -309,10 +315,10 @@ export function buildInvoiceDocument(inputs: DocumentInputs): InvoiceDocumentMod
     lineItems: (draft?.items ?? []).map((i) => ({
       description: i.description,
       quantity: BigInt(i.quantity).toLocaleString("en-US"),
-      unitPrice: fmt(BigInt(i.unit_price)),
-      discount: i.discount && i.discount !== "0" ? `−${fmt(BigInt(i.discount))}` : null,
+      unitPrice: draftFmt(BigInt(i.unit_price)),
+      discount: i.discount && i.discount !== "0" ? `−${draftFmt(BigInt(i.discount))}` : null,
       tax: i.tax_mention ? mentions[i.tax_mention as TaxMention][0] : i.tax_rate === null ? null : `${rate(i.tax_rate, lang)}%`,
-      amount: fmt(BigInt(i.amount)),
+      amount: draftFmt(BigInt(i.amount)),
     })),
     columns: {
       discount: (draft?.items ?? []).some((i) => i.discount && i.discount !== "0"),

@@ -51,6 +51,8 @@ export interface DraftTarget {
   seller: SellerDetails | null;
   /** The customer: entered on the draft or chosen from the saved list. */
   customer: CustomerDetails | null;
+  /** The base units each rate's tax is rounded to (core/invoice/stablecoins invoiceTaxUnit). */
+  taxUnit: bigint;
 }
 
 /** The merchant's legal details as a document shows them. */
@@ -118,7 +120,7 @@ export function buildDraft(input: DraftInput, merchant: string, target: DraftTar
   lines.forEach((line, n) => {
     if (line.discount > line.quantity * line.unitPrice) throw fieldError(`lineItems.${n}.discount`, "must not exceed quantity × unitPrice");
   });
-  const totals = computeInvoiceTotals(lines);
+  const totals = computeInvoiceTotals(lines, target.taxUnit);
   if (totals.total === 0n) throw fieldError("lineItems", "the total must be greater than zero");
   if (totals.total > MAX_INVOICE_AMOUNT) throw fieldError("lineItems", "the total is larger than the escrow accepts");
 

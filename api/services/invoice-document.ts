@@ -24,6 +24,8 @@ export interface DocumentSource {
 
 /** Builds invoice documents (the model the HTML and PDF are drawn from, and the PDF itself). */
 export interface InvoiceDocuments {
+  /** Symbol and decimals of a token on `chainId` (ETH for the zero address), read from its contract, cached for an hour. */
+  tokenInfo(address: string, chainId: number): Promise<TokenInfo>;
   /** Everything a document needs: the invoice's, or that of its credit note `creditNote` (404 when it has none). */
   source(record: InvoiceRecord, creditNote?: string): Promise<DocumentSource>;
   /** The model of `record`'s invoice, or of its credit note numbered `creditNote` (404 when it has none). */
@@ -70,6 +72,7 @@ export function invoiceDocuments(deps: DocumentDeps, now: () => number): Invoice
   }
 
   return {
+    tokenInfo,
     async source(record, creditNote) {
       const deployment = requireDeployment(deps);
       const { row, loaded } = record;

@@ -12,6 +12,40 @@ export const PRICE_DECIMALS = 2;
 /** An ISO 4217 code as PriceFeeds accepts it: three upper-case letters. */
 export const CURRENCY_CODE = /^[A-Z]{3}$/;
 
+/**
+ * ISO 4217 minor units (decimals of the smallest amount) of the currencies whose minor unit is not the hundredth; every
+ * other currency has two (EUR, USD, GBP, CHF, …).
+ */
+export const MINOR_UNITS: Readonly<Record<string, number>> = {
+  ...Object.fromEntries(
+    ["BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI", "VND", "VUV", "XAF", "XOF", "XPF"].map((code) => [
+      code,
+      0,
+    ]),
+  ),
+  ...Object.fromEntries(["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"].map((code) => [code, 3])),
+  CLF: 4,
+  UYW: 4,
+};
+
+/** The most decimals an amount of an EN 16931 e-invoice may have (its BR-DEC rules), whatever the currency. */
+export const EN16931_DECIMALS = 2;
+
+/** The ISO 4217 minor unit of `code`: 2 unless {@link MINOR_UNITS} says otherwise. */
+export function minorUnits(code: string): number {
+  return MINOR_UNITS[code] ?? 2;
+}
+
+/**
+ * The smallest amount a tax in `currency` is rounded to, in base units of an amount with `decimals` decimals: the
+ * currency's minor unit, at most {@link EN16931_DECIMALS} decimals (EN 16931 BR-CO-17 rounds a VAT category's tax to two
+ * decimals); 1 when the amounts have no more decimals than that (e.g. a price in hundredths of euros).
+ */
+export function taxRoundingUnit(decimals: number, currency: string): bigint {
+  const places = Math.min(minorUnits(currency), EN16931_DECIMALS);
+  return decimals > places ? 10n ** BigInt(decimals - places) : 1n;
+}
+
 /** The slippage ceiling a payer allows by default, in basis points (1%). */
 export const DEFAULT_SLIPPAGE_BPS = 100;
 

@@ -3,8 +3,12 @@
  *
  * The one rounding rule: a line's net amount is exact (quantity × unit price − discount, all integers in base
  * units); the tax of each rate is computed once, on the sum of the net amounts of the lines at that rate, and
- * rounded half-up to a whole base unit; gross = Σ net + Σ tax. Nothing else is rounded, so the document's figures
- * add up to the base unit and the on-chain amount is the gross.
+ * rounded half-up to a whole tax unit; gross = Σ net + Σ tax. Nothing else is rounded, so the document's figures
+ * add up to the base unit and the on-chain amount is the gross. The tax unit is one base unit, except for an invoice
+ * whose amounts are in a currency (priced in it, or in a token declared a stablecoin of it: core/invoice/stablecoins),
+ * where it is the currency's minor unit, at most a cent (core/invoice/currency taxRoundingUnit): EN 16931's BR-CO-17,
+ * "category tax = taxable amount × rate / 100, rounded to two decimals", so the human document, the e-invoice and the
+ * on-chain amount agree to the cent.
  *
  * A tax rate is a percentage written in decimal with at most {@link TAX_RATE_DECIMALS} decimals ("20", "5.5",
  * "9.975"), between 0 and 100; "0" with a {@link TaxMention} marks an exempt or reverse-charge line.
@@ -40,7 +44,7 @@ export interface TaxLine {
   rate: string;
   /** Σ net of the lines at this rate. */
   base: bigint;
-  /** base × rate / 100, rounded half-up. */
+  /** base × rate / 100, rounded half-up to the tax unit. */
   amount: bigint;
 }
 
@@ -99,18 +103,24 @@ export function divideHalfUp(numerator: bigint, denominator: bigint): bigint {
   return (2n * numerator + denominator) / (2n * denominator);
 }
 
-/** The tax at `rate` on `base`: base × rate / 100, rounded half-up to a base unit. */
-export function taxOn(base: bigint, rate: string): bigint {
-  return divideHalfUp(base * parseTaxRate(rate), HUNDRED_PERCENT);
+/**
+ * The tax at `rate` on `base`: base × rate / 100, rounded half-up to a multiple of `unit` base units (1: a base unit).
+ *
+ * @throws RangeError for a unit below 1
+ */
+export function taxOn(base: bigint, rate: string, unit = 1n): bigint {
+  if (unit < 1n) throw new RangeError("the tax unit must be at least one base unit");
+  return divideHalfUp(base * parseTaxRate(rate), HUNDRED_PERCENT * unit) * unit;
 }
 
 /**
- * Net, tax per rate and gross of `lines` (see the rounding rule above).
+ * Net, tax per rate and gross of `lines` (see the rounding rule above); each rate's tax is rounded to a multiple of
+ * `taxUnit` base units (core/invoice/stablecoins invoiceTaxUnit says which).
  *
- * @throws RangeError for a negative quantity, price or discount, or a discount above the line's amount
+ * @throws RangeError for a negative quantity, price or discount, a discount above the line's amount, a unit below 1
  * @throws Error for a malformed rate
  */
-export function computeInvoiceTotals(lines: ReadonlyArray<LineInput>): InvoiceTotals {
+export function computeInvoiceTotals(lines: ReadonlyArray<LineInput>, taxUnit = 1n): InvoiceTotals {
   const bases = new Map<string, bigint>();
   const nets = lines.map((line, n) => {
     if (line.quantity < 0n || line.unitPrice < 0n || line.discount < 0n)
@@ -123,7 +133,7 @@ export function computeInvoiceTotals(lines: ReadonlyArray<LineInput>): InvoiceTo
   });
   const taxes = [...bases.entries()]
     .sort(([a], [b]) => (parseTaxRate(a) < parseTaxRate(b) ? -1 : 1))
-    .map(([rate, base]) => ({ rate, base, amount: taxOn(base, rate) }));
+    .map(([rate, base]) => ({ rate, base, amount: taxOn(base, rate, taxUnit) }));
   const subtotal = nets.reduce((a, b) => a + b, 0n);
   const tax = taxes.reduce((a, t) => a + t.amount, 0n);
   return { nets, subtotal, taxes, tax, total: subtotal + tax };

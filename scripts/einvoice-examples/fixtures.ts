@@ -7,6 +7,7 @@ import type { InvoiceRow } from "../../api/index/rows";
 import type { DocumentInputs } from "../../api/documents/model";
 import { invoiceReference } from "../../core/invoice/reference";
 import { computeInvoiceTotals, type TaxMention } from "../../core/invoice/totals";
+import { invoiceTaxUnit } from "../../core/invoice/stablecoins";
 import { storedDocument } from "../../api/documents/stored";
 import { keccak256Utf8 } from "../../api/documents/hash";
 
@@ -47,12 +48,17 @@ interface ExampleSpec {
   customer: object;
   lines: ExampleLine[];
   notes?: string;
+  /** Priced in this currency (its amounts in hundredths of it, paid in TestUSD at the rate of payment); else in TestUSD. */
+  pricedIn?: string;
 }
 
-/** The DocumentInputs of an issued (on-chain, numbered, unpaid) invoice in TestUSD. */
+/** The DocumentInputs of an issued (on-chain, numbered, unpaid) invoice in TestUSD, or priced in a currency. */
 function issuedInvoice(spec: ExampleSpec): DocumentInputs {
-  const lines = spec.lines.map((l) => ({ ...l, unitPrice: l.cents * CENT, discount: (l.discountCents ?? 0n) * CENT }));
-  const totals = computeInvoiceTotals(lines);
+  const unit = spec.pricedIn ? 1n : CENT;
+  const lines = spec.lines.map((l) => ({ ...l, unitPrice: l.cents * unit, discount: (l.discountCents ?? 0n) * unit }));
+  const token = { address: CHAIN.testUsd, symbol: "TestUSD", decimals: 6 };
+  const money = { chainId: CHAIN.chainId, token, pricedIn: spec.pricedIn, deployedTokens: EXAMPLE_DEPLOYED_TOKENS };
+  const totals = computeInvoiceTotals(lines, invoiceTaxUnit(money));
   const draftId = `00000000-0000-4000-8000-${spec.id.toString().padStart(12, "0")}`;
   const items: InvoiceLineItemsTable[] = lines.map((l, n) => ({
     draft_id: draftId,
@@ -88,7 +94,7 @@ function issuedInvoice(spec: ExampleSpec): DocumentInputs {
     seller: JSON.stringify(spec.seller),
     customer: JSON.stringify(spec.customer),
     language: spec.language,
-    currency: null,
+    currency: spec.pricedIn ?? null,
   };
   const { reference, canonical } = invoiceReference(storedDocument(draft, items), keccak256Utf8);
   Object.assign(draft, { reference, canonical });
@@ -99,7 +105,8 @@ function issuedInvoice(spec: ExampleSpec): DocumentInputs {
     payer: CHAIN.payer,
     token: CHAIN.testUsd,
     arbiter: null,
-    amount: totals.total,
+    // Until paid, an invoice priced in a currency has no token amount: its price is on chain.
+    amount: spec.pricedIn ? 0n : totals.total,
     paid: 0n,
     released: 0n,
     refunded: 0n,
@@ -121,14 +128,14 @@ function issuedInvoice(spec: ExampleSpec): DocumentInputs {
     updatedBlock: 10n,
     updatedTimestamp: at,
     eventCount: 1,
-    pricing: null,
+    pricing: spec.pricedIn ? { currency: spec.pricedIn, price: totals.total, rate: null } : null,
   } as InvoiceRow;
   return {
     draft: { draft, items },
     row,
     events: [],
     profiles: {},
-    token: { address: CHAIN.testUsd, symbol: "TestUSD", decimals: 6 },
+    token,
     chainId: CHAIN.chainId,
     escrow: CHAIN.escrow,
     generatedAt: EXAMPLE_CLOCK.generatedAt,
@@ -182,12 +189,13 @@ export function frenchCreditNote(): CreditNotesTable {
   };
 }
 
-/** An English invoice in dollars (TestUSD, a USD stablecoin) to an Irish business. */
+/** An English invoice priced in US dollars (paid in TestUSD at the rate of payment) to an Irish business. */
 export function englishExample(): DocumentInputs {
   return issuedInvoice({
     id: 13n,
     number: "INV-2026-0007",
     language: "en",
+    pricedIn: "USD",
     seller: {
       legalName: "Settle Labs Ltd",
       address: { line1: "1 Main Street", city: "Dublin", postalCode: "D02 X285", country: "IE" },

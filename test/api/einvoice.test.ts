@@ -1,6 +1,7 @@
 /**
  * E-invoices through the API on the shared real index: an issued invoice in a declared stablecoin downloaded as
- * Factur-X PDF, UBL and CII, each passing the CEN rules; refusals as 422 with their code; the lookup by the remittance
+ * Factur-X PDF, UBL and CII, each passing the CEN rules; a stablecoin invoice whose tax is rounded to the cent and an
+ * invoice priced in dollars, with the draft's totals; refusals as 422 with their code; the lookup by the remittance
  * reference the payment means carry.
  */
 import { expect } from "chai";
@@ -50,10 +51,13 @@ describeBackends("API e-invoices (on the shared real index)", function () {
   let t: TestApp;
   let merchant: Actor, payer: Actor;
   let usdInvoice: string, setlInvoice: string;
+  let customerId: string;
 
-  async function create(token: string, customerId: string): Promise<string> {
+  /** Creates an invoice on chain from a draft (`over` replaces parts of the body); returns its on-chain id. */
+  async function create(token: string, over: Record<string, unknown> = {}): Promise<string> {
     const head = (await t.real.provider.getBlock("latest"))!.timestamp;
-    const body = { token, payer: payer.address, dueDate: new Date((head + 30 * 86400) * 1000).toISOString(), customerId, lineItems: LINES };
+    const due = new Date((head + 30 * 86400) * 1000).toISOString();
+    const body = { token, payer: payer.address, dueDate: due, customerId, lineItems: LINES, ...over };
     const res = await t.app.request("/invoices", jsonRequest("POST", body, merchant.auth));
     expect(res.status, await res.clone().text()).to.equal(201);
     const draft = (await res.json()) as { reference: string; transaction: { to: string; data: string; value: string } };
@@ -75,9 +79,9 @@ describeBackends("API e-invoices (on the shared real index)", function () {
     expect((await t.app.request("/users/me", jsonRequest("PATCH", SELLER, merchant.auth))).status).to.equal(200);
     const saved = await t.app.request("/customers", jsonRequest("POST", CUSTOMER, merchant.auth));
     expect(saved.status, await saved.clone().text()).to.equal(201);
-    const customerId = ((await saved.json()) as { id: string }).id;
-    usdInvoice = await create(t.real.deployment.tokens!.TestUSD!.address, customerId);
-    setlInvoice = await create(t.real.deployment.contracts.SettleToken.address, customerId);
+    customerId = ((await saved.json()) as { id: string }).id;
+    usdInvoice = await create(t.real.deployment.tokens!.TestUSD!.address);
+    setlInvoice = await create(t.real.deployment.contracts.SettleToken.address);
   });
   after(async function () {
     await t?.close();
@@ -107,6 +111,42 @@ describeBackends("API e-invoices (on the shared real index)", function () {
       expect(xml).to.include(`settle:${t.real.deployment.chainId}:`);
     });
   }
+
+  /** The UBL e-invoice of `id`, checked against the CEN rules; its payable amount and payment means' name. */
+  async function ublOf(id: string): Promise<{ payable: string; means: string }> {
+    const res = await download(id, "ubl", merchant.auth);
+    expect(res.status, await res.clone().text()).to.equal(200);
+    const xml = await res.text();
+    const { failures } = await validateXml(xml, { artifacts });
+    expect(failures.filter(isFatal).map(formatFailure)).to.deep.equal([]);
+    return {
+      payable: /<cbc:PayableAmount currencyID="USD">([\d.]+)</.exec(xml)![1]!,
+      means: /<cbc:PaymentMeansCode name="([^"]+)"/.exec(xml)![1]!,
+    };
+  }
+
+  it("rounds a stablecoin invoice's tax to the cent, so 5.5 % on 39.98 TestUSD is an e-invoice that agrees with the draft", async function () {
+    const lineItems = [{ description: "Books", quantity: 2, unitPrice: 19_990_000n.toString(), taxRate: "5.5" }];
+    const id = await create(t.real.deployment.tokens!.TestUSD!.address, { lineItems });
+    const invoice = (await (await t.app.request(`/invoices/${id}`, { headers: merchant.auth })).json()) as {
+      onchain: { amount: string };
+      details: { taxes: Array<{ rate: string; base: string; amount: string }> };
+    };
+    expect(invoice.details.taxes).to.deep.include({ rate: "5.5", base: "39980000", amount: "2200000" });
+    expect(invoice.onchain.amount).to.equal("42180000"); // 39.98 + 2.20, not 39.98 + 2.1989
+    expect((await ublOf(id)).payable).to.equal("42.18");
+  });
+
+  it("serves the e-invoice of an invoice priced in dollars in its price's amounts, naming the token it accepts", async function () {
+    const lineItems = [{ description: "Consulting hour", quantity: 2, unitPrice: "1999", taxRate: "5.5" }];
+    const testUsd = t.real.deployment.tokens!.TestUSD!.address;
+    const id = await create(testUsd, { currency: "USD", lineItems });
+    // 39.98 USD + 5.5 % (2.1989, rounded to 2.20): the price, whatever the token amount paid.
+    const ubl = await ublOf(id);
+    expect(ubl.payable).to.equal("42.18");
+    expect(ubl.means).to.include(testUsd).and.include("USD rate when paid");
+    for (const format of ["cii", "facturx"]) expect((await download(id, format, payer.auth)).status, format).to.equal(200);
+  });
 
   it("answers 422 not_a_currency for an invoice in a token not declared a stablecoin", async function () {
     const res = await download(setlInvoice, "ubl", merchant.auth);

@@ -100,6 +100,15 @@ describeBackends("API drafts priced in a currency (POST /invoices with currency)
     expect(after.detailsMatch).to.equal(true);
   });
 
+  it("prints the draft's lines, tax and price in the currency on the document, not as token amounts", async function () {
+    const created = (await (await post(draft({ notes: `document ${t.backend}` }))).json()) as { id: string; transaction: Tx };
+    await send(merchant, [created.transaction]);
+    const html = await (await t.app.request(`/invoices/${created.id}/document`, { headers: merchantAuth })).text();
+    // 2 × 10.00 USD, 10 % tax 2.00 USD, price 22.00 USD.
+    for (const text of ["10.00 USD", "20.00 USD", "2.00 USD", "22.00 USD"]) expect(html, text).to.include(text);
+    expect(html).not.to.include("0.001 TestUSD");
+  });
+
   it("takes any token with a feed (token 0x000…000) and still matches once paid in one of them", async function () {
     const settle = real.deployment.contracts.SettleToken.address;
     await (await real.contracts.setl.getFunction("transfer")(payer.address, parseUnits("100", 18))).wait();

@@ -15,6 +15,8 @@ import {
   taxOn,
 } from "../../core/invoice/totals";
 import { creditSplit } from "../../core/invoice/credit";
+import { minorUnits, taxRoundingUnit } from "../../core/invoice/currency";
+import { amountsCurrency, invoiceTaxUnit } from "../../core/invoice/stablecoins";
 
 const replay = { seed: process.env.FC_SEED ? Number(process.env.FC_SEED) : undefined, path: process.env.FC_PATH, numRuns: 300 };
 
@@ -80,6 +82,63 @@ describe("core/invoice/totals", function () {
       const totals = computeInvoiceTotals(lines);
       expect(totals.taxes).to.deep.equal([{ rate: "10", base: 15n, amount: 2n }]);
       expect(totals.total).to.equal(17n);
+    });
+  });
+
+  describe("in a currency: taxes rounded to its minor unit (BR-CO-17)", function () {
+    /** TestUSD on a local chain: 6 decimals, declared a stablecoin of USD. */
+    const money = { chainId: 31337, token: { address: "0x5FC8d32690cc91D4c39d9d3abcBD16989F875707", decimals: 6 } };
+    const deployedTokens = { TestUSD: { address: money.token.address } };
+
+    it("knows the ISO 4217 minor units and rounds to at most a cent", function () {
+      expect([minorUnits("EUR"), minorUnits("USD"), minorUnits("JPY"), minorUnits("KWD")]).to.deep.equal([2, 2, 0, 3]);
+      expect(taxRoundingUnit(6, "USD")).to.equal(10_000n);
+      expect(taxRoundingUnit(6, "KWD")).to.equal(10_000n); // EN 16931 amounts have at most two decimals
+      expect(taxRoundingUnit(18, "JPY")).to.equal(10n ** 18n);
+      expect(taxRoundingUnit(2, "EUR")).to.equal(1n);
+      expect(taxRoundingUnit(2, "JPY")).to.equal(100n);
+    });
+
+    it("rounds a declared stablecoin's tax to the cent: 5.5 % on 39.98 USD is 2.20, not 2.1989", function () {
+      const unit = invoiceTaxUnit({ ...money, deployedTokens });
+      expect(unit).to.equal(10_000n);
+      const totals = computeInvoiceTotals([{ quantity: 2n, unitPrice: 19_990_000n, discount: 0n, taxRate: "5.5" }], unit);
+      expect(totals.taxes).to.deep.equal([{ rate: "5.5", base: 39_980_000n, amount: 2_200_000n }]);
+      expect(totals.total).to.equal(42_180_000n);
+      expect(computeInvoiceTotals([{ quantity: 1n, unitPrice: 50_000n, discount: 0n, taxRate: "10" }], unit).tax).to.equal(10_000n);
+      expect(() => taxOn(1n, "10", 0n)).to.throw(RangeError);
+    });
+
+    it("keeps the base unit for a token not declared a stablecoin, hundredths for an invoice priced in a currency", function () {
+      expect(invoiceTaxUnit(money)).to.equal(1n); // TestUSD not named in deployedTokens: not declared here
+      expect(amountsCurrency(money)).to.equal(null);
+      expect(invoiceTaxUnit({ ...money, pricedIn: "EUR" })).to.equal(1n);
+      expect(amountsCurrency({ ...money, pricedIn: "EUR" })).to.deep.equal({ currency: "EUR", decimals: 2 });
+      expect(invoiceTaxUnit({ ...money, pricedIn: "JPY" })).to.equal(100n);
+      expect(amountsCurrency({ ...money, deployedTokens })).to.deep.equal({ currency: "USD", decimals: 6 });
+    });
+
+    it("rounds each rate's tax to the nearest multiple of the unit, so a stablecoin invoice in whole cents totals whole cents", async function () {
+      const cents = fc.array(
+        fc.record({ quantity: fc.bigInt({ min: 1n, max: 1000n }), cents: fc.bigInt({ min: 0n, max: 10n ** 9n }), taxRate: rateArb }),
+        { minLength: 1, maxLength: 12 },
+      );
+      await fc.assert(
+        fc.property(cents, (lines) => {
+          const unit = 10_000n;
+          const t = computeInvoiceTotals(
+            lines.map((l) => ({ quantity: l.quantity, unitPrice: l.cents * unit, discount: 0n, taxRate: l.taxRate })),
+            unit,
+          );
+          for (const { rate, base, amount } of t.taxes) {
+            expect(amount % unit).to.equal(0n);
+            const error = amount * 100_000n - base * parseTaxRate(rate); // tax × 100_000, off by at most half a cent
+            expect(error > -50_000n * unit && error <= 50_000n * unit, `${rate}% of ${base} gave ${amount}`).to.equal(true);
+          }
+          expect(t.total % unit).to.equal(0n);
+        }),
+        replay,
+      );
     });
   });
 

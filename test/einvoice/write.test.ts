@@ -1,29 +1,14 @@
 import { expect } from "chai";
-import * as SaxonJS from "saxon-js";
-import { computeInvoiceTotals } from "../../core/invoice/totals";
 import { formatFailure, validateXml, type Artifacts } from "../../einvoice/validate";
 import { EinvoiceRefusal, type RefusalCode } from "../../einvoice/refusal";
 import type { SettleInvoice } from "../../einvoice/input";
-import { stablecoinCurrency } from "../../einvoice/stablecoins";
+import { stablecoinCurrency } from "../../core/invoice/stablecoins";
 import { writeEinvoice } from "../../einvoice/write";
 import { EINVOICE_FORMATS, type EinvoiceFormat } from "../../einvoice/map";
 import { artifactsOrSkip } from "../helpers/einvoice";
-import { CENT, frenchInvoice } from "../helpers/einvoice-fixtures";
+import { CENT, documentTotals, frenchInvoice, pricedInvoice, writtenTotals } from "../helpers/einvoice-fixtures";
 
 const FORMATS = Object.keys(EINVOICE_FORMATS) as EinvoiceFormat[];
-
-/** Where each format writes the amount due and the VAT total. */
-const TOTALS_XPATH: Record<EinvoiceFormat, { due: string; tax: string }> = {
-  cii: { due: "string(//*:DuePayableAmount)", tax: "string(//*:TaxTotalAmount)" },
-  ubl: { due: "string(//*:LegalMonetaryTotal/*:PayableAmount)", tax: "string(/*/*:TaxTotal/*:TaxAmount)" },
-};
-
-/** The invoice's figures as the human document computes them (core/invoice/totals), in the token's units as text. */
-function documentTotals(invoice: SettleInvoice): { due: string; tax: string } {
-  const totals = computeInvoiceTotals(invoice.lines);
-  const cents = (base: bigint) => (Number(base / CENT) / 100).toFixed(2);
-  return { due: cents(totals.total), tax: cents(totals.tax) };
-}
 
 /** The refusal `write` throws: its code and message. */
 async function refusal(write: () => Promise<unknown>): Promise<{ code: RefusalCode; message: string }> {
@@ -69,6 +54,11 @@ describe("Settle invoice to EN 16931 e-invoice", function () {
         ],
       }),
     },
+    {
+      what: "a stablecoin invoice whose tax is not whole cents in token units (5.5 % on 39.98 is 2.20, not 2.1989)",
+      invoice: frenchInvoice({ lines: [{ description: "Books", quantity: 2n, unitPrice: 19_99n * CENT, discount: 0n, taxRate: "5.5" }] }),
+    },
+    { what: "an invoice priced in euros, payable in any token with a price feed", invoice: pricedInvoice() },
   ];
 
   for (const { what, invoice } of cases) {
@@ -77,12 +67,7 @@ describe("Settle invoice to EN 16931 e-invoice", function () {
         const xml = await writeEinvoice(invoice, format);
         const { failures } = await validateXml(xml, { artifacts });
         expect(failures.map(formatFailure)).to.deep.equal([]);
-        const doc = await SaxonJS.getResource({ text: xml, type: "xml" });
-        const written = {
-          due: SaxonJS.XPath.evaluate(TOTALS_XPATH[format].due, doc) as string,
-          tax: SaxonJS.XPath.evaluate(TOTALS_XPATH[format].tax, doc) as string,
-        };
-        expect(written).to.deep.equal(documentTotals(invoice));
+        expect(await writtenTotals(xml, format)).to.deep.equal(documentTotals(invoice));
       });
     }
   }
@@ -99,11 +84,11 @@ describe("Settle invoice to EN 16931 e-invoice", function () {
       );
     });
 
-    it("refuses an amount that is not a whole number of cents rather than round it away from the document", async function () {
-      const lines = [{ description: "Books", quantity: 2n, unitPrice: 19_99n * CENT, discount: 0n, taxRate: "5.5" }];
+    it("refuses a line priced below the cent rather than round it away from the document", async function () {
+      const lines = [{ description: "Books", quantity: 1n, unitPrice: 19_995n * (CENT / 10n), discount: 0n, taxRate: "5.5" }];
       const { code, message } = await refusal(() => writeEinvoice(frenchInvoice({ lines }), "ubl"));
       expect(code).to.equal("not_whole_cents");
-      expect(message).to.match(/^the tax at 5\.5 % is 2\.1989 TestUSD, not a whole number of cents/);
+      expect(message).to.match(/^line 1's net amount is 19\.995 TestUSD, not a whole number of cents/);
     });
 
     it("refuses a control character in free text, naming the field and the character", async function () {

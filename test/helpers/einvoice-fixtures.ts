@@ -1,4 +1,9 @@
+import * as SaxonJS from "saxon-js";
+import { amountsCurrency, invoiceTaxUnit } from "../../core/invoice/stablecoins";
+import { computeInvoiceTotals } from "../../core/invoice/totals";
 import type { SettleInvoice } from "../../einvoice/input";
+import type { EinvoiceFormat } from "../../einvoice/map";
+import { decimal } from "../../einvoice/money";
 
 /** TestUSD's address on a fresh Hardhat node's deploy (any address works: the fixture declares it by name). */
 const TEST_USD = "0x5FC8d32690cc91D4c39d9d3abcBD16989F875707";
@@ -47,5 +52,39 @@ export function frenchInvoice(overrides: Partial<SettleInvoice> = {}): SettleInv
       deployedTokens: { TestUSD: { address: TEST_USD } },
     },
     ...overrides,
+  };
+}
+
+/** A French invoice priced in euros (lines in hundredths), payable in any token with a price feed. */
+export function pricedInvoice(overrides: Partial<SettleInvoice> = {}): SettleInvoice {
+  const base = frenchInvoice();
+  return frenchInvoice({
+    pricedIn: "EUR",
+    lines: base.lines.map((line) => ({ ...line, unitPrice: line.unitPrice / CENT, discount: line.discount / CENT })),
+    payment: { ...base.payment, token: { address: `0x${"0".repeat(40)}`, symbol: "ETH", decimals: 18 } },
+    ...overrides,
+  });
+}
+
+/** The amount due and the VAT total as the human document computes them (core/invoice/totals), as EN 16931 text. */
+export function documentTotals(invoice: SettleInvoice): { due: string; tax: string } {
+  const money = { ...invoice.payment, pricedIn: invoice.pricedIn };
+  const totals = computeInvoiceTotals(invoice.lines, invoiceTaxUnit(money));
+  const { decimals } = amountsCurrency(money)!;
+  return { due: decimal(totals.total, decimals, 2), tax: decimal(totals.tax, decimals, 2) };
+}
+
+/** Where each format writes the amount due and the VAT total. */
+const TOTALS_XPATH: Record<EinvoiceFormat, { due: string; tax: string }> = {
+  cii: { due: "string(//*:DuePayableAmount)", tax: "string(//*:TaxTotalAmount)" },
+  ubl: { due: "string(//*:LegalMonetaryTotal/*:PayableAmount)", tax: "string(/*/*:TaxTotal/*:TaxAmount)" },
+};
+
+/** The amount due and the VAT total an e-invoice states. */
+export async function writtenTotals(xml: string, format: EinvoiceFormat): Promise<{ due: string; tax: string }> {
+  const doc = await SaxonJS.getResource({ text: xml, type: "xml" });
+  return {
+    due: SaxonJS.XPath.evaluate(TOTALS_XPATH[format].due, doc) as string,
+    tax: SaxonJS.XPath.evaluate(TOTALS_XPATH[format].tax, doc) as string,
   };
 }

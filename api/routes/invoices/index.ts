@@ -29,12 +29,15 @@ import { checkEscrowTerms } from "../../services/escrow-terms";
 import { requireDeployment } from "../../services/node";
 import { NO_CURRENCY, currencyToBytes3 } from "../../../core/invoice/currency";
 import { checkDraftFeed } from "../../services/price-quote";
+import { invoiceDocuments } from "../../services/invoice-document";
+import { invoiceTaxUnit, stablecoinCurrency } from "../../../core/invoice/stablecoins";
 
 /** /invoices: drafts with line items, their canonical hash and the unsigned createInvoice transaction. */
 export function invoiceRoutes(deps: AppDeps) {
   const now = deps.now ?? Date.now;
   const read = requireAuth(sessionSettings(deps), now, "invoices:read");
   const write = requireAuth(sessionSettings(deps), now, "invoices:write");
+  const documents = invoiceDocuments(deps, now);
 
   return newRouter()
     .openapi(
@@ -44,7 +47,7 @@ export function invoiceRoutes(deps: AppDeps) {
         tags: ["invoices"],
         summary: "Create an invoice draft; returns its canonical hash and the unsigned createInvoice transaction",
         description:
-          "A draft priced in a currency (`currency`, amounts in hundredths of it) creates an invoice whose total is the price, paid in the token (or, with token 0x000…000, any token with a feed) converted at payment time. The API computes each line's net (quantity × unitPrice − discount), the tax of each rate on the sum of the nets at that rate (rounded half-up to a base unit) and the gross (the on-chain amount), builds the canonical document (settle.invoice.v2: sorted-key JSON, see core/invoice/reference.ts), hashes it with keccak256 into the on-chain reference, and encodes PaymentEscrow.createInvoice for the signed-in merchant to send. Accepts an Idempotency-Key header.",
+          "A draft priced in a currency (`currency`, amounts in hundredths of it) creates an invoice whose total is the price, paid in the token (or, with token 0x000…000, any token with a feed) converted at payment time. The API computes each line's net (quantity × unitPrice − discount), the tax of each rate on the sum of the nets at that rate (rounded half-up to a base unit, or to the cent when the amounts are in a currency: priced in one, or in a token config/stablecoins.json declares a stablecoin) and the gross (the on-chain amount), builds the canonical document (settle.invoice.v2: sorted-key JSON, see core/invoice/reference.ts), hashes it with keccak256 into the on-chain reference, and encodes PaymentEscrow.createInvoice for the signed-in merchant to send. Accepts an Idempotency-Key header.",
         middleware: [write, idempotency(deps.db, now)] as const,
         security: [{ bearer: [] }],
         request: {
@@ -65,7 +68,12 @@ export function invoiceRoutes(deps: AppDeps) {
         const saved = input.customerId === undefined ? undefined : await findCustomer(deps.db, merchant, input.customerId);
         if (input.customerId !== undefined && !saved) throw fieldError("customerId", "is not one of your saved customers");
         const customer = saved ? (JSON.parse(saved.details) as CustomerDetails) : (input.customer ?? null);
-        const target = { chainId: deployment.chainId, escrow, seller: sellerDetails(user), customer };
+        const { chainId, tokens: deployedTokens } = deployment;
+        // The token's decimals matter only for a declared stablecoin: its taxes are rounded to the currency's cent.
+        const declared = input.currency === undefined && stablecoinCurrency(chainId, input.token, deployedTokens) !== null;
+        const token = declared ? await documents.tokenInfo(input.token, chainId) : { address: input.token, decimals: 0 };
+        const taxUnit = invoiceTaxUnit({ chainId, token, pricedIn: input.currency, deployedTokens });
+        const target = { chainId, escrow, seller: sellerDetails(user), customer, taxUnit };
         const { draft, items: rows, total } = buildDraft(input, merchant, target, now());
         const terms = await checkEscrowTerms(deps.chain, escrow, input.token);
         if (terms.tokenProblem) throw fieldError("token", terms.tokenProblem);

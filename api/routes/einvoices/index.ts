@@ -3,7 +3,7 @@ import { getAddress } from "ethers";
 import { type AppDeps, newRouter } from "../../middleware/context";
 import { ApiError, errorResponses } from "../../lib/errors";
 import { InvoiceIdParamSchema, ShareTokenSchema } from "../../lib/schemas";
-import { EINVOICE_DOWNLOADS, type EinvoiceDownload, renderEinvoice } from "../../documents/einvoice";
+import { EINVOICE_DOWNLOADS, type EinvoiceDownload } from "../../documents/einvoice";
 import { documentSources } from "../../services/document-sources";
 import { requireDeployment } from "../../services/node";
 import { EinvoiceRefusal } from "../../../einvoice/refusal";
@@ -56,7 +56,7 @@ const access =
  * /invoices/by-reference (an invoice found by the remittance reference an e-invoice's payment means carry).
  */
 export function einvoiceRoutes(deps: AppDeps) {
-  const { locate, authorizeDocument, documents } = documentSources(deps);
+  const { locate, authorizeDocument, einvoice } = documentSources(deps);
 
   return newRouter()
     .openapi(
@@ -125,11 +125,9 @@ export function einvoiceRoutes(deps: AppDeps) {
         const { format, creditNote, share } = c.req.valid("query");
         const record = await locate(c.req.valid("param").id);
         await authorizeDocument(c, record, share);
-        const { inputs, note } = await documents.source(record, creditNote);
-        const deployedTokens = requireDeployment(deps).tokens;
         let file;
         try {
-          file = await renderEinvoice(inputs, format, { note, deployedTokens });
+          file = await einvoice(record, format, creditNote);
         } catch (error) {
           if (error instanceof EinvoiceRefusal) throw new ApiError(422, error.code, error.message);
           throw error;

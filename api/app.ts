@@ -20,6 +20,7 @@ import { invoiceBatchRoutes } from "./routes/invoices/batch";
 import { invoiceRelayRoutes } from "./routes/invoices/relay";
 import { invoiceTransactionRoutes } from "./routes/invoices/transactions";
 import { oauthRoutes } from "./routes/oauth";
+import { paymentRoutes } from "./routes/payments";
 import { transactionRoutes } from "./routes/transactions";
 import { userRoutes } from "./routes/users";
 import { webRoutes } from "./routes/web";
@@ -98,6 +99,7 @@ export function createApp(deps: AppDeps) {
     .route("/invoices", invoiceRelayRoutes(deps))
     .route("/invoices", invoiceBatchRoutes(deps))
     .route("/invoices", documentRoutes(deps))
+    .route("/invoices", paymentRoutes(deps))
     .route("/customers", customerRoutes(deps))
     .route("/transactions", transactionRoutes(deps))
     .route("/blockchain", blockchainRoutes(deps))

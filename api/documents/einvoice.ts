@@ -132,7 +132,8 @@ export async function renderEinvoice(
   const invoice = settleInvoiceOf(inputs, options.note, options.deployedTokens);
   const lang = documentLocale(inputs.draft?.draft);
   const { mediaType, extension } = EINVOICE_DOWNLOADS[format];
-  const base = `${invoice.kind === "credit_note" ? "credit-note" : "invoice"}-${invoice.number}`;
+  // A merchant's prefix may hold spaces or slashes: the file name (and a ZIP entry's) keeps letters, digits and -._
+  const base = `${invoice.kind === "credit_note" ? "credit-note" : "invoice"}-${invoice.number.replace(/[^A-Za-z0-9._-]/g, "_")}`;
   const fileName = `${base}${format === "facturx" ? "" : `.${format}`}.${extension}`;
   const xml = await writeEinvoice(invoice, format === "facturx" ? "cii" : format, lang);
   if (format !== "facturx") return { bytes: new TextEncoder().encode(xml), mediaType, fileName };

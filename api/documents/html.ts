@@ -1,22 +1,18 @@
 /**
  * The HTML rendering of an invoice document model: one self-contained page (inline CSS, the font as
  * data URIs, no script, no link to anything) that prints on A4. Every string of the model goes
- * through {@link escapeHtml}.
+ * through core/markup's escapeMarkup.
  */
 import type { InvoiceDocumentModel, PartyModel } from "./model";
 import { type DocumentLabels, fill } from "../../core/labels";
 import { fontFaceCss } from "./fonts";
+import { escapeMarkup } from "../../core/markup";
 
 /** The Content-Security-Policy the page is served with: nothing may load, styles and fonts are inline. */
 export const DOCUMENT_CSP =
   "default-src 'none'; style-src 'unsafe-inline'; font-src data:; img-src data:; base-uri 'none'; form-action 'none'";
 
-/** Escapes text for HTML element content and quoted attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
-}
-
-const e = escapeHtml;
+const e = escapeMarkup;
 
 const STYLE = `
 :root{--ink:#14171f;--muted:#5b6474;--line:#e3e6ec;--soft:#f5f7fa;--accent:#2f5bea;--good:#137a4b;--good-bg:#e7f6ee;--bad:#b42318;--bad-bg:#fdecea;--warn:#9a5b00;--warn-bg:#fff4e0}

@@ -60,6 +60,15 @@ export const InvoiceIdParamSchema = z.object({
     .openapi({ param: { name: "id", in: "path" }, example: "1" }),
 });
 
+/** A share link's token (POST /invoices/{id}/share-links): 43 base64url characters. */
+export const ShareTokenSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{43}$/, "must be a share token (43 base64url characters)")
+  .openapi({
+    description: "A share link's token (POST /invoices/{id}/share-links)",
+    example: "q3v1b2Jm6cJ2m3Xo0n0Zr2b0eYwq8yA9mTQ1d1G4K7s",
+  });
+
 /**
  * Text without control characters (Unicode Cc) or lone surrogate halves (Cs). Written without the `u` flag so that
  * the OpenAPI document's `pattern` is the same plain ECMA-262 expression a generated client compiles (a `u` regex

@@ -1,6 +1,19 @@
+import { zipSync } from "fflate";
 import type { AppDb } from "../db";
 import type { IndexReader } from "../index/reader";
+import type { AppDeps } from "../middleware/context";
+import { csvDocument } from "../lib/csv";
 import { storedTaxes } from "../documents/stored";
+import { EINVOICE_DOWNLOADS, type EinvoiceDownload } from "../documents/einvoice";
+import { EinvoiceRefusal } from "../../einvoice/refusal";
+import { documentSources } from "./document-sources";
+import { compactPayments, invoicePayments } from "./invoice-payments";
+
+/** The export's formats: the CSV alone, or a ZIP of the CSV and each document's e-invoice in one of the formats. */
+export const EXPORT_FORMATS = ["csv", ...(Object.keys(EINVOICE_DOWNLOADS) as EinvoiceDownload[])] as const;
+
+/** One of {@link EXPORT_FORMATS}. */
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 /** The fixed columns of the export; one `tax_<rate>` column per rate met in the period goes after `net`. */
 export const EXPORT_COLUMNS = [
@@ -22,7 +35,11 @@ export const EXPORT_COLUMNS = [
   "status",
   "onchain_id",
   "tx_hashes",
+  "payments",
 ] as const;
+
+/** The column a ZIP export adds: the document's e-invoice file in the ZIP, or the code of the refusal when it cannot be one. */
+export const EINVOICE_COLUMN = "einvoice";
 
 /** One row of the export: an invoice or a credit note. Amounts are base units of `token` (decimal text). */
 export type ExportRow = Record<string, string>;
@@ -52,6 +69,7 @@ export async function exportRows(db: AppDb, index: IndexReader, merchant: string
     const taxes = storedTaxes(d);
     for (const t of taxes) rates.add(t.rate);
     const events = await index.invoiceEvents(row.id);
+    const payments = await invoicePayments(index, row);
     rows.push({
       sortKey: `${day(row.createdTimestamp)} ${d.number}`,
       kind: "invoice",
@@ -72,6 +90,7 @@ export async function exportRows(db: AppDb, index: IndexReader, merchant: string
       status: row.status,
       onchain_id: row.id.toString(),
       tx_hashes: [...new Set(events.map((e) => e.txHash))].join(" "),
+      payments: compactPayments(payments),
     });
   }
   const notes = await db
@@ -101,10 +120,46 @@ export async function exportRows(db: AppDb, index: IndexReader, merchant: string
       status: "credit_note",
       onchain_id: note.invoice_id,
       tx_hashes: note.tx_hash,
+      payments: "",
     });
   }
   rows.sort((a, b) => (a.sortKey < b.sortKey ? -1 : 1));
   const taxColumns = [...rates].sort((a, b) => Number(a) - Number(b)).map((rate) => `tax_${rate}`);
   const columns = EXPORT_COLUMNS.flatMap((col) => (col === "TAXES" ? taxColumns : [col]));
   return { columns, rows };
+}
+
+/** An export as served: its bytes, media type and file name. */
+export interface ExportFile {
+  readonly bytes: Uint8Array;
+  readonly mediaType: string;
+  readonly fileName: string;
+}
+
+/**
+ * `merchant`'s export of [from, to) in `format`: the CSV of {@link exportRows}, or a ZIP holding that CSV with an
+ * {@link EINVOICE_COLUMN} column and, per invoice and credit note that can be one, its e-invoice: the same bytes as
+ * GET /invoices/{id}/einvoice serves.
+ */
+export async function exportFile(deps: AppDeps, merchant: string, from: bigint, to: bigint, format: ExportFormat): Promise<ExportFile> {
+  const { columns, rows } = await exportRows(deps.db, deps.index, merchant, from, to);
+  const name = `settle-invoices-${from}-${to}`;
+  if (format === "csv") {
+    return { bytes: new TextEncoder().encode(csvDocument(columns, rows)), mediaType: "text/csv; charset=utf-8", fileName: `${name}.csv` };
+  }
+  const { locate, einvoice } = documentSources(deps);
+  const files: Record<string, Uint8Array> = {};
+  for (const row of rows) {
+    const record = await locate(row.onchain_id!);
+    try {
+      const file = await einvoice(record, format, row.kind === "credit_note" ? row.number : undefined);
+      files[file.fileName] = file.bytes;
+      row[EINVOICE_COLUMN] = file.fileName;
+    } catch (error) {
+      if (!(error instanceof EinvoiceRefusal)) throw error;
+      row[EINVOICE_COLUMN] = error.code;
+    }
+  }
+  const csv = new TextEncoder().encode(csvDocument([...columns, EINVOICE_COLUMN], rows));
+  return { bytes: zipSync({ [`${name}.csv`]: csv, ...files }), mediaType: "application/zip", fileName: `${name}-${format}.zip` };
 }

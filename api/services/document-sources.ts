@@ -1,6 +1,7 @@
 /**
  * What every route serving an invoice's documents (HTML, PDF, e-invoices) shares: finding the invoice once the index
- * can answer, letting in its merchant, its payer or a share link, and the document builder (services/invoice-document).
+ * can answer, letting in its merchant, its payer or a share link, the document builder (services/invoice-document) and
+ * the e-invoice the einvoice route and the accountant's export both serve.
  */
 import type { Context } from "hono";
 import type { AppDeps, AppEnv } from "../middleware/context";
@@ -11,6 +12,8 @@ import { type AuthInfo, assertScope, authenticate, tokenOf } from "../middleware
 import { sessionSettings } from "../middleware/auth";
 import { type InvoiceRecord, locateInvoice } from "./drafts";
 import { invoiceDocuments } from "./invoice-document";
+import { requireDeployment } from "./node";
+import { type EinvoiceDownload, type EinvoiceFile, renderEinvoice } from "../documents/einvoice";
 import { hashShareToken, invoiceKey, linkActive } from "./share-links";
 
 /** The shared steps of the document routes, bound to the app's dependencies. */
@@ -69,5 +72,14 @@ export function documentSources(deps: AppDeps) {
       throw new ApiError(403, "not_invoice_merchant", "Only the invoice's merchant can manage its share links");
   }
 
-  return { now, locate, authorizeDocument, assertMerchant, documents };
+  /**
+   * The e-invoice of `record`'s invoice, or of its credit note numbered `creditNote`, in `format`, with the
+   * deployment's declared stablecoins; throws EinvoiceRefusal when the document cannot be an e-invoice.
+   */
+  async function einvoice(record: InvoiceRecord, format: EinvoiceDownload, creditNote?: string): Promise<EinvoiceFile> {
+    const { inputs, note } = await documents.source(record, creditNote);
+    return renderEinvoice(inputs, format, { note, deployedTokens: requireDeployment(deps).tokens });
+  }
+
+  return { now, locate, authorizeDocument, assertMerchant, documents, einvoice };
 }

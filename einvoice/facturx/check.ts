@@ -1,5 +1,6 @@
 /**
- * The Factur-X packaging checks: PDF/A-3B identification and the Factur-X extension schema in the XMP, factur-x.xml
+ * The Factur-X packaging checks: well-formed XMP metadata with the PDF/A-3B identification and the Factur-X extension
+ * schema, factur-x.xml
  * attached as the alternative representation and listed in the catalog's /AF array, every font embedded, an output
  * intent with its ICC profile. Reads the PDF with pdf-lib and hands back the attached XML for the EN 16931 rules.
  */
@@ -15,6 +16,7 @@ import {
   decodePDFRawStream,
   type PDFObject,
 } from "@cantoo/pdf-lib";
+import * as SaxonJS from "saxon-js";
 import { AF_RELATIONSHIP, FACTURX_FILE_NAME, FACTURX_NAMESPACE, FACTURX_PROPERTIES, PDFA } from "./profile";
 
 /** One broken packaging rule: a short id (PDFA-ID, FX-XMP, AF, ...) and what is wrong. */
@@ -56,10 +58,16 @@ function xmpValue(xmp: string, property: string): string | undefined {
   return match ? (match[1] ?? match[2]) : undefined;
 }
 
-/** XMP checks: pdfaid part 3 conformance B, the fx extension schema declared, the fx values. */
-function checkXmp(xmp: string | undefined): PackagingProblem[] {
+/** XMP checks: well-formed XML, pdfaid part 3 conformance B, the fx extension schema declared, the fx values. */
+async function checkXmp(xmp: string | undefined): Promise<PackagingProblem[]> {
   if (xmp === undefined) return [{ id: "XMP", text: "the catalog has no XMP metadata stream" }];
   const problems: PackagingProblem[] = [];
+  try {
+    await SaxonJS.getResource({ text: xmp, type: "xml" });
+  } catch (error) {
+    const reason = (error instanceof Error ? error.message : String(error)).replace(" in undefined", "");
+    problems.push({ id: "XMP-XML", text: `the XMP metadata is not well-formed XML: ${reason}` });
+  }
   const part = xmpValue(xmp, "pdfaid:part");
   const conformance = xmpValue(xmp, "pdfaid:conformance");
   if (part !== PDFA.part || conformance !== PDFA.conformance) {
@@ -131,7 +139,7 @@ export async function checkFacturX(bytes: Uint8Array): Promise<PackagingReport> 
   const xmp = metadata ? new TextDecoder().decode(streamBytes(metadata)) : undefined;
   const attachment = checkAttachment(doc);
   return {
-    problems: [...checkXmp(xmp), ...attachment.problems, ...checkFonts(doc), ...checkOutputIntent(doc)],
+    problems: [...(await checkXmp(xmp)), ...attachment.problems, ...checkFonts(doc), ...checkOutputIntent(doc)],
     xml: attachment.xml,
   };
 }

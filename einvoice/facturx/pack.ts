@@ -3,6 +3,7 @@
  * the ICC profile it ships, and the pdfaid XMP), the Factur-X XMP extension schema with its fx: properties, and
  * factur-x.xml attached as the PDF's alternative representation (in the catalog's /AF array and its embedded files).
  */
+import { escapeMarkup } from "../../core/markup";
 import { AF_RELATIONSHIP, FACTURX_FILE_NAME, FACTURX_MIME_TYPE, FACTURX_NAMESPACE, FACTURX_PROPERTIES, PDFA } from "./profile";
 
 /** The CII to attach and the document's creation time (fixed for reproducible files). */
@@ -34,7 +35,7 @@ export function facturXXmp(): string {
             <pdfaProperty:description>${DESCRIPTIONS[name as keyof typeof FACTURX_PROPERTIES]}</pdfaProperty:description>
           </rdf:li>`,
   );
-  const values = Object.entries(FACTURX_PROPERTIES).map(([name, value]) => `<fx:${name}>${value}</fx:${name}>`);
+  const values = Object.entries(FACTURX_PROPERTIES).map(([name, value]) => `<fx:${name}>${escapeMarkup(value)}</fx:${name}>`);
   return `
 <rdf:Description rdf:about="" xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/" xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#" xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">
   <pdfaExtension:schemas>
@@ -57,8 +58,36 @@ export function facturXXmp(): string {
 </rdf:Description>`;
 }
 
+/** The part of pdfkit's document that writes the XMP packet (not in @types/pdfkit). */
+interface MetadataWriter {
+  info: Record<string, unknown>;
+  endMetadata(): void;
+}
+
+/**
+ * Makes the XMP packet carry the document info (title, author, subject, keywords) XML-escaped: pdfkit 0.20 copies them
+ * into the packet as they are, so a merchant named `Dupont & Fils` would break the PDF/A metadata. `end()` writes the
+ * Info dictionary (PDF strings, escaped by pdfkit) before the XMP, which alone gets the escaped copies.
+ */
+function escapeXmpInfo(doc: PDFKit.PDFDocument): void {
+  const writer = doc as unknown as MetadataWriter;
+  const endMetadata = writer.endMetadata.bind(writer);
+  writer.endMetadata = () => {
+    const info = writer.info;
+    writer.info = Object.fromEntries(
+      Object.entries(info).map(([key, value]) => [key, typeof value === "string" ? escapeMarkup(value) : value]),
+    );
+    try {
+      endMetadata();
+    } finally {
+      writer.info = info;
+    }
+  };
+}
+
 /** Attaches the CII as factur-x.xml and adds the Factur-X XMP; call before `doc.end()` on a document made with {@link pdfaOptions}. */
 export function attachFacturX(doc: PDFKit.PDFDocument, attachment: FacturXAttachment): void {
+  escapeXmpInfo(doc);
   // pdfkit writes `relationship` as the file specification's /AFRelationship; @types/pdfkit does not declare it yet.
   const options: PDFKit.Mixins.PDFAttachmentOptions & { relationship: string } = {
     name: FACTURX_FILE_NAME,

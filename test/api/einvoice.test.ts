@@ -11,6 +11,7 @@ import { formatFailure, isFatal, validateXml, type Artifacts } from "../../einvo
 import { type TestApp, errorCode, jsonRequest, makeApp, signIn } from "../helpers/api-app";
 import { describeBackends } from "../helpers/app-db";
 import { artifactsOrSkip } from "../helpers/einvoice";
+import { API_CUSTOMER as CUSTOMER, API_SELLER as SELLER } from "../helpers/einvoice-fixtures";
 
 /** A signed-in node account. */
 interface Actor {
@@ -28,22 +29,6 @@ const LINES = [
   { description: "Livres", quantity: 2, unitPrice: (20n * USD).toString(), taxRate: "5.5" },
   { description: "Maintenance", quantity: 1, unitPrice: (500n * USD).toString(), taxRate: "0", taxMention: "reverse_charge" },
 ];
-
-const SELLER = {
-  company: "Settle Conseil SAS",
-  email: "factures@settle-conseil.example",
-  billingAddress: { line1: "12 rue de la Paix", postalCode: "75002", city: "Paris", country: "FR" },
-  vatNumber: "FR40303265045",
-  companyNumber: "73282932000074",
-  paymentTerms: "30 jours",
-};
-
-const CUSTOMER = {
-  name: "Atelier Dupont SARL",
-  address: { line1: "3 place Bellecour", postalCode: "69002", city: "Lyon", country: "FR" },
-  vatNumber: "FR44732829320",
-  companyNumber: "732829320",
-};
 
 describeBackends("API e-invoices (on the shared real index)", function () {
   this.timeout(300_000);

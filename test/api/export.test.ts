@@ -1,11 +1,13 @@
 /**
  * GET /invoices/export on the shared real index: one CSV row per invoice and per credit note, reconciling with the
- * index to the base unit.
+ * index to the base unit; with format facturx, ubl or cii a ZIP of that CSV and each document's e-invoice.
  */
 import { expect } from "chai";
-import { type JsonRpcSigner, parseEther } from "ethers";
-import { type TestApp, jsonRequest, makeApp, signIn } from "../helpers/api-app";
-import { useRealIndex } from "../helpers/real-index";
+import { Contract, type JsonRpcSigner, parseEther, parseUnits } from "ethers";
+import { unzipSync } from "fflate";
+import { type TestApp, errorCode, jsonRequest, makeApp, signIn } from "../helpers/api-app";
+import { API_CUSTOMER, API_SELLER } from "../helpers/einvoice-fixtures";
+import { artifactAbi, useRealIndex } from "../helpers/real-index";
 
 interface Party {
   signer: JsonRpcSigner;
@@ -76,7 +78,7 @@ describe("API invoice export", function () {
     expect(res.headers.get("content-type")).to.match(/^text\/csv/);
     const text = await res.text();
     expect(text.split("\r\n")[0]).to.equal(
-      "kind,number,refers_to,issued,due,customer,customer_vat,token,net,tax_5.5,tax_20,gross,paid,released,refunded,fees,status,onchain_id,tx_hashes",
+      "kind,number,refers_to,issued,due,customer,customer_vat,token,net,tax_5.5,tax_20,gross,paid,released,refunded,fees,status,onchain_id,tx_hashes,payments",
     );
     const rows = parseCsv(text);
     const invoices = rows.filter((r) => r.kind === "invoice");
@@ -102,10 +104,78 @@ describe("API invoice export", function () {
     expect(notes[0]!.number).to.equal(`CN-${refunded.number!.slice(0, -4)}0001`);
     expect(BigInt(notes[0]!.net!) + BigInt(notes[0]!.tax_20!)).to.equal(100001n);
     expect(refunded.refunded).to.equal(notes[0]!.gross);
+    const payment = (await t.real.reader.historyByInvoice(ids[0]!)).find((h) => h.kind === "invoice_paid")!;
+    expect(refunded.payments).to.equal(`${payment.amount}@${payment.txHash}`);
+    expect(notes[0]!.payments).to.equal("");
+    expect(invoices.find((r) => r.onchain_id === ids[1]!.toString())!.payments).to.equal("");
+  });
+
+  it("answers a ZIP of the CSV and each document's e-invoice, the same bytes the einvoice route serves", async function () {
+    expect((await t.app.request("/users/me", jsonRequest("PATCH", API_SELLER, merchant.auth))).status).to.equal(200);
+    const testUsd = t.real.deployment.tokens!.TestUSD!.address;
+    const usd = new Contract(testUsd, artifactAbi("tokens/TestUSD.sol/TestUSD.json"), t.real.admin);
+    await (await usd.getFunction("mint")(payer.address, parseUnits("1000", 6))).wait();
+    const head = (await t.real.provider.getBlock("latest"))!.timestamp;
+    const create = async (token: string) => {
+      const body = {
+        token,
+        payer: payer.address,
+        dueDate: new Date((head + 30 * 86400) * 1000).toISOString(),
+        customer: API_CUSTOMER,
+        lineItems: [{ description: "Conseil", quantity: 1, unitPrice: parseUnits("100", 6).toString(), taxRate: "20" }],
+      };
+      const res = await t.app.request("/invoices", jsonRequest("POST", body, merchant.auth));
+      expect(res.status, await res.clone().text()).to.equal(201);
+      const created = (await res.json()) as { reference: string; transaction: { to: string; data: string; value: string } };
+      await send(merchant, [created.transaction]);
+      return (await t.real.reader.invoiceByReference(created.reference))!.id.toString();
+    };
+    const usdId = await create(testUsd);
+    const setlId = await create(t.real.deployment.contracts.SettleToken.address);
+    await act(payer, BigInt(usdId), { action: "pay" });
+    await act(merchant, BigInt(usdId), { action: "refund", amount: parseUnits("12", 6).toString() });
+    const refusal = await t.app.request(`/invoices/${setlId}/einvoice?format=ubl`, { headers: merchant.auth });
+    expect(refusal.status).to.equal(422);
+    const refusedCode = await errorCode(refusal);
+    const payments = (await (await t.app.request(`/invoices/${usdId}/payments`, { headers: merchant.auth })).json()) as {
+      payments: Array<{ amount: string; txHash: string }>;
+    };
+    const to = head + 365 * 86400;
+
+    for (const format of ["facturx", "ubl", "cii"]) {
+      const res = await t.app.request(`/invoices/export?from=0&to=${to}&format=${format}`, { headers: merchant.auth });
+      expect(res.status, await res.clone().text()).to.equal(200);
+      expect(res.headers.get("content-type")).to.equal("application/zip");
+      expect(res.headers.get("content-disposition")).to.equal(`attachment; filename="settle-invoices-0-${to}-${format}.zip"`);
+      const zip = unzipSync(new Uint8Array(await res.arrayBuffer()));
+      const csvName = `settle-invoices-0-${to}.csv`;
+      const text = new TextDecoder().decode(zip[csvName]);
+      expect(text.split("\r\n")[0]).to.match(/,tx_hashes,payments,einvoice$/);
+      const rows = parseCsv(text);
+      const invoice = rows.find((r) => r.kind === "invoice" && r.onchain_id === usdId)!;
+      const note = rows.find((r) => r.kind === "credit_note" && r.onchain_id === usdId)!;
+      const refused = rows.find((r) => r.onchain_id === setlId)!;
+      expect(invoice.payments).to.equal(payments.payments.map((p) => `${p.amount}@${p.txHash}`).join(" "));
+      expect(refused.einvoice, format).to.equal(refusedCode);
+      for (const [row, query] of [
+        [invoice, ""],
+        [note, `&creditNote=${note.number}`],
+      ] as const) {
+        const served = await t.app.request(`/invoices/${usdId}/einvoice?format=${format}${query}`, { headers: merchant.auth });
+        expect(served.status, await served.clone().text()).to.equal(200);
+        expect(served.headers.get("content-disposition")).to.equal(`attachment; filename="${row.einvoice}"`);
+        const bytes = zip[row.einvoice!];
+        expect(bytes, `${format} ${row.einvoice}`).to.not.equal(undefined);
+        expect(Buffer.from(bytes!).equals(Buffer.from(await served.arrayBuffer())), `${format} ${row.einvoice}`).to.equal(true);
+      }
+      // Nothing else in the ZIP: the CSV and one file per document that can be an e-invoice.
+      const named = rows.map((r) => r.einvoice!).filter((name) => name in zip);
+      expect(Object.keys(zip).sort()).to.deep.equal([csvName, ...named].sort());
+    }
   });
 
   it("refuses a bad period or format (400) and a caller signed out (401)", async function () {
-    for (const query of ["from=10&to=5", "from=0&to=10&format=xlsx", "to=10"]) {
+    for (const query of ["from=10&to=5", "from=0&to=10&format=xlsx", "from=0&to=10&format=pdf", "to=10"]) {
       expect((await t.app.request(`/invoices/export?${query}`, { headers: merchant.auth })).status, query).to.equal(400);
     }
     expect((await t.app.request("/invoices/export?from=0&to=10")).status).to.equal(401);

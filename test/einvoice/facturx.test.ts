@@ -2,7 +2,8 @@ import { expect } from "chai";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PDFArray, PDFDict, PDFDocument, PDFName } from "@cantoo/pdf-lib";
+import { PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream, PDFStream, decodePDFRawStream } from "@cantoo/pdf-lib";
+import * as SaxonJS from "saxon-js";
 import type { CreditNotesTable } from "../../api/db/types";
 import type { DocumentInputs } from "../../api/documents/model";
 import { buildInvoiceDocument } from "../../api/documents/model";
@@ -56,6 +57,29 @@ describe("Factur-X PDF", function () {
     expect(Buffer.from(first.bytes).equals(Buffer.from(second.bytes))).to.equal(true);
   });
 
+  it("escapes the merchant's name in the XMP packet (title, author): PDF/A metadata stays well-formed XML", async function () {
+    const name = `Dupont & Fils <SARL> "L'atelier"`;
+    const inputs = frenchExample();
+    const draft = inputs.draft!.draft;
+    draft.seller = JSON.stringify({ ...(JSON.parse(draft.seller!) as object), legalName: name });
+    const { bytes } = await renderEinvoice(inputs, "facturx", { deployedTokens: EXAMPLE_DEPLOYED_TOKENS });
+    expect((await checkFacturX(bytes)).problems).to.deep.equal([]);
+    const doc = await PDFDocument.load(bytes, { updateMetadata: false });
+    // The Info dictionary holds the name as it is; the XMP holds it escaped, and reads back the same.
+    expect(doc.getAuthor()).to.equal(name);
+    const stream = doc.catalog.lookup(PDFName.of("Metadata"), PDFStream);
+    const xmp = new TextDecoder().decode(stream instanceof PDFRawStream ? decodePDFRawStream(stream).decode() : stream.getContents());
+    expect(xmp).to.include("Dupont &amp; Fils &lt;SARL&gt;");
+    const packet = await SaxonJS.getResource({ text: xmp, type: "xml" });
+    const read = (path: string) =>
+      SaxonJS.XPath.evaluate(`string(${path})`, packet, {
+        namespaceContext: { dc: "http://purl.org/dc/elements/1.1/", rdf: "http://www.w3.org/1999/02/22-rdf-syntax-ns#" },
+      });
+    expect(read("//dc:creator//rdf:li")).to.equal(name);
+    expect(read("//dc:title//rdf:li")).to.equal(doc.getTitle());
+    expect(doc.getTitle()).to.include(name);
+  });
+
   describe("the packaging checks", function () {
     it("find a plain PDF's missing PDF/A identification, fx metadata, attachment and output intent", async function () {
       const plain = await renderInvoicePdf(buildInvoiceDocument(frenchExample()));
@@ -70,6 +94,18 @@ describe("Factur-X PDF", function () {
       const spec = doc.context.lookup(doc.catalog.lookup(PDFName.of("AF"), PDFArray).get(0), PDFDict);
       spec.set(PDFName.of("AFRelationship"), PDFName.of("Data"));
       expect(await problemIds(await doc.save())).to.deep.equal(["AF-RELATIONSHIP"]);
+    });
+
+    it("find XMP metadata that is not well-formed XML", async function () {
+      const { bytes } = await renderEinvoice(frenchExample(), "facturx", { deployedTokens: EXAMPLE_DEPLOYED_TOKENS });
+      const doc = await PDFDocument.load(bytes, { updateMetadata: false });
+      const stream = doc.catalog.lookup(PDFName.of("Metadata"), PDFStream);
+      const xmp = new TextDecoder().decode(stream instanceof PDFRawStream ? decodePDFRawStream(stream).decode() : stream.getContents());
+      const broken = xmp.replace("<dc:title>", "<dc:title>Dupont & Fils");
+      expect(broken).to.not.equal(xmp);
+      const replacement = doc.context.stream(broken, { Type: "Metadata", Subtype: "XML" });
+      doc.catalog.set(PDFName.of("Metadata"), doc.context.register(replacement));
+      expect(await problemIds(await doc.save({ useObjectStreams: false }))).to.deep.equal(["XMP-XML"]);
     });
   });
 

@@ -6,14 +6,9 @@ import { ApiError, errorResponses } from "../../lib/errors";
 import { DOCUMENT_CSP, renderInvoiceHtml } from "../../documents/html";
 import { requireAuth } from "../../middleware/session";
 import { sessionSettings } from "../../middleware/auth";
-import { InvoiceIdParamSchema, NO_CONTROL_CHARACTERS } from "../../lib/schemas";
+import { InvoiceIdParamSchema, NO_CONTROL_CHARACTERS, ShareTokenSchema } from "../../lib/schemas";
 import { createShareLink, invoiceKey, linkActive, shareLinkUrl } from "../../services/share-links";
 import { documentSources } from "../../services/document-sources";
-
-const ShareTokenSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9_-]{43}$/, "must be a share token (43 base64url characters)")
-  .openapi({ description: "A share link's token", example: "q3v1b2Jm6cJ2m3Xo0n0Zr2b0eYwq8yA9mTQ1d1G4K7s" });
 
 const DocumentQuerySchema = z.object({
   share: ShareTokenSchema.optional(),

@@ -2,20 +2,14 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { getAddress } from "ethers";
 import { type AppDeps, newRouter } from "../../middleware/context";
 import { ApiError, errorResponses } from "../../lib/errors";
-import { InvoiceIdParamSchema } from "../../lib/schemas";
-import { EINVOICE_DOWNLOADS, type EinvoiceDownload, renderEinvoice } from "../../documents/einvoice";
+import { InvoiceIdParamSchema, ShareTokenSchema } from "../../lib/schemas";
+import { EINVOICE_DOWNLOADS, type EinvoiceDownload } from "../../documents/einvoice";
 import { documentSources } from "../../services/document-sources";
 import { requireDeployment } from "../../services/node";
 import { EinvoiceRefusal } from "../../../einvoice/refusal";
 import { parseRemittanceReference } from "../../../einvoice/map";
 
 const FORMATS = Object.keys(EINVOICE_DOWNLOADS) as [EinvoiceDownload, ...EinvoiceDownload[]];
-
-const ShareSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9_-]{43}$/, "must be a share token (43 base64url characters)")
-  .optional()
-  .openapi({ description: "A share link's token (POST /invoices/{id}/share-links)" });
 
 const EinvoiceQuerySchema = z.object({
   format: z.enum(FORMATS).openapi({
@@ -26,7 +20,7 @@ const EinvoiceQuerySchema = z.object({
     .max(64)
     .optional()
     .openapi({ description: "The number of one of the invoice's credit notes (CN-…): that credit note's e-invoice" }),
-  share: ShareSchema,
+  share: ShareTokenSchema.optional(),
 });
 
 const ReferenceQuerySchema = z.object({
@@ -38,7 +32,7 @@ const ReferenceQuerySchema = z.object({
       description: "The remittance reference an e-invoice's payment means carry",
       example: "settle:31337:0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512:12",
     }),
-  share: ShareSchema,
+  share: ShareTokenSchema.optional(),
 });
 
 const ReferencedInvoiceSchema = z
@@ -62,7 +56,7 @@ const access =
  * /invoices/by-reference (an invoice found by the remittance reference an e-invoice's payment means carry).
  */
 export function einvoiceRoutes(deps: AppDeps) {
-  const { locate, authorizeDocument, documents } = documentSources(deps);
+  const { locate, authorizeDocument, einvoice } = documentSources(deps);
 
   return newRouter()
     .openapi(
@@ -131,11 +125,9 @@ export function einvoiceRoutes(deps: AppDeps) {
         const { format, creditNote, share } = c.req.valid("query");
         const record = await locate(c.req.valid("param").id);
         await authorizeDocument(c, record, share);
-        const { inputs, note } = await documents.source(record, creditNote);
-        const deployedTokens = requireDeployment(deps).tokens;
         let file;
         try {
-          file = await renderEinvoice(inputs, format, { note, deployedTokens });
+          file = await einvoice(record, format, creditNote);
         } catch (error) {
           if (error instanceof EinvoiceRefusal) throw new ApiError(422, error.code, error.message);
           throw error;

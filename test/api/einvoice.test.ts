@@ -10,6 +10,7 @@ import { formatFailure, isFatal, validateXml, type Artifacts } from "../../einvo
 import { type TestApp, errorCode, jsonRequest, makeApp, signIn } from "../helpers/api-app";
 import { describeBackends } from "../helpers/app-db";
 import { artifactsOrSkip } from "../helpers/einvoice";
+import { EINVOICE_CUSTOMER, becomeEinvoiceSeller, issueEinvoiceReady } from "../helpers/einvoice-api";
 
 /** A signed-in node account. */
 interface Actor {
@@ -18,32 +19,6 @@ interface Actor {
   auth: Record<string, string>;
 }
 
-/** TestUSD has 6 decimals. */
-const USD = 1_000_000n;
-
-/** 20 % with a discount, 5.5 % and reverse charge: every tax a whole number of cents. */
-const LINES = [
-  { description: "Conseil", quantity: 3, unitPrice: (1000n * USD).toString(), discount: (100n * USD).toString(), taxRate: "20" },
-  { description: "Livres", quantity: 2, unitPrice: (20n * USD).toString(), taxRate: "5.5" },
-  { description: "Maintenance", quantity: 1, unitPrice: (500n * USD).toString(), taxRate: "0", taxMention: "reverse_charge" },
-];
-
-const SELLER = {
-  company: "Settle Conseil SAS",
-  email: "factures@settle-conseil.example",
-  billingAddress: { line1: "12 rue de la Paix", postalCode: "75002", city: "Paris", country: "FR" },
-  vatNumber: "FR40303265045",
-  companyNumber: "73282932000074",
-  paymentTerms: "30 jours",
-};
-
-const CUSTOMER = {
-  name: "Atelier Dupont SARL",
-  address: { line1: "3 place Bellecour", postalCode: "69002", city: "Lyon", country: "FR" },
-  vatNumber: "FR44732829320",
-  companyNumber: "732829320",
-};
-
 describeBackends("API e-invoices (on the shared real index)", function () {
   this.timeout(300_000);
   let artifacts: Artifacts;
@@ -51,17 +26,7 @@ describeBackends("API e-invoices (on the shared real index)", function () {
   let merchant: Actor, payer: Actor;
   let usdInvoice: string, setlInvoice: string;
 
-  async function create(token: string, customerId: string): Promise<string> {
-    const head = (await t.real.provider.getBlock("latest"))!.timestamp;
-    const body = { token, payer: payer.address, dueDate: new Date((head + 30 * 86400) * 1000).toISOString(), customerId, lineItems: LINES };
-    const res = await t.app.request("/invoices", jsonRequest("POST", body, merchant.auth));
-    expect(res.status, await res.clone().text()).to.equal(201);
-    const draft = (await res.json()) as { reference: string; transaction: { to: string; data: string; value: string } };
-    const tx = draft.transaction;
-    await (await merchant.signer.sendTransaction({ to: tx.to, data: tx.data, value: BigInt(tx.value) })).wait();
-    await t.real.waitForIndex();
-    return (await t.real.reader.invoiceByReference(draft.reference))!.id.toString();
-  }
+  const create = (token: string, customerId: string) => issueEinvoiceReady(t, merchant, token, { payer: payer.address, customerId });
 
   before(async function () {
     artifacts = artifactsOrSkip(this);
@@ -72,8 +37,8 @@ describeBackends("API e-invoices (on the shared real index)", function () {
     };
     [merchant, payer] = [await actor(), await actor()];
     await (await t.real.contracts.setl.getFunction("transfer")(payer.address, parseEther("100"))).wait();
-    expect((await t.app.request("/users/me", jsonRequest("PATCH", SELLER, merchant.auth))).status).to.equal(200);
-    const saved = await t.app.request("/customers", jsonRequest("POST", CUSTOMER, merchant.auth));
+    await becomeEinvoiceSeller(t, merchant);
+    const saved = await t.app.request("/customers", jsonRequest("POST", EINVOICE_CUSTOMER, merchant.auth));
     expect(saved.status, await saved.clone().text()).to.equal(201);
     const customerId = ((await saved.json()) as { id: string }).id;
     usdInvoice = await create(t.real.deployment.tokens!.TestUSD!.address, customerId);

@@ -3,13 +3,11 @@ import { getAddress } from "ethers";
 import { type AppDeps, newRouter } from "../../middleware/context";
 import { ApiError, errorResponses } from "../../lib/errors";
 import { InvoiceIdParamSchema } from "../../lib/schemas";
-import { EINVOICE_DOWNLOADS, type EinvoiceDownload, renderEinvoice } from "../../documents/einvoice";
+import { EINVOICE_FORMATS } from "../../../core/einvoice";
 import { documentSources } from "../../services/document-sources";
 import { requireDeployment } from "../../services/node";
 import { EinvoiceRefusal } from "../../../einvoice/refusal";
 import { parseRemittanceReference } from "../../../einvoice/map";
-
-const FORMATS = Object.keys(EINVOICE_DOWNLOADS) as [EinvoiceDownload, ...EinvoiceDownload[]];
 
 const ShareSchema = z
   .string()
@@ -18,7 +16,7 @@ const ShareSchema = z
   .openapi({ description: "A share link's token (POST /invoices/{id}/share-links)" });
 
 const EinvoiceQuerySchema = z.object({
-  format: z.enum(FORMATS).openapi({
+  format: z.enum(EINVOICE_FORMATS).openapi({
     description: "facturx: the PDF/A-3 document carrying factur-x.xml (CII, EN 16931 profile); ubl: UBL 2.1; cii: UN/CEFACT CII",
   }),
   creditNote: z
@@ -131,11 +129,10 @@ export function einvoiceRoutes(deps: AppDeps) {
         const { format, creditNote, share } = c.req.valid("query");
         const record = await locate(c.req.valid("param").id);
         await authorizeDocument(c, record, share);
-        const { inputs, note } = await documents.source(record, creditNote);
-        const deployedTokens = requireDeployment(deps).tokens;
+        const source = await documents.source(record, creditNote);
         let file;
         try {
-          file = await renderEinvoice(inputs, format, { note, deployedTokens });
+          file = await documents.einvoice(source, format);
         } catch (error) {
           if (error instanceof EinvoiceRefusal) throw new ApiError(422, error.code, error.message);
           throw error;

@@ -206,9 +206,9 @@ describeBackends("Invoice email against a real SMTP server", function () {
 
   it("keeps the plain PDF and its sentence when the invoice does not qualify (an ETH invoice is not in a currency)", async function () {
     const invoice = await issue({ name: "Client Leroy", email: "leroy@client.test" }, "fr");
+    await settle();
     const refused = await t.app.request(`/invoices/${invoice.id}/einvoice?format=facturx`, { headers: merchant.auth });
     expect(refused.status).to.equal(422);
-    await settle();
     const [message] = sentFor(invoice.id);
     expect(message!.mail.text).to.include(CATALOGUES.fr.email.attached);
     expect(message!.mail.text).not.to.include(CATALOGUES.fr.email.attachedFacturX);

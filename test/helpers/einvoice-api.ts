@@ -51,7 +51,12 @@ export async function becomeEinvoiceSeller(t: TestApp, merchant: EinvoiceMerchan
  * `customer` or `customerId`, `language`…), sends its createInvoice from the merchant and waits for the index; returns
  * the on-chain id.
  */
-export async function issueEinvoiceReady(t: TestApp, merchant: EinvoiceMerchant, token: string, extra: Record<string, unknown>): Promise<string> {
+export async function issueEinvoiceReady(
+  t: TestApp,
+  merchant: EinvoiceMerchant,
+  token: string,
+  extra: Record<string, unknown>,
+): Promise<string> {
   const head = (await t.real.provider.getBlock("latest"))!.timestamp;
   const body = { token, dueDate: new Date((head + 30 * 86400) * 1000).toISOString(), lineItems: EINVOICE_LINES, ...extra };
   const res = await t.app.request("/invoices", jsonRequest("POST", body, merchant.auth));

@@ -215,19 +215,30 @@ describe("web: a taxed invoice in French, and its credit note", function () {
     expect(plain(await merchant.page.textContent("#tab-awaiting"))).to.equal("En attente de paiement");
   });
 
-  it("shows the API's reason when the invoice cannot be an e-invoice (SETL is not a currency)", async function () {
+  it("shows the API's reason when the invoice cannot be an e-invoice (a 422: no seller's legal details, not a currency)", async function () {
     await merchant.go(`#/invoice/${invoiceId}`);
+    const refusal = await merchant.page.evaluate(async (url) => {
+      const answer = await fetch(url);
+      return { status: answer.status, body: (await answer.json()) as { error: { code: string; message: string } } };
+    }, `/invoices/${invoiceId}/einvoice?format=facturx`);
+    expect(refusal.status).to.equal(422);
     await merchant.page.click("#einvoice-facturx");
     const error = merchant.page.locator("#einvoice-links .inline-error");
     await error.waitFor({ timeout: 30_000 });
-    expect(await error.textContent()).to.match(/is not declared a stablecoin of a currency/);
+    expect(await error.textContent()).to.include(refusal.body.error.message);
     expect(plain(await merchant.page.textContent("#einvoice-links .hint"))).to.contain("norme européenne EN 16931");
   });
 
   it("downloads the Factur-X PDF of an invoice in a stablecoin: its XML is what the API serves as CII", async function () {
     expect((await apiSend("PATCH", "/users/me", EINVOICE_SELLER)).status).to.equal(200);
     const due = new Date(Date.now() + 30 * 86_400_000).toISOString();
-    const body = { token: backend.deployment.tokens!.TestUSD!.address, dueDate: due, customer: EINVOICE_CUSTOMER, language: "fr", lineItems: EINVOICE_LINES };
+    const body = {
+      token: backend.deployment.tokens!.TestUSD!.address,
+      dueDate: due,
+      customer: EINVOICE_CUSTOMER,
+      language: "fr",
+      lineItems: EINVOICE_LINES,
+    };
     const draft = await apiSend<{ id: string; transaction: { to: string; data: string; value: string } }>("POST", "/invoices", body);
     expect(draft.status, JSON.stringify(draft.body)).to.equal(201);
     const signer = backend.signer(8);

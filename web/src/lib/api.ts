@@ -70,7 +70,12 @@ async function errorOf(response: Response): Promise<ApiError> {
     return new ApiError(response.status, "bad_response", `The Settle API answered unexpectedly (HTTP ${response.status}).`);
   }
   const error = (body as { error?: { code?: string; message?: string; details?: unknown } }).error;
-  return new ApiError(response.status, error?.code ?? "http_error", humanApiMessage(response.status, error?.code, error?.message), error?.details);
+  return new ApiError(
+    response.status,
+    error?.code ?? "http_error",
+    humanApiMessage(response.status, error?.code, error?.message),
+    error?.details,
+  );
 }
 
 /** Sends one request and returns its JSON body (undefined for 204), or throws {@link ApiError}. */

@@ -6,3 +6,4 @@ import "./rewards";
 import "./invoice";
 import "./escrow";
 import "./invoice-batch";
+import "./einvoice";

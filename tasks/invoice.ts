@@ -8,7 +8,8 @@ import { SOLIDITY_STATUS, type SolidityStatusName } from "../core/invoice/status
 import { parseAmount, resolveAddress, resolveSigner } from "./lib/args";
 import { requireBalance } from "./lib/checks";
 import { CliError, runCli } from "./lib/cli";
-import { DEFAULT_API_URL, payGasless } from "./lib/gasless";
+import { DEFAULT_API_URL } from "./lib/api";
+import { payGasless } from "./lib/gasless";
 import { reportSend, sendOrSimulate, type SendOutcome } from "./lib/send";
 import { loadSettle, resolveToken, tokenUnits, type Settle } from "./lib/settle";
 import { describePrice, payPricedInvoice, pricedTerms, readPrice } from "./lib/priced";

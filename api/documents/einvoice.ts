@@ -6,21 +6,12 @@
 import type { CreditNotesTable } from "../db/types";
 import type { InvoiceLine, Party, PostalAddress, SettleInvoice } from "../../einvoice/input";
 import { EinvoiceRefusal } from "../../einvoice/refusal";
+import { EINVOICE_DOWNLOADS, type EinvoiceDownload } from "../../core/einvoice";
 import { writeEinvoice } from "../../einvoice/write";
 import type { TaxMention } from "../../core/invoice/totals";
 import { type DocumentInputs, buildInvoiceDocument, documentLocale } from "./model";
 import { buildCreditNoteDocument } from "./credit-note";
 import { renderInvoicePdf } from "./pdf";
-
-/** The downloadable e-invoice formats: Factur-X PDF, UBL 2.1 and CII, with their media types. */
-export const EINVOICE_DOWNLOADS = {
-  facturx: { mediaType: "application/pdf", extension: "pdf" },
-  ubl: { mediaType: "application/xml", extension: "xml" },
-  cii: { mediaType: "application/xml", extension: "xml" },
-} as const;
-
-/** One of {@link EINVOICE_DOWNLOADS}. */
-export type EinvoiceDownload = keyof typeof EINVOICE_DOWNLOADS;
 
 /** Legal details as a draft snapshots them (the seller's profile, the customer's details). */
 interface LegalSnapshot {

@@ -4,7 +4,7 @@ import type { IndexReader } from "../index/reader";
 import type { AppDeps } from "../middleware/context";
 import { csvDocument } from "../lib/csv";
 import { storedTaxes } from "../documents/stored";
-import { EINVOICE_DOWNLOADS, type EinvoiceDownload } from "../documents/einvoice";
+import { EINVOICE_DOWNLOADS, type EinvoiceDownload } from "../../core/einvoice";
 import { EinvoiceRefusal } from "../../einvoice/refusal";
 import { documentSources } from "./document-sources";
 import { compactPayments, invoicePayments } from "./invoice-payments";

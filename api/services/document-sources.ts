@@ -12,8 +12,8 @@ import { type AuthInfo, assertScope, authenticate, tokenOf } from "../middleware
 import { sessionSettings } from "../middleware/auth";
 import { type InvoiceRecord, locateInvoice } from "./drafts";
 import { invoiceDocuments } from "./invoice-document";
-import { requireDeployment } from "./node";
-import { type EinvoiceDownload, type EinvoiceFile, renderEinvoice } from "../documents/einvoice";
+import type { EinvoiceFile } from "../documents/einvoice";
+import type { EinvoiceDownload } from "../../core/einvoice";
 import { hashShareToken, invoiceKey, linkActive } from "./share-links";
 
 /** The shared steps of the document routes, bound to the app's dependencies. */
@@ -77,8 +77,7 @@ export function documentSources(deps: AppDeps) {
    * deployment's declared stablecoins; throws EinvoiceRefusal when the document cannot be an e-invoice.
    */
   async function einvoice(record: InvoiceRecord, format: EinvoiceDownload, creditNote?: string): Promise<EinvoiceFile> {
-    const { inputs, note } = await documents.source(record, creditNote);
-    return renderEinvoice(inputs, format, { note, deployedTokens: requireDeployment(deps).tokens });
+    return documents.einvoice(await documents.source(record, creditNote), format);
   }
 
   return { now, locate, authorizeDocument, assertMerchant, documents, einvoice };

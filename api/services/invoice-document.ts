@@ -3,6 +3,9 @@ import type { CreditNotesTable, UsersTable } from "../db/types";
 import { type DocumentInputs, type InvoiceDocumentModel, type TokenInfo, buildInvoiceDocument } from "../documents/model";
 import { buildCreditNoteDocument } from "../documents/credit-note";
 import { renderInvoicePdf } from "../documents/pdf";
+import { type EinvoiceFile, renderEinvoice } from "../documents/einvoice";
+import type { EinvoiceDownload } from "../../core/einvoice";
+import { EinvoiceRefusal } from "../../einvoice/refusal";
 import { ApiError } from "../lib/errors";
 import { TtlCache } from "../lib/ttl-cache";
 import type { AppDeps } from "../middleware/context";
@@ -30,11 +33,26 @@ export interface InvoiceDocuments {
   source(record: InvoiceRecord, creditNote?: string): Promise<DocumentSource>;
   /** The model of `record`'s invoice, or of its credit note numbered `creditNote` (404 when it has none). */
   model(record: InvoiceRecord, creditNote?: string): Promise<InvoiceDocumentModel>;
+  /** The model of a {@link InvoiceDocuments.source}'s document. */
+  modelOf(source: DocumentSource): InvoiceDocumentModel;
+  /**
+   * The e-invoice of a source's document in `format` (GET /invoices/{id}/einvoice), with the deployment's tokens for
+   * the stablecoin declarations. Throws EinvoiceRefusal when the invoice does not qualify.
+   */
+  einvoice(source: DocumentSource, format: EinvoiceDownload): Promise<EinvoiceFile>;
+  /**
+   * The PDF an email carries: the Factur-X PDF (as {@link InvoiceDocuments.einvoice} writes it) when the invoice
+   * qualifies for an e-invoice, else the plain PDF of `model` with the refusal that kept the Factur-X out.
+   */
+  emailPdf(source: DocumentSource, model: InvoiceDocumentModel): Promise<EmailPdf>;
   /** The PDF of a model. */
   pdf(model: InvoiceDocumentModel): Promise<Buffer>;
   /** The PDF's file name: invoice-<id>.pdf or credit-note-<number>.pdf. */
   fileName(model: InvoiceDocumentModel): string;
 }
+
+/** The PDF attached to an email: a Factur-X PDF, or the plain PDF and why (`refusal`) it is not a Factur-X one. */
+export type EmailPdf = EinvoiceFile & ({ facturX: true } | { facturX: false; refusal: EinvoiceRefusal });
 
 /**
  * The one builder of invoice documents: GET /invoices/{id}/document(.pdf) serve what it builds, and invoice emails
@@ -100,8 +118,18 @@ export function invoiceDocuments(deps: DocumentDeps, now: () => number): Invoice
       return { inputs, note };
     },
     async model(record, creditNote) {
-      const { inputs, note } = await this.source(record, creditNote);
-      return note ? buildCreditNoteDocument(inputs, note) : buildInvoiceDocument(inputs);
+      return this.modelOf(await this.source(record, creditNote));
+    },
+    modelOf: ({ inputs, note }) => (note ? buildCreditNoteDocument(inputs, note) : buildInvoiceDocument(inputs)),
+    einvoice: ({ inputs, note }, format) => renderEinvoice(inputs, format, { note, deployedTokens: requireDeployment(deps).tokens }),
+    async emailPdf(source, model) {
+      try {
+        return { ...(await this.einvoice(source, "facturx")), facturX: true };
+      } catch (error) {
+        if (!(error instanceof EinvoiceRefusal)) throw error;
+        const bytes = new Uint8Array(await renderInvoicePdf(model));
+        return { bytes, mediaType: "application/pdf", fileName: this.fileName(model), facturX: false, refusal: error };
+      }
     },
     pdf: renderInvoicePdf,
     fileName: (m) => (m.status.code === "credit_note" ? `credit-note-${m.number}.pdf` : `invoice-${m.onchainId ?? m.draftId}.pdf`),

@@ -160,6 +160,8 @@ export const en: Catalogue = {
     openLink: "View and pay the invoice:",
     pageLink: "Open the invoice:",
     attached: "The invoice is attached as a PDF.",
+    attachedFacturX:
+      "The invoice is attached as a Factur-X PDF: an e-invoice to the European standard EN 16931 that accounting software can read (the structured invoice, factur-x.xml, is inside the PDF).",
     signature: "Sent by Settle on behalf of {merchant}.",
   },
   format: {

@@ -162,6 +162,8 @@ export const fr: Catalogue = {
     openLink: "Consulter et régler la facture :",
     pageLink: "Ouvrir la facture :",
     attached: "La facture est jointe au format PDF.",
+    attachedFacturX:
+      "La facture est jointe au format Factur-X : un PDF qui contient la facture électronique à la norme européenne EN 16931 (factur-x.xml), lisible par les logiciels comptables.",
     signature: "Envoyé par Settle pour le compte de {merchant}.",
   },
   format: {

@@ -121,6 +121,8 @@ export interface EmailLabels {
   pageLink: string;
   /** Says the PDF is attached. */
   attached: string;
+  /** Says the PDF is attached as a Factur-X e-invoice (EN 16931). */
+  attachedFacturX: string;
   /** Closing line. */
   signature: string;
 }

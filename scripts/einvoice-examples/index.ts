@@ -5,7 +5,8 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { EINVOICE_DOWNLOADS, type EinvoiceDownload, renderEinvoice } from "../../api/documents/einvoice";
+import { renderEinvoice } from "../../api/documents/einvoice";
+import { EINVOICE_FORMATS } from "../../core/einvoice";
 import { EXAMPLE_DEPLOYED_TOKENS, englishExample, frenchCreditNote, frenchExample } from "./fixtures";
 
 /** Where the committed examples live. */
@@ -17,7 +18,7 @@ export async function writeExamples(dir: string): Promise<string[]> {
   const sources = [{ inputs: frenchExample() }, { inputs: frenchExample(), note: frenchCreditNote() }, { inputs: englishExample() }];
   const written: string[] = [];
   for (const { inputs, note } of sources) {
-    for (const format of Object.keys(EINVOICE_DOWNLOADS) as EinvoiceDownload[]) {
+    for (const format of EINVOICE_FORMATS) {
       const file = await renderEinvoice(inputs, format, { note, deployedTokens: EXAMPLE_DEPLOYED_TOKENS });
       writeFileSync(join(dir, file.fileName), file.bytes);
       written.push(file.fileName);

@@ -3,12 +3,10 @@ import { randomBytes } from "node:crypto";
 import type { Signer } from "ethers";
 import { type PermitDomainReader, readPermitDomain } from "../../core/permit";
 import { type RelayedPayment, type TokenPullName, signRelayRequest } from "../../core/relay";
+import { apiRefusal, callApi } from "./api";
 import { CliError } from "./cli";
 import type { SendOutcome } from "./send";
 import type { Settle } from "./settle";
-
-/** The API the local stack (`npm start`) serves. */
-export const DEFAULT_API_URL = "http://localhost:8000";
 
 /** How long a gasless payment's signatures stay valid, in seconds of chain time. */
 const VALIDITY_SECONDS = 3600n;
@@ -78,23 +76,16 @@ export async function payGasless(
     permitNonce: kind === "Permit" ? await token.nonces(payer) : undefined,
     paymentDigest: kind === "ReceiveWithAuthorization" ? await settle.escrow.relayedPaymentDigest(payment) : undefined,
   });
-  let response: Response;
-  try {
-    response = await fetch(`${apiUrl.replace(/\/$/, "")}/invoices/${invoice.id}/relay`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify(body),
-    });
-  } catch {
-    throw new CliError(`cannot reach the Settle API at ${apiUrl}: start it (npm start) or pass --api`);
-  }
-  const answer = (await response.json().catch(() => ({}))) as { txHash?: string; relayer?: string; error?: { message?: string } };
-  if (!response.ok || !answer.txHash) {
-    throw new CliError(`the relayer refused (HTTP ${response.status}): ${answer.error?.message ?? "no reason given"}`);
-  }
+  const response = await callApi(apiUrl, `/invoices/${invoice.id}/relay`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) throw new CliError(`the relayer refused (${await apiRefusal(response)})`);
+  const answer = (await response.json()) as { txHash: string; relayer: string };
   const receipt = await receiptOf(hre, answer.txHash);
   if (receipt.status !== 1) throw new CliError(`the relayed transaction ${answer.txHash} failed on chain`);
-  return { dryRun: false, hash: receipt.hash, block: receipt.blockNumber, gasUsed: receipt.gasUsed.toString(), relayer: answer.relayer! };
+  return { dryRun: false, hash: receipt.hash, block: receipt.blockNumber, gasUsed: receipt.gasUsed.toString(), relayer: answer.relayer };
 }
 
 /** Polls for the receipt of `hash` (sent by someone else, so no TransactionResponse to wait on) for up to a minute. */

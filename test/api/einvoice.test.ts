@@ -11,7 +11,7 @@ import { formatFailure, isFatal, validateXml, type Artifacts } from "../../einvo
 import { type TestApp, errorCode, jsonRequest, makeApp, signIn } from "../helpers/api-app";
 import { describeBackends } from "../helpers/app-db";
 import { artifactsOrSkip } from "../helpers/einvoice";
-import { API_CUSTOMER as CUSTOMER, API_SELLER as SELLER } from "../helpers/einvoice-fixtures";
+import { EINVOICE_CUSTOMER, becomeEinvoiceSeller, issueEinvoiceReady } from "../helpers/einvoice-api";
 
 /** A signed-in node account. */
 interface Actor {
@@ -19,16 +19,6 @@ interface Actor {
   address: string;
   auth: Record<string, string>;
 }
-
-/** TestUSD has 6 decimals. */
-const USD = 1_000_000n;
-
-/** 20 % with a discount, 5.5 % and reverse charge: every tax a whole number of cents. */
-const LINES = [
-  { description: "Conseil", quantity: 3, unitPrice: (1000n * USD).toString(), discount: (100n * USD).toString(), taxRate: "20" },
-  { description: "Livres", quantity: 2, unitPrice: (20n * USD).toString(), taxRate: "5.5" },
-  { description: "Maintenance", quantity: 1, unitPrice: (500n * USD).toString(), taxRate: "0", taxMention: "reverse_charge" },
-];
 
 describeBackends("API e-invoices (on the shared real index)", function () {
   this.timeout(300_000);
@@ -38,19 +28,9 @@ describeBackends("API e-invoices (on the shared real index)", function () {
   let usdInvoice: string, setlInvoice: string;
   let customerId: string;
 
-  /** Creates an invoice on chain from a draft (`over` replaces parts of the body); returns its on-chain id. */
-  async function create(token: string, over: Record<string, unknown> = {}): Promise<string> {
-    const head = (await t.real.provider.getBlock("latest"))!.timestamp;
-    const due = new Date((head + 30 * 86400) * 1000).toISOString();
-    const body = { token, payer: payer.address, dueDate: due, customerId, lineItems: LINES, ...over };
-    const res = await t.app.request("/invoices", jsonRequest("POST", body, merchant.auth));
-    expect(res.status, await res.clone().text()).to.equal(201);
-    const draft = (await res.json()) as { reference: string; transaction: { to: string; data: string; value: string } };
-    const tx = draft.transaction;
-    await (await merchant.signer.sendTransaction({ to: tx.to, data: tx.data, value: BigInt(tx.value) })).wait();
-    await t.real.waitForIndex();
-    return (await t.real.reader.invoiceByReference(draft.reference))!.id.toString();
-  }
+  /** Creates an invoice on chain from a draft (`over` adds to or replaces parts of the body); returns its on-chain id. */
+  const create = (token: string, over: Record<string, unknown> = {}) =>
+    issueEinvoiceReady(t, merchant, token, { payer: payer.address, customerId, ...over });
 
   before(async function () {
     artifacts = artifactsOrSkip(this);
@@ -61,8 +41,8 @@ describeBackends("API e-invoices (on the shared real index)", function () {
     };
     [merchant, payer] = [await actor(), await actor()];
     await (await t.real.contracts.setl.getFunction("transfer")(payer.address, parseEther("100"))).wait();
-    expect((await t.app.request("/users/me", jsonRequest("PATCH", SELLER, merchant.auth))).status).to.equal(200);
-    const saved = await t.app.request("/customers", jsonRequest("POST", CUSTOMER, merchant.auth));
+    await becomeEinvoiceSeller(t, merchant);
+    const saved = await t.app.request("/customers", jsonRequest("POST", EINVOICE_CUSTOMER, merchant.auth));
     expect(saved.status, await saved.clone().text()).to.equal(201);
     customerId = ((await saved.json()) as { id: string }).id;
     usdInvoice = await create(t.real.deployment.tokens!.TestUSD!.address);

@@ -3,6 +3,9 @@ import { type Contract, type HDNodeWallet, ZeroAddress, parseEther } from "ether
 import { createTransport } from "nodemailer";
 import pino from "pino";
 import type { EmailKind } from "../../core/email";
+import { CATALOGUES } from "../../core/labels";
+import { checkFacturX } from "../../einvoice/facturx/check";
+import { formatFailure, isFatal, validateXml } from "../../einvoice/validate";
 import { linkPendingDrafts } from "../../api/jobs/draft-linker";
 import { EmailOutbox } from "../../api/jobs/email/outbox";
 import { EmailSender } from "../../api/jobs/email/sender";
@@ -12,6 +15,8 @@ import { ORIGIN, type TestApp, jsonRequest, makeApp, signIn } from "../helpers/a
 import { describeBackends } from "../helpers/app-db";
 import { type RealIndex, realIndex, useRealIndex } from "../helpers/real-index";
 import { type TestSmtpServer, startSmtpServer } from "../helpers/smtp";
+import { artifactsOrSkip } from "../helpers/einvoice";
+import { EINVOICE_CUSTOMER, becomeEinvoiceSeller, issueEinvoiceReady } from "../helpers/einvoice-api";
 
 const FROM = "Settle Billing <billing@settle.test>";
 const MERCHANT_EMAIL = "merchant@settle.test";
@@ -169,6 +174,46 @@ describeBackends("Invoice email against a real SMTP server", function () {
     expect(emails![0]!.sentAt).to.be.a("string");
     const payerAuth = (await signIn(t, payer)).auth;
     expect(await emailsOf(invoice.id, payerAuth)).to.equal(undefined);
+  });
+
+  it("attaches the Factur-X PDF when the invoice qualifies: its XML passes the CEN rules and is what format=cii serves", async function () {
+    const artifacts = artifactsOrSkip(this);
+    const seller = { signer: await real.freshSigner(), auth: {} as Record<string, string> };
+    seller.auth = (await signIn(t, seller.signer)).auth;
+    await becomeEinvoiceSeller(t, seller);
+    const id = await issueEinvoiceReady(t, seller, real.deploymentFile.tokens!.TestUSD!.address, {
+      payer: payer.address,
+      language: "fr",
+      customer: { ...EINVOICE_CUSTOMER, email: "compta@dupont.test" },
+    });
+    await settle();
+    const [message, ...others] = sentFor(id);
+    expect(others).to.have.length(0);
+    expect(message!.mail.text).to.include(CATALOGUES.fr.email.attachedFacturX);
+    expect(message!.mail.text).not.to.include(CATALOGUES.fr.email.attached);
+    const [pdf, ...more] = message!.mail.attachments;
+    expect(more).to.have.length(0);
+    expect(pdf!.contentType).to.equal("application/pdf");
+    expect(pdf!.filename).to.match(/^invoice-INV-\d{4}-\d{4}\.pdf$/);
+    const report = await checkFacturX(new Uint8Array(pdf!.content));
+    expect(report.problems).to.deep.equal([]);
+    const { failures } = await validateXml(report.xml!, { artifacts });
+    expect(failures.filter(isFatal).map(formatFailure)).to.deep.equal([]);
+    const served = await t.app.request(`/invoices/${id}/einvoice?format=cii`, { headers: seller.auth });
+    expect(served.status, await served.clone().text()).to.equal(200);
+    expect(report.xml).to.equal(await served.text());
+  });
+
+  it("keeps the plain PDF and its sentence when the invoice does not qualify (an ETH invoice is not in a currency)", async function () {
+    const invoice = await issue({ name: "Client Leroy", email: "leroy@client.test" }, "fr");
+    await settle();
+    const refused = await t.app.request(`/invoices/${invoice.id}/einvoice?format=facturx`, { headers: merchant.auth });
+    expect(refused.status).to.equal(422);
+    const [message] = sentFor(invoice.id);
+    expect(message!.mail.text).to.include(CATALOGUES.fr.email.attached);
+    expect(message!.mail.text).not.to.include(CATALOGUES.fr.email.attachedFacturX);
+    const report = await checkFacturX(new Uint8Array(message!.mail.attachments[0]!.content));
+    expect(report.xml).to.equal(undefined);
   });
 
   it("tells the merchant, in the invoice's language, once each, when it is paid and released", async function () {

@@ -6,7 +6,7 @@ import { expect } from "chai";
 import { Contract, type JsonRpcSigner, parseEther, parseUnits } from "ethers";
 import { unzipSync } from "fflate";
 import { type TestApp, errorCode, jsonRequest, makeApp, signIn } from "../helpers/api-app";
-import { API_CUSTOMER, API_SELLER } from "../helpers/einvoice-fixtures";
+import { EINVOICE_CUSTOMER, becomeEinvoiceSeller, issueEinvoiceReady } from "../helpers/einvoice-api";
 import { artifactAbi, useRealIndex } from "../helpers/real-index";
 
 interface Party {
@@ -111,25 +111,13 @@ describe("API invoice export", function () {
   });
 
   it("answers a ZIP of the CSV and each document's e-invoice, the same bytes the einvoice route serves", async function () {
-    expect((await t.app.request("/users/me", jsonRequest("PATCH", API_SELLER, merchant.auth))).status).to.equal(200);
+    await becomeEinvoiceSeller(t, merchant);
     const testUsd = t.real.deployment.tokens!.TestUSD!.address;
     const usd = new Contract(testUsd, artifactAbi("tokens/TestUSD.sol/TestUSD.json"), t.real.admin);
     await (await usd.getFunction("mint")(payer.address, parseUnits("1000", 6))).wait();
-    const head = (await t.real.provider.getBlock("latest"))!.timestamp;
-    const create = async (token: string) => {
-      const body = {
-        token,
-        payer: payer.address,
-        dueDate: new Date((head + 30 * 86400) * 1000).toISOString(),
-        customer: API_CUSTOMER,
-        lineItems: [{ description: "Conseil", quantity: 1, unitPrice: parseUnits("100", 6).toString(), taxRate: "20" }],
-      };
-      const res = await t.app.request("/invoices", jsonRequest("POST", body, merchant.auth));
-      expect(res.status, await res.clone().text()).to.equal(201);
-      const created = (await res.json()) as { reference: string; transaction: { to: string; data: string; value: string } };
-      await send(merchant, [created.transaction]);
-      return (await t.real.reader.invoiceByReference(created.reference))!.id.toString();
-    };
+    const lineItems = [{ description: "Conseil", quantity: 1, unitPrice: parseUnits("100", 6).toString(), taxRate: "20" }];
+    const create = (token: string) =>
+      issueEinvoiceReady(t, merchant, token, { payer: payer.address, customer: EINVOICE_CUSTOMER, lineItems });
     const usdId = await create(testUsd);
     const setlId = await create(t.real.deployment.contracts.SettleToken.address);
     await act(payer, BigInt(usdId), { action: "pay" });
@@ -140,7 +128,7 @@ describe("API invoice export", function () {
     const payments = (await (await t.app.request(`/invoices/${usdId}/payments`, { headers: merchant.auth })).json()) as {
       payments: Array<{ amount: string; txHash: string }>;
     };
-    const to = head + 365 * 86400;
+    const to = (await t.real.provider.getBlock("latest"))!.timestamp + 365 * 86400;
 
     for (const format of ["facturx", "ubl", "cii"]) {
       const res = await t.app.request(`/invoices/export?from=0&to=${to}&format=${format}`, { headers: merchant.auth });

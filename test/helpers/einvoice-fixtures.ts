@@ -88,21 +88,3 @@ export async function writtenTotals(xml: string, format: EinvoiceFormat): Promis
     tax: SaxonJS.XPath.evaluate(TOTALS_XPATH[format].tax, doc) as string,
   };
 }
-
-/** A French seller's profile for PATCH /users/me: every legal detail an e-invoice needs. */
-export const API_SELLER = {
-  company: "Settle Conseil SAS",
-  email: "factures@settle-conseil.example",
-  billingAddress: { line1: "12 rue de la Paix", postalCode: "75002", city: "Paris", country: "FR" },
-  vatNumber: "FR40303265045",
-  companyNumber: "73282932000074",
-  paymentTerms: "30 jours",
-};
-
-/** A French business customer for POST /customers or a draft's `customer`, with its SIREN. */
-export const API_CUSTOMER = {
-  name: "Atelier Dupont SARL",
-  address: { line1: "3 place Bellecour", postalCode: "69002", city: "Lyon", country: "FR" },
-  vatNumber: "FR44732829320",
-  companyNumber: "732829320",
-};

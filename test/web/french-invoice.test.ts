@@ -1,5 +1,8 @@
+import { readFile } from "node:fs/promises";
 import { expect } from "chai";
 import { Contract, parseEther } from "ethers";
+import { checkFacturX } from "../../einvoice/facturx/check";
+import { EINVOICE_CUSTOMER, EINVOICE_LINES, EINVOICE_SELLER } from "../helpers/einvoice-api";
 import { Backend, BrowserSession, journeySteps } from "../helpers/browser-stack";
 import { artifactAbi } from "../helpers/real-index";
 import { waitFor } from "../../scripts/stack/processes";
@@ -16,6 +19,15 @@ describe("web: a taxed invoice in French, and its credit note", function () {
   /** GET `path` from the page, with its session cookie. */
   const apiGet = <T>(path: string) =>
     merchant.page.evaluate(async (url) => (await fetch(url, { headers: { Accept: "application/json" } })).json(), path) as Promise<T>;
+  /** Sends `body` as JSON with `method` from the page, with its session cookie; returns status and JSON answer. */
+  const apiSend = <T>(method: string, path: string, body: unknown) =>
+    merchant.page.evaluate(
+      async ([m, url, json]) => {
+        const answer = await fetch(url, { method: m, headers: { "Content-Type": "application/json" }, body: json });
+        return { status: answer.status, body: await answer.json() };
+      },
+      [method, path, JSON.stringify(body)] as const,
+    ) as Promise<{ status: number; body: T }>;
 
   before(async function () {
     backend = await Backend.shared();
@@ -201,6 +213,50 @@ describe("web: a taxed invoice in French, and its credit note", function () {
     await row.waitFor();
     expect(plain(await row.locator("a.row-link").textContent())).to.match(/^INV-\d{4}-\d{4}$/);
     expect(plain(await merchant.page.textContent("#tab-awaiting"))).to.equal("En attente de paiement");
+  });
+
+  it("shows the API's reason when the invoice cannot be an e-invoice (a 422: no seller's legal details, not a currency)", async function () {
+    await merchant.go(`#/invoice/${invoiceId}`);
+    const refusal = await merchant.page.evaluate(async (url) => {
+      const answer = await fetch(url);
+      return { status: answer.status, body: (await answer.json()) as { error: { code: string; message: string } } };
+    }, `/invoices/${invoiceId}/einvoice?format=facturx`);
+    expect(refusal.status).to.equal(422);
+    await merchant.page.click("#einvoice-facturx");
+    const error = merchant.page.locator("#einvoice-links .inline-error");
+    await error.waitFor({ timeout: 30_000 });
+    expect(await error.textContent()).to.include(refusal.body.error.message);
+    expect(plain(await merchant.page.textContent("#einvoice-links .hint"))).to.contain("norme européenne EN 16931");
+  });
+
+  it("downloads the Factur-X PDF of an invoice in a stablecoin: its XML is what the API serves as CII", async function () {
+    expect((await apiSend("PATCH", "/users/me", EINVOICE_SELLER)).status).to.equal(200);
+    const due = new Date(Date.now() + 30 * 86_400_000).toISOString();
+    const body = {
+      token: backend.deployment.tokens!.TestUSD!.address,
+      dueDate: due,
+      customer: EINVOICE_CUSTOMER,
+      language: "fr",
+      lineItems: EINVOICE_LINES,
+    };
+    const draft = await apiSend<{ id: string; transaction: { to: string; data: string; value: string } }>("POST", "/invoices", body);
+    expect(draft.status, JSON.stringify(draft.body)).to.equal(201);
+    const signer = backend.signer(8);
+    const tx = draft.body.transaction;
+    await (await signer.sendTransaction({ to: tx.to, data: tx.data, value: BigInt(tx.value) })).wait();
+    signer.provider!.destroy();
+    await backend.waitForIndex();
+    const { onchain } = await apiGet<{ onchain: { id: string } }>(`/invoices/${draft.body.id}`);
+    await merchant.go(`#/invoice/${onchain.id}`);
+    await merchant.waitForText("#invoice-number", /^INV-\d{4}-\d{4}$/, 30_000);
+    const [download] = await Promise.all([merchant.page.waitForEvent("download"), merchant.page.click("#einvoice-facturx")]);
+    expect(download.suggestedFilename()).to.match(/^invoice-INV-\d{4}-\d{4}\.pdf$/);
+    const report = await checkFacturX(new Uint8Array(await readFile((await download.path())!)));
+    expect(report.problems).to.deep.equal([]);
+    const cii = await merchant.page.evaluate(async (url) => (await fetch(url)).text(), `/invoices/${onchain.id}/einvoice?format=cii`);
+    expect(report.xml).to.equal(cii);
+    expect(await merchant.page.locator("#einvoice-links .inline-error").count()).to.equal(0);
+    await merchant.screenshot("einvoice-fr");
   });
 
   it("raised no uncaught error and broke no Content-Security-Policy rule", function () {

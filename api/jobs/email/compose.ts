@@ -11,9 +11,17 @@ export interface ComposedEmail {
 /**
  * Subject and plain-text body of a `kind` message about the invoice `model` shows, in `language` (core/labels
  * `email`): a sentence with the invoice's title, total and due date, then `link` (the customer's share link, or the
- * merchant's invoice page), the attachment line for the customer's copy, and the signature.
+ * merchant's invoice page), the attachment line for the customer's copy (`facturX`: the PDF is a Factur-X e-invoice),
+ * and the signature.
  */
-export function composeEmail(kind: EmailKind, model: InvoiceDocumentModel, amount: bigint, link: string, language: Locale): ComposedEmail {
+export function composeEmail(
+  kind: EmailKind,
+  model: InvoiceDocumentModel,
+  amount: bigint,
+  link: string,
+  language: Locale,
+  facturX = false,
+): ComposedEmail {
   const l = CATALOGUES[language].email;
   const values = {
     title: model.title,
@@ -25,7 +33,7 @@ export function composeEmail(kind: EmailKind, model: InvoiceDocumentModel, amoun
   const paragraphs = [
     fill(l.body[kind], values),
     `${customer ? l.openLink : l.pageLink}\n${link}`,
-    ...(customer ? [l.attached] : []),
+    ...(customer ? [facturX ? l.attachedFacturX : l.attached] : []),
     fill(l.signature, values),
   ];
   return { subject: fill(l.subject[kind], values), text: paragraphs.join("\n\n") + "\n" };

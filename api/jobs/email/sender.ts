@@ -33,8 +33,9 @@ export interface EmailSettings {
 /**
  * The email outbox's consumer. Each {@link EmailSender.drain} round claims due pending messages (PostgreSQL: FOR
  * UPDATE SKIP LOCKED, so that replicas never take the same one) with a lock that outlives an SMTP exchange, writes
- * each from the invoice's document model in the message's language (the customer's copy with the invoice PDF, the
- * same GET /invoices/{id}/document.pdf serves), hands it to the SMTP server, and marks it sent with the server's
+ * each from the invoice's document model in the message's language (the customer's copy with the invoice's Factur-X
+ * PDF, as GET /invoices/{id}/einvoice?format=facturx serves it, or when the invoice does not qualify for an e-invoice
+ * the plain PDF GET /invoices/{id}/document.pdf serves), hands it to the SMTP server, and marks it sent with the server's
  * Message-ID, due again after the next wait of the retry schedule, or failed once the schedule is used up.
  */
 export class EmailSender {
@@ -130,14 +131,16 @@ export class EmailSender {
     const row = await this.index.invoice(BigInt(message.invoice_id));
     if (!row) throw new Error(`invoice ${message.invoice_id} is not in the index`);
     const loaded = await loadDraft(this.db, { onchainId: message.invoice_id });
-    const model = await this.documents.model({ row, loaded });
+    const source = await this.documents.source({ row, loaded });
+    const model = this.documents.modelOf(source);
     const kind = message.kind as EmailKind;
     const link = message.link ?? `${this.settings.publicOrigin}/#/invoice/${message.invoice_id}`;
-    const { subject, text } = composeEmail(kind, model, row.amount, link, message.language as Locale);
-    const attachments =
-      kind === "invoice_issued"
-        ? [{ filename: this.documents.fileName(model), content: await this.documents.pdf(model), contentType: "application/pdf" }]
-        : [];
+    const pdf = kind === "invoice_issued" ? await this.documents.emailPdf(source, model) : undefined;
+    if (pdf && !pdf.facturX) {
+      this.logger.info({ messageId: message.id, reason: pdf.refusal.code }, "no Factur-X for this invoice: the plain PDF is attached");
+    }
+    const { subject, text } = composeEmail(kind, model, row.amount, link, message.language as Locale, pdf?.facturX);
+    const attachments = pdf ? [{ filename: pdf.fileName, content: Buffer.from(pdf.bytes), contentType: pdf.mediaType }] : [];
     const info = (await this.transport.sendMail({
       from: this.settings.from,
       to: message.recipient,

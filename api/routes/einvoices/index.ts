@@ -3,16 +3,14 @@ import { getAddress } from "ethers";
 import { type AppDeps, newRouter } from "../../middleware/context";
 import { ApiError, errorResponses } from "../../lib/errors";
 import { InvoiceIdParamSchema, ShareTokenSchema } from "../../lib/schemas";
-import { EINVOICE_DOWNLOADS, type EinvoiceDownload } from "../../documents/einvoice";
+import { EINVOICE_FORMATS } from "../../../core/einvoice";
 import { documentSources } from "../../services/document-sources";
 import { requireDeployment } from "../../services/node";
 import { EinvoiceRefusal } from "../../../einvoice/refusal";
 import { parseRemittanceReference } from "../../../einvoice/map";
 
-const FORMATS = Object.keys(EINVOICE_DOWNLOADS) as [EinvoiceDownload, ...EinvoiceDownload[]];
-
 const EinvoiceQuerySchema = z.object({
-  format: z.enum(FORMATS).openapi({
+  format: z.enum(EINVOICE_FORMATS).openapi({
     description: "facturx: the PDF/A-3 document carrying factur-x.xml (CII, EN 16931 profile); ubl: UBL 2.1; cii: UN/CEFACT CII",
   }),
   creditNote: z

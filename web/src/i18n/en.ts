@@ -285,6 +285,9 @@ export const en = {
     copy: "Copy link",
     view: "View",
     pdf: "PDF",
+    formats: { facturx: "Factur-X", ubl: "UBL", cii: "CII" },
+    einvoiceHint:
+      "E-invoices to the European standard EN 16931 for accounting software and tax platforms: Factur-X is the PDF with the invoice's data inside, UBL and CII are the data alone. For invoices in a currency or a declared stablecoin.",
   },
   tx: {
     phases: { signature: "Signature", wallet: "Wallet", pending: "Pending", confirmed: "Confirmed", indexed: "Indexed" },

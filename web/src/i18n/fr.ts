@@ -285,6 +285,9 @@ export const fr: Messages = {
     copy: "Copier le lien",
     view: "Voir",
     pdf: "PDF",
+    formats: { facturx: "Factur-X", ubl: "UBL", cii: "CII" },
+    einvoiceHint:
+      "Factures électroniques à la norme européenne EN 16931 pour les logiciels comptables et les plateformes de dématérialisation : Factur-X est le PDF qui contient les données de la facture, UBL et CII sont les données seules. Pour les factures en monnaie ou en stablecoin déclaré.",
   },
   tx: {
     phases: { signature: "Signature", wallet: "Portefeuille", pending: "En attente", confirmed: "Confirmée", indexed: "Indexée" },

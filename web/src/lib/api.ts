@@ -5,6 +5,7 @@
  */
 import type { hc, InferRequestType, InferResponseType } from "hono/client";
 import type { AppType } from "../../../api/app";
+import type { EinvoiceDownload } from "../../../core/einvoice";
 
 /** One field problem of a 400 `validation_failed` answer. */
 export interface FieldProblem {
@@ -45,50 +46,68 @@ export function withQuery(path: string, query?: Query): string {
   return text ? `${path}?${text}` : path;
 }
 
+/** `fetch` on the API (same origin, the session cookie travels); ApiError `api_unreachable` when nothing answers. */
+async function fetchApi(path: string, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(path, { ...init, credentials: "same-origin" });
+  } catch {
+    throw new ApiError(0, "api_unreachable", API_UNREACHABLE);
+  }
+}
+
+/** The {@link ApiError} an answer that is not the expected one stands for (the API's JSON error when it sent one). */
+async function errorOf(response: Response): Promise<ApiError> {
+  const type = response.headers.get("content-type") ?? "";
+  if (!type.includes("application/json")) {
+    if (response.status >= 500 || response.status === 404)
+      return new ApiError(response.status, "api_unavailable", `The Settle API is not available here (HTTP ${response.status}).`);
+    return new ApiError(response.status, "bad_response", `The Settle API answered unexpectedly (HTTP ${response.status}).`);
+  }
+  let body: unknown;
+  try {
+    body = await response.json();
+  } catch {
+    return new ApiError(response.status, "bad_response", `The Settle API answered unexpectedly (HTTP ${response.status}).`);
+  }
+  const error = (body as { error?: { code?: string; message?: string; details?: unknown } }).error;
+  return new ApiError(
+    response.status,
+    error?.code ?? "http_error",
+    humanApiMessage(response.status, error?.code, error?.message),
+    error?.details,
+  );
+}
+
 /** Sends one request and returns its JSON body (undefined for 204), or throws {@link ApiError}. */
 export async function request<T>(
   method: string,
   path: string,
   options: { body?: unknown; query?: Query; headers?: Record<string, string> } = {},
 ): Promise<T> {
-  let response: Response;
-  try {
-    response = await fetch(withQuery(path, options.query), {
-      method,
-      credentials: "same-origin",
-      headers: {
-        Accept: "application/json",
-        ...(options.body !== undefined ? { "Content-Type": "application/json" } : {}),
-        ...options.headers,
-      },
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
-    });
-  } catch {
-    throw new ApiError(0, "api_unreachable", API_UNREACHABLE);
-  }
+  const response = await fetchApi(withQuery(path, options.query), {
+    method,
+    headers: {
+      Accept: "application/json",
+      ...(options.body !== undefined ? { "Content-Type": "application/json" } : {}),
+      ...options.headers,
+    },
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  });
   if (response.status === 204) return undefined as T;
-  const type = response.headers.get("content-type") ?? "";
-  if (!type.includes("application/json")) {
-    if (response.status >= 500 || response.status === 404)
-      throw new ApiError(response.status, "api_unavailable", `The Settle API is not available here (HTTP ${response.status}).`);
-    throw new ApiError(response.status, "bad_response", `The Settle API answered unexpectedly (HTTP ${response.status}).`);
-  }
-  let body: unknown;
+  if (!response.ok || !(response.headers.get("content-type") ?? "").includes("application/json")) throw await errorOf(response);
   try {
-    body = await response.json();
+    return (await response.json()) as T;
   } catch {
     throw new ApiError(response.status, "bad_response", `The Settle API answered unexpectedly (HTTP ${response.status}).`);
   }
-  if (!response.ok) {
-    const error = (body as { error?: { code?: string; message?: string; details?: unknown } }).error;
-    throw new ApiError(
-      response.status,
-      error?.code ?? "http_error",
-      humanApiMessage(response.status, error?.code, error?.message),
-      error?.details,
-    );
-  }
-  return body as T;
+}
+
+/** GETs a file the API serves as an attachment: its bytes and the name Content-Disposition gives, or throws {@link ApiError}. */
+export async function downloadFile(path: string): Promise<{ blob: Blob; fileName: string }> {
+  const response = await fetchApi(path, { method: "GET" });
+  if (!response.ok) throw await errorOf(response);
+  const fileName = /filename="([^"]+)"/.exec(response.headers.get("content-disposition") ?? "")?.[1] ?? "download";
+  return { blob: await response.blob(), fileName };
 }
 
 /** The API's own sentence, made friendlier for the codes people meet most. */
@@ -226,6 +245,11 @@ export function historyCsvUrl(filters: HistoryFilters, limit = 500): string {
 /** The CSV of the merchant's invoices and credit notes of UTC year `year`, for an accountant (the session cookie authorises it). */
 export function invoiceExportUrl(year: number): string {
   return withQuery("/invoices/export", { from: `${year}-01-01T00:00:00Z`, to: `${year + 1}-01-01T00:00:00Z`, format: "csv" });
+}
+
+/** An invoice's e-invoice in `format` (GET /invoices/{id}/einvoice), for {@link downloadFile}. */
+export function invoiceEinvoiceUrl(id: string, format: EinvoiceDownload): string {
+  return withQuery(`/invoices/${encodeURIComponent(id)}/einvoice`, { format });
 }
 
 /** Links to an invoice's printable document and its PDF, served by the API. */

@@ -1,11 +1,44 @@
-/** The invoice screen's share card: the link to send the payer, and the printable document and PDF. */
-import { invoiceDocumentUrls } from "../../lib/api";
+/**
+ * The invoice screen's share card: the link to send the payer, the printable document and PDF, and the e-invoices
+ * (Factur-X, UBL, CII).
+ */
+import { EINVOICE_FORMATS, type EinvoiceDownload } from "../../../../core/einvoice";
+import { downloadFile, invoiceDocumentUrls, invoiceEinvoiceUrl } from "../../lib/api";
 import { t } from "../../i18n";
 import { copyButton } from "../../ui/controls";
 import { h } from "../../ui/dom";
 import { icon } from "../../ui/icons";
+import { actionButton } from "../../ui/page";
 
-/** Share link and the document links. */
+/** Downloads the invoice's e-invoice in `format` and hands it to the browser as a file (an API refusal is thrown). */
+async function saveEinvoice(id: string, format: EinvoiceDownload): Promise<void> {
+  const { blob, fileName } = await downloadFile(invoiceEinvoiceUrl(id, format));
+  const url = URL.createObjectURL(blob);
+  h("a", { href: url, download: fileName }).click();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+/** The e-invoice buttons with their hint; a refusal (422: not in a currency, a detail missing…) shows the API's reason. */
+function einvoiceLinks(id: string): HTMLElement {
+  const text = t().share;
+  return h(
+    "div",
+    { class: "einvoice-links", id: "einvoice-links" },
+    h(
+      "div",
+      { class: "doc-links" },
+      EINVOICE_FORMATS.map((format) =>
+        actionButton([icon("download", 16), ` ${text.formats[format]}`], () => saveEinvoice(id, format), {
+          class: "btn btn-ghost btn-sm",
+          id: `einvoice-${format}`,
+        }),
+      ),
+    ),
+    h("p", { class: "hint" }, text.einvoiceHint),
+  );
+}
+
+/** Share link, the document links and the e-invoice downloads. */
 export function shareCard(id: string, merchant: boolean): HTMLElement {
   const link = `${location.origin}${location.pathname}#/invoice/${id}`;
   const docs = invoiceDocumentUrls(id);
@@ -33,5 +66,6 @@ export function shareCard(id: string, merchant: boolean): HTMLElement {
         ` ${text.pdf}`,
       ),
     ),
+    einvoiceLinks(id),
   );
 }

@@ -172,4 +172,23 @@ describe("API invoice payments (real chain and index)", function () {
     expect((await t.app.request("/invoices/999999999/payments", { headers: merchant.auth })).status).to.equal(404);
     expect((await t.app.request("/invoices/not-an-id/payments", { headers: merchant.auth })).status).to.equal(400);
   });
+
+  it("is described in the OpenAPI document with the InvoicePayments schema", async function () {
+    const spec = (await (await t.app.request("/openapi.json")).json()) as {
+      paths: Record<string, { get: { responses: Record<string, { content?: Record<string, { schema: { $ref?: string } }> }> } }>;
+      components: { schemas: Record<string, { properties: Record<string, unknown> }> };
+    };
+    const get = spec.paths["/invoices/{id}/payments"]!.get;
+    expect(get.responses["200"]!.content!["application/json"]!.schema.$ref).to.equal("#/components/schemas/InvoicePayments");
+    expect(Object.keys(get.responses)).to.include.members(["400", "401", "403", "404"]);
+    expect(spec.components.schemas.InvoicePayment!.properties).to.include.keys(
+      "payer",
+      "token",
+      "amount",
+      "currency",
+      "rate",
+      "paidAt",
+      "txHash",
+    );
+  });
 });

@@ -17,7 +17,7 @@ const ExportQuerySchema = z.object({
   }),
 });
 
-/** GET /invoices/export: the signed-in merchant's invoices and credit notes of a period, as CSV for an accountant. */
+/** GET /invoices/export: the signed-in merchant's invoices and credit notes of a period for an accountant: CSV, or a ZIP with their e-invoices. */
 export function exportRoutes(deps: AppDeps) {
   const now = deps.now ?? Date.now;
   const read = requireAuth(sessionSettings(deps), now, "invoices:read");

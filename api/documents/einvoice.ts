@@ -11,6 +11,8 @@ import type { TaxMention } from "../../core/invoice/totals";
 import { type DocumentInputs, buildInvoiceDocument, documentLocale } from "./model";
 import { buildCreditNoteDocument } from "./credit-note";
 import { renderInvoicePdf } from "./pdf";
+import { deliveryOf, draftMentions } from "./mentions";
+import { CREDIT_NOTE_MENTIONS } from "../../core/invoice/mentions";
 
 /** The downloadable e-invoice formats: Factur-X PDF, UBL 2.1 and CII, with their media types. */
 export const EINVOICE_DOWNLOADS = {
@@ -66,6 +68,7 @@ export function settleInvoiceOf(
     throw new EinvoiceRefusal("missing_detail", "the invoice was drafted without taxes and legal details (settle.invoice.v1)");
   }
   const seller = JSON.parse(d.seller ?? "{}") as LegalSnapshot;
+  const mentions = draftMentions(d, documentLocale(d));
   const mentionOf = (rate: string) => (items.find((i) => i.tax_rate === rate && i.tax_mention)?.tax_mention ?? null) as TaxMention | null;
   const lines: InvoiceLine[] = note
     ? (JSON.parse(note.taxes) as Array<{ rate: string; base: string }>).map((t) => ({
@@ -94,6 +97,8 @@ export function settleInvoiceOf(
     buyer: partyOf(d.customer, "buyer"),
     lines,
     paymentTerms: seller.paymentTerms ?? null,
+    delivery: deliveryOf(d),
+    mentions: note ? mentions.filter((m) => CREDIT_NOTE_MENTIONS.has(m.kind)) : mentions,
     notes: d.notes,
     payment: {
       chainId: inputs.chainId,

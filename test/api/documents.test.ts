@@ -92,6 +92,8 @@ describe("Invoice document model", function () {
       customer: null,
       language: null,
       currency: null,
+      delivery: null,
+      supply: null,
     };
     const items = [
       {

@@ -91,7 +91,7 @@ export function sellerDetails(user: UsersTable | undefined): SellerDetails | nul
     email: user.email,
     paymentTerms: user.payment_terms,
     footer: user.invoice_footer,
-    ...(user.late_penalty === null ? {} : { latePenalty: user.late_penalty }),
+    ...(user.late_penalty ? { latePenalty: user.late_penalty } : {}),
     ...(user.vat_on_debits ? { vatOnDebits: true as const } : {}),
   };
   return Object.values(details).some((v) => v !== null) ? details : null;

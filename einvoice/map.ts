@@ -32,7 +32,7 @@ const ONCHAIN_PAYMENT_MEANS = "ZZZ";
 /**
  * The note subject code (UNTDID 4451) of each mention, as French e-invoices use them: AAI general information (what
  * the invoice covers), TXD tax declaration (VAT on debits), PMD the late-payment penalties, PMT the recovery indemnity.
- * UBL has no subject element: the code leads the note as `#PMD#…`, which write.ts turns into CII's SubjectCode.
+ * UBL has no subject element: the code leads the note as `#PMD#…`, which cii-fixes.ts moves into CII's SubjectCode.
  */
 export const MENTION_SUBJECTS: Readonly<Record<MentionKind, string>> = {
   supply: "AAI",

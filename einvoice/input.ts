@@ -1,4 +1,5 @@
 import type { DeployedTokens } from "../core/invoice/stablecoins";
+import type { Mention } from "../core/invoice/mentions";
 import type { TaxMention } from "../core/invoice/totals";
 
 /** A postal address as Settle stores it (api/lib/legal-schemas PostalAddressSchema): the country as ISO 3166-1 alpha-2. */
@@ -55,6 +56,13 @@ export interface SettleInvoice {
   readonly pricedIn?: string | null;
   /** The seller's payment terms, printed as the terms' note. */
   readonly paymentTerms?: string | null;
+  /** Where the goods or services go, when it is not the buyer's billing address (BG-13, BG-15). */
+  readonly delivery?: { readonly name?: string | null; readonly address: PostalAddress } | null;
+  /**
+   * The reform's and late-payment mentions in the document's language (core/invoice/mentions legalMentions): each is
+   * an invoice note with its subject code; the penalty and indemnity join the payment terms; VAT on debits sets BT-8.
+   */
+  readonly mentions?: readonly Mention[];
   readonly notes?: string | null;
   /**
    * Where it is paid: the chain, the escrow, the on-chain invoice id (the remittance reference) and the token (for an

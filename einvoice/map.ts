@@ -5,10 +5,11 @@
 import type { Invoice } from "@e-invoice-eu/core";
 import { amountsCurrency } from "../core/invoice/stablecoins";
 import { einvoiceFigures, type VatCategory } from "./figures";
-import type { Party, SettleInvoice } from "./input";
+import type { Party, PostalAddress, SettleInvoice } from "./input";
 import { amount, decimal } from "./money";
 import { EinvoiceRefusal } from "./refusal";
 import { checkTexts } from "./text";
+import type { MentionKind } from "../core/invoice/mentions";
 
 type Document = Invoice["ubl:Invoice"];
 type PartyJson = Document["cac:AccountingSupplierParty"]["cac:Party"];
@@ -28,6 +29,21 @@ export type EinvoiceFormat = keyof typeof EINVOICE_FORMATS;
 /** Payment means code (UNTDID 4461) for a payment on chain: "mutually defined", explained by its name. */
 const ONCHAIN_PAYMENT_MEANS = "ZZZ";
 
+/**
+ * The note subject code (UNTDID 4451) of each mention, as French e-invoices use them: AAI general information (what
+ * the invoice covers), TXD tax declaration (VAT on debits), PMD the late-payment penalties, PMT the recovery indemnity.
+ * UBL has no subject element: the code leads the note as `#PMD#…`, which cii-fixes.ts moves into CII's SubjectCode.
+ */
+export const MENTION_SUBJECTS: Readonly<Record<MentionKind, string>> = {
+  supply: "AAI",
+  vatOnDebits: "TXD",
+  latePenalty: "PMD",
+  recoveryIndemnity: "PMT",
+};
+
+/** VAT point date code (BT-8, UNTDID 2005) when VAT is paid on debits: the invoice's issue date. */
+export const VAT_ON_DEBITS_POINT_CODE = "3";
+
 /** A unix-milliseconds time as the UTC day, YYYY-MM-DD. */
 function day(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
@@ -42,6 +58,20 @@ export function remittanceReference(payment: SettleInvoice["payment"]): string {
 export function parseRemittanceReference(text: string): { chainId: number; escrow: string; onchainId: string } | undefined {
   const match = /^settle:(\d{1,15}):(0x[0-9a-fA-F]{40}):(0|[1-9]\d{0,77})$/.exec(text);
   return match ? { chainId: Number(match[1]), escrow: match[2]!, onchainId: match[3]! } : undefined;
+}
+
+/** A postal address as UBL writes it (a party's, BG-5 and BG-8, or the delivery's, BG-15). */
+function addressJson(address: PostalAddress): PartyJson["cac:PostalAddress"] {
+  return {
+    "cbc:StreetName": address.line1,
+    ...(address.line2 ? { "cbc:AdditionalStreetName": address.line2 } : {}),
+    "cbc:CityName": address.city,
+    ...(address.postalCode ? { "cbc:PostalZone": address.postalCode } : {}),
+    ...(address.region ? { "cbc:CountrySubentity": address.region } : {}),
+    "cac:Country": {
+      "cbc:IdentificationCode": address.country as PartyJson["cac:PostalAddress"]["cac:Country"]["cbc:IdentificationCode"],
+    },
+  } as PartyJson["cac:PostalAddress"];
 }
 
 /** A party with its address, VAT number and (in France) SIREN and SIRET; `role` names it in a refusal. */
@@ -66,16 +96,7 @@ function party(details: Party, role: "seller" | "buyer"): PartyJson {
   const json: PartyJson = {
     "cbc:EndpointID": endpoint.id,
     "cbc:EndpointID@schemeID": endpoint.scheme,
-    "cac:PostalAddress": {
-      "cbc:StreetName": address.line1,
-      ...(address.line2 ? { "cbc:AdditionalStreetName": address.line2 } : {}),
-      "cbc:CityName": address.city,
-      ...(address.postalCode ? { "cbc:PostalZone": address.postalCode } : {}),
-      ...(address.region ? { "cbc:CountrySubentity": address.region } : {}),
-      "cac:Country": {
-        "cbc:IdentificationCode": address.country as PartyJson["cac:PostalAddress"]["cac:Country"]["cbc:IdentificationCode"],
-      },
-    },
+    "cac:PostalAddress": addressJson(address),
     "cac:PartyLegalEntity": {
       "cbc:RegistrationName": details.name,
       ...(number ? { "cbc:CompanyID": french ? number.slice(0, 9) : number } : {}),
@@ -131,6 +152,11 @@ export function toEinvoiceModel(invoice: SettleInvoice): Invoice {
   const { currency } = amounts;
   checkTexts(invoice);
   const figures = einvoiceFigures(invoice, amounts);
+  const mentions = invoice.mentions ?? [];
+  const notes = [...(invoice.notes ? [invoice.notes] : []), ...mentions.map((m) => `#${MENTION_SUBJECTS[m.kind]}#${m.text}`)];
+  const vatOnDebits = mentions.some((m) => m.kind === "vatOnDebits");
+  const lateTerms = mentions.filter((m) => m.kind === "latePenalty" || m.kind === "recoveryIndemnity").map((m) => m.text);
+  const terms = [invoice.paymentTerms, ...lateTerms].filter(Boolean).join(" ");
   const withCurrency = <K extends string>(key: K, cents: bigint) =>
     ({ [key]: amount(cents), [`${key}@currencyID`]: currency }) as Record<K | `${K}@currencyID`, string>;
   const document = {
@@ -139,15 +165,19 @@ export function toEinvoiceModel(invoice: SettleInvoice): Invoice {
     "cbc:IssueDate": day(invoice.issuedAt),
     "cbc:DueDate": day(invoice.dueAt),
     "cbc:InvoiceTypeCode": DOCUMENT_TYPE_CODES[invoice.kind],
-    ...(invoice.notes ? { "cbc:Note": [invoice.notes] } : {}),
+    ...(notes.length > 0 ? { "cbc:Note": notes } : {}),
     "cbc:DocumentCurrencyCode": currency,
+    ...(vatOnDebits ? { "cac:InvoicePeriod": { "cbc:DescriptionCode": VAT_ON_DEBITS_POINT_CODE } } : {}),
     ...(invoice.creditedInvoice
       ? { "cac:BillingReference": [{ "cac:InvoiceDocumentReference": { "cbc:ID": invoice.creditedInvoice } }] }
       : {}),
     "cac:AccountingSupplierParty": { "cac:Party": party(invoice.seller, "seller") },
     "cac:AccountingCustomerParty": { "cac:Party": party(invoice.buyer, "buyer") },
-    // CII requires the delivery block (ApplicableHeaderTradeDelivery); Settle knows only whom it bills.
-    "cac:Delivery": { "cac:DeliveryParty": { "cac:PartyName": { "cbc:Name": invoice.buyer.name } } },
+    // CII requires the delivery block (ApplicableHeaderTradeDelivery): the buyer, or the place the draft named.
+    "cac:Delivery": {
+      ...(invoice.delivery ? { "cac:DeliveryLocation": { "cac:Address": addressJson(invoice.delivery.address) } } : {}),
+      "cac:DeliveryParty": { "cac:PartyName": { "cbc:Name": invoice.delivery?.name ?? invoice.buyer.name } },
+    },
     "cac:PaymentMeans": [
       {
         "cbc:PaymentMeansCode": ONCHAIN_PAYMENT_MEANS,
@@ -156,7 +186,7 @@ export function toEinvoiceModel(invoice: SettleInvoice): Invoice {
         "cac:PayeeFinancialAccount": { "cbc:ID": payment.escrow },
       },
     ],
-    ...(invoice.paymentTerms ? { "cac:PaymentTerms": { "cbc:Note": invoice.paymentTerms } } : {}),
+    ...(terms ? { "cac:PaymentTerms": { "cbc:Note": terms } } : {}),
     "cac:TaxTotal": [
       {
         ...withCurrency("cbc:TaxAmount", figures.taxTotal),

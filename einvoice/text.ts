@@ -1,9 +1,14 @@
-import type { Party, SettleInvoice } from "./input";
+import type { Party, PostalAddress, SettleInvoice } from "./input";
 import { EinvoiceRefusal } from "./refusal";
 
 /** Characters XML 1.0 cannot carry: C0 controls other than tab, newline and return, U+FFFE/U+FFFF, unpaired surrogates. */
 const NOT_XML =
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/u;
+
+/** The free text of a postal address, in one string. */
+function addressText(address: PostalAddress): string {
+  return [address.line1, address.line2, address.city, address.postalCode, address.region].join(" ");
+}
 
 /** Every free text of a party, named for a refusal. */
 function partyTexts(party: Party, role: string): Array<[string, string | null | undefined]> {
@@ -11,7 +16,7 @@ function partyTexts(party: Party, role: string): Array<[string, string | null | 
   return [
     [`the ${role}'s name`, party.name],
     [`the ${role}'s email`, party.email],
-    [`the ${role}'s address`, address ? [address.line1, address.line2, address.city, address.postalCode, address.region].join(" ") : null],
+    [`the ${role}'s address`, address ? addressText(address) : null],
   ];
 }
 
@@ -26,6 +31,9 @@ export function checkTexts(invoice: SettleInvoice): void {
     ["the payment terms", invoice.paymentTerms],
     ...partyTexts(invoice.seller, "seller"),
     ...partyTexts(invoice.buyer, "buyer"),
+    ["the delivery name", invoice.delivery?.name],
+    ["the delivery address", invoice.delivery ? addressText(invoice.delivery.address) : null],
+    ...(invoice.mentions ?? []).map((m): [string, string] => [`the ${m.kind} mention`, m.text]),
     ...invoice.lines.map((line, index): [string, string] => [`line ${index + 1}'s description`, line.description]),
   ];
   for (const [what, value] of texts) {

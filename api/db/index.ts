@@ -13,6 +13,7 @@ import * as m0008 from "./migrations/0008_legal";
 import * as m0009 from "./migrations/0009_language";
 import * as m0010 from "./migrations/0010_email";
 import * as m0011 from "./migrations/0011_priced_drafts";
+import * as m0012 from "./migrations/0012_invoice_mentions";
 import type { AppDatabase } from "./types";
 import { dialectOf } from "./dialect";
 import { checkPostgres, openPostgresDb } from "./postgres";
@@ -33,6 +34,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0009_language": m0009,
   "0010_email": m0010,
   "0011_priced_drafts": m0011,
+  "0012_invoice_mentions": m0012,
 };
 
 /** Serves MIGRATIONS to Kysely's Migrator (no file-system scanning, works under ts-node and compiled). */

@@ -17,6 +17,10 @@ export interface UsersTable {
   payment_terms: string | null;
   /** Footer printed on invoices (legal mentions). */
   invoice_footer: string | null;
+  /** Late-payment penalty rate in words printed on business invoices; null: the legal minimum (core/invoice/mentions). */
+  late_penalty: string | null;
+  /** 1 when the merchant opted to pay VAT on debits (printed on its invoices); null otherwise. */
+  vat_on_debits: number | null;
   created_at: number;
   updated_at: number;
   last_sign_in_at: number | null;
@@ -78,6 +82,10 @@ export interface InvoiceDraftsTable {
    * total is the on-chain price); null for a draft priced in its token.
    */
   currency: string | null;
+  /** v2: JSON of the delivery place ({ name?, address }) when it differs from the billing address, or null. */
+  delivery: string | null;
+  /** v2: what the invoice covers (core/invoice/mentions SupplyKind), or null when not said. */
+  supply: string | null;
 }
 
 /** Line items of a draft, in order. Amounts are uint256 decimal text; `amount` is the line's net (v2) or quantity × unit price (v1). */

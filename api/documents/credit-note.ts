@@ -5,6 +5,7 @@
  */
 import type { CreditNotesTable } from "../db/types";
 import { fill } from "../../core/labels";
+import { CREDIT_NOTE_MENTIONS } from "../../core/invoice/mentions";
 import { type DocumentInputs, type InvoiceDocumentModel, buildInvoiceDocument, formatAmount, formatDate } from "./model";
 
 /** Builds the model of `note`, a credit note of the invoice `inputs` describe. */
@@ -38,6 +39,7 @@ export function buildCreditNoteDocument(inputs: DocumentInputs, note: CreditNote
       { label: l.totalCredited, value: fmt(note.amount), emphasis: true },
     ],
     taxMentions: [],
+    legalMentions: invoice.legalMentions.filter((t) => CREDIT_NOTE_MENTIONS.has(t.kind)),
     activity: invoice.activity.filter((a) => a.txHash === note.tx_hash),
     facts: [...invoice.facts, { label: l.refersTo, value: `${invoice.number ?? "—"} (on-chain #${note.invoice_id})` }],
   };

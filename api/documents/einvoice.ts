@@ -12,6 +12,8 @@ import type { TaxMention } from "../../core/invoice/totals";
 import { type DocumentInputs, buildInvoiceDocument, documentLocale } from "./model";
 import { buildCreditNoteDocument } from "./credit-note";
 import { renderInvoicePdf } from "./pdf";
+import { deliveryOf, draftMentions } from "./mentions";
+import { CREDIT_NOTE_MENTIONS } from "../../core/invoice/mentions";
 
 /** Legal details as a draft snapshots them (the seller's profile, the customer's details). */
 interface LegalSnapshot {
@@ -64,6 +66,7 @@ export function settleInvoiceOf(
     );
   }
   const seller = JSON.parse(d.seller ?? "{}") as LegalSnapshot;
+  const mentions = draftMentions(d, documentLocale(d));
   const mentionOf = (rate: string) => (items.find((i) => i.tax_rate === rate && i.tax_mention)?.tax_mention ?? null) as TaxMention | null;
   const lines: InvoiceLine[] = note
     ? (JSON.parse(note.taxes) as Array<{ rate: string; base: string }>).map((t) => ({
@@ -93,6 +96,8 @@ export function settleInvoiceOf(
     lines,
     pricedIn: d.currency,
     paymentTerms: seller.paymentTerms ?? null,
+    delivery: deliveryOf(d),
+    mentions: note ? mentions.filter((m) => CREDIT_NOTE_MENTIONS.has(m.kind)) : mentions,
     notes: d.notes,
     payment: {
       chainId: inputs.chainId,

@@ -109,9 +109,11 @@ export function renderInvoiceHtml(m: InvoiceDocumentModel): string {
 <div class="right"><h1>${e(m.title)}</h1><span class="status ${m.status.tone}" data-status="${e(m.status.code)}">${e(m.status.label)}</span></div></header>
 <div class="parties">${partyHtml(l.from, m.merchant, l)}${partyHtml(l.billTo, m.payer, l)}
 <section><dl><dt>${e(l.issued)}</dt><dd>${e(m.issued)}</dd><dt>${e(l.due)}</dt><dd>${e(m.due)}</dd><dt>${e(l.currency)}</dt><dd>${e(m.token.symbol)}</dd><dt>${e(l.chain)}</dt><dd>${m.chain.id}</dd></dl></section></div>
+${m.delivery ? `<div class="parties deliver-to">${partyHtml(l.deliverTo, m.delivery, l)}</div>` : ""}
 <table class="items"><thead><tr>${head}</tr></thead><tbody>${items}</tbody></table>
 <table class="totals"><tbody>${totals}</tbody></table>
 ${m.taxMentions.map((t) => `<p class="mention">${e(t)}</p>`).join("")}
+${m.legalMentions.map((t) => `<p class="mention" data-mention="${t.kind}">${e(t.text)}</p>`).join("")}
 ${m.terms ? `<p class="mention terms"><strong>${e(l.paymentTerms)}</strong> ${e(m.terms)}</p>` : ""}
 ${m.notes ? `<div class="notes"><div class="label">${e(l.notes)}</div>${e(m.notes)}</div>` : ""}
 <div class="verify ${v.verified ? "ok" : "fail"}" data-verification="${e(v.state)}"><div class="mark">${v.verified ? "✓" : "!"}</div><div><div class="headline">${e(v.headline)}</div><div class="detail">${e(v.detail)}</div></div></div>

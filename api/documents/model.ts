@@ -16,6 +16,8 @@ import { CATALOGUES, type DocumentLabels, type Locale, eventLabel, fill, statusL
 import { orNull } from "./hash";
 import { priceText, pricedTotals } from "./priced";
 import { storedTaxes, verifyDocument } from "./stored";
+import { deliveryOf, draftMentions } from "./mentions";
+import { type Mention, frenchSiren } from "../../core/invoice/mentions";
 
 /** What a token is called and how its amounts are scaled. */
 export interface TokenInfo {
@@ -106,6 +108,8 @@ export interface InvoiceDocumentModel {
   merchant: PartyModel;
   /** Null: anyone may pay (an open invoice not paid yet). */
   payer: PartyModel | null;
+  /** Where the goods or services go, when the draft gave a place other than the billing address. */
+  delivery: PartyModel | null;
   arbiter: string | null;
   token: TokenInfo & { native: boolean };
   /** Each line; `discount` and `tax` are null when the line has none (tax: "20%", or the mention's label). */
@@ -127,6 +131,8 @@ export interface InvoiceDocumentModel {
   footer: string | null;
   /** The legal mentions of untaxed lines (exemption, reverse charge), once each. */
   taxMentions: string[];
+  /** What the invoice covers, VAT on debits, the late-payment penalty and indemnity (core/invoice/mentions). */
+  legalMentions: Mention[];
   activity: ActivityModel[];
   chain: { id: number; name: string };
   escrow: string;
@@ -217,19 +223,23 @@ interface LegalDetails {
   footer?: string | null;
 }
 
+/** A postal address as printed lines (postal code and city on one). */
+function addressLines(
+  a: Partial<Record<"line1" | "line2" | "city" | "postalCode" | "region" | "country", string | null>> | null | undefined,
+): Array<string | null | undefined> {
+  return [a?.line1, a?.line2, [a?.postalCode, a?.city].filter(Boolean).join(" "), a?.region, a?.country];
+}
+
 /** A party block from a draft's snapshot of legal details (the account, when known, under it). */
 function legalParty(details: LegalDetails, address: string | null, l: DocumentLabels): PartyModel {
-  const a = details.address;
   const heading = details.name ?? details.legalName ?? l.unnamed;
+  const siren = frenchSiren(details);
   const lines = [
     details.legalName && details.legalName !== heading ? details.legalName : null,
-    a?.line1,
-    a?.line2,
-    [a?.postalCode, a?.city].filter(Boolean).join(" "),
-    a?.region,
-    a?.country,
+    ...addressLines(details.address),
     details.vatNumber ? `${l.vat} ${details.vatNumber}` : null,
-    details.companyNumber ? `${l.companyNumber} ${details.companyNumber}` : null,
+    siren ? `${l.siren} ${siren}` : null,
+    details.companyNumber && details.companyNumber.replace(/\s/g, "") !== siren ? `${l.companyNumber} ${details.companyNumber}` : null,
     details.email,
     details.taxId ? `${l.taxId} ${details.taxId}` : null,
   ];
@@ -262,6 +272,7 @@ export function buildInvoiceDocument(inputs: DocumentInputs): InvoiceDocumentMod
   const chainName = chainNameOf(inputs.chainId);
   const seller = d?.seller ? (JSON.parse(d.seller) as LegalDetails) : null;
   const customer = d?.customer ? (JSON.parse(d.customer) as LegalDetails) : null;
+  const delivery = deliveryOf(d);
   const merchantParty = seller ? legalParty(seller, merchant, l) : party(merchant, inputs.profiles.merchant, l);
 
   const totals: InvoiceDocumentModel["totals"] = [];
@@ -310,6 +321,11 @@ export function buildInvoiceDocument(inputs: DocumentInputs): InvoiceDocumentMod
     issuer: seller?.legalName ?? inputs.profiles.merchant?.company ?? inputs.profiles.merchant?.display_name ?? getAddress(merchant),
     merchant: merchantParty,
     payer: customer ? legalParty(customer, payer, l) : payer === null ? null : party(payer, inputs.profiles.payer, l),
+    delivery: delivery && {
+      address: null,
+      heading: delivery.name ?? customer?.name ?? l.unnamed,
+      lines: addressLines(delivery.address).filter((line): line is string => typeof line === "string" && line.length > 0),
+    },
     arbiter: arbiter === null ? null : getAddress(arbiter),
     token: { ...token, native: BigInt(token.address) === 0n },
     lineItems: (draft?.items ?? []).map((i) => ({
@@ -328,6 +344,7 @@ export function buildInvoiceDocument(inputs: DocumentInputs): InvoiceDocumentMod
     notes: d?.notes ?? null,
     terms: seller?.paymentTerms ?? null,
     footer: seller?.footer ?? null,
+    legalMentions: draftMentions(d, lang),
     taxMentions: [...new Set((draft?.items ?? []).flatMap((i) => (i.tax_mention ? [mentions[i.tax_mention as TaxMention][1]] : [])))],
     activity: inputs.events.map((e) => ({
       label: eventLabel(e.kind, lang),

@@ -208,6 +208,7 @@ export function renderInvoicePdf(m: InvoiceDocumentModel, facturx?: FacturXAttac
     metaY = w.text(v, MARGIN + 2 * (col + 20), metaY, { weight: 600, width: col, align: "right" }) + 2;
   }
   y = Math.max(fromBottom, toBottom, metaY) + 16;
+  if (m.delivery) y = partyBlock(w, l.deliverTo, m.delivery, MARGIN, y, col, l) + 16;
 
   // Line items: the description takes what the optional columns (discount, tax) leave.
   const cols = itemColumns(m);
@@ -252,8 +253,9 @@ export function renderInvoicePdf(m: InvoiceDocumentModel, facturx?: FacturXAttac
     y = w.text(t.value, totalsX + 100, y, { ...o, color: INK, width: 190, align: "right" }) + 4;
   }
 
-  // Tax mentions and payment terms.
-  for (const mention of [...m.taxMentions, ...(m.terms ? [`${l.paymentTerms}: ${m.terms}`] : [])]) {
+  // Tax mentions, the reform's and late-payment mentions, and payment terms.
+  const mentions = [...m.taxMentions, ...m.legalMentions.map((t) => t.text), ...(m.terms ? [`${l.paymentTerms}: ${m.terms}`] : [])];
+  for (const mention of mentions) {
     y = ensure(y + 4, 14);
     y = w.text(mention, MARGIN, y + 4, { size: 8.5, color: MUTED, width: CONTENT });
   }

@@ -48,6 +48,8 @@ export function storedDocument(draft: InvoiceDraftsTable, items: InvoiceLineItem
     seller: draft.seller === null ? null : (JSON.parse(draft.seller) as { [key: string]: CanonicalValue }),
     customer: draft.customer === null ? null : (JSON.parse(draft.customer) as { [key: string]: CanonicalValue }),
     ...(draft.currency === null ? {} : { currency: draft.currency }),
+    ...(draft.delivery ? { delivery: JSON.parse(draft.delivery) as { [key: string]: CanonicalValue } } : {}),
+    ...(draft.supply ? { supply: draft.supply } : {}),
   };
 }
 

@@ -3,12 +3,14 @@ import { ZeroAddress } from "ethers";
 import type { InvoiceDraftsTable, InvoiceLineItemsTable, UsersTable } from "../db/types";
 import type { CustomerDetails } from "../lib/legal-schemas";
 import { ApiError } from "../lib/errors";
-import { type CanonicalValue, type InvoiceDocumentV2, invoiceReference } from "../../core/invoice/reference";
+import { type CanonicalValue, type InvoiceDocumentV2, canonicalJson, invoiceReference } from "../../core/invoice/reference";
 import { computeInvoiceTotals } from "../../core/invoice/totals";
 import { MAX_INVOICE_AMOUNT } from "../../core/invoice/limits";
 import { keccak256Utf8 } from "../documents/hash";
 import type { TaxMention } from "../../core/invoice/totals";
 import type { Locale } from "../../core/labels";
+import type { SupplyKind } from "../../core/invoice/mentions";
+import type { DeliveryDetails } from "../routes/invoices/mention-schemas";
 
 /** A draft ready to store: its row, its line rows and the canonical document with its hash. */
 export interface BuiltDraft {
@@ -36,6 +38,10 @@ export interface DraftInput {
     taxMention?: TaxMention | null;
   }>;
   notes?: string | null;
+  /** The delivery place; dropped when its address is the customer's billing address. */
+  delivery?: DeliveryDetails | null;
+  /** What the invoice covers. */
+  supply?: SupplyKind | null;
   /**
    * An ISO 4217 code when the draft is priced in that currency: `unitPrice` and `discount` are then in hundredths of
    * it and the total is the on-chain price (core/invoice/currency); `token` may be the zero address for any token.
@@ -68,6 +74,10 @@ export interface SellerDetails {
   email: string | null;
   paymentTerms: string | null;
   footer: string | null;
+  /** The late-payment penalty rate in words; absent: the legal minimum (core/invoice/mentions). */
+  latePenalty?: string;
+  /** Present (true) when the merchant opted to pay VAT on debits. */
+  vatOnDebits?: true;
 }
 
 /** The legal details of merchant `user` (null when it has given none). */
@@ -83,6 +93,8 @@ export function sellerDetails(user: UsersTable | undefined): SellerDetails | nul
     email: user.email,
     paymentTerms: user.payment_terms,
     footer: user.invoice_footer,
+    ...(user.late_penalty ? { latePenalty: user.late_penalty } : {}),
+    ...(user.vat_on_debits ? { vatOnDebits: true as const } : {}),
   };
   return Object.values(details).some((v) => v !== null) ? details : null;
 }
@@ -124,6 +136,9 @@ export function buildDraft(input: DraftInput, merchant: string, target: DraftTar
   if (totals.total === 0n) throw fieldError("lineItems", "the total must be greater than zero");
   if (totals.total > MAX_INVOICE_AMOUNT) throw fieldError("lineItems", "the total is larger than the escrow accepts");
 
+  const billing = target.customer?.address;
+  const delivery =
+    input.delivery && canonicalJson(plain(input.delivery.address)!) !== canonicalJson(plain(billing ?? null)) ? input.delivery : null;
   const id = randomUUID();
   const doc: InvoiceDocumentV2 = {
     schema: "settle.invoice.v2",
@@ -152,6 +167,8 @@ export function buildDraft(input: DraftInput, merchant: string, target: DraftTar
     seller: plain(target.seller),
     customer: plain(target.customer),
     ...(input.currency === undefined ? {} : { currency: input.currency }),
+    ...(delivery === null ? {} : { delivery: plain(delivery)! }),
+    ...(input.supply ? { supply: input.supply } : {}),
   };
   const { canonical, reference } = invoiceReference(doc, keccak256Utf8);
   const draft: InvoiceDraftsTable = {
@@ -178,6 +195,8 @@ export function buildDraft(input: DraftInput, merchant: string, target: DraftTar
     customer: doc.customer === null ? null : JSON.stringify(doc.customer),
     language: doc.language,
     currency: doc.currency ?? null,
+    delivery: doc.delivery ? JSON.stringify(doc.delivery) : null,
+    supply: doc.supply ?? null,
   };
   const items: InvoiceLineItemsTable[] = doc.lineItems.map((i, position) => ({
     draft_id: id,

@@ -67,6 +67,10 @@ export interface InvoiceDocumentV2 extends Omit<InvoiceDocumentV1, "schema" | "l
    * it, or the zero address for any token with a feed. Absent (not null) otherwise, so older references still hash.
    */
   currency?: string;
+  /** Only when given: the delivery place ({ name?, address }) that differs from the customer's billing address. */
+  delivery?: { [key: string]: CanonicalValue };
+  /** Only when given: what the invoice covers (core/invoice/mentions SupplyKind: goods, services, both). */
+  supply?: string;
 }
 
 /** The document a reference is the hash of, in either version. */

@@ -59,6 +59,16 @@ export const en: Catalogue = {
     InvoicePriced: "Price converted at the feed rate",
   },
   document: {
+    mentions: {
+      supply: "Category of operation: {kind}.",
+      supplyKinds: { goods: "supply of goods", services: "supply of services", both: "supply of goods and services" },
+      vatOnDebits: "Option for the payment of VAT on debits.",
+      latePenalty: "Late payment: penalties at {rate}, due from the day after the due date.",
+      latePenaltyDefault: "three times the legal interest rate",
+      recoveryIndemnity: "A business customer paying late also owes a fixed compensation of €{amount} for recovery costs.",
+    },
+    deliverTo: "Deliver to",
+    siren: "SIREN",
     verification: {
       noDetailsHeadline: "Not verified: no off-chain details",
       noDetails: "This API holds no line items for invoice #{id} on chain {chain}; only its on-chain state is shown.",

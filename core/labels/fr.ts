@@ -59,6 +59,21 @@ export const fr: Catalogue = {
     InvoicePriced: "Prix converti au taux du flux",
   },
   document: {
+    mentions: {
+      supply: "Catégorie de l'opération : {kind}.",
+      supplyKinds: {
+        goods: "livraison de biens",
+        services: "prestation de services",
+        both: "livraison de biens et prestation de services",
+      },
+      vatOnDebits: "Option pour le paiement de la taxe d'après les débits.",
+      latePenalty: "Pénalités de retard : {rate}, exigibles dès le lendemain de la date d'échéance.",
+      latePenaltyDefault: "trois fois le taux d'intérêt légal",
+      recoveryIndemnity:
+        "Indemnité forfaitaire pour frais de recouvrement de {amount} € due par le client professionnel en cas de retard de paiement (art. L441-10 du Code de commerce).",
+    },
+    deliverTo: "Adresse de livraison",
+    siren: "SIREN",
     verification: {
       noDetailsHeadline: "Non vérifiée : aucun détail hors chaîne",
       noDetails:

@@ -5,6 +5,7 @@
  */
 import type { EmailKind, EmailState } from "../email";
 import type { HistoryKind, InvoiceEventKind } from "../history";
+import type { SupplyKind } from "../invoice/mentions";
 import type { InvoiceStatus } from "../invoice/status";
 import { en } from "./en";
 import { fr } from "./fr";
@@ -35,9 +36,26 @@ export interface VerificationLabels {
   verified: string;
 }
 
+/** The mentions of core/invoice/mentions: {kind}, {rate} and {amount} are filled in. */
+export interface MentionLabels {
+  supply: string;
+  supplyKinds: Record<SupplyKind, string>;
+  vatOnDebits: string;
+  latePenalty: string;
+  /** The legal minimum penalty rate, when the merchant set none. */
+  latePenaltyDefault: string;
+  recoveryIndemnity: string;
+}
+
 export interface DocumentLabels {
   /** The verification box's sentences. */
   verification: VerificationLabels;
+  /** The reform's and the late-payment mentions. */
+  mentions: MentionLabels;
+  /** The heading of the delivery address block. */
+  deliverTo: string;
+  /** A French business's SIREN. */
+  siren: string;
   invoiceNumbered: string;
   invoiceOnChain: string;
   invoiceDraft: string;

@@ -10,6 +10,7 @@ import { computeInvoiceTotals, type TaxMention } from "../../core/invoice/totals
 import { invoiceTaxUnit } from "../../core/invoice/stablecoins";
 import { storedDocument } from "../../api/documents/stored";
 import { keccak256Utf8 } from "../../api/documents/hash";
+import type { SupplyKind } from "../../core/invoice/mentions";
 
 /** The fixed clock: issue day, due day and when the files are generated (unix milliseconds). */
 export const EXAMPLE_CLOCK = { issuedAt: Date.UTC(2026, 0, 15), dueAt: Date.UTC(2026, 1, 14), generatedAt: Date.UTC(2026, 0, 15, 9) };
@@ -50,6 +51,10 @@ interface ExampleSpec {
   notes?: string;
   /** Priced in this currency (its amounts in hundredths of it, paid in TestUSD at the rate of payment); else in TestUSD. */
   pricedIn?: string;
+  /** The delivery place, when not the customer's billing address. */
+  delivery?: object;
+  /** What the invoice covers (core/invoice/mentions SupplyKind). */
+  supply?: SupplyKind;
 }
 
 /** The DocumentInputs of an issued (on-chain, numbered, unpaid) invoice in TestUSD, or priced in a currency. */
@@ -95,6 +100,8 @@ function issuedInvoice(spec: ExampleSpec): DocumentInputs {
     customer: JSON.stringify(spec.customer),
     language: spec.language,
     currency: spec.pricedIn ?? null,
+    delivery: spec.delivery ? JSON.stringify(spec.delivery) : null,
+    supply: spec.supply ?? null,
   };
   const { reference, canonical } = invoiceReference(storedDocument(draft, items), keccak256Utf8);
   Object.assign(draft, { reference, canonical });
@@ -142,7 +149,11 @@ function issuedInvoice(spec: ExampleSpec): DocumentInputs {
   };
 }
 
-/** A French invoice: 20 % and 5.5 %, a discount, a reverse-charge line, a buyer with a SIREN. */
+/**
+ * A French invoice: 20 % and 5.5 %, a discount, a reverse-charge line, a buyer with a SIREN, delivered elsewhere than
+ * its billing address, covering goods and services, from a seller that pays VAT on debits; the buyer being a business,
+ * it carries the late-payment penalty and the 40 euro recovery indemnity.
+ */
 export function frenchExample(): DocumentInputs {
   return issuedInvoice({
     id: 12n,
@@ -154,7 +165,8 @@ export function frenchExample(): DocumentInputs {
       vatNumber: "FR40303265045",
       companyNumber: "73282932000074",
       email: "factures@settle-conseil.example",
-      paymentTerms: "30 jours fin de mois; pénalités de retard : 3 fois le taux d'intérêt légal; indemnité forfaitaire : 40 €",
+      paymentTerms: "30 jours fin de mois, sans escompte pour paiement anticipé.",
+      vatOnDebits: true,
     },
     customer: {
       name: "Atelier Dupont SARL",
@@ -162,6 +174,11 @@ export function frenchExample(): DocumentInputs {
       vatNumber: "FR44732829320",
       companyNumber: "732829320",
     },
+    delivery: {
+      name: "Atelier Dupont, entrepôt",
+      address: { line1: "8 rue des Entrepôts", city: "Villeurbanne", postalCode: "69100", country: "FR" },
+    },
+    supply: "both",
     lines: [
       { description: "Conseil", quantity: 3n, cents: 1000_00n, discountCents: 100_00n, taxRate: "20" },
       { description: "Livres", quantity: 2n, cents: 20_00n, taxRate: "5.5" },

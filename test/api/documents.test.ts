@@ -11,6 +11,7 @@ import { verifyDocument } from "../../api/documents/stored";
 import { REPO_ROOT } from "../helpers/node";
 import { type TestApp, errorCode, jsonRequest, makeApp, signIn, unbuiltIndex } from "../helpers/api-app";
 import { describeBackends } from "../helpers/app-db";
+import { pdfText } from "../helpers/pdf-text";
 import type { RealIndex } from "../helpers/real-index";
 
 /** Where the screenshots of the HTML documents and the PDFs go (gitignored). */
@@ -37,21 +38,6 @@ interface Case {
 
 /** A block time as the documents print it: `YYYY-MM-DD HH:MM UTC`. */
 const blockTime = (seconds: bigint) => `${new Date(Number(seconds) * 1000).toISOString().slice(0, 16).replace("T", " ")} UTC`;
-
-/** Text of every page of a PDF, read back with pdfjs-dist (one line per text line). */
-async function pdfText(bytes: Uint8Array): Promise<{ text: string; pages: number }> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const pdfjs = require("pdfjs-dist/legacy/build/pdf.mjs") as typeof import("pdfjs-dist");
-  const doc = await pdfjs.getDocument({ data: bytes, useSystemFonts: false, isEvalSupported: false }).promise;
-  let text = "";
-  for (let n = 1; n <= doc.numPages; n++) {
-    const content = await (await doc.getPage(n)).getTextContent();
-    for (const item of content.items) if ("str" in item) text += item.str + (item.hasEOL ? "\n" : "");
-    text += "\n";
-  }
-  await doc.destroy();
-  return { text, pages: doc.numPages };
-}
 
 describe("Invoice document model", function () {
   const SETL = { symbol: "SETL", decimals: 18 };
@@ -92,6 +78,8 @@ describe("Invoice document model", function () {
       customer: null,
       language: null,
       currency: null,
+      delivery: null,
+      supply: null,
     };
     const items = [
       {

@@ -68,11 +68,13 @@ describe("web: a taxed invoice in French, and its credit note", function () {
     await merchant.page.fill("#customer-name", "Atelier Dupont SARL");
     await merchant.page.fill("#customer-vat", "FR123");
     await merchant.page.fill("#customer-email", "compta@");
+    await merchant.page.check("#deliver-elsewhere");
     const line = merchant.page.locator(".line-item").first();
     await line.locator('input[name$="-tax"]').fill("120");
     await merchant.page.click("#create-invoice");
     expect(await merchant.page.textContent("#customer-vat-error")).to.match(/^Ce n'est pas un numéro de TVA européen : a FR VAT number/);
     expect(await merchant.page.textContent("#customer-email-error")).to.equal("Saisissez une adresse e-mail comme nom@exemple.fr.");
+    expect(await merchant.page.textContent("#delivery-line1-error")).to.equal("Saisissez l'adresse.");
     expect(await merchant.page.textContent("#line-0-tax-error")).to.equal(
       "Un pourcentage de 0 à 100 comme 20 ou 5,5 (au plus 3 décimales).",
     );
@@ -88,6 +90,12 @@ describe("web: a taxed invoice in French, and its credit note", function () {
     await page.fill("#customer-postal", "75002");
     await page.fill("#customer-country", "FR");
     await page.selectOption("#invoice-language", "fr");
+    await page.selectOption("#invoice-supply", "services");
+    await page.fill("#delivery-name", "Entrepôt Dupont");
+    await page.fill("#delivery-line1", "8 rue des Entrepôts");
+    await page.fill("#delivery-city", "Villeurbanne");
+    await page.fill("#delivery-postal", "69100");
+    await page.fill("#delivery-country", "FR");
     const lines: [string, string, string, string, string][] = [
       ["Conseil, 3 jours", "3", "1000", "100", "20"],
       ["Livre technique", "2", "10,5", "", "5,5"],
@@ -122,6 +130,8 @@ describe("web: a taxed invoice in French, and its credit note", function () {
         taxes: { rate: string; amount: string }[];
         language: string;
         customer: { email: string };
+        supply: string | null;
+        delivery: unknown;
       };
       onchain: { amount: string };
     }>(`/invoices/${invoiceId}`);
@@ -134,6 +144,11 @@ describe("web: a taxed invoice in French, and its credit note", function () {
     expect(invoice.onchain.amount).to.equal(invoice.details.total);
     expect(invoice.details.language).to.equal("fr");
     expect(invoice.details.customer.email).to.equal("compta@dupont.example");
+    expect(invoice.details.supply).to.equal("services");
+    expect(invoice.details.delivery).to.deep.equal({
+      name: "Entrepôt Dupont",
+      address: { line1: "8 rue des Entrepôts", city: "Villeurbanne", postalCode: "69100", country: "FR" },
+    });
   });
 
   it("shows the invoice in French with its number and verification", async function () {

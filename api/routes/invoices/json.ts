@@ -8,6 +8,8 @@ import type { AppDeps } from "../../middleware/context";
 import { type InvoiceRecord, locateInvoice } from "../../services/drafts";
 import type { CreditNoteSchema, DraftSchema, InvoiceSchema, OnchainSchema } from "./schemas";
 import type { PricingSchema } from "./priced-schemas";
+import type { DeliveryDetails } from "./mention-schemas";
+import type { SupplyKind } from "../../../core/invoice/mentions";
 import { formatPrice, formatRate } from "../../../core/invoice/currency";
 
 /** A draft row with its line items, as JSON. */
@@ -41,6 +43,8 @@ export function draftJson(draft: InvoiceDraftsTable, items: InvoiceLineItemsTabl
     customer: draft.customer === null ? null : (JSON.parse(draft.customer) as Record<string, unknown>),
     language: draft.language ?? "en",
     currency: draft.currency,
+    delivery: draft.delivery ? (JSON.parse(draft.delivery) as DeliveryDetails) : null,
+    supply: (draft.supply as SupplyKind | null) ?? null,
     onchainId: draft.onchain_id,
     detailsMatch: referenceMatches(draft.canonical, draft.reference, keccak256Utf8),
     createdAt: new Date(draft.created_at).toISOString(),

@@ -9,6 +9,7 @@ import { LOCALES, type Locale } from "../../../core/labels";
 import { InvoiceEmailSchema } from "./emails";
 import { CURRENCY_CODE, DEFAULT_SLIPPAGE_BPS, MAX_SLIPPAGE_BPS } from "../../../core/invoice/currency";
 import { PricingSchema } from "./priced-schemas";
+import { DraftMentionFields, DraftMentionsSchema } from "./mention-schemas";
 
 const description = z
   .string()
@@ -78,6 +79,7 @@ export const DraftInputSchema = z
       .openapi({ description: "The language of the invoice's documents and emails: the customer's" }),
     customerId: z.uuid("must be a saved customer's id").optional().openapi({ description: "Or: one of the merchant's saved customers" }),
     lineItems: z.array(LineItemInputSchema).min(1).max(INVOICE_LIMITS.maxLineItems),
+    ...DraftMentionFields,
     notes: z
       .string()
       .transform((v) => v.normalize("NFC"))
@@ -140,6 +142,7 @@ export const DraftSchema = z
       example: "USD",
       description: "Priced in this ISO 4217 currency: every amount of the draft is in hundredths of it (null: in the token)",
     }),
+    ...DraftMentionsSchema,
     onchainId: z.string().nullable().openapi({ description: "On-chain invoice id once the index has seen the reference" }),
     detailsMatch: z.boolean().openapi({ description: "The stored details still hash to the reference" }),
     createdAt: z.string(),

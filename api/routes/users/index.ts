@@ -23,6 +23,11 @@ const ProfileSchema = z
     companyNumber: z.string().nullable(),
     paymentTerms: z.string().nullable(),
     invoiceFooter: z.string().nullable(),
+    latePenalty: z
+      .string()
+      .nullable()
+      .openapi({ description: "Late-payment penalty rate printed on business invoices (null: the legal minimum)" }),
+    vatOnDebits: z.boolean().openapi({ description: "The merchant pays VAT on debits: its invoices say so" }),
     invoicePrefix: z.string().openapi({ description: "Prefix of the invoice numbers; {YYYY} is the year the invoice was created" }),
     createdAt: z.string(),
     updatedAt: z.string(),
@@ -59,6 +64,11 @@ const ProfilePatchSchema = z
     companyNumber: CompanyNumberSchema.nullable().optional(),
     paymentTerms: text(300).nullable().optional(),
     invoiceFooter: text(1000).nullable().optional(),
+    latePenalty: text(200).nullable().optional().openapi({
+      example: "10 % per year",
+      description: "Late-payment penalty rate in words, printed on invoices to businesses (null: three times the legal interest rate)",
+    }),
+    vatOnDebits: z.boolean().optional().openapi({ description: "Opt for paying VAT on debits: invoices print the option" }),
   })
   .strict()
   .superRefine((v, ctx) => checkFrenchCompanyNumber(v, ctx, v.billingAddress?.country))
@@ -137,6 +147,8 @@ function profile(row: UsersTable) {
     companyNumber: row.company_number,
     paymentTerms: row.payment_terms,
     invoiceFooter: row.invoice_footer,
+    latePenalty: row.late_penalty,
+    vatOnDebits: row.vat_on_debits === 1,
     createdAt: new Date(row.created_at).toISOString(),
     updatedAt: new Date(row.updated_at).toISOString(),
   };
@@ -194,6 +206,8 @@ export function userRoutes(deps: AppDeps) {
         if (patch.companyNumber !== undefined) set.company_number = patch.companyNumber;
         if (patch.paymentTerms !== undefined) set.payment_terms = patch.paymentTerms;
         if (patch.invoiceFooter !== undefined) set.invoice_footer = patch.invoiceFooter;
+        if (patch.latePenalty !== undefined) set.late_penalty = patch.latePenalty;
+        if (patch.vatOnDebits !== undefined) set.vat_on_debits = patch.vatOnDebits ? 1 : null;
         await deps.db.updateTable("users").set(set).where("address", "=", address).execute();
         return c.json(profile(await load(address)), 200);
       },

@@ -65,6 +65,13 @@ export const en = {
     loading: "Loading",
   },
   newInvoice: {
+    delivery: "Delivery",
+    supply: "The invoice covers",
+    supplyHint: "Printed on the invoice, as French invoices must say from 2026.",
+    supplyUnstated: "Not stated",
+    supplyKinds: { goods: "Goods", services: "Services", both: "Goods and services" },
+    deliverElsewhere: "Deliver to another address than the customer's",
+    deliveryName: "Recipient",
     title: "New invoice",
     lead: "Describe what you are billing. The details stay off chain; their hash goes on chain so the payer can verify them.",
     gate: "Sign in to create invoices: the server keeps their line items for you.",

@@ -64,6 +64,13 @@ export const fr: Messages = {
     loading: "Chargement",
   },
   newInvoice: {
+    delivery: "Livraison",
+    supply: "La facture porte sur",
+    supplyHint: "Imprimé sur la facture, comme le doivent les factures françaises à partir de 2026.",
+    supplyUnstated: "Non précisé",
+    supplyKinds: { goods: "Des biens", services: "Des services", both: "Des biens et des services" },
+    deliverElsewhere: "Livrer à une autre adresse que celle du client",
+    deliveryName: "Destinataire",
     title: "Nouvelle facture",
     lead: "Décrivez ce que vous facturez. Le détail reste hors chaîne ; son empreinte va sur la chaîne pour que le payeur puisse le vérifier.",
     gate: "Connectez-vous pour créer des factures : le serveur conserve leurs lignes pour vous.",

@@ -10,6 +10,7 @@ import { api, type InvoiceDraftInput, type SavedCustomer } from "../../lib/api";
 import { humanError } from "../../lib/errors";
 import { field } from "../../ui/controls";
 import { h, replace } from "../../ui/dom";
+import { addressInputs } from "./address";
 
 /** What the card adds to the POST /invoices body. */
 export type CustomerPart = Pick<InvoiceDraftInput, "customer" | "customerId" | "language">;
@@ -32,10 +33,7 @@ export function customerCard(): CustomerCard {
   const input = (name: string, attributes: Record<string, string | number> = {}) =>
     h("input", { type: "text", name: `customer-${name}`, autocomplete: "off", ...attributes });
   const name = input("name", { maxlength: 200 });
-  const line1 = input("line1", { maxlength: 200 });
-  const city = input("city", { maxlength: 100 });
-  const postalCode = input("postal", { maxlength: 12 });
-  const country = input("country", { maxlength: 2, placeholder: "FR" });
+  const address = addressInputs("customer");
   const vat = input("vat", { maxlength: 40, placeholder: "FR40303265045" });
   const company = input("company", { maxlength: 32 });
   const email = input("email", { type: "email", maxlength: 254 });
@@ -51,10 +49,7 @@ export function customerCard(): CustomerCard {
     "div",
     { class: "form-grid", id: "customer-fields" },
     h("div", { class: "span-2" }, field({ id: "customer-name", label: text.customerName, control: name })),
-    h("div", { class: "span-2" }, field({ id: "customer-line1", label: text.line1, control: line1, optional: true })),
-    field({ id: "customer-city", label: text.city, control: city, optional: true }),
-    field({ id: "customer-postal", label: text.postalCode, control: postalCode, optional: true }),
-    field({ id: "customer-country", label: text.country, control: country, optional: true, hint: text.countryHint }),
+    ...address.fields,
     field({ id: "customer-vat", label: text.vatNumber, control: vat, optional: true, hint: text.vatHint }),
     field({ id: "customer-company", label: text.companyNumber, control: company, optional: true, hint: text.companyHint }),
     field({ id: "customer-email", label: text.email, control: email, optional: true, hint: text.emailHint }),
@@ -104,14 +99,8 @@ export function customerCard(): CustomerCard {
     const value = (control: HTMLInputElement) => control.value.normalize("NFC").trim();
     const customerName = value(name);
     if (!customerName || DESCRIPTION_FORBIDDEN.test(customerName)) fail(name.id, messages.customerName);
-    const countryCode = value(country).toUpperCase();
-    const hasAddress = [line1, city, postalCode, country].some((control) => value(control) !== "");
-    if (hasAddress) {
-      if (!value(line1)) fail(line1.id, messages.line1);
-      if (!value(city)) fail(city.id, messages.city);
-      if (!/^[A-Z]{2}$/.test(countryCode)) fail(country.id, messages.country);
-      if (value(postalCode) && !/^[A-Za-z0-9 -]{2,12}$/.test(value(postalCode))) fail(postalCode.id, messages.postalCode);
-    }
+    const countryCode = address.country();
+    const billing = address.read(fail);
     const vatProblem = value(vat) ? vatNumberProblem(value(vat)) : null;
     if (vatProblem) fail(vat.id, fill(messages.vat, { problem: vatProblem }));
     const siret = value(company) && countryCode === "FR" ? siretProblem(value(company)) : null;
@@ -122,14 +111,7 @@ export function customerCard(): CustomerCard {
       language: chosen,
       customer: {
         name: customerName,
-        address: hasAddress
-          ? {
-              line1: value(line1),
-              city: value(city),
-              country: countryCode,
-              ...(value(postalCode) ? { postalCode: value(postalCode) } : {}),
-            }
-          : null,
+        address: billing,
         vatNumber: optional(vat),
         companyNumber: optional(company),
         email: optional(email),

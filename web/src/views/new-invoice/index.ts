@@ -14,9 +14,13 @@ import { lineItemsEditor } from "./line-items";
 import { INVOICE_LIMITS } from "../../../../core/invoice/limits";
 import { fill, t } from "../../i18n";
 import { customerCard } from "./customer";
+import { deliveryCard } from "./delivery";
 import { showApiProblems, validateInvoice, type InvoiceFields } from "./validate";
 
-/** New invoice: token, payer, arbiter, due date, dispute window, customer and language, taxed line items, notes. */
+/**
+ * New invoice: token, payer, arbiter, due date, dispute window, customer and language, what it covers and where it is
+ * delivered, taxed line items, notes.
+ */
 export const newInvoiceView: View = (root) => {
   const text = t().newInvoice;
   root.append(pageHeader(text.title, text.lead));
@@ -82,6 +86,7 @@ export const newInvoiceView: View = (root) => {
   let token: TokenInfo | undefined;
   const { lines, totals, add: addLine, read: readLines, updateTotal } = lineItemsEditor(() => token);
   const customer = customerCard();
+  const delivery = deliveryCard();
   const tokenAddress = () => (tokenSelect.value === "other" ? checksummed(customToken.value) : tokenSelect.value);
   const loadToken = async () => {
     const address = tokenAddress();
@@ -137,6 +142,7 @@ export const newInvoiceView: View = (root) => {
       ),
     ),
     customer.card,
+    delivery.card,
     h(
       "section",
       { class: "card form-card" },
@@ -175,7 +181,7 @@ export const newInvoiceView: View = (root) => {
     if (control.id) setFieldError(form, control.id, "");
   });
 
-  const fields: InvoiceFields = { form, tokenSelect, payer, arbiter, due, windowDays, notes, customer };
+  const fields: InvoiceFields = { form, tokenSelect, payer, arbiter, due, windowDays, notes, customer, delivery };
   /** Checks everything as POST /invoices and the escrow would; returns the body or undefined. */
   const validate = (): InvoiceDraftInput | undefined => {
     clearFieldErrors(form);

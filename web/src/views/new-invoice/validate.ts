@@ -9,6 +9,7 @@ import { setFieldError } from "../../ui/controls";
 import { replace } from "../../ui/dom";
 import { notice } from "../../ui/feedback";
 import type { CustomerCard } from "./customer";
+import type { DeliveryCard } from "./delivery";
 import { readLine, type LineInputs } from "./line-items";
 
 /** The form's controls besides the line items. */
@@ -21,6 +22,7 @@ export interface InvoiceFields {
   windowDays: HTMLInputElement;
   notes: HTMLTextAreaElement;
   customer: CustomerCard;
+  delivery: DeliveryCard;
 }
 
 /**
@@ -69,6 +71,7 @@ export function validateInvoice(
     fail("invoice-window", fill(messages.windowDays, { max: INVOICE_LIMITS.maxDisputeDays }));
 
   const customer = fields.customer.read(fail);
+  const delivery = fields.delivery.read(fail);
 
   if (lines.length > INVOICE_LIMITS.maxLineItems) fail("invoice-lines", fill(messages.maxLines, { max: INVOICE_LIMITS.maxLineItems }));
   const items: InvoiceDraftInput["lineItems"] = [];
@@ -109,6 +112,7 @@ export function validateInvoice(
     dueDate: new Date(dueAt).toISOString(),
     disputeWindowSeconds: days * 86_400,
     ...customer,
+    ...delivery,
     lineItems: items,
     notes: noteText.trim() ? noteText : null,
   };
@@ -133,6 +137,12 @@ const FIELD_IDS: Record<string, string> = {
   "customer.address.city": "customer-city",
   "customer.address.postalCode": "customer-postal",
   "customer.address.country": "customer-country",
+  supply: "invoice-supply",
+  "delivery.name": "delivery-name",
+  "delivery.address.line1": "delivery-line1",
+  "delivery.address.city": "delivery-city",
+  "delivery.address.postalCode": "delivery-postal",
+  "delivery.address.country": "delivery-country",
 };
 
 /** A line's control for a field of POST /invoices's line item. */

@@ -146,7 +146,8 @@ export const DEMO_INVOICES: readonly DemoInvoice[] = [
     steps: [],
   },
   {
-    merchant: "merchant",
+    // The freelancer's, so that the merchant's first page of history keeps its payouts in view.
+    merchant: "freelancer",
     payer: "client",
     token: "USD",
     currency: "EUR",

@@ -57,6 +57,8 @@ describe("web: an invoice priced in a currency", function () {
     expect(await page.getAttribute("#verification", "class")).to.contain("verify-ok");
     expect(await page.textContent("#invoice-doc-total")).to.match(/^12\.5\s*EUR$/);
     expect(await page.textContent("#invoice-due")).to.match(/^12\.50\s*EUR$/);
+    // No token amount until the payment converts the price.
+    expect(await page.locator("#invoice-paid").count()).to.equal(0);
   });
 
   it("payer sees the quote at the current rate with a 1 % slippage, then pays with approve + payPriced", async function () {

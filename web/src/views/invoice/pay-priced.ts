@@ -36,10 +36,12 @@ export function pricedPayForm(data: Loaded, pricing: Pricing, sender: InvoiceSen
   const deployment = app.deployment!;
   const provider = app.connection!.provider();
   const id = chain.id.toString();
-  // The tokens with a feed for the currency; only the accepted one when the invoice names one.
-  const tokens = (deployment.currencies.find((c) => c.code === pricing.currency)?.tokens ?? []).filter(
+  // The tokens with a feed for the currency; only the accepted one when the invoice names one (also on a chain whose
+  // feeds the deployment does not list).
+  const listed = (deployment.currencies.find((c) => c.code === pricing.currency)?.tokens ?? []).filter(
     (token) => isZeroAddress(chain.token) || sameAddress(token.address, chain.token),
   );
+  const tokens = listed.length > 0 || isZeroAddress(chain.token) ? listed : [{ name: data.token.symbol, address: chain.token }];
   const tokenSelect = h(
     "select",
     { name: "pay-token" },

@@ -55,14 +55,19 @@ export function summaryCard({ chain, token, record }: Loaded): HTMLElement {
               : null,
           ]
         : null,
-      h("dt", null, text.total),
-      h("dd", { class: "num" }, formatToken(chain.amount, token)),
-      h("dt", null, text.paid),
-      h("dd", { class: "num", id: "invoice-paid" }, formatToken(chain.paid, token)),
-      h("dt", null, h("span", { class: "legend legend-held" }), text.held),
-      h("dd", { class: "num", id: "invoice-held" }, formatToken(chain.held, token)),
-      h("dt", null, h("span", { class: "legend legend-released" }), text.released),
-      h("dd", { class: "num", id: "invoice-released" }, formatToken(chain.released, token)),
+      // Until a priced invoice is paid there is no token amount to show.
+      unpaidPrice
+        ? null
+        : [
+            h("dt", null, text.total),
+            h("dd", { class: "num" }, formatToken(chain.amount, token)),
+            h("dt", null, text.paid),
+            h("dd", { class: "num", id: "invoice-paid" }, formatToken(chain.paid, token)),
+            h("dt", null, h("span", { class: "legend legend-held" }), text.held),
+            h("dd", { class: "num", id: "invoice-held" }, formatToken(chain.held, token)),
+            h("dt", null, h("span", { class: "legend legend-released" }), text.released),
+            h("dd", { class: "num", id: "invoice-released" }, formatToken(chain.released, token)),
+          ],
       chain.refunded > 0n
         ? [
             h("dt", null, h("span", { class: "legend legend-refunded" }), text.refunded),

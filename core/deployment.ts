@@ -71,3 +71,31 @@ export function parseDeployment(value: unknown, network: string, source: string)
 export function startBlockOf(deployment: Deployment): number {
   return Math.min(...Object.values(deployment.contracts).map((contract) => contract.deployBlock));
 }
+
+/** A currency invoices may be priced in on a deployment, and the tokens with a feed for it. */
+export interface PricedCurrency {
+  /** ISO 4217 code ("EUR"). */
+  code: string;
+  /** The tokens a payer may pay it in (the zero address: ETH), by the name the deployment gives them. */
+  tokens: Array<{ name: string; address: Hex }>;
+}
+
+const ETH_ADDRESS: Hex = "0x0000000000000000000000000000000000000000";
+
+/**
+ * The currencies of the deployment's own price feeds (`priceFeeds`, "TestUSD/EUR": a local chain's), sorted by code,
+ * each with its tokens; empty on a chain whose feeds the deploy did not create.
+ */
+export function pricedCurrencies(deployment: Deployment): PricedCurrency[] {
+  const byCode = new Map<string, PricedCurrency>();
+  for (const key of Object.keys(deployment.priceFeeds ?? {})) {
+    const [name, code] = key.split("/") as [string, string];
+    const address =
+      name === "ETH" ? ETH_ADDRESS : (deployment.tokens?.[name]?.address ?? deployment.contracts[name as ContractName]?.address);
+    if (!address || !code) continue;
+    const currency = byCode.get(code) ?? { code, tokens: [] };
+    currency.tokens.push({ name, address });
+    byCode.set(code, currency);
+  }
+  return [...byCode.values()].sort((a, b) => a.code.localeCompare(b.code));
+}

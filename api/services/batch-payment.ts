@@ -1,6 +1,7 @@
 /**
  * A batch payment (PaymentEscrow.payMany) prepared for a payer: every invoice checked with the rules of a single
- * payment, then one approve per ERC-20 whose allowance is short of its total and the payMany call.
+ * payment, then one approve per ERC-20 whose allowance is short of its total and the payMany call. An invoice priced
+ * in a currency and not paid yet is refused (checkPayment: payMany does not convert prices; it is paid alone).
  */
 import { isZeroAddress, sameAddress } from "../../core/address";
 import type { ContentfulStatusCode } from "hono/utils/http-status";

@@ -134,3 +134,25 @@ export function availableActions(inv: ActionableInvoice, roles: Roles, now: numb
 
 /** The actions object of {@link availableActions}. */
 export type Actions = ReturnType<typeof availableActions>;
+
+/**
+ * The PaymentEscrow call that pays an invoice: `payPriced` for one priced in a currency and not paid yet (it stores
+ * amount 0 until that payment converts the price; pay, payNative, payMany and payRelayed refuse it with
+ * EscrowInvoicePricedInCurrency), else `payNative` for ETH, `pay` for an ERC-20 (or its permit and relayed variants).
+ */
+export type PaymentCall = "pay" | "payNative" | "payPriced";
+
+/** What {@link paymentCall} reads of an invoice: its token, its stored amount and its currency pricing, if any. */
+export interface PaymentTerms {
+  /** The invoice's token (for a priced one not paid yet: the one accepted, the zero address for any with a feed). */
+  token: string;
+  /** The stored amount in base units (0 for a priced invoice until paid). */
+  amount: bigint | string;
+  pricing: { currency: string } | null;
+}
+
+/** The call that pays `invoice` now (see {@link PaymentCall}). */
+export function paymentCall(invoice: PaymentTerms): PaymentCall {
+  if (invoice.pricing && BigInt(invoice.amount) === 0n) return "payPriced";
+  return isZeroAddress(invoice.token) ? "payNative" : "pay";
+}

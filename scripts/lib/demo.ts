@@ -1,6 +1,6 @@
 /**
  * Demo data for `npm start -- --demo`: a few merchants' invoices in every state (open, partly paid,
- * paid, released, refunded, disputed, resolved, cancelled), their payments and some stakes, made the
+ * paid, released, refunded, disputed, resolved, cancelled; one priced in euros), their payments and some stakes, made the
  * way people make them: the merchants sign in to the API with Ethereum and create each invoice from
  * a draft with line items (so that the page shows the document and its verification mark), then the
  * test accounts send the real transactions to the node.
@@ -10,10 +10,14 @@ import { PaymentEscrowAbi } from "../../core/abis/PaymentEscrow";
 import { SettleTokenAbi } from "../../core/abis/SettleToken";
 import { StakingRewardsAbi } from "../../core/abis/StakingRewards";
 import type { Deployment } from "../../core/deployment";
+import { PRICE_DECIMALS } from "../../core/invoice/currency";
+import { DEMO_ACCOUNTS, DEMO_INVOICES, DEMO_STAKES, type Role } from "./demo-data";
 import type { InvoiceStatus } from "../../core/invoice/status";
 import { apiRequest, signIn, signRelayed, untilIndexed } from "./demo-api";
 import { signPermit, type EthersPermitToken } from "./permit";
 import { testAccount } from "./test-accounts";
+
+export { DEMO_ACCOUNTS, DEMO_INVOICES, DEMO_STAKES } from "./demo-data";
 
 /** Where the demo sends things. */
 export interface DemoTarget {
@@ -26,145 +30,6 @@ export interface DemoTarget {
   /** Prints one progress line. */
   log?: (line: string) => void;
 }
-
-/** The roles the demo gives to the test accounts (Hardhat accounts 1 to 4). */
-export const DEMO_ACCOUNTS = { merchant: 1, client: 2, arbiter: 3, freelancer: 4 } as const;
-
-type Role = keyof typeof DEMO_ACCOUNTS;
-
-/** One demo invoice: who issues it to whom, its lines, and what happens to it after creation. */
-interface DemoInvoice {
-  merchant: Role;
-  payer: Role | null;
-  arbiter?: Role;
-  /** USD: TestUSD, the local USDC-like stablecoin (6 decimals, EIP-3009). */
-  token: "SETL" | "ETH" | "USD";
-  lines: [description: string, quantity: number, unitPrice: string][];
-  notes?: string;
-  /** The status the steps lead to (as the index names it). */
-  expect: InvoiceStatus;
-  steps: Step[];
-}
-
-type Step =
-  /** relayed: the payer signs, the API's relayer submits (POST /invoices/{id}/relay) and pays the gas. */
-  | { pay: "permit" | "approve" | "eth" | "relayed"; amount?: string }
-  | { release: string }
-  | { refund: string }
-  | { resolve: [toMerchant: string, toPayer: string] }
-  | "dispute"
-  | "cancel";
-
-/** The demo's invoices, in the order they are created (on-chain ids 1, 2, ... on a fresh chain). */
-export const DEMO_INVOICES: readonly DemoInvoice[] = [
-  {
-    merchant: "merchant",
-    payer: "client",
-    arbiter: "arbiter",
-    token: "SETL",
-    lines: [
-      ["Website redesign: discovery and wireframes", 1, "600"],
-      ["Website redesign: visual design, per page", 4, "150"],
-    ],
-    notes: "Thank you for your business.",
-    expect: "released",
-    steps: [{ pay: "permit" }, { release: "500" }, { release: "700" }],
-  },
-  {
-    merchant: "merchant",
-    payer: "client",
-    arbiter: "arbiter",
-    token: "SETL",
-    lines: [["Logo and brand kit", 1, "450"]],
-    expect: "paid",
-    steps: [{ pay: "approve" }],
-  },
-  {
-    merchant: "merchant",
-    payer: "client",
-    arbiter: "arbiter",
-    token: "ETH",
-    lines: [["Consulting, per day", 2, "0.5"]],
-    notes: "Remote sessions, 14 and 15 November.",
-    expect: "disputed",
-    steps: [{ pay: "eth" }, "dispute"],
-  },
-  {
-    merchant: "merchant",
-    payer: "client",
-    arbiter: "arbiter",
-    token: "SETL",
-    lines: [
-      ["Mobile app prototype", 1, "650"],
-      ["User testing session", 1, "150"],
-    ],
-    expect: "resolved",
-    steps: [{ pay: "permit" }, "dispute", { resolve: ["500", "300"] }],
-  },
-  {
-    merchant: "merchant",
-    payer: "client",
-    token: "SETL",
-    lines: [["Photography session, per hour", 3, "100"]],
-    expect: "partially_paid",
-    steps: [{ pay: "permit", amount: "100" }],
-  },
-  {
-    merchant: "merchant",
-    payer: "client",
-    token: "SETL",
-    lines: [["Workshop tickets", 2, "30"]],
-    notes: "Workshop cancelled by the venue: refunded in full.",
-    expect: "refunded",
-    steps: [{ pay: "permit" }, { refund: "60" }],
-  },
-  {
-    merchant: "merchant",
-    payer: null,
-    token: "SETL",
-    lines: [["Monthly hosting, December", 1, "90"]],
-    notes: "Anyone may pay this invoice.",
-    expect: "open",
-    steps: [],
-  },
-  {
-    merchant: "merchant",
-    payer: "freelancer",
-    token: "SETL",
-    lines: [["Copywriting, per page", 5, "30"]],
-    expect: "cancelled",
-    steps: ["cancel"],
-  },
-  {
-    merchant: "freelancer",
-    payer: "merchant",
-    arbiter: "arbiter",
-    token: "SETL",
-    lines: [["Translation into French, per 1,000 words", 4, "55"]],
-    expect: "open",
-    steps: [],
-  },
-  {
-    merchant: "merchant",
-    payer: "client",
-    token: "USD",
-    lines: [["Support retainer, December", 1, "250"]],
-    notes: "Paid without ETH: signed by the client, submitted by Settle's relayer.",
-    expect: "paid",
-    steps: [{ pay: "relayed" }],
-  },
-  {
-    merchant: "freelancer",
-    payer: "client",
-    token: "USD",
-    lines: [["Consulting, per hour", 4, "120.50"]],
-    expect: "open",
-    steps: [],
-  },
-];
-
-/** SETL the demo stakes, per account. */
-export const DEMO_STAKES: Partial<Record<Role, string>> = { client: "2000", arbiter: "1500", merchant: "500" };
 
 const PERMIT_VALIDITY_SECONDS = 3600n;
 const DAY = 86_400;
@@ -219,7 +84,8 @@ export async function fillDemo(target: DemoTarget): Promise<{ invoices: { id: bi
       merchant.token ??= await signIn(target, merchant.wallet);
       if (invoice.token === "USD" && !usd) throw new Error("the deployment has no TestUSD (a local chain's deploy makes it)");
       const tokenAddress = invoice.token === "ETH" ? ZeroAddress : invoice.token === "USD" ? usd! : SettleToken.address;
-      const units = (value: string) => parseUnits(value, invoice.token === "USD" ? 6 : 18);
+      // Priced in a currency: the lines are in hundredths of it.
+      const units = (value: string) => parseUnits(value, invoice.currency ? PRICE_DECIMALS : invoice.token === "USD" ? 6 : 18);
       const draft = await apiRequest<{ transaction: { to: string; data: string; value: string } }>(
         target,
         "POST",
@@ -227,6 +93,7 @@ export async function fillDemo(target: DemoTarget): Promise<{ invoices: { id: bi
         merchant.token,
         {
           token: tokenAddress,
+          ...(invoice.currency ? { currency: invoice.currency } : {}),
           payer: invoice.payer ? actors[invoice.payer].wallet.address : null,
           arbiter: invoice.arbiter ? actors[invoice.arbiter].wallet.address : null,
           dueDate: new Date(Date.now() + 14 * DAY * 1000).toISOString(),
@@ -255,7 +122,26 @@ export async function fillDemo(target: DemoTarget): Promise<{ invoices: { id: bi
         else if (step === "cancel") await send(`invoice #${id} cancelled`, escrow.getFunction("cancel")(id));
         else if ("pay" in step) {
           const amount = step.amount ? units(step.amount) : total;
-          if (step.pay === "relayed") {
+          if (step.pay === "priced") {
+            // The API quotes the price at the feed's rate and gives the calls (approve + payPriced, 1% slippage).
+            await untilIndexed(target, id, merchant.token);
+            const client = actors[invoice.payer ?? "client"];
+            client.token ??= await signIn(target, client.wallet);
+            const { transactions } = await apiRequest<{ transactions: Array<{ to: string; data: string; value: string }> }>(
+              target,
+              "POST",
+              `/invoices/${id}/transactions`,
+              client.token,
+              { action: "pay" },
+            );
+            for (const [i, tx] of transactions.entries())
+              await send(
+                i < transactions.length - 1
+                  ? `invoice #${id}: payment approved`
+                  : `invoice #${id}: ${invoice.currency} price paid at the feed's rate (payPriced)`,
+                payer.sendTransaction({ ...tx, value: BigInt(tx.value) }),
+              );
+          } else if (step.pay === "relayed") {
             // The relay reads the invoice from the index: wait until it has it.
             await untilIndexed(target, id, merchant.token);
             const { txHash } = await apiRequest<{ txHash: string }>(

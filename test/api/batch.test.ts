@@ -159,6 +159,25 @@ describeBackends("API POST /invoices/batch-transactions (real chain and index)",
     expect((await batch({ invoiceIds: ["999999"] })).status).to.equal(404);
   });
 
+  it("refuses an unpaid invoice priced in a currency (422 invoice_priced_in_currency), naming it: it is paid alone", async function () {
+    const plain = await kit.invoice(merchant, payer.address, usd(5));
+    const priced = await kit.invoice(merchant, payer.address, 1250n, "EUR");
+    await real.waitForIndex();
+    const error = await refusal({ invoiceIds: [String(plain), String(priced)] }, 422);
+    expect(error.code).to.equal("invoice_priced_in_currency");
+    expect(error.details.invoices.map((r) => [r.invoiceId, r.status, r.code])).to.deep.equal([
+      [String(priced), 422, "invoice_priced_in_currency"],
+    ]);
+    expect(error.message).to.contain(`invoice ${priced}: This invoice is priced in EUR`).and.to.contain("pay it alone");
+    // Its payer only, even for this refusal.
+    expect((await refusal({ invoiceIds: [String(priced)] }, 403, strangerAuth)).code).to.equal("not_invoice_payer");
+    // Alone, the same invoice has its payPriced call (the quote converts the price).
+    const alone = await t.app.request(`/invoices/${priced}/transactions`, jsonRequest("POST", { action: "pay" }, payerAuth));
+    expect(alone.status, await alone.clone().text()).to.equal(200);
+    const calls = ((await alone.json()) as { transactions: Tx[] }).transactions;
+    expect(calls.map((tx) => tx.action)).to.deep.equal(["approve", "payPriced"]);
+  });
+
   it("refuses a paid invoice (409), another payer's invoice (403), duplicates, an empty or oversized list (400)", async function () {
     const testUsd = await kit.usd.getAddress();
     const id = await invoice(testUsd, usd(7));

@@ -273,6 +273,25 @@ describe("API platform", function () {
       expect(body.chainId).to.equal(31337);
       expect(body.contracts.SettleToken!.address).to.equal(t.real.deployment.contracts.SettleToken.address);
       expect(body.contracts.SettleToken!.abi).to.be.an("array").with.length.greaterThan(0);
+      // The local deploy's feeds: USD and EUR, each with the tokens a payer may pay it in.
+      const { currencies } = body as unknown as { currencies: Array<{ code: string; tokens: Array<{ name: string; address: string }> }> };
+      const d = t.real.deploymentFile;
+      expect(currencies).to.deep.equal([
+        {
+          code: "EUR",
+          tokens: [
+            { name: "TestUSD", address: d.tokens!.TestUSD!.address },
+            { name: "SettleToken", address: d.contracts.SettleToken.address },
+          ],
+        },
+        {
+          code: "USD",
+          tokens: [
+            { name: "TestUSD", address: d.tokens!.TestUSD!.address },
+            { name: "ETH", address: "0x0000000000000000000000000000000000000000" },
+          ],
+        },
+      ]);
       await t.close();
     });
 

@@ -53,6 +53,15 @@ describe("API relayed payments", function () {
       expect(await real.provider.getBalance(payer.address)).to.equal(0n);
     });
 
+    it("refuses an invoice priced in a currency and not paid yet (422): payPriced pays it, from the payer's wallet", async function () {
+      const id = await kit.invoice(merchant, payer.address, 1250n, "EUR");
+      await real.waitForIndex();
+      const res = await relay(id, await kit.sign(payer, "ReceiveWithAuthorization", id, usd(14)));
+      expect(res.status, await res.clone().text()).to.equal(422);
+      expect(await errorCode(res)).to.equal("invoice_priced_in_currency");
+      expect(await paidOf(id)).to.equal(0n);
+    });
+
     it("submits an EIP-2612 (permit) payment", async function () {
       const id = await kit.invoice(merchant, payer.address, usd(50));
       await real.waitForIndex();

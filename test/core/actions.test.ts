@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { type ActionableInvoice, availableActions, minimumPayment, rolesOf } from "../../core/invoice/actions";
+import { type ActionableInvoice, availableActions, minimumPayment, paymentCall, rolesOf } from "../../core/invoice/actions";
 
 const MERCHANT = "0x1000000000000000000000000000000000000001";
 const PAYER = "0x2000000000000000000000000000000000000002";
@@ -14,6 +14,20 @@ describe("core/invoice/actions", function () {
     });
     it("is one base unit for a named payer, who may pay in parts", function () {
       expect(minimumPayment({ payer: PAYER }, 500n)).to.equal(1n);
+    });
+  });
+
+  describe("paymentCall", function () {
+    const TOKEN = "0x4000000000000000000000000000000000000004";
+    it("is payPriced for an invoice priced in a currency and not paid yet (amount 0), whatever its token", function () {
+      expect(paymentCall({ token: TOKEN, amount: 0n, pricing: { currency: "EUR" } })).to.equal("payPriced");
+      expect(paymentCall({ token: ZERO, amount: "0", pricing: { currency: "USD" } })).to.equal("payPriced");
+    });
+    it("is pay or payNative once its payment converted the price, as for an invoice priced in its token", function () {
+      expect(paymentCall({ token: TOKEN, amount: 12_500_000n, pricing: { currency: "EUR" } })).to.equal("pay");
+      expect(paymentCall({ token: ZERO, amount: "5000", pricing: { currency: "USD" } })).to.equal("payNative");
+      expect(paymentCall({ token: TOKEN, amount: "10", pricing: null })).to.equal("pay");
+      expect(paymentCall({ token: ZERO, amount: 10n, pricing: null })).to.equal("payNative");
     });
   });
 

@@ -14,6 +14,7 @@ import {
 } from "../../core/relay";
 import { invoiceTerms } from "./constants";
 import { type RealIndex, artifactAbi } from "./real-index";
+import { currencyToBytes3 } from "../../core/invoice/currency";
 
 /** TestUSD's whole units in base units (6 decimals). */
 export const usd = (units: number): bigint => BigInt(units) * 1_000_000n;
@@ -36,14 +37,18 @@ export class RelayKit {
     await (await this.usd.getFunction("mint")(to, amount)).wait();
   }
 
-  /** Creates a TestUSD invoice of `amount` from `merchant` to `payer` (null: anyone) due in 30 days; returns its id. */
-  async invoice(merchant: Signer, payer: string | null, amount: bigint): Promise<bigint> {
+  /**
+   * Creates a TestUSD invoice of `amount` from `merchant` to `payer` (null: anyone) due in 30 days, priced in
+   * `currency` when given (`amount` then in its hundredths, converted when paid); returns its id.
+   */
+  async invoice(merchant: Signer, payer: string | null, amount: bigint, currency?: string): Promise<bigint> {
     const block = await this.real.provider.getBlock("latest");
     const terms = invoiceTerms({
       payer: payer ?? undefined,
       token: await this.usd.getAddress(),
       amount,
       dueDate: block!.timestamp + 30 * 86_400,
+      ...(currency ? { currency: currencyToBytes3(currency) } : {}),
     });
     const escrow = this.real.contracts.escrow.connect(merchant) as Contract;
     const receipt = await (await escrow.getFunction("createInvoice")(terms)).wait();

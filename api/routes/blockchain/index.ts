@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { pricedCurrencies } from "../../../core/deployment";
 import { type AppDeps, newRouter } from "../../middleware/context";
 import { fromNode, requireDeployment } from "../../services/node";
 import { SETTLE_ABIS } from "../../services/deployment";
@@ -16,6 +17,17 @@ const ContractsSchema = z
       z.string(),
       z.object({ address: z.string(), deployBlock: z.number().int(), txHash: z.string(), abi: z.array(z.unknown()).nullable() }),
     ),
+    currencies: z
+      .array(
+        z.object({
+          code: z.string().openapi({ example: "EUR" }),
+          tokens: z.array(z.object({ name: z.string().openapi({ example: "TestUSD" }), address: z.string() })),
+        }),
+      )
+      .openapi({
+        description:
+          "The currencies an invoice may be priced in with the deployment's own price feeds (a local chain's), each with the tokens that have a feed for it (0x000…000: ETH); empty elsewhere",
+      }),
   })
   .openapi("Contracts");
 
@@ -76,7 +88,7 @@ export function blockchainRoutes(deps: AppDeps) {
             { ...info, abi: (SETTLE_ABIS[name as keyof typeof SETTLE_ABIS] as unknown[]) ?? null },
           ]),
         );
-        return c.json({ chainId: d.chainId, network: d.network, abiHash: d.abiHash, contracts }, 200);
+        return c.json({ chainId: d.chainId, network: d.network, abiHash: d.abiHash, contracts, currencies: pricedCurrencies(d) }, 200);
       },
     )
     .openapi(

@@ -48,7 +48,7 @@ export function invoiceBatchRoutes(deps: AppDeps) {
       tags: ["invoices"],
       summary: "The unsigned calls that pay several invoices in one payMany transaction (approvals first when short)",
       description:
-        "Every invoice is checked as for a single payment (its payer only, an invoice open to anyone paid in full, open or partially paid and not past its due date) and paid in full. The answer lists one ERC-20 approve per token whose allowance is short of the token's total, then the payMany call with the ETH invoices' total as value. A refused invoice fails the whole request with the first refusal's status and code; `details.invoices` names each one.",
+        "Every invoice is checked as for a single payment (its payer only, an invoice open to anyone paid in full, open or partially paid and not past its due date) and paid in full. An invoice priced in a currency and not paid yet is refused (422 `invoice_priced_in_currency`): payMany does not convert prices, pay it alone (POST /invoices/{id}/transactions). The answer lists one ERC-20 approve per token whose allowance is short of the token's total, then the payMany call with the ETH invoices' total as value. A refused invoice fails the whole request with the first refusal's status and code; `details.invoices` names each one.",
       middleware: [write] as const,
       security: [{ bearer: [] }],
       request: { body: { required: true, content: { "application/json": { schema: BatchBodySchema } } } },
@@ -66,7 +66,7 @@ export function invoiceBatchRoutes(deps: AppDeps) {
             },
           },
         },
-        ...errorResponses(400, 401, 403, 404, 409, 413, 415, 503),
+        ...errorResponses(400, 401, 403, 404, 409, 413, 415, 422, 503),
       },
     }),
     async (c) => {

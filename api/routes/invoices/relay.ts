@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
+import { paymentCall } from "../../../core/invoice/actions";
 import { TOKEN_PULL } from "../../../core/relay";
 import { ApiError, errorResponses } from "../../lib/errors";
 import { InvoiceIdParamSchema } from "../../lib/schemas";
@@ -65,7 +66,7 @@ export function invoiceRelayRoutes(deps: AppDeps) {
             },
           },
         },
-        ...errorResponses(400, 403, 404, 409, 413, 415, 429, 503),
+        ...errorResponses(400, 403, 404, 409, 413, 415, 422, 429, 503),
       },
     }),
     async (c) => {
@@ -77,7 +78,7 @@ export function invoiceRelayRoutes(deps: AppDeps) {
       if (BigInt(onchain.id) !== payment.id) {
         throw new ApiError(400, "payment_invoice_mismatch", `The signed payment is for invoice #${payment.id}, not #${onchain.id}`);
       }
-      if (BigInt(onchain.token) === 0n) {
+      if (paymentCall(onchain) === "payNative") {
         throw new ApiError(409, "relay_needs_token", "ETH invoices cannot be relayed: the payer sends the ETH itself");
       }
       checkPayment(onchain, payment.payer, payment.amount, "payment.amount");

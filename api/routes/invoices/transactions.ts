@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { mayTake, rolesOf } from "../../../core/invoice/actions";
+import { mayTake, paymentCall, rolesOf } from "../../../core/invoice/actions";
 import { ApiError, errorResponses } from "../../lib/errors";
 import { InvoiceIdParamSchema } from "../../lib/schemas";
 import { sessionSettings } from "../../middleware/auth";
@@ -74,7 +74,8 @@ export function invoiceTransactionRoutes(deps: AppDeps) {
           transactions.push(approveTx(token, escrow, amount, deployment.chainId));
       };
 
-      if (body.action === "pay" && onchain.pricing && !onchain.pricing.payment) {
+      const call = paymentCall(onchain);
+      if (body.action === "pay" && call === "payPriced" && onchain.pricing) {
         // Priced in a currency and not paid: quote it now, pay at most the ceiling with payPriced.
         checkPricedPayment(onchain, me);
         const token = pricedPaymentToken(onchain.token, body.token, onchain.pricing.currency);
@@ -86,9 +87,9 @@ export function invoiceTransactionRoutes(deps: AppDeps) {
       }
       if (body.action === "pay") {
         const amount = checkPayment(onchain, me, body.amount === undefined ? undefined : BigInt(body.amount), "amount");
-        if (BigInt(onchain.token) !== 0n) await approveIfShort(onchain.token, amount);
+        if (call === "pay") await approveIfShort(onchain.token, amount);
         transactions.push(payTx(id, amount, onchain.token, target));
-        if (BigInt(onchain.token) !== 0n) {
+        if (call === "pay") {
           const signing = await fromNode(readTokenSigning(deps.chain, onchain.token, me, deployment.chainId));
           const deadline = BigInt(Math.floor(now() / 1000) + SIGNATURE_LIFETIME_SECONDS);
           const permit = permitAlternative(me, id, amount, deadline, signing, target);

@@ -2,6 +2,9 @@
  * The page's English strings. This file is the reference: every other language's file has the same keys (the type
  * {@link Messages} is derived from it, and a test compares the keys). `{name}` marks a value filled in with `fill`.
  */
+import { enPriced } from "./en-priced";
+
+/** English: the reference catalogue. */
 export const en = {
   /** The language's own name: the switcher's tooltips and the document-language choice. */
   languageName: "English",
@@ -405,6 +408,7 @@ export const en = {
     offlineText: "The page could not reach the network. Check your connection and try again.",
     unknown: "Something went wrong",
   },
+  priced: enPriced,
   pay: {
     how: "How to pay",
     permit: "Permit + pay",

@@ -1,4 +1,5 @@
 import type { Messages } from "./en";
+import { frPriced } from "./fr-priced";
 
 /** The page's French strings: the same keys as en.ts (type-checked, and compared by a test). */
 export const fr: Messages = {
@@ -406,6 +407,7 @@ export const fr: Messages = {
     offlineText: "La page n'a pas pu joindre le réseau. Vérifiez votre connexion et réessayez.",
     unknown: "Une erreur est survenue",
   },
+  priced: frPriced,
   pay: {
     how: "Comment payer",
     permit: "Permit + paiement",

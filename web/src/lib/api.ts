@@ -233,6 +233,11 @@ export const api = {
     request<InvoiceTransactions>("POST", `/invoices/${encodeURIComponent(id)}/transactions`, {
       body: { action: "pay", amount: amount.toString() },
     }),
+  /** The quote and calls (approve + payPriced) paying invoice `id`, priced in a currency, in `token`. */
+  pricedPayTransactions: (id: string, token: string, slippageBps: number) =>
+    request<InvoiceTransactions>("POST", `/invoices/${encodeURIComponent(id)}/transactions`, {
+      body: { action: "pay", token, slippageBps },
+    }),
   batchTransactions: (invoiceIds: string[]) => request<BatchTransactions>("POST", "/invoices/batch-transactions", { body: { invoiceIds } }),
   relay: (endpoint: string, body: unknown) => request<{ txHash: string; relayer: string }>("POST", endpoint, { body }),
 };

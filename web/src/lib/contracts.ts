@@ -75,6 +75,11 @@ export class Deployment {
     return DEFAULT_RPC_URL;
   }
 
+  /** The currencies invoices may be priced in here, each with the tokens that have a feed for it (none: not offered). */
+  get currencies(): ContractsResponse["currencies"] {
+    return this.info.currencies ?? [];
+  }
+
   /** True when the contract is deployed on this server's chain. */
   has(name: ContractName): boolean {
     return !!this.info.contracts[name]?.address;

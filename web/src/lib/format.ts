@@ -1,4 +1,5 @@
 /** How the page writes amounts, addresses, hashes, dates and durations for people. */
+import { PRICE_DECIMALS } from "../../../core/invoice/currency";
 import { formatUnits, getAddress, parseUnits } from "ethers";
 import { ZERO_ADDRESS } from "../../../core/address";
 import { fill, locale, t } from "../i18n";
@@ -9,6 +10,11 @@ export interface TokenInfo {
   symbol: string;
   decimals: number;
   name: string;
+}
+
+/** A currency's hundredths as a {@link TokenInfo}: the unit of an invoice priced in it (prices are typed and shown in it). */
+export function currencyUnit(code: string): TokenInfo {
+  return { address: ZERO_ADDRESS, symbol: code, decimals: PRICE_DECIMALS, name: code };
 }
 
 /** Native ETH as a {@link TokenInfo}. */

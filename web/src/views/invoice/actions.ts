@@ -1,5 +1,6 @@
 /** The invoice screen's actions card: what the connected account's role and the invoice's state allow now. */
-import { availableActions, type Roles } from "../../../../core/invoice/actions";
+import { availableActions, paymentCall, type Roles } from "../../../../core/invoice/actions";
+import { isPayableStatus } from "../../../../core/invoice/status";
 import { fill, t } from "../../i18n";
 import { formatDateTime, formatNumber, formatRelative, formatToken } from "../../lib/format";
 import type { ChainInvoice } from "../../lib/invoice";
@@ -7,6 +8,7 @@ import { h, type Child } from "../../ui/dom";
 import { amountForm, simpleAction, waitingAction } from "./action-forms";
 import { resolveForm, settlementForm } from "./dispute";
 import { payForm } from "./pay";
+import { pricedPayForm } from "./pay-priced";
 import type { InvoiceScreen, Loaded } from "./screen";
 import { invoiceSender } from "./send";
 
@@ -19,7 +21,11 @@ export function actionsCard(screen: InvoiceScreen, data: Loaded, roles: Roles, s
   const sender = invoiceSender(screen, slot, token);
   const text = t().actions;
 
-  if (can.pay) parts.push(payForm(data, roles, sender));
+  // Priced in a currency and not paid yet (amount 0 until then): payPriced converts the price, from the API's quote.
+  const pricing = data.record?.onchain?.pricing ?? null;
+  if (pricing && paymentCall({ ...chain, pricing }) === "payPriced") {
+    if (roles.payer && isPayableStatus(chain.status)) parts.push(pricedPayForm(data, pricing, sender));
+  } else if (can.pay) parts.push(payForm(data, roles, sender));
   if (can.release) {
     parts.push(
       amountForm({

@@ -2,7 +2,8 @@
 import { keccak256, toUtf8Bytes } from "ethers";
 import { isZeroAddress, sameAddress } from "../../../../core/address";
 import { humanError } from "../../lib/errors";
-import { formatDate, formatNumber, formatToken, shortAddress, shortHash } from "../../lib/format";
+import { parsePrice } from "../../../../core/invoice/currency";
+import { currencyUnit, formatDate, formatNumber, formatToken, shortAddress, shortHash } from "../../lib/format";
 import { app } from "../../lib/state";
 import { identicon } from "../../ui/controls";
 import { h } from "../../ui/dom";
@@ -15,6 +16,8 @@ import type { Loaded } from "./screen";
 export function documentCard(data: Loaded, account: string): HTMLElement {
   const { chain, token, record } = data;
   const details = record?.details ?? null;
+  // A draft priced in a currency has its amounts in hundredths of it.
+  const unit = details?.currency ? currencyUnit(details.currency) : token;
   const text = t().invoice;
   const hasDiscounts = details?.lineItems.some((line) => BigInt(line.discount) > 0n) ?? false;
   const hasTaxes = (details?.taxes.length ?? 0) > 0;
@@ -90,10 +93,10 @@ export function documentCard(data: Loaded, account: string): HTMLElement {
                   null,
                   h("td", null, line.description),
                   h("td", { class: "num" }, line.quantity),
-                  h("td", { class: "num" }, formatToken(BigInt(line.unitPrice), token)),
-                  hasDiscounts ? h("td", { class: "num" }, formatToken(BigInt(line.discount), token)) : null,
+                  h("td", { class: "num" }, formatToken(BigInt(line.unitPrice), unit)),
+                  hasDiscounts ? h("td", { class: "num" }, formatToken(BigInt(line.discount), unit)) : null,
                   hasTaxes ? h("td", { class: "num" }, `${formatNumber(line.taxRate)} %`) : null,
-                  h("td", { class: "num" }, formatToken(BigInt(line.amount), token)),
+                  h("td", { class: "num" }, formatToken(BigInt(line.amount), unit)),
                 ),
               ),
             ),
@@ -106,14 +109,14 @@ export function documentCard(data: Loaded, account: string): HTMLElement {
                       "tr",
                       null,
                       h("th", { scope: "row", colspan: span }, text.subtotal),
-                      h("td", { class: "num", id: "invoice-doc-subtotal" }, formatToken(BigInt(details.subtotal), token)),
+                      h("td", { class: "num", id: "invoice-doc-subtotal" }, formatToken(BigInt(details.subtotal), unit)),
                     ),
                     details.taxes.map((tax) =>
                       h(
                         "tr",
                         null,
                         h("th", { scope: "row", colspan: span }, fill(text.taxAt, { rate: formatNumber(tax.rate) })),
-                        h("td", { class: "num", "data-rate": tax.rate }, formatToken(BigInt(tax.amount), token)),
+                        h("td", { class: "num", "data-rate": tax.rate }, formatToken(BigInt(tax.amount), unit)),
                       ),
                     ),
                   ]
@@ -122,7 +125,7 @@ export function documentCard(data: Loaded, account: string): HTMLElement {
                 "tr",
                 null,
                 h("th", { scope: "row", colspan: span }, text.total),
-                h("td", { class: "num total", id: "invoice-doc-total" }, formatToken(BigInt(details.total), token)),
+                h("td", { class: "num total", id: "invoice-doc-total" }, formatToken(BigInt(details.total), unit)),
               ),
             ),
           ),
@@ -166,10 +169,16 @@ function verification({ chain, token, record, recordError }: Loaded): HTMLElemen
     );
   }
   const hashOk = keccak256(toUtf8Bytes(details.canonical)).toLowerCase() === chain.referenceHash.toLowerCase();
+  // Priced in a currency: the chain holds the price (its amount is 0 until paid) and, once paid, the token that paid.
+  const pricing = record?.onchain?.pricing ?? null;
+  const amountOk = details.currency
+    ? pricing?.currency === details.currency &&
+      parsePrice(pricing.price) === BigInt(details.total) &&
+      (isZeroAddress(details.token) || sameAddress(details.token, chain.token))
+    : BigInt(details.total) === chain.amount && sameAddress(details.token, chain.token);
   const termsOk =
-    BigInt(details.total) === chain.amount &&
+    amountOk &&
     sameAddress(details.merchant, chain.merchant) &&
-    sameAddress(details.token, chain.token) &&
     (details.payer === null || sameAddress(details.payer, chain.payer)) &&
     Math.floor(Date.parse(details.dueDate) / 1000) === chain.dueDate;
   if (hashOk && termsOk && record?.detailsMatch !== false) {
@@ -181,7 +190,14 @@ function verification({ chain, token, record, recordError }: Loaded): HTMLElemen
         "div",
         null,
         h("strong", null, text.ok),
-        h("p", null, fill(text.okText, { reference: shortHash(chain.referenceHash), total: formatToken(chain.amount, token) })),
+        h(
+          "p",
+          null,
+          fill(text.okText, {
+            reference: shortHash(chain.referenceHash),
+            total: pricing && !pricing.payment ? pricing.display : formatToken(chain.amount, token),
+          }),
+        ),
       ),
     );
   }

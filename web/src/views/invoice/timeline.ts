@@ -2,15 +2,19 @@
 import { sameAddress } from "../../../../core/address";
 import { eventLabel } from "../../../../core/labels";
 import { locale, t } from "../../i18n";
-import { formatDateTime, formatToken, shortAddress } from "../../lib/format";
+import { currencyUnit, formatDateTime, formatToken, shortAddress } from "../../lib/format";
 import type { ChainInvoice } from "../../lib/invoice";
 import { app } from "../../lib/state";
 import { h } from "../../ui/dom";
 import type { Loaded } from "./screen";
 
 /** The events of the invoice, as a timeline (or why there are none). */
-export function timelineCard({ events, token, chain }: Loaded, account: string): HTMLElement {
+export function timelineCard({ events, token, chain, record }: Loaded, account: string): HTMLElement {
   const text = t().activity;
+  // An invoice priced in a currency is created with its price (hundredths of the currency), paid in the token.
+  const pricing = record?.onchain?.pricing ?? null;
+  const unitOf = (kind: string) =>
+    pricing && (kind === "InvoiceCreated" || kind === "InvoiceCurrencySet") ? currencyUnit(pricing.currency) : token;
   return h(
     "section",
     { class: "card", "aria-label": text.title },
@@ -33,7 +37,7 @@ export function timelineCard({ events, token, chain }: Loaded, account: string):
                   { class: "timeline-title" },
                   eventLabel(event.kind, locale()),
                   event.amount && event.amount !== "0"
-                    ? h("span", { class: "timeline-amount" }, ` · ${formatToken(BigInt(event.amount), token)}`)
+                    ? h("span", { class: "timeline-amount" }, ` · ${formatToken(BigInt(event.amount), unitOf(event.kind))}`)
                     : null,
                 ),
                 h(

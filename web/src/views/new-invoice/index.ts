@@ -15,6 +15,7 @@ import { INVOICE_LIMITS } from "../../../../core/invoice/limits";
 import { fill, t } from "../../i18n";
 import { customerCard } from "./customer";
 import { deliveryCard } from "./delivery";
+import { pricingControl } from "./pricing";
 import { showApiProblems, validateInvoice, type InvoiceFields } from "./validate";
 
 /**
@@ -84,15 +85,20 @@ export const newInvoiceView: View = (root) => {
   const submit = h("button", { type: "submit", class: "btn btn-primary btn-lg", id: "create-invoice" }, text.create);
 
   let token: TokenInfo | undefined;
+  const pricing = pricingControl(deployment, tokenSelect, () => {
+    customField.hidden = tokenSelect.value !== "other";
+    void loadToken();
+  });
   const { lines, totals, add: addLine, read: readLines, updateTotal } = lineItemsEditor(() => token);
   const customer = customerCard();
   const delivery = deliveryCard();
   const tokenAddress = () => (tokenSelect.value === "other" ? checksummed(customToken.value) : tokenSelect.value);
   const loadToken = async () => {
     const address = tokenAddress();
-    token = undefined;
+    // Priced in a currency: the lines are typed in hundredths of it, whatever token pays.
+    token = pricing.unit();
     updateTotal();
-    if (!address) return;
+    if (token || !address) return;
     try {
       token = address === ZERO_ADDRESS ? ETH : await tokenInfo(address, provider, deployment.chainId);
       setFieldError(form, "invoice-custom-token", "");
@@ -112,6 +118,7 @@ export const newInvoiceView: View = (root) => {
       h(
         "div",
         { class: "form-grid" },
+        pricing.field,
         field({ id: "invoice-token", label: text.paidIn, control: tokenSelect }),
         customField,
         field({
@@ -186,7 +193,9 @@ export const newInvoiceView: View = (root) => {
   const validate = (): InvoiceDraftInput | undefined => {
     clearFieldErrors(form);
     replace(formError);
-    return validateInvoice(fields, readLines(), tokenAddress(), token, merchant);
+    const body = validateInvoice(fields, readLines(), tokenAddress(), token, merchant);
+    const currency = pricing.currency();
+    return body && currency ? { ...body, currency } : body;
   };
 
   let idempotencyKey = crypto.randomUUID();

@@ -4,6 +4,7 @@ import "./token";
 import "./staking";
 import "./rewards";
 import "./invoice";
+import "./invoice-pay";
 import "./escrow";
 import "./invoice-batch";
 import "./einvoice";

@@ -1,86 +1,14 @@
-import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import { type Result, ZeroAddress, formatUnits, id as keccakText, isHexString } from "ethers";
-import { signPermit } from "../scripts/lib/permit";
-import { minimumPayment } from "../core/invoice/actions";
+/** The invoice tasks (invoice:create, the actions on an invoice, invoice:show); invoice:pay is in invoice-pay.ts. */
+import { ZeroAddress, id as keccakText, isHexString } from "ethers";
 import { MAX_FEE_BPS } from "../core/invoice/limits";
-import { DEFAULT_SLIPPAGE_BPS, NO_CURRENCY } from "../core/invoice/currency";
-import { SOLIDITY_STATUS, type SolidityStatusName } from "../core/invoice/status";
+import { NO_CURRENCY } from "../core/invoice/currency";
 import { parseAmount, resolveAddress, resolveSigner } from "./lib/args";
-import { requireBalance } from "./lib/checks";
 import { CliError, runCli } from "./lib/cli";
-import { DEFAULT_API_URL } from "./lib/api";
-import { payGasless } from "./lib/gasless";
-import { reportSend, sendOrSimulate, type SendOutcome } from "./lib/send";
-import { loadSettle, resolveToken, tokenUnits, type Settle } from "./lib/settle";
-import { describePrice, payPricedInvoice, pricedTerms, readPrice } from "./lib/priced";
+import { formatAmount, readInvoice, report, requireActor, requireStatus } from "./lib/invoice-view";
+import { reportSend, sendOrSimulate } from "./lib/send";
+import { loadSettle, resolveToken, tokenUnits } from "./lib/settle";
+import { describePrice, pricedTerms, readPrice } from "./lib/priced";
 import { output, readingTask, type SendArgs, sendingTask } from "./lib/task";
-
-/** Seconds a permit signed by a task stays valid. */
-const PERMIT_VALIDITY = 3600n;
-
-/** An invoice as read from the escrow, with its token's symbol and decimals. */
-interface InvoiceView {
-  id: bigint;
-  merchant: string;
-  payer: string;
-  token: string;
-  arbiter: string;
-  amount: bigint;
-  paid: bigint;
-  released: bigint;
-  refunded: bigint;
-  referenceHash: string;
-  dueDate: bigint;
-  paidAt: bigint;
-  disputedAt: bigint;
-  disputeWindow: bigint;
-  feeBps: bigint;
-  status: SolidityStatusName;
-  symbol: string;
-  decimals: number;
-}
-
-/** invoice:pay's arguments. */
-interface PayArgs extends SendArgs {
-  id: string;
-  amount?: string;
-  permit: boolean;
-  gasless: boolean;
-  api: string;
-  token?: string;
-  slippage: string;
-}
-
-/** Reads invoice `id`, or fails with a one-line error when there is none. */
-async function readInvoice(hre: HardhatRuntimeEnvironment, settle: Settle, idText: string): Promise<InvoiceView> {
-  if (!/^\d+$/.test(idText) || BigInt(idText) === 0n) throw new CliError(`bad invoice id "${idText}": ids are whole numbers from 1`);
-  const id = BigInt(idText);
-  const count = await settle.escrow.invoiceCount();
-  if (id > count) throw new CliError(`no invoice ${id}: this escrow has ${count} invoice${count === 1n ? "" : "s"}`);
-  const raw = await settle.escrow.getInvoice(id);
-  const status = SOLIDITY_STATUS[Number(await settle.escrow.status(id))]!;
-  // The struct's named fields; its own `status` field is the stored state, replaced by the derived status.
-  const fields = (raw as unknown as Result).toObject() as Omit<InvoiceView, "id" | "status" | "symbol" | "decimals">;
-  return { ...fields, id, status, ...(await tokenUnits(hre, raw.token)) };
-}
-
-/** Fails unless the invoice is in one of `allowed` statuses; `what` says what was attempted. */
-function requireStatus(invoice: InvoiceView, allowed: readonly SolidityStatusName[], what: string): void {
-  if (!allowed.includes(invoice.status)) {
-    throw new CliError(`invoice ${invoice.id} is ${invoice.status}: it can be ${what} only when ${allowed.join(" or ")}`);
-  }
-}
-
-/** Fails unless `caller` is the invoice's `role` (merchant, payer or arbiter). */
-function requireActor(invoice: InvoiceView, role: "merchant" | "payer" | "arbiter", caller: string, what: string): void {
-  const expected = invoice[role];
-  if (role === "payer" && expected === ZeroAddress) throw new CliError(`invoice ${invoice.id} has no payer yet: nobody can ${what} it`);
-  if (role === "arbiter" && expected === ZeroAddress)
-    throw new CliError(`invoice ${invoice.id} has no arbiter: settle it with invoice:settle instead`);
-  if (expected.toLowerCase() !== caller.toLowerCase()) {
-    throw new CliError(`invoice ${invoice.id} is ${invoice.status}: only its ${role} ${expected} can ${what} it (you are ${caller})`);
-  }
-}
 
 /** Parses a duration such as "3d", "12h", "30m" or a number of seconds. */
 function parseDuration(text: string, what: string): bigint {
@@ -101,16 +29,6 @@ function parseFeeBps(text: string): bigint {
 function parseReference(text: string | undefined): string {
   if (!text) return "0x" + "00".repeat(32);
   return isHexString(text, 32) ? text : keccakText(text);
-}
-
-function formatAmount(invoice: InvoiceView, value: bigint): string {
-  return `${formatUnits(value, invoice.decimals)} ${invoice.symbol}`;
-}
-
-/** Prints the outcome of an invoice action for people or as JSON. */
-function report(action: string, invoice: InvoiceView, outcome: SendOutcome, json: boolean, extra: object = {}): void {
-  reportSend(action, outcome, json);
-  if (json) output(true, "", { invoice: invoice.id, ...extra, ...outcome });
 }
 
 /** Wires a simple invoice action: read the invoice, check status and actor, send. */
@@ -214,94 +132,6 @@ sendingTask("invoice:create", "Creates an invoice with you as merchant")
             ...outcome,
           });
       }),
-  );
-
-sendingTask("invoice:pay", "Pays an invoice: ETH, or an ERC-20 with approve + pay or one permit signature")
-  .addParam("id", "invoice id")
-  .addOptionalParam("amount", "amount to pay (default: everything due)")
-  .addFlag("permit", "pay an ERC-20 invoice in one transaction with an EIP-2612 permit instead of approve + pay")
-  .addFlag("gasless", "pay an ERC-20 invoice without ETH: sign, and the API's relayer submits the payment (POST /invoices/{id}/relay)")
-  .addOptionalParam("api", "the Settle API that relays --gasless payments", DEFAULT_API_URL)
-  .addOptionalParam("token", "an invoice priced in a currency: the token to pay with (SETL, ETH or an address)")
-  .addOptionalParam(
-    "slippage",
-    "an invoice priced in a currency: how far above the quote you pay at most, in basis points",
-    String(DEFAULT_SLIPPAGE_BPS),
-  )
-  .setAction(async (args: PayArgs, hre) =>
-    runCli(async () => {
-      const signer = await resolveSigner(hre, args.from);
-      const settle = await loadSettle(hre, signer);
-      const invoice = await readInvoice(hre, settle, args.id);
-      requireStatus(invoice, ["Open", "PartiallyPaid"], "paid");
-      if (invoice.payer !== ZeroAddress && invoice.payer.toLowerCase() !== signer.address.toLowerCase()) {
-        throw new CliError(`invoice ${invoice.id} can only be paid by its payer ${invoice.payer} (you are ${signer.address})`);
-      }
-      const price = invoice.amount === 0n ? await readPrice(settle, invoice.id) : undefined;
-      if (price) {
-        if (args.amount || args.permit || args.gasless)
-          throw new CliError(
-            `invoice ${invoice.id} is priced in ${describePrice(price)} and paid in full with approve + pay: drop --amount, --permit and --gasless`,
-          );
-        const paid = await payPricedInvoice(hre, settle, signer, invoice, price, args);
-        report(paid.text, invoice, paid.outcome, args.json, paid.data);
-        return;
-      }
-      const due = await settle.escrow.amountDue(invoice.id);
-      const amount = args.amount ? parseAmount(args.amount, invoice.decimals) : due;
-      if (amount > due) throw new CliError(`invoice ${invoice.id} has only ${formatAmount(invoice, due)} left to pay`);
-      if (amount < minimumPayment(invoice, due))
-        throw new CliError(
-          `invoice ${invoice.id} is open to anyone, so it is paid in full in one payment: pay ${formatAmount(invoice, due)}`,
-        );
-      let outcome: SendOutcome;
-      if (args.gasless) {
-        if (invoice.token === ZeroAddress) throw new CliError("an ETH invoice cannot be paid without ETH: drop --gasless");
-        if (args.dryRun) throw new CliError("dry run: a --gasless payment is simulated by the API before it is sent; drop --dry-run");
-        const token = await hre.ethers.getContractAt("SettleToken", invoice.token, signer);
-        await requireBalance(token, signer.address, amount);
-        const { relayer, ...relayed } = await payGasless(hre, settle, signer, invoice, amount, args.api);
-        report(
-          `paid ${formatAmount(invoice, amount)} into invoice ${invoice.id} without ETH (gas paid by ${relayer})`,
-          invoice,
-          relayed,
-          args.json,
-          {
-            amount,
-            relayer,
-          },
-        );
-        return;
-      }
-      if (invoice.token === ZeroAddress) {
-        const balance = await hre.ethers.provider.getBalance(signer.address);
-        if (balance < amount)
-          throw new CliError(
-            `insufficient ETH: ${signer.address} has ${formatUnits(balance, 18)}, needs ${formatUnits(amount, 18)} plus gas`,
-          );
-        outcome = await sendOrSimulate(hre, settle.escrow, "payNative", [invoice.id, { value: amount }], args);
-      } else {
-        const token = await hre.ethers.getContractAt("SettleToken", invoice.token, signer);
-        await requireBalance(token, signer.address, amount);
-        const escrowAddress = await settle.escrow.getAddress();
-        const allowance = await token.allowance(signer.address, escrowAddress);
-        if (allowance >= amount) {
-          outcome = await sendOrSimulate(hre, settle.escrow, "pay", [invoice.id, amount], args);
-        } else if (args.permit) {
-          const block = await hre.ethers.provider.getBlock("latest");
-          const p = await signPermit(token, signer, escrowAddress, amount, BigInt(block!.timestamp) + PERMIT_VALIDITY);
-          outcome = await sendOrSimulate(hre, settle.escrow, "payWithPermit", [invoice.id, amount, p.deadline, p.v, p.r, p.s], args);
-        } else {
-          if (args.dryRun)
-            throw new CliError(
-              "dry run: an approve must be sent first, so the payment cannot be simulated; add --permit to simulate a one-signature payment",
-            );
-          reportSend("approved the escrow", await sendOrSimulate(hre, token, "approve", [escrowAddress, amount], args), args.json);
-          outcome = await sendOrSimulate(hre, settle.escrow, "pay", [invoice.id, amount], args);
-        }
-      }
-      report(`paid ${formatAmount(invoice, amount)} into invoice ${invoice.id}`, invoice, outcome, args.json, { amount });
-    }),
   );
 
 invoiceAction("invoice:release", "The payer releases part or all of the held funds to the merchant", {

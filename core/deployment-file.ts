@@ -2,9 +2,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import { DeploymentError, deployCommand, parseDeployment, type Deployment } from "./deployment";
-
-/** A network name as files and flags take it. */
-export const NETWORK_NAME = /^[A-Za-z0-9_-]+$/;
+import { NETWORK_NAME } from "./networks";
 
 /**
  * The folder holding one JSON file per network: SETTLE_DEPLOYMENTS_DIR (tests use a temporary folder so that they

@@ -1,8 +1,9 @@
 /** The indexer's settings, from the environment; the deployment itself is read with core/deployment-file. */
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { isLocalChain, rpcUrlsFromEnv } from "../../core/chains";
-import { NETWORK_NAME, deploymentPath, deploymentsDir } from "../../core/deployment-file";
+import { isLocalChain } from "../../core/chains";
+import { NETWORK_NAME, rpcUrlsFromEnv } from "../../core/networks";
+import { deploymentPath, deploymentsDir } from "../../core/deployment-file";
 import { indexDatabasePath } from "../../core/index-folder";
 import { isPostgresUrl } from "../../core/postgres-check";
 

@@ -1,5 +1,5 @@
 import type { NetworksUserConfig } from "hardhat/types";
-import { rpcUrlFromEnv } from "../../core/chains";
+import { rpcUrlFromEnv } from "../../core/networks";
 
 /** Name of the network configured from RPC_URL / PRIVATE_KEY / CHAIN_ID. */
 export const ENV_NETWORK = "remote";

@@ -3,8 +3,8 @@ import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, TASK_TEST_GET_TEST_FILES } from "
 import "@nomicfoundation/hardhat-toolbox";
 import "./tasks";
 import { environmentNetwork } from "./scripts/lib/env-network";
-import { LOCAL_CHAIN_ID, LOCAL_CHAIN_ID_2 } from "./core/chains";
-import { rpcUrlsOf } from "./core/networks";
+import { nodeChainIdFromEnv } from "./core/chains";
+import { LOCAL_NETWORK_CHAIN_IDS, rpcUrlsOf } from "./core/networks";
 
 /** The one Solidity version of the project; the `solc` npm package is pinned to exactly this. */
 const SOLIDITY_VERSION = "0.8.28";
@@ -53,11 +53,12 @@ const config: HardhatUserConfig = {
   networks: {
     // Prague, not Osaka: EDR estimates a call that checks gasleft() (the escrow's payout allowance) with a gas limit above
     // Osaka's per-transaction cap of 2^24 and fails; Prague has no such cap and the estimate comes out right.
-    hardhat: { chainId: 31337, hardfork: "prague" },
+    // SETTLE_NODE_CHAIN_ID=31338 gives `hardhat node` the second local chain's id (core/chains; `npm start -- --chains 2`).
+    hardhat: { chainId: nodeChainIdFromEnv(process.env), hardfork: "prague" },
     // RPC_URL_LOCALHOST or RPC_URL (core/networks) lets tests run their own node on another port.
-    localhost: { url: rpcUrlsOf(process.env, "localhost", true)[0]!, chainId: LOCAL_CHAIN_ID },
+    localhost: { url: rpcUrlsOf(process.env, "localhost", true)[0]!, chainId: LOCAL_NETWORK_CHAIN_IDS.localhost },
     // The second local chain of `npm start -- --chains 2` (RPC_URL_LOCALHOST2, default port 8546).
-    localhost2: { url: rpcUrlsOf(process.env, "localhost2", false)[0]!, chainId: LOCAL_CHAIN_ID_2 },
+    localhost2: { url: rpcUrlsOf(process.env, "localhost2", false)[0]!, chainId: LOCAL_NETWORK_CHAIN_IDS.localhost2 },
     ...environmentNetwork(process.env),
   },
   gasReporter: { enabled: process.env.REPORT_GAS === "true", offline: true, currency: "USD" },

@@ -2,8 +2,7 @@ import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { z } from "zod";
-import { DEFAULT_RPC_URL } from "../core/chains";
-import { rpcUrlFromEnv } from "../core/networks";
+import { NetworkConfigError, networksFromEnv, type NetworkConfig } from "../core/networks";
 import { indexDatabasePath } from "../core/index-folder";
 import { EMAIL_PATTERN } from "../core/legal";
 import { isPostgresUrl } from "../core/postgres-check";
@@ -29,9 +28,14 @@ export interface Config {
   indexDatabaseUrl: string | undefined;
   /** Path of Ponder's SQLite index, opened read-only (INDEX_DB_PATH; default $SETTLE_INDEX_DIR/public.db or indexer/.ponder/<network>/public.db). */
   indexDbPath: string;
-  /** JSON-RPC URL of the node (RPC_URL). */
+  /**
+   * Every network the API serves, in order (core/networks: SETTLE_NETWORKS, else SETTLE_NETWORK, else localhost; each
+   * with its RPC_URL_<NAME>, the first one also RPC_URL), each with its deployments/<network>.json.
+   */
+  networks: NetworkConfig[];
+  /** JSON-RPC URL of the first network's node (RPC_URL_<NAME> or RPC_URL). */
   rpcUrl: string;
-  /** Name of the deployments/<network>.json file to read (SETTLE_NETWORK, default localhost). */
+  /** Name of the first network, whose deployments/<network>.json the single-chain routes read. */
   network: string;
   /** HS256 key for session tokens (JWT_SECRET, or generated into a 0600 file beside app.sqlite). */
   jwtSecret: string | undefined;
@@ -211,13 +215,6 @@ const EnvSchema = z.object({
   }),
   INDEX_DB_PATH: text(""),
   SETTLE_INDEX_DIR: text(""),
-  RPC_URL: checked(
-    "RPC_URL",
-    DEFAULT_RPC_URL,
-    (raw) => raw.split(",").every((url) => /^https?:\/\/[^\s]+$/.test(url.trim())),
-    "must be an http(s) URL or a comma-separated list of them",
-  ),
-  SETTLE_NETWORK: checked("SETTLE_NETWORK", "localhost", (raw) => /^[A-Za-z0-9_-]+$/.test(raw), "must be a network name like localhost"),
   JWT_SECRET: z
     .string()
     .optional()
@@ -293,8 +290,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const problems = parsed.success ? [] : parsed.error.issues.map((issue) => issue.message);
   if (env.SMTP_URL?.trim() && !env.SMTP_FROM?.trim())
     problems.push("SMTP_FROM must be set when SMTP_URL is: the sender address of invoice emails, like billing@example.com");
+  let networks: NetworkConfig[] = [];
+  try {
+    networks = networksFromEnv(env);
+  } catch (error) {
+    if (!(error instanceof NetworkConfigError)) throw error;
+    problems.push(error.message);
+  }
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
+  const first = networks[0]!;
   const publicOrigin = originOf(e.PUBLIC_ORIGIN) ?? `http://localhost:${e.PORT}`;
   const corsOrigins =
     e.CORS_ORIGINS === ""
@@ -302,8 +307,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       : e.CORS_ORIGINS.split(",")
           .map((o) => originOf(o.trim())!)
           .filter(Boolean);
-  // The indexer's own folder: $SETTLE_INDEX_DIR, else indexer/.ponder/<network>.
-  const indexDir = e.SETTLE_INDEX_DIR ? resolve(e.SETTLE_INDEX_DIR) : join(ROOT_DIR, "indexer", ".ponder", e.SETTLE_NETWORK);
+  // The indexer's own folder: $SETTLE_INDEX_DIR, else indexer/.ponder/<first network>.
+  const indexDir = e.SETTLE_INDEX_DIR ? resolve(e.SETTLE_INDEX_DIR) : join(ROOT_DIR, "indexer", ".ponder", first.name);
   return {
     port: e.PORT,
     host: e.HOST,
@@ -313,8 +318,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     appDatabaseUrl: e.APP_DATABASE_URL === "" ? undefined : e.APP_DATABASE_URL,
     indexDatabaseUrl: e.INDEX_DATABASE_URL === "" ? undefined : e.INDEX_DATABASE_URL,
     indexDbPath: resolve(e.INDEX_DB_PATH || indexDatabasePath(indexDir)),
-    rpcUrl: rpcUrlFromEnv({ RPC_URL: e.RPC_URL }),
-    network: e.SETTLE_NETWORK,
+    networks,
+    rpcUrl: first.rpcUrls[0]!,
+    network: first.name,
     jwtSecret: e.JWT_SECRET,
     jwtTtlSeconds: e.JWT_TTL_SECONDS,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,

@@ -5,6 +5,9 @@ import { migrateToLatest, openAppDatabase } from "./db";
 import { jsonRpcChain } from "./services/chain";
 import { walletRelayer } from "./services/relayer";
 import { fileDeployment } from "./services/deployment";
+import { chainDirectory, type ServedNetwork } from "./services/networks";
+import { LOCAL_CHAIN_ID } from "../core/chains";
+import { LOCAL_NETWORK_CHAIN_IDS } from "../core/networks";
 import { openIndexReader } from "./index/open";
 import { createLogger } from "./lib/logger";
 import { startWebhookWorker } from "./jobs/webhooks/worker";
@@ -36,8 +39,19 @@ export async function main(): Promise<void> {
   const applied = await migrateToLatest(db);
   if (applied.length > 0) logger.info({ migrations: applied, postgres: config.appDatabaseUrl !== undefined }, "app database migrated");
 
-  const deployment = fileDeployment(config.network);
-  const node = jsonRpcChain(config.rpcUrl, deployment.get()?.chainId ?? 31337);
+  // One deployment file, node connection and relayer per network of SETTLE_NETWORKS; the first one also serves the
+  // routes that read a single chain.
+  const nodes: ReturnType<typeof jsonRpcChain>[] = [];
+  const served: ServedNetwork[] = config.networks.map((network) => {
+    const source = fileDeployment(network.name);
+    const chainId = source.get()?.chainId ?? LOCAL_NETWORK_CHAIN_IDS[network.name] ?? LOCAL_CHAIN_ID;
+    const node = jsonRpcChain(network.rpcUrls[0]!, chainId);
+    nodes.push(node);
+    const relayer = config.relayerPrivateKey ? walletRelayer(config.relayerPrivateKey, node.provider) : undefined;
+    return { name: network.name, deployment: source, chain: node.chain, relayer };
+  });
+  const chains = chainDirectory(served);
+  const { deployment, chain, relayer } = served[0]!;
   const index = openIndexReader(config, () => deployment.get());
   try {
     await index.check();
@@ -45,9 +59,9 @@ export async function main(): Promise<void> {
     process.stderr.write(`config: ${(err as Error).message}\n`);
     process.exit(1);
   }
-  const relayer = config.relayerPrivateKey ? walletRelayer(config.relayerPrivateKey, node.provider) : undefined;
   if (relayer) logger.info({ relayer: relayer.address }, "relayer on");
-  const app = createApp({ config, jwtSecret, db, chain: node.chain, deployment, index, logger, relayer });
+  logger.info({ networks: config.networks.map((network) => network.name) }, "serving networks");
+  const app = createApp({ config, jwtSecret, db, chain, deployment, chains, index, logger, relayer });
 
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     const url = `http://${info.address.includes(":") ? `[${info.address}]` : info.address}:${info.port}`;
@@ -66,7 +80,7 @@ export async function main(): Promise<void> {
   // Webhooks: the outbox poller and the sender.
   const webhooks = startWebhookWorker({ db, index, config, logger });
   // Invoice email (SMTP_URL set): the customer's copy of issued invoices, the merchant's notices of the webhook events.
-  const email = startEmailWorker({ db, index, chain: node.chain, deployment, config, logger });
+  const email = startEmailWorker({ db, index, chain, deployment, config, logger });
 
   let closing = false;
   const shutdown = (signal: string) => {
@@ -80,7 +94,7 @@ export async function main(): Promise<void> {
       void Promise.all([webhooks.stop(), email?.stop()])
         .then(() => {
           logger.flush();
-          node.destroy();
+          for (const node of nodes) node.destroy();
           return Promise.all([index.close(), db.destroy()]);
         })
         .finally(() => process.exit(0));

@@ -10,13 +10,16 @@
  * - `SETTLE_<SETTING>_<NAME>`, else `SETTLE_<SETTING>`, else the chain's default ({@link rpcDefaults}): the settings
  *   a public RPC needs (see {@link RPC_SETTING_VARIABLES}).
  */
-import { DEFAULT_RPC_URL, DEFAULT_RPC_URL_2, isLocalChain } from "./chains";
+import { DEFAULT_RPC_URL, DEFAULT_RPC_URL_2, LOCAL_CHAIN_ID, LOCAL_CHAIN_ID_2, isLocalChain } from "./chains";
 
 /** A network name as files, flags and variables take it. */
 export const NETWORK_NAME = /^[A-Za-z0-9_-]+$/;
 
 /** The local networks `npm start` runs, with their nodes' URLs (`--chains 2` runs both). */
 export const LOCAL_NETWORKS: Readonly<Record<string, string>> = { localhost: DEFAULT_RPC_URL, localhost2: DEFAULT_RPC_URL_2 };
+
+/** The chain id of each local network's node: `localhost` 31337, `localhost2` 31338. */
+export const LOCAL_NETWORK_CHAIN_IDS: Readonly<Record<string, number>> = { localhost: LOCAL_CHAIN_ID, localhost2: LOCAL_CHAIN_ID_2 };
 
 /** What a public RPC needs to be asked politely; 0 in a {@link NetworkConfig} means "the chain's default". */
 export interface RpcSettings {

@@ -4,6 +4,7 @@ import type { Config } from "../env";
 import type { AppDb } from "../db";
 import type { Chain } from "../services/chain";
 import type { DeploymentSource } from "../services/deployment";
+import type { ChainDirectory } from "../services/networks";
 import type { Relayer } from "../services/relayer";
 import { validationHook } from "../lib/errors";
 import type { IndexReader } from "../index/reader";
@@ -16,14 +17,16 @@ export interface AppDeps {
   jwtSecret: string;
   /** app.sqlite through Kysely (migrated). */
   db: AppDb;
-  /** The node. */
+  /** The first network's node (the single-chain routes'). */
   chain: Chain;
-  /** deployments/<network>.json. */
+  /** The first network's deployments/<network>.json. */
   deployment: DeploymentSource;
+  /** Every served network by chain id (SETTLE_NETWORKS); absent: the first network only (services/networks' chainsOf). */
+  chains?: ChainDirectory;
   /** The index (Ponder's SQLite) read module. */
   index: IndexReader;
   logger: Logger;
-  /** The relayer's account when RELAYER_PRIVATE_KEY is set (POST /invoices/{id}/relay); absent: relayer off. */
+  /** The relayer's account on the first network when RELAYER_PRIVATE_KEY is set (POST /invoices/{id}/relay); absent: relayer off. */
   relayer?: Relayer;
   /** Clock in unix milliseconds (tests move it). */
   now?: () => number;

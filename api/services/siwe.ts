@@ -41,8 +41,8 @@ export function nonceBinding(key: string, nonce: string): string {
 export interface SiweExpectations {
   /** The configured origin, e.g. http://localhost:8000: domain is its host, URI must be on it. */
   origin: string;
-  /** Chain id of the deployment. */
-  chainId: number;
+  /** The chains a message may name (every served network's), each with its node (for EIP-1271 wallets). */
+  chains: ReadonlyMap<number, Chain>;
   /** Key of {@link nonceBinding}. */
   bindingKey: string;
 }
@@ -69,18 +69,13 @@ const fail = (code: string, message: string, status: 400 | 401 = 401): never => 
  * Verifies an EIP-4361 sign-in. Once the message parses, its nonce is burned whatever happens next (an attempt that
  * fails cannot be retried with the same nonce); then the nonce must be known and unexpired and the client must hold
  * its binding cookie; then the canonical form, domain and URI against the configured origin, chain id against the
- * deployment, issuedAt/expirationTime/notBefore against `now`, and the signature (EOA recovery, else EIP-1271 on the
- * contract at the address). Returns the EIP-55 address that signed in.
+ * served chains (any of them: one account whichever chain the wallet is on), issuedAt/expirationTime/notBefore against
+ * `now`, and the signature (EOA recovery, else EIP-1271 on the contract at the address, on the message's chain).
+ * Returns the EIP-55 address that signed in.
  *
  * @throws ApiError 400 for a malformed message or signature, 401 for every refusal (each its own code)
  */
-export async function verifySignIn(
-  db: AppDb,
-  chain: Chain,
-  expected: SiweExpectations,
-  attempt: SignInAttempt,
-  now: number,
-): Promise<string> {
+export async function verifySignIn(db: AppDb, expected: SiweExpectations, attempt: SignInAttempt, now: number): Promise<string> {
   const { message, signature } = attempt;
   let parsed: SiweMessage;
   try {
@@ -113,7 +108,11 @@ export async function verifySignIn(
     uriOrigin = null;
   }
   if (uriOrigin !== origin.origin) fail("siwe_uri_mismatch", `The message URI must be on ${origin.origin}`);
-  if (parsed.chainId !== expected.chainId) fail("siwe_chain_mismatch", `The message must be for chain ${expected.chainId}`);
+  const chain = expected.chains.get(parsed.chainId);
+  if (chain === undefined) {
+    const served = [...expected.chains.keys()];
+    fail("siwe_chain_mismatch", `The message must be for ${served.length === 1 ? "chain" : "one of the chains"} ${served.join(", ")}`);
+  }
 
   const issuedAt = Date.parse(parsed.issuedAt ?? "");
   if (Number.isNaN(issuedAt)) fail("invalid_siwe_message", "The message needs an Issued At time", 400);
@@ -122,7 +121,7 @@ export async function verifySignIn(
   if (parsed.notBefore !== undefined && Date.parse(parsed.notBefore) > now)
     fail("siwe_not_yet_valid", "The message is not valid yet (Not Before)");
 
-  if (!(await signatureIsValid(chain, parsed, message, signature, now))) {
+  if (!(await signatureIsValid(chain!, parsed, message, signature, now))) {
     fail("invalid_signature", "The signature does not match the message's address");
   }
   return getAddress(parsed.address);

@@ -1,13 +1,15 @@
 /**
- * A real Hardhat node (on 8545 for `npm start`, on a free port for tests and benchmarks) and the
- * real deploy of Settle's contracts onto it (into deployments/ or a temporary folder).
+ * A real Hardhat node (on 8545 for `npm start`, on a free port for tests and benchmarks; chain 31338 for the second
+ * chain of `--chains 2`) and the real deploy of Settle's contracts onto it (into deployments/ or a temporary folder).
  */
 import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { LOCAL_CHAIN_ID, NODE_CHAIN_ID_VARIABLE } from "../../core/chains";
 import type { Deployment } from "../../core/deployment";
+import { networkVariableSuffix } from "../../core/networks";
 import { BIN, QUIET_ENV, REPO_ROOT } from "./paths";
 import { freePort, startProcess, waitForProcess, type ManagedProcess } from "./processes";
 
@@ -19,6 +21,8 @@ export interface HardhatNode {
   url: string;
   /** Its port on 127.0.0.1. */
   port: number;
+  /** Its chain id (eth_chainId). */
+  chainId: number;
   /** The `hardhat node` process. */
   process: ManagedProcess;
   /** Sends one JSON-RPC request and returns its result (throws on a JSON-RPC error). */
@@ -31,9 +35,10 @@ export interface HardhatNode {
   stop(): Promise<void>;
 }
 
-/** Starts `hardhat node` on a free port (or `port`) and waits until it answers. */
-export async function startHardhatNode(options: { port?: number; logDir?: string } = {}): Promise<HardhatNode> {
+/** Starts `hardhat node` on a free port (or `port`) with chain id `chainId` (default 31337) and waits until it answers. */
+export async function startHardhatNode(options: { port?: number; logDir?: string; chainId?: number } = {}): Promise<HardhatNode> {
   const port = options.port ?? (await freePort());
+  const chainId = options.chainId ?? LOCAL_CHAIN_ID;
   const url = `http://127.0.0.1:${port}`;
   const logDir = options.logDir ?? mkdtempSync(join(tmpdir(), "settle-node-"));
   const proc = startProcess({
@@ -41,7 +46,7 @@ export async function startHardhatNode(options: { port?: number; logDir?: string
     command: HARDHAT,
     args: ["node", "--hostname", "127.0.0.1", "--port", String(port)],
     cwd: REPO_ROOT,
-    env: QUIET_ENV,
+    env: { ...QUIET_ENV, [NODE_CHAIN_ID_VARIABLE]: String(chainId) },
     logFile: join(logDir, `node-${port}.log`),
   });
   let nextId = 1;
@@ -56,9 +61,15 @@ export async function startHardhatNode(options: { port?: number; logDir?: string
     return body.result as T;
   };
   await waitForProcess(proc, `the Hardhat node on ${url}`, async () => (await rpc<string>("eth_chainId")) !== undefined);
+  const answered = Number(await rpc<string>("eth_chainId"));
+  if (answered !== chainId) {
+    await proc.stop();
+    throw new Error(`the Hardhat node on ${url} answers chain ${answered}, not ${chainId}: is another node on port ${port}?`);
+  }
   return {
     url,
     port,
+    chainId,
     process: proc,
     rpc,
     async mine(count = 1) {
@@ -75,23 +86,30 @@ export async function startHardhatNode(options: { port?: number; logDir?: string
 export interface LocalDeployment extends Deployment {
   /** The deployments folder (pass as SETTLE_DEPLOYMENTS_DIR). */
   deploymentsDir: string;
-  /** Path of localhost.json in it. */
+  /** Path of <network>.json in it. */
   path: string;
 }
 
 /**
- * Runs the real deploy (`hardhat settle:deploy --network localhost`) against `node`, writing
- * localhost.json into `deploymentsDir` (a new temporary folder by default).
+ * Runs the real deploy (`hardhat settle:deploy --network <network>`, `localhost` by default, `localhost2` for the
+ * second chain) against `node`, writing <network>.json into `deploymentsDir` (a new temporary folder by default).
  */
 export async function deploySettle(
   node: HardhatNode,
   deploymentsDir = mkdtempSync(join(tmpdir(), "settle-deployments-")),
+  network = "localhost",
 ): Promise<LocalDeployment> {
-  await promisify(execFile)(HARDHAT, ["settle:deploy", "--network", "localhost"], {
+  await promisify(execFile)(HARDHAT, ["settle:deploy", "--network", network], {
     cwd: REPO_ROOT,
-    env: { ...process.env, ...QUIET_ENV, RPC_URL: node.url, SETTLE_DEPLOYMENTS_DIR: deploymentsDir },
+    env: {
+      ...process.env,
+      ...QUIET_ENV,
+      RPC_URL: node.url,
+      [`RPC_URL_${networkVariableSuffix(network)}`]: node.url,
+      SETTLE_DEPLOYMENTS_DIR: deploymentsDir,
+    },
   });
-  const path = join(deploymentsDir, "localhost.json");
+  const path = join(deploymentsDir, `${network}.json`);
   const deployment = JSON.parse(readFileSync(path, "utf8")) as Omit<LocalDeployment, "deploymentsDir" | "path">;
   return { ...deployment, deploymentsDir, path };
 }

@@ -1,23 +1,54 @@
 /**
- * The one launcher of the local stack: a Hardhat node, the real deploy, the indexer and the API
- * (serving the built page), started in that order and stopped together. `npm start` runs it on the
- * usual ports with its state in .settle/; tests and benchmarks run it on free ports in a temporary
- * folder, several at a time if they like.
+ * The one launcher of the local stack: a Hardhat node (two, chains 31337 and 31338, with `chains: 2`), the real deploy
+ * on each, the indexer and the API (serving the built page) configured with every chain, started in that order and
+ * stopped together. `npm start` runs it on the usual ports with its state in .settle/; tests and benchmarks run it on
+ * free ports in a temporary folder, several at a time if they like.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startApiProcess, type ApiProcess } from "./api";
 import { startIndexer, type IndexLocation, type IndexProgressReader, type RunningIndexer } from "./indexer";
+import { LOCAL_NETWORK_CHAIN_IDS, networkVariableSuffix } from "../../core/networks";
 import { deploySettle, startHardhatNode, type HardhatNode, type LocalDeployment } from "./node";
+
+/** The local networks of a stack of one or two chains, in order (deployments/<network>.json, SETTLE_NETWORKS). */
+export const STACK_NETWORKS = ["localhost", "localhost2"] as const;
+
+/** How many local chains a stack may run (`npm start -- --chains <n>`). */
+export type ChainCount = 1 | 2;
+
+/** One local chain of a stack: its node and what the deploy wrote for it. */
+export interface LocalChain {
+  /** Its network name (`localhost`, `localhost2`). */
+  network: string;
+  /** Its Hardhat node. */
+  node: HardhatNode;
+  /** What the deploy wrote. */
+  deployment: LocalDeployment;
+}
+
+/**
+ * The variables that point the indexer and the API at every chain of the stack (core/networks): SETTLE_NETWORKS, RPC_URL
+ * for the first network (as with one chain, so that a caller's RPC_URL still wins) and RPC_URL_<NAME> for the others.
+ */
+export function networksEnv(chains: readonly Pick<LocalChain, "network" | "node">[]): Record<string, string> {
+  const env: Record<string, string> = { SETTLE_NETWORKS: chains.map((chain) => chain.network).join(",") };
+  for (const [i, chain] of chains.entries()) env[i === 0 ? "RPC_URL" : `RPC_URL_${networkVariableSuffix(chain.network)}`] = chain.node.url;
+  return env;
+}
 
 /** How to run a stack; every port is a free one and every folder a temporary one unless given. */
 export interface StackOptions<Reader extends IndexProgressReader | undefined> {
   /** Folder of the logs (and, unless given, of the deployments, the index and app.sqlite); a new temporary folder by default. */
   dir?: string;
+  /** How many local chains (default 1): with 2, a second node on chain 31338 and a deploy there (localhost2.json). */
+  chains?: ChainCount;
   /** The node's port. */
   nodePort?: number;
-  /** Where the deploy writes localhost.json (default `<dir>/deployments`). */
+  /** The second node's port (`chains: 2`). */
+  nodePort2?: number;
+  /** Where the deploy writes localhost.json (and localhost2.json) (default `<dir>/deployments`). */
   deploymentsDir?: string;
   /** The index folder (default `<dir>/index`). */
   indexDir?: string;
@@ -39,19 +70,21 @@ export interface StackOptions<Reader extends IndexProgressReader | undefined> {
 export interface LocalStack<Reader extends IndexProgressReader | undefined> {
   /** Folder of the logs. */
   dir: string;
-  /** The Hardhat node. */
+  /** The (first) Hardhat node. */
   node: HardhatNode;
-  /** What the deploy wrote. */
+  /** What the deploy wrote on the first chain. */
   deployment: LocalDeployment;
+  /** Every chain, the first one first. */
+  chains: LocalChain[];
   /** The indexer. */
   indexer: RunningIndexer<Reader>;
   /** The API, unless started without one. */
   api: ApiProcess | undefined;
-  /** Stops the API, the indexer and the node (newest first); removes `dir` when it was a temporary one (kept with SETTLE_KEEP_TMP=1). */
+  /** Stops the API, the indexer and the nodes (newest first); removes `dir` when it was a temporary one (kept with SETTLE_KEEP_TMP=1). */
   stop(): Promise<void>;
 }
 
-/** Starts a node, deploys onto it, then starts the indexer and the API; stops what it started if a step fails. */
+/** Starts the nodes, deploys onto each, then starts the indexer and the API; stops what it started if a step fails. */
 export async function startStack<Reader extends IndexProgressReader | undefined = undefined>(
   options: StackOptions<Reader> = {},
 ): Promise<LocalStack<Reader>> {
@@ -64,21 +97,29 @@ export async function startStack<Reader extends IndexProgressReader | undefined 
     if (temporary && !process.env.SETTLE_KEEP_TMP) rmSync(dir, { recursive: true, force: true });
   };
   try {
-    progress("starting the Hardhat node");
-    const node = await startHardhatNode({ port: options.nodePort, logDir: dir });
-    started.push(node);
-    progress(`deploying contracts onto ${node.url}`);
-    const deployment = await deploySettle(node, options.deploymentsDir ?? join(dir, "deployments"));
-    progress("starting the indexer");
+    const deploymentsDir = options.deploymentsDir ?? join(dir, "deployments");
+    const ports = [options.nodePort, options.nodePort2];
+    const chains: LocalChain[] = [];
+    for (const [i, network] of STACK_NETWORKS.slice(0, options.chains ?? 1).entries()) {
+      const chainId = LOCAL_NETWORK_CHAIN_IDS[network]!;
+      progress(`starting the Hardhat node of chain ${chainId} (${network})`);
+      const node = await startHardhatNode({ port: ports[i], logDir: dir, chainId });
+      started.push(node);
+      progress(`deploying contracts onto ${node.url} (chain ${chainId}, deployments/${network}.json)`);
+      chains.push({ network, node, deployment: await deploySettle(node, deploymentsDir, network) });
+    }
+    const { node, deployment } = chains[0]!;
+    const networks = networksEnv(chains);
+    progress(`starting the indexer (networks ${networks.SETTLE_NETWORKS})`);
     const indexer = await startIndexer({
       rpcUrl: node.url,
-      deploymentsDir: deployment.deploymentsDir,
+      deploymentsDir,
       indexDir: options.indexDir ?? join(dir, "index"),
       logFile: join(dir, "indexer.log"),
       port: options.indexerPort,
       openReader: options.openReader,
       indexDatabaseUrl: options.databases?.indexUrl,
-      env: options.indexerEnv,
+      env: { ...networks, ...options.indexerEnv },
     });
     started.push(indexer);
     let api: ApiProcess | undefined;
@@ -87,8 +128,8 @@ export async function startStack<Reader extends IndexProgressReader | undefined 
       progress("starting the API");
       api = await startApiProcess(
         {
-          RPC_URL: node.url,
-          SETTLE_DEPLOYMENTS_DIR: deployment.deploymentsDir,
+          ...networks,
+          SETTLE_DEPLOYMENTS_DIR: deploymentsDir,
           APP_DB_PATH: join(dir, "app", "app.sqlite"),
           INDEX_DB_PATH: indexer.databasePath,
           ...(options.databases ? { INDEX_DATABASE_URL: options.databases.indexUrl, APP_DATABASE_URL: options.databases.appUrl } : {}),
@@ -99,7 +140,7 @@ export async function startStack<Reader extends IndexProgressReader | undefined 
       );
       started.push(api.process);
     }
-    return { dir, node, deployment, indexer, api, stop: stopStarted };
+    return { dir, node, deployment, chains, indexer, api, stop: stopStarted };
   } catch (error) {
     await stopStarted();
     throw error;

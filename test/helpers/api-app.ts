@@ -10,6 +10,7 @@ import { type AppDb, migrateToLatest, openAppDatabase } from "../../api/db";
 import { type Chain, chainFromProvider } from "../../api/services/chain";
 import type { AppDeps } from "../../api/middleware/context";
 import { staticDeployment } from "../../api/services/deployment";
+import { chainDirectory } from "../../api/services/networks";
 import { walletRelayer } from "../../api/services/relayer";
 import { IndexReader } from "../../api/index/reader";
 import type { Deployment } from "../../core/deployment";
@@ -42,9 +43,17 @@ export interface TestApp {
  * Builds a test app on the shared real index, node and deployment; `index`, `chain`, `deployment`
  * (null: none) replaces them, `env` feeds loadConfig (RELAYER_PRIVATE_KEY turns the relayer on, on the real node). The
  * app database and the index it reads are on `backend`, by default the running suite's (see describeBackends in ./app-db).
+ * `moreNetworks` are served after the first, each with its own deployment (and chain id) over the same node.
  */
 export async function makeApp(
-  options: { env?: Record<string, string>; deployment?: Deployment | null; chain?: Chain; index?: IndexReader; backend?: Backend } = {},
+  options: {
+    env?: Record<string, string>;
+    deployment?: Deployment | null;
+    chain?: Chain;
+    index?: IndexReader;
+    backend?: Backend;
+    moreNetworks?: Deployment[];
+  } = {},
 ): Promise<TestApp> {
   const real = await realIndex();
   const dir = mkdtempSync(join(tmpdir(), "settle-api-"));
@@ -63,15 +72,20 @@ export async function makeApp(
   const db = await openAppDatabase(config);
   await migrateToLatest(db);
   const clock = { now: Date.now() };
+  const chain = options.chain ?? chainFromProvider(real.provider);
+  const deployment = staticDeployment(options.deployment === undefined ? real.deploymentFile : options.deployment);
+  const relayer = config.relayerPrivateKey ? walletRelayer(config.relayerPrivateKey, real.provider) : undefined;
+  const more = (options.moreNetworks ?? []).map((d) => ({ name: d.network, deployment: staticDeployment(d), chain, relayer }));
   const deps: AppDeps = {
     config,
     jwtSecret: SECRET,
     db,
-    chain: options.chain ?? chainFromProvider(real.provider),
-    deployment: staticDeployment(options.deployment === undefined ? real.deploymentFile : options.deployment),
+    chain,
+    deployment,
+    chains: chainDirectory([{ name: config.network, deployment, chain, relayer }, ...more]),
     index,
     logger: pino({ level: "silent" }),
-    relayer: config.relayerPrivateKey ? walletRelayer(config.relayerPrivateKey, real.provider) : undefined,
+    relayer,
     now: () => clock.now,
   };
   const app = createApp(deps);
@@ -150,11 +164,15 @@ export async function getNonce(t: TestApp): Promise<BoundNonce> {
   return { nonce: ((await res.json()) as { nonce: string }).nonce, cookie: cookiesOf(res) };
 }
 
-/** Signs in `signer` through the app; returns the bearer token and address. */
-export async function signIn(t: TestApp, signer: Signer): Promise<{ token: string; address: string; auth: Record<string, string> }> {
+/** Signs in `signer` through the app (with a message for `chainId`, default 31337); returns the bearer token and address. */
+export async function signIn(
+  t: TestApp,
+  signer: Signer,
+  chainId?: number,
+): Promise<{ token: string; address: string; auth: Record<string, string> }> {
   const address = await signer.getAddress();
   const { nonce, cookie } = await getNonce(t);
-  const message = siweMessage({ address, nonce, issuedAt: new Date(t.clock.now).toISOString() });
+  const message = siweMessage({ address, nonce, chainId, issuedAt: new Date(t.clock.now).toISOString() });
   const signature = await signer.signMessage(message);
   const res = await t.app.request("/auth/verify", jsonRequest("POST", { message, signature }, { Cookie: cookie }));
   if (res.status !== 200) throw new Error(`sign-in: ${res.status} ${await res.text()}`);

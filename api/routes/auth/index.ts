@@ -3,6 +3,8 @@ import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { type AppDeps, newRouter } from "../../middleware/context";
 import { sessionSettings } from "../../middleware/auth";
 import { ApiError, errorResponses } from "../../lib/errors";
+import type { Chain } from "../../services/chain";
+import { chainsOf } from "../../services/networks";
 import { NONCE_COOKIE, NONCE_TTL_MS, issueNonce, nonceBinding, verifySignIn } from "../../services/siwe";
 import { SESSION_COOKIE, createSession, requireAuth, revokeSession } from "../../middleware/session";
 
@@ -12,7 +14,10 @@ const NonceSchema = z
     expiresAt: z.string().openapi({ description: "ISO 8601; the nonce is single-use" }),
     domain: z.string().openapi({ description: "The `domain` the message must carry", example: "localhost:8000" }),
     uri: z.string().openapi({ description: "The `URI` the message must carry", example: "http://localhost:8000" }),
-    chainId: z.number().int(),
+    chainId: z.number().int().openapi({ description: "The first network's chain id: the `Chain ID` a client uses by default" }),
+    chainIds: z
+      .array(z.number().int())
+      .openapi({ description: "Every chain id the message may carry: signing in on any of them signs in the same account" }),
     version: z.literal("1"),
   })
   .openapi("SiweNonce");
@@ -36,11 +41,14 @@ const SessionSchema = z
 
 const MeSchema = z.object({ address: z.string(), sessionId: z.string(), expiresAt: z.string() }).openapi("AuthMe");
 
-/** The chain id sign-in messages must carry: the deployment's (503 while there is none). */
-export function expectedChainId(deps: AppDeps): number {
-  const deployment = deps.deployment.get();
-  if (!deployment) throw new ApiError(503, "deployment_missing", "No deployment yet: deploy the contracts first");
-  return deployment.chainId;
+/**
+ * The chains a sign-in message may name, each with its node: every served network's deployment chain id, the first
+ * network's first (503 while none is deployed).
+ */
+export function signInChains(deps: AppDeps): Map<number, Chain> {
+  const deployed = chainsOf(deps).deployed();
+  if (deployed.length === 0) throw new ApiError(503, "deployment_missing", "No deployment yet: deploy the contracts first");
+  return new Map(deployed.map((network) => [network.current.chainId, network.chain]));
 }
 
 /** /auth: SIWE nonce, verify (sign-in), logout, me. */
@@ -64,7 +72,7 @@ export function authRoutes(deps: AppDeps) {
         },
       }),
       async (c) => {
-        const chainId = expectedChainId(deps);
+        const chainIds = [...signInChains(deps).keys()];
         const { nonce, expiresAt } = await issueNonce(deps.db, now());
         setCookie(c, NONCE_COOKIE, nonceBinding(deps.jwtSecret, nonce), {
           httpOnly: true,
@@ -75,7 +83,15 @@ export function authRoutes(deps: AppDeps) {
         });
         const origin = new URL(deps.config.publicOrigin);
         return c.json(
-          { nonce, expiresAt: new Date(expiresAt).toISOString(), domain: origin.host, uri: origin.origin, chainId, version: "1" as const },
+          {
+            nonce,
+            expiresAt: new Date(expiresAt).toISOString(),
+            domain: origin.host,
+            uri: origin.origin,
+            chainId: chainIds[0]!,
+            chainIds,
+            version: "1" as const,
+          },
           200,
         );
       },
@@ -100,8 +116,7 @@ export function authRoutes(deps: AppDeps) {
         deleteCookie(c, NONCE_COOKIE, { path: "/auth", secure: secureCookie, httpOnly: true, sameSite: "Strict" });
         const address = await verifySignIn(
           deps.db,
-          deps.chain,
-          { origin: deps.config.publicOrigin, chainId: expectedChainId(deps), bindingKey: deps.jwtSecret },
+          { origin: deps.config.publicOrigin, chains: signInChains(deps), bindingKey: deps.jwtSecret },
           { message, signature, binding },
           time,
         );

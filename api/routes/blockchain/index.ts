@@ -1,16 +1,19 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { pricedCurrencies } from "../../../core/deployment";
+import { chainName } from "../../../core/chains";
+import { pricedCurrencies, type Deployment } from "../../../core/deployment";
 import { type AppDeps, newRouter } from "../../middleware/context";
-import { fromNode, requireDeployment } from "../../services/node";
+import { fromNode } from "../../services/node";
+import { ChainIdQuerySchema, chainsOf } from "../../services/networks";
 import { SETTLE_ABIS } from "../../services/deployment";
 import { STAKING_VIEWS, aprPercent } from "../../services/staking";
 import { ApiError, errorResponses } from "../../lib/errors";
 import { safeStatus } from "../../index/status";
 import { AddressParamSchema } from "../../lib/schemas";
 
-const ContractsSchema = z
+const NetworkDeploymentSchema = z
   .object({
     chainId: z.number().int(),
+    chainName: z.string().openapi({ example: "Base" }),
     network: z.string(),
     abiHash: z.string(),
     contracts: z.record(
@@ -29,7 +32,31 @@ const ContractsSchema = z
           "The currencies an invoice may be priced in with the deployment's own price feeds (a local chain's), each with the tokens that have a feed for it (0x000…000: ETH); empty elsewhere",
       }),
   })
-  .openapi("Contracts");
+  .openapi("NetworkDeployment");
+
+const ContractsSchema = NetworkDeploymentSchema.extend({
+  networks: z.array(NetworkDeploymentSchema).openapi({
+    description: "Every network this API serves that is deployed, the first one first (its fields are also at the top level)",
+  }),
+}).openapi("Contracts");
+
+/** One network's deployment as GET /blockchain/contracts shows it: chain, name, addresses with ABIs, priced currencies. */
+function networkDeployment(d: Deployment): z.infer<typeof NetworkDeploymentSchema> {
+  const contracts = Object.fromEntries(
+    Object.entries(d.contracts).map(([name, info]) => [
+      name,
+      { ...info, abi: (SETTLE_ABIS[name as keyof typeof SETTLE_ABIS] as unknown[]) ?? null },
+    ]),
+  );
+  return {
+    chainId: d.chainId,
+    chainName: chainName(d.chainId),
+    network: d.network,
+    abiHash: d.abiHash,
+    contracts,
+    currencies: pricedCurrencies(d),
+  };
+}
 
 const StatusSchema = z
   .object({
@@ -65,30 +92,27 @@ const StakingSchema = z
   })
   .openapi("Staking");
 
-/** /blockchain: deployment with ABIs, chain/index status, staking positions. */
+/** /blockchain: every network's deployment with ABIs, a chain's status and staking positions (`?chainId=`). */
 export function blockchainRoutes(deps: AppDeps) {
   const now = deps.now ?? Date.now;
+  const chains = chainsOf(deps);
   return newRouter()
     .openapi(
       createRoute({
         method: "get",
         path: "/contracts",
         tags: ["blockchain"],
-        summary: "The deployment: chain id, addresses, deploy blocks and ABIs",
+        summary:
+          "The deployments: chain id and name, addresses, deploy blocks and ABIs of every network (the first one also at the top level)",
         responses: {
           200: { description: "Deployment", content: { "application/json": { schema: ContractsSchema } } },
           ...errorResponses(503),
         },
       }),
       (c) => {
-        const d = requireDeployment(deps);
-        const contracts = Object.fromEntries(
-          Object.entries(d.contracts).map(([name, info]) => [
-            name,
-            { ...info, abi: (SETTLE_ABIS[name as keyof typeof SETTLE_ABIS] as unknown[]) ?? null },
-          ]),
-        );
-        return c.json({ chainId: d.chainId, network: d.network, abiHash: d.abiHash, contracts, currencies: pricedCurrencies(d) }, 200);
+        const first = chains.require(undefined);
+        const networks = chains.deployed().map((network) => networkDeployment(network.current));
+        return c.json({ ...networkDeployment(first.current), networks }, 200);
       },
     )
     .openapi(
@@ -96,12 +120,16 @@ export function blockchainRoutes(deps: AppDeps) {
         method: "get",
         path: "/status",
         tags: ["blockchain"],
-        summary: "Chain head, indexed head and the lag between them",
-        responses: { 200: { description: "Status", content: { "application/json": { schema: StatusSchema } } }, ...errorResponses(503) },
+        summary: "Chain head, indexed head and the lag between them (of the first network, or of `?chainId=`)",
+        request: { query: ChainIdQuerySchema },
+        responses: {
+          200: { description: "Status", content: { "application/json": { schema: StatusSchema } } },
+          ...errorResponses(400, 503),
+        },
       }),
       async (c) => {
-        const d = requireDeployment(deps);
-        const chainHead = await fromNode(deps.chain.blockNumber());
+        const { current: d, chain } = chains.require(c.req.valid("query").chainId);
+        const chainHead = await fromNode(chain.blockNumber());
         const index = await safeStatus(deps.index);
         const indexedHead = index.block === null ? null : Number(index.block.number);
         return c.json(
@@ -121,8 +149,9 @@ export function blockchainRoutes(deps: AppDeps) {
         method: "get",
         path: "/staking/{address}",
         tags: ["blockchain"],
-        summary: "An address's stake: principal and earned from the chain, history from the index, pool APR",
-        request: { params: AddressParamSchema },
+        summary:
+          "An address's stake: principal and earned from the chain (the first network, or `?chainId=`), history from the index, pool APR",
+        request: { params: AddressParamSchema, query: ChainIdQuerySchema },
         responses: {
           200: { description: "Stake", content: { "application/json": { schema: StakingSchema } } },
           ...errorResponses(400, 503),
@@ -130,9 +159,10 @@ export function blockchainRoutes(deps: AppDeps) {
       }),
       async (c) => {
         const { address } = c.req.valid("param");
-        const staking = requireDeployment(deps).contracts.StakingRewards.address;
+        const { current, chain } = chains.require(c.req.valid("query").chainId);
+        const staking = current.contracts.StakingRewards.address;
         const view = async (fn: string, args: unknown[] = []) => {
-          const raw = await fromNode(deps.chain.call(staking, STAKING_VIEWS.encodeFunctionData(fn, args)));
+          const raw = await fromNode(chain.call(staking, STAKING_VIEWS.encodeFunctionData(fn, args)));
           try {
             return STAKING_VIEWS.decodeFunctionResult(fn, raw)[0] as bigint | string;
           } catch {

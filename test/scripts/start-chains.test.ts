@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { Interface } from "ethers";
 import { PaymentEscrowAbi } from "../../core/abis/PaymentEscrow";
-import { LOCAL_CHAIN_ID, LOCAL_CHAIN_ID_2 } from "../../core/chains";
+import { LOCAL_CHAIN_ID, LOCAL_CHAIN_ID_2, nodeChainIdFromEnv } from "../../core/chains";
 import { type Deployment } from "../../core/deployment";
 import { statusValue } from "../../core/invoice/status";
 import { MORE_CHAINS_DEMO_INVOICES } from "../../scripts/lib/demo-more-chains";
@@ -38,6 +38,14 @@ describe("npm start -- --chains", function () {
       expect(parseStartArgs([])).to.deep.equal({ demo: false, postgres: false, chains: 1 });
       expect(parseStartArgs(["--chains", "2", "--demo", "--postgres"])).to.deep.equal({ demo: true, postgres: true, chains: 2 });
       expect(parseStartArgs(["--chains=2"]).chains).to.equal(2);
+    });
+
+    it("gives the second node its chain id through SETTLE_NODE_CHAIN_ID, refusing any other than the local ones", function () {
+      expect(nodeChainIdFromEnv({})).to.equal(LOCAL_CHAIN_ID);
+      expect(nodeChainIdFromEnv({ SETTLE_NODE_CHAIN_ID: "31338" })).to.equal(LOCAL_CHAIN_ID_2);
+      expect(() => nodeChainIdFromEnv({ SETTLE_NODE_CHAIN_ID: "8453" })).to.throw(
+        'SETTLE_NODE_CHAIN_ID must be 31337 or 31338, got "8453"',
+      );
     });
 
     for (const bad of [["--chains", "3"], ["--chains", "x"], ["--chains"], ["--chain", "2"]]) {

@@ -7,7 +7,7 @@ import { HDNodeWallet, Interface, Wallet } from "ethers";
 import { join } from "node:path";
 import type { Deployment } from "../../core/deployment";
 import { IndexReader } from "../../api/index/reader";
-import { startStack } from "../../scripts/stack/stack";
+import { startStack, type ChainCount, type LocalChain } from "../../scripts/stack/stack";
 import type { RunningIndexer } from "./indexer";
 import { REPO_ROOT, type HardhatNode, type TestDeployment } from "./node";
 
@@ -32,7 +32,10 @@ export interface MinedTransaction {
 
 /** A running node, deployment and indexer. */
 export interface SettleStack {
+  /** The first chain's node ({@link SettleStack.send} and the escrow helpers act there). */
   node: HardhatNode;
+  /** Every chain (two with `startSettleStack({ chains: 2 })`: 31337 and 31338), the first one first. */
+  chains: LocalChain[];
   deployment: TestDeployment;
   /** The deployment file's content (what the API's deployment source gives). */
   deploymentJson: Deployment;
@@ -51,10 +54,11 @@ export interface SettleStack {
 
 /**
  * Starts a node, deploy and indexer of its own, for tests that reorg the chain or move its clock
- * (which the shared index of test/helpers/real-index.ts must not see).
+ * (which the shared index of test/helpers/real-index.ts must not see); with `chains: 2`, a second node and deploy on
+ * chain 31338, indexed by the same indexer (SETTLE_NETWORKS=localhost,localhost2).
  */
-export async function startSettleStack(): Promise<SettleStack> {
-  const stack = await startStack({ api: false, openReader: (location) => new IndexReader(location) });
+export async function startSettleStack(options: { chains?: ChainCount } = {}): Promise<SettleStack> {
+  const stack = await startStack({ api: false, chains: options.chains, openReader: (location) => new IndexReader(location) });
   const { node, deployment, indexer } = stack;
   const escrowAddress = deployment.contracts.PaymentEscrow.address;
   const send: SettleStack["send"] = async (from, tx) => {
@@ -68,6 +72,7 @@ export async function startSettleStack(): Promise<SettleStack> {
   };
   return {
     node,
+    chains: stack.chains,
     deployment,
     deploymentJson: JSON.parse(readFileSync(deployment.path, "utf8")) as Deployment,
     indexer,

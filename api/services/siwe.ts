@@ -111,7 +111,10 @@ export async function verifySignIn(db: AppDb, expected: SiweExpectations, attemp
   const chain = expected.chains.get(parsed.chainId);
   if (chain === undefined) {
     const served = [...expected.chains.keys()];
-    fail("siwe_chain_mismatch", `The message must be for ${served.length === 1 ? "chain" : "one of the chains"} ${served.join(", ")}`);
+    return fail(
+      "siwe_chain_mismatch",
+      `The message must be for ${served.length === 1 ? "chain" : "one of the chains"} ${served.join(", ")}`,
+    );
   }
 
   const issuedAt = Date.parse(parsed.issuedAt ?? "");
@@ -121,7 +124,7 @@ export async function verifySignIn(db: AppDb, expected: SiweExpectations, attemp
   if (parsed.notBefore !== undefined && Date.parse(parsed.notBefore) > now)
     fail("siwe_not_yet_valid", "The message is not valid yet (Not Before)");
 
-  if (!(await signatureIsValid(chain!, parsed, message, signature, now))) {
+  if (!(await signatureIsValid(chain, parsed, message, signature, now))) {
     fail("invalid_signature", "The signature does not match the message's address");
   }
   return getAddress(parsed.address);

@@ -1,8 +1,9 @@
 /**
  * The indexer through the fault proxy (scripts/stack/rpc-fault-proxy.ts), for `npm run bench:indexer`:
  *
- * - a public RPC as the large providers serve one (100 ms per answer, eth_getLogs over at most 1,000 blocks): the
- *   backfill's seconds, blocks/s and events/s next to the direct backfill's of the same run;
+ * - a public RPC as the large providers serve one (100 ms per answer, eth_getLogs over at most 1,000 blocks), with the
+ *   indexer's settings for a public chain: the backfill's seconds, blocks/s and events/s next to the direct backfill's
+ *   of the same run;
  * - a flaky RPC: the same backfill with 5 ms of latency only and with faults on (an outage, 429 with Retry-After, 503,
  *   eth_getLogs capped at 200 blocks), then the recovery time after an outage during the live tail: from the RPC's
  *   return until a transaction sent during the outage is readable.
@@ -12,9 +13,24 @@ import { startIndexer, type RunningIndexer } from "../../scripts/stack/indexer";
 import type { HardhatNode, LocalDeployment } from "../../scripts/stack/node";
 import { startFaultProxy, type FaultCounts, type FaultProfile, type FaultProxy } from "../../scripts/stack/rpc-fault-proxy";
 import { median } from "./backfill";
+import { RPC_SETTING_VARIABLES, rpcDefaults, type RpcSettings } from "../../core/networks";
 
 /** A public provider as issue 13 describes one: 100 ms per answer, eth_getLogs over at most 1,000 blocks (stated). */
 export const PUBLIC_RPC = { latencyMs: 100, maxLogsBlockRange: 1_000, logsErrorWording: "quicknode" } as const satisfies FaultProfile;
+
+/**
+ * The indexer's RPC settings for a public chain (core/networks.ts's defaults, any chain that is not local: 1 here), as
+ * the variables that set them: the node behind the proxy is local, the provider it plays is not.
+ */
+export function publicChainSettingsEnv(): Record<string, string> {
+  const defaults = rpcDefaults(1);
+  return Object.fromEntries(
+    (Object.keys(RPC_SETTING_VARIABLES) as (keyof RpcSettings)[]).map((key) => [
+      RPC_SETTING_VARIABLES[key].variable,
+      String(defaults[key]),
+    ]),
+  );
+}
 
 /** One backfill's speed: seconds from launch to the head readable, and what went by per second. */
 export interface BackfillSpeed {
@@ -37,6 +53,8 @@ export interface PublicRpcBenchResult {
   publicRpcRounds: number[];
   /** publicRpc seconds ÷ direct seconds: how many times longer the backfill takes through the public RPC. */
   toDirect: number;
+  /** The indexer's settings, a public chain's ({@link publicChainSettingsEnv}). */
+  settings: Record<string, string>;
   /** What the proxy did in the last round (logsRefused: eth_getLogs refused for the range). */
   faults: FaultCounts;
 }
@@ -57,13 +75,14 @@ export interface BenchChain {
 
 /**
  * A backfill up to the chain's head through a new fault proxy with `profile` (seed 18), from launching the indexer on
- * an empty SQLite index to the head readable; `duringBackfill` may act on the proxy meanwhile. The indexer and the
- * proxy are left running.
+ * an empty SQLite index to the head readable; `duringBackfill` may act on the proxy meanwhile, `env` adds to the
+ * indexer's environment. The indexer and the proxy are left running.
  */
 async function proxiedBackfill(
   chain: BenchChain,
   profile: FaultProfile,
   duringBackfill: (proxy: FaultProxy) => (() => void) | void = () => {},
+  env: Record<string, string> = {},
 ): Promise<{ seconds: number; indexer: RunningIndexer<IndexReader>; proxy: FaultProxy }> {
   const proxy = await startFaultProxy(chain.node.url, profile, 18);
   const started = Date.now();
@@ -71,6 +90,7 @@ async function proxiedBackfill(
     rpcUrl: proxy.url,
     deploymentsDir: chain.deployment.deploymentsDir,
     openReader: (location) => new IndexReader(location),
+    env,
   });
   const done = duringBackfill(proxy);
   await indexer.waitUntilIndexed(chain.head, 900_000);
@@ -81,10 +101,11 @@ async function proxiedBackfill(
 /** Times `rounds` backfills through a public RPC ({@link PUBLIC_RPC}) and sets them against `directSeconds`. */
 export async function benchPublicRpc(chain: BenchChain, directSeconds: number, rounds: number): Promise<PublicRpcBenchResult> {
   const blocks = chain.head - chain.startBlock + 1;
+  const settings = publicChainSettingsEnv();
   const seconds: number[] = [];
   let faults: FaultCounts | undefined;
   for (let round = 1; round <= rounds; round++) {
-    const run = await proxiedBackfill(chain, PUBLIC_RPC);
+    const run = await proxiedBackfill(chain, PUBLIC_RPC, undefined, settings);
     faults = { ...run.proxy.counts };
     await run.indexer.stop();
     await run.proxy.close();
@@ -104,6 +125,7 @@ export async function benchPublicRpc(chain: BenchChain, directSeconds: number, r
     publicRpc,
     publicRpcRounds: seconds,
     toDirect: Number((publicRpc.seconds / directSeconds).toFixed(2)),
+    settings,
     faults: faults!,
   };
 }

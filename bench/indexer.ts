@@ -4,7 +4,9 @@
  * the API's read module. Writes bench/results/indexer.json; see bench/README.md for the method.
  *
  * Both backends in one run (a throwaway PostgreSQL cluster, scripts/stack/postgres.ts), each backfill also timed with
- * handlers that write nothing (bench/lib/backfill.ts), and where Settle's handlers spend their time, per file.
+ * handlers that write nothing (bench/lib/backfill.ts), and where Settle's handlers spend their time, per file; then the
+ * same backfill through a public RPC and through a flaky one (bench/lib/rpc-faults.ts). Empty blocks are mined after
+ * the events so that the chain spans at least {@link SPAN_BLOCKS} blocks and the proxies' eth_getLogs caps bite.
  *
  * Environment: BENCH_EVENTS (default 20000) sets how many Settle events to generate at least;
  * BENCH_ROUNDS (default 1) how many backfills from scratch of each variant are timed (the median is reported: the
@@ -15,6 +17,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { Contract, JsonRpcProvider, type InterfaceAbi } from "ethers";
+import { startBlockOf } from "../core/deployment";
 import { generateSettleEvents } from "../scripts/stack/events";
 import { deploySettle, startHardhatNode } from "../scripts/stack/node";
 import { REPO_ROOT } from "../scripts/stack/paths";
@@ -23,7 +26,10 @@ import type { RunningIndexer } from "../scripts/stack/indexer";
 import { type PostgresCluster, startPostgres } from "../scripts/stack/postgres";
 import { freePort, stopAllProcesses } from "../scripts/stack/processes";
 import { benchBackfills, type BackendBackfill, type BenchBackend } from "./lib/backfill";
-import { benchRpcFaults, type RpcFaultsBenchResult } from "./lib/rpc-faults";
+import { benchPublicRpc, benchRpcFaults, type BenchChain, type PublicRpcBenchResult, type RpcFaultsBenchResult } from "./lib/rpc-faults";
+
+/** Blocks from the deploy block to the head, at least: a public chain's history is mostly blocks without our events. */
+const SPAN_BLOCKS = 5_000;
 
 function artifact(path: string): { abi: InterfaceAbi } {
   return JSON.parse(readFileSync(join(REPO_ROOT, "artifacts", "contracts", path), "utf8")) as { abi: InterfaceAbi };
@@ -47,6 +53,8 @@ export interface IndexerBenchResult extends BackendFigures {
   events: number;
   postgres: BackendFigures;
   targets: Record<string, BenchTarget>;
+  /** The same backfill through a public RPC (100 ms per answer, eth_getLogs ≤ 1,000 blocks) next to the direct one (SQLite). */
+  publicRpc: PublicRpcBenchResult;
   /** The same backfill through a flaky RPC (fault proxy) next to a latency-only one, and the recovery after an outage (SQLite). */
   rpcFaults: RpcFaultsBenchResult;
 }
@@ -92,8 +100,12 @@ async function main(): Promise<void> {
     const deployment = await deploySettle(node);
     const started = Date.now();
     const events = await generateSettleEvents(node, deployment, target);
+    const startBlock = startBlockOf(deployment);
+    const empty = SPAN_BLOCKS - ((await node.blockNumber()) - startBlock + 1);
+    if (empty > 0) await node.mine(empty);
     const head = await node.blockNumber();
-    console.log(`generated ${events} indexed events up to block ${head} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    console.log(`generated ${events} indexed events, blocks ${startBlock} to ${head}, in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    const chain: BenchChain = { node, deployment, startBlock, head, events };
 
     const { results, keep } = await benchBackfills(node, deployment, head, events, cluster, rounds);
 
@@ -122,7 +134,8 @@ async function main(): Promise<void> {
         );
       }
     }
-    const rpcFaults = await benchRpcFaults(node, deployment, head, transfer);
+    const publicRpc = await benchPublicRpc(chain, figures.sqlite.backfillSeconds, rounds);
+    const rpcFaults = await benchRpcFaults(chain, transfer);
     const pgVsSqlite = Number((figures.postgres.eventsPerSecond / figures.sqlite.eventsPerSecond).toFixed(2));
     const targets: Record<string, BenchTarget> = {
       "postgres backfill ≥ 0.5 × sqlite (same run)": { target: ">= 0.5", figure: pgVsSqlite, met: pgVsSqlite >= 0.5 },
@@ -135,7 +148,17 @@ async function main(): Promise<void> {
       },
       "recovery after an outage < 10 s": { target: "< 10", figure: rpcFaults.recoverySeconds, met: rpcFaults.recoverySeconds < 10 },
     };
-    const result: IndexerBenchResult = { events, ...figures.sqlite, postgres: figures.postgres, targets, rpcFaults };
+    const result: IndexerBenchResult = { events, ...figures.sqlite, postgres: figures.postgres, targets, publicRpc, rpcFaults };
+    for (const [name, speed] of [
+      ["direct", publicRpc.direct],
+      [`public RPC (${publicRpc.latencyMs} ms, eth_getLogs ≤ ${publicRpc.maxLogsBlockRange} blocks)`, publicRpc.publicRpc],
+    ] as const) {
+      console.log(
+        `backfill ${name}: ${speed.seconds} s, ${speed.blocksPerSecond} blocks/s, ${speed.eventsPerSecond} events/s ` +
+          `(${publicRpc.blocks} blocks, ${publicRpc.events} events)`,
+      );
+    }
+    console.log(`public RPC / direct: ${publicRpc.toDirect} × the time`);
     for (const [name, t] of Object.entries(targets)) console.log(`target ${name}: ${t.figure} (${t.met ? "met" : "MISSED"})`);
     const out = join(REPO_ROOT, "bench", "results", "indexer.json");
     mkdirSync(join(REPO_ROOT, "bench", "results"), { recursive: true });

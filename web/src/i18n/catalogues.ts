@@ -1,8 +1,8 @@
 /**
- * The page's languages: one catalogue file per language beside this one (en.ts is the reference; the type makes
- * every other file carry the same keys). A third language is one more file here, added to {@link PAGE_MESSAGES}
- * (and its document labels in core/labels: both are keyed by the same {@link Locale}). No browser API here, so
- * tests load it under Node.
+ * The page's languages: one catalogue per language beside this one, each assembled in <tag>.ts from one file per
+ * screen in <tag>/ (en.ts is the reference; the type makes every other catalogue carry the same keys). A third language
+ * is one more folder and file here, added to {@link PAGE_MESSAGES} (and its document labels in core/labels: both are
+ * keyed by the same {@link Locale}). No browser API here, so tests load it under Node.
  */
 import { LOCALES, type Locale } from "../../../core/labels";
 import { en, type Messages } from "./en";

@@ -1,8 +1,8 @@
-/** The page's French strings for invoices priced in a currency: the same keys as en-priced.ts. */
-import type { Messages } from "./en";
+/** The page's French strings for invoices priced in a currency: the same keys as en/priced.ts. */
+import type { Messages } from "../en";
 
 /** French strings of the `priced` part of the catalogue. */
-export const frPriced: Messages["priced"] = {
+export const priced: Messages["priced"] = {
   pricedIn: "Prix en",
   inToken: "Le jeton lui-même",
   pricedHint: "Le payeur règle le total converti au cours du moment du paiement, dans le jeton ci-dessous.",

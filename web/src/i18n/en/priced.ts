@@ -1,8 +1,8 @@
 /**
- * The page's English strings for invoices priced in a currency (the new-invoice option and the pay form), kept
- * apart from en.ts, which holds them under `priced`.
+ * The page's English strings for invoices priced in a currency (the new-invoice option and the pay form), assembled in
+ * ../en.ts under `priced`.
  */
-export const enPriced = {
+export const priced = {
   pricedIn: "Priced in",
   inToken: "The token itself",
   pricedHint: "The payer pays the total converted at the rate of the moment of payment, in the token below.",

@@ -1,0 +1,32 @@
+/** The page's English strings of the profile screen (assembled in ../en.ts). */
+
+/** The profile screen. */
+export const profile = {
+  title: "Profile",
+  lead: "How you appear on the invoices you issue. Only you and your counterparties' invoice documents see these details.",
+  gate: "Sign in to edit your profile.",
+  loading: "Loading your profile",
+  save: "Save profile",
+  memberSince: "Member since {date}",
+  signOut: "Sign out",
+  about: "About you",
+  name: "Display name",
+  email: "Email",
+  emailHint: "For invoice documents. Never shown publicly.",
+  company: "Company",
+  taxId: "Tax ID",
+  taxIdHint: "VAT or company number, as printed on invoices.",
+  billing: "Billing address",
+  billingHint: "Leave every field empty to remove the address.",
+  line1: "Address",
+  line2: "Address line 2",
+  city: "City",
+  postalCode: "Postal code",
+  region: "Region or state",
+  country: "Country code",
+  countryHint: "Two letters, such as FR, DE or US.",
+  countryError: "Two letters, such as FR.",
+  taxIdError: "2 to 32 letters, digits, spaces, dots, dashes or slashes.",
+  saved: "Profile saved",
+  updated: "Updated {time}.",
+};

@@ -1,0 +1,60 @@
+/** The page's French strings of the invoice list and paying several at once (assembled in ../fr.ts). */
+import type { Messages } from "../en";
+
+/** The invoice list. */
+export const list: Messages["list"] = {
+  tabs: {
+    all: "Toutes",
+    awaiting: "En attente de paiement",
+    paid: "En séquestre",
+    disputed: "En litige",
+    closed: "Terminées",
+    inactive: "Annulées et expirées",
+    drafts: "Brouillons",
+  },
+  title: "Factures",
+  titlePayer: "Factures à payer",
+  lead: "Tout ce que vous avez émis, du brouillon au versement.",
+  leadPayer: "Les factures qui vous sont adressées ou que vous avez payées.",
+  export: "Export comptable",
+  create: "Nouvelle facture",
+  gate: "Connectez-vous pour voir vos factures.",
+  whose: "Quelles factures",
+  issued: "Émises par moi",
+  toPay: "À payer / payées",
+  filter: "Filtrer par statut",
+  loading: "Chargement des factures",
+  count: "{count} facture(s)",
+  more: "Afficher plus",
+  invoice: "Facture",
+  payer: "Payeur",
+  merchant: "Commerçant",
+  due: "Échéance",
+  status: "Statut",
+  amount: "Montant",
+  draft: "Brouillon",
+  anyone: "N'importe qui",
+  paidPart: "{amount} payés",
+  noneIssued: "Vous n'avez encore émis aucune facture.",
+  noneToPay: "Aucune facture ne vous a encore été adressée.",
+  noneHere: "Aucune facture ici.",
+  first: "Créer votre première facture",
+};
+
+/** Paying several invoices in one transaction. */
+export const payMany: Messages["payMany"] = {
+  column: "Sélection",
+  select: "Sélectionner la facture n° {id} pour la payer",
+  button: "Payer la sélection",
+  buttonCount: "Payer la sélection ({count})",
+  hint: "Cochez les factures ouvertes qui vous sont adressées pour les payer ensemble : une transaction, plus une autorisation par jeton.",
+  tooMany: "Sélectionnez au plus {max} factures à la fois : payez les autres dans un second lot.",
+  refused: "Ce lot ne peut pas être payé",
+  step: "{title} (étape {step} sur {steps})",
+  approve: "Autoriser {amount}",
+  payOne: "Payer 1 facture : {total}",
+  payMany: "Payer {count} factures : {total}",
+  paidOne: "1 facture payée",
+  paidMany: "{count} factures payées",
+  stopped: "Arrêté : rien de plus n'a été envoyé. Les factures restent sélectionnées ; réessayez quand vous serez prêt.",
+};

@@ -2,7 +2,8 @@ import { serve } from "@hono/node-server";
 import { createApp } from "./app";
 import { ConfigError, loadConfig, resolveJwtSecret } from "./env";
 import { migrateToLatest, openAppDatabase } from "./db";
-import { jsonRpcChain } from "./services/chain";
+import { API_RPC_TIMEOUT_MS, jsonRpcChain } from "./services/chain";
+import { NetworkConfigError, rpcSettingsOf } from "../core/networks";
 import { walletRelayer } from "./services/relayer";
 import { fileDeployment } from "./services/deployment";
 import { openIndexReader } from "./index/open";
@@ -21,12 +22,19 @@ import { issuePendingCreditNotes } from "./jobs/credit-notes";
 export async function main(): Promise<void> {
   let config;
   let jwtSecret;
+  let rpcTimeoutMs;
   try {
     config = loadConfig();
     jwtSecret = resolveJwtSecret(config);
+    // SETTLE_RPC_TIMEOUT_MS[_<NAME>] when set; else the API's own short timeout (not the indexer's patient default).
+    rpcTimeoutMs = rpcSettingsOf(process.env, config.network).timeoutMs || API_RPC_TIMEOUT_MS;
   } catch (err) {
     if (err instanceof ConfigError) {
       for (const line of err.problems) process.stderr.write(`config: ${line}\n`);
+      process.exit(1);
+    }
+    if (err instanceof NetworkConfigError) {
+      process.stderr.write(`config: ${err.message}\n`);
       process.exit(1);
     }
     throw err;
@@ -37,7 +45,7 @@ export async function main(): Promise<void> {
   if (applied.length > 0) logger.info({ migrations: applied, postgres: config.appDatabaseUrl !== undefined }, "app database migrated");
 
   const deployment = fileDeployment(config.network);
-  const node = jsonRpcChain(config.rpcUrl, deployment.get()?.chainId ?? 31337);
+  const node = jsonRpcChain(config.rpcUrl, deployment.get()?.chainId ?? 31337, rpcTimeoutMs);
   const index = openIndexReader(config, () => deployment.get());
   try {
     await index.check();

@@ -3,6 +3,7 @@
  * {@link Messages} is derived from it, and a test compares the keys). `{name}` marks a value filled in with `fill`.
  */
 import { enPriced } from "./en-priced";
+import { enRpc } from "./en-rpc";
 
 /** English: the reference catalogue. */
 export const en = {
@@ -409,6 +410,7 @@ export const en = {
     unknown: "Something went wrong",
   },
   priced: enPriced,
+  rpc: enRpc,
   pay: {
     how: "How to pay",
     permit: "Permit + pay",

@@ -1,5 +1,6 @@
 import type { Messages } from "./en";
 import { frPriced } from "./fr-priced";
+import { frRpc } from "./fr-rpc";
 
 /** The page's French strings: the same keys as en.ts (type-checked, and compared by a test). */
 export const fr: Messages = {
@@ -408,6 +409,7 @@ export const fr: Messages = {
     unknown: "Une erreur est survenue",
   },
   priced: frPriced,
+  rpc: frRpc,
   pay: {
     how: "Comment payer",
     permit: "Permit + paiement",

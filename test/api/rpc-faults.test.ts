@@ -125,7 +125,10 @@ describe("API through a misbehaving RPC (fault proxy)", function () {
     for (const path of nodeRoutes()) await expectNodeProblem(path, "node_unreachable");
     const health = await fetch(`${api}/health`);
     expect(health.status).to.equal(200);
-    const body = (await health.json()) as { status: string; checks: { node: { ok: boolean; code?: string; host?: string; detail?: string } } };
+    const body = (await health.json()) as {
+      status: string;
+      checks: { node: { ok: boolean; code?: string; host?: string; detail?: string } };
+    };
     expect(body.status).to.equal("degraded");
     expect(body.checks.node).to.include({ ok: false, code: "node_unreachable", host });
     expect(body.checks.node.detail).to.contain(host);

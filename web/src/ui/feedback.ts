@@ -104,7 +104,6 @@ export function retryNotice(title: string, message: string, retry: () => void, d
   let left = delay(attempt);
   backoff.set(key, { attempt, at: Date.now(), seconds: left });
   const countdown = h("p", { class: "retry-countdown", "aria-live": "off" }, fill(words.retryingIn, { seconds: left }));
-  let timer: ReturnType<typeof setInterval> | undefined;
   const go = () => {
     clearInterval(timer);
     if (!box.isConnected) return;
@@ -118,7 +117,7 @@ export function retryNotice(title: string, message: string, retry: () => void, d
     h("button", { type: "button", class: "btn btn-secondary btn-sm retry-now", onclick: go }, words.retryNow),
   );
   box.classList.add("notice-retrying");
-  timer = setInterval(() => {
+  const timer = setInterval(() => {
     if (!box.isConnected) return clearInterval(timer);
     left -= 1;
     if (left <= 0) return go();

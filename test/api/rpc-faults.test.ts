@@ -6,7 +6,7 @@
  * the same proxy, never sends a payment twice when the answer of eth_sendRawTransaction is lost.
  */
 import { expect } from "chai";
-import { Wallet } from "ethers";
+import { Interface, Wallet } from "ethers";
 import { RPC_PROBLEM_CODES, type RpcProblemCode } from "../../core/rpc";
 import { jsonRpcChain } from "../../api/services/chain";
 import { NodeProblemError } from "../../api/lib/errors";
@@ -16,6 +16,8 @@ import { startStack, type LocalStack } from "../../scripts/stack/stack";
 import { IndexReader } from "../../api/index/reader";
 import { testAccount } from "../../scripts/lib/test-accounts";
 import { freePort, waitFor } from "../helpers/processes";
+import { invoiceTerms } from "../helpers/constants";
+import { artifactAbi } from "../helpers/real-index";
 
 /** The API's RPC timeout in this spec (SETTLE_RPC_TIMEOUT_MS): a stall longer than it is a node_timeout. */
 const TIMEOUT_MS = 1000;
@@ -28,6 +30,8 @@ describe("API through a misbehaving RPC (fault proxy)", function () {
   let host: string;
   /** A mined transaction (an ETH transfer) for GET /transactions/{hash}. */
   let txHash: string;
+  /** An open TestUSD invoice (anyone may pay it), for the relay route's preflight. */
+  let invoiceId: bigint;
 
   before(async function () {
     const nodePort = await freePort();
@@ -36,14 +40,33 @@ describe("API through a misbehaving RPC (fault proxy)", function () {
     stack = await startStack({
       nodePort,
       openReader: (location) => new IndexReader(location),
-      api: { env: { RPC_URL: proxy.url, SETTLE_RPC_TIMEOUT_MS: String(TIMEOUT_MS), LOG_LEVEL: "warn" } },
+      api: {
+        env: {
+          RPC_URL: proxy.url,
+          SETTLE_RPC_TIMEOUT_MS: String(TIMEOUT_MS),
+          LOG_LEVEL: "warn",
+          // The relayer (account 16): its preflight asks the node for the gas price and simulates the payment.
+          RELAYER_PRIVATE_KEY: testAccount(16).privateKey,
+          RELAYER_IP_LIMIT_PER_HOUR: "1000",
+        },
+      },
     });
     api = stack.api!.url;
     const from = testAccount(18).address;
     txHash = await stack.node.rpc<string>("eth_sendTransaction", [{ from, to: Wallet.createRandom().address, value: "0x1" }]);
-    await waitFor("the index to be ready", async () => {
+    const escrow = new Interface(artifactAbi("PaymentEscrow.sol/PaymentEscrow.json"));
+    const to = stack.deployment.contracts.PaymentEscrow.address;
+    const terms = invoiceTerms({
+      token: stack.deployment.tokens!.TestUSD!.address,
+      amount: 1_000_000n,
+      dueDate: Math.floor(Date.now() / 1000) + 30 * 86_400,
+    });
+    await stack.node.rpc("eth_sendTransaction", [{ from, to, data: escrow.encodeFunctionData("createInvoice", [terms]) }]);
+    invoiceId = BigInt(await stack.node.rpc<string>("eth_call", [{ to, data: escrow.encodeFunctionData("invoiceCount") }, "latest"]));
+    await waitFor("the index to be ready and current", async () => {
       const res = await fetch(`${api}/blockchain/status`);
-      return res.status === 200 && ((await res.json()) as { indexReady: boolean }).indexReady;
+      const status = (await res.json()) as { indexReady?: boolean; lagBlocks?: number };
+      return res.status === 200 && status.indexReady === true && status.lagBlocks === 0;
     });
   });
   after(async function () {
@@ -179,6 +202,46 @@ describe("API through a misbehaving RPC (fault proxy)", function () {
     expect(seen.size, `codes seen: ${[...seen].join(", ")}`).to.be.greaterThan(1);
     proxy.setProfile({});
     await expectRecovered();
+  });
+
+  describe("the relay route", function () {
+    /** POST /invoices/{id}/relay with a payment whose signature is junk: the preflight asks the node, then the chain refuses. */
+    const relay = () =>
+      fetch(`${api}/invoices/${invoiceId}/relay`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          payment: {
+            id: invoiceId.toString(),
+            amount: "1000000",
+            payer: Wallet.createRandom().address,
+            nonce: "1",
+            deadline: String(Math.floor(Date.now() / 1000) + 3600),
+          },
+          signature: `0x${"11".repeat(65)}`,
+          pull: { kind: "ReceiveWithAuthorization" },
+        }),
+      });
+
+    it("answers 503 with the node's problem during the preflight, and its own refusal (a revert, 400) once the node is back", async function () {
+      for (const [profile, code] of [
+        [{ rateLimitProbability: 1, retryAfterSeconds: 5 }, "node_rate_limited"],
+        [{ serverErrorProbability: 1 }, "node_unavailable"],
+        [{ dropProbability: 1 }, "node_unreachable"],
+      ] as const) {
+        proxy.setProfile(profile);
+        const res = await relay();
+        const text = await res.text();
+        expect(res.status, text).to.equal(503);
+        expect((JSON.parse(text) as { error: { code: string; message: string } }).error).to.include({ code });
+        expect(text).to.contain(host);
+      }
+      proxy.setProfile({});
+      const res = await relay();
+      const text = await res.text();
+      expect(res.status, text).to.equal(400);
+      expect((JSON.parse(text) as { error: { code: string } }).error.code).to.equal("relay_refused");
+    });
   });
 
   describe("the relayer", function () {

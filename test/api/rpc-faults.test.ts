@@ -136,6 +136,18 @@ describe("API through a misbehaving RPC (fault proxy)", function () {
     await expectRecovered();
   });
 
+  it("latency under the timeout: answers normally", async function () {
+    proxy.setProfile({ latencyMs: 150 });
+    await expectRecovered();
+  });
+
+  it("answers cut in the middle: node_unreachable", async function () {
+    proxy.setProfile({ truncateProbability: 1 });
+    for (const path of nodeRoutes()) await expectNodeProblem(path, "node_unreachable");
+    proxy.setProfile({});
+    await expectRecovered();
+  });
+
   it("dropped connections: node_unreachable", async function () {
     proxy.setProfile({ dropProbability: 1 });
     for (const path of nodeRoutes()) await expectNodeProblem(path, "node_unreachable");

@@ -2,7 +2,8 @@
  * The page when the API's node misbehaves: a second API process (api/main.ts, serving the same page, deployment and
  * index as the journeys' backend) talks to the node through the fault proxy. The node goes into an outage: the
  * transaction page shows the API's message naming the node and the problem, and retries by itself; the outage ends;
- * the page recovers without a click and shows the verified transaction.
+ * the page recovers without a click and shows the verified transaction. An action (creating an invoice) during an
+ * outage is not resent by itself: the page shows the message and a Retry button, which creates it once the node is back.
  */
 import { expect } from "chai";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -45,7 +46,8 @@ describe("web: the API's node in an outage", function () {
     hash = (await sender.sendTransaction({ to: Wallet.createRandom().address, value: 1n })).hash;
     await sender.provider!.waitForTransaction(hash);
     sender.provider!.destroy();
-    session = await BrowserSession.start(backend, { name: "rpc-faults" });
+    // Account 14 (used by no other journey) signs in and bills.
+    session = await BrowserSession.start(backend, { name: "rpc-faults", accountIndex: 14 });
   });
   after(async function () {
     await session?.stop();
@@ -74,6 +76,38 @@ describe("web: the API's node in an outage", function () {
     expect(await session.page.locator(".notice-retrying").count()).to.equal(0);
     expect(await session.page.textContent("#tx-summary")).to.contain(hash);
     await session.screenshot("recovered");
+    expect(session.problems).to.deep.equal([]);
+  });
+
+  it("an action during an outage: shows the message and a Retry button, sends nothing by itself", async function () {
+    const page = session.page;
+    await page.goto(`${api.url}/#/invoices/new`);
+    await page.click("#gate-connect");
+    await page.locator("#sign-in").waitFor();
+    await page.click((await page.locator("#gate-signin").count()) > 0 ? "#gate-signin" : "#sign-in");
+    await page.locator("#account-button .signed-in-mark").waitFor();
+    await page.waitForSelector("#invoice-form");
+    const row = page.locator(".line-item").first();
+    await row.locator('input[name$="-description"]').fill("Audit of the payment flow");
+    await row.locator('input[name$="-quantity"]').fill("1");
+    await row.locator('input[name$="-price"]').fill("40");
+    proxy.startOutage();
+    await page.click("#create-invoice");
+    const text = await session.waitForText(".form-error-slot", (t) => t.includes(new URL(proxy.url).host));
+    expect(text).to.match(/cannot be reached/);
+    await page.locator(".form-error-slot button", { hasText: "Retry" }).waitFor();
+    // Nothing is resent behind the person's back: no retry countdown, no transaction asked of the wallet.
+    expect(await page.locator(".notice-retrying").count()).to.equal(0);
+    expect(session.wallet.requestsOf("eth_sendTransaction")).to.have.length(0);
+    await session.screenshot("action-outage");
+  });
+
+  it("Retry after the outage creates the invoice", async function () {
+    proxy.endOutage();
+    await session.page.click(".form-error-slot button");
+    await session.page.locator("#create-tx .tx-card").waitFor();
+    await session.page.waitForURL(/#\/invoice\/\d+\?created=1$/, { timeout: 60_000 });
+    expect(session.wallet.requestsOf("eth_sendTransaction")).to.have.length(1);
     expect(session.problems).to.deep.equal([]);
   });
 });

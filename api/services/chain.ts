@@ -51,10 +51,11 @@ export function chainFromProvider(provider: ProviderLike, url = providerUrl(prov
 export const API_RPC_TIMEOUT_MS = 3000;
 
 /**
- * A {@link Chain} over JSON-RPC at `url` for `chainId`: static network (no detection loop when the node is down), no response cache (a failure or a head is never served again), a
- * per-request timeout so a stalled node fails fast, and no retry of a 429 inside ethers (FetchRequest would otherwise
- * retry up to 12 times, reading Retry-After as milliseconds): the API answers 503 `node_rate_limited` with the node's
- * Retry-After at once and the client waits. `provider` is the same connection (the relayer sends through it).
+ * A {@link Chain} over JSON-RPC at `url` for `chainId`: static network (no detection loop when the node is down), no
+ * response cache (a failure or a head is never served again), a per-request timeout so a stalled node fails fast, and
+ * no retry of a 429 inside ethers (FetchRequest would otherwise retry up to 12 times, reading Retry-After as
+ * milliseconds): the API answers 503 `node_rate_limited` with the node's Retry-After at once and the client waits.
+ * `provider` is the same connection (the relayer sends through it).
  */
 export function jsonRpcChain(
   url: string,

@@ -2,7 +2,7 @@ import { serve } from "@hono/node-server";
 import { createApp } from "./app";
 import { ConfigError, loadConfig, resolveJwtSecret } from "./env";
 import { migrateToLatest, openAppDatabase } from "./db";
-import { jsonRpcChain } from "./services/chain";
+import { API_RPC_TIMEOUT_MS, jsonRpcChain } from "./services/chain";
 import { walletRelayer } from "./services/relayer";
 import { fileDeployment } from "./services/deployment";
 import { chainDirectory, type ServedNetwork } from "./services/networks";
@@ -45,7 +45,8 @@ export async function main(): Promise<void> {
   const served: ServedNetwork[] = config.networks.map((network) => {
     const source = fileDeployment(network.name);
     const chainId = source.get()?.chainId ?? LOCAL_NETWORK_CHAIN_IDS[network.name] ?? LOCAL_CHAIN_ID;
-    const node = jsonRpcChain(network.rpcUrls[0]!, chainId);
+    // SETTLE_RPC_TIMEOUT_MS[_<NAME>] when set; else the API's own short timeout (not the indexer's patient default).
+    const node = jsonRpcChain(network.rpcUrls[0]!, chainId, network.rpc.timeoutMs || API_RPC_TIMEOUT_MS);
     nodes.push(node);
     const relayer = config.relayerPrivateKey ? walletRelayer(config.relayerPrivateKey, node.provider) : undefined;
     return { name: network.name, deployment: source, chain: node.chain, relayer };

@@ -4,6 +4,7 @@ import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { Logger } from "pino";
+import type { RpcProblem } from "../../core/rpc";
 
 /** The one error body of the API: `{ error: { code, message, details? } }`. */
 export const ErrorSchema = z
@@ -35,6 +36,26 @@ export class ApiError extends Error {
   }
 }
 
+/** Seconds a client is told to wait (Retry-After) when the node said nothing itself. */
+export const NODE_RETRY_AFTER_SECONDS = 2;
+
+/**
+ * The node failed in transport (core/rpc's {@link RpcProblem}): 503 with the problem's code (`node_rate_limited`,
+ * `node_unavailable`, `node_timeout`, `node_unreachable`), its sentence naming the node's host, the host and the wait in
+ * details, and a `Retry-After` header (the node's own, else {@link NODE_RETRY_AFTER_SECONDS}).
+ */
+export class NodeProblemError extends ApiError {
+  /** Seconds to wait before retrying. */
+  readonly retryAfterSeconds: number;
+
+  constructor(readonly problem: RpcProblem) {
+    const retryAfterSeconds = problem.retryAfterSeconds ?? NODE_RETRY_AFTER_SECONDS;
+    super(503, problem.code, problem.message, { host: problem.host, retryAfterSeconds });
+    this.name = "NodeProblemError";
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
 const CODES_BY_STATUS: Record<number, string> = {
   400: "bad_request",
   401: "unauthorized",
@@ -62,6 +83,10 @@ const NOT_READY_NAMES = new Set(["IndexNotReadyError", "IndexUnavailableError"])
  */
 export function onError(logger: Logger): ErrorHandler {
   return (err, c) => {
+    if (err instanceof NodeProblemError) {
+      logger.warn({ reqId: c.get("requestId"), problem: err.problem }, "node problem");
+      c.header("Retry-After", String(Math.ceil(err.retryAfterSeconds)));
+    }
     if (err instanceof ApiError) return errorResponse(c, err.status, err.code, err.message, err.details);
     if (err instanceof HTTPException) {
       const status = err.status as ContentfulStatusCode;

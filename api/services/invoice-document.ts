@@ -11,7 +11,7 @@ import { TtlCache } from "../lib/ttl-cache";
 import type { AppDeps } from "../middleware/context";
 import { issueCreditNotes } from "./credit-notes";
 import type { InvoiceRecord } from "./drafts";
-import { requireDeployment } from "./node";
+import { nodeFailure, requireDeployment } from "./node";
 
 const ERC20_METADATA = new Interface(["function symbol() view returns (string)", "function decimals() view returns (uint8)"]);
 const ETH: Omit<TokenInfo, "address"> = { symbol: "ETH", decimals: 18 };
@@ -74,7 +74,7 @@ export function invoiceDocuments(deps: DocumentDeps, now: () => number): Invoice
         return ERC20_METADATA.decodeFunctionResult(fn, await deps.chain.call(checksummed, ERC20_METADATA.encodeFunctionData(fn)))[0];
       } catch (err) {
         if (isError(err, "CALL_EXCEPTION") || isError(err, "BAD_DATA")) return undefined;
-        throw new ApiError(503, "node_unreachable", "The node did not answer");
+        throw nodeFailure(err);
       }
     };
     const [symbolValue, decimalsValue] = await Promise.all([read("symbol"), read("decimals")]);

@@ -12,6 +12,7 @@ import {
   relayPermitMessage,
 } from "../../core/relay";
 import type { Chain } from "./chain";
+import { NodeProblemError } from "../lib/errors";
 import type { Target, UnsignedTx } from "./escrow-tx";
 
 /**
@@ -53,12 +54,17 @@ export async function readTokenSigning(chain: Chain, token: string, owner: strin
       BigInt(chainId),
       token,
     );
-  } catch {
+  } catch (error) {
+    // A revert means "no permit"; the node failing in transport is reported as such.
+    if (error instanceof NodeProblemError) throw error;
     return { domain: null, permitNonce: 0n, eip3009: false };
   }
   const eip3009 = await read(EIP3009, "authorizationState", [owner, `0x${"0".repeat(64)}`]).then(
     () => true,
-    () => false,
+    (error: unknown) => {
+      if (error instanceof NodeProblemError) throw error;
+      return false;
+    },
   );
   return { domain, permitNonce, eip3009 };
 }

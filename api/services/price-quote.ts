@@ -10,7 +10,7 @@ import { ceilingFor, currencyToBytes3, formatPrice, formatRate } from "../../cor
 import { ApiError } from "../lib/errors";
 import type { Chain } from "./chain";
 import { decodeEscrowView, escrowViewCall } from "./escrow-tx";
-import { fromNode } from "./node";
+import { fromNode, nodeFailure } from "./node";
 import { fieldError } from "./draft-builder";
 
 const FEEDS = new Interface(PriceFeedsAbi);
@@ -82,7 +82,7 @@ export async function quotePrice(
   } catch (error) {
     const reverted = revertData(error);
     if (reverted) throw quoteRefused(reverted, token, price.currency);
-    throw new ApiError(503, "node_unreachable", "The node did not answer");
+    throw nodeFailure(error);
   }
   const [quote] = FEEDS.decodeFunctionResult("quote", result) as unknown as [
     { tokenAmount: bigint; answer: bigint; feedDecimals: bigint; roundId: bigint },

@@ -3,6 +3,7 @@ import { type RevertFormat, describeContractError, findRevertData } from "../../
 import { ApiError } from "../lib/errors";
 import { decodeRevert } from "./escrow-tx";
 import type { Relayer } from "./relayer";
+import { nodeFailure } from "./node";
 
 /** Reverts that mean the invoice or the nonce moved on (409); any other revert is a bad request (400). */
 const CONFLICTS = new Set(["EscrowRelayNonceUsed", "EscrowInvalidStatus", "EscrowOverpayment", "EscrowInvoiceNotFound", "EnforcedPause"]);
@@ -17,14 +18,14 @@ const FORMAT: RevertFormat = {
 /**
  * Runs the relayer's transaction (`data` to `escrow`) as an eth_call first, so a payment that would revert costs the
  * operator nothing. A revert becomes 409 (state moved on) or 400 (bad signature, expired, short balance...) with
- * core/revert's sentence and the error's name in details; a node that does not answer becomes 503.
+ * core/revert's sentence and the error's name in details; a node that does not answer becomes 503 naming the problem.
  */
 export async function simulateRelay(relayer: Relayer, escrow: string, data: string): Promise<void> {
   try {
     await relayer.simulate(escrow, data);
   } catch (err) {
     const revert = findRevertData(err);
-    if (revert === undefined && !isError(err, "CALL_EXCEPTION")) throw new ApiError(503, "node_unreachable", "The node did not answer");
+    if (revert === undefined && !isError(err, "CALL_EXCEPTION")) throw nodeFailure(err);
     const decoded = revert === undefined ? undefined : decodeRevert(revert);
     if (!decoded) {
       throw new ApiError(400, "relay_refused", "The payment would fail on chain (an unknown revert): check the signatures and the token", {

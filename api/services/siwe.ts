@@ -3,7 +3,8 @@ import { Interface, getAddress, hashMessage, verifyMessage } from "ethers";
 import { SiweMessage } from "siwe";
 import type { AppDb } from "../db";
 import type { Chain } from "./chain";
-import { ApiError } from "../lib/errors";
+import { ApiError, NodeProblemError } from "../lib/errors";
+import { nodeFailure } from "./node";
 
 /** How long a nonce from GET /auth/nonce can be used. */
 export const NONCE_TTL_MS = 5 * 60 * 1000;
@@ -173,15 +174,17 @@ async function signatureIsValid(chain: Chain, parsed: SiweMessage, message: stri
   let code: string;
   try {
     code = await chain.getCode(parsed.address);
-  } catch {
-    throw new ApiError(503, "node_unreachable", "Cannot check a contract wallet's signature: the node is unreachable");
+  } catch (error) {
+    throw nodeFailure(error, "Cannot check a contract wallet's signature: the node is unreachable");
   }
   if (code === "0x") return false;
   try {
     const data = EIP1271.encodeFunctionData("isValidSignature", [hashMessage(message), signature]);
     const result = await chain.call(parsed.address, data);
     return result.slice(0, 10).toLowerCase() === EIP1271_MAGIC;
-  } catch {
+  } catch (error) {
+    // A revert is a refusal; a node failing in transport is not the signature's fault.
+    if (error instanceof NodeProblemError) throw error;
     return false;
   }
 }

@@ -35,6 +35,11 @@ export interface FaultProfile {
   logsErrorWording?: LogsErrorWording;
   /** eth_blockNumber and the "latest" block report this many blocks behind the node's head. */
   headLagBlocks?: number;
+  /**
+   * The per-request faults above (latency to truncation) hit only requests calling one of these methods (default:
+   * every request); e.g. `["eth_sendRawTransaction"]` with truncation loses the answer of a send the node received.
+   */
+  onlyMethods?: string[];
 }
 
 /** What the proxy did, by kind (for assertions and benchmark reports). */
@@ -128,7 +133,6 @@ export async function startFaultProxy(target: string, profile: FaultProfile = {}
   let outageUntil = 0;
   let outageTimer: NodeJS.Timeout | undefined;
   const inOutage = () => outageUntil > Date.now();
-  const chance = (p: number | undefined) => p !== undefined && p > 0 && random() < p;
 
   const forward = async (body: unknown): Promise<unknown> => {
     const response = await fetch(target, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
@@ -178,6 +182,17 @@ export async function startFaultProxy(target: string, profile: FaultProfile = {}
     return forward(request);
   };
 
+  /** Whether the per-request faults apply to a request with this raw body ({@link FaultProfile.onlyMethods}). */
+  const targeted = (raw: string): boolean => {
+    if (!current.onlyMethods) return true;
+    try {
+      const body = JSON.parse(raw) as RpcRequest | RpcRequest[];
+      return (Array.isArray(body) ? body : [body]).some((r) => current.onlyMethods!.includes(r.method));
+    } catch {
+      return false;
+    }
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     counts.requests++;
     const chunks: Buffer[] = [];
@@ -186,7 +201,9 @@ export async function startFaultProxy(target: string, profile: FaultProfile = {}
       counts.outageResets++;
       return void req.socket.destroy();
     }
-    if (current.latencyMs) await new Promise((resolve) => setTimeout(resolve, current.latencyMs));
+    const faulty = targeted(Buffer.concat(chunks).toString("utf8"));
+    const chance = (p: number | undefined) => faulty && p !== undefined && p > 0 && random() < p;
+    if (faulty && current.latencyMs) await new Promise((resolve) => setTimeout(resolve, current.latencyMs));
     if (chance(current.dropProbability)) {
       counts.dropped++;
       return void req.socket.destroy();

@@ -1,7 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { sql } from "kysely";
 import { type AppDeps, newRouter } from "../../middleware/context";
-import { errorResponse, errorResponses } from "../../lib/errors";
+import { NodeProblemError, errorResponse, errorResponses } from "../../lib/errors";
+import { RPC_PROBLEM_CODES } from "../../../core/rpc";
 import { safeStatus } from "../../index/status";
 
 const CheckSchema = z.object({ ok: z.boolean(), detail: z.string().optional() });
@@ -48,7 +49,11 @@ const HealthSchema = z
     checks: z.object({
       appDb: CheckSchema,
       deployment: CheckSchema.extend({ chainId: z.number().int().optional() }),
-      node: CheckSchema.extend({ blockNumber: z.number().int().optional() }),
+      node: CheckSchema.extend({
+        blockNumber: z.number().int().optional(),
+        code: z.enum(RPC_PROBLEM_CODES).optional().openapi({ description: "what is wrong with the node (core/rpc), when it failed" }),
+        host: z.string().optional().openapi({ description: "the node's host, when it failed" }),
+      }),
       index: CheckSchema.extend({ indexedBlock: z.number().int().nullable().optional(), lagBlocks: z.number().int().optional() }),
     }),
     relayer: RelayerSchema,
@@ -75,7 +80,8 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
  * /health: app db, deployment, node reachable, index ready and fresh, each network's sync as the indexer sees it, and
  * the relayer's state (never a readiness failure) and whether invoice email is on.
  * 503 only when the API cannot serve (app db, deployment or index missing); an unreachable node or a lagging index is
- * 200 `degraded`: the index is still served, its answers marked stale (middleware/stale.ts).
+ * 200 `degraded`: the index is still served, its answers marked stale (middleware/stale.ts); the node check then says
+ * what is wrong with it (core/rpc's code, its host and sentence).
  */
 export function healthRoutes(deps: AppDeps) {
   const now = deps.now ?? Date.now;
@@ -109,8 +115,11 @@ export function healthRoutes(deps: AppDeps) {
       try {
         head = await within(deps.chain.blockNumber(), 3000);
         checks.node = { ok: true, blockNumber: head };
-      } catch {
-        checks.node = { ok: false, detail: "node unreachable" };
+      } catch (error) {
+        checks.node =
+          error instanceof NodeProblemError
+            ? { ok: false, detail: error.problem.message, code: error.problem.code, host: error.problem.host }
+            : { ok: false, detail: "node unreachable" };
       }
       try {
         const status = await safeStatus(deps.index);

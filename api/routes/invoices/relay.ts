@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import { paymentCall } from "../../../core/invoice/actions";
 import { TOKEN_PULL } from "../../../core/relay";
-import { ApiError, errorResponses } from "../../lib/errors";
+import { ApiError, NodeProblemError, errorResponses } from "../../lib/errors";
 import { InvoiceIdParamSchema } from "../../lib/schemas";
 import { type AppDeps, newRouter } from "../../middleware/context";
 import { RateLimiter, rateLimit } from "../../middleware/rate-limit";
@@ -111,6 +111,8 @@ export function invoiceRelayRoutes(deps: AppDeps) {
         txHash = await relayer.send(escrow, data, ceiling);
       } catch (err) {
         c.get("log").warn({ err }, "relayed payment not sent");
+        // The node failing in transport (the relayer checked by hash that nothing was sent, or says it could not).
+        if (err instanceof NodeProblemError) throw err;
         throw new ApiError(503, "relayer_send_failed", "The relayer could not send the transaction (is its balance empty?): try later");
       }
       c.get("log").info({ txHash, invoice: onchain.id, payer: payment.payer }, "relayed payment sent");

@@ -14,6 +14,7 @@ import { profile } from "./en/profile";
 import { history, transaction } from "./en/history";
 import { staking } from "./en/staking";
 import { priced } from "./en/priced";
+import { rpc } from "./en/rpc";
 
 /** English: the reference catalogue. */
 export const en = {
@@ -44,6 +45,7 @@ export const en = {
   transaction,
   staking,
   verify,
+  rpc,
 };
 
 /** A catalogue's shape: {@link en}'s keys, any text. */

@@ -13,6 +13,7 @@ import { profile } from "./fr/profile";
 import { history, transaction } from "./fr/history";
 import { staking } from "./fr/staking";
 import { priced } from "./fr/priced";
+import { rpc } from "./fr/rpc";
 
 /** French: each part typed against the English one, so a missing or extra key does not compile. */
 export const fr: Messages = {
@@ -42,4 +43,5 @@ export const fr: Messages = {
   transaction,
   staking,
   verify,
+  rpc,
 };

@@ -6,6 +6,7 @@
 import type { hc, InferRequestType, InferResponseType } from "hono/client";
 import type { AppType } from "../../../api/app";
 import type { EinvoiceDownload } from "../../../core/einvoice";
+import { RPC_PROBLEM_CODES } from "../../../core/rpc";
 
 /** One field problem of a 400 `validation_failed` answer. */
 export interface FieldProblem {
@@ -14,22 +15,42 @@ export interface FieldProblem {
   message: string;
 }
 
-/** A failed API call: HTTP status (0 when the API could not be reached), stable code, sentence. */
+/**
+ * A failed API call: HTTP status (0 when the API could not be reached), stable code, sentence, and the seconds its
+ * Retry-After header asked to wait, when it sent one.
+ */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
     readonly details?: unknown,
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = "ApiError";
+  }
+
+  /**
+   * Whether this is the API saying the blockchain node (core/rpc's `node_*` codes) or the index does not answer for
+   * now: a read retries it by itself, an action offers to retry.
+   */
+  get transient(): boolean {
+    return this.status === 503 && TRANSIENT_CODES.includes(this.code);
   }
 
   /** The field problems of a validation failure (empty otherwise). */
   get fieldProblems(): FieldProblem[] {
     return Array.isArray(this.details) ? (this.details as FieldProblem[]).filter((d) => typeof d?.path === "string") : [];
   }
+}
+
+/** The codes of a 503 that pass by themselves: the node's problems and the index catching up. */
+const TRANSIENT_CODES: readonly string[] = [...RPC_PROBLEM_CODES, "index_not_ready"];
+
+/** The seconds to wait before retry number `attempt` (from 0): 1, 2, 4… up to 30, and never less than `retryAfter`. */
+export function retryDelaySeconds(attempt: number, retryAfter?: number): number {
+  return Math.min(30, Math.max(2 ** Math.min(attempt, 5), retryAfter ?? 0));
 }
 
 /** The message used whenever the API cannot be reached at all. */
@@ -70,11 +91,13 @@ async function errorOf(response: Response): Promise<ApiError> {
     return new ApiError(response.status, "bad_response", `The Settle API answered unexpectedly (HTTP ${response.status}).`);
   }
   const error = (body as { error?: { code?: string; message?: string; details?: unknown } }).error;
+  const retryAfter = Number(response.headers.get("retry-after") ?? NaN);
   return new ApiError(
     response.status,
     error?.code ?? "http_error",
     humanApiMessage(response.status, error?.code, error?.message),
     error?.details,
+    Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : undefined,
   );
 }
 
@@ -110,7 +133,10 @@ export async function downloadFile(path: string): Promise<{ blob: Blob; fileName
   return { blob: await response.blob(), fileName };
 }
 
-/** The API's own sentence, made friendlier for the codes people meet most. */
+/**
+ * The API's own sentence, made friendlier for the codes people meet most. The node's problems (`node_*`) keep the
+ * API's sentence: it names the node and what is wrong with it.
+ */
 function humanApiMessage(status: number, code: string | undefined, message: string | undefined): string {
   switch (code) {
     case "unauthenticated":
@@ -119,8 +145,6 @@ function humanApiMessage(status: number, code: string | undefined, message: stri
       return "Your session has ended. Sign in again to continue.";
     case "index_not_ready":
       return "The indexer is still catching up with the chain. Try again in a few seconds.";
-    case "node_unreachable":
-      return "The Settle server cannot reach the blockchain node right now. Try again shortly.";
     case "deployment_missing":
       return "The contracts are not deployed yet on this server.";
     case "rate_limited":

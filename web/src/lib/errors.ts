@@ -75,6 +75,9 @@ export function humanError(error: unknown, context: ErrorContext = {}): HumanErr
       message: fill(words.wrongNetworkText, { chain: error.walletChainId, name: error.chainName, id: error.expectedChainId }),
     };
   }
+  if (error instanceof ApiError && error.transient) {
+    return { kind: "api", title: error.code === "index_not_ready" ? t().rpc.indexTitle : t().rpc.nodeTitle, message: error.message };
+  }
   if (error instanceof ApiError) {
     const title = error.status === 0 ? words.apiUnreachable : error.status === 401 ? words.signedOut : words.serverRefused;
     return { kind: "api", title, message: error.message };

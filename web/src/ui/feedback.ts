@@ -1,7 +1,7 @@
 /** Telling people what happens: live-region announcements, notices, badges, spinners, busy buttons, dialogs. */
 import { INVOICE_STATUSES, STATUS_TONE, type InvoiceStatus, type StatusTone } from "../../../core/invoice/status";
 import { statusLabel } from "../../../core/labels";
-import { locale } from "../i18n";
+import { fill, locale, t } from "../i18n";
 import { append, h, type Child } from "./dom";
 import { icon } from "./icons";
 
@@ -86,4 +86,42 @@ export function dialog(title: string, content: (close: () => void) => Child): Pr
     document.body.appendChild(element);
     element.showModal();
   });
+}
+
+/** The back-off of the reads that failed on this page (by location): consecutive failures wait longer each time. */
+const backoff = new Map<string, { attempt: number; at: number; seconds: number }>();
+
+/**
+ * A notice that retries a read by itself: `message` with "Retrying in N s" counting down, then `retry` (not when the
+ * notice has left the page meanwhile); "Retry now" skips the wait. The waits of consecutive failures on the same page
+ * follow `delay` (1, 2, 4… s up to 30 s, see lib/api's retryDelaySeconds); a failure long after the last starts over.
+ */
+export function retryNotice(title: string, message: string, retry: () => void, delay: (attempt: number) => number): HTMLDivElement {
+  const words = t().rpc;
+  const key = location.hash;
+  const last = backoff.get(key);
+  const attempt = last && Date.now() - last.at < (last.seconds + 20) * 1000 ? last.attempt + 1 : 0;
+  let left = delay(attempt);
+  backoff.set(key, { attempt, at: Date.now(), seconds: left });
+  const countdown = h("p", { class: "retry-countdown", "aria-live": "off" }, fill(words.retryingIn, { seconds: left }));
+  const go = () => {
+    clearInterval(timer);
+    if (!box.isConnected) return;
+    countdown.textContent = words.retrying;
+    retry();
+  };
+  const box = notice(
+    "warning",
+    title,
+    h("div", null, h("p", null, message), countdown),
+    h("button", { type: "button", class: "btn btn-secondary btn-sm retry-now", onclick: go }, words.retryNow),
+  );
+  box.classList.add("notice-retrying");
+  const timer = setInterval(() => {
+    if (!box.isConnected) return clearInterval(timer);
+    left -= 1;
+    if (left <= 0) return go();
+    countdown.textContent = fill(words.retryingIn, { seconds: left });
+  }, 1000);
+  return box;
 }

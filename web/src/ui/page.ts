@@ -1,6 +1,7 @@
+import { ApiError, retryDelaySeconds } from "../lib/api";
 import { humanError } from "../lib/errors";
 import { app } from "../lib/state";
-import { busy, notice } from "./feedback";
+import { busy, notice, retryNotice } from "./feedback";
 import { type Child, h } from "./dom";
 import { icon } from "./icons";
 import { fill, t } from "../i18n";
@@ -36,9 +37,14 @@ export function actionButton(
       await action();
     } catch (error) {
       const human = humanError(error);
+      // The node or the index not answering for now: offer to run the action again (never resent silently).
+      const retry =
+        error instanceof ApiError && error.transient
+          ? h("button", { type: "button", class: "btn btn-secondary btn-sm", onclick: () => button.click() }, t().rpc.retry)
+          : null;
       button.insertAdjacentElement(
         "afterend",
-        h("p", { class: "inline-error", role: "alert" }, h("strong", null, `${human.title}. `), human.message),
+        h("p", { class: "inline-error", role: "alert" }, h("strong", null, `${human.title}. `), human.message, retry ? " " : null, retry),
       );
     } finally {
       if (button.isConnected) done();
@@ -143,9 +149,14 @@ export function loadingCard(label = t().gate.loading): HTMLElement {
   );
 }
 
-/** A card that says what failed while loading, with a retry button. */
+/**
+ * A card that says what failed while loading, with a retry button; when the API says the node or the index does not
+ * answer for now, it retries by itself with back-off, showing the API's message and the wait.
+ */
 export function errorCard(error: unknown, retry?: () => void): HTMLElement {
   const human = humanError(error);
+  if (retry && error instanceof ApiError && error.transient)
+    return retryNotice(human.title, human.message, retry, (attempt) => retryDelaySeconds(attempt, error.retryAfterSeconds));
   return notice(
     "error",
     human.title,

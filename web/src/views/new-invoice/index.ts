@@ -217,7 +217,12 @@ export const newInvoiceView: View = (root) => {
         if (error instanceof ApiError && error.code === "validation_failed") return showApiProblems(form, formError, error, readLines());
         if (error instanceof ApiError && error.status === 401) app.sessionExpired();
         const human = humanError(error);
-        return replace(formError, notice("error", human.title, human.message));
+        // The node or the index not answering for now: offer to send the same draft again (same Idempotency-Key).
+        const retry =
+          error instanceof ApiError && error.transient
+            ? h("button", { type: "button", class: "btn btn-secondary btn-sm", onclick: () => form.requestSubmit() }, t().rpc.retry)
+            : undefined;
+        return replace(formError, notice("error", human.title, human.message, retry));
       }
       const tx = created.transaction;
       const result = await runTransaction({

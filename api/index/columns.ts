@@ -26,6 +26,18 @@ export function addressParam(value: string, what = "address"): Uint8Array {
   return hexParam(value, what, 20);
 }
 
+/** A chain id argument, checked (a malformed one is an {@link IndexQueryError}). */
+export function chainIdParam(chainId: number): number {
+  if (!Number.isSafeInteger(chainId) || chainId <= 0) throw new IndexQueryError(`chainId must be a positive integer, got ${chainId}`);
+  return chainId;
+}
+
+/** The condition `where` with its `params`, limited to chain `chainId` when there is one. */
+export function onChain(where: string, params: unknown[], chainId: number | undefined): { where: string; params: unknown[] } {
+  if (chainId === undefined) return { where, params };
+  return { where: `${where} AND "chainId" = ?`, params: [...params, chainIdParam(chainId)] };
+}
+
 /** Default page size. */
 export const DEFAULT_PAGE_SIZE = 50;
 /** Largest page size. */

@@ -53,7 +53,8 @@ const config: HardhatUserConfig = {
   networks: {
     // Prague, not Osaka: EDR estimates a call that checks gasleft() (the escrow's payout allowance) with a gas limit above
     // Osaka's per-transaction cap of 2^24 and fails; Prague has no such cap and the estimate comes out right.
-    hardhat: { chainId: 31337, hardfork: "prague" },
+    // HARDHAT_CHAIN_ID runs `hardhat node` as the second local chain (31338, scripts/stack/node.ts's chainId option).
+    hardhat: { chainId: Number(process.env.HARDHAT_CHAIN_ID) || LOCAL_CHAIN_ID, hardfork: "prague" },
     // RPC_URL_LOCALHOST or RPC_URL (core/networks) lets tests run their own node on another port.
     localhost: { url: rpcUrlsOf(process.env, "localhost", true)[0]!, chainId: LOCAL_CHAIN_ID },
     // The second local chain of `npm start -- --chains 2` (RPC_URL_LOCALHOST2, default port 8546).

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import type { Deployment } from "../../core/deployment";
+import { networkVariableSuffix } from "../../core/networks";
 import { BIN, QUIET_ENV, REPO_ROOT } from "./paths";
 import { freePort, startProcess, waitForProcess, type ManagedProcess } from "./processes";
 
@@ -31,8 +32,8 @@ export interface HardhatNode {
   stop(): Promise<void>;
 }
 
-/** Starts `hardhat node` on a free port (or `port`) and waits until it answers. */
-export async function startHardhatNode(options: { port?: number; logDir?: string } = {}): Promise<HardhatNode> {
+/** Starts `hardhat node` on a free port (or `port`), on chain `chainId` (default 31337), and waits until it answers. */
+export async function startHardhatNode(options: { port?: number; logDir?: string; chainId?: number } = {}): Promise<HardhatNode> {
   const port = options.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
   const logDir = options.logDir ?? mkdtempSync(join(tmpdir(), "settle-node-"));
@@ -41,7 +42,7 @@ export async function startHardhatNode(options: { port?: number; logDir?: string
     command: HARDHAT,
     args: ["node", "--hostname", "127.0.0.1", "--port", String(port)],
     cwd: REPO_ROOT,
-    env: QUIET_ENV,
+    env: options.chainId === undefined ? QUIET_ENV : { ...QUIET_ENV, HARDHAT_CHAIN_ID: String(options.chainId) },
     logFile: join(logDir, `node-${port}.log`),
   });
   let nextId = 1;
@@ -75,23 +76,30 @@ export async function startHardhatNode(options: { port?: number; logDir?: string
 export interface LocalDeployment extends Deployment {
   /** The deployments folder (pass as SETTLE_DEPLOYMENTS_DIR). */
   deploymentsDir: string;
-  /** Path of localhost.json in it. */
+  /** Path of <network>.json in it. */
   path: string;
 }
 
 /**
- * Runs the real deploy (`hardhat settle:deploy --network localhost`) against `node`, writing
- * localhost.json into `deploymentsDir` (a new temporary folder by default).
+ * Runs the real deploy (`hardhat settle:deploy --network <network>`, default `localhost`; `localhost2` for a node on
+ * chain 31338) against `node`, writing <network>.json into `deploymentsDir` (a new temporary folder by default).
  */
 export async function deploySettle(
   node: HardhatNode,
   deploymentsDir = mkdtempSync(join(tmpdir(), "settle-deployments-")),
+  network = "localhost",
 ): Promise<LocalDeployment> {
-  await promisify(execFile)(HARDHAT, ["settle:deploy", "--network", "localhost"], {
+  await promisify(execFile)(HARDHAT, ["settle:deploy", "--network", network], {
     cwd: REPO_ROOT,
-    env: { ...process.env, ...QUIET_ENV, RPC_URL: node.url, SETTLE_DEPLOYMENTS_DIR: deploymentsDir },
+    env: {
+      ...process.env,
+      ...QUIET_ENV,
+      RPC_URL: node.url,
+      [`RPC_URL_${networkVariableSuffix(network)}`]: node.url,
+      SETTLE_DEPLOYMENTS_DIR: deploymentsDir,
+    },
   });
-  const path = join(deploymentsDir, "localhost.json");
+  const path = join(deploymentsDir, `${network}.json`);
   const deployment = JSON.parse(readFileSync(path, "utf8")) as Omit<LocalDeployment, "deploymentsDir" | "path">;
   return { ...deployment, deploymentsDir, path };
 }

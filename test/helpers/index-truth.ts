@@ -288,7 +288,10 @@ function expectRows(table: string, actual: DumpRow[], expected: Record<string, u
   const expectedById = byId(e);
   const missing = [...expectedById.keys()].filter((id) => !actualById.has(id));
   const extra = [...actualById.keys()].filter((id) => !expectedById.has(id));
-  expect(missing, `${table}: rows missing from the index`).to.deep.equal([]);
+  expect(
+    missing.map((id) => expectedById.get(id)),
+    `${table}: rows missing from the index`,
+  ).to.deep.equal([]);
   expect(extra, `${table}: rows in the index that the chain does not have`).to.deep.equal([]);
   for (const [id, row] of expectedById) expect(actualById.get(id), `${table} row ${id}`).to.deep.equal(row);
 }

@@ -109,7 +109,11 @@ export interface SyncHealth {
  */
 export function checkpointBlock(checkpoint: string | null | undefined): { chainId: number; number: number; timestamp: number } | undefined {
   if (!checkpoint || /^0+$/.test(checkpoint)) return undefined;
-  return { timestamp: Number(checkpoint.slice(0, 10)), chainId: Number(checkpoint.slice(10, 26)), number: Number(checkpoint.slice(26, 42)) };
+  return {
+    timestamp: Number(checkpoint.slice(0, 10)),
+    chainId: Number(checkpoint.slice(10, 26)),
+    number: Number(checkpoint.slice(26, 42)),
+  };
 }
 
 /**
@@ -145,7 +149,9 @@ export function indexSchemaName(deployments: readonly IndexedDeployment[]): stri
 
 /** {@link indexSchemaName} of a set of deployment files' contents. */
 export function indexSchemaOf(deployments: readonly { chainId: number; contracts: { PaymentEscrow: { address: string } } }[]): string {
-  return indexSchemaName(deployments.map((deployment) => ({ chainId: deployment.chainId, escrow: deployment.contracts.PaymentEscrow.address })));
+  return indexSchemaName(
+    deployments.map((deployment) => ({ chainId: deployment.chainId, escrow: deployment.contracts.PaymentEscrow.address })),
+  );
 }
 
 /** FNV-1a, 64 bits, of `text`'s UTF-16 code units, as 16 hex digits (a name, not a secret: collisions only need be rare). */

@@ -52,12 +52,6 @@ export function pageSize(limit: number | undefined): number {
   return size;
 }
 
-/** A cursor that is a decimal id (invoices). */
-export function decimalCursor(cursor: string): bigint {
-  if (!/^[0-9]{1,78}$/.test(cursor)) throw new IndexQueryError(`cursor must be the nextCursor of a previous page, got "${cursor}"`);
-  return BigInt(cursor);
-}
-
 /** Decodes the columns of result rows with one backend's codec. */
 export class Columns {
   /** @param codec the backend's codec. */

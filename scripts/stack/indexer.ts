@@ -135,7 +135,10 @@ export async function startIndexer<Reader extends IndexProgressReader | undefine
   });
   const databasePath = join(indexDir, "public.db");
   const location: IndexLocation = options.indexDatabaseUrl
-    ? { url: options.indexDatabaseUrl, schema: deploymentSchema(options.deploymentsDir, (options.env?.SETTLE_NETWORKS ?? "localhost").split(",")) }
+    ? {
+        url: options.indexDatabaseUrl,
+        schema: deploymentSchema(options.deploymentsDir, (options.env?.SETTLE_NETWORKS ?? "localhost").split(",")),
+      }
     : { path: databasePath };
   const reader = options.openReader?.(location) as Reader;
   const rpc = async (method: string) => {

@@ -110,8 +110,18 @@ describe("core/index-schema", function () {
         { chainId: 31338, escrow },
       ]);
       expect(both).to.match(/^settle_set_[0-9a-f]{16}$/);
-      expect(indexSchemaName([{ chainId: 31338, escrow }, { chainId: 31337, escrow }])).to.equal(both);
-      expect(indexSchemaName([{ chainId: 31337, escrow }, { chainId: 1, escrow }])).not.to.equal(both);
+      expect(
+        indexSchemaName([
+          { chainId: 31338, escrow },
+          { chainId: 31337, escrow },
+        ]),
+      ).to.equal(both);
+      expect(
+        indexSchemaName([
+          { chainId: 31337, escrow },
+          { chainId: 1, escrow },
+        ]),
+      ).not.to.equal(both);
       expect(() => indexSchemaName([])).to.throw(TypeError);
     });
 

@@ -377,7 +377,16 @@ export async function expectIndexMatchesChain(
       const account = (args.account ?? args.to) as string | undefined;
       return { ...position(e), kind: e.event.name, account: account ? lower(account) : null };
     });
-  expectRows("StakingEvent", mine.StakingEvent, stakingEvents, ["id", "chainId", "kind", "account", "txHash", "blockNumber", "logIndex", "timestamp"]);
+  expectRows("StakingEvent", mine.StakingEvent, stakingEvents, [
+    "id",
+    "chainId",
+    "kind",
+    "account",
+    "txHash",
+    "blockNumber",
+    "logIndex",
+    "timestamp",
+  ]);
 
   // The unified history, and the accounts it implies.
   const history = expectedHistory(chainId, events, stakingTokens, { staking: StakingRewards.address, escrow: PaymentEscrow.address });

@@ -95,7 +95,9 @@ function toInvoiceEvent(row: Row, c: Columns): InvoiceEventRow {
 /** Every invoice `id` (of chain `chainId`, or of every chain that has one) at its chain's time, by chain id. */
 export async function invoicesById(db: Queryable, id: bigint, clock: IndexClock, chainId?: number): Promise<InvoiceRow[]> {
   const { where, params } = onChain(`"invoiceId" = ?`, [id], chainId);
-  return (await db.all(`SELECT * FROM ${INVOICE} WHERE ${where} ORDER BY "chainId"`, params)).map((row) => toInvoice(row, db.columns, clock));
+  return (await db.all(`SELECT * FROM ${INVOICE} WHERE ${where} ORDER BY "chainId"`, params)).map((row) =>
+    toInvoice(row, db.columns, clock),
+  );
 }
 
 /** The latest invoice created with reference hash `reference` (on chain `chainId`, or on any), or undefined. */
@@ -152,7 +154,9 @@ export async function invoicesByAccount(db: Queryable, account: string, query: I
   }
   if (query.cursor !== undefined) {
     const cursor = invoiceCursor(query.cursor);
-    where.push(desc ? `("invoiceId" < ? OR ("invoiceId" = ? AND "chainId" < ?))` : `("invoiceId" > ? OR ("invoiceId" = ? AND "chainId" > ?))`);
+    where.push(
+      desc ? `("invoiceId" < ? OR ("invoiceId" = ? AND "chainId" < ?))` : `("invoiceId" > ? OR ("invoiceId" = ? AND "chainId" > ?))`,
+    );
     params.push(cursor.invoiceId, cursor.invoiceId, cursor.chainId ?? (desc ? 0 : Number.MAX_SAFE_INTEGER));
   }
   const order = desc ? "DESC" : "ASC";
@@ -182,7 +186,12 @@ export async function invoiceEvents(db: Queryable, id: bigint, chainId?: number)
  * Every event of an invoice (escrow-wide events left out) in blocks `fromBlock` to `toBlock` inclusive of chain
  * `chainId` (without one: of every chain, by chain), in chain order: what the webhook poller scans.
  */
-export async function invoiceEventsInBlocks(db: Queryable, fromBlock: bigint, toBlock: bigint, chainId?: number): Promise<InvoiceEventRow[]> {
+export async function invoiceEventsInBlocks(
+  db: Queryable,
+  fromBlock: bigint,
+  toBlock: bigint,
+  chainId?: number,
+): Promise<InvoiceEventRow[]> {
   const { where, params } = onChain(`"blockNumber" >= ? AND "blockNumber" <= ? AND "invoiceId" IS NOT NULL`, [fromBlock, toBlock], chainId);
   return (await db.all(`SELECT * FROM ${INVOICE_EVENT} WHERE ${where} ORDER BY "chainId", "blockNumber", "logIndex"`, params)).map((row) =>
     toInvoiceEvent(row, db.columns),

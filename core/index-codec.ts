@@ -31,6 +31,8 @@ export interface IndexCodec {
   decodeJson(stored: unknown): unknown;
   /** SQL of text column `column` compared and ordered bytewise (history ids, cursors). */
   bytewise(column: string): string;
+  /** A bigint as an SQL literal comparable with a bigint column (for values computed in SQL rather than bound). */
+  bigintLiteral(value: bigint): string;
 }
 
 /** int256's minimum: negative bigints are stored offset by it (Ponder's EVM_MIN_INT). */
@@ -55,6 +57,7 @@ export const SQLITE_CODEC: IndexCodec = {
   decodeBigint: (stored) => decodeBigint(stored as string),
   decodeJson: (stored) => JSON.parse(stored as string),
   bytewise: (column) => column,
+  bigintLiteral: (value) => `'${encodeBigint(value)}'`,
 };
 
 /** PostgreSQL's codec (Ponder's schema of the deployment). */
@@ -64,6 +67,7 @@ export const POSTGRES_CODEC: IndexCodec = {
   decodeBigint: (stored) => BigInt(stored as string),
   decodeJson: (stored) => stored,
   bytewise: (column) => `${column} COLLATE "C"`,
+  bigintLiteral: (value) => value.toString(),
 };
 
 /** The codec of `backend`. */

@@ -33,8 +33,9 @@ export const PONDER_META_TABLE = "_ponder_meta";
 export const PONDER_META_KEY = { status: "status", app: "app" } as const;
 
 /**
- * The indexer supervisor's own table in Ponder's database: one row (`id` 1, `block`, `at`) while the index has caught up
- * with the chain's head since Ponder last started. The read module serves the index only while the row is there.
+ * The indexer supervisor's own table in Ponder's database: one row (`id` 1, `block`, `at`, and `chains`: JSON of each
+ * network's chain id by name) while the index has caught up with every chain's head since Ponder last started. The
+ * read module serves the index only while the row is there.
  */
 export const CAUGHT_UP_TABLE = "_settle_caught_up";
 
@@ -50,13 +51,8 @@ export const PONDER_FILES = /^(public|ponder_sync)\.db(-wal|-shm|-journal)?$/;
 /** The file, next to the index database, that records which chain and code the index was built from. */
 export const IDENTITY_FILE = "settle-index.json";
 
-/**
- * What an index was built from (the content of {@link IDENTITY_FILE}). Two indexes with equal identities hold the same
- * rows; any difference (another chain, a restarted node, a new deployment, other indexer code) means a rebuild.
- */
-export interface IndexIdentity {
-  /** Format of the file (2: with the genesis hash). */
-  version: 2;
+/** What an index was built from on one chain (one network of {@link IndexIdentity}). */
+export interface ChainIdentity {
   network: string;
   chainId: number;
   /** Hash of the chain's block 0: with the start block's hash, what says the chain is the same one. */
@@ -65,6 +61,17 @@ export interface IndexIdentity {
   startBlock: { number: number; hash: `0x${string}` };
   /** Indexed contracts: name to address (lowercase) and deploy block. */
   contracts: Record<string, { address: `0x${string}`; deployBlock: number }>;
+}
+
+/**
+ * What an index was built from (the content of {@link IDENTITY_FILE}). Two indexes with equal identities hold the same
+ * rows; any difference (another chain, a restarted node, a new deployment, other indexer code) means a rebuild.
+ */
+export interface IndexIdentity {
+  /** Format of the file (3: one entry per network). */
+  version: 3;
+  /** Every indexed network, in the order of SETTLE_NETWORKS. */
+  chains: ChainIdentity[];
   /** sha256 of the indexer's code (config, schema, handlers, helpers, core/, Ponder's version). */
   codeHash: string;
 }
@@ -96,11 +103,17 @@ export interface SyncHealth {
 
 /**
  * The block of one of Ponder's checkpoints (the `checkpoint` of the `app` meta row: a 10-digit block timestamp, a
- * 16-digit chain id, a 16-digit block number, then the position in the block), or undefined for none (empty or zeros).
+ * 16-digit chain id, a 16-digit block number, then the position in the block): the chain and the block on it, or
+ * undefined for none (empty or zeros). With several networks, one checkpoint covers them all: the events of every
+ * chain up to its timestamp.
  */
-export function checkpointBlock(checkpoint: string | null | undefined): { number: number; timestamp: number } | undefined {
+export function checkpointBlock(checkpoint: string | null | undefined): { chainId: number; number: number; timestamp: number } | undefined {
   if (!checkpoint || /^0+$/.test(checkpoint)) return undefined;
-  return { timestamp: Number(checkpoint.slice(0, 10)), number: Number(checkpoint.slice(26, 42)) };
+  return {
+    timestamp: Number(checkpoint.slice(0, 10)),
+    chainId: Number(checkpoint.slice(10, 26)),
+    number: Number(checkpoint.slice(26, 42)),
+  };
 }
 
 /**
@@ -112,15 +125,68 @@ export const IDENTITY_TABLE = "_settle_identity";
 /** PostgreSQL's limit on an identifier's length, in bytes. */
 const MAX_IDENTIFIER = 63;
 
+/** One deployment an index covers: its chain and its escrow's address. */
+export interface IndexedDeployment {
+  chainId: number;
+  escrow: string;
+}
+
 /**
- * The PostgreSQL schema that holds the index of one deployment (Ponder 0.6 keeps one app per schema):
- * `settle_<chainId>_<escrow address without 0x>`, lowercase, so two deployments never share one and the indexer and
- * the API agree on it from the deployment file alone.
+ * The PostgreSQL schema that holds the index of a set of deployments (Ponder 0.6 keeps one app per schema), so two sets
+ * never share one and the indexer and the API agree on it from the deployment files alone: for one deployment
+ * `settle_<chainId>_<escrow address without 0x>`; for several `settle_set_<hash of every (chainId, escrow) pair>`
+ * (order does not matter).
  */
-export function indexSchemaName(chainId: number, escrowAddress: string): string {
-  const name = `settle_${chainId}_${escrowAddress.toLowerCase().replace(/^0x/, "")}`;
+export function indexSchemaName(deployments: readonly IndexedDeployment[]): string {
+  if (deployments.length === 0) throw new TypeError("no schema name for an index of no deployment");
+  const pairs = deployments.map(({ chainId, escrow }) => `${chainId}_${escrow.toLowerCase().replace(/^0x/, "")}`);
+  const name = pairs.length === 1 ? `settle_${pairs[0]}` : `settle_set_${fnv1a64([...pairs].sort().join(","))}`;
   if (!/^[a-z0-9_]+$/.test(name) || name.length > MAX_IDENTIFIER) {
-    throw new TypeError(`no schema name for chain ${chainId} and escrow ${escrowAddress}`);
+    throw new TypeError(`no schema name for ${pairs.map((pair) => `chain ${pair.replace("_", " and escrow 0x")}`).join(", ")}`);
   }
   return name;
+}
+
+/** {@link indexSchemaName} of a set of deployment files' contents. */
+export function indexSchemaOf(deployments: readonly { chainId: number; contracts: { PaymentEscrow: { address: string } } }[]): string {
+  return indexSchemaName(
+    deployments.map((deployment) => ({ chainId: deployment.chainId, escrow: deployment.contracts.PaymentEscrow.address })),
+  );
+}
+
+/** FNV-1a, 64 bits, of `text`'s UTF-16 code units, as 16 hex digits (a name, not a secret: collisions only need be rare). */
+function fnv1a64(text: string): string {
+  let hash = 0xcbf29ce484222325n;
+  for (let i = 0; i < text.length; i++) hash = ((hash ^ BigInt(text.charCodeAt(i))) * 0x100000001b3n) & 0xffffffffffffffffn;
+  return hash.toString(16).padStart(16, "0");
+}
+
+/**
+ * The id of a row that is one per chain and key (an invoice, an account, a token's totals...): `<chainId>:<key>`, keys
+ * lowercase. The indexer's handlers and the API's reader build every such id here.
+ */
+export function chainScopedId(chainId: number, key: string | bigint): string {
+  return `${chainId}:${typeof key === "string" ? key.toLowerCase() : key.toString()}`;
+}
+
+/**
+ * The id of a History row: `<timestamp, 12 digits>-<chainId, 10 digits>-<block, 12 digits>-<log index, 6 digits>-<kind>-
+ * <account>`. Compared bytewise, ids sort in time order across chains and in chain order within one, so an id
+ * doubles as a cursor.
+ */
+export function historyRowId(
+  chainId: number,
+  position: { timestamp: bigint; blockNumber: bigint; logIndex: number },
+  kind: string,
+  account: string,
+): string {
+  const pad = (value: bigint | number, digits: number) => value.toString().padStart(digits, "0");
+  return [
+    pad(position.timestamp, 12),
+    pad(chainId, 10),
+    pad(position.blockNumber, 12),
+    pad(position.logIndex, 6),
+    kind,
+    account.toLowerCase(),
+  ].join("-");
 }

@@ -3,9 +3,10 @@ import { HISTORY_KINDS } from "../core/history";
 import { INVOICE_STATUSES } from "../core/invoice/status";
 
 /**
- * Settle's index. Every amount is a bigint of base units next to the address of its token
- * (`0x000…000` is native ETH). Event rows are keyed by Ponder's `event.log.id` and carry
- * `blockNumber` and `logIndex` for chain order. The API reads these tables through its read module
+ * Settle's index, of every indexed network at once. Every row carries the `chainId` of its chain, and every id is
+ * scoped by it (core/index-schema's chainScopedId and historyRowId build them): `<chainId>:<key>`. Every amount is a
+ * bigint of base units next to the address of its token (`0x000…000` is native ETH). Event rows are keyed by
+ * `<chainId>:<event.log.id>` and carry `blockNumber` and `logIndex` for chain order. The API reads these tables through its read module
  * (api/index/); table names and the SQLite column encoding are in core/index-schema.ts.
  */
 export default createSchema((p) => ({
@@ -22,8 +23,11 @@ export default createSchema((p) => ({
 
   /** Every address that appears in the history: when it was first and last seen, and counters. */
   Account: p.createTable({
-    /** The address. */
-    id: p.hex(),
+    /** The chain of the row. */
+    chainId: p.int(),
+    /** `<chainId>:<address>`. */
+    id: p.string(),
+    address: p.hex(),
     firstSeenBlock: p.bigint(),
     firstSeenTimestamp: p.bigint(),
     lastSeenBlock: p.bigint(),
@@ -43,6 +47,8 @@ export default createSchema((p) => ({
   /** Every Transfer of SettleToken, and of any ERC-20 moving into or out of the escrow. */
   TokenTransfer: p.createTable(
     {
+      /** The chain of the row. */
+      chainId: p.int(),
       id: p.string(),
       token: p.hex(),
       from: p.hex(),
@@ -62,8 +68,12 @@ export default createSchema((p) => ({
   /** Current state of each invoice of PaymentEscrow: every field of the contract's Invoice, and totals. */
   Invoice: p.createTable(
     {
-      /** The invoice id (sequential from 1). */
-      id: p.bigint(),
+      /** The chain of the row. */
+      chainId: p.int(),
+      /** `<chainId>:<invoiceId>`. */
+      id: p.string(),
+      /** The invoice id on its chain (sequential from 1). */
+      invoiceId: p.bigint(),
       merchant: p.hex(),
       /** The payer: fixed at creation, or bound by the first payment; null while open to anyone. */
       payer: p.hex().optional(),
@@ -117,8 +127,9 @@ export default createSchema((p) => ({
       rateRoundId: p.bigint().optional(),
     },
     {
-      merchantIndex: p.index(["merchant", "id"]),
-      payerIndex: p.index(["payer", "id"]),
+      merchantIndex: p.index(["merchant", "invoiceId"]),
+      payerIndex: p.index(["payer", "invoiceId"]),
+      invoiceIdIndex: p.index(["invoiceId", "chainId"]),
       referenceIndex: p.index("reference"),
       statusDueIndex: p.index(["status", "dueDate"]),
     },
@@ -127,6 +138,8 @@ export default createSchema((p) => ({
   /** Every PaymentEscrow event, in chain order (blockNumber, logIndex). */
   InvoiceEvent: p.createTable(
     {
+      /** The chain of the row. */
+      chainId: p.int(),
       id: p.string(),
       /** Null for escrow-wide events (Withdrawn, FeesCollected, Swept and the settings' events). */
       invoiceId: p.bigint().optional(),
@@ -154,7 +167,9 @@ export default createSchema((p) => ({
 
   /** Credits held by the escrow for an account (fees, payouts that could not be pushed), per token. */
   EscrowCredit: p.createTable({
-    /** `<account>-<token>`. */
+    /** The chain of the row. */
+    chainId: p.int(),
+    /** `<chainId>:<account>-<token>`. */
     id: p.string(),
     account: p.hex(),
     token: p.hex(),
@@ -167,8 +182,12 @@ export default createSchema((p) => ({
 
   /** Escrow-wide settings, one row per escrow contract. */
   EscrowSetting: p.createTable({
+    /** The chain of the row. */
+    chainId: p.int(),
+    /** `<chainId>:<escrow>`. */
+    id: p.string(),
     /** The escrow's address. */
-    id: p.hex(),
+    escrow: p.hex(),
     feeBps: p.int(),
     feeRecipient: p.hex(),
     /** Whether new invoices are limited to the tokens of EscrowToken marked allowed. */
@@ -178,16 +197,23 @@ export default createSchema((p) => ({
 
   /** The escrow's token allowlist: every token the token manager listed or delisted. */
   EscrowToken: p.createTable({
-    /** The token. */
-    id: p.hex(),
+    /** The chain of the row. */
+    chainId: p.int(),
+    /** `<chainId>:<token>`. */
+    id: p.string(),
+    token: p.hex(),
     allowed: p.boolean(),
     updatedBlock: p.bigint(),
   }),
 
   /** Current stake of each account in StakingRewards. */
   Stake: p.createTable({
+    /** The chain of the row. */
+    chainId: p.int(),
+    /** `<chainId>:<staker>`. */
+    id: p.string(),
     /** The staker's address. */
-    id: p.hex(),
+    account: p.hex(),
     /** The staking token. */
     token: p.hex(),
     /** Principal staked now (the contract's `balanceOf`). */
@@ -204,6 +230,8 @@ export default createSchema((p) => ({
   /** Every StakingRewards event, in chain order (blockNumber, logIndex). */
   StakingEvent: p.createTable(
     {
+      /** The chain of the row. */
+      chainId: p.int(),
       id: p.string(),
       kind: p.string(),
       /** Staker (Staked, Withdrawn, RewardPaid), recipient (Recovered), or null. */
@@ -233,11 +261,13 @@ export default createSchema((p) => ({
 
   /**
    * The unified transaction history: one row per account an event concerns (a payment is a row
-   * for the payer and one for the merchant). The id sorts in chain order:
-   * `<block, 12 digits>-<log index, 6 digits>-<kind>-<account>`, so it doubles as a cursor.
+   * for the payer and one for the merchant). The id (core/index-schema's historyRowId) sorts in time order across
+   * chains and in chain order within one, so it doubles as a cursor.
    */
   History: p.createTable(
     {
+      /** The chain of the row. */
+      chainId: p.int(),
       id: p.string(),
       account: p.hex(),
       counterparty: p.hex().optional(),
@@ -272,8 +302,12 @@ export default createSchema((p) => ({
    * directly), which a sweeper may send away (`swept`).
    */
   TokenStat: p.createTable({
+    /** The chain of the row. */
+    chainId: p.int(),
+    /** `<chainId>:<token>`. */
+    id: p.string(),
     /** The token (`0x000…000` for ETH). */
-    id: p.hex(),
+    token: p.hex(),
     /** Held by the escrow for invoices (paid, not yet released, claimed, refunded or reclaimed). */
     escrowLocked: p.bigint(),
     /** Held by the escrow as credits awaiting withdrawal (payouts that could not be pushed). */
@@ -294,8 +328,11 @@ export default createSchema((p) => ({
 
   /** Number of invoices per status (as of each invoice's last event; see InvoiceStatus). */
   InvoiceStatusCount: p.createTable({
-    /** The status. */
+    /** The chain of the row. */
+    chainId: p.int(),
+    /** `<chainId>:<status>`. */
     id: p.string(),
+    status: p.string(),
     count: p.int(),
   }),
 }));

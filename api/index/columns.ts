@@ -26,6 +26,18 @@ export function addressParam(value: string, what = "address"): Uint8Array {
   return hexParam(value, what, 20);
 }
 
+/** A chain id argument, checked (a malformed one is an {@link IndexQueryError}). */
+export function chainIdParam(chainId: number): number {
+  if (!Number.isSafeInteger(chainId) || chainId <= 0) throw new IndexQueryError(`chainId must be a positive integer, got ${chainId}`);
+  return chainId;
+}
+
+/** The condition `where` with its `params`, limited to chain `chainId` when there is one. */
+export function onChain(where: string, params: unknown[], chainId: number | undefined): { where: string; params: unknown[] } {
+  if (chainId === undefined) return { where, params };
+  return { where: `${where} AND "chainId" = ?`, params: [...params, chainIdParam(chainId)] };
+}
+
 /** Default page size. */
 export const DEFAULT_PAGE_SIZE = 50;
 /** Largest page size. */
@@ -38,12 +50,6 @@ export function pageSize(limit: number | undefined): number {
     throw new IndexQueryError(`limit must be an integer from 1 to ${MAX_PAGE_SIZE}, got ${limit}`);
   }
   return size;
-}
-
-/** A cursor that is a decimal id (invoices). */
-export function decimalCursor(cursor: string): bigint {
-  if (!/^[0-9]{1,78}$/.test(cursor)) throw new IndexQueryError(`cursor must be the nextCursor of a previous page, got "${cursor}"`);
-  return BigInt(cursor);
 }
 
 /** Decodes the columns of result rows with one backend's codec. */

@@ -1,4 +1,7 @@
-/** Errors of the read module: the index is not there yet (HTTP 503), or a query argument is malformed (HTTP 400). */
+/**
+ * Errors of the read module: the index is not there yet (HTTP 503), a query argument is malformed (HTTP 400), or an id
+ * is ambiguous across chains (HTTP 409).
+ */
 
 /** Why the index cannot be served. */
 export type IndexNotReadyReason = "missing" | "building";
@@ -33,4 +36,22 @@ export class IndexQueryError extends Error {
   override name = "IndexQueryError";
   /** Stable code for API error bodies. */
   readonly code = "INVALID_QUERY";
+}
+
+/**
+ * An id names rows on several chains and no chain was given (HTTP 409): the caller picks one of the `candidates`
+ * (each with its `chainId`) and asks again with `?chainId=`.
+ */
+export class IndexAmbiguousError<Candidate extends { chainId: number } = { chainId: number }> extends Error {
+  override name = "IndexAmbiguousError";
+  /** Stable code for API error bodies. */
+  readonly code = "AMBIGUOUS_ID";
+
+  /** @param what what was looked up ("invoice 1"). @param candidates every match, one per chain. */
+  constructor(
+    what: string,
+    readonly candidates: Candidate[],
+  ) {
+    super(`${what} exists on chains ${candidates.map((candidate) => candidate.chainId).join(", ")}: give the chain (?chainId=)`);
+  }
 }

@@ -10,11 +10,12 @@
  * maps to HTTP 503.
  */
 import type { SyncHealth } from "../../core/index-schema";
-import { IndexNotReadyError } from "./errors";
+import { IndexAmbiguousError, IndexNotReadyError } from "./errors";
+import { IndexClock } from "./queries/invoice-status";
 import { accountByAddress, escrowCreditsOf, stakeOf } from "./queries/accounts";
 import { historyByAccount, historyByInvoice, historyByTxHash, type HistoryQuery } from "./queries/history";
 import {
-  invoiceById,
+  invoicesById,
   invoiceByReference,
   invoiceEvents,
   invoiceEventsInBlocks,
@@ -123,76 +124,98 @@ export class IndexReader {
     return value;
   }
 
-  /** History rows of `account` (as the account, not the counterparty), newest first by default, paginated and filtered. */
+  /** History rows of `account` (as the account, not the counterparty), newest first by default, paginated and filtered (`chainId` among the filters). */
   async historyByAccount(account: string, query: HistoryQuery = {}): Promise<Page<HistoryRow>> {
     await this.assertReady();
     return historyByAccount(this.source, account, query);
   }
 
-  /** Every History row of one transaction, in log order. */
-  async historyByTxHash(txHash: string): Promise<HistoryRow[]> {
+  /** Every History row of one transaction (on chain `chainId`, or on any chain), in log order. */
+  async historyByTxHash(txHash: string, chainId?: number): Promise<HistoryRow[]> {
     await this.assertReady();
-    return historyByTxHash(this.source, txHash);
+    return historyByTxHash(this.source, txHash, chainId);
   }
 
-  /** Every History row about invoice `id`, in chain order. */
-  async historyByInvoice(id: bigint): Promise<HistoryRow[]> {
+  /** Every History row about invoice `id` (of chain `chainId`, or of every chain with such an invoice), in order. */
+  async historyByInvoice(id: bigint, chainId?: number): Promise<HistoryRow[]> {
     await this.assertReady();
-    return historyByInvoice(this.source, id);
+    return historyByInvoice(this.source, id, chainId);
   }
 
-  /** Invoice `id` as of the indexed head, or undefined when there is no such invoice. */
-  async invoice(id: bigint): Promise<InvoiceRow | undefined> {
-    return invoiceById(this.source, id, await this.now());
+  /**
+   * Invoice `id` of chain `chainId` as of its chain's indexed head, or undefined when there is no such invoice; without
+   * a chain, the one invoice of that id on any chain.
+   *
+   * @throws IndexAmbiguousError when no chain is given and several chains have an invoice `id` (its `candidates`)
+   */
+  async invoice(id: bigint, chainId?: number): Promise<InvoiceRow | undefined> {
+    const matches = await this.invoiceMatches(id, chainId);
+    if (matches.length > 1) throw new IndexAmbiguousError(`invoice ${id}`, matches);
+    return matches[0];
   }
 
-  /** The latest invoice created with reference hash `reference`, or undefined. */
-  async invoiceByReference(reference: string): Promise<InvoiceRow | undefined> {
-    return invoiceByReference(this.source, reference, await this.now());
+  /** Every invoice `id` (of chain `chainId`, or of every chain that has one), by chain id. */
+  async invoiceMatches(id: bigint, chainId?: number): Promise<InvoiceRow[]> {
+    return invoicesById(this.source, id, await this.clock(), chainId);
   }
 
-  /** Invoices of `account` as merchant, payer or either, newest first by default, paginated and filtered. */
+  /** The latest invoice created with reference hash `reference` (on chain `chainId`, or on any), or undefined. */
+  async invoiceByReference(reference: string, chainId?: number): Promise<InvoiceRow | undefined> {
+    return invoiceByReference(this.source, reference, await this.clock(), chainId);
+  }
+
+  /** Invoices of `account` as merchant, payer or either, highest id first by default, paginated and filtered (`chainId` among the filters). */
   async invoicesByAccount(account: string, query: InvoiceQuery = {}): Promise<Page<InvoiceRow>> {
-    return invoicesByAccount(this.source, account, query, await this.now());
+    return invoicesByAccount(this.source, account, query, await this.clock());
   }
 
-  /** Every event of invoice `id`, in chain order. */
-  async invoiceEvents(id: bigint): Promise<InvoiceEventRow[]> {
+  /** Every event of invoice `id` (of chain `chainId`, or of every chain with such an invoice), by chain, in chain order. */
+  async invoiceEvents(id: bigint, chainId?: number): Promise<InvoiceEventRow[]> {
     await this.assertReady();
-    return invoiceEvents(this.source, id);
+    return invoiceEvents(this.source, id, chainId);
   }
 
-  /** Every invoice event (escrow-wide ones left out) in blocks `fromBlock` to `toBlock` inclusive, in chain order. */
-  async invoiceEventsInBlocks(fromBlock: bigint, toBlock: bigint): Promise<InvoiceEventRow[]> {
+  /**
+   * Every invoice event (escrow-wide ones left out) in blocks `fromBlock` to `toBlock` inclusive of chain `chainId`
+   * (without one: of every chain), in chain order.
+   */
+  async invoiceEventsInBlocks(fromBlock: bigint, toBlock: bigint, chainId?: number): Promise<InvoiceEventRow[]> {
     await this.assertReady();
-    return invoiceEventsInBlocks(this.source, fromBlock, toBlock);
+    return invoiceEventsInBlocks(this.source, fromBlock, toBlock, chainId);
   }
 
-  /** What the escrow holds for `account`, per token (fees, payouts that could not be pushed). */
-  async escrowCredits(account: string): Promise<EscrowCreditRow[]> {
+  /** What the escrow holds for `account`, per chain (only `chainId`'s when given) and token. */
+  async escrowCredits(account: string, chainId?: number): Promise<EscrowCreditRow[]> {
     await this.assertReady();
-    return escrowCreditsOf(this.source, account);
+    return escrowCreditsOf(this.source, account, chainId);
   }
 
-  /** The Account row of `address`, or undefined when the address never appeared. */
-  async account(address: string): Promise<AccountRow | undefined> {
+  /** The Account row of `address` on chain `chainId` (without one: on the lowest chain id it appeared on), or undefined. */
+  async account(address: string, chainId?: number): Promise<AccountRow | undefined> {
     await this.assertReady();
-    return accountByAddress(this.source, address);
+    return accountByAddress(this.source, address, chainId);
   }
 
-  /** The current stake of `account`, or undefined when it never staked. */
-  async stake(account: string): Promise<StakeRow | undefined> {
+  /** The current stake of `account` on chain `chainId` (without one: on the lowest chain id), or undefined. */
+  async stake(account: string, chainId?: number): Promise<StakeRow | undefined> {
     await this.assertReady();
-    return stakeOf(this.source, account);
+    return stakeOf(this.source, account, chainId);
   }
 
-  /** Per-token totals, invoice counts by status (at the indexed head), and the indexed head. */
-  async stats(): Promise<IndexStats> {
-    return indexStats(this.source, (await this.assertReady()).block);
+  /** Per-chain, per-token totals, invoice counts by status (at each chain's head), and the indexed head; of one chain when given. */
+  async stats(chainId?: number): Promise<IndexStats> {
+    const status = await this.assertReady();
+    return indexStats(this.source, status.block, clockOf(status), chainId);
   }
 
-  /** Timestamp of the indexed head: "now" for invoice statuses (throws {@link IndexNotReadyError} until ready). */
-  private async now(): Promise<bigint> {
-    return (await this.assertReady()).block?.timestamp ?? 0n;
+  /** Each chain's "now" for invoice statuses: its indexed head's timestamp (throws {@link IndexNotReadyError} until ready). */
+  private async clock(): Promise<IndexClock> {
+    return clockOf(await this.assertReady());
   }
+}
+
+/** The clock of an index's status: each chain's head timestamp, the first network's for a chain without one. */
+function clockOf(status: IndexStatus): IndexClock {
+  const heads = new Map(status.chains.filter((chain) => chain.block).map((chain) => [chain.chainId, chain.block!.timestamp] as const));
+  return new IndexClock(status.block?.timestamp ?? 0n, heads);
 }

@@ -9,17 +9,28 @@ import type { InvoiceStatus } from "../../core/invoice/status";
 /** A `0x`-prefixed lowercase hex string (address, hash). */
 export type Hex = `0x${string}`;
 
-/** Ponder's progress for the indexed network. */
+/** One indexed chain's progress. */
+export interface ChainHead {
+  chainId: number;
+  /** Network name in deployments/. */
+  network: string;
+  /** Latest block of the chain whose events are in the index, or null before the first one. */
+  block: { number: bigint; timestamp: bigint } | null;
+}
+
+/** Ponder's progress for the indexed networks. */
 export interface IndexStatus {
   /**
    * True when the index may be served: Ponder has indexed the finalized chain (its `ready`) and the
    * indexer's supervisor has seen it catch up with the chain's head since it last started.
    */
   ready: boolean;
-  /** Network name in deployments/ (the key of Ponder's status). */
+  /** Network name in deployments/ (the key of Ponder's status) of the first network. */
   network: string | null;
-  /** Latest block whose events are in the index, or null before the first one. */
+  /** Latest block of the first network whose events are in the index, or null before the first one. */
   block: { number: bigint; timestamp: bigint } | null;
+  /** Every indexed chain, in the order of the indexer's networks (empty until the supervisor has recorded them). */
+  chains: ChainHead[];
 }
 
 /** One page of a cursor-paginated list. */
@@ -47,6 +58,8 @@ export interface PricingRow {
 
 /** One row of the unified transaction history. */
 export interface HistoryRow {
+  /** The chain of the row. */
+  chainId: number;
   /** Sorts in chain order; use it as the cursor. */
   id: string;
   account: Hex;
@@ -68,6 +81,8 @@ export interface HistoryRow {
 
 /** An address seen in the history, with counters. */
 export interface AccountRow {
+  /** The chain of the row: an address's counters are per chain. */
+  chainId: number;
   address: Hex;
   firstSeenBlock: bigint;
   firstSeenTimestamp: bigint;
@@ -83,6 +98,8 @@ export interface AccountRow {
 
 /** An account's current stake in StakingRewards. */
 export interface StakeRow {
+  /** The chain of the row. */
+  chainId: number;
   account: Hex;
   token: Hex;
   /** Principal staked now. */
@@ -97,6 +114,8 @@ export interface StakeRow {
 
 /** An invoice's current state: every field of PaymentEscrow's Invoice, and totals. */
 export interface InvoiceRow {
+  /** The chain of the row. */
+  chainId: number;
   id: bigint;
   merchant: Hex;
   /** Null while the invoice is open to anyone (the first payment binds the payer). */
@@ -139,6 +158,8 @@ export interface InvoiceRow {
 
 /** One PaymentEscrow event. */
 export interface InvoiceEventRow {
+  /** The chain of the row. */
+  chainId: number;
   id: string;
   /** Null for escrow-wide events (Withdrawn, FeeBpsUpdated, FeeRecipientUpdated). */
   invoiceId: bigint | null;
@@ -160,6 +181,8 @@ export interface InvoiceEventRow {
 
 /** What the escrow holds for an account in one token (fees, payouts that could not be pushed). */
 export interface EscrowCreditRow {
+  /** The chain of the row. */
+  chainId: number;
   account: Hex;
   token: Hex;
   /** Withdrawable now. */
@@ -171,6 +194,8 @@ export interface EscrowCreditRow {
 
 /** Per-token totals. */
 export interface TokenStatRow {
+  /** The chain of the row. */
+  chainId: number;
   token: Hex;
   /** Held by the escrow for invoices (paid, not yet released, claimed, refunded or reclaimed). */
   escrowLocked: bigint;

@@ -15,12 +15,12 @@ import type { IndexStatus } from "./rows";
 import type { Queryable } from "./source";
 
 /** The status of an index that cannot be served yet. */
-const notReady = (): IndexStatus => ({ ready: false, network: null, block: null });
+const notReady = (): IndexStatus => ({ ready: false, network: null, block: null, chains: [] });
 
 /** Ponder's status row. */
 const STATUS_SQL = `SELECT value FROM "${PONDER_META_TABLE}" WHERE key = '${PONDER_META_KEY.status}'`;
 /** The supervisor's caught-up record. */
-const CAUGHT_UP_SQL = `SELECT block FROM "${CAUGHT_UP_TABLE}" WHERE id = 1`;
+const CAUGHT_UP_SQL = `SELECT block, chains FROM "${CAUGHT_UP_TABLE}" WHERE id = 1`;
 
 /**
  * Ponder's progress as recorded in the database; ready once the supervisor has recorded that the index caught up with
@@ -30,10 +30,10 @@ const CAUGHT_UP_SQL = `SELECT block FROM "${CAUGHT_UP_TABLE}" WHERE id = 1`;
  */
 export async function readStatus(db: Queryable): Promise<IndexStatus> {
   let value: unknown;
-  let caughtUp = false;
+  let caughtUp: { chains: string } | undefined;
   try {
     value = (await db.get(STATUS_SQL, []))?.value;
-    caughtUp = (await db.get(CAUGHT_UP_SQL, [])) !== undefined;
+    caughtUp = (await db.get(CAUGHT_UP_SQL, [])) as typeof caughtUp;
   } catch (error) {
     // A database Ponder has just created has no tables yet; the supervisor adds its own once caught up.
     if (!(error instanceof IndexTableMissingError)) throw error;
@@ -43,11 +43,17 @@ export async function readStatus(db: Queryable): Promise<IndexStatus> {
   if (!status) return notReady();
   const entries = Object.entries(status);
   if (entries.length === 0) return notReady();
+  const blockOf = (entry: PonderStatus[string]) =>
+    entry.block ? { number: BigInt(entry.block.number), timestamp: BigInt(entry.block.timestamp) } : null;
+  const chainIds = caughtUp ? (JSON.parse(caughtUp.chains) as Record<string, number>) : {};
   const [network, first] = entries[0]!;
   return {
-    ready: caughtUp,
+    ready: caughtUp !== undefined,
     network,
-    block: first.block ? { number: BigInt(first.block.number), timestamp: BigInt(first.block.timestamp) } : null,
+    block: blockOf(first),
+    chains: entries
+      .filter(([name]) => chainIds[name] !== undefined)
+      .map(([name, entry]) => ({ chainId: chainIds[name]!, network: name, block: blockOf(entry) })),
   };
 }
 

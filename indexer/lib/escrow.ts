@@ -2,7 +2,7 @@
 import type { Address, Hex } from "viem";
 import { ZERO_ADDRESS } from "../../core/address";
 import { deriveInvoiceStatus, type InvoiceState, type InvoiceStatus } from "../../core/invoice/status";
-import type { Db, EventPosition, Pricing } from "./history";
+import { rowId, type EventPosition, type Pricing, type Store } from "./history";
 /** An escrow event as the handlers see it: its position and its arguments. */
 export type EscrowEvent = EventPosition & { args: Record<string, unknown>; log: { address: Address } };
 
@@ -58,14 +58,15 @@ function jsonArgs(args: Record<string, unknown>): Record<string, unknown> {
 
 /** Writes the InvoiceEvent row of `event`. */
 export async function recordEscrowEvent(
-  db: Db,
+  store: Store,
   event: EscrowEvent,
   kind: string,
   columns: { invoiceId?: bigint; actor?: Address; token?: Address; amount?: bigint; toMerchant?: bigint; toPayer?: bigint; fee?: bigint },
 ): Promise<void> {
-  await db.InvoiceEvent.create({
-    id: event.log.id,
+  await store.db.InvoiceEvent.create({
+    id: rowId(store, event.log.id),
     data: {
+      chainId: store.network.chainId,
       ...columns,
       kind,
       args: jsonArgs(event.args),
@@ -78,20 +79,25 @@ export async function recordEscrowEvent(
 }
 
 /** Moves one invoice from status `from` to `to` in InvoiceStatusCount. */
-export async function countStatus(db: Db, from: InvoiceStatus | undefined, to: InvoiceStatus): Promise<void> {
+export async function countStatus(store: Store, from: InvoiceStatus | undefined, to: InvoiceStatus): Promise<void> {
   if (from === to) return;
-  if (from) await db.InvoiceStatusCount.update({ id: from, data: ({ current }) => ({ count: current.count - 1 }) });
-  await db.InvoiceStatusCount.upsert({ id: to, create: { count: 1 }, update: ({ current }) => ({ count: current.count + 1 }) });
+  const { db } = store;
+  if (from) await db.InvoiceStatusCount.update({ id: rowId(store, from), data: ({ current }) => ({ count: current.count - 1 }) });
+  await db.InvoiceStatusCount.upsert({
+    id: rowId(store, to),
+    create: { chainId: store.network.chainId, status: to, count: 1 },
+    update: ({ current }) => ({ count: current.count + 1 }),
+  });
 }
 
 /**
  * Applies `change` to invoice `id`, then recomputes what derives from it (held, status), the
  * update time and the event count, and keeps InvoiceStatusCount in step.
  */
-export async function updateInvoice(db: Db, event: EscrowEvent, id: bigint, change: InvoiceChange): Promise<InvoiceAfter> {
+export async function updateInvoice(store: Store, event: EscrowEvent, id: bigint, change: InvoiceChange): Promise<InvoiceAfter> {
   let before: InvoiceStatus | undefined;
-  const after = await db.Invoice.update({
-    id,
+  const after = await store.db.Invoice.update({
+    id: rowId(store, id),
     data: ({ current }) => {
       before = current.status;
       const next = { ...current, ...change };
@@ -107,17 +113,22 @@ export async function updateInvoice(db: Db, event: EscrowEvent, id: bigint, chan
       };
     },
   });
-  await countStatus(db, before, after.status);
+  await countStatus(store, before, after.status);
   return after;
 }
 
 /** Adds `amount` of `token` to the escrow credit of `account`. */
-export async function credit(db: Db, event: EscrowEvent, account: Address, token: Address, amount: bigint): Promise<void> {
-  await db.EscrowCredit.upsert({
-    id: `${account.toLowerCase()}-${token.toLowerCase()}`,
-    create: { account, token, balance: amount, credited: amount, withdrawn: 0n, updatedBlock: event.block.number },
+export async function credit(store: Store, event: EscrowEvent, account: Address, token: Address, amount: bigint): Promise<void> {
+  await store.db.EscrowCredit.upsert({
+    id: creditId(store, account, token),
+    create: { chainId: store.network.chainId, account, token, balance: amount, credited: amount, withdrawn: 0n, updatedBlock: event.block.number },
     update: ({ current }) => ({ balance: current.balance + amount, credited: current.credited + amount, updatedBlock: event.block.number }),
   });
+}
+
+/** The EscrowCredit id of `account`'s credit in `token`. */
+export function creditId(store: Store, account: Address, token: Address): string {
+  return rowId(store, `${account}-${token}`);
 }
 
 /** Optional address: the zero address means none. */

@@ -2,9 +2,21 @@ import type { Context } from "@/generated";
 import type { Address, Hex } from "viem";
 import { ZERO_ADDRESS } from "../../core/address";
 import type { HistoryKind } from "../../core/history";
+import { chainScopedId, historyRowId } from "../../core/index-schema";
 
 /** The store handlers write to (`context.db`). */
 export type Db = Context["db"];
+
+/** What handlers write with: the store, and the chain of the event (`context` fits). */
+export interface Store {
+  db: Db;
+  network: { chainId: number };
+}
+
+/** The id of the row of `key` on the store's chain (core/index-schema's chainScopedId). */
+export function rowId(store: Store, key: string | bigint): string {
+  return chainScopedId(store.network.chainId, key);
+}
 
 /** What handlers need of an event besides its arguments: where it is on the chain. */
 export interface EventPosition {
@@ -41,21 +53,19 @@ export interface HistoryEntry {
   counter?: AccountCounter;
 }
 
-/** History id of `kind` for `account` at the event's position: sorts in chain order. */
-export function historyId(event: EventPosition, kind: HistoryKind, account: Address): string {
-  return `${event.block.number.toString().padStart(12, "0")}-${event.log.logIndex.toString().padStart(6, "0")}-${kind}-${account.toLowerCase()}`;
-}
-
 /**
  * Writes one History row per entry (entries for the zero address are dropped) and brings each
  * entry's Account up to date: first/last seen, `historyCount` and the entry's counter.
  */
-export async function recordHistory(db: Db, event: EventPosition, entries: readonly HistoryEntry[]): Promise<void> {
+export async function recordHistory(store: Store, event: EventPosition, entries: readonly HistoryEntry[]): Promise<void> {
   const rows = entries.filter((entry) => entry.account !== ZERO_ADDRESS);
   if (rows.length === 0) return;
-  await db.History.createMany({
+  const { chainId } = store.network;
+  const position = { timestamp: event.block.timestamp, blockNumber: event.block.number, logIndex: event.log.logIndex };
+  await store.db.History.createMany({
     data: rows.map((entry) => ({
-      id: historyId(event, entry.kind, entry.account),
+      id: historyRowId(chainId, position, entry.kind, entry.account),
+      chainId,
       account: entry.account,
       counterparty: entry.counterparty,
       kind: entry.kind,
@@ -70,15 +80,17 @@ export async function recordHistory(db: Db, event: EventPosition, entries: reado
       timestamp: event.block.timestamp,
     })),
   });
-  for (const entry of rows) await touchAccount(db, event, entry.account, entry.counter);
+  for (const entry of rows) await touchAccount(store, event, entry.account, entry.counter);
 }
 
 /** Creates or updates the Account of `address` for one more history row at `event`. */
-async function touchAccount(db: Db, event: EventPosition, address: Address, counter: AccountCounter | undefined) {
+async function touchAccount(store: Store, event: EventPosition, address: Address, counter: AccountCounter | undefined) {
   const { number, timestamp } = event.block;
-  await db.Account.upsert({
-    id: address,
+  await store.db.Account.upsert({
+    id: rowId(store, address),
     create: {
+      chainId: store.network.chainId,
+      address,
       firstSeenBlock: number,
       firstSeenTimestamp: timestamp,
       lastSeenBlock: number,
@@ -125,7 +137,7 @@ const ZERO_STATS: Record<TokenStatColumn, bigint> = {
 
 /** Adds `delta` to (and then sets `set` on) columns of the TokenStat row of `token`, created at zero first. */
 export async function addTokenStats(
-  db: Db,
+  store: Store,
   event: EventPosition,
   token: Address,
   delta: Partial<Record<TokenStatColumn, bigint>>,
@@ -136,9 +148,9 @@ export async function addTokenStats(
     for (const [column, value] of Object.entries(delta) as [TokenStatColumn, bigint][]) next[column] = current[column] + value;
     return next;
   };
-  await db.TokenStat.upsert({
-    id: token,
-    create: { ...ZERO_STATS, ...apply(ZERO_STATS), updatedBlock: event.block.number },
+  await store.db.TokenStat.upsert({
+    id: rowId(store, token),
+    create: { chainId: store.network.chainId, token, ...ZERO_STATS, ...apply(ZERO_STATS), updatedBlock: event.block.number },
     update: ({ current }) => ({ ...apply(current), updatedBlock: event.block.number }),
   });
 }
@@ -148,14 +160,15 @@ export async function addTokenStats(
  * `transfer_in` row for the recipient (none for the zero address of a mint or burn).
  */
 export async function recordTransfer(
-  db: Db,
+  store: Store,
   event: EventPosition & { args: { from: Address; to: Address; value: bigint } },
   token: Address,
 ): Promise<void> {
   const { from, to, value } = event.args;
-  await db.TokenTransfer.create({
-    id: event.log.id,
+  await store.db.TokenTransfer.create({
+    id: rowId(store, event.log.id),
     data: {
+      chainId: store.network.chainId,
       token,
       from,
       to,
@@ -166,7 +179,7 @@ export async function recordTransfer(
       timestamp: event.block.timestamp,
     },
   });
-  await recordHistory(db, event, [
+  await recordHistory(store, event, [
     { account: from, counterparty: to, kind: "transfer_out", token, amount: value, counter: "transfersOut" },
     { account: to, counterparty: from, kind: "transfer_in", token, amount: value, counter: "transfersIn" },
   ]);

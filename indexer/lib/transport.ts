@@ -6,8 +6,7 @@
  * doubling up to 64 s, each attempt patient again: an outage of a quarter of an hour costs time, never a fatal exit.
  */
 import { fallback, http, type Transport } from "viem";
-import { isLocalChain } from "../../core/chains";
-import type { IndexerSettings } from "./settings";
+import { resolveRpcSettings, type NetworkConfig } from "../../core/networks";
 import { adaptiveLogsRange, type RpcRequest } from "../../core/logs-range";
 import { patientTransport } from "./patient";
 
@@ -25,14 +24,14 @@ export interface RpcTuning {
   rankIntervalMs: number;
 }
 
-/** The tuning of a chain: a local node answers at once and may take everything; a provider is asked politely. */
-export function rpcTuningFor(settings: IndexerSettings, chainId: number): RpcTuning {
-  const local = isLocalChain(chainId);
+/** The tuning of a network on chain `chainId`: its settings (core/networks: the environment's, else the chain's defaults). */
+export function rpcTuningFor(network: NetworkConfig, chainId: number): RpcTuning {
+  const rpc = resolveRpcSettings(network, chainId);
   return {
-    timeoutMs: settings.rpcTimeoutMs || (local ? 10_000 : 15_000),
-    patienceMs: settings.rpcPatienceMs || 90_000,
+    timeoutMs: rpc.timeoutMs,
+    patienceMs: rpc.patienceMs,
     maxRetryDelayMs: 2_000,
-    maxRequestsPerSecond: settings.maxRequestsPerSecond || (local ? 10_000 : 25),
+    maxRequestsPerSecond: rpc.maxRequestsPerSecond,
     rankIntervalMs: 10_000,
   };
 }

@@ -10,25 +10,25 @@ ponder.on("PaymentEscrow:InvoiceCurrencySet", async ({ event, context }) => {
   const currency = currencyFromBytes3(bytes3);
   if (!currency) throw new Error(`InvoiceCurrencySet of invoice ${id} without a currency`);
   // The contract keeps the amount at 0 until the payment converts the price.
-  const after = await updateInvoice(context.db, event, id, { amount: 0n, currency, price });
-  await recordEscrowEvent(context.db, event, "InvoiceCurrencySet", { invoiceId: id, actor: after.merchant, token: after.token, amount: price });
+  const after = await updateInvoice(context, event, id, { amount: 0n, currency, price });
+  await recordEscrowEvent(context, event, "InvoiceCurrencySet", { invoiceId: id, actor: after.merchant, token: after.token, amount: price });
   // The InvoiceCreated rows just before carry the price as their amount: they say in what.
-  const created = await context.db.History.findMany({ where: { invoiceId: id, kind: "invoice_created" } });
+  const created = await context.db.History.findMany({ where: { chainId: context.network.chainId, invoiceId: id, kind: "invoice_created" } });
   for (const row of created.items) await context.db.History.update({ id: row.id, data: { currency, price } });
 });
 
 ponder.on("PaymentEscrow:InvoicePriced", async ({ event, context }) => {
   const { id, payer, token, tokenAmount, answer, feedDecimals, roundId } = event.args;
-  await updateInvoice(context.db, event, id, {
+  await updateInvoice(context, event, id, {
     amount: tokenAmount,
     token,
     rateAnswer: answer,
     rateDecimals: feedDecimals,
     rateRoundId: roundId,
   });
-  await recordEscrowEvent(context.db, event, "InvoicePriced", { invoiceId: id, actor: payer, token, amount: tokenAmount });
+  await recordEscrowEvent(context, event, "InvoicePriced", { invoiceId: id, actor: payer, token, amount: tokenAmount });
 });
 
 ponder.on("PaymentEscrow:PriceFeedsSet", async ({ event, context }) => {
-  await recordEscrowEvent(context.db, event, "PriceFeedsSet", { actor: event.args.feeds });
+  await recordEscrowEvent(context, event, "PriceFeedsSet", { actor: event.args.feeds });
 });

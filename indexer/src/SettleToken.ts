@@ -3,5 +3,5 @@ import { recordTransfer } from "../lib/history";
 
 // Every SETL transfer (mints and burns included): a TokenTransfer row and History rows.
 ponder.on("SettleToken:Transfer", async ({ event, context }) => {
-  await recordTransfer(context.db, event, event.log.address);
+  await recordTransfer(context, event, event.log.address);
 });

@@ -1,18 +1,20 @@
 import { ponder, type Context, type IndexingFunctionArgs } from "@/generated";
 import type { Address } from "viem";
 import { StakingRewardsAbi } from "../../core/abis/StakingRewards";
-import { addTokenStats, recordHistory, type Db, type EventPosition } from "../lib/history";
+import { addTokenStats, recordHistory, rowId, type EventPosition, type Store } from "../lib/history";
 
 /** Staking and reward token of a StakingRewards contract (immutables: read once per contract). */
 interface StakingTokens {
   stakingToken: Address;
   rewardsToken: Address;
 }
-const tokensByContract = new Map<Address, Promise<StakingTokens>>();
+/** By `<chainId>:<contract>`: two chains may have a contract at the same address. */
+const tokensByContract = new Map<string, Promise<StakingTokens>>();
 
 /** The events carry no token address: read the contract's immutables once, at the event's block. */
 function stakingTokens(context: Context, contract: Address): Promise<StakingTokens> {
-  let tokens = tokensByContract.get(contract);
+  const key = rowId(context, contract);
+  let tokens = tokensByContract.get(key);
   if (!tokens) {
     const read = (functionName: "stakingToken" | "rewardsToken") =>
       context.client.readContract({ abi: StakingRewardsAbi, address: contract, functionName });
@@ -20,34 +22,44 @@ function stakingTokens(context: Context, contract: Address): Promise<StakingToke
       stakingToken,
       rewardsToken,
     }));
-    tokens.catch(() => tokensByContract.delete(contract));
-    tokensByContract.set(contract, tokens);
+    tokens.catch(() => tokensByContract.delete(key));
+    tokensByContract.set(key, tokens);
   }
   return tokens;
 }
 
-/** Common columns of a StakingEvent row. */
-function position(event: EventPosition) {
-  return {
-    txHash: event.log.transactionHash,
-    blockNumber: event.block.number,
-    logIndex: event.log.logIndex,
-    timestamp: event.block.timestamp,
-  };
+/** The columns of a StakingEvent row that differ between kinds. */
+type StakingEventColumns = Omit<Parameters<Store["db"]["StakingEvent"]["create"]>[0]["data"], "chainId" | "txHash" | "blockNumber" | "logIndex" | "timestamp">;
+
+/** Writes the StakingEvent row of `event` with `columns`, its id and position. */
+async function recordStakingEvent(store: Store, event: EventPosition, columns: StakingEventColumns): Promise<void> {
+  await store.db.StakingEvent.create({
+    id: rowId(store, event.log.id),
+    data: {
+      ...columns,
+      chainId: store.network.chainId,
+      txHash: event.log.transactionHash,
+      blockNumber: event.block.number,
+      logIndex: event.log.logIndex,
+      timestamp: event.block.timestamp,
+    },
+  });
 }
 
 /** Applies a stake change to the account's Stake row. */
 async function updateStake(
-  db: Db,
+  store: Store,
   event: EventPosition,
   account: Address,
   tokens: StakingTokens,
   change: { balance?: bigint; staked?: bigint; withdrawn?: bigint; claimed?: bigint },
 ) {
   const { number, timestamp } = event.block;
-  await db.Stake.upsert({
-    id: account,
+  await store.db.Stake.upsert({
+    id: rowId(store, account),
     create: {
+      chainId: store.network.chainId,
+      account,
       token: tokens.stakingToken,
       balance: change.balance ?? 0n,
       totalStaked: change.staked ?? 0n,
@@ -75,12 +87,9 @@ async function recordPrincipalChange(
 ): Promise<void> {
   const { account, amount, balance, totalStaked } = event.args;
   const tokens = await stakingTokens(context, event.log.address);
-  await context.db.StakingEvent.create({
-    id: event.log.id,
-    data: { kind, account, token: tokens.stakingToken, amount, balance, totalStaked, ...position(event) },
-  });
-  await updateStake(context.db, event, account, tokens, kind === "Staked" ? { balance, staked: amount } : { balance, withdrawn: amount });
-  await recordHistory(context.db, event, [
+  await recordStakingEvent(context, event, { kind, account, token: tokens.stakingToken, amount, balance, totalStaked });
+  await updateStake(context, event, account, tokens, kind === "Staked" ? { balance, staked: amount } : { balance, withdrawn: amount });
+  await recordHistory(context, event, [
     {
       account,
       counterparty: event.log.address,
@@ -90,7 +99,7 @@ async function recordPrincipalChange(
       counter: "stakingActions",
     },
   ]);
-  await addTokenStats(context.db, event, tokens.stakingToken, {}, { stakingLocked: totalStaked });
+  await addTokenStats(context, event, tokens.stakingToken, {}, { stakingLocked: totalStaked });
 }
 
 ponder.on("StakingRewards:Staked", (args) => recordPrincipalChange(args, "Staked"));
@@ -100,12 +109,9 @@ ponder.on("StakingRewards:Withdrawn", (args) => recordPrincipalChange(args, "Wit
 ponder.on("StakingRewards:RewardPaid", async ({ event, context }) => {
   const { account, reward } = event.args;
   const tokens = await stakingTokens(context, event.log.address);
-  await context.db.StakingEvent.create({
-    id: event.log.id,
-    data: { kind: "RewardPaid", account, token: tokens.rewardsToken, amount: reward, ...position(event) },
-  });
-  await updateStake(context.db, event, account, tokens, { claimed: reward });
-  await recordHistory(context.db, event, [
+  await recordStakingEvent(context, event, { kind: "RewardPaid", account, token: tokens.rewardsToken, amount: reward });
+  await updateStake(context, event, account, tokens, { claimed: reward });
+  await recordHistory(context, event, [
     {
       account,
       counterparty: event.log.address,
@@ -115,15 +121,13 @@ ponder.on("StakingRewards:RewardPaid", async ({ event, context }) => {
       counter: "stakingActions",
     },
   ]);
-  await addTokenStats(context.db, event, tokens.rewardsToken, { rewardsPaid: reward });
+  await addTokenStats(context, event, tokens.rewardsToken, { rewardsPaid: reward });
 });
 
 ponder.on("StakingRewards:RewardAdded", async ({ event, context }) => {
   const { reward, carried, rewardRate, periodStart, periodFinish } = event.args;
   const tokens = await stakingTokens(context, event.log.address);
-  await context.db.StakingEvent.create({
-    id: event.log.id,
-    data: {
+  await recordStakingEvent(context, event, {
       kind: "RewardAdded",
       token: tokens.rewardsToken,
       amount: reward,
@@ -131,24 +135,16 @@ ponder.on("StakingRewards:RewardAdded", async ({ event, context }) => {
       rewardRate,
       periodStart,
       periodFinish,
-      ...position(event),
-    },
-  });
-  await addTokenStats(context.db, event, tokens.rewardsToken, { rewardsFunded: reward });
+    });
+  await addTokenStats(context, event, tokens.rewardsToken, { rewardsFunded: reward });
 });
 
 ponder.on("StakingRewards:RewardsDurationUpdated", async ({ event, context }) => {
-  await context.db.StakingEvent.create({
-    id: event.log.id,
-    data: { kind: "RewardsDurationUpdated", amount: event.args.duration, ...position(event) },
-  });
+  await recordStakingEvent(context, event, { kind: "RewardsDurationUpdated", amount: event.args.duration });
 });
 
 ponder.on("StakingRewards:Recovered", async ({ event, context }) => {
   const { token, amount, to } = event.args;
-  await context.db.StakingEvent.create({
-    id: event.log.id,
-    data: { kind: "Recovered", account: to, token, amount, ...position(event) },
-  });
-  await recordHistory(context.db, event, [{ account: to, counterparty: event.log.address, kind: "recovered", token, amount }]);
+  await recordStakingEvent(context, event, { kind: "Recovered", account: to, token, amount });
+  await recordHistory(context, event, [{ account: to, counterparty: event.log.address, kind: "recovered", token, amount }]);
 });

@@ -2,10 +2,10 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
-import { startBlockOf, type Deployment } from "../../core/deployment";
-import type { IndexIdentity } from "../../core/index-schema";
+import { startBlockOf } from "../../core/deployment";
+import type { ChainIdentity, IndexIdentity } from "../../core/index-schema";
 import { INDEXER_DIR } from "../lib/settings";
-import type { ChainFacts } from "./chain-check";
+import type { CheckedChain } from "./chain-check";
 
 /** Files whose content defines the index: a change to any of them rebuilds it. */
 function codeFiles(): string[] {
@@ -34,20 +34,22 @@ export function indexerCodeHash(): string {
   return "0x" + hash.digest("hex");
 }
 
-/** The identity of an index of `deployment` on the chain the node described as `chain`. */
-export function identityOf(deployment: Deployment, chain: ChainFacts): IndexIdentity {
-  const contracts: IndexIdentity["contracts"] = {};
+/** The identity of an index of every network's deployment on the chain its node described (./chain-check's checkChains). */
+export function identityOf(chains: readonly CheckedChain[]): IndexIdentity {
+  return { version: 3, chains: chains.map(chainIdentityOf), codeHash: indexerCodeHash() };
+}
+
+function chainIdentityOf({ deployment, chain }: CheckedChain): ChainIdentity {
+  const contracts: ChainIdentity["contracts"] = {};
   for (const [name, contract] of Object.entries(deployment.contracts)) {
     contracts[name] = { address: contract.address.toLowerCase() as `0x${string}`, deployBlock: contract.deployBlock };
   }
   return {
-    version: 2,
     network: deployment.network,
     chainId: chain.chainId,
     genesisHash: chain.genesisHash,
     startBlock: { number: startBlockOf(deployment), hash: chain.startBlock.hash },
     contracts,
-    codeHash: indexerCodeHash(),
   };
 }
 
@@ -60,10 +62,16 @@ export function sameIdentity(a: IndexIdentity | undefined, b: IndexIdentity): bo
 export function describeDifference(recorded: IndexIdentity | undefined, current: IndexIdentity): string {
   if (!recorded) return "an unknown chain (no identity recorded)";
   if (recorded.version !== current.version) return "an older index format";
-  if (recorded.chainId !== current.chainId) return `chain ${recorded.chainId}`;
-  if (recorded.genesisHash !== current.genesisHash) return "another chain (the genesis block's hash differs)";
-  if (recorded.startBlock.hash !== current.startBlock.hash) return "another chain (the deploy block's hash differs)";
-  if (JSON.stringify(recorded.contracts) !== JSON.stringify(current.contracts)) return "another deployment";
+  const names = (identity: IndexIdentity) => identity.chains.map((chain) => chain.network).join(", ");
+  if (names(recorded) !== names(current)) return `other networks (${names(recorded)})`;
+  for (const [i, now] of current.chains.entries()) {
+    const was = recorded.chains[i]!;
+    const where = current.chains.length > 1 ? ` on network ${now.network}` : "";
+    if (was.chainId !== now.chainId) return `chain ${was.chainId}${where}`;
+    if (was.genesisHash !== now.genesisHash) return `another chain${where} (the genesis block's hash differs)`;
+    if (was.startBlock.hash !== now.startBlock.hash) return `another chain${where} (the deploy block's hash differs)`;
+    if (JSON.stringify(was.contracts) !== JSON.stringify(now.contracts)) return `another deployment${where}`;
+  }
   if (recorded.codeHash !== current.codeHash) return "other indexer code";
   return "another configuration";
 }

@@ -1,13 +1,13 @@
 /**
  * The indexer's supervisor: `npm start` in indexer/ (or `npm run index` at the root).
  *
- * 1. Asks the node which chain it is on (./chain-check.ts: chain id, genesis hash, the deploy block's hash) and
- *    compares that with the index's recorded identity (plus the contracts and the indexer's code): on a difference
+ * 1. Asks each network's node which chain it is on (./chain-check.ts: chain id, genesis hash, the deploy block's hash)
+ *    and compares that with the index's recorded identity (plus the contracts and the indexer's code): on a difference
  *    reported by a node that answers, the index is deleted and rebuilt from scratch (one log line). A node that does
  *    not answer, or answers with errors, only makes it wait (capped exponential back-off with jitter, one log line per
  *    interval); a node on another chain id stops it with a message naming both ids.
- * 2. Runs `ponder start` and watches the chain while it runs (./chain-watch.ts). When the chain the index was built
- *    from is gone (a node that answers without the index's deploy block: a restarted local node; or a reorg deeper
+ * 2. Runs `ponder start` (one Ponder for every network: one index) and watches the chains while it runs
+ *    (./chain-watch.ts). When a chain the index was built from is gone (a node that answers without the index's deploy block: a restarted local node; or a reorg deeper
  *    than Ponder's finality), it stops Ponder, deletes the index and starts again. When the deployment file changes,
  *    it restarts Ponder (which re-reads it). When Ponder exits, it restarts it on the same database (its checkpoint and
  *    its RPC cache kept), with back-off between restarts.
@@ -18,15 +18,13 @@
  */
 import { mkdirSync } from "node:fs";
 import { isLocalChain } from "../../core/chains";
-import { readDeployment } from "../../core/deployment-file";
-import { SettingsError, resolveSettings, type IndexerSettings } from "../lib/settings";
+import { SettingsError, readDeployments, resolveSettings, type IndexerSettings } from "../lib/settings";
 import { Backoff, logWait, pause, type Waiting } from "./backoff";
-import { checkChain } from "./chain-check";
+import { checkChains, watchedNetworks, type WatchedNetwork } from "./chain-check";
 import { runPonder } from "./chain-watch";
 import { describeDifference, identityOf, sameIdentity } from "./identity";
 import { acquireLock } from "./lock";
 import { log } from "./log";
-import { RpcClient } from "./rpc";
 import { openIndexStore, type IndexStore } from "./store";
 
 let stopping = false;
@@ -35,12 +33,12 @@ let stopRequested: () => void = () => {};
 const stopSignal = new Promise<void>((resolve) => (stopRequested = resolve));
 
 async function main(): Promise<void> {
-  // `--network <name>` is the same as SETTLE_NETWORK=<name> (Ponder's process inherits it).
+  // `--network <name>[,<name>...]` is the same as SETTLE_NETWORKS=<names> (Ponder's process inherits it).
   const networkFlag = process.argv.indexOf("--network");
   if (networkFlag >= 0) {
     const network = process.argv[networkFlag + 1];
-    if (!network) throw new SettingsError("--network needs a network name");
-    process.env.SETTLE_NETWORK = network;
+    if (!network) throw new SettingsError("--network needs a network name (or several, separated by commas)");
+    process.env.SETTLE_NETWORKS = network;
   }
   const settings = resolveSettings();
   mkdirSync(settings.indexDir, { recursive: true });
@@ -54,17 +52,20 @@ async function main(): Promise<void> {
     });
   }
 
-  log(`network ${settings.network} at ${settings.rpcUrls.join(", ")}, deployment ${settings.deploymentPath}`);
+  const networks = watchedNetworks(settings);
+  for (const network of networks) {
+    log(`network ${network.config.name} at ${network.config.rpcUrls.join(", ")}, deployment ${network.deploymentPath}`);
+  }
   const store = openIndexStore(settings);
   log(`database ${store.where}`);
   await store.open();
   log(`ponder http://127.0.0.1:${settings.port} (/ready, /status)`);
 
-  // A missing or broken deployment at start-up is an error; later, after the chain was replaced,
+  // A missing or broken deployment at start-up is an error; later, after a chain was replaced,
   // the supervisor waits for the new deployment instead.
-  readDeployment(settings.deploymentsDir, settings.network);
+  readDeployments(settings);
   try {
-    await supervise(settings, store, new RpcClient(settings.rpcUrls));
+    await supervise(settings, store, networks);
   } finally {
     await store.close();
   }
@@ -78,7 +79,7 @@ async function rebuild(store: IndexStore, reason: string): Promise<void> {
 }
 
 /** Checks, (re)builds and runs the index until a stop is requested. */
-async function supervise(settings: IndexerSettings, store: IndexStore, rpc: RpcClient): Promise<void> {
+async function supervise(settings: IndexerSettings, store: IndexStore, networks: readonly WatchedNetwork[]): Promise<void> {
   // Capped at 10 s: a node back from an outage is noticed within that.
   const waitBackoff = new Backoff(1_000, 10_000);
   const restartBackoff = new Backoff(1_000, 30_000);
@@ -86,7 +87,7 @@ async function supervise(settings: IndexerSettings, store: IndexStore, rpc: RpcC
   // Why the last run said the chain is gone: the index goes once a node that answers has confirmed the chain.
   let chainGone: string | undefined;
   while (!stopping) {
-    const check = await checkChain(settings, rpc);
+    const check = await checkChains(settings, networks);
     if (check.kind === "wrong-chain") throw new SettingsError(check.message);
     if (check.kind === "replaced") {
       await rebuild(store, chainGone ?? check.reason);
@@ -104,7 +105,7 @@ async function supervise(settings: IndexerSettings, store: IndexStore, rpc: RpcC
     waiting = undefined;
     waitBackoff.reset();
 
-    const identity = identityOf(check.deployment, check.chain);
+    const identity = identityOf(check.chains);
     const recorded = await store.readIdentity();
     if (chainGone || !sameIdentity(recorded, identity)) {
       await rebuild(store, chainGone ?? `the index was built from ${describeDifference(recorded, identity)}`);
@@ -112,24 +113,25 @@ async function supervise(settings: IndexerSettings, store: IndexStore, rpc: RpcC
       chainGone = undefined;
     }
     const kept = await store.finalizedBlock();
-    if (kept) {
-      const block = await rpc.blockAt(kept.number).catch(() => undefined);
+    const keptChain = kept && check.chains.find((chain) => chain.chain.chainId === kept.chainId);
+    if (kept && keptChain) {
+      const block = await keptChain.network.rpc.blockAt(kept.number).catch(() => undefined);
       // A remote node (one of several providers) may lag behind the block; a local node without it lost its chain.
-      const gone = block === null ? isLocalChain(check.chain.chainId) : block !== undefined && block.timestamp !== kept.timestamp;
+      const gone = block === null ? isLocalChain(kept.chainId) : block !== undefined && block.timestamp !== kept.timestamp;
       if (gone) {
         await rebuild(store, `the index's finalized block ${kept.number} is no longer on the chain`);
         await store.writeIdentity(identity);
       }
     }
 
-    const outcome = await runPonder(settings, store, rpc, check.deployment, check.chain.startBlock, stopSignal);
+    const outcome = await runPonder(settings, store, check.chains, stopSignal);
     if (outcome.kind === "stopping") break;
     if (outcome.kind === "wrong-chain") throw new SettingsError(outcome.message);
     if (outcome.kind === "chain-gone") {
       chainGone = `${outcome.reason}: the chain the index was built from is gone`;
       restartBackoff.reset();
     } else if (outcome.kind === "deployment-changed") {
-      log(`${settings.deploymentPath} changed: restarting`);
+      log(`${networks.map((network) => network.deploymentPath).join(" or ")} changed: restarting`);
       restartBackoff.reset();
     } else {
       // A run that lasted a while was a success: start the back-off again from its first step.

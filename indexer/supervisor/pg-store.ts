@@ -6,7 +6,6 @@
  * (a restart, a crash) is replaced, and the lock taken again, on the next call.
  */
 import pg from "pg";
-import { readDeployment } from "../../core/deployment-file";
 import {
   CAUGHT_UP_TABLE,
   IDENTITY_TABLE,
@@ -14,12 +13,12 @@ import {
   PONDER_META_TABLE,
   SYNC_HEALTH_TABLE,
   checkpointBlock,
-  indexSchemaName,
+  indexSchemaOf,
   type IndexIdentity,
   type SyncHealth,
 } from "../../core/index-schema";
 import { clientVersion, describeUrl, isUnreachable, serverProblem } from "../../core/postgres-check";
-import { SettingsError, type IndexerSettings } from "../lib/settings";
+import { SettingsError, readDeployments, type IndexerSettings } from "../lib/settings";
 import { log } from "./log";
 import type { FinalizedBlock, IndexStore } from "./store";
 
@@ -108,18 +107,18 @@ export class PostgresIndexStore implements IndexStore {
   }
 
   /** {@inheritDoc IndexStore.setCaughtUp} */
-  async setCaughtUp(block: number | undefined): Promise<void> {
+  async setCaughtUp(block: number | undefined, chains: Record<string, number> = {}): Promise<void> {
     if (!(await this.exists())) return;
     await this.run(async (db, schema) => {
       const table = `${schema}.${CAUGHT_UP_TABLE}`;
       await db.query(
-        `CREATE TABLE IF NOT EXISTS ${table} (id integer PRIMARY KEY CHECK (id = 1), block bigint NOT NULL, at bigint NOT NULL)`,
+        `CREATE TABLE IF NOT EXISTS ${table} (id integer PRIMARY KEY CHECK (id = 1), block bigint NOT NULL, at bigint NOT NULL, chains text NOT NULL)`,
       );
       if (block === undefined) await db.query(`DELETE FROM ${table}`);
       else {
         await db.query(
-          `INSERT INTO ${table} (id, block, at) VALUES (1, $1, $2) ON CONFLICT (id) DO UPDATE SET block = excluded.block, at = excluded.at`,
-          [block, Date.now()],
+          `INSERT INTO ${table} (id, block, at, chains) VALUES (1, $1, $2, $3) ON CONFLICT (id) DO UPDATE SET block = excluded.block, at = excluded.at, chains = excluded.chains`,
+          [block, Date.now(), JSON.stringify(chains)],
         );
       }
     });
@@ -156,11 +155,10 @@ export class PostgresIndexStore implements IndexStore {
     }
   }
 
-  /** The deployment's schema, or undefined while there is no (readable) deployment. */
+  /** The schema of the set of deployments, or undefined while one of them is missing (or unreadable). */
   private schema(): string | undefined {
     try {
-      const deployment = readDeployment(this.settings.deploymentsDir, this.settings.network);
-      return indexSchemaName(deployment.chainId, deployment.contracts.PaymentEscrow.address);
+      return indexSchemaOf(readDeployments(this.settings));
     } catch {
       return undefined;
     }

@@ -74,13 +74,15 @@ export class SqliteIndexStore implements IndexStore {
   }
 
   /** {@inheritDoc IndexStore.setCaughtUp} */
-  async setCaughtUp(block: number | undefined): Promise<void> {
+  async setCaughtUp(block: number | undefined, chains: Record<string, number> = {}): Promise<void> {
     await this.with(10_000, false, (db) => {
       db.exec(
-        `CREATE TABLE IF NOT EXISTS ${CAUGHT_UP_TABLE} (id INTEGER PRIMARY KEY CHECK (id = 1), block INTEGER NOT NULL, at INTEGER NOT NULL)`,
+        `CREATE TABLE IF NOT EXISTS ${CAUGHT_UP_TABLE} (id INTEGER PRIMARY KEY CHECK (id = 1), block INTEGER NOT NULL, at INTEGER NOT NULL, chains TEXT NOT NULL)`,
       );
       if (block === undefined) db.exec(`DELETE FROM ${CAUGHT_UP_TABLE}`);
-      else db.prepare(`INSERT OR REPLACE INTO ${CAUGHT_UP_TABLE} (id, block, at) VALUES (1, ?, ?)`).run(block, Date.now());
+      else {
+        db.prepare(`INSERT OR REPLACE INTO ${CAUGHT_UP_TABLE} (id, block, at, chains) VALUES (1, ?, ?, ?)`).run(block, Date.now(), JSON.stringify(chains));
+      }
     });
   }
 

@@ -8,8 +8,9 @@ import type { IndexerSettings } from "../lib/settings";
 import { PostgresIndexStore } from "./pg-store";
 import { SqliteIndexStore } from "./sqlite-store";
 
-/** Ponder's finalized block: it never revisits blocks up to it, so they must stay on the chain. */
+/** Ponder's finalized block (on the chain of its checkpoint): it never revisits blocks up to it, so they must stay on the chain. */
 export interface FinalizedBlock {
+  chainId: number;
   number: number;
   timestamp: number;
 }
@@ -36,10 +37,11 @@ export interface IndexStore {
   /** The finalized block recorded in the index (Ponder's `app` checkpoint), or undefined before one. */
   finalizedBlock(): Promise<FinalizedBlock | undefined>;
   /**
-   * Records that the index has caught up with the chain (`block`), or clears that record (undefined). The read
-   * module serves the index only once the record is there.
+   * Records that the index has caught up with every chain (`block`: the first network's), with the chain id of each
+   * network (`chains`: name to chain id), or clears that record (undefined). The read module serves the index only
+   * once the record is there.
    */
-  setCaughtUp(block: number | undefined): Promise<void>;
+  setCaughtUp(block: number | undefined, chains?: Record<string, number>): Promise<void>;
   /** Records how the sync of `network` stands; never throws (the next check writes it). */
   writeSyncHealth(network: string, health: SyncHealth): Promise<void>;
   /** Clears the lock a killed Ponder left in the index, which would make the next one wait for it to expire. */

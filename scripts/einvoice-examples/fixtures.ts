@@ -11,6 +11,7 @@ import { invoiceTaxUnit } from "../../core/invoice/stablecoins";
 import { storedDocument } from "../../api/documents/stored";
 import { keccak256Utf8 } from "../../api/documents/hash";
 import type { SupplyKind } from "../../core/invoice/mentions";
+import { LOCAL_CHAIN_ID } from "../../core/chains";
 
 /** The fixed clock: issue day, due day and when the files are generated (unix milliseconds). */
 export const EXAMPLE_CLOCK = { issuedAt: Date.UTC(2026, 0, 15), dueAt: Date.UTC(2026, 1, 14), generatedAt: Date.UTC(2026, 0, 15, 9) };
@@ -107,6 +108,7 @@ function issuedInvoice(spec: ExampleSpec): DocumentInputs {
   Object.assign(draft, { reference, canonical });
   const at = BigInt(EXAMPLE_CLOCK.issuedAt / 1000);
   const row: InvoiceRow = {
+    chainId: LOCAL_CHAIN_ID,
     id: spec.id,
     merchant: CHAIN.merchant,
     payer: CHAIN.payer,

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readDeployment } from "../../core/deployment-file";
-import { indexSchemaName } from "../../core/index-schema";
+import { indexSchemaOf } from "../../core/index-schema";
 import { QUIET_ENV, REPO_ROOT } from "./paths";
 import { freePort, startProcess, waitForProcess, type ManagedProcess } from "./processes";
 
@@ -36,23 +36,23 @@ export interface IndexProgressReader {
 export type IndexLocation = { path: string } | { url: string; schema: () => string | undefined };
 
 /**
- * The schema of the deployment in `deploymentsDir`/<network>.json (core/index-schema's indexSchemaName), read again
- * when the file changes; undefined while there is none.
+ * The schema of the deployments in `deploymentsDir`/<network>.json of each of `networks` (core/index-schema's
+ * indexSchemaOf), read again when a file changes; undefined while one is missing.
  */
-export function deploymentSchema(deploymentsDir: string, network = "localhost"): () => string | undefined {
-  let seen: { mtimeMs: number; schema: string | undefined } | undefined;
+export function deploymentSchema(deploymentsDir: string, networks: string | readonly string[] = "localhost"): () => string | undefined {
+  const names = typeof networks === "string" ? [networks] : networks;
+  let seen: { mtimeMs: string; schema: string | undefined } | undefined;
   return () => {
-    let mtimeMs: number;
+    let mtimeMs: string;
     try {
-      mtimeMs = statSync(join(deploymentsDir, `${network}.json`)).mtimeMs;
+      mtimeMs = names.map((network) => statSync(join(deploymentsDir, `${network}.json`)).mtimeMs).join(",");
     } catch {
       return undefined;
     }
     if (seen?.mtimeMs !== mtimeMs) {
       let schema: string | undefined;
       try {
-        const deployment = readDeployment(deploymentsDir, network);
-        schema = indexSchemaName(deployment.chainId, deployment.contracts.PaymentEscrow.address);
+        schema = indexSchemaOf(names.map((network) => readDeployment(deploymentsDir, network)));
       } catch {
         schema = undefined;
       }
@@ -135,7 +135,10 @@ export async function startIndexer<Reader extends IndexProgressReader | undefine
   });
   const databasePath = join(indexDir, "public.db");
   const location: IndexLocation = options.indexDatabaseUrl
-    ? { url: options.indexDatabaseUrl, schema: deploymentSchema(options.deploymentsDir) }
+    ? {
+        url: options.indexDatabaseUrl,
+        schema: deploymentSchema(options.deploymentsDir, (options.env?.SETTLE_NETWORKS ?? "localhost").split(",")),
+      }
     : { path: databasePath };
   const reader = options.openReader?.(location) as Reader;
   const rpc = async (method: string) => {

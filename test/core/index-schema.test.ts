@@ -1,7 +1,7 @@
 import Database from "better-sqlite3";
 import { expect } from "chai";
 import { decodeBigint, decodeHex, encodeBigint, encodeHex, isHexBytes } from "../../core/index-codec";
-import { checkpointBlock } from "../../core/index-schema";
+import { chainScopedId, checkpointBlock, historyRowId, indexSchemaName } from "../../core/index-schema";
 
 /** One column of each type the index uses, stored as Ponder 0.6 declares them in SQLite. */
 const TABLE = `CREATE TABLE t (id TEXT PRIMARY KEY, s TEXT, i INTEGER, b TEXT, h BLOB, j TEXT, e TEXT)`;
@@ -89,14 +89,57 @@ describe("core/index-schema", function () {
   });
 
   describe("checkpointBlock", function () {
-    it("reads the block timestamp and number of a Ponder checkpoint", function () {
-      const checkpoint = "1733400000" + "31337".padStart(16, "0") + "123".padStart(16, "0") + "0".repeat(16) + "5" + "7".padStart(16, "0");
-      expect(checkpointBlock(checkpoint)).to.deep.equal({ timestamp: 1_733_400_000, number: 123 });
+    it("reads the block timestamp, chain id and block number of a Ponder checkpoint", function () {
+      const checkpoint = "1733400000" + "31338".padStart(16, "0") + "123".padStart(16, "0") + "0".repeat(16) + "5" + "7".padStart(16, "0");
+      expect(checkpointBlock(checkpoint)).to.deep.equal({ timestamp: 1_733_400_000, chainId: 31338, number: 123 });
     });
 
     it("is undefined before the first checkpoint", function () {
       expect(checkpointBlock(null)).to.equal(undefined);
       expect(checkpointBlock("0".repeat(75))).to.equal(undefined);
+    });
+  });
+
+  describe("chain-scoped ids", function () {
+    const escrow = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
+
+    it("name one schema per deployment, and one per set of deployments whatever their order", function () {
+      expect(indexSchemaName([{ chainId: 31337, escrow }])).to.equal("settle_31337_5fbdb2315678afecb367f032d93f642f64180aa3");
+      const both = indexSchemaName([
+        { chainId: 31337, escrow },
+        { chainId: 31338, escrow },
+      ]);
+      expect(both).to.match(/^settle_set_[0-9a-f]{16}$/);
+      expect(
+        indexSchemaName([
+          { chainId: 31338, escrow },
+          { chainId: 31337, escrow },
+        ]),
+      ).to.equal(both);
+      expect(
+        indexSchemaName([
+          { chainId: 31337, escrow },
+          { chainId: 1, escrow },
+        ]),
+      ).not.to.equal(both);
+      expect(() => indexSchemaName([])).to.throw(TypeError);
+    });
+
+    it("scope a key by chain, lowercase", function () {
+      expect(chainScopedId(31338, escrow)).to.equal(`31338:${escrow.toLowerCase()}`);
+      expect(chainScopedId(1, 42n)).to.equal("1:42");
+    });
+
+    it("sort history rows in time order across chains and in chain order within one", function () {
+      const at = (timestamp: bigint, blockNumber: bigint, logIndex: number) => ({ timestamp, blockNumber, logIndex });
+      const ids = [
+        historyRowId(31338, at(100n, 9n, 0), "transfer_in", escrow),
+        historyRowId(31337, at(101n, 2n, 1), "transfer_in", escrow),
+        historyRowId(31337, at(101n, 2n, 3), "transfer_in", escrow),
+        historyRowId(31337, at(102n, 3n, 0), "transfer_in", escrow),
+      ];
+      expect([...ids].sort()).to.deep.equal(ids);
+      expect(ids[0]).to.equal(`000000000100-0000031338-000000000009-000000-transfer_in-${escrow.toLowerCase()}`);
     });
   });
 });

@@ -8,6 +8,7 @@ import { Contract, Interface, JsonRpcProvider, ZeroAddress, id as topicOf, zeroP
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { IndexReader } from "../../api/index/reader";
+import { chainScopedId, historyRowId, INDEX_TABLES } from "../../core/index-schema";
 import { currencyFromBytes3 } from "../../core/invoice/currency";
 import type { PricingRow } from "../../api/index/rows";
 import type { IndexLocation } from "../../scripts/stack/indexer";
@@ -41,6 +42,7 @@ interface ChainEvent {
 /** One expected History row, plus the account counter it bumps. */
 interface ExpectedHistory {
   id: string;
+  chainId: number;
   account: string;
   counterparty: string | null;
   kind: string;
@@ -143,6 +145,7 @@ async function chainEvents(provider: JsonRpcProvider, deployment: TestDeployment
  * one row per account an event concerns, none for the zero address.
  */
 function expectedHistory(
+  chainId: number,
   events: ChainEvent[],
   stakingTokens: { staking: string; rewards: string },
   contracts: { staking: string; escrow: string },
@@ -164,7 +167,8 @@ function expectedHistory(
     ) => {
       if (account === ZeroAddress) return;
       rows.push({
-        id: `${log.blockNumber.toString().padStart(12, "0")}-${log.index.toString().padStart(6, "0")}-${kind}-${lower(account)}`,
+        id: historyRowId(chainId, { timestamp, blockNumber: BigInt(log.blockNumber), logIndex: log.index }, kind, account),
+        chainId,
         account: lower(account),
         counterparty: counterparty === null ? null : lower(counterparty),
         kind,
@@ -284,7 +288,10 @@ function expectRows(table: string, actual: DumpRow[], expected: Record<string, u
   const expectedById = byId(e);
   const missing = [...expectedById.keys()].filter((id) => !actualById.has(id));
   const extra = [...actualById.keys()].filter((id) => !expectedById.has(id));
-  expect(missing, `${table}: rows missing from the index`).to.deep.equal([]);
+  expect(
+    missing.map((id) => expectedById.get(id)),
+    `${table}: rows missing from the index`,
+  ).to.deep.equal([]);
   expect(extra, `${table}: rows in the index that the chain does not have`).to.deep.equal([]);
   for (const [id, row] of expectedById) expect(actualById.get(id), `${table} row ${id}`).to.deep.equal(row);
 }
@@ -298,9 +305,10 @@ export interface TruthOptions {
 }
 
 /**
- * Asserts that the index at `location` (either backend) equals what the chain implies: every table row by row
- * against the decoded logs, invoices, stakes and credits against the contracts' views, per-token
- * totals against balances. Returns the dump for further checks.
+ * Asserts that the index at `location` (either backend) holds, for the chain of `deployment`, what that chain implies:
+ * every table's rows of that chain id row by row against the decoded logs, invoices, stakes and credits against the
+ * contracts' views, per-token totals against balances. Rows of other chains are left to their own comparison. Returns
+ * the dump for further checks.
  */
 export async function expectIndexMatchesChain(
   provider: JsonRpcProvider,
@@ -309,13 +317,16 @@ export async function expectIndexMatchesChain(
   options: TruthOptions,
 ): Promise<IndexDump> {
   const dump = await dumpIndex(location);
+  const { chainId } = deployment;
+  const mine = Object.fromEntries(INDEX_TABLES.map((table) => [table, dump[table].filter((row) => row.chainId === chainId)])) as IndexDump;
   const { SettleToken, StakingRewards, PaymentEscrow } = deployment.contracts;
   const events = await chainEvents(provider, deployment);
   const staking = new Contract(StakingRewards.address, STAKING_ABI, provider);
   const escrow = new Contract(PaymentEscrow.address, ESCROW_ABI, provider);
   const stakingTokens = { staking: await staking.getFunction("stakingToken")(), rewards: await staking.getFunction("rewardsToken")() };
   const position = (e: ChainEvent) => ({
-    id: logId(e.log),
+    id: chainScopedId(chainId, logId(e.log)),
+    chainId,
     txHash: e.log.transactionHash,
     blockNumber: BigInt(e.log.blockNumber),
     logIndex: e.log.index,
@@ -332,8 +343,9 @@ export async function expectIndexMatchesChain(
       to: lower(e.event.args.to),
       amount: e.event.args.value,
     }));
-  expectRows("TokenTransfer", dump.TokenTransfer, transfers, [
+  expectRows("TokenTransfer", mine.TokenTransfer, transfers, [
     "id",
+    "chainId",
     "token",
     "from",
     "to",
@@ -348,8 +360,9 @@ export async function expectIndexMatchesChain(
   const escrowEvents = events
     .filter((e) => e.source === "escrow")
     .map((e) => ({ ...position(e), kind: e.event.name, invoiceId: "id" in e.event.args.toObject() ? (e.event.args.id as bigint) : null }));
-  expectRows("InvoiceEvent", dump.InvoiceEvent, escrowEvents, [
+  expectRows("InvoiceEvent", mine.InvoiceEvent, escrowEvents, [
     "id",
+    "chainId",
     "kind",
     "invoiceId",
     "txHash",
@@ -364,12 +377,22 @@ export async function expectIndexMatchesChain(
       const account = (args.account ?? args.to) as string | undefined;
       return { ...position(e), kind: e.event.name, account: account ? lower(account) : null };
     });
-  expectRows("StakingEvent", dump.StakingEvent, stakingEvents, ["id", "kind", "account", "txHash", "blockNumber", "logIndex", "timestamp"]);
+  expectRows("StakingEvent", mine.StakingEvent, stakingEvents, [
+    "id",
+    "chainId",
+    "kind",
+    "account",
+    "txHash",
+    "blockNumber",
+    "logIndex",
+    "timestamp",
+  ]);
 
   // The unified history, and the accounts it implies.
-  const history = expectedHistory(events, stakingTokens, { staking: StakingRewards.address, escrow: PaymentEscrow.address });
+  const history = expectedHistory(chainId, events, stakingTokens, { staking: StakingRewards.address, escrow: PaymentEscrow.address });
   const historyKeys = [
     "id",
+    "chainId",
     "account",
     "counterparty",
     "kind",
@@ -387,11 +410,13 @@ export async function expectIndexMatchesChain(
     "blockNumber",
     "timestamp",
   ];
-  expectRows("History", dump.History, history as unknown as Record<string, unknown>[], historyKeys);
+  expectRows("History", mine.History, history as unknown as Record<string, unknown>[], historyKeys);
   const accounts = new Map<string, Record<string, unknown>>();
   for (const row of history) {
     const account = accounts.get(row.account) ?? {
-      id: row.account,
+      id: chainScopedId(chainId, row.account),
+      chainId,
+      address: row.account,
       firstSeenBlock: row.blockNumber,
       firstSeenTimestamp: row.timestamp,
       historyCount: 0,
@@ -409,10 +434,12 @@ export async function expectIndexMatchesChain(
   }
   expectRows(
     "Account",
-    dump.Account,
+    mine.Account,
     [...accounts.values()],
     [
       "id",
+      "chainId",
+      "address",
       "firstSeenBlock",
       "firstSeenTimestamp",
       "lastSeenBlock",
@@ -430,12 +457,13 @@ export async function expectIndexMatchesChain(
   const reader = new IndexReader(location);
   try {
     const count = Number(await escrow.getFunction("invoiceCount")());
-    expect(dump.Invoice.length, "Invoice rows").to.equal(count);
+    expect(mine.Invoice.length, "Invoice rows").to.equal(count);
     const byStatus: Record<string, number> = {};
     const prices = expectedPricing(events);
     for (let id = 1n; id <= BigInt(count); id++) {
       const onChain = await escrow.getFunction("getInvoice")(id);
-      const indexed = (await reader.invoice(id))!;
+      const indexed = (await reader.invoice(id, chainId))!;
+      expect(indexed.chainId, `chain of invoice ${id}`).to.equal(chainId);
       const status = STATUS_NAMES[Number(onChain.status)]!;
       byStatus[status] = (byStatus[status] ?? 0) + 1;
       expect(
@@ -479,13 +507,13 @@ export async function expectIndexMatchesChain(
         pricing: await chainPricing(escrow, id, prices.get(id)),
       });
     }
-    expect((await reader.stats()).invoicesByStatus, "invoice counts by status").to.deep.equal(
+    expect((await reader.stats(chainId)).invoicesByStatus, "invoice counts by status").to.deep.equal(
       Object.fromEntries(STATUS_NAMES.filter((name) => byStatus[name]).map((name) => [name, byStatus[name]])),
     );
 
     // Stakes and credits against the contracts.
     for (const account of options.accounts) {
-      const stake = await reader.stake(account);
+      const stake = await reader.stake(account, chainId);
       const paid = events
         .filter((e) => e.event.name === "RewardPaid" && lower(e.event.args.account) === lower(account))
         .reduce((sum, e) => sum + (e.event.args.reward as bigint), 0n);
@@ -494,7 +522,7 @@ export async function expectIndexMatchesChain(
         rewardsClaimed: paid,
       });
       for (const token of [SettleToken.address, ZeroAddress, ...options.tokens]) {
-        const credit = (await reader.escrowCredits(account)).find((row) => row.token === lower(token));
+        const credit = (await reader.escrowCredits(account, chainId)).find((row) => row.token === lower(token));
         expect(credit?.balance ?? 0n, `escrow credit of ${account} in ${token}`).to.equal(
           await escrow.getFunction("credits")(account, token),
         );
@@ -503,7 +531,7 @@ export async function expectIndexMatchesChain(
 
     // Per-token totals: what the escrow owes (held for invoices, credits, fees awaiting collection: its totalOwed), and
     // its balance: that plus the surplus no invoice accounts for.
-    const stats = await reader.stats();
+    const stats = await reader.stats(chainId);
     for (const token of [SettleToken.address, ZeroAddress, ...options.tokens]) {
       const row = stats.tokens.find((t) => t.token === lower(token));
       const balance =

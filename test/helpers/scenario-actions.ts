@@ -261,7 +261,11 @@ export async function runScenario(node: HardhatNode, deployment: TestDeployment)
   const i15 = await createInvoice(merchant, { payer: payer2.address, token: tusdAddress, amount: parseUnits("25", 6) });
   await send(as(tusd, payer2).getFunction("approve")(PaymentEscrow.address, parseUnits("25", 6)));
   const relayed = { id: i15, amount: parseUnits("25", 6), payer: payer2.address, nonce: 1n, deadline: BigInt((await now()) + DAY) };
-  const relaySignature = await payer2.signTypedData(relayDomain(31337n, PaymentEscrow.address), RELAYED_PAYMENT_TYPES, relayed);
+  const relaySignature = await payer2.signTypedData(
+    relayDomain(BigInt(deployment.chainId), PaymentEscrow.address),
+    RELAYED_PAYMENT_TYPES,
+    relayed,
+  );
   const allowancePull = { kind: TOKEN_PULL.Allowance, v: 0, r: ZeroHash, s: ZeroHash };
   await send(as(escrow, outsider).getFunction("payRelayed")(relayed, relaySignature, allowancePull));
   await send(as(escrow, payer2).getFunction("cancelRelayNonce")(2n));

@@ -97,7 +97,9 @@ describeBackends("Indexer: every contract action", function () {
 
     it("lists an account's invoices by role and status, with a cursor", async function () {
       const merchant = scenario.accounts[1]!;
-      const asMerchant = indexed.Invoice.filter((row) => row.merchant === merchant.toLowerCase()).map((row) => row.id as bigint);
+      const asMerchant = indexed.Invoice.filter((row) => row.merchant === merchant.toLowerCase())
+        .map((row) => row.invoiceId as bigint)
+        .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
       const pages: bigint[] = [];
       let cursor: string | undefined;
       do {

@@ -1,5 +1,5 @@
 /** Queries of what the index keeps per account: its Account counters, its stake, its credits in the escrow. */
-import { addressParam, Columns, type Row, sqlTable } from "../columns";
+import { addressParam, Columns, onChain, type Row, sqlTable } from "../columns";
 import type { AccountRow, EscrowCreditRow, StakeRow } from "../rows";
 import type { Queryable } from "../source";
 
@@ -9,7 +9,8 @@ const ESCROW_CREDIT = sqlTable("EscrowCredit");
 
 function toAccount(row: Row, c: Columns): AccountRow {
   return {
-    address: c.hex(row, "id"),
+    chainId: row.chainId as number,
+    address: c.hex(row, "address"),
     firstSeenBlock: c.big(row, "firstSeenBlock"),
     firstSeenTimestamp: c.big(row, "firstSeenTimestamp"),
     lastSeenBlock: c.big(row, "lastSeenBlock"),
@@ -25,7 +26,8 @@ function toAccount(row: Row, c: Columns): AccountRow {
 
 function toStake(row: Row, c: Columns): StakeRow {
   return {
-    account: c.hex(row, "id"),
+    chainId: row.chainId as number,
+    account: c.hex(row, "account"),
     token: c.hex(row, "token"),
     balance: c.big(row, "balance"),
     totalStaked: c.big(row, "totalStaked"),
@@ -39,6 +41,7 @@ function toStake(row: Row, c: Columns): StakeRow {
 
 function toCredit(row: Row, c: Columns): EscrowCreditRow {
   return {
+    chainId: row.chainId as number,
     account: c.hex(row, "account"),
     token: c.hex(row, "token"),
     balance: c.big(row, "balance"),
@@ -48,21 +51,27 @@ function toCredit(row: Row, c: Columns): EscrowCreditRow {
   };
 }
 
-/** The Account row of `address`, or undefined when the address never appeared. */
-export async function accountByAddress(db: Queryable, address: string): Promise<AccountRow | undefined> {
-  const row = await db.get(`SELECT * FROM ${ACCOUNT} WHERE id = ?`, [addressParam(address)]);
+/**
+ * The Account row of `address` on chain `chainId`, or undefined when the address never appeared there; without a
+ * chain, its row on the chain with the lowest id where it appeared.
+ */
+export async function accountByAddress(db: Queryable, address: string, chainId?: number): Promise<AccountRow | undefined> {
+  const { where, params } = onChain(`address = ?`, [addressParam(address)], chainId);
+  const row = await db.get(`SELECT * FROM ${ACCOUNT} WHERE ${where} ORDER BY "chainId" LIMIT 1`, params);
   return row ? toAccount(row, db.columns) : undefined;
 }
 
-/** The current stake of `account`, or undefined when it never staked. */
-export async function stakeOf(db: Queryable, account: string): Promise<StakeRow | undefined> {
-  const row = await db.get(`SELECT * FROM ${STAKE} WHERE id = ?`, [addressParam(account, "account")]);
+/** The current stake of `account` on chain `chainId` (without one: on the chain with the lowest id), or undefined. */
+export async function stakeOf(db: Queryable, account: string, chainId?: number): Promise<StakeRow | undefined> {
+  const { where, params } = onChain(`account = ?`, [addressParam(account, "account")], chainId);
+  const row = await db.get(`SELECT * FROM ${STAKE} WHERE ${where} ORDER BY "chainId" LIMIT 1`, params);
   return row ? toStake(row, db.columns) : undefined;
 }
 
-/** What the escrow holds for `account`, per token (fees, payouts that could not be pushed). */
-export async function escrowCreditsOf(db: Queryable, account: string): Promise<EscrowCreditRow[]> {
-  return (await db.all(`SELECT * FROM ${ESCROW_CREDIT} WHERE account = ? ORDER BY token`, [addressParam(account, "account")])).map((row) =>
+/** What the escrow holds for `account`, per chain (only `chainId`'s when given) and token. */
+export async function escrowCreditsOf(db: Queryable, account: string, chainId?: number): Promise<EscrowCreditRow[]> {
+  const { where, params } = onChain(`account = ?`, [addressParam(account, "account")], chainId);
+  return (await db.all(`SELECT * FROM ${ESCROW_CREDIT} WHERE ${where} ORDER BY "chainId", token`, params)).map((row) =>
     toCredit(row, db.columns),
   );
 }

@@ -1,12 +1,14 @@
 /** Queries of the History table: an account's history (filtered, cursor-paginated), a transaction's, an invoice's. */
 import { HISTORY_KINDS, type HistoryKind } from "../../../core/history";
-import { addressParam, Columns, hexParam, pageSize, type Row, sqlTable } from "../columns";
+import { addressParam, chainIdParam, Columns, hexParam, onChain, pageSize, type Row, sqlTable } from "../columns";
 import { IndexQueryError } from "../errors";
 import type { HistoryRow, Page } from "../rows";
 import type { Queryable } from "../source";
 
 /** Filters of {@link historyByAccount}. */
 export interface HistoryQuery {
+  /** Rows of this chain only (default: every chain's). */
+  chainId?: number;
   kinds?: readonly HistoryKind[];
   token?: string;
   invoiceId?: bigint;
@@ -27,6 +29,7 @@ const HISTORY = sqlTable("History");
 function toHistory(row: Row, c: Columns): HistoryRow {
   return {
     id: row.id as string,
+    chainId: row.chainId as number,
     account: c.hex(row, "account"),
     counterparty: c.hexOrNull(row, "counterparty"),
     kind: row.kind as HistoryKind,
@@ -43,16 +46,20 @@ function toHistory(row: Row, c: Columns): HistoryRow {
 }
 
 /**
- * History rows of `account` (the rows where it is the account, not the counterparty), newest first by default, with
- * cursor pagination (the row id) and filters.
+ * History rows of `account` (the rows where it is the account, not the counterparty) on every chain or one, newest
+ * first by default, with cursor pagination (the row id) and filters.
  */
 export async function historyByAccount(db: Queryable, account: string, query: HistoryQuery): Promise<Page<HistoryRow>> {
   const limit = pageSize(query.limit);
-  // History ids sort in chain order as bytes (indexer/lib/history's historyId).
+  // History ids sort in time order, and in chain order within a chain, as bytes (core/index-schema's historyRowId).
   const id = db.columns.codec.bytewise("id");
   const desc = (query.order ?? "desc") === "desc";
   const where = [`account = ?`];
   const params: unknown[] = [addressParam(account, "account")];
+  if (query.chainId !== undefined) {
+    where.push(`"chainId" = ?`);
+    params.push(chainIdParam(query.chainId));
+  }
   if (query.kinds && query.kinds.length > 0) {
     for (const kind of query.kinds) {
       if (!(HISTORY_KINDS as readonly string[]).includes(kind)) throw new IndexQueryError(`unknown history kind "${kind}"`);
@@ -86,18 +93,18 @@ export async function historyByAccount(db: Queryable, account: string, query: Hi
   return { items, nextCursor: rows.length > limit ? items[items.length - 1]!.id : null };
 }
 
-/** Every History row of one transaction, in log order. */
-export async function historyByTxHash(db: Queryable, txHash: string): Promise<HistoryRow[]> {
-  return (
-    await db.all(`SELECT * FROM ${HISTORY} WHERE "txHash" = ? ORDER BY ${db.columns.codec.bytewise("id")}`, [
-      hexParam(txHash, "txHash", 32),
-    ])
-  ).map((row) => toHistory(row, db.columns));
+/** Every History row of one transaction (on chain `chainId`, or on any chain), in log order. */
+export async function historyByTxHash(db: Queryable, txHash: string, chainId?: number): Promise<HistoryRow[]> {
+  const { where, params } = onChain(`"txHash" = ?`, [hexParam(txHash, "txHash", 32)], chainId);
+  return (await db.all(`SELECT * FROM ${HISTORY} WHERE ${where} ORDER BY ${db.columns.codec.bytewise("id")}`, params)).map((row) =>
+    toHistory(row, db.columns),
+  );
 }
 
-/** Every History row about invoice `id`, in chain order. */
-export async function historyByInvoice(db: Queryable, id: bigint): Promise<HistoryRow[]> {
-  return (await db.all(`SELECT * FROM ${HISTORY} WHERE "invoiceId" = ? ORDER BY ${db.columns.codec.bytewise("id")}`, [id])).map((row) =>
+/** Every History row about invoice `id` (of chain `chainId`, or of every chain with such an invoice), in order. */
+export async function historyByInvoice(db: Queryable, id: bigint, chainId?: number): Promise<HistoryRow[]> {
+  const { where, params } = onChain(`"invoiceId" = ?`, [id], chainId);
+  return (await db.all(`SELECT * FROM ${HISTORY} WHERE ${where} ORDER BY ${db.columns.codec.bytewise("id")}`, params)).map((row) =>
     toHistory(row, db.columns),
   );
 }

@@ -17,10 +17,37 @@ const EXPIRING: readonly InvoiceStatus[] = [unsettledStatus(0n, 1n), unsettledSt
 export const EXPIRED_STATUS: InvoiceStatus = unsettledStatus(0n, 2n);
 
 /**
- * SQL condition on an Invoice row: its stored status expires once past due, and the time bound to its one `?`
- * parameter (an encoded bigint) is after its due date.
+ * SQL condition on an Invoice row: its stored status expires once past due, and the time `now` (SQL: by default the
+ * one `?` parameter, an encoded bigint) is after its due date.
  */
-export const PAST_DUE_SQL = `status IN (${EXPIRING.map((status) => `'${status}'`).join(", ")}) AND "dueDate" < ?`;
+export const pastDueSql = (now = "?"): string => `status IN (${EXPIRING.map((status) => `'${status}'`).join(", ")}) AND "dueDate" < ${now}`;
 
-/** SQL expression of an Invoice row's status at the time bound to its one `?` parameter (an encoded bigint). */
-export const STATUS_AT_SQL = `(CASE WHEN ${PAST_DUE_SQL} THEN '${EXPIRED_STATUS}' ELSE status END)`;
+/** SQL expression of an Invoice row's status at time `now` (SQL: by default the one `?` parameter, an encoded bigint). */
+export const statusAtSql = (now = "?"): string => `(CASE WHEN ${pastDueSql(now)} THEN '${EXPIRED_STATUS}' ELSE status END)`;
+
+/** {@link statusAtSql} at the time bound to its one `?` parameter. */
+export const STATUS_AT_SQL = statusAtSql();
+
+/**
+ * "Now" of each chain of the index: the timestamp of its indexed head, what an invoice's status is derived at (a
+ * chain's own time: two chains' heads differ).
+ */
+export class IndexClock {
+  /** @param fallback the time of a chain without a head of its own. @param heads each chain's head timestamp. */
+  constructor(
+    readonly fallback: bigint,
+    readonly heads: ReadonlyMap<number, bigint> = new Map(),
+  ) {}
+
+  /** Now on chain `chainId`. */
+  at(chainId: number): bigint {
+    return this.heads.get(chainId) ?? this.fallback;
+  }
+
+  /** SQL of now on the chain of the row (its `"chainId"` column), with `literal` making a bigint's SQL literal. */
+  sql(literal: (value: bigint) => string): string {
+    if (this.heads.size === 0) return literal(this.fallback);
+    const whens = [...this.heads].map(([chainId, time]) => `WHEN ${Math.trunc(chainId)} THEN ${literal(time)}`);
+    return `(CASE "chainId" ${whens.join(" ")} ELSE ${literal(this.fallback)} END)`;
+  }
+}

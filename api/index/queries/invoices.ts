@@ -1,16 +1,18 @@
 /** Queries of the Invoice and InvoiceEvent tables: one invoice, an account's invoices (filtered, paginated), events. */
 import { INVOICE_STATUSES, deriveInvoiceStatus, type InvoiceState, type InvoiceStatus } from "../../../core/invoice/status";
-import { addressParam, Columns, decimalCursor, hexParam, pageSize, type Row, sqlTable } from "../columns";
+import { addressParam, chainIdParam, Columns, hexParam, onChain, pageSize, type Row, sqlTable } from "../columns";
 import { IndexQueryError } from "../errors";
 import type { InvoiceEventRow, InvoiceRow, Page } from "../rows";
 import type { Queryable } from "../source";
-import { STATUS_AT_SQL } from "./invoice-status";
+import { statusAtSql, type IndexClock } from "./invoice-status";
 
 const INVOICE = sqlTable("Invoice");
 const INVOICE_EVENT = sqlTable("InvoiceEvent");
 
 /** Filters of {@link invoicesByAccount}. */
 export interface InvoiceQuery {
+  /** Invoices of this chain only (default: every chain's). */
+  chainId?: number;
   /** Invoices where the account is the merchant, the payer, or either (default). */
   role?: "merchant" | "payer" | "any";
   /** Statuses at the indexed head. */
@@ -28,8 +30,9 @@ export interface InvoiceQuery {
   order?: "asc" | "desc";
 }
 
-/** An Invoice row with its status at time `now` (core's derivation from the stored state and amounts). */
-function toInvoice(row: Row, c: Columns, now: bigint): InvoiceRow {
+/** An Invoice row with its status at its chain's time (core's derivation from the stored state and amounts). */
+function toInvoice(row: Row, c: Columns, clock: IndexClock): InvoiceRow {
+  const chainId = row.chainId as number;
   const amount = c.big(row, "amount");
   const paid = c.big(row, "paid");
   const released = c.big(row, "released");
@@ -37,7 +40,8 @@ function toInvoice(row: Row, c: Columns, now: bigint): InvoiceRow {
   const dueDate = c.big(row, "dueDate");
   const state = row.state as InvoiceState;
   return {
-    id: c.big(row, "id"),
+    chainId,
+    id: c.big(row, "invoiceId"),
     merchant: c.hex(row, "merchant"),
     payer: c.hexOrNull(row, "payer"),
     token: c.hex(row, "token"),
@@ -57,7 +61,7 @@ function toInvoice(row: Row, c: Columns, now: bigint): InvoiceRow {
     disputeTimeoutAt: c.bigOrNull(row, "disputeTimeoutAt"),
     settlementProposer: c.hexOrNull(row, "settlementProposer"),
     settlementToMerchant: c.bigOrNull(row, "settlementToMerchant"),
-    status: deriveInvoiceStatus({ state, amount, paid, released, held, dueDate }, now),
+    status: deriveInvoiceStatus({ state, amount, paid, released, held, dueDate }, clock.at(chainId)),
     createdBlock: c.big(row, "createdBlock"),
     createdTimestamp: c.big(row, "createdTimestamp"),
     createdTxHash: c.hex(row, "createdTxHash"),
@@ -71,6 +75,7 @@ function toInvoice(row: Row, c: Columns, now: bigint): InvoiceRow {
 function toInvoiceEvent(row: Row, c: Columns): InvoiceEventRow {
   return {
     id: row.id as string,
+    chainId: row.chainId as number,
     invoiceId: c.bigOrNull(row, "invoiceId"),
     kind: row.kind as string,
     actor: c.hexOrNull(row, "actor"),
@@ -87,23 +92,32 @@ function toInvoiceEvent(row: Row, c: Columns): InvoiceEventRow {
   };
 }
 
-/** Invoice `id` at time `now`, or undefined when there is no such invoice. */
-export async function invoiceById(db: Queryable, id: bigint, now: bigint): Promise<InvoiceRow | undefined> {
-  const row = await db.get(`SELECT * FROM ${INVOICE} WHERE id = ?`, [id]);
-  return row ? toInvoice(row, db.columns, now) : undefined;
+/** Every invoice `id` (of chain `chainId`, or of every chain that has one) at its chain's time, by chain id. */
+export async function invoicesById(db: Queryable, id: bigint, clock: IndexClock, chainId?: number): Promise<InvoiceRow[]> {
+  const { where, params } = onChain(`"invoiceId" = ?`, [id], chainId);
+  return (await db.all(`SELECT * FROM ${INVOICE} WHERE ${where} ORDER BY "chainId"`, params)).map((row) =>
+    toInvoice(row, db.columns, clock),
+  );
 }
 
-/** The latest invoice created with reference hash `reference`, at time `now`, or undefined. */
-export async function invoiceByReference(db: Queryable, reference: string, now: bigint): Promise<InvoiceRow | undefined> {
-  const row = await db.get(`SELECT * FROM ${INVOICE} WHERE reference = ? ORDER BY id DESC LIMIT 1`, [hexParam(reference, "reference", 32)]);
-  return row ? toInvoice(row, db.columns, now) : undefined;
+/** The latest invoice created with reference hash `reference` (on chain `chainId`, or on any), or undefined. */
+export async function invoiceByReference(
+  db: Queryable,
+  reference: string,
+  clock: IndexClock,
+  chainId?: number,
+): Promise<InvoiceRow | undefined> {
+  const { where, params } = onChain(`reference = ?`, [hexParam(reference, "reference", 32)], chainId);
+  const row = await db.get(`SELECT * FROM ${INVOICE} WHERE ${where} ORDER BY "createdTimestamp" DESC, "invoiceId" DESC LIMIT 1`, params);
+  return row ? toInvoice(row, db.columns, clock) : undefined;
 }
 
 /**
- * Invoices of `account` as merchant, payer or either, newest first by default, with cursor pagination (the id) and
- * filters (status at time `now`, token, creation time).
+ * Invoices of `account` as merchant, payer or either, on every chain or one, highest id first by default, with cursor
+ * pagination (the invoice id, and the chain id after a colon when a page ends on another chain than the first) and
+ * filters (status at each chain's time, token, creation time).
  */
-export async function invoicesByAccount(db: Queryable, account: string, query: InvoiceQuery, now: bigint): Promise<Page<InvoiceRow>> {
+export async function invoicesByAccount(db: Queryable, account: string, query: InvoiceQuery, clock: IndexClock): Promise<Page<InvoiceRow>> {
   const limit = pageSize(query.limit);
   const desc = (query.order ?? "desc") === "desc";
   const address = addressParam(account, "account");
@@ -115,12 +129,16 @@ export async function invoicesByAccount(db: Queryable, account: string, query: I
   else if (role === "any") where.push(`(merchant = ? OR payer = ?)`);
   else throw new IndexQueryError(`role must be merchant, payer or any, got "${String(role)}"`);
   params.push(...(role === "any" ? [address, address] : [address]));
+  if (query.chainId !== undefined) {
+    where.push(`"chainId" = ?`);
+    params.push(chainIdParam(query.chainId));
+  }
   if (query.status && query.status.length > 0) {
     for (const status of query.status) {
       if (!(INVOICE_STATUSES as readonly string[]).includes(status)) throw new IndexQueryError(`unknown invoice status "${status}"`);
     }
-    where.push(`${STATUS_AT_SQL} IN (${query.status.map(() => "?").join(", ")})`);
-    params.push(now, ...query.status);
+    where.push(`${statusAtSql(clock.sql(db.columns.codec.bigintLiteral))} IN (${query.status.map(() => "?").join(", ")})`);
+    params.push(...query.status);
   }
   if (query.token !== undefined) {
     where.push(`token = ?`);
@@ -135,31 +153,47 @@ export async function invoicesByAccount(db: Queryable, account: string, query: I
     params.push(query.toTimestamp);
   }
   if (query.cursor !== undefined) {
-    where.push(desc ? `id < ?` : `id > ?`);
-    params.push(decimalCursor(query.cursor));
+    const cursor = invoiceCursor(query.cursor);
+    where.push(
+      desc ? `("invoiceId" < ? OR ("invoiceId" = ? AND "chainId" < ?))` : `("invoiceId" > ? OR ("invoiceId" = ? AND "chainId" > ?))`,
+    );
+    params.push(cursor.invoiceId, cursor.invoiceId, cursor.chainId ?? (desc ? 0 : Number.MAX_SAFE_INTEGER));
   }
-  const sql = `SELECT * FROM ${INVOICE} WHERE ${where.join(" AND ")} ORDER BY id ${desc ? "DESC" : "ASC"} LIMIT ?`;
-  const rows = (await db.all(sql, [...params, limit + 1])).map((row) => toInvoice(row, db.columns, now));
+  const order = desc ? "DESC" : "ASC";
+  const sql = `SELECT * FROM ${INVOICE} WHERE ${where.join(" AND ")} ORDER BY "invoiceId" ${order}, "chainId" ${order} LIMIT ?`;
+  const rows = (await db.all(sql, [...params, limit + 1])).map((row) => toInvoice(row, db.columns, clock));
   const items = rows.slice(0, limit);
-  return { items, nextCursor: rows.length > limit ? items[items.length - 1]!.id.toString() : null };
+  const last = items[items.length - 1];
+  return { items, nextCursor: rows.length > limit && last ? `${last.id}:${last.chainId}` : null };
 }
 
-/** Every event of invoice `id`, in chain order. */
-export async function invoiceEvents(db: Queryable, id: bigint): Promise<InvoiceEventRow[]> {
-  return (await db.all(`SELECT * FROM ${INVOICE_EVENT} WHERE "invoiceId" = ? ORDER BY "blockNumber", "logIndex"`, [id])).map((row) =>
+/** An invoice page's cursor: `<invoiceId>:<chainId>` (or a bare invoice id: after every chain's invoice of that id). */
+function invoiceCursor(cursor: string): { invoiceId: bigint; chainId?: number } {
+  const match = /^([0-9]{1,78})(?::([0-9]{1,15}))?$/.exec(cursor);
+  if (!match) throw new IndexQueryError(`cursor must be the nextCursor of a previous page, got "${cursor}"`);
+  return { invoiceId: BigInt(match[1]!), chainId: match[2] === undefined ? undefined : Number(match[2]) };
+}
+
+/** Every event of invoice `id` (of chain `chainId`, or of every chain with such an invoice), by chain, in chain order. */
+export async function invoiceEvents(db: Queryable, id: bigint, chainId?: number): Promise<InvoiceEventRow[]> {
+  const { where, params } = onChain(`"invoiceId" = ?`, [id], chainId);
+  return (await db.all(`SELECT * FROM ${INVOICE_EVENT} WHERE ${where} ORDER BY "chainId", "blockNumber", "logIndex"`, params)).map((row) =>
     toInvoiceEvent(row, db.columns),
   );
 }
 
 /**
- * Every event of an invoice (escrow-wide events left out) in blocks `fromBlock` to `toBlock` inclusive, in chain
- * order: what the webhook poller scans.
+ * Every event of an invoice (escrow-wide events left out) in blocks `fromBlock` to `toBlock` inclusive of chain
+ * `chainId` (without one: of every chain, by chain), in chain order: what the webhook poller scans.
  */
-export async function invoiceEventsInBlocks(db: Queryable, fromBlock: bigint, toBlock: bigint): Promise<InvoiceEventRow[]> {
-  return (
-    await db.all(
-      `SELECT * FROM ${INVOICE_EVENT} WHERE "blockNumber" >= ? AND "blockNumber" <= ? AND "invoiceId" IS NOT NULL ORDER BY "blockNumber", "logIndex"`,
-      [fromBlock, toBlock],
-    )
-  ).map((row) => toInvoiceEvent(row, db.columns));
+export async function invoiceEventsInBlocks(
+  db: Queryable,
+  fromBlock: bigint,
+  toBlock: bigint,
+  chainId?: number,
+): Promise<InvoiceEventRow[]> {
+  const { where, params } = onChain(`"blockNumber" >= ? AND "blockNumber" <= ? AND "invoiceId" IS NOT NULL`, [fromBlock, toBlock], chainId);
+  return (await db.all(`SELECT * FROM ${INVOICE_EVENT} WHERE ${where} ORDER BY "chainId", "blockNumber", "logIndex"`, params)).map((row) =>
+    toInvoiceEvent(row, db.columns),
+  );
 }

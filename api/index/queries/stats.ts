@@ -1,9 +1,9 @@
 /** Index-wide figures: per-token totals (TokenStat) and invoice counts by status at the indexed head. */
 import { INVOICE_STATUSES } from "../../../core/invoice/status";
-import { Columns, type Row, sqlTable } from "../columns";
+import { Columns, onChain, type Row, sqlTable } from "../columns";
 import type { IndexStats, IndexStatus, TokenStatRow } from "../rows";
 import type { Queryable } from "../source";
-import { EXPIRED_STATUS, PAST_DUE_SQL } from "./invoice-status";
+import { EXPIRED_STATUS, pastDueSql, type IndexClock } from "./invoice-status";
 
 const TOKEN_STAT = sqlTable("TokenStat");
 const INVOICE_STATUS_COUNT = sqlTable("InvoiceStatusCount");
@@ -11,7 +11,8 @@ const INVOICE = sqlTable("Invoice");
 
 function toTokenStat(row: Row, c: Columns): TokenStatRow {
   return {
-    token: c.hex(row, "id"),
+    chainId: row.chainId as number,
+    token: c.hex(row, "token"),
     escrowLocked: c.big(row, "escrowLocked"),
     escrowCredits: c.big(row, "escrowCredits"),
     escrowPaid: c.big(row, "escrowPaid"),
@@ -25,18 +26,26 @@ function toTokenStat(row: Row, c: Columns): TokenStatRow {
   };
 }
 
-/** Per-token totals, invoice counts by status at the indexed head `block`, and that head. */
-export async function indexStats(db: Queryable, block: IndexStatus["block"]): Promise<IndexStats> {
-  const now = block?.timestamp ?? 0n;
-  const tokens = (await db.all(`SELECT * FROM ${TOKEN_STAT} ORDER BY id`, [])).map((row) => toTokenStat(row, db.columns));
+/**
+ * Per-chain, per-token totals, invoice counts by status (summed over the chains) at each chain's time, and the indexed
+ * head `block`; of chain `chainId` only when given.
+ */
+export async function indexStats(db: Queryable, block: IndexStatus["block"], clock: IndexClock, chainId?: number): Promise<IndexStats> {
+  const all = onChain("1 = 1", [], chainId);
+  const tokens = (await db.all(`SELECT * FROM ${TOKEN_STAT} WHERE ${all.where} ORDER BY "chainId", token`, all.params)).map((row) =>
+    toTokenStat(row, db.columns),
+  );
   const invoicesByStatus: Record<string, number> = {};
-  for (const row of await db.all(`SELECT id, count FROM ${INVOICE_STATUS_COUNT} WHERE count > 0`, [])) {
-    invoicesByStatus[row.id as string] = row.count as number;
+  const counted = onChain("count > 0", [], chainId);
+  for (const row of await db.all(`SELECT status, count FROM ${INVOICE_STATUS_COUNT} WHERE ${counted.where}`, counted.params)) {
+    invoicesByStatus[row.status as string] = (invoicesByStatus[row.status as string] ?? 0) + (row.count as number);
   }
   // The counts are as of each invoice's last event: move the ones whose due date has passed since.
-  const expired = await db.all(`SELECT status, CAST(count(*) AS INTEGER) AS n FROM ${INVOICE} WHERE ${PAST_DUE_SQL} GROUP BY status`, [
-    now,
-  ]);
+  const pastDue = onChain(pastDueSql(clock.sql(db.columns.codec.bigintLiteral)), [], chainId);
+  const expired = await db.all(
+    `SELECT status, CAST(count(*) AS INTEGER) AS n FROM ${INVOICE} WHERE ${pastDue.where} GROUP BY status`,
+    pastDue.params,
+  );
   for (const row of expired) {
     const n = row.n as number;
     const status = row.status as string;

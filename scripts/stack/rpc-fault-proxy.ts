@@ -27,6 +27,11 @@ export interface FaultProfile {
   stallMs?: number;
   /** Share whose answer is cut in the middle of its body. */
   truncateProbability?: number;
+  /**
+   * The random faults above (429, 503, drop, stall, truncate) hit only requests calling one of these JSON-RPC methods
+   * (a batch: any of its calls); every request when unset. Latency, outages and the eth_getLogs caps are not limited.
+   */
+  onlyMethods?: string[];
   /** eth_getLogs over more blocks than this is refused. */
   maxLogsBlockRange?: number;
   /** eth_getLogs returning more logs than this is refused. */
@@ -88,6 +93,16 @@ function seededRandom(seed: number): () => number {
 
 const hex = (n: number) => `0x${n.toString(16)}`;
 
+/** The JSON-RPC methods a request body calls (none when it is not JSON-RPC). */
+function methodsOf(body: string): string[] {
+  try {
+    const parsed = JSON.parse(body) as unknown;
+    return (Array.isArray(parsed) ? parsed : [parsed]).map((r) => String((r as RpcRequest | null)?.method));
+  } catch {
+    return [];
+  }
+}
+
 /** The refusal of an eth_getLogs call over `range` blocks or `results` logs, as `wording`'s provider says it. */
 function logsRefusal(wording: LogsErrorWording, from: number, suggestedTo: number, results?: number) {
   switch (wording) {
@@ -129,6 +144,8 @@ export async function startFaultProxy(target: string, profile: FaultProfile = {}
   let outageTimer: NodeJS.Timeout | undefined;
   const inOutage = () => outageUntil > Date.now();
   const chance = (p: number | undefined) => p !== undefined && p > 0 && random() < p;
+  /** Whether the random faults may hit a request with this body ({@link FaultProfile.onlyMethods}). */
+  const faultable = (body: string) => !current.onlyMethods || methodsOf(body).some((m) => current.onlyMethods!.includes(m));
 
   const forward = async (body: unknown): Promise<unknown> => {
     const response = await fetch(target, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
@@ -187,20 +204,21 @@ export async function startFaultProxy(target: string, profile: FaultProfile = {}
       return void req.socket.destroy();
     }
     if (current.latencyMs) await new Promise((resolve) => setTimeout(resolve, current.latencyMs));
-    if (chance(current.dropProbability)) {
+    const faulty = faultable(Buffer.concat(chunks).toString("utf8"));
+    if (faulty && chance(current.dropProbability)) {
       counts.dropped++;
       return void req.socket.destroy();
     }
-    if (chance(current.stallProbability)) {
+    if (faulty && chance(current.stallProbability)) {
       counts.stalled++;
       return void setTimeout(() => req.socket.destroy(), current.stallMs ?? 30_000).unref();
     }
-    if (chance(current.rateLimitProbability)) {
+    if (faulty && chance(current.rateLimitProbability)) {
       counts.rateLimited++;
       res.writeHead(429, { "content-type": "application/json", "retry-after": String(current.retryAfterSeconds ?? 1) });
       return void res.end(JSON.stringify({ jsonrpc: "2.0", id: null, error: { code: 429, message: "Too Many Requests" } }));
     }
-    if (chance(current.serverErrorProbability)) {
+    if (faulty && chance(current.serverErrorProbability)) {
       counts.serverErrors++;
       res.writeHead(503, { "content-type": "text/plain" });
       return void res.end("Service Unavailable");
@@ -221,7 +239,7 @@ export async function startFaultProxy(target: string, profile: FaultProfile = {}
     }
     counts.forwarded++;
     const text = JSON.stringify(result);
-    if (chance(current.truncateProbability)) {
+    if (faulty && chance(current.truncateProbability)) {
       counts.truncated++;
       res.writeHead(200, { "content-type": "application/json", "content-length": String(Buffer.byteLength(text)) });
       res.write(text.slice(0, Math.floor(text.length / 2)));

@@ -1,8 +1,11 @@
 import { expect } from "chai";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { Contract, JsonRpcProvider, parseEther } from "ethers";
 import { startFaultProxy, type FaultProfile, type FaultProxy } from "../../scripts/stack/rpc-fault-proxy";
 import { deploySettle, startHardhatNode, type HardhatNode, type TestDeployment } from "../helpers/node";
 import { stopAllProcesses, waitFor } from "../helpers/processes";
+import { hardhatKey } from "../helpers/settle-stack";
 import { runTaskProcess, type TaskProcessRun } from "../helpers/task-runner";
 
 /** One waiting line of the tasks, for any problem. */
@@ -20,13 +23,18 @@ describe("Tasks through a misbehaving RPC (the fault proxy in front of a real no
   let token: Contract;
   let staking: Contract;
 
-  /** Runs a task with --json in its own process, `--network localhost` pointed at the proxy. */
-  function task(name: string, args: Record<string, string>, env: Record<string, string> = {}): Promise<TaskProcessRun> {
+  /** Runs a task with --json in its own process, `--network localhost` (or `network`) pointed at the proxy. */
+  function task(
+    name: string,
+    args: Record<string, string>,
+    env: Record<string, string> = {},
+    network = "localhost",
+  ): Promise<TaskProcessRun> {
     return runTaskProcess(
       name,
       { ...args, json: true },
       {
-        network: "localhost",
+        network,
         env: {
           RPC_URL_LOCALHOST: proxy.url,
           SETTLE_DEPLOYMENTS_DIR: deployment.deploymentsDir,
@@ -118,6 +126,26 @@ describe("Tasks through a misbehaving RPC (the fault proxy in front of a real no
     expect(await escrow.amountDue(id)).to.equal(0n);
     expect(await nonceOf(accounts[2]!), "approve + pay, each sent once").to.equal(nonce + 2);
     expect(err).to.match(/cannot be reached \(connection refused or dropped\): retrying in 0\.5 s \(attempt 2\)$/m);
+  });
+
+  it("sends a locally signed transaction once when the node took it but the answer was cut (PRIVATE_KEY, eth_sendRawTransaction)", async function () {
+    // The `remote` network (scripts/lib/env-network.ts) signs with PRIVATE_KEY: account #4's key, on the same deployment.
+    const file = JSON.parse(readFileSync(deployment.path, "utf8")) as { network: string };
+    writeFileSync(join(deployment.deploymentsDir, "remote.json"), JSON.stringify({ ...file, network: "remote" }));
+    const [balance, nonce] = [await token.balanceOf(accounts[3]), await nonceOf(accounts[4]!)];
+    const profile = { onlyMethods: ["eth_sendRawTransaction"], truncateProbability: 1 };
+    const run = await withFaults(profile, "truncated", () =>
+      task(
+        "token:transfer",
+        { to: accounts[3]!, amount: "2" },
+        { PRIVATE_KEY: hardhatKey(4), RPC_URL: proxy.url, CHAIN_ID: "31337" },
+        "remote",
+      ),
+    );
+    expect(run.exitCode, run.err).to.equal(0);
+    expect(await token.balanceOf(accounts[3])).to.equal(balance + parseEther("2"));
+    expect(await nonceOf(accounts[4]!), "one transfer").to.equal(nonce + 1);
+    expect(run.err).to.match(/cannot be reached \(connection refused or dropped\): retrying in 0\.5 s \(attempt 2\)$/m);
   });
 
   it("stakes through dropped connections on every call", async function () {

@@ -1,13 +1,15 @@
 import { expect } from "chai";
-import { mkdtempSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import { Interface, Wallet } from "ethers";
 import { startFaultProxy, type FaultProfile, type FaultProxy } from "../../scripts/stack/rpc-fault-proxy";
 import { signInToApi } from "../../tasks/lib/api";
 import { verifySignature } from "../../api/services/webhooks/signature";
 import { Actor } from "../helpers/actor";
-import { startApiProcess } from "../helpers/api-process";
+import { startApiProcess, type ApiProcess } from "../helpers/api-process";
 import { startIndexer, type RunningIndexer } from "../helpers/indexer";
 import { deploySettle, startHardhatNode, type HardhatNode, type TestDeployment } from "../helpers/node";
 import { stopAllProcesses, waitFor } from "../helpers/processes";
@@ -32,7 +34,7 @@ const ALL_FAULTS: FaultProfile = {
 
 const ESCROW = new Interface(["function invoiceCount() view returns (uint256)"]);
 
-describe("Webhooks: the worker neither loses nor duplicates events while the indexer's RPC misbehaves", function () {
+describe("Webhooks: the worker neither loses nor duplicates events while the indexer's RPC misbehaves and Ponder restarts", function () {
   this.timeout(300_000);
 
   let node: HardhatNode;
@@ -41,6 +43,8 @@ describe("Webhooks: the worker neither loses nor duplicates events while the ind
   let indexer: RunningIndexer;
   let receiver: WebhookReceiver;
   let actor: Actor;
+  let api: ApiProcess;
+  let endpoint: { id: string; secret: string };
 
   before(async function () {
     node = await startHardhatNode();
@@ -50,32 +54,8 @@ describe("Webhooks: the worker neither loses nor duplicates events while the ind
     receiver = await startWebhookReceiver();
     indexer = await startIndexer({ rpcUrl: proxy.url, deploymentsDir: deployment.deploymentsDir });
     await indexer.waitUntilIndexed(await node.blockNumber(), 120_000);
-  });
-
-  after(async function () {
-    await receiver?.close();
-    await indexer?.stop();
-    await proxy?.close();
-    await stopAllProcesses();
-  });
-
-  /** The escrow's latest invoice id, asked of the node itself. */
-  async function invoiceCount(): Promise<bigint> {
-    const to = deployment.contracts.PaymentEscrow.address;
-    return BigInt(await node.rpc<string>("eth_call", [{ to, data: ESCROW.encodeFunctionData("invoiceCount") }, "latest"]));
-  }
-
-  /** `count` paid ETH invoices of merchant #1, a block mined between each. */
-  async function paidInvoices(count: number, label: string): Promise<void> {
-    for (let i = 0; i < count; i++) {
-      await actor.paidInvoice(`${label} ${i}`);
-      await node.mine(1);
-    }
-  }
-
-  it("delivers every invoice event exactly once after faults, an outage and a lagging head", async function () {
     const dir = mkdtempSync(join(tmpdir(), "settle-webhook-faults-"));
-    const api = await startApiProcess(
+    api = await startApiProcess(
       {
         APP_DB_PATH: join(dir, "app.sqlite"),
         INDEX_DB_PATH: indexer.databasePath,
@@ -96,7 +76,39 @@ describe("Webhooks: the worker neither loses nor duplicates events while the ind
       body: JSON.stringify({ url: receiver.url, events: ["*"] }),
     });
     expect(registered.status, await registered.clone().text()).to.equal(201);
-    const endpoint = (await registered.json()) as { id: string; secret: string };
+    endpoint = (await registered.json()) as { id: string; secret: string };
+  });
+
+  after(async function () {
+    await api?.process.stop();
+    await receiver?.close();
+    await indexer?.stop();
+    await proxy?.close();
+    await stopAllProcesses();
+  });
+
+  /** Kills the indexer's Ponder (the supervisor's child; the other is tsx's esbuild service). */
+  async function killPonder(): Promise<void> {
+    const supervisor = indexer.process.child.pid!;
+    const ponder = Number(execFileSync("pgrep", ["-P", String(supervisor), "-f", "ponder.js start"], { encoding: "utf8" }).trim());
+    process.kill(ponder, "SIGKILL");
+  }
+
+  /** The escrow's latest invoice id, asked of the node itself. */
+  async function invoiceCount(): Promise<bigint> {
+    const to = deployment.contracts.PaymentEscrow.address;
+    return BigInt(await node.rpc<string>("eth_call", [{ to, data: ESCROW.encodeFunctionData("invoiceCount") }, "latest"]));
+  }
+
+  /** `count` paid ETH invoices of merchant #1, a block mined between each. */
+  async function paidInvoices(count: number, label: string): Promise<void> {
+    for (let i = 0; i < count; i++) {
+      await actor.paidInvoice(`${label} ${i}`);
+      await node.mine(1);
+    }
+  }
+
+  it("delivers every invoice event exactly once after faults, an outage, a lagging head and a Ponder restart", async function () {
     const first = (await invoiceCount()) + 1n;
 
     proxy.setProfile(ALL_FAULTS);
@@ -106,6 +118,12 @@ describe("Webhooks: the worker neither loses nor duplicates events while the ind
     await paidInvoices(INVOICES_PER_PHASE, "during the outage");
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, outageEnds - Date.now())));
     await paidInvoices(INVOICES_PER_PHASE, "after the outage");
+    // Ponder dies and the supervisor restarts it on the same index: it takes the blocks after its finalized
+    // checkpoint out and indexes them again, under the worker's polls.
+    await killPonder();
+    await waitFor("the supervisor to restart Ponder", () => /ponder exited: restarting it on the same index/.test(indexer.log()), {
+      timeoutMs: 30_000,
+    });
     await new Promise((resolve) => setTimeout(resolve, 5_000));
     proxy.setProfile({});
     // The lagging head kept the last blocks back: a few more let every event reach its confirmation.
@@ -120,7 +138,7 @@ describe("Webhooks: the worker neither loses nor duplicates events while the ind
     await waitFor("every event delivered", () => received().length >= expected.length, { timeoutMs: 60_000, intervalMs: 50 });
     // A few more rounds of the worker: a duplicate would come now.
     await new Promise((resolve) => setTimeout(resolve, 2_000));
-    await api.process.stop();
+    expect(readFileSync(api.process.logFile, "utf8"), "an event taken for removed").not.to.contain("webhook event removed by a reorg");
 
     expect(proxy.counts.rateLimited + proxy.counts.serverErrors + proxy.counts.dropped, "faults injected").to.be.greaterThan(0);
     expect(proxy.counts.logsRefused + proxy.counts.outageResets, "eth_getLogs refused and connections reset").to.be.greaterThan(0);
@@ -133,4 +151,70 @@ describe("Webhooks: the worker neither loses nor duplicates events while the ind
     const created = receiver.received.filter((w) => w.json.type === "invoice.created").map((w) => BigInt(String(w.json.data.invoiceId)));
     expect(created).to.deep.equal([...created].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
   });
+
+  it("neither reports removed nor loses events the index takes out and puts back while its head stays", async function () {
+    // What Ponder does to the blocks after its finalized checkpoint when it restarts, done by hand on the stopped
+    // indexer's index: the latest invoice events leave the index, then come back the same.
+    await indexer.stop();
+    const delivered = receiver.received.length;
+    const index = new Database(indexer.databasePath);
+    try {
+      const rows = index.prepare(`SELECT * FROM "InvoiceEvent" ORDER BY rowid DESC LIMIT 2`).all() as Record<string, unknown>[];
+      expect(rows).to.have.length(2);
+      const columns = Object.keys(rows[0]!);
+      const ids = rows.map((row) => row.id);
+      index.prepare(`DELETE FROM "InvoiceEvent" WHERE id IN (?, ?)`).run(...ids);
+      await waitForPolls();
+      const insert = index.prepare(
+        `INSERT INTO "InvoiceEvent" (${columns.map((c) => `"${c}"`).join(", ")}) VALUES (${columns.map((c) => `@${c}`).join(", ")})`,
+      );
+      for (const row of rows) insert.run(row);
+      await waitForPolls();
+    } finally {
+      index.close();
+    }
+    expect(readFileSync(api.process.logFile, "utf8")).not.to.contain("webhook event removed by a reorg");
+    expect(
+      receiver.received.slice(delivered).map((w) => w.json.type),
+      "nothing sent: no invoice.reorged, no repeat",
+    ).to.deep.equal([]);
+  });
+
+  it("sends an event again after its invoice.reorged when the index puts it back after its head moved", async function () {
+    // The head moving while the events are out (a reorg as the worker sees it), then the same events back.
+    const delivered = receiver.received.length;
+    const index = new Database(indexer.databasePath);
+    let rows: Record<string, unknown>[];
+    try {
+      rows = index.prepare(`SELECT * FROM "InvoiceEvent" ORDER BY rowid DESC LIMIT 2`).all() as Record<string, unknown>[];
+      index.prepare(`DELETE FROM "InvoiceEvent" WHERE id IN (?, ?)`).run(...rows.map((row) => row.id));
+      const status = index.prepare(`SELECT value FROM _ponder_meta WHERE key = 'status'`).get() as { value: string };
+      const moved = JSON.parse(status.value) as Record<string, { block: { number: number } }>;
+      for (const network of Object.values(moved)) network.block.number += 1;
+      index.prepare(`UPDATE _ponder_meta SET value = ? WHERE key = 'status'`).run(JSON.stringify(moved));
+      await waitFor("two invoice.reorged", () => receiver.received.length >= delivered + 2, { timeoutMs: 10_000, intervalMs: 50 });
+      const columns = Object.keys(rows[0]!);
+      const insert = index.prepare(
+        `INSERT INTO "InvoiceEvent" (${columns.map((c) => `"${c}"`).join(", ")}) VALUES (${columns.map((c) => `@${c}`).join(", ")})`,
+      );
+      for (const row of rows) insert.run(row);
+      await waitFor("the events again", () => receiver.received.length >= delivered + 4, { timeoutMs: 10_000, intervalMs: 50 });
+      await waitForPolls();
+    } finally {
+      index.close();
+    }
+    const [notices, again] = [receiver.received.slice(delivered, delivered + 2), receiver.received.slice(delivered + 2)];
+    expect(notices.map((w) => w.json.type)).to.deep.equal(["invoice.reorged", "invoice.reorged"]);
+    const removed = notices.map((w) => (w.json.data as { reorgedEventId: string }).reorgedEventId);
+    expect(again.map((w) => w.json.id).sort(), "each removed event sent again, once").to.deep.equal([...removed].sort());
+    for (const w of again) {
+      const first = receiver.received.find((x) => x.json.id === w.json.id)!;
+      expect(w.body, "the same bytes as the first time").to.equal(first.body);
+    }
+  });
+
+  /** Lets the worker (polling every 100 ms) run a good number of rounds. */
+  async function waitForPolls(): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+  }
 });

@@ -24,6 +24,8 @@ export interface RetryPolicy {
   patienceMs: number;
   /** Prints one waiting line (default: console.error, which the task specs capture). */
   say?: (line: string) => void;
+  /** Turns an error that waiting will not cure into the error to throw at once (undefined: retry it as usual). */
+  final?: (error: unknown) => Error | undefined;
 }
 
 /** The node stayed unusable for the whole patience: one line naming its host, the problem and the fix. */
@@ -74,6 +76,8 @@ export async function withNodeRetry<T>(policy: RetryPolicy, attempt: (n: number)
     } catch (error) {
       const problem = error instanceof NodeGaveUpError ? undefined : classifyRpcError(error, policy.url);
       if (!problem) throw error;
+      const final = policy.final?.(error);
+      if (final) throw final;
       firstFailure ??= Date.now();
       const wait = retryDelayMs(problem, n + 1);
       const elapsed = Date.now() - firstFailure;

@@ -12,9 +12,11 @@ import { EventEmitter } from "node:events";
 import { keccak256 } from "ethers";
 import type { EIP1193Provider, HardhatConfig, RequestArguments } from "hardhat/types";
 import { ProviderError } from "hardhat/internal/core/providers/errors";
+import { isLocalChain } from "../../core/chains";
 import { resolveRpcSettings, rpcSettingsOf } from "../../core/networks";
+import { rpcHost } from "../../core/rpc";
 import { CliError } from "./cli";
-import { type RetryPolicy, withNodeRetry } from "./node-retry";
+import { NodeGaveUpError, type RetryPolicy, withNodeRetry } from "./node-retry";
 
 /** A node's answer with a status other than 2xx; carries what core/rpc's classifier reads. */
 class NodeHttpError extends Error {
@@ -48,12 +50,19 @@ interface BlockTransaction {
   nonce: string;
 }
 
+/** Whether `error` (or its cause) is a refused connection: nothing listens at the address. */
+function refused(error: unknown): boolean {
+  const cause = (error as { cause?: { code?: unknown } } | null)?.cause;
+  return (error as { code?: unknown } | null)?.code === "ECONNREFUSED" || cause?.code === "ECONNREFUSED";
+}
+
 /** Errors a node gives when the same transaction (or its nonce) reached it before. */
 const ALREADY_SENT = /already known|known transaction|already imported|nonce too low|nonce has already been used/i;
 
 /** An EIP-1193 provider over HTTP that retries transient failures and never sends a transaction twice. */
 export class PatientHttpProvider extends EventEmitter implements EIP1193Provider {
   private nextId = 1;
+  private gaveUp: NodeGaveUpError | undefined;
   private readonly endpoint: string;
   private readonly headers: Record<string, string> = { "content-type": "application/json" };
 
@@ -79,10 +88,18 @@ export class PatientHttpProvider extends EventEmitter implements EIP1193Provider
 
   /** Sends one JSON-RPC request, retrying transient failures; transactions go through their resolving paths. */
   async request({ method, params }: RequestArguments): Promise<unknown> {
+    // Once the node has used up the patience, every later call fails at once: Hardhat's chain-id check, for one,
+    // asks net_version after eth_chainId failed, which would wait as long again.
+    if (this.gaveUp) throw this.gaveUp;
     const list = (params ?? []) as unknown[];
-    if (method === "eth_sendRawTransaction") return this.sendRaw(list[0] as string);
-    if (method === "eth_sendTransaction") return this.sendUnsigned(list[0] as UnsignedTransaction);
-    return withNodeRetry(this.policy, () => this.call(method, list));
+    try {
+      if (method === "eth_sendRawTransaction") return await this.sendRaw(list[0] as string);
+      if (method === "eth_sendTransaction") return await this.sendUnsigned(list[0] as UnsignedTransaction);
+      return await withNodeRetry(this.policy, () => this.call(method, list));
+    } catch (error) {
+      if (error instanceof NodeGaveUpError) this.gaveUp = error;
+      throw error;
+    }
   }
 
   /** One HTTP round trip: the result, a ProviderError for a JSON-RPC error, or a transport error core/rpc classifies. */
@@ -193,9 +210,12 @@ export function patientProvider(provider: EIP1193Provider, config: HardhatConfig
   const networkConfig = config.networks[network];
   if (!networkConfig || !("url" in networkConfig)) return provider;
   const url = networkConfig.url;
-  const settings = resolveRpcSettings(
-    { name: network, rpcUrls: [url], rpc: rpcSettingsOf(process.env, network) },
-    networkConfig.chainId ?? 0,
-  );
-  return new PatientHttpProvider(url, { url, network, patienceMs: settings.patienceMs }, settings.timeoutMs);
+  const chainId = networkConfig.chainId ?? 0;
+  const settings = resolveRpcSettings({ name: network, rpcUrls: [url], rpc: rpcSettingsOf(process.env, network) }, chainId);
+  // Nothing listening at a local node's address is a node not started, not one having a bad day: say so at once.
+  const final = (error: unknown) =>
+    isLocalChain(chainId) && refused(error)
+      ? new CliError(`nothing answers at ${rpcHost(url)}: is the node of network ${network} running (\`npm start\`)?`)
+      : undefined;
+  return new PatientHttpProvider(url, { url, network, patienceMs: settings.patienceMs, final }, settings.timeoutMs);
 }

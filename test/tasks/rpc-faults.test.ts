@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { Contract, JsonRpcProvider, parseEther } from "ethers";
 import { startFaultProxy, type FaultProfile, type FaultProxy } from "../../scripts/stack/rpc-fault-proxy";
 import { deploySettle, startHardhatNode, type HardhatNode, type TestDeployment } from "../helpers/node";
-import { stopAllProcesses, waitFor } from "../helpers/processes";
+import { freePort, stopAllProcesses, waitFor } from "../helpers/processes";
 import { hardhatKey } from "../helpers/settle-stack";
 import { runTaskProcess, type TaskProcessRun } from "../helpers/task-runner";
 
@@ -212,5 +212,14 @@ describe("Tasks through a misbehaving RPC (the fault proxy in front of a real no
       run.err,
     ).to.equal(true);
     expect(run.out).to.equal("");
+  });
+
+  it("says at once that a local node is not running when nothing listens at its address", async function () {
+    const port = await freePort();
+    const run = await task("token:balance", { account: "1" }, { RPC_URL_LOCALHOST: `http://127.0.0.1:${port}` });
+    expect(run.exitCode).to.not.equal(0);
+    expect(run.err.trim()).to.equal(
+      `error: nothing answers at 127.0.0.1:${port}: is the node of network localhost running (\`npm start\`)?`,
+    );
   });
 });

@@ -30,19 +30,24 @@ export function rpcHost(url: string): string {
   }
 }
 
+/** What the node does wrong, as the predicate of a sentence about it: "is rate-limiting requests (HTTP 429)". */
+export function rpcProblemPhrase(code: RpcProblemCode): string {
+  switch (code) {
+    case "node_rate_limited":
+      return "is rate-limiting requests (HTTP 429)";
+    case "node_unavailable":
+      return "is unavailable (it answered with a server error)";
+    case "node_timeout":
+      return "did not answer in time";
+    case "node_unreachable":
+      return "cannot be reached (connection refused or dropped)";
+  }
+}
+
 /** The sentence of a problem of kind `code` at `host`. */
 export function rpcProblemMessage(code: RpcProblemCode, host: string, retryAfterSeconds?: number): string {
   const wait = retryAfterSeconds !== undefined ? `; retry in ${retryAfterSeconds} s` : "; retry shortly";
-  switch (code) {
-    case "node_rate_limited":
-      return `The node at ${host} is rate-limiting requests (HTTP 429)${wait}`;
-    case "node_unavailable":
-      return `The node at ${host} is unavailable (it answered with a server error)${wait}`;
-    case "node_timeout":
-      return `The node at ${host} did not answer in time${wait}`;
-    case "node_unreachable":
-      return `The node at ${host} cannot be reached (connection refused or dropped)${wait}`;
-  }
+  return `The node at ${host} ${rpcProblemPhrase(code)}${wait}`;
 }
 
 /** Builds a problem of kind `code` at the node `url`. */

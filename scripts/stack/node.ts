@@ -113,3 +113,23 @@ export async function deploySettle(
   const deployment = JSON.parse(readFileSync(path, "utf8")) as Omit<LocalDeployment, "deploymentsDir" | "path">;
   return { ...deployment, deploymentsDir, path };
 }
+
+/** The latest block's timestamp of `node`. */
+export async function latestTimestamp(node: HardhatNode): Promise<number> {
+  return Number((await node.rpc<{ timestamp: string }>("eth_getBlockByNumber", ["latest", false])).timestamp);
+}
+
+/**
+ * Brings the nodes to one clock, the latest of theirs, and has them mine a block every `intervalMs` (0: only on a
+ * transaction). Ponder 0.6 indexes several chains in the order of their blocks' timestamps: an idle chain, or one whose
+ * clock is behind (evm_increaseTime on the other), holds back the events of the others. Public chains mine all the
+ * time on one clock; local nodes must be made to (`npm start -- --chains 2` mines a block a second on each).
+ */
+export async function shareClock(nodes: readonly HardhatNode[], intervalMs: number): Promise<void> {
+  const now = Math.max(...(await Promise.all(nodes.map(latestTimestamp)))) + 1;
+  for (const node of nodes) {
+    await node.rpc("evm_setNextBlockTimestamp", [now]);
+    await node.rpc("evm_mine");
+    await node.rpc("evm_setIntervalMining", [intervalMs]);
+  }
+}

@@ -27,6 +27,12 @@ export interface FaultProfile {
   stallMs?: number;
   /** Share whose answer is cut in the middle of its body. */
   truncateProbability?: number;
+  /**
+   * The random faults above (429, 503, drop, stall, truncate) hit only requests calling one of these JSON-RPC methods
+   * (a batch: any of its calls); every request when unset. Latency, outages and the eth_getLogs caps are not limited.
+   * E.g. `["eth_sendRawTransaction"]` with truncation loses the answer of a send the node received.
+   */
+  onlyMethods?: string[];
   /** eth_getLogs over more blocks than this is refused. */
   maxLogsBlockRange?: number;
   /** eth_getLogs returning more logs than this is refused. */
@@ -35,11 +41,6 @@ export interface FaultProfile {
   logsErrorWording?: LogsErrorWording;
   /** eth_blockNumber and the "latest" block report this many blocks behind the node's head. */
   headLagBlocks?: number;
-  /**
-   * The per-request faults above (latency to truncation) hit only requests calling one of these methods (default:
-   * every request); e.g. `["eth_sendRawTransaction"]` with truncation loses the answer of a send the node received.
-   */
-  onlyMethods?: string[];
 }
 
 /** What the proxy did, by kind (for assertions and benchmark reports). */
@@ -93,6 +94,16 @@ function seededRandom(seed: number): () => number {
 
 const hex = (n: number) => `0x${n.toString(16)}`;
 
+/** The JSON-RPC methods a request body calls (none when it is not JSON-RPC). */
+function methodsOf(body: string): string[] {
+  try {
+    const parsed = JSON.parse(body) as unknown;
+    return (Array.isArray(parsed) ? parsed : [parsed]).map((r) => String((r as RpcRequest | null)?.method));
+  } catch {
+    return [];
+  }
+}
+
 /** The refusal of an eth_getLogs call over `range` blocks or `results` logs, as `wording`'s provider says it. */
 function logsRefusal(wording: LogsErrorWording, from: number, suggestedTo: number, results?: number) {
   switch (wording) {
@@ -133,6 +144,9 @@ export async function startFaultProxy(target: string, profile: FaultProfile = {}
   let outageUntil = 0;
   let outageTimer: NodeJS.Timeout | undefined;
   const inOutage = () => outageUntil > Date.now();
+  const chance = (p: number | undefined) => p !== undefined && p > 0 && random() < p;
+  /** Whether the random faults may hit a request with this body ({@link FaultProfile.onlyMethods}). */
+  const faultable = (body: string) => !current.onlyMethods || methodsOf(body).some((m) => current.onlyMethods!.includes(m));
 
   const forward = async (body: unknown): Promise<unknown> => {
     const response = await fetch(target, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
@@ -182,17 +196,6 @@ export async function startFaultProxy(target: string, profile: FaultProfile = {}
     return forward(request);
   };
 
-  /** Whether the per-request faults apply to a request with this raw body ({@link FaultProfile.onlyMethods}). */
-  const targeted = (raw: string): boolean => {
-    if (!current.onlyMethods) return true;
-    try {
-      const body = JSON.parse(raw) as RpcRequest | RpcRequest[];
-      return (Array.isArray(body) ? body : [body]).some((r) => current.onlyMethods!.includes(r.method));
-    } catch {
-      return false;
-    }
-  };
-
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     counts.requests++;
     const chunks: Buffer[] = [];
@@ -201,23 +204,22 @@ export async function startFaultProxy(target: string, profile: FaultProfile = {}
       counts.outageResets++;
       return void req.socket.destroy();
     }
-    const faulty = targeted(Buffer.concat(chunks).toString("utf8"));
-    const chance = (p: number | undefined) => faulty && p !== undefined && p > 0 && random() < p;
-    if (faulty && current.latencyMs) await new Promise((resolve) => setTimeout(resolve, current.latencyMs));
-    if (chance(current.dropProbability)) {
+    if (current.latencyMs) await new Promise((resolve) => setTimeout(resolve, current.latencyMs));
+    const faulty = faultable(Buffer.concat(chunks).toString("utf8"));
+    if (faulty && chance(current.dropProbability)) {
       counts.dropped++;
       return void req.socket.destroy();
     }
-    if (chance(current.stallProbability)) {
+    if (faulty && chance(current.stallProbability)) {
       counts.stalled++;
       return void setTimeout(() => req.socket.destroy(), current.stallMs ?? 30_000).unref();
     }
-    if (chance(current.rateLimitProbability)) {
+    if (faulty && chance(current.rateLimitProbability)) {
       counts.rateLimited++;
       res.writeHead(429, { "content-type": "application/json", "retry-after": String(current.retryAfterSeconds ?? 1) });
       return void res.end(JSON.stringify({ jsonrpc: "2.0", id: null, error: { code: 429, message: "Too Many Requests" } }));
     }
-    if (chance(current.serverErrorProbability)) {
+    if (faulty && chance(current.serverErrorProbability)) {
       counts.serverErrors++;
       res.writeHead(503, { "content-type": "text/plain" });
       return void res.end("Service Unavailable");
@@ -238,7 +240,7 @@ export async function startFaultProxy(target: string, profile: FaultProfile = {}
     }
     counts.forwarded++;
     const text = JSON.stringify(result);
-    if (chance(current.truncateProbability)) {
+    if (faulty && chance(current.truncateProbability)) {
       counts.truncated++;
       res.writeHead(200, { "content-type": "application/json", "content-length": String(Buffer.byteLength(text)) });
       res.write(text.slice(0, Math.floor(text.length / 2)));

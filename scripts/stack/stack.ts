@@ -10,10 +10,13 @@ import { join } from "node:path";
 import { startApiProcess, type ApiProcess } from "./api";
 import { startIndexer, type IndexLocation, type IndexProgressReader, type RunningIndexer } from "./indexer";
 import { LOCAL_NETWORK_CHAIN_IDS, networkVariableSuffix } from "../../core/networks";
-import { deploySettle, startHardhatNode, type HardhatNode, type LocalDeployment } from "./node";
+import { deploySettle, shareClock, startHardhatNode, type HardhatNode, type LocalDeployment } from "./node";
 
 /** The local networks of a stack of one or two chains, in order (deployments/<network>.json, SETTLE_NETWORKS). */
 export const STACK_NETWORKS = ["localhost", "localhost2"] as const;
+
+/** With several chains, each node mines a block this often (ms) on one clock (see shareClock). */
+const MULTICHAIN_BLOCK_INTERVAL_MS = 1_000;
 
 /** How many local chains a stack may run (`npm start -- --chains <n>`). */
 export type ChainCount = 1 | 2;
@@ -107,6 +110,14 @@ export async function startStack<Reader extends IndexProgressReader | undefined 
       started.push(node);
       progress(`deploying contracts onto ${node.url} (chain ${chainId}, deployments/${network}.json)`);
       chains.push({ network, node, deployment: await deploySettle(node, deploymentsDir, network) });
+    }
+    if (chains.length > 1) {
+      // Ponder 0.6 holds back every chain's events until the others have a block as late: keep both clocks moving.
+      progress(`mining a block every ${MULTICHAIN_BLOCK_INTERVAL_MS / 1000} s on each chain (one clock for the indexer)`);
+      await shareClock(
+        chains.map((chain) => chain.node),
+        MULTICHAIN_BLOCK_INTERVAL_MS,
+      );
     }
     const { node, deployment } = chains[0]!;
     const networks = networksEnv(chains);

@@ -15,6 +15,7 @@ import {
 } from "../../core/invoice/currency";
 import { requireBalance } from "./checks";
 import { CliError } from "./cli";
+import { rethrowNodeGaveUp } from "./node-retry";
 import { type SendOutcome, describeRevert, reportSend, sendOrSimulate } from "./send";
 import { type Settle, resolveToken, tokenUnits } from "./settle";
 import type { SendArgs } from "./task";
@@ -88,6 +89,7 @@ export async function payPricedInvoice(
   if (registry === ZeroAddress) throw new CliError("this escrow has no price feed registry: an admin must call setPriceFeeds first");
   const feeds = await hre.ethers.getContractAt("PriceFeeds", registry, signer);
   const quote = await feeds.quote(token, currencyToBytes3(price.currency), price.price).catch(async (error: unknown) => {
+    rethrowNodeGaveUp(error);
     throw new CliError(`no quote for invoice ${id} in ${token === ZeroAddress ? "ETH" : token}: ${await describeRevert(hre, error)}`);
   });
   const ceiling = asCliError("--slippage", () => ceilingFor(quote.tokenAmount, Number(slippageText)));

@@ -3,6 +3,7 @@ import { Interface, type BaseContract, type ContractTransactionResponse, type Er
 import { SOLIDITY_STATUS } from "../../core/invoice/status";
 import { findRevertData } from "../../core/revert";
 import { CliError } from "./cli";
+import { rethrowNodeGaveUp } from "./node-retry";
 import { CONTRACT_NAMES } from "../../core/deployment";
 
 /** Options every sending task takes. */
@@ -43,6 +44,7 @@ export async function sendOrSimulate(
     return { dryRun: false, hash: receipt.hash, block: receipt.blockNumber, gasUsed: receipt.gasUsed.toString() };
   } catch (error) {
     if (error instanceof CliError) throw error;
+    rethrowNodeGaveUp(error);
     throw new CliError(`${method} would revert: ${await describeRevert(hre, error)}`);
   }
 }

@@ -6,6 +6,7 @@ import { readDeployment } from "../../core/deployment-file";
 import { localDeploymentsDir } from "../../scripts/lib/deployments";
 import { resolveAddress } from "./args";
 import { CliError } from "./cli";
+import { rethrowNodeGaveUp } from "./node-retry";
 
 /** Settle's deployed contracts on the task's network, connected to a signer. */
 export interface Settle {
@@ -48,8 +49,10 @@ export async function loadSettle(hre: HardhatRuntimeEnvironment, signer?: Signer
   };
 }
 
+/** The network's first answer failed: the transport's one line when it gave up waiting, else where the node should be. */
 function unreachable(hre: HardhatRuntimeEnvironment) {
-  return (): never => {
+  return (error: unknown): never => {
+    rethrowNodeGaveUp(error);
     const url = "url" in hre.network.config ? hre.network.config.url : hre.network.name;
     throw new CliError(`cannot reach the node of network ${hre.network.name} at ${url}: is it running (\`npm start\`)?`);
   };
@@ -68,7 +71,8 @@ export async function tokenUnits(hre: HardhatRuntimeEnvironment, token: string):
   const erc20 = await hre.ethers.getContractAt("IERC20Metadata", token);
   try {
     return { symbol: await erc20.symbol(), decimals: Number(await erc20.decimals()) };
-  } catch {
+  } catch (error) {
+    rethrowNodeGaveUp(error);
     throw new CliError(`${token} does not answer symbol()/decimals(): is it an ERC-20 token on this network?`);
   }
 }

@@ -1,6 +1,10 @@
-/** Runs Hardhat tasks in-process as the CLI would, for the task specs. */
+/** Runs Hardhat tasks for the task specs: in-process as the CLI would, or as the CLI itself in a process of its own. */
 import { expect } from "chai";
+import { spawn } from "node:child_process";
+import { join } from "node:path";
 import hre from "hardhat";
+import { BIN } from "../../scripts/stack/paths";
+import { QUIET_ENV, REPO_ROOT } from "./node";
 
 /** What a task printed, and whether it failed. */
 export interface TaskRun {
@@ -32,4 +36,40 @@ export async function runJson(name: string, args: Record<string, unknown> = {}):
   const run = await runTask(name, { ...args, json: true });
   expect(run.failed, run.err).to.equal(false);
   return JSON.parse(run.out) as Record<string, string>;
+}
+
+/** What a task run in its own process printed, and its exit code. */
+export interface TaskProcessRun {
+  out: string;
+  err: string;
+  exitCode: number;
+}
+
+/**
+ * Runs `hardhat <name> --network <network>` in its own process, as a person would: `args` become flags (`maxFee` →
+ * `--max-fee`; `true` → a bare flag), `env` is added to this process's environment.
+ */
+export async function runTaskProcess(
+  name: string,
+  args: Record<string, string | boolean>,
+  options: { network: string; env: Record<string, string> },
+): Promise<TaskProcessRun> {
+  const flags = Object.entries(args).flatMap(([key, value]) => {
+    const flag = `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    return value === true ? [flag] : value === false ? [] : [flag, value];
+  });
+  const child = spawn(join(BIN, "hardhat"), ["--network", options.network, name, ...flags], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...QUIET_ENV, ...options.env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  child.stdout.on("data", (chunk: Buffer) => out.push(chunk));
+  child.stderr.on("data", (chunk: Buffer) => err.push(chunk));
+  const exitCode = await new Promise<number>((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code) => resolve(code ?? 1));
+  });
+  return { out: Buffer.concat(out).toString("utf8"), err: Buffer.concat(err).toString("utf8"), exitCode };
 }

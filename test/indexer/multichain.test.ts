@@ -10,7 +10,7 @@ import { describeBackends } from "../helpers/app-db";
 import { dumpIndex } from "../helpers/index-dump";
 import { expectIndexMatchesChain } from "../helpers/index-truth";
 import { startIndexer, type RunningIndexer } from "../helpers/indexer";
-import { deploySettle, startHardhatNode, type HardhatNode, type TestDeployment } from "../helpers/node";
+import { deploySettle, latestTimestamp, shareClock, startHardhatNode, type HardhatNode, type TestDeployment } from "../helpers/node";
 import { stopAllProcesses, waitFor } from "../helpers/processes";
 import { runScenario, type ScenarioResult } from "../helpers/scenario-actions";
 
@@ -20,26 +20,6 @@ interface Chain {
   deployment: TestDeployment;
   provider: JsonRpcProvider;
   scenario: ScenarioResult;
-}
-
-/** The latest block's timestamp of `node`. */
-async function latestTimestamp(node: HardhatNode): Promise<number> {
-  return Number((await node.rpc<{ timestamp: string }>("eth_getBlockByNumber", ["latest", false])).timestamp);
-}
-
-/**
- * Brings the nodes to one clock, the latest of theirs, and has them mine a block every `intervalMs` (0: only on a
- * transaction). Ponder 0.6 indexes several chains in the order of their blocks' timestamps: an idle chain, or one whose
- * clock is behind (evm_increaseTime on the other), holds back the events of the others. Public chains mine all the
- * time on one clock; local nodes must be made to.
- */
-async function shareClock(nodes: readonly HardhatNode[], intervalMs: number): Promise<void> {
-  const now = Math.max(...(await Promise.all(nodes.map(latestTimestamp)))) + 1;
-  for (const node of nodes) {
-    await node.rpc("evm_setNextBlockTimestamp", [now]);
-    await node.rpc("evm_mine");
-    await node.rpc("evm_setIntervalMining", [intervalMs]);
-  }
 }
 
 // Two local chains (31337 and 31338, the same deployer: the same contract addresses on both) behind one indexer.

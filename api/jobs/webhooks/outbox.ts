@@ -6,6 +6,7 @@ import { dialectOf, greatest, jsonListMatches } from "../../db/dialect";
 import type { IndexReader } from "../../index/reader";
 import { type WebhookEventType, describeEvent, invoiceSnapshot, webhookEventId } from "../../services/webhooks/events";
 import { numberOf } from "../../services/drafts";
+import { markRemoved, markRestored } from "./reorgs";
 
 /** What the poller reads from the index. */
 export type OutboxIndex = Pick<IndexReader, "status" | "invoice" | "invoiceEventsInBlocks" | "invoicesByAccount">;
@@ -40,7 +41,8 @@ function deliveryBody(id: string, type: string, createdAt: string, data: unknown
  * 1. scans the index's invoice events from a persisted block cursor (re-reading the last
  *    {@link REORG_WINDOW_BLOCKS}), records new ones in webhook_events, marks the ones a reorg removed
  *    (cancelling their pending deliveries and enqueuing `invoice.reorged` to endpoints that may
- *    have received them), and moves the cursor, all in one transaction;
+ *    have received them) once the index's head has moved since the last poll, marks removed ones that are back
+ *    present again (./reorgs), and moves the cursor, all in one transaction;
  * 2. records `invoice.expired` for invoices of subscribed merchants whose due date has passed unpaid;
  * 3. enqueues a delivery per subscribed endpoint for every event that now has the endpoint's
  *    confirmations (indexed head − event block + 1), in one transaction.
@@ -48,6 +50,9 @@ function deliveryBody(id: string, type: string, createdAt: string, data: unknown
  * poll: the writing transactions take one advisory lock on PostgreSQL, so they run one after the other.
  */
 export class WebhookOutbox {
+  /** The index's head at the last poll (undefined before the first). */
+  private lastHead: bigint | undefined;
+
   /**
    * @param db the app database
    * @param index the index read module
@@ -71,7 +76,11 @@ export class WebhookOutbox {
     }
     if (!status.ready || !status.block) return 0;
     const head = status.block.number;
-    await this.scan(head);
+    // An event missing from an index whose head has not moved since the last poll is not gone yet: Ponder takes the
+    // blocks after its finalized checkpoint out when it restarts and indexes them again before its head moves.
+    const confirmRemovals = this.lastHead !== undefined && head !== this.lastHead;
+    await this.scan(head, confirmRemovals);
+    this.lastHead = head;
     await this.expire(head, status.block.timestamp);
     return this.enqueue(head);
   }
@@ -82,7 +91,7 @@ export class WebhookOutbox {
     return row ? BigInt(row.block_number) : undefined;
   }
 
-  private async scan(head: bigint): Promise<void> {
+  private async scan(head: bigint, confirmRemovals: boolean): Promise<void> {
     let cursor = await this.cursor();
     if (cursor === undefined) {
       // First run: start below the oldest endpoint's first block (or at the head), not at genesis.
@@ -101,44 +110,20 @@ export class WebhookOutbox {
 
     await this.db.transaction().execute(async (trx) => {
       await lockOutbox(trx);
-      const seen = await trx
+      const recorded = await trx
         .selectFrom("webhook_events")
-        .select(["id", "source_id", "type", "invoice_id", "data"])
-        .where("removed_at", "is", null)
+        .select(["id", "source_id", "type", "invoice_id", "data", "merchant", "block_number", "removed_at"])
         .where("source_id", "not like", "expired:%")
         .where("block_number", ">=", Number(from))
         .where("block_number", "<=", Number(to))
         .execute();
-      const known = new Set(seen.map((e) => e.source_id));
-      for (const gone of seen.filter((e) => !present.has(e.source_id))) {
-        await trx.updateTable("webhook_events").set({ removed_at: time }).where("id", "=", gone.id).execute();
-        const deliveries = await trx.selectFrom("webhook_deliveries").selectAll().where("event_id", "=", gone.id).execute();
-        for (const delivery of deliveries) {
-          if (delivery.status === "pending") {
-            await trx
-              .updateTable("webhook_deliveries")
-              .set({ status: "cancelled", next_attempt_at: null })
-              .where("id", "=", delivery.id)
-              .execute();
-          }
-          if (delivery.attempts > 0) {
-            const id = webhookEventId(`${gone.source_id}:reorged`);
-            const data = {
-              invoiceId: gone.invoice_id,
-              reorgedEventId: gone.id,
-              reorgedEventType: gone.type,
-              original: JSON.parse(gone.data) as unknown,
-            };
-            await this.insertDelivery(
-              trx,
-              delivery.endpoint_id,
-              id,
-              "invoice.reorged",
-              deliveryBody(id, "invoice.reorged", new Date(time).toISOString(), data),
-            );
-          }
-        }
-        this.logger.warn({ eventId: gone.id, sourceId: gone.source_id, type: gone.type }, "webhook event removed by a reorg");
+      const seen = recorded.filter((e) => e.removed_at === null);
+      const known = new Set(recorded.map((e) => e.source_id));
+      const insert = this.insertDelivery.bind(this);
+      for (const gone of confirmRemovals ? seen.filter((e) => !present.has(e.source_id)) : [])
+        await markRemoved(trx, gone, time, insert, deliveryBody, this.logger);
+      for (const back of recorded.filter((e) => e.removed_at !== null && present.has(e.source_id))) {
+        await markRestored(trx, back, time, this.logger);
       }
       for (const event of events) {
         if (known.has(event.id) || event.invoiceId === null) continue;

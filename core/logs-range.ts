@@ -70,10 +70,17 @@ interface LogsRangeState {
 
 /**
  * Wraps `request` so that its eth_getLogs calls adapt their block range to the provider's refusals; other calls pass
- * through. `onChange` hears of every change of the range (for the log). One wrapper per network: it keeps what it learnt.
+ * through. `onChange` hears of every change of the range (for the log). `maxRange` (blocks; 0: none) is the widest
+ * range ever asked for, as a network's settings say (core/networks' maxLogsBlockRange). One wrapper per network: it
+ * keeps what it learnt.
  */
-export function adaptiveLogsRange(request: RpcRequest, onChange: (range: number, why: string) => void = () => {}): RpcRequest {
-  const state: LogsRangeState = { maxRange: undefined, ceiling: undefined, successes: 0 };
+export function adaptiveLogsRange(
+  request: RpcRequest,
+  onChange: (range: number, why: string) => void = () => {},
+  maxRange = 0,
+): RpcRequest {
+  const configured = maxRange > 0 ? maxRange : undefined;
+  const state: LogsRangeState = { maxRange: configured, ceiling: configured, successes: 0 };
 
   const succeeded = () => {
     if (state.maxRange === undefined || ++state.successes < GROW_AFTER) return;

@@ -101,6 +101,11 @@ export function onError(logger: Logger): ErrorHandler {
       // The read module's own argument checks; the route schemas should have caught it first.
       return errorResponse(c, 400, "invalid_query", err.message.slice(0, 300));
     }
+    if (err instanceof Error && err.name === "IndexAmbiguousError") {
+      // An id on several chains, asked without `?chainId=`: the caller picks a chain.
+      const candidates = (err as Error & { candidates: { chainId: number }[] }).candidates.map(({ chainId }) => ({ chainId }));
+      return errorResponse(c, 409, "ambiguous_id", err.message.slice(0, 300), { candidates });
+    }
     if (err instanceof Error && NOT_READY_NAMES.has(err.name)) {
       return errorResponse(c, 503, "index_not_ready", "The index is not ready yet; retry shortly");
     }

@@ -22,6 +22,8 @@ export interface RpcTuning {
   maxRequestsPerSecond: number;
   /** How often several URLs are ranked (ms), by latency and errors. */
   rankIntervalMs: number;
+  /** The widest eth_getLogs range asked for (blocks; 0: as wide as the provider takes, narrowed on refusal). */
+  maxLogsBlockRange: number;
 }
 
 /** The tuning of a network on chain `chainId`: its settings (core/networks: the environment's, else the chain's defaults). */
@@ -33,6 +35,7 @@ export function rpcTuningFor(network: NetworkConfig, chainId: number): RpcTuning
     maxRetryDelayMs: 2_000,
     maxRequestsPerSecond: rpc.maxRequestsPerSecond,
     rankIntervalMs: 10_000,
+    maxLogsBlockRange: rpc.maxLogsBlockRange,
   };
 }
 
@@ -64,7 +67,7 @@ export function settleTransport(urls: readonly string[], tuning: RpcTuning, onLo
   const patient = patientTransport(inner, { patienceMs: tuning.patienceMs, baseDelayMs: 100, maxDelayMs: tuning.maxRetryDelayMs });
   return (params) => {
     const transport = patient(params);
-    const request = oneLatestAtATime(adaptiveLogsRange(transport.request as RpcRequest, onLogsRange));
+    const request = oneLatestAtATime(adaptiveLogsRange(transport.request as RpcRequest, onLogsRange, tuning.maxLogsBlockRange));
     return { ...transport, request: request as typeof transport.request };
   };
 }

@@ -51,6 +51,14 @@ describe("Indexer: adaptive eth_getLogs range", function () {
     });
   }
 
+  it("never asks for more blocks than the network's setting, so a provider capped there never refuses", async function () {
+    const direct = await node.rpc<unknown[]>("eth_getLogs", [range]);
+    proxy.setProfile({ maxLogsBlockRange: 5, logsErrorWording: "generic" });
+    const request = adaptiveLogsRange(http(proxy.url, { retryCount: 0 })({}).request as RpcRequest, undefined, 5);
+    expect(await request({ method: "eth_getLogs", params: [range] })).to.deep.equal(direct);
+    expect(proxy.counts.logsRefused).to.equal(0);
+  });
+
   it("halves a range whose result is too large, in each wording", async function () {
     const direct = await node.rpc<unknown[]>("eth_getLogs", [range]);
     for (const wording of ["alchemy", "infura", "generic"] as LogsErrorWording[]) {

@@ -46,7 +46,10 @@ export async function readStatus(db: Queryable): Promise<IndexStatus> {
   const blockOf = (entry: PonderStatus[string]) =>
     entry.block ? { number: BigInt(entry.block.number), timestamp: BigInt(entry.block.timestamp) } : null;
   const chainIds = caughtUp ? (JSON.parse(caughtUp.chains) as Record<string, number>) : {};
-  const [network, first] = entries[0]!;
+  // `network` and `block` are the first configured network's (the caught-up record lists them in configured order;
+  // Ponder's status row does not keep that order).
+  const firstName = Object.keys(chainIds).find((name) => status[name] !== undefined) ?? entries[0]![0];
+  const [network, first] = [firstName, status[firstName]!];
   return {
     ready: caughtUp !== undefined,
     network,

@@ -3,11 +3,12 @@
  * straight on the escrow by the demo merchant, one of them paid in ETH by the demo client, one cancelled, one left
  * open, so that lists and history show rows of both chains.
  */
-import { Contract, JsonRpcProvider, Network, ZeroAddress, ZeroHash, parseEther } from "ethers";
+import { Contract, ZeroAddress, ZeroHash, parseEther } from "ethers";
 import { PaymentEscrowAbi } from "../../core/abis/PaymentEscrow";
 import type { Deployment } from "../../core/deployment";
 import type { InvoiceStatus } from "../../core/invoice/status";
 import { DEMO_ACCOUNTS } from "./demo-data";
+import { demoProvider } from "./demo-provider";
 import { testAccount } from "./test-accounts";
 
 /** The invoices of a further chain's demo: its amount in ETH and what happens to it. */
@@ -31,11 +32,7 @@ export async function fillMoreChainsDemo(target: {
   log?: (line: string) => void;
 }): Promise<{ invoices: { id: bigint; expect: InvoiceStatus }[] }> {
   const log = target.log ?? (() => undefined);
-  const provider = new JsonRpcProvider(target.rpcUrl, Network.from(target.deployment.chainId), {
-    staticNetwork: true,
-    cacheTimeout: -1,
-    pollingInterval: 100,
-  });
+  const provider = demoProvider(target.rpcUrl, target.deployment.chainId);
   try {
     const escrowAddress = target.deployment.contracts.PaymentEscrow.address;
     const merchant = new Contract(escrowAddress, PaymentEscrowAbi, testAccount(DEMO_ACCOUNTS.merchant).connect(provider));

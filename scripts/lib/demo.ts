@@ -5,7 +5,7 @@
  * a draft with line items (so that the page shows the document and its verification mark), then the
  * test accounts send the real transactions to the node.
  */
-import { Contract, JsonRpcProvider, Network, ZeroAddress, parseEther, parseUnits, type HDNodeWallet, type Wallet } from "ethers";
+import { Contract, ZeroAddress, parseEther, parseUnits, type HDNodeWallet, type Wallet } from "ethers";
 import { PaymentEscrowAbi } from "../../core/abis/PaymentEscrow";
 import { SettleTokenAbi } from "../../core/abis/SettleToken";
 import { StakingRewardsAbi } from "../../core/abis/StakingRewards";
@@ -15,6 +15,7 @@ import { DEMO_ACCOUNTS, DEMO_INVOICES, DEMO_STAKES, type Role } from "./demo-dat
 import type { InvoiceStatus } from "../../core/invoice/status";
 import { apiRequest, signIn, signRelayed, untilIndexed } from "./demo-api";
 import { signPermit, type EthersPermitToken } from "./permit";
+import { demoProvider } from "./demo-provider";
 import { testAccount } from "./test-accounts";
 
 export { DEMO_ACCOUNTS, DEMO_INVOICES, DEMO_STAKES } from "./demo-data";
@@ -48,11 +49,7 @@ interface Actor {
  */
 export async function fillDemo(target: DemoTarget): Promise<{ invoices: { id: bigint; expect: InvoiceStatus }[] }> {
   const log = target.log ?? (() => undefined);
-  const provider = new JsonRpcProvider(target.rpcUrl, Network.from(target.deployment.chainId), {
-    staticNetwork: true,
-    cacheTimeout: -1,
-    pollingInterval: 100,
-  });
+  const provider = demoProvider(target.rpcUrl, target.deployment.chainId);
   try {
     const { SettleToken, StakingRewards, PaymentEscrow } = target.deployment.contracts;
     const escrowAt = (signer: Actor["wallet"]) => new Contract(PaymentEscrow.address, PaymentEscrowAbi, signer);

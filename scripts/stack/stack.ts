@@ -16,7 +16,7 @@ import { deploySettle, shareClock, startHardhatNode, type HardhatNode, type Loca
 export const STACK_NETWORKS = ["localhost", "localhost2"] as const;
 
 /** With several chains, each node mines a block this often (ms) on one clock (see shareClock). */
-const MULTICHAIN_BLOCK_INTERVAL_MS = 1_000;
+export const MULTICHAIN_BLOCK_INTERVAL_MS = 1_000;
 
 /** How many local chains a stack may run (`npm start -- --chains <n>`). */
 export type ChainCount = 1 | 2;

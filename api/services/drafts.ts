@@ -95,40 +95,20 @@ export async function draftOf(deps: AppDeps, row: InvoiceRow, now: number): Prom
   return loadDraft(deps.db, onchain);
 }
 
-/** One match of an ambiguous invoice id, as a 409 `ambiguous_id` lists it. */
-export interface InvoiceCandidate {
-  chainId: number;
-  chainName: string;
-  id: string;
-  merchant: string;
-  status: string;
-}
-
 /**
  * The one resolver of an invoice id for every invoice route: by on-chain id (the index, with the draft that holds its
  * details) or by draft id (app database, with its on-chain row once created with the same terms on the draft's chain).
  * With `chainId` (`?chainId=`), only that chain's invoice; without, the one chain that has such an invoice.
  *
- * @throws ApiError 400 `unknown_chain` for a chain not served here; 409 `ambiguous_id` (details.candidates, one per
- *   chain) when the id is on several chains and no chain was given; 404 `invoice_not_found` when there is none
+ * @throws ApiError 400 `unknown_chain` for a chain not served here; 404 `invoice_not_found` when there is none;
+ *   IndexAmbiguousError (answered 409 `ambiguous_id` with the candidates, api/lib/errors) when the id is on several
+ *   chains and no chain was given
  */
 export async function locateInvoice(deps: AppDeps, id: string, now: number, chainId?: number): Promise<InvoiceRecord> {
   if (chainId !== undefined) chainsOf(deps).require(chainId);
   const on = chainId === undefined ? "" : ` on chain ${chainId} (${chainName(chainId)})`;
   if (/^\d+$/.test(id)) {
-    const matches = await deps.index.invoiceMatches(BigInt(id), chainId);
-    if (matches.length > 1) {
-      const candidates: InvoiceCandidate[] = matches.map((row) => ({
-        chainId: row.chainId,
-        chainName: chainName(row.chainId),
-        id: row.id.toString(),
-        merchant: row.merchant,
-        status: row.status,
-      }));
-      const names = candidates.map((c) => `${c.chainId} (${c.chainName})`).join(", ");
-      throw new ApiError(409, "ambiguous_id", `Invoice ${id} exists on chains ${names}: add ?chainId= to name one`, { candidates });
-    }
-    const row = matches[0];
+    const row = await deps.index.invoice(BigInt(id), chainId);
     if (!row) throw new ApiError(404, "invoice_not_found", `No invoice ${id} on chain${on}`);
     return { row, loaded: await draftOf(deps, row, now) };
   }
@@ -138,7 +118,7 @@ export async function locateInvoice(deps: AppDeps, id: string, now: number, chai
   const draftChain = loaded.draft.chain_id;
   const onchain = (await safeStatus(deps.index)).ready
     ? loaded.draft.onchain_id !== null
-      ? (await deps.index.invoiceMatches(BigInt(loaded.draft.onchain_id), draftChain))[0]
+      ? await deps.index.invoice(BigInt(loaded.draft.onchain_id), draftChain)
       : await deps.index.invoiceByReference(loaded.draft.reference, draftChain)
     : undefined;
   if (onchain && (loaded.draft.onchain_id !== null || termsMatch(loaded.draft, onchain))) {

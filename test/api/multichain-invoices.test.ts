@@ -122,7 +122,7 @@ describe("API invoices on several chains", function () {
       expect(res.status, path).to.equal(409);
       const body = (await res.json()) as { error: { code: string; message: string; details: { candidates: Candidate[] } } };
       expect(body.error.code).to.equal("ambiguous_id");
-      expect(body.error.message).to.include("?chainId=");
+      expect(body.error.message).to.equal("invoice 1 exists on chains 31337, 31338: give the chain (?chainId=)");
       expect(body.error.details.candidates).to.deep.equal([
         { chainId: LOCAL_CHAIN_ID, chainName: "Hardhat (local)", id: "1", merchant: merchant.address.toLowerCase(), status: "open" },
         { chainId: LOCAL_CHAIN_ID_2, chainName: "Hardhat (local 2)", id: "1", merchant: merchant.address.toLowerCase(), status: "open" },

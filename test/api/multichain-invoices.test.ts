@@ -151,6 +151,21 @@ describe("API invoices on several chains", function () {
     expect(wrongChain.status).to.equal(404);
   });
 
+  it("lists the invoices of every chain, each with its chain, and filters them by ?chainId=", async function () {
+    const all = (await (await get("/invoices?role=merchant")).json()) as { items: InvoiceBody[] };
+    expect(all.items.map((item) => [item.chainId, item.id]).sort()).to.deep.equal([
+      [LOCAL_CHAIN_ID, "1"],
+      [LOCAL_CHAIN_ID_2, "1"],
+    ]);
+    const second = (await (await get(`/invoices?role=merchant&chainId=${LOCAL_CHAIN_ID_2}`)).json()) as { items: InvoiceBody[] };
+    expect(second.items.map((item) => [item.chainId, item.chainName, item.onchain!.amount])).to.deep.equal([
+      [LOCAL_CHAIN_ID_2, "Hardhat (local 2)", totals.get(LOCAL_CHAIN_ID_2)],
+    ]);
+    const unknown = await get("/invoices?chainId=5");
+    expect(unknown.status).to.equal(400);
+    expect(await errorCode(unknown)).to.equal("unknown_chain");
+  });
+
   it("names the second chain on its invoice's HTML and PDF documents", async function () {
     const html = await get(`/invoices/1/document?chainId=${LOCAL_CHAIN_ID_2}`);
     expect(html.status).to.equal(200);

@@ -9,7 +9,7 @@ import { findCustomer } from "../../services/customers";
 import type { CustomerDetails } from "../../lib/legal-schemas";
 import type { InvoiceRow } from "../../index/rows";
 import type { InvoiceStatus } from "../../../core/invoice/status";
-import { draftOf, loadDraft, locateInvoice } from "../../services/drafts";
+import { draftOf, loadDraft, locateInvoice, recordChainId } from "../../services/drafts";
 import { creditNoteJson, draftJson, findInvoiceJson, invoiceJson } from "./json";
 import { invoiceEmailsJson } from "./emails";
 import { issueCreditNotes } from "../../services/credit-notes";
@@ -109,7 +109,8 @@ export function invoiceRoutes(deps: AppDeps) {
         method: "get",
         path: "/",
         tags: ["invoices"],
-        summary: "Invoices where the signed-in account is merchant or payer (from the index); status=draft lists drafts not yet on chain",
+        summary:
+          "Invoices where the signed-in account is merchant or payer (from the index), of every chain or of `chainId`; status=draft lists drafts not yet on chain",
         middleware: [read] as const,
         security: [{ bearer: [] }],
         request: { query: InvoiceListQuerySchema },
@@ -121,6 +122,7 @@ export function invoiceRoutes(deps: AppDeps) {
       async (c) => {
         const q = c.req.valid("query");
         const me = c.get("auth").address;
+        if (q.chainId !== undefined) chainsOf(deps).require(q.chainId);
         if (q.status?.includes("draft")) {
           if (q.status.length > 1)
             throw new ApiError(400, "validation_failed", "The request is invalid", [
@@ -128,6 +130,7 @@ export function invoiceRoutes(deps: AppDeps) {
             ]);
           let query = deps.db.selectFrom("invoice_drafts").selectAll().where("merchant", "=", me).where("onchain_id", "is", null);
           if (q.token) query = query.where("token", "=", q.token);
+          if (q.chainId !== undefined) query = query.where("chain_id", "=", q.chainId);
           if (q.from !== undefined) query = query.where("created_at", ">=", Number(q.from) * 1000);
           if (q.to !== undefined) query = query.where("created_at", "<", Number(q.to) * 1000);
           if (q.cursor !== undefined) {
@@ -155,6 +158,7 @@ export function invoiceRoutes(deps: AppDeps) {
           role: q.role,
           status: q.status as InvoiceStatus[] | undefined,
           token: q.token?.toLowerCase(),
+          chainId: q.chainId,
           fromTimestamp: q.from,
           toTimestamp: q.to,
           cursor: q.cursor,
@@ -240,7 +244,7 @@ export function invoiceRoutes(deps: AppDeps) {
         const { row, loaded } = record;
         const events = row ? await deps.index.invoiceEvents(row.id, row.chainId) : [];
         const notes = row && loaded ? await issueCreditNotes(deps.db, row, loaded, events, now()) : [];
-        return c.json({ items: notes.map(creditNoteJson) }, 200);
+        return c.json({ items: notes.map((note) => creditNoteJson(note, recordChainId(record))) }, 200);
       },
     );
 

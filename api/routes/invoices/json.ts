@@ -120,8 +120,8 @@ export async function findInvoiceJson(deps: AppDeps, id: string, now: number, ch
   return invoiceJson(await locateInvoice(deps, id, now, chainId));
 }
 
-/** A credit note as JSON. */
-export function creditNoteJson(note: CreditNotesTable): z.infer<typeof CreditNoteSchema> {
+/** A credit note of an invoice on chain `chainId` as JSON. */
+export function creditNoteJson(note: CreditNotesTable, chainId: number): z.infer<typeof CreditNoteSchema> {
   return {
     number: note.number,
     invoiceId: note.invoice_id,
@@ -131,6 +131,6 @@ export function creditNoteJson(note: CreditNotesTable): z.infer<typeof CreditNot
     txHash: note.tx_hash,
     blockNumber: note.block_number,
     issuedAt: new Date(note.issued_at * 1000).toISOString(),
-    documentPath: `/invoices/${note.invoice_id}/document?creditNote=${encodeURIComponent(note.number)}`,
+    documentPath: `/invoices/${note.invoice_id}/document?chainId=${chainId}&creditNote=${encodeURIComponent(note.number)}`,
   };
 }

@@ -231,6 +231,12 @@ export const InvoiceListQuerySchema = z.object({
     .optional()
     .openapi({ type: "string", example: "created,paid" }),
   token: AddressSchema.optional(),
+  chainId: z.coerce
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .openapi({ description: "Only the invoices (or drafts) of this chain; default: every served chain", example: 31337 }),
   from: TimeSchema.optional(),
   to: TimeSchema.optional(),
   cursor: z

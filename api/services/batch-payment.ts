@@ -68,9 +68,11 @@ export async function planBatchPayment(deps: AppDeps, invoiceIds: readonly strin
       if (!row) throw new ApiError(409, "invoice_not_onchain", "This draft is not on chain yet");
       chainIds.add(row.chainId);
       const id = row.id.toString();
-      const first = seen.get(id);
+      // The same invoice is the same id on the same chain: #1 of two chains are two invoices.
+      const key = `${row.chainId}:${id}`;
+      const first = seen.get(key);
       if (first !== undefined) throw new ApiError(400, "invoice_listed_twice", `It is invoice ${id}, already listed as ${first}`);
-      seen.set(id, invoiceId);
+      seen.set(key, invoiceId);
       if (!sameAddress(ctx.payer, ctx.caller) && !sameAddress(row.merchant, ctx.caller))
         throw new ApiError(403, "not_invoice_merchant", "A batch for another payer may only hold invoices you issued");
       const payable = { ...row, amount: row.amount.toString(), paid: row.paid.toString() };

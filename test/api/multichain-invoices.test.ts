@@ -199,6 +199,36 @@ describe("API invoices on several chains", function () {
     expect(listed.items).to.have.length(0);
   });
 
+  it("prepares transactions and batches for the invoice's own chain", async function () {
+    const escrow2 = stack.chains[1]!.deployment.contracts.PaymentEscrow.address;
+    const cancel = await t.app.request(
+      `/invoices/1/transactions?chainId=${LOCAL_CHAIN_ID_2}`,
+      jsonRequest("POST", { action: "cancel" }, auth),
+    );
+    expect(cancel.status, await cancel.clone().text()).to.equal(200);
+    const { transactions } = (await cancel.json()) as { transactions: { to: string; chainId: number }[] };
+    expect(transactions.map((tx) => [tx.to, tx.chainId])).to.deep.equal([[escrow2, LOCAL_CHAIN_ID_2]]);
+    const ambiguous = await t.app.request("/invoices/1/transactions", jsonRequest("POST", { action: "cancel" }, auth));
+    expect(ambiguous.status).to.equal(409);
+
+    const batch = await t.app.request(
+      `/invoices/batch-transactions?chainId=${LOCAL_CHAIN_ID_2}`,
+      jsonRequest("POST", { invoiceIds: ["1"], payer }, auth),
+    );
+    expect(batch.status, await batch.clone().text()).to.equal(200);
+    const plan = (await batch.json()) as { transactions: { chainId: number }[]; payments: { id: string; amount: string }[] };
+    expect(plan.payments).to.deep.equal([
+      { id: "1", token: stack.chains[1]!.deployment.contracts.SettleToken.address.toLowerCase(), amount: totals.get(LOCAL_CHAIN_ID_2) },
+    ]);
+    expect(plan.transactions.every((tx) => tx.chainId === LOCAL_CHAIN_ID_2)).to.equal(true);
+    const mixed = await t.app.request(
+      "/invoices/batch-transactions",
+      jsonRequest("POST", { invoiceIds: [drafts.get(LOCAL_CHAIN_ID)!, drafts.get(LOCAL_CHAIN_ID_2)!], payer }, auth),
+    );
+    expect(mixed.status).to.equal(400);
+    expect(await errorCode(mixed)).to.equal("batch_mixed_chains");
+  });
+
   it("refuses a chain it does not serve, on reads and on new drafts, with unknown_chain", async function () {
     const read = await get("/invoices/1?chainId=5");
     expect(read.status).to.equal(400);

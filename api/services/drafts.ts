@@ -106,15 +106,15 @@ export async function draftOf(deps: AppDeps, row: InvoiceRow, now: number): Prom
  */
 export async function locateInvoice(deps: AppDeps, id: string, now: number, chainId?: number): Promise<InvoiceRecord> {
   if (chainId !== undefined) chainsOf(deps).require(chainId);
-  const on = chainId === undefined ? "" : ` on chain ${chainId} (${chainName(chainId)})`;
+  const chain = chainId === undefined ? "" : ` ${chainId} (${chainName(chainId)})`;
   if (/^\d+$/.test(id)) {
     const row = await deps.index.invoice(BigInt(id), chainId);
-    if (!row) throw new ApiError(404, "invoice_not_found", `No invoice ${id} on chain${on}`);
+    if (!row) throw new ApiError(404, "invoice_not_found", `No invoice ${id} on chain${chain}`);
     return { row, loaded: await draftOf(deps, row, now) };
   }
   const loaded = await loadDraft(deps.db, { id });
   if (!loaded || (chainId !== undefined && loaded.draft.chain_id !== chainId))
-    throw new ApiError(404, "invoice_not_found", `No invoice draft with this id${on}`);
+    throw new ApiError(404, "invoice_not_found", `No invoice draft with this id${chainId === undefined ? "" : ` for chain${chain}`}`);
   const draftChain = loaded.draft.chain_id;
   const onchain = (await safeStatus(deps.index)).ready
     ? loaded.draft.onchain_id !== null

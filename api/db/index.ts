@@ -14,6 +14,7 @@ import * as m0009 from "./migrations/0009_language";
 import * as m0010 from "./migrations/0010_email";
 import * as m0011 from "./migrations/0011_priced_drafts";
 import * as m0012 from "./migrations/0012_invoice_mentions";
+import * as m0013 from "./migrations/0013_share_link_chain";
 import type { AppDatabase } from "./types";
 import { dialectOf } from "./dialect";
 import { checkPostgres, openPostgresDb } from "./postgres";
@@ -35,6 +36,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0010_email": m0010,
   "0011_priced_drafts": m0011,
   "0012_invoice_mentions": m0012,
+  "0013_share_link_chain": m0013,
 };
 
 /** Serves MIGRATIONS to Kysely's Migrator (no file-system scanning, works under ts-node and compiled). */

@@ -128,6 +128,8 @@ export interface ShareLinksTable {
   expires_at: number | null;
   revoked_at: number | null;
   last_used_at: number | null;
+  /** The chain of the invoice (null: made before several chains, the first network's; see migration 0013). */
+  chain_id: number | null;
 }
 
 /** OAuth2 clients of merchants' servers (client credentials). Only the scrypt hash of the secret is stored. */

@@ -11,12 +11,12 @@ import { loadDraft } from "../services/drafts";
  */
 export async function issuePendingCreditNotes(db: AppDb, index: IndexReader, now: number): Promise<number> {
   if (!(await safeStatus(index)).ready) return 0;
-  const numbered = await db.selectFrom("invoice_drafts").select(["id", "onchain_id"]).where("number", "is not", null).execute();
+  const numbered = await db.selectFrom("invoice_drafts").select(["id", "onchain_id", "chain_id"]).where("number", "is not", null).execute();
   let seen = 0;
-  for (const { id, onchain_id } of numbered) {
-    const row = await index.invoice(BigInt(onchain_id!));
+  for (const { id, onchain_id, chain_id } of numbered) {
+    const row = await index.invoice(BigInt(onchain_id!), chain_id);
     if (!row || row.refunded === 0n) continue;
-    await issueCreditNotes(db, row, (await loadDraft(db, { id }))!, await index.invoiceEvents(row.id), now);
+    await issueCreditNotes(db, row, (await loadDraft(db, { id }))!, await index.invoiceEvents(row.id, chain_id), now);
     seen += 1;
   }
   return seen;

@@ -5,6 +5,7 @@ import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { Logger } from "pino";
 import type { RpcProblem } from "../../core/rpc";
+import { chainName } from "../../core/chains";
 
 /** The one error body of the API: `{ error: { code, message, details? } }`. */
 export const ErrorSchema = z
@@ -103,7 +104,7 @@ export function onError(logger: Logger): ErrorHandler {
     }
     if (err instanceof Error && err.name === "IndexAmbiguousError") {
       // An id on several chains, asked without `?chainId=`: the caller picks a chain.
-      const candidates = (err as Error & { candidates: { chainId: number }[] }).candidates.map(({ chainId }) => ({ chainId }));
+      const candidates = (err as Error & { candidates: AmbiguousMatch[] }).candidates.map(ambiguousCandidate);
       return errorResponse(c, 409, "ambiguous_id", err.message.slice(0, 300), { candidates });
     }
     if (err instanceof Error && NOT_READY_NAMES.has(err.name)) {
@@ -119,6 +120,25 @@ export function onError(logger: Logger): ErrorHandler {
     }
     logger.error({ reqId: c.get("requestId"), err }, "unhandled error");
     return errorResponse(c, 500, "internal_error", "Internal error");
+  };
+}
+
+/** What the read module's IndexAmbiguousError lists for each chain: its chain id, and for an invoice its row. */
+interface AmbiguousMatch {
+  chainId: number;
+  id?: bigint | string;
+  merchant?: string;
+  status?: string;
+}
+
+/** One candidate of a 409 `ambiguous_id`: its chain (id and name) and, for an invoice, its id, merchant and status. */
+function ambiguousCandidate({ chainId, id, merchant, status }: AmbiguousMatch) {
+  return {
+    chainId,
+    chainName: chainName(chainId),
+    ...(id === undefined ? {} : { id: id.toString() }),
+    ...(merchant === undefined ? {} : { merchant }),
+    ...(status === undefined ? {} : { status }),
   };
 }
 

@@ -61,14 +61,15 @@ export async function exportRows(db: AppDb, index: IndexReader, merchant: string
     .where("merchant", "=", merchant)
     .where("number", "is not", null)
     .execute();
-  const numbers = new Map(drafts.map((d) => [d.onchain_id!, d.number!]));
+  // By draft: each draft names its chain, an on-chain id alone may be on several.
+  const byDraft = new Map(drafts.map((d) => [d.id, d]));
   for (const d of drafts) {
-    const row = await index.invoice(BigInt(d.onchain_id!));
+    const row = await index.invoice(BigInt(d.onchain_id!), d.chain_id);
     if (!row || row.createdTimestamp < from || row.createdTimestamp >= to) continue;
     const customer = d.customer === null ? null : (JSON.parse(d.customer) as { name?: string; vatNumber?: string | null });
     const taxes = storedTaxes(d);
     for (const t of taxes) rates.add(t.rate);
-    const events = await index.invoiceEvents(row.id);
+    const events = await index.invoiceEvents(row.id, row.chainId);
     const payments = await invoicePayments(index, row);
     rows.push({
       sortKey: `${day(row.createdTimestamp)} ${d.number}`,
@@ -103,12 +104,13 @@ export async function exportRows(db: AppDb, index: IndexReader, merchant: string
   for (const note of notes) {
     const taxes = JSON.parse(note.taxes) as Array<{ rate: string; amount: string }>;
     for (const t of taxes) rates.add(t.rate);
-    const row = await index.invoice(BigInt(note.invoice_id));
+    const draft = byDraft.get(note.draft_id);
+    const row = await index.invoice(BigInt(note.invoice_id), draft?.chain_id);
     rows.push({
       sortKey: `${day(note.issued_at)} ${note.number}`,
       kind: "credit_note",
       number: note.number,
-      refers_to: numbers.get(note.invoice_id) ?? "",
+      refers_to: draft?.number ?? "",
       issued: day(note.issued_at),
       due: "",
       customer: row?.payer ?? "",

@@ -9,7 +9,8 @@ import { ApiError } from "../lib/errors";
 import type { AppDeps } from "../middleware/context";
 import { locateInvoice } from "./drafts";
 import { readAllowance } from "./allowance";
-import { type Target, type UnsignedTx, approveTx, payManyTx } from "./escrow-tx";
+import { type UnsignedTx, approveTx, payManyTx } from "./escrow-tx";
+import { chainsOf } from "./networks";
 import { checkPayment } from "./payment-rules";
 
 /** One invoice of the batch and what it pays (decimal text, as the API's JSON has it). */
@@ -43,8 +44,8 @@ export interface BatchContext {
   payer: string;
   /** The signed-in account; another one than `payer` only for invoices it issued. */
   caller: string;
-  /** Where payMany goes. */
-  escrow: Target;
+  /** The chain of the invoices (`?chainId=`); absent: the one chain each id names (payMany goes to that chain's escrow). */
+  chainId?: number;
   /** Now, in ms (drafts are located with it). */
   now: number;
 }
@@ -53,20 +54,25 @@ export interface BatchContext {
  * The payment of everything due on `invoiceIds` (on-chain ids or draft ids) by `ctx.payer`.
  *
  * @throws ApiError naming every invoice that cannot be paid (the first one's status and code; each one in
- * `details.invoices`), 400 `invoice_listed_twice` when two ids are the same invoice
+ * `details.invoices`), 400 `invoice_listed_twice` when two ids are the same invoice, 400 `batch_mixed_chains` when the
+ * invoices are on several chains (one payMany is one chain's transaction)
  */
 export async function planBatchPayment(deps: AppDeps, invoiceIds: readonly string[], ctx: BatchContext): Promise<BatchPlan> {
   const refusals: BatchRefusal[] = [];
   const payments: BatchPayment[] = [];
   const seen = new Map<string, string>();
+  const chainIds = new Set<number>();
   for (const invoiceId of invoiceIds) {
     try {
-      const { row } = await locateInvoice(deps, invoiceId, ctx.now);
+      const { row } = await locateInvoice(deps, invoiceId, ctx.now, ctx.chainId);
       if (!row) throw new ApiError(409, "invoice_not_onchain", "This draft is not on chain yet");
+      chainIds.add(row.chainId);
       const id = row.id.toString();
-      const first = seen.get(id);
+      // The same invoice is the same id on the same chain: #1 of two chains are two invoices.
+      const key = `${row.chainId}:${id}`;
+      const first = seen.get(key);
       if (first !== undefined) throw new ApiError(400, "invoice_listed_twice", `It is invoice ${id}, already listed as ${first}`);
-      seen.set(id, invoiceId);
+      seen.set(key, invoiceId);
       if (!sameAddress(ctx.payer, ctx.caller) && !sameAddress(row.merchant, ctx.caller))
         throw new ApiError(403, "not_invoice_merchant", "A batch for another payer may only hold invoices you issued");
       const payable = { ...row, amount: row.amount.toString(), paid: row.paid.toString() };
@@ -78,6 +84,17 @@ export async function planBatchPayment(deps: AppDeps, invoiceIds: readonly strin
     }
   }
   if (refusals.length > 0) throw batchRefused(refusals);
+  if (chainIds.size > 1)
+    throw new ApiError(
+      400,
+      "batch_mixed_chains",
+      `These invoices are on chains ${[...chainIds].join(", ")}: pay each chain's in its own batch (?chainId=)`,
+      {
+        chainIds: [...chainIds],
+      },
+    );
+  const network = chainsOf(deps).require([...chainIds][0]);
+  const escrow = { to: network.current.contracts.PaymentEscrow.address, chainId: network.current.chainId };
 
   // Each ERC-20's invoices side by side so that the escrow pulls each token once; ETH last.
   const tokens = [...new Set(payments.map((p) => p.token.toLowerCase()))].sort((a, b) =>
@@ -89,8 +106,8 @@ export async function planBatchPayment(deps: AppDeps, invoiceIds: readonly strin
   for (const token of tokens) {
     const total = ordered.filter((p) => p.token.toLowerCase() === token).reduce((sum, p) => sum + BigInt(p.amount), 0n);
     if (isZeroAddress(token)) value = total;
-    else if ((await readAllowance(deps.chain, token, ctx.payer, ctx.escrow.to)) < total)
-      transactions.push(approveTx(token, ctx.escrow.to, total, ctx.escrow.chainId));
+    else if ((await readAllowance(network.chain, token, ctx.payer, escrow.to)) < total)
+      transactions.push(approveTx(token, escrow.to, total, escrow.chainId));
   }
   const ids = ordered.map((p) => BigInt(p.id));
   transactions.push(
@@ -98,7 +115,7 @@ export async function planBatchPayment(deps: AppDeps, invoiceIds: readonly strin
       ids,
       ordered.map((p) => BigInt(p.amount)),
       value,
-      ctx.escrow,
+      escrow,
     ),
   );
   return { transactions, payments: ordered };

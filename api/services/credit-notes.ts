@@ -57,5 +57,6 @@ export async function issueCreditNotes(db: AppDb, row: InvoiceRow, loaded: Loade
       });
     }
   }
-  return db.selectFrom("credit_notes").selectAll().where("invoice_id", "=", row.id.toString()).orderBy("block_number").execute();
+  // By draft, not by on-chain id: a draft is on one chain, an invoice id alone may be on several.
+  return db.selectFrom("credit_notes").selectAll().where("draft_id", "=", loaded.draft.id).orderBy("block_number").execute();
 }

@@ -14,7 +14,8 @@ import { type InvoiceRecord, locateInvoice } from "./drafts";
 import { invoiceDocuments } from "./invoice-document";
 import type { EinvoiceFile } from "../documents/einvoice";
 import type { EinvoiceDownload } from "../../core/einvoice";
-import { hashShareToken, invoiceKey, linkActive } from "./share-links";
+import { hashShareToken, linkActive, linkChainId, linkOpens } from "./share-links";
+import { chainsOf } from "./networks";
 
 /** The shared steps of the document routes, bound to the app's dependencies. */
 export function documentSources(deps: AppDeps) {
@@ -22,10 +23,21 @@ export function documentSources(deps: AppDeps) {
   const settings = sessionSettings(deps);
   const documents = invoiceDocuments(deps, now);
 
-  /** The invoice, once the index can answer (a draft is never called "not on chain" while it is still building). */
-  async function locate(id: string): Promise<InvoiceRecord> {
+  /** The first network's chain id: that of share links made before several chains. */
+  const firstChainId = () => chainsOf(deps).require(undefined).current.chainId;
+
+  /**
+   * The invoice on chain `chainId` (`?chainId=`; without one, the chain of share link `share` when it is one, else the
+   * one chain with that id), once the index can answer (a draft is never called "not on chain" while it is still
+   * building). Throws locateInvoice's 400, 404 and 409.
+   */
+  async function locate(id: string, chainId?: number, share?: string): Promise<InvoiceRecord> {
     if (!(await safeStatus(deps.index)).ready) throw new IndexNotReadyError("building", "the index is being built");
-    return locateInvoice(deps, id, now());
+    const link =
+      chainId === undefined && share !== undefined
+        ? await deps.db.selectFrom("share_links").select("chain_id").where("token_hash", "=", hashShareToken(share)).executeTakeFirst()
+        : undefined;
+    return locateInvoice(deps, id, now(), link ? linkChainId(link, firstChainId()) : chainId);
   }
 
   const isParty = (record: InvoiceRecord, address: string, roles: Array<"merchant" | "payer">) => {
@@ -51,7 +63,7 @@ export function documentSources(deps: AppDeps) {
     if (share !== undefined) {
       const time = now();
       const link = await deps.db.selectFrom("share_links").selectAll().where("token_hash", "=", hashShareToken(share)).executeTakeFirst();
-      if (link && link.invoice_key === invoiceKey(record) && linkActive(link, time)) {
+      if (link && linkOpens(link, record, firstChainId()) && linkActive(link, time)) {
         await deps.db.updateTable("share_links").set({ last_used_at: time }).where("id", "=", link.id).execute();
         return;
       }
@@ -80,5 +92,5 @@ export function documentSources(deps: AppDeps) {
     return documents.einvoice(await documents.source(record, creditNote), format);
   }
 
-  return { now, locate, authorizeDocument, assertMerchant, documents, einvoice };
+  return { now, locate, authorizeDocument, assertMerchant, documents, einvoice, firstChainId };
 }

@@ -10,14 +10,15 @@ import { ApiError } from "../lib/errors";
 import { TtlCache } from "../lib/ttl-cache";
 import type { AppDeps } from "../middleware/context";
 import { issueCreditNotes } from "./credit-notes";
-import type { InvoiceRecord } from "./drafts";
-import { nodeFailure, requireDeployment } from "./node";
+import { type InvoiceRecord, recordChainId } from "./drafts";
+import { chainsOf } from "./networks";
+import { nodeFailure } from "./node";
 
 const ERC20_METADATA = new Interface(["function symbol() view returns (string)", "function decimals() view returns (uint8)"]);
 const ETH: Omit<TokenInfo, "address"> = { symbol: "ETH", decimals: 18 };
 
-/** What the document builder reads: the app database, the index, the node and the deployment. */
-export type DocumentDeps = Pick<AppDeps, "db" | "index" | "chain" | "deployment">;
+/** What the document builder reads: the app database, the index, and each served network's node and deployment. */
+export type DocumentDeps = Pick<AppDeps, "db" | "index" | "chain" | "deployment" | "chains">;
 
 /** The documents' inputs of an invoice, and the credit note they are for (undefined: the invoice itself). */
 export interface DocumentSource {
@@ -71,7 +72,8 @@ export function invoiceDocuments(deps: DocumentDeps, now: () => number): Invoice
     // A revert or an empty answer means "no such function"; anything else means the node is not answering.
     const read = async (fn: "symbol" | "decimals"): Promise<unknown> => {
       try {
-        return ERC20_METADATA.decodeFunctionResult(fn, await deps.chain.call(checksummed, ERC20_METADATA.encodeFunctionData(fn)))[0];
+        const node = chainsOf(deps).require(chainId).chain;
+        return ERC20_METADATA.decodeFunctionResult(fn, await node.call(checksummed, ERC20_METADATA.encodeFunctionData(fn)))[0];
       } catch (err) {
         if (isError(err, "CALL_EXCEPTION") || isError(err, "BAD_DATA")) return undefined;
         throw nodeFailure(err);
@@ -92,7 +94,8 @@ export function invoiceDocuments(deps: DocumentDeps, now: () => number): Invoice
   return {
     tokenInfo,
     async source(record, creditNote) {
-      const deployment = requireDeployment(deps);
+      // The invoice's own chain: its name, its escrow and its tokens on the documents.
+      const deployment = chainsOf(deps).require(recordChainId(record)).current;
       const { row, loaded } = record;
       const merchant = row?.merchant ?? loaded!.draft.merchant;
       const payer = row?.payer ?? loaded?.draft.payer ?? null;
@@ -100,7 +103,7 @@ export function invoiceDocuments(deps: DocumentDeps, now: () => number): Invoice
         address === null
           ? undefined
           : deps.db.selectFrom("users").selectAll().where("address", "=", getAddress(address)).executeTakeFirst();
-      const events = row ? await deps.index.invoiceEvents(row.id) : [];
+      const events = row ? await deps.index.invoiceEvents(row.id, row.chainId) : [];
       const inputs: DocumentInputs = {
         draft: loaded,
         row,
@@ -121,7 +124,8 @@ export function invoiceDocuments(deps: DocumentDeps, now: () => number): Invoice
       return this.modelOf(await this.source(record, creditNote));
     },
     modelOf: ({ inputs, note }) => (note ? buildCreditNoteDocument(inputs, note) : buildInvoiceDocument(inputs)),
-    einvoice: ({ inputs, note }, format) => renderEinvoice(inputs, format, { note, deployedTokens: requireDeployment(deps).tokens }),
+    einvoice: ({ inputs, note }, format) =>
+      renderEinvoice(inputs, format, { note, deployedTokens: chainsOf(deps).require(inputs.chainId).current.tokens }),
     async emailPdf(source, model) {
       try {
         return { ...(await this.einvoice(source, "facturx")), facturX: true };

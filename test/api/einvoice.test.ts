@@ -131,7 +131,10 @@ describeBackends("API e-invoices (on the shared real index)", function () {
     const ref = `settle:${t.real.deployment.chainId}:${escrow}:${usdInvoice}`;
     const res = await t.app.request(`/invoices/by-reference?ref=${encodeURIComponent(ref)}`, { headers: merchant.auth });
     expect(res.status, await res.clone().text()).to.equal(200);
-    expect(await res.json()).to.include({ id: usdInvoice, einvoice: `/invoices/${usdInvoice}/einvoice?format=facturx` });
+    expect(await res.json()).to.include({
+      id: usdInvoice,
+      einvoice: `/invoices/${usdInvoice}/einvoice?chainId=${t.real.deployment.chainId}&format=facturx`,
+    });
     const elsewhere = `settle:1:${escrow}:${usdInvoice}`;
     const other = await t.app.request(`/invoices/by-reference?ref=${encodeURIComponent(elsewhere)}`, { headers: merchant.auth });
     expect(other.status).to.equal(404);

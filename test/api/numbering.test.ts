@@ -20,7 +20,7 @@ const JAN_2027 = Date.UTC(2027, 0, 15) / 1000;
 
 /** The fields of an on-chain row linkDraft reads. */
 function onchain(id: number, createdAt = JAN_2026): InvoiceRow {
-  return { id: BigInt(id), reference: reference(id), createdTimestamp: BigInt(createdAt) } as InvoiceRow;
+  return { chainId: 31337, id: BigInt(id), reference: reference(id), createdTimestamp: BigInt(createdAt) } as InvoiceRow;
 }
 
 const reference = (n: number) => `0x${n.toString(16).padStart(64, "0")}`;
@@ -39,7 +39,7 @@ function linkInThread(dir: string, ids: number[]): Promise<Array<string | null>>
       const db = openAppDb(workerData.path);
       const given = [];
       for (const id of workerData.ids) {
-        const row = { id: BigInt(id), reference: "0x" + id.toString(16).padStart(64, "0"), createdTimestamp: BigInt(workerData.createdAt) };
+        const row = { chainId: 31337, id: BigInt(id), reference: "0x" + id.toString(16).padStart(64, "0"), createdTimestamp: BigInt(workerData.createdAt) };
         given.push((await linkDraft(db, row, 1)) ?? null);
       }
       await db.destroy();

@@ -7,10 +7,11 @@ import { DOCUMENT_CSP, renderInvoiceHtml } from "../../documents/html";
 import { requireAuth } from "../../middleware/session";
 import { sessionSettings } from "../../middleware/auth";
 import { InvoiceIdParamSchema, NO_CONTROL_CHARACTERS, ShareTokenSchema } from "../../lib/schemas";
-import { createShareLink, invoiceKey, linkActive, shareLinkUrl } from "../../services/share-links";
+import { createShareLink, invoiceKey, linkActive, linkOpens, shareLinkUrl } from "../../services/share-links";
 import { documentSources } from "../../services/document-sources";
+import { ChainIdQuerySchema } from "../../services/networks";
 
-const DocumentQuerySchema = z.object({
+const DocumentQuerySchema = ChainIdQuerySchema.extend({
   share: ShareTokenSchema.optional(),
   creditNote: z
     .string()
@@ -73,7 +74,7 @@ function linkJson(link: ShareLinksTable, now: number): z.infer<typeof ShareLinkS
 export function documentRoutes(deps: AppDeps) {
   const now = deps.now ?? Date.now;
   const auth = requireAuth(sessionSettings(deps), now);
-  const { locate, authorizeDocument, assertMerchant, documents } = documentSources(deps);
+  const { locate, authorizeDocument, assertMerchant, documents, firstChainId } = documentSources(deps);
 
   const documentHeaders = (c: Context<AppEnv>) => {
     c.header("Content-Security-Policy", DOCUMENT_CSP);
@@ -100,8 +101,9 @@ export function documentRoutes(deps: AppDeps) {
         },
       }),
       async (c) => {
-        const record = await locate(c.req.valid("param").id);
-        await authorizeDocument(c, record, c.req.valid("query").share);
+        const { chainId, share } = c.req.valid("query");
+        const record = await locate(c.req.valid("param").id, chainId, share);
+        await authorizeDocument(c, record, share);
         const html = renderInvoiceHtml(await documents.model(record, c.req.valid("query").creditNote));
         documentHeaders(c);
         return c.html(html, 200);
@@ -122,8 +124,9 @@ export function documentRoutes(deps: AppDeps) {
         },
       }),
       async (c) => {
-        const record = await locate(c.req.valid("param").id);
-        await authorizeDocument(c, record, c.req.valid("query").share);
+        const { chainId, share } = c.req.valid("query");
+        const record = await locate(c.req.valid("param").id, chainId, share);
+        await authorizeDocument(c, record, share);
         const model = await documents.model(record, c.req.valid("query").creditNote);
         const pdf = await documents.pdf(model);
         documentHeaders(c);
@@ -141,6 +144,7 @@ export function documentRoutes(deps: AppDeps) {
         security: [{ bearer: [] }],
         request: {
           params: InvoiceIdParamSchema,
+          query: ChainIdQuerySchema,
           body: { required: false, content: { "application/json": { schema: ShareLinkInputSchema } } },
         },
         responses: {
@@ -149,7 +153,7 @@ export function documentRoutes(deps: AppDeps) {
         },
       }),
       async (c) => {
-        const record = await locate(c.req.valid("param").id);
+        const record = await locate(c.req.valid("param").id, c.req.valid("query").chainId);
         const me = c.get("auth").address;
         assertMerchant(record, me);
         const input = c.req.valid("json") ?? {};
@@ -180,14 +184,14 @@ export function documentRoutes(deps: AppDeps) {
         summary: "The invoice's share links, newest first (merchant only; tokens are never shown again)",
         middleware: [auth] as const,
         security: [{ bearer: [] }],
-        request: { params: InvoiceIdParamSchema },
+        request: { params: InvoiceIdParamSchema, query: ChainIdQuerySchema },
         responses: {
           200: { description: "Links", content: { "application/json": { schema: z.object({ items: z.array(ShareLinkSchema) }) } } },
           ...errorResponses(400, 401, 403, 404, 503),
         },
       }),
       async (c) => {
-        const record = await locate(c.req.valid("param").id);
+        const record = await locate(c.req.valid("param").id, c.req.valid("query").chainId);
         assertMerchant(record, c.get("auth").address);
         const links = await deps.db
           .selectFrom("share_links")
@@ -197,7 +201,9 @@ export function documentRoutes(deps: AppDeps) {
           .orderBy("id", "desc")
           .execute();
         const time = now();
-        return c.json({ items: links.map((link) => linkJson(link, time)) }, 200);
+        const first = firstChainId();
+        const mine = links.filter((link) => linkOpens(link, record, first));
+        return c.json({ items: mine.map((link) => linkJson(link, time)) }, 200);
       },
     )
     .openapi(
@@ -208,20 +214,21 @@ export function documentRoutes(deps: AppDeps) {
         summary: "Revoke a share link (merchant only): its token stops working at once",
         middleware: [auth] as const,
         security: [{ bearer: [] }],
-        request: { params: LinkParamSchema },
+        request: { params: LinkParamSchema, query: ChainIdQuerySchema },
         responses: { 204: { description: "Revoked (or already revoked)" }, ...errorResponses(400, 401, 403, 404, 503) },
       }),
       async (c) => {
         const { id, linkId } = c.req.valid("param");
-        const record = await locate(id);
+        const record = await locate(id, c.req.valid("query").chainId);
         assertMerchant(record, c.get("auth").address);
         const link = await deps.db
           .selectFrom("share_links")
-          .select("id")
+          .selectAll()
           .where("id", "=", linkId)
           .where("invoice_key", "=", invoiceKey(record))
           .executeTakeFirst();
-        if (!link) throw new ApiError(404, "share_link_not_found", "This invoice has no share link with this id");
+        if (!link || !linkOpens(link, record, firstChainId()))
+          throw new ApiError(404, "share_link_not_found", "This invoice has no share link with this id");
         await deps.db
           .updateTable("share_links")
           .set({ revoked_at: now() })

@@ -5,11 +5,11 @@ import { ApiError, errorResponses } from "../../lib/errors";
 import { InvoiceIdParamSchema, ShareTokenSchema } from "../../lib/schemas";
 import { EINVOICE_FORMATS } from "../../../core/einvoice";
 import { documentSources } from "../../services/document-sources";
-import { requireDeployment } from "../../services/node";
+import { ChainIdQuerySchema, chainsOf } from "../../services/networks";
 import { EinvoiceRefusal } from "../../../einvoice/refusal";
 import { parseRemittanceReference } from "../../../einvoice/map";
 
-const EinvoiceQuerySchema = z.object({
+const EinvoiceQuerySchema = ChainIdQuerySchema.extend({
   format: z.enum(EINVOICE_FORMATS).openapi({
     description: "facturx: the PDF/A-3 document carrying factur-x.xml (CII, EN 16931 profile); ubl: UBL 2.1; cii: UN/CEFACT CII",
   }),
@@ -74,26 +74,31 @@ export function einvoiceRoutes(deps: AppDeps) {
       async (c) => {
         const { ref, share } = c.req.valid("query");
         const parsed = parseRemittanceReference(ref)!;
-        const deployment = requireDeployment(deps);
-        const escrow = deployment.contracts.PaymentEscrow.address;
-        if (parsed.chainId !== deployment.chainId || getAddress(parsed.escrow) !== getAddress(escrow)) {
+        // The reference names its chain and escrow: one of the served networks' deployments.
+        const network = chainsOf(deps).find(parsed.chainId);
+        const escrow = network?.current.contracts.PaymentEscrow.address;
+        if (!escrow || getAddress(parsed.escrow) !== getAddress(escrow)) {
+          const served = chainsOf(deps)
+            .deployed()
+            .map((n) => `escrow ${n.current.contracts.PaymentEscrow.address} on chain ${n.current.chainId}`)
+            .join(", ");
           throw new ApiError(
             404,
             "reference_not_here",
-            `This API serves escrow ${escrow} on chain ${deployment.chainId}; the reference names escrow ${parsed.escrow} on chain ${parsed.chainId}`,
+            `This API serves ${served}; the reference names escrow ${parsed.escrow} on chain ${parsed.chainId}`,
           );
         }
-        const record = await locate(parsed.onchainId);
+        const record = await locate(parsed.onchainId, parsed.chainId);
         await authorizeDocument(c, record, share);
-        const suffix = share === undefined ? "" : `?share=${share}`;
+        const query = `?chainId=${parsed.chainId}${share === undefined ? "" : `&share=${share}`}`;
         const path = `/invoices/${parsed.onchainId}`;
         return c.json(
           {
             id: parsed.onchainId,
             number: record.loaded?.draft.number ?? null,
             status: record.row?.status ?? "draft",
-            document: `${path}/document${suffix}`,
-            einvoice: `${path}/einvoice?format=facturx${share === undefined ? "" : `&share=${share}`}`,
+            document: `${path}/document${query}`,
+            einvoice: `${path}/einvoice${query}&format=facturx`,
           },
           200,
         );
@@ -120,8 +125,8 @@ export function einvoiceRoutes(deps: AppDeps) {
         },
       }),
       async (c) => {
-        const { format, creditNote, share } = c.req.valid("query");
-        const record = await locate(c.req.valid("param").id);
+        const { format, creditNote, share, chainId } = c.req.valid("query");
+        const record = await locate(c.req.valid("param").id, chainId, share);
         await authorizeDocument(c, record, share);
         let file;
         try {

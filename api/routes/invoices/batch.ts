@@ -6,7 +6,7 @@ import { sessionSettings } from "../../middleware/auth";
 import { type AppDeps, newRouter } from "../../middleware/context";
 import { requireAuth } from "../../middleware/session";
 import { planBatchPayment } from "../../services/batch-payment";
-import { requireDeployment } from "../../services/node";
+import { ChainIdQuerySchema } from "../../services/networks";
 import { UnsignedTxSchema } from "./schemas";
 
 /** POST /invoices/batch-transactions body: the invoices to pay together and who pays them. */
@@ -48,10 +48,10 @@ export function invoiceBatchRoutes(deps: AppDeps) {
       tags: ["invoices"],
       summary: "The unsigned calls that pay several invoices in one payMany transaction (approvals first when short)",
       description:
-        "Every invoice is checked as for a single payment (its payer only, an invoice open to anyone paid in full, open or partially paid and not past its due date) and paid in full. An invoice priced in a currency and not paid yet is refused (422 `invoice_priced_in_currency`): payMany does not convert prices, pay it alone (POST /invoices/{id}/transactions). The answer lists one ERC-20 approve per token whose allowance is short of the token's total, then the payMany call with the ETH invoices' total as value. A refused invoice fails the whole request with the first refusal's status and code; `details.invoices` names each one.",
+        "The invoices are on one chain (`?chainId=`, else the one chain their ids name; 400 `batch_mixed_chains` otherwise). Every invoice is checked as for a single payment (its payer only, an invoice open to anyone paid in full, open or partially paid and not past its due date) and paid in full. An invoice priced in a currency and not paid yet is refused (422 `invoice_priced_in_currency`): payMany does not convert prices, pay it alone (POST /invoices/{id}/transactions). The answer lists one ERC-20 approve per token whose allowance is short of the token's total, then the payMany call with the ETH invoices' total as value. A refused invoice fails the whole request with the first refusal's status and code; `details.invoices` names each one.",
       middleware: [write] as const,
       security: [{ bearer: [] }],
-      request: { body: { required: true, content: { "application/json": { schema: BatchBodySchema } } } },
+      request: { query: ChainIdQuerySchema, body: { required: true, content: { "application/json": { schema: BatchBodySchema } } } },
       responses: {
         200: {
           description: "Transactions to send in order",
@@ -72,9 +72,8 @@ export function invoiceBatchRoutes(deps: AppDeps) {
     async (c) => {
       const body = c.req.valid("json");
       const caller = c.get("auth").address;
-      const deployment = requireDeployment(deps);
-      const escrow = { to: deployment.contracts.PaymentEscrow.address, chainId: deployment.chainId };
-      const plan = await planBatchPayment(deps, body.invoiceIds, { payer: body.payer ?? caller, caller, escrow, now: now() });
+      const chainId = c.req.valid("query").chainId;
+      const plan = await planBatchPayment(deps, body.invoiceIds, { payer: body.payer ?? caller, caller, chainId, now: now() });
       return c.json(plan, 200);
     },
   );

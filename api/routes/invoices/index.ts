@@ -9,7 +9,7 @@ import { findCustomer } from "../../services/customers";
 import type { CustomerDetails } from "../../lib/legal-schemas";
 import type { InvoiceRow } from "../../index/rows";
 import type { InvoiceStatus } from "../../../core/invoice/status";
-import { draftOf, loadDraft, locateInvoice } from "../../services/drafts";
+import { draftOf, loadDraft, locateInvoice, recordChainId } from "../../services/drafts";
 import { creditNoteJson, draftJson, findInvoiceJson, invoiceJson } from "./json";
 import { invoiceEmailsJson } from "./emails";
 import { issueCreditNotes } from "../../services/credit-notes";
@@ -26,7 +26,7 @@ import { InvoiceIdParamSchema } from "../../lib/schemas";
 import { requireAuth } from "../../middleware/session";
 import { sessionSettings } from "../../middleware/auth";
 import { checkEscrowTerms } from "../../services/escrow-terms";
-import { requireDeployment } from "../../services/node";
+import { ChainIdQuerySchema, chainsOf } from "../../services/networks";
 import { NO_CURRENCY, currencyToBytes3 } from "../../../core/invoice/currency";
 import { checkDraftFeed } from "../../services/price-quote";
 import { invoiceDocuments } from "../../services/invoice-document";
@@ -61,9 +61,10 @@ export function invoiceRoutes(deps: AppDeps) {
       }),
       async (c) => {
         const merchant = c.get("auth").address;
-        const deployment = requireDeployment(deps);
-        const escrow = deployment.contracts.PaymentEscrow.address;
         const input = c.req.valid("json");
+        // The chain the invoice will be created on: its escrow and its node (400 unknown_chain for one not served).
+        const { current: deployment, chain } = chainsOf(deps).require(input.chainId);
+        const escrow = deployment.contracts.PaymentEscrow.address;
         const user = await deps.db.selectFrom("users").selectAll().where("address", "=", merchant).executeTakeFirst();
         const saved = input.customerId === undefined ? undefined : await findCustomer(deps.db, merchant, input.customerId);
         if (input.customerId !== undefined && !saved) throw fieldError("customerId", "is not one of your saved customers");
@@ -75,12 +76,12 @@ export function invoiceRoutes(deps: AppDeps) {
         const taxUnit = invoiceTaxUnit({ chainId, token, pricedIn: input.currency, deployedTokens });
         const target = { chainId, escrow, seller: sellerDetails(user), customer, taxUnit };
         const { draft, items: rows, total } = buildDraft(input, merchant, target, now());
-        const terms = await checkEscrowTerms(deps.chain, escrow, input.token);
+        const terms = await checkEscrowTerms(chain, escrow, input.token);
         if (terms.tokenProblem) throw fieldError("token", terms.tokenProblem);
         const maxFeeBps = input.maxFeeBps ?? terms.feeBps;
         if (maxFeeBps < terms.feeBps)
           throw fieldError("maxFeeBps", `is below the escrow's fee of ${terms.feeBps} bps now: the escrow would refuse the invoice`);
-        if (input.currency !== undefined) await checkDraftFeed(deps.chain, escrow, input.currency, input.token, total);
+        if (input.currency !== undefined) await checkDraftFeed(chain, escrow, input.currency, input.token, total);
         const transaction = createInvoiceTx(
           {
             payer: draft.payer ?? ZeroAddress,
@@ -108,7 +109,8 @@ export function invoiceRoutes(deps: AppDeps) {
         method: "get",
         path: "/",
         tags: ["invoices"],
-        summary: "Invoices where the signed-in account is merchant or payer (from the index); status=draft lists drafts not yet on chain",
+        summary:
+          "Invoices where the signed-in account is merchant or payer (from the index), of every chain or of `chainId`; status=draft lists drafts not yet on chain",
         middleware: [read] as const,
         security: [{ bearer: [] }],
         request: { query: InvoiceListQuerySchema },
@@ -120,6 +122,7 @@ export function invoiceRoutes(deps: AppDeps) {
       async (c) => {
         const q = c.req.valid("query");
         const me = c.get("auth").address;
+        if (q.chainId !== undefined) chainsOf(deps).require(q.chainId);
         if (q.status?.includes("draft")) {
           if (q.status.length > 1)
             throw new ApiError(400, "validation_failed", "The request is invalid", [
@@ -127,6 +130,7 @@ export function invoiceRoutes(deps: AppDeps) {
             ]);
           let query = deps.db.selectFrom("invoice_drafts").selectAll().where("merchant", "=", me).where("onchain_id", "is", null);
           if (q.token) query = query.where("token", "=", q.token);
+          if (q.chainId !== undefined) query = query.where("chain_id", "=", q.chainId);
           if (q.from !== undefined) query = query.where("created_at", ">=", Number(q.from) * 1000);
           if (q.to !== undefined) query = query.where("created_at", "<", Number(q.to) * 1000);
           if (q.cursor !== undefined) {
@@ -145,7 +149,7 @@ export function invoiceRoutes(deps: AppDeps) {
           const items = [];
           for (const d of page) {
             const loaded = (await loadDraft(deps.db, { id: d.id }))!;
-            items.push({ id: d.id, onchain: null, details: draftJson(loaded.draft, loaded.items), detailsMatch: null });
+            items.push(invoiceJson({ row: undefined, loaded }));
           }
           const last = page[page.length - 1];
           return c.json({ items, nextCursor: drafts.length > q.limit && last ? `${last.created_at}:${last.id}` : null }, 200);
@@ -154,6 +158,7 @@ export function invoiceRoutes(deps: AppDeps) {
           role: q.role,
           status: q.status as InvoiceStatus[] | undefined,
           token: q.token?.toLowerCase(),
+          chainId: q.chainId,
           fromTimestamp: q.from,
           toTimestamp: q.to,
           cursor: q.cursor,
@@ -173,14 +178,14 @@ export function invoiceRoutes(deps: AppDeps) {
           "An invoice: on-chain state from the index merged with the off-chain details, whether they still match the reference, and (to its merchant) its emails",
         middleware: [read] as const,
         security: [{ bearer: [] }],
-        request: { params: InvoiceIdParamSchema },
+        request: { params: InvoiceIdParamSchema, query: ChainIdQuerySchema },
         responses: {
           200: { description: "Invoice", content: { "application/json": { schema: InvoiceSchema } } },
           ...errorResponses(400, 401, 403, 404, 503),
         },
       }),
       async (c) => {
-        const invoice = await findInvoice(c.req.valid("param").id);
+        const invoice = await findInvoiceJson(deps, c.req.valid("param").id, now(), c.req.valid("query").chainId);
         const me = c.get("auth").address.toLowerCase();
         assertParty(invoice, me);
         const merchant = invoice.onchain?.merchant ?? invoice.details?.merchant;
@@ -196,17 +201,17 @@ export function invoiceRoutes(deps: AppDeps) {
         summary: "The invoice's on-chain events, oldest first",
         middleware: [read] as const,
         security: [{ bearer: [] }],
-        request: { params: InvoiceIdParamSchema },
+        request: { params: InvoiceIdParamSchema, query: ChainIdQuerySchema },
         responses: {
           200: { description: "Events", content: { "application/json": { schema: z.object({ items: z.array(InvoiceEventSchema) }) } } },
           ...errorResponses(400, 401, 403, 404, 503),
         },
       }),
       async (c) => {
-        const invoice = await findInvoice(c.req.valid("param").id);
+        const invoice = await findInvoiceJson(deps, c.req.valid("param").id, now(), c.req.valid("query").chainId);
         assertParty(invoice, c.get("auth").address);
         if (!invoice.onchain) return c.json({ items: [] }, 200);
-        const items = (await deps.index.invoiceEvents(BigInt(invoice.onchain.id))).map((e) => ({
+        const items = (await deps.index.invoiceEvents(BigInt(invoice.onchain.id), invoice.chainId)).map((e) => ({
           id: e.id,
           kind: e.kind,
           actor: e.actor,
@@ -227,29 +232,25 @@ export function invoiceRoutes(deps: AppDeps) {
         summary: "The invoice's credit notes: one per return of funds to the payer (refund, reclaim, payer's part of a split), numbered",
         middleware: [read] as const,
         security: [{ bearer: [] }],
-        request: { params: InvoiceIdParamSchema },
+        request: { params: InvoiceIdParamSchema, query: ChainIdQuerySchema },
         responses: {
           200: { description: "Credit notes, oldest first", content: { "application/json": { schema: CreditNoteListSchema } } },
           ...errorResponses(400, 401, 403, 404, 503),
         },
       }),
       async (c) => {
-        const record = await locateInvoice(deps, c.req.valid("param").id, now());
+        const record = await locateInvoice(deps, c.req.valid("param").id, now(), c.req.valid("query").chainId);
         assertParty(invoiceJson(record), c.get("auth").address);
         const { row, loaded } = record;
-        const notes = row && loaded ? await issueCreditNotes(deps.db, row, loaded, await deps.index.invoiceEvents(row.id), now()) : [];
-        return c.json({ items: notes.map(creditNoteJson) }, 200);
+        const events = row ? await deps.index.invoiceEvents(row.id, row.chainId) : [];
+        const notes = row && loaded ? await issueCreditNotes(deps.db, row, loaded, events, now()) : [];
+        return c.json({ items: notes.map((note) => creditNoteJson(note, recordChainId(record))) }, 200);
       },
     );
 
   /** On-chain row merged with the draft holding its details (linking the draft on the way). */
   async function merged(row: InvoiceRow): Promise<z.infer<typeof InvoiceSchema>> {
     return invoiceJson({ row, loaded: await draftOf(deps, row, now()) });
-  }
-
-  /** By on-chain id (index) or draft id (app.sqlite, merged with the chain once linked); 404 otherwise. */
-  async function findInvoice(id: string): Promise<z.infer<typeof InvoiceSchema>> {
-    return findInvoiceJson(deps, id, now());
   }
 
   /** 403 unless the caller is the merchant, the payer or the arbiter (anyone signed in for an open invoice). */

@@ -5,7 +5,8 @@ import type { TaxMention } from "../../../core/invoice/totals";
 import { keccak256Utf8, orNull, termsMatch } from "../../documents/hash";
 import type { InvoiceRow } from "../../index/rows";
 import type { AppDeps } from "../../middleware/context";
-import { type InvoiceRecord, locateInvoice } from "../../services/drafts";
+import { type InvoiceRecord, locateInvoice, recordChainId } from "../../services/drafts";
+import { chainName } from "../../../core/chains";
 import type { CreditNoteSchema, DraftSchema, InvoiceSchema, OnchainSchema } from "./schemas";
 import type { PricingSchema } from "./priced-schemas";
 import type { DeliveryDetails } from "./mention-schemas";
@@ -96,24 +97,31 @@ export function pricingJson(row: InvoiceRow): z.infer<typeof PricingSchema> | nu
 }
 
 /** An {@link InvoiceRecord} as the API's Invoice JSON. */
-export function invoiceJson({ row, loaded }: InvoiceRecord): z.infer<typeof InvoiceSchema> {
+export function invoiceJson(record: InvoiceRecord): z.infer<typeof InvoiceSchema> {
+  const { row, loaded } = record;
+  const chainId = recordChainId(record);
+  const chain = { chainId, chainName: chainName(chainId) };
   const details = loaded ? draftJson(loaded.draft, loaded.items) : null;
-  if (!row) return { id: loaded!.draft.id, onchain: null, details, detailsMatch: null };
+  if (!row) return { id: loaded!.draft.id, ...chain, onchain: null, details, detailsMatch: null };
   return {
     id: row.id.toString(),
+    ...chain,
     onchain: onchainJson(row),
     details,
     detailsMatch: loaded ? referenceMatches(loaded.draft.canonical, row.reference, keccak256Utf8) && termsMatch(loaded.draft, row) : null,
   };
 }
 
-/** An invoice by on-chain id (index) or draft id (app database, merged with the chain once linked), as JSON; 404 otherwise. */
-export async function findInvoiceJson(deps: AppDeps, id: string, now: number): Promise<z.infer<typeof InvoiceSchema>> {
-  return invoiceJson(await locateInvoice(deps, id, now));
+/**
+ * An invoice by on-chain id (index) or draft id (app database, merged with the chain once linked), on chain `chainId`
+ * or the one chain that has it, as JSON; 404, 409 `ambiguous_id` or 400 `unknown_chain` otherwise (locateInvoice).
+ */
+export async function findInvoiceJson(deps: AppDeps, id: string, now: number, chainId?: number): Promise<z.infer<typeof InvoiceSchema>> {
+  return invoiceJson(await locateInvoice(deps, id, now, chainId));
 }
 
-/** A credit note as JSON. */
-export function creditNoteJson(note: CreditNotesTable): z.infer<typeof CreditNoteSchema> {
+/** A credit note of an invoice on chain `chainId` as JSON. */
+export function creditNoteJson(note: CreditNotesTable, chainId: number): z.infer<typeof CreditNoteSchema> {
   return {
     number: note.number,
     invoiceId: note.invoice_id,
@@ -123,6 +131,6 @@ export function creditNoteJson(note: CreditNotesTable): z.infer<typeof CreditNot
     txHash: note.tx_hash,
     blockNumber: note.block_number,
     issuedAt: new Date(note.issued_at * 1000).toISOString(),
-    documentPath: `/invoices/${note.invoice_id}/document?creditNote=${encodeURIComponent(note.number)}`,
+    documentPath: `/invoices/${note.invoice_id}/document?chainId=${chainId}&creditNote=${encodeURIComponent(note.number)}`,
   };
 }

@@ -7,7 +7,8 @@ import { InvoiceIdParamSchema } from "../../lib/schemas";
 import { type AppDeps, newRouter } from "../../middleware/context";
 import { RateLimiter, rateLimit } from "../../middleware/rate-limit";
 import { payRelayedCall } from "../../services/escrow-tx";
-import { fromNode, requireDeployment } from "../../services/node";
+import { fromNode } from "../../services/node";
+import { ChainIdQuerySchema, chainsOf } from "../../services/networks";
 import { checkPayment } from "../../services/payment-rules";
 import type { Relayer } from "../../services/relayer";
 import { simulateRelay } from "../../services/relay-simulation";
@@ -16,16 +17,17 @@ import { RelayBodySchema } from "./schemas";
 
 const HOUR_MS = 3_600_000;
 
-/** The relayer when it is on, else 503 `relayer_off`. */
-function requireRelayer(deps: AppDeps): Relayer {
-  if (!deps.relayer) {
+/** The relayer (of the first network; of chain `chainId` when given) when it is on, else 503 `relayer_off`. */
+function requireRelayer(deps: AppDeps, chainId?: number): Relayer {
+  const relayer = chainId === undefined ? deps.relayer : chainsOf(deps).require(chainId).relayer;
+  if (!relayer) {
     throw new ApiError(
       503,
       "relayer_off",
-      "This server does not relay payments (RELAYER_PRIVATE_KEY is not set): pay from your own wallet",
+      `This server does not relay payments${chainId === undefined ? "" : ` on chain ${chainId}`} (RELAYER_PRIVATE_KEY is not set): pay from your own wallet`,
     );
   }
-  return deps.relayer;
+  return relayer;
 }
 
 /** Middleware: 503 `relayer_off` before anything else is read when the relayer is off. */
@@ -56,7 +58,11 @@ export function invoiceRelayRoutes(deps: AppDeps) {
       summary:
         "Submits a payment the payer signed (PaymentEscrow.payRelayed); the operator pays the gas. No session: the signature is the authorisation",
       middleware: [relayerOn(deps), perIp] as const,
-      request: { params: InvoiceIdParamSchema, body: { required: true, content: { "application/json": { schema: RelayBodySchema } } } },
+      request: {
+        params: InvoiceIdParamSchema,
+        query: ChainIdQuerySchema,
+        body: { required: true, content: { "application/json": { schema: RelayBodySchema } } },
+      },
       responses: {
         200: {
           description: "Submitted: follow the transaction with GET /transactions/{hash}",
@@ -70,9 +76,10 @@ export function invoiceRelayRoutes(deps: AppDeps) {
       },
     }),
     async (c) => {
-      const relayer = requireRelayer(deps);
       const { payment, signature, pull } = c.req.valid("json");
-      const invoice = await findInvoiceJson(deps, c.req.valid("param").id, now());
+      const invoice = await findInvoiceJson(deps, c.req.valid("param").id, now(), c.req.valid("query").chainId);
+      // The relayer and the escrow of the invoice's own chain.
+      const relayer = requireRelayer(deps, invoice.chainId);
       const onchain = invoice.onchain;
       if (!onchain) throw new ApiError(409, "invoice_not_onchain", "This draft is not on chain yet: the merchant must create it first");
       if (BigInt(onchain.id) !== payment.id) {
@@ -85,8 +92,7 @@ export function invoiceRelayRoutes(deps: AppDeps) {
       // The deadline is the chain's to judge (its clock, not this server's): the simulation below refuses an expired
       // payment as relay_expired.
 
-      const deployment = requireDeployment(deps);
-      const escrow = deployment.contracts.PaymentEscrow.address;
+      const escrow = chainsOf(deps).require(invoice.chainId).current.contracts.PaymentEscrow.address;
       const data = payRelayedCall([payment, signature, { kind: BigInt(TOKEN_PULL[pull.kind]), v: BigInt(pull.v), r: pull.r, s: pull.s }]);
       const ceiling = deps.config.relayerMaxGasPriceWei;
       const price = await fromNode(relayer.gasPrice());

@@ -51,6 +51,10 @@ const LineItemInputSchema = z
 
 export const DraftInputSchema = z
   .object({
+    chainId: z.number().int().positive().optional().openapi({
+      description: "The chain the invoice will be created on (GET /blockchain/contracts lists them); default: the first network",
+      example: 31337,
+    }),
     token: AddressSchema.openapi({
       description: "ERC-20 address, or 0x0000000000000000000000000000000000000000 for ETH (with `currency`: any token with a price feed)",
     }),
@@ -178,6 +182,8 @@ export const OnchainSchema = z
 export const InvoiceSchema = z
   .object({
     id: z.string().openapi({ description: "On-chain id, or the draft id while not on chain" }),
+    chainId: z.number().int().openapi({ description: "The chain the invoice is on (a draft: will be created on)", example: 31337 }),
+    chainName: z.string().openapi({ example: "Hardhat" }),
     onchain: OnchainSchema.nullable(),
     details: DraftSchema.nullable().openapi({ description: "Off-chain details (line items, notes) when this API holds them" }),
     detailsMatch: z
@@ -225,6 +231,12 @@ export const InvoiceListQuerySchema = z.object({
     .optional()
     .openapi({ type: "string", example: "created,paid" }),
   token: AddressSchema.optional(),
+  chainId: z.coerce
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .openapi({ description: "Only the invoices (or drafts) of this chain; default: every served chain", example: 31337 }),
   from: TimeSchema.optional(),
   to: TimeSchema.optional(),
   cursor: z

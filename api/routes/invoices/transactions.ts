@@ -9,7 +9,8 @@ import { readAllowance } from "../../services/allowance";
 import { actionTx, approveTx, payPricedTx, payTx } from "../../services/escrow-tx";
 import { type PriceQuote, quotePrice } from "../../services/price-quote";
 import { DEFAULT_SLIPPAGE_BPS, parsePrice } from "../../../core/invoice/currency";
-import { fromNode, requireDeployment } from "../../services/node";
+import { fromNode } from "../../services/node";
+import { ChainIdQuerySchema, chainsOf } from "../../services/networks";
 import { SIGNATURE_LIFETIME_SECONDS, permitAlternative, readTokenSigning, relayedAlternative } from "../../services/pay-alternatives";
 import { checkPayment, checkPricedPayment } from "../../services/payment-rules";
 import { findInvoiceJson } from "./json";
@@ -23,7 +24,6 @@ import { PriceQuoteSchema } from "./priced-schemas";
 export function invoiceTransactionRoutes(deps: AppDeps) {
   const now = deps.now ?? Date.now;
   const write = requireAuth(sessionSettings(deps), now, "invoices:write");
-  const findInvoice = (id: string) => findInvoiceJson(deps, id, now());
 
   return newRouter().openapi(
     createRoute({
@@ -34,7 +34,11 @@ export function invoiceTransactionRoutes(deps: AppDeps) {
         "The unsigned escrow transaction(s) for the caller: pay (with approve first when the allowance is short), release, refund, ...",
       middleware: [write] as const,
       security: [{ bearer: [] }],
-      request: { params: InvoiceIdParamSchema, body: { required: true, content: { "application/json": { schema: ActionBodySchema } } } },
+      request: {
+        params: InvoiceIdParamSchema,
+        query: ChainIdQuerySchema,
+        body: { required: true, content: { "application/json": { schema: ActionBodySchema } } },
+      },
       responses: {
         200: {
           description: "Transactions to send in order",
@@ -58,11 +62,12 @@ export function invoiceTransactionRoutes(deps: AppDeps) {
     async (c) => {
       const body = c.req.valid("json");
       const me = c.get("auth").address;
-      const invoice = await findInvoice(c.req.valid("param").id);
+      const invoice = await findInvoiceJson(deps, c.req.valid("param").id, now(), c.req.valid("query").chainId);
       const onchain = invoice.onchain;
       if (!onchain)
         throw new ApiError(409, "invoice_not_onchain", "This draft is not on chain yet: send its createInvoice transaction first");
-      const deployment = requireDeployment(deps);
+      // The invoice's own chain: its escrow, its node and its relayer.
+      const { current: deployment, chain, relayer } = chainsOf(deps).require(invoice.chainId);
       const escrow = deployment.contracts.PaymentEscrow.address;
       const target = { to: escrow, chainId: deployment.chainId };
       const id = BigInt(onchain.id);
@@ -70,7 +75,7 @@ export function invoiceTransactionRoutes(deps: AppDeps) {
 
       /** An approve of `amount` of ERC-20 `token` first when the payer's allowance for the escrow is short. */
       const approveIfShort = async (token: string, amount: bigint) => {
-        if ((await readAllowance(deps.chain, token, me, escrow)) < amount)
+        if ((await readAllowance(chain, token, me, escrow)) < amount)
           transactions.push(approveTx(token, escrow, amount, deployment.chainId));
       };
 
@@ -80,7 +85,7 @@ export function invoiceTransactionRoutes(deps: AppDeps) {
         checkPricedPayment(onchain, me);
         const token = pricedPaymentToken(onchain.token, body.token, onchain.pricing.currency);
         const price = { currency: onchain.pricing.currency, priceHundredths: parsePrice(onchain.pricing.price) };
-        const quote = await quotePrice(deps.chain, escrow, price, token, body.slippageBps ?? DEFAULT_SLIPPAGE_BPS);
+        const quote = await quotePrice(chain, escrow, price, token, body.slippageBps ?? DEFAULT_SLIPPAGE_BPS);
         if (BigInt(token) !== 0n) await approveIfShort(token, quote.maxTokenAmount);
         transactions.push(payPricedTx(id, token, quote.maxTokenAmount, target));
         return c.json({ transactions, quote: quoteJson(quote) }, 200);
@@ -90,10 +95,10 @@ export function invoiceTransactionRoutes(deps: AppDeps) {
         if (call === "pay") await approveIfShort(onchain.token, amount);
         transactions.push(payTx(id, amount, onchain.token, target));
         if (call === "pay") {
-          const signing = await fromNode(readTokenSigning(deps.chain, onchain.token, me, deployment.chainId));
+          const signing = await fromNode(readTokenSigning(chain, onchain.token, me, deployment.chainId));
           const deadline = BigInt(Math.floor(now() / 1000) + SIGNATURE_LIFETIME_SECONDS);
           const permit = permitAlternative(me, id, amount, deadline, signing, target);
-          const relayed = deps.relayer ? relayedAlternative(me, id, amount, deadline, signing, target) : undefined;
+          const relayed = relayer ? relayedAlternative(me, id, amount, deadline, signing, target) : undefined;
           return c.json({ transactions, alternatives: { ...(permit ? { permit } : {}), ...(relayed ? { relayed } : {}) } }, 200);
         }
       } else {

@@ -3,6 +3,8 @@ import { type AppDeps, newRouter } from "../../middleware/context";
 import { errorResponses } from "../../lib/errors";
 import { InvoiceIdParamSchema, ShareTokenSchema } from "../../lib/schemas";
 import { documentSources } from "../../services/document-sources";
+import { recordChainId } from "../../services/drafts";
+import { ChainIdQuerySchema } from "../../services/networks";
 import { type InvoicePayment, invoicePayments } from "../../services/invoice-payments";
 import { formatPrice, formatRate } from "../../../core/invoice/currency";
 
@@ -34,6 +36,7 @@ const PaymentSchema = z
 const PaymentsSchema = z
   .object({
     id: z.string().openapi({ description: "The invoice's on-chain id, or its draft id before it is on chain" }),
+    chainId: z.number().int().openapi({ description: "The invoice's chain" }),
     payments: z.array(PaymentSchema).openapi({ description: "In chain order; empty until the first payment" }),
   })
   .openapi("InvoicePayments");
@@ -74,19 +77,20 @@ export function paymentRoutes(deps: AppDeps) {
       description:
         "Read from the index (InvoicePaid, and InvoicePriced for an invoice priced in a currency). Access as for the invoice's document: its merchant or payer (signed in), or anyone with `?share=<token>`.",
       security: [{ bearer: [] }, {}] as Array<Record<string, string[]>>,
-      request: { params: InvoiceIdParamSchema, query: z.object({ share: ShareTokenSchema.optional() }) },
+      request: { params: InvoiceIdParamSchema, query: ChainIdQuerySchema.extend({ share: ShareTokenSchema.optional() }) },
       responses: {
         200: { description: "The payments", content: { "application/json": { schema: PaymentsSchema } } },
         ...errorResponses(400, 401, 403, 404, 503),
       },
     }),
     async (c) => {
-      const record = await locate(c.req.valid("param").id);
-      await authorizeDocument(c, record, c.req.valid("query").share);
+      const { chainId, share } = c.req.valid("query");
+      const record = await locate(c.req.valid("param").id, chainId, share);
+      await authorizeDocument(c, record, share);
       const payments = record.row ? await invoicePayments(deps.index, record.row) : [];
       const id = record.row?.id.toString() ?? record.loaded!.draft.id;
       c.header("Cache-Control", "private, no-store");
-      return c.json({ id, payments: payments.map(paymentJson) }, 200);
+      return c.json({ id, chainId: recordChainId(record), payments: payments.map(paymentJson) }, 200);
     },
   );
 }

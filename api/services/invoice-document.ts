@@ -11,13 +11,14 @@ import { TtlCache } from "../lib/ttl-cache";
 import type { AppDeps } from "../middleware/context";
 import { issueCreditNotes } from "./credit-notes";
 import type { InvoiceRecord } from "./drafts";
-import { nodeFailure, requireDeployment } from "./node";
+import { nodeFailure } from "./node";
+import { chainsOf } from "./networks";
 
 const ERC20_METADATA = new Interface(["function symbol() view returns (string)", "function decimals() view returns (uint8)"]);
 const ETH: Omit<TokenInfo, "address"> = { symbol: "ETH", decimals: 18 };
 
-/** What the document builder reads: the app database, the index, the node and the deployment. */
-export type DocumentDeps = Pick<AppDeps, "db" | "index" | "chain" | "deployment">;
+/** What the document builder reads: the app database, the index, and each served chain's node and deployment. */
+export type DocumentDeps = Pick<AppDeps, "db" | "index" | "chain" | "deployment" | "chains">;
 
 /** The documents' inputs of an invoice, and the credit note they are for (undefined: the invoice itself). */
 export interface DocumentSource {
@@ -68,10 +69,11 @@ export function invoiceDocuments(deps: DocumentDeps, now: () => number): Invoice
     const key = `${chainId}:${checksummed}`;
     const cached = tokens.get(key, now());
     if (cached) return cached;
+    const node = chainsOf(deps).find(chainId)?.chain ?? deps.chain;
     // A revert or an empty answer means "no such function"; anything else means the node is not answering.
     const read = async (fn: "symbol" | "decimals"): Promise<unknown> => {
       try {
-        return ERC20_METADATA.decodeFunctionResult(fn, await deps.chain.call(checksummed, ERC20_METADATA.encodeFunctionData(fn)))[0];
+        return ERC20_METADATA.decodeFunctionResult(fn, await node.call(checksummed, ERC20_METADATA.encodeFunctionData(fn)))[0];
       } catch (err) {
         if (isError(err, "CALL_EXCEPTION") || isError(err, "BAD_DATA")) return undefined;
         throw nodeFailure(err);
@@ -92,15 +94,16 @@ export function invoiceDocuments(deps: DocumentDeps, now: () => number): Invoice
   return {
     tokenInfo,
     async source(record, creditNote) {
-      const deployment = requireDeployment(deps);
       const { row, loaded } = record;
+      // The invoice's own chain: its deployment names the chain and escrow, its node the token.
+      const deployment = chainsOf(deps).require(row?.chainId ?? loaded?.draft.chain_id).current;
       const merchant = row?.merchant ?? loaded!.draft.merchant;
       const payer = row?.payer ?? loaded?.draft.payer ?? null;
       const profile = async (address: string | null): Promise<UsersTable | undefined> =>
         address === null
           ? undefined
           : deps.db.selectFrom("users").selectAll().where("address", "=", getAddress(address)).executeTakeFirst();
-      const events = row ? await deps.index.invoiceEvents(row.id) : [];
+      const events = row ? await deps.index.invoiceEvents(row.id, row.chainId) : [];
       const inputs: DocumentInputs = {
         draft: loaded,
         row,
@@ -121,7 +124,8 @@ export function invoiceDocuments(deps: DocumentDeps, now: () => number): Invoice
       return this.modelOf(await this.source(record, creditNote));
     },
     modelOf: ({ inputs, note }) => (note ? buildCreditNoteDocument(inputs, note) : buildInvoiceDocument(inputs)),
-    einvoice: ({ inputs, note }, format) => renderEinvoice(inputs, format, { note, deployedTokens: requireDeployment(deps).tokens }),
+    einvoice: ({ inputs, note }, format) =>
+      renderEinvoice(inputs, format, { note, deployedTokens: chainsOf(deps).require(inputs.chainId).current.tokens }),
     async emailPdf(source, model) {
       try {
         return { ...(await this.einvoice(source, "facturx")), facturX: true };

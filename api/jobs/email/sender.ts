@@ -139,7 +139,8 @@ export class EmailSender {
     const source = await this.documents.source({ row, loaded });
     const model = this.documents.modelOf(source);
     const kind = message.kind as EmailKind;
-    const link = message.link ?? `${this.settings.publicOrigin}/#/invoice/${key.id}${key.chainId === undefined ? "" : `?chainId=${key.chainId}`}`;
+    const link =
+      message.link ?? `${this.settings.publicOrigin}/#/invoice/${key.id}${key.chainId === undefined ? "" : `?chainId=${key.chainId}`}`;
     const pdf = kind === "invoice_issued" ? await this.documents.emailPdf(source, model) : undefined;
     if (pdf && !pdf.facturX) {
       this.logger.info({ messageId: message.id, reason: pdf.refusal.code }, "no Factur-X for this invoice: the plain PDF is attached");

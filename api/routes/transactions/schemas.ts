@@ -152,8 +152,6 @@ export function historyJson(row: HistoryRow, head: number, finality: number): z.
 /** The columns of GET /transactions?format=csv. */
 export const CSV_COLUMNS = [
   "id",
-  "chainId",
-  "chainName",
   "timestamp",
   "blockNumber",
   "txHash",
@@ -168,4 +166,6 @@ export const CSV_COLUMNS = [
   "invoiceId",
   "confirmations",
   "final",
+  "chainId",
+  "chainName",
 ] as const;

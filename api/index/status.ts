@@ -46,6 +46,10 @@ export async function readStatus(db: Queryable): Promise<IndexStatus> {
   const blockOf = (entry: PonderStatus[string]) =>
     entry.block ? { number: BigInt(entry.block.number), timestamp: BigInt(entry.block.timestamp) } : null;
   const chainIds = caughtUp ? (JSON.parse(caughtUp.chains) as Record<string, number>) : {};
+  // The supervisor records the networks in configured order (the first one first); Ponder's status has its own order.
+  const order = Object.keys(chainIds);
+  const rank = (name: string) => (order.includes(name) ? order.indexOf(name) : order.length);
+  entries.sort(([a], [b]) => rank(a) - rank(b));
   const [network, first] = entries[0]!;
   return {
     ready: caughtUp !== undefined,

@@ -88,7 +88,7 @@ export class WebhookOutbox {
       // An event missing from an index whose head has not moved since the last poll is not gone yet: Ponder takes the
       // blocks after its finalized checkpoint out when it restarts and indexes them again before its head moves.
       const last = this.lastHeads.get(name);
-      await this.scan(chain, name, last !== undefined && head !== last);
+      await this.scan(chain, name, i === 0, last !== undefined && head !== last);
       this.lastHeads.set(name, head);
       await this.expire(chain);
       enqueued += await enqueueDue(this.db, chain.chainId, head, i === 0, this.insertDelivery.bind(this), this.logger);
@@ -110,9 +110,11 @@ export class WebhookOutbox {
     return row ? BigInt(row.block_number) : undefined;
   }
 
-  private async scan(chain: ScannedChain, name: string, confirmRemovals: boolean): Promise<void> {
+  private async scan(chain: ScannedChain, name: string, first: boolean, confirmRemovals: boolean): Promise<void> {
     const head = chain.block.number;
     let cursor = await this.readCursor(name);
+    // Another chain's first scan starts at its head (endpoints' from_block are the first network's block numbers).
+    if (cursor === undefined && !first) cursor = head;
     if (cursor === undefined) {
       // First run: start below the oldest endpoint's first block (or at the head), not at genesis.
       const oldest = await this.db

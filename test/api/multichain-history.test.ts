@@ -2,7 +2,11 @@ import { expect } from "chai";
 import { JsonRpcProvider, Transaction, Wallet, parseEther } from "ethers";
 import { readFileSync } from "node:fs";
 import pino from "pino";
+import { createTransport } from "nodemailer";
+import { EmailOutbox } from "../../api/jobs/email/outbox";
+import { EmailSender } from "../../api/jobs/email/sender";
 import { WebhookOutbox } from "../../api/jobs/webhooks/outbox";
+import { invoiceDocuments } from "../../api/services/invoice-document";
 import { WebhookSender } from "../../api/jobs/webhooks/sender";
 import { chainFromProvider } from "../../api/services/chain";
 import { WebhookPayloadSchema } from "../../api/services/webhooks/events";
@@ -12,6 +16,7 @@ import { Actor } from "../helpers/actor";
 import { type TestApp, errorCode, jsonRequest, makeApp, signIn } from "../helpers/api-app";
 import { type SettleStack, startSettleStack } from "../helpers/settle-stack";
 import { waitFor } from "../helpers/processes";
+import { type TestSmtpServer, startSmtpServer } from "../helpers/smtp";
 import { type WebhookReceiver, startWebhookReceiver } from "../helpers/webhook-receiver";
 
 interface HistoryPage {
@@ -30,6 +35,9 @@ describe("API: history, transactions and webhooks on two chains", function () {
   let actors: Actor[];
   let merchant: { auth: Record<string, string>; address: string };
   let receiver: WebhookReceiver;
+  let smtp: TestSmtpServer | undefined;
+  /** The id of the invoice the webhook test pays on the second chain. */
+  let secondInvoiceId: string;
   /** The hashes of a paid invoice's two transactions on each chain, by chain id. */
   const paid = new Map<number, string[]>();
 
@@ -72,6 +80,7 @@ describe("API: history, transactions and webhooks on two chains", function () {
 
   after(async function () {
     await receiver?.close();
+    await smtp?.stop();
     for (const provider of providers ?? []) provider.destroy();
     await t?.close();
     await stack?.stop();
@@ -125,7 +134,13 @@ describe("API: history, transactions and webhooks on two chains", function () {
     const [created] = paid.get(LOCAL_CHAIN_ID_2)!;
     const res = await t.app.request(`/transactions/${created}`);
     expect(res.status, await res.clone().text()).to.equal(200);
-    const body = (await res.json()) as { chainId: number; chainName: string; status: string; events: { event: string }[]; index: { rows: number } };
+    const body = (await res.json()) as {
+      chainId: number;
+      chainName: string;
+      status: string;
+      events: { event: string }[];
+      index: { rows: number };
+    };
     expect(body.chainId).to.equal(LOCAL_CHAIN_ID_2);
     expect(body.chainName).to.equal("Hardhat (local 2)");
     expect(body.status).to.equal("success");
@@ -158,7 +173,9 @@ describe("API: history, transactions and webhooks on two chains", function () {
     }
     const res = await t.app.request(`/transactions/${hash}`);
     expect(res.status, await res.clone().text()).to.equal(409);
-    const body = (await res.json()) as { error: { code: string; message: string; details: { candidates: { chainId: number; chainName: string; block: number }[] } } };
+    const body = (await res.json()) as {
+      error: { code: string; message: string; details: { candidates: { chainId: number; chainName: string; block: number }[] } };
+    };
     expect(body.error.code).to.equal("ambiguous_transaction");
     expect(body.error.message).to.include("?chainId=");
     expect(body.error.details.candidates.map((c) => [c.chainId, c.chainName])).to.deep.equal([
@@ -200,12 +217,19 @@ describe("API: history, transactions and webhooks on two chains", function () {
     expect(status.chains.every((chain) => chain.chainHead >= chain.indexedHead)).to.equal(true);
 
     const health = (await (await t.app.request("/health")).json()) as { networks: Record<string, { chainId: number | null }> };
-    expect(Object.values(health.networks).map((n) => n.chainId).sort()).to.deep.equal([LOCAL_CHAIN_ID, LOCAL_CHAIN_ID_2]);
+    expect(
+      Object.values(health.networks)
+        .map((n) => n.chainId)
+        .sort(),
+    ).to.deep.equal([LOCAL_CHAIN_ID, LOCAL_CHAIN_ID_2]);
   });
 
   it("delivers the second chain's invoice events to the merchant's endpoint once each, naming the chain", async function () {
     receiver = await startWebhookReceiver();
-    const created = await t.app.request("/webhooks", jsonRequest("POST", { url: receiver.url, events: ["*"], confirmations: 1 }, merchant.auth));
+    const created = await t.app.request(
+      "/webhooks",
+      jsonRequest("POST", { url: receiver.url, events: ["*"], confirmations: 1 }, merchant.auth),
+    );
     expect(created.status, await created.clone().text()).to.equal(201);
     const outbox = new WebhookOutbox(t.db, stack.indexer.reader, pino({ level: "silent" }));
     const sender = new WebhookSender(t.db, { production: false, timeoutMs: 2000, retryScheduleMs: [100] }, pino({ level: "silent" }));
@@ -238,5 +262,38 @@ describe("API: history, transactions and webhooks on two chains", function () {
     expect(fresh.every((w) => w.json.data.chainId === LOCAL_CHAIN_ID || w.json.data.chainId === LOCAL_CHAIN_ID_2)).to.equal(true);
     const ids = receiver.received.map((w) => w.json.id);
     expect(new Set(ids).size).to.equal(ids.length);
+    secondInvoiceId = invoiceId;
+  });
+
+  it("mails the merchant's notice of the second chain's invoice from that chain's deployment, naming the chain", async function () {
+    const profile = await t.app.request("/users/me", jsonRequest("PATCH", { email: "merchant@example.com" }, merchant.auth));
+    expect(profile.status, await profile.clone().text()).to.equal(200);
+    smtp = await startSmtpServer();
+    const silent = pino({ level: "silent" });
+    const outbox = new EmailOutbox(t.db, stack.indexer.reader, { publicOrigin: "http://localhost:8000", confirmations: 1 }, silent);
+    const sender = new EmailSender(
+      t.db,
+      stack.indexer.reader,
+      invoiceDocuments(t.deps, Date.now),
+      createTransport({ url: smtp.url }),
+      { from: "billing@example.com", publicOrigin: "http://localhost:8000", retryScheduleMs: [100] },
+      silent,
+    );
+    await outbox.poll();
+    await sender.drain();
+    // Invoice ids repeat across chains: the second chain's message is keyed `<chainId>:<id>`, the first's by its id.
+    const messages = await t.db.selectFrom("email_messages").selectAll().where("kind", "=", "invoice_paid").execute();
+    const keys = messages.map((m) => m.invoice_id);
+    expect(keys).to.include(`${LOCAL_CHAIN_ID_2}:${secondInvoiceId}`);
+    expect(keys).to.include(secondInvoiceId);
+    expect(
+      messages.every((m) => m.state === "sent"),
+      JSON.stringify(messages.map((m) => [m.state, m.last_error])),
+    ).to.equal(true);
+    const mail = smtp.received.find((m) => m.mail.headers.get("x-settle-invoice") === `${LOCAL_CHAIN_ID_2}:${secondInvoiceId}`);
+    expect(mail, "the second chain's notice").to.not.equal(undefined);
+    expect(mail!.mail.text).to.include(`Network: Hardhat (local 2) (chain id ${LOCAL_CHAIN_ID_2}).`);
+    const first = smtp.received.find((m) => m.mail.headers.get("x-settle-invoice") === secondInvoiceId);
+    expect(first!.mail.text).to.include(`Network: Hardhat (local) (chain id ${LOCAL_CHAIN_ID}).`);
   });
 });

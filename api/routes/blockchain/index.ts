@@ -141,8 +141,9 @@ export function blockchainRoutes(deps: AppDeps) {
       }),
       async (c) => {
         const { current: d, chain } = chains.require(c.req.valid("query").chainId);
-        const chainHead = await fromNode(chain.blockNumber());
+        // The index first, the nodes then: a node's head is never behind what was indexed of it.
         const index = await safeStatus(deps.index);
+        const chainHead = await fromNode(chain.blockNumber());
         const indexedHeadOf = (chainId: number): number | null => {
           const block = index.chains.find((indexed) => indexed.chainId === chainId)?.block;
           // An index that has not recorded its chains yet only knows the first network's head.

@@ -63,12 +63,13 @@ export async function exportRows(db: AppDb, index: IndexReader, merchant: string
     .execute();
   const numbers = new Map(drafts.map((d) => [d.onchain_id!, d.number!]));
   for (const d of drafts) {
-    const row = await index.invoice(BigInt(d.onchain_id!));
+    // Invoice ids repeat across chains: the draft names its chain.
+    const row = await index.invoice(BigInt(d.onchain_id!), d.chain_id);
     if (!row || row.createdTimestamp < from || row.createdTimestamp >= to) continue;
     const customer = d.customer === null ? null : (JSON.parse(d.customer) as { name?: string; vatNumber?: string | null });
     const taxes = storedTaxes(d);
     for (const t of taxes) rates.add(t.rate);
-    const events = await index.invoiceEvents(row.id);
+    const events = await index.invoiceEvents(row.id, row.chainId);
     const payments = await invoicePayments(index, row);
     rows.push({
       sortKey: `${day(row.createdTimestamp)} ${d.number}`,
@@ -103,7 +104,7 @@ export async function exportRows(db: AppDb, index: IndexReader, merchant: string
   for (const note of notes) {
     const taxes = JSON.parse(note.taxes) as Array<{ rate: string; amount: string }>;
     for (const t of taxes) rates.add(t.rate);
-    const row = await index.invoice(BigInt(note.invoice_id));
+    const row = await index.invoice(BigInt(note.invoice_id), drafts.find((d) => d.onchain_id === note.invoice_id)?.chain_id);
     rows.push({
       sortKey: `${day(note.issued_at)} ${note.number}`,
       kind: "credit_note",

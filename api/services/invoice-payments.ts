@@ -27,7 +27,7 @@ export interface InvoicePayment {
  * payer's and the merchant's); the payer's is the one whose counterparty is the merchant.
  */
 export async function invoicePayments(index: IndexReader, invoice: InvoiceRow): Promise<InvoicePayment[]> {
-  const history = await index.historyByInvoice(invoice.id);
+  const history = await index.historyByInvoice(invoice.id, invoice.chainId);
   return history
     .filter((row) => row.kind === "invoice_paid" && row.counterparty === invoice.merchant)
     .map((row) => ({

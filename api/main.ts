@@ -81,7 +81,7 @@ export async function main(): Promise<void> {
   // Webhooks: the outbox poller and the sender.
   const webhooks = startWebhookWorker({ db, index, config, logger });
   // Invoice email (SMTP_URL set): the customer's copy of issued invoices, the merchant's notices of the webhook events.
-  const email = startEmailWorker({ db, index, chain, deployment, config, logger });
+  const email = startEmailWorker({ db, index, chain, deployment, chains, config, logger });
 
   let closing = false;
   const shutdown = (signal: string) => {

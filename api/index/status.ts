@@ -46,10 +46,11 @@ export async function readStatus(db: Queryable): Promise<IndexStatus> {
   const blockOf = (entry: PonderStatus[string]) =>
     entry.block ? { number: BigInt(entry.block.number), timestamp: BigInt(entry.block.timestamp) } : null;
   const chainIds = caughtUp ? (JSON.parse(caughtUp.chains) as Record<string, number>) : {};
-  // `network` and `block` are the first configured network's (the caught-up record lists them in configured order;
-  // Ponder's status row does not keep that order).
-  const firstName = Object.keys(chainIds).find((name) => status[name] !== undefined) ?? entries[0]![0];
-  const [network, first] = [firstName, status[firstName]!];
+  // The supervisor records the networks in configured order (the first one first); Ponder's status has its own order.
+  const order = Object.keys(chainIds);
+  const rank = (name: string) => (order.includes(name) ? order.indexOf(name) : order.length);
+  entries.sort(([a], [b]) => rank(a) - rank(b));
+  const [network, first] = entries[0]!;
   return {
     ready: caughtUp !== undefined,
     network,

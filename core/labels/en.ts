@@ -168,6 +168,7 @@ export const en: Catalogue = {
       invoice_refunded: "{title} ({total}) has been refunded to the payer.",
     },
     openLink: "View and pay the invoice:",
+    network: "Network: {chain} (chain id {chainId}).",
     pageLink: "Open the invoice:",
     attached: "The invoice is attached as a PDF.",
     attachedFacturX:

@@ -175,6 +175,7 @@ export const fr: Catalogue = {
       invoice_refunded: "{title} ({total}) a été remboursée au payeur.",
     },
     openLink: "Consulter et régler la facture :",
+    network: "Réseau : {chain} (chain id {chainId}).",
     pageLink: "Ouvrir la facture :",
     attached: "La facture est jointe au format PDF.",
     attachedFacturX:

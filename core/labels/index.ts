@@ -135,6 +135,8 @@ export interface EmailLabels {
   body: Record<EmailKind, string>;
   /** The line before the customer's share link. */
   openLink: string;
+  /** The chain the invoice is on ({chain}: its name, {chainId}). */
+  network: string;
   /** The line before the merchant's link to the invoice page. */
   pageLink: string;
   /** Says the PDF is attached. */

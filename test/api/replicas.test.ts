@@ -129,7 +129,7 @@ describe("webhook deliveries from two replicas on one PostgreSQL", function () {
       .execute();
     await db.insertInto("webhook_cursor").values({ name: "invoice-events", block_number: 1000 }).execute();
     const index: OutboxIndex = {
-      status: () => ({ ready: true, network: "localhost", block: { number: 1000n, timestamp: 0n } }),
+      status: () => ({ ready: true, network: "localhost", block: { number: 1000n, timestamp: 0n }, chains: [] }),
       invoiceEventsInBlocks: () => [],
       invoice: () => undefined,
       invoicesByAccount: () => ({ items: [], nextCursor: null }),

@@ -117,7 +117,7 @@ describeBackends("API transactions (real index)", function () {
       expect(res.headers.get("x-next-cursor")).to.equal(rows[1]!.id);
       const lines = (await res.text()).trim().split("\r\n");
       expect(lines[0]).to.equal(
-        "id,timestamp,blockNumber,txHash,logIndex,kind,account,counterparty,token,amount,fee,net,invoiceId,confirmations,final",
+        "id,timestamp,blockNumber,txHash,logIndex,kind,account,counterparty,token,amount,fee,net,invoiceId,confirmations,final,chainId,chainName",
       );
       expect(lines).to.have.length(3);
       expect(lines[1]).to.include(`,${rows[0]!.kind},`);

@@ -127,14 +127,15 @@ describeBackends("API users", function () {
       address: merchant.address,
       invoicesIssued: 4,
       invoicesPaid: 0,
-      volumeByToken: [{ token, issued: (4n * invoiceAmount).toString(), paid: "0" }],
+      chainId: null,
+      volumeByToken: [{ chainId: deployment.chainId, token, issued: (4n * invoiceAmount).toString(), paid: "0" }],
       staked: "0",
       truncated: false,
     });
     expect(await stats(payer.address)).to.deep.include({
       invoicesIssued: 0,
       invoicesPaid: 3,
-      volumeByToken: [{ token, issued: "0", paid: (3n * invoiceAmount).toString() }],
+      volumeByToken: [{ chainId: deployment.chainId, token, issued: "0", paid: (3n * invoiceAmount).toString() }],
     });
     expect(await stats(staker.address)).to.deep.include({
       invoicesIssued: 0,

@@ -43,7 +43,8 @@ export interface TestApp {
  * Builds a test app on the shared real index, node and deployment; `index`, `chain`, `deployment`
  * (null: none) replaces them, `env` feeds loadConfig (RELAYER_PRIVATE_KEY turns the relayer on, on the real node). The
  * app database and the index it reads are on `backend`, by default the running suite's (see describeBackends in ./app-db).
- * `moreNetworks` are served after the first, each with its own deployment (and chain id) over the same node.
+ * `moreNetworks` are served after the first, each with its own deployment (and chain id) over the same node, or over
+ * its own of `moreChains`.
  */
 export async function makeApp(
   options: {
@@ -53,6 +54,8 @@ export async function makeApp(
     index?: IndexReader;
     backend?: Backend;
     moreNetworks?: Deployment[];
+    /** The node of each of `moreNetworks` (by position; default: the first network's). */
+    moreChains?: Chain[];
   } = {},
 ): Promise<TestApp> {
   const real = await realIndex();
@@ -75,7 +78,12 @@ export async function makeApp(
   const chain = options.chain ?? chainFromProvider(real.provider);
   const deployment = staticDeployment(options.deployment === undefined ? real.deploymentFile : options.deployment);
   const relayer = config.relayerPrivateKey ? walletRelayer(config.relayerPrivateKey, real.provider) : undefined;
-  const more = (options.moreNetworks ?? []).map((d) => ({ name: d.network, deployment: staticDeployment(d), chain, relayer }));
+  const more = (options.moreNetworks ?? []).map((d, i) => ({
+    name: d.network,
+    deployment: staticDeployment(d),
+    chain: options.moreChains?.[i] ?? chain,
+    relayer,
+  }));
   const deps: AppDeps = {
     config,
     jwtSecret: SECRET,

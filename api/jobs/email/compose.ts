@@ -10,7 +10,7 @@ export interface ComposedEmail {
 
 /**
  * Subject and plain-text body of a `kind` message about the invoice `model` shows, in `language` (core/labels
- * `email`): a sentence with the invoice's title, total and due date, then `link` (the customer's share link, or the
+ * `email`): a sentence with the invoice's title, total and due date, the chain it is on, then `link` (the customer's share link, or the
  * merchant's invoice page), the attachment line for the customer's copy (`facturX`: the PDF is a Factur-X e-invoice),
  * and the signature.
  */
@@ -32,6 +32,7 @@ export function composeEmail(
   const customer = kind === "invoice_issued";
   const paragraphs = [
     fill(l.body[kind], values),
+    fill(l.network, { chain: model.chain.name, chainId: model.chain.id }),
     `${customer ? l.openLink : l.pageLink}\n${link}`,
     ...(customer ? [facturX ? l.attachedFacturX : l.attached] : []),
     fill(l.signature, values),

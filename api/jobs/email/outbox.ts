@@ -19,6 +19,33 @@ const LATE_WINDOW_MS = 10 * 60_000;
 /** Most rows looked at per source in one poll. */
 const BATCH = 500;
 
+/**
+ * The `email_messages.invoice_id` of invoice `id` of chain `chainId`: its decimal id on the first network (as before
+ * several chains, so its messages keep their key), `<chainId>:<id>` on the others (invoice ids repeat across chains).
+ */
+export function emailInvoiceKey(chainId: number, id: bigint, firstChainId: number | undefined): string {
+  return firstChainId === undefined || chainId === firstChainId ? id.toString() : `${chainId}:${id}`;
+}
+
+/** The chain (undefined: the first network) and invoice id of an `email_messages.invoice_id` ({@link emailInvoiceKey}). */
+export function parseEmailInvoiceKey(key: string): { chainId: number | undefined; id: bigint } {
+  const [chain, id] = key.includes(":") ? key.split(":") : [undefined, key];
+  return { chainId: chain === undefined ? undefined : Number(chain), id: BigInt(id!) };
+}
+
+/** The chain of a webhook event's source id (`<chainId>:<log>` or `expired:<chainId>:<id>`), when it names one. */
+function chainOfSource(sourceId: string): number | undefined {
+  const match = /^(?:expired:)?(\d+):/.exec(sourceId);
+  return match ? Number(match[1]) : undefined;
+}
+
+/** The draft id of on-chain invoice `id` of chain `chainId` (of any chain when undefined), if the API holds it. */
+export async function draftIdOf(db: AppDb, id: string, chainId: number | undefined): Promise<string | undefined> {
+  let query = db.selectFrom("invoice_drafts").select("id").where("onchain_id", "=", id);
+  if (chainId !== undefined) query = query.where("chain_id", "=", chainId);
+  return (await query.executeTakeFirst())?.id;
+}
+
 /** A message's place in chain order (see EmailMessagesTable.chain_order): messages are sent and listed in it. */
 function chainOrder(block: bigint, logIndex: number): number {
   return Number(block) * 1_000_000 + logIndex;
@@ -61,7 +88,10 @@ export class EmailOutbox {
       return 0;
     }
     if (!status.ready || !status.block) return 0;
-    const queued = (await this.customerCopies()) + (await this.merchantNotices(status.block.number));
+    const first = status.chains[0]?.chainId;
+    const heads = new Map(status.chains.flatMap((chain) => (chain.block ? [[chain.chainId, chain.block.number] as const] : [])));
+    const headOf = (chainId: number | undefined) => (chainId === undefined ? undefined : heads.get(chainId)) ?? status.block!.number;
+    const queued = (await this.customerCopies(first)) + (await this.merchantNotices(headOf, first));
     if (queued > 0) this.logger.debug({ count: queued }, "emails queued");
     return queued;
   }
@@ -83,11 +113,11 @@ export class EmailOutbox {
     await this.db.updateTable("email_cursor").set({ position }).where("name", "=", name).where("position", "<", position).execute();
   }
 
-  private async customerCopies(): Promise<number> {
+  private async customerCopies(first: number | undefined): Promise<number> {
     const since = await this.cursor("drafts");
     const linked = await this.db
       .selectFrom("invoice_drafts")
-      .select(["id", "merchant", "onchain_id", "customer", "linked_at"])
+      .select(["id", "merchant", "onchain_id", "chain_id", "customer", "linked_at"])
       .where("onchain_id", "is not", null)
       .where("customer", "is not", null)
       .where("linked_at", ">=", since - LATE_WINDOW_MS)
@@ -97,11 +127,12 @@ export class EmailOutbox {
     let queued = 0;
     for (const draft of linked) {
       const email = (JSON.parse(draft.customer!) as { email?: string | null }).email;
-      const row = await this.index.invoice(BigInt(draft.onchain_id!));
+      const row = await this.index.invoice(BigInt(draft.onchain_id!), draft.chain_id);
       if (!email || !row) continue;
       const loaded = (await loadDraft(this.db, { id: draft.id }))!;
       queued += await this.db.transaction().execute(async (trx) => {
-        const id = await this.insert(trx, row.id, "invoice_issued", email, documentLocale(loaded.draft), chainOrder(row.createdBlock, 0));
+        const key = emailInvoiceKey(row.chainId, row.id, first);
+        const id = await this.insert(trx, key, "invoice_issued", email, documentLocale(loaded.draft), chainOrder(row.createdBlock, 0));
         if (id === undefined) return 0;
         const record = { row, loaded };
         const { token } = await createShareLink(
@@ -121,11 +152,11 @@ export class EmailOutbox {
     return queued;
   }
 
-  private async merchantNotices(head: bigint): Promise<number> {
+  private async merchantNotices(headOf: (chainId: number | undefined) => bigint, first: number | undefined): Promise<number> {
     const since = await this.cursor("events");
     const events = await this.db
       .selectFrom("webhook_events")
-      .select(["type", "merchant", "invoice_id", "block_number", "log_index", "observed_at"])
+      .select(["source_id", "type", "merchant", "invoice_id", "block_number", "log_index", "observed_at"])
       .where("removed_at", "is", null)
       .where("type", "in", Object.keys(MERCHANT_NOTICE_OF_EVENT))
       .where("observed_at", ">=", since - LATE_WINDOW_MS)
@@ -138,7 +169,8 @@ export class EmailOutbox {
     let through: number | undefined;
     for (const event of events) {
       // Not confirmed yet: stop here, and look at it again next time.
-      if (BigInt(event.block_number) > head - BigInt(this.settings.confirmations) + 1n) break;
+      const chainId = chainOfSource(event.source_id);
+      if (BigInt(event.block_number) > headOf(chainId) - BigInt(this.settings.confirmations) + 1n) break;
       through = Number(event.observed_at);
       const merchant = await this.db
         .selectFrom("users")
@@ -146,11 +178,12 @@ export class EmailOutbox {
         .where("address", "=", getAddress(event.merchant))
         .executeTakeFirst();
       if (!merchant?.email) continue;
-      const loaded = await loadDraft(this.db, { onchainId: event.invoice_id });
+      const draftId = await draftIdOf(this.db, event.invoice_id, chainId);
+      const loaded = draftId === undefined ? undefined : await loadDraft(this.db, { id: draftId });
       const order = chainOrder(BigInt(event.block_number), event.log_index);
       const id = await this.insert(
         this.db,
-        BigInt(event.invoice_id),
+        chainId === undefined ? event.invoice_id : emailInvoiceKey(chainId, BigInt(event.invoice_id), first),
         MERCHANT_NOTICE_OF_EVENT[event.type as keyof typeof MERCHANT_NOTICE_OF_EVENT],
         merchant.email,
         documentLocale(loaded?.draft),
@@ -162,10 +195,13 @@ export class EmailOutbox {
     return queued;
   }
 
-  /** Queues one message unless the invoice already has one of this kind to this recipient; returns its id when new. */
+  /**
+   * Queues one message unless the invoice (`invoiceKey`: {@link emailInvoiceKey}) already has one of this kind to this
+   * recipient; returns its id when new.
+   */
   private async insert(
     db: AppDb,
-    invoiceId: bigint,
+    invoiceKey: string,
     kind: EmailKind,
     recipient: string,
     language: string,
@@ -177,7 +213,7 @@ export class EmailOutbox {
       .insertInto("email_messages")
       .values({
         id,
-        invoice_id: invoiceId.toString(),
+        invoice_id: invoiceKey,
         kind,
         recipient: recipient.toLowerCase(),
         language,

@@ -12,6 +12,7 @@ import { loadDraft } from "../../services/drafts";
 import type { InvoiceDocuments } from "../../services/invoice-document";
 import { retryDelay } from "../retry";
 import { composeEmail } from "./compose";
+import { draftIdOf, parseEmailInvoiceKey } from "./outbox";
 
 /** Limit of one SMTP exchange (connection, greeting, each command), in milliseconds. */
 export const SMTP_TIMEOUT_MS = 20_000;
@@ -128,13 +129,18 @@ export class EmailSender {
 
   /** Builds the message from the invoice as it is now and hands it to the SMTP server; returns its Message-ID. */
   private async send(message: EmailMessagesTable): Promise<string> {
-    const row = await this.index.invoice(BigInt(message.invoice_id));
+    const key = parseEmailInvoiceKey(message.invoice_id);
+    // A plain id is the first network's (emailInvoiceKey).
+    const chainId = key.chainId ?? (await this.index.status()).chains[0]?.chainId;
+    const row = await this.index.invoice(key.id, chainId);
     if (!row) throw new Error(`invoice ${message.invoice_id} is not in the index`);
-    const loaded = await loadDraft(this.db, { onchainId: message.invoice_id });
+    const draftId = await draftIdOf(this.db, key.id.toString(), row.chainId);
+    const loaded = draftId === undefined ? undefined : await loadDraft(this.db, { id: draftId });
     const source = await this.documents.source({ row, loaded });
     const model = this.documents.modelOf(source);
     const kind = message.kind as EmailKind;
-    const link = message.link ?? `${this.settings.publicOrigin}/#/invoice/${message.invoice_id}`;
+    const link =
+      message.link ?? `${this.settings.publicOrigin}/#/invoice/${key.id}${key.chainId === undefined ? "" : `?chainId=${key.chainId}`}`;
     const pdf = kind === "invoice_issued" ? await this.documents.emailPdf(source, model) : undefined;
     if (pdf && !pdf.facturX) {
       this.logger.info({ messageId: message.id, reason: pdf.refusal.code }, "no Factur-X for this invoice: the plain PDF is attached");

@@ -2,10 +2,13 @@ import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import type { Logger } from "pino";
 import type { AppDb } from "../../db";
-import { dialectOf, greatest, jsonListMatches } from "../../db/dialect";
+import { dialectOf, jsonListMatches } from "../../db/dialect";
 import type { IndexReader } from "../../index/reader";
 import { type WebhookEventType, describeEvent, invoiceSnapshot, webhookEventId } from "../../services/webhooks/events";
 import { numberOf } from "../../services/drafts";
+import { chainName } from "../../../core/chains";
+import type { ChainHead } from "../../index/rows";
+import { deliveryBody, enqueueDue, lockOutbox } from "./enqueue";
 import { markRemoved, markRestored } from "./reorgs";
 
 /** What the poller reads from the index. */
@@ -15,25 +18,27 @@ export type OutboxIndex = Pick<IndexReader, "status" | "invoice" | "invoiceEvent
 export const REORG_WINDOW_BLOCKS = 64;
 /** Most blocks scanned past the cursor in one poll (a long-stopped API catches up in steps). */
 const MAX_SCAN_BLOCKS = 2000n;
-/** Most deliveries enqueued in one poll. */
-const MAX_ENQUEUE = 1000;
+/** The scan cursor of the first network (its name predates several chains), and the prefix of the others'. */
 const CURSOR = "invoice-events";
 
-/** Key of the PostgreSQL advisory lock that serializes the outbox's writing transactions across replicas. */
-const OUTBOX_LOCK = 0x5e771e01;
+/** One chain the outbox scans: its id (undefined for an index that has not recorded its chains) and indexed head. */
+type ScannedChain = Pick<ChainHead, "network"> & { chainId: number | undefined; block: { number: bigint; timestamp: bigint } };
 
-/**
- * Makes the calling transaction the only one of any replica writing the outbox until it ends (PostgreSQL: a
- * transaction-level advisory lock; SQLite serializes writers by itself). Deliveries take the next `seq`, which two
- * replicas enqueuing at once would otherwise both take.
- */
-async function lockOutbox(trx: AppDb): Promise<void> {
-  if (dialectOf(trx) === "postgres") await sql`SELECT pg_advisory_xact_lock(${OUTBOX_LOCK})`.execute(trx);
+/** The chains of `status` with an indexed head, first network first. */
+function chainsOf(status: Awaited<ReturnType<OutboxIndex["status"]>>): ScannedChain[] {
+  const chains = status.chains.flatMap((chain) => (chain.block ? [{ ...chain, block: chain.block }] : []));
+  if (chains.length > 0) return chains;
+  return status.block ? [{ chainId: undefined, network: status.network ?? "default", block: status.block }] : [];
 }
 
-/** The JSON body of one delivery: the same bytes on every attempt. */
-function deliveryBody(id: string, type: string, createdAt: string, data: unknown): string {
-  return JSON.stringify({ id, type, createdAt, data });
+/** The name of the scan cursor of `chain` (the first network keeps the name it had before several chains). */
+function cursorName(chain: ScannedChain, first: boolean): string {
+  return first || chain.chainId === undefined ? CURSOR : `${CURSOR}:${chain.chainId}`;
+}
+
+/** What a payload says of the chain of its event: its id and name (nothing for an index without chain ids). */
+function chainData(chainId: number | undefined): { chainId?: number; chainName?: string } {
+  return chainId === undefined ? {} : { chainId, chainName: chainName(chainId) };
 }
 
 /**
@@ -50,8 +55,8 @@ function deliveryBody(id: string, type: string, createdAt: string, data: unknown
  * poll: the writing transactions take one advisory lock on PostgreSQL, so they run one after the other.
  */
 export class WebhookOutbox {
-  /** The index's head at the last poll (undefined before the first). */
-  private lastHead: bigint | undefined;
+  /** Each chain's indexed head at the last poll (by cursor name; absent before the first). */
+  private readonly lastHeads = new Map<string, bigint>();
 
   /**
    * @param db the app database
@@ -74,25 +79,42 @@ export class WebhookOutbox {
     } catch {
       return 0;
     }
-    if (!status.ready || !status.block) return 0;
-    const head = status.block.number;
-    // An event missing from an index whose head has not moved since the last poll is not gone yet: Ponder takes the
-    // blocks after its finalized checkpoint out when it restarts and indexes them again before its head moves.
-    const confirmRemovals = this.lastHead !== undefined && head !== this.lastHead;
-    await this.scan(head, confirmRemovals);
-    this.lastHead = head;
-    await this.expire(head, status.block.timestamp);
-    return this.enqueue(head);
+    if (!status.ready) return 0;
+    const chains = chainsOf(status);
+    let enqueued = 0;
+    for (const [i, chain] of chains.entries()) {
+      const name = cursorName(chain, i === 0);
+      const head = chain.block.number;
+      // An event missing from an index whose head has not moved since the last poll is not gone yet: Ponder takes the
+      // blocks after its finalized checkpoint out when it restarts and indexes them again before its head moves.
+      const last = this.lastHeads.get(name);
+      await this.scan(chain, name, i === 0, last !== undefined && head !== last);
+      this.lastHeads.set(name, head);
+      await this.expire(chain);
+      enqueued += await enqueueDue(this.db, chain.chainId, head, i === 0, this.insertDelivery.bind(this), this.logger);
+    }
+    return enqueued;
   }
 
-  /** The block the poller has scanned up to, or undefined before its first scan. */
-  async cursor(): Promise<bigint | undefined> {
-    const row = await this.db.selectFrom("webhook_cursor").select("block_number").where("name", "=", CURSOR).executeTakeFirst();
+  /** The block the poller has scanned up to on the first network (or on `chainId`'s), or undefined before its first scan. */
+  async cursor(chainId?: number): Promise<bigint | undefined> {
+    const name = chainId === undefined ? CURSOR : `${CURSOR}:${chainId}`;
+    const rows = await this.db.selectFrom("webhook_cursor").select(["name", "block_number"]).where("name", "in", [CURSOR, name]).execute();
+    // The first network's cursor has the plain name: a chain id asked for that has no own cursor is the first's.
+    const row = rows.find((r) => r.name === name) ?? rows.find((r) => r.name === CURSOR);
     return row ? BigInt(row.block_number) : undefined;
   }
 
-  private async scan(head: bigint, confirmRemovals: boolean): Promise<void> {
-    let cursor = await this.cursor();
+  private async readCursor(name: string): Promise<bigint | undefined> {
+    const row = await this.db.selectFrom("webhook_cursor").select("block_number").where("name", "=", name).executeTakeFirst();
+    return row ? BigInt(row.block_number) : undefined;
+  }
+
+  private async scan(chain: ScannedChain, name: string, first: boolean, confirmRemovals: boolean): Promise<void> {
+    const head = chain.block.number;
+    let cursor = await this.readCursor(name);
+    // Another chain's first scan starts at its head (endpoints' from_block are the first network's block numbers).
+    if (cursor === undefined && !first) cursor = head;
     if (cursor === undefined) {
       // First run: start below the oldest endpoint's first block (or at the head), not at genesis.
       const oldest = await this.db
@@ -103,8 +125,10 @@ export class WebhookOutbox {
     }
     const to = head < cursor + MAX_SCAN_BLOCKS ? head : cursor + MAX_SCAN_BLOCKS;
     const from = cursor > BigInt(REORG_WINDOW_BLOCKS) ? cursor - BigInt(REORG_WINDOW_BLOCKS) + 1n : 1n;
-    const events = await this.index.invoiceEventsInBlocks(from, to);
+    const events = await this.index.invoiceEventsInBlocks(from, to, chain.chainId);
     const present = new Set(events.map((e) => e.id));
+    // Event ids are chain-scoped (`<chainId>:<log>`): only this chain's recorded events are compared with its scan.
+    const ofChain = chain.chainId === undefined ? "%" : `${chain.chainId}:%`;
     const invoices = new Map<bigint, Awaited<ReturnType<OutboxIndex["invoice"]>>>();
     const time = this.now();
 
@@ -114,6 +138,7 @@ export class WebhookOutbox {
         .selectFrom("webhook_events")
         .select(["id", "source_id", "type", "invoice_id", "data", "merchant", "block_number", "removed_at"])
         .where("source_id", "not like", "expired:%")
+        .where("source_id", "like", ofChain)
         .where("block_number", ">=", Number(from))
         .where("block_number", "<=", Number(to))
         .execute();
@@ -127,7 +152,7 @@ export class WebhookOutbox {
       }
       for (const event of events) {
         if (known.has(event.id) || event.invoiceId === null) continue;
-        if (!invoices.has(event.invoiceId)) invoices.set(event.invoiceId, await this.index.invoice(event.invoiceId));
+        if (!invoices.has(event.invoiceId)) invoices.set(event.invoiceId, await this.index.invoice(event.invoiceId, chain.chainId));
         const invoice = invoices.get(event.invoiceId);
         const described = invoice ? describeEvent(event, invoice, await numberOf(trx, invoice, time)) : undefined;
         if (!invoice || !described) continue;
@@ -138,32 +163,40 @@ export class WebhookOutbox {
           invoiceId: invoice.id,
           blockNumber: event.blockNumber,
           logIndex: event.logIndex,
-          data: { ...described.data, createdAt: new Date(Number(event.timestamp) * 1000).toISOString() },
+          data: { ...chainData(chain.chainId), ...described.data, createdAt: new Date(Number(event.timestamp) * 1000).toISOString() },
         });
       }
       await trx
         .insertInto("webhook_cursor")
-        .values({ name: CURSOR, block_number: Number(to) })
+        .values({ name, block_number: Number(to) })
         .onConflict((oc) => oc.column("name").doUpdateSet({ block_number: Number(to) }))
         .execute();
     });
   }
 
   /** Records invoice.expired for subscribed merchants' invoices that expired since their endpoint was created. */
-  private async expire(head: bigint, headTimestamp: bigint): Promise<void> {
+  private async expire(chain: ScannedChain): Promise<void> {
+    const { number: head, timestamp: headTimestamp } = chain.block;
     const subscribed = jsonListMatches(dialectOf(this.db), sql.ref("events"), sql.lit("invoice.expired"));
     const merchants = await sql<{ owner: string; since: number }>`
       SELECT owner, min(created_at) AS since FROM webhook_endpoints
       WHERE deleted_at IS NULL AND ${subscribed}
       GROUP BY owner`.execute(this.db);
     for (const { owner, since } of merchants.rows) {
-      const page = await this.index.invoicesByAccount(owner.toLowerCase(), { role: "merchant", status: ["expired"], limit: 500 });
+      const page = await this.index.invoicesByAccount(owner.toLowerCase(), {
+        role: "merchant",
+        status: ["expired"],
+        limit: 500,
+        chainId: chain.chainId,
+      });
       for (const invoice of page.items) {
         if (Number(invoice.dueDate) * 1000 < since) continue;
-        const sourceId = `expired:${invoice.id}`;
+        // Chain-scoped, as the escrow events' ids are: invoice ids repeat across chains.
+        const sourceId = `expired:${invoice.chainId}:${invoice.id}`;
         await this.db.transaction().execute(async (trx) => {
           const number = await numberOf(trx, invoice, this.now());
           const data = {
+            ...chainData(invoice.chainId),
             invoiceId: invoice.id.toString(),
             number,
             event: { name: "Expired", blockNumber: Number(head), timestamp: new Date(Number(headTimestamp) * 1000).toISOString() },
@@ -225,41 +258,6 @@ export class WebhookOutbox {
       .where(sql<string>`lower(owner)`, "=", event.merchant.toLowerCase())
       .where("enqueued_through", ">=", Number(event.blockNumber))
       .execute();
-  }
-
-  /**
-   * Enqueues a delivery for every (endpoint, event) pair that now has the endpoint's confirmations
-   * and none yet, looking only at blocks after each endpoint's `enqueued_through` mark, then moves
-   * the marks up to what is confirmed.
-   */
-  private async enqueue(head: bigint): Promise<number> {
-    const dialect = dialectOf(this.db);
-    return this.db.transaction().execute(async (trx) => {
-      await lockOutbox(trx);
-      const due = await sql<{ endpoint_id: string; id: string; type: WebhookEventType; data: string }>`
-        SELECT w.id AS endpoint_id, e.id, e.type, e.data
-        FROM webhook_endpoints w
-        JOIN webhook_events e ON e.merchant = lower(w.owner)
-          AND e.block_number > ${greatest(dialect, sql.ref("w.from_block"), sql.ref("w.enqueued_through"))}
-          AND e.block_number <= ${Number(head)} - w.confirmations + 1
-        WHERE w.deleted_at IS NULL AND e.removed_at IS NULL
-          AND ${jsonListMatches(dialect, sql.ref("w.events"), sql.ref("e.type"))}
-          AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.endpoint_id = w.id AND d.event_id = e.id)
-        ORDER BY e.block_number, e.log_index, e.id, w.id
-        LIMIT ${MAX_ENQUEUE}`.execute(trx);
-      for (const row of due.rows) {
-        const { createdAt, ...data } = JSON.parse(row.data) as { createdAt: string };
-        await this.insertDelivery(trx, row.endpoint_id, row.id, row.type, deliveryBody(row.id, row.type, createdAt, data));
-      }
-      // A full batch may have left confirmed events behind: keep the marks so the next poll sees them.
-      if (due.rows.length < MAX_ENQUEUE) {
-        await sql`
-          UPDATE webhook_endpoints SET enqueued_through = ${Number(head)} - confirmations + 1
-          WHERE deleted_at IS NULL AND enqueued_through < ${Number(head)} - confirmations + 1`.execute(trx);
-      }
-      if (due.rows.length > 0) this.logger.debug({ count: due.rows.length }, "webhook deliveries enqueued");
-      return due.rows.length;
-    });
   }
 
   private async insertDelivery(trx: AppDb, endpointId: string, eventId: string, type: string, body: string): Promise<void> {

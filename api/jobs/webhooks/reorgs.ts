@@ -56,11 +56,14 @@ export async function markRemoved(
     }
     if (delivery.attempts > 0) {
       const id = noticeId(gone.source_id);
+      const original = JSON.parse(gone.data) as { chainId?: number; chainName?: string };
       const data = {
+        chainId: original.chainId,
+        chainName: original.chainName,
         invoiceId: gone.invoice_id,
         reorgedEventId: gone.id,
         reorgedEventType: gone.type,
-        original: JSON.parse(gone.data) as unknown,
+        original,
       };
       await insertDelivery(
         trx,

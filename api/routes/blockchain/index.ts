@@ -58,13 +58,24 @@ function networkDeployment(d: Deployment): z.infer<typeof NetworkDeploymentSchem
   };
 }
 
+const ChainIndexSchema = z.object({
+  chainId: z.number().int(),
+  chainName: z.string(),
+  chainHead: z.number().int().nullable().openapi({ description: "The node's head (null: the node did not answer, see `nodeError`)" }),
+  indexedHead: z.number().int().nullable(),
+  lagBlocks: z.number().int().nullable(),
+  nodeError: z.string().nullable().openapi({ description: "What is wrong with this chain's node, when it did not answer" }),
+});
+
 const StatusSchema = z
   .object({
     chainId: z.number().int(),
+    chainName: z.string(),
     chainHead: z.number().int(),
-    indexedHead: z.number().int().nullable(),
+    indexedHead: z.number().int().nullable().openapi({ description: "The index's head on this chain" }),
     indexReady: z.boolean(),
     lagBlocks: z.number().int().nullable(),
+    chains: z.array(ChainIndexSchema).openapi({ description: "Every served chain's heads, in configured order" }),
   })
   .openapi("ChainStatus");
 
@@ -120,7 +131,8 @@ export function blockchainRoutes(deps: AppDeps) {
         method: "get",
         path: "/status",
         tags: ["blockchain"],
-        summary: "Chain head, indexed head and the lag between them (of the first network, or of `?chainId=`)",
+        summary:
+          "Chain head, indexed head and the lag between them (of the first network, or of `?chainId=`), and those of every served chain",
         request: { query: ChainIdQuerySchema },
         responses: {
           200: { description: "Status", content: { "application/json": { schema: StatusSchema } } },
@@ -129,16 +141,49 @@ export function blockchainRoutes(deps: AppDeps) {
       }),
       async (c) => {
         const { current: d, chain } = chains.require(c.req.valid("query").chainId);
-        const chainHead = await fromNode(chain.blockNumber());
+        // The index first, the nodes then: a node's head is never behind what was indexed of it.
         const index = await safeStatus(deps.index);
-        const indexedHead = index.block === null ? null : Number(index.block.number);
+        const chainHead = await fromNode(chain.blockNumber());
+        const indexedHeadOf = (chainId: number): number | null => {
+          const block = index.chains.find((indexed) => indexed.chainId === chainId)?.block;
+          // An index that has not recorded its chains yet only knows the first network's head.
+          if (block === undefined && index.chains.length === 0 && chainId === chains.require(undefined).current.chainId)
+            return index.block === null ? null : Number(index.block.number);
+          return block ? Number(block.number) : null;
+        };
+        const lag = (head: number | null, indexed: number | null) =>
+          head === null || indexed === null ? null : Math.max(0, head - indexed);
+        const all = await Promise.all(
+          chains.deployed().map(async (network) => {
+            const chainId = network.current.chainId;
+            const indexed = indexedHeadOf(chainId);
+            let head: number | null = null;
+            let nodeError: string | null = null;
+            try {
+              head = chainId === d.chainId ? chainHead : await fromNode(network.chain.blockNumber());
+            } catch (error) {
+              nodeError = error instanceof Error ? error.message : String(error);
+            }
+            return {
+              chainId,
+              chainName: chainName(chainId),
+              chainHead: head,
+              indexedHead: indexed,
+              lagBlocks: lag(head, indexed),
+              nodeError,
+            };
+          }),
+        );
+        const indexedHead = indexedHeadOf(d.chainId);
         return c.json(
           {
             chainId: d.chainId,
+            chainName: chainName(d.chainId),
             chainHead,
             indexedHead,
             indexReady: index.ready,
-            lagBlocks: indexedHead === null ? null : Math.max(0, chainHead - indexedHead),
+            lagBlocks: lag(chainHead, indexedHead),
+            chains: all,
           },
           200,
         );
@@ -185,7 +230,7 @@ export function blockchainRoutes(deps: AppDeps) {
         ]);
         let indexed = null;
         if ((await safeStatus(deps.index)).ready) {
-          const row = await deps.index.stake(address.toLowerCase());
+          const row = await deps.index.stake(address.toLowerCase(), current.chainId);
           if (row) {
             indexed = {
               principal: row.balance.toString(),

@@ -4,9 +4,12 @@ import { type AppDeps, newRouter } from "../../middleware/context";
 import { NodeProblemError, errorResponse, errorResponses } from "../../lib/errors";
 import { RPC_PROBLEM_CODES } from "../../../core/rpc";
 import { safeStatus } from "../../index/status";
+import { chainName } from "../../../core/chains";
 
 const CheckSchema = z.object({ ok: z.boolean(), detail: z.string().optional() });
 const NetworkSchema = z.object({
+  chainId: z.number().int().nullable().openapi({ description: "The network's chain (null until the indexer has recorded it)" }),
+  chainName: z.string().nullable(),
   state: z
     .enum(["ok", "lagging", "degraded"])
     .openapi({ description: "ok: current; lagging: behind the node's head; degraded: the RPC does not answer" }),
@@ -45,7 +48,9 @@ async function relayerHealth(deps: AppDeps): Promise<z.infer<typeof RelayerSchem
 const HealthSchema = z
   .object({
     status: z.enum(["ok", "degraded"]).openapi({ description: "degraded: served, but a check failed or a network is not ok" }),
-    networks: z.record(z.string(), NetworkSchema).openapi({ description: "the indexer's sync of each network, as it last recorded it" }),
+    networks: z
+      .record(z.string(), NetworkSchema)
+      .openapi({ description: "the indexer's sync of each network (one per chain indexed, by network name), as it last recorded it" }),
     checks: z.object({
       appDb: CheckSchema,
       deployment: CheckSchema.extend({ chainId: z.number().int().optional() }),
@@ -136,8 +141,12 @@ export function healthRoutes(deps: AppDeps) {
         checks.index = { ok: false, detail: "index unreadable" };
       }
       const networks: z.infer<typeof HealthSchema>["networks"] = {};
+      const indexed = (await safeStatus(deps.index)).chains;
       for (const [name, record] of Object.entries(await deps.index.syncHealth(now()))) {
+        const chainId = indexed.find((chain) => chain.network === name)?.chainId ?? null;
         networks[name] = {
+          chainId,
+          chainName: chainId === null ? null : chainName(chainId),
           state: record.state,
           headBlock: record.headBlock,
           indexedBlock: record.indexedBlock,

@@ -1,193 +1,44 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { csvDocument } from "../../lib/csv";
-import { Interface, type InterfaceAbi, type Log } from "ethers";
-import type { ContractName } from "../../../core/deployment";
-import { type AppDeps, newRouter } from "../../middleware/context";
-import { ApiError, errorResponses } from "../../lib/errors";
-import { headCache } from "../../services/head";
-import { HISTORY_KINDS, type HistoryKind } from "../../../core/history";
+import { chainName } from "../../../core/chains";
+import type { HistoryKind } from "../../../core/history";
 import { IndexNotReadyError } from "../../index/errors";
 import type { HistoryRow, IndexStatus } from "../../index/rows";
 import { safeStatus } from "../../index/status";
+import { csvDocument } from "../../lib/csv";
+import { errorResponses } from "../../lib/errors";
+import { Bytes32Schema } from "../../lib/schemas";
 import { TtlCache } from "../../lib/ttl-cache";
-import { AddressSchema, Bytes32Schema, TimeSchema } from "../../lib/schemas";
-import { requireAuth } from "../../middleware/session";
+import { type AppDeps, newRouter } from "../../middleware/context";
 import { sessionSettings } from "../../middleware/auth";
-import { fromNode, requireDeployment } from "../../services/node";
+import { requireAuth } from "../../middleware/session";
 import { SETTLE_ABIS } from "../../services/deployment";
+import { headCache } from "../../services/head";
+import { ChainIdQuerySchema, chainsOf } from "../../services/networks";
+import { fromNode } from "../../services/node";
+import { CSV_COLUMNS, HistoryPageSchema, HistoryQuerySchema, VerificationSchema, historyJson } from "./schemas";
+import { decodeSettleLogs, findTransaction } from "./verify";
 
-const HistoryQuerySchema = z.object({
-  kind: z
-    .string()
-    .max(400)
-    .transform((v, ctx) => {
-      const kinds = v.split(",").map((k) => k.trim());
-      const bad = kinds.filter((k) => !(HISTORY_KINDS as readonly string[]).includes(k));
-      if (bad.length > 0) {
-        ctx.addIssue({ code: "custom", message: `unknown kind(s): ${bad.join(", ").slice(0, 100)}; one of ${HISTORY_KINDS.join(", ")}` });
-        return z.NEVER;
-      }
-      return kinds;
-    })
-    .optional()
-    .openapi({ type: "string", description: "Comma-separated kinds", example: "invoice_paid,released" }),
-  token: AddressSchema.optional(),
-  invoice: z
-    .string()
-    .regex(/^(0|[1-9]\d{0,77})$/, "must be an invoice id (decimal)")
-    .optional(),
-  from: TimeSchema.optional().openapi({ description: "Inclusive lower bound (ISO 8601 or unix seconds)" }),
-  to: TimeSchema.optional().openapi({ description: "Exclusive upper bound (ISO 8601 or unix seconds)" }),
-  cursor: z
-    .string()
-    .max(200)
-    .regex(/^[\w:.-]+$/, "must be a nextCursor from a previous page")
-    .optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-  format: z.enum(["json", "csv"]).default("json"),
-});
-
-const HistoryItemSchema = z
-  .object({
-    id: z.string(),
-    txHash: z.string(),
-    logIndex: z.number().int(),
-    blockNumber: z.number().int(),
-    timestamp: z.string(),
-    kind: z.string(),
-    account: z.string(),
-    counterparty: z.string().nullable(),
-    token: z.string(),
-    amount: z.string(),
-    fee: z.string().nullable().openapi({
-      description: "On a release, claim or the merchant's part of a split: the protocol fee taken from `amount` (the gross)",
-    }),
-    net: z.string().nullable().openapi({ description: "What the merchant received of `amount`: amount − fee (null where fee is null)" }),
-    invoiceId: z.string().nullable(),
-    confirmations: z.number().int(),
-    final: z.boolean(),
-  })
-  .openapi("HistoryItem");
-
-const HistoryPageSchema = z
-  .object({
-    items: z.array(HistoryItemSchema),
-    nextCursor: z.string().nullable(),
-    chainHead: z.number().int(),
-    indexedHead: z.number().int(),
-  })
-  .openapi("HistoryPage");
-
-const DecodedEventSchema = z.object({
-  contract: z.string(),
-  address: z.string(),
-  event: z.string(),
-  logIndex: z.number().int(),
-  args: z.record(z.string(), z.unknown()),
-  indexed: z.boolean().nullable().openapi({ description: "The index has a history row for this log (null while the index is not ready)" }),
-});
-
-const VerificationSchema = z
-  .object({
-    hash: z.string(),
-    status: z.enum(["pending", "success", "reverted"]),
-    from: z.string().nullable(),
-    to: z.string().nullable(),
-    value: z.string().nullable(),
-    blockNumber: z.number().int().nullable(),
-    blockHash: z.string().nullable(),
-    gasUsed: z.string().nullable(),
-    confirmations: z.number().int(),
-    final: z.boolean(),
-    events: z.array(DecodedEventSchema),
-    index: z.object({
-      ready: z.boolean(),
-      indexedHead: z.number().int().nullable(),
-      hasTransaction: z.boolean().nullable().openapi({ description: "Every Settle event of the transaction is in the index" }),
-      rows: z.number().int(),
-    }),
-  })
-  .openapi("TransactionVerification");
-
-/** JSON form of a history row with its confirmations at `head`. */
-export function historyJson(row: HistoryRow, head: number, finality: number): z.infer<typeof HistoryItemSchema> {
-  const block = Number(row.blockNumber);
-  const confirmations = Math.max(0, head - block + 1);
-  return {
-    id: row.id,
-    txHash: row.txHash,
-    logIndex: row.logIndex,
-    blockNumber: block,
-    timestamp: new Date(Number(row.timestamp) * 1000).toISOString(),
-    kind: row.kind,
-    account: row.account,
-    counterparty: row.counterparty,
-    token: row.token,
-    amount: row.amount.toString(),
-    fee: row.fee === null ? null : row.fee.toString(),
-    net: row.fee === null ? null : (row.amount - row.fee).toString(),
-    invoiceId: row.invoiceId === null ? null : row.invoiceId.toString(),
-    confirmations,
-    final: confirmations >= finality,
-  };
-}
-
-const CSV_COLUMNS = [
-  "id",
-  "timestamp",
-  "blockNumber",
-  "txHash",
-  "logIndex",
-  "kind",
-  "account",
-  "counterparty",
-  "token",
-  "amount",
-  "fee",
-  "net",
-  "invoiceId",
-  "confirmations",
-  "final",
-] as const;
-
-/** Decodes the logs emitted by Settle's contracts (other logs are skipped). */
-export function decodeSettleLogs(
-  logs: readonly Pick<Log, "address" | "topics" | "data" | "index">[],
-  contracts: Partial<Record<ContractName, { address: string }>>,
-  abis: Partial<Record<ContractName, InterfaceAbi>>,
-): Array<{ contract: string; address: string; event: string; logIndex: number; args: Record<string, unknown> }> {
-  const byAddress = new Map<string, { name: string; iface: Interface }>();
-  for (const [name, info] of Object.entries(contracts)) {
-    const abi = abis[name as ContractName];
-    if (info && abi) byAddress.set(info.address.toLowerCase(), { name, iface: new Interface(abi) });
-  }
-  const out = [];
-  for (const log of logs) {
-    const contract = byAddress.get(log.address.toLowerCase());
-    if (!contract) continue;
-    const parsed = contract.iface.parseLog({ topics: [...log.topics], data: log.data });
-    if (!parsed) continue;
-    const args: Record<string, unknown> = {};
-    parsed.fragment.inputs.forEach((input, i) => {
-      const v: unknown = parsed.args[i];
-      args[input.name || String(i)] = typeof v === "bigint" ? v.toString() : v;
-    });
-    out.push({
-      contract: contract.name,
-      address: log.address,
-      event: parsed.name,
-      logIndex: log.index,
-      args: JSON.parse(JSON.stringify(args, (_, x: unknown) => (typeof x === "bigint" ? x.toString() : x))) as Record<string, unknown>,
-    });
-  }
-  return out;
-}
+export { decodeSettleLogs } from "./verify";
+export { historyJson } from "./schemas";
 
 /** /transactions: the signed-in account's history (JSON or CSV) and verification of any transaction. */
 export function transactionRoutes(deps: AppDeps) {
   const now = deps.now ?? Date.now;
   const auth = requireAuth(sessionSettings(deps), now, "transactions:read");
-  const chainHead = headCache(deps.chain, 1000);
+  const chains = chainsOf(deps);
+  // Each chain's node head, asked at most once a second per chain.
+  const nodeHeads = new Map<number, () => Promise<number>>();
+  const nodeHead = async (chainId: number, indexed: number): Promise<number> => {
+    const network = chains.find(chainId);
+    if (!network) return indexed;
+    let read = nodeHeads.get(chainId);
+    if (!read) nodeHeads.set(chainId, (read = headCache(network.chain, 1000)));
+    try {
+      return Math.max(await read(), indexed);
+    } catch {
+      return indexed;
+    }
+  };
   const finality = deps.config.finalityConfirmations;
   // The index's status, re-read at most every 200 ms on the hot path (it costs a stat and a query).
   const statusCache = new TtlCache<IndexStatus>(200, 1);
@@ -215,22 +66,35 @@ export function transactionRoutes(deps: AppDeps) {
       async (c) => {
         const q = c.req.valid("query");
         const account = c.get("auth").address;
+        if (q.chainId !== undefined) chains.require(q.chainId);
         let indexed = statusCache.get("status", now());
         if (!indexed) statusCache.set("status", (indexed = await safeStatus(deps.index)), now());
         if (!indexed.ready || indexed.block === null)
           throw new IndexNotReadyError("building", "the index is being built: try again shortly");
-        const indexedHead = Number(indexed.block.number);
-        let head: number;
-        try {
-          head = Math.max(await chainHead(), indexedHead);
-        } catch {
-          head = indexedHead;
-        }
-        // A page only changes when a block is indexed or the chain head moves (confirmations): serve
-        // repeats from a short-lived cache keyed by both.
+        // Each listed chain's indexed and node heads: a row's confirmations count on its own chain.
+        const first = indexed.block;
+        const indexedChains =
+          indexed.chains.length > 0
+            ? indexed.chains
+            : [{ chainId: chains.require(undefined).current.chainId, network: indexed.network ?? "", block: first }];
+        const listed = indexedChains.filter((chain) => q.chainId === undefined || chain.chainId === q.chainId);
+        const heads = await Promise.all(
+          listed.map(async (chain) => {
+            const indexedHead = Number(chain.block?.number ?? 0n);
+            return {
+              chainId: chain.chainId,
+              chainName: chainName(chain.chainId),
+              chainHead: await nodeHead(chain.chainId, indexedHead),
+              indexedHead,
+            };
+          }),
+        );
+        const headOf = new Map(heads.map((h) => [h.chainId, h.chainHead]));
+        // A page only changes when a block is indexed or a chain head moves (confirmations): serve repeats from a
+        // short-lived cache keyed by the query (its ?chainId= included) and every listed chain's heads.
         const url = c.req.url;
         const search = url.includes("?") ? url.slice(url.indexOf("?")) : "";
-        const key = `${account}|${search}|${indexedHead}:${indexed.block.timestamp}|${head}`;
+        const key = `${account}|${search}|${first.number}:${first.timestamp}|${heads.map((h) => `${h.chainId}:${h.indexedHead}:${h.chainHead}`).join(",")}`;
         const cached = deps.config.historyCacheMs > 0 ? pages.get(key, now()) : undefined;
         if (cached) {
           if (cached.nextCursor && q.format === "csv") c.header("X-Next-Cursor", cached.nextCursor);
@@ -243,10 +107,11 @@ export function transactionRoutes(deps: AppDeps) {
           invoiceId: q.invoice === undefined ? undefined : BigInt(q.invoice),
           fromTimestamp: q.from,
           toTimestamp: q.to,
+          chainId: q.chainId,
           cursor: q.cursor,
           limit: q.limit,
         });
-        const items = page.items.map((row) => historyJson(row, head, finality));
+        const items = page.items.map((row: HistoryRow) => historyJson(row, headOf.get(row.chainId) ?? Number(row.blockNumber), finality));
         if (q.format === "csv") {
           const body = Buffer.from(csvDocument(CSV_COLUMNS, items));
           const type = "text/csv; charset=utf-8";
@@ -255,7 +120,10 @@ export function transactionRoutes(deps: AppDeps) {
           c.header("Content-Disposition", 'attachment; filename="settle-history.csv"');
           return c.body(body, 200, { "Content-Type": type });
         }
-        const body = Buffer.from(JSON.stringify({ items, nextCursor: page.nextCursor, chainHead: head, indexedHead }));
+        const top = heads[0] ?? { chainHead: Number(first.number), indexedHead: Number(first.number) };
+        const body = Buffer.from(
+          JSON.stringify({ items, nextCursor: page.nextCursor, chainHead: top.chainHead, indexedHead: top.indexedHead, chains: heads }),
+        );
         pages.set(key, { body, type: "application/json", nextCursor: page.nextCursor }, now());
         return c.body(body, 200, { "Content-Type": "application/json" }) as never;
       },
@@ -265,30 +133,40 @@ export function transactionRoutes(deps: AppDeps) {
         method: "get",
         path: "/{hash}",
         tags: ["transactions"],
-        summary: "Verify a transaction: receipt status, block, confirmations, decoded Settle events, and whether the index has them",
-        request: { params: z.object({ hash: Bytes32Schema.openapi({ param: { name: "hash", in: "path" } }) }) },
+        summary:
+          "Verify a transaction: its chain, receipt status, block, confirmations, decoded Settle events, and whether the index has them",
+        description:
+          "Looks on every served chain, or on `?chainId=` only. The same hash on several chains (local chains replay the same deployer's transactions) answers 409 `ambiguous_transaction` with `details.candidates` (chainId, chainName, block): ask again with `?chainId=`.",
+        request: {
+          params: z.object({ hash: Bytes32Schema.openapi({ param: { name: "hash", in: "path" } }) }),
+          query: ChainIdQuerySchema.extend({
+            chainId: ChainIdQuerySchema.shape.chainId.openapi({ description: "The chain to look on; default: every served chain" }),
+          }),
+        },
         responses: {
           200: { description: "Verification", content: { "application/json": { schema: VerificationSchema } } },
-          ...errorResponses(400, 404, 503),
+          ...errorResponses(400, 404, 409, 503),
         },
       }),
       async (c) => {
         const { hash } = c.req.valid("param");
-        const deployment = requireDeployment(deps);
-        const receipt = await fromNode(deps.chain.getReceipt(hash));
-        const tx = receipt ? null : await fromNode(deps.chain.getTransaction(hash));
-        if (!receipt && !tx) throw new ApiError(404, "transaction_not_found", "The node knows no transaction with this hash");
+        const { network, receipt, tx } = await findTransaction(chains, hash, c.req.valid("query").chainId);
+        const chainId = network.current.chainId;
+        const onChain = { chainId, chainName: chainName(chainId) };
 
         const status = await safeStatus(deps.index);
-        const indexedHead = status.block === null ? null : Number(status.block.number);
+        const chainBlock =
+          status.chains.find((chain) => chain.chainId === chainId)?.block ?? (status.chains.length === 0 ? status.block : null);
+        const indexedHead = chainBlock === null ? null : Number(chainBlock.number);
         let rows: HistoryRow[] = [];
-        if (status.ready) rows = await deps.index.historyByTxHash(hash);
+        if (status.ready) rows = await deps.index.historyByTxHash(hash, chainId);
         const indexedLogs = new Set(rows.map((r) => r.logIndex));
 
         if (!receipt) {
           return c.json(
             {
               hash,
+              ...onChain,
               status: "pending" as const,
               from: tx!.from,
               to: tx!.to,
@@ -304,9 +182,9 @@ export function transactionRoutes(deps: AppDeps) {
             200,
           );
         }
-        const head = Math.max(await fromNode(deps.chain.blockNumber()), receipt.blockNumber);
+        const head = Math.max(await fromNode(network.chain.blockNumber()), receipt.blockNumber);
         const confirmations = head - receipt.blockNumber + 1;
-        const events = decodeSettleLogs(receipt.logs, deployment.contracts, SETTLE_ABIS).map((e) => ({
+        const events = decodeSettleLogs(receipt.logs, network.current.contracts, SETTLE_ABIS).map((e) => ({
           ...e,
           indexed: status.ready ? indexedLogs.has(e.logIndex) : null,
         }));
@@ -314,6 +192,7 @@ export function transactionRoutes(deps: AppDeps) {
         return c.json(
           {
             hash,
+            ...onChain,
             status: receipt.status === 1 ? ("success" as const) : ("reverted" as const),
             from: receipt.from,
             to: receipt.to,

@@ -4,6 +4,7 @@ import { type AppDeps, newRouter } from "../../middleware/context";
 import { ApiError, errorResponses } from "../../lib/errors";
 import type { IndexReader } from "../../index/reader";
 import { AddressParamSchema } from "../../lib/schemas";
+import { ChainIdQuerySchema, chainsOf } from "../../services/networks";
 import { requireAuth } from "../../middleware/session";
 import { sessionSettings } from "../../middleware/auth";
 import { DEFAULT_INVOICE_PREFIX, PREFIX_PATTERN } from "../../../core/invoice/numbering";
@@ -80,8 +81,20 @@ const StatsSchema = z
     address: z.string(),
     invoicesIssued: z.number().int(),
     invoicesPaid: z.number().int(),
-    volumeByToken: z.array(z.object({ token: z.string(), issued: z.string(), paid: z.string() })),
-    staked: z.string(),
+    chainId: z
+      .number()
+      .int()
+      .nullable()
+      .openapi({ description: "The chain the figures are of (?chainId=); null: every served chain's invoices" }),
+    volumeByToken: z.array(
+      z.object({
+        chainId: z.number().int().openapi({ description: "The token's chain (the same address on two chains is two tokens)" }),
+        token: z.string(),
+        issued: z.string(),
+        paid: z.string(),
+      }),
+    ),
+    staked: z.string().openapi({ description: "Staked on ?chainId=, or on the first network without it" }),
     truncated: z.boolean().openapi({ description: "Figures cover only the newest STATS_MAX_ROWS invoices per role" }),
     indexedBlock: z.number().int(),
   })
@@ -91,16 +104,25 @@ const StatsSchema = z
 export const STATS_MAX_ROWS = 20_000;
 
 /**
- * Per-address figures from the index's Invoice table: invoices issued (as merchant) with their
- * amounts, invoices paid (as payer, any amount paid) with the amounts paid, per token; current
- * stake. (History rows cannot tell these apart: the indexer writes an invoice_created and an
+ * Per-address figures from the index's Invoice table, of chain `chainId` or of every chain: invoices issued (as
+ * merchant) with their amounts, invoices paid (as payer, any amount paid) with the amounts paid, per chain and token;
+ * current stake on `chainId` (without it: on `stakeChainId`, the first network). (History rows cannot tell these apart: the indexer writes an invoice_created and an
  * invoice_paid row for both parties.)
  */
-export async function userStats(index: IndexReader, address: string): Promise<z.infer<typeof StatsSchema>> {
-  const head = await index.headBlock();
+export async function userStats(
+  index: IndexReader,
+  address: string,
+  chainId?: number,
+  stakeChainId?: number,
+): Promise<z.infer<typeof StatsSchema>> {
+  const status = await index.assertReady();
+  const head =
+    (chainId === undefined ? undefined : status.chains.find((chain) => chain.chainId === chainId)?.block) ?? (await index.headBlock());
   const account = address.toLowerCase();
-  const volumes = new Map<string, { issued: bigint; paid: bigint }>();
-  const volume = (token: string) => volumes.get(token) ?? volumes.set(token, { issued: 0n, paid: 0n }).get(token)!;
+  const volumes = new Map<string, { chainId: number; token: string; issued: bigint; paid: bigint }>();
+  const volume = (chain: number, token: string) =>
+    volumes.get(`${chain}:${token}`) ??
+    volumes.set(`${chain}:${token}`, { chainId: chain, token, issued: 0n, paid: 0n }).get(`${chain}:${token}`)!;
   let invoicesIssued = 0;
   let invoicesPaid = 0;
   let truncated = false;
@@ -108,14 +130,14 @@ export async function userStats(index: IndexReader, address: string): Promise<z.
     let cursor: string | undefined;
     let scanned = 0;
     do {
-      const page = await index.invoicesByAccount(account, { role, limit: 500, cursor });
+      const page = await index.invoicesByAccount(account, { role, limit: 500, cursor, chainId });
       for (const invoice of page.items) {
         if (role === "merchant") {
           invoicesIssued += 1;
-          volume(invoice.token).issued += invoice.amount;
+          volume(invoice.chainId, invoice.token).issued += invoice.amount;
         } else if (invoice.paid > 0n) {
           invoicesPaid += 1;
-          volume(invoice.token).paid += invoice.paid;
+          volume(invoice.chainId, invoice.token).paid += invoice.paid;
         }
       }
       scanned += page.items.length;
@@ -127,8 +149,14 @@ export async function userStats(index: IndexReader, address: string): Promise<z.
     address,
     invoicesIssued,
     invoicesPaid,
-    volumeByToken: [...volumes].map(([token, v]) => ({ token, issued: v.issued.toString(), paid: v.paid.toString() })),
-    staked: ((await index.stake(account))?.balance ?? 0n).toString(),
+    chainId: chainId ?? null,
+    volumeByToken: [...volumes.values()].map((v) => ({
+      chainId: v.chainId,
+      token: v.token,
+      issued: v.issued.toString(),
+      paid: v.paid.toString(),
+    })),
+    staked: ((await index.stake(account, chainId ?? stakeChainId))?.balance ?? 0n).toString(),
     truncated,
     indexedBlock: Number(head.number),
   };
@@ -242,8 +270,13 @@ export function userRoutes(deps: AppDeps) {
         method: "get",
         path: "/{address}/stats",
         tags: ["users"],
-        summary: "Invoices issued and paid, volume per token and amount staked, from the index",
-        request: { params: AddressParamSchema },
+        summary: "Invoices issued and paid, volume per chain and token and amount staked, from the index (of every chain, or of ?chainId=)",
+        request: {
+          params: AddressParamSchema,
+          query: ChainIdQuerySchema.extend({
+            chainId: ChainIdQuerySchema.shape.chainId.openapi({ description: "Figures of this chain only; default: every served chain's" }),
+          }),
+        },
         responses: {
           200: { description: "Stats", content: { "application/json": { schema: StatsSchema } } },
           ...errorResponses(400, 503),
@@ -251,7 +284,11 @@ export function userRoutes(deps: AppDeps) {
       }),
       async (c) => {
         const { address } = c.req.valid("param");
-        return c.json(await userStats(deps.index, address), 200);
+        const { chainId } = c.req.valid("query");
+        const chains = chainsOf(deps);
+        if (chainId !== undefined) chains.require(chainId);
+        const first = chains.deployed()[0]?.current.chainId;
+        return c.json(await userStats(deps.index, address, chainId, first), 200);
       },
     );
 }

@@ -40,6 +40,12 @@ export const WebhookPayloadSchema = z
     createdAt: z.string().openapi({ description: "Time of the event's block (of the reorg notice for invoice.reorged)" }),
     data: z
       .object({
+        chainId: z
+          .number()
+          .int()
+          .optional()
+          .openapi({ description: "The chain of the event's invoice (every chain the API serves is delivered)", example: 31337 }),
+        chainName: z.string().optional().openapi({ example: "Base" }),
         invoiceId: z.string(),
         number: z.string().nullable().optional().openapi({ description: "The merchant's invoice number (null: no draft held here)" }),
         event: z

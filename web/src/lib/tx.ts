@@ -8,6 +8,7 @@ import { api, ApiError } from "./api";
 import { type ErrorContext, humanError, type HumanError } from "./errors";
 import { shortHash } from "./format";
 import { app } from "./state";
+import { chainQuery } from "../ui/chains";
 import { announce } from "../ui/feedback";
 import { h, replace } from "../ui/dom";
 import { icon } from "../ui/icons";
@@ -99,7 +100,7 @@ export async function runTransaction(options: TxOptions): Promise<TxResult> {
   }
   update({ phase: "confirmed", blockNumber: receipt.blockNumber, note: waitForIndex ? undefined : t().tx.confirmedOnly });
   if (waitForIndex) {
-    const indexed = await waitUntilIndexed(receipt.hash);
+    const indexed = await waitUntilIndexed(receipt.hash, chainQuery(app.deployment?.chainId));
     if (indexed === true) update({ phase: "indexed", note: undefined });
     else update({ note: indexed });
   }
@@ -113,13 +114,13 @@ function transactionFailure(error: unknown, context?: ErrorContext): HumanError 
   return human;
 }
 
-/** Polls GET /transactions/:hash until the index has the transaction; true, or a note saying why not. */
-export async function waitUntilIndexed(hash: string, timeoutMs = INDEX_TIMEOUT_MS): Promise<true | string> {
+/** Polls GET /transactions/:hash (of chain `chainId` when given) until the index has the transaction; true, or a note saying why not. */
+export async function waitUntilIndexed(hash: string, chainId?: number, timeoutMs = INDEX_TIMEOUT_MS): Promise<true | string> {
   const deadline = Date.now() + timeoutMs;
   let delay = 300;
   for (;;) {
     try {
-      const verification = await api.transaction(hash);
+      const verification = await api.transaction(hash, chainId);
       if (verification.index.hasTransaction) return true;
     } catch (error) {
       if (error instanceof ApiError && (error.status === 0 || error.code === "api_unavailable")) return t().tx.apiUnreachable;

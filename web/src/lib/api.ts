@@ -241,8 +241,7 @@ export const api = {
   /** Prepares a draft and its createInvoice transaction on chain `chainId` (the API's first network when absent). */
   createInvoice: (input: InvoiceDraftInput, idempotencyKey: string, chainId?: number) =>
     request<CreatedDraft>("POST", "/invoices", {
-      body: input,
-      query: { chainId },
+      body: chainId === undefined ? input : { ...input, chainId },
       headers: { "Idempotency-Key": idempotencyKey },
     }),
   invoices: (query: { role?: string; status?: string; cursor?: string; limit?: number; chainId?: number }) =>

@@ -147,7 +147,8 @@ export class Backend {
   /** The chain `chainId` of the stack (default the first). */
   chain(chainId = this.deployment.chainId): LocalChain {
     const chain = this.chains.find((c) => c.deployment.chainId === chainId);
-    if (!chain) throw new Error(`This backend runs no chain ${chainId} (it runs ${this.chains.map((c) => c.deployment.chainId).join(", ")})`);
+    if (!chain)
+      throw new Error(`This backend runs no chain ${chainId} (it runs ${this.chains.map((c) => c.deployment.chainId).join(", ")})`);
     return chain;
   }
 

@@ -229,7 +229,10 @@ export class TestWallet {
         const tx = params[0] as { from: string; to?: string; data?: string; value?: string; gas?: string };
         this.requireSelf(tx.from);
         if (!this.nodes.has(this.chainId))
-          throw { code: -32603, message: `The wallet is on chain ${this.chainId}, where it has no node (${[...this.nodes.keys()].join(", ")}).` };
+          throw {
+            code: -32603,
+            message: `The wallet is on chain ${this.chainId}, where it has no node (${[...this.nodes.keys()].join(", ")}).`,
+          };
         const sent = await this.account.sendTransaction({
           to: tx.to,
           data: tx.data,

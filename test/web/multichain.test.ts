@@ -81,10 +81,7 @@ describe("web: two chains in one Settle (31337 and 31338)", function () {
       await payer.go(`#/invoice/${id}`);
       const candidates = payer.page.locator("#chain-candidates a");
       await candidates.first().waitFor();
-      expect(await candidates.allTextContents()).to.deep.equal([
-        `Invoice ${id} on Hardhat (local)`,
-        `Invoice ${id} on Hardhat (local 2)`,
-      ]);
+      expect(await candidates.allTextContents()).to.deep.equal([`Invoice ${id} on Hardhat (local)`, `Invoice ${id} on Hardhat (local 2)`]);
       await payer.screenshot("ambiguous-link");
     });
 
@@ -133,10 +130,9 @@ describe("web: two chains in one Settle (31337 and 31338)", function () {
     it("offers the served networks, the wallet's first, and switches the wallet to the chosen one", async function () {
       await merchant.signIn("#/invoices/new");
       const network = merchant.page.locator("#invoice-network");
-      expect(await network.locator("option").evaluateAll((options) => options.map((o) => (o as unknown as { value: string }).value))).to.deep.equal([
-        String(LOCAL_CHAIN_ID),
-        String(LOCAL_CHAIN_ID_2),
-      ]);
+      expect(
+        await network.locator("option").evaluateAll((options) => options.map((o) => (o as unknown as { value: string }).value)),
+      ).to.deep.equal([String(LOCAL_CHAIN_ID), String(LOCAL_CHAIN_ID_2)]);
       expect(await network.inputValue()).to.equal(String(LOCAL_CHAIN_ID));
       await network.selectOption(String(LOCAL_CHAIN_ID_2));
       await merchant.page.waitForURL(new RegExp(`#/invoices/new\\?chainId=${LOCAL_CHAIN_ID_2}$`));
@@ -173,9 +169,9 @@ describe("web: two chains in one Settle (31337 and 31338)", function () {
       await filtered;
       await row.waitFor();
       await merchant.page.locator(`tr[data-chain="${LOCAL_CHAIN_ID}"]`).first().waitFor({ state: "detached" });
-      expect(await merchant.page.locator("tr[data-invoice]").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-chain")))).to.satisfy(
-        (chains: string[]) => chains.length > 0 && chains.every((c) => c === String(LOCAL_CHAIN_ID_2)),
-      );
+      expect(
+        await merchant.page.locator("tr[data-invoice]").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-chain"))),
+      ).to.satisfy((chains: string[]) => chains.length > 0 && chains.every((c) => c === String(LOCAL_CHAIN_ID_2)));
       await merchant.screenshot("list-filtered");
     });
   });

@@ -203,7 +203,11 @@ function table(items: HistoryItem[], tokens: TokenInfo[]): HTMLElement {
               null,
               h("span", { class: "kind" }, look.label),
               item.invoiceId
-                ? h("a", { class: "row-sub", href: invoiceHash(historyChainId(item), item.invoiceId) }, fill(text.invoice, { id: item.invoiceId }))
+                ? h(
+                    "a",
+                    { class: "row-sub", href: invoiceHash(historyChainId(item), item.invoiceId) },
+                    fill(text.invoice, { id: item.invoiceId }),
+                  )
                 : null,
             ),
             h("td", null, counterparty(item.counterparty)),

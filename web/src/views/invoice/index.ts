@@ -131,4 +131,3 @@ export const invoiceView: View = (root, params, query) => {
     clearInterval(timer);
   };
 };
-

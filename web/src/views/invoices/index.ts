@@ -85,12 +85,18 @@ export const invoicesView: View = (root, _params, query) => {
   const more = h("div", { class: "pager" });
   // The payer's list: checkboxes on open invoices and "Pay selected" (pay-many.ts); read again once a batch is paid.
   const selection = role === "payer" ? payManySelection(app.account!, reload) : undefined;
-  const networkFilter = networkSelect(chainFilter, (chainId) => (location.hash = `#/invoices?role=${role}&tab=${tabKey}${chainId === undefined ? "" : `&chainId=${chainId}`}`), {
-    id: "invoice-chain-filter",
-    all: true,
-    label: t().chains.filterLabel,
-  });
-  root.append(h("section", { class: "card" }, h("div", { class: "card-head" }, roleSwitch, networkFilter), tabs, selection?.bar, list, more));
+  const networkFilter = networkSelect(
+    chainFilter,
+    (chainId) => (location.hash = `#/invoices?role=${role}&tab=${tabKey}${chainId === undefined ? "" : `&chainId=${chainId}`}`),
+    {
+      id: "invoice-chain-filter",
+      all: true,
+      label: t().chains.filterLabel,
+    },
+  );
+  root.append(
+    h("section", { class: "card" }, h("div", { class: "card-head" }, roleSwitch, networkFilter), tabs, selection?.bar, list, more),
+  );
 
   const tab = INVOICE_TABS.find((entry) => entry.key === tabKey)!;
   let rows: HTMLTableRowElement[] = [];

@@ -28,10 +28,17 @@ export const newInvoiceView: View = (root) => {
   root.append(pageHeader(text.title, text.lead));
   const chosen = app.deployment?.chainId;
   askToSwitch(chosen);
-  const network = networkSelect(chosen, (chainId) => (location.hash = `#/invoices/new?chainId=${chainId}`), { id: "invoice-network", all: false });
+  const network = networkSelect(chosen, (chainId) => (location.hash = `#/invoices/new?chainId=${chainId}`), {
+    id: "invoice-network",
+    all: false,
+  });
   if (network) {
     root.append(
-      h("section", { class: "card form-card network-choice" }, field({ id: "invoice-network", label: t().chains.network, control: network, hint: t().chains.networkHint })),
+      h(
+        "section",
+        { class: "card form-card network-choice" },
+        field({ id: "invoice-network", label: t().chains.network, control: network, hint: t().chains.networkHint }),
+      ),
     );
   }
   if (!gate(root, { wallet: true, chain: true, session: true, reason: text.gate })) return;

@@ -8,7 +8,7 @@ import { api, ApiError } from "./api";
 import { type ErrorContext, humanError, type HumanError } from "./errors";
 import { shortHash } from "./format";
 import { app } from "./state";
-import { chainQuery } from "../ui/chains";
+import { chainQuery, txHash } from "../ui/chains";
 import { announce } from "../ui/feedback";
 import { h, replace } from "../ui/dom";
 import { icon } from "../ui/icons";
@@ -200,7 +200,14 @@ function activityCard(state: TxState, slot?: HTMLElement): { render(): void } {
         failed && state.error ? h("strong", null, `${state.error.title}. `) : null,
         failed && state.error ? state.error.message : (state.note ?? t().tx.sentences[state.phase]),
       ),
-      state.hash ? h("a", { class: "tx-hash mono", href: `#/tx/${state.hash}` }, icon("external", 14), ` ${shortHash(state.hash)}`) : null,
+      state.hash
+        ? h(
+            "a",
+            { class: "tx-hash mono", href: txHash(state.hash, chainQuery(app.deployment?.chainId)) },
+            icon("external", 14),
+            ` ${shortHash(state.hash)}`,
+          )
+        : null,
     );
     if ((done || failed) && !removal && card.classList.contains("tx-floating")) {
       removal = setTimeout(() => card.remove(), failed ? 20_000 : 8_000);

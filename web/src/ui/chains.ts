@@ -72,3 +72,8 @@ export function askToSwitch(chainId: number | undefined): void {
     app.emit();
   });
 }
+
+/** The page's link to transaction `hash` of chain `chainId` (`#/tx/<hash>?chainId=<id>` when several networks are served). */
+export function txHash(hash: string, chainId: number | undefined): string {
+  return app.multichain && chainId !== undefined ? `#/tx/${hash}?chainId=${chainId}` : `#/tx/${hash}`;
+}

@@ -1,5 +1,5 @@
 import { api, ApiError, historyCsvUrl, type HistoryFilters, type HistoryItem } from "../../lib/api";
-import { chainBadge, chainIdOf, invoiceHash, networkSelect } from "../../ui/chains";
+import { chainBadge, chainIdOf, invoiceHash, networkSelect, txHash } from "../../ui/chains";
 import { tokenInfo } from "../../lib/contracts";
 import { ETH, formatDateTime, formatToken, shortAddress, shortHash, type TokenInfo } from "../../lib/format";
 import { isZeroAddress, sameAddress, ZERO_ADDRESS } from "../../../../core/address";
@@ -226,7 +226,7 @@ function table(items: HistoryItem[], tokens: TokenInfo[]): HTMLElement {
             h(
               "td",
               null,
-              h("a", { class: "mono", href: `#/tx/${item.txHash}` }, shortHash(item.txHash)),
+              h("a", { class: "mono", href: txHash(item.txHash, historyChainId(item)) }, shortHash(item.txHash)),
               " ",
               item.final ? badge(text.final, "success") : badge(fill(text.confirmations, { count: item.confirmations }), "neutral"),
             ),

@@ -118,25 +118,40 @@ export class Backend {
     this.deployment = deployment;
     this.chains = this.stack.chains;
     this.index = indexer.reader;
+    const targets = await this.heads();
     await waitFor(
       `the API and the index to be ready (logs ${api!.process.logFile}, ${indexer.process.logFile})`,
       async () => {
         if (api!.process.hasExited()) throw new WaitAbortedError(`the API exited: see ${api!.process.logFile}`);
         if (indexer.process.hasExited()) throw new WaitAbortedError(`the indexer exited: see ${indexer.process.logFile}`);
-        return this.indexCaughtUp();
+        return this.indexCaughtUp(targets);
       },
       { timeoutMs: 180_000, intervalMs: 250 },
     );
   }
 
-  /** True when the API says the index is ready and level with every node's head. */
-  private async indexCaughtUp(): Promise<boolean> {
-    for (const chain of this.chains) {
-      const url = `${this.baseUrl}/blockchain/status${this.chains.length > 1 ? `?chainId=${chain.deployment.chainId}` : ""}`;
-      const status = (await (await fetch(url)).json()) as { indexReady?: boolean; lagBlocks?: number };
-      if (status.indexReady !== true || status.lagBlocks !== 0) return false;
-    }
-    return true;
+  /**
+   * True when the API says the index is ready and level with the node's head; with several chains, when every chain's
+   * indexed block has reached its node's head of `targets` (read once when the wait starts: the nodes keep mining).
+   */
+  private async indexCaughtUp(targets?: Map<number, number>): Promise<boolean> {
+    const status = (await (await fetch(`${this.baseUrl}/blockchain/status`)).json()) as { indexReady?: boolean; lagBlocks?: number };
+    if (!targets) return status.indexReady === true && status.lagBlocks === 0;
+    if (status.indexReady !== true) return false;
+    const chains = (await this.index.status()).chains;
+    return [...targets].every(([chainId, head]) => {
+      const block = chains.find((c) => c.chainId === chainId)?.block;
+      return !!block && block.number >= BigInt(head);
+    });
+  }
+
+  /** Each chain's head now, by chain id (undefined with one chain: its lag says it all). */
+  private async heads(): Promise<Map<number, number> | undefined> {
+    if (this.chains.length < 2) return undefined;
+    const heads = await Promise.all(
+      this.chains.map(async (c) => [c.deployment.chainId, Number(await c.node.rpc<string>("eth_blockNumber"))] as const),
+    );
+    return new Map(heads);
   }
 
   /** The nodes after the first one, for a wallet that switches between chains. */
@@ -168,7 +183,8 @@ export class Backend {
 
   /** Waits until the index has caught up with the node's head. */
   async waitForIndex(): Promise<void> {
-    await waitFor("the index to catch up", () => this.indexCaughtUp(), { timeoutMs: 60_000 });
+    const targets = await this.heads();
+    await waitFor("the index to catch up", () => this.indexCaughtUp(targets), { timeoutMs: 60_000 });
   }
 
   /** Stops the API, the indexer and the node, and removes the temporary folder (kept with SETTLE_KEEP_TMP=1). */

@@ -2,7 +2,8 @@
  * What the browser journeys run against. {@link Backend} is the real stack on free ports: a Hardhat
  * node, the real deploy into a temporary deployments folder, the indexer, and the API serving the
  * page built by Vite from its own origin (as `npm start` runs it). One is shared by every journey and
- * stopped by a root `after` hook; a journey that needs its own chain (the demo) starts another.
+ * stopped by a root `after` hook; a journey that needs its own chain (the demo) or two chains (31337 and 31338, the
+ * multichain journey: `Backend.start({ chains: 2 })`) starts another.
  * {@link BrowserSession} is one journey's headless Chromium (Debian's, never a download) with the
  * injected wallet. Every process started here is stopped, also when a test failed.
  */
@@ -13,12 +14,13 @@ import { JsonRpcProvider, Network, Wallet } from "ethers";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { IndexReader } from "../../api/index/reader";
 import type { HardhatNode, LocalDeployment } from "../../scripts/stack/node";
+import type { ChainCount, LocalChain } from "../../scripts/stack/stack";
 import { REPO_ROOT } from "../../scripts/stack/paths";
 import { WaitAbortedError, freePort, waitFor } from "../../scripts/stack/processes";
 import { startStack, type LocalStack } from "../../scripts/stack/stack";
 import { buildPage } from "../../scripts/stack/web";
 import { testAccount } from "../../scripts/lib/test-accounts";
-import { TestWallet } from "./injected-provider";
+import { TestWallet, type WalletNode } from "./injected-provider";
 import { type TestSmtpServer, startSmtpServer } from "./smtp";
 
 /** Where journeys save their screenshots (gitignored; CI keeps them as artifacts). */
@@ -50,8 +52,10 @@ export class Backend {
   rpcUrl = "";
   /** The API's origin, which serves the page too (SIWE's domain is its host). */
   baseUrl = "";
-  /** What the real deploy wrote (addresses, its temporary deployments folder). */
+  /** What the real deploy wrote on the first chain (addresses, its temporary deployments folder). */
   deployment!: LocalDeployment;
+  /** Every chain of the stack (two with `chains: 2`), the first one first. */
+  chains: LocalChain[] = [];
   /** Logs, the built page, the index and app.sqlite of this backend (removed by {@link Backend.stop}). */
   readonly tmp = mkdtempSync(join(tmpdir(), "settle-web-"));
 
@@ -68,11 +72,11 @@ export class Backend {
     if (instance) await (await instance.catch(() => undefined))?.stop();
   }
 
-  /** Starts a backend of its own (stop it with {@link Backend.stop}). */
-  static async start(): Promise<Backend> {
+  /** Starts a backend of its own (stop it with {@link Backend.stop}); `chains: 2` runs chains 31337 and 31338. */
+  static async start(options: { chains?: ChainCount } = {}): Promise<Backend> {
     const backend = new Backend();
     try {
-      await backend.boot();
+      await backend.boot(options.chains ?? 1);
     } catch (error) {
       await backend.stop();
       throw error;
@@ -80,7 +84,7 @@ export class Backend {
     return backend;
   }
 
-  private async boot(): Promise<void> {
+  private async boot(chains: ChainCount): Promise<void> {
     const distDir = join(this.tmp, "dist");
     const apiPort = await freePort();
     this.baseUrl = `http://127.0.0.1:${apiPort}`;
@@ -88,6 +92,7 @@ export class Backend {
     [this.stack] = await Promise.all([
       startStack({
         dir: this.tmp,
+        chains,
         openReader: (location) => new IndexReader(location),
         indexerEnv: { SETTLE_POLLING_INTERVAL_MS: "200" },
         api: {
@@ -111,29 +116,62 @@ export class Backend {
     this.node = node;
     this.rpcUrl = node.url;
     this.deployment = deployment;
+    this.chains = this.stack.chains;
     this.index = indexer.reader;
+    const targets = await this.heads();
     await waitFor(
       `the API and the index to be ready (logs ${api!.process.logFile}, ${indexer.process.logFile})`,
       async () => {
         if (api!.process.hasExited()) throw new WaitAbortedError(`the API exited: see ${api!.process.logFile}`);
         if (indexer.process.hasExited()) throw new WaitAbortedError(`the indexer exited: see ${indexer.process.logFile}`);
-        return this.indexCaughtUp();
+        return this.indexCaughtUp(targets);
       },
       { timeoutMs: 180_000, intervalMs: 250 },
     );
   }
 
-  /** True when the API says the index is ready and level with the node's head. */
-  private async indexCaughtUp(): Promise<boolean> {
+  /**
+   * True when the API says the index is ready and level with the node's head; with several chains, when every chain's
+   * indexed block has reached its node's head of `targets` (read once when the wait starts: the nodes keep mining).
+   */
+  private async indexCaughtUp(targets?: Map<number, number>): Promise<boolean> {
     const status = (await (await fetch(`${this.baseUrl}/blockchain/status`)).json()) as { indexReady?: boolean; lagBlocks?: number };
-    return status.indexReady === true && status.lagBlocks === 0;
+    if (!targets) return status.indexReady === true && status.lagBlocks === 0;
+    if (status.indexReady !== true) return false;
+    const chains = (await this.index.status()).chains;
+    return [...targets].every(([chainId, head]) => {
+      const block = chains.find((c) => c.chainId === chainId)?.block;
+      return !!block && block.number >= BigInt(head);
+    });
   }
 
-  /** An ethers wallet for a Hardhat account on the test node (to set things up outside the page). */
-  signer(accountIndex: number): Wallet {
+  /** Each chain's head now, by chain id (undefined with one chain: its lag says it all). */
+  private async heads(): Promise<Map<number, number> | undefined> {
+    if (this.chains.length < 2) return undefined;
+    const heads = await Promise.all(
+      this.chains.map(async (c) => [c.deployment.chainId, Number(await c.node.rpc<string>("eth_blockNumber"))] as const),
+    );
+    return new Map(heads);
+  }
+
+  /** The nodes after the first one, for a wallet that switches between chains. */
+  get otherNodes(): WalletNode[] {
+    return this.chains.slice(1).map((chain) => ({ chainId: chain.deployment.chainId, rpcUrl: chain.node.url }));
+  }
+
+  /** The chain `chainId` of the stack (default the first). */
+  chain(chainId = this.deployment.chainId): LocalChain {
+    const chain = this.chains.find((c) => c.deployment.chainId === chainId);
+    if (!chain)
+      throw new Error(`This backend runs no chain ${chainId} (it runs ${this.chains.map((c) => c.deployment.chainId).join(", ")})`);
+    return chain;
+  }
+
+  /** An ethers wallet for a Hardhat account on the test node of chain `chainId` (default the first; to set things up outside the page). */
+  signer(accountIndex: number, chainId = this.deployment.chainId): Wallet {
     return new Wallet(
       testAccount(accountIndex).privateKey,
-      new JsonRpcProvider(this.rpcUrl, Network.from(this.deployment.chainId), { staticNetwork: true, cacheTimeout: -1 }),
+      new JsonRpcProvider(this.chain(chainId).node.url, Network.from(chainId), { staticNetwork: true, cacheTimeout: -1 }),
     );
   }
 
@@ -145,7 +183,8 @@ export class Backend {
 
   /** Waits until the index has caught up with the node's head. */
   async waitForIndex(): Promise<void> {
-    await waitFor("the index to catch up", () => this.indexCaughtUp(), { timeoutMs: 60_000 });
+    const targets = await this.heads();
+    await waitFor("the index to catch up", () => this.indexCaughtUp(targets), { timeoutMs: 60_000 });
   }
 
   /** Stops the API, the indexer and the node, and removes the temporary folder (kept with SETTLE_KEEP_TMP=1). */
@@ -210,7 +249,7 @@ export class BrowserSession {
   /** Starts Chromium with the wallet on `backend`. */
   static async start(backend: Backend, options: SessionOptions): Promise<BrowserSession> {
     const session = new BrowserSession(backend, options);
-    session.wallet = new TestWallet(backend.rpcUrl, backend.deployment.chainId, options.accountIndex ?? 1);
+    session.wallet = new TestWallet(backend.rpcUrl, backend.deployment.chainId, options.accountIndex ?? 1, backend.otherNodes);
     session.context = await chromium.launchPersistentContext(session.profile, {
       executablePath: CHROMIUM,
       headless: true,

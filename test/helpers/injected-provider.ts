@@ -2,7 +2,8 @@
  * A stand-in for MetaMask in browser tests. MetaMask cannot be installed in headless Chromium, so
  * the page gets an EIP-1193 provider as `window.ethereum` (also announced through EIP-6963) whose
  * requests are answered in Node by a {@link TestWallet}: it signs with a Hardhat test key and
- * forwards everything else to the real local node, as MetaMask does with its RPC. Tests can make
+ * forwards everything else to the real local node of the chain it is on (one or several: wallet_switchEthereumChain
+ * moves it between them), as MetaMask does with its RPC. Tests can make
  * it reject the next request of a method (code 4001, as when the user clicks "Reject"), sit on
  * another chain, or switch accounts, and read the log of what the page asked.
  */
@@ -34,14 +35,20 @@ const PROMPTING = new Set([
   "wallet_addEthereumChain",
 ]);
 
+/** A local node the wallet knows: its chain id and JSON-RPC URL. */
+export interface WalletNode {
+  chainId: number;
+  rpcUrl: string;
+}
+
 /**
- * The wallet behind the injected provider: one Hardhat account at a time, connected to the node.
+ * The wallet behind the injected provider: one Hardhat account at a time, connected to the node of its chain.
  */
 export class TestWallet {
   /** Every request the page sent, oldest first. */
   readonly requests: LoggedRequest[] = [];
-  private readonly node: JsonRpcProvider;
-  private account: Wallet;
+  private readonly nodes = new Map<number, { rpcUrl: string; provider: JsonRpcProvider }>();
+  private key: string;
   private chainId: number;
   private readonly knownChains = new Set<number>();
   private readonly rejections = new Map<string, number>();
@@ -53,21 +60,41 @@ export class TestWallet {
    * @param rpcUrl the local node the wallet forwards to
    * @param nodeChainId the node's chain id (31337)
    * @param accountIndex which Hardhat account signs
+   * @param otherNodes more local nodes (e.g. chain 31338's): the wallet knows their chains and forwards to them there
    */
-  constructor(
-    private readonly rpcUrl: string,
-    private readonly nodeChainId: number,
-    accountIndex = 1,
-  ) {
-    this.node = new JsonRpcProvider(rpcUrl, Network.from(nodeChainId), { staticNetwork: true, pollingInterval: 200, cacheTimeout: -1 });
-    this.account = new Wallet(testAccount(accountIndex).privateKey, this.node);
+  constructor(rpcUrl: string, nodeChainId: number, accountIndex = 1, otherNodes: readonly WalletNode[] = []) {
+    for (const node of [{ chainId: nodeChainId, rpcUrl }, ...otherNodes]) {
+      const provider = new JsonRpcProvider(node.rpcUrl, Network.from(node.chainId), {
+        staticNetwork: true,
+        pollingInterval: 200,
+        cacheTimeout: -1,
+      });
+      this.nodes.set(node.chainId, { rpcUrl: node.rpcUrl, provider });
+      this.knownChains.add(node.chainId);
+    }
+    this.key = testAccount(accountIndex).privateKey;
     this.chainId = nodeChainId;
-    this.knownChains.add(nodeChainId).add(1);
+    this.knownChains.add(1);
   }
 
   /** The address that signs now. */
   get address(): string {
-    return this.account.address;
+    return new Wallet(this.key).address;
+  }
+
+  /** The chain the wallet is on now. */
+  get currentChainId(): number {
+    return this.chainId;
+  }
+
+  /** The node of the wallet's chain; on a chain without one, the first node (reads go there, as before a switch). */
+  private get node(): { rpcUrl: string; provider: JsonRpcProvider } {
+    return this.nodes.get(this.chainId) ?? [...this.nodes.values()][0]!;
+  }
+
+  /** The signing account, connected to {@link TestWallet.node}. */
+  private get account(): Wallet {
+    return new Wallet(this.key, this.node.provider);
   }
 
   /**
@@ -108,7 +135,7 @@ export class TestWallet {
 
   /** Switches to the account of `privateKey` (e.g. a fresh one without ETH) and tells the pages. */
   async useKey(privateKey: string): Promise<void> {
-    this.account = new Wallet(privateKey, this.node);
+    this.key = privateKey;
     if (this.authorised) await this.emit("accountsChanged", [this.account.address]);
   }
 
@@ -117,9 +144,9 @@ export class TestWallet {
     return this.requests.filter((r) => r.method === method);
   }
 
-  /** Stops the wallet's node connection. */
+  /** Stops the wallet's node connections. */
   destroy(): void {
-    this.node.destroy();
+    for (const node of this.nodes.values()) node.provider.destroy();
   }
 
   private async emit(event: string, value: unknown): Promise<void> {
@@ -201,8 +228,11 @@ export class TestWallet {
         this.requireAuthorised();
         const tx = params[0] as { from: string; to?: string; data?: string; value?: string; gas?: string };
         this.requireSelf(tx.from);
-        if (this.chainId !== this.nodeChainId)
-          throw { code: -32603, message: `The wallet is on chain ${this.chainId}, not the node's ${this.nodeChainId}.` };
+        if (!this.nodes.has(this.chainId))
+          throw {
+            code: -32603,
+            message: `The wallet is on chain ${this.chainId}, where it has no node (${[...this.nodes.keys()].join(", ")}).`,
+          };
         const sent = await this.account.sendTransaction({
           to: tx.to,
           data: tx.data,
@@ -233,7 +263,7 @@ export class TestWallet {
 
   /** Forwards a read to the node and returns its JSON-RPC result, or throws its JSON-RPC error. */
   private async forward(method: string, params: unknown[]): Promise<unknown> {
-    const response = await fetch(this.rpcUrl, {
+    const response = await fetch(this.node.rpcUrl, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ jsonrpc: "2.0", id: this.rpcId++, method, params }),

@@ -16,13 +16,18 @@ import { transactionView } from "./views/transaction";
 import { profileView } from "./views/profile";
 import { languageSwitcher, translateShell } from "./ui/language";
 import { onLocaleChange, t } from "./i18n";
+import { chainIdOf } from "./ui/chains";
 
-/** Routes by hash path: `#/invoice/12` matches `/invoice/:id`. */
-const ROUTES: { path: string; title: () => string; view: View; nav?: string }[] = [
+/**
+ * Routes by hash path: `#/invoice/12` matches `/invoice/:id`. A route that `pins` a chain makes its `:chainId` (or
+ * `?chainId=`) the page's current network (app.pinnedChainId).
+ */
+const ROUTES: { path: string; title: () => string; view: View; nav?: string; pins?: boolean }[] = [
   { path: "/", title: () => "Settle", view: homeView },
   { path: "/invoices", title: () => t().shell.nav.invoices, view: invoicesView, nav: "/invoices" },
-  { path: "/invoices/new", title: () => t().newInvoice.title, view: newInvoiceView, nav: "/invoices" },
-  { path: "/invoice/:id", title: () => t().invoice.eyebrow, view: invoiceView, nav: "/invoices" },
+  { path: "/invoices/new", title: () => t().newInvoice.title, view: newInvoiceView, nav: "/invoices", pins: true },
+  { path: "/invoice/:id", title: () => t().invoice.eyebrow, view: invoiceView, nav: "/invoices", pins: true },
+  { path: "/invoice/:chainId/:id", title: () => t().invoice.eyebrow, view: invoiceView, nav: "/invoices", pins: true },
   { path: "/pay", title: () => t().shell.nav.pay, view: payView, nav: "/pay" },
   { path: "/staking", title: () => t().shell.nav.staking, view: stakingView, nav: "/staking" },
   { path: "/history", title: () => t().shell.nav.history, view: historyView, nav: "/history" },
@@ -58,7 +63,12 @@ let renderedKey = "";
 function render(force = false): void {
   const main = document.getElementById("main")!;
   const { route, params, query } = currentRoute();
-  const key = `${location.hash}|${app.account}|${app.connection?.chainId}|${app.signedIn}|${!!app.deployment}`;
+  const pinned = route?.pins ? chainIdOf(params.chainId ?? query.get("chainId")) : undefined;
+  if (pinned !== app.pinnedChainId) {
+    app.pinnedChainId = pinned;
+    renderAccountBar(document.getElementById("account-bar")!);
+  }
+  const key = `${location.hash}|${app.account}|${app.connection?.chainId}|${app.signedIn}|${app.deployment?.chainId}`;
   if (!force && key === renderedKey) return;
   const hashChanged = renderedKey.split("|")[0] !== location.hash;
   renderedKey = key;

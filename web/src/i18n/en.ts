@@ -15,6 +15,7 @@ import { history, transaction } from "./en/history";
 import { staking } from "./en/staking";
 import { priced } from "./en/priced";
 import { rpc } from "./en/rpc";
+import { chains } from "./en/chains";
 
 /** English: the reference catalogue. */
 export const en = {
@@ -46,6 +47,7 @@ export const en = {
   staking,
   verify,
   rpc,
+  chains,
 };
 
 /** A catalogue's shape: {@link en}'s keys, any text. */

@@ -14,6 +14,7 @@ import { history, transaction } from "./fr/history";
 import { staking } from "./fr/staking";
 import { priced } from "./fr/priced";
 import { rpc } from "./fr/rpc";
+import { chains } from "./fr/chains";
 
 /** French: each part typed against the English one, so a missing or extra key does not compile. */
 export const fr: Messages = {
@@ -44,4 +45,5 @@ export const fr: Messages = {
   staking,
   verify,
   rpc,
+  chains,
 };

@@ -238,28 +238,36 @@ export const api = {
   me: () => request<MeResponse>("GET", "/auth/me"),
   profile: () => request<Profile>("GET", "/users/me"),
   updateProfile: (patch: ProfilePatch) => request<Profile>("PATCH", "/users/me", { body: patch }),
-  createInvoice: (input: InvoiceDraftInput, idempotencyKey: string) =>
+  /** Prepares a draft and its createInvoice transaction on chain `chainId` (the API's first network when absent). */
+  createInvoice: (input: InvoiceDraftInput, idempotencyKey: string, chainId?: number) =>
     request<CreatedDraft>("POST", "/invoices", {
-      body: input,
+      body: chainId === undefined ? input : { ...input, chainId },
       headers: { "Idempotency-Key": idempotencyKey },
     }),
-  invoices: (query: { role?: string; status?: string; cursor?: string; limit?: number }) =>
+  invoices: (query: { role?: string; status?: string; cursor?: string; limit?: number; chainId?: number }) =>
     request<InvoicePage>("GET", "/invoices", { query }),
-  invoice: (id: string) => request<Invoice>("GET", `/invoices/${encodeURIComponent(id)}`),
+  /** An invoice (or draft) by id; with `chainId` the on-chain invoice of that chain (409 `ambiguous_id` without it when several match). */
+  invoice: (id: string, chainId?: number) => request<Invoice>("GET", `/invoices/${encodeURIComponent(id)}`, { query: { chainId } }),
   customers: () => request<CustomerList>("GET", "/customers"),
-  creditNotes: (id: string) => request<CreditNoteList>("GET", `/invoices/${encodeURIComponent(id)}/credit-notes`),
-  invoiceEvents: (id: string) => request<{ items: InvoiceEvent[] }>("GET", `/invoices/${encodeURIComponent(id)}/events`),
-  history: (filters: HistoryFilters & { cursor?: string; limit?: number }) =>
+  creditNotes: (id: string, chainId?: number) =>
+    request<CreditNoteList>("GET", `/invoices/${encodeURIComponent(id)}/credit-notes`, { query: { chainId } }),
+  invoiceEvents: (id: string, chainId?: number) =>
+    request<{ items: InvoiceEvent[] }>("GET", `/invoices/${encodeURIComponent(id)}/events`, { query: { chainId } }),
+  history: (filters: HistoryFilters & { cursor?: string; limit?: number; chainId?: number }) =>
     request<HistoryPage>("GET", "/transactions", { query: { ...filters } }),
-  transaction: (hash: string) => request<TransactionVerification>("GET", `/transactions/${encodeURIComponent(hash)}`),
+  /** A transaction's verification (of chain `chainId` when given: the API's first network otherwise). */
+  transaction: (hash: string, chainId?: number) =>
+    request<TransactionVerification>("GET", `/transactions/${encodeURIComponent(hash)}`, { query: { chainId } }),
   health: () => request<{ relayer: RelayerHealth }>("GET", "/health"),
-  payTransactions: (id: string, amount: bigint) =>
+  payTransactions: (id: string, amount: bigint, chainId?: number) =>
     request<InvoiceTransactions>("POST", `/invoices/${encodeURIComponent(id)}/transactions`, {
+      query: { chainId },
       body: { action: "pay", amount: amount.toString() },
     }),
   /** The quote and calls (approve + payPriced) paying invoice `id`, priced in a currency, in `token`. */
-  pricedPayTransactions: (id: string, token: string, slippageBps: number) =>
+  pricedPayTransactions: (id: string, token: string, slippageBps: number, chainId?: number) =>
     request<InvoiceTransactions>("POST", `/invoices/${encodeURIComponent(id)}/transactions`, {
+      query: { chainId },
       body: { action: "pay", token, slippageBps },
     }),
   batchTransactions: (invoiceIds: string[]) => request<BatchTransactions>("POST", "/invoices/batch-transactions", { body: { invoiceIds } }),

@@ -9,7 +9,7 @@ import { PriceFeedsAbi } from "../../../core/abis/PriceFeeds";
 import { SettleTokenAbi } from "../../../core/abis/SettleToken";
 import { StakingRewardsAbi } from "../../../core/abis/StakingRewards";
 import { isZeroAddress, sameAddress } from "../../../core/address";
-import { chainName, DEFAULT_RPC_URL } from "../../../core/chains";
+import { chainName, DEFAULT_RPC_URL, DEFAULT_RPC_URL_2, LOCAL_CHAIN_ID_2 } from "../../../core/chains";
 import type { ContractName } from "../../../core/deployment";
 import { api, type ContractsResponse } from "./api";
 import { ETH, type TokenInfo } from "./format";
@@ -51,13 +51,18 @@ export const CONTRACT_ERRORS: Interface = (() => {
   return new Interface([...fragments.values()]);
 })();
 
-/** The deployment the page works with: chain and addresses, as the API serves them. */
-export class Deployment {
-  private constructor(readonly info: ContractsResponse) {}
+/** One served network's deployment as GET /blockchain/contracts lists it in `networks[]`. */
+export type NetworkDeployment = ContractsResponse["networks"][number];
 
-  /** Loads the deployment from GET /blockchain/contracts. */
-  static async load(): Promise<Deployment> {
-    return new Deployment(await api.contracts());
+/** One network's deployment the page works with: chain and addresses, as the API serves them. */
+export class Deployment {
+  private constructor(readonly info: NetworkDeployment) {}
+
+  /** Loads every served network's deployment from GET /blockchain/contracts, the first network first. */
+  static async loadAll(): Promise<Deployment[]> {
+    const response = await api.contracts();
+    const networks = response.networks?.length ? response.networks : [response];
+    return networks.map((network) => new Deployment(network));
   }
 
   /** The chain the contracts live on. */
@@ -72,11 +77,11 @@ export class Deployment {
 
   /** The RPC URL offered to wallets that do not know the chain yet. */
   get rpcUrl(): string {
-    return DEFAULT_RPC_URL;
+    return this.info.chainId === LOCAL_CHAIN_ID_2 ? DEFAULT_RPC_URL_2 : DEFAULT_RPC_URL;
   }
 
   /** The currencies invoices may be priced in here, each with the tokens that have a feed for it (none: not offered). */
-  get currencies(): ContractsResponse["currencies"] {
+  get currencies(): NetworkDeployment["currencies"] {
     return this.info.currencies ?? [];
   }
 

@@ -22,7 +22,13 @@ const WALLET_KEY = "settle.wallet";
  * and subscribe to its changes (account, chain, session), which re-render them without a reload.
  */
 export class App {
-  deployment: Deployment | undefined;
+  /** Every served network's deployment, the first network first. */
+  deployments: Deployment[] = [];
+  /**
+   * The chain the current screen is about (an invoice's, or the one chosen for a new invoice), set by the router;
+   * undefined: the wallet's chain when it is served, else the first network.
+   */
+  pinnedChainId: number | undefined;
   deploymentError: HumanError | undefined;
   wallets: DiscoveredWallet[] = [];
   connection: WalletConnection | undefined;
@@ -47,6 +53,25 @@ export class App {
   /** The connected account, if any. */
   get account(): string | undefined {
     return this.connection?.account || undefined;
+  }
+
+  /** The current deployment: the pinned chain's, else the wallet's chain's when served, else the first network's. */
+  get deployment(): Deployment | undefined {
+    return (
+      (this.pinnedChainId !== undefined ? this.deploymentOf(this.pinnedChainId) : undefined) ??
+      (this.connection ? this.deploymentOf(this.connection.chainId) : undefined) ??
+      this.deployments[0]
+    );
+  }
+
+  /** The deployment of chain `chainId`, when this server serves it. */
+  deploymentOf(chainId: number): Deployment | undefined {
+    return this.deployments.find((d) => d.chainId === chainId);
+  }
+
+  /** True when the API serves more than one network (the page then shows chains and a network choice). */
+  get multichain(): boolean {
+    return this.deployments.length > 1;
   }
 
   /** True when a wallet is connected and on the deployment's chain. */
@@ -79,13 +104,13 @@ export class App {
     this.emit();
   }
 
-  /** (Re)loads GET /blockchain/contracts. */
+  /** (Re)loads GET /blockchain/contracts: every served network's deployment. */
   async loadDeployment(): Promise<void> {
     try {
-      this.deployment = await Deployment.load();
+      this.deployments = await Deployment.loadAll();
       this.deploymentError = undefined;
     } catch (error) {
-      this.deployment = undefined;
+      this.deployments = [];
       this.deploymentError = humanError(error);
     }
   }
@@ -151,14 +176,10 @@ export class App {
     await api.logout().catch(() => undefined);
   }
 
-  /** Asks the wallet to switch to the deployment's chain (adding it first when it does not know it). */
-  async switchNetwork(): Promise<void> {
-    if (!this.connection || !this.deployment) return;
-    await this.connection.ensureChain({
-      chainId: this.deployment.chainId,
-      name: this.deployment.chainName,
-      rpcUrl: this.deployment.rpcUrl,
-    });
+  /** Asks the wallet to switch to `deployment`'s chain (default the current one), adding it first when it does not know it. */
+  async switchNetwork(deployment = this.deployment): Promise<void> {
+    if (!this.connection || !deployment) return;
+    await this.connection.ensureChain({ chainId: deployment.chainId, name: deployment.chainName, rpcUrl: deployment.rpcUrl });
     this.emit();
   }
 

@@ -8,6 +8,7 @@ import { api, ApiError } from "./api";
 import { type ErrorContext, humanError, type HumanError } from "./errors";
 import { shortHash } from "./format";
 import { app } from "./state";
+import { chainQuery, txHash } from "../ui/chains";
 import { announce } from "../ui/feedback";
 import { h, replace } from "../ui/dom";
 import { icon } from "../ui/icons";
@@ -99,7 +100,7 @@ export async function runTransaction(options: TxOptions): Promise<TxResult> {
   }
   update({ phase: "confirmed", blockNumber: receipt.blockNumber, note: waitForIndex ? undefined : t().tx.confirmedOnly });
   if (waitForIndex) {
-    const indexed = await waitUntilIndexed(receipt.hash);
+    const indexed = await waitUntilIndexed(receipt.hash, chainQuery(app.deployment?.chainId));
     if (indexed === true) update({ phase: "indexed", note: undefined });
     else update({ note: indexed });
   }
@@ -113,13 +114,13 @@ function transactionFailure(error: unknown, context?: ErrorContext): HumanError 
   return human;
 }
 
-/** Polls GET /transactions/:hash until the index has the transaction; true, or a note saying why not. */
-export async function waitUntilIndexed(hash: string, timeoutMs = INDEX_TIMEOUT_MS): Promise<true | string> {
+/** Polls GET /transactions/:hash (of chain `chainId` when given) until the index has the transaction; true, or a note saying why not. */
+export async function waitUntilIndexed(hash: string, chainId?: number, timeoutMs = INDEX_TIMEOUT_MS): Promise<true | string> {
   const deadline = Date.now() + timeoutMs;
   let delay = 300;
   for (;;) {
     try {
-      const verification = await api.transaction(hash);
+      const verification = await api.transaction(hash, chainId);
       if (verification.index.hasTransaction) return true;
     } catch (error) {
       if (error instanceof ApiError && (error.status === 0 || error.code === "api_unavailable")) return t().tx.apiUnreachable;
@@ -199,7 +200,14 @@ function activityCard(state: TxState, slot?: HTMLElement): { render(): void } {
         failed && state.error ? h("strong", null, `${state.error.title}. `) : null,
         failed && state.error ? state.error.message : (state.note ?? t().tx.sentences[state.phase]),
       ),
-      state.hash ? h("a", { class: "tx-hash mono", href: `#/tx/${state.hash}` }, icon("external", 14), ` ${shortHash(state.hash)}`) : null,
+      state.hash
+        ? h(
+            "a",
+            { class: "tx-hash mono", href: txHash(state.hash, chainQuery(app.deployment?.chainId)) },
+            icon("external", 14),
+            ` ${shortHash(state.hash)}`,
+          )
+        : null,
     );
     if ((done || failed) && !removal && card.classList.contains("tx-floating")) {
       removal = setTimeout(() => card.remove(), failed ? 20_000 : 8_000);

@@ -1,4 +1,5 @@
 import { api, ApiError, historyCsvUrl, type HistoryFilters, type HistoryItem } from "../../lib/api";
+import { chainBadge, chainIdOf, invoiceHash, networkSelect, txHash } from "../../ui/chains";
 import { tokenInfo } from "../../lib/contracts";
 import { ETH, formatDateTime, formatToken, shortAddress, shortHash, type TokenInfo } from "../../lib/format";
 import { isZeroAddress, sameAddress, ZERO_ADDRESS } from "../../../../core/address";
@@ -40,7 +41,9 @@ export const historyView: View = (root, _params, query) => {
   const deployment = app.deployment!;
   const provider = app.connection!.provider();
 
-  const filters: HistoryFilters = {
+  const chainFilter = app.multichain ? chainIdOf(query.get("chainId")) : undefined;
+  const filters: HistoryFilters & { chainId?: number } = {
+    chainId: chainFilter,
     kind: query.get("kind") ?? undefined,
     token: query.get("token") ?? undefined,
     from: query.get("from") ?? undefined,
@@ -59,12 +62,14 @@ export const historyView: View = (root, _params, query) => {
     h("option", { value: settle, selected: sameAddress(filters.token, settle) }, "SETL"),
     h("option", { value: ZERO_ADDRESS, selected: filters.token === ZERO_ADDRESS }, "ETH"),
   );
+  const network = networkSelect(chainFilter, () => undefined, { id: "filter-chain", all: true });
   const from = h("input", { type: "date", name: "from", value: filters.from?.slice(0, 10) ?? "" });
   const to = h("input", { type: "date", name: "to", value: filters.to?.slice(0, 10) ?? "" });
   const form = h(
     "form",
     { class: "filters", id: "history-filters", "aria-label": text.filters },
     field({ id: "filter-kind", label: text.activity, control: kind }),
+    network ? field({ id: "filter-chain", label: t().chains.chainColumn, control: network }) : null,
     field({ id: "filter-token", label: text.token, control: token }),
     field({ id: "filter-from", label: text.from, control: from }),
     field({ id: "filter-to", label: text.to, control: to }),
@@ -78,6 +83,7 @@ export const historyView: View = (root, _params, query) => {
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const params = new URLSearchParams();
+    if (network?.value) params.set("chainId", network.value);
     if (kind.value) params.set("kind", kind.value);
     if (token.value) params.set("token", token.value);
     if (from.value) params.set("from", `${from.value}T00:00:00Z`);
@@ -191,13 +197,17 @@ function table(items: HistoryItem[], tokens: TokenInfo[]): HTMLElement {
           return h(
             "tr",
             { "data-kind": item.kind },
-            h("td", { class: "nowrap" }, formatDateTime(new Date(item.timestamp))),
+            h("td", { class: "nowrap" }, formatDateTime(new Date(item.timestamp)), chainBadge(historyChainId(item))),
             h(
               "td",
               null,
               h("span", { class: "kind" }, look.label),
               item.invoiceId
-                ? h("a", { class: "row-sub", href: `#/invoice/${item.invoiceId}` }, fill(text.invoice, { id: item.invoiceId }))
+                ? h(
+                    "a",
+                    { class: "row-sub", href: invoiceHash(historyChainId(item), item.invoiceId) },
+                    fill(text.invoice, { id: item.invoiceId }),
+                  )
                 : null,
             ),
             h("td", null, counterparty(item.counterparty)),
@@ -216,7 +226,7 @@ function table(items: HistoryItem[], tokens: TokenInfo[]): HTMLElement {
             h(
               "td",
               null,
-              h("a", { class: "mono", href: `#/tx/${item.txHash}` }, shortHash(item.txHash)),
+              h("a", { class: "mono", href: txHash(item.txHash, historyChainId(item)) }, shortHash(item.txHash)),
               " ",
               item.final ? badge(text.final, "success") : badge(fill(text.confirmations, { count: item.confirmations }), "neutral"),
             ),
@@ -252,4 +262,9 @@ function counterparty(address: string | null): HTMLElement {
 function kindLook(kind: string): { label: string; sign: "+" | "-" | "" } {
   if (!(HISTORY_KINDS as readonly string[]).includes(kind)) return { label: kind, sign: "" };
   return { label: historyLabel(kind as HistoryKind, locale()), sign: HISTORY_DIRECTION[kind as HistoryKind] };
+}
+
+/** The chain of a history row: the API's `chainId` (rows of every network carry it). */
+function historyChainId(item: HistoryItem): number | undefined {
+  return (item as HistoryItem & { chainId?: number }).chainId;
 }

@@ -11,7 +11,8 @@ import { errorCard, gate, loadingCard, type View } from "../../ui/page";
 import { actionsCard, roleLabel } from "./actions";
 import { documentCard } from "./document";
 import { emailsCard } from "./emails";
-import { loadInvoice, waitForDraft, type InvoiceScreen, type Loaded } from "./screen";
+import { loadInvoice, resolveChain, waitForDraft, type InvoiceScreen, type Loaded } from "./screen";
+import { askToSwitch, chainBadge, chainIdOf } from "../../ui/chains";
 import { shareCard } from "./share";
 import { summaryCard } from "./summary";
 import { timelineCard } from "./timeline";
@@ -28,6 +29,12 @@ export const invoiceView: View = (root, params, query) => {
     h("div", null, h("p", { class: "eyebrow" }, text.eyebrow), h("h1", null, /^\d+$/.test(id) ? fill(text.title, { id }) : text.eyebrow)),
   );
   root.append(header);
+  const pinned = chainIdOf(params.chainId);
+  if (pinned !== undefined && app.deployments.length > 0 && !app.deploymentOf(pinned)) {
+    root.append(notice("warning", fill(t().chains.unknownChain, { id: pinned }), t().chains.unknownChainText));
+    return;
+  }
+  askToSwitch(pinned);
   if (!gate(root, { wallet: true, chain: true, reason: text.gate })) return;
   const deployment = app.deployment!;
   if (!deployment.has("PaymentEscrow")) {
@@ -44,6 +51,13 @@ export const invoiceView: View = (root, params, query) => {
     // A draft id: the invoice appears once its createInvoice transaction is indexed.
     void waitForDraft(id, body, () => stopped);
     return () => (stopped = true);
+  }
+
+  if (app.multichain && pinned === undefined && app.signedIn) {
+    // An old link (`#/invoice/<id>`): the API tells the invoice's chain, or which ones have that id.
+    void resolveChain(id, body).then((resolved) => {
+      if (!resolved && !stopped) void screen.refresh();
+    });
   }
 
   const screen: InvoiceScreen = {
@@ -84,7 +98,7 @@ export const invoiceView: View = (root, params, query) => {
         h("p", { class: "eyebrow" }, roleLabel(roles)),
         h("h1", { id: "invoice-title" }, number ? fill(text.numbered, { number }) : fill(text.title, { id })),
       ),
-      h("div", { class: "page-actions" }, statusBadge(data.chain.status)),
+      h("div", { class: "page-actions" }, chainBadge(deployment.chainId), statusBadge(data.chain.status)),
     );
     replace(
       body,
@@ -98,7 +112,7 @@ export const invoiceView: View = (root, params, query) => {
           { class: "stack" },
           summaryCard(data),
           actionsCard(screen, data, roles, slot),
-          shareCard(id, roles.merchant),
+          shareCard(id, deployment.chainId, roles.merchant),
           emailsCard(data),
         ),
       ),
@@ -106,7 +120,7 @@ export const invoiceView: View = (root, params, query) => {
   };
 
   let polls = 0;
-  void screen.refresh();
+  if (!(app.multichain && pinned === undefined && app.signedIn)) void screen.refresh();
   // Follow the invoice while the page is open (someone else may pay, release or dispute it).
   const timer = setInterval(() => {
     if (document.querySelector("#main form:focus-within, #main input:focus")) return;

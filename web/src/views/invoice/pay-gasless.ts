@@ -1,6 +1,8 @@
 /** "Pay without ETH": the payer signs, Settle's relayer submits PaymentEscrow.payRelayed and pays the gas. */
+import { chainQuery } from "../../ui/chains";
 import { Signature, type JsonRpcSigner, type TransactionResponse } from "ethers";
 import { api } from "../../lib/api";
+import { app } from "../../lib/state";
 
 let relayer: Promise<boolean> | undefined;
 
@@ -34,7 +36,7 @@ function signTyped(signer: JsonRpcSigner, { types, domain, message }: TypedData)
  * @throws Error when the token supports neither EIP-3009 nor permits, or the relayer is off
  */
 export async function payWithoutEth(signer: JsonRpcSigner, id: string, amount: bigint, symbol: string): Promise<TransactionResponse> {
-  const { alternatives } = await api.payTransactions(id, amount);
+  const { alternatives } = await api.payTransactions(id, amount, chainQuery(app.deployment?.chainId));
   const relayed = alternatives?.relayed;
   if (!relayed) throw new Error(`${symbol} cannot be paid without ETH here (no relayer, or no EIP-3009 or permit): choose another way.`);
   const signature = await signTyped(signer, relayed.typedData.payment);

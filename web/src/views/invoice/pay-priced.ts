@@ -4,6 +4,7 @@
  * sends approve + payPriced from the wallet. The escrow converts at the rate of the block and refuses more than the
  * ceiling.
  */
+import { chainQuery } from "../../ui/chains";
 import { isZeroAddress, sameAddress } from "../../../../core/address";
 import { DEFAULT_SLIPPAGE_BPS, MAX_SLIPPAGE_BPS } from "../../../../core/invoice/currency";
 import { fill, t } from "../../i18n";
@@ -86,7 +87,7 @@ export function pricedPayForm(data: Loaded, pricing: Pricing, sender: InvoiceSen
     replace(problem);
     try {
       const [calls, token] = await Promise.all([
-        api.pricedPayTransactions(id, tokenSelect.value, bps),
+        api.pricedPayTransactions(id, tokenSelect.value, bps, chainQuery(deployment.chainId)),
         tokenInfo(tokenSelect.value, provider, deployment.chainId),
       ]);
       const q = calls.quote!;

@@ -8,7 +8,10 @@ import { app } from "../../lib/state";
 import { replace } from "../../ui/dom";
 import { notice } from "../../ui/feedback";
 import { errorCard } from "../../ui/page";
-import { t } from "../../i18n";
+import { chainQuery, invoiceChainId, invoiceHash } from "../../ui/chains";
+import { fill, t } from "../../i18n";
+import { h } from "../../ui/dom";
+import { chainName } from "../../../../core/chains";
 
 /** The invoice screen's context: which invoice, for which account, and how to read it again. */
 export interface InvoiceScreen {
@@ -53,9 +56,9 @@ export async function loadInvoice({ id, account, deployment, provider }: Invoice
   if (app.signedIn) {
     try {
       [record, events, creditNotes] = await Promise.all([
-        api.invoice(id),
-        api.invoiceEvents(id).then((e) => e.items),
-        api.creditNotes(id).then((c) => c.items),
+        api.invoice(id, chainQuery(deployment.chainId)),
+        api.invoiceEvents(id, chainQuery(deployment.chainId)).then((e) => e.items),
+        api.creditNotes(id, chainQuery(deployment.chainId)).then((c) => c.items),
       ]);
     } catch (error) {
       recordError = error;
@@ -76,7 +79,7 @@ export async function waitForDraft(draftId: string, body: HTMLElement, stopped: 
     try {
       const invoice = await api.invoice(draftId);
       if (invoice.onchain) {
-        location.replace(`#/invoice/${invoice.onchain.id}`);
+        location.replace(invoiceHash(invoiceChainId(invoice), invoice.onchain.id));
         return;
       }
       replace(body, notice("info", t().invoice.waiting, t().invoice.waitingText));
@@ -85,5 +88,40 @@ export async function waitForDraft(draftId: string, body: HTMLElement, stopped: 
       return;
     }
     await new Promise((r) => setTimeout(r, Math.min(1000 + attempt * 500, 5000)));
+  }
+}
+
+/**
+ * An invoice link without its chain on a server of several networks: follows the API's answer to the invoice's chain
+ * (`#/invoice/<chainId>/<id>`), or shows the candidates of a 409 `ambiguous_id` to choose from. Resolves false when it
+ * could not tell (not signed in, or the API does not know the id): the screen then reads the current network.
+ */
+export async function resolveChain(id: string, body: HTMLElement): Promise<boolean> {
+  try {
+    const invoice = await api.invoice(id);
+    const chainId = invoiceChainId(invoice);
+    if (chainId === undefined) return false;
+    location.replace(invoiceHash(chainId, id));
+    return true;
+  } catch (error) {
+    if (!(error instanceof ApiError) || error.code !== "ambiguous_id") return false;
+    const candidates = ((error.details as { candidates?: { chainId: number }[] } | undefined)?.candidates ?? []).map((c) => c.chainId);
+    const text = t().chains;
+    replace(
+      body,
+      notice(
+        "warning",
+        fill(text.ambiguousTitle, { id }),
+        text.ambiguousText,
+        h(
+          "ul",
+          { class: "chain-candidates", id: "chain-candidates" },
+          candidates.map((chainId) =>
+            h("li", null, h("a", { href: invoiceHash(chainId, id) }, fill(text.openOn, { id, name: chainName(chainId) }))),
+          ),
+        ),
+      ),
+    );
+    return true;
   }
 }

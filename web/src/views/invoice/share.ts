@@ -2,6 +2,7 @@
  * The invoice screen's share card: the link to send the payer, the printable document and PDF, and the e-invoices
  * (Factur-X, UBL, CII).
  */
+import { invoiceHash } from "../../ui/chains";
 import { EINVOICE_FORMATS, type EinvoiceDownload } from "../../../../core/einvoice";
 import { downloadFile, invoiceDocumentUrls, invoiceEinvoiceUrl } from "../../lib/api";
 import { t } from "../../i18n";
@@ -39,8 +40,8 @@ function einvoiceLinks(id: string): HTMLElement {
 }
 
 /** Share link, the document links and the e-invoice downloads. */
-export function shareCard(id: string, merchant: boolean): HTMLElement {
-  const link = `${location.origin}${location.pathname}#/invoice/${id}`;
+export function shareCard(id: string, chainId: number, merchant: boolean): HTMLElement {
+  const link = `${location.origin}${location.pathname}${invoiceHash(chainId, id)}`;
   const docs = invoiceDocumentUrls(id);
   const text = t().share;
   return h(

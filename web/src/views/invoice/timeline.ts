@@ -1,4 +1,5 @@
 /** The invoice screen's activity card: the invoice's indexed events, newest last. */
+import { txHash } from "../../ui/chains";
 import { sameAddress } from "../../../../core/address";
 import { eventLabel } from "../../../../core/labels";
 import { locale, t } from "../../i18n";
@@ -46,7 +47,7 @@ export function timelineCard({ events, token, chain, record }: Loaded, account: 
                   formatDateTime(new Date(event.timestamp)),
                   event.actor ? ` · ${actorName(event.actor, chain, account)}` : "",
                   " · ",
-                  h("a", { href: `#/tx/${event.txHash}` }, text.transaction),
+                  h("a", { href: txHash(event.txHash, app.deployment?.chainId) }, text.transaction),
                 ),
               ),
             ),

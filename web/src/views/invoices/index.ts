@@ -10,6 +10,7 @@ import { identicon } from "../../ui/controls";
 import { errorCard, gate, loadingCard, pageHeader, type View } from "../../ui/page";
 import { payManySelection, type PayManySelection } from "./pay-many";
 import { fill, t, type Messages } from "../../i18n";
+import { chainBadge, chainIdOf, invoiceChainId, invoiceHash, networkSelect } from "../../ui/chains";
 
 /** The tabs of the list: the statuses (GET /invoices?status=) each shows; the labels are in the catalogues. */
 export const INVOICE_TABS: { key: keyof Messages["list"]["tabs"]; status?: string }[] = [
@@ -28,6 +29,8 @@ const PAGE_SIZE = 20;
 export const invoicesView: View = (root, _params, query) => {
   const role = query.get("role") === "payer" ? "payer" : "merchant";
   const tabKey = INVOICE_TABS.find((entry) => entry.key === query.get("tab"))?.key ?? "all";
+  const chainFilter = app.multichain ? chainIdOf(query.get("chainId")) : undefined;
+  const chainPart = chainFilter === undefined ? "" : `&chainId=${chainFilter}`;
   const text = t().list;
   root.append(
     pageHeader(
@@ -70,7 +73,7 @@ export const invoicesView: View = (root, _params, query) => {
         "a",
         {
           class: "tab",
-          href: `#/invoices?role=${role}&tab=${entry.key}`,
+          href: `#/invoices?role=${role}&tab=${entry.key}${chainPart}`,
           "aria-current": entry.key === tabKey ? "true" : null,
           id: `tab-${entry.key}`,
         },
@@ -82,7 +85,18 @@ export const invoicesView: View = (root, _params, query) => {
   const more = h("div", { class: "pager" });
   // The payer's list: checkboxes on open invoices and "Pay selected" (pay-many.ts); read again once a batch is paid.
   const selection = role === "payer" ? payManySelection(app.account!, reload) : undefined;
-  root.append(h("section", { class: "card" }, h("div", { class: "card-head" }, roleSwitch), tabs, selection?.bar, list, more));
+  const networkFilter = networkSelect(
+    chainFilter,
+    (chainId) => (location.hash = `#/invoices?role=${role}&tab=${tabKey}${chainId === undefined ? "" : `&chainId=${chainId}`}`),
+    {
+      id: "invoice-chain-filter",
+      all: true,
+      label: t().chains.filterLabel,
+    },
+  );
+  root.append(
+    h("section", { class: "card" }, h("div", { class: "card-head" }, roleSwitch, networkFilter), tabs, selection?.bar, list, more),
+  );
 
   const tab = INVOICE_TABS.find((entry) => entry.key === tabKey)!;
   let rows: HTMLTableRowElement[] = [];
@@ -90,7 +104,7 @@ export const invoicesView: View = (root, _params, query) => {
 
   const load = async (cursor?: string) => {
     try {
-      const page = await api.invoices({ role, status: tab.status, cursor, limit: PAGE_SIZE });
+      const page = await api.invoices({ role, status: tab.status, cursor, limit: PAGE_SIZE, chainId: chainFilter });
       if (stopped) return;
       const tokens = await Promise.all(page.items.map((item) => tokenOf(item)));
       rows = rows.concat(page.items.map((item, i) => row(item, tokens[i]!, role, selection)));
@@ -172,17 +186,19 @@ function row(item: Invoice, token: TokenInfo, role: "merchant" | "payer", select
   const counterparty = role === "merchant" ? (onchain?.payer ?? details?.payer ?? null) : (onchain?.merchant ?? details?.merchant ?? null);
   const amount = BigInt(onchain?.amount ?? details?.total ?? "0");
   const paid = BigInt(onchain?.paid ?? "0");
-  const href = `#/invoice/${onchain?.id ?? item.id}`;
+  const chainId = invoiceChainId(item);
+  const href = onchain ? invoiceHash(chainId, onchain.id) : `#/invoice/${item.id}`;
   const title = details?.lineItems[0]?.description;
   const text = t().list;
   return h(
     "tr",
-    { "data-invoice": onchain?.id ?? item.id },
+    { "data-invoice": onchain?.id ?? item.id, "data-chain": chainId === undefined ? null : String(chainId) },
     selection?.cell(item),
     h(
       "td",
       null,
       h("a", { class: "row-link", href }, details?.number ?? (onchain ? `#${onchain.id}` : text.draft)),
+      chainBadge(chainId),
       title
         ? h(
             "span",

@@ -13,6 +13,7 @@ import { gate, pageHeader, type View } from "../../ui/page";
 import { lineItemsEditor } from "./line-items";
 import { INVOICE_LIMITS } from "../../../../core/invoice/limits";
 import { fill, t } from "../../i18n";
+import { askToSwitch, chainQuery, invoiceHash, networkSelect } from "../../ui/chains";
 import { customerCard } from "./customer";
 import { deliveryCard } from "./delivery";
 import { pricingControl } from "./pricing";
@@ -25,6 +26,21 @@ import { showApiProblems, validateInvoice, type InvoiceFields } from "./validate
 export const newInvoiceView: View = (root) => {
   const text = t().newInvoice;
   root.append(pageHeader(text.title, text.lead));
+  const chosen = app.deployment?.chainId;
+  askToSwitch(chosen);
+  const network = networkSelect(chosen, (chainId) => (location.hash = `#/invoices/new?chainId=${chainId}`), {
+    id: "invoice-network",
+    all: false,
+  });
+  if (network) {
+    root.append(
+      h(
+        "section",
+        { class: "card form-card network-choice" },
+        field({ id: "invoice-network", label: t().chains.network, control: network, hint: t().chains.networkHint }),
+      ),
+    );
+  }
   if (!gate(root, { wallet: true, chain: true, session: true, reason: text.gate })) return;
   const deployment = app.deployment!;
   const provider = app.connection!.provider();
@@ -212,7 +228,7 @@ export const newInvoiceView: View = (root) => {
     try {
       let created;
       try {
-        created = await api.createInvoice(body, idempotencyKey);
+        created = await api.createInvoice(body, idempotencyKey, chainQuery(deployment.chainId));
       } catch (error) {
         if (error instanceof ApiError && error.code === "validation_failed") return showApiProblems(form, formError, error, readLines());
         if (error instanceof ApiError && error.status === 401) app.sessionExpired();
@@ -239,7 +255,7 @@ export const newInvoiceView: View = (root) => {
       if (!result.receipt) return;
       const escrow = deployment.contract("PaymentEscrow", provider).interface;
       const created_ = result.receipt.logs.map((log) => escrow.parseLog(log)).find((log) => log?.name === "InvoiceCreated");
-      location.hash = created_ ? `#/invoice/${created_.args[0]}?created=1` : `#/invoice/${created.id}`;
+      location.hash = created_ ? `${invoiceHash(deployment.chainId, String(created_.args[0]))}?created=1` : `#/invoice/${created.id}`;
     } finally {
       if (submit.isConnected) submit.disabled = false;
     }

@@ -4,14 +4,16 @@ import { icon } from "../../ui/icons";
 import { t } from "../../i18n";
 import { app } from "../../lib/state";
 import { pageHeader, type View } from "../../ui/page";
+import { chainIdOf, invoiceHash } from "../../ui/chains";
 
 /**
  * The invoice id in what a payer pasted: a number ("12", "#12"), an invoice link
- * (".../#/invoice/12"), or a draft id (a UUID). Undefined when there is none.
+ * (".../#/invoice/12", or ".../#/invoice/<chainId>/12" on a server of several networks), or a draft id (a UUID).
+ * Undefined when there is none.
  */
 export function invoiceIdFrom(text: string): string | undefined {
   const trimmed = text.trim();
-  const fromLink = /#\/invoice\/([0-9]+|[0-9a-f-]{36})/i.exec(trimmed);
+  const fromLink = /#\/invoice\/(?:[0-9]+\/)?([0-9]+|[0-9a-f-]{36})/i.exec(trimmed);
   if (fromLink) return fromLink[1]!.toLowerCase();
   const number = /^#?\s*([0-9]{1,30})$/.exec(trimmed);
   if (number) return String(BigInt(number[1]!));
@@ -41,7 +43,8 @@ export const payView: View = (root) => {
     clearFieldErrors(form);
     const id = invoiceIdFrom(input.value);
     if (!id) return setFieldError(form, input.id, text.bad);
-    location.hash = `#/invoice/${id}`;
+    // A link that names its chain keeps it; a number alone lets the invoice screen find (or ask for) the chain.
+    location.hash = invoiceHash(chainIdOf(/#\/invoice\/([0-9]+)\/[0-9]+/.exec(input.value)?.[1]), id);
   });
   root.append(form);
   if (app.signedIn) {

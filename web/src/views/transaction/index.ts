@@ -1,3 +1,4 @@
+import { chainIdOf, chainQuery } from "../../ui/chains";
 import { api, ApiError, type TransactionVerification } from "../../lib/api";
 import { checksummed, ETH, formatDateTime, formatNumber, formatToken, shortAddress, type TokenInfo } from "../../lib/format";
 import { isZeroAddress, sameAddress } from "../../../../core/address";
@@ -10,8 +11,9 @@ import { errorCard, loadingCard, pageHeader, type View } from "../../ui/page";
 import { fill, t } from "../../i18n";
 
 /** One transaction as the API verifies it: receipt, confirmations, decoded Settle events, index coverage. */
-export const transactionView: View = (root, params) => {
+export const transactionView: View = (root, params, query) => {
   const hash = params.hash ?? "";
+  const chainId = chainQuery(chainIdOf(query.get("chainId")));
   const text = t().transaction;
   root.append(pageHeader(text.title, h("span", { class: "mono break" }, hash)));
   if (!/^0x[0-9a-fA-F]{64}$/.test(hash)) {
@@ -25,7 +27,7 @@ export const transactionView: View = (root, params) => {
 
   const load = async () => {
     try {
-      const tx = await api.transaction(hash);
+      const tx = await api.transaction(hash, chainId);
       if (stopped) return;
       replace(body, summary(tx), events(tx));
       // Follow it until it is final and indexed.

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { JsonRpcProvider, Transaction, Wallet, parseEther } from "ethers";
+import { Transaction, Wallet, parseEther } from "ethers";
 import { readFileSync } from "node:fs";
 import pino from "pino";
 import { createTransport } from "nodemailer";
@@ -8,7 +8,7 @@ import { EmailSender } from "../../api/jobs/email/sender";
 import { WebhookOutbox } from "../../api/jobs/webhooks/outbox";
 import { invoiceDocuments } from "../../api/services/invoice-document";
 import { WebhookSender } from "../../api/jobs/webhooks/sender";
-import { chainFromProvider } from "../../api/services/chain";
+import { jsonRpcChain } from "../../api/services/chain";
 import { WebhookPayloadSchema } from "../../api/services/webhooks/events";
 import type { Deployment } from "../../core/deployment";
 import { LOCAL_CHAIN_ID, LOCAL_CHAIN_ID_2 } from "../../core/chains";
@@ -30,7 +30,8 @@ describe("API: history, transactions and webhooks on two chains", function () {
   this.timeout(480_000);
 
   let stack: SettleStack;
-  let providers: JsonRpcProvider[];
+  /** The API's own node connections (no response cache: a head is never served stale). */
+  let nodes: ReturnType<typeof jsonRpcChain>[];
   let t: TestApp;
   let actors: Actor[];
   let merchant: { auth: Record<string, string>; address: string };
@@ -60,15 +61,15 @@ describe("API: history, transactions and webhooks on two chains", function () {
 
   before(async function () {
     stack = await startSettleStack({ chains: 2 });
-    providers = stack.chains.map((chain) => new JsonRpcProvider(chain.node.url, undefined, { staticNetwork: true }));
+    nodes = stack.chains.map((chain) => jsonRpcChain(chain.node.url, chain.node.chainId));
     const second = JSON.parse(readFileSync(stack.chains[1]!.deployment.path, "utf8")) as Deployment;
     t = await makeApp({
       deployment: stack.deploymentJson,
-      chain: chainFromProvider(providers[0]!),
+      chain: nodes[0]!.chain,
       index: stack.indexer.reader,
       env: { SETTLE_NETWORKS: "localhost,localhost2", WEBHOOK_CONFIRMATIONS: "1" },
       moreNetworks: [second],
-      moreChains: [chainFromProvider(providers[1]!)],
+      moreChains: [nodes[1]!.chain],
     });
     merchant = await signIn(t, stack.wallets[1]!);
     actors = await Promise.all(
@@ -81,7 +82,7 @@ describe("API: history, transactions and webhooks on two chains", function () {
   after(async function () {
     await receiver?.close();
     await smtp?.stop();
-    for (const provider of providers ?? []) provider.destroy();
+    for (const node of nodes ?? []) node.destroy();
     await t?.close();
     await stack?.stop();
   });

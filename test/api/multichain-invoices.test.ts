@@ -1,9 +1,9 @@
 import { expect } from "chai";
-import { JsonRpcProvider, Wallet } from "ethers";
+import { Wallet } from "ethers";
 import { readFileSync } from "node:fs";
 import { LOCAL_CHAIN_ID, LOCAL_CHAIN_ID_2 } from "../../core/chains";
 import type { Deployment } from "../../core/deployment";
-import { chainFromProvider } from "../../api/services/chain";
+import { jsonRpcChain } from "../../api/services/chain";
 import { staticDeployment } from "../../api/services/deployment";
 import { chainDirectory } from "../../api/services/networks";
 import { linkPendingDrafts } from "../../api/jobs/draft-linker";
@@ -38,7 +38,8 @@ describe("API invoices on several chains", function () {
   let stack: SettleStack;
   let t: TestApp;
   let auth: Record<string, string>;
-  const providers: JsonRpcProvider[] = [];
+  /** The API's own node connections, one per chain. */
+  const nodes: ReturnType<typeof jsonRpcChain>[] = [];
   const merchant = new Wallet(hardhatKey(1));
   const payer = Wallet.createRandom().address;
   /** Draft ids by chain id. */
@@ -52,10 +53,10 @@ describe("API invoices on several chains", function () {
   before(async function () {
     stack = await startSettleStack({ chains: 2 });
     const networks = stack.chains.map((chain) => {
-      const provider = new JsonRpcProvider(chain.node.url, undefined, { staticNetwork: true });
-      providers.push(provider);
+      const node = jsonRpcChain(chain.node.url, chain.node.chainId);
+      nodes.push(node);
       const deployment = JSON.parse(readFileSync(chain.deployment.path, "utf8")) as Deployment;
-      return { name: chain.network, deployment: staticDeployment(deployment), chain: chainFromProvider(provider) };
+      return { name: chain.network, deployment: staticDeployment(deployment), chain: node.chain };
     });
     t = await makeApp({
       index: stack.indexer.reader,
@@ -99,7 +100,7 @@ describe("API invoices on several chains", function () {
 
   after(async function () {
     await t?.close();
-    for (const provider of providers) provider.destroy();
+    for (const node of nodes) node.destroy();
     await stack?.stop();
   });
 

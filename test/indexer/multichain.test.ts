@@ -55,7 +55,7 @@ describeBackends("Indexer: two chains in one index", function () {
       chains.push({ node, deployment: deployments[i]!, provider, scenario: { accounts: [], tokens: [] } });
     }
     // Started on idle chains with fewer than 30 blocks (Ponder's finality on local chains): everything goes through
-    // Ponder's realtime sync. (Its hand-off from historical to realtime sync loses events: README, Production.)
+    // Ponder's realtime sync.
     indexer = await startIndexer({
       rpcUrl: nodes[0]!.url,
       deploymentsDir,
@@ -127,10 +127,9 @@ describeBackends("Indexer: two chains in one index", function () {
     await indexer.stop();
     await old.node.stop();
     old.provider.destroy();
-    // Ponder 0.6.23 hands each chain from its historical to its realtime sync at that chain's finalized block, but its
-    // historical sync only delivers events up to the earliest finalized block time of all chains: the events of a
-    // chain between the two are never indexed. Laid out so that no event falls there: the first chain's events are
-    // all older than the second chain's finalized block, which is older than the first's.
+    // The second chain's events all fall below its finalized block and before the first chain's (which the first
+    // run's events are older than): they come through Ponder's historical sync. finality-handoff.test.ts covers the
+    // other layout, events between the chains' finalized blocks.
     await first.node.rpc("evm_setIntervalMining", [0]);
     const eventsBefore = await latestTimestamp(first.node);
     await first.node.mine(200);

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { chainName } from "../../core/chains";
 import type { Deployment } from "../../core/deployment";
 import { ApiError } from "../lib/errors";
 import type { Chain } from "./chain";
@@ -97,3 +98,19 @@ export const ChainIdQuerySchema = z.object({
     .optional()
     .openapi({ description: "The chain to read (GET /blockchain/contracts lists them); default: the first network", example: 31337 }),
 });
+
+/**
+ * The chain fields of a response object, spread into its `z.object({...})`: `chainId` (`description` says whose
+ * chain it is) and the chain's `chainName`. Filled by {@link chainFieldsOf}.
+ */
+export function chainFields(description: string) {
+  return {
+    chainId: z.number().int().openapi({ description, example: 31337 }),
+    chainName: z.string().openapi({ description: "The chain's name (core/chains)", example: "Base" }),
+  };
+}
+
+/** The values of {@link chainFields} for chain `chainId`. */
+export function chainFieldsOf(chainId: number): { chainId: number; chainName: string } {
+  return { chainId, chainName: chainName(chainId) };
+}

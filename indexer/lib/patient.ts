@@ -7,6 +7,7 @@
  * range refusal) go up at once.
  */
 import { HttpRequestError, RpcRequestError, TimeoutError, type Transport } from "viem";
+import { backoffDelayMs } from "../../core/backoff";
 
 /** How patient the transport is. */
 export interface Patience {
@@ -30,6 +31,9 @@ export function isTransient(error: unknown): boolean {
   return /fetch failed|ECONNREFUSED|ECONNRESET|socket hang up|terminated|other side closed/i.test(String((error as Error)?.message));
 }
 
+/** The longest wait a Retry-After can impose (ms). */
+const RETRY_AFTER_CAP_MS = 30_000;
+
 /** The delay a 429 or 503 asks for (Retry-After, in seconds), in ms. */
 function retryAfterMs(error: unknown): number | undefined {
   const header = error instanceof HttpRequestError || error instanceof RpcRequestError ? error.headers?.get("retry-after") : null;
@@ -46,15 +50,20 @@ export function patientTransport(inner: Transport, patience: Patience): Transpor
       ...transport,
       request: (async (args: unknown, options?: unknown) => {
         const started = Date.now();
+        const schedule = {
+          firstMs: patience.baseDelayMs,
+          capMs: patience.maxDelayMs,
+          random: Math.random,
+          retryAfter: "atLeast" as const,
+          retryAfterCapMs: RETRY_AFTER_CAP_MS,
+        };
         for (let attempt = 0; ; attempt++) {
           try {
             return await request(args, options);
           } catch (error) {
             const elapsed = Date.now() - started;
             if (!isTransient(error) || elapsed >= patience.patienceMs) throw error;
-            const step = Math.min(patience.maxDelayMs, patience.baseDelayMs * 2 ** attempt);
-            const jittered = step / 2 + (Math.random() * step) / 2;
-            const delay = Math.min(Math.max(jittered, retryAfterMs(error) ?? 0), 30_000, patience.patienceMs - elapsed);
+            const delay = Math.min(backoffDelayMs(schedule, attempt, retryAfterMs(error)), patience.patienceMs - elapsed);
             await new Promise((resolve) => setTimeout(resolve, delay));
           }
         }

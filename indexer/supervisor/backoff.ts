@@ -3,6 +3,7 @@
  * supervisor waits for and since when.
  */
 import { setTimeout as sleep } from "node:timers/promises";
+import { backoffDelayMs } from "../../core/backoff";
 import { log } from "./log";
 
 /** Capped exponential back-off with "equal jitter": each delay is between half and all of the exponential step. */
@@ -18,9 +19,7 @@ export class Backoff {
 
   /** The next delay in milliseconds (and counts an attempt). */
   next(): number {
-    const step = Math.min(this.capMs, this.baseMs * 2 ** this.attempt);
-    this.attempt++;
-    return Math.round(step / 2 + (this.random() * step) / 2);
+    return backoffDelayMs({ firstMs: this.baseMs, capMs: this.capMs, random: this.random }, this.attempt++);
   }
 
   /** Back to the first delay (after a success). */

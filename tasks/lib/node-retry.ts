@@ -5,6 +5,7 @@
  * used up; then one line naming the node's host and the problem. Anything else (a revert, a bad argument) is thrown
  * at once.
  */
+import { backoffDelayMs, type BackoffSchedule } from "../../core/backoff";
 import { classifyRpcError, rpcProblemPhrase, type RpcProblem } from "../../core/rpc";
 import { networkVariableSuffix } from "../../core/networks";
 import { CliError } from "./cli";
@@ -13,6 +14,8 @@ import { CliError } from "./cli";
 export const FIRST_BACKOFF_MS = 500;
 /** The longest wait between two attempts when the node gave no Retry-After (ms). */
 export const MAX_BACKOFF_MS = 8_000;
+/** The tasks' schedule: the node's Retry-After as it is (the patience bounds it), else 0.5 s doubling to 8 s. */
+const TASK_BACKOFF: BackoffSchedule = { firstMs: FIRST_BACKOFF_MS, capMs: MAX_BACKOFF_MS, retryAfterCapMs: Number.POSITIVE_INFINITY };
 
 /** Whom to retry and for how long. */
 export interface RetryPolicy {
@@ -52,8 +55,8 @@ export class NodeGaveUpError extends CliError {
 
 /** The wait (ms) before attempt `attempt` (2 for the first retry) after `problem`: its Retry-After, else the back-off. */
 export function retryDelayMs(problem: RpcProblem, attempt: number): number {
-  if (problem.retryAfterSeconds !== undefined) return problem.retryAfterSeconds * 1000;
-  return Math.min(FIRST_BACKOFF_MS * 2 ** Math.max(0, attempt - 2), MAX_BACKOFF_MS);
+  const retryAfterMs = problem.retryAfterSeconds === undefined ? undefined : problem.retryAfterSeconds * 1000;
+  return backoffDelayMs(TASK_BACKOFF, attempt - 2, retryAfterMs);
 }
 
 /** The line printed before waiting `ms` for attempt `attempt`. */

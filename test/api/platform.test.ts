@@ -33,7 +33,14 @@ describe("API platform", function () {
     it("reports every bad value on its own line", function () {
       let error: unknown;
       try {
-        loadConfig({ JWT_SECRET: "short", PORT: "99999", PUBLIC_ORIGIN: "localhost:8000/x", LOG_LEVEL: "loud", TRUST_PROXY: "maybe" });
+        loadConfig({
+          JWT_SECRET: "short",
+          PORT: "99999",
+          PUBLIC_ORIGIN: "localhost:8000/x",
+          LOG_LEVEL: "loud",
+          TRUST_PROXY: "maybe",
+          RPC_URL: "ws://127.0.0.1:8545",
+        });
       } catch (err) {
         error = err;
       }
@@ -44,6 +51,8 @@ describe("API platform", function () {
       expect(problems.some((p) => p.startsWith("PUBLIC_ORIGIN must be an origin"))).to.equal(true);
       expect(problems.some((p) => p.startsWith("LOG_LEVEL must be one of"))).to.equal(true);
       expect(problems.some((p) => p.startsWith("TRUST_PROXY must be true or false"))).to.equal(true);
+      // The RPC URL's rule is core/networks' (parseRpcUrls), reported among the others.
+      expect(problems.some((p) => p.startsWith("RPC_URL must be an http(s) URL"))).to.equal(true);
       expect(problems.every((p) => !p.includes("\n"))).to.equal(true);
     });
 

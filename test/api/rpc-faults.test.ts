@@ -11,7 +11,7 @@ import { RPC_PROBLEM_CODES, type RpcProblemCode } from "../../core/rpc";
 import { jsonRpcChain } from "../../api/services/chain";
 import { NodeProblemError } from "../../api/lib/errors";
 import { walletRelayer } from "../../api/services/relayer";
-import { startFaultProxy, type FaultProxy } from "../../scripts/stack/rpc-fault-proxy";
+import { startFaultProxy, type FaultProfile, type FaultProxy } from "../../scripts/stack/rpc-fault-proxy";
 import { startStack, type LocalStack } from "../../scripts/stack/stack";
 import { IndexReader } from "../../api/index/reader";
 import { testAccount } from "../../scripts/lib/test-accounts";
@@ -21,6 +21,39 @@ import { artifactAbi } from "../helpers/real-index";
 
 /** The API's RPC timeout in this spec (SETTLE_RPC_TIMEOUT_MS): a stall longer than it is a node_timeout. */
 const TIMEOUT_MS = 1000;
+
+/** One fault the proxy can put in front of the node, and the 503 the API must answer with while it is on. */
+interface Fault {
+  /** The case's name. */
+  title: string;
+  /** The proxy's profile while the fault is on. */
+  profile: FaultProfile;
+  /** core/rpc's code of the 503. */
+  code: RpcProblemCode;
+  /** The Retry-After header expected (undefined: any positive number of seconds). */
+  retryAfter?: string;
+  /** Only the routes that ask the head and a receipt (default: the eth_call route too). */
+  headAndReceiptOnly?: true;
+}
+
+/** The faults, each turned on alone; the relay route reuses some of them. */
+const FAULTS = {
+  rateLimit: {
+    title: "429 with Retry-After: node_rate_limited with the node's Retry-After",
+    profile: { rateLimitProbability: 1, retryAfterSeconds: 7 },
+    code: "node_rate_limited",
+    retryAfter: "7",
+  },
+  serverError: { title: "503: node_unavailable", profile: { serverErrorProbability: 1 }, code: "node_unavailable" },
+  stall: {
+    title: "a stall beyond the timeout: node_timeout, not a hang",
+    profile: { stallProbability: 1, stallMs: 20_000 },
+    code: "node_timeout",
+    headAndReceiptOnly: true,
+  },
+  truncate: { title: "answers cut in the middle: node_unreachable", profile: { truncateProbability: 1 }, code: "node_unreachable" },
+  drop: { title: "dropped connections: node_unreachable", profile: { dropProbability: 1 }, code: "node_unreachable" },
+} satisfies Record<string, Fault>;
 
 describe("API through a misbehaving RPC (fault proxy)", function () {
   this.timeout(180_000);
@@ -110,48 +143,25 @@ describe("API through a misbehaving RPC (fault proxy)", function () {
     expect(status.chainHead).to.equal(await stack.node.blockNumber());
   });
 
-  it("429 with Retry-After: node_rate_limited with the node's Retry-After (no retry storm inside ethers)", async function () {
-    proxy.setProfile({ rateLimitProbability: 1, retryAfterSeconds: 7 });
-    for (const path of nodeRoutes()) await expectNodeProblem(path, "node_rate_limited", "7");
-    // /blockchain/status asks the node once: the 429 is answered at once, not retried up to 12 times inside ethers.
+  for (const fault of Object.values(FAULTS) as Fault[]) {
+    it(fault.title, async function () {
+      proxy.setProfile(fault.profile);
+      for (const path of nodeRoutes().slice(0, fault.headAndReceiptOnly ? 2 : 3))
+        await expectNodeProblem(path, fault.code, fault.retryAfter);
+      proxy.setProfile({});
+      await expectRecovered();
+    });
+  }
+
+  it("429: the node is asked once per request (no retry storm inside ethers)", async function () {
+    proxy.setProfile(FAULTS.rateLimit.profile);
     const before = proxy.counts.rateLimited;
-    await expectNodeProblem("/blockchain/status", "node_rate_limited", "7");
+    await expectNodeProblem("/blockchain/status", FAULTS.rateLimit.code, FAULTS.rateLimit.retryAfter);
     expect(proxy.counts.rateLimited - before).to.equal(1);
-    proxy.setProfile({});
-    await expectRecovered();
-  });
-
-  it("503: node_unavailable", async function () {
-    proxy.setProfile({ serverErrorProbability: 1 });
-    for (const path of nodeRoutes()) await expectNodeProblem(path, "node_unavailable");
-    proxy.setProfile({});
-    await expectRecovered();
-  });
-
-  it("a stall beyond the timeout: node_timeout, not a hang", async function () {
-    proxy.setProfile({ stallProbability: 1, stallMs: 20_000 });
-    await expectNodeProblem("/blockchain/status", "node_timeout");
-    await expectNodeProblem(`/transactions/${txHash}`, "node_timeout");
-    proxy.setProfile({});
-    await expectRecovered();
   });
 
   it("latency under the timeout: answers normally", async function () {
     proxy.setProfile({ latencyMs: 150 });
-    await expectRecovered();
-  });
-
-  it("answers cut in the middle: node_unreachable", async function () {
-    proxy.setProfile({ truncateProbability: 1 });
-    for (const path of nodeRoutes()) await expectNodeProblem(path, "node_unreachable");
-    proxy.setProfile({});
-    await expectRecovered();
-  });
-
-  it("dropped connections: node_unreachable", async function () {
-    proxy.setProfile({ dropProbability: 1 });
-    for (const path of nodeRoutes()) await expectNodeProblem(path, "node_unreachable");
-    proxy.setProfile({});
     await expectRecovered();
   });
 
@@ -236,11 +246,7 @@ describe("API through a misbehaving RPC (fault proxy)", function () {
       });
 
     it("answers 503 with the node's problem during the preflight, and its own refusal (a revert, 400) once the node is back", async function () {
-      for (const [profile, code] of [
-        [{ rateLimitProbability: 1, retryAfterSeconds: 5 }, "node_rate_limited"],
-        [{ serverErrorProbability: 1 }, "node_unavailable"],
-        [{ dropProbability: 1 }, "node_unreachable"],
-      ] as const) {
+      for (const { profile, code } of [FAULTS.rateLimit, FAULTS.serverError, FAULTS.drop]) {
         proxy.setProfile(profile);
         const res = await relay();
         const text = await res.text();
@@ -305,14 +311,14 @@ describe("API through a misbehaving RPC (fault proxy)", function () {
     it("a node that rate-limits: the relayer's reads are node_rate_limited (the relay route answers 503 with it)", async function () {
       const { relayer, destroy } = relayerOnProxy();
       try {
-        proxy.setProfile({ rateLimitProbability: 1, retryAfterSeconds: 4 });
+        proxy.setProfile(FAULTS.rateLimit.profile);
         const failure = await relayer.gasPrice().then(
           () => undefined,
           (error: unknown) => error,
         );
         expect(failure).to.be.instanceOf(NodeProblemError);
-        expect((failure as NodeProblemError).code).to.equal("node_rate_limited");
-        expect((failure as NodeProblemError).retryAfterSeconds).to.equal(4);
+        expect((failure as NodeProblemError).code).to.equal(FAULTS.rateLimit.code);
+        expect((failure as NodeProblemError).retryAfterSeconds).to.equal(FAULTS.rateLimit.profile.retryAfterSeconds);
       } finally {
         destroy();
       }

@@ -6,7 +6,7 @@ import { dialectOf, jsonListMatches } from "../../db/dialect";
 import type { IndexReader } from "../../index/reader";
 import { type WebhookEventType, describeEvent, invoiceSnapshot, webhookEventId } from "../../services/webhooks/events";
 import { numberOf } from "../../services/drafts";
-import { chainName } from "../../../core/chains";
+import { chainFieldsOf } from "../../services/networks";
 import type { ChainHead } from "../../index/rows";
 import { deliveryBody, enqueueDue, lockOutbox } from "./enqueue";
 import { markRemoved, markRestored } from "./reorgs";
@@ -38,7 +38,7 @@ function cursorName(chain: ScannedChain, first: boolean): string {
 
 /** What a payload says of the chain of its event: its id and name (nothing for an index without chain ids). */
 function chainData(chainId: number | undefined): { chainId?: number; chainName?: string } {
-  return chainId === undefined ? {} : { chainId, chainName: chainName(chainId) };
+  return chainId === undefined ? {} : chainFieldsOf(chainId);
 }
 
 /**

@@ -1,9 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { chainName } from "../../../core/chains";
 import { pricedCurrencies, type Deployment } from "../../../core/deployment";
 import { type AppDeps, newRouter } from "../../middleware/context";
 import { fromNode } from "../../services/node";
-import { ChainIdQuerySchema, chainsOf } from "../../services/networks";
+import { ChainIdQuerySchema, chainFields, chainFieldsOf, chainsOf } from "../../services/networks";
 import { SETTLE_ABIS } from "../../services/deployment";
 import { STAKING_VIEWS, aprPercent } from "../../services/staking";
 import { ApiError, errorResponses } from "../../lib/errors";
@@ -12,8 +11,7 @@ import { AddressParamSchema } from "../../lib/schemas";
 
 const NetworkDeploymentSchema = z
   .object({
-    chainId: z.number().int(),
-    chainName: z.string().openapi({ example: "Base" }),
+    ...chainFields("The network's chain"),
     network: z.string(),
     abiHash: z.string(),
     contracts: z.record(
@@ -49,8 +47,7 @@ function networkDeployment(d: Deployment): z.infer<typeof NetworkDeploymentSchem
     ]),
   );
   return {
-    chainId: d.chainId,
-    chainName: chainName(d.chainId),
+    ...chainFieldsOf(d.chainId),
     network: d.network,
     abiHash: d.abiHash,
     contracts,
@@ -59,8 +56,7 @@ function networkDeployment(d: Deployment): z.infer<typeof NetworkDeploymentSchem
 }
 
 const ChainIndexSchema = z.object({
-  chainId: z.number().int(),
-  chainName: z.string(),
+  ...chainFields("The chain whose heads these are"),
   chainHead: z.number().int().nullable().openapi({ description: "The node's head (null: the node did not answer, see `nodeError`)" }),
   indexedHead: z.number().int().nullable(),
   lagBlocks: z.number().int().nullable(),
@@ -69,8 +65,7 @@ const ChainIndexSchema = z.object({
 
 const StatusSchema = z
   .object({
-    chainId: z.number().int(),
-    chainName: z.string(),
+    ...chainFields("The chain read (?chainId=, else the first network)"),
     chainHead: z.number().int(),
     indexedHead: z.number().int().nullable().openapi({ description: "The index's head on this chain" }),
     indexReady: z.boolean(),
@@ -165,8 +160,7 @@ export function blockchainRoutes(deps: AppDeps) {
               nodeError = error instanceof Error ? error.message : String(error);
             }
             return {
-              chainId,
-              chainName: chainName(chainId),
+              ...chainFieldsOf(chainId),
               chainHead: head,
               indexedHead: indexed,
               lagBlocks: lag(head, indexed),
@@ -177,8 +171,7 @@ export function blockchainRoutes(deps: AppDeps) {
         const indexedHead = indexedHeadOf(d.chainId);
         return c.json(
           {
-            chainId: d.chainId,
-            chainName: chainName(d.chainId),
+            ...chainFieldsOf(d.chainId),
             chainHead,
             indexedHead,
             indexReady: index.ready,

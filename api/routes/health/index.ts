@@ -5,11 +5,13 @@ import { NodeProblemError, errorResponse, errorResponses } from "../../lib/error
 import { RPC_PROBLEM_CODES } from "../../../core/rpc";
 import { safeStatus } from "../../index/status";
 import { chainName } from "../../../core/chains";
+import { chainFields } from "../../services/networks";
 
 const CheckSchema = z.object({ ok: z.boolean(), detail: z.string().optional() });
+const networkChain = chainFields("The network's chain (null until the indexer has recorded it)");
 const NetworkSchema = z.object({
-  chainId: z.number().int().nullable().openapi({ description: "The network's chain (null until the indexer has recorded it)" }),
-  chainName: z.string().nullable(),
+  chainId: networkChain.chainId.nullable(),
+  chainName: networkChain.chainName.nullable(),
   state: z
     .enum(["ok", "lagging", "degraded"])
     .openapi({ description: "ok: current; lagging: behind the node's head; degraded: the RPC does not answer" }),

@@ -6,7 +6,7 @@ import { keccak256Utf8, orNull, termsMatch } from "../../documents/hash";
 import type { InvoiceRow } from "../../index/rows";
 import type { AppDeps } from "../../middleware/context";
 import { type InvoiceRecord, locateInvoice, recordChainId } from "../../services/drafts";
-import { chainName } from "../../../core/chains";
+import { chainFieldsOf } from "../../services/networks";
 import type { CreditNoteSchema, DraftSchema, InvoiceSchema, OnchainSchema } from "./schemas";
 import type { PricingSchema } from "./priced-schemas";
 import type { DeliveryDetails } from "./mention-schemas";
@@ -100,7 +100,7 @@ export function pricingJson(row: InvoiceRow): z.infer<typeof PricingSchema> | nu
 export function invoiceJson(record: InvoiceRecord): z.infer<typeof InvoiceSchema> {
   const { row, loaded } = record;
   const chainId = recordChainId(record);
-  const chain = { chainId, chainName: chainName(chainId) };
+  const chain = chainFieldsOf(chainId);
   const details = loaded ? draftJson(loaded.draft, loaded.items) : null;
   if (!row) return { id: loaded!.draft.id, ...chain, onchain: null, details, detailsMatch: null };
   return {

@@ -9,6 +9,7 @@ import { LOCALES, type Locale } from "../../../core/labels";
 import { InvoiceEmailSchema } from "./emails";
 import { CURRENCY_CODE, DEFAULT_SLIPPAGE_BPS, MAX_SLIPPAGE_BPS } from "../../../core/invoice/currency";
 import { PricingSchema } from "./priced-schemas";
+import { chainFields } from "../../services/networks";
 import { DraftMentionFields, DraftMentionsSchema } from "./mention-schemas";
 
 const description = z
@@ -182,8 +183,7 @@ export const OnchainSchema = z
 export const InvoiceSchema = z
   .object({
     id: z.string().openapi({ description: "On-chain id, or the draft id while not on chain" }),
-    chainId: z.number().int().openapi({ description: "The chain the invoice is on (a draft: will be created on)", example: 31337 }),
-    chainName: z.string().openapi({ example: "Hardhat" }),
+    ...chainFields("The chain the invoice is on (a draft: will be created on)"),
     onchain: OnchainSchema.nullable(),
     details: DraftSchema.nullable().openapi({ description: "Off-chain details (line items, notes) when this API holds them" }),
     detailsMatch: z

@@ -1,5 +1,4 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { chainName } from "../../../core/chains";
 import type { HistoryKind } from "../../../core/history";
 import { IndexNotReadyError } from "../../index/errors";
 import type { HistoryRow, IndexStatus } from "../../index/rows";
@@ -13,7 +12,7 @@ import { sessionSettings } from "../../middleware/auth";
 import { requireAuth } from "../../middleware/session";
 import { SETTLE_ABIS } from "../../services/deployment";
 import { headCache } from "../../services/head";
-import { ChainIdQuerySchema, chainsOf } from "../../services/networks";
+import { ChainIdQuerySchema, chainFieldsOf, chainsOf } from "../../services/networks";
 import { fromNode } from "../../services/node";
 import { CSV_COLUMNS, HistoryPageSchema, HistoryQuerySchema, VerificationSchema, historyJson } from "./schemas";
 import { decodeSettleLogs, findTransaction } from "./verify";
@@ -82,8 +81,7 @@ export function transactionRoutes(deps: AppDeps) {
           listed.map(async (chain) => {
             const indexedHead = Number(chain.block?.number ?? 0n);
             return {
-              chainId: chain.chainId,
-              chainName: chainName(chain.chainId),
+              ...chainFieldsOf(chain.chainId),
               chainHead: await nodeHead(chain.chainId, indexedHead),
               indexedHead,
             };
@@ -152,7 +150,7 @@ export function transactionRoutes(deps: AppDeps) {
         const { hash } = c.req.valid("param");
         const { network, receipt, tx } = await findTransaction(chains, hash, c.req.valid("query").chainId);
         const chainId = network.current.chainId;
-        const onChain = { chainId, chainName: chainName(chainId) };
+        const onChain = chainFieldsOf(chainId);
 
         const status = await safeStatus(deps.index);
         const chainBlock =

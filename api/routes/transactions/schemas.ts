@@ -1,10 +1,9 @@
 /** The schemas of /transactions and the JSON form of a history row. */
 import { z } from "@hono/zod-openapi";
-import { chainName } from "../../../core/chains";
 import { HISTORY_KINDS } from "../../../core/history";
 import type { HistoryRow } from "../../index/rows";
 import { AddressSchema, TimeSchema } from "../../lib/schemas";
-import { ChainIdQuerySchema } from "../../services/networks";
+import { ChainIdQuerySchema, chainFields, chainFieldsOf } from "../../services/networks";
 
 /** Query of GET /transactions: filters, the chain, the cursor and the format. */
 export const HistoryQuerySchema = ChainIdQuerySchema.extend({
@@ -46,8 +45,7 @@ export const HistoryQuerySchema = ChainIdQuerySchema.extend({
 export const HistoryItemSchema = z
   .object({
     id: z.string(),
-    chainId: z.number().int().openapi({ description: "The chain of the row", example: 31337 }),
-    chainName: z.string().openapi({ example: "Base" }),
+    ...chainFields("The chain of the row"),
     txHash: z.string(),
     logIndex: z.number().int(),
     blockNumber: z.number().int(),
@@ -69,8 +67,7 @@ export const HistoryItemSchema = z
 
 /** One chain's heads, as a history page counts confirmations against them. */
 const ChainHeadsSchema = z.object({
-  chainId: z.number().int(),
-  chainName: z.string(),
+  ...chainFields("The chain whose heads these are"),
   chainHead: z.number().int().openapi({ description: "The node's head (the indexed head when the node does not answer)" }),
   indexedHead: z.number().int(),
 });
@@ -103,8 +100,7 @@ export const DecodedEventSchema = z.object({
 export const VerificationSchema = z
   .object({
     hash: z.string(),
-    chainId: z.number().int().openapi({ description: "The chain the transaction is on", example: 31337 }),
-    chainName: z.string(),
+    ...chainFields("The chain the transaction is on"),
     status: z.enum(["pending", "success", "reverted"]),
     from: z.string().nullable(),
     to: z.string().nullable(),
@@ -130,8 +126,7 @@ export function historyJson(row: HistoryRow, head: number, finality: number): z.
   const confirmations = Math.max(0, head - block + 1);
   return {
     id: row.id,
-    chainId: row.chainId,
-    chainName: chainName(row.chainId),
+    ...chainFieldsOf(row.chainId),
     txHash: row.txHash,
     logIndex: row.logIndex,
     blockNumber: block,

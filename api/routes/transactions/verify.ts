@@ -3,10 +3,9 @@
  * `?chainId=` says which), and its receipt's Settle events decoded.
  */
 import { Interface, type InterfaceAbi, type Log, type TransactionReceipt, type TransactionResponse } from "ethers";
-import { chainName } from "../../../core/chains";
 import type { ContractName } from "../../../core/deployment";
 import { ApiError } from "../../lib/errors";
-import type { ChainDirectory, DeployedNetwork } from "../../services/networks";
+import { chainFieldsOf, type ChainDirectory, type DeployedNetwork } from "../../services/networks";
 import { fromNode } from "../../services/node";
 
 /** Decodes the logs emitted by Settle's contracts (other logs are skipped). */
@@ -73,8 +72,7 @@ export async function findTransaction(chains: ChainDirectory, hash: string, chai
   }
   if (found.length > 1) {
     const candidates = found.map(({ network, receipt }) => ({
-      chainId: network.current.chainId,
-      chainName: chainName(network.current.chainId),
+      ...chainFieldsOf(network.current.chainId),
       block: receipt?.blockNumber ?? null,
     }));
     throw new ApiError(

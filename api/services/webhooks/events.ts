@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { z } from "@hono/zod-openapi";
 import type { InvoiceEventRow, InvoiceRow } from "../../index/rows";
+import { chainFields } from "../networks";
 
 /** Event types a webhook endpoint can subscribe to. */
 export const WEBHOOK_EVENT_TYPES = [
@@ -40,12 +41,7 @@ export const WebhookPayloadSchema = z
     createdAt: z.string().openapi({ description: "Time of the event's block (of the reorg notice for invoice.reorged)" }),
     data: z
       .object({
-        chainId: z
-          .number()
-          .int()
-          .optional()
-          .openapi({ description: "The chain of the event's invoice (every chain the API serves is delivered)", example: 31337 }),
-        chainName: z.string().optional().openapi({ example: "Base" }),
+        ...z.object(chainFields("The chain of the event's invoice (every chain the API serves is delivered)")).partial().shape,
         invoiceId: z.string(),
         number: z.string().nullable().optional().openapi({ description: "The merchant's invoice number (null: no draft held here)" }),
         event: z

@@ -6,6 +6,7 @@
 import type { hc, InferRequestType, InferResponseType } from "hono/client";
 import type { AppType } from "../../../api/app";
 import type { EinvoiceDownload } from "../../../core/einvoice";
+import { backoffDelayMs, type BackoffSchedule } from "../../../core/backoff";
 import { RPC_PROBLEM_CODES } from "../../../core/rpc";
 
 /** One field problem of a 400 `validation_failed` answer. */
@@ -48,9 +49,12 @@ export class ApiError extends Error {
 /** The codes of a 503 that pass by themselves: the node's problems and the index catching up. */
 const TRANSIENT_CODES: readonly string[] = [...RPC_PROBLEM_CODES, "index_not_ready"];
 
+/** The page's reads retry for as long as the page is open: 1 s doubling to 30 s, never sooner than the API's Retry-After. */
+const READ_BACKOFF: BackoffSchedule = { firstMs: 1_000, capMs: 30_000, retryAfter: "atLeast" };
+
 /** The seconds to wait before retry number `attempt` (from 0): 1, 2, 4… up to 30, and never less than `retryAfter`. */
 export function retryDelaySeconds(attempt: number, retryAfter?: number): number {
-  return Math.min(30, Math.max(2 ** Math.min(attempt, 5), retryAfter ?? 0));
+  return backoffDelayMs(READ_BACKOFF, attempt, retryAfter === undefined ? undefined : retryAfter * 1000) / 1000;
 }
 
 /** The message used whenever the API cannot be reached at all. */

@@ -54,7 +54,8 @@ export const payMany: Messages["payMany"] = {
   step: "{title} (étape {step} sur {steps})",
   stepOn: "{title} sur {name} (étape {step} sur {steps})",
   batchOn: "Lot {batch} sur {batches} : {name}, {count} facture(s). Le portefeuille passe d'abord sur ce réseau.",
-  wrongChain: "Le serveur a préparé un appel qui n'est pas pour {name} (chaîne {id}). Rien n'a été envoyé ; rechargez la page et réessayez.",
+  wrongChain:
+    "Le serveur a préparé un appel qui n'est pas pour {name} (chaîne {id}). Rien n'a été envoyé ; rechargez la page et réessayez.",
   approve: "Autoriser {amount}",
   payOne: "Payer 1 facture : {total}",
   payMany: "Payer {count} factures : {total}",

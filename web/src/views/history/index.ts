@@ -210,7 +210,7 @@ function table(items: HistoryItem[], tokens: TokenInfo[]): HTMLElement {
                   )
                 : null,
             ),
-            h("td", null, counterparty(item.counterparty)),
+            h("td", null, counterparty(item.counterparty, historyChainId(item))),
             h(
               "td",
               { class: `num amount-${look.sign === "+" ? "in" : look.sign === "-" ? "out" : "neutral"}` },
@@ -243,16 +243,16 @@ function table(items: HistoryItem[], tokens: TokenInfo[]): HTMLElement {
  */
 function isTokenLeg(item: HistoryItem, page: HistoryItem[]): boolean {
   if (item.kind !== "transfer_in" && item.kind !== "transfer_out") return false;
-  if (!item.counterparty || app.deployment?.labelOf(item.counterparty) === undefined) return false;
+  if (!item.counterparty || deploymentOf(historyChainId(item))?.labelOf(item.counterparty) === undefined) return false;
   return page.some(
     (other) => other !== item && other.txHash === item.txHash && other.kind !== "transfer_in" && other.kind !== "transfer_out",
   );
 }
 
-/** A history row's counterparty: a Settle contract by name, another account by its short address. */
-function counterparty(address: string | null): HTMLElement {
+/** A history row's counterparty: a Settle contract of the row's chain `chainId` by name, another account by its short address. */
+function counterparty(address: string | null, chainId: number | undefined): HTMLElement {
   if (!address || isZeroAddress(address)) return h("span", { class: "muted" }, "—");
-  const label = app.deployment?.labelOf(address);
+  const label = deploymentOf(chainId)?.labelOf(address);
   return label
     ? h("span", { class: "contract-name", title: address }, label)
     : h("span", { class: "mono", title: address }, shortAddress(address));
@@ -262,6 +262,11 @@ function counterparty(address: string | null): HTMLElement {
 function kindLook(kind: string): { label: string; sign: "+" | "-" | "" } {
   if (!(HISTORY_KINDS as readonly string[]).includes(kind)) return { label: kind, sign: "" };
   return { label: historyLabel(kind as HistoryKind, locale()), sign: HISTORY_DIRECTION[kind as HistoryKind] };
+}
+
+/** The deployment of a row's chain `chainId` (the current one when the row names none). */
+function deploymentOf(chainId: number | undefined) {
+  return (chainId === undefined ? undefined : app.deploymentOf(chainId)) ?? app.deployment;
 }
 
 /** The chain of a history row: the API's `chainId` (rows of every network carry it). */

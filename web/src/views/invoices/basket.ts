@@ -58,7 +58,9 @@ export async function planBasket(groups: { deployment: Deployment; keys: string[
     const ids = keys.map((key) => key.slice(key.indexOf(":") + 1));
     const plan = await api.batchTransactions(ids, chainQuery(deployment.chainId));
     const escrow = deployment.address("PaymentEscrow");
-    const stray = plan.transactions.find((tx) => tx.chainId !== deployment.chainId || (tx.action !== "approve" && !sameAddress(tx.to, escrow)));
+    const stray = plan.transactions.find(
+      (tx) => tx.chainId !== deployment.chainId || (tx.action !== "approve" && !sameAddress(tx.to, escrow)),
+    );
     if (stray) throw new Error(fill(t().payMany.wrongChain, { name: deployment.chainName, id: deployment.chainId }));
     batches.push({ deployment, keys, plan });
   }

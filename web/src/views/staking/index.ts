@@ -4,6 +4,7 @@ import { amountInput, formatAmount, formatDuration, formatToken, parseAmount } f
 import { signWalletPermit } from "../../lib/permit";
 import { app } from "../../lib/state";
 import { runTransaction } from "../../lib/tx";
+import { askToSwitch, networkSelect } from "../../ui/chains";
 import { clearFieldErrors, field, setFieldError } from "../../ui/controls";
 import { h, replace } from "../../ui/dom";
 import { notice } from "../../ui/feedback";
@@ -17,6 +18,26 @@ const REFRESH_MS = 4000;
 export const stakingView: View = (root) => {
   const text = t().staking;
   root.append(pageHeader(text.title, text.lead));
+  // Several networks: the one shown is chosen here (`?chainId=`, else the wallet's); the wallet is asked to switch to it.
+  const shown = app.deployment;
+  askToSwitch(shown?.chainId);
+  const network = networkSelect(shown?.chainId, (chainId) => (location.hash = `#/staking?chainId=${chainId}`), {
+    id: "staking-network",
+    all: false,
+  });
+  if (network && shown)
+    root.append(
+      h(
+        "section",
+        { class: "card form-card network-choice" },
+        field({
+          id: "staking-network",
+          label: t().chains.network,
+          control: network,
+          hint: fill(text.networkShown, { name: shown.chainName }),
+        }),
+      ),
+    );
   if (!gate(root, { wallet: true, chain: true, reason: text.gate })) return;
   const deployment = app.deployment!;
   const account = app.account!;

@@ -47,14 +47,14 @@ describe("web: a payer's basket, history and staking on two chains (31337 and 31
 
   describe("a basket of invoices on both chains", function () {
     journeySteps();
-    // Account 6 bills account 5: an ETH invoice on the first chain; an ETH and a SETL invoice on the second.
+    // Account 6 bills account 3 (funded with SETL on both chains by the deploy): an ETH invoice on the first chain; an ETH and a SETL invoice on the second.
     let first: string;
     let secondEth: string;
     let secondSetl: string;
     const batches: PageRequest[] = [];
 
     before(async function () {
-      const bill = { merchant: 6, payer: 5 };
+      const bill = { merchant: 6, payer: 3 };
       first = await createOnChain(backend, LOCAL_CHAIN_ID, { ...bill, amount: parseEther("0.2"), reference: "basket-first" });
       secondEth = await createOnChain(backend, LOCAL_CHAIN_ID_2, { ...bill, amount: parseEther("0.3"), reference: "basket-second" });
       secondSetl = await createOnChain(backend, LOCAL_CHAIN_ID_2, {
@@ -66,7 +66,7 @@ describe("web: a payer's basket, history and staking on two chains (31337 and 31
       // Invoice #1 exists on both chains: the basket must keep them apart.
       expect(secondEth).to.equal(first);
       await backend.waitForIndex();
-      payer = await BrowserSession.start(backend, { name: "multichain-basket", accountIndex: 5 });
+      payer = await BrowserSession.start(backend, { name: "multichain-basket", accountIndex: 3 });
       payer.page.on("request", (request) => {
         if (new URL(request.url()).pathname === "/invoices/batch-transactions") batches.push(request);
       });
@@ -170,8 +170,8 @@ describe("web: a payer's basket, history and staking on two chains (31337 and 31
     journeySteps();
 
     before(async function () {
-      // Account 7 stakes 250 SETL straight on the second chain; nothing on the first.
-      const holder = backend.signer(7, LOCAL_CHAIN_ID_2);
+      // Account 4 (funded by the deploy) stakes 250 SETL straight on the second chain; nothing on the first.
+      const holder = backend.signer(4, LOCAL_CHAIN_ID_2);
       try {
         const contracts = backend.chain(LOCAL_CHAIN_ID_2).deployment.contracts;
         const token = new Contract(contracts.SettleToken!.address, SettleTokenAbi, holder);
@@ -181,7 +181,7 @@ describe("web: a payer's basket, history and staking on two chains (31337 and 31
       } finally {
         holder.provider!.destroy();
       }
-      staker = await BrowserSession.start(backend, { name: "multichain-staking", accountIndex: 7 });
+      staker = await BrowserSession.start(backend, { name: "multichain-staking", accountIndex: 4 });
     });
 
     it("shows the wallet's chain and offers the served networks", async function () {

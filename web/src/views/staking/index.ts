@@ -18,9 +18,10 @@ const REFRESH_MS = 4000;
 export const stakingView: View = (root) => {
   const text = t().staking;
   root.append(pageHeader(text.title, text.lead));
-  // Several networks: the one shown is chosen here (`?chainId=`, else the wallet's); the wallet is asked to switch to it.
+  // Several networks: the one shown is chosen here (`?chainId=`, else the wallet's); the wallet is asked to switch to a
+  // chosen one (a wallet on a chain Settle does not serve gets the gate's "Wrong network" card instead).
   const shown = app.deployment;
-  askToSwitch(shown?.chainId);
+  askToSwitch(app.pinnedChainId);
   const network = networkSelect(shown?.chainId, (chainId) => (location.hash = `#/staking?chainId=${chainId}`), {
     id: "staking-network",
     all: false,

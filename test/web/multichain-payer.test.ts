@@ -164,6 +164,14 @@ describe("web: a payer's basket, history and staking on two chains (31337 and 31
       ).to.satisfy((chains: string[]) => chains.length >= 2 && chains.every((c) => c === String(LOCAL_CHAIN_ID_2)));
       await payer.screenshot("history-second-chain");
     });
+
+    it("verifies a payment of the second chain on that chain, naming that chain's contracts", async function () {
+      await payer.page.locator('#history-list tr[data-kind="invoice_paid"] a.mono').first().click();
+      await payer.page.waitForURL(new RegExp(`#/tx/0x[0-9a-f]{64}\\?chainId=${LOCAL_CHAIN_ID_2}$`));
+      await payer.page.locator("#tx-summary").waitFor();
+      expect(await payer.page.textContent(".badges .chain-badge")).to.equal("Hardhat (local 2)");
+      expect(await payer.page.textContent("#tx-summary")).to.contain("(Escrow)");
+    });
   });
 
   describe("the staking view on a chosen chain", function () {

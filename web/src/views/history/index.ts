@@ -38,10 +38,12 @@ export const historyView: View = (root, _params, query) => {
   );
   root.append(pageHeader(text.title, text.lead, download));
   if (!gate(root, { wallet: true, chain: true, session: true, reason: text.gate })) return;
-  const deployment = app.deployment!;
+  // The wallet's chain (the gate checked it is served): token symbols and decimals are read there.
   const provider = app.connection!.provider();
-
+  const readChainId = app.deployment!.chainId;
   const chainFilter = app.multichain ? chainIdOf(query.get("chainId")) : undefined;
+  // The chosen network's token for the token filter (the wallet's when every network is shown).
+  const deployment = (chainFilter !== undefined ? app.deploymentOf(chainFilter) : undefined) ?? app.deployment!;
   const filters: HistoryFilters & { chainId?: number } = {
     chainId: chainFilter,
     kind: query.get("kind") ?? undefined,
@@ -108,7 +110,7 @@ export const historyView: View = (root, _params, query) => {
         key,
         isZeroAddress(address)
           ? Promise.resolve(ETH)
-          : tokenInfo(address, provider, deployment.chainId).catch(() => ({
+          : tokenInfo(address, provider, readChainId).catch(() => ({
               address,
               symbol: shortAddress(address),
               decimals: 18,

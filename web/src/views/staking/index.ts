@@ -4,7 +4,7 @@ import { amountInput, formatAmount, formatDuration, formatToken, parseAmount } f
 import { signWalletPermit } from "../../lib/permit";
 import { app } from "../../lib/state";
 import { runTransaction } from "../../lib/tx";
-import { askToSwitch, networkSelect } from "../../ui/chains";
+import { askToSwitch, networkChoice } from "../../ui/chains";
 import { clearFieldErrors, field, setFieldError } from "../../ui/controls";
 import { h, replace } from "../../ui/dom";
 import { notice } from "../../ui/feedback";
@@ -22,23 +22,12 @@ export const stakingView: View = (root) => {
   // chosen one (a wallet on a chain Settle does not serve gets the gate's "Wrong network" card instead).
   const shown = app.deployment;
   askToSwitch(app.pinnedChainId);
-  const network = networkSelect(shown?.chainId, (chainId) => (location.hash = `#/staking?chainId=${chainId}`), {
-    id: "staking-network",
-    all: false,
-  });
-  if (network && shown)
-    root.append(
-      h(
-        "section",
-        { class: "card form-card network-choice" },
-        field({
-          id: "staking-network",
-          label: t().chains.network,
-          control: network,
-          hint: fill(text.networkShown, { name: shown.chainName }),
-        }),
-      ),
-    );
+  const network = shown
+    ? networkChoice("staking-network", shown.chainId, fill(text.networkShown, { name: shown.chainName }), (chainId) => {
+        location.hash = `#/staking?chainId=${chainId}`;
+      })
+    : null;
+  if (network) root.append(network);
   if (!gate(root, { wallet: true, chain: true, reason: text.gate })) return;
   const deployment = app.deployment!;
   const account = app.account!;

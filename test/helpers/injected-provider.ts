@@ -22,6 +22,8 @@ export interface ProviderError {
 export interface LoggedRequest {
   method: string;
   params: unknown[];
+  /** The chain the wallet was on when the page asked (a transaction is sent there). */
+  chainId: number;
   error?: ProviderError;
 }
 
@@ -161,7 +163,7 @@ export class TestWallet {
   }
 
   private async handle(method: string, params: unknown[]): Promise<{ result?: unknown; error?: ProviderError }> {
-    const entry: LoggedRequest = { method, params };
+    const entry: LoggedRequest = { method, params, chainId: this.chainId };
     this.requests.push(entry);
     try {
       const pending = this.rejections.get(method) ?? 0;

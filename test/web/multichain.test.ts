@@ -1,50 +1,11 @@
 import { expect } from "chai";
-import { Contract, id as hashOf, parseEther, type Wallet } from "ethers";
-import { ZERO_ADDRESS } from "../../core/address";
+import { parseEther } from "ethers";
 import { DEFAULT_RPC_URL_2, LOCAL_CHAIN_ID, LOCAL_CHAIN_ID_2 } from "../../core/chains";
-import { PaymentEscrowAbi } from "../../core/abis/PaymentEscrow";
 import { Backend, BrowserSession, journeySteps } from "../helpers/browser-stack";
-import { invoiceTerms } from "../helpers/constants";
-import { statusFromValue } from "../../core/invoice/status";
+import { chainStatus, createOnChain } from "../helpers/multichain";
 
 /** Chain 31338 as a wallet names it. */
 const SECOND = `0x${LOCAL_CHAIN_ID_2.toString(16)}`;
-
-/** The escrow of chain `chainId` of `backend`, for `signer` (a Hardhat account on that chain's node). */
-function escrowOf(backend: Backend, chainId: number, signer: Wallet): Contract {
-  return new Contract(backend.chain(chainId).deployment.contracts.PaymentEscrow!.address, PaymentEscrowAbi, signer);
-}
-
-/** Creates an ETH invoice on chain `chainId` from account 1 to account 2, straight on the escrow; returns its id. */
-async function createOnChain(backend: Backend, chainId: number, amount: bigint, reference: string): Promise<string> {
-  const merchant = backend.signer(1, chainId);
-  try {
-    const escrow = escrowOf(backend, chainId, merchant);
-    const latest = await merchant.provider!.getBlock("latest");
-    const terms = invoiceTerms({
-      payer: backend.signer(2, chainId).address,
-      token: ZERO_ADDRESS,
-      amount,
-      dueDate: latest!.timestamp + 30 * 24 * 3600,
-      referenceHash: hashOf(reference),
-    });
-    await (await escrow.getFunction("createInvoice")(terms)).wait();
-    return String(await escrow.getFunction("invoiceCount")());
-  } finally {
-    merchant.provider!.destroy();
-  }
-}
-
-/** The on-chain status of invoice `id` of chain `chainId` ("open", "paid", ...). */
-async function chainStatus(backend: Backend, chainId: number, id: string): Promise<string | undefined> {
-  const reader = backend.signer(0, chainId);
-  try {
-    const invoice = (await escrowOf(backend, chainId, reader).getFunction("getInvoice")(id)) as { status: bigint };
-    return statusFromValue(invoice.status);
-  } finally {
-    reader.provider!.destroy();
-  }
-}
 
 describe("web: two chains in one Settle (31337 and 31338)", function () {
   this.timeout(300_000);
@@ -69,8 +30,8 @@ describe("web: two chains in one Settle (31337 and 31338)", function () {
 
     before(async function () {
       // The same id on both chains: a link without its chain is ambiguous on this server.
-      const first = await createOnChain(backend, LOCAL_CHAIN_ID, parseEther("0.25"), "multichain-first");
-      id = await createOnChain(backend, LOCAL_CHAIN_ID_2, parseEther("0.5"), "multichain-second");
+      const first = await createOnChain(backend, LOCAL_CHAIN_ID, { amount: parseEther("0.25"), reference: "multichain-first" });
+      id = await createOnChain(backend, LOCAL_CHAIN_ID_2, { amount: parseEther("0.5"), reference: "multichain-second" });
       expect(id).to.equal(first);
       await backend.waitForIndex();
       payer = await BrowserSession.start(backend, { name: "multichain-payer", accountIndex: 2 });

@@ -274,7 +274,9 @@ export const api = {
       query: { chainId },
       body: { action: "pay", token, slippageBps },
     }),
-  batchTransactions: (invoiceIds: string[]) => request<BatchTransactions>("POST", "/invoices/batch-transactions", { body: { invoiceIds } }),
+  /** The calls that pay `invoiceIds` together, all of chain `chainId` (one payMany is one chain's transaction). */
+  batchTransactions: (invoiceIds: string[], chainId?: number) =>
+    request<BatchTransactions>("POST", "/invoices/batch-transactions", { body: { invoiceIds }, query: { chainId } }),
   relay: (endpoint: string, body: unknown) => request<{ txHash: string; relayer: string }>("POST", endpoint, { body }),
 };
 

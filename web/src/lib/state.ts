@@ -189,11 +189,19 @@ export class App {
    */
   async signer(): Promise<JsonRpcSigner> {
     if (!this.connection) await this.connect();
+    return this.signerOn(this.requireDeployment());
+  }
+
+  /**
+   * A signer for the connected account on `deployment`'s chain (a basket's batch of another chain than the screen's):
+   * asks the wallet to switch to (or add) it first; throws {@link WrongNetworkError} when the wallet stays elsewhere.
+   */
+  async signerOn(deployment: Deployment): Promise<JsonRpcSigner> {
+    if (!this.connection) await this.connect();
     const connection = this.connection!;
-    const deployment = this.requireDeployment();
     if (connection.chainId !== deployment.chainId) {
       try {
-        await this.switchNetwork();
+        await this.switchNetwork(deployment);
       } catch (error) {
         const human = humanError(error);
         if (human.kind === "rejected") throw new WrongNetworkError(connection.chainId, deployment.chainId, deployment.chainName);

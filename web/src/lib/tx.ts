@@ -50,6 +50,8 @@ export interface TxOptions {
    * has navigated away from it) the progress shows in the activity panel in the corner.
    */
   slot?: HTMLElement;
+  /** The chain it is sent on, for the index wait and the link (default: the current deployment's). */
+  chainId?: number;
 }
 
 /** The outcome of {@link runTransaction}: the receipt when it was mined successfully. */
@@ -76,7 +78,8 @@ export async function runTransaction(options: TxOptions): Promise<TxResult> {
     ...(waitForIndex ? (["indexed"] as const) : []),
   ];
   const state: TxState = { title: options.title, phase: steps[0]!, steps };
-  const card = activityCard(state, options.slot);
+  const chainId = options.chainId ?? app.deployment?.chainId;
+  const card = activityCard(state, chainId, options.slot);
   const update = (patch: Partial<TxState>) => {
     Object.assign(state, patch);
     card.render();
@@ -100,7 +103,7 @@ export async function runTransaction(options: TxOptions): Promise<TxResult> {
   }
   update({ phase: "confirmed", blockNumber: receipt.blockNumber, note: waitForIndex ? undefined : t().tx.confirmedOnly });
   if (waitForIndex) {
-    const indexed = await waitUntilIndexed(receipt.hash, chainQuery(app.deployment?.chainId));
+    const indexed = await waitUntilIndexed(receipt.hash, chainQuery(chainId));
     if (indexed === true) update({ phase: "indexed", note: undefined });
     else update({ note: indexed });
   }
@@ -138,7 +141,7 @@ const MAX_PANEL_CARDS = 3;
  * A progress card that re-renders from `state`: inside `slot` when given, otherwise (or when the
  * slot has left the page) in the activity panel, where finished cards go away by themselves.
  */
-function activityCard(state: TxState, slot?: HTMLElement): { render(): void } {
+function activityCard(state: TxState, chainId: number | undefined, slot?: HTMLElement): { render(): void } {
   const card = h("article", { class: "tx-card", "aria-label": state.title });
   const toPanel = () => {
     const panel = document.getElementById("activity");
@@ -203,7 +206,7 @@ function activityCard(state: TxState, slot?: HTMLElement): { render(): void } {
       state.hash
         ? h(
             "a",
-            { class: "tx-hash mono", href: txHash(state.hash, chainQuery(app.deployment?.chainId)) },
+            { class: "tx-hash mono", href: txHash(state.hash, chainQuery(chainId)) },
             icon("external", 14),
             ` ${shortHash(state.hash)}`,
           )

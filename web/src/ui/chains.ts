@@ -2,6 +2,7 @@
 import { chainName } from "../../../core/chains";
 import type { Invoice } from "../lib/api";
 import { app } from "../lib/state";
+import { field } from "./controls";
 import { h } from "./dom";
 import { fill, t } from "../i18n";
 
@@ -38,6 +39,21 @@ export function networkSelect(
   if (selected === undefined && all) select.value = "";
   select.addEventListener("change", () => onChange(select.value ? Number(select.value) : undefined));
   return select;
+}
+
+/**
+ * The card with the network select of a screen about one chain (a new invoice's, the staking figures'), or nothing
+ * when the server serves one network: `hint` says what the choice means; choosing calls `onChange` with the chain id.
+ */
+export function networkChoice(
+  id: string,
+  selected: number | undefined,
+  hint: string,
+  onChange: (chainId: number) => void,
+): HTMLElement | null {
+  const select = networkSelect(selected, (chainId) => chainId !== undefined && onChange(chainId), { id, all: false });
+  if (!select) return null;
+  return h("section", { class: "card form-card network-choice" }, field({ id, label: t().chains.network, control: select, hint }));
 }
 
 /** The chain id in `value` (a route parameter or `?chainId=`), when it is a whole number. */

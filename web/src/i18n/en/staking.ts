@@ -5,6 +5,7 @@ export const staking = {
   title: "Staking",
   lead: "Stake SETL and earn SETL rewards every second of the reward period. Withdraw and claim at any time.",
   gate: "Connect your wallet to see your stake and rewards.",
+  networkShown: "Your stake and rewards on {name}. Staking, withdrawing and claiming go to this network: the wallet switches to it first.",
   position: "Your position",
   reading: "Reading your position",
   paused: "Staking is paused",

@@ -45,12 +45,17 @@ export const list: Messages["list"] = {
 export const payMany: Messages["payMany"] = {
   column: "Sélection",
   select: "Sélectionner la facture n° {id} pour la payer",
+  selectOn: "Sélectionner la facture n° {id} sur {name} pour la payer",
   button: "Payer la sélection",
   buttonCount: "Payer la sélection ({count})",
   hint: "Cochez les factures ouvertes qui vous sont adressées pour les payer ensemble : une transaction, plus une autorisation par jeton.",
   tooMany: "Sélectionnez au plus {max} factures à la fois : payez les autres dans un second lot.",
   refused: "Ce lot ne peut pas être payé",
   step: "{title} (étape {step} sur {steps})",
+  stepOn: "{title} sur {name} (étape {step} sur {steps})",
+  batchOn: "Lot {batch} sur {batches} : {name}, {count} facture(s). Le portefeuille passe d'abord sur ce réseau.",
+  wrongChain:
+    "Le serveur a préparé un appel qui n'est pas pour {name} (chaîne {id}). Rien n'a été envoyé ; rechargez la page et réessayez.",
   approve: "Autoriser {amount}",
   payOne: "Payer 1 facture : {total}",
   payMany: "Payer {count} factures : {total}",

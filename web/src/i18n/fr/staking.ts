@@ -6,6 +6,8 @@ export const staking: Messages["staking"] = {
   title: "Staking",
   lead: "Stakez des SETL et gagnez des récompenses en SETL à chaque seconde de la période. Retirez et encaissez à tout moment.",
   gate: "Connectez votre portefeuille pour voir votre stake et vos récompenses.",
+  networkShown:
+    "Votre stake et vos récompenses sur {name}. Staker, retirer et réclamer se font sur ce réseau : le portefeuille y passe d'abord.",
   position: "Votre position",
   reading: "Lecture de votre position",
   paused: "Le staking est suspendu",

@@ -38,10 +38,12 @@ export const historyView: View = (root, _params, query) => {
   );
   root.append(pageHeader(text.title, text.lead, download));
   if (!gate(root, { wallet: true, chain: true, session: true, reason: text.gate })) return;
-  const deployment = app.deployment!;
+  // The wallet's chain (the gate checked it is served): token symbols and decimals are read there.
   const provider = app.connection!.provider();
-
+  const readChainId = app.deployment!.chainId;
   const chainFilter = app.multichain ? chainIdOf(query.get("chainId")) : undefined;
+  // The chosen network's token for the token filter (the wallet's when every network is shown).
+  const deployment = (chainFilter !== undefined ? app.deploymentOf(chainFilter) : undefined) ?? app.deployment!;
   const filters: HistoryFilters & { chainId?: number } = {
     chainId: chainFilter,
     kind: query.get("kind") ?? undefined,
@@ -108,7 +110,7 @@ export const historyView: View = (root, _params, query) => {
         key,
         isZeroAddress(address)
           ? Promise.resolve(ETH)
-          : tokenInfo(address, provider, deployment.chainId).catch(() => ({
+          : tokenInfo(address, provider, readChainId).catch(() => ({
               address,
               symbol: shortAddress(address),
               decimals: 18,
@@ -210,7 +212,7 @@ function table(items: HistoryItem[], tokens: TokenInfo[]): HTMLElement {
                   )
                 : null,
             ),
-            h("td", null, counterparty(item.counterparty)),
+            h("td", null, counterparty(item.counterparty, historyChainId(item))),
             h(
               "td",
               { class: `num amount-${look.sign === "+" ? "in" : look.sign === "-" ? "out" : "neutral"}` },
@@ -243,16 +245,16 @@ function table(items: HistoryItem[], tokens: TokenInfo[]): HTMLElement {
  */
 function isTokenLeg(item: HistoryItem, page: HistoryItem[]): boolean {
   if (item.kind !== "transfer_in" && item.kind !== "transfer_out") return false;
-  if (!item.counterparty || app.deployment?.labelOf(item.counterparty) === undefined) return false;
+  if (!item.counterparty || deploymentOf(historyChainId(item))?.labelOf(item.counterparty) === undefined) return false;
   return page.some(
     (other) => other !== item && other.txHash === item.txHash && other.kind !== "transfer_in" && other.kind !== "transfer_out",
   );
 }
 
-/** A history row's counterparty: a Settle contract by name, another account by its short address. */
-function counterparty(address: string | null): HTMLElement {
+/** A history row's counterparty: a Settle contract of the row's chain `chainId` by name, another account by its short address. */
+function counterparty(address: string | null, chainId: number | undefined): HTMLElement {
   if (!address || isZeroAddress(address)) return h("span", { class: "muted" }, "—");
-  const label = app.deployment?.labelOf(address);
+  const label = deploymentOf(chainId)?.labelOf(address);
   return label
     ? h("span", { class: "contract-name", title: address }, label)
     : h("span", { class: "mono", title: address }, shortAddress(address));
@@ -262,6 +264,11 @@ function counterparty(address: string | null): HTMLElement {
 function kindLook(kind: string): { label: string; sign: "+" | "-" | "" } {
   if (!(HISTORY_KINDS as readonly string[]).includes(kind)) return { label: kind, sign: "" };
   return { label: historyLabel(kind as HistoryKind, locale()), sign: HISTORY_DIRECTION[kind as HistoryKind] };
+}
+
+/** The deployment of a row's chain `chainId` (the current one when the row names none). */
+function deploymentOf(chainId: number | undefined) {
+  return (chainId === undefined ? undefined : app.deploymentOf(chainId)) ?? app.deployment;
 }
 
 /** The chain of a history row: the API's `chainId` (rows of every network carry it). */

@@ -13,7 +13,7 @@ import { gate, pageHeader, type View } from "../../ui/page";
 import { lineItemsEditor } from "./line-items";
 import { INVOICE_LIMITS } from "../../../../core/invoice/limits";
 import { fill, t } from "../../i18n";
-import { askToSwitch, chainQuery, invoiceHash, networkSelect } from "../../ui/chains";
+import { askToSwitch, chainQuery, invoiceHash, networkChoice } from "../../ui/chains";
 import { customerCard } from "./customer";
 import { deliveryCard } from "./delivery";
 import { pricingControl } from "./pricing";
@@ -28,19 +28,10 @@ export const newInvoiceView: View = (root) => {
   root.append(pageHeader(text.title, text.lead));
   const chosen = app.deployment?.chainId;
   askToSwitch(chosen);
-  const network = networkSelect(chosen, (chainId) => (location.hash = `#/invoices/new?chainId=${chainId}`), {
-    id: "invoice-network",
-    all: false,
+  const network = networkChoice("invoice-network", chosen, t().chains.networkHint, (chainId) => {
+    location.hash = `#/invoices/new?chainId=${chainId}`;
   });
-  if (network) {
-    root.append(
-      h(
-        "section",
-        { class: "card form-card network-choice" },
-        field({ id: "invoice-network", label: t().chains.network, control: network, hint: t().chains.networkHint }),
-      ),
-    );
-  }
+  if (network) root.append(network);
   if (!gate(root, { wallet: true, chain: true, session: true, reason: text.gate })) return;
   const deployment = app.deployment!;
   const provider = app.connection!.provider();

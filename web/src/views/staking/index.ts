@@ -4,6 +4,7 @@ import { amountInput, formatAmount, formatDuration, formatToken, parseAmount } f
 import { signWalletPermit } from "../../lib/permit";
 import { app } from "../../lib/state";
 import { runTransaction } from "../../lib/tx";
+import { askToSwitch, networkChoice } from "../../ui/chains";
 import { clearFieldErrors, field, setFieldError } from "../../ui/controls";
 import { h, replace } from "../../ui/dom";
 import { notice } from "../../ui/feedback";
@@ -17,6 +18,16 @@ const REFRESH_MS = 4000;
 export const stakingView: View = (root) => {
   const text = t().staking;
   root.append(pageHeader(text.title, text.lead));
+  // Several networks: the one shown is chosen here (`?chainId=`, else the wallet's); the wallet is asked to switch to a
+  // chosen one (a wallet on a chain Settle does not serve gets the gate's "Wrong network" card instead).
+  const shown = app.deployment;
+  askToSwitch(app.pinnedChainId);
+  const network = shown
+    ? networkChoice("staking-network", shown.chainId, fill(text.networkShown, { name: shown.chainName }), (chainId) => {
+        location.hash = `#/staking?chainId=${chainId}`;
+      })
+    : null;
+  if (network) root.append(network);
   if (!gate(root, { wallet: true, chain: true, reason: text.gate })) return;
   const deployment = app.deployment!;
   const account = app.account!;

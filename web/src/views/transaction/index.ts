@@ -1,4 +1,5 @@
-import { chainIdOf, chainQuery } from "../../ui/chains";
+import { chainBadge, chainIdOf, chainQuery } from "../../ui/chains";
+import type { Deployment } from "../../lib/contracts";
 import { api, ApiError, type TransactionVerification } from "../../lib/api";
 import { checksummed, ETH, formatDateTime, formatNumber, formatToken, shortAddress, type TokenInfo } from "../../lib/format";
 import { isZeroAddress, sameAddress } from "../../../../core/address";
@@ -14,6 +15,8 @@ import { fill, t } from "../../i18n";
 export const transactionView: View = (root, params, query) => {
   const hash = params.hash ?? "";
   const chainId = chainQuery(chainIdOf(query.get("chainId")));
+  // The chain the API verifies it on (`?chainId=`, else its first network): its contracts name the addresses.
+  const deployment = chainId !== undefined ? app.deploymentOf(chainId) : app.deployments[0];
   const text = t().transaction;
   root.append(pageHeader(text.title, h("span", { class: "mono break" }, hash)));
   if (!/^0x[0-9a-fA-F]{64}$/.test(hash)) {
@@ -29,7 +32,7 @@ export const transactionView: View = (root, params, query) => {
     try {
       const tx = await api.transaction(hash, chainId);
       if (stopped) return;
-      replace(body, summary(tx), events(tx));
+      replace(body, summary(tx, deployment), events(tx, deployment));
       // Follow it until it is final and indexed.
       if (tx.status === "pending" || !tx.final || tx.index.hasTransaction === false) timer = setTimeout(() => void load(), 3000);
     } catch (error) {
@@ -50,7 +53,7 @@ export const transactionView: View = (root, params, query) => {
   };
 };
 
-function summary(tx: TransactionVerification): HTMLElement {
+function summary(tx: TransactionVerification, deployment: Deployment | undefined): HTMLElement {
   const text = t().transaction;
   const status =
     tx.status === "pending"
@@ -67,7 +70,12 @@ function summary(tx: TransactionVerification): HTMLElement {
   return h(
     "section",
     { class: "card" },
-    h("div", { class: "card-head" }, h("h2", null, text.verification), h("div", { class: "badges" }, status, " ", indexed)),
+    h(
+      "div",
+      { class: "card-head" },
+      h("h2", null, text.verification),
+      h("div", { class: "badges" }, chainBadge(deployment?.chainId), " ", status, " ", indexed),
+    ),
     h(
       "dl",
       { class: "kv", id: "tx-summary" },
@@ -78,9 +86,9 @@ function summary(tx: TransactionVerification): HTMLElement {
       h("dt", null, text.confirmations),
       h("dd", { id: "tx-confirmations" }, `${tx.confirmations}${tx.final ? text.final : ""}`),
       h("dt", null, text.from),
-      h("dd", null, tx.from ? addressText(tx.from, true) : "—"),
+      h("dd", null, tx.from ? addressText(tx.from, deployment, true) : "—"),
       h("dt", null, text.to),
-      h("dd", null, tx.to ? addressText(tx.to, true) : "—"),
+      h("dd", null, tx.to ? addressText(tx.to, deployment, true) : "—"),
       tx.gasUsed ? [h("dt", null, text.gasUsed), h("dd", null, formatNumber(tx.gasUsed))] : null,
       h("dt", null, text.index),
       h(
@@ -92,7 +100,7 @@ function summary(tx: TransactionVerification): HTMLElement {
   );
 }
 
-function events(tx: TransactionVerification): HTMLElement {
+function events(tx: TransactionVerification, deployment: Deployment | undefined): HTMLElement {
   const text = t().transaction;
   return h(
     "section",
@@ -121,7 +129,7 @@ function events(tx: TransactionVerification): HTMLElement {
                 { class: "kv kv-compact" },
                 Object.entries(event.args).map(([name, value]) => [
                   h("dt", null, name),
-                  h("dd", { class: "break" }, argText(event, name, value)),
+                  h("dd", { class: "break" }, argText(event, name, value, deployment)),
                 ]),
               ),
             ),
@@ -138,16 +146,16 @@ const AMOUNT_ARGS = new Set(["amount", "toMerchant", "toPayer", "fee", "held", "
 const TIME_ARGS = new Set(["dueDate", "deadline", "paidAt", "periodFinish"]);
 const SETL: Pick<TokenInfo, "symbol" | "decimals"> = { symbol: "SETL", decimals: 18 };
 
-/** An address: short, or in full, and the Settle contract's name when it is one. */
-function addressText(address: string, short = false): Child {
-  const label = app.deployment?.labelOf(address);
+/** An address: short, or in full, and the name of `deployment`'s Settle contract when it is one. */
+function addressText(address: string, deployment: Deployment | undefined, short = false): Child {
+  const label = deployment?.labelOf(address);
   const shown = short ? shortAddress(address) : (checksummed(address) ?? address);
   return [h("span", { class: "mono", title: address }, shown), label ? h("span", { class: "muted small" }, ` (${label})`) : null];
 }
 
 /** The token an event's amounts are in: its `token` argument, or SETL for the token and staking contracts. */
-function eventToken(event: DecodedEvent): Pick<TokenInfo, "symbol" | "decimals"> | undefined {
-  const settleToken = app.deployment?.has("SettleToken") ? app.deployment.address("SettleToken") : undefined;
+function eventToken(event: DecodedEvent, deployment: Deployment | undefined): Pick<TokenInfo, "symbol" | "decimals"> | undefined {
+  const settleToken = deployment?.has("SettleToken") ? deployment.address("SettleToken") : undefined;
   const token = typeof event.args.token === "string" ? event.args.token : event.contract !== "PaymentEscrow" ? settleToken : undefined;
   if (token === undefined) return undefined;
   if (isZeroAddress(token)) return ETH;
@@ -155,10 +163,10 @@ function eventToken(event: DecodedEvent): Pick<TokenInfo, "symbol" | "decimals">
 }
 
 /** One decoded argument for people: addresses named, amounts in their token (exact), times as dates. */
-function argText(event: DecodedEvent, name: string, value: unknown): Child {
+function argText(event: DecodedEvent, name: string, value: unknown, deployment: Deployment | undefined): Child {
   const text = String(value);
-  if (/^0x[0-9a-fA-F]{40}$/.test(text)) return addressText(text);
-  const token = eventToken(event);
+  if (/^0x[0-9a-fA-F]{40}$/.test(text)) return addressText(text, deployment);
+  const token = eventToken(event, deployment);
   if (/^\d+$/.test(text) && AMOUNT_ARGS.has(name) && token)
     return h("span", { title: `${text} base units` }, formatToken(BigInt(text), token, token.decimals));
   if (/^\d+$/.test(text) && TIME_ARGS.has(name) && text !== "0") return formatDateTime(Number(text));

@@ -24,15 +24,6 @@ export function deliveryBody(id: string, type: string, createdAt: string, data: 
 }
 
 /**
- * Whether chain `chainId` keeps its enqueue marks in webhook_endpoints.enqueued_through (the first network, or an index
- * without chain ids) rather than in webhook_chain_marks (the other networks: block numbers of one chain mean nothing on
- * another).
- */
-function marksOnEndpoints(chainId: number | undefined, first: boolean): boolean {
-  return first || chainId === undefined;
-}
-
-/**
  * Lowers the enqueue marks on chain `chainId` (`first`: the first network) of `merchant`'s endpoints that are at or past
  * `block` to just below it, so that the enqueue step looks at an event of that block that came late (a reorg's new
  * branch, a late scan, an event back in the index) on that chain only.
@@ -45,7 +36,7 @@ export async function lowerEnqueueMarks(
   block: number,
 ): Promise<void> {
   const owner = merchant.toLowerCase();
-  if (marksOnEndpoints(chainId, first) || chainId === undefined) {
+  if (first || chainId === undefined) {
     await trx
       .updateTable("webhook_endpoints")
       .set({ enqueued_through: block - 1 })
@@ -59,7 +50,14 @@ export async function lowerEnqueueMarks(
     .set({ enqueued_through: block - 1 })
     .where("chain_id", "=", chainId)
     .where("enqueued_through", ">=", block)
-    .where("endpoint_id", "in", trx.selectFrom("webhook_endpoints").select("id").where(sql<string>`lower(owner)`, "=", owner))
+    .where(
+      "endpoint_id",
+      "in",
+      trx
+        .selectFrom("webhook_endpoints")
+        .select("id")
+        .where(sql<string>`lower(owner)`, "=", owner),
+    )
     .execute();
 }
 
@@ -71,7 +69,7 @@ const MAX_ENQUEUE = 1000;
  * the chain's indexed `head` and none yet. Only blocks after the endpoint's mark on that chain are looked at, and the
  * marks then move up to what is confirmed: on the first network the mark is `enqueued_through` and the events start
  * after the endpoint's `from_block` (both that network's block numbers); on the others the mark is the endpoint's
- * webhook_chain_marks row, and its events are those the API recorded since the endpoint was created.
+ * webhook_chain_marks row (migration 0015), and its events are those the API recorded since the endpoint was created.
  * `chainId` undefined (an index without chain ids): every event. Returns the count.
  */
 export async function enqueueDue(
@@ -87,10 +85,9 @@ export async function enqueueDue(
     chainId === undefined
       ? sql<boolean>`1 = 1`
       : sql<boolean>`(e.source_id LIKE ${`${chainId}:%`} OR e.source_id LIKE ${`expired:${chainId}:%`})`;
-  const onEndpoints = marksOnEndpoints(chainId, first);
-  const marks = onEndpoints
-    ? sql``
-    : sql`LEFT JOIN webhook_chain_marks m ON m.endpoint_id = w.id AND m.chain_id = ${chainId}`;
+  // Block numbers of one chain mean nothing on another: the networks after the first keep their marks apart.
+  const onEndpoints = first || chainId === undefined;
+  const marks = onEndpoints ? sql`` : sql`LEFT JOIN webhook_chain_marks m ON m.endpoint_id = w.id AND m.chain_id = ${chainId}`;
   const since = onEndpoints
     ? sql<boolean>`e.block_number > ${greatest(dialect, sql.ref("w.from_block"), sql.ref("w.enqueued_through"))}`
     : sql<boolean>`e.observed_at >= w.created_at AND (m.enqueued_through IS NULL OR e.block_number > m.enqueued_through)`;
@@ -117,10 +114,10 @@ export async function enqueueDue(
       await sql`
         UPDATE webhook_endpoints SET enqueued_through = ${Number(head)} - confirmations + 1
         WHERE deleted_at IS NULL AND enqueued_through < ${Number(head)} - confirmations + 1`.execute(trx);
-    } else if (due.rows.length < MAX_ENQUEUE && !onEndpoints) {
+    } else if (due.rows.length < MAX_ENQUEUE) {
       await sql`
         INSERT INTO webhook_chain_marks (endpoint_id, chain_id, enqueued_through)
-        SELECT id, ${chainId}, ${Number(head)} - confirmations + 1 FROM webhook_endpoints WHERE deleted_at IS NULL
+        SELECT id, CAST(${chainId} AS integer), ${Number(head)} - confirmations + 1 FROM webhook_endpoints WHERE deleted_at IS NULL
         ON CONFLICT (endpoint_id, chain_id) DO UPDATE SET enqueued_through = excluded.enqueued_through
         WHERE webhook_chain_marks.enqueued_through < excluded.enqueued_through`.execute(trx);
     }

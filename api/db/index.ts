@@ -15,6 +15,8 @@ import * as m0010 from "./migrations/0010_email";
 import * as m0011 from "./migrations/0011_priced_drafts";
 import * as m0012 from "./migrations/0012_invoice_mentions";
 import * as m0013 from "./migrations/0013_share_link_chain";
+import * as m0014 from "./migrations/0014_credit_note_chain";
+import * as m0015 from "./migrations/0015_webhook_chain_marks";
 import type { AppDatabase } from "./types";
 import { dialectOf } from "./dialect";
 import { checkPostgres, openPostgresDb } from "./postgres";
@@ -37,6 +39,8 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0011_priced_drafts": m0011,
   "0012_invoice_mentions": m0012,
   "0013_share_link_chain": m0013,
+  "0014_credit_note_chain": m0014,
+  "0015_webhook_chain_marks": m0015,
 };
 
 /** Serves MIGRATIONS to Kysely's Migrator (no file-system scanning, works under ts-node and compiled). */

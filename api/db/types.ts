@@ -229,6 +229,14 @@ export interface WebhookCursorTable {
   block_number: number;
 }
 
+/** An endpoint's enqueue mark on a network after the first (the first's is webhook_endpoints.enqueued_through). */
+export interface WebhookChainMarksTable {
+  endpoint_id: string;
+  chain_id: number;
+  /** Every event of the chain up to this block has been considered for the endpoint. */
+  enqueued_through: number;
+}
+
 /** One counter per merchant and expanded number prefix: the last number given. */
 export interface InvoiceSequencesTable {
   merchant: string;
@@ -243,6 +251,8 @@ export interface CreditNotesTable {
   event_id: string;
   merchant: string;
   draft_id: string;
+  /** The chain of the invoice (its draft's; migration 0014). */
+  chain_id: number;
   /** On-chain invoice id, decimal text. */
   invoice_id: string;
   /** CN- and the merchant's prefix and sequence (core/invoice/numbering). */
@@ -319,6 +329,7 @@ export interface AppDatabase {
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
   webhook_cursor: WebhookCursorTable;
+  webhook_chain_marks: WebhookChainMarksTable;
   invoice_sequences: InvoiceSequencesTable;
   credit_notes: CreditNotesTable;
   customers: CustomersTable;

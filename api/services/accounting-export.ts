@@ -5,6 +5,7 @@ import type { AppDeps } from "../middleware/context";
 import { csvDocument } from "../lib/csv";
 import { storedTaxes } from "../documents/stored";
 import { EINVOICE_DOWNLOADS, type EinvoiceDownload } from "../../core/einvoice";
+import { chainName } from "../../core/chains";
 import { EinvoiceRefusal } from "../../einvoice/refusal";
 import { documentSources } from "./document-sources";
 import { compactPayments, invoicePayments } from "./invoice-payments";
@@ -15,7 +16,10 @@ export const EXPORT_FORMATS = ["csv", ...(Object.keys(EINVOICE_DOWNLOADS) as Ein
 /** One of {@link EXPORT_FORMATS}. */
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
-/** The fixed columns of the export; one `tax_<rate>` column per rate met in the period goes after `net`. */
+/**
+ * The fixed columns of the export; one `tax_<rate>` column per rate met in the period goes after `net`. `chain_id` and
+ * `chain_name` name the chain of `onchain_id` (invoice ids repeat across chains).
+ */
 export const EXPORT_COLUMNS = [
   "kind",
   "number",
@@ -33,6 +37,8 @@ export const EXPORT_COLUMNS = [
   "refunded",
   "fees",
   "status",
+  "chain_id",
+  "chain_name",
   "onchain_id",
   "tx_hashes",
   "payments",
@@ -43,6 +49,9 @@ export const EINVOICE_COLUMN = "einvoice";
 
 /** One row of the export: an invoice or a credit note. Amounts are base units of `token` (decimal text). */
 export type ExportRow = Record<string, string>;
+
+/** The chain columns of a row of chain `chainId`. */
+const chainColumns = (chainId: number) => ({ chain_id: String(chainId), chain_name: chainName(chainId) });
 
 const day = (unixSeconds: number | bigint) => new Date(Number(unixSeconds) * 1000).toISOString().slice(0, 10);
 
@@ -61,7 +70,7 @@ export async function exportRows(db: AppDb, index: IndexReader, merchant: string
     .where("merchant", "=", merchant)
     .where("number", "is not", null)
     .execute();
-  // By draft: each draft names its chain, an on-chain id alone may be on several.
+  // By draft: an on-chain id alone may be on several chains.
   const byDraft = new Map(drafts.map((d) => [d.id, d]));
   for (const d of drafts) {
     const row = await index.invoice(BigInt(d.onchain_id!), d.chain_id);
@@ -89,6 +98,7 @@ export async function exportRows(db: AppDb, index: IndexReader, merchant: string
       refunded: row.refunded.toString(),
       fees: row.fees.toString(),
       status: row.status,
+      ...chainColumns(row.chainId),
       onchain_id: row.id.toString(),
       tx_hashes: [...new Set(events.map((e) => e.txHash))].join(" "),
       payments: compactPayments(payments),
@@ -105,7 +115,7 @@ export async function exportRows(db: AppDb, index: IndexReader, merchant: string
     const taxes = JSON.parse(note.taxes) as Array<{ rate: string; amount: string }>;
     for (const t of taxes) rates.add(t.rate);
     const draft = byDraft.get(note.draft_id);
-    const row = await index.invoice(BigInt(note.invoice_id), draft?.chain_id);
+    const row = await index.invoice(BigInt(note.invoice_id), note.chain_id);
     rows.push({
       sortKey: `${day(note.issued_at)} ${note.number}`,
       kind: "credit_note",
@@ -120,6 +130,7 @@ export async function exportRows(db: AppDb, index: IndexReader, merchant: string
       ...Object.fromEntries(taxes.map((t) => [`tax_${t.rate}`, t.amount])),
       gross: note.amount,
       status: "credit_note",
+      ...chainColumns(note.chain_id),
       onchain_id: note.invoice_id,
       tx_hashes: note.tx_hash,
       payments: "",
@@ -152,7 +163,7 @@ export async function exportFile(deps: AppDeps, merchant: string, from: bigint, 
   const { locate, einvoice } = documentSources(deps);
   const files: Record<string, Uint8Array> = {};
   for (const row of rows) {
-    const record = await locate(row.onchain_id!);
+    const record = await locate(row.onchain_id!, Number(row.chain_id));
     try {
       const file = await einvoice(record, format, row.kind === "credit_note" ? row.number : undefined);
       files[file.fileName] = file.bytes;

@@ -43,6 +43,7 @@ export async function issueCreditNotes(db: AppDb, row: InvoiceRow, loaded: Loade
           event_id: event.id,
           merchant: loaded.draft.merchant,
           draft_id: loaded.draft.id,
+          chain_id: row.chainId,
           invoice_id: row.id.toString(),
           number: await allocateNumber(trx, loaded.draft.merchant, Number(event.timestamp), CREDIT_NOTE_MARK),
           amount: amount.toString(),

@@ -196,6 +196,7 @@ export function frenchCreditNote(): CreditNotesTable {
     event_id: "example-refund",
     merchant: CHAIN.merchant,
     draft_id: frenchExample().draft!.draft.id,
+    chain_id: CHAIN.chainId,
     invoice_id: "12",
     number: "CN-F-2026-0001",
     amount: (1200_00n * CENT).toString(),

@@ -78,7 +78,7 @@ describe("API invoice export", function () {
     expect(res.headers.get("content-type")).to.match(/^text\/csv/);
     const text = await res.text();
     expect(text.split("\r\n")[0]).to.equal(
-      "kind,number,refers_to,issued,due,customer,customer_vat,token,net,tax_5.5,tax_20,gross,paid,released,refunded,fees,status,onchain_id,tx_hashes,payments",
+      "kind,number,refers_to,issued,due,customer,customer_vat,token,net,tax_5.5,tax_20,gross,paid,released,refunded,fees,status,chain_id,chain_name,onchain_id,tx_hashes,payments",
     );
     const rows = parseCsv(text);
     const invoices = rows.filter((r) => r.kind === "invoice");

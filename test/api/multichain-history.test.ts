@@ -266,6 +266,55 @@ describe("API: history, transactions and webhooks on two chains", function () {
     secondInvoiceId = invoiceId;
   });
 
+  it("moves the second chain's enqueue mark past what it delivered, and leaves the first chain's mark alone", async function () {
+    const endpoint = (await t.db.selectFrom("webhook_endpoints").select(["id", "enqueued_through"]).executeTakeFirstOrThrow()).id;
+    const marks = async () => ({
+      first: Number(
+        (await t.db.selectFrom("webhook_endpoints").select("enqueued_through").where("id", "=", endpoint).executeTakeFirstOrThrow())
+          .enqueued_through,
+      ),
+      second: (
+        await t.db
+          .selectFrom("webhook_chain_marks")
+          .select("enqueued_through")
+          .where("endpoint_id", "=", endpoint)
+          .where("chain_id", "=", LOCAL_CHAIN_ID_2)
+          .executeTakeFirst()
+      )?.enqueued_through,
+    });
+    // The last test's rounds already moved the second chain's mark up to what it had delivered.
+    const delivered = await t.db
+      .selectFrom("webhook_events")
+      .select((eb) => eb.fn.max("block_number").as("block"))
+      .where("source_id", "like", `${LOCAL_CHAIN_ID_2}:%`)
+      .executeTakeFirstOrThrow();
+    expect(Number((await marks()).second)).to.be.at.least(Number(delivered.block));
+
+    // New events on the second chain, at blocks the first chain has already gone past (and enqueued through).
+    const sent = receiver.received.length;
+    const hashes = await actors[1]!.paidInvoice("marks-on-31338");
+    const lastBlock = (await nodes[1]!.chain.getReceipt(hashes[1]!))!.blockNumber;
+    await stack.chains[0]!.node.mine(Math.max(1, lastBlock + 5 - (await stack.chains[0]!.node.blockNumber())));
+    await stack.chains[1]!.node.mine(1);
+    await waitUntilBothIndexed();
+    const outbox = new WebhookOutbox(t.db, stack.indexer.reader, pino({ level: "silent" }));
+    const sender = new WebhookSender(t.db, { production: false, timeoutMs: 2000, retryScheduleMs: [100] }, pino({ level: "silent" }));
+    await outbox.poll();
+    await sender.drain();
+
+    const after = await marks();
+    // The second chain's mark moved past its new events (delivered); the first's stayed past the blocks it had enqueued.
+    expect(Number(after.second)).to.be.at.least(lastBlock);
+    expect(after.first).to.be.at.least(lastBlock);
+    const fresh = receiver.received.slice(sent);
+    expect(fresh.map((w) => [w.json.data.chainId, w.json.type]).sort()).to.deep.equal([
+      [LOCAL_CHAIN_ID_2, "invoice.created"],
+      [LOCAL_CHAIN_ID_2, "invoice.paid"],
+    ]);
+    const ids = receiver.received.map((w) => w.json.id);
+    expect(new Set(ids).size).to.equal(ids.length);
+  });
+
   it("mails the merchant's notice of the second chain's invoice from that chain's deployment, naming the chain", async function () {
     const profile = await t.app.request("/users/me", jsonRequest("PATCH", { email: "merchant@example.com" }, merchant.auth));
     expect(profile.status, await profile.clone().text()).to.equal(200);

@@ -7,6 +7,8 @@ import { jsonRpcChain } from "../../api/services/chain";
 import { staticDeployment } from "../../api/services/deployment";
 import { chainDirectory } from "../../api/services/networks";
 import { linkPendingDrafts } from "../../api/jobs/draft-linker";
+import { EmailOutbox } from "../../api/jobs/email/outbox";
+import pino from "pino";
 import { type TestApp, errorCode, jsonRequest, makeApp, signIn } from "../helpers/api-app";
 import { pdfText } from "../helpers/pdf-text";
 import { waitFor } from "../helpers/processes";
@@ -41,7 +43,8 @@ describe("API invoices on several chains", function () {
   /** The API's own node connections, one per chain. */
   const nodes: ReturnType<typeof jsonRpcChain>[] = [];
   const merchant = new Wallet(hardhatKey(1));
-  const payer = Wallet.createRandom().address;
+  const payerWallet = new Wallet(hardhatKey(2));
+  const payer = payerWallet.address;
   /** Draft ids by chain id. */
   const drafts = new Map<number, string>();
   /** Totals by chain id: each chain's invoice #1 has its own amount. */
@@ -79,6 +82,7 @@ describe("API invoices on several chains", function () {
             token: chain.deployment.contracts.SettleToken.address,
             payer,
             dueDate: new Date(Date.now() + 7 * 86400_000).toISOString(),
+            customer: { name: `Customer on ${chainId}`, email: `buyer-${chainId}@example.com` },
             lineItems: [{ description: `Work on chain ${chainId}`, quantity: 1, unitPrice: totals.get(chainId)! }],
           },
           auth,
@@ -249,5 +253,79 @@ describe("API invoices on several chains", function () {
     );
     expect(create.status).to.equal(400);
     expect(await errorCode(create)).to.equal("unknown_chain");
+  });
+
+  // The tests below send mail and pay: they come after those that expect invoice #1 open and without share links.
+  it("shows each chain's invoice its own emails, never those of #1 on the other chain", async function () {
+    const outbox = new EmailOutbox(
+      t.db,
+      stack.indexer.reader,
+      { publicOrigin: "http://localhost:8000", confirmations: 1 },
+      pino({ level: "silent" }),
+    );
+    expect(await outbox.poll()).to.equal(2);
+    for (const chainId of [LOCAL_CHAIN_ID_2, LOCAL_CHAIN_ID]) {
+      const body = (await (await get(`/invoices/1?chainId=${chainId}`)).json()) as { emails: { kind: string; to: string }[] };
+      expect(body.emails.map((email) => [email.kind, email.to])).to.deep.equal([["invoice_issued", `buyer-${chainId}@example.com`]]);
+    }
+  });
+
+  it("issues a refund's credit note on the invoice's chain, and the export tells invoice #1 of each chain apart", async function () {
+    const node = stack.chains[1]!.node;
+    const payerAuth = (await signIn(t, payerWallet)).auth;
+    const act = async (who: Record<string, string>, from: string, body: Record<string, unknown>) => {
+      const res = await t.app.request(`/invoices/1/transactions?chainId=${LOCAL_CHAIN_ID_2}`, jsonRequest("POST", body, who));
+      expect(res.status, await res.clone().text()).to.equal(200);
+      for (const tx of ((await res.json()) as { transactions: { to: string; data: string; value: string }[] }).transactions)
+        await node.rpc("eth_sendTransaction", [
+          { from, to: tx.to, data: tx.data, value: `0x${BigInt(tx.value).toString(16)}`, gas: "0x1000000" },
+        ]);
+    };
+    await act(payerAuth, payer, { action: "pay" });
+    await act(auth, merchant.address, { action: "refund", amount: "1000" });
+    await waitFor(
+      "the refund indexed on the second chain",
+      async () => (await stack.indexer.reader.invoice(1n, LOCAL_CHAIN_ID_2))?.refunded === 1000n,
+      {
+        timeoutMs: 120_000,
+        intervalMs: 200,
+      },
+    );
+
+    const to = Math.floor(Date.now() / 1000) + 365 * 86400;
+    const res = await get(`/invoices/export?from=0&to=${to}&format=csv`);
+    expect(res.status, await res.clone().text()).to.equal(200);
+    const [header, ...lines] = (await res.text()).trimEnd().split("\r\n");
+    const columns = header!.split(",");
+    expect(columns.slice(columns.indexOf("status"), columns.indexOf("onchain_id") + 1)).to.deep.equal([
+      "status",
+      "chain_id",
+      "chain_name",
+      "onchain_id",
+    ]);
+    const rows = lines.map((line) => Object.fromEntries(line.split(",").map((cell, n) => [columns[n]!, cell])));
+    const numbers = new Map(
+      (await t.db.selectFrom("invoice_drafts").select(["chain_id", "number"]).execute()).map((d) => [d.chain_id, d.number]),
+    );
+    expect(rows.map((r) => [r.kind, r.onchain_id, r.chain_id, r.chain_name, r.number, r.gross]).sort()).to.deep.equal(
+      [
+        ["invoice", "1", `${LOCAL_CHAIN_ID}`, "Hardhat (local)", numbers.get(LOCAL_CHAIN_ID), totals.get(LOCAL_CHAIN_ID)],
+        ["invoice", "1", `${LOCAL_CHAIN_ID_2}`, "Hardhat (local 2)", numbers.get(LOCAL_CHAIN_ID_2), totals.get(LOCAL_CHAIN_ID_2)],
+        ["credit_note", "1", `${LOCAL_CHAIN_ID_2}`, "Hardhat (local 2)", rows.find((r) => r.kind === "credit_note")?.number, "1000"],
+      ].sort(),
+    );
+    const note = rows.find((r) => r.kind === "credit_note")!;
+    expect([note.refers_to, note.customer, note.token]).to.deep.equal([
+      numbers.get(LOCAL_CHAIN_ID_2),
+      payer.toLowerCase(),
+      stack.chains[1]!.deployment.contracts.SettleToken.address.toLowerCase(),
+    ]);
+    const stored = await t.db.selectFrom("credit_notes").select(["chain_id", "invoice_id", "draft_id"]).execute();
+    expect(stored).to.deep.equal([{ chain_id: LOCAL_CHAIN_ID_2, invoice_id: "1", draft_id: drafts.get(LOCAL_CHAIN_ID_2) }]);
+
+    // The ZIP finds each row's invoice on its own chain (an id alone would be ambiguous).
+    const zip = await get(`/invoices/export?from=0&to=${to}&format=ubl`);
+    expect(zip.status, await zip.clone().text()).to.equal(200);
+    expect(zip.headers.get("content-type")).to.equal("application/zip");
   });
 });

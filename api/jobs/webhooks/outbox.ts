@@ -8,7 +8,7 @@ import { type WebhookEventType, describeEvent, invoiceSnapshot, webhookEventId }
 import { numberOf } from "../../services/drafts";
 import { chainFieldsOf } from "../../services/networks";
 import type { ChainHead } from "../../index/rows";
-import { deliveryBody, enqueueDue, lockOutbox } from "./enqueue";
+import { deliveryBody, enqueueDue, lockOutbox, lowerEnqueueMarks } from "./enqueue";
 import { markRemoved, markRestored } from "./reorgs";
 
 /** What the poller reads from the index. */
@@ -90,7 +90,7 @@ export class WebhookOutbox {
       const last = this.lastHeads.get(name);
       await this.scan(chain, name, i === 0, last !== undefined && head !== last);
       this.lastHeads.set(name, head);
-      await this.expire(chain);
+      await this.expire(chain, i === 0);
       enqueued += await enqueueDue(this.db, chain.chainId, head, i === 0, this.insertDelivery.bind(this), this.logger);
     }
     return enqueued;
@@ -148,7 +148,7 @@ export class WebhookOutbox {
       for (const gone of confirmRemovals ? seen.filter((e) => !present.has(e.source_id)) : [])
         await markRemoved(trx, gone, time, insert, deliveryBody, this.logger);
       for (const back of recorded.filter((e) => e.removed_at !== null && present.has(e.source_id))) {
-        await markRestored(trx, back, time, this.logger);
+        await markRestored(trx, back, time, this.logger, chain.chainId, first);
       }
       for (const event of events) {
         if (known.has(event.id) || event.invoiceId === null) continue;
@@ -156,7 +156,7 @@ export class WebhookOutbox {
         const invoice = invoices.get(event.invoiceId);
         const described = invoice ? describeEvent(event, invoice, await numberOf(trx, invoice, time)) : undefined;
         if (!invoice || !described) continue;
-        await this.recordEvent(trx, {
+        await this.recordEvent(trx, chain.chainId, first, {
           sourceId: event.id,
           type: described.type,
           merchant: invoice.merchant,
@@ -175,7 +175,7 @@ export class WebhookOutbox {
   }
 
   /** Records invoice.expired for subscribed merchants' invoices that expired since their endpoint was created. */
-  private async expire(chain: ScannedChain): Promise<void> {
+  private async expire(chain: ScannedChain, first: boolean): Promise<void> {
     const { number: head, timestamp: headTimestamp } = chain.block;
     const subscribed = jsonListMatches(dialectOf(this.db), sql.ref("events"), sql.lit("invoice.expired"));
     const merchants = await sql<{ owner: string; since: number }>`
@@ -204,7 +204,7 @@ export class WebhookOutbox {
             createdAt: new Date(Number(invoice.dueDate) * 1000).toISOString(),
           };
           const type = "invoice.expired" as const;
-          await this.recordEvent(trx, {
+          await this.recordEvent(trx, chain.chainId, first, {
             sourceId,
             type,
             merchant: invoice.merchant,
@@ -219,12 +219,14 @@ export class WebhookOutbox {
   }
 
   /**
-   * Records an event once (keyed by its source id). When it is older than what an endpoint has
-   * already been enqueued through (a reorg's new branch, a late scan, an expiry at the same head),
-   * that endpoint's mark is moved back so that {@link WebhookOutbox.enqueue} considers it.
+   * Records an event of chain `chainId` (`first`: the first network) once (keyed by its source id). When it is older
+   * than what an endpoint has already been enqueued through on that chain (a reorg's new branch, a late scan, an expiry
+   * at the same head), that endpoint's mark on that chain is moved back so that the enqueue step considers it.
    */
   private async recordEvent(
     trx: AppDb,
+    chainId: number | undefined,
+    first: boolean,
     event: {
       sourceId: string;
       type: WebhookEventType;
@@ -252,12 +254,7 @@ export class WebhookOutbox {
       .onConflict((oc) => oc.doNothing())
       .executeTakeFirst();
     if (inserted.numInsertedOrUpdatedRows !== 1n) return;
-    await trx
-      .updateTable("webhook_endpoints")
-      .set({ enqueued_through: Number(event.blockNumber) - 1 })
-      .where(sql<string>`lower(owner)`, "=", event.merchant.toLowerCase())
-      .where("enqueued_through", ">=", Number(event.blockNumber))
-      .execute();
+    await lowerEnqueueMarks(trx, chainId, first, event.merchant, Number(event.blockNumber));
   }
 
   private async insertDelivery(trx: AppDb, endpointId: string, eventId: string, type: string, body: string): Promise<void> {

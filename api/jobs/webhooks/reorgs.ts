@@ -8,10 +8,10 @@
  *   `invoice.reorged` notices not sent yet, and send the event again to endpoints that were told it was removed.
  * Without the second, an event the index took back and put back was never delivered (its id is taken).
  */
-import { sql } from "kysely";
 import type { Logger } from "pino";
 import type { AppDb } from "../../db";
 import { webhookEventId } from "../../services/webhooks/events";
+import { lowerEnqueueMarks } from "./enqueue";
 
 /** A webhook event as the scan reads it. */
 export interface RecordedEvent {
@@ -87,9 +87,17 @@ export async function markRemoved(
 /**
  * Marks `event` (removed, and now in the index again) present; per endpoint of a live subscription: its delivery
  * cancelled by the removal is due again at `time`; a notice not sent yet is cancelled; when a notice was sent (or is
- * being sent), the event is sent again.
+ * being sent), the event is sent again; endpoints without a delivery of it get their mark on its chain (`chainId`,
+ * `first`: the first network) lowered below its block.
  */
-export async function markRestored(trx: AppDb, event: RecordedEvent, time: number, logger: Logger): Promise<void> {
+export async function markRestored(
+  trx: AppDb,
+  event: RecordedEvent,
+  time: number,
+  logger: Logger,
+  chainId: number | undefined,
+  first: boolean,
+): Promise<void> {
   await trx.updateTable("webhook_events").set({ removed_at: null }).where("id", "=", event.id).execute();
   const notice = noticeId(event.source_id);
   const deliveries = await trx
@@ -112,12 +120,7 @@ export async function markRestored(trx: AppDb, event: RecordedEvent, time: numbe
         .execute();
     }
   }
-  // Endpoints that had no delivery of it yet: the enqueue step looks at its block again.
-  await trx
-    .updateTable("webhook_endpoints")
-    .set({ enqueued_through: event.block_number - 1 })
-    .where(sql<string>`lower(owner)`, "=", event.merchant)
-    .where("enqueued_through", ">=", event.block_number)
-    .execute();
+  // Endpoints that had no delivery of it yet: the enqueue step looks at its block again, on its chain.
+  await lowerEnqueueMarks(trx, chainId, first, event.merchant, event.block_number);
   logger.warn({ eventId: event.id, sourceId: event.source_id, type: event.type }, "webhook event back in the index after its removal");
 }

@@ -4,6 +4,7 @@ import { EMAIL_KINDS, EMAIL_STATES, type EmailKind, type EmailState } from "../.
 import { LOCALES, type Locale } from "../../../core/labels";
 import type { AppDb } from "../../db";
 import type { EmailMessagesTable } from "../../db/types";
+import { emailInvoiceKey } from "../../jobs/email/outbox";
 
 /** One invoice email and its delivery state (api/jobs/email). */
 export const InvoiceEmailSchema = z
@@ -37,12 +38,20 @@ function emailJson(message: EmailMessagesTable): z.infer<typeof InvoiceEmailSche
   };
 }
 
-/** The emails of on-chain invoice `onchainId` in the order of what they tell of on chain, as JSON. */
-export async function invoiceEmailsJson(db: AppDb, onchainId: string): Promise<Array<z.infer<typeof InvoiceEmailSchema>>> {
+/**
+ * The emails of on-chain invoice `onchainId` of chain `chainId` (`firstChainId`: the first network's, whose messages
+ * are keyed by the plain id: the outbox's emailInvoiceKey) in the order of what they tell of on chain, as JSON.
+ */
+export async function invoiceEmailsJson(
+  db: AppDb,
+  chainId: number,
+  onchainId: string,
+  firstChainId: number,
+): Promise<Array<z.infer<typeof InvoiceEmailSchema>>> {
   const messages = await db
     .selectFrom("email_messages")
     .selectAll()
-    .where("invoice_id", "=", onchainId)
+    .where("invoice_id", "=", emailInvoiceKey(chainId, BigInt(onchainId), firstChainId))
     .orderBy("chain_order")
     .orderBy("id")
     .execute();

@@ -189,7 +189,10 @@ export function invoiceRoutes(deps: AppDeps) {
         const me = c.get("auth").address.toLowerCase();
         assertParty(invoice, me);
         const merchant = invoice.onchain?.merchant ?? invoice.details?.merchant;
-        if (invoice.onchain && merchant?.toLowerCase() === me) invoice.emails = await invoiceEmailsJson(deps.db, invoice.onchain.id);
+        if (invoice.onchain && merchant?.toLowerCase() === me) {
+          const first = chainsOf(deps).require(undefined).current.chainId;
+          invoice.emails = await invoiceEmailsJson(deps.db, invoice.chainId, invoice.onchain.id, first);
+        }
         return c.json(invoice, 200);
       },
     )

@@ -9,6 +9,7 @@ import { RateLimiter, rateLimit } from "./middleware/rate-limit";
 import { apiClientRoutes } from "./routes/api-clients";
 import { authRoutes } from "./routes/auth";
 import { blockchainRoutes } from "./routes/blockchain";
+import { tokenRoutes } from "./routes/blockchain/tokens";
 import { docsRoutes } from "./routes/docs";
 import { documentRoutes } from "./routes/documents";
 import { einvoiceRoutes } from "./routes/einvoices";
@@ -103,6 +104,7 @@ export function createApp(deps: AppDeps) {
     .route("/customers", customerRoutes(deps))
     .route("/transactions", transactionRoutes(deps))
     .route("/blockchain", blockchainRoutes(deps))
+    .route("/blockchain", tokenRoutes(deps))
     .route("/api-clients", apiClientRoutes(deps))
     .route("/oauth", oauthRoutes(deps))
     .route("/webhooks", webhookRoutes(deps))

@@ -1,4 +1,4 @@
-import { Interface, getAddress, isError } from "ethers";
+import { getAddress } from "ethers";
 import type { CreditNotesTable, UsersTable } from "../db/types";
 import { type DocumentInputs, type InvoiceDocumentModel, type TokenInfo, buildInvoiceDocument } from "../documents/model";
 import { buildCreditNoteDocument } from "../documents/credit-note";
@@ -7,15 +7,11 @@ import { type EinvoiceFile, renderEinvoice } from "../documents/einvoice";
 import type { EinvoiceDownload } from "../../core/einvoice";
 import { EinvoiceRefusal } from "../../einvoice/refusal";
 import { ApiError } from "../lib/errors";
-import { TtlCache } from "../lib/ttl-cache";
 import type { AppDeps } from "../middleware/context";
 import { issueCreditNotes } from "./credit-notes";
 import { type InvoiceRecord, recordChainId } from "./drafts";
 import { chainsOf } from "./networks";
-import { nodeFailure } from "./node";
-
-const ERC20_METADATA = new Interface(["function symbol() view returns (string)", "function decimals() view returns (uint8)"]);
-const ETH: Omit<TokenInfo, "address"> = { symbol: "ETH", decimals: 18 };
+import { tokenMetadata } from "./token-metadata";
 
 /** What the document builder reads: the app database, the index, and each served network's node and deployment. */
 export type DocumentDeps = Pick<AppDeps, "db" | "index" | "chain" | "deployment" | "chains">;
@@ -57,38 +53,18 @@ export type EmailPdf = EinvoiceFile & ({ facturX: true } | { facturX: false; ref
 
 /**
  * The one builder of invoice documents: GET /invoices/{id}/document(.pdf) serve what it builds, and invoice emails
- * attach the same PDF. Token metadata (symbol, decimals) is read from the token contract and cached for an hour.
+ * attach the same PDF. Token metadata (symbol, decimals) comes from {@link tokenMetadata} (cached for an hour).
  */
 export function invoiceDocuments(deps: DocumentDeps, now: () => number): InvoiceDocuments {
-  const tokens = new TtlCache<TokenInfo>(3600_000, 1000);
+  const tokens = tokenMetadata(deps, now);
 
   /** Symbol and decimals of the invoice's token (ETH for the zero address), from the token contract. */
   async function tokenInfo(address: string, chainId: number): Promise<TokenInfo> {
-    const checksummed = getAddress(address);
-    if (BigInt(address) === 0n) return { address: checksummed, ...ETH };
-    const key = `${chainId}:${checksummed}`;
-    const cached = tokens.get(key, now());
-    if (cached) return cached;
-    // A revert or an empty answer means "no such function"; anything else means the node is not answering.
-    const read = async (fn: "symbol" | "decimals"): Promise<unknown> => {
-      try {
-        const node = chainsOf(deps).require(chainId).chain;
-        return ERC20_METADATA.decodeFunctionResult(fn, await node.call(checksummed, ERC20_METADATA.encodeFunctionData(fn)))[0];
-      } catch (err) {
-        if (isError(err, "CALL_EXCEPTION") || isError(err, "BAD_DATA")) return undefined;
-        throw nodeFailure(err);
-      }
-    };
-    const [symbolValue, decimalsValue] = await Promise.all([read("symbol"), read("decimals")]);
-    const symbol = typeof symbolValue === "string" ? symbolValue.replace(/[^\p{L}\p{N}._-]/gu, "").slice(0, 16) : "";
-    const decimals = typeof decimalsValue === "bigint" ? Number(decimalsValue) : undefined;
+    const info = await tokens.read(address, chainId);
+    if (info) return { address: info.address, symbol: info.symbol, decimals: info.decimals };
     // Without usable metadata, amounts stay in base units, named by the address.
-    const info: TokenInfo =
-      decimals === undefined || decimals > 36
-        ? { address: checksummed, symbol: `units of ${checksummed.slice(0, 8)}…`, decimals: 0 }
-        : { address: checksummed, symbol: symbol || `${checksummed.slice(0, 8)}…`, decimals };
-    tokens.set(key, info, now());
-    return info;
+    const checksummed = getAddress(address);
+    return { address: checksummed, symbol: `units of ${checksummed.slice(0, 8)}…`, decimals: 0 };
   }
 
   return {

@@ -3,6 +3,7 @@ import { type Signer, ZeroAddress } from "ethers";
 import type { PaymentEscrow, SettleToken, StakingRewards } from "../../typechain-types";
 import type { Deployment } from "../../core/deployment";
 import { readDeployment } from "../../core/deployment-file";
+import { ETH } from "../../core/token";
 import { localDeploymentsDir } from "../../scripts/lib/deployments";
 import { resolveAddress } from "./args";
 import { CliError } from "./cli";
@@ -67,7 +68,7 @@ export async function resolveToken(hre: HardhatRuntimeEnvironment, settle: Settl
 
 /** Symbol and decimals of a token (address(0) is ETH). */
 export async function tokenUnits(hre: HardhatRuntimeEnvironment, token: string): Promise<{ symbol: string; decimals: number }> {
-  if (token === ZeroAddress) return { symbol: "ETH", decimals: 18 };
+  if (token === ZeroAddress) return { symbol: ETH.symbol, decimals: ETH.decimals };
   const erc20 = await hre.ethers.getContractAt("IERC20Metadata", token);
   try {
     return { symbol: await erc20.symbol(), decimals: Number(await erc20.decimals()) };

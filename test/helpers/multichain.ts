@@ -1,10 +1,11 @@
 /** Invoices and reads on a given chain of a two-chain {@link Backend}, straight on the contracts (for the browser journeys). */
-import { Contract, id as hashOf, type Wallet } from "ethers";
+import { Contract, ContractFactory, id as hashOf, type Wallet } from "ethers";
 import { ZERO_ADDRESS } from "../../core/address";
 import { PaymentEscrowAbi } from "../../core/abis/PaymentEscrow";
 import { statusFromValue } from "../../core/invoice/status";
 import type { Backend } from "./browser-stack";
 import { invoiceTerms } from "./constants";
+import { artifact } from "./scenario-actions";
 
 /** The escrow of chain `chainId` of `backend`, for `signer` (a Hardhat account on that chain's node). */
 export function escrowOf(backend: Backend, chainId: number, signer: Wallet): Contract {
@@ -51,4 +52,12 @@ export async function chainStatus(backend: Backend, chainId: number, id: string)
   } finally {
     reader.provider!.destroy();
   }
+}
+
+/** Deploys a TestToken (ERC-20 with an open mint) called `name` (`symbol`, `decimals`) through `signer`; returns its address. */
+export async function deployTestToken(signer: Wallet, name: string, symbol: string, decimals: number): Promise<string> {
+  const { abi, bytecode } = artifact("test/TestToken.sol/TestToken.json");
+  const token = await new ContractFactory(abi, bytecode, signer).deploy(name, symbol, decimals);
+  await token.waitForDeployment();
+  return token.getAddress();
 }

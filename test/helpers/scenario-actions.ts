@@ -27,7 +27,8 @@ import { RELAYED_PAYMENT_TYPES, TOKEN_PULL, relayDomain } from "../../core/relay
 import { invoiceTerms } from "./constants";
 import { currencyToBytes3 } from "../../core/invoice/currency";
 
-function artifact(path: string): { abi: never; bytecode: string } {
+/** The ABI and bytecode of a compiled contract (`path` under artifacts/contracts). */
+export function artifact(path: string): { abi: never; bytecode: string } {
   return JSON.parse(readFileSync(join(REPO_ROOT, "artifacts", "contracts", path), "utf8")) as { abi: never; bytecode: string };
 }
 

@@ -1,8 +1,8 @@
 import { expect } from "chai";
-import { parseEther } from "ethers";
+import { parseEther, parseUnits } from "ethers";
 import { DEFAULT_RPC_URL_2, LOCAL_CHAIN_ID, LOCAL_CHAIN_ID_2 } from "../../core/chains";
 import { Backend, BrowserSession, journeySteps } from "../helpers/browser-stack";
-import { chainStatus, createOnChain } from "../helpers/multichain";
+import { chainStatus, createOnChain, deployTestToken } from "../helpers/multichain";
 
 /** Chain 31338 as a wallet names it. */
 const SECOND = `0x${LOCAL_CHAIN_ID_2.toString(16)}`;
@@ -134,6 +134,35 @@ describe("web: two chains in one Settle (31337 and 31338)", function () {
         await merchant.page.locator("tr[data-invoice]").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-chain"))),
       ).to.satisfy((chains: string[]) => chains.length > 0 && chains.every((c) => c === String(LOCAL_CHAIN_ID_2)));
       await merchant.screenshot("list-filtered");
+    });
+
+    it("shows a second-chain row in a token only that chain has while the wallet is on the first chain", async function () {
+      const deployer = backend.signer(7, LOCAL_CHAIN_ID_2);
+      const first = backend.signer(0, LOCAL_CHAIN_ID);
+      let token: string;
+      try {
+        token = await deployTestToken(deployer, "Second Dollar", "SDOL", 8);
+        expect(await first.provider!.getCode(token), "the token must not exist on the first chain").to.equal("0x");
+      } finally {
+        deployer.provider!.destroy();
+        first.provider!.destroy();
+      }
+      const sdol = await createOnChain(backend, LOCAL_CHAIN_ID_2, { amount: parseUnits("12.5", 8), reference: "multichain-sdol", token });
+      await backend.waitForIndex();
+      await merchant.wallet.useChain(LOCAL_CHAIN_ID);
+      await merchant.waitForText("#account-bar .network-name", "Hardhat (local)");
+      const tokenReads: string[] = [];
+      merchant.page.on("request", (r) => {
+        if (new URL(r.url()).pathname.startsWith("/blockchain/tokens/")) tokenReads.push(r.url().toLowerCase());
+      });
+      await merchant.go("#/invoices?role=merchant&tab=all");
+      await merchant.waitForText(`tr[data-invoice="${sdol}"][data-chain="${LOCAL_CHAIN_ID_2}"] td.num strong`, "12.5 SDOL");
+      // The wallet is on the first chain: the row's token was read by the API's node of the row's chain.
+      expect(tokenReads).to.include(
+        `${new URL(merchant.page.url()).origin}/blockchain/tokens/${token.toLowerCase()}?chainid=${LOCAL_CHAIN_ID_2}`,
+      );
+      expect(merchant.problems).to.deep.equal([]);
+      await merchant.screenshot("list-second-chain-token");
     });
   });
 });

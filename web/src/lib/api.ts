@@ -228,6 +228,8 @@ export type RelayedPath = NonNullable<NonNullable<InvoiceTransactions["alternati
 /** POST /invoices/batch-transactions: the calls that pay several invoices in one payMany. */
 export type BatchTransactions = InferResponseType<Client["invoices"]["batch-transactions"]["$post"], 200>;
 
+/** GET /blockchain/tokens/{address}: a token's metadata on one chain. */
+export type TokenResponse = InferResponseType<Client["blockchain"]["tokens"][":address"]["$get"], 200>;
 /** GET /health's relayer part. */
 export type RelayerHealth = InferResponseType<Client["health"]["$get"], 200>["relayer"];
 
@@ -236,6 +238,9 @@ export type RelayerHealth = InferResponseType<Client["health"]["$get"], 200>["re
 /** The API's routes, typed. */
 export const api = {
   contracts: () => request<ContractsResponse>("GET", "/blockchain/contracts"),
+  /** A token's symbol, decimals and name on chain `chainId`, read by the API's node of that chain (422 `not_a_token`). */
+  token: (address: string, chainId: number) =>
+    request<TokenResponse>("GET", `/blockchain/tokens/${encodeURIComponent(address)}`, { query: { chainId } }),
   nonce: () => request<NonceResponse>("GET", "/auth/nonce"),
   verify: (message: string, signature: string) => request<SessionResponse>("POST", "/auth/verify", { body: { message, signature } }),
   logout: () => request<void>("POST", "/auth/logout"),

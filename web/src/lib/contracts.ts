@@ -14,6 +14,7 @@ import type { ContractName } from "../../../core/deployment";
 import { api, type ContractsResponse } from "./api";
 import { ETH, type TokenInfo } from "./format";
 import { typedContract, type TypedContract } from "./typed-contract";
+import type { WalletConnection } from "./wallet";
 
 /** The ABI of each of Settle's contracts. */
 const ABIS = {
@@ -116,21 +117,36 @@ export function erc20(address: string, runner: ContractRunner): Erc20Contract {
 
 const tokenCache = new Map<string, Promise<TokenInfo>>();
 
-/** Symbol, decimals and name of a token (ETH for the zero address), cached per chain and address. */
-export function tokenInfo(address: string, provider: Provider, chainId: number): Promise<TokenInfo> {
+/**
+ * Symbol, decimals and name of the token at `address` on chain `chainId` (ETH for the zero address), cached per chain
+ * and address: read through `wallet` when it is on that chain, else asked of the API (GET /blockchain/tokens, read by
+ * the API's own node of that chain), so that a row of another chain shows its own token.
+ */
+export function tokenInfo(
+  address: string,
+  chainId: number,
+  wallet: Pick<WalletConnection, "chainId" | "provider"> | undefined,
+): Promise<TokenInfo> {
   if (isZeroAddress(address)) return Promise.resolve(ETH);
   const key = `${chainId}:${address.toLowerCase()}`;
   let cached = tokenCache.get(key);
   if (!cached) {
-    const token = erc20(address, provider);
-    cached = Promise.all([token.symbol(), token.decimals(), token.name()]).then(
-      ([symbol, decimals, name]) => ({ address, symbol, decimals: Number(decimals), name }),
-      (error: unknown) => {
-        tokenCache.delete(key);
-        throw error;
-      },
-    );
+    const read =
+      wallet?.chainId === chainId
+        ? readToken(address, wallet.provider())
+        : api.token(address, chainId).then(({ symbol, decimals, name }) => ({ address, symbol, decimals, name }));
+    cached = read.catch((error: unknown) => {
+      tokenCache.delete(key);
+      throw error;
+    });
     tokenCache.set(key, cached);
   }
   return cached;
+}
+
+/** Symbol, decimals and name of the token at `address`, read from its contract through `provider`. */
+async function readToken(address: string, provider: Provider): Promise<TokenInfo> {
+  const token = erc20(address, provider);
+  const [symbol, decimals, name] = await Promise.all([token.symbol(), token.decimals(), token.name()]);
+  return { address, symbol, decimals: Number(decimals), name };
 }

@@ -2,23 +2,19 @@
 import { PRICE_DECIMALS } from "../../../core/invoice/currency";
 import { formatUnits, getAddress, parseUnits } from "ethers";
 import { ZERO_ADDRESS } from "../../../core/address";
+import type { TokenMetadata } from "../../../core/token";
 import { fill, locale, t } from "../i18n";
 
 /** A token as the page shows it. `address` is the zero address for native ETH. */
-export interface TokenInfo {
-  address: string;
-  symbol: string;
-  decimals: number;
-  name: string;
-}
+export type TokenInfo = TokenMetadata;
 
 /** A currency's hundredths as a {@link TokenInfo}: the unit of an invoice priced in it (prices are typed and shown in it). */
 export function currencyUnit(code: string): TokenInfo {
   return { address: ZERO_ADDRESS, symbol: code, decimals: PRICE_DECIMALS, name: code };
 }
 
-/** Native ETH as a {@link TokenInfo}. */
-export const ETH: TokenInfo = { address: ZERO_ADDRESS, symbol: "ETH", decimals: 18, name: "Ether" };
+/** Native ETH as a {@link TokenInfo} (core/token's). */
+export { ETH } from "../../../core/token";
 
 /** The current language's digit-group and decimal separators, as Intl writes them ("," and "." in English). */
 export function separators(): { group: string; decimal: string } {

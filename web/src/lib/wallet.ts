@@ -1,4 +1,5 @@
 import { BrowserProvider, Network, type Eip1193Provider, type JsonRpcSigner } from "ethers";
+import { ETH } from "../../../core/token";
 
 /** An EIP-1193 provider that can also emit events (accountsChanged, chainChanged). */
 export interface EventfulProvider extends Eip1193Provider {
@@ -116,7 +117,7 @@ export class WalletConnection {
             chainId: hexId,
             chainName: chain.name,
             rpcUrls: [chain.rpcUrl],
-            nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+            nativeCurrency: { name: ETH.name, symbol: ETH.symbol, decimals: ETH.decimals },
           },
         ],
       });

@@ -1,7 +1,7 @@
 import { api, ApiError, historyCsvUrl, type HistoryFilters, type HistoryItem } from "../../lib/api";
 import { chainBadge, chainIdOf, invoiceHash, networkSelect, txHash } from "../../ui/chains";
 import { tokenInfo } from "../../lib/contracts";
-import { ETH, formatDateTime, formatToken, shortAddress, shortHash, type TokenInfo } from "../../lib/format";
+import { formatDateTime, formatToken, shortAddress, shortHash, type TokenInfo } from "../../lib/format";
 import { isZeroAddress, sameAddress, ZERO_ADDRESS } from "../../../../core/address";
 import { HISTORY_DIRECTION, HISTORY_KINDS, type HistoryKind } from "../../../../core/history";
 import { historyLabel } from "../../../../core/labels";
@@ -39,7 +39,6 @@ export const historyView: View = (root, _params, query) => {
   root.append(pageHeader(text.title, text.lead, download));
   if (!gate(root, { wallet: true, chain: true, session: true, reason: text.gate })) return;
   // The wallet's chain (the gate checked it is served): token symbols and decimals are read there.
-  const provider = app.connection!.provider();
   const readChainId = app.deployment!.chainId;
   const chainFilter = app.multichain ? chainIdOf(query.get("chainId")) : undefined;
   // The chosen network's token for the token filter (the wallet's when every network is shown).
@@ -103,19 +102,15 @@ export const historyView: View = (root, _params, query) => {
   let pageIndex = 0;
   let stopped = false;
   const tokens = new Map<string, Promise<TokenInfo>>();
-  const tokenOf = (address: string) => {
-    const key = address.toLowerCase();
+  /** A row's token, read on the row's own chain. */
+  const tokenOf = (item: HistoryItem) => {
+    const address = item.token;
+    const chainId = historyChainId(item) ?? readChainId;
+    const key = `${chainId}:${address.toLowerCase()}`;
     if (!tokens.has(key))
       tokens.set(
         key,
-        isZeroAddress(address)
-          ? Promise.resolve(ETH)
-          : tokenInfo(address, provider, readChainId).catch(() => ({
-              address,
-              symbol: shortAddress(address),
-              decimals: 18,
-              name: address,
-            })),
+        tokenInfo(address, chainId, app.connection).catch(() => ({ address, symbol: shortAddress(address), decimals: 18, name: address })),
       );
     return tokens.get(key)!;
   };
@@ -127,7 +122,7 @@ export const historyView: View = (root, _params, query) => {
       if (stopped) return;
       // Unfiltered, a transfer to or from a Settle contract is only the token side of a row beside it.
       const items = filters.kind ? page.items : page.items.filter((item) => !isTokenLeg(item, page.items));
-      const infos = await Promise.all(items.map((item) => tokenOf(item.token)));
+      const infos = await Promise.all(items.map((item) => tokenOf(item)));
       replace(
         list,
         items.length === 0

@@ -35,7 +35,6 @@ export function pricedPayForm(data: Loaded, pricing: Pricing, sender: InvoiceSen
   const { chain } = data;
   const text = t().priced;
   const deployment = app.deployment!;
-  const provider = app.connection!.provider();
   const id = chain.id.toString();
   // The tokens with a feed for the currency; only the accepted one when the invoice names one (also on a chain whose
   // feeds the deployment does not list).
@@ -88,7 +87,7 @@ export function pricedPayForm(data: Loaded, pricing: Pricing, sender: InvoiceSen
     try {
       const [calls, token] = await Promise.all([
         api.pricedPayTransactions(id, tokenSelect.value, bps, chainQuery(deployment.chainId)),
-        tokenInfo(tokenSelect.value, provider, deployment.chainId),
+        tokenInfo(tokenSelect.value, deployment.chainId, app.connection),
       ]);
       const q = calls.quote!;
       if (turn === asked) {

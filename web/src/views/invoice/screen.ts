@@ -46,7 +46,7 @@ export async function loadInvoice({ id, account, deployment, provider }: Invoice
   const escrow = deployment.contract("PaymentEscrow", provider);
   const [chain, block] = await Promise.all([readInvoice(escrow, BigInt(id)), provider.getBlock("latest")]);
   const [token, credit] = await Promise.all([
-    tokenInfo(chain.token, provider, deployment.chainId),
+    tokenInfo(chain.token, deployment.chainId, app.connection),
     escrow.credits(account, chain.token).catch(() => 0n),
   ]);
   let record: Invoice | undefined;

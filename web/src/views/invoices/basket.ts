@@ -85,8 +85,9 @@ export async function sendBasket(batches: ChainBatch[], slot: HTMLElement, onBat
           fill(t().payMany.batchOn, { batch: index + 1, batches: batches.length, name: deployment.chainName, count: plan.payments.length }),
         ),
       );
-    const signer = await app.signerOn(deployment);
-    const describe = await describer(plan, signer.provider, deployment.chainId);
+    // The wallet on the batch's chain first: its tokens are then read through it.
+    await app.signerOn(deployment);
+    const describe = await describer(plan, deployment.chainId);
     for (const tx of plan.transactions) {
       step += 1;
       const stepSlot = h("div", { class: "pay-many-step", "data-chain": String(deployment.chainId) });
@@ -117,13 +118,12 @@ export async function sendBasket(batches: ChainBatch[], slot: HTMLElement, onBat
 /** Names each call of `plan` for people ("Approve 120 SETL", "Pay 2 invoices: 120 SETL + 0.3 ETH"). */
 async function describer(
   { payments }: BatchTransactions,
-  provider: Parameters<typeof tokenInfo>[1],
   chainId: number,
 ): Promise<(tx: BatchTransactions["transactions"][number]) => string> {
   const totals = new Map<string, bigint>();
   for (const p of payments) totals.set(p.token.toLowerCase(), (totals.get(p.token.toLowerCase()) ?? 0n) + BigInt(p.amount));
   const tokens = new Map<string, TokenInfo>();
-  for (const token of totals.keys()) tokens.set(token, await tokenInfo(token, provider, chainId));
+  for (const token of totals.keys()) tokens.set(token, await tokenInfo(token, chainId, app.connection));
   const amountIn = (token: string) => formatToken(totals.get(token) ?? 0n, tokens.get(token)!);
   return (tx) =>
     tx.action === "approve"

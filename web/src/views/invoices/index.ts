@@ -52,7 +52,6 @@ export const invoicesView: View = (root, _params, query) => {
     ),
   );
   if (!gate(root, { wallet: true, chain: true, session: true, reason: text.gate })) return;
-  const provider = app.connection!.provider();
   const chainId = app.deployment!.chainId;
 
   const roleSwitch = h(
@@ -140,7 +139,12 @@ export const invoicesView: View = (root, _params, query) => {
   const tokenOf = (item: Invoice): Promise<TokenInfo> => {
     const address = item.onchain?.token ?? item.details?.token;
     if (!address) return Promise.resolve(ETH);
-    return tokenInfo(address, provider, chainId).catch(() => ({ address, symbol: shortAddress(address), decimals: 18, name: address }));
+    return tokenInfo(address, invoiceChainId(item) ?? chainId, app.connection).catch(() => ({
+      address,
+      symbol: shortAddress(address),
+      decimals: 18,
+      name: address,
+    }));
   };
 
   /** Reads the list again from its first page. */

@@ -107,7 +107,7 @@ export const newInvoiceView: View = (root) => {
     updateTotal();
     if (token || !address) return;
     try {
-      token = address === ZERO_ADDRESS ? ETH : await tokenInfo(address, provider, deployment.chainId);
+      token = address === ZERO_ADDRESS ? ETH : await tokenInfo(address, deployment.chainId, app.connection);
       setFieldError(form, "invoice-custom-token", "");
     } catch {
       if (tokenSelect.value === "other") setFieldError(form, "invoice-custom-token", text.noToken);

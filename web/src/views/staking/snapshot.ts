@@ -2,6 +2,7 @@
 import type { Provider } from "ethers";
 import { tokenInfo, type Deployment } from "../../lib/contracts";
 import type { TokenInfo } from "../../lib/format";
+import { app } from "../../lib/state";
 
 /** A snapshot of the account's position and the pool, read from the chain. */
 export interface StakingSnapshot {
@@ -27,7 +28,7 @@ export async function readSnapshot(deployment: Deployment, provider: Provider, a
   const token = deployment.contract("SettleToken", provider);
   const tokenAddress = deployment.address("SettleToken");
   const [info, wallet, staked, earned, totalStaked, rewardRate, rateScale, periodFinish, minimumPool, paused, block] = await Promise.all([
-    tokenInfo(tokenAddress, provider, deployment.chainId),
+    tokenInfo(tokenAddress, deployment.chainId, app.connection),
     token.balanceOf(account),
     staking.balanceOf(account),
     staking.earned(account),

@@ -1,27 +1,10 @@
 import { expect } from "chai";
 import { sql } from "kysely";
-import { mkdtempSync, rmSync } from "node:fs";
 import { type Server, createServer } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { ConfigError, loadConfig } from "../../api/env";
 import { type AppDb, MIGRATIONS, migrateToLatest, openAppDatabase } from "../../api/db";
-import { type Backend, describeBackends, freshPostgresDatabase, testPostgres } from "../helpers/app-db";
+import { describeBackends, freshAppDbTarget, testPostgres } from "../helpers/app-db";
 import { freePort } from "../helpers/processes";
-
-/** Where one test's app database lives on `backend`: a new SQLite file or a new PostgreSQL database. */
-async function freshTarget(backend: Backend): Promise<{ appDbPath: string; appDatabaseUrl: string | undefined; drop(): Promise<void> }> {
-  const dir = mkdtempSync(join(tmpdir(), "settle-appdb-"));
-  const postgres = backend === "postgres" ? await freshPostgresDatabase() : undefined;
-  return {
-    appDbPath: join(dir, "app.sqlite"),
-    appDatabaseUrl: postgres?.url,
-    async drop() {
-      await postgres?.drop();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
 
 /** The one-line error openAppDatabase gives for `url`. */
 async function openError(url: string): Promise<string> {
@@ -81,10 +64,10 @@ describe("app database configuration", function () {
 });
 
 describeBackends("app database migrations with four replicas", function (backend) {
-  let target: Awaited<ReturnType<typeof freshTarget>>;
+  let target: Awaited<ReturnType<typeof freshAppDbTarget>>;
   let replicas: AppDb[];
   beforeEach(async function () {
-    target = await freshTarget(backend);
+    target = await freshAppDbTarget(backend);
     replicas = await Promise.all([0, 1, 2, 3].map(() => openAppDatabase(target)));
   });
   afterEach(async function () {

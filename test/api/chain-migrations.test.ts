@@ -1,10 +1,7 @@
 import { expect } from "chai";
 import { Migrator, type MigrationProvider, sql } from "kysely";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { type AppDb, MIGRATIONS, migrateToLatest, openAppDatabase } from "../../api/db";
-import { describeBackends, freshPostgresDatabase } from "../helpers/app-db";
+import { describeBackends, freshAppDbTarget } from "../helpers/app-db";
 
 // Migrations 0013 (share links name their invoice's chain) and 0014 (credit notes do too) on an app database that
 // has share links and credit notes already.
@@ -13,13 +10,11 @@ describeBackends("app database: migrations 0013 and 0014 (share links' and credi
   let drop: () => Promise<void>;
 
   beforeEach(async function () {
-    const dir = mkdtempSync(join(tmpdir(), "settle-appdb-"));
-    const postgres = backend === "postgres" ? await freshPostgresDatabase() : undefined;
-    db = await openAppDatabase({ appDbPath: join(dir, "app.sqlite"), appDatabaseUrl: postgres?.url });
+    const target = await freshAppDbTarget(backend);
+    db = await openAppDatabase(target);
     drop = async () => {
       await db.destroy();
-      await postgres?.drop();
-      rmSync(dir, { recursive: true, force: true });
+      await target.drop();
     };
     // Up to 0012: the database as it was before several chains.
     const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

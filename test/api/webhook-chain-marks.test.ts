@@ -1,12 +1,9 @@
 import { expect } from "chai";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import pino from "pino";
 import { type AppDb, migrateToLatest, openAppDatabase } from "../../api/db";
 import { enqueueDue, lowerEnqueueMarks } from "../../api/jobs/webhooks/enqueue";
 import { LOCAL_CHAIN_ID, LOCAL_CHAIN_ID_2 } from "../../core/chains";
-import { describeBackends, freshPostgresDatabase } from "../helpers/app-db";
+import { describeBackends, freshAppDbTarget } from "../helpers/app-db";
 
 const MERCHANT = "0x0000000000000000000000000000000000000001";
 const silent = pino({ level: "silent" });
@@ -44,13 +41,11 @@ describeBackends("webhook enqueue marks per chain", function (backend) {
   });
 
   beforeEach(async function () {
-    const dir = mkdtempSync(join(tmpdir(), "settle-marks-"));
-    const postgres = backend === "postgres" ? await freshPostgresDatabase() : undefined;
-    db = await openAppDatabase({ appDbPath: join(dir, "app.sqlite"), appDatabaseUrl: postgres?.url });
+    const target = await freshAppDbTarget(backend);
+    db = await openAppDatabase(target);
     drop = async () => {
       await db.destroy();
-      await postgres?.drop();
-      rmSync(dir, { recursive: true, force: true });
+      await target.drop();
     };
     await migrateToLatest(db);
     await db.insertInto("users").values({ address: MERCHANT, created_at: 1, updated_at: 1 }).execute();

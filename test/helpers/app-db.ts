@@ -4,6 +4,9 @@
  * written once runs on both through {@link describeBackends}: its test apps' app database and its indexers' index are
  * on that suite's backend.
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Client } from "pg";
 import { type PostgresCluster, startPostgres } from "../../scripts/stack/postgres";
 import { freePort } from "./processes";
@@ -65,6 +68,22 @@ export async function freshPostgresDatabase(prefix = "settle_app"): Promise<{ ur
   const name = `${prefix}_${process.pid}_${++created}`;
   await admin(cluster, `CREATE DATABASE ${name}`);
   return { url: cluster.url(name), drop: () => admin(cluster, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
+/** Where one test's app database lives on `backend`: a new SQLite file or a new PostgreSQL database, and how to drop it. */
+export async function freshAppDbTarget(
+  backend: Backend,
+): Promise<{ appDbPath: string; appDatabaseUrl: string | undefined; drop(): Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), "settle-appdb-"));
+  const postgres = backend === "postgres" ? await freshPostgresDatabase() : undefined;
+  return {
+    appDbPath: join(dir, "app.sqlite"),
+    appDatabaseUrl: postgres?.url,
+    async drop() {
+      await postgres?.drop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 // Root hook: drop the cluster once the whole run is over.

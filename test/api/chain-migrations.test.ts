@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { Migrator, type MigrationProvider, sql } from "kysely";
-import { type AppDb, MIGRATIONS, migrateToLatest, openAppDatabase } from "../../api/db";
-import { describeBackends, freshAppDbTarget } from "../helpers/app-db";
+import { type AppDb, MIGRATIONS, migrateToLatest } from "../../api/db";
+import { describeBackends, openFreshAppDb } from "../helpers/app-db";
 
 // Migrations 0013 (share links name their invoice's chain) and 0014 (credit notes do too) on an app database that
 // has share links and credit notes already.
@@ -10,12 +10,7 @@ describeBackends("app database: migrations 0013 and 0014 (share links' and credi
   let drop: () => Promise<void>;
 
   beforeEach(async function () {
-    const target = await freshAppDbTarget(backend);
-    db = await openAppDatabase(target);
-    drop = async () => {
-      await db.destroy();
-      await target.drop();
-    };
+    ({ db, drop } = await openFreshAppDb(backend));
     // Up to 0012: the database as it was before several chains.
     const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
     const { error } = await new Migrator({ db, provider }).migrateTo("0012_invoice_mentions");

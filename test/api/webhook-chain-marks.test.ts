@@ -1,9 +1,9 @@
 import { expect } from "chai";
 import pino from "pino";
-import { type AppDb, migrateToLatest, openAppDatabase } from "../../api/db";
+import { type AppDb, migrateToLatest } from "../../api/db";
 import { enqueueDue, lowerEnqueueMarks } from "../../api/jobs/webhooks/enqueue";
 import { LOCAL_CHAIN_ID, LOCAL_CHAIN_ID_2 } from "../../core/chains";
-import { describeBackends, freshAppDbTarget } from "../helpers/app-db";
+import { describeBackends, openFreshAppDb } from "../helpers/app-db";
 
 const MERCHANT = "0x0000000000000000000000000000000000000001";
 const silent = pino({ level: "silent" });
@@ -41,12 +41,7 @@ describeBackends("webhook enqueue marks per chain", function (backend) {
   });
 
   beforeEach(async function () {
-    const target = await freshAppDbTarget(backend);
-    db = await openAppDatabase(target);
-    drop = async () => {
-      await db.destroy();
-      await target.drop();
-    };
+    ({ db, drop } = await openFreshAppDb(backend));
     await migrateToLatest(db);
     await db.insertInto("users").values({ address: MERCHANT, created_at: 1, updated_at: 1 }).execute();
     await db

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client } from "pg";
+import { type AppDb, openAppDatabase } from "../../api/db";
 import { type PostgresCluster, startPostgres } from "../../scripts/stack/postgres";
 import { freePort } from "./processes";
 
@@ -82,6 +83,19 @@ export async function freshAppDbTarget(
     async drop() {
       await postgres?.drop();
       rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A new app database on `backend`, opened (no migration run yet), and a function that closes and drops it. */
+export async function openFreshAppDb(backend: Backend): Promise<{ db: AppDb; drop(): Promise<void> }> {
+  const target = await freshAppDbTarget(backend);
+  const db = await openAppDatabase(target);
+  return {
+    db,
+    async drop() {
+      await db.destroy();
+      await target.drop();
     },
   };
 }

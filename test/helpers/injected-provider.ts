@@ -57,6 +57,8 @@ export class TestWallet {
   private authorised = false;
   private readonly pages = new Set<Page>();
   private rpcId = 1;
+  /** The reads {@link holdCallsTo} holds: of which contract, the gate they wait on, and their answers. */
+  private held: { to: string; gate: Promise<void>; answers: Promise<unknown>[] } | undefined;
 
   /**
    * @param rpcUrl the local node the wallet forwards to
@@ -117,6 +119,22 @@ export class TestWallet {
     this.rejections.set(method, (this.rejections.get(method) ?? 0) + count);
   }
 
+  /**
+   * Leaves the page's eth_call reads of contract `to` unanswered, as a slow node would, until the returned function is
+   * called; that function resolves, once every held read has been answered, with how many there were.
+   */
+  holdCallsTo(to: string): () => Promise<number> {
+    let open!: () => void;
+    const held = { to: to.toLowerCase(), gate: new Promise<void>((resolve) => (open = resolve)), answers: [] as Promise<unknown>[] };
+    this.held = held;
+    return async () => {
+      if (this.held === held) this.held = undefined;
+      open();
+      await Promise.allSettled(held.answers);
+      return held.answers.length;
+    };
+  }
+
   /** Puts the wallet on another chain (as if the user switched networks in MetaMask) and tells the pages. */
   async useChain(chainId: number, { known = true }: { known?: boolean } = {}): Promise<void> {
     if (known) this.knownChains.add(chainId);
@@ -170,6 +188,12 @@ export class TestWallet {
       if (PROMPTING.has(method) && pending > 0) {
         this.rejections.set(method, pending - 1);
         throw { code: 4001, message: "MetaMask Tx Signature: User denied transaction signature." } satisfies ProviderError;
+      }
+      const held = this.held;
+      if (held && method === "eth_call" && (params[0] as { to?: string } | undefined)?.to?.toLowerCase() === held.to) {
+        const answer = held.gate.then(() => this.answer(method, params));
+        held.answers.push(answer);
+        return { result: await answer };
       }
       return { result: await this.answer(method, params) };
     } catch (error) {

@@ -33,6 +33,9 @@ describe("web: an invoice priced in a currency", function () {
   });
 
   it("merchant prices an invoice at 12.50 EUR, paid in TestUSD, on the new-invoice screen", async function () {
+    // The form reads its default token (SETL) from the wallet: held unanswered until the merchant has chosen EUR, that
+    // late answer must not take the place of the currency (it did on a loaded machine: the total showed SETL).
+    const releaseSetl = merchant.wallet.holdCallsTo(backend.deployment.contracts.SettleToken.address);
     await merchant.signIn("#/invoices/new");
     const page = merchant.page;
     await page.waitForSelector("#invoice-form");
@@ -47,6 +50,10 @@ describe("web: an invoice priced in a currency", function () {
     await row.locator('input[name$="-quantity"]').fill("1");
     await row.locator('input[name$="-price"]').fill("12.50");
     expect(await merchant.waitForText("#invoice-total", /12\.5\s*EUR/)).to.match(/EUR$/);
+    expect(await releaseSetl(), "SETL reads held").to.be.greaterThan(0);
+    // The page has the late answer; a second is ample for it to act on it, were it to.
+    await page.waitForTimeout(1_000);
+    expect(await page.locator("#invoice-total").textContent()).to.match(/12\.5\s*EUR$/);
     await merchant.screenshot("priced-new");
     await page.click("#create-invoice");
     await page.waitForURL(/#\/invoice\/\d+\?created=1$/, { timeout: 60_000 });

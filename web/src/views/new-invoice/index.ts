@@ -100,16 +100,22 @@ export const newInvoiceView: View = (root) => {
   const customer = customerCard();
   const delivery = deliveryCard();
   const tokenAddress = () => (tokenSelect.value === "other" ? checksummed(customToken.value) : tokenSelect.value);
+  /** Counts the calls of loadToken: a token read that a later choice overtook is dropped, never shown. */
+  let tokenChoice = 0;
   const loadToken = async () => {
+    const choice = ++tokenChoice;
     const address = tokenAddress();
     // Priced in a currency: the lines are typed in hundredths of it, whatever token pays.
     token = pricing.unit();
     updateTotal();
     if (token || !address) return;
     try {
-      token = address === ZERO_ADDRESS ? ETH : await tokenInfo(address, deployment.chainId, app.connection);
+      const read = address === ZERO_ADDRESS ? ETH : await tokenInfo(address, deployment.chainId, app.connection);
+      if (choice !== tokenChoice) return;
+      token = read;
       setFieldError(form, "invoice-custom-token", "");
     } catch {
+      if (choice !== tokenChoice) return;
       if (tokenSelect.value === "other") setFieldError(form, "invoice-custom-token", text.noToken);
     }
     updateTotal();

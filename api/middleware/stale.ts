@@ -11,14 +11,17 @@ import type { AppEnv } from "./context";
 /** The header that carries the index's staleness, in seconds. */
 export const STALE_HEADER = "X-Index-Stale-Seconds";
 
-/** Answers that never come from the index, left as they are (the OpenAPI document must stay a valid one). */
-const NOT_FROM_THE_INDEX = new Set(["/openapi.json"]);
+/**
+ * Answers that never come from the index, left as they are: the OpenAPI document (it must stay a valid one) and a
+ * token's metadata (read from the token's contract through the node, cached an hour by clients).
+ */
+const NOT_FROM_THE_INDEX = [/^\/openapi\.json$/, /^\/blockchain\/tokens\//];
 
 /** The middleware, over `index`; `now` is the app's clock (ms since the epoch). */
 export function markStale(index: IndexReader, now: () => number): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     await next();
-    if (c.req.method !== "GET" || c.res.status !== 200 || NOT_FROM_THE_INDEX.has(c.req.path)) return;
+    if (c.req.method !== "GET" || c.res.status !== 200 || NOT_FROM_THE_INDEX.some((path) => path.test(c.req.path))) return;
     let stale: Awaited<ReturnType<IndexReader["staleness"]>>;
     try {
       stale = await index.staleness(now());

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, chmodSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { ZERO_ADDRESS } from "../../core/address";
 import { ConfigError, loadConfig, resolveJwtSecret } from "../../api/env";
 import { MIGRATIONS, migrateToLatest, openAppDb } from "../../api/db";
 import type { Chain } from "../../api/services/chain";
@@ -256,6 +257,11 @@ describe("API platform", function () {
       const openapi = await t.app.request("/openapi.json");
       expect(openapi.headers.get("X-Index-Stale-Seconds")).to.equal(null);
       expect(await openapi.json()).to.not.have.property("indexStale");
+      // Nor does a token's metadata (ETH here; a token's is read from its contract through the node).
+      const eth = await t.app.request(`/blockchain/tokens/${ZERO_ADDRESS}`);
+      expect(eth.status).to.equal(200);
+      expect(eth.headers.get("X-Index-Stale-Seconds")).to.equal(null);
+      expect(await eth.json()).to.not.have.property("indexStale");
       // Current again: no mark.
       t.clock.now += 2_000;
       writeHealth(snapshot.path!, {
